@@ -1,0 +1,104 @@
+"""Settings: read once from the environment (and `.env`) into a frozen object.
+
+A malformed value stops start-up with a message naming the key and how to fix
+it, rather than failing later in some unrelated place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = PROJECT_ROOT / "data" / "conteur.sqlite3"
+DEFAULT_STORIES_DIR = PROJECT_ROOT / "data" / "stories"
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: str | None = None
+    application_id: int | None = None
+    database_path: Path = DEFAULT_DATABASE
+    stories_dir: Path = DEFAULT_STORIES_DIR
+    dev_guild_id: int | None = None
+    owner_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+
+    @property
+    def log_level_number(self) -> int:
+        return int(logging.getLevelName(self.log_level))
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = None
+) -> Settings:
+    """Build Settings from `environ` (default: os.environ) over the `.env` file.
+
+    Real environment variables win over `.env`, as python-dotenv does by default.
+    """
+    values: dict[str, str] = {}
+    dotenv_path = env_file if env_file is not None else PROJECT_ROOT / ".env"
+    if dotenv_path.is_file():
+        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return Settings(
+        discord_token=_optional_text(values, "DISCORD_TOKEN"),
+        application_id=_optional_snowflake(values, "DISCORD_APPLICATION_ID"),
+        database_path=_path(values, "CONTEUR_DATABASE", DEFAULT_DATABASE),
+        stories_dir=_path(values, "CONTEUR_STORIES_DIR", DEFAULT_STORIES_DIR),
+        dev_guild_id=_optional_snowflake(values, "CONTEUR_DEV_GUILD_ID"),
+        owner_ids=_snowflake_set(values, "CONTEUR_OWNER_IDS"),
+        log_level=_log_level(values, "CONTEUR_LOG_LEVEL"),
+    )
+
+
+def _optional_text(values: Mapping[str, str], key: str) -> str | None:
+    value = values.get(key, "").strip()
+    return value or None
+
+
+def _optional_snowflake(values: Mapping[str, str], key: str) -> int | None:
+    value = values.get(key, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 15 <= len(value) <= 20:
+        raise ConfigError(
+            f"{key}={value!r} is not a Discord id. Use the numeric id "
+            "(Developer Mode → right-click → Copy ID), or leave it empty."
+        )
+    return int(value)
+
+
+def _snowflake_set(values: Mapping[str, str], key: str) -> frozenset[int]:
+    raw = values.get(key, "")
+    ids: set[int] = set()
+    for part in raw.replace(" ", ",").split(","):
+        snowflake = _optional_snowflake({key: part}, key)
+        if snowflake is not None:
+            ids.add(snowflake)
+    return frozenset(ids)
+
+
+def _path(values: Mapping[str, str], key: str, default: Path) -> Path:
+    value = values.get(key, "").strip()
+    if not value:
+        return default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _log_level(values: Mapping[str, str], key: str) -> str:
+    value = values.get(key, "").strip().upper() or "INFO"
+    if value not in _LOG_LEVELS:
+        raise ConfigError(f"{key}={value!r} is not a log level; use one of {', '.join(_LOG_LEVELS)}.")
+    return value

@@ -1,0 +1,185 @@
+"""Turn the bytes of a story file (or a moderator's text) into a ParsedStory.
+
+Every reason a text cannot become a story is raised as StoryRejected with a
+one-line message, before anything touches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+
+from bot.core.models import ParsedStory, Passage
+from bot.core.text import shorten
+from bot.errors import StoryRejected
+
+# Big enough for a long short story (~35,000 words), small enough that one
+# upload cannot bloat the database or the search index.
+MAX_STORY_BYTES = 200 * 1024
+MAX_TITLE_LENGTH = 120
+MAX_AUTHOR_LENGTH = 80
+MIN_STORY_WORDS = 5
+
+_HEADER_RE = re.compile(r"^(title|author)\s*:\s*(.*)$", re.IGNORECASE)
+_MARKDOWN_TITLE_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_FULL_NAME_RE = re.compile(rf"\b({_NAME_WORD})[ ]({_NAME_WORD})\b")
+_CAPITALISED_RE = re.compile(rf"\b{_NAME_WORD}\b")
+# Capitalised words that start sentences or name things, never a protagonist.
+_NOT_NAMES = frozenset(
+    """A An The As At In On Of Or And But So If When While With Without Her His Their She He
+    They It Its This That These Those There Then Today Tomorrow Yesterday One Two Before After
+    Once Now Here What Why How Who Where Mr Mrs Ms Dr I We You Our My Your Take Welcome
+    Bonjour Merci Monsieur Madame Mademoiselle""".split()
+)
+
+
+def decode_story_bytes(raw: bytes, name: str = "text") -> str:
+    """Decode, normalise line endings and Unicode; reject what is not a story text."""
+    if len(raw) > MAX_STORY_BYTES:
+        raise StoryRejected(
+            f"{name} is {len(raw) // 1024} KB; the limit is {MAX_STORY_BYTES // 1024} KB per story."
+        )
+    if not raw.strip():
+        raise StoryRejected(f"{name} is empty.")
+    if b"\x00" in raw:
+        raise StoryRejected(f"{name} looks like a binary file, not text.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise StoryRejected(
+            f"{name} is not UTF-8 text (invalid byte at position {error.start}); "
+            "save it as UTF-8 and try again."
+        ) from None
+    return normalise_text(text)
+
+
+def normalise_text(text: str) -> str:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+    if controls > max(3, len(text) // 1000):
+        raise StoryRejected("the text contains control characters; it looks like a binary file.")
+    return text
+
+
+def parse_story(raw: bytes, name: str = "text") -> ParsedStory:
+    """Parse a story file's bytes."""
+    return parse_story_text(decode_story_bytes(raw, name), name)
+
+
+def parse_story_text(
+    text: str, name: str = "text", *, title: str | None = None, author: str | None = None
+) -> ParsedStory:
+    """Parse decoded text; an explicit `title`/`author` overrides the header's."""
+    text = normalise_text(text)
+    header_title, header_author, body = _split_header(text)
+    body = body.strip("\n")
+    passages = split_passages(body)
+    if sum(len(p.text.split()) for p in passages) < MIN_STORY_WORDS:
+        raise StoryRejected(f"{name} has no story text (fewer than {MIN_STORY_WORDS} words).")
+    chosen_title = _clean_field(title or header_title, "title", MAX_TITLE_LENGTH)
+    chosen_author = _clean_field(author or header_author, "author", MAX_AUTHOR_LENGTH)
+    derived = chosen_title is None
+    return ParsedStory(
+        title=chosen_title or derive_title(body),
+        author=chosen_author,
+        body=body,
+        passages=passages,
+        content_hash=content_hash(body),
+        title_was_derived=derived,
+    )
+
+
+def content_hash(body: str) -> str:
+    """Hash of the story text only, so a header edit is not a new story."""
+    canonical = "\n".join(line.rstrip() for line in body.strip().split("\n"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def split_passages(body: str) -> tuple[Passage, ...]:
+    """Paragraphs separated by blank lines; offsets index into `body`."""
+    passages: list[Passage] = []
+    position = 0
+    for chunk in [*_PARAGRAPH_BREAK_RE.split(body)]:
+        start = body.index(chunk, position)
+        position = start + len(chunk)
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        offset = start + chunk.index(stripped)
+        # Hard-wrapped paragraphs read as one line in Discord.
+        text = " ".join(line.strip() for line in stripped.split("\n"))
+        passages.append(Passage(len(passages) + 1, text, offset, offset + len(stripped)))
+    return tuple(passages)
+
+
+def derive_title(body: str) -> str:
+    """A readable title from the text: its protagonist's name, else its first words."""
+    protagonist = guess_protagonist(body)
+    if protagonist:
+        return f"The Story of {protagonist}"
+    first_line = body.strip().split("\n", 1)[0]
+    return shorten(" ".join(first_line.split()[:8]).rstrip(".,;:!?"), MAX_TITLE_LENGTH)
+
+
+def guess_protagonist(body: str) -> str | None:
+    """The most present full name (First Last), else the most frequent name-like word.
+
+    A deliberately simple stand-in for titles; character extraction proper is
+    richer and lives in its own module.
+    """
+    word_counts = Counter(
+        w for w in _CAPITALISED_RE.findall(body) if w.rstrip("'’s") not in _NOT_NAMES
+    )
+    full_names = [
+        f"{first} {last}"
+        for first, last in _FULL_NAME_RE.findall(body)
+        if first not in _NOT_NAMES and last not in _NOT_NAMES
+    ]
+    if full_names:
+        best = max(dict.fromkeys(full_names), key=lambda n: word_counts[n.split()[0]])
+        if word_counts[best.split()[0]] >= 2:
+            return best
+    frequent = [w for w, count in word_counts.most_common(1) if count >= 3]
+    return frequent[0] if frequent else None
+
+
+def _split_header(text: str) -> tuple[str | None, str | None, str]:
+    lines = text.split("\n")
+    title: str | None = None
+    author: str | None = None
+    index = 0
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index < len(lines) and (markdown := _MARKDOWN_TITLE_RE.match(lines[index].strip())):
+        title = markdown.group(1)
+        index += 1
+    while index < len(lines):
+        match = _HEADER_RE.match(lines[index].strip())
+        if match is None:
+            if not lines[index].strip() and (title or author):
+                index += 1
+                continue
+            break
+        key, value = match.group(1).lower(), match.group(2).strip()
+        if key == "title":
+            title = value or title
+        else:
+            author = value or author
+        index += 1
+    return title, author, "\n".join(lines[index:])
+
+
+def _clean_field(value: str | None, field: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(value.split()).strip("#*_ ")
+    if not cleaned:
+        return None
+    if len(cleaned) > limit:
+        raise StoryRejected(f"the {field} is {len(cleaned)} characters; the limit is {limit}.")
+    return cleaned

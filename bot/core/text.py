@@ -1,0 +1,58 @@
+"""Text normalisation shared by parsing, matching and search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_SLUG_STRIP_RE = re.compile(r"[^a-z0-9]+")
+
+# Letters that NFKD does not decompose into "base + accent" but that readers
+# still type without their diacritic.
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "’": "'",
+        "‘": "'",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so `Valérie` and `valerie` compare equal."""
+    lowered = text.casefold().translate(_EXTRA_FOLDS)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` as they appear (apostrophes and hyphens kept inside)."""
+    return _WORD_RE.findall(text)
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A URL- and custom_id-safe slug: ascii, lower case, hyphen separated."""
+    slug = _SLUG_STRIP_RE.sub("-", fold(text)).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug or "story"
+
+
+def shorten(text: str, limit: int, placeholder: str = "…") -> str:
+    """Cut `text` to at most `limit` characters, on a word boundary when possible."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - len(placeholder))]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-") + placeholder

@@ -1,0 +1,37 @@
+"""User-facing errors.
+
+Domain and storage code raise these; one handler (the command tree's, or the
+CLI's) turns them into a friendly message. Anything else is a bug: it is logged
+with the command name and the user sees a generic apology, never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Something the user can fix; the message is shown to them as is."""
+
+    title = "That didn't work"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class NotFound(UserError):
+    title = "Not found"
+
+
+class InvalidInput(UserError):
+    title = "Invalid input"
+
+
+class NotAllowed(UserError):
+    title = "Not allowed"
+
+
+class StoryRejected(InvalidInput):
+    """A story file or text that cannot be stored; `message` is a one-line reason."""
+
+    title = "Story rejected"

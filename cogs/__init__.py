@@ -1,0 +1,1 @@
+"""Discord glue, one feature per module: read the interaction, call the core, render, reply."""

@@ -1,0 +1,13 @@
+async def test_read(simcord_env):
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    result = await alice.slash(channel, "story read", story="valerie")
+    print(result.response.embeds[0].to_dict())
+    print(result.response.components)
+    r2 = await alice.click(result.response.message, label="Next")
+    print(r2, channel.last_message.embeds[0].footer.text)
+    ch = await alice.autocomplete(channel, "story read", "story", "lea")
+    print(ch)
+    r3 = await alice.slash(channel, "help")
+    print(r3.response.embeds[0].to_dict())
