@@ -18,6 +18,11 @@ from bot.tree import ConteurTree
 
 log = logging.getLogger(__name__)
 
+# Conteur never joins voice; without this discord.py warns at every start that
+# the optional voice libraries are missing.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 # Loaded in this order by setup_hook; one feature per module.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.story",

@@ -100,5 +100,7 @@ def _path(values: Mapping[str, str], key: str, default: Path) -> Path:
 def _log_level(values: Mapping[str, str], key: str) -> str:
     value = values.get(key, "").strip().upper() or "INFO"
     if value not in _LOG_LEVELS:
-        raise ConfigError(f"{key}={value!r} is not a log level; use one of {', '.join(_LOG_LEVELS)}.")
+        raise ConfigError(
+            f"{key}={value!r} is not a log level; use one of {', '.join(_LOG_LEVELS)}."
+        )
     return value

@@ -30,9 +30,7 @@ async def get_visible_story(store: Store, guild_id: int | None, story_id: int) -
     return story
 
 
-async def story_choices(
-    store: Store, guild_id: int | None, typed: str
-) -> list[tuple[str, str]]:
+async def story_choices(store: Store, guild_id: int | None, typed: str) -> list[tuple[str, str]]:
     """(name, value) pairs for autocomplete: at most 25, value is the story's slug."""
     stories = await store.visible_stories(guild_id)
     return [

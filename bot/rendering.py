@@ -64,7 +64,9 @@ def story_list_embed(
             f"-# {escape(story_byline(story))}{scope} · `{story.slug}`"
         )
     embed.description = shorten("\n".join(lines), DESCRIPTION_LIMIT)
-    embed.set_footer(text=f"Page {page} of {page_count} · {total} stories · /story read to open one")
+    embed.set_footer(
+        text=f"Page {page} of {page_count} · {total} stories · /story read to open one"
+    )
     return embed
 
 

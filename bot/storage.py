@@ -55,9 +55,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-_SUMMARY_COLUMNS = (
-    "id, slug, title, author, guild_id, word_count, passage_count, protagonist"
-)
+_SUMMARY_COLUMNS = "id, slug, title, author, guild_id, word_count, passage_count, protagonist"
 # Built-in stories first, then the server's own, each alphabetically.
 _VISIBLE = "(guild_id IS NULL OR guild_id = :guild_id)"
 
@@ -264,8 +262,7 @@ class Store:
 
     async def get_story(self, story_id: int) -> Story | None:
         row = await self._fetchone(
-            f"SELECT {_SUMMARY_COLUMNS}, body, content_hash, source_path FROM stories"
-            " WHERE id = ?",
+            f"SELECT {_SUMMARY_COLUMNS}, body, content_hash, source_path FROM stories WHERE id = ?",
             (story_id,),
         )
         if row is None:

@@ -124,7 +124,9 @@ def jump_options(page: int, page_count: int) -> list[discord.SelectOption]:
 
 async def show_page(interaction: discord.Interaction, story_id: int, page: int) -> None:
     try:
-        embed, view = await reading_message(_store(interaction), interaction.guild_id, story_id, page)
+        embed, view = await reading_message(
+            _store(interaction), interaction.guild_id, story_id, page
+        )
     except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
         await send_error(interaction, error)
         return

@@ -1,0 +1,220 @@
+"""`conteur` (or `python -m bot`): run, load, console, invite.
+
+Every failure a user can cause ends with one friendly line on stderr and a
+non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import discord
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+NO_TOKEN_MESSAGE = """\
+DISCORD_TOKEN is not set, so Conteur cannot connect to Discord.
+  Get a token: https://discord.com/developers/applications → your application → Bot → Reset Token,
+  then put DISCORD_TOKEN=... in .env (copy .env.example).
+  Meanwhile, try everything offline: conteur console"""
+
+# What the bot needs in a channel, and why (printed by `conteur invite`).
+INVITE_PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("view_channel", "see the channels it is asked to post in"),
+    ("send_messages", "post the story of the day and replies to mentions"),
+    ("send_messages_in_threads", "talk in the discussion threads it opens"),
+    ("create_public_threads", "open a discussion thread under a story"),
+    ("embed_links", "show stories, search results and characters as embeds"),
+    ("attach_files", "send a story as a file with /story export"),
+    ("read_message_history", "reply to a message that mentions it"),
+)
+
+
+def invite_permissions() -> discord.Permissions:
+    return discord.Permissions(**dict.fromkeys((name for name, _why in INVITE_PERMISSIONS), True))
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=invite_permissions(),
+        scopes=("bot", "applications.commands"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conteur", description="Conteur: read, retell and discuss short stories on Discord."
+    )
+    sub = parser.add_subparsers(dest="subcommand", metavar="COMMAND")
+    run = sub.add_parser("run", help="connect to Discord with DISCORD_TOKEN")
+    run.add_argument("--sync", action="store_true", help="sync slash commands globally first")
+    run.add_argument(
+        "--console-if-no-token",
+        action="store_true",
+        help="open the offline console instead of failing when no token is configured",
+    )
+    load = sub.add_parser("load", help="import .txt/.md story files or folders")
+    load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    load.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    console = sub.add_parser("console", help="type slash commands offline, as in Discord")
+    console.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    console.add_argument(
+        "--as",
+        dest="role",
+        choices=("member", "moderator", "admin"),
+        default="member",
+        help="who you are in the simulated server",
+    )
+    console.add_argument("--guild", type=int, help="the simulated server's id")
+    console.add_argument(
+        "--command",
+        dest="commands",
+        action="append",
+        default=[],
+        metavar="'/story list'",
+        help="run this command (repeatable) and exit",
+    )
+    console.add_argument(
+        "--json",
+        action="store_true",
+        help="print each reply as the JSON payload Discord would receive",
+    )
+    sub.add_parser("invite", help="print the link that adds the bot to a server")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.subcommand is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if getattr(args, "db", None):
+        settings = replace(settings, database_path=args.db.resolve())
+    _setup_logging(settings, quiet=args.subcommand in ("console", "load"))
+    try:
+        return _dispatch(args, settings)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.subcommand == "invite":
+        return _invite(settings)
+    if args.subcommand == "load":
+        return asyncio.run(_load(settings, args.paths))
+    if args.subcommand == "console":
+        return asyncio.run(
+            _console(
+                settings,
+                role=args.role,
+                guild_id=args.guild,
+                lines=args.commands,
+                as_json=args.json,
+            )
+        )
+    return _run(settings, sync=args.sync, console_fallback=args.console_if_no_token)
+
+
+def _setup_logging(settings: Settings, *, quiet: bool) -> None:
+    # The console's output is the conversation; only problems belong beside it.
+    level = logging.WARNING if quiet else settings.log_level_number
+    discord.utils.setup_logging(level=level, root=True)
+    if quiet:
+        # simcord builds extra discord.py states for the simulated world; their
+        # start-up notes are not the user's concern.
+        logging.getLogger("discord.state").setLevel(logging.ERROR)
+
+
+def _invite(settings: Settings) -> int:
+    if settings.application_id is None:
+        print(
+            "DISCORD_APPLICATION_ID is not set. Copy the Application ID from "
+            "https://discord.com/developers/applications → your application → General "
+            "Information into .env, then run conteur invite again.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print("Open this link to add Conteur to a server you manage:\n")
+    print(f"  {invite_url(settings.application_id)}\n")
+    print("It asks for these permissions, and no others:")
+    for name, why in INVITE_PERMISSIONS:
+        print(f"  - {name.replace('_', ' ').title()}: to {why}")
+    print("Scopes: bot, and applications.commands for the slash commands.")
+    return EXIT_OK
+
+
+async def _load(settings: Settings, paths: Sequence[Path]) -> int:
+    from bot.library import load_paths
+    from bot.storage import Store
+
+    async with await Store.open(settings.database_path) as store:
+        report = await load_paths(store, paths)
+    for line in report.summary_lines():
+        print(line)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+async def _console(
+    settings: Settings, *, role: str, guild_id: int | None, lines: Sequence[str], as_json: bool
+) -> int:
+    from bot.bot import ConteurBot
+    from bot.console import run_console
+    from bot.storage import Store
+
+    async with await Store.open(settings.database_path) as store:
+        bot = ConteurBot(settings, store)
+        return await run_console(bot, role=role, guild_id=guild_id, commands=lines, as_json=as_json)
+
+
+def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:
+    if settings.discord_token is None:
+        if console_fallback:
+            print("No DISCORD_TOKEN configured, so opening the offline console instead.")
+            print("To connect to Discord, put DISCORD_TOKEN=... in .env (see README.md).\n")
+            return asyncio.run(
+                _console(settings, role="member", guild_id=None, lines=(), as_json=False)
+            )
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        asyncio.run(_run_bot(settings, sync=sync))
+    except discord.LoginFailure:
+        print(
+            "Discord rejected DISCORD_TOKEN. Reset the token in the developer portal "
+            "(Bot → Reset Token) and update .env.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        print("Discord refused the gateway intents; this should not happen.", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+async def _run_bot(settings: Settings, *, sync: bool) -> None:
+    from bot.bot import ConteurBot
+    from bot.storage import Store
+
+    assert settings.discord_token is not None
+    async with await Store.open(settings.database_path) as store:
+        async with ConteurBot(settings, store, sync_globally=sync) as bot:
+            await bot.start(settings.discord_token)
