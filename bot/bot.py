@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -52,13 +53,16 @@ class ConteurBot(commands.Bot):
         clock: Clock = utc_now,
         sync_globally: bool = False,
     ) -> None:
+        options: dict[str, Any] = {}
+        if settings.application_id is not None:
+            options["application_id"] = settings.application_id
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=minimal_intents(),
             tree_cls=ConteurTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
-            application_id=settings.application_id,
+            **options,
         )
         self.settings = settings
         self.store = store

@@ -215,6 +215,8 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
     from bot.storage import Store
 
     assert settings.discord_token is not None
-    async with await Store.open(settings.database_path) as store:
-        async with ConteurBot(settings, store, sync_globally=sync) as bot:
-            await bot.start(settings.discord_token)
+    async with (
+        await Store.open(settings.database_path) as store,
+        ConteurBot(settings, store, sync_globally=sync) as bot,
+    ):
+        await bot.start(settings.discord_token)

@@ -313,22 +313,22 @@ async def run_console(
     guild_id: int | None = None,
     commands: Sequence[str] = (),
     as_json: bool = False,
-    out: TextIO = sys.stdout,
-    read_line: Callable[[str], str] = input,
+    out: TextIO | None = None,
+    read_line: Callable[[str], str] | None = None,
 ) -> int:
     """Run the console; returns the process exit code (1 if a --command failed)."""
     import simcord  # imported here: only the console needs the simulated Discord
 
     async with simcord.run(bot, strict_sync=False, check_errors=False) as env:
         actor, channel = setup_actor(env, role, guild_id)
-        session = ConsoleSession(env, actor, channel, as_json=as_json, out=out)
+        session = ConsoleSession(env, actor, channel, as_json=as_json, out=out or sys.stdout)
         if commands:
             results = [await session.handle(line) for line in commands]
             return 0 if all(results) else 1
         if not as_json:
             session._say(f"Conteur offline console — you are a {role} in “Console Server”.")
             session._say(CONSOLE_HELP)
-        await _interactive(session, read_line)
+        await _interactive(session, read_line or input)
     return 0
 
 

@@ -6,6 +6,7 @@ file is reported and skipped without stopping or damaging the others.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -82,7 +83,7 @@ async def _load_file(
     store: Store, path: Path, report: LoadReport, on_change: StoryChanged | None
 ) -> None:
     source = str(path)
-    raw = path.read_bytes()
+    raw = await asyncio.to_thread(path.read_bytes)
     parsed = parse_story(raw, path.name)
     if await store.hash_for_source(source) == parsed.content_hash:
         report.unchanged.append(source)
@@ -116,7 +117,7 @@ async def _same_text_elsewhere(
         if story.source_path == source:
             continue
         moved = story.summary.is_builtin and (
-            story.source_path is None or not Path(story.source_path).exists()
+            story.source_path is None or not await asyncio.to_thread(Path(story.source_path).exists)
         )
         if moved and await store.story_for_source(source) is None:
             await store.set_source_path(story.id, source)

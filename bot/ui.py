@@ -74,7 +74,7 @@ class PageButton(
     async def from_custom_id(
         cls,
         interaction: discord.Interaction,
-        item: discord.ui.Button[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
     ) -> PageButton:
         return cls(int(match["story"]), int(match["page"]), match["nav"])
@@ -101,13 +101,14 @@ class JumpSelect(
     async def from_custom_id(
         cls,
         interaction: discord.Interaction,
-        item: discord.ui.Select[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
     ) -> JumpSelect:
         return cls(int(match["story"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or ["1"]
+        data = cast("dict[str, Any]", interaction.data or {})
+        values = data.get("values") or ["1"]
         page = int(values[0]) if str(values[0]).isdigit() else 1
         await show_page(interaction, self.story_id, page)
 
@@ -168,7 +169,7 @@ class ListButton(
     async def from_custom_id(
         cls,
         interaction: discord.Interaction,
-        item: discord.ui.Button[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
     ) -> ListButton:
         return cls(int(match["page"]), match["nav"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from discord import Interaction, app_commands
 from discord.ext import commands
 
@@ -20,7 +22,7 @@ FEATURE_NAMES = {
 }
 
 
-def usage(command: app_commands.Command[object, ..., object]) -> str:
+def usage(command: app_commands.Command[Any, ..., Any]) -> str:
     options = " ".join(
         f"{p.name}:<{p.name}>" if p.required else f"[{p.name}]" for p in command.parameters
     )
@@ -28,7 +30,7 @@ def usage(command: app_commands.Command[object, ..., object]) -> str:
 
 
 def command_sections(
-    tree: app_commands.CommandTree[object],
+    tree: app_commands.CommandTree[Any],
 ) -> list[tuple[str, list[tuple[str, str, str]]]]:
     sections: dict[str, list[tuple[str, str, str]]] = {}
     for command in tree.walk_commands():
@@ -49,7 +51,7 @@ class HelpCog(commands.Cog):
     @app_commands.command(name="help", extras={"example": "/help"})
     async def help(self, interaction: Interaction) -> None:
         """What Conteur does, and every command with an example."""
-        sections = command_sections(self.bot.tree)  # type: ignore[arg-type]
+        sections = command_sections(self.bot.tree)
         await interaction.response.send_message(embed=help_embed(sections), ephemeral=True)
 
 

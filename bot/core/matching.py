@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
 
 from bot.core.models import StorySummary
-from bot.core.text import fold
+from bot.core.text import fold, words
 from bot.errors import NotFound
 
 AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
@@ -16,6 +18,7 @@ AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
 # clearly better than the runner-up; otherwise the user is shown the candidates.
 _CONFIDENT_SCORE = 80.0
 _CONFIDENT_MARGIN = 8.0
+_MINIMUM_SCORE = 55.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,26 +27,56 @@ class StoryMatch:
     score: float
 
 
-def _keys(story: StorySummary) -> str:
-    return fold(" ".join(filter(None, [story.title, story.slug, story.protagonist, story.author])))
+def _key_words(story: StorySummary) -> set[str]:
+    text = " ".join(filter(None, [story.title, story.slug, story.protagonist, story.author]))
+    return set(words(fold(text).replace("-", " ")))
 
 
-def _score(query: str, key: str, **_: object) -> float:
-    # partial_ratio forgives a fragment (`valerie`); token_set_ratio forgives
-    # word order and extra words. Take whichever is kinder.
-    return max(fuzz.partial_ratio(query, key), fuzz.token_set_ratio(query, key))
+def _vocabulary_scores(query_word: str, vocabulary: list[str], *, typing: bool) -> dict[str, float]:
+    """How well `query_word` matches each vocabulary word (only the plausible ones)."""
+    scores = {
+        word: score
+        for word, score, _index in process.extract(
+            query_word, vocabulary, scorer=fuzz.ratio, score_cutoff=60, limit=None
+        )
+    }
+    if typing and len(query_word) >= 2:  # the word being typed is a prefix of what is meant
+        for word in vocabulary:
+            if word.startswith(query_word):
+                scores[word] = 100.0
+    return scores
 
 
 def rank_stories(
     query: str, stories: Sequence[StorySummary], limit: int = AUTOCOMPLETE_LIMIT
 ) -> list[StoryMatch]:
-    """Stories best matching `query`, best first; an empty query lists them in order."""
-    folded = utils.default_process(fold(query))
-    if not folded:
+    """Stories best matching `query`, best first; an empty query lists them in order.
+
+    Each typed word is matched (typos forgiven) against the words of the title,
+    slug, protagonist and author, and weighted by how rare the word it matches is,
+    so "the story of valrie" is decided by "valrie", not by the words every title shares.
+    """
+    query_words = words(fold(query).replace("-", " "))
+    if not query_words:
         return [StoryMatch(story, 100.0) for story in stories[:limit]]
-    keys = [_keys(story) for story in stories]
-    results = process.extract(folded, keys, scorer=_score, limit=limit, score_cutoff=55)
-    return [StoryMatch(stories[index], score) for _key, score, index in results]
+    story_words = [_key_words(story) for story in stories]
+    frequency = Counter(word for key in story_words for word in key)
+    vocabulary = list(frequency)
+    total_weight = 0.0
+    totals = [0.0] * len(stories)
+    for position, query_word in enumerate(query_words):
+        scores = _vocabulary_scores(query_word, vocabulary, typing=position == len(query_words) - 1)
+        meant = max(scores, key=scores.__getitem__, default=None)
+        weight = math.log(1 + len(stories) / frequency[meant]) if meant else math.log(2)
+        total_weight += weight
+        for index, key in enumerate(story_words):
+            best = max((scores.get(word, 0.0) for word in key), default=0.0)
+            totals[index] += weight * best
+    ranked = sorted(
+        (StoryMatch(story, totals[i] / total_weight) for i, story in enumerate(stories)),
+        key=lambda match: -match.score,
+    )
+    return [match for match in ranked if match.score >= _MINIMUM_SCORE][:limit]
 
 
 def resolve_story(value: str, stories: Sequence[StorySummary]) -> StorySummary:

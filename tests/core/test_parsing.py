@@ -1,0 +1,101 @@
+import pytest
+
+from bot.core.parsing import (
+    MAX_STORY_BYTES,
+    content_hash,
+    derive_title,
+    parse_story,
+    parse_story_text,
+    split_passages,
+)
+from bot.errors import StoryRejected
+from tests.conftest import SEED_STORIES
+
+BODY = "Anna Karlsson walked to the harbour.\n\nAnna saw the boats.\n\nAnna smiled at them all."
+
+
+def test_seed_stories_get_titles_from_their_protagonists():
+    titles = [parse_story(p.read_bytes(), p.name).title for p in SEED_STORIES]
+    assert titles == [
+        "The Story of Valérie Ivanov",
+        "The Story of Zoe Kuznetsova",
+        "The Story of Léa Roux",
+    ]
+
+
+def test_passages_are_numbered_paragraphs_with_offsets_into_the_body():
+    parsed = parse_story_text(BODY)
+    assert [p.number for p in parsed.passages] == [1, 2, 3]
+    for passage in parsed.passages:
+        assert parsed.body[passage.start : passage.end] == passage.text
+    assert parsed.passages[1].text == "Anna saw the boats."
+
+
+def test_bom_crlf_and_decomposed_accents_are_normalised():
+    decomposed = (
+        "Title: Cafe\u0301 Noir\r\n\r\nVale\u0301rie drank coffee in the rain.\r\n\r\nThen left."
+    )
+    parsed = parse_story(b"\xef\xbb\xbf" + decomposed.encode())
+    assert parsed.title == "Café Noir"
+    assert "\r" not in parsed.body
+    assert parsed.passages[0].text == "Valérie drank coffee in the rain."
+
+
+def test_title_and_author_headers_in_any_order():
+    parsed = parse_story_text("Author: Jo March\nTitle: Little Stories\n\n" + BODY)
+    assert (parsed.title, parsed.author) == ("Little Stories", "Jo March")
+    assert parsed.body.startswith("Anna Karlsson")
+    assert not parsed.title_was_derived
+
+
+def test_markdown_heading_is_the_title():
+    parsed = parse_story_text("# The Harbour\n\n" + BODY)
+    assert parsed.title == "The Harbour"
+    assert len(parsed.passages) == 3
+
+
+def test_untitled_story_gets_a_derived_title():
+    parsed = parse_story_text(BODY)
+    assert parsed.title == "The Story of Anna Karlsson"
+    assert parsed.title_was_derived
+
+
+def test_story_without_names_is_titled_by_its_first_words():
+    assert derive_title("it was raining on the quiet town that night, again.") == (
+        "it was raining on the quiet town that"
+    )
+
+
+def test_hard_wrapped_paragraph_reads_as_one_line():
+    (passage,) = split_passages("one line\nwrapped here\n  and here")
+    assert passage.text == "one line wrapped here and here"
+
+
+def test_hash_ignores_headers_and_trailing_spaces():
+    plain = parse_story_text(BODY)
+    with_header = parse_story_text("Title: Other\n\n" + BODY.replace("boats.", "boats.   "))
+    assert plain.content_hash == with_header.content_hash == content_hash(BODY)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"", "is empty"),
+        (b"  \n\n \t", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("Valérie est partie.".encode("latin-1"), "not UTF-8"),
+        (b"a" * (MAX_STORY_BYTES + 1), "limit is 200 KB"),
+        (b"Title: Only a title\n\n", "no story text"),
+        (b"\x01\x02\x03\x04\x05 some text with controls \x06\x07", "control characters"),
+    ],
+)
+def test_bad_input_is_rejected_with_a_one_line_reason(raw, reason):
+    with pytest.raises(StoryRejected) as caught:
+        parse_story(raw, "story.txt")
+    assert reason in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+def test_overlong_title_is_rejected():
+    with pytest.raises(StoryRejected, match="title"):
+        parse_story_text("Title: " + "x" * 200 + "\n\n" + BODY)

@@ -1,0 +1,136 @@
+"""The `conteur` command as a person or a script uses it: exit codes and what it prints."""
+
+import json
+
+import pytest
+
+from bot import cli
+from bot.config import DEFAULT_STORIES_DIR
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(monkeypatch, tmp_path):
+    """No real .env or token leaks into these tests; each gets its own database."""
+    monkeypatch.setattr(cli, "load_settings", _settings_factory(tmp_path, {}))
+    return tmp_path
+
+
+def _settings_factory(tmp_path, extra):
+    from bot.config import load_settings
+
+    def factory():
+        environ = {"CONTEUR_DATABASE": str(tmp_path / "cli.sqlite3"), **extra}
+        return load_settings(environ, env_file=tmp_path / "absent.env")
+
+    return factory
+
+
+def test_run_without_a_token_explains_how_to_connect(capsys):
+    assert cli.main(["run"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "DISCORD_TOKEN" in err
+    assert "discord.com/developers/applications" in err
+    assert "conteur console" in err
+
+
+def test_run_falls_back_to_the_console_when_asked(capsys, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda prompt: "quit")
+    assert cli.main(["run", "--console-if-no-token"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert "No DISCORD_TOKEN configured, so opening the offline console" in out
+    assert "Conteur offline console" in out
+
+
+def test_a_malformed_setting_stops_with_its_name(capsys, monkeypatch, isolated_settings):
+    monkeypatch.setattr(
+        cli, "load_settings", _settings_factory(isolated_settings, {"CONTEUR_DEV_GUILD_ID": "abc"})
+    )
+    assert cli.main(["console", "--command", "/help"]) == cli.EXIT_USAGE
+    assert "CONTEUR_DEV_GUILD_ID" in capsys.readouterr().err
+
+
+def test_load_prints_a_summary_and_fails_when_a_file_is_rejected(capsys, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Title: Good\n\nA good story about a good dog named Rex.")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x00")
+    assert cli.main(["load", str(good)]) == cli.EXIT_OK
+    assert "1 added, 0 updated, 0 unchanged, 0 rejected" in capsys.readouterr().out
+    assert cli.main(["load", str(good), str(bad)]) == cli.EXIT_FAILED
+    out = capsys.readouterr().out
+    assert "0 added, 0 updated, 1 unchanged, 1 rejected" in out
+    assert "bad.txt: bad.txt looks like a binary file, not text." in out
+
+
+def test_invite_needs_the_application_id(capsys, monkeypatch, isolated_settings):
+    assert cli.main(["invite"]) == cli.EXIT_USAGE
+    assert "DISCORD_APPLICATION_ID" in capsys.readouterr().err
+    monkeypatch.setattr(
+        cli,
+        "load_settings",
+        _settings_factory(isolated_settings, {"DISCORD_APPLICATION_ID": "123456789012345678"}),
+    )
+    assert cli.main(["invite"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert "client_id=123456789012345678" in out
+    assert f"permissions={cli.invite_permissions().value}" in out
+    assert "Create Public Threads: to open a discussion thread" in out
+
+
+def test_invite_asks_for_nothing_dangerous():
+    permissions = cli.invite_permissions()
+    assert not permissions.administrator and not permissions.manage_guild
+    assert not permissions.mention_everyone and not permissions.manage_messages
+
+
+def test_console_command_reads_a_story_and_presses_a_button(capsys):
+    code = cli.main(["console", "--command", "/story read story:valerie", "--command", "Next"])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK
+    assert "The Story of Valérie Ivanov" in out
+    assert "Page 1 of 2" in out and "Page 2 of 2" in out
+    assert "[First] [Previous] (Next) (Last)" in out
+
+
+def test_console_json_prints_discord_payloads_one_per_line(capsys):
+    assert cli.main(["console", "--json", "--command", "/story read story:zoe page:2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    payload = json.loads(lines[0])
+    assert payload["type"] == 4
+    assert payload["data"]["embeds"][0]["title"] == "The Story of Zoe Kuznetsova"
+    assert payload["data"]["components"][0]["components"][2]["custom_id"].startswith(
+        "conteur:read:"
+    )
+
+
+def test_console_errors_are_friendly_and_set_the_exit_code(capsys):
+    assert cli.main(["console", "--command", "/story read story:nothing like it"]) == 1
+    out = capsys.readouterr().out
+    assert "Not found" in out and "Traceback" not in out
+    assert cli.main(["console", "--command", "/story fly"]) == 1
+    assert "/story has no subcommand “fly”" in capsys.readouterr().out
+    assert cli.main(["console", "--command", "/story read page:2"]) == 1
+    assert "needs story:…" in capsys.readouterr().out
+    assert cli.main(["console", "--command", "/story read story:zoe page:two"]) == 1
+    assert "page: “two” is not a number." in capsys.readouterr().out
+
+
+def test_console_interactive_session(capsys, monkeypatch):
+    lines = iter(["help", "/story list", "Next", "pick Page 2", "commands", "/help", "quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(lines))
+    assert cli.main(["console", "--as", "moderator"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert "you are a moderator" in out
+    assert "The Story of Léa Roux" in out
+    assert "“Next” is neither a command nor a button" in out  # the list has one page
+    assert "No menu on the last reply has the option “Page 2”." in out
+    assert "/story read — Read a story page by page" in out
+
+
+def test_builtin_stories_folder_exists():
+    assert sorted(p.name for p in DEFAULT_STORIES_DIR.glob("*.txt")) == [
+        "000_0ed4ce5078f55053.txt",
+        "001_8f38e0b885466f60.txt",
+        "002_ffa6864c1bcd727b.txt",
+    ]

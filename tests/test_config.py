@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_DATABASE, PROJECT_ROOT, ConfigError, load_settings
+
+NO_FILE = Path("/nonexistent/.env")
+
+
+def test_defaults_without_any_setting():
+    settings = load_settings({}, env_file=NO_FILE)
+    assert settings.discord_token is None
+    assert settings.database_path == DEFAULT_DATABASE
+    assert settings.log_level == "INFO"
+
+
+def test_values_from_the_environment():
+    settings = load_settings(
+        {
+            "DISCORD_TOKEN": " abc ",
+            "CONTEUR_DEV_GUILD_ID": "123456789012345678",
+            "CONTEUR_OWNER_IDS": "123456789012345678, 223456789012345678",
+            "CONTEUR_DATABASE": "var/x.sqlite3",
+            "CONTEUR_LOG_LEVEL": "debug",
+        },
+        env_file=NO_FILE,
+    )
+    assert settings.discord_token == "abc"
+    assert settings.dev_guild_id == 123456789012345678
+    assert settings.owner_ids == {123456789012345678, 223456789012345678}
+    assert settings.database_path == PROJECT_ROOT / "var/x.sqlite3"
+    assert settings.log_level == "DEBUG"
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=from-file\nCONTEUR_LOG_LEVEL=WARNING\n")
+    settings = load_settings({"CONTEUR_LOG_LEVEL": "ERROR"}, env_file=env_file)
+    assert settings.discord_token == "from-file"
+    assert settings.log_level == "ERROR"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("CONTEUR_DEV_GUILD_ID", "my-server"),
+        ("DISCORD_APPLICATION_ID", "12"),
+        ("CONTEUR_OWNER_IDS", "123456789012345678,bob"),
+        ("CONTEUR_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_malformed_value_names_its_key(key, value):
+    with pytest.raises(ConfigError, match=key):
+        load_settings({key: value}, env_file=NO_FILE)
+
+
+def test_settings_are_frozen():
+    settings = load_settings({}, env_file=NO_FILE)
+    with pytest.raises(AttributeError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
