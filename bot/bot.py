@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,8 +13,9 @@ import discord
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.core.models import StorySummary
-from bot.library import LoadReport, load_paths
+from bot.core.cooldown import Cooldown
+from bot.errors import RateLimited
+from bot.library import Library
 from bot.storage import Store
 from bot.tree import ConteurTree
 
@@ -27,6 +29,11 @@ discord.VoiceClient.warn_dave = False
 # Loaded in this order by setup_hook; one feature per module.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.story",
+    "cogs.search",
+    "cogs.character",
+    "cogs.mentions",
+    "cogs.privacy",
+    "cogs.settings",
     "cogs.help",
 )
 
@@ -41,6 +48,10 @@ def minimal_intents() -> discord.Intents:
     """Only what the features use; nothing privileged, so no portal approval is needed."""
     intents = discord.Intents.none()
     intents.guilds = True  # channel and thread cache, permissions
+    # Messages that mention the bot arrive with their content even without the
+    # privileged message-content intent; these two just deliver the events.
+    intents.guild_messages = True
+    intents.dm_messages = True
     return intents
 
 
@@ -52,6 +63,7 @@ class ConteurBot(commands.Bot):
         *,
         clock: Clock = utc_now,
         sync_globally: bool = False,
+        rng: random.Random | None = None,
     ) -> None:
         options: dict[str, Any] = {}
         if settings.application_id is not None:
@@ -66,28 +78,37 @@ class ConteurBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        self.library = Library(store)
         self.clock = clock
+        self.random = rng or random.Random()
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
+        seconds = self._clock_seconds
+        # A member may ask 5 questions a minute; a channel hears at most 10.
+        self.ask_cooldown_user = Cooldown(rate=5, per=60.0, clock=seconds)
+        self.ask_cooldown_channel = Cooldown(rate=10, per=60.0, clock=seconds)
+
+    def _clock_seconds(self) -> float:
+        return self.clock().timestamp()
+
+    def check_ask_cooldown(self, user_id: int, channel_id: int | None) -> None:
+        """Raise a friendly error when a member or a channel is asking too fast."""
+        wait = max(
+            self.ask_cooldown_user.retry_after(user_id),
+            self.ask_cooldown_channel.retry_after(channel_id),
+        )
+        if wait > 0:
+            raise RateLimited(
+                f"I need a breather: ask again in {wait:.0f} seconds.",
+                hint="Questions are limited to 5 a minute per member and 10 per channel.",
+            )
 
     async def setup_hook(self) -> None:
-        report = await self.load_builtin_stories()
+        report = await self.library.start(self.settings.stories_dir, self.clock())
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
-
-    async def load_builtin_stories(self) -> LoadReport:
-        report = await load_paths(
-            self.store, [self.settings.stories_dir], on_change=self.story_changed
-        )
-        for path, reason in report.rejected:
-            log.warning("Built-in story %s rejected: %s", path, reason)
-        return report
-
-    async def story_changed(self, story: StorySummary) -> None:
-        """Hook for in-memory indexes that must follow the library at once."""
-        log.debug("Story %s changed", story.slug)
 
     async def sync_commands(self) -> None:
         """Guild sync for development (instant); global only when asked (rate-limited, slow)."""

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.core.cast import Cast
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="print each reply as the JSON payload Discord would receive",
     )
     sub.add_parser("invite", help="print the link that adds the bot to a server")
+    search = sub.add_parser("search", help="search the library's passages, for scripts")
+    search.add_argument("query", help="words you remember (typos and missing accents are fine)")
+    search.add_argument("--story", help="only this story (title, slug or protagonist)")
+    search.add_argument("--guild", type=int, help="include this server's own stories")
+    search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
+    search.add_argument("--json", action="store_true", help="one JSON object per result")
+    search.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    characters = sub.add_parser("characters", help="who is in each story, for scripts")
+    characters.add_argument("story", nargs="?", help="only this story (title, slug or protagonist)")
+    characters.add_argument("--guild", type=int, help="include this server's own stories")
+    characters.add_argument("--json", action="store_true", help="print JSON")
+    characters.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
     return parser
 
 
@@ -109,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if getattr(args, "db", None):
         settings = replace(settings, database_path=args.db.resolve())
-    _setup_logging(settings, quiet=args.subcommand in ("console", "load"))
+    _setup_logging(settings, quiet=args.subcommand in ("console", "load", "search", "characters"))
     try:
         return _dispatch(args, settings)
     except KeyboardInterrupt:
@@ -131,6 +146,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 as_json=args.json,
             )
         )
+    if args.subcommand == "search":
+        return asyncio.run(_search(settings, args))
+    if args.subcommand == "characters":
+        return asyncio.run(_characters(settings, args))
     return _run(settings, sync=args.sync, console_fallback=args.console_if_no_token)
 
 
@@ -163,11 +182,11 @@ def _invite(settings: Settings) -> int:
 
 
 async def _load(settings: Settings, paths: Sequence[Path]) -> int:
-    from bot.library import load_paths
+    from bot.library import Library
     from bot.storage import Store
 
     async with await Store.open(settings.database_path) as store:
-        report = await load_paths(store, paths)
+        report = await Library(store).load_paths(paths, index=False)
     for line in report.summary_lines():
         print(line)
     return EXIT_OK if report.ok else EXIT_FAILED
@@ -220,3 +239,98 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
         ConteurBot(settings, store, sync_globally=sync) as bot,
     ):
         await bot.start(settings.discord_token)
+
+
+async def _search(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.search import make_snippet, validate_query
+    from bot.errors import UserError
+    from bot.library import Library
+    from bot.lookup import find_visible_story
+    from bot.storage import Store
+
+    async with await Store.open(settings.database_path) as store:
+        library = Library(store)
+        await library.start(settings.stories_dir, datetime.now(UTC))
+        try:
+            query = validate_query(args.query)
+            story_ids = None
+            if args.story:
+                story_ids = [(await find_visible_story(store, args.guild, args.story)).id]
+        except UserError as error:
+            print(f"{error.message} {error.hint or ''}".strip(), file=sys.stderr)
+            return EXIT_USAGE
+        hits = await library.search(
+            query, guild_id=args.guild, story_ids=story_ids, limit=max(1, args.limit)
+        )
+        if not hits and not args.json:
+            suggestions = await library.suggest(query, guild_id=args.guild)
+            hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+            print(f"No passage matches “{query}”.{hint}", file=sys.stderr)
+        titles = {s.id: s for s in await store.visible_stories(args.guild)}
+    for rank, hit in enumerate(hits, start=1):
+        story = titles[hit.story_id]
+        snippet, _offsets = make_snippet(hit.text, hit.highlights, 200)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "rank": rank,
+                        "story": story.title,
+                        "slug": story.slug,
+                        "paragraph": hit.passage_number,
+                        "score": round(hit.score, 1),
+                        "snippet": snippet,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            print(f"{rank}. {story.title} ¶{hit.passage_number} ({hit.score:.0f})\n   {snippet}")
+    return EXIT_OK if hits else EXIT_FAILED
+
+
+async def _characters(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.errors import UserError
+    from bot.library import Library
+    from bot.lookup import find_visible_story
+    from bot.storage import Store
+
+    async with await Store.open(settings.database_path) as store:
+        await Library(store).load_paths([settings.stories_dir], index=False)
+        try:
+            stories = (
+                [(await find_visible_story(store, args.guild, args.story)).summary]
+                if args.story
+                else await store.visible_stories(args.guild)
+            )
+        except UserError as error:
+            print(f"{error.message} {error.hint or ''}".strip(), file=sys.stderr)
+            return EXIT_USAGE
+        casts = [(story, await store.get_cast(story.id)) for story in stories]
+    if args.json:
+        print(
+            json.dumps(
+                [_cast_json(story.title, story.slug, cast) for story, cast in casts],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    for story, cast in casts:
+        print(story.title)
+        for character in cast.characters:
+            aliases = ", ".join(a for a in character.aliases if a != character.name)
+            described = "; ".join(f.text for f in character.descriptions[:3])
+            print(
+                f"  {character.name} ({character.role}, {character.mentions} mentions"
+                + (f", also {aliases}" if aliases else "")
+                + ")"
+                + (f": {described}" if described else "")
+            )
+        if cast.places:
+            print("  places: " + ", ".join(p.name for p in cast.places))
+    return EXIT_OK
+
+
+def _cast_json(title: str, slug: str, cast: Cast) -> dict[str, object]:
+    return {"story": title, "slug": slug, **asdict(cast)}

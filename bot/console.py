@@ -15,9 +15,11 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 import discord
+import simcord
 from discord import app_commands
 
 from bot.tree import ERROR_COLOUR
@@ -32,6 +34,8 @@ Type a slash command exactly as in Discord, options as name:value, e.g.
   /help
 Press a button by typing its label (Next, Previous, …); pick from a menu with
   pick <option>        e.g. pick Page 2
+Attach a local file to a command with file:PATH, e.g. /story add file:my-story.txt
+A form asks for its fields one by one (a long text ends with a line holding only ".").
 Other console commands: commands (list every slash command), help, quit."""
 
 
@@ -105,6 +109,8 @@ def _unquote(value: str) -> str:
 
 def _convert(parameter: app_commands.Parameter, raw: str) -> Any:
     kind = parameter.type
+    if kind is discord.AppCommandOptionType.attachment:
+        return _local_file(parameter.name, raw)
     try:
         if kind is discord.AppCommandOptionType.integer:
             return int(raw)
@@ -117,6 +123,15 @@ def _convert(parameter: app_commands.Parameter, raw: str) -> Any:
             raise ConsoleInputError(f"{parameter.name}: use true or false.")
         return raw.lower() in ("true", "yes")
     return raw
+
+
+def _local_file(option: str, raw: str) -> tuple[str, bytes]:
+    """`file:PATH` uploads a local file as the attachment, as dragging it into Discord would."""
+    path = Path(raw).expanduser()
+    try:
+        return path.name, path.read_bytes()
+    except OSError as error:
+        raise ConsoleInputError(f"{option}: cannot read {raw} ({error.strerror}).") from None
 
 
 # ------------------------------------------------------------------ rendering
@@ -184,7 +199,17 @@ def _render_row(row: dict[str, Any]) -> list[str]:
 class ConsoleSession:
     """One simulated member in one simulated server, typing lines."""
 
-    def __init__(self, env: Any, actor: Any, channel: Any, *, as_json: bool, out: TextIO) -> None:
+    def __init__(
+        self,
+        env: Any,
+        actor: Any,
+        channel: Any,
+        *,
+        as_json: bool,
+        out: TextIO,
+        read_line: Callable[[str], str] = input,
+    ) -> None:
+        self.read_line = read_line
         self.env = env
         self.actor = actor
         self.channel = channel
@@ -211,10 +236,44 @@ class ConsoleSession:
                 result = await self._pick(line[5:].strip())
             else:
                 result = await self._press(line)
+            if result.modal is not None:
+                self._show(result)
+                result = await self._fill_form(result)
         except ConsoleInputError as error:
             self._say(str(error))
             return False
+        except (simcord.OptionError, simcord.SetupError) as error:
+            # What Discord's own client would refuse before sending (a page below 1,
+            # a command this member cannot see): say it the way the client would.
+            self._say(str(error).split("\n")[0])
+            return False
         return self._show(result)
+
+    async def _fill_form(self, shown: Any) -> Any:
+        """Ask for each field of the form the bot opened, then submit it."""
+        spec = shown.modal
+        self._say(f"── Form: {spec.get('title', '')} (Ctrl-D cancels)")
+        values: dict[str, str] = {}
+        try:
+            for label, control in _form_fields(spec):
+                values[control["custom_id"]] = await self._ask_field(label, control)
+        except EOFError:
+            raise ConsoleInputError("Form cancelled: nothing was sent.") from None
+        return await self.actor.submit_modal(shown, values)
+
+    async def _ask_field(self, label: str, control: dict[str, Any]) -> str:
+        default = control.get("value") or ""
+        optional = "" if control.get("required", True) else " (optional)"
+        if control.get("style") == 2:  # paragraph: many lines, ended by "."
+            hint = " [Enter . alone to keep the current text]" if default else ""
+            self._say(f"{label}{optional}: type the text; end with a line holding only “.”{hint}")
+            lines: list[str] = []
+            while (line := await asyncio.to_thread(self.read_line, "… ")) != ".":
+                lines.append(line)
+            return "\n".join(lines) if lines else default
+        shown_default = f" [{default}]" if default else ""
+        answer = await asyncio.to_thread(self.read_line, f"{label}{optional}{shown_default}: ")
+        return answer.strip() or default
 
     def command_list(self) -> str:
         return "\n".join(
@@ -279,8 +338,6 @@ class ConsoleSession:
             if message.components:
                 self.last_message = message.message
                 self.last_components = message.components
-        if result.modal is not None and not self.as_json:
-            self._say("(this command opens a form; forms are not supported in the console yet)")
         return ok
 
     def _print_payloads(self) -> None:
@@ -292,6 +349,19 @@ class ConsoleSession:
 
     def _say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+def _form_fields(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(label, text input) pairs of a form, in order, whichever layout it uses."""
+    fields: list[tuple[str, dict[str, Any]]] = []
+    for component in spec.get("components", []):
+        if component.get("type") == 1:  # action row holding one text input
+            for child in component.get("components", []):
+                fields.append((child.get("label") or child["custom_id"], child))
+        elif component.get("type") == 18:  # label wrapping a component
+            child = component.get("component", {})
+            fields.append((component.get("label") or child["custom_id"], child))
+    return fields
 
 
 def setup_actor(env: Any, role: str, guild_id: int | None) -> tuple[Any, Any]:
@@ -317,25 +387,30 @@ async def run_console(
     read_line: Callable[[str], str] | None = None,
 ) -> int:
     """Run the console; returns the process exit code (1 if a --command failed)."""
-    import simcord  # imported here: only the console needs the simulated Discord
-
     async with simcord.run(bot, strict_sync=False, check_errors=False) as env:
         actor, channel = setup_actor(env, role, guild_id)
-        session = ConsoleSession(env, actor, channel, as_json=as_json, out=out or sys.stdout)
+        session = ConsoleSession(
+            env,
+            actor,
+            channel,
+            as_json=as_json,
+            out=out or sys.stdout,
+            read_line=read_line or input,
+        )
         if commands:
             results = [await session.handle(line) for line in commands]
             return 0 if all(results) else 1
         if not as_json:
             session._say(f"Conteur offline console — you are a {role} in “Console Server”.")
             session._say(CONSOLE_HELP)
-        await _interactive(session, read_line or input)
+        await _interactive(session)
     return 0
 
 
-async def _interactive(session: ConsoleSession, read_line: Callable[[str], str]) -> None:
+async def _interactive(session: ConsoleSession) -> None:
     while True:
         try:
-            line = await asyncio.to_thread(read_line, PROMPT)
+            line = await asyncio.to_thread(session.read_line, PROMPT)
         except (EOFError, KeyboardInterrupt):
             session._say("")
             return

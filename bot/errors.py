@@ -35,3 +35,7 @@ class StoryRejected(InvalidInput):
     """A story file or text that cannot be stored; `message` is a one-line reason."""
 
     title = "Story rejected"
+
+
+class RateLimited(UserError):
+    title = "Slow down"

@@ -1,28 +1,31 @@
-"""Loading story files into the store: the `conteur load` command and start-up sync.
+"""The library: the one place stories enter, change and leave.
 
-Each file is parsed, checked and written on its own (one transaction), so a bad
-file is reported and skipped without stopping or damaging the others.
+Every change goes through here so that the database, the search index and the
+character data move together: a story added, edited, removed or hidden is
+searchable (or gone) at once, without a restart.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.core.cast import Cast
+from bot.core.characters import extract_cast
 from bot.core.models import ParsedStory, StorySummary
-from bot.core.parsing import guess_protagonist, parse_story
+from bot.core.parsing import parse_story
+from bot.core.search import SearchHit, SearchIndex
 from bot.errors import StoryRejected
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
 STORY_SUFFIXES = (".txt", ".md")
-
-# Called after a story is added or updated, so in-memory indexes follow at once.
-StoryChanged = Callable[[StorySummary], Awaitable[None]]
+RESTORE_WINDOW = timedelta(days=30)
 
 
 @dataclass
@@ -64,78 +67,180 @@ def find_story_files(paths: Iterable[Path], report: LoadReport) -> list[Path]:
     return files
 
 
-async def load_paths(
-    store: Store, paths: Iterable[Path], on_change: StoryChanged | None = None
-) -> LoadReport:
-    """Load files and folders as built-in stories."""
-    report = LoadReport()
-    for path in find_story_files(paths, report):
-        try:
-            await _load_file(store, path.resolve(), report, on_change)
-        except StoryRejected as rejection:
-            report.rejected.append((str(path), rejection.message))
-        except OSError as error:
-            report.rejected.append((str(path), f"cannot be read ({error.strerror})"))
-    return report
+def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
+    """Characters and places; an untitled story is named after its protagonist."""
+    cast = extract_cast(parsed.passages)
+    if parsed.title_was_derived and cast.protagonist is not None:
+        parsed = replace(parsed, title=f"The Story of {cast.protagonist.name}")
+    return parsed, cast
 
 
-async def _load_file(
-    store: Store, path: Path, report: LoadReport, on_change: StoryChanged | None
-) -> None:
-    source = str(path)
-    raw = await asyncio.to_thread(path.read_bytes)
-    parsed = parse_story(raw, path.name)
-    if await store.hash_for_source(source) == parsed.content_hash:
-        report.unchanged.append(source)
-        return
-    twin = await _same_text_elsewhere(store, parsed, source)
-    if twin is not None:
-        report.unchanged.append(source)
-        return
-    existing = await store.story_for_source(source)
-    parsed = await _with_free_title(store, parsed, exclude_id=existing.id if existing else None)
-    protagonist = guess_protagonist(parsed.body)
-    if existing is None:
-        summary = await store.add_story(
-            parsed, guild_id=None, source_path=source, protagonist=protagonist
+class Library:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.index = SearchIndex()
+        self._visible_ids: dict[int | None, frozenset[int]] = {}
+
+    async def start(self, stories_dir: Path, now: datetime) -> LoadReport:
+        """Load new or changed built-in stories, purge old removals, build the search index."""
+        report = await self.load_paths([stories_dir], index=False)
+        for path, reason in report.rejected:
+            log.warning("Built-in story %s rejected: %s", path, reason)
+        purged = await self.store.purge_removed(now - RESTORE_WINDOW)
+        if purged:
+            log.info("Deleted %d stories removed more than 30 days ago", purged)
+        await self.rebuild_index()
+        return report
+
+    async def rebuild_index(self) -> None:
+        index = SearchIndex()
+        for story_id, passages in await self.store.all_passages():
+            index.add_story(story_id, passages)
+        self.index = index
+        self._visible_ids.clear()
+
+    # ----------------------------------------------------------------- writes
+
+    async def add_story(
+        self,
+        parsed: ParsedStory,
+        *,
+        guild_id: int | None,
+        actor_id: int | None = None,
+        source_path: str | None = None,
+    ) -> StorySummary:
+        parsed, cast = analyse(parsed)
+        summary = await self.store.add_story(
+            parsed, guild_id=guild_id, cast=cast, actor_id=actor_id, source_path=source_path
         )
-        report.added.append(summary.title)
-    else:
-        summary = await store.replace_story(
-            existing.id, parsed, source_path=source, protagonist=protagonist
+        self._reindex(summary.id, parsed)
+        return summary
+
+    async def replace_story(
+        self,
+        story_id: int,
+        parsed: ParsedStory,
+        *,
+        actor_id: int | None = None,
+        source_path: str | None = None,
+    ) -> StorySummary:
+        parsed, cast = analyse(parsed)
+        summary = await self.store.replace_story(
+            story_id, parsed, cast=cast, actor_id=actor_id, source_path=source_path
         )
-        report.updated.append(summary.title)
-    if on_change is not None:
-        await on_change(summary)
+        self._reindex(summary.id, parsed)
+        return summary
 
+    async def remove_story(self, story_id: int, actor_id: int) -> None:
+        await self.store.remove_story(story_id, actor_id)
+        self.index.remove_story(story_id)
+        self._visible_ids.clear()
 
-async def _same_text_elsewhere(
-    store: Store, parsed: ParsedStory, source: str
-) -> StorySummary | None:
-    """A stored story with this exact text: a moved file (adopted) or a duplicate (rejected)."""
-    for story in await store.stories_with_hash(parsed.content_hash):
-        if story.source_path == source:
-            continue
-        moved = story.summary.is_builtin and (
-            story.source_path is None or not await asyncio.to_thread(Path(story.source_path).exists)
-        )
-        if moved and await store.story_for_source(source) is None:
-            await store.set_source_path(story.id, source)
-            return story.summary
-        raise StoryRejected(f"same text as the story “{story.title}” already in the library.")
-    return None
+    async def restore_story(self, story_id: int, actor_id: int) -> StorySummary:
+        summary = await self.store.restore_story(story_id, actor_id)
+        self.index.add_story(story_id, await self.store.get_passages(story_id))
+        self._visible_ids.clear()
+        return summary
 
+    async def set_hidden(self, guild_id: int, story_id: int, actor_id: int, hidden: bool) -> None:
+        await self.store.set_hidden(guild_id, story_id, actor_id, hidden)
+        self._visible_ids.pop(guild_id, None)
 
-async def _with_free_title(
-    store: Store, parsed: ParsedStory, *, exclude_id: int | None
-) -> ParsedStory:
-    """Derived titles get a number when taken; a chosen title that is taken is an error."""
-    owner = await store.title_owner(parsed.title, None, exclude_id=exclude_id)
-    if owner is None:
-        return parsed
-    if not parsed.title_was_derived:
-        raise StoryRejected(f"a story titled “{parsed.title}” is already in the library.")
-    number = 2
-    while await store.title_owner(f"{parsed.title} ({number})", None, exclude_id=exclude_id):
-        number += 1
-    return replace(parsed, title=f"{parsed.title} ({number})")
+    def _reindex(self, story_id: int, parsed: ParsedStory) -> None:
+        self.index.add_story(story_id, parsed.passages)
+        self._visible_ids.clear()
+
+    # ------------------------------------------------------------------ reads
+
+    async def visible_ids(self, guild_id: int | None) -> frozenset[int]:
+        """Cached per server; any change to the library clears it."""
+        ids = self._visible_ids.get(guild_id)
+        if ids is None:
+            ids = frozenset(await self.store.visible_story_ids(guild_id))
+            self._visible_ids[guild_id] = ids
+        return ids
+
+    async def search(
+        self,
+        query: str,
+        *,
+        guild_id: int | None,
+        story_ids: Sequence[int] | None = None,
+        limit: int = 10,
+    ) -> list[SearchHit]:
+        """Passages matching `query` among the stories this server can see."""
+        allowed = await self.visible_ids(guild_id)
+        if story_ids is not None:
+            allowed = allowed & frozenset(story_ids)
+        return self.index.search(query, story_ids=allowed, limit=limit)
+
+    async def suggest(self, query: str, *, guild_id: int | None) -> list[str]:
+        return self.index.suggest(query, story_ids=await self.visible_ids(guild_id))
+
+    # ------------------------------------------------------------ file loading
+
+    async def load_paths(self, paths: Iterable[Path], *, index: bool = True) -> LoadReport:
+        """Load files and folders as built-in stories, one transaction per file."""
+        report = LoadReport()
+        for path in find_story_files(paths, report):
+            try:
+                await self._load_file(path.resolve(), report, index=index)
+            except StoryRejected as rejection:
+                report.rejected.append((str(path), rejection.message))
+            except OSError as error:
+                report.rejected.append((str(path), f"cannot be read ({error.strerror})"))
+        return report
+
+    async def _load_file(self, path: Path, report: LoadReport, *, index: bool) -> None:
+        source = str(path)
+        parsed = parse_story(await asyncio.to_thread(path.read_bytes), path.name)
+        if await self.store.hash_for_source(source) == parsed.content_hash:
+            report.unchanged.append(source)
+            return
+        if await self._adopt_moved_file(parsed, source):
+            report.unchanged.append(source)
+            return
+        existing = await self.store.story_for_source(source)
+        parsed, cast = analyse(parsed)
+        parsed = await self._with_free_title(parsed, exclude_id=existing.id if existing else None)
+        if existing is None:
+            summary = await self.store.add_story(
+                parsed, guild_id=None, source_path=source, cast=cast
+            )
+            report.added.append(summary.title)
+        else:
+            summary = await self.store.replace_story(
+                existing.id, parsed, source_path=source, cast=cast
+            )
+            report.updated.append(summary.title)
+        if index:
+            self._reindex(summary.id, parsed)
+
+    async def _adopt_moved_file(self, parsed: ParsedStory, source: str) -> bool:
+        """Same text already stored: a moved file (adopted) or a duplicate (rejected)."""
+        for story in await self.store.stories_with_hash(parsed.content_hash):
+            if story.source_path == source:
+                continue
+            old_path = story.source_path
+            moved = story.summary.is_builtin and (
+                old_path is None or not await asyncio.to_thread(Path(old_path).exists)
+            )
+            if moved and await self.store.story_for_source(source) is None:
+                await self.store.set_source_path(story.id, source)
+                return True
+            raise StoryRejected(f"same text as the story “{story.title}” already in the library.")
+        return False
+
+    async def _with_free_title(self, parsed: ParsedStory, *, exclude_id: int | None) -> ParsedStory:
+        """Derived titles get a number when taken; a chosen title that is taken is an error."""
+        owner = await self.store.title_owner(parsed.title, None, exclude_id=exclude_id)
+        if owner is None:
+            return parsed
+        if not parsed.title_was_derived:
+            raise StoryRejected(f"a story titled “{parsed.title}” is already in the library.")
+        number = 2
+        while await self.store.title_owner(
+            f"{parsed.title} ({number})", None, exclude_id=exclude_id
+        ):
+            number += 1
+        return replace(parsed, title=f"{parsed.title} ({number})")

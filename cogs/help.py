@@ -10,38 +10,39 @@ from discord.ext import commands
 from bot.bot import ConteurBot
 from bot.rendering import help_embed
 
-# Feature headings for each top-level command; a new group shows under its own name.
+# Feature headings, by the module that defines the command; a new module shows
+# under its own name until it is given a heading here.
 FEATURE_NAMES = {
-    "story": "Reading",
+    "reading": "Reading",
+    "telling": "Retelling and discussion",
     "search": "Search",
     "character": "Characters",
     "daily": "Story of the day",
+    "moderation": "This server's stories (moderators)",
     "settings": "Server settings",
     "privacy": "Your data",
     "help": "Help",
 }
 
 
-def usage(command: app_commands.Command[Any, ..., Any]) -> str:
-    options = " ".join(
-        f"{p.name}:<{p.name}>" if p.required else f"[{p.name}]" for p in command.parameters
-    )
-    return f"/{command.qualified_name} {options}".strip()
+def feature_of(command: app_commands.Command[Any, ..., Any]) -> str:
+    module = command.callback.__module__.rsplit(".", 1)[-1]
+    return FEATURE_NAMES.get(module, module.title())
 
 
 def command_sections(
     tree: app_commands.CommandTree[Any],
 ) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    sections: dict[str, list[tuple[str, str, str]]] = {}
+    """(feature, [(command, description, example)]) in the order features are defined above."""
+    sections: dict[str, list[tuple[str, str, str]]] = {name: [] for name in FEATURE_NAMES.values()}
     for command in tree.walk_commands():
         if not isinstance(command, app_commands.Command):
             continue
-        root = command.qualified_name.split()[0]
         example = str(command.extras.get("example", f"/{command.qualified_name}"))
-        sections.setdefault(FEATURE_NAMES.get(root, root.title()), []).append(
-            (usage(command), command.description, example)
+        sections.setdefault(feature_of(command), []).append(
+            (f"/{command.qualified_name}", command.description, example)
         )
-    return list(sections.items())
+    return [(feature, lines) for feature, lines in sections.items() if lines]
 
 
 class HelpCog(commands.Cog):
@@ -51,8 +52,8 @@ class HelpCog(commands.Cog):
     @app_commands.command(name="help", extras={"example": "/help"})
     async def help(self, interaction: Interaction) -> None:
         """What Conteur does, and every command with an example."""
-        sections = command_sections(self.bot.tree)
-        await interaction.response.send_message(embed=help_embed(sections), ephemeral=True)
+        embed = help_embed(command_sections(self.bot.tree))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 async def setup(bot: ConteurBot) -> None:

@@ -1,18 +1,18 @@
 import shutil
 
 from bot.config import DEFAULT_STORIES_DIR
-from bot.library import load_paths
+from bot.library import Library
 from tests.conftest import SEED_STORIES
 
 
 async def test_seed_stories_load_then_are_skipped_when_unchanged(store):
-    first = await load_paths(store, [DEFAULT_STORIES_DIR])
+    first = await Library(store).load_paths([DEFAULT_STORIES_DIR])
     assert sorted(first.added) == [
         "The Story of Léa Roux",
         "The Story of Valérie Ivanov",
         "The Story of Zoe Kuznetsova",
     ]
-    second = await load_paths(store, [DEFAULT_STORIES_DIR])
+    second = await Library(store).load_paths([DEFAULT_STORIES_DIR])
     assert (second.added, second.updated, len(second.unchanged)) == ([], [], 3)
     assert second.ok
 
@@ -20,9 +20,9 @@ async def test_seed_stories_load_then_are_skipped_when_unchanged(store):
 async def test_a_changed_file_updates_its_story_in_place(store, tmp_path):
     path = tmp_path / "tale.txt"
     path.write_text("Title: Tale\n\nOnce there was a fox in the wood.")
-    await load_paths(store, [path])
+    await Library(store).load_paths([path])
     path.write_text("Title: Tale\n\nOnce there was a fox in the wood.\n\nThe fox slept.")
-    report = await load_paths(store, [path])
+    report = await Library(store).load_paths([path])
     assert report.updated == ["Tale"]
     (story,) = await store.visible_stories(None)
     assert story.passage_count == 2
@@ -34,7 +34,7 @@ async def test_bad_files_are_rejected_and_do_not_stop_the_others(store, tmp_path
     (tmp_path / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (tmp_path / "good.txt").write_text("Title: Good\n\nA good story about a good dog named Rex.")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")  # ignored inside a folder: not a story
-    report = await load_paths(store, [tmp_path, tmp_path / "missing.txt"])
+    report = await Library(store).load_paths([tmp_path, tmp_path / "missing.txt"])
     reasons = {path.rsplit("/", 1)[-1]: reason for path, reason in report.rejected}
     assert reasons == {
         "empty.txt": "empty.txt is empty.",
@@ -49,8 +49,8 @@ async def test_bad_files_are_rejected_and_do_not_stop_the_others(store, tmp_path
 async def test_a_duplicate_of_another_story_is_rejected(store, tmp_path):
     copy = tmp_path / "copy.txt"
     shutil.copy(SEED_STORIES[0], copy)
-    await load_paths(store, [DEFAULT_STORIES_DIR])
-    report = await load_paths(store, [copy])
+    await Library(store).load_paths([DEFAULT_STORIES_DIR])
+    report = await Library(store).load_paths([copy])
     assert report.rejected == [
         (str(copy), "same text as the story “The Story of Valérie Ivanov” already in the library.")
     ]
@@ -60,10 +60,10 @@ async def test_a_moved_file_is_recognised_not_duplicated(store, tmp_path):
     first = tmp_path / "a" / "tale.txt"
     first.parent.mkdir()
     first.write_text("Title: Tale\n\nOnce there was a fox in the wood.")
-    await load_paths(store, [first])
+    await Library(store).load_paths([first])
     moved = tmp_path / "b.txt"
     first.rename(moved)
-    report = await load_paths(store, [moved])
+    report = await Library(store).load_paths([moved])
     assert report.ok and report.unchanged == [str(moved.resolve())]
     assert len(await store.visible_stories(None)) == 1
 
@@ -75,8 +75,8 @@ async def test_derived_titles_are_made_unique_but_chosen_ones_must_be(store, tmp
     (tmp_path / "three.txt").write_text(
         "Title: The Story of Nadia Petrova\n\nA different tale about a different Nadia."
     )
-    report = await load_paths(
-        store, [tmp_path / "one.txt", tmp_path / "two.txt", tmp_path / "three.txt"]
+    report = await Library(store).load_paths(
+        [tmp_path / "one.txt", tmp_path / "two.txt", tmp_path / "three.txt"]
     )
     assert report.added == ["The Story of Nadia Petrova", "The Story of Nadia Petrova (2)"]
     assert report.rejected[0][1] == (
@@ -84,12 +84,25 @@ async def test_derived_titles_are_made_unique_but_chosen_ones_must_be(store, tmp
     )
 
 
-async def test_on_change_hears_about_every_added_or_updated_story(store):
-    seen = []
+async def test_loaded_stories_are_searchable_at_once(store, tmp_path):
+    library = Library(store)
+    path = tmp_path / "tale.txt"
+    path.write_text("Title: Tale\n\nOnce there was a marmalade fox in the wood.")
+    await library.load_paths([path])
+    (hit,) = await library.search("marmelade fox", guild_id=None)
+    assert hit.passage_number == 1
+    path.write_text("Title: Tale\n\nOnce there was a silver heron by the lake.")
+    await library.load_paths([path])
+    assert await library.search("marmalade fox", guild_id=None) == []
+    assert len(await library.search("silver heron", guild_id=None)) == 1
 
-    async def record(story):
-        seen.append(story.slug)
 
-    await load_paths(store, [DEFAULT_STORIES_DIR], on_change=record)
-    await load_paths(store, [DEFAULT_STORIES_DIR], on_change=record)
-    assert len(seen) == 3
+async def test_characters_are_extracted_and_name_untitled_stories(store):
+    library = Library(store)
+    await library.load_paths([DEFAULT_STORIES_DIR])
+    stories = {s.title: s for s in await store.visible_stories(None)}
+    valerie = stories["The Story of Valérie Ivanov"]
+    assert valerie.protagonist == "Valérie Ivanov"
+    cast = await store.get_cast(valerie.id)
+    assert [c.name for c in cast.characters] == ["Valérie Ivanov", "Sophie"]
+    assert "Eiffel Tower" in [p.name for p in cast.places]

@@ -2,6 +2,7 @@ import sqlite3
 
 import pytest
 
+from bot.core.characters import extract_cast
 from bot.core.models import Passage
 from bot.core.parsing import parse_story_text
 from bot.storage import MIGRATIONS, Store
@@ -35,10 +36,14 @@ async def test_a_database_from_a_newer_version_is_refused(tmp_path):
 
 
 async def test_story_round_trip(store):
-    added = await store.add_story(parse_story_text(TEXT), guild_id=None, protagonist="Mira Solberg")
+    parsed = parse_story_text(TEXT)
+    added = await store.add_story(parsed, guild_id=None, cast=extract_cast(parsed.passages))
     story = await store.get_story(added.id)
     assert story is not None
     assert story.title == "The Story of Mira Solberg"
+    cast = await store.get_cast(added.id)
+    assert [c.name for c in cast.characters] == ["Mira Solberg"]
+    assert cast.characters[0].aliases == ("Mira Solberg", "Mira")
     assert story.slug == "the-story-of-mira-solberg"
     assert [p.text for p in story.passages][1] == "Mira looked back at the town."
     assert story.summary.protagonist == "Mira Solberg"

@@ -27,11 +27,6 @@ class StoryMatch:
     score: float
 
 
-def _key_words(story: StorySummary) -> set[str]:
-    text = " ".join(filter(None, [story.title, story.slug, story.protagonist, story.author]))
-    return set(words(fold(text).replace("-", " ")))
-
-
 def _vocabulary_scores(query_word: str, vocabulary: list[str], *, typing: bool) -> dict[str, float]:
     """How well `query_word` matches each vocabulary word (only the plausible ones)."""
     scores = {
@@ -47,36 +42,46 @@ def _vocabulary_scores(query_word: str, vocabulary: list[str], *, typing: bool) 
     return scores
 
 
-def rank_stories(
-    query: str, stories: Sequence[StorySummary], limit: int = AUTOCOMPLETE_LIMIT
-) -> list[StoryMatch]:
-    """Stories best matching `query`, best first; an empty query lists them in order.
+def rank_by_words(
+    query: str, keys: Sequence[set[str]], limit: int = AUTOCOMPLETE_LIMIT
+) -> list[tuple[int, float]]:
+    """(index, score) of the keys best matching `query`, best first.
 
-    Each typed word is matched (typos forgiven) against the words of the title,
-    slug, protagonist and author, and weighted by how rare the word it matches is,
-    so "the story of valrie" is decided by "valrie", not by the words every title shares.
+    Each typed word is matched (typos forgiven) against each key's words and
+    weighted by how rare the word it matches is, so "the story of valrie" is
+    decided by "valrie", not by the words every title shares.
     """
     query_words = words(fold(query).replace("-", " "))
     if not query_words:
-        return [StoryMatch(story, 100.0) for story in stories[:limit]]
-    story_words = [_key_words(story) for story in stories]
-    frequency = Counter(word for key in story_words for word in key)
+        return [(index, 100.0) for index in range(min(limit, len(keys)))]
+    frequency = Counter(word for key in keys for word in key)
     vocabulary = list(frequency)
     total_weight = 0.0
-    totals = [0.0] * len(stories)
+    totals = [0.0] * len(keys)
     for position, query_word in enumerate(query_words):
         scores = _vocabulary_scores(query_word, vocabulary, typing=position == len(query_words) - 1)
         meant = max(scores, key=scores.__getitem__, default=None)
-        weight = math.log(1 + len(stories) / frequency[meant]) if meant else math.log(2)
+        weight = math.log(1 + len(keys) / frequency[meant]) if meant else math.log(2)
         total_weight += weight
-        for index, key in enumerate(story_words):
-            best = max((scores.get(word, 0.0) for word in key), default=0.0)
-            totals[index] += weight * best
+        for index, key in enumerate(keys):
+            totals[index] += weight * max((scores.get(word, 0.0) for word in key), default=0.0)
     ranked = sorted(
-        (StoryMatch(story, totals[i] / total_weight) for i, story in enumerate(stories)),
-        key=lambda match: -match.score,
+        ((index, total / total_weight) for index, total in enumerate(totals)),
+        key=lambda pair: (-pair[1], pair[0]),
     )
-    return [match for match in ranked if match.score >= _MINIMUM_SCORE][:limit]
+    return [pair for pair in ranked if pair[1] >= _MINIMUM_SCORE][:limit]
+
+
+def key_words(*texts: str | None) -> set[str]:
+    return set(words(fold(" ".join(filter(None, texts))).replace("-", " ")))
+
+
+def rank_stories(
+    query: str, stories: Sequence[StorySummary], limit: int = AUTOCOMPLETE_LIMIT
+) -> list[StoryMatch]:
+    """Stories best matching `query` by title, slug, protagonist or author."""
+    keys = [key_words(s.title, s.slug, s.protagonist, s.author) for s in stories]
+    return [StoryMatch(stories[index], score) for index, score in rank_by_words(query, keys, limit)]
 
 
 def resolve_story(value: str, stories: Sequence[StorySummary]) -> StorySummary:

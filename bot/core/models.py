@@ -66,6 +66,7 @@ class Story:
     content_hash: str
     source_path: str | None
     passages: tuple[Passage, ...] = field(default_factory=tuple)
+    removed: bool = False
 
     @property
     def id(self) -> int:
@@ -78,3 +79,34 @@ class Story:
     @property
     def slug(self) -> str:
         return self.summary.slug
+
+
+@dataclass(frozen=True, slots=True)
+class StoryVersion:
+    story_id: int
+    version: int
+    title: str
+    author: str | None
+    body: str
+    content_hash: str
+    created_by: int | None  # None: loaded from a file on the host
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedStory:
+    summary: StorySummary
+    deleted_at: str
+    deleted_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    guild_id: int | None
+    actor_id: int | None
+    action: str
+    story_id: int | None
+    hash_before: str | None
+    hash_after: str | None
+    detail: str | None
+    created_at: str

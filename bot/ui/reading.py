@@ -1,4 +1,4 @@
-"""Buttons and selects that outlive the process: their state is in the custom_id.
+"""Reading: page buttons, the jump menu, list paging, search-result and bookmark buttons.
 
 discord.py matches each incoming custom_id against the templates registered with
 `add_dynamic_items`, so a button on a message sent last week still works after a
@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.core.pagination import clamp_page, paginate
+from bot.core.pagination import clamp_page, page_of_passage, paginate
+from bot.errors import NotAllowed
 from bot.lookup import get_visible_story
 from bot.rendering import LIST_PAGE_SIZE, page_embed, story_list_embed
 from bot.storage import Store
@@ -32,13 +33,13 @@ def _store(interaction: discord.Interaction) -> Store:
 
 async def reading_message(
     store: Store, guild_id: int | None, story_id: int, page_number: int
-) -> tuple[discord.Embed, discord.ui.View]:
-    """The embed and controls showing one page of a story."""
+) -> tuple[discord.Embed, discord.ui.View, int]:
+    """The embed and controls showing one page of a story, and the page shown."""
     story = await get_visible_story(store, guild_id, story_id)
     pages = paginate(story.passages)
     number = clamp_page(page_number, len(pages))
     embed = page_embed(story.summary, pages[number - 1], len(pages))
-    return embed, reading_view(story.id, number, len(pages))
+    return embed, reading_view(story.id, number, len(pages)), number
 
 
 def reading_view(story_id: int, page: int, page_count: int) -> discord.ui.View:
@@ -124,10 +125,11 @@ def jump_options(page: int, page_count: int) -> list[discord.SelectOption]:
 
 
 async def show_page(interaction: discord.Interaction, story_id: int, page: int) -> None:
+    """Turn the page in place, and remember it as the place of whoever turned it."""
+    store = _store(interaction)
     try:
-        embed, view = await reading_message(
-            _store(interaction), interaction.guild_id, story_id, page
-        )
+        embed, view, shown = await reading_message(store, interaction.guild_id, story_id, page)
+        await store.save_position(interaction.user.id, story_id, shown)
     except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
         await send_error(interaction, error)
         return
@@ -185,4 +187,112 @@ class ListButton(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (PageButton, JumpSelect, ListButton)
+class OpenPassageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:open:(?P<story>\d{1,19}):(?P<passage>\d{1,6})",
+):
+    """Under a search result: opens the story at the page holding that passage."""
+
+    def __init__(self, story_id: int, passage: int, rank: int = 0) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=str(rank) if rank else "Open",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"conteur:open:{story_id}:{passage}",
+            )
+        )
+        self.story_id = story_id
+        self.passage = passage
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> OpenPassageButton:
+        return cls(int(match["story"]), int(match["passage"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            store = _store(interaction)
+            story = await get_visible_story(store, interaction.guild_id, self.story_id)
+            page = page_of_passage(paginate(story.passages), self.passage)
+            embed, view, _shown = await reading_message(store, interaction.guild_id, story.id, page)
+        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
+            await send_error(interaction, error)
+            return
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+
+class ClearBookmarksButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:bookmarks:clear:(?P<user>\d{1,19})",
+):
+    """Only the member the bookmarks belong to can clear them."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Clear my bookmarks",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"conteur:bookmarks:clear:{user_id}",
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> ClearBookmarksButton:
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            await send_error(interaction, NotAllowed("These bookmarks are not yours."))
+            return
+        cleared = await _store(interaction).clear_bookmarks(self.user_id)
+        await interaction.response.edit_message(
+            content=f"Cleared {cleared} bookmark{'s' if cleared != 1 else ''}.",
+            embed=None,
+            view=None,
+        )
+
+
+class ForgetMeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:forget:(?P<user>\d{1,19})",
+):
+    """The confirmation of /privacy forget; only that member can press it."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Delete my data",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"conteur:forget:{user_id}",
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> ForgetMeButton:
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            await send_error(interaction, NotAllowed("Only the member who asked can confirm."))
+            return
+        removed = await _store(interaction).forget_user(self.user_id)
+        await interaction.response.edit_message(
+            content=f"Done: deleted {removed} record{'s' if removed != 1 else ''} about you.",
+            view=None,
+        )

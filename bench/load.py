@@ -1,0 +1,136 @@
+"""How fast the library loads, and what the bot costs to start with a big library.
+
+Run from the repository root:
+
+    .venv/bin/python -m bench.load                  # 1,000 and 10,000 stories
+    .venv/bin/python -m bench.load --sizes 1000
+
+For each size, a fresh subprocess writes that many generated stories (bench/corpus.py:
+the seed stories with names, places and words swapped; deterministic) as files, and
+loads them with `conteur load`'s code path (parse, character extraction, one
+transaction per story). A second fresh subprocess then starts the bot as `conteur run`
+would, up to the point it would connect to Discord: open the database, check the
+built-in stories, build the search index, load every cog. It reports that start-up
+time and the resident memory afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # also runnable as `python bench/load.py`
+    sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    """Current resident memory, from /proc (peak RSS as a fallback)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def load_worker(count: int, database: Path) -> dict[str, float]:
+    from bench.corpus import story_texts
+    from bot.library import Library
+    from bot.storage import Store
+
+    with tempfile.TemporaryDirectory() as folder:
+        for index, (title, text) in enumerate(story_texts(count)):
+            path = Path(folder) / f"{index:06d}.txt"
+            path.write_text(f"Title: {title} #{index}\n\n{text}\n", encoding="utf-8")
+        async with await Store.open(database) as store:
+            started = time.perf_counter()
+            report = await Library(store).load_paths([Path(folder)], index=False)
+            elapsed = time.perf_counter() - started
+    assert report.ok, report.rejected[:3]
+    size = sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
+    return {
+        "stories": len(report.added),
+        "seconds": elapsed,
+        "stories_per_s": len(report.added) / elapsed,
+        "db_mb": size / 1e6,
+    }
+
+
+async def start_worker(database: Path) -> dict[str, float]:
+    started = time.perf_counter()
+    from bot.bot import ConteurBot
+    from bot.config import DEFAULT_STORIES_DIR, Settings
+    from bot.storage import Store
+
+    settings = Settings(database_path=database, stories_dir=DEFAULT_STORIES_DIR)
+    async with await Store.open(database) as store:
+        bot = ConteurBot(settings, store)
+        await bot.setup_hook()  # everything `conteur run` does before connecting
+        elapsed = time.perf_counter() - started
+        passages = len(bot.library.index)
+        await bot.close()
+    return {"startup_s": elapsed, "rss_mb": rss_mb(), "indexed_passages": passages}
+
+
+def run_worker(kind: str, count: int, database: Path) -> dict[str, float]:
+    output = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.load",
+            "--worker",
+            kind,
+            "--count",
+            str(count),
+            "--db",
+            str(database),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(json.loads(output.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--worker", choices=("load", "start"), help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker == "load":
+        print(json.dumps(asyncio.run(load_worker(args.count, args.db))))
+        return
+    if args.worker == "start":
+        print(json.dumps(asyncio.run(start_worker(args.db))))
+        return
+    header = (
+        f"{'stories':>8} {'load s':>8} {'stories/s':>10} {'db MB':>7} "
+        f"{'start-up s':>11} {'RSS MB':>7} {'passages':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as folder:
+            database = Path(folder) / "bench.sqlite3"
+            loaded = run_worker("load", size, database)
+            started = run_worker("start", size, database)
+        print(
+            f"{size:>8,} {loaded['seconds']:>8.2f} {loaded['stories_per_s']:>10,.0f} "
+            f"{loaded['db_mb']:>7.1f} {started['startup_s']:>11.2f} {started['rss_mb']:>7.0f} "
+            f"{int(started['indexed_passages']):>9,}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,457 @@
+"""Deliver due stories: bounded concurrency, a shared rate limit, retries, crash recovery.
+
+Plain asyncio with everything injected (the send function, the delivery log, the clock
+and sleep), so tests and the benchmark run it in virtual time against a fake Discord.
+
+Exactly-once rests on the delivery log, one durable row per (subscription, local date):
+
+    claim (row "sending", with the story id) → send → mark_sent (row "sent")
+
+- crash before the claim is recorded: nothing recorded, the next tick sends it;
+- crash after the claim, before Discord accepted the message: `recover` resends it;
+- crash after Discord accepted it, before `mark_sent` was recorded: the one window no
+  local bookkeeping can close. `recover` resends it once, so the member may get the
+  same story twice, never more: the row is flagged before the resend (`begin_resend`)
+  and a claim found flagged again is settled as sent, not resent a second time. Two
+  things shrink the window further: the send function passes `delivery_nonce` as the
+  message nonce (Discord then returns the message it already created for that nonce
+  within the past few minutes instead of posting it again), and `recover` can ask
+  `already_posted` to look for the message in the channel before resending;
+- crash after `mark_sent`: nothing to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum
+from functools import partial
+from types import MappingProxyType
+from typing import Literal, Protocol
+
+from bot.core.schedule import Due, Subscription, scheduled_instant, zone_of
+
+logger = logging.getLogger(__name__)
+
+DISCORD_GLOBAL_RATE = 50  # requests per second, per bot
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
+
+
+class DeliveryOutcome(Enum):
+    SENT = "sent"
+    RETRY = "retry"  # transient: 5xx, 429, a timeout
+    PAUSE = "pause"  # permanent: deleted channel, lost permission, DMs closed
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    outcome: DeliveryOutcome
+    reason: str | None = None  # for PAUSE, shown to the server: "The channel was deleted"
+    retry_after: float | None = None  # for RETRY on 429: seconds Discord asked us to wait
+    message_id: int | None = None  # for SENT
+
+    @classmethod
+    def sent(cls, message_id: int | None = None) -> SendResult:
+        return cls(DeliveryOutcome.SENT, message_id=message_id)
+
+    @classmethod
+    def retry(cls, reason: str, retry_after: float | None = None) -> SendResult:
+        return cls(DeliveryOutcome.RETRY, reason=reason, retry_after=retry_after)
+
+    @classmethod
+    def pause(cls, reason: str) -> SendResult:
+        return cls(DeliveryOutcome.PAUSE, reason=reason)
+
+
+class DeliveryLog(Protocol):
+    """The durable record of deliveries; each call is one transaction, all or nothing."""
+
+    async def claim(self, due: Due, story_id: int) -> bool:
+        """Insert (subscription, local date) as "sending" with the story id.
+
+        False, inserting nothing, if a row for that pair exists (whatever its status) or
+        the subscription is paused.
+        """
+        ...
+
+    async def mark_sent(
+        self, subscription_id: int, local_date: date, message_id: int | None
+    ) -> None:
+        """Set the row to "sent" (with the message id when known)."""
+        ...
+
+    async def release(self, subscription_id: int, local_date: date) -> None:
+        """Delete the row if still "sending": the day is due again (retries exhausted)."""
+        ...
+
+    async def pause(self, subscription_id: int, reason: str) -> None:
+        """Pause the subscription with `reason` and set its "sending" rows to "failed"."""
+        ...
+
+    async def unfinished_claims(self) -> list[tuple[int, date, int]]:
+        """(subscription id, local date, story id) of every row still "sending"."""
+        ...
+
+    async def begin_resend(self, subscription_id: int, local_date: date) -> bool:
+        """Flag a "sending" row as being resent by recovery; False if it already was."""
+        ...
+
+
+def delivery_nonce(subscription_id: int, local_date: date) -> str:
+    """A message nonce unique to one delivery (Discord allows 25 characters).
+
+    discord.py sends `enforce_nonce` with any nonce, so a resend with the same nonce
+    within a few minutes returns the first message instead of posting a duplicate.
+    """
+    return f"{subscription_id}.{local_date:%Y%m%d}"[-25:]
+
+
+# --- rate limit and backoff ------------------------------------------------------------
+
+
+class RateLimiter:
+    """At most `rate` sends in any `per` seconds, shared by all sends.
+
+    A token bucket of `rate` tokens in which each token comes back `per` seconds after it
+    was spent. A bucket refilling continuously at rate/s with a burst of `rate` would
+    allow nearly 2 × rate in one second (the burst plus the refill), which is exactly
+    what Discord's global limit of 50 a second forbids. Grants are recorded when they
+    happen, so a late wake-up never lets more than `rate` sends into one window.
+    """
+
+    def __init__(
+        self, rate: int = DISCORD_GLOBAL_RATE, per: float = 1.0, *, clock: Clock, sleep: Sleep
+    ) -> None:
+        if rate < 1 or per <= 0:
+            raise ValueError("rate must be at least 1 and per positive")
+        self.rate = rate
+        self.per = per
+        self._clock = clock
+        self._sleep = sleep
+        self._grants: deque[float] = deque(maxlen=rate)
+
+    async def acquire(self) -> None:
+        while True:
+            now = self._clock()
+            if len(self._grants) < self.rate or now - self._grants[0] >= self.per - 1e-9:
+                self._grants.append(now)  # the oldest grant falls out (maxlen)
+                return
+            await self._sleep(self._grants[0] + self.per - now)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with "equal jitter": between half and all of base × factor^n.
+
+    The jitter spreads the retries of a burst that failed together; the half kept fixed
+    stops an unlucky draw from retrying immediately. Pass a seeded `rng` for tests.
+    """
+
+    base: float = 1.0
+    factor: float = 2.0
+    cap: float = 60.0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait after the `attempt`-th failure (1-based), at least retry_after."""
+        step = min(self.cap, self.base * self.factor ** (attempt - 1))
+        return max(step / 2 + self.rng.uniform(0, step / 2), retry_after or 0.0)
+
+
+# --- fan-out ---------------------------------------------------------------------------
+
+
+@dataclass
+class FanoutReport:
+    sent: int = 0
+    already_claimed: int = 0  # another tick or process had it: not sent twice
+    no_story: list[int] = field(default_factory=list)  # nothing visible to post
+    retries: int = 0  # attempts that failed transiently
+    released: list[int] = field(default_factory=list)  # retries exhausted: due next tick
+    paused: list[tuple[int, str]] = field(default_factory=list)
+    errors: int = 0  # unexpected exceptions (logged); the others went on
+    # Recovery only:
+    resent: int = 0  # claims left "sending" by a crash, sent again
+    confirmed: int = 0  # found already posted by `already_posted`: not resent
+    assumed_sent: int = 0  # resent once before, or older than yesterday: settled unsent
+    dropped: int = 0  # subscription gone or paused: claim released
+
+    def merge(self, other: FanoutReport) -> None:
+        for name, value in vars(other).items():
+            mine = getattr(self, name)
+            setattr(self, name, mine + value)
+
+
+@dataclass(frozen=True)
+class _Sender:
+    send: Callable[[Due, int], Awaitable[SendResult]]
+    log: DeliveryLog
+    limiter: RateLimiter
+    sleep: Sleep
+    max_attempts: int
+    backoff: Backoff
+
+    async def deliver_claimed(
+        self, item: Due, story_id: int, report: FanoutReport, *, token_held: bool = False
+    ) -> None:
+        """Send a claimed delivery until it is sent, paused, or out of attempts.
+
+        `token_held`: the caller already took the rate-limit token for the first attempt.
+        """
+        subscription_id, day = item.subscription.id, item.local_date
+        for attempt in range(1, self.max_attempts + 1):
+            if attempt > 1 or not token_held:
+                await self.limiter.acquire()
+            result = await self._attempt(item, story_id)
+            if result.outcome is DeliveryOutcome.SENT:
+                await self.log.mark_sent(subscription_id, day, result.message_id)
+                report.sent += 1
+                return
+            if result.outcome is DeliveryOutcome.PAUSE:
+                reason = result.reason or "Delivery failed"
+                await self.log.pause(subscription_id, reason)
+                report.paused.append((subscription_id, reason))
+                return
+            report.retries += 1
+            if attempt < self.max_attempts:
+                await self.sleep(self.backoff.delay(attempt, result.retry_after))
+        # Give the day back rather than hold it: the next tick claims it afresh.
+        await self.log.release(subscription_id, day)
+        report.released.append(subscription_id)
+
+    async def _attempt(self, item: Due, story_id: int) -> SendResult:
+        try:
+            return await self.send(item, story_id)
+        except Exception as error:  # one bad send must not stop the fan-out
+            logger.exception("daily story %s for subscription %s", story_id, item.subscription.id)
+            return SendResult.retry(f"{type(error).__name__}: {error}")
+
+
+async def _run_bounded(
+    jobs: Sequence[Callable[[], Awaitable[None]]], max_concurrency: int, report: FanoutReport
+) -> None:
+    """Run jobs with at most `max_concurrency` at once; a failing job does not stop others."""
+    queue = iter(jobs)  # shared: each job is taken by exactly one worker
+
+    async def worker() -> None:
+        for job in queue:
+            try:
+                await job()
+            except Exception:  # e.g. the database was locked: logged, counted, others go on
+                logger.exception("daily delivery failed")
+                report.errors += 1
+
+    async with asyncio.TaskGroup() as group:  # cancelling the caller cancels every worker
+        for _ in range(min(max(1, max_concurrency), len(jobs))):
+            group.create_task(worker())
+
+
+async def deliver(
+    due: Sequence[Due],
+    *,
+    pick_story: Callable[[Subscription], Awaitable[int | None]],
+    send: Callable[[Due, int], Awaitable[SendResult]],
+    log: DeliveryLog,
+    limiter: RateLimiter,
+    sleep: Sleep,
+    max_concurrency: int = 20,
+    max_attempts: int = 5,
+    backoff: Backoff | None = None,
+) -> FanoutReport:
+    """Deliver each due story once: claim → send → mark_sent, in parallel up to a bound.
+
+    RETRY backs off (honouring retry_after) up to `max_attempts`, then releases the claim
+    so the next tick retries it, the same local day; PAUSE pauses the subscription and
+    the day stays failed. A slow or failing subscription holds one worker, not the rest.
+    """
+    report = FanoutReport()
+    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff())
+
+    async def one(item: Due) -> None:
+        story_id = await pick_story(item.subscription)
+        if story_id is None:
+            report.no_story.append(item.subscription.id)
+            return
+        # Wait for the rate limit before claiming, not after: a claim then stays
+        # "sending" only while its request is really under way, so a crash leaves few
+        # claims to recover, and none that merely sat in the queue.
+        await limiter.acquire()
+        if await log.claim(item, story_id):
+            await sender.deliver_claimed(item, story_id, report, token_held=True)
+        else:
+            report.already_claimed += 1
+
+    await _run_bounded([partial(one, item) for item in due], max_concurrency, report)
+    return report
+
+
+async def recover(
+    log: DeliveryLog,
+    *,
+    now: datetime,
+    lookup: Callable[[int], Awaitable[Subscription | None]],
+    send: Callable[[Due, int], Awaitable[SendResult]],
+    limiter: RateLimiter,
+    sleep: Sleep,
+    already_posted: Callable[[Due, int], Awaitable[int | None]] | None = None,
+    max_concurrency: int = 20,
+    max_attempts: int = 5,
+    backoff: Backoff | None = None,
+) -> FanoutReport:
+    """At start-up, before the first tick: settle the claims a crash left "sending".
+
+    Each is resent once with its recorded story (the crash may have hit before Discord
+    accepted it) unless `already_posted` finds the message (returning its id). Claims
+    already resent by an earlier recovery are settled as sent rather than resent again,
+    which caps the window at one duplicate. Claims older than yesterday (local) are
+    settled without sending: the bot was down for a day, and old days are not flooded in.
+    """
+    report = FanoutReport()
+    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff())
+
+    async def one(subscription_id: int, day: date, story_id: int) -> None:
+        subscription = await lookup(subscription_id)
+        if subscription is None or not subscription.active:
+            await log.release(subscription_id, day)
+            report.dropped += 1
+            return
+        action = await _recovery_action(log, subscription, day, story_id, now, already_posted)
+        if action == "resend":
+            zone = zone_of(subscription)
+            item = Due(subscription, day, scheduled_instant(day, subscription.post_at, zone))
+            report.resent += 1
+            await sender.deliver_claimed(item, story_id, report)
+        elif action == "confirmed":
+            report.confirmed += 1
+        else:
+            report.assumed_sent += 1
+
+    claims = await log.unfinished_claims()
+    await _run_bounded([partial(one, *claim) for claim in claims], max_concurrency, report)
+    return report
+
+
+async def _recovery_action(
+    log: DeliveryLog,
+    subscription: Subscription,
+    day: date,
+    story_id: int,
+    now: datetime,
+    already_posted: Callable[[Due, int], Awaitable[int | None]] | None,
+) -> Literal["resend", "confirmed", "assumed"]:
+    """Decide, and record, what recovery does with one claim left "sending"."""
+    zone = zone_of(subscription)
+    if day < now.astimezone(zone).date() - timedelta(days=1):
+        await log.mark_sent(subscription.id, day, None)
+        return "assumed"
+    if already_posted is not None:
+        item = Due(subscription, day, scheduled_instant(day, subscription.post_at, zone))
+        message_id = await already_posted(item, story_id)
+        if message_id is not None:
+            await log.mark_sent(subscription.id, day, message_id)
+            return "confirmed"
+    if await log.begin_resend(subscription.id, day):
+        return "resend"
+    await log.mark_sent(subscription.id, day, None)
+    return "assumed"
+
+
+# --- in-memory delivery log ------------------------------------------------------------
+
+
+@dataclass
+class DeliveryRecord:
+    story_id: int
+    status: Literal["sending", "sent", "failed"]
+    message_id: int | None = None
+    resent: bool = False
+
+
+class MemoryDeliveryLog:
+    """The DeliveryLog semantics in memory, for tests, the benchmark and the console.
+
+    Each method awaits its `latency` *before* changing anything and then changes
+    everything without yielding, so a task cancelled mid-call leaves either the whole
+    change or none of it, as a SQLite transaction would.
+    """
+
+    def __init__(self, *, latency: float = 0.0, sleep: Sleep = asyncio.sleep) -> None:
+        self.rows: dict[int, dict[date, DeliveryRecord]] = {}
+        self.paused: dict[int, str] = {}
+        self._latest: dict[int, date] = {}
+        self._latency = latency
+        self._sleep = sleep
+
+    async def _commit(self) -> None:
+        if self._latency:
+            await self._sleep(self._latency)
+
+    async def claim(self, due: Due, story_id: int) -> bool:
+        await self._commit()
+        subscription_id, day = due.subscription.id, due.local_date
+        days = self.rows.setdefault(subscription_id, {})
+        if day in days or subscription_id in self.paused:
+            return False
+        days[day] = DeliveryRecord(story_id, "sending")
+        self._latest[subscription_id] = max(day, self._latest.get(subscription_id, day))
+        return True
+
+    async def mark_sent(
+        self, subscription_id: int, local_date: date, message_id: int | None
+    ) -> None:
+        await self._commit()
+        record = self.rows.get(subscription_id, {}).get(local_date)
+        if record is not None:
+            record.status, record.message_id = "sent", message_id
+
+    async def release(self, subscription_id: int, local_date: date) -> None:
+        await self._commit()
+        days = self.rows.get(subscription_id, {})
+        record = days.get(local_date)
+        if record is not None and record.status == "sending":
+            del days[local_date]
+            if days:
+                self._latest[subscription_id] = max(days)
+            else:
+                self._latest.pop(subscription_id, None)
+
+    async def pause(self, subscription_id: int, reason: str) -> None:
+        await self._commit()
+        self.paused[subscription_id] = reason
+        for record in self.rows.get(subscription_id, {}).values():
+            if record.status == "sending":
+                record.status = "failed"
+
+    async def unfinished_claims(self) -> list[tuple[int, date, int]]:
+        await self._commit()
+        return sorted(
+            (subscription_id, day, record.story_id)
+            for subscription_id, days in self.rows.items()
+            for day, record in days.items()
+            if record.status == "sending"
+        )
+
+    async def begin_resend(self, subscription_id: int, local_date: date) -> bool:
+        await self._commit()
+        record = self.rows.get(subscription_id, {}).get(local_date)
+        if record is None or record.status != "sending" or record.resent:
+            return False
+        record.resent = True
+        return True
+
+    # What the tick loop reads (the SQLite version: see docs/daily.md).
+
+    def last_sent(self) -> Mapping[int, date]:
+        """The latest local date holding a row of any status, per subscription (live)."""
+        return MappingProxyType(self._latest)
+
+    def story_history(self, subscription_id: int) -> list[int]:
+        """Story ids claimed or sent for the subscription, oldest day first."""
+        days = self.rows.get(subscription_id, {})
+        return [days[day].story_id for day in sorted(days) if days[day].status != "failed"]

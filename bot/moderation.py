@@ -1,0 +1,177 @@
+"""A moderator's change to the library: prepare a preview, then publish it.
+
+Nothing is saved until Publish. Every check runs again at Publish time, since
+the library may have changed while the preview was open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.core.cast import Cast
+from bot.core.duplicates import find_near_duplicate
+from bot.core.models import ParsedStory, Story, StorySummary
+from bot.core.parsing import MAX_STORY_BYTES, decode_story_bytes, parse_story_text
+from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
+from bot.library import STORY_SUFFIXES, Library, analyse
+from bot.storage import Draft, Store
+
+ADDS_PER_WINDOW = 10
+ADD_WINDOW = timedelta(minutes=10)
+DRAFT_LIFETIME = timedelta(days=1)
+EXPIRED = "This preview has expired or was already published or cancelled."
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    draft: Draft
+    parsed: ParsedStory
+    cast: Cast
+    near_duplicate: StorySummary | None
+
+
+async def check_add_rate(store: Store, user_id: int, now: datetime) -> None:
+    recent = await store.count_actions_since(user_id, "add", now - ADD_WINDOW)
+    if recent >= ADDS_PER_WINDOW:
+        raise RateLimited(
+            f"You've added {recent} stories in the last 10 minutes; that's the limit.",
+            hint="Take a short break and try again in a few minutes.",
+        )
+
+
+def check_attachment(filename: str, size: int, content_type: str | None) -> None:
+    """Reject an upload before downloading it."""
+    if not filename.lower().endswith(STORY_SUFFIXES):
+        raise StoryRejected(f"{filename} is not a .txt or .md file.")
+    if content_type and not content_type.startswith("text/"):
+        raise StoryRejected(f"{filename} is not a text file ({content_type}).")
+    if size > MAX_STORY_BYTES:
+        raise StoryRejected(
+            f"{filename} is {size // 1024} KB; the limit is {MAX_STORY_BYTES // 1024} KB per story."
+        )
+
+
+def decode_attachment(filename: str, raw: bytes) -> str:
+    return decode_story_bytes(raw, filename)
+
+
+async def prepare(
+    library: Library,
+    *,
+    guild_id: int,
+    user_id: int,
+    text: str,
+    title: str | None = None,
+    author: str | None = None,
+    editing: Story | None = None,
+) -> Preview:
+    """Parse and check a submission; save it as a draft for the preview."""
+    parsed = parse_story_text(text, "your story", title=title or None, author=author or None)
+    parsed, cast = analyse(parsed)
+    parsed = await _free_title(library.store, parsed, guild_id, editing)
+    duplicate, similarity = await _near_duplicate(library, parsed, guild_id, editing)
+    draft = await library.store.save_draft(
+        guild_id=guild_id,
+        user_id=user_id,
+        story_id=editing.id if editing else None,
+        title=parsed.title,
+        author=parsed.author,
+        body=parsed.body,
+        near_duplicate_of=duplicate.id if duplicate else None,
+        similarity=similarity,
+    )
+    return Preview(draft, parsed, cast, duplicate)
+
+
+async def publish(
+    library: Library, draft_id: int, *, guild_id: int | None, user_id: int, now: datetime
+) -> tuple[StorySummary, bool]:
+    """Save a previewed draft; returns the story and whether it was an edit."""
+    draft = await library.store.get_draft(draft_id)
+    if draft is None or draft.guild_id != guild_id or _expired(draft, now):
+        raise NotFound(EXPIRED)
+    if draft.user_id != user_id:
+        raise NotAllowed("Only the moderator who made this preview can publish it.")
+    editing = await _editable_story(library.store, draft.story_id, draft.guild_id)
+    parsed = parse_story_text(draft.body, "the story", title=draft.title, author=draft.author)
+    await _free_title(library.store, parsed, draft.guild_id, editing)
+    if editing is None:
+        await check_add_rate(library.store, user_id, now)
+        summary = await library.add_story(parsed, guild_id=draft.guild_id, actor_id=user_id)
+    else:
+        summary = await library.replace_story(editing.id, parsed, actor_id=user_id)
+    await library.store.delete_draft(draft.id)
+    return summary, editing is not None
+
+
+async def cancel(store: Store, draft_id: int, *, guild_id: int | None, user_id: int) -> None:
+    draft = await store.get_draft(draft_id)
+    if draft is None or draft.guild_id != guild_id:
+        raise NotFound(EXPIRED)
+    if draft.user_id != user_id:
+        raise NotAllowed("Only the moderator who made this preview can cancel it.")
+    await store.delete_draft(draft_id)
+
+
+def require_own_story(story: Story, guild_id: int) -> None:
+    """Built-in stories can be hidden in a server, never edited or removed there."""
+    if story.summary.is_builtin:
+        raise NotAllowed(
+            f"“{story.title}” is built in: it can't be changed from a server.",
+            hint="Hide it here with `/story hide` instead.",
+        )
+    if story.summary.guild_id != guild_id:  # unreachable through lookups; defence in depth
+        raise NotFound("I couldn't find that story.")
+
+
+def _expired(draft: Draft, now: datetime) -> bool:
+    return datetime.fromisoformat(draft.created_at) < now - DRAFT_LIFETIME
+
+
+async def _editable_story(store: Store, story_id: int | None, guild_id: int) -> Story | None:
+    if story_id is None:
+        return None
+    story = await store.get_story(story_id)
+    if story is None or story.removed or story.summary.guild_id != guild_id:
+        raise NotFound("The story this preview edits is no longer in the library.")
+    return story
+
+
+async def _free_title(
+    store: Store, parsed: ParsedStory, guild_id: int, editing: Story | None
+) -> ParsedStory:
+    exclude = editing.id if editing else None
+    owner = await store.title_owner(parsed.title, guild_id, exclude_id=exclude)
+    if owner is None:
+        return parsed
+    if not parsed.title_was_derived:
+        raise InvalidInput(
+            f"A story titled “{owner.title}” is already in this server's library.",
+            hint="Choose another title.",
+        )
+    number = 2
+    while await store.title_owner(f"{parsed.title} ({number})", guild_id, exclude_id=exclude):
+        number += 1
+    return replace(parsed, title=f"{parsed.title} ({number})")
+
+
+async def _near_duplicate(
+    library: Library, parsed: ParsedStory, guild_id: int, editing: Story | None
+) -> tuple[StorySummary | None, float | None]:
+    visible = [
+        (summary, body)
+        for summary, body in await library.store.visible_bodies(guild_id)
+        if editing is None or summary.id != editing.id
+    ]
+    for summary, body in visible:
+        if body == parsed.body:
+            raise InvalidInput(f"This is exactly the text of “{summary.title}”, already here.")
+    found = await asyncio.to_thread(
+        find_near_duplicate, parsed.body, [(s.id, body) for s, body in visible]
+    )
+    if found is None:
+        return None, None
+    by_id = {summary.id: summary for summary, _body in visible}
+    return by_id[found.story_id], found.similarity

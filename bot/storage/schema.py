@@ -1,0 +1,177 @@
+"""The database schema, as numbered migrations tracked in `PRAGMA user_version`.
+
+Each entry upgrades the schema by one version. Never edit a released entry;
+append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the story library
+    """
+    CREATE TABLE stories (
+        id            INTEGER PRIMARY KEY,
+        guild_id      INTEGER,          -- NULL: built in, visible in every server
+        slug          TEXT NOT NULL UNIQUE,
+        title         TEXT NOT NULL,
+        title_key     TEXT NOT NULL,    -- folded title, for collisions
+        author        TEXT,
+        body          TEXT NOT NULL,
+        content_hash  TEXT NOT NULL,
+        source_path   TEXT,             -- file it was loaded from, for built-ins
+        word_count    INTEGER NOT NULL,
+        passage_count INTEGER NOT NULL,
+        protagonist   TEXT,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE INDEX stories_guild ON stories (guild_id, title_key);
+    CREATE INDEX stories_hash ON stories (content_hash);
+    CREATE UNIQUE INDEX stories_source ON stories (source_path) WHERE source_path IS NOT NULL;
+    CREATE TABLE passages (
+        story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+        number   INTEGER NOT NULL,
+        start    INTEGER NOT NULL,
+        end      INTEGER NOT NULL,
+        text     TEXT NOT NULL,
+        PRIMARY KEY (story_id, number)
+    ) WITHOUT ROWID;
+    """,
+    # 2: who and where each story is about, extracted at load time
+    """
+    CREATE TABLE characters (
+        story_id      INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL, -- protagonist first
+        name          TEXT NOT NULL,
+        name_key      TEXT NOT NULL,    -- folded, for lookups
+        role          TEXT NOT NULL,
+        mentions      INTEGER NOT NULL,
+        first_passage INTEGER NOT NULL,
+        details       TEXT NOT NULL,    -- JSON: aliases and facts with paragraph numbers
+        PRIMARY KEY (story_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX characters_name ON characters (name_key);
+    CREATE TABLE places (
+        story_id      INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        name          TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        mentions      INTEGER NOT NULL,
+        first_passage INTEGER NOT NULL,
+        PRIMARY KEY (story_id, position)
+    ) WITHOUT ROWID;
+    """,
+    # 3: moderation: soft delete, versions, per-server hiding, settings, audit
+    """
+    ALTER TABLE stories ADD COLUMN deleted_at TEXT;   -- removed: restorable for 30 days
+    ALTER TABLE stories ADD COLUMN deleted_by INTEGER;
+    ALTER TABLE stories ADD COLUMN created_by INTEGER;
+    CREATE TABLE story_versions (
+        story_id     INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+        version      INTEGER NOT NULL,
+        title        TEXT NOT NULL,
+        author       TEXT,
+        body         TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        created_by   INTEGER,           -- NULL: loaded from a file on the host
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (story_id, version)
+    ) WITHOUT ROWID;
+    INSERT INTO story_versions (story_id, version, title, author, body, content_hash, created_at)
+        SELECT id, 1, title, author, body, content_hash, created_at FROM stories;
+    CREATE TABLE hidden_stories (
+        guild_id  INTEGER NOT NULL,
+        story_id  INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+        hidden_by INTEGER NOT NULL,
+        hidden_at TEXT NOT NULL,
+        PRIMARY KEY (guild_id, story_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE guild_settings (
+        guild_id          INTEGER PRIMARY KEY,
+        moderator_role_id INTEGER,
+        timezone          TEXT
+    );
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        guild_id    INTEGER,
+        actor_id    INTEGER,
+        action      TEXT NOT NULL,      -- add, edit, remove, restore, hide, unhide, settings
+        story_id    INTEGER,
+        hash_before TEXT,
+        hash_after  TEXT,
+        detail      TEXT,
+        created_at  TEXT NOT NULL
+    );
+    CREATE INDEX audit_actor ON audit_log (actor_id, action, created_at);
+    CREATE INDEX audit_story ON audit_log (story_id);
+    """,
+    # 4: reading that remembers, per user across servers
+    """
+    CREATE TABLE reading_positions (
+        user_id    INTEGER NOT NULL,
+        story_id   INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+        page       INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, story_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX reading_recent ON reading_positions (user_id, updated_at);
+    CREATE TABLE last_shown (
+        user_id  INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE
+    );
+    """,
+    # 5: discussion threads remember their story, so a mention there needs no title
+    """
+    CREATE TABLE discussion_threads (
+        thread_id  INTEGER PRIMARY KEY,
+        story_id   INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+        guild_id   INTEGER,
+        created_at TEXT NOT NULL
+    );
+    """,
+    # 6: a moderator's story waiting in preview for Publish or Cancel
+    """
+    CREATE TABLE drafts (
+        id                INTEGER PRIMARY KEY,
+        guild_id          INTEGER NOT NULL,
+        user_id           INTEGER NOT NULL,
+        story_id          INTEGER REFERENCES stories (id) ON DELETE CASCADE, -- set when editing
+        title             TEXT,
+        author            TEXT,
+        body              TEXT NOT NULL,
+        near_duplicate_of INTEGER,
+        similarity        REAL,
+        created_at        TEXT NOT NULL
+    );
+    """,
+    # 7: the story of the day: subscriptions and every delivery, for exactly-once posting
+    """
+    CREATE TABLE subscriptions (
+        id            INTEGER PRIMARY KEY,
+        guild_id      INTEGER,          -- NULL for a member's DM subscription
+        channel_id    INTEGER,          -- NULL for a DM subscription
+        user_id       INTEGER,          -- the member, for a DM subscription
+        post_at       TEXT NOT NULL,    -- local HH:MM
+        timezone      TEXT NOT NULL,
+        created_at    TEXT NOT NULL,    -- in effect from; reset on resume
+        created_by    INTEGER,
+        paused_reason TEXT,
+        paused_at     TEXT
+    );
+    CREATE UNIQUE INDEX subscriptions_channel_time ON subscriptions (channel_id, post_at)
+        WHERE channel_id IS NOT NULL;
+    CREATE UNIQUE INDEX subscriptions_dm ON subscriptions (user_id) WHERE channel_id IS NULL;
+    CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
+    CREATE TABLE deliveries (
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+        local_date      TEXT NOT NULL,  -- the subscriber's date: one delivery per day
+        story_id        INTEGER NOT NULL,
+        state           TEXT NOT NULL,  -- sending, sent, failed
+        message_id      INTEGER,
+        claimed_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        PRIMARY KEY (subscription_id, local_date)
+    ) WITHOUT ROWID;
+    CREATE INDEX deliveries_state ON deliveries (state);
+    """,
+)

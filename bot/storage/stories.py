@@ -1,0 +1,380 @@
+"""Stories and their passages, versions, removal and per-server hiding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.core.cast import Cast
+from bot.core.models import (
+    ParsedStory,
+    Passage,
+    RemovedStory,
+    Story,
+    StorySummary,
+    StoryVersion,
+)
+from bot.core.text import fold, slugify
+from bot.storage.base import StoreBase, utc_text
+from bot.storage.cast import CastStore
+from bot.storage.guilds import GuildStore
+
+_SUMMARY_COLUMNS = "id, slug, title, author, guild_id, word_count, passage_count, protagonist"
+# What one server (or a DM, guild_id NULL) may see: built-ins it has not hidden,
+# and its own stories, never anything removed.
+VISIBLE = (
+    "stories.deleted_at IS NULL"
+    " AND (stories.guild_id IS NULL OR stories.guild_id = :guild_id)"
+    " AND NOT EXISTS (SELECT 1 FROM hidden_stories AS h"
+    " WHERE h.story_id = stories.id AND h.guild_id = :guild_id)"
+)
+
+
+def summary_from_row(row: Sequence[Any]) -> StorySummary:
+    return StorySummary(
+        id=row[0],
+        slug=row[1],
+        title=row[2],
+        author=row[3],
+        guild_id=row[4],
+        word_count=row[5],
+        passage_count=row[6],
+        protagonist=row[7],
+    )
+
+
+class StoryStore(CastStore, GuildStore, StoreBase):
+    async def add_story(
+        self,
+        parsed: ParsedStory,
+        *,
+        guild_id: int | None,
+        source_path: str | None = None,
+        cast: Cast | None = None,
+        actor_id: int | None = None,
+    ) -> StorySummary:
+        """Insert a story, its passages, characters, first version and audit entry at once."""
+        now = utc_text()
+        protagonist = cast.protagonist.name if cast and cast.protagonist else None
+        async with self._transaction() as db:
+            slug = await self._free_slug(parsed.title)
+            cursor = await db.execute(
+                "INSERT INTO stories (guild_id, slug, title, title_key, author, body,"
+                " content_hash, source_path, word_count, passage_count, protagonist,"
+                " created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    guild_id,
+                    slug,
+                    parsed.title,
+                    fold(parsed.title),
+                    parsed.author,
+                    parsed.body,
+                    parsed.content_hash,
+                    source_path,
+                    parsed.word_count,
+                    len(parsed.passages),
+                    protagonist,
+                    now,
+                    now,
+                    actor_id,
+                ),
+            )
+            story_id = cursor.lastrowid
+            assert story_id is not None
+            await self._insert_passages(story_id, parsed.passages)
+            await self._record_version(story_id, parsed, actor_id)
+            if cast is not None:
+                await self._write_cast(story_id, cast)
+            await self.record_audit(
+                guild_id, actor_id, "add", story_id, None, parsed.content_hash, parsed.title
+            )
+        return await self._require_summary(story_id)
+
+    async def replace_story(
+        self,
+        story_id: int,
+        parsed: ParsedStory,
+        *,
+        source_path: str | None = None,
+        cast: Cast | None = None,
+        actor_id: int | None = None,
+    ) -> StorySummary:
+        """A new version of a story: text, title, passages and characters; the slug stays."""
+        protagonist = cast.protagonist.name if cast and cast.protagonist else None
+        async with self._transaction() as db:
+            before = await self._fetchone(
+                "SELECT content_hash, guild_id FROM stories WHERE id = ?", (story_id,)
+            )
+            await db.execute(
+                "UPDATE stories SET title = ?, title_key = ?, author = ?, body = ?,"
+                " content_hash = ?, source_path = coalesce(?, source_path), word_count = ?,"
+                " passage_count = ?, protagonist = ?, updated_at = ? WHERE id = ?",
+                (
+                    parsed.title,
+                    fold(parsed.title),
+                    parsed.author,
+                    parsed.body,
+                    parsed.content_hash,
+                    source_path,
+                    parsed.word_count,
+                    len(parsed.passages),
+                    protagonist,
+                    utc_text(),
+                    story_id,
+                ),
+            )
+            await db.execute("DELETE FROM passages WHERE story_id = ?", (story_id,))
+            await self._insert_passages(story_id, parsed.passages)
+            await self._record_version(story_id, parsed, actor_id)
+            if cast is not None:
+                await self._write_cast(story_id, cast)
+            await self.record_audit(
+                before[1], actor_id, "edit", story_id, before[0], parsed.content_hash, parsed.title
+            )
+        return await self._require_summary(story_id)
+
+    async def set_source_path(self, story_id: int, source_path: str) -> None:
+        await self._write(
+            "UPDATE stories SET source_path = ? WHERE id = ?", (source_path, story_id)
+        )
+
+    async def _insert_passages(self, story_id: int, passages: Sequence[Passage]) -> None:
+        await self._db.executemany(
+            "INSERT INTO passages (story_id, number, start, end, text) VALUES (?,?,?,?,?)",
+            [(story_id, p.number, p.start, p.end, p.text) for p in passages],
+        )
+
+    async def _record_version(
+        self, story_id: int, parsed: ParsedStory, actor_id: int | None
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO story_versions (story_id, version, title, author, body, content_hash,"
+            " created_by, created_at) SELECT ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?"
+            " FROM story_versions WHERE story_id = ?",
+            (
+                story_id,
+                parsed.title,
+                parsed.author,
+                parsed.body,
+                parsed.content_hash,
+                actor_id,
+                utc_text(),
+                story_id,
+            ),
+        )
+
+    async def _free_slug(self, title: str) -> str:
+        """A slug unique across all stories, so a slug alone names one story."""
+        base = slugify(title)
+        rows = await self._fetchall(
+            "SELECT slug FROM stories WHERE slug = ? OR slug LIKE ?", (base, f"{base}-%")
+        )
+        taken = {row[0] for row in rows}
+        if base not in taken:
+            return base
+        suffix = 2
+        while f"{base}-{suffix}" in taken:
+            suffix += 1
+        return f"{base}-{suffix}"
+
+    # ------------------------------------------------------------------ reads
+
+    async def _require_summary(self, story_id: int) -> StorySummary:
+        summary = await self.get_summary(story_id)
+        assert summary is not None, f"story {story_id} vanished inside its own transaction"
+        return summary
+
+    async def get_summary(self, story_id: int) -> StorySummary | None:
+        row = await self._fetchone(
+            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE id = ?", (story_id,)
+        )
+        return summary_from_row(row) if row else None
+
+    async def get_story(self, story_id: int) -> Story | None:
+        """Any story by id, removed ones included: callers apply the scope rules."""
+        row = await self._fetchone(
+            f"SELECT {_SUMMARY_COLUMNS}, body, content_hash, source_path, deleted_at"
+            " FROM stories WHERE id = ?",
+            (story_id,),
+        )
+        if row is None:
+            return None
+        return Story(
+            summary=summary_from_row(row),
+            body=row[8],
+            content_hash=row[9],
+            source_path=row[10],
+            passages=await self.get_passages(story_id),
+            removed=row[11] is not None,
+        )
+
+    async def get_passages(self, story_id: int) -> tuple[Passage, ...]:
+        rows = await self._fetchall(
+            "SELECT number, text, start, end FROM passages WHERE story_id = ? ORDER BY number",
+            (story_id,),
+        )
+        return tuple(Passage(row[0], row[1], row[2], row[3]) for row in rows)
+
+    async def all_passages(self) -> list[tuple[int, list[Passage]]]:
+        """Every live story's passages, for building the search index at start."""
+        rows = await self._fetchall(
+            "SELECT p.story_id, p.number, p.text, p.start, p.end FROM passages AS p"
+            " JOIN stories ON stories.id = p.story_id WHERE stories.deleted_at IS NULL"
+            " ORDER BY p.story_id, p.number"
+        )
+        grouped: dict[int, list[Passage]] = {}
+        for story_id, number, text, start, end in rows:
+            grouped.setdefault(story_id, []).append(Passage(number, text, start, end))
+        return list(grouped.items())
+
+    async def visible_stories(self, guild_id: int | None) -> list[StorySummary]:
+        """Stories a server (or a DM, guild_id None) may see: built-ins first, then its own."""
+        rows = await self._fetchall(
+            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
+            " ORDER BY guild_id IS NOT NULL, title_key",
+            {"guild_id": guild_id},
+        )
+        return [summary_from_row(row) for row in rows]
+
+    async def visible_story_ids(self, guild_id: int | None) -> list[int]:
+        rows = await self._fetchall(
+            f"SELECT id FROM stories WHERE {VISIBLE} ORDER BY id", {"guild_id": guild_id}
+        )
+        return [row[0] for row in rows]
+
+    async def count_visible_stories(self, guild_id: int | None) -> int:
+        row = await self._fetchone(
+            f"SELECT count(*) FROM stories WHERE {VISIBLE}", {"guild_id": guild_id}
+        )
+        return int(row[0])
+
+    async def visible_stories_page(
+        self, guild_id: int | None, *, offset: int, limit: int
+    ) -> list[StorySummary]:
+        rows = await self._fetchall(
+            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
+            " ORDER BY guild_id IS NOT NULL, title_key LIMIT :limit OFFSET :offset",
+            {"guild_id": guild_id, "limit": limit, "offset": offset},
+        )
+        return [summary_from_row(row) for row in rows]
+
+    async def visible_bodies(self, guild_id: int | None) -> list[tuple[StorySummary, str]]:
+        """Texts of the visible stories, for near-duplicate checks."""
+        rows = await self._fetchall(
+            f"SELECT {_SUMMARY_COLUMNS}, body FROM stories WHERE {VISIBLE}",
+            {"guild_id": guild_id},
+        )
+        return [(summary_from_row(row), row[8]) for row in rows]
+
+    async def stories_with_hash(self, content_hash: str) -> list[Story]:
+        rows = await self._fetchall(
+            "SELECT id FROM stories WHERE content_hash = ? AND deleted_at IS NULL",
+            (content_hash,),
+        )
+        stories = [await self.get_story(row[0]) for row in rows]
+        return [story for story in stories if story is not None]
+
+    async def story_for_source(self, source_path: str) -> StorySummary | None:
+        row = await self._fetchone(
+            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE source_path = ?", (source_path,)
+        )
+        return summary_from_row(row) if row else None
+
+    async def hash_for_source(self, source_path: str) -> str | None:
+        row = await self._fetchone(
+            "SELECT content_hash FROM stories WHERE source_path = ? AND deleted_at IS NULL",
+            (source_path,),
+        )
+        return str(row[0]) if row else None
+
+    async def title_owner(
+        self, title: str, guild_id: int | None, *, exclude_id: int | None = None
+    ) -> StorySummary | None:
+        """The live story visible in `guild_id` already using `title` (accents and case folded).
+
+        For a built-in (guild_id None) every server's stories count, since it
+        would become visible beside them.
+        """
+        row = await self._fetchone(
+            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE title_key = :key"
+            " AND deleted_at IS NULL"
+            " AND (guild_id IS NULL OR guild_id = :guild_id OR :guild_id IS NULL)"
+            " AND id IS NOT :exclude",
+            {"key": fold(title), "guild_id": guild_id, "exclude": exclude_id},
+        )
+        return summary_from_row(row) if row else None
+
+    # ---------------------------------------------------- removal and hiding
+
+    async def remove_story(self, story_id: int, actor_id: int) -> None:
+        async with self._transaction() as db:
+            row = await self._fetchone(
+                "SELECT guild_id, content_hash, title FROM stories WHERE id = ?", (story_id,)
+            )
+            await db.execute(
+                "UPDATE stories SET deleted_at = ?, deleted_by = ? WHERE id = ?",
+                (utc_text(), actor_id, story_id),
+            )
+            await self.record_audit(row[0], actor_id, "remove", story_id, row[1], None, row[2])
+
+    async def restore_story(self, story_id: int, actor_id: int) -> StorySummary:
+        async with self._transaction() as db:
+            row = await self._fetchone(
+                "SELECT guild_id, content_hash, title FROM stories WHERE id = ?", (story_id,)
+            )
+            await db.execute(
+                "UPDATE stories SET deleted_at = NULL, deleted_by = NULL WHERE id = ?",
+                (story_id,),
+            )
+            await self.record_audit(row[0], actor_id, "restore", story_id, None, row[1], row[2])
+        return await self._require_summary(story_id)
+
+    async def removed_stories(self, guild_id: int, since: datetime) -> list[RemovedStory]:
+        rows = await self._fetchall(
+            f"SELECT {_SUMMARY_COLUMNS}, deleted_at, deleted_by FROM stories"
+            " WHERE guild_id = ? AND deleted_at >= ? ORDER BY deleted_at DESC",
+            (guild_id, utc_text(since)),
+        )
+        return [RemovedStory(summary_from_row(row), row[8], row[9]) for row in rows]
+
+    async def purge_removed(self, before: datetime) -> int:
+        """Delete for good what was removed before `before` (the restore window)."""
+        return await self._write(
+            "DELETE FROM stories WHERE deleted_at IS NOT NULL AND deleted_at < ?",
+            (utc_text(before),),
+        )
+
+    async def set_hidden(self, guild_id: int, story_id: int, actor_id: int, hidden: bool) -> None:
+        async with self._transaction() as db:
+            if hidden:
+                await db.execute(
+                    "INSERT OR IGNORE INTO hidden_stories (guild_id, story_id, hidden_by,"
+                    " hidden_at) VALUES (?,?,?,?)",
+                    (guild_id, story_id, actor_id, utc_text()),
+                )
+            else:
+                await db.execute(
+                    "DELETE FROM hidden_stories WHERE guild_id = ? AND story_id = ?",
+                    (guild_id, story_id),
+                )
+            await self.record_audit(
+                guild_id, actor_id, "hide" if hidden else "unhide", story_id, None, None, None
+            )
+
+    async def hidden_stories(self, guild_id: int) -> list[StorySummary]:
+        rows = await self._fetchall(
+            f"SELECT {_SUMMARY_COLUMNS} FROM stories JOIN hidden_stories AS h"
+            " ON h.story_id = stories.id WHERE h.guild_id = ? AND stories.deleted_at IS NULL"
+            " ORDER BY title_key",
+            (guild_id,),
+        )
+        return [summary_from_row(row) for row in rows]
+
+    async def story_versions(self, story_id: int) -> list[StoryVersion]:
+        rows = await self._fetchall(
+            "SELECT story_id, version, title, author, body, content_hash, created_by,"
+            " created_at FROM story_versions WHERE story_id = ? ORDER BY version DESC",
+            (story_id,),
+        )
+        return [StoryVersion(*row) for row in rows]

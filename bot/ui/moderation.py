@@ -1,0 +1,212 @@
+"""The add/edit form, the preview's Publish/Cancel buttons and the remove confirmation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.checks import require_moderator
+from bot.lookup import get_visible_story
+from bot.moderation import cancel, prepare, publish, require_own_story
+from bot.rendering.moderation import preview_embed
+from bot.tree import send_error
+
+if TYPE_CHECKING:
+    from bot.bot import ConteurBot
+
+MODAL_TEXT_LIMIT = 4000  # Discord's limit for one text field in a form
+
+
+def _bot(interaction: discord.Interaction) -> ConteurBot:
+    return cast("ConteurBot", interaction.client)
+
+
+async def send_preview(interaction: discord.Interaction, preview: Any) -> None:
+    view = discord.ui.View(timeout=None)
+    draft_id = preview.draft.id
+    if preview.near_duplicate is None:
+        view.add_item(DraftButton(draft_id, "publish"))
+    else:
+        view.add_item(DraftButton(draft_id, "confirm"))
+    view.add_item(DraftButton(draft_id, "cancel"))
+    await interaction.response.send_message(embed=preview_embed(preview), view=view, ephemeral=True)
+
+
+class StoryForm(discord.ui.Modal):
+    """Title, author and text; prefilled when editing."""
+
+    def __init__(
+        self,
+        heading: str,
+        submit: Callable[[discord.Interaction, str, str, str], Awaitable[None]],
+        *,
+        title: str = "",
+        author: str = "",
+        text: str = "",
+    ) -> None:
+        super().__init__(title=heading[:45], timeout=15 * 60)
+        self.submit = submit
+        self.story_title: discord.ui.TextInput[StoryForm] = discord.ui.TextInput(
+            label="Title", custom_id="title", max_length=120, default=title or None
+        )
+        self.author: discord.ui.TextInput[StoryForm] = discord.ui.TextInput(
+            label="Author (optional)",
+            custom_id="author",
+            max_length=80,
+            required=False,
+            default=author or None,
+        )
+        self.text: discord.ui.TextInput[StoryForm] = discord.ui.TextInput(
+            label="Story text (blank lines between paragraphs)",
+            custom_id="text",
+            style=discord.TextStyle.paragraph,
+            max_length=MODAL_TEXT_LIMIT,
+            default=text or None,
+        )
+        for item in (self.story_title, self.author, self.text):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.submit(interaction, self.story_title.value, self.author.value, self.text.value)
+
+    async def on_error(  # type: ignore[override]  # Modal's own signature has no item
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        await send_error(interaction, error)
+
+
+def adding_form() -> StoryForm:
+    async def submit(interaction: discord.Interaction, title: str, author: str, text: str) -> None:
+        bot = _bot(interaction)
+        await require_moderator(bot.store, interaction)
+        preview = await prepare(
+            bot.library,
+            guild_id=cast(int, interaction.guild_id),
+            user_id=interaction.user.id,
+            text=text,
+            title=title,
+            author=author,
+        )
+        await send_preview(interaction, preview)
+
+    return StoryForm("Add a story", submit)
+
+
+def editing_form(story_id: int, title: str, author: str, text: str) -> StoryForm:
+    async def submit(
+        interaction: discord.Interaction, new_title: str, new_author: str, new_text: str
+    ) -> None:
+        bot = _bot(interaction)
+        await require_moderator(bot.store, interaction)
+        guild_id = cast(int, interaction.guild_id)
+        story = await get_visible_story(bot.store, guild_id, story_id)
+        require_own_story(story, guild_id)
+        preview = await prepare(
+            bot.library,
+            guild_id=guild_id,
+            user_id=interaction.user.id,
+            text=new_text,
+            title=new_title,
+            author=new_author,
+            editing=story,
+        )
+        await send_preview(interaction, preview)
+
+    return StoryForm("Edit the story", submit, title=title, author=author, text=text)
+
+
+_DRAFT_LABELS = {"publish": "Publish", "confirm": "Publish anyway", "cancel": "Cancel"}
+_DRAFT_STYLES = {
+    "publish": discord.ButtonStyle.success,
+    "confirm": discord.ButtonStyle.danger,
+    "cancel": discord.ButtonStyle.secondary,
+}
+
+
+class DraftButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:draft:(?P<draft>\d{1,19}):(?P<action>publish|confirm|cancel)",
+):
+    def __init__(self, draft_id: int, action: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_DRAFT_LABELS[action],
+                style=_DRAFT_STYLES[action],
+                custom_id=f"conteur:draft:{draft_id}:{action}",
+            )
+        )
+        self.draft_id = draft_id
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> DraftButton:
+        return cls(int(match["draft"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        try:
+            await require_moderator(bot.store, interaction)
+            if self.action == "cancel":
+                await cancel(
+                    bot.store,
+                    self.draft_id,
+                    guild_id=interaction.guild_id,
+                    user_id=interaction.user.id,
+                )
+                message = "Cancelled: nothing was saved."
+            else:
+                story, edited = await publish(
+                    bot.library,
+                    self.draft_id,
+                    guild_id=interaction.guild_id,
+                    user_id=interaction.user.id,
+                    now=bot.clock(),
+                )
+                verb = "Updated" if edited else "Published"
+                message = f"{verb} “{story.title}”. Read it with `/story read story:{story.slug}`."
+        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
+            await send_error(interaction, error)
+            return
+        await interaction.response.edit_message(content=message, embed=None, view=None)
+
+
+class RemoveButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:remove:(?P<story>\d{1,19})",
+):
+    def __init__(self, story_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Remove it",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"conteur:remove:{story_id}",
+            )
+        )
+        self.story_id = story_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> RemoveButton:
+        return cls(int(match["story"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        try:
+            member = await require_moderator(bot.store, interaction)
+            guild_id = cast(int, interaction.guild_id)
+            story = await get_visible_story(bot.store, guild_id, self.story_id)
+            require_own_story(story, guild_id)
+            await bot.library.remove_story(story.id, member.id)
+        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
+            await send_error(interaction, error)
+            return
+        await interaction.response.edit_message(
+            content=f"Removed “{story.title}”. `/story restore` brings it back within 30 days.",
+            view=None,
+        )

@@ -1,0 +1,41 @@
+"""/privacy: what Conteur keeps about you, and deleting all of it."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.bot import ConteurBot
+from bot.ui import ForgetMeButton
+
+WHAT_WE_KEEP = (
+    "Conteur keeps, under your user id only: your place in each story you read "
+    "(bookmarks), the last story it showed you, and your story-of-the-day DM "
+    "subscription if you made one. Nothing else, and never your messages."
+)
+
+
+class PrivacyCog(commands.GroupCog, group_name="privacy"):
+    """Your data."""
+
+    def __init__(self, bot: ConteurBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="forget", extras={"example": "/privacy forget"})
+    async def forget(self, interaction: Interaction) -> None:
+        """Delete everything Conteur keeps about you (asks first)."""
+        view: discord.ui.View = discord.ui.View(timeout=None)
+        view.add_item(cast(Any, ForgetMeButton(interaction.user.id)))
+        await interaction.response.send_message(
+            WHAT_WE_KEEP + "\n\nDelete all of it? This cannot be undone.",
+            view=view,
+            ephemeral=True,
+        )
+
+
+async def setup(bot: ConteurBot) -> None:
+    await bot.add_cog(PrivacyCog(bot))

@@ -1,0 +1,71 @@
+"""/settings: who moderates this server's stories, and its time zone."""
+
+from __future__ import annotations
+
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot.bot import ConteurBot
+from bot.checks import member_of, require_manage_server
+from bot.core.schedule import resolve_timezone, timezone_choices
+from bot.rendering.settings import settings_embed
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class SettingsCog(commands.GroupCog, group_name="settings"):
+    """This server's Conteur settings (Manage Server)."""
+
+    def __init__(self, bot: ConteurBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="show", extras={"example": "/settings show"})
+    async def show(self, interaction: Interaction) -> None:
+        """Show this server's moderator role and time zone."""
+        member = member_of(interaction)
+        settings = await self.bot.store.guild_settings(member.guild.id)
+        await interaction.response.send_message(embed=settings_embed(settings), ephemeral=True)
+
+    @app_commands.command(
+        name="moderator-role", extras={"example": "/settings moderator-role role:@Librarians"}
+    )
+    @app_commands.describe(role="Members with this role may add and change stories (empty: none)")
+    async def moderator_role(
+        self, interaction: Interaction, role: discord.Role | None = None
+    ) -> None:
+        """Choose the role whose members moderate this server's stories."""
+        member = require_manage_server(interaction)
+        await self.bot.store.set_moderator_role(
+            member.guild.id, role.id if role else None, member.id
+        )
+        text = (
+            f"Members with {role.mention} can now add and change this server's stories."
+            if role
+            else "No moderator role: only members with Manage Server moderate stories."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def zone_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
+
+    @app_commands.command(
+        name="timezone", extras={"example": "/settings timezone zone:Europe/Paris"}
+    )
+    @app_commands.describe(zone="An IANA time zone, e.g. Europe/Paris (the default for /daily)")
+    @app_commands.autocomplete(zone=zone_autocomplete)
+    async def timezone(self, interaction: Interaction, zone: str) -> None:
+        """Set the server's time zone, the default for the story of the day."""
+        member = require_manage_server(interaction)
+        resolved = resolve_timezone(zone)
+        await self.bot.store.set_guild_timezone(member.guild.id, resolved.key, member.id)
+        await interaction.response.send_message(
+            f"This server's time zone is now **{resolved.key}**.", ephemeral=True
+        )
+
+
+async def setup(bot: ConteurBot) -> None:
+    await bot.add_cog(SettingsCog(bot))

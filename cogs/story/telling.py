@@ -1,0 +1,116 @@
+"""/story retell, discuss, ask: Conteur as a storyteller."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+import discord
+from discord import Interaction, app_commands
+
+from bot.answers import answer_question
+from bot.core.discussion import discussion_questions
+from bot.core.retelling import retell
+from bot.errors import InvalidInput
+from bot.lookup import find_visible_story
+from bot.rendering import fit_embed
+from bot.rendering.telling import (
+    answer_embed,
+    questions_embed,
+    retelling_embed,
+    retelling_embeds,
+    thread_name,
+)
+from cogs.story.common import bot_of, story_autocomplete
+
+MAX_QUESTION_LENGTH = 300
+
+
+@app_commands.command(name="retell", extras={"example": "/story retell story:lea length:short"})
+@app_commands.describe(
+    story="The story to retell",
+    length="short: a few sentences · medium: about a third · long: about half",
+)
+@app_commands.autocomplete(story=story_autocomplete)
+async def retell_story(
+    interaction: Interaction,
+    story: app_commands.Range[str, 1, 200],
+    length: Literal["short", "medium", "long"] = "short",
+) -> None:
+    """A faithful short version of a story, in its own words."""
+    bot = bot_of(interaction)
+    found = await find_visible_story(bot.store, interaction.guild_id, story)
+    retelling = await asyncio.to_thread(
+        retell, found.passages, length=length, protagonist=found.summary.protagonist
+    )
+    first, *rest = retelling_embeds(found.summary, retelling)
+    await interaction.response.send_message(embed=first)
+    for embed in rest:  # a long retelling of a long story: more messages, never a cut sentence
+        await interaction.followup.send(embed=embed)
+
+
+@app_commands.command(name="discuss", extras={"example": "/story discuss story:zoe"})
+@app_commands.describe(story="The story to talk about")
+@app_commands.autocomplete(story=story_autocomplete)
+async def discuss(interaction: Interaction, story: app_commands.Range[str, 1, 200]) -> None:
+    """Retell a story and open a thread with questions to discuss it."""
+    bot = bot_of(interaction)
+    found = await find_visible_story(bot.store, interaction.guild_id, story)
+    cast = await bot.store.get_cast(found.id)
+    retelling = retell(found.passages, length="short", protagonist=found.summary.protagonist)
+    questions = discussion_questions(found.passages, cast, title=found.title)
+    summary_embed = retelling_embed(found.summary, retelling)
+    reason = no_thread_reason(interaction)
+    if reason is not None:
+        await interaction.response.send_message(
+            embeds=[summary_embed, questions_embed(questions, note=reason)]
+        )
+        return
+    await interaction.response.send_message(embed=summary_embed)
+    message = await interaction.original_response()
+    thread = await message.create_thread(name=thread_name(found.title), auto_archive_duration=1440)
+    await bot.store.remember_thread(thread.id, found.id, interaction.guild_id)
+    await thread.send(embed=questions_embed(questions))
+
+
+def no_thread_reason(interaction: Interaction) -> str | None:
+    """Why a discussion thread cannot be opened here, or None when it can."""
+    channel = interaction.channel
+    if interaction.guild is None:
+        return "Threads only exist in servers, so here are the questions instead."
+    if not isinstance(channel, discord.TextChannel):
+        return "I can only open threads in a text channel, so here are the questions instead."
+    permissions = interaction.app_permissions
+    if not (permissions.create_public_threads and permissions.send_messages_in_threads):
+        return (
+            "I don't have permission to create threads here (Create Public Threads and "
+            "Send Messages in Threads), so here are the questions instead."
+        )
+    return None
+
+
+@app_commands.command(name="ask", extras={"example": "/story ask question:who is Sophie?"})
+@app_commands.describe(
+    question="Ask about the stories: who is…, where does… go, who does… meet, or anything",
+    story="Only look in this story",
+)
+@app_commands.autocomplete(story=story_autocomplete)
+async def ask(
+    interaction: Interaction, question: str, story: app_commands.Range[str, 1, 200] | None = None
+) -> None:
+    """Ask a question; the answer comes from the text itself."""
+    bot = bot_of(interaction)
+    text = " ".join(question.split())
+    if not text or len(text) > MAX_QUESTION_LENGTH:
+        raise InvalidInput(f"Ask a question of 1 to {MAX_QUESTION_LENGTH} characters.")
+    bot.check_ask_cooldown(interaction.user.id, interaction.channel_id)
+    story_id = None
+    if story:
+        story_id = (await find_visible_story(bot.store, interaction.guild_id, story)).id
+    answer = await answer_question(
+        bot.library, text, guild_id=interaction.guild_id, story_id=story_id
+    )
+    await interaction.response.send_message(embed=fit_embed(answer_embed(text, answer)))
+
+
+COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (retell_story, discuss, ask)

@@ -1,0 +1,931 @@
+"""A small fake Discord on 127.0.0.1: the HTTP routes Conteur uses and the gateway websocket.
+
+The unmodified bot talks to it exactly as it talks to Discord; only discord.py's two
+base URLs change (`Route.BASE` and `DiscordWebSocket.DEFAULT_GATEWAY`). It holds one
+guild with one text channel, one member ("alice", the user whose clicks the tests
+play) and the bot itself.
+
+What it does, and why:
+
+* Records every HTTP request (method, path, decoded body, files) so tests can assert
+  on what a user would see and check every body the bot ever sent.
+* Serves only the routes in `ROUTES`. Anything else is recorded as a problem and
+  answered 404, so a new call in the bot fails the wire tests loudly instead of being
+  silently accepted.
+* Runs each request through the `checks` it was given (the tests pass Discord's
+  OpenAPI description and the limits helper). A body they reject is answered 400
+  "Invalid Form Body", as Discord would, so the bot sees the failure a user would.
+* Enforces what Discord enforces for interactions: a known id and token, one
+  acknowledgement each, within three seconds.
+* Plays the gateway: HELLO, then IDENTIFY (closing with 4014 on privileged intents,
+  as Discord does when they are not approved), READY, GUILD_CREATE, heartbeat ACKs,
+  and any INTERACTION_CREATE a test injects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import secrets
+import time
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+API_PREFIX = "/api/v10"
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+# Gateway opcodes and close codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, HELLO, HEARTBEAT_ACK = 0, 1, 2, 6, 10, 11
+CLOSE_AUTHENTICATION_FAILED = 4004
+CLOSE_DISALLOWED_INTENTS = 4014
+PRIVILEGED_INTENTS = {
+    1 << 1: "GUILD_MEMBERS",
+    1 << 8: "GUILD_PRESENCES",
+    1 << 15: "MESSAGE_CONTENT",
+}
+HEARTBEAT_INTERVAL_MS = 41_250  # Discord's usual value; tests end long before the second beat
+
+# Interaction and callback types.
+APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE = 2, 3, 4
+CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
+AUTOCOMPLETE_RESULT = 8
+EPHEMERAL = 1 << 6
+INTERACTION_DEADLINE_S = 3.0  # Discord shows "The application did not respond" after this
+# Every wait is bounded, so a bot that never answers fails in seconds, not at CI's timeout.
+WAIT_S = 10.0
+
+ALL_PERMISSIONS = str((1 << 51) - 1)
+MEMBER_PERMISSIONS = str(0x0006_3584_0E41)  # a typical @everyone: view, send, read history…
+
+Json = Any
+Check = Callable[["RecordedRequest"], Iterable[str]]
+
+
+def snowflakes() -> Iterator[int]:
+    """Unique, increasing snowflakes with real timestamps (discord.py derives created_at)."""
+    for counter in itertools.count(1):
+        yield ((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22) | (counter & 0xFFF)
+
+
+def iso_now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def json_response(status: int, payload: Json) -> web.Response:
+    if payload is None:
+        return web.Response(status=204)
+    # Exactly "application/json": discord.py only decodes a body with that content type,
+    # and aiohttp's json_response would append "; charset=utf-8".
+    return web.Response(
+        status=status,
+        body=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+
+
+@dataclass
+class RecordedRequest:
+    """One HTTP request the bot made, as the fake understood it."""
+
+    method: str
+    path: str  # without the /api/v10 prefix
+    route: str | None  # the served route's template; None when the fake does not serve it
+    bodiless: bool
+    query: dict[str, str]
+    media_type: str | None
+    body: Json  # decoded JSON (or multipart's payload_json); None when there was no body
+    files: list[str]
+    authorization: str | None
+    problems: list[str] = field(default_factory=list)
+    status: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass
+class Interaction:
+    """An interaction the fake sent over the gateway and expects the bot to answer."""
+
+    payload: dict[str, Json]
+    sent_at: float
+    callback: RecordedRequest | None = None
+    original_message_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.payload["id"])
+
+    @property
+    def token(self) -> str:
+        return str(self.payload["token"])
+
+
+@dataclass
+class Reply:
+    """What came back for an interaction: the callback request and the message a user sees."""
+
+    interaction: Interaction
+    callback: RecordedRequest
+    message: dict[str, Json] | None
+
+    @property
+    def type(self) -> int:
+        return int(self.callback.body["type"])
+
+    @property
+    def data(self) -> dict[str, Json]:
+        return dict(self.callback.body.get("data") or {})
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool((self.data.get("flags") or 0) & EPHEMERAL)
+
+    @property
+    def embeds(self) -> list[dict[str, Json]]:
+        source = self.message if self.message is not None else self.data
+        return list(source.get("embeds") or [])
+
+
+Handler = Callable[[RecordedRequest, dict[str, str]], Awaitable[tuple[int, Json]]]
+
+
+@dataclass(frozen=True)
+class ServedRoute:
+    method: str
+    template: str  # the same spelling as the OpenAPI description's paths
+    handler_name: str
+    bodiless: bool = False  # True: Discord defines no body here and the bot must send none
+    bot_auth: bool = True  # interaction callbacks and webhooks authenticate by token instead
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        if method != self.method:
+            return None
+        pattern = self.template.strip("/").split("/")
+        segments = path.strip("/").split("/")
+        if len(pattern) != len(segments):
+            return None
+        params: dict[str, str] = {}
+        for expected, actual in zip(pattern, segments, strict=True):
+            if expected.startswith("{") and expected.endswith("}"):
+                params[expected[1:-1]] = actual
+            elif expected != actual:
+                return None
+        return params
+
+    @property
+    def literal_segments(self) -> int:
+        return sum(1 for part in self.template.split("/") if part and not part.startswith("{"))
+
+
+ROUTES: tuple[ServedRoute, ...] = (
+    ServedRoute("GET", "/users/@me", "_get_current_user", bodiless=True),
+    ServedRoute("GET", "/oauth2/applications/@me", "_get_application", bodiless=True),
+    # discord.py 2.7.1's Client connects to DEFAULT_GATEWAY directly; an AutoShardedClient
+    # asks /gateway/bot first, so serve it for that case.
+    ServedRoute("GET", "/gateway/bot", "_get_gateway_bot", bodiless=True),
+    ServedRoute("PUT", "/applications/{application_id}/commands", "_put_commands"),
+    ServedRoute(
+        "PUT", "/applications/{application_id}/guilds/{guild_id}/commands", "_put_commands"
+    ),
+    ServedRoute(
+        "POST",
+        "/interactions/{interaction_id}/{interaction_token}/callback",
+        "_interaction_callback",
+        bot_auth=False,
+    ),
+    ServedRoute("POST", "/webhooks/{webhook_id}/{webhook_token}", "_followup", bot_auth=False),
+    ServedRoute(
+        "PATCH",
+        "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+        "_edit_original",
+        bot_auth=False,
+    ),
+    ServedRoute("POST", "/channels/{channel_id}/messages", "_create_message"),
+)
+MESSAGE_ROUTES = frozenset(
+    {
+        "/interactions/{interaction_id}/{interaction_token}/callback",
+        "/webhooks/{webhook_id}/{webhook_token}",
+        "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+        "/channels/{channel_id}/messages",
+    }
+)
+
+
+def find_route(method: str, path: str) -> tuple[ServedRoute, dict[str, str]] | None:
+    """The served route for a request; literal segments beat parameters (`@original`)."""
+    matches = [(r, p) for r in ROUTES if (p := r.match(method, path)) is not None]
+    return max(matches, key=lambda m: m[0].literal_segments) if matches else None
+
+
+class FakeDiscord:
+    """Start with `await FakeDiscord(...).start()`; always `await close()`."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        application_id: int,
+        checks: Sequence[Check] = (),
+        approved_intents: int = 0,
+    ) -> None:
+        self.token = token
+        self.checks = list(checks)
+        self.approved_intents = approved_intents
+        self._ids = snowflakes()
+        self.application_id = str(application_id)
+        self.bot_user: dict[str, Json] = {
+            "id": self.application_id,  # a bot's user id is its application's id
+            "username": "Conteur",
+            "discriminator": "0",
+            "global_name": None,
+            "avatar": None,
+            "bot": True,
+            "verified": True,
+            "mfa_enabled": False,
+            "flags": 0,
+            "public_flags": 0,
+        }
+        self.owner: dict[str, Json] = self._user("owner")
+        self.alice: dict[str, Json] = self._user("alice")
+        self.guild_id = self._new_id()
+        self.channel_id = self._new_id()
+        self.bot_role_id = self._new_id()
+
+        self.requests: list[RecordedRequest] = []
+        self.problems: list[str] = []
+        self._reported = 0
+        self.commands: dict[str, dict[str, Json]] = {}  # by name, as last synced
+        self.messages: dict[str, dict[str, Json]] = {}
+        self.interactions: dict[str, Interaction] = {}
+        self._request_arrived = asyncio.Condition()
+
+        self.identify: dict[str, Json] | None = None
+        self.identified = asyncio.Event()
+        self.gateway_frames: list[dict[str, Json]] = []
+        self.heartbeats_acked = 0
+        self._ws: web.WebSocketResponse | None = None
+        self._sequence = 0
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._http)
+        app.router.add_get("/", self._gateway)
+        app.router.add_route("*", "/{tail:.*}", self._outside_api)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)  # port 0: any free port
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def close(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/"
+
+    # ------------------------------------------------------------ world
+
+    def _new_id(self) -> str:
+        return str(next(self._ids))
+
+    def _user(self, name: str) -> dict[str, Json]:
+        return {
+            "id": self._new_id(),
+            "username": name,
+            "discriminator": "0",
+            "global_name": name.title(),
+            "avatar": None,
+            "public_flags": 0,
+        }
+
+    def _role(self, role_id: str, name: str, permissions: str, position: int) -> dict[str, Json]:
+        return {
+            "id": role_id,
+            "name": name,
+            "permissions": permissions,
+            "position": position,
+            "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+            "hoist": False,
+            "managed": name == "Conteur",
+            "mentionable": False,
+            "icon": None,
+            "unicode_emoji": None,
+            "flags": 0,
+            **({"tags": {"bot_id": self.application_id}} if name == "Conteur" else {}),
+        }
+
+    def guild_payload(self) -> dict[str, Json]:
+        """GUILD_CREATE as Discord sends it to a bot without the GUILD_MEMBERS intent."""
+        return {
+            "id": self.guild_id,
+            "name": "Wire Test Server",
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "banner": None,
+            "description": None,
+            "owner_id": self.owner["id"],
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 1,
+            "default_message_notifications": 1,
+            "explicit_content_filter": 2,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": "en-US",
+            "system_channel_id": self.channel_id,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "public_updates_channel_id": None,
+            "safety_alerts_channel_id": None,
+            "max_members": 500000,
+            "max_video_channel_users": 25,
+            "vanity_url_code": None,
+            "application_id": None,
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "roles": [
+                self._role(self.guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
+                self._role(self._new_id(), "Moderators", str(0x2000 | 0x20), 2),
+                self._role(self.bot_role_id, "Conteur", str(0x4_0000_0C00 | 0x4000), 1),
+            ],
+            "channels": [
+                {
+                    "id": self.channel_id,
+                    "type": 0,
+                    "guild_id": self.guild_id,
+                    "name": "general",
+                    "position": 0,
+                    "parent_id": None,
+                    "topic": "Where stories are read aloud",
+                    "nsfw": False,
+                    "rate_limit_per_user": 0,
+                    "last_message_id": None,
+                    "permission_overwrites": [],
+                    "flags": 0,
+                }
+            ],
+            "threads": [],
+            "members": [self.member_payload(self.bot_user, [self.bot_role_id])],
+            "member_count": 3,
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "large": False,
+            "unavailable": False,
+            "lazy": True,
+            "joined_at": iso_now(),
+            "nsfw": False,
+            "premium_progress_bar_enabled": False,
+        }
+
+    def member_payload(
+        self, user: dict[str, Json], roles: list[str], permissions: str | None = None
+    ) -> dict[str, Json]:
+        member: dict[str, Json] = {
+            "user": user,
+            "roles": roles,
+            "nick": None,
+            "avatar": None,
+            "banner": None,
+            "joined_at": iso_now(),
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "pending": False,
+            "flags": 0,
+            "communication_disabled_until": None,
+        }
+        if permissions is not None:  # interactions carry the member's resolved permissions
+            member["permissions"] = permissions
+        return member
+
+    # ------------------------------------------------------------ HTTP
+
+    async def _outside_api(self, request: web.Request) -> web.StreamResponse:
+        recorded = RecordedRequest(
+            request.method, request.path, None, False, dict(request.query), None, None, [], None
+        )
+        recorded.problems.append(f"{recorded.label}: outside {API_PREFIX}; nothing is served here")
+        return await self._finish(recorded, 404, {"message": "404: Not Found", "code": 0})
+
+    async def _http(self, request: web.Request) -> web.StreamResponse:
+        path = request.path.removeprefix(API_PREFIX)
+        found = find_route(request.method, path)
+        route, params = found if found else (None, {})
+        media_type, body, files = await self._read_body(request)
+        recorded = RecordedRequest(
+            method=request.method,
+            path=path,
+            route=route.template if route else None,
+            bodiless=route.bodiless if route else False,
+            query=dict(request.query),
+            media_type=media_type,
+            body=body,
+            files=files,
+            authorization=request.headers.get("Authorization"),
+        )
+        if route is None:
+            served = "\n  ".join(f"{r.method} {r.template}" for r in ROUTES)
+            recorded.problems.append(
+                f"{recorded.label}: the fake Discord does not serve this route. If the bot "
+                f"should call it, add it to ROUTES in tests/wire/fake_discord.py. Served:\n  "
+                f"{served}"
+            )
+            return await self._finish(recorded, 404, {"message": "404: Not Found", "code": 0})
+        if route.bodiless and body is not None:
+            recorded.problems.append(f"{recorded.label}: sent a body to a bodiless route")
+        if route.bot_auth and recorded.authorization != f"Bot {self.token}":
+            recorded.problems.append(f"{recorded.label}: missing or wrong bot token")
+            return await self._finish(recorded, 401, {"message": "401: Unauthorized", "code": 0})
+        for check in self.checks:
+            recorded.problems.extend(check(recorded))
+        if recorded.problems:
+            # What Discord answers a body it rejects; the bot must cope as it would live.
+            return await self._finish(
+                recorded, 400, {"message": "Invalid Form Body", "code": 50035, "errors": {}}
+            )
+        handler: Handler = getattr(self, route.handler_name)
+        status, payload = await handler(recorded, params)
+        return await self._finish(recorded, status, payload)
+
+    async def _finish(self, recorded: RecordedRequest, status: int, payload: Json) -> web.Response:
+        recorded.status = status
+        self.problems.extend(recorded.problems)
+        self.requests.append(recorded)
+        async with self._request_arrived:
+            self._request_arrived.notify_all()
+        return json_response(status, payload)
+
+    @staticmethod
+    async def _read_body(request: web.Request) -> tuple[str | None, Json, list[str]]:
+        if not request.body_exists:
+            return None, None, []
+        media_type = request.content_type
+        if media_type == "multipart/form-data":
+            # discord.py switches to multipart when files are attached: the message is
+            # the `payload_json` part, the files are `files[n]`.
+            body: Json = None
+            files: list[str] = []
+            reader = await request.multipart()
+            async for part in reader:
+                if not isinstance(part, aiohttp.BodyPartReader):
+                    continue
+                raw = await part.read()
+                if part.name == "payload_json":
+                    body = json.loads(raw)
+                else:
+                    files.append(f"{part.name}={part.filename} ({len(raw)} bytes)")
+            return media_type, body, files
+        raw_text = await request.text()
+        if not raw_text:
+            return None, None, []
+        if media_type != "application/json":
+            return media_type, raw_text, []
+        return media_type, json.loads(raw_text), []
+
+    def _error(
+        self, recorded: RecordedRequest, status: int, code: int, message: str
+    ) -> tuple[int, Json]:
+        recorded.problems.append(f"{recorded.label}: {status} {message}")  # _finish reports it
+        return status, {"message": message, "code": code}
+
+    async def _get_current_user(self, _: RecordedRequest, __: dict[str, str]) -> tuple[int, Json]:
+        return 200, self.bot_user
+
+    async def _get_application(self, _: RecordedRequest, __: dict[str, str]) -> tuple[int, Json]:
+        return 200, {
+            "id": self.application_id,
+            "name": "Conteur",
+            "icon": None,
+            "description": "Stories to read, retell and discuss.",
+            "summary": "",
+            "type": None,
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "verify_key": secrets.token_hex(32),
+            "flags": 1 << 19,  # GATEWAY_MESSAGE_CONTENT_LIMITED: not approved, as in a new app
+            "owner": self.owner,
+            "team": None,
+            "bot": self.bot_user,
+            "interactions_endpoint_url": None,
+            "redirect_uris": [],
+            "tags": [],
+        }
+
+    async def _get_gateway_bot(self, _: RecordedRequest, __: dict[str, str]) -> tuple[int, Json]:
+        return 200, {
+            "url": self.gateway_url.rstrip("/"),
+            "shards": 1,
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": 999,
+                "reset_after": 86_400_000,
+                "max_concurrency": 1,
+            },
+        }
+
+    async def _put_commands(
+        self, recorded: RecordedRequest, params: dict[str, str]
+    ) -> tuple[int, Json]:
+        if params["application_id"] != self.application_id:
+            return self._error(recorded, 403, 50001, "Missing Access (another application)")
+        if "guild_id" in params and params["guild_id"] != self.guild_id:
+            return self._error(recorded, 403, 50001, "Missing Access (unknown guild)")
+        synced = []
+        for command in recorded.body or []:
+            previous = self.commands.get(command["name"], {})
+            synced.append(
+                {
+                    "type": 1,
+                    "contexts": None,
+                    "integration_types": [0],
+                    "default_member_permissions": None,
+                    "nsfw": False,
+                    **command,
+                    "id": previous.get("id", self._new_id()),
+                    "application_id": self.application_id,
+                    "version": self._new_id(),
+                    **({"guild_id": params["guild_id"]} if "guild_id" in params else {}),
+                }
+            )
+        # PUT replaces the whole set, as on Discord.
+        self.commands = {command["name"]: command for command in synced}
+        return 200, synced
+
+    def _message(
+        self, data: Mapping[str, Json], *, interaction: Interaction | None
+    ) -> dict[str, Json]:
+        message: dict[str, Json] = {
+            "id": self._new_id(),
+            "type": 20 if interaction else 0,  # CHAT_INPUT_COMMAND reply, else DEFAULT
+            "channel_id": self.channel_id,
+            "guild_id": self.guild_id,
+            "author": self.bot_user,
+            "content": data.get("content") or "",
+            # Discord stores every embed it accepts as a "rich" one.
+            "embeds": [{"type": "rich", **embed} for embed in data.get("embeds") or []],
+            "components": list(data.get("components") or []),
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": bool(data.get("tts")),
+            "flags": int(data.get("flags") or 0),
+            "timestamp": iso_now(),
+            "edited_timestamp": None,
+        }
+        if interaction is not None:
+            message["webhook_id"] = self.application_id
+            message["application_id"] = self.application_id
+            message["interaction_metadata"] = {
+                "id": interaction.id,
+                "type": interaction.payload["type"],
+                "user": self.alice,
+                "authorizing_integration_owners": {"0": self.guild_id},
+            }
+        self.messages[message["id"]] = message
+        return message
+
+    def _edit(self, message_id: str, data: Mapping[str, Json]) -> dict[str, Json]:
+        message = self.messages[message_id]
+        for key in ("content", "components", "flags"):
+            if key in data:
+                message[key] = data[key] if data[key] is not None else message[key]
+        if "embeds" in data:
+            message["embeds"] = [{"type": "rich", **embed} for embed in data["embeds"] or []]
+        message["edited_timestamp"] = iso_now()
+        return message
+
+    def _interaction_for(
+        self, recorded: RecordedRequest, interaction_id: str | None, token: str
+    ) -> Interaction | None:
+        found = (
+            self.interactions.get(interaction_id)
+            if interaction_id is not None
+            else next((i for i in self.interactions.values() if i.token == token), None)
+        )
+        if found is None or found.token != token:
+            self._error(recorded, 404, 10062, "Unknown interaction")
+            return None
+        return found
+
+    async def _interaction_callback(
+        self, recorded: RecordedRequest, params: dict[str, str]
+    ) -> tuple[int, Json]:
+        interaction = self._interaction_for(
+            recorded, params["interaction_id"], params["interaction_token"]
+        )
+        if interaction is None:
+            return 404, {"message": "Unknown interaction", "code": 10062}
+        if interaction.callback is not None:
+            return self._error(recorded, 400, 40060, "Interaction has already been acknowledged.")
+        elapsed = time.monotonic() - interaction.sent_at
+        if elapsed > INTERACTION_DEADLINE_S:
+            return self._error(
+                recorded, 404, 10062, f"Unknown interaction (answered after {elapsed:.1f} s)"
+            )
+        interaction.callback = recorded
+        kind = int(recorded.body["type"])
+        data = recorded.body.get("data") or {}
+        message: dict[str, Json] | None = None
+        if kind == CHANNEL_MESSAGE:
+            message = self._message(data, interaction=interaction)
+            interaction.original_message_id = message["id"]
+        elif kind == UPDATE_MESSAGE:
+            target = (interaction.payload.get("message") or {}).get("id")
+            if target not in self.messages:
+                return self._error(recorded, 400, 50035, "Update of a message that is not there")
+            message = self._edit(target, data)
+            interaction.original_message_id = target
+        elif kind == DEFERRED_CHANNEL_MESSAGE:
+            # The user sees "Conteur is thinking…" until the original is edited.
+            message = self._message({"flags": data.get("flags")}, interaction=interaction)
+            interaction.original_message_id = message["id"]
+        elif kind == DEFERRED_UPDATE:
+            interaction.original_message_id = (interaction.payload.get("message") or {}).get("id")
+        elif kind != AUTOCOMPLETE_RESULT:
+            return self._error(recorded, 400, 50035, f"Callback type {kind} is not handled here")
+        if recorded.query.get("with_response", "").lower() not in ("1", "true"):
+            return 204, None
+        answer: dict[str, Json] = {
+            "interaction": {
+                "id": interaction.id,
+                "type": interaction.payload["type"],
+                "activity_instance_id": None,
+                "response_message_id": message["id"] if message else None,
+                "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE,
+                "response_message_ephemeral": bool((data.get("flags") or 0) & EPHEMERAL),
+            }
+        }
+        if message is not None:
+            answer["resource"] = {"type": kind, "message": message}
+        return 200, answer
+
+    async def _followup(
+        self, recorded: RecordedRequest, params: dict[str, str]
+    ) -> tuple[int, Json]:
+        interaction = self._interaction_for(recorded, None, params["webhook_token"])
+        if interaction is None or params["webhook_id"] != self.application_id:
+            return 404, {"message": "Unknown Webhook", "code": 10015}
+        if interaction.callback is None:
+            return self._error(
+                recorded, 400, 40060, "Follow-up before the interaction was acknowledged"
+            )
+        message = self._message(recorded.body or {}, interaction=interaction)
+        wait = recorded.query.get("wait", "").lower() in ("1", "true")
+        return (200, message) if wait else (204, None)
+
+    async def _edit_original(
+        self, recorded: RecordedRequest, params: dict[str, str]
+    ) -> tuple[int, Json]:
+        interaction = self._interaction_for(recorded, None, params["webhook_token"])
+        if interaction is None or params["webhook_id"] != self.application_id:
+            return 404, {"message": "Unknown Webhook", "code": 10015}
+        if interaction.original_message_id not in self.messages:
+            return self._error(recorded, 404, 10008, "Unknown Message (no original response yet)")
+        return 200, self._edit(str(interaction.original_message_id), recorded.body or {})
+
+    async def _create_message(
+        self, recorded: RecordedRequest, params: dict[str, str]
+    ) -> tuple[int, Json]:
+        if params["channel_id"] != self.channel_id:
+            return self._error(recorded, 404, 10003, "Unknown Channel")
+        return 200, self._message(recorded.body or {}, interaction=None)
+
+    async def wait_for_request(
+        self, predicate: Callable[[RecordedRequest], bool]
+    ) -> RecordedRequest:
+        """The first recorded request matching `predicate`, waiting at most WAIT_S for it."""
+
+        def first() -> RecordedRequest | None:
+            return next((r for r in self.requests if predicate(r)), None)
+
+        async with asyncio.timeout(WAIT_S), self._request_arrived:
+            await self._request_arrived.wait_for(lambda: first() is not None)
+        found = first()
+        assert found is not None
+        return found
+
+    def assert_clean(self) -> None:
+        """Fail naming every problem not yet reported (bad bodies, unexpected routes…)."""
+        new = self.problems[self._reported :]
+        self._reported = len(self.problems)
+        assert not new, f"{len(new)} problem(s) in what the bot sent:\n" + "\n".join(new)
+
+    # ------------------------------------------------------------ gateway
+
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        if self._ws is not None and not self._ws.closed:
+            self.problems.append("gateway: a second connection while the first is open")
+        self._ws = ws
+        if request.query.get("v") != "10" or request.query.get("encoding") != "json":
+            self.problems.append(f"gateway: unexpected query {dict(request.query)}")
+        # Plain-text frames even when zlib-stream is requested: discord.py decompresses
+        # only binary frames, and text keeps the fake readable.
+        await ws.send_json({"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        async for frame in ws:
+            if frame.type != aiohttp.WSMsgType.TEXT:
+                self.problems.append(f"gateway: unexpected {frame.type.name} frame")
+                continue
+            message = json.loads(frame.data)
+            self.gateway_frames.append(message)
+            op = message.get("op")
+            if op == HEARTBEAT:
+                await ws.send_json({"op": HEARTBEAT_ACK})
+                self.heartbeats_acked += 1
+            elif op == IDENTIFY:
+                await self._on_identify(ws, message["d"])
+            elif op == RESUME:
+                self.problems.append("gateway: RESUME, but no session was ever lost")
+        return ws
+
+    async def _on_identify(self, ws: web.WebSocketResponse, data: dict[str, Json]) -> None:
+        self.identify = data
+        self.identified.set()
+        if data.get("token") != self.token:
+            await ws.close(code=CLOSE_AUTHENTICATION_FAILED, message=b"Authentication failed.")
+            return
+        intents = int(data.get("intents", 0))
+        refused = [
+            name
+            for bit, name in PRIVILEGED_INTENTS.items()
+            if intents & bit & ~self.approved_intents
+        ]
+        if refused:
+            await ws.close(code=CLOSE_DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+            return
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": self.bot_user,
+                "user_settings": {},
+                "session_type": "normal",
+                "session_id": secrets.token_hex(16),
+                "resume_gateway_url": self.gateway_url,
+                "guilds": [{"id": self.guild_id, "unavailable": True}],
+                "private_channels": [],
+                "relationships": [],
+                "presences": [],
+                "guild_join_requests": [],
+                "geo_ordered_rtc_regions": ["rotterdam"],
+                "application": {"id": self.application_id, "flags": 1 << 19},
+                "_trace": ['["fake-discord",{"micros":0}]'],
+            },
+        )
+        await self.dispatch("GUILD_CREATE", self.guild_payload())
+
+    async def dispatch(self, event: str, data: dict[str, Json]) -> None:
+        if self._ws is None or self._ws.closed:
+            raise AssertionError(f"cannot send {event}: the bot is not connected")
+        self._sequence += 1
+        await self._ws.send_json({"op": DISPATCH, "t": event, "s": self._sequence, "d": data})
+
+    # ------------------------------------------------------------ playing the user
+
+    def _interaction(self, kind: int, data: dict[str, Json], **extra: Json) -> Interaction:
+        payload: dict[str, Json] = {
+            "id": self._new_id(),
+            "application_id": self.application_id,
+            "type": kind,
+            "data": data,
+            "guild_id": self.guild_id,
+            "guild": {"id": self.guild_id, "locale": "en-US", "features": []},
+            "channel_id": self.channel_id,
+            "channel": {
+                "id": self.channel_id,
+                "type": 0,
+                "guild_id": self.guild_id,
+                "name": "general",
+                "position": 0,
+                "parent_id": None,
+                "nsfw": False,
+                "permissions": MEMBER_PERMISSIONS,
+                "flags": 0,
+            },
+            "member": self.member_payload(self.alice, [], MEMBER_PERMISSIONS),
+            "token": secrets.token_urlsafe(48),
+            "version": 1,
+            "app_permissions": ALL_PERMISSIONS,
+            "locale": "en-GB",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": self.guild_id},
+            "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+            **extra,
+        }
+        interaction = Interaction(payload, sent_at=0.0)
+        self.interactions[interaction.id] = interaction
+        return interaction
+
+    def _options(
+        self, definitions: Sequence[dict[str, Json]], given: Mapping[str, Json], focused: str | None
+    ) -> list[dict[str, Json]]:
+        """Typed options as the Discord client builds them from the synced definitions."""
+        by_name = {option["name"]: option for option in definitions}
+        unknown = set(given) - set(by_name)
+        assert not unknown, f"options {sorted(unknown)} are not in the synced command"
+        options = []
+        for name, value in given.items():
+            option: dict[str, Json] = {"type": by_name[name]["type"], "name": name, "value": value}
+            if name == focused:
+                option["focused"] = True
+            options.append(option)
+        return options
+
+    def command_interaction(
+        self, command: str, options: Mapping[str, Json] | None = None, *, focused: str | None = None
+    ) -> Interaction:
+        """`/story read` with options, as typed by alice; autocomplete when `focused` is set."""
+        root, *sub = command.split()
+        synced = self.commands.get(root)
+        assert synced is not None, f"/{root} was never synced, so no user could run it"
+        definitions = synced.get("options") or []
+        data: dict[str, Json] = {
+            "id": synced["id"],
+            "name": root,
+            "type": synced["type"],
+            "guild_id": synced.get("guild_id"),
+        }
+        if sub:
+            subcommand = next((o for o in definitions if o["name"] == sub[0]), None)
+            assert subcommand is not None, f"/{root} has no subcommand {sub[0]!r}"
+            data["options"] = [
+                {
+                    "type": subcommand["type"],
+                    "name": sub[0],
+                    "options": self._options(
+                        subcommand.get("options") or [], options or {}, focused
+                    ),
+                }
+            ]
+        else:
+            data["options"] = self._options(definitions, options or {}, focused)
+        return self._interaction(AUTOCOMPLETE if focused else APPLICATION_COMMAND, data)
+
+    def component_interaction(
+        self, message: dict[str, Json], custom_id: str, values: Sequence[str] | None = None
+    ) -> Interaction:
+        """Alice clicking the component `custom_id` on `message` (choosing `values` in a select)."""
+        component = next(
+            (
+                item
+                for row in message.get("components") or []
+                for item in row.get("components") or []
+                if item.get("custom_id") == custom_id
+            ),
+            None,
+        )
+        assert component is not None, f"{custom_id!r} is not on message {message['id']}"
+        assert not component.get("disabled"), f"{custom_id!r} is disabled; nobody can click it"
+        data: dict[str, Json] = {"custom_id": custom_id, "component_type": component["type"]}
+        if values is not None:
+            data["values"] = list(values)
+        return self._interaction(MESSAGE_COMPONENT, data, message=message)
+
+    async def interact(self, interaction: Interaction) -> Reply:
+        """Send the interaction over the gateway and wait for the bot's answer to it."""
+        interaction.sent_at = time.monotonic()
+        await self.dispatch("INTERACTION_CREATE", interaction.payload)
+        callback = await self.wait_for_request(
+            lambda r: (
+                r.route == "/interactions/{interaction_id}/{interaction_token}/callback"
+                and r.path.split("/")[2] == interaction.id
+            ),
+        )
+        message_id = interaction.original_message_id
+        return Reply(interaction, callback, self.messages.get(message_id) if message_id else None)
