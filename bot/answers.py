@@ -13,6 +13,8 @@ from bot.library import Library
 
 # How many passages a quoted answer draws on.
 QUOTED_PASSAGES = 2
+# Below this a passage shares only a word or two with the question: say so instead.
+ANSWER_RELEVANCE = 25.0
 
 
 async def answer_question(
@@ -37,7 +39,7 @@ async def answer_question(
         story_ids=[story_id] if story_id else None,
         limit=QUOTED_PASSAGES,
     )
-    good = [hit for hit in hits if hit.score >= 60]
+    good = [hit for hit in hits if hit.score >= ANSWER_RELEVANCE]
     if not good:
         return Answer(UNANSWERABLE, ())
     titles = {s.id: s.title for s in await store.visible_stories(guild_id)}

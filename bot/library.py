@@ -75,6 +75,19 @@ def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
     return parsed, cast
 
 
+# A hit far weaker than the best one matched only a stray word or two; showing
+# it buries the answer (searching "eifel tower at sunst" must not list every "life").
+RELATIVE_RELEVANCE = 0.5
+MINIMUM_RELEVANCE = 15.0
+
+
+def relevant(hits: list[SearchHit]) -> list[SearchHit]:
+    if not hits:
+        return hits
+    floor = max(MINIMUM_RELEVANCE, hits[0].score * RELATIVE_RELEVANCE)
+    return [hit for hit in hits if hit.score >= floor]
+
+
 class Library:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -172,7 +185,8 @@ class Library:
         allowed = await self.visible_ids(guild_id)
         if story_ids is not None:
             allowed = allowed & frozenset(story_ids)
-        return self.index.search(query, story_ids=allowed, limit=limit)
+        hits = self.index.search(query, story_ids=allowed, limit=limit)
+        return relevant(hits)
 
     async def suggest(self, query: str, *, guild_id: int | None) -> list[str]:
         return self.index.suggest(query, story_ids=await self.visible_ids(guild_id))

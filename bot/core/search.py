@@ -415,7 +415,7 @@ class _Story:
     folded: str
     folded_ends: array[int]  # end offset of each passage's folded text in `folded`
     compressed: bytes  # zlib of the UTF-8 original texts, concatenated
-    original_ends: array[int]  # end offset of each original text, in characters
+    original_ends: array[int]  # end offset of each original text, in UTF-8 bytes
 
     def number(self, index: int) -> int:
         return self.numbers[index] if self.numbers is not None else index + 1
@@ -424,10 +424,11 @@ class _Story:
         start = self.folded_ends[index - 1] if index else 0
         return self.folded[start : self.folded_ends[index]]
 
-    def original_passages(self) -> list[str]:
-        text = zlib.decompress(self.compressed).decode("utf-8")
-        starts = [0, *self.original_ends[:-1]]
-        return [text[start:end] for start, end in zip(starts, self.original_ends, strict=True)]
+    def original_passage(self, index: int, decompressed: bytes | None = None) -> str:
+        """Passage `index`'s text; pass the story's decompressed bytes to reuse them."""
+        raw = decompressed if decompressed is not None else zlib.decompress(self.compressed)
+        start = self.original_ends[index - 1] if index else 0
+        return raw[start : self.original_ends[index]].decode("utf-8")
 
 
 @dataclass(slots=True)
@@ -553,7 +554,7 @@ class SearchIndex:
                 compressed=zlib.compress(
                     "".join(p.text for p in passages).encode("utf-8"), _ZLIB_LEVEL
                 ),
-                original_ends=array("I", accumulate(len(p.text) for p in passages)),
+                original_ends=array("I", accumulate(len(p.text.encode()) for p in passages)),
             )
         )
         self._slot_of[story_id] = slot
@@ -653,7 +654,7 @@ class SearchIndex:
                 return []
             candidates = self._candidates(plan, slots)
             ranked = self._rerank(plan, candidates, min(limit, MAX_LIMIT))
-            texts: dict[int, list[str]] = {}  # one decompression per story per search
+            texts: dict[int, bytes] = {}  # one decompression per story per search
             return [
                 self._hit(plan, pid, score, texts) for pid, score in ranked[: min(limit, MAX_LIMIT)]
             ]
@@ -1026,14 +1027,14 @@ class SearchIndex:
         tied = sorted(compress(scores, map(threshold.__eq__, scores.values())))
         return above + tied[: RERANK_CANDIDATES - len(above)]
 
-    def _hit(self, plan: _Plan, pid: int, score: float, texts: dict[int, list[str]]) -> SearchHit:
+    def _hit(self, plan: _Plan, pid: int, score: float, texts: dict[int, bytes]) -> SearchHit:
         slot = self._pid_slot[pid]
         story = self._stories[slot]
         assert story is not None
         if slot not in texts:
-            texts[slot] = story.original_passages()
+            texts[slot] = zlib.decompress(story.compressed)
         index = pid - story.first_pid
-        text = texts[slot][index]
+        text = story.original_passage(index, texts[slot])
         return SearchHit(
             story_id=story.story_id,
             passage_number=story.number(index),
@@ -1114,7 +1115,7 @@ class SearchIndex:
             return None
         story = self._stories[self._pid_slot[pid]]
         assert story is not None
-        text = story.original_passages()[pid - story.first_pid]
+        text = story.original_passage(pid - story.first_pid)
         term = self._terms[term_id]
         forms = [span for span in _SPAN_RE.findall(text) if _fold_span(span) == term]
         lower = [form for form in forms if form == form.lower()]

@@ -147,7 +147,7 @@ def search_embed(
             inline=False,
         )
     embed.set_footer(
-        text=f"{total} passages found · page {page} of {page_count} · "
+        text=f"{total} passage{'' if total == 1 else 's'} found · page {page} of {page_count} · "
         "press a number to open the story there"
     )
     return embed

@@ -1,0 +1,147 @@
+"""/search and /character as a member experiences them."""
+
+from bot.core.parsing import parse_story_text
+from bot.errors import InvalidInput, NotFound
+
+VALERIE = "The Story of Valérie Ivanov"
+
+
+async def test_search_forgives_typos_and_shows_the_passage_in_bold(world):
+    result = await world.member.slash(world.channel, "search", query="eifel tower at sunst")
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    first = embed.fields[0]
+    assert first.name == f"1. {VALERIE} · ¶ 7"
+    assert "**Eiffel Tower at sunset**" in first.value
+    opened = await world.member.click(result.response.message, label="1")
+    page = opened.response.embeds[0]
+    assert page.title == VALERIE
+    assert "Eiffel Tower at sunset" in page.description
+
+
+async def test_search_pages_when_there_are_many_results(world, store):
+    for number in range(8):
+        text = (
+            f"Title: Heron {number}\n\nThe grey heron waited by the reeds, patient number {number}."
+        )
+        await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    result = await world.member.slash(world.channel, "search", query="grey heron reeds")
+    embed = result.response.embeds[0]
+    assert len(embed.fields) == 5
+    assert embed.footer.text.startswith("8 passages found · page 1 of 2")
+    second = await world.member.click(result.response.message, label="Next")
+    assert len(second.response.embeds[0].fields) == 3
+    assert second.response.embeds[0].fields[0].name.startswith("6. Heron")
+
+
+async def test_search_in_one_story_and_for_one_character(world):
+    only_zoe = await world.member.slash(
+        world.channel, "search", query="sophie", story="the-story-of-zoe-kuznetsova"
+    )
+    names = [f.name for f in only_zoe.response.embeds[0].fields]
+    assert names and all("Zoe Kuznetsova" in name for name in names)
+    choices = await world.member.autocomplete(world.channel, "search", "character", "sophie")
+    assert [c["name"] for c in choices] == [
+        "Sophie — The Story of Valérie Ivanov",
+        "Sophie — The Story of Zoe Kuznetsova",
+    ]
+    sophie_in_zoe = await world.member.slash(
+        world.channel, "search", query="smile", character=choices[1]["value"]
+    )
+    fields = sophie_in_zoe.response.embeds[0].fields
+    assert fields and all("Zoe Kuznetsova" in f.name for f in fields)
+    assert all("Sophie" in f.value for f in fields)
+
+
+async def test_nothing_found_suggests_real_words(world):
+    result = await world.member.slash(world.channel, "search", query="xylophone quantum")
+    embed = result.response.embeds[0]
+    assert embed.title == "Nothing found"
+    assert embed.fields[0].name == "Did you mean"
+    library_text = " ".join(
+        p.text for _id, passages in await world.env.bot.store.all_passages() for p in passages
+    )
+    for word in embed.fields[0].value.replace("*", "").split(", "):
+        assert word in library_text
+
+
+async def test_bad_queries_get_a_clear_private_message(world):
+    for query in ("!!!", "   ", "word " * 100):
+        result = await world.member.slash(world.channel, "search", query=query)
+        assert result.ephemeral
+        assert result.response.embeds[0].title == "Invalid input"
+    assert {type(e.original) for e in world.env.errors} == {InvalidInput}
+
+
+async def test_search_never_shows_another_servers_story(world):
+    channel, stranger = world.other_server()
+    text = "Title: Secret\n\nThe lighthouse keeper counted seventeen violet gulls."
+    await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    mine = await world.member.slash(world.channel, "search", query="violet gulls")
+    assert mine.response.embeds[0].fields[0].name.startswith("1. Secret")
+    theirs = await stranger.slash(channel, "search", query="violet gulls")
+    assert theirs.response.embeds[0].title == "Nothing found"
+
+
+async def test_character_show_tells_who_they_are_from_the_text(world):
+    result = await world.member.slash(world.channel, "character show", name="valerie")
+    embed = result.response.embeds[0]
+    assert embed.title == "Valérie Ivanov"
+    assert "Protagonist of *The Story of Valérie Ivanov*" in embed.description
+    fields = {f.name: f.value for f in embed.fields}
+    assert "a brilliant mathematician (¶ 2)" in fields["Who they are"]
+    assert "Sophie (¶ 7)" in fields["Meets"]
+    assert "Paris (¶ 1)" in fields["Goes to"]
+
+
+async def test_a_name_in_two_stories_is_disambiguated(world):
+    ambiguous = await world.member.slash(world.channel, "character show", name="Sophie")
+    assert ambiguous.response.embeds[0].title == "Not found"
+    assert "More than one character is called “Sophie”" in ambiguous.response.embeds[0].description
+    assert [type(e.original) for e in world.env.errors] == [NotFound]
+    picked = await world.member.slash(world.channel, "character show", name="Sophie", story="zoe")
+    embed = picked.response.embeds[0]
+    assert "*The Story of Zoe Kuznetsova*" in embed.description
+    assert any("The Story of Valérie Ivanov" in f.value for f in embed.fields)  # namesake
+
+
+async def test_character_autocomplete_forgives_accents_and_typos(world, store):
+    for typed in ("valerie", "VALÉRIE", "valrie", "kuznetsva"):
+        choices = await world.member.autocomplete(world.channel, "character show", "name", typed)
+        assert choices, typed
+        assert choices[0]["name"].split(" — ")[0] in ("Valérie Ivanov", "Zoe Kuznetsova")
+    for number in range(30):
+        text = f"Title: Ana {number}\n\nAna Lindqvist{number} walked. Ana laughed. Ana slept well."
+        await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    many = await world.member.autocomplete(world.channel, "character show", "name", "ana")
+    assert len(many) == 25
+
+
+async def test_compare_puts_two_characters_side_by_side(world):
+    result = await world.member.slash(
+        world.channel, "character compare", first="valerie", second="zoe"
+    )
+    embed = result.response.embeds[0]
+    assert embed.title == "Valérie Ivanov and Zoe Kuznetsova"
+    fields = {f.name: f.value for f in embed.fields}
+    assert "Both come to Paris" in fields["What they share"]
+    assert "Sophie" in fields["What they share"]
+    assert "mathematician" in fields["How they differ"]
+    assert "ballerina" in fields["How they differ"]
+
+
+async def test_compare_with_itself_says_so(world):
+    result = await world.member.slash(
+        world.channel, "character compare", first="lea", second="léa roux"
+    )
+    embed = result.response.embeds[0]
+    assert embed.title == "Léa Roux, compared with themselves"
+    assert not any(f.name == "What they share" and "Both" in f.value for f in embed.fields)
+
+
+async def test_story_info_lists_characters_and_places(world):
+    result = await world.member.slash(world.channel, "story info", story="zoe")
+    fields = {f.name: f.value for f in result.response.embeds[0].fields}
+    assert fields["Characters"] == "**Zoe Kuznetsova**, Sophie"
+    assert "Montmartre" in fields["Places"] and "Bolshoi Theatre" in fields["Places"]
+    assert fields["Length"] == "414 words"
