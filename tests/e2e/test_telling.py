@@ -1,5 +1,7 @@
 """/story retell, discuss, ask, @mentions, and reading that remembers."""
 
+import itertools
+
 import discord
 
 from bot.errors import RateLimited
@@ -121,7 +123,7 @@ async def test_random_never_repeats_the_last_story_shown(world):
     for _ in range(6):
         result = await world.member.slash(world.channel, "story random")
         seen.append(result.response.embeds[0].title)
-    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(seen))
 
 
 async def test_privacy_forget_deletes_everything_about_the_member(world, store):
