@@ -134,3 +134,74 @@ def test_builtin_stories_folder_exists():
         "001_8f38e0b885466f60.txt",
         "002_ffa6864c1bcd727b.txt",
     ]
+
+
+def test_search_command_prints_results_and_json(capsys):
+    assert cli.main(["search", "eifel tower at sunst"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("1. The Story of Valérie Ivanov ¶7")
+    assert cli.main(["search", "valerie mathematician", "--json"]) == cli.EXIT_OK
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert (first["slug"], first["paragraph"]) == ("the-story-of-valerie-ivanov", 2)
+
+
+def test_search_command_exit_codes(capsys):
+    assert cli.main(["search", "xylophone quantum"]) == cli.EXIT_FAILED
+    assert "No passage matches" in capsys.readouterr().err
+    assert cli.main(["search", "?!"]) == cli.EXIT_USAGE
+    assert "punctuation" in capsys.readouterr().err
+    assert cli.main(["search", "sophie", "--story", "nowhere at all"]) == cli.EXIT_USAGE
+    assert "couldn't find a story" in capsys.readouterr().err
+
+
+def test_characters_command_lists_casts(capsys):
+    assert cli.main(["characters", "zoe"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert "Zoe Kuznetsova (protagonist" in out and "Sophie (supporting" in out
+    assert cli.main(["characters", "--json"]) == cli.EXIT_OK
+    stories = json.loads(capsys.readouterr().out)
+    casts = {s["story"]: [c["name"] for c in s["characters"]] for s in stories}
+    assert casts["The Story of Léa Roux"] == ["Léa Roux"]
+
+
+def test_console_fills_a_form_field_by_field(capsys, monkeypatch):
+    answers = iter(
+        [
+            "/story add",
+            "The Lighthouse",
+            "",
+            "Maren Holt kept the lighthouse on the point.",
+            "",
+            "Every night Maren climbed the stairs and lit the lamp.",
+            ".",
+            "Publish",
+            "quit",
+        ]
+    )
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert cli.main(["console", "--as", "moderator"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert "── Form: Add a story" in out
+    assert "Preview: The Lighthouse" in out
+    assert "Published “The Lighthouse”" in out
+
+
+def test_console_attaches_a_local_file(capsys, tmp_path):
+    story = tmp_path / "harbour.md"
+    story.write_text("# The Harbour\n\nIngrid Sand mended nets by the harbour every morning.")
+    code = cli.main(
+        [
+            "console",
+            "--as",
+            "moderator",
+            "--command",
+            f"/story add file:{story}",
+            "--command",
+            "Publish",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK
+    assert "Preview: The Harbour" in out and "Published “The Harbour”" in out
+    assert cli.main(["console", "--command", f"/story add file:{tmp_path}/missing.txt"]) == 1
+    assert "cannot read" in capsys.readouterr().out
