@@ -6,8 +6,8 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -16,6 +16,9 @@ from bot.config import Settings
 from bot.core.cooldown import Cooldown
 from bot.errors import RateLimited
 from bot.library import Library
+
+if TYPE_CHECKING:
+    from bot.daily import DailyService
 from bot.storage import Store
 from bot.tree import ConteurTree
 
@@ -34,6 +37,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.mentions",
     "cogs.privacy",
     "cogs.settings",
+    "cogs.daily",
     "cogs.help",
 )
 
@@ -41,7 +45,8 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    # discord.utils.utcnow is what the simulated Discord in tests controls.
+    return discord.utils.utcnow()
 
 
 def minimal_intents() -> discord.Intents:
@@ -81,6 +86,7 @@ class ConteurBot(commands.Bot):
         self.library = Library(store)
         self.clock = clock
         self.random = rng or random.Random()
+        self.daily: DailyService | None = None  # set by the daily cog
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
         seconds = self._clock_seconds

@@ -422,6 +422,12 @@ class Agenda:
         found.sort(key=lambda item: (item.scheduled_at, item.subscription.id))
         return found
 
+    def next_check(self) -> datetime | None:
+        """The earliest instant a subscription needs a look, so a loop can sleep until then."""
+        while self._heap and self._tokens.get(self._heap[0][2]) != self._heap[0][1]:
+            heapq.heappop(self._heap)  # superseded entries are dropped lazily
+        return self._heap[0][0] if self._heap else None
+
     def _push(self, subscription_id: int, when: datetime) -> None:
         self._counter += 1
         self._tokens[subscription_id] = self._counter

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 import discord
 
@@ -76,4 +77,16 @@ def answer_embed(question: str, answer: Answer) -> discord.Embed:
     if answer.refs:
         sources = "; ".join(dict.fromkeys(f"{title} ¶ {n}" for title, n in answer.refs))
         embed.add_field(name="From", value=shorten(escape(sources), FIELD_VALUE_LIMIT))
+    return embed
+
+
+def daily_embed(story: StorySummary, text: str, local_date: date, *, whole: bool) -> discord.Embed:
+    """The story of the day: its retelling, or the whole story when it is that short."""
+    embed = discord.Embed(
+        title=shorten(f"Story of the day: {story.title}", TITLE_LIMIT),
+        description=shorten(escape(text), DESCRIPTION_LIMIT),
+        colour=STORY_COLOUR,
+    )
+    more = "" if whole else " · the story begins below; turn the pages with the buttons"
+    embed.set_footer(text=f"{local_date:%A %d %B %Y} · {story.word_count:,} words{more}")
     return embed

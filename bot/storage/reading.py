@@ -64,6 +64,7 @@ class ReadingStore(StoreBase):
             for sql in (
                 "DELETE FROM reading_positions WHERE user_id = ?",
                 "DELETE FROM last_shown WHERE user_id = ?",
+                "DELETE FROM subscriptions WHERE user_id = ? AND channel_id IS NULL",
             ):
                 cursor = await db.execute(sql, (user_id,))
                 removed += cursor.rowcount

@@ -164,14 +164,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
     CREATE TABLE deliveries (
         subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
-        local_date      TEXT NOT NULL,  -- the subscriber's date: one delivery per day
+        local_date      TEXT NOT NULL,  -- ISO date in the subscription's zone
         story_id        INTEGER NOT NULL,
-        state           TEXT NOT NULL,  -- sending, sent, failed
+        status          TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
         message_id      INTEGER,
+        resent          INTEGER NOT NULL DEFAULT 0,
         claimed_at      TEXT NOT NULL,
-        finished_at     TEXT,
         PRIMARY KEY (subscription_id, local_date)
     ) WITHOUT ROWID;
-    CREATE INDEX deliveries_state ON deliveries (state);
+    CREATE INDEX deliveries_sending ON deliveries (status) WHERE status = 'sending';
     """,
 )
