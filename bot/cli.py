@@ -200,7 +200,9 @@ async def _console(
     from bot.storage import Store
 
     async with await Store.open(settings.database_path) as store:
-        bot = ConteurBot(settings, store)
+        # The simulated Discord keeps its own clock from 2026-01-01; the console
+        # shows real dates, so the bot reads the wall clock instead.
+        bot = ConteurBot(settings, store, clock=lambda: datetime.now(UTC))
         return await run_console(bot, role=role, guild_id=guild_id, commands=lines, as_json=as_json)
 
 
