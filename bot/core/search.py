@@ -44,7 +44,7 @@ from itertools import accumulate, compress
 from operator import itemgetter
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from bot.core.models import Passage
 from bot.core.text import fold, words
@@ -89,9 +89,11 @@ _MIN_PREFIX_BUCKET = 3
 
 # Compact once dead passages outnumber live ones (and there are enough to matter).
 _COMPACT_MIN_DEAD = 1_000
-# A word matching more passages than this never creates candidates, unless it is the rarest
-# word of the query (it still counts at re-ranking): walking 50,000 postings costs ~4 ms.
-_MAX_CREATING_POSTINGS = 50_000
+# A word in more than this share of the passages (and more than the floor) never creates
+# candidates, unless it is the rarest word of the query; it still counts at re-ranking.
+# Walking 50,000 postings costs ~4 ms; at 1M passages a lower cap costs recall.
+_MAX_CREATING_SHARE = 0.05
+_MAX_CREATING_FLOOR = 10_000
 _FOLD_CACHE_LIMIT = 100_000
 _ZLIB_LEVEL = 1  # level 6 only saves ~3% more on story-sized texts, for 25% more time
 
@@ -420,10 +422,6 @@ class _Story:
     def number(self, index: int) -> int:
         return self.numbers[index] if self.numbers is not None else index + 1
 
-    def folded_passage(self, index: int) -> str:
-        start = self.folded_ends[index - 1] if index else 0
-        return self.folded[start : self.folded_ends[index]]
-
     def original_passage(self, index: int, decompressed: bytes | None = None) -> str:
         """Passage `index`'s text; pass the story's decompressed bytes to reuse them."""
         raw = decompressed if decompressed is not None else zlib.decompress(self.compressed)
@@ -740,7 +738,7 @@ class SearchIndex:
                 expansions[term_id] = TYPO_SIMILARITY[distance] * TYPO_OVER_RARE_WORD_SIMILARITY
 
     def _typo_neighbours(self, text: str, max_distance: int) -> list[tuple[int, int]]:
-        """Live terms within `max_distance` edits (OSA: swapping two letters is one edit).
+        """Live terms within `max_distance` edits (swapping two letters is one edit).
 
         All one-edit neighbours are kept; of the two-edit ones, only the most frequent
         (the likeliest meant, and in a big library a short word has hundreds).
@@ -757,14 +755,15 @@ class SearchIndex:
         ids = list(candidates)
         terms = list(map(self._terms.__getitem__, ids))
         found = process.extract(
-            text, terms, scorer=OSA.distance, score_cutoff=max_distance, limit=None
+            text, terms, scorer=DamerauLevenshtein.distance, score_cutoff=max_distance, limit=None
         )
         near: list[tuple[int, int]] = []
         far: list[tuple[int, int]] = []
         for _, distance, index in found:
             term_id = ids[index]
-            # A mistyped word is rarely meant as "the" or "her"; those only add noise.
-            if distance and self._postings[term_id] and terms[index] not in STOP_WORDS:
+            # A mistyped word is rarely meant as "the" or "her" (but may be "before").
+            short_stop_word = len(terms[index]) < 5 and terms[index] in STOP_WORDS
+            if distance and self._postings[term_id] and not short_stop_word:
                 (near if distance == 1 else far).append((term_id, int(distance)))
         if len(far) > _MAX_TWO_TYPO_NEIGHBOURS:
             far = heapq.nlargest(
@@ -783,7 +782,9 @@ class SearchIndex:
         bucket = self._prefixes.get(prefix[:_MIN_PREFIX_BUCKET], [])
         length = len(prefix)
         heads = [term[:length] for term in bucket]
-        found = process.extract(prefix, heads, scorer=OSA.distance, score_cutoff=1, limit=None)
+        found = process.extract(
+            prefix, heads, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
+        )
         longer = [bucket[i] for _, distance, i in found if distance and len(bucket[i]) > length]
         return self._likeliest(longer, length, 0.5)
 
@@ -864,8 +865,9 @@ class SearchIndex:
         walked_idf = 0.0
         threshold: float | None = None
         walked: list[_QueryWord] = []
+        too_common = max(_MAX_CREATING_FLOOR, int(_MAX_CREATING_SHARE * self._live))
         for word in ordered:
-            if scores and (word.size > _MAX_CREATING_POSTINGS or remaining <= (threshold or 0)):
+            if scores and (word.size > too_common or remaining <= (threshold or 0)):
                 break
             scores = self._merge(scores, self._word_scores(word, slots))
             walked.append(word)
