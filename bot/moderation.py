@@ -7,6 +7,7 @@ the library may have changed while the preview was open.
 from __future__ import annotations
 
 import asyncio
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from bot.core.parsing import MAX_STORY_BYTES, decode_story_bytes, parse_story_te
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
 from bot.library import STORY_SUFFIXES, Library, analyse
 from bot.storage import Draft, Store
+from bot.storage.guilds import audited_at
 
 ADDS_PER_WINDOW = 10
 ADD_WINDOW = timedelta(minutes=10)
@@ -32,12 +34,26 @@ class Preview:
     near_duplicate: StorySummary | None
 
 
+class NeedsConfirmation(Exception):
+    """Publish found a near-duplicate the moderator has not confirmed: show the preview again."""
+
+    def __init__(self, preview: Preview) -> None:
+        super().__init__("a near-duplicate needs confirmation")
+        self.preview = preview
+
+
 async def check_add_rate(store: Store, user_id: int, now: datetime) -> None:
-    recent = await store.count_actions_since(user_id, "add", now - ADD_WINDOW)
-    if recent >= ADDS_PER_WINDOW:
+    """At most ADDS_PER_WINDOW adds per moderator in any ADD_WINDOW, on the bot's clock."""
+    times = await store.action_times(user_id, "add", now - ADD_WINDOW)
+    if len(times) >= ADDS_PER_WINDOW:
+        # The add that must leave the window before one more fits in it.
+        frees_at = times[len(times) - ADDS_PER_WINDOW] + ADD_WINDOW
+        minutes = max(1, math.ceil((frees_at - now).total_seconds() / 60))
         raise RateLimited(
-            f"You've added {recent} stories in the last 10 minutes; that's the limit.",
-            hint="Take a short break and try again in a few minutes.",
+            f"You've added {len(times)} stories in the last 10 minutes, "
+            f"the most a moderator can add at a time ({ADDS_PER_WINDOW}).",
+            hint=f"Take a short break: you can add another in {minutes} "
+            f"minute{'s' if minutes != 1 else ''}.",
         )
 
 
@@ -66,9 +82,15 @@ async def prepare(
     title: str | None = None,
     author: str | None = None,
     editing: Story | None = None,
+    now: datetime | None = None,
 ) -> Preview:
-    """Parse and check a submission; save it as a draft for the preview."""
-    parsed = parse_story_text(text, "your story", title=title or None, author=author or None)
+    """Parse and check a submission; save it as a draft for the preview.
+
+    `now` is the bot's clock: the preview expires DRAFT_LIFETIME after it.
+    """
+    if len(text.encode("utf-8")) > MAX_STORY_BYTES:  # a form is capped by Discord; still check
+        raise StoryRejected(f"Your story is over the limit of {MAX_STORY_BYTES // 1024} KB.")
+    parsed = parse_story_text(text, "Your story", title=title or None, author=author or None)
     parsed, cast = analyse(parsed)
     parsed = await _free_title(library.store, parsed, guild_id, editing)
     duplicate, similarity = await _near_duplicate(library, parsed, guild_id, editing)
@@ -81,35 +103,83 @@ async def prepare(
         body=parsed.body,
         near_duplicate_of=duplicate.id if duplicate else None,
         similarity=similarity,
+        now=now,
     )
+    if now is not None:  # after saving, so the new draft's id is above every old one
+        await library.store.purge_drafts(now - DRAFT_LIFETIME)
     return Preview(draft, parsed, cast, duplicate)
 
 
+def draft_stamp(draft: Draft) -> int:
+    """When the draft was made, in whole seconds.
+
+    Its buttons carry it: SQLite hands a deleted draft's id to the next one, and a
+    stale button must not act on a later draft that happens to reuse its id.
+    """
+    return int(datetime.fromisoformat(draft.created_at).timestamp())
+
+
+async def _find_draft(
+    store: Store, draft_id: int, guild_id: int | None, stamp: int | None
+) -> Draft:
+    """The draft, if it is this server's (and the one the button was made for)."""
+    draft = await store.get_draft(draft_id)
+    if (
+        draft is None
+        or draft.guild_id != guild_id
+        or (stamp is not None and draft_stamp(draft) != stamp)
+    ):
+        raise NotFound(EXPIRED)
+    return draft
+
+
 async def publish(
-    library: Library, draft_id: int, *, guild_id: int | None, user_id: int, now: datetime
+    library: Library,
+    draft_id: int,
+    *,
+    guild_id: int | None,
+    user_id: int,
+    now: datetime,
+    confirmed: bool = False,
+    stamp: int | None = None,
 ) -> tuple[StorySummary, bool]:
-    """Save a previewed draft; returns the story and whether it was an edit."""
-    draft = await library.store.get_draft(draft_id)
-    if draft is None or draft.guild_id != guild_id or _expired(draft, now):
+    """Save a previewed draft; returns the story and whether it was an edit.
+
+    A near-duplicate is published only when `confirmed` ("Publish anyway" on a
+    preview that named it); one the moderator has not seen raises NeedsConfirmation.
+    """
+    store = library.store
+    draft = await _find_draft(store, draft_id, guild_id, stamp)
+    if _expired(draft, now):
         raise NotFound(EXPIRED)
     if draft.user_id != user_id:
         raise NotAllowed("Only the moderator who made this preview can publish it.")
-    editing = await _editable_story(library.store, draft.story_id, draft.guild_id)
+    editing = await _editable_story(store, draft.story_id, draft.guild_id)
     parsed = parse_story_text(draft.body, "the story", title=draft.title, author=draft.author)
-    await _free_title(library.store, parsed, draft.guild_id, editing)
+    await _free_title(store, parsed, draft.guild_id, editing)
+    duplicate, similarity = await _near_duplicate(library, parsed, draft.guild_id, editing)
+    if duplicate is not None and not (confirmed and duplicate.id == draft.near_duplicate_of):
+        await store.mark_near_duplicate(draft.id, duplicate.id, similarity)
+        draft = replace(draft, near_duplicate_of=duplicate.id, similarity=similarity)
+        analysed, cast = analyse(parsed)
+        raise NeedsConfirmation(Preview(draft, analysed, cast, duplicate))
     if editing is None:
-        await check_add_rate(library.store, user_id, now)
-        summary = await library.add_story(parsed, guild_id=draft.guild_id, actor_id=user_id)
-    else:
-        summary = await library.replace_story(editing.id, parsed, actor_id=user_id)
-    await library.store.delete_draft(draft.id)
+        await check_add_rate(store, user_id, now)
+    # Claim the draft before saving: a second click on Publish finds nothing to publish.
+    if not await store.delete_draft(draft.id):
+        raise NotFound(EXPIRED)
+    with audited_at(now):
+        if editing is None:
+            summary = await library.add_story(parsed, guild_id=draft.guild_id, actor_id=user_id)
+        else:
+            summary = await library.replace_story(editing.id, parsed, actor_id=user_id)
     return summary, editing is not None
 
 
-async def cancel(store: Store, draft_id: int, *, guild_id: int | None, user_id: int) -> None:
-    draft = await store.get_draft(draft_id)
-    if draft is None or draft.guild_id != guild_id:
-        raise NotFound(EXPIRED)
+async def cancel(
+    store: Store, draft_id: int, *, guild_id: int | None, user_id: int, stamp: int | None = None
+) -> None:
+    draft = await _find_draft(store, draft_id, guild_id, stamp)
     if draft.user_id != user_id:
         raise NotAllowed("Only the moderator who made this preview can cancel it.")
     await store.delete_draft(draft_id)

@@ -9,7 +9,9 @@ from discord.ext import commands
 from bot.bot import ConteurBot
 from bot.checks import member_of, require_manage_server
 from bot.core.schedule import resolve_timezone, timezone_choices
+from bot.errors import InvalidInput
 from bot.rendering.settings import settings_embed
+from bot.storage.guilds import audited_at
 
 
 @app_commands.guild_only()
@@ -37,9 +39,15 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
     ) -> None:
         """Choose the role whose members moderate this server's stories."""
         member = require_manage_server(interaction)
-        await self.bot.store.set_moderator_role(
-            member.guild.id, role.id if role else None, member.id
-        )
+        if role is not None and role.is_default():
+            raise InvalidInput(
+                "@everyone can't be the moderator role: every member could then remove stories.",
+                hint="Create a role for the moderators and choose it here.",
+            )
+        with audited_at(self.bot.clock()):
+            await self.bot.store.set_moderator_role(
+                member.guild.id, role.id if role else None, member.id
+            )
         text = (
             f"Members with {role.mention} can now add and change this server's stories."
             if role
@@ -61,7 +69,8 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         """Set the server's time zone, the default for the story of the day."""
         member = require_manage_server(interaction)
         resolved = resolve_timezone(zone)
-        await self.bot.store.set_guild_timezone(member.guild.id, resolved.key, member.id)
+        with audited_at(self.bot.clock()):
+            await self.bot.store.set_guild_timezone(member.guild.id, resolved.key, member.id)
         await interaction.response.send_message(
             f"This server's time zone is now **{resolved.key}**.", ephemeral=True
         )

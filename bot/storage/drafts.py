@@ -34,7 +34,9 @@ class DraftStore(StoreBase):
         body: str,
         near_duplicate_of: int | None,
         similarity: float | None,
+        now: datetime | None = None,
     ) -> Draft:
+        """`now` is the bot's clock, which the preview's lifetime is measured on."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO drafts (guild_id, user_id, story_id, title, author, body,"
@@ -48,7 +50,7 @@ class DraftStore(StoreBase):
                     body,
                     near_duplicate_of,
                     similarity,
-                    utc_text(),
+                    utc_text(now),
                 ),
             )
             draft_id = cursor.lastrowid
@@ -63,6 +65,15 @@ class DraftStore(StoreBase):
             (draft_id,),
         )
         return Draft(*row) if row else None
+
+    async def mark_near_duplicate(
+        self, draft_id: int, near_duplicate_of: int | None, similarity: float | None
+    ) -> None:
+        """Record the story a draft turned out to resemble when it was about to be published."""
+        await self._write(
+            "UPDATE drafts SET near_duplicate_of = ?, similarity = ? WHERE id = ?",
+            (near_duplicate_of, similarity, draft_id),
+        )
 
     async def delete_draft(self, draft_id: int) -> bool:
         return await self._write("DELETE FROM drafts WHERE id = ?", (draft_id,)) > 0

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.models import AuditEntry
 from bot.storage.base import StoreBase, utc_text
+
+# The moment a change from Discord happened, on the bot's clock. Audit entries
+# written inside `audited_at` carry it, so the moderators' rate limit, which
+# reads them back against the bot's clock, measures both ends on one clock
+# (the simulated Discord in tests runs on virtual time).
+_audit_moment: ContextVar[datetime | None] = ContextVar("audit_moment", default=None)
+
+
+@contextmanager
+def audited_at(moment: datetime) -> Iterator[None]:
+    """Date the audit entries written in this block (by this task) at `moment`."""
+    token = _audit_moment.set(moment)
+    try:
+        yield
+    finally:
+        _audit_moment.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +79,16 @@ class GuildStore(StoreBase):
         await self._write(
             "INSERT INTO audit_log (guild_id, actor_id, action, story_id, hash_before,"
             " hash_after, detail, created_at) VALUES (?,?,?,?,?,?,?,?)",
-            (guild_id, actor_id, action, story_id, hash_before, hash_after, detail, utc_text()),
+            (
+                guild_id,
+                actor_id,
+                action,
+                story_id,
+                hash_before,
+                hash_after,
+                detail,
+                utc_text(_audit_moment.get()),
+            ),
         )
 
     async def audit_for_story(self, story_id: int) -> list[AuditEntry]:
@@ -71,10 +99,11 @@ class GuildStore(StoreBase):
         )
         return [AuditEntry(*row) for row in rows]
 
-    async def count_actions_since(self, actor_id: int, action: str, since: datetime) -> int:
-        """How often a member did `action` recently: the moderators' rate limit reads this."""
-        row = await self._fetchone(
-            "SELECT count(*) FROM audit_log WHERE actor_id = ? AND action = ? AND created_at >= ?",
+    async def action_times(self, actor_id: int, action: str, since: datetime) -> list[datetime]:
+        """When a member did `action` since `since`, oldest first: the rate limit reads this."""
+        rows = await self._fetchall(
+            "SELECT created_at FROM audit_log WHERE actor_id = ? AND action = ? AND created_at >= ?"
+            " ORDER BY created_at",
             (actor_id, action, utc_text(since)),
         )
-        return int(row[0])
+        return [datetime.fromisoformat(row[0]) for row in rows]

@@ -10,8 +10,18 @@ import discord
 
 from bot.checks import require_moderator
 from bot.lookup import get_visible_story
-from bot.moderation import cancel, prepare, publish, require_own_story
+from bot.moderation import (
+    NeedsConfirmation,
+    Preview,
+    cancel,
+    draft_stamp,
+    prepare,
+    publish,
+    require_own_story,
+)
+from bot.rendering import escape
 from bot.rendering.moderation import preview_embed
+from bot.storage.guilds import audited_at
 from bot.tree import send_error
 
 if TYPE_CHECKING:
@@ -24,15 +34,20 @@ def _bot(interaction: discord.Interaction) -> ConteurBot:
     return cast("ConteurBot", interaction.client)
 
 
-async def send_preview(interaction: discord.Interaction, preview: Any) -> None:
+def preview_view(preview: Preview) -> discord.ui.View:
+    """Publish (or "Publish anyway" for a near-duplicate) and Cancel."""
     view = discord.ui.View(timeout=None)
-    draft_id = preview.draft.id
-    if preview.near_duplicate is None:
-        view.add_item(DraftButton(draft_id, "publish"))
-    else:
-        view.add_item(DraftButton(draft_id, "confirm"))
-    view.add_item(DraftButton(draft_id, "cancel"))
-    await interaction.response.send_message(embed=preview_embed(preview), view=view, ephemeral=True)
+    draft_id, stamp = preview.draft.id, draft_stamp(preview.draft)
+    publishing = "publish" if preview.near_duplicate is None else "confirm"
+    view.add_item(DraftButton(draft_id, publishing, stamp))
+    view.add_item(DraftButton(draft_id, "cancel", stamp))
+    return view
+
+
+async def send_preview(interaction: discord.Interaction, preview: Preview) -> None:
+    await interaction.response.send_message(
+        embed=preview_embed(preview), view=preview_view(preview), ephemeral=True
+    )
 
 
 class StoryForm(discord.ui.Modal):
@@ -89,6 +104,7 @@ def adding_form() -> StoryForm:
             text=text,
             title=title,
             author=author,
+            now=bot.clock(),
         )
         await send_preview(interaction, preview)
 
@@ -112,6 +128,7 @@ def editing_form(story_id: int, title: str, author: str, text: str) -> StoryForm
             title=new_title,
             author=new_author,
             editing=story,
+            now=bot.clock(),
         )
         await send_preview(interaction, preview)
 
@@ -128,24 +145,32 @@ _DRAFT_STYLES = {
 
 class DraftButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"conteur:draft:(?P<draft>\d{1,19}):(?P<action>publish|confirm|cancel)",
+    template=(
+        r"conteur:draft:(?P<draft>\d{1,19}):(?P<action>publish|confirm|cancel)"
+        r"(?::(?P<stamp>\d{1,12}))?"
+    ),
 ):
-    def __init__(self, draft_id: int, action: str) -> None:
+    """`stamp` is when the draft was made (see bot.moderation.draft_stamp)."""
+
+    def __init__(self, draft_id: int, action: str, stamp: int | None = None) -> None:
+        suffix = f":{stamp}" if stamp is not None else ""
         super().__init__(
             discord.ui.Button(
                 label=_DRAFT_LABELS[action],
                 style=_DRAFT_STYLES[action],
-                custom_id=f"conteur:draft:{draft_id}:{action}",
+                custom_id=f"conteur:draft:{draft_id}:{action}{suffix}",
             )
         )
         self.draft_id = draft_id
         self.action = action
+        self.stamp = stamp
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> DraftButton:
-        return cls(int(match["draft"]), match["action"])
+        stamp = match["stamp"]
+        return cls(int(match["draft"]), match["action"], int(stamp) if stamp else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
@@ -157,6 +182,7 @@ class DraftButton(
                     self.draft_id,
                     guild_id=interaction.guild_id,
                     user_id=interaction.user.id,
+                    stamp=self.stamp,
                 )
                 message = "Cancelled: nothing was saved."
             else:
@@ -166,9 +192,22 @@ class DraftButton(
                     guild_id=interaction.guild_id,
                     user_id=interaction.user.id,
                     now=bot.clock(),
+                    confirmed=self.action == "confirm",
+                    stamp=self.stamp,
                 )
                 verb = "Updated" if edited else "Published"
-                message = f"{verb} “{story.title}”. Read it with `/story read story:{story.slug}`."
+                message = (
+                    f"{verb} “{escape(story.title)}”. "
+                    f"Read it with `/story read story:{story.slug}`."
+                )
+        except NeedsConfirmation as needed:
+            await interaction.response.edit_message(
+                content="Since this preview was made, a story almost the same has appeared: "
+                "check it, then Publish anyway if that is intended.",
+                embed=preview_embed(needed.preview),
+                view=preview_view(needed.preview),
+            )
+            return
         except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
             await send_error(interaction, error)
             return
@@ -202,11 +241,13 @@ class RemoveButton(
             guild_id = cast(int, interaction.guild_id)
             story = await get_visible_story(bot.store, guild_id, self.story_id)
             require_own_story(story, guild_id)
-            await bot.library.remove_story(story.id, member.id)
+            with audited_at(bot.clock()):
+                await bot.library.remove_story(story.id, member.id)
         except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
             await send_error(interaction, error)
             return
         await interaction.response.edit_message(
-            content=f"Removed “{story.title}”. `/story restore` brings it back within 30 days.",
+            content=f"Removed “{escape(story.title)}”. "
+            "`/story restore` brings it back within 30 days.",
             view=None,
         )

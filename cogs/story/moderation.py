@@ -12,8 +12,10 @@ from typing import Any
 import discord
 from discord import Interaction, app_commands
 
-from bot.checks import require_moderator
+from bot.bot import ConteurBot
+from bot.checks import is_moderator, require_moderator
 from bot.core.matching import rank_stories, resolve_story
+from bot.core.models import StorySummary
 from bot.errors import InvalidInput, NotAllowed
 from bot.library import RESTORE_WINDOW
 from bot.lookup import find_visible_story
@@ -24,7 +26,9 @@ from bot.moderation import (
     prepare,
     require_own_story,
 )
+from bot.rendering import escape
 from bot.rendering.moderation import history_embed
+from bot.storage.guilds import audited_at
 from bot.ui.moderation import (
     MODAL_TEXT_LIMIT,
     RemoveButton,
@@ -39,7 +43,8 @@ async def removed_autocomplete(
     interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     bot = bot_of(interaction)
-    if interaction.guild_id is None:
+    # What was removed is for the moderators' eyes only.
+    if interaction.guild_id is None or not await is_moderator(bot.store, interaction):
         return []
     removed = await bot.store.removed_stories(interaction.guild_id, bot.clock() - RESTORE_WINDOW)
     matches = rank_stories(current, [r.summary for r in removed])
@@ -62,7 +67,9 @@ async def add(interaction: Interaction, file: discord.Attachment | None = None) 
         await interaction.response.send_modal(adding_form())
         return
     text = await _submission_from_file(file)
-    preview = await prepare(bot.library, guild_id=member.guild.id, user_id=member.id, text=text)
+    preview = await prepare(
+        bot.library, guild_id=member.guild.id, user_id=member.id, text=text, now=bot.clock()
+    )
     await send_preview(interaction, preview)
 
 
@@ -82,7 +89,12 @@ async def edit(
     if file is not None:
         text = await _submission_from_file(file)
         preview = await prepare(
-            bot.library, guild_id=member.guild.id, user_id=member.id, text=text, editing=found
+            bot.library,
+            guild_id=member.guild.id,
+            user_id=member.id,
+            text=text,
+            editing=found,
+            now=bot.clock(),
         )
         await send_preview(interaction, preview)
         return
@@ -108,7 +120,7 @@ async def remove(interaction: Interaction, story: app_commands.Range[str, 1, 200
     view = discord.ui.View(timeout=None)
     view.add_item(RemoveButton(found.id))
     await interaction.response.send_message(
-        f"Remove “{found.title}”? It leaves search, autocomplete and the story of the day "
+        f"Remove “{escape(found.title)}”? It leaves search, autocomplete and the story of the day "
         "at once, and can be restored with `/story restore` for 30 days.",
         view=view,
         ephemeral=True,
@@ -129,8 +141,9 @@ async def restore(interaction: Interaction, story: app_commands.Range[str, 1, 20
             f"Another story here is now titled “{summary.title}”.",
             hint="Rename or remove that one first.",
         )
-    restored = await bot.library.restore_story(summary.id, member.id)
-    await interaction.response.send_message(f"Restored “{restored.title}”.", ephemeral=True)
+    with audited_at(bot.clock()):
+        restored = await bot.library.restore_story(summary.id, member.id)
+    await interaction.response.send_message(f"Restored “{escape(restored.title)}”.", ephemeral=True)
 
 
 @app_commands.command(name="history", extras={"example": "/story history story:my-story"})
@@ -164,20 +177,29 @@ async def export(interaction: Interaction, story: app_commands.Range[str, 1, 200
     )
 
 
+async def hidden_builtins(bot: ConteurBot, guild_id: int) -> list[StorySummary]:
+    """The built-in stories hidden in this server: every built-in it cannot see."""
+    visible = await bot.library.visible_ids(guild_id)
+    return [s for s in await bot.store.visible_stories(None) if s.id not in visible]
+
+
 async def _set_hidden(interaction: Interaction, story: str, hidden: bool) -> None:
     bot = bot_of(interaction)
     member = await require_moderator(bot.store, interaction)
     if hidden:
         found = (await find_visible_story(bot.store, member.guild.id, story)).summary
     else:
-        found = resolve_story(story, await bot.store.hidden_stories(member.guild.id))
+        found = resolve_story(story, await hidden_builtins(bot, member.guild.id))
     if not found.is_builtin:
         raise NotAllowed(
             f"“{found.title}” belongs to this server; remove it with `/story remove` instead."
         )
-    await bot.library.set_hidden(member.guild.id, found.id, member.id, hidden)
+    with audited_at(bot.clock()):
+        await bot.library.set_hidden(member.guild.id, found.id, member.id, hidden)
     state = "hidden in this server" if hidden else "visible in this server again"
-    await interaction.response.send_message(f"“{found.title}” is now {state}.", ephemeral=True)
+    await interaction.response.send_message(
+        f"“{escape(found.title)}” is now {state}.", ephemeral=True
+    )
 
 
 @app_commands.command(name="hide", extras={"example": "/story hide story:lea"})
@@ -194,7 +216,7 @@ async def hidden_autocomplete(
     bot = bot_of(interaction)
     if interaction.guild_id is None:
         return []
-    matches = rank_stories(current, await bot.store.hidden_stories(interaction.guild_id))
+    matches = rank_stories(current, await hidden_builtins(bot, interaction.guild_id))
     return [app_commands.Choice(name=m.story.title[:100], value=m.story.slug) for m in matches]
 
 
