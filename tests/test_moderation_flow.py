@@ -192,10 +192,6 @@ async def test_scope_one_servers_stories_are_invisible_and_no_obstacle_elsewhere
     assert [s.id for s, _ in await store.visible_bodies(OTHER)] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/storage/stories.py hidden_stories: 'guild_id' is ambiguous in its JOIN",
-)
 async def test_hidden_stories_lists_the_built_ins_hidden_in_a_server(library, store):
     builtin = await library.add_story(parse_story_text(story("Old Tale", 1)), guild_id=None)
     await library.set_hidden(GUILD, builtin.id, MAUD, True)

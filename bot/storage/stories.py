@@ -21,6 +21,8 @@ from bot.storage.cast import CastStore
 from bot.storage.guilds import GuildStore
 
 _SUMMARY_COLUMNS = "id, slug, title, author, guild_id, word_count, passage_count, protagonist"
+# For joins with tables that have columns of the same names (hidden_stories.guild_id).
+_QUALIFIED_SUMMARY_COLUMNS = ", ".join(f"stories.{c}" for c in _SUMMARY_COLUMNS.split(", "))
 # What one server (or a DM, guild_id NULL) may see: built-ins it has not hidden,
 # and its own stories, never anything removed.
 VISIBLE = (
@@ -364,7 +366,7 @@ class StoryStore(CastStore, GuildStore, StoreBase):
 
     async def hidden_stories(self, guild_id: int) -> list[StorySummary]:
         rows = await self._fetchall(
-            f"SELECT {_SUMMARY_COLUMNS} FROM stories JOIN hidden_stories AS h"
+            f"SELECT {_QUALIFIED_SUMMARY_COLUMNS} FROM stories JOIN hidden_stories AS h"
             " ON h.story_id = stories.id WHERE h.guild_id = ? AND stories.deleted_at IS NULL"
             " ORDER BY title_key",
             (guild_id,),

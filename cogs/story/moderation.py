@@ -12,10 +12,8 @@ from typing import Any
 import discord
 from discord import Interaction, app_commands
 
-from bot.bot import ConteurBot
 from bot.checks import is_moderator, require_moderator
 from bot.core.matching import rank_stories, resolve_story
-from bot.core.models import StorySummary
 from bot.errors import InvalidInput, NotAllowed
 from bot.library import RESTORE_WINDOW
 from bot.lookup import find_visible_story
@@ -177,19 +175,13 @@ async def export(interaction: Interaction, story: app_commands.Range[str, 1, 200
     )
 
 
-async def hidden_builtins(bot: ConteurBot, guild_id: int) -> list[StorySummary]:
-    """The built-in stories hidden in this server: every built-in it cannot see."""
-    visible = await bot.library.visible_ids(guild_id)
-    return [s for s in await bot.store.visible_stories(None) if s.id not in visible]
-
-
 async def _set_hidden(interaction: Interaction, story: str, hidden: bool) -> None:
     bot = bot_of(interaction)
     member = await require_moderator(bot.store, interaction)
     if hidden:
         found = (await find_visible_story(bot.store, member.guild.id, story)).summary
     else:
-        found = resolve_story(story, await hidden_builtins(bot, member.guild.id))
+        found = resolve_story(story, await bot.store.hidden_stories(member.guild.id))
     if not found.is_builtin:
         raise NotAllowed(
             f"“{found.title}” belongs to this server; remove it with `/story remove` instead."
@@ -216,7 +208,7 @@ async def hidden_autocomplete(
     bot = bot_of(interaction)
     if interaction.guild_id is None:
         return []
-    matches = rank_stories(current, await hidden_builtins(bot, interaction.guild_id))
+    matches = rank_stories(current, await bot.store.hidden_stories(interaction.guild_id))
     return [app_commands.Choice(name=m.story.title[:100], value=m.story.slug) for m in matches]
 
 
