@@ -104,6 +104,14 @@ def test_console_json_prints_discord_payloads_one_per_line(capsys):
     )
 
 
+def test_console_shows_the_discussion_thread_the_command_opened(capsys):
+    assert cli.main(["console", "--command", "/story discuss story:zoe"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    reply, thread = out.split("── Conteur in thread “Discussing The Story of Zoe Kuznetsova”")
+    assert "The Story of Zoe Kuznetsova" in reply and "Let's talk about it" not in reply
+    assert "Let's talk about it" in thread and "1. " in thread and "Sophie" in thread
+
+
 def test_console_errors_are_friendly_and_set_the_exit_code(capsys):
     assert cli.main(["console", "--command", "/story read story:nothing like it"]) == 1
     out = capsys.readouterr().out

@@ -20,13 +20,17 @@ def render_message(
     *,
     ephemeral: bool,
     humanize: Callable[[str], str] = str,
+    place: str | None = None,
 ) -> str:
     """A reply as a person would read it in a terminal.
 
     `humanize` turns Discord's markup (<#channel>, <t:timestamp>) into what the
-    client would display.
+    client would display; `place` names where a message was posted when that is
+    not where the command was typed (a thread the bot opened).
     """
-    lines = ["── Conteur" + (" (only you can see this)" if ephemeral else "") + " " + "─" * 20]
+    where = f" in {place}" if place else ""
+    visibility = " (only you can see this)" if ephemeral else ""
+    lines = [f"── Conteur{where}{visibility} " + "─" * 20]
     if content:
         lines += _wrap(content, "")
     for embed in embeds:

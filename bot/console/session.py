@@ -38,6 +38,7 @@ class ConsoleSession:
         self.last_message: discord.Message | None = None
         self.last_components: list[dict[str, Any]] = []
         self._seen_requests = 0
+        self._seen_elsewhere: set[int] = {m.id for _, m in self._messages_elsewhere()}
 
     @property
     def tree(self) -> app_commands.CommandTree[Any]:
@@ -139,6 +140,33 @@ class ConsoleSession:
                         )
         raise ConsoleInputError(f"No menu on the last reply has the option “{choice}”.")
 
+    def _messages_elsewhere(self) -> list[tuple[str, discord.Message]]:
+        """The bot's messages in the threads of the console's channel, oldest first."""
+        bot_id = self.env.bot.user.id
+        return [
+            (f"thread “{thread.name}”", message)
+            for thread in self.channel.threads
+            for message in thread.history()
+            if message.author.id == bot_id
+        ]
+
+    def _show_elsewhere(self) -> None:
+        """What the command posted outside its reply (a discussion thread's questions)."""
+        for place, message in self._messages_elsewhere():
+            if message.id in self._seen_elsewhere:
+                continue
+            self._seen_elsewhere.add(message.id)
+            self._say(
+                render_message(
+                    message.content,
+                    message.embeds,
+                    [row.to_dict() for row in message.components],  # type: ignore[misc]
+                    ephemeral=False,
+                    humanize=humanizer(self.env.bot, self.env.bot.clock),
+                    place=place,
+                )
+            )
+
     def _show(self, result: Any) -> bool:
         messages = [m for m in [result.response, *result.followups] if m is not None]
         if self.as_json:
@@ -159,6 +187,8 @@ class ConsoleSession:
             if message.components:
                 self.last_message = message.message
                 self.last_components = message.components
+        if not self.as_json:
+            self._show_elsewhere()
         return ok
 
     def _print_payloads(self) -> None:
