@@ -34,6 +34,8 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    # Which file each added or updated title came from, so the summary names both.
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -44,10 +46,13 @@ class LoadReport:
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected"
         ]
-        lines += [f"  added      {title}" for title in self.added]
-        lines += [f"  updated    {title}" for title in self.updated]
+        lines += [f"  added      {title}  ({self._source(title)})" for title in self.added]
+        lines += [f"  updated    {title}  ({self._source(title)})" for title in self.updated]
         lines += [f"  rejected   {path}: {reason}" for path, reason in self.rejected]
         return lines
+
+    def _source(self, title: str) -> str:
+        return Path(self.sources[title]).name if title in self.sources else "?"
 
 
 def find_story_files(paths: Iterable[Path], report: LoadReport) -> list[Path]:
@@ -56,7 +61,9 @@ def find_story_files(paths: Iterable[Path], report: LoadReport) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in STORY_SUFFIXES)
+                sorted(
+                    p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in STORY_SUFFIXES
+                )
             )
         elif not path.exists():
             report.rejected.append((str(path), "no such file or folder"))
@@ -222,11 +229,13 @@ class Library:
                 parsed, guild_id=None, source_path=source, cast=cast
             )
             report.added.append(summary.title)
+            report.sources[summary.title] = source
         else:
             summary = await self.store.replace_story(
                 existing.id, parsed, source_path=source, cast=cast
             )
             report.updated.append(summary.title)
+            report.sources[summary.title] = source
         if index:
             self._reindex(summary.id, parsed)
 

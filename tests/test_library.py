@@ -44,6 +44,13 @@ async def test_bad_files_are_rejected_and_do_not_stop_the_others(store, tmp_path
     }
     assert "not UTF-8" in reasons["latin1.txt"]
     assert report.added == ["Good"] and not report.ok
+    assert "  added      Good  (good.txt)" in report.summary_lines()
+
+
+async def test_a_folder_scan_takes_upper_case_suffixes_too(store, tmp_path):
+    (tmp_path / "LOUD.TXT").write_text("Title: Loud\n\nA story written on an old machine.")
+    report = await Library(store).load_paths([tmp_path])
+    assert report.added == ["Loud"] and report.ok
 
 
 async def test_a_duplicate_of_another_story_is_rejected(store, tmp_path):
