@@ -23,6 +23,12 @@ class NotFound(UserError):
     title = "Not found"
 
 
+class Ambiguous(NotFound):
+    """A name that fits several things equally well: the user has to say which."""
+
+    title = "Which one?"
+
+
 class InvalidInput(UserError):
     title = "Invalid input"
 

@@ -15,7 +15,7 @@ from bot.core.matching import (
 )
 from bot.core.models import Story, StorySummary
 from bot.core.text import fold
-from bot.errors import NotFound
+from bot.errors import Ambiguous, NotFound
 from bot.storage import Store
 
 CHOICE_NAME_LIMIT = 100  # Discord's limit for an autocomplete choice's name and value
@@ -114,9 +114,10 @@ async def find_visible_character(
         return candidates[0]
     if len(candidates) > 1:
         stories = ", ".join(f"“{r.story.title}”" for r in candidates)
-        raise NotFound(
+        values = " or ".join(f"`{r.choice_value}`" for r in candidates)
+        raise Ambiguous(
             f"More than one character is called “{value}” ({stories}).",
-            hint="Pick the one you mean from the list as you type.",
+            hint=f"Pick the one you mean from the list as you type, or type it in full: {values}.",
         )
     names = [r.label for r, _score in rank_characters(value, refs, limit=3)]
     raise NotFound(

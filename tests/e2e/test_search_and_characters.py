@@ -1,7 +1,7 @@
 """/search and /character as a member experiences them."""
 
 from bot.core.parsing import parse_story_text
-from bot.errors import InvalidInput, NotFound
+from bot.errors import Ambiguous, InvalidInput
 
 VALERIE = "The Story of Valérie Ivanov"
 
@@ -96,9 +96,11 @@ async def test_character_show_tells_who_they_are_from_the_text(world):
 
 async def test_a_name_in_two_stories_is_disambiguated(world):
     ambiguous = await world.member.slash(world.channel, "character show", name="Sophie")
-    assert ambiguous.response.embeds[0].title == "Not found"
-    assert "More than one character is called “Sophie”" in ambiguous.response.embeds[0].description
-    assert [type(e.original) for e in world.env.errors] == [NotFound]
+    shown = ambiguous.response.embeds[0]
+    assert shown.title == "Which one?" and ambiguous.response.ephemeral
+    assert "More than one character is called “Sophie”" in shown.description
+    assert "`the-story-of-zoe-kuznetsova/Sophie`" in shown.fields[0].value
+    assert [type(e.original) for e in world.env.errors] == [Ambiguous]
     picked = await world.member.slash(world.channel, "character show", name="Sophie", story="zoe")
     embed = picked.response.embeds[0]
     assert "*The Story of Zoe Kuznetsova*" in embed.description
