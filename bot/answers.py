@@ -42,7 +42,7 @@ async def answer_question(
     good = [hit for hit in hits if hit.score >= ANSWER_RELEVANCE]
     if not good:
         return Answer(UNANSWERABLE, ())
-    titles = {s.id: s.title for s in await store.visible_stories(guild_id)}
+    stories = await store.summaries([hit.story_id for hit in good])
     return quote_passages(
-        [(titles[hit.story_id], hit.passage_number, hit.text) for hit in good], question
+        [(stories[hit.story_id].title, hit.passage_number, hit.text) for hit in good], question
     )

@@ -268,7 +268,7 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
             suggestions = await library.suggest(query, guild_id=args.guild)
             hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
             print(f"No passage matches “{query}”.{hint}", file=sys.stderr)
-        titles = {s.id: s for s in await store.visible_stories(args.guild)}
+        titles = await store.summaries([hit.story_id for hit in hits])
     for rank, hit in enumerate(hits, start=1):
         story = titles[hit.story_id]
         snippet, _offsets = make_snippet(hit.text, hit.highlights, 200)

@@ -121,13 +121,16 @@ class SearchCog(commands.Cog):
                 embed=no_results_embed(cleaned, suggestions), ephemeral=True
             )
             return
-        titles = {s.id: s.title for s in await self.bot.store.visible_stories(guild_id)}
+        # Only the stories on this page of results: a big library has thousands.
+        stories = await self.bot.store.summaries([hit.story_id for hit in hits])
         lines = []
         for hit in hits:
             snippet, offsets = make_snippet(hit.text, hit.highlights, SNIPPET_WIDTH)
             lines.append(
                 ResultLine(
-                    titles[hit.story_id], hit.passage_number, bold_highlights(snippet, offsets)
+                    stories[hit.story_id].title,
+                    hit.passage_number,
+                    bold_highlights(snippet, offsets),
                 )
             )
         view = SearchResultsView(cleaned, lines, [hit.story_id for hit in hits])

@@ -66,6 +66,15 @@ async def test_a_server_sees_builtins_and_its_own_stories_only(store):
     assert await store.count_visible_stories(2) == 2
 
 
+async def test_summaries_fetches_just_the_stories_asked_for(store):
+    first = await store.add_story(parse_story_text("Title: One\n\n" + TEXT), guild_id=None)
+    await store.add_story(parse_story_text("Title: Two\n\n" + TEXT), guild_id=None)
+    third = await store.add_story(parse_story_text("Title: Three\n\n" + TEXT), guild_id=1)
+    found = await store.summaries([third.id, first.id, third.id])
+    assert {i: s.title for i, s in found.items()} == {first.id: "One", third.id: "Three"}
+    assert await store.summaries([]) == {}
+
+
 async def test_title_collisions_respect_scope(store):
     await store.add_story(parse_story_text("Title: Ours\n\n" + TEXT), guild_id=1)
     assert await store.title_owner("OURS", 1) is not None

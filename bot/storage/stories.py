@@ -193,6 +193,17 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         )
         return summary_from_row(row) if row else None
 
+    async def summaries(self, story_ids: Sequence[int]) -> dict[int, StorySummary]:
+        """The stories behind a page of results, by id (scope was applied by the caller)."""
+        wanted = sorted(set(story_ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = await self._fetchall(
+            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE id IN ({marks})", wanted
+        )
+        return {row[0]: summary_from_row(row) for row in rows}
+
     async def get_story(self, story_id: int) -> Story | None:
         """Any story by id, removed ones included: callers apply the scope rules."""
         row = await self._fetchone(
