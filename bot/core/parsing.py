@@ -57,10 +57,14 @@ def decode_story_bytes(raw: bytes, name: str = "text") -> str:
     return normalise_text(text)
 
 
+# Unicode category Cc is exactly these two ranges; newline and tab are legitimate text.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def normalise_text(text: str) -> str:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+    controls = len(_CONTROL_CHARACTERS.findall(text))
     if controls > max(3, len(text) // 1000):
         raise StoryRejected("the text contains control characters; it looks like a binary file.")
     return text
