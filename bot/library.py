@@ -241,7 +241,7 @@ class Library:
 
     async def _adopt_moved_file(self, parsed: ParsedStory, source: str) -> bool:
         """Same text already stored: a moved file (adopted) or a duplicate (rejected)."""
-        for story in await self.store.stories_with_hash(parsed.content_hash):
+        for story in await self.store.builtins_with_hash(parsed.content_hash):
             if story.source_path == source:
                 continue
             old_path = story.source_path

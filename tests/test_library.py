@@ -1,6 +1,7 @@
 import shutil
 
 from bot.config import DEFAULT_STORIES_DIR
+from bot.core.parsing import parse_story_text
 from bot.library import Library
 from tests.conftest import SEED_STORIES
 
@@ -113,3 +114,15 @@ async def test_characters_are_extracted_and_name_untitled_stories(store):
     cast = await store.get_cast(valerie.id)
     assert [c.name for c in cast.characters] == ["Valérie Ivanov", "Sophie"]
     assert "Eiffel Tower" in [p.name for p in cast.places]
+
+
+async def test_a_servers_own_story_never_blocks_a_built_in(store, tmp_path):
+    text = "Title: Fox Again\n\nA fox came back to the wood where it was born."
+    library = Library(store)
+    await library.add_story(parse_story_text(text), guild_id=42)
+    path = tmp_path / "fox.txt"
+    path.write_text(text)
+    report = await library.load_paths([path])
+    assert report.added == ["Fox Again"] and report.ok
+    slugs = sorted(s.slug for s in await store.visible_stories(42))
+    assert slugs == ["fox-again", "fox-again-2"]  # told apart in that server by slug

@@ -169,8 +169,11 @@ class StoryStore(CastStore, GuildStore, StoreBase):
     async def _free_slug(self, title: str) -> str:
         """A slug unique across all stories, so a slug alone names one story."""
         base = slugify(title)
+        # A range rather than LIKE 'base-%', which SQLite cannot serve from the slug index:
+        # every add would scan the whole library. "." is the character after "-".
         rows = await self._fetchall(
-            "SELECT slug FROM stories WHERE slug = ? OR slug LIKE ?", (base, f"{base}-%")
+            "SELECT slug FROM stories WHERE slug = ? OR (slug > ? AND slug < ?)",
+            (base, f"{base}-", f"{base}."),
         )
         taken = {row[0] for row in rows}
         if base not in taken:
@@ -280,9 +283,11 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         )
         return [(summary_from_row(row), row[8]) for row in rows]
 
-    async def stories_with_hash(self, content_hash: str) -> list[Story]:
+    async def builtins_with_hash(self, content_hash: str) -> list[Story]:
+        """Live built-in stories with this exact text (a server's own never block a load)."""
         rows = await self._fetchall(
-            "SELECT id FROM stories WHERE content_hash = ? AND deleted_at IS NULL",
+            "SELECT id FROM stories WHERE content_hash = ? AND deleted_at IS NULL"
+            " AND guild_id IS NULL",
             (content_hash,),
         )
         stories = [await self.get_story(row[0]) for row in rows]
@@ -306,13 +311,14 @@ class StoryStore(CastStore, GuildStore, StoreBase):
     ) -> StorySummary | None:
         """The live story visible in `guild_id` already using `title` (accents and case folded).
 
-        For a built-in (guild_id None) every server's stories count, since it
-        would become visible beside them.
+        For a built-in (guild_id None) only built-ins count: a server's own story must
+        not stop the host from loading one (nor reveal its title in the host's log); in
+        that server the two are told apart by their slugs.
         """
         row = await self._fetchone(
             f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE title_key = :key"
             " AND deleted_at IS NULL"
-            " AND (guild_id IS NULL OR guild_id = :guild_id OR :guild_id IS NULL)"
+            " AND (guild_id IS NULL OR guild_id = :guild_id)"
             " AND id IS NOT :exclude",
             {"key": fold(title), "guild_id": guild_id, "exclude": exclude_id},
         )
