@@ -110,7 +110,9 @@ class ConteurBot(commands.Bot):
             )
 
     async def setup_hook(self) -> None:
-        report = await self.library.start(self.settings.stories_dir, self.clock())
+        report = await self.library.start(
+            self.settings.stories_dir, self.clock(), index_in_background=True
+        )
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.core.cast import Cast
 from bot.core.characters import extract_cast
-from bot.core.models import ParsedStory, StorySummary
+from bot.core.models import ParsedStory, Passage, StorySummary
 from bot.core.parsing import parse_story
 from bot.core.search import SearchHit, SearchIndex
 from bot.errors import StoryRejected
@@ -95,28 +96,78 @@ def relevant(hits: list[SearchHit]) -> list[SearchHit]:
     return [hit for hit in hits if hit.score >= floor]
 
 
+IndexChange = Callable[[SearchIndex], None]
+
+
+def _build_index(stories: list[tuple[int, list[Passage]]]) -> SearchIndex:
+    index = SearchIndex()
+    index.add_stories(stories)
+    return index
+
+
 class Library:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.index = SearchIndex()
         self._visible_ids: dict[int | None, frozenset[int]] = {}
+        # While the index is being built, changes to the library wait here and are
+        # applied to the new index before anyone may search it.
+        self._pending_changes: list[IndexChange] | None = None
+        self._index_ready = asyncio.Event()
+        self._index_ready.set()
+        self._index_task: asyncio.Task[None] | None = None
 
-    async def start(self, stories_dir: Path, now: datetime) -> LoadReport:
-        """Load new or changed built-in stories, purge old removals, build the search index."""
+    async def start(
+        self, stories_dir: Path, now: datetime, *, index_in_background: bool = False
+    ) -> LoadReport:
+        """Load new or changed built-in stories, purge old removals, build the search index.
+
+        With `index_in_background`, start returns before the index is built (seconds at
+        100,000 passages), so the bot connects at once; searches wait for the index.
+        """
         report = await self.load_paths([stories_dir], index=False)
         for path, reason in report.rejected:
             log.warning("Built-in story %s rejected: %s", path, reason)
         purged = await self.store.purge_removed(now - RESTORE_WINDOW)
         if purged:
             log.info("Deleted %d stories removed more than 30 days ago", purged)
-        await self.rebuild_index()
+        if index_in_background:
+            self._index_ready.clear()
+            self._pending_changes = []
+            self._index_task = asyncio.create_task(self.rebuild_index(), name="search-index")
+        else:
+            await self.rebuild_index()
         return report
 
     async def rebuild_index(self) -> None:
-        index = SearchIndex()
-        for story_id, passages in await self.store.all_passages():
-            index.add_story(story_id, passages)
-        self.index = index
+        """Index every live story, in a worker thread so the event loop keeps answering."""
+        started = time.perf_counter()
+        if self._pending_changes is None:
+            self._pending_changes = []
+        self._index_ready.clear()
+        try:
+            index = await asyncio.to_thread(_build_index, await self.store.all_passages())
+            for change in self._pending_changes:
+                change(index)
+            self.index = index
+            log.info(
+                "Search index: %d passages in %.1f s", len(index), time.perf_counter() - started
+            )
+        finally:
+            self._pending_changes = None
+            self._visible_ids.clear()
+            self._index_ready.set()
+
+    async def index_ready(self) -> SearchIndex:
+        """The search index, once it is built."""
+        await self._index_ready.wait()
+        return self.index
+
+    def _change_index(self, change: IndexChange) -> None:
+        if self._pending_changes is not None:
+            self._pending_changes.append(change)
+        else:
+            change(self.index)
         self._visible_ids.clear()
 
     # ----------------------------------------------------------------- writes
@@ -153,13 +204,12 @@ class Library:
 
     async def remove_story(self, story_id: int, actor_id: int) -> None:
         await self.store.remove_story(story_id, actor_id)
-        self.index.remove_story(story_id)
-        self._visible_ids.clear()
+        self._change_index(lambda index: index.remove_story(story_id))
 
     async def restore_story(self, story_id: int, actor_id: int) -> StorySummary:
         summary = await self.store.restore_story(story_id, actor_id)
-        self.index.add_story(story_id, await self.store.get_passages(story_id))
-        self._visible_ids.clear()
+        passages = await self.store.get_passages(story_id)
+        self._change_index(lambda index: index.add_story(story_id, passages))
         return summary
 
     async def set_hidden(self, guild_id: int, story_id: int, actor_id: int, hidden: bool) -> None:
@@ -167,8 +217,8 @@ class Library:
         self._visible_ids.pop(guild_id, None)
 
     def _reindex(self, story_id: int, parsed: ParsedStory) -> None:
-        self.index.add_story(story_id, parsed.passages)
-        self._visible_ids.clear()
+        passages = parsed.passages
+        self._change_index(lambda index: index.add_story(story_id, passages))
 
     # ------------------------------------------------------------------ reads
 
@@ -192,11 +242,13 @@ class Library:
         allowed = await self.visible_ids(guild_id)
         if story_ids is not None:
             allowed = allowed & frozenset(story_ids)
-        hits = self.index.search(query, story_ids=allowed, limit=limit)
+        index = await self.index_ready()
+        hits = index.search(query, story_ids=allowed, limit=limit)
         return relevant(hits)
 
     async def suggest(self, query: str, *, guild_id: int | None) -> list[str]:
-        return self.index.suggest(query, story_ids=await self.visible_ids(guild_id))
+        index = await self.index_ready()
+        return index.suggest(query, story_ids=await self.visible_ids(guild_id))
 
     # ------------------------------------------------------------ file loading
 

@@ -1,4 +1,6 @@
+import asyncio
 import shutil
+from datetime import UTC, datetime
 
 from bot.config import DEFAULT_STORIES_DIR
 from bot.core.parsing import parse_story_text
@@ -126,3 +128,34 @@ async def test_a_servers_own_story_never_blocks_a_built_in(store, tmp_path):
     assert report.added == ["Fox Again"] and report.ok
     slugs = sorted(s.slug for s in await store.visible_stories(42))
     assert slugs == ["fox-again", "fox-again-2"]  # told apart in that server by slug
+
+
+async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypatch):
+    """Start-up builds the index in the background; what changes meanwhile reaches it."""
+    import threading
+
+    import bot.library as library_module
+
+    release = threading.Event()
+    build = library_module._build_index
+
+    def slow_build(stories):
+        release.wait(10)
+        return build(stories)
+
+    monkeypatch.setattr(library_module, "_build_index", slow_build)
+    library = Library(store)
+    await library.start(DEFAULT_STORIES_DIR, datetime.now(UTC), index_in_background=True)
+    (zoe,) = [s for s in await store.visible_stories(None) if "Zoe" in s.title]
+    await library.remove_story(zoe.id, actor_id=1)
+    added = await library.add_story(
+        parse_story_text("Title: Heron\n\nMarta Lind watched the heron from the old bridge."),
+        guild_id=None,
+    )
+    searching = asyncio.create_task(library.search("heron bridge", guild_id=None))
+    await asyncio.sleep(0.05)
+    assert not searching.done()  # waits for the index rather than answering from half of it
+    release.set()
+    assert [hit.story_id for hit in await searching] == [added.id]
+    assert await library.search("ballerina bolshoi", guild_id=None) == []
+    assert await library.search("gallery owner sophie", guild_id=None)
