@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.analysis import Analyser
+from bot.analysis import analyse as analyse  # re-exported: moderation previews use it
 from bot.core.cast import Cast
-from bot.core.characters import extract_cast
 from bot.core.models import ParsedStory, Passage, StorySummary
 from bot.core.parsing import parse_story
 from bot.core.search import SearchHit, SearchIndex
@@ -75,14 +78,6 @@ def find_story_files(paths: Iterable[Path], report: LoadReport) -> list[Path]:
     return files
 
 
-def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
-    """Characters and places; an untitled story is named after its protagonist."""
-    cast = extract_cast(parsed.passages)
-    if parsed.title_was_derived and cast.protagonist is not None:
-        parsed = replace(parsed, title=f"The Story of {cast.protagonist.name}")
-    return parsed, cast
-
-
 # A hit far weaker than the best one matched only a stray word or two; showing
 # it buries the answer (searching "eifel tower at sunst" must not list every "life").
 RELATIVE_RELEVANCE = 0.5
@@ -103,6 +98,23 @@ def _build_index(stories: list[tuple[int, list[Passage]]]) -> SearchIndex:
     index = SearchIndex()
     index.add_stories(stories)
     return index
+
+
+@dataclass
+class _Analysing:
+    path: Path
+    result: asyncio.Future[tuple[ParsedStory, Cast]]
+
+
+@contextmanager
+def _rejections(report: LoadReport, path: Path) -> Iterator[None]:
+    """A file that cannot become a story is reported, and the load goes on."""
+    try:
+        yield
+    except StoryRejected as rejection:
+        report.rejected.append((str(path), rejection.message))
+    except OSError as error:
+        report.rejected.append((str(path), f"cannot be read ({error.strerror})"))
 
 
 class Library:
@@ -253,41 +265,64 @@ class Library:
     # ------------------------------------------------------------ file loading
 
     async def load_paths(self, paths: Iterable[Path], *, index: bool = True) -> LoadReport:
-        """Load files and folders as built-in stories, one transaction per file."""
+        """Load files and folders as built-in stories, one transaction per file.
+
+        Files are read and checked in order; their characters are extracted in
+        parallel (bot.analysis); each is then written in order, so titles and
+        duplicates are decided exactly as if the files came one by one.
+        """
         report = LoadReport()
-        for path in find_story_files(paths, report):
-            try:
-                await self._load_file(path.resolve(), report, index=index)
-            except StoryRejected as rejection:
-                report.rejected.append((str(path), rejection.message))
-            except OSError as error:
-                report.rejected.append((str(path), f"cannot be read ({error.strerror})"))
+        files = find_story_files(paths, report)
+        waiting: deque[_Analysing] = deque()
+        with Analyser(len(files)) as analyser:
+            for path in files:
+                with _rejections(report, path):
+                    parsed = await self._changed_file(path.resolve(), report)
+                    if parsed is not None:
+                        waiting.append(_Analysing(path, analyser.submit(parsed)))
+                while waiting and (
+                    len(waiting) >= analyser.in_flight_limit or waiting[0].result.done()
+                ):
+                    await self._store_analysed(waiting.popleft(), report, index=index)
+            while waiting:
+                await self._store_analysed(waiting.popleft(), report, index=index)
         return report
 
-    async def _load_file(self, path: Path, report: LoadReport, *, index: bool) -> None:
-        source = str(path)
+    async def _changed_file(self, path: Path, report: LoadReport) -> ParsedStory | None:
+        """The file's story, or None when it is stored already as it is."""
         parsed = parse_story(await asyncio.to_thread(path.read_bytes), path.name)
-        if await self.store.hash_for_source(source) == parsed.content_hash:
-            report.unchanged.append(source)
-            return
+        if await self.store.hash_for_source(str(path)) == parsed.content_hash:
+            report.unchanged.append(str(path))
+            return None
+        return parsed
+
+    async def _store_analysed(self, item: _Analysing, report: LoadReport, *, index: bool) -> None:
+        with _rejections(report, item.path):
+            parsed, cast = await item.result
+            await self._store_file(item.path.resolve(), parsed, cast, report, index=index)
+
+    async def _store_file(
+        self, path: Path, parsed: ParsedStory, cast: Cast, report: LoadReport, *, index: bool
+    ) -> None:
+        source = str(path)
+        # Checked here, not before analysis: an earlier file of this same load may
+        # have just stored the same text or taken the title.
         if await self._adopt_moved_file(parsed, source):
             report.unchanged.append(source)
             return
         existing = await self.store.story_for_source(source)
-        parsed, cast = analyse(parsed)
         parsed = await self._with_free_title(parsed, exclude_id=existing.id if existing else None)
         if existing is None:
             summary = await self.store.add_story(
                 parsed, guild_id=None, source_path=source, cast=cast
             )
             report.added.append(summary.title)
-            report.sources[summary.title] = source
         else:
             summary = await self.store.replace_story(
                 existing.id, parsed, source_path=source, cast=cast
             )
             report.updated.append(summary.title)
-            report.sources[summary.title] = source
+        report.sources[summary.title] = source
         if index:
             self._reindex(summary.id, parsed)
 

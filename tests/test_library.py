@@ -159,3 +159,31 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
     assert [hit.story_id for hit in await searching] == [added.id]
     assert await library.search("ballerina bolshoi", guild_id=None) == []
     assert await library.search("gallery owner sophie", guild_id=None)
+
+
+async def test_a_big_load_analyses_in_parallel_and_decides_like_one_by_one(store, tmp_path):
+    """Over POOL_THRESHOLD files go through worker processes; order still rules."""
+    from bot.analysis import POOL_THRESHOLD
+
+    names = ["Anna Berg", "Jonas Lind", "Maja Holm", "Olle Sand"]
+    for number in range(POOL_THRESHOLD + 6):
+        name = names[number % len(names)]
+        (tmp_path / f"{number:03d}.txt").write_text(
+            f"{name} walked to the harbour on morning {number}.\n\n"
+            f"{name.split()[0]} watched boat number {number} sail away."
+        )
+    (tmp_path / "999-copy.txt").write_text((tmp_path / "005.txt").read_text())
+    report = await Library(store).load_paths([tmp_path])
+    assert len(report.added) == POOL_THRESHOLD + 6
+    assert report.added[:5] == [
+        "The Story of Anna Berg",
+        "The Story of Jonas Lind",
+        "The Story of Maja Holm",
+        "The Story of Olle Sand",
+        "The Story of Anna Berg (2)",
+    ]
+    ((path, reason),) = report.rejected
+    assert path.endswith("999-copy.txt") and "same text as the story" in reason
+    stories = await store.visible_stories(None)
+    assert len(stories) == POOL_THRESHOLD + 6
+    assert all(s.protagonist in names for s in stories)
