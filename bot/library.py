@@ -94,7 +94,7 @@ def relevant(hits: list[SearchHit]) -> list[SearchHit]:
 IndexChange = Callable[[SearchIndex], None]
 
 
-def _build_index(stories: list[tuple[int, list[Passage]]]) -> SearchIndex:
+def _build_index(stories: Iterable[tuple[int, Sequence[Passage]]]) -> SearchIndex:
     index = SearchIndex()
     index.add_stories(stories)
     return index
@@ -158,7 +158,12 @@ class Library:
             self._pending_changes = []
         self._index_ready.clear()
         try:
-            index = await asyncio.to_thread(_build_index, await self.store.all_passages())
+            stories: Iterable[tuple[int, Sequence[Passage]]] = (
+                await self.store.all_passages()
+                if self.store.path == ":memory:"
+                else self.store.stream_live_passages()
+            )
+            index = await asyncio.to_thread(_build_index, stories)
             for change in self._pending_changes:
                 change(index)
             self.index = index

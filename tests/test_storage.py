@@ -119,3 +119,12 @@ async def test_deleting_a_story_cascades_to_its_passages(store, settings):
     count = connection.execute("SELECT count(*) FROM passages").fetchone()[0]
     connection.close()
     assert count == 0
+
+
+async def test_streamed_passages_are_the_live_stories_grouped(store):
+    kept = await store.add_story(parse_story_text("Title: Kept\n\n" + TEXT), guild_id=None)
+    gone = await store.add_story(parse_story_text("Title: Gone\n\n" + TEXT), guild_id=1)
+    await store.remove_story(gone.id, actor_id=7)
+    streamed = [(i, tuple(p)) for i, p in store.stream_live_passages()]
+    assert streamed == [(kept.id, await store.get_passages(kept.id))]
+    assert streamed == [(i, tuple(p)) for i, p in await store.all_passages()]

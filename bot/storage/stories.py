@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.core.cast import Cast
@@ -232,6 +234,35 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         )
         return tuple(Passage(row[0], row[1], row[2], row[3]) for row in rows)
 
+    def stream_live_passages(self) -> Iterator[tuple[int, list[Passage]]]:
+        """Every live story's passages, story by story, on a read-only connection of its own.
+
+        For building the search index in a worker thread: the library is never held in
+        memory all at once (the index keeps a compact form), and the event loop's
+        connection stays free. A WAL reader sees one consistent snapshot.
+        """
+        if self.path == ":memory:":  # a private in-memory database has no second reader
+            raise ValueError("stream_live_passages needs a database file")
+        connection = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute(
+                "SELECT p.story_id, p.number, p.text, p.start, p.end FROM passages AS p"
+                " JOIN stories ON stories.id = p.story_id WHERE stories.deleted_at IS NULL"
+                " ORDER BY p.story_id, p.number"
+            )
+            story_id: int | None = None
+            passages: list[Passage] = []
+            for row_story, number, text, start, end in rows:
+                if row_story != story_id:
+                    if story_id is not None:
+                        yield story_id, passages
+                    story_id, passages = row_story, []
+                passages.append(Passage(number, text, start, end))
+            if story_id is not None:
+                yield story_id, passages
+        finally:
+            connection.close()
+
     async def all_passages(self) -> list[tuple[int, list[Passage]]]:
         """Every live story's passages, for building the search index at start."""
         rows = await self._fetchall(
@@ -397,3 +428,16 @@ class StoryStore(CastStore, GuildStore, StoreBase):
             (story_id,),
         )
         return [StoryVersion(*row) for row in rows]
+
+    # ------------------------------------------------- restore's duplicate check
+
+    async def visible_story_with_hash(
+        self, guild_id: int, content_hash: str, *, exclude_id: int | None = None
+    ) -> StorySummary | None:
+        """A live story visible in `guild_id` with exactly this text, other than `exclude_id`."""
+        row = await self._fetchone(
+            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
+            " AND content_hash = :hash AND id IS NOT :exclude ORDER BY id LIMIT 1",
+            {"guild_id": guild_id, "hash": content_hash, "exclude": exclude_id},
+        )
+        return summary_from_row(row) if row else None
