@@ -305,9 +305,11 @@ _RIVER_VERBS = frozenset("along across down up".split())
 # "smiled at Sophie", "wrote to Marco": the preposition belongs to the verb, not a place.
 _PERSON_PREP_VERBS = frozenset(
     """said whispered spoke talked turned handed gave introduced listened waved wrote
-    explained replied nodded smiled looked stared glanced laughed belonged came went ran
-    walked""".split()
+    explained replied nodded smiled looked stared glanced laughed belonged""".split()
 )
+# "went to Sophie" happens, "went to Lisbon" far more often: after these, "to" is weak
+# evidence of a place, which anything the text says of a person outweighs.
+_MOTION_VERBS = frozenset("came went ran walked hurried rushed drove flew".split())
 _PERSON_OBJECT_VERBS = frozenset(
     """met meet meets joined thanked hugged kissed told asked married helped greeted
     introduced invited followed found called""".split()
@@ -717,6 +719,9 @@ def _weigh_place_cues(previous: list[str], after: str, evidence: _Evidence) -> N
     third, second, last = previous[-3:]
     if last in ("to", "at", "with") and second in _PERSON_PREP_VERBS:
         return  # "smiled at Sophie": the preposition belongs to the verb
+    if last == "to" and second in _MOTION_VERBS:
+        evidence.place += 1
+        return
     preposition = second if last == "the" else last
     if preposition in _STRONG_PLACE_PREPS:
         evidence.place += 2

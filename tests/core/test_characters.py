@@ -119,6 +119,28 @@ def test_place_kinds_come_from_the_name_or_the_text():
 
 
 @pytest.mark.parametrize(
+    ("text", "people", "places"),
+    [
+        ("A story about Anna Berg.\n\nShe walked to Oslo.", ["Anna Berg"], ["Oslo"]),
+        (
+            "Jonas Lind was restless.\n\nThat spring Jonas went to Lisbon.",
+            ["Jonas Lind"],
+            ["Lisbon"],
+        ),
+        (  # going to a person is still a person when the text says so
+            'Anna Berg walked to Karin and smiled. "Hi," said Karin.',
+            ["Karin", "Anna Berg"],
+            [],
+        ),
+    ],
+)
+def test_a_name_one_goes_to_is_a_place_unless_the_text_says_otherwise(text, people, places):
+    cast = extract_cast(split_passages(text))
+    assert sorted(c.name for c in cast.characters) == sorted(people)
+    assert [p.name for p in cast.places] == places
+
+
+@pytest.mark.parametrize(
     ("stem", "name", "word"),
     [
         (VALERIE, "Valérie Ivanov", "Valérie"),
