@@ -201,7 +201,7 @@ class Library:
         summary = await self.store.add_story(
             parsed, guild_id=guild_id, cast=cast, actor_id=actor_id, source_path=source_path
         )
-        self._reindex(summary.id, parsed)
+        self.reindex(summary.id, parsed)
         return summary
 
     async def replace_story(
@@ -216,7 +216,7 @@ class Library:
         summary = await self.store.replace_story(
             story_id, parsed, cast=cast, actor_id=actor_id, source_path=source_path
         )
-        self._reindex(summary.id, parsed)
+        self.reindex(summary.id, parsed)
         return summary
 
     async def remove_story(self, story_id: int, actor_id: int) -> None:
@@ -233,7 +233,8 @@ class Library:
         await self.store.set_hidden(guild_id, story_id, actor_id, hidden)
         self._visible_ids.pop(guild_id, None)
 
-    def _reindex(self, story_id: int, parsed: ParsedStory) -> None:
+    def reindex(self, story_id: int, parsed: ParsedStory) -> None:
+        """Make a saved story searchable; for saves made in a caller's own transaction."""
         passages = parsed.passages
         self._change_index(lambda index: index.add_story(story_id, passages))
 
@@ -329,7 +330,7 @@ class Library:
             report.updated.append(summary.title)
         report.sources[summary.title] = source
         if index:
-            self._reindex(summary.id, parsed)
+            self.reindex(summary.id, parsed)
 
     async def _adopt_moved_file(self, parsed: ParsedStory, source: str) -> bool:
         """Same text already stored: a moved file (adopted) or a duplicate (rejected)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.cast import Character
@@ -41,9 +41,21 @@ async def get_visible_story(store: Store, guild_id: int | None, story_id: int) -
     return story
 
 
-async def story_choices(store: Store, guild_id: int | None, typed: str) -> list[tuple[str, str]]:
-    """(name, value) pairs for autocomplete: at most 25, value is the story's slug."""
+async def story_choices(
+    store: Store,
+    guild_id: int | None,
+    typed: str,
+    *,
+    only: Callable[[StorySummary], bool] | None = None,
+) -> list[tuple[str, str]]:
+    """(name, value) pairs for autocomplete: at most 25, value is the story's slug.
+
+    `only` narrows the visible stories to those a command accepts, so it never
+    offers what it would refuse.
+    """
     stories = await store.visible_stories(guild_id)
+    if only is not None:
+        stories = [story for story in stories if only(story)]
     return [
         (_choice_name(match.story), match.story.slug)
         for match in rank_stories(typed, stories, limit=AUTOCOMPLETE_LIMIT)

@@ -32,14 +32,22 @@ class Preview:
     parsed: ParsedStory
     cast: Cast
     near_duplicate: StorySummary | None
+    # The story this edits changed since the edit began: publishing replaces that change.
+    changed_meanwhile: bool = False
 
 
 class NeedsConfirmation(Exception):
-    """Publish found a near-duplicate the moderator has not confirmed: show the preview again."""
+    """Publish found something the moderator has not confirmed: show the preview again.
 
-    def __init__(self, preview: Preview) -> None:
-        super().__init__("a near-duplicate needs confirmation")
+    `duplicate_appeared`: a near-duplicate they were not shown; `story_changed`:
+    someone else changed the story this edits since the preview was made.
+    """
+
+    def __init__(self, preview: Preview, *, duplicate_appeared: bool, story_changed: bool) -> None:
+        super().__init__("the preview needs confirming again")
         self.preview = preview
+        self.duplicate_appeared = duplicate_appeared
+        self.story_changed = story_changed
 
 
 async def check_add_rate(store: Store, user_id: int, now: datetime) -> None:
@@ -82,18 +90,31 @@ async def prepare(
     title: str | None = None,
     author: str | None = None,
     editing: Story | None = None,
+    base_hash: str | None = None,
     now: datetime | None = None,
 ) -> Preview:
     """Parse and check a submission; save it as a draft for the preview.
 
+    `title`/`author` None means none was given (a file): the file's header
+    decides, and an edit keeps the story's own where the header is silent. A
+    form always gives both, and an author left empty there means no author.
+    `base_hash` is the text an edit started from (the version a form was
+    prefilled with), by default the story's text now.
     `now` is the bot's clock: the preview expires DRAFT_LIFETIME after it.
     """
     if len(text.encode("utf-8")) > MAX_STORY_BYTES:  # a form is capped by Discord; still check
         raise StoryRejected(f"Your story is over the limit of {MAX_STORY_BYTES // 1024} KB.")
     parsed = parse_story_text(text, "Your story", title=title or None, author=author or None)
+    if editing is not None:
+        parsed = _keep_current_title(parsed, editing, title_given=title is not None)
+        parsed = _keep_current_author(parsed, editing, author_given=author is not None)
     parsed, cast = analyse(parsed)
     parsed = await _free_title(library.store, parsed, guild_id, editing)
     duplicate, similarity = await _near_duplicate(library, parsed, guild_id, editing)
+    current_hash = editing.content_hash if editing is not None else None
+    base_hash = (base_hash or current_hash) if editing is not None else None
+    # A form opened before someone else's edit was published: the preview warns at once.
+    changed = base_hash != current_hash
     draft = await library.store.save_draft(
         guild_id=guild_id,
         user_id=user_id,
@@ -103,11 +124,26 @@ async def prepare(
         body=parsed.body,
         near_duplicate_of=duplicate.id if duplicate else None,
         similarity=similarity,
+        base_hash=base_hash,
+        conflict_hash=current_hash if changed else None,
         now=now,
     )
     if now is not None:  # after saving, so the new draft's id is above every old one
         await library.store.purge_drafts(now - DRAFT_LIFETIME)
-    return Preview(draft, parsed, cast, duplicate)
+    return Preview(draft, parsed, cast, duplicate, changed_meanwhile=changed)
+
+
+def _keep_current_title(parsed: ParsedStory, editing: Story, *, title_given: bool) -> ParsedStory:
+    """A new version without a title of its own keeps the story's, not a derived one."""
+    if title_given or not parsed.title_was_derived:
+        return parsed
+    return replace(parsed, title=editing.title, title_was_derived=False)
+
+
+def _keep_current_author(parsed: ParsedStory, editing: Story, *, author_given: bool) -> ParsedStory:
+    if author_given or parsed.author is not None:
+        return parsed
+    return replace(parsed, author=editing.summary.author)
 
 
 def draft_stamp(draft: Draft) -> int:
@@ -145,8 +181,9 @@ async def publish(
 ) -> tuple[StorySummary, bool]:
     """Save a previewed draft; returns the story and whether it was an edit.
 
-    A near-duplicate is published only when `confirmed` ("Publish anyway" on a
-    preview that named it); one the moderator has not seen raises NeedsConfirmation.
+    Only `confirmed` ("Publish anyway" on a preview that showed it) publishes a
+    near-duplicate, or an edit over someone else's edit made since the preview;
+    what the moderator has not seen raises NeedsConfirmation.
     """
     store = library.store
     draft = await _find_draft(store, draft_id, guild_id, stamp)
@@ -158,21 +195,65 @@ async def publish(
     parsed = parse_story_text(draft.body, "the story", title=draft.title, author=draft.author)
     await _free_title(store, parsed, draft.guild_id, editing)
     duplicate, similarity = await _near_duplicate(library, parsed, draft.guild_id, editing)
-    if duplicate is not None and not (confirmed and duplicate.id == draft.near_duplicate_of):
-        await store.mark_near_duplicate(draft.id, duplicate.id, similarity)
-        draft = replace(draft, near_duplicate_of=duplicate.id, similarity=similarity)
-        analysed, cast = analyse(parsed)
-        raise NeedsConfirmation(Preview(draft, analysed, cast, duplicate))
+    duplicate_appeared = duplicate is not None and not (
+        confirmed and duplicate.id == draft.near_duplicate_of
+    )
     if editing is None:
         await check_add_rate(store, user_id, now)
-    # Claim the draft before saving: a second click on Publish finds nothing to publish.
-    if not await store.delete_draft(draft.id):
-        raise NotFound(EXPIRED)
-    with audited_at(now):
-        if editing is None:
-            summary = await library.add_story(parsed, guild_id=draft.guild_id, actor_id=user_id)
-        else:
-            summary = await library.replace_story(editing.id, parsed, actor_id=user_id)
+    parsed, cast = analyse(parsed)
+    try:
+        # Claiming the draft and saving the story are one transaction: a failed
+        # save puts the draft back, and a second click finds nothing to publish.
+        async with store.claiming_draft(draft.id) as claimed:
+            if not claimed:
+                raise NotFound(EXPIRED)
+            # Read inside the transaction, so no other edit lands between this check and the save.
+            editing = await _editable_story(store, draft.story_id, draft.guild_id)
+            current_hash = editing.content_hash if editing is not None else None
+            story_changed = (
+                draft.base_hash is not None
+                and current_hash != draft.base_hash
+                and not (confirmed and current_hash == draft.conflict_hash)
+            )
+            if duplicate_appeared or story_changed:
+                draft = replace(
+                    draft,
+                    near_duplicate_of=duplicate.id if duplicate else None,
+                    similarity=similarity,
+                    conflict_hash=current_hash if current_hash != draft.base_hash else None,
+                )
+                preview = Preview(
+                    draft,
+                    parsed,
+                    cast,
+                    duplicate,
+                    changed_meanwhile=draft.conflict_hash is not None,
+                )
+                raise NeedsConfirmation(
+                    preview, duplicate_appeared=duplicate_appeared, story_changed=story_changed
+                )
+            with audited_at(now):
+                if editing is None:
+                    summary = await store.add_story(
+                        parsed, guild_id=draft.guild_id, cast=cast, actor_id=user_id
+                    )
+                else:
+                    summary = await store.replace_story(
+                        editing.id, parsed, cast=cast, actor_id=user_id
+                    )
+    except NeedsConfirmation as needed:
+        # Rolled back with the transaction, the draft is still there: record what
+        # the moderator is now shown, which "Publish anyway" will confirm.
+        shown = needed.preview.draft
+        await store.mark_unconfirmed(
+            shown.id,
+            near_duplicate_of=shown.near_duplicate_of,
+            similarity=shown.similarity,
+            conflict_hash=shown.conflict_hash,
+        )
+        raise
+    # After the commit: the index never shows a story the database does not hold.
+    library.reindex(summary.id, parsed)
     return summary, editing is not None
 
 

@@ -194,6 +194,20 @@ def test_console_fills_a_form_field_by_field(capsys, monkeypatch):
     assert "Published “The Lighthouse”" in out
 
 
+def test_console_says_optional_once(capsys, monkeypatch):
+    answers = iter(["/story add", "The Lighthouse", "", "Maren Holt kept the light.", ".", "quit"])
+    prompts = []
+
+    def answer(prompt):
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("builtins.input", answer)
+    assert cli.main(["console", "--as", "moderator"]) == cli.EXIT_OK
+    assert "Author (optional): " in prompts
+    assert not [p for p in prompts if "(optional) (optional)" in p]
+
+
 def test_console_attaches_a_local_file(capsys, tmp_path):
     story = tmp_path / "harbour.md"
     story.write_text("# The Harbour\n\nIngrid Sand mended nets by the harbour every morning.")

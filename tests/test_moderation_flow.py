@@ -6,7 +6,9 @@ folder, with the bot's clock passed in explicitly.
 
 from __future__ import annotations
 
+import asyncio
 import random
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,7 +28,8 @@ from bot.moderation import (
     prepare,
     publish,
 )
-from bot.storage import utc_text
+from bot.rendering.moderation import history_embed
+from bot.storage import MIGRATIONS, Store, utc_text
 from bot.storage.guilds import audited_at
 
 GUILD, OTHER = 111, 222
@@ -192,6 +195,23 @@ async def test_scope_one_servers_stories_are_invisible_and_no_obstacle_elsewhere
     assert [s.id for s, _ in await store.visible_bodies(OTHER)] == []
 
 
+async def test_history_says_how_many_older_versions_it_leaves_out(library, store):
+    def described(versions) -> str:
+        return history_embed("The Lantern", versions).description or ""
+
+    lantern = await add(library, "The Lantern", 1)
+    for seed in range(2, 22):
+        await library.replace_story(lantern.id, parse_story_text(story("The Lantern", seed)))
+    versions = await store.story_versions(lantern.id)
+    assert len(versions) == 21
+    lines = described(versions).split("\n")
+    assert [line.split(" · ")[0] for line in lines[:2]] == ["**v21**", "**v20**"]
+    assert lines[20:] == ["…and 1 older version."]
+    await library.replace_story(lantern.id, parse_story_text(story("The Lantern", 30)))
+    assert described(await store.story_versions(lantern.id)).endswith("\n…and 2 older versions.")
+    assert "older" not in described(versions[:20])
+
+
 async def test_hidden_stories_lists_the_built_ins_hidden_in_a_server(library, store):
     builtin = await library.add_story(parse_story_text(story("Old Tale", 1)), guild_id=None)
     await library.set_hidden(GUILD, builtin.id, MAUD, True)
@@ -266,6 +286,42 @@ async def test_a_button_of_a_deleted_draft_never_acts_on_a_draft_reusing_its_id(
     assert summary.title == "Second"
 
 
+async def test_a_failed_publish_keeps_the_draft_and_a_double_click_publishes_once(
+    library, store, monkeypatch
+):
+    preview = await prepare(
+        library, guild_id=GUILD, user_id=MAUD, text=story("The Lantern", 1), now=T0
+    )
+    before = await counts(store)
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_write_cast", broken)
+    with pytest.raises(RuntimeError):
+        await publish(library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=T0)
+    assert await counts(store) == before  # the submission is still there to publish
+    first_words = " ".join(words_text(1).split()[:6])
+    assert not library.index.search(first_words)
+    monkeypatch.undo()
+
+    results = await asyncio.gather(
+        *(
+            publish(library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=T0)
+            for _ in range(2)
+        ),
+        return_exceptions=True,
+    )
+    published = [r for r in results if not isinstance(r, BaseException)]
+    assert [type(r) for r in results if isinstance(r, BaseException)] == [NotFound]
+    ((summary, edited),) = published
+    assert (summary.title, edited) == ("The Lantern", False)
+    assert await store.get_draft(preview.draft.id) is None
+    assert [s.title for s in await store.visible_stories(GUILD)] == ["The Lantern"]
+    assert library.index.search(first_words)[0].story_id == summary.id
+    assert summary.id in await library.visible_ids(GUILD)
+
+
 async def test_expired_drafts_are_purged_when_the_next_preview_is_made(library, store):
     old = await prepare(library, guild_id=GUILD, user_id=MAUD, text=story("Old", 1), now=T0)
     later = T0 + DRAFT_LIFETIME + timedelta(minutes=1)
@@ -304,6 +360,106 @@ async def test_an_untitled_story_whose_derived_title_is_taken_gets_a_number(libr
         summary, _ = await publish(library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=T0)
         titles.append(summary.title)
     assert titles == ["The Story of Mira Solberg", "The Story of Mira Solberg (2)"]
+
+
+async def test_an_edit_from_a_file_without_a_header_keeps_the_title_and_author(library, store):
+    with audited_at(T0):
+        lantern = await library.add_story(
+            parse_story_text(f"Title: The Lantern\nAuthor: Ann Vale\n\n{words_text(1)}"),
+            guild_id=GUILD,
+            actor_id=MAUD,
+        )
+    plain = "Ida Moss watched the sea. Ida Moss smiled.\n\nIda Moss lit the lantern at nine."
+
+    async def edit(text: str, **fields: str):
+        editing = await store.get_story(lantern.id)
+        return await prepare(
+            library, guild_id=GUILD, user_id=MAUD, text=text, editing=editing, now=T0, **fields
+        )
+
+    kept = await edit(plain)
+    assert (kept.parsed.title, kept.parsed.author) == ("The Lantern", "Ann Vale")
+    summary, edited = await publish(library, kept.draft.id, guild_id=GUILD, user_id=MAUD, now=T0)
+    assert (summary.title, summary.author, edited) == ("The Lantern", "Ann Vale", True)
+    # What the file's header sets wins, field by field.
+    renamed = await edit(f"Title: The Old Lantern\n\n{plain}")
+    assert (renamed.parsed.title, renamed.parsed.author) == ("The Old Lantern", "Ann Vale")
+    credited = await edit(f"Author: Ida Moss\n\n{plain}")
+    assert (credited.parsed.title, credited.parsed.author) == ("The Lantern", "Ida Moss")
+    # The form always gives both: an author emptied there means no author.
+    cleared = await edit(plain, title="The Lantern", author="")
+    assert (cleared.parsed.title, cleared.parsed.author) == ("The Lantern", None)
+
+
+# ------------------------------------------------------------ concurrent edits
+
+
+async def test_publishing_over_someone_elses_edit_needs_confirming_that_version(library, store):
+    lantern = await add(library, "The Lantern", 1)
+
+    async def edit(user_id: int, seed: int):
+        editing = await store.get_story(lantern.id)
+        return await prepare(
+            library,
+            guild_id=GUILD,
+            user_id=user_id,
+            text=story("The Lantern", seed),
+            editing=editing,
+            now=T0,
+        )
+
+    async def publish_mine(confirmed: bool):
+        return await publish(
+            library, mine.draft.id, guild_id=GUILD, user_id=MAUD, now=T0, confirmed=confirmed
+        )
+
+    mine = await edit(MAUD, 2)
+    assert mine.draft.base_hash == (await store.get_story(lantern.id)).content_hash
+    assert not mine.changed_meanwhile
+    for seed in (3, 4):  # Lina edits twice: Maud is warned of each version in turn
+        theirs = await edit(LINA, seed)
+        await publish(library, theirs.draft.id, guild_id=GUILD, user_id=LINA, now=T0)
+        linas = (await store.get_story(lantern.id)).content_hash
+        # A forged "Publish anyway" confirms only the version the moderator was shown.
+        for confirmed in (True, False):
+            with pytest.raises(NeedsConfirmation) as needed:
+                await publish_mine(confirmed)
+            assert needed.value.story_changed and not needed.value.duplicate_appeared
+            assert needed.value.preview.changed_meanwhile
+            assert (await store.get_story(lantern.id)).body == words_text(seed)
+            assert (await store.get_draft(mine.draft.id)).conflict_hash == linas
+    _summary, edited = await publish_mine(True)
+    assert edited and (await store.get_story(lantern.id)).body == words_text(2)
+    versions = await store.story_versions(lantern.id)
+    assert [(v.created_by, v.body) for v in versions] == [
+        (MAUD, words_text(2)),
+        (LINA, words_text(4)),
+        (LINA, words_text(3)),
+        (MAUD, words_text(1)),
+    ]
+    entry = (await store.audit_for_story(lantern.id))[-1]
+    assert (entry.actor_id, entry.hash_before) == (MAUD, versions[1].content_hash)
+
+
+async def test_drafts_saved_before_the_base_hash_existed_still_publish(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)  # a database as the previous release left it
+    old.executescript("".join(MIGRATIONS[:7]) + "PRAGMA user_version = 7;")
+    old.close()
+    async with await Store.open(path) as store:
+        library = Library(store)
+        lantern = await add(library, "The Lantern", 1)
+        await store._write(
+            "INSERT INTO drafts (guild_id, user_id, story_id, title, body, created_at)"
+            " VALUES (?,?,?,?,?,?)",
+            (GUILD, MAUD, lantern.id, "The Lantern", words_text(2), utc_text(T0)),
+        )
+        (draft_id,) = await store._fetchone("SELECT max(id) FROM drafts")
+        draft = await store.get_draft(draft_id)
+        assert draft is not None and draft.base_hash is None
+        summary, edited = await publish(library, draft_id, guild_id=GUILD, user_id=MAUD, now=T0)
+        stored = await store.get_story(summary.id)
+        assert edited and stored is not None and stored.body == words_text(2)
 
 
 # ------------------------------------------------------------ near-duplicates

@@ -84,7 +84,9 @@ class ConsoleSession:
 
     async def _ask_field(self, label: str, control: dict[str, Any]) -> str:
         default = control.get("value") or ""
-        optional = "" if control.get("required", True) else " (optional)"
+        # Discord marks only required fields, so a form may say it in the label already.
+        says_so = "optional" in label.casefold()
+        optional = "" if control.get("required", True) or says_so else " (optional)"
         if control.get("style") == 2:  # paragraph: many lines, ended by "."
             hint = " [Enter . alone to keep the current text]" if default else ""
             self._say(f"{label}{optional}: type the text; end with a line holding only “.”{hint}")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.storage.base import StoreBase, utc_text
+
+_DRAFT_COLUMNS = (
+    "id, guild_id, user_id, story_id, title, author, body, near_duplicate_of, similarity,"
+    " created_at, base_hash, conflict_hash"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +27,10 @@ class Draft:
     near_duplicate_of: int | None
     similarity: float | None
     created_at: str
+    # When editing: the story's content hash the edit started from, and the
+    # newer one the moderator was warned had replaced it (None until warned).
+    base_hash: str | None = None
+    conflict_hash: str | None = None
 
 
 class DraftStore(StoreBase):
@@ -34,13 +45,16 @@ class DraftStore(StoreBase):
         body: str,
         near_duplicate_of: int | None,
         similarity: float | None,
+        base_hash: str | None = None,
+        conflict_hash: str | None = None,
         now: datetime | None = None,
     ) -> Draft:
         """`now` is the bot's clock, which the preview's lifetime is measured on."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO drafts (guild_id, user_id, story_id, title, author, body,"
-                " near_duplicate_of, similarity, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                " near_duplicate_of, similarity, created_at, base_hash, conflict_hash)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     guild_id,
                     user_id,
@@ -51,6 +65,8 @@ class DraftStore(StoreBase):
                     near_duplicate_of,
                     similarity,
                     utc_text(now),
+                    base_hash,
+                    conflict_hash,
                 ),
             )
             draft_id = cursor.lastrowid
@@ -59,21 +75,38 @@ class DraftStore(StoreBase):
         return draft
 
     async def get_draft(self, draft_id: int) -> Draft | None:
-        row = await self._fetchone(
-            "SELECT id, guild_id, user_id, story_id, title, author, body, near_duplicate_of,"
-            " similarity, created_at FROM drafts WHERE id = ?",
-            (draft_id,),
-        )
+        row = await self._fetchone(f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
         return Draft(*row) if row else None
 
-    async def mark_near_duplicate(
-        self, draft_id: int, near_duplicate_of: int | None, similarity: float | None
+    async def mark_unconfirmed(
+        self,
+        draft_id: int,
+        *,
+        near_duplicate_of: int | None,
+        similarity: float | None,
+        conflict_hash: str | None,
     ) -> None:
-        """Record the story a draft turned out to resemble when it was about to be published."""
+        """Record what a draft was found to need confirming when it was about to be published.
+
+        "Publish anyway" then confirms exactly this: a later near-duplicate or a
+        later edit of the story asks again.
+        """
         await self._write(
-            "UPDATE drafts SET near_duplicate_of = ?, similarity = ? WHERE id = ?",
-            (near_duplicate_of, similarity, draft_id),
+            "UPDATE drafts SET near_duplicate_of = ?, similarity = ?, conflict_hash = ?"
+            " WHERE id = ?",
+            (near_duplicate_of, similarity, conflict_hash, draft_id),
         )
+
+    @asynccontextmanager
+    async def claiming_draft(self, draft_id: int) -> AsyncIterator[bool]:
+        """Delete the draft in a transaction the block's writes join; yields whether it was there.
+
+        What the block saves commits together with the deletion, and an error in
+        the block puts the draft back, so a failed publish loses no submission
+        and a second click on Publish finds nothing to publish.
+        """
+        async with self._transaction():
+            yield await self.delete_draft(draft_id)
 
     async def delete_draft(self, draft_id: int) -> bool:
         return await self._write("DELETE FROM drafts WHERE id = ?", (draft_id,)) > 0

@@ -174,4 +174,10 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX deliveries_sending ON deliveries (status) WHERE status = 'sending';
     """,
+    # 8: an edit remembers the text it started from, so it never silently overwrites
+    # another moderator's edit published while its preview was open
+    """
+    ALTER TABLE drafts ADD COLUMN base_hash TEXT;     -- content hash the edit began from
+    ALTER TABLE drafts ADD COLUMN conflict_hash TEXT; -- a newer one the moderator was warned of
+    """,
 )

@@ -12,7 +12,7 @@ from typing import Any
 
 import discord
 
-from bot.ui.moderation import DraftButton, RemoveButton
+from bot.ui.moderation import DraftButton, KeepButton, RemoveButton
 from bot.ui.reading import (
     ClearBookmarksButton,
     ForgetMeButton,
@@ -42,4 +42,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     ForgetMeButton,
     DraftButton,
     RemoveButton,
+    KeepButton,
 )

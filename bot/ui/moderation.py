@@ -20,7 +20,7 @@ from bot.moderation import (
     require_own_story,
 )
 from bot.rendering import escape
-from bot.rendering.moderation import preview_embed
+from bot.rendering.moderation import confirmation_note, preview_embed
 from bot.storage.guilds import audited_at
 from bot.tree import send_error
 
@@ -35,10 +35,11 @@ def _bot(interaction: discord.Interaction) -> ConteurBot:
 
 
 def preview_view(preview: Preview) -> discord.ui.View:
-    """Publish (or "Publish anyway" for a near-duplicate) and Cancel."""
+    """Publish (or "Publish anyway" for what the preview warns of) and Cancel."""
     view = discord.ui.View(timeout=None)
     draft_id, stamp = preview.draft.id, draft_stamp(preview.draft)
-    publishing = "publish" if preview.near_duplicate is None else "confirm"
+    warned = preview.near_duplicate is not None or preview.changed_meanwhile
+    publishing = "confirm" if warned else "publish"
     view.add_item(DraftButton(draft_id, publishing, stamp))
     view.add_item(DraftButton(draft_id, "cancel", stamp))
     return view
@@ -51,7 +52,11 @@ async def send_preview(interaction: discord.Interaction, preview: Preview) -> No
 
 
 class StoryForm(discord.ui.Modal):
-    """Title, author and text; prefilled when editing."""
+    """Title, author and text; prefilled when editing.
+
+    No timeout: writing a story can take longer than any limit we would pick,
+    and the submit callback re-checks the moderator and the story anyway.
+    """
 
     def __init__(
         self,
@@ -62,7 +67,7 @@ class StoryForm(discord.ui.Modal):
         author: str = "",
         text: str = "",
     ) -> None:
-        super().__init__(title=heading[:45], timeout=15 * 60)
+        super().__init__(title=heading[:45], timeout=None)
         self.submit = submit
         self.story_title: discord.ui.TextInput[StoryForm] = discord.ui.TextInput(
             label="Title", custom_id="title", max_length=120, default=title or None
@@ -111,7 +116,9 @@ def adding_form() -> StoryForm:
     return StoryForm("Add a story", submit)
 
 
-def editing_form(story_id: int, title: str, author: str, text: str) -> StoryForm:
+def editing_form(story_id: int, base_hash: str, title: str, author: str, text: str) -> StoryForm:
+    """`base_hash`: the version the form is prefilled with, which the edit starts from."""
+
     async def submit(
         interaction: discord.Interaction, new_title: str, new_author: str, new_text: str
     ) -> None:
@@ -128,6 +135,7 @@ def editing_form(story_id: int, title: str, author: str, text: str) -> StoryForm
             title=new_title,
             author=new_author,
             editing=story,
+            base_hash=base_hash,
             now=bot.clock(),
         )
         await send_preview(interaction, preview)
@@ -147,18 +155,21 @@ class DraftButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=(
         r"conteur:draft:(?P<draft>\d{1,19}):(?P<action>publish|confirm|cancel)"
-        r"(?::(?P<stamp>\d{1,12}))?"
+        r":(?P<stamp>\d{1,12})"
     ),
 ):
-    """`stamp` is when the draft was made (see bot.moderation.draft_stamp)."""
+    """`stamp` is when the draft was made (see bot.moderation.draft_stamp).
 
-    def __init__(self, draft_id: int, action: str, stamp: int | None = None) -> None:
-        suffix = f":{stamp}" if stamp is not None else ""
+    It is required: a custom_id without one is no button of ours, and gets
+    what any unknown button gets.
+    """
+
+    def __init__(self, draft_id: int, action: str, stamp: int) -> None:
         super().__init__(
             discord.ui.Button(
                 label=_DRAFT_LABELS[action],
                 style=_DRAFT_STYLES[action],
-                custom_id=f"conteur:draft:{draft_id}:{action}{suffix}",
+                custom_id=f"conteur:draft:{draft_id}:{action}:{stamp}",
             )
         )
         self.draft_id = draft_id
@@ -169,8 +180,7 @@ class DraftButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> DraftButton:
-        stamp = match["stamp"]
-        return cls(int(match["draft"]), match["action"], int(stamp) if stamp else None)
+        return cls(int(match["draft"]), match["action"], int(match["stamp"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
@@ -202,8 +212,10 @@ class DraftButton(
                 )
         except NeedsConfirmation as needed:
             await interaction.response.edit_message(
-                content="Since this preview was made, a story almost the same has appeared: "
-                "check it, then Publish anyway if that is intended.",
+                content=confirmation_note(
+                    duplicate_appeared=needed.duplicate_appeared,
+                    story_changed=needed.story_changed,
+                ),
                 embed=preview_embed(needed.preview),
                 view=preview_view(needed.preview),
             )
@@ -212,6 +224,37 @@ class DraftButton(
             await send_error(interaction, error)
             return
         await interaction.response.edit_message(content=message, embed=None, view=None)
+
+
+def removal_view(story_id: int) -> discord.ui.View:
+    """The confirmation's two ways out: remove it, or keep it."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(RemoveButton(story_id))
+    view.add_item(KeepButton())
+    return view
+
+
+class KeepButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:keep",
+):
+    """Backs out of a removal. It changes nothing, so it names no story and checks no one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Keep it", style=discord.ButtonStyle.secondary, custom_id="conteur:keep"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> KeepButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(content="Kept: nothing was removed.", view=None)
 
 
 class RemoveButton(

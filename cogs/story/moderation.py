@@ -16,7 +16,7 @@ from bot.checks import is_moderator, require_moderator
 from bot.core.matching import rank_stories, resolve_story
 from bot.errors import InvalidInput, NotAllowed
 from bot.library import RESTORE_WINDOW
-from bot.lookup import find_visible_story
+from bot.lookup import find_visible_story, story_choices
 from bot.moderation import (
     check_add_rate,
     check_attachment,
@@ -29,12 +29,37 @@ from bot.rendering.moderation import history_embed
 from bot.storage.guilds import audited_at
 from bot.ui.moderation import (
     MODAL_TEXT_LIMIT,
-    RemoveButton,
     adding_form,
     editing_form,
+    removal_view,
     send_preview,
 )
 from cogs.story.common import bot_of, story_autocomplete
+
+
+async def own_story_autocomplete(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """This server's own stories: edit and remove refuse the built-in ones."""
+    guild_id = interaction.guild_id
+    if guild_id is None:
+        return []
+    pairs = await story_choices(
+        bot_of(interaction).store, guild_id, current, only=lambda s: s.guild_id == guild_id
+    )
+    return [app_commands.Choice(name=name, value=value) for name, value in pairs]
+
+
+async def builtin_autocomplete(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The built-in stories still visible here: the ones /story hide accepts."""
+    if interaction.guild_id is None:
+        return []
+    pairs = await story_choices(
+        bot_of(interaction).store, interaction.guild_id, current, only=lambda s: s.is_builtin
+    )
+    return [app_commands.Choice(name=name, value=value) for name, value in pairs]
 
 
 async def removed_autocomplete(
@@ -73,7 +98,7 @@ async def add(interaction: Interaction, file: discord.Attachment | None = None) 
 
 @app_commands.command(name="edit", extras={"example": "/story edit story:my-story"})
 @app_commands.describe(story="One of this server's stories", file="A new version as a file")
-@app_commands.autocomplete(story=story_autocomplete)
+@app_commands.autocomplete(story=own_story_autocomplete)
 async def edit(
     interaction: Interaction,
     story: app_commands.Range[str, 1, 200],
@@ -102,25 +127,25 @@ async def edit(
             hint="Attach the new version: `/story edit story:… file:…`; "
             "`/story export` gives you the current text.",
         )
-    form = editing_form(found.id, found.title, found.summary.author or "", found.body)
+    form = editing_form(
+        found.id, found.content_hash, found.title, found.summary.author or "", found.body
+    )
     await interaction.response.send_modal(form)
 
 
 @app_commands.command(name="remove", extras={"example": "/story remove story:my-story"})
 @app_commands.describe(story="One of this server's stories")
-@app_commands.autocomplete(story=story_autocomplete)
+@app_commands.autocomplete(story=own_story_autocomplete)
 async def remove(interaction: Interaction, story: app_commands.Range[str, 1, 200]) -> None:
     """Remove one of this server's stories (moderators); restorable for 30 days."""
     bot = bot_of(interaction)
     member = await require_moderator(bot.store, interaction)
     found = await find_visible_story(bot.store, member.guild.id, story)
     require_own_story(found, member.guild.id)
-    view = discord.ui.View(timeout=None)
-    view.add_item(RemoveButton(found.id))
     await interaction.response.send_message(
         f"Remove “{escape(found.title)}”? It leaves search, autocomplete and the story of the day "
         "at once, and can be restored with `/story restore` for 30 days.",
-        view=view,
+        view=removal_view(found.id),
         ephemeral=True,
     )
 
@@ -138,6 +163,16 @@ async def restore(interaction: Interaction, story: app_commands.Range[str, 1, 20
         raise InvalidInput(
             f"Another story here is now titled “{summary.title}”.",
             hint="Rename or remove that one first.",
+        )
+    removed_story = await bot.store.get_story(summary.id)
+    if removed_story is not None and (
+        same_text := await bot.store.visible_story_with_hash(
+            member.guild.id, removed_story.content_hash, exclude_id=summary.id
+        )
+    ):
+        raise InvalidInput(
+            f"“{same_text.title}” here now has exactly the text of “{summary.title}”.",
+            hint="Remove that one first if this one should come back instead.",
         )
     with audited_at(bot.clock()):
         restored = await bot.library.restore_story(summary.id, member.id)
@@ -169,7 +204,7 @@ async def export(interaction: Interaction, story: app_commands.Range[str, 1, 200
     )
     data = (header + "\n" + found.body + "\n").encode("utf-8")
     await interaction.response.send_message(
-        f"“{found.title}”",
+        f"“{escape(found.title)}”",
         file=discord.File(io.BytesIO(data), f"{found.slug}.txt"),
         ephemeral=True,
     )
@@ -196,7 +231,7 @@ async def _set_hidden(interaction: Interaction, story: str, hidden: bool) -> Non
 
 @app_commands.command(name="hide", extras={"example": "/story hide story:lea"})
 @app_commands.describe(story="A built-in story")
-@app_commands.autocomplete(story=story_autocomplete)
+@app_commands.autocomplete(story=builtin_autocomplete)
 async def hide(interaction: Interaction, story: app_commands.Range[str, 1, 200]) -> None:
     """Hide a built-in story in this server (moderators)."""
     await _set_hidden(interaction, story, True)

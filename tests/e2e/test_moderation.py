@@ -22,8 +22,8 @@ from simcord import SetupError
 from bot.bot import ConteurBot
 from bot.core.parsing import MAX_STORY_BYTES, parse_story_text
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
-from bot.moderation import ADD_WINDOW, DRAFT_LIFETIME, prepare
-from bot.storage import utc_text
+from bot.moderation import ADD_WINDOW, DRAFT_LIFETIME, draft_stamp, prepare
+from bot.storage import Draft, utc_text
 from bot.ui.moderation import DraftButton, RemoveButton
 from bot.ui.reading import OpenPassageButton, PageButton
 
@@ -65,8 +65,11 @@ def labels(message: Any) -> list[str]:
     return [c["label"] for row in message.components for c in row["components"]]
 
 
-def draft_id_of(result: Any) -> int:
-    return int(result.response.components[0]["components"][0]["custom_id"].split(":")[2])
+def draft_button(result: Any, action: str) -> DraftButton:
+    """A copy of one of a preview's buttons (a second client, a replay): same draft, same stamp."""
+    custom_id = result.response.components[0]["components"][0]["custom_id"]
+    _conteur, _draft, draft_id, _action, stamp = custom_id.split(":")
+    return DraftButton(int(draft_id), action, int(stamp))
 
 
 def modal_values(modal: dict[str, Any]) -> dict[str, str | None]:
@@ -197,6 +200,29 @@ async def test_the_form_previews_and_publish_adds_the_story_everywhere_at_once(w
     assert entry.created_at == utc_text(world.env.now())  # the bot's clock, not the host's
 
 
+async def test_the_form_waits_as_long_as_the_writer_needs(world):
+    """A long story takes a while to write: the form never expires under the writer."""
+    await add_and_publish(world.moderator, world.channel, "The Lantern", words_text(7))
+    adding = await world.moderator.slash(world.channel, "story add")
+    editing = await world.moderator.slash(world.channel, "story edit", story="the-lantern")
+    await world.env.advance_time(3 * 60 * 60)
+    body = HERON.split("\n\n", 1)[1]
+    added = await world.moderator.submit_modal(adding, {"title": "The Heron", "text": body})
+    assert added.acknowledged and added.response.embeds[0].title == "Preview: The Heron"
+    edited = await world.moderator.submit_modal(
+        editing, {"title": "The Lantern", "text": words_text(8)}
+    )
+    assert edited.acknowledged and edited.response.embeds[0].title == "Preview: The Lantern"
+
+
+async def test_a_one_paragraph_story_is_counted_in_the_singular(world):
+    shown = await world.moderator.slash(world.channel, "story add")
+    text = "The grey heron waited by the reeds of the river, patient as a stone."
+    preview = await world.moderator.submit_modal(shown, {"title": "The Heron", "text": text})
+    fields = {f.name: f.value for f in preview.response.embeds[0].fields}
+    assert fields["Length"] == "14 words · 1 paragraph"
+
+
 # ------------------------------------------------------- the attachment path
 
 
@@ -236,7 +262,7 @@ async def test_cancel_saves_nothing_and_a_preview_acts_only_once(world):
     before = await counts(world.env.bot.store)
     shown = await preview_file(world.moderator, world.channel, "heron.txt", HERON.encode())
     # A copy of the Publish button (a second client, a replay) is no second chance.
-    copy = await forge(world, world.channel, DraftButton(draft_id_of(shown), "publish"))
+    copy = await forge(world, world.channel, draft_button(shown, "publish"))
     cancelled = await world.moderator.click(shown.response.message, label="Cancel")
     assert cancelled.response.content == "Cancelled: nothing was saved."
     assert cancelled.response.embeds == [] and labels(cancelled.response) == []
@@ -246,11 +272,29 @@ async def test_cancel_saves_nothing_and_a_preview_acts_only_once(world):
     assert await counts(world.env.bot.store) == before
 
     shown = await preview_file(world.moderator, world.channel, "heron.txt", HERON.encode())
-    copy = await forge(world, world.channel, DraftButton(draft_id_of(shown), "publish"))
+    copy = await forge(world, world.channel, draft_button(shown, "publish"))
     await world.moderator.click(shown.response.message, label="Publish")
     again = await world.moderator.click(copy, label="Publish")
     assert error_embed(again).title == "Not found"
     assert [s for s in await visible_slugs(world) if s.startswith("the-heron")] == ["the-heron"]
+
+
+async def test_a_draft_button_without_its_stamp_is_no_button_of_ours(world):
+    """Like any unknown button: no answer at all, and the preview is untouched."""
+    shown = await preview_file(world.moderator, world.channel, "heron.txt", HERON.encode())
+    draft_id = draft_button(shown, "publish").draft_id
+    before = await counts(world.env.bot.store)
+    for action in ("publish", "confirm", "cancel"):
+        custom_id = f"conteur:draft:{draft_id}:{action}"
+        forged = await forge(
+            world, world.channel, discord.ui.Button(label="x", custom_id=custom_id)
+        )
+        clicked = await world.moderator.click(forged, custom_id=custom_id)
+        assert not clicked.acknowledged, action
+    assert await counts(world.env.bot.store) == before
+    assert raised(world.env) == []
+    published = await world.moderator.click(shown.response.message, label="Publish")
+    assert published.response.content.startswith("Published “The Heron”")
 
 
 async def test_publish_works_after_a_restart(world, settings, store):
@@ -288,12 +332,12 @@ async def test_a_preview_expires_a_day_later_on_the_bots_clock(world, settings, 
 
 async def test_only_the_moderator_who_made_a_preview_can_publish_or_cancel_it(world):
     shown = await preview_file(world.moderator, world.channel, "heron.txt", HERON.encode())
-    draft_id = draft_id_of(shown)
     admins = world.guild.create_role("Admins", permissions=discord.Permissions(administrator=True))
     ada = world.guild.add_member(world.env.create_user("ada"), roles=[admins])
     for action, verb in (("publish", "publish"), ("cancel", "cancel")):
-        message = await forge(world, world.channel, DraftButton(draft_id, action))
-        clicked = await ada.click(message, custom_id=f"conteur:draft:{draft_id}:{action}")
+        button = draft_button(shown, action)
+        message = await forge(world, world.channel, button)
+        clicked = await ada.click(message, custom_id=button.custom_id)
         embed = error_embed(clicked)
         assert embed.title == "Not allowed"
         assert embed.description == f"Only the moderator who made this preview can {verb} it."
@@ -335,7 +379,7 @@ async def test_the_same_text_is_refused_and_a_near_copy_needs_publish_anyway(wor
     assert "Publish anyway only if that is intended." in warning
     assert labels(shown.response) == ["Publish anyway", "Cancel"]
     # A plain Publish (stale or forged) is not a confirmation: the warning comes back.
-    plain = await forge(world, world.channel, DraftButton(draft_id_of(shown), "publish"))
+    plain = await forge(world, world.channel, draft_button(shown, "publish"))
     unconfirmed = await world.moderator.click(plain, label="Publish")
     assert labels(unconfirmed.response) == ["Publish anyway", "Cancel"]
     assert "valerie-again" not in await visible_slugs(world)
@@ -587,6 +631,74 @@ async def test_edit_with_a_file_and_the_export_round_trip(world):
     assert read.response.embeds[0].title == "The Old Lantern"
 
 
+async def body_of(world: Any, slug: str) -> str:
+    store = world.env.bot.store
+    (story_id,) = await store._fetchone("SELECT id FROM stories WHERE slug = ?", (slug,))
+    body: str = (await store.get_story(story_id)).body
+    return body
+
+
+async def test_two_moderators_editing_the_same_story_never_overwrite_each_other_silently(world):
+    lina = await make_librarian(world)
+    await add_and_publish(world.moderator, world.channel, "The Lantern", words_text(7))
+    form = await world.moderator.slash(world.channel, "story edit", story="the-lantern")
+    mine = await world.moderator.slash(
+        world.channel, "story edit", story="the-lantern", file=("m.txt", words_text(8).encode())
+    )
+    theirs = await lina.slash(
+        world.channel, "story edit", story="the-lantern", file=("l.txt", words_text(9).encode())
+    )
+    await lina.click(theirs.response.message, label="Publish")
+
+    warned = await world.moderator.click(mine.response.message, label="Publish")
+    assert warned.response.content == (
+        "Since this preview was made, someone else changed this story: publishing now "
+        "replaces their version (it stays in the history). "
+        "Check, then Publish anyway if that is intended."
+    )
+    warning = {f.name: f.value for f in warned.response.embeds[0].fields}
+    assert "Publishing replaces their version" in warning["⚠ Someone else changed this story"]
+    assert labels(warned.response) == ["Publish anyway", "Cancel"]
+    assert await body_of(world, "the-lantern") == words_text(9)  # Lina's edit stands
+    # A plain Publish (stale or forged) is not a confirmation: the warning comes back.
+    plain = await forge(world, world.channel, draft_button(mine, "publish"))
+    again = await world.moderator.click(plain, label="Publish")
+    assert labels(again.response) == ["Publish anyway", "Cancel"]
+    assert await body_of(world, "the-lantern") == words_text(9)
+    confirmed = await world.moderator.click(warned.response.message, label="Publish anyway")
+    assert confirmed.response.content.startswith("Updated “The Lantern”")
+    assert await body_of(world, "the-lantern") == words_text(8)
+
+    # A form opened before those edits warns as soon as it is submitted.
+    late = await world.moderator.submit_modal(
+        form, {"title": "The Lantern", "text": words_text(10)}
+    )
+    assert "⚠ Someone else changed this story" in [f.name for f in late.response.embeds[0].fields]
+    assert labels(late.response) == ["Publish anyway", "Cancel"]
+    published = await world.moderator.click(late.response.message, label="Publish anyway")
+    assert published.response.content.startswith("Updated “The Lantern”")
+    store = world.env.bot.store
+    (story_id,) = await store._fetchone("SELECT id FROM stories WHERE slug = 'the-lantern'")
+    versions = await store.story_versions(story_id)
+    assert [(v.created_by, v.body) for v in versions] == [
+        (world.moderator.id, words_text(10)),
+        (world.moderator.id, words_text(8)),
+        (lina.id, words_text(9)),
+        (world.moderator.id, words_text(7)),
+    ]
+
+
+async def test_export_shows_the_title_literally(world):
+    shown = await preview_file(
+        world.moderator, world.channel, "b.txt", story_file("The *Bold* Heron", words_text(7))
+    )
+    await world.moderator.click(shown.response.message, label="Publish")
+    exported = await world.member.slash(world.channel, "story export", story="the bold heron")
+    assert exported.response.content == "“The \\*Bold\\* Heron”"
+    (attachment,) = exported.response.attachments
+    assert (await attachment.read()).startswith(b"Title: The *Bold* Heron\n")  # the file as is
+
+
 async def test_a_story_too_long_for_the_form_is_edited_with_a_file(world):
     long_body = "\n\n".join(words_text(n, paragraphs=4) for n in range(20))
     assert len(long_body) > 4000
@@ -656,7 +768,7 @@ async def test_remove_asks_first_then_the_story_vanishes_at_once_and_restore_bri
     asked = await world.moderator.slash(world.channel, "story remove", story="the gulls")
     assert asked.ephemeral
     assert asked.response.content.startswith("Remove “The Gulls”? It leaves search")
-    assert labels(asked.response) == ["Remove it"]
+    assert labels(asked.response) == ["Remove it", "Keep it"]
     assert await where_members_see(world, "The Gulls", query) == EVERYWHERE  # not yet
     removed = await world.moderator.click(asked.response.message, label="Remove it")
     assert removed.response.content == (
@@ -684,6 +796,33 @@ async def test_remove_asks_first_then_the_story_vanishes_at_once_and_restore_bri
         ("restore", world.moderator.id),
     ]
     assert entries[1].hash_before == entries[0].hash_after == entries[2].hash_after
+
+
+async def test_a_removal_can_be_called_off(world):
+    await add_and_publish(world.moderator, world.channel, "The Gulls", words_text(9))
+    asked = await world.moderator.slash(world.channel, "story remove", story="the-gulls")
+    before = await counts(world.env.bot.store)
+    kept = await world.moderator.click(asked.response.message, label="Keep it")
+    assert kept.response.content == "Kept: nothing was removed."
+    assert labels(kept.response) == []
+    assert await counts(world.env.bot.store) == before
+    assert "the-gulls" in await visible_slugs(world)
+
+
+async def test_restore_refuses_when_the_same_text_is_here_again(world):
+    body = words_text(10)
+    await add_and_publish(world.moderator, world.channel, "The Gulls", body)
+    asked = await world.moderator.slash(world.channel, "story remove", story="the-gulls")
+    await world.moderator.click(asked.response.message, label="Remove it")
+    await add_and_publish(world.moderator, world.channel, "Gulls Again", body)
+    before = (await visible_slugs(world), await counts(world.env.bot.store))
+    result = await world.moderator.slash(world.channel, "story restore", story="the-gulls")
+    embed = error_embed(result)
+    assert embed.title == "Invalid input"
+    assert embed.description == "“Gulls Again” here now has exactly the text of “The Gulls”."
+    assert embed.fields[0].value == "Remove that one first if this one should come back instead."
+    assert raised(world.env) == [InvalidInput]
+    assert (await visible_slugs(world), await counts(world.env.bot.store)) == before
 
 
 async def test_restore_refuses_when_the_title_was_taken_meanwhile(world):
@@ -742,6 +881,23 @@ async def test_built_ins_are_hidden_here_only_never_edited(world):
         ("hide", world.guild.id, world.moderator.id),
         ("unhide", world.guild.id, world.moderator.id),
     ]
+
+
+async def test_edit_and_remove_offer_only_own_stories_and_hide_only_visible_built_ins(world):
+    await add_and_publish(world.moderator, world.channel, "The Lantern", words_text(7))
+    valerie = "the-story-of-valerie-ivanov"
+    for command in ("story edit", "story remove"):
+        for typed in ("", "lantern", "valerie"):
+            offered = await world.moderator.autocomplete(world.channel, command, "story", typed)
+            assert valerie not in [c["value"] for c in offered], (command, typed)
+        offered = await world.moderator.autocomplete(world.channel, command, "story", "")
+        assert [c["value"] for c in offered] == ["the-lantern"], command
+    builtins = {s.slug for s in await world.env.bot.store.visible_stories(None)}
+    offered = await world.moderator.autocomplete(world.channel, "story hide", "story", "")
+    assert {c["value"] for c in offered} == builtins
+    await world.moderator.slash(world.channel, "story hide", story="valerie")
+    offered = await world.moderator.autocomplete(world.channel, "story hide", "story", "")
+    assert {c["value"] for c in offered} == builtins - {valerie}
 
 
 # ------------------------------------------------------------------ rate limit
@@ -884,17 +1040,18 @@ async def test_forged_buttons_from_another_server_find_nothing(world):
     shown = await preview_file(
         world.moderator, world.channel, "p.txt", story_file("Pond", words_text(14))
     )
-    draft = draft_id_of(shown)
     store = world.env.bot.store
     (lantern,) = await store._fetchone("SELECT id FROM stories WHERE slug = 'the-lantern'")
     otto, channel = other_moderator(world)
     before = (await visible_slugs(world), await counts(store))
     nowhere = 987654321987
+    stamp = draft_button(shown, "publish").stamp
     forgeries = [
         (RemoveButton(lantern), RemoveButton(nowhere)),  # conteur:remove:<id>
-        (DraftButton(draft, "publish"), DraftButton(nowhere, "publish")),
-        (DraftButton(draft, "confirm"), DraftButton(nowhere, "confirm")),
-        (DraftButton(draft, "cancel"), DraftButton(nowhere, "cancel")),
+        *(
+            (draft_button(shown, action), DraftButton(nowhere, action, stamp))
+            for action in ("publish", "confirm", "cancel")
+        ),
         (PageButton(lantern, 1, "next"), PageButton(nowhere, 1, "next")),  # conteur:read:…
         (OpenPassageButton(lantern, 1), OpenPassageButton(nowhere, 1)),
     ]
@@ -929,7 +1086,7 @@ class Cast:
     people: dict[str, Any]
     stories: dict[str, Any] = field(default_factory=dict)
     removed: dict[str, Any] = field(default_factory=dict)
-    drafts: dict[str, int] = field(default_factory=dict)
+    drafts: dict[str, Draft] = field(default_factory=dict)
 
     async def slash(self, who: str, name: str, **options: Any) -> Any:
         if who == "dm":
@@ -978,10 +1135,15 @@ async def cast_of(world: Any) -> Cast:
             title=f"Draft of the {who}",
             now=bot.clock(),
         )
-        cast.drafts[who] = draft.draft.id
+        cast.drafts[who] = draft.draft
     zoe = next(s for s in await bot.store.visible_stories(None) if s.title == ZOE)
     await bot.library.set_hidden(world.guild.id, zoe.id, earlier, True)
     return cast
+
+
+def draft_of(cast: Cast, who: str, action: str) -> DraftButton:
+    draft = cast.drafts[who]
+    return DraftButton(draft.id, action, draft_stamp(draft))
 
 
 async def builtin(cast: Cast, title: str) -> Any:
@@ -1009,9 +1171,34 @@ async def _edit_form_shown(cast, who, result):
     assert modal_values(result.modal)["title"] == f"Lantern of the {who}"
 
 
+async def _edit_previewed(cast, who, result):
+    assert result.response.embeds[0].title == f"Preview: Lantern of the {who}"
+    assert labels(result.response) == ["Publish", "Cancel"]
+
+
+async def _submit_form(cast, who, command, options, values):
+    """A form opened as a moderator and submitted after losing the role, unless in MODERATORS.
+
+    Those outside MODERATORS hold the moderator role only while the form opens,
+    as if a server admin took it back while they were writing.
+    """
+    if who == "dm":  # no form opens in DMs
+        return await cast.slash(who, command, **options)
+    world, person = cast.world, cast.people[who]
+    role = world.guild.roles["Librarians"]
+    lost = who not in MODERATORS
+    if lost:
+        world.env.backend.add_member_role(world.guild.id, person.id, role.id)
+    shown = await cast.slash(who, command, **options)
+    assert shown.modal is not None, who
+    if lost:
+        world.env.backend.remove_member_role(world.guild.id, person.id, role.id)
+    return await person.submit_modal(shown, values)
+
+
 async def _removal_asked(cast, who, result):
     assert result.response.content.startswith(f"Remove “Lantern of the {who}”?")
-    assert labels(result.response) == ["Remove it"]
+    assert labels(result.response) == ["Remove it", "Keep it"]
 
 
 async def _restored(cast, who, result):
@@ -1046,7 +1233,7 @@ async def _published(cast, who, result):
 
 async def _cancelled(cast, who, result):
     assert result.response.content == "Cancelled: nothing was saved."
-    assert await cast.world.env.bot.store.get_draft(cast.drafts[who]) is None
+    assert await cast.world.env.bot.store.get_draft(cast.drafts[who].id) is None
 
 
 async def _removed(cast, who, result):
@@ -1067,6 +1254,35 @@ MATRIX = {
     "/story edit": Row(
         lambda c, who: c.slash(who, "story edit", story=c.stories[who].slug), _edit_form_shown
     ),
+    "/story edit (file)": Row(
+        lambda c, who: c.slash(
+            who,
+            "story edit",
+            story=c.stories[who].slug,
+            file=("l.txt", words_text(600 + ACTORS.index(who)).encode()),
+        ),
+        _edit_previewed,
+    ),
+    "/story add (form submitted after losing the role)": Row(
+        lambda c, who: _submit_form(
+            c,
+            who,
+            "story add",
+            {},
+            {"title": f"Heron of the {who}", "text": words_text(500 + ACTORS.index(who))},
+        ),
+        _preview_shown,
+    ),
+    "/story edit (form submitted after losing the role)": Row(
+        lambda c, who: _submit_form(
+            c,
+            who,
+            "story edit",
+            {"story": c.stories[who].slug},
+            {"title": f"Lantern of the {who}", "text": words_text(700 + ACTORS.index(who))},
+        ),
+        _edit_previewed,
+    ),
     "/story remove": Row(
         lambda c, who: c.slash(who, "story remove", story=c.stories[who].slug), _removal_asked
     ),
@@ -1081,8 +1297,9 @@ MATRIX = {
         _unhidden,
         _hide_zoe,
     ),
-    "Publish": Row(lambda c, who: c.click(who, DraftButton(c.drafts[who], "publish")), _published),
-    "Cancel": Row(lambda c, who: c.click(who, DraftButton(c.drafts[who], "cancel")), _cancelled),
+    "Publish": Row(lambda c, who: c.click(who, draft_of(c, who, "publish")), _published),
+    "Publish anyway": Row(lambda c, who: c.click(who, draft_of(c, who, "confirm")), _published),
+    "Cancel": Row(lambda c, who: c.click(who, draft_of(c, who, "cancel")), _cancelled),
     "Remove it": Row(lambda c, who: c.click(who, RemoveButton(c.stories[who].id)), _removed),
 }
 
