@@ -6,15 +6,41 @@ from bot.core.discussion import (
     UNANSWERABLE,
     Answer,
     answer_from_cast,
+    is_named,
     parse_question,
+    question_terms,
     quote_passages,
 )
+from bot.core.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, PHRASE_FLOOR
 from bot.library import Library
 
 # How many passages a quoted answer draws on.
 QUOTED_PASSAGES = 2
-# Below this a passage shares only a word or two with the question: say so instead.
-ANSWER_RELEVANCE = 25.0
+# A second passage is quoted only when it is nearly as good as the best one.
+RELATIVE_RELEVANCE = 0.6
+
+
+def relevance_floor(term_count: int) -> float:
+    """The search score a passage needs to be quoted for a question of `term_count` words.
+
+    A score is 100 x (share of the query's word weight the passage holds) x (PHRASE_FLOOR
+    to 1, for how close together the words are). A passage must hold most of what the
+    question is about: three quarters of a one-word question (room for a typo), a
+    smaller share of a longer one, never less than half; the phrase factor is taken
+    halfway. So "capital of Peru" is not answered by a passage that only says "capital".
+    """
+    share = 0.5 + 0.25 / max(1, term_count)
+    return 100.0 * share * (1 + PHRASE_FLOOR) / 2
+
+
+def search_query(terms: list[str]) -> str:
+    """The terms as one query within the search engine's limits."""
+    query = ""
+    for term in terms[:MAX_QUERY_WORDS]:
+        if len(query) + len(term) + 1 > MAX_QUERY_LENGTH:
+            break
+        query = f"{query} {term}".strip()
+    return query
 
 
 async def answer_question(
@@ -28,18 +54,27 @@ async def answer_question(
     names = {alias for _story, character in characters for alias in character.aliases}
     parsed = parse_question(question, names)
     if parsed.kind != "other" and parsed.subject:
-        titles = {story.id: story.title for story, _character in characters}
+        # Only the stories with a character the question may name: one query each.
+        subject = parsed.subject
+        titles = {story.id: story.title for story, c in characters if is_named(subject, c)}
         casts = [(titles[sid], await store.get_cast(sid)) for sid in sorted(titles)]
         answer = answer_from_cast(parsed, casts)
         if answer is not None:
             return answer
+    terms = question_terms(question)
+    query = search_query(terms)
+    if not query:
+        return Answer(UNANSWERABLE, ())
     hits = await library.search(
-        question,
+        query,
         guild_id=guild_id,
         story_ids=[story_id] if story_id else None,
         limit=QUOTED_PASSAGES,
     )
-    good = [hit for hit in hits if hit.score >= ANSWER_RELEVANCE]
+    if not hits:
+        return Answer(UNANSWERABLE, ())
+    floor = max(relevance_floor(len(query.split())), hits[0].score * RELATIVE_RELEVANCE)
+    good = [hit for hit in hits if hit.score >= floor]
     if not good:
         return Answer(UNANSWERABLE, ())
     stories = await store.summaries([hit.story_id for hit in good])

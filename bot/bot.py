@@ -74,7 +74,9 @@ class ConteurBot(commands.Bot):
         if settings.application_id is not None:
             options["application_id"] = settings.application_id
         super().__init__(
-            command_prefix=commands.when_mentioned,
+            # Slash-first: no text commands. A prefix that never matches keeps every
+            # @mention (a question for the mentions cog) from being parsed as a command.
+            command_prefix=(),
             intents=minimal_intents(),
             tree_cls=ConteurTree,
             help_command=None,
@@ -93,21 +95,33 @@ class ConteurBot(commands.Bot):
         # A member may ask 5 questions a minute; a channel hears at most 10.
         self.ask_cooldown_user = Cooldown(rate=5, per=60.0, clock=seconds)
         self.ask_cooldown_channel = Cooldown(rate=10, per=60.0, clock=seconds)
+        # The "slow down" reply to a mention is itself a message: one per member a minute.
+        self.ask_notice_cooldown = Cooldown(rate=1, per=60.0, clock=seconds)
 
     def _clock_seconds(self) -> float:
         return self.clock().timestamp()
 
     def check_ask_cooldown(self, user_id: int, channel_id: int | None) -> None:
-        """Raise a friendly error when a member or a channel is asking too fast."""
+        """Raise a friendly error when a member or a channel is asking too fast.
+
+        A refused question counts against neither limit, so one member's retries
+        cannot use up the channel's share.
+        """
         wait = max(
-            self.ask_cooldown_user.retry_after(user_id),
-            self.ask_cooldown_channel.retry_after(channel_id),
+            self.ask_cooldown_user.peek(user_id),
+            self.ask_cooldown_channel.peek(channel_id),
         )
         if wait > 0:
             raise RateLimited(
                 f"I need a breather: ask again in {wait:.0f} seconds.",
                 hint="Questions are limited to 5 a minute per member and 10 per channel.",
             )
+        self.ask_cooldown_user.consume(user_id)
+        self.ask_cooldown_channel.consume(channel_id)
+
+    def may_send_cooldown_notice(self, user_id: int) -> bool:
+        """Whether a member refused by the ask cooldown may be told so in the channel."""
+        return self.ask_notice_cooldown.retry_after(user_id) == 0
 
     async def setup_hook(self) -> None:
         report = await self.library.start(

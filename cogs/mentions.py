@@ -37,15 +37,18 @@ class MentionsCog(commands.Cog):
         if me is None or message.author.bot or me not in message.mentions:
             return
         question = question_from(message, me.id)
+        try:
+            # An empty mention is answered too (with help), so it counts like a question.
+            self.bot.check_ask_cooldown(message.author.id, message.channel.id)
+        except RateLimited as error:
+            # Each notice is a message too: one per member per window, then silence.
+            if self.bot.may_send_cooldown_notice(message.author.id):
+                await message.reply(error.message, mention_author=False, delete_after=15)
+            return
         if not question:
             await message.reply(HOW_TO_ASK, mention_author=False)
             return
         guild_id = message.guild.id if message.guild else None
-        try:
-            self.bot.check_ask_cooldown(message.author.id, message.channel.id)
-        except RateLimited as error:
-            await message.reply(error.message, mention_author=False, delete_after=15)
-            return
         story_id = await self.bot.store.story_of_thread(message.channel.id)
         if story_id is not None and story_id not in await self.bot.library.visible_ids(guild_id):
             story_id = None

@@ -12,9 +12,13 @@ from bot.bot import ConteurBot
 from bot.ui import ForgetMeButton
 
 WHAT_WE_KEEP = (
-    "Conteur keeps, under your user id only: your place in each story you read "
-    "(bookmarks), the last story it showed you, and your story-of-the-day DM "
-    "subscription if you made one. Nothing else, and never your messages."
+    "Conteur keeps, under your user id: your place in each story you read "
+    "(bookmarks), the last story it showed you, your story-of-the-day DM "
+    "subscription if you made one, and story drafts you have not published yet. "
+    "It never keeps your messages.\n\n"
+    "Moderation records are not deleted: who added, changed, removed or hid a "
+    "server's stories, who set up its story of the day, and its audit log are kept "
+    "for that server's moderators."
 )
 
 

@@ -8,9 +8,11 @@ never introduces someone or somewhere the story does not have.
 
 Readers' questions are classified here (`parse_question`); who/where/meet questions are
 answered from character facts (`answer_from_cast`), each fact with the passage it comes
-from, and anything else is answered by the caller's search, whose best passages
-`quote_passages` turns into quotations. When the facts are not there, the answer is None
-and the caller says so (`UNANSWERABLE`): nothing is guessed.
+from, and anything else is answered by the caller's search (for `question_terms`, the
+question without its "who is / tell me about" scaffolding), whose best passages
+`quote_passages` turns into quotations. When a character is known but the facts are not
+there, the answer says the story doesn't say; when nothing matches, the caller says so
+(`UNANSWERABLE`): nothing is guessed.
 
 Plain Python (no discord import).
 """
@@ -46,6 +48,9 @@ _MIN_LINE_WORDS = 6
 _CLAUSE_MARKS = (" – ", " — ", ", ", "; ", ": ")
 _MIN_QUOTED_WORDS = 4
 _LEAVE_VERBS = r"leave|leaves|leaving|left|flee|flees|fleeing|fled|escape|escapes|escaped"
+# "left for Berlin", "fled to Berlin": the place after these is where they go, not
+# where they leave, so no word between the verb and the place may be one of them.
+_TOWARDS = r"for|to|towards|toward|into|onto"
 _GIFT_RE = re.compile(r"\b(?:gift|gifts|gave|gives|give|handed|hands|presented)\b", re.I)
 # Occasions and venues a turning point can happen at, when the cast names none.
 _OCCASIONS = frozenset(
@@ -130,7 +135,9 @@ def _departure_question(story: _Story) -> str | None:
         return None
     # Longest first, so that "Saint Petersburg" is not read as "Saint".
     alternatives = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
-    leaving = re.compile(rf"\b(?:{_LEAVE_VERBS})\b(?:\s+[\w'’]+){{0,3}}?\s+({alternatives})\b")
+    leaving = re.compile(
+        rf"\b(?:{_LEAVE_VERBS})\b(?:\s+(?!(?:{_TOWARDS})\b)[\w'’]+){{0,3}}?\s+({alternatives})\b"
+    )
     for passage in story.passages:
         match = leaving.search(passage.text)
         if match and _mentions(passage.text, hero):
@@ -351,10 +358,21 @@ _MEET_RE = re.compile(
 )
 _WHERE_RE = re.compile(
     rf"^where\s+(?:does|did|do|is|was|has|had|will|would)\s+{_SUBJECT}"
-    r"(?:\s+(?:go|goes|went|gone|going|travel|travels|travelled|traveled|live|lives|lived|"
-    r"stay|stays|stayed|end\s+up|come\s+from|from|work|works|worked|walk|walks|walked|be))?$",
+    r"(?:\s+(?P<verb>go|goes|went|gone|going|travel|travels|travelled|traveled|live|lives|"
+    r"lived|stay|stays|stayed|end\s+up|come\s+from|from|work|works|worked|walk|walks|walked|"
+    r"be))?$",
     re.IGNORECASE,
 )
+# The verb of a where-question as the answer says it: "where did Sophie go" → "goes".
+_WHERE_VERBS = {
+    **dict.fromkeys(("go", "goes", "went", "gone", "going"), "goes"),
+    **dict.fromkeys(("travel", "travels", "travelled", "traveled"), "travels"),
+    **dict.fromkeys(("live", "lives", "lived"), "lives"),
+    **dict.fromkeys(("stay", "stays", "stayed"), "stays"),
+    **dict.fromkeys(("work", "works", "worked"), "works"),
+    **dict.fromkeys(("walk", "walks", "walked"), "walks"),
+    "end up": "ends up",
+}
 _WHO_RE = re.compile(
     rf"^(?:who\s+is|who's|whos|who\s+was|tell\s+me\s+about|describe)\s+{_SUBJECT}$",
     re.IGNORECASE,
@@ -367,14 +385,18 @@ NAME_CUTOFF = 75.0
 _NAME_MARGIN = 5.0
 
 
+def _normalised(question: str) -> str:
+    text = " ".join(question.replace("’", "'").split()).rstrip(" ?!.")
+    return _STORY_SUFFIX_RE.sub("", text)
+
+
 def parse_question(question: str, cast_names: Collection[str]) -> Question:
     """Classify a reader's question and find whom it is about.
 
     "who is X", "who's X", "tell me about X" → who; "where does X go", "where is X" →
     where; "who does/did X meet" → meet; anything else → other (for the search engine).
     """
-    text = " ".join(question.replace("’", "'").split()).rstrip(" ?!.")
-    text = _STORY_SUFFIX_RE.sub("", text)
+    text = _normalised(question)
     kinds: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         ("meet", _MEET_RE),
         ("where", _WHERE_RE),
@@ -386,6 +408,31 @@ def parse_question(question: str, cast_names: Collection[str]) -> Question:
             typed = match["subject"].strip()
             return Question(kind, match_name(typed, cast_names) or typed, question)
     return Question("other", None, question)
+
+
+# Words that frame a question rather than say what it is about: "can you tell me what
+# happens at the show?" is about the show. Stop words (who, what, does, is, you…) go too.
+_SCAFFOLDING = frozenset(
+    """can could would will should shall may might must please tell explain describe know
+    happen happens happened mean means meant story stories""".split()
+)
+
+
+def question_terms(question: str) -> list[str]:
+    """The words a question is about, folded, in order, each once: what the search engine
+    should look for. Empty when the question is all scaffolding ("who are you?")."""
+    terms = [
+        word
+        for word in words(fold(question))
+        if word not in STOP_WORDS and word not in _SCAFFOLDING
+    ]
+    return list(dict.fromkeys(terms))
+
+
+def is_named(typed: str, character: Character) -> bool:
+    """Whether `typed` may mean this character (the test `answer_from_cast` applies), so
+    that a caller can load only the casts a question may be about."""
+    return bool(_name_scores(typed, sorted({character.name, *character.aliases})))
 
 
 def match_name(typed: str, names: Collection[str]) -> str | None:
@@ -416,14 +463,18 @@ def _name_scores(typed: str, names: Sequence[str]) -> list[tuple[str, float]]:
 
 
 def answer_from_cast(question: Question, casts: Sequence[tuple[str, Cast]]) -> Answer | None:
-    """A who/where/meet answer from the casts' facts, story by story, or None when no
-    character matches or the text gives no facts of that kind."""
+    """A who/where/meet answer from the casts' facts, story by story; None when no
+    character matches (the caller searches the text instead). A character the stories
+    know but give no facts of that kind for gets a plain "doesn't say", not a guess."""
     if question.kind == "other" or not question.subject:
         return None
     build = _ANSWER_BUILDERS[question.kind]
     wants_origin = question.kind == "where" and bool(_ORIGIN_QUESTION_RE.search(question.text))
+    named = _characters_named(question.subject, casts)
+    if not named:
+        return None
     parts: list[Answer] = []
-    for title, cast, character in _characters_named(question.subject, casts):
+    for title, cast, character in named:
         part = (
             _origin_answer(title, cast, character)
             if wants_origin
@@ -432,9 +483,36 @@ def answer_from_cast(question: Question, casts: Sequence[tuple[str, Cast]]) -> A
         if part is not None:
             parts.append(part)
     if not parts:
-        return None
+        return _not_said(question, [(title, character) for title, _cast, character in named])
     refs = tuple(dict.fromkeys(ref for part in parts for ref in part.refs))
     return Answer("\n\n".join(part.text for part in parts), refs)
+
+
+def _not_said(question: Question, named: Sequence[tuple[str, Character]]) -> Answer:
+    """“The Story of Léa Roux” doesn't say where Léa Roux comes from."""
+    titles: dict[str, list[str]] = {}
+    for title, character in named:
+        titles.setdefault(character.name, []).append(title)
+    sentences = []
+    for name, in_titles in titles.items():
+        stories = _and([f"“{title}”" for title in dict.fromkeys(in_titles)])
+        does = "doesn't" if len(in_titles) == 1 else "don't"
+        sentences.append(f"{stories} {does} {_untold(question, name)}.")
+    return Answer(" ".join(sentences), ())
+
+
+def _untold(question: Question, name: str) -> str:
+    if question.kind == "meet":
+        return f"name anyone {name} meets"
+    if _ORIGIN_QUESTION_RE.search(question.text):
+        return f"say where {name} comes from"
+    match = _WHERE_RE.match(_normalised(question.text))
+    verb = " ".join((match["verb"] or "").lower().split()) if match else ""
+    return f"say where {name} {_WHERE_VERBS.get(verb, 'is')}"
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _characters_named(

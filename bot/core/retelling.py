@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import mul, sub
@@ -29,8 +29,11 @@ from bot.core.text import fold, words
 
 Length = Literal["short", "medium", "long"]
 
-# Discord's embed description limit: a short retelling must fit in one.
-SHORT_MAX_CHARS = 4096
+# A short retelling must fit one embed description: Discord allows 4,096 characters and
+# the renderer starts a new embed after 4,000. The budget is measured as the text will be
+# shown (see `retell`'s `measure`), and the last 100 leave room for the quotes
+# `close_quotes` may add.
+SHORT_MAX_CHARS = 3900
 SHORT_MIN_SENTENCES = 3
 SHORT_MAX_SENTENCES = 5
 # Share of the story's sentences a medium / long retelling keeps.
@@ -362,13 +365,18 @@ def target_sentence_count(total: int, length: Length) -> int:
 
 
 def retell(
-    passages: Sequence[Passage], *, length: Length, protagonist: str | None = None
+    passages: Sequence[Passage],
+    *,
+    length: Length,
+    protagonist: str | None = None,
+    measure: Callable[[str], int] = len,
 ) -> Retelling:
     """A faithful shorter version of the story in its own sentences, in their order.
 
-    short: 3-5 sentences within one embed (4,096 characters); medium: about a third of
-    the sentences; long: about half. A story with fewer sentences is returned whole.
-    Deterministic: the same passages always give the same retelling.
+    short: 3-5 sentences within SHORT_MAX_CHARS, each sentence's size taken by `measure`
+    (the caller's, when the text grows on display, as escaped markdown does); medium:
+    about a third of the sentences; long: about half. A story with fewer sentences is
+    returned whole. Deterministic: the same passages always give the same retelling.
     """
     sentences = [_Sentence(number, text) for number, text in story_sentences(passages)]
     if not sentences:
@@ -381,10 +389,10 @@ def retell(
         short = length == "short"
         budget = SHORT_MAX_CHARS if short else None
         # Room for the name that may replace a leading "She", possessive included.
-        allowance = len(protagonist) + 2 if protagonist else _UNKNOWN_NAME_ALLOWANCE
+        allowance = measure(protagonist) + 2 if protagonist else _UNKNOWN_NAME_ALLOWANCE
         # A short retelling spreads its few middle sentences over the story's arc.
         spread = target - 2 if short else 0
-        chosen = _choose(sentences, scores, target, budget, allowance, spread)
+        chosen = _choose(sentences, scores, target, budget, allowance, spread, measure)
     texts = [close_quotes(sentences[index].text) for index in chosen]
     if _LEADING_PRONOUN_RE.match(texts[0]):
         # Guessed only when needed: reading the whole text for names costs a millisecond.
@@ -405,16 +413,17 @@ def _choose(
     budget: int | None,
     allowance: int,
     spread: int,
+    measure: Callable[[str], int],
 ) -> list[int]:
     """Indices of the kept sentences in story order: the first and the last, then the
     most central ones that fit the character budget (short retellings only)."""
     last = len(sentences) - 1
     chosen = {0, last}
-    used = len(sentences[0].text) + len(sentences[last].text) + 1 + allowance
+    used = measure(sentences[0].text) + measure(sentences[last].text) + 1 + allowance
     for index in _candidates(sentences, scores, spread):
         if len(chosen) >= target:
             break
-        cost = len(sentences[index].text) + 1
+        cost = measure(sentences[index].text) + 1
         if budget is not None and used + cost > budget:
             continue  # a shorter, less central sentence may still fit
         chosen.add(index)

@@ -35,6 +35,10 @@ def story_info_embed(story: Story, cast: Cast) -> discord.Embed:
     return embed
 
 
+# The most recent bookmarks listed; the rest are counted, not silently dropped.
+BOOKMARKS_LISTED = 25
+
+
 def bookmarks_embed(marks: Sequence[Bookmark]) -> discord.Embed:
     embed = discord.Embed(title="Your bookmarks", colour=STORY_COLOUR)
     if not marks:
@@ -42,8 +46,10 @@ def bookmarks_embed(marks: Sequence[Bookmark]) -> discord.Embed:
         return embed
     lines = [
         f"**{escape(mark.story.title)}** — page {mark.page} · `{mark.story.slug}`"
-        for mark in marks[:25]
+        for mark in marks[:BOOKMARKS_LISTED]
     ]
-    embed.description = shorten("\n".join(lines), DESCRIPTION_LIMIT)
+    hidden = len(marks) - len(lines)
+    more = f"\nand {hidden} more" if hidden else ""
+    embed.description = shorten("\n".join(lines), DESCRIPTION_LIMIT - len(more)) + more
     embed.set_footer(text="/story continue picks up the most recent · only you can see this")
     return embed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import discord
@@ -15,15 +16,28 @@ from bot.core.text import shorten
 from bot.rendering import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
 
 THREAD_NAME_LIMIT = 100
+# A retelling embed holds this much of the text; the core's short budget is within it.
+RETELLING_CHUNK = DESCRIPTION_LIMIT - 96
+# A retelling longer than this many messages is attached as a file instead: a channel
+# should not get a wall of 25 embeds from one command.
+MAX_RETELLING_MESSAGES = 3
 
 
 def thread_name(title: str) -> str:
     return shorten(f"Discussing {title}", THREAD_NAME_LIMIT)
 
 
+def shown_length(text: str) -> int:
+    """How long `text` is once escaped for an embed: the measure the short retelling's
+    budget is taken in, so it always fits one embed."""
+    return len(escape(text))
+
+
 def retelling_embeds(story: StorySummary, retelling: Retelling) -> list[discord.Embed]:
-    """One embed per ~4,000 characters, split between paragraphs or sentences, never inside one."""
-    chunks = _chunks(escape(retelling.text), DESCRIPTION_LIMIT - 96)
+    """One embed per ~4,000 characters, split between paragraphs or sentences, never
+    inside one unless a single sentence is longer than an embed. One embed per message:
+    two full ones would pass Discord's 6,000 characters per message."""
+    chunks = _chunks(escape(retelling.text), RETELLING_CHUNK)
     embeds = []
     for number, chunk in enumerate(chunks, start=1):
         title = story.title if number == 1 else f"{story.title} (continued)"
@@ -31,22 +45,46 @@ def retelling_embeds(story: StorySummary, retelling: Retelling) -> list[discord.
             title=shorten(title, TITLE_LIMIT), description=chunk, colour=STORY_COLOUR
         )
         embeds.append(embed)
-    embeds[-1].set_footer(
-        text=f"A {retelling.length} retelling in the story's own words · "
-        f"{story.word_count:,} words in full · /story read to read it all"
-    )
+    embeds[-1].set_footer(text=_retelling_footer(story, retelling))
     return embeds
 
 
-def retelling_embed(story: StorySummary, retelling: Retelling) -> discord.Embed:
-    """The first (for a short retelling, the only) embed."""
-    return retelling_embeds(story, retelling)[0]
+def _retelling_footer(story: StorySummary, retelling: Retelling) -> str:
+    return (
+        f"A {retelling.length} retelling in the story's own words · "
+        f"{story.word_count:,} words in full · /story read to read it all"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RetellingReply:
+    """What /story retell sends: one embed per message, or the beginning and a file."""
+
+    embeds: list[discord.Embed]
+    note: str | None = None  # the message content, saying why there is a file
+    attachment: tuple[str, str] | None = None  # (file name, text)
+
+
+def retelling_reply(story: StorySummary, retelling: Retelling) -> RetellingReply:
+    """Up to MAX_RETELLING_MESSAGES embeds; beyond that, the first embed and the whole
+    retelling as a .txt file, so nothing is cut and the channel is not flooded."""
+    embeds = retelling_embeds(story, retelling)
+    if len(embeds) <= MAX_RETELLING_MESSAGES:
+        return RetellingReply(embeds)
+    first = embeds[0]
+    first.set_footer(text=_retelling_footer(story, retelling) + " · continued in the file")
+    note = (
+        f"This {retelling.length} retelling would take {len(embeds)} messages, so the whole "
+        "of it is attached as a text file; here is how it begins."
+    )
+    filename = f"{story.slug}-{retelling.length}-retelling.txt"
+    return RetellingReply([first], note, (filename, retelling.text + "\n"))
 
 
 def _chunks(text: str, limit: int) -> list[str]:
     chunks: list[str] = []
     current = ""
-    for piece in re.split(r"(?<=\n\n)|(?<=[.!?…”\"] )", text):
+    for piece in _pieces(text, limit):
         if current and len(current) + len(piece) > limit:
             chunks.append(current.rstrip())
             current = ""
@@ -54,6 +92,19 @@ def _chunks(text: str, limit: int) -> list[str]:
     if current.strip():
         chunks.append(current.rstrip())
     return chunks or [""]
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """Paragraphs and sentences; one longer than `limit` (rare: a whole page without a
+    full stop) is cut between words, else anywhere, so no embed is ever over the limit."""
+    pieces = []
+    for piece in re.split(r"(?<=\n\n)|(?<=[.!?…”\"] )", text):
+        while len(piece) > limit:
+            cut = piece.rfind(" ", 0, limit) + 1 or limit
+            pieces.append(piece[:cut])
+            piece = piece[cut:]
+        pieces.append(piece)
+    return pieces
 
 
 def questions_embed(questions: Sequence[str], *, note: str | None = None) -> discord.Embed:
@@ -75,9 +126,20 @@ def answer_embed(question: str, answer: Answer) -> discord.Embed:
         colour=STORY_COLOUR,
     )
     if answer.refs:
-        sources = "; ".join(dict.fromkeys(f"{title} ¶ {n}" for title, n in answer.refs))
-        embed.add_field(name="From", value=shorten(escape(sources), FIELD_VALUE_LIMIT))
+        embed.add_field(name="From", value=shorten(sources(answer.refs), FIELD_VALUE_LIMIT))
     return embed
+
+
+def sources(refs: Sequence[tuple[str, int]]) -> str:
+    """ "Title: ¶1, ¶3; Other title: ¶2": each story once, its paragraphs in order, in
+    the "¶1" form the answer itself uses."""
+    by_story: dict[str, set[int]] = {}
+    for title, number in refs:
+        by_story.setdefault(title, set()).add(number)
+    return "; ".join(
+        f"{escape(title)}: " + ", ".join(f"¶{n}" for n in sorted(numbers))
+        for title, numbers in by_story.items()
+    )
 
 
 def daily_embed(story: StorySummary, text: str, local_date: date, *, whole: bool) -> discord.Embed:

@@ -58,13 +58,19 @@ class ReadingStore(StoreBase):
         return await self._write("DELETE FROM reading_positions WHERE user_id = ?", (user_id,))
 
     async def forget_user(self, user_id: int) -> int:
-        """Delete every row about this user; returns how many went."""
+        """Delete every row about this user; returns how many went.
+
+        Moderation records that name them (who added, changed, removed or hid a
+        server's story, the audit log, channel subscriptions they set up) are the
+        server's, kept for its moderators; /privacy says so.
+        """
         async with self._transaction() as db:
             removed = 0
             for sql in (
                 "DELETE FROM reading_positions WHERE user_id = ?",
                 "DELETE FROM last_shown WHERE user_id = ?",
                 "DELETE FROM subscriptions WHERE user_id = ? AND channel_id IS NULL",
+                "DELETE FROM drafts WHERE user_id = ?",  # unpublished story previews
             ):
                 cursor = await db.execute(sql, (user_id,))
                 removed += cursor.rowcount

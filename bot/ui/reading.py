@@ -293,6 +293,8 @@ class ForgetMeButton(
             return
         removed = await _store(interaction).forget_user(self.user_id)
         await interaction.response.edit_message(
-            content=f"Done: deleted {removed} record{'s' if removed != 1 else ''} about you.",
+            content=f"Done: deleted {removed} record{'s' if removed != 1 else ''} about you. "
+            "Moderation records (who added or changed a server's stories, its audit log) "
+            "stay with that server's moderators.",
             view=None,
         )

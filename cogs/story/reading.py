@@ -73,7 +73,10 @@ async def random_story(interaction: Interaction, private: bool = False) -> None:
         return
     last = await bot.store.last_shown_story(interaction.user.id)
     choices = [i for i in ids if i != last] or ids
-    await _open(interaction, bot.random.choice(choices), 1, private, resumed=False)
+    chosen = bot.random.choice(choices)
+    # Opening at page 1 would overwrite a bookmark: pick up where they left off instead.
+    saved = await bot.store.reading_position(interaction.user.id, chosen)
+    await _open(interaction, chosen, saved or 1, private, resumed=saved is not None)
 
 
 async def _open(

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 from typing import Any, Literal
 
 import discord
 from discord import Interaction, app_commands
 
 from bot.answers import answer_question
+from bot.core.cast import Cast
 from bot.core.discussion import discussion_questions
-from bot.core.retelling import retell
+from bot.core.models import Story
+from bot.core.retelling import Retelling, retell
 from bot.errors import InvalidInput
 from bot.lookup import find_visible_story
-from bot.rendering import fit_embed
+from bot.rendering import EMBED_TOTAL_LIMIT, fit_embed
 from bot.rendering.telling import (
     answer_embed,
     questions_embed,
-    retelling_embed,
     retelling_embeds,
+    retelling_reply,
+    shown_length,
     thread_name,
 )
 from cogs.story.common import bot_of, story_autocomplete
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_LENGTH = 300
 
@@ -40,13 +47,35 @@ async def retell_story(
     """A faithful short version of a story, in its own words."""
     bot = bot_of(interaction)
     found = await find_visible_story(bot.store, interaction.guild_id, story)
+    # Ranking the sentences of a very long story can take longer than Discord waits.
+    await interaction.response.defer(thinking=True)
     retelling = await asyncio.to_thread(
-        retell, found.passages, length=length, protagonist=found.summary.protagonist
+        retell,
+        found.passages,
+        length=length,
+        protagonist=found.summary.protagonist,
+        measure=shown_length,
     )
-    first, *rest = retelling_embeds(found.summary, retelling)
-    await interaction.response.send_message(embed=first)
-    for embed in rest:  # a long retelling of a long story: more messages, never a cut sentence
+    reply = retelling_reply(found.summary, retelling)
+    first, *rest = reply.embeds
+    if reply.attachment is not None:
+        name, text = reply.attachment
+        await interaction.edit_original_response(
+            content=reply.note,
+            embed=first,
+            attachments=[discord.File(io.BytesIO(text.encode("utf-8")), name)],
+        )
+        return
+    await interaction.edit_original_response(embed=first)
+    for embed in rest:  # a long retelling: a few more messages, never a cut sentence
         await interaction.followup.send(embed=embed)
+
+
+def _discussion(story: Story, cast: Cast) -> tuple[Retelling, list[str]]:
+    retelling = retell(
+        story.passages, length="short", protagonist=story.summary.protagonist, measure=shown_length
+    )
+    return retelling, discussion_questions(story.passages, cast, title=story.title)
 
 
 @app_commands.command(name="discuss", extras={"example": "/story discuss story:zoe"})
@@ -56,21 +85,40 @@ async def discuss(interaction: Interaction, story: app_commands.Range[str, 1, 20
     """Retell a story and open a thread with questions to discuss it."""
     bot = bot_of(interaction)
     found = await find_visible_story(bot.store, interaction.guild_id, story)
+    await interaction.response.defer(thinking=True)
     cast = await bot.store.get_cast(found.id)
-    retelling = retell(found.passages, length="short", protagonist=found.summary.protagonist)
-    questions = discussion_questions(found.passages, cast, title=found.title)
-    summary_embed = retelling_embed(found.summary, retelling)
+    retelling, questions = await asyncio.to_thread(_discussion, found, cast)
+    # The short retelling fits one embed; should a single sentence not, the rest
+    # follows in more messages rather than being dropped.
+    first, *rest = retelling_embeds(found.summary, retelling)
     reason = no_thread_reason(interaction)
     if reason is not None:
-        await interaction.response.send_message(
-            embeds=[summary_embed, questions_embed(questions, note=reason)]
-        )
+        listed = questions_embed(questions, note=reason)
+        if not rest and len(first) + len(listed) <= EMBED_TOTAL_LIMIT:
+            await interaction.edit_original_response(embeds=[first, listed])
+            return
+        await interaction.edit_original_response(embed=first)
+        for embed in [*rest, listed]:
+            await interaction.followup.send(embed=embed)
         return
-    await interaction.response.send_message(embed=summary_embed)
-    message = await interaction.original_response()
-    thread = await message.create_thread(name=thread_name(found.title), auto_archive_duration=1440)
-    await bot.store.remember_thread(thread.id, found.id, interaction.guild_id)
-    await thread.send(embed=questions_embed(questions))
+    message = await interaction.edit_original_response(embed=first)
+    for embed in rest:
+        await interaction.followup.send(embed=embed)
+    try:
+        thread = await message.create_thread(
+            name=thread_name(found.title), auto_archive_duration=1440
+        )
+        await bot.store.remember_thread(thread.id, found.id, interaction.guild_id)
+        await thread.send(embed=questions_embed(questions))
+    except discord.HTTPException as error:
+        # Permissions can change between the check and the call, or Discord may refuse
+        # (archived channel, thread limits): the questions still reach the channel.
+        log.warning("Could not open a discussion thread in %s: %s", interaction.channel_id, error)
+        note = (
+            f"I couldn't open a thread here (Discord said: {error.text or error.status}), "
+            "so here are the questions instead."
+        )
+        await interaction.followup.send(embed=questions_embed(questions, note=note))
 
 
 def no_thread_reason(interaction: Interaction) -> str | None:
@@ -96,21 +144,25 @@ def no_thread_reason(interaction: Interaction) -> str | None:
 )
 @app_commands.autocomplete(story=story_autocomplete)
 async def ask(
-    interaction: Interaction, question: str, story: app_commands.Range[str, 1, 200] | None = None
+    interaction: Interaction,
+    question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
+    story: app_commands.Range[str, 1, 200] | None = None,
 ) -> None:
     """Ask a question; the answer comes from the text itself."""
     bot = bot_of(interaction)
     text = " ".join(question.split())
-    if not text or len(text) > MAX_QUESTION_LENGTH:
+    if not text or len(text) > MAX_QUESTION_LENGTH:  # Discord checks too; not every client
         raise InvalidInput(f"Ask a question of 1 to {MAX_QUESTION_LENGTH} characters.")
     bot.check_ask_cooldown(interaction.user.id, interaction.channel_id)
     story_id = None
     if story:
         story_id = (await find_visible_story(bot.store, interaction.guild_id, story)).id
+    # Refusals above stay private; searching a big library may outlast Discord's 3 s.
+    await interaction.response.defer(thinking=True)
     answer = await answer_question(
         bot.library, text, guild_id=interaction.guild_id, story_id=story_id
     )
-    await interaction.response.send_message(embed=fit_embed(answer_embed(text, answer)))
+    await interaction.edit_original_response(embed=fit_embed(answer_embed(text, answer)))
 
 
 COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (retell_story, discuss, ask)

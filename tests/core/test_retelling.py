@@ -242,6 +242,15 @@ def test_short_retelling_of_huge_sentences_stays_in_one_embed() -> None:
     assert len(retelling.text) <= SHORT_MAX_CHARS
 
 
+def test_short_budget_is_measured_as_the_text_will_be_shown() -> None:
+    # As if every character were escaped for chat: twice as long once shown.
+    sentence = "Anna walked " + "far and " * 60 + "home."
+    passages = passages_of("\n\n".join(f"{sentence[:-1]} {n}." for n in range(30)))
+    retelling = retell(passages, length="short", measure=lambda text: 2 * len(text))
+    assert 2 * len(retelling.text) <= SHORT_MAX_CHARS
+    assert len(retell(passages, length="short").text) > len(retelling.text)
+
+
 DIALOGUE = """Marguerite opened the shop at dawn. "Good morning! Did you sleep? I did not."
 
 "I have news," said Mr. Dubois. "The boat is back. Your brother is on it."
