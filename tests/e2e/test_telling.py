@@ -331,3 +331,21 @@ async def test_bookmarks_say_how_many_are_not_listed(world, store):
         await store.save_position(world.member.id, story.id, 1)
     marks = await world.member.slash(world.channel, "story bookmarks")
     assert marks.response.embeds[0].description.endswith("and 5 more")
+
+
+async def test_a_failure_after_thinking_never_leaves_it_thinking(world, monkeypatch):
+    """A bug after the reply was deferred: the "thinking…" becomes the apology.
+
+    (Discord makes the first follow-up of a deferred reply that reply itself, public
+    as the deferral was: the apology cannot be private there.)
+    """
+    import cogs.story.telling as telling
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the retelling")
+
+    monkeypatch.setattr(telling, "retell", broken)
+    await world.member.slash(world.channel, "story retell", story="zoe")
+    assert [type(e.original) for e in world.env.errors] == [RuntimeError]
+    (shown,) = world.channel.history()
+    assert shown.embeds[0].title == "Something went wrong" and not shown.flags.loading
