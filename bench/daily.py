@@ -9,8 +9,11 @@ The simulation runs the real code (bot.core.schedule's Agenda and due_today,
 bot.core.fanout's deliver/recover/RateLimiter, MemoryDeliveryLog) on an asyncio event loop
 whose clock jumps to the next timer, so 30 days take seconds. A fake Discord accepts each
 message halfway through its request (so a kill can land after Discord has it and before
-the log does), enforces nothing but records everything, and fails 1% of requests
+the log does), enforces nothing but records everything, and fails 1% of messages
 transiently (5xx, or 429 with retry_after). A few channels are deleted during the run.
+Each post makes the requests the bot makes, each after a token from the shared limiter:
+a channel post is the message, then its discussion thread and the questions in it (3);
+a DM opens the DM channel, then sends (2).
 
 The process is killed (its task cancelled at a random instant, half of them aimed at a
 busy fan-out) and restarted after a random downtime. Everything in memory is dropped
@@ -20,8 +23,9 @@ transaction), the subscriptions table, and what Discord received.
 Measured: duplicates (and how many of them are the documented window), missed posts
 (subscription active and the bot up at some point between its time and the end of its
 local day, yet no message), rotation repeats, the fan-out time of one minute's burst
-against 50 requests/s compared with the ideal N/50 s, and the scheduler's CPU time per
-simulated day (time.process_time around the scheduling calls only).
+against 50 requests/s compared with the ideal (requests made / 50 s), the most requests
+in any one second, and the scheduler's CPU time per simulated day (time.process_time
+around the scheduling calls only).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/daily.py`
     sys.path.insert(0, str(ROOT))
 
 from bot.core.fanout import (  # noqa: E402
+    Acquire,
     Backoff,
     FanoutReport,
     MemoryDeliveryLog,
@@ -143,7 +148,7 @@ class Message:
 
 
 class FakeDiscord:
-    """Records every accepted message; 1% of requests fail transiently."""
+    """Records every accepted message and every request; 1% of messages fail transiently."""
 
     def __init__(self, loop: VirtualTimeLoop, rng: random.Random, failure_rate: float) -> None:
         self.loop = loop
@@ -152,11 +157,22 @@ class FakeDiscord:
         self.messages: list[Message] = []
         self.deleted_at: dict[int, float] = {}  # subscription → when its channel went
         self.recovering = False
-        self.requests = 0
+        self.request_times: list[float] = []  # when each request reached Discord
 
-    async def send(self, due: Due, story_id: int) -> SendResult:
-        self.requests += 1
-        latency = self.rng.uniform(*SEND_LATENCY)
+    @property
+    def requests(self) -> int:
+        return len(self.request_times)
+
+    async def _request(self, acquire: Acquire) -> float:
+        """Take a token, start a request; the latency the caller waits out, in halves."""
+        await acquire()
+        self.request_times.append(self.loop.time())
+        return self.rng.uniform(*SEND_LATENCY)
+
+    async def send(self, due: Due, story_id: int, acquire: Acquire) -> SendResult:
+        if due.subscription.is_dm:  # discord.py caches 128 DM channels: open it first
+            await asyncio.sleep(await self._request(acquire))
+        latency = await self._request(acquire)
         failure = self.rng.random() < self.failure_rate
         await asyncio.sleep(latency / 2)
         if self.deleted_at.get(due.subscription.id, float("inf")) <= self.loop.time():
@@ -171,10 +187,27 @@ class FakeDiscord:
             Message(subscription_id, due.local_date, story_id, self.loop.time(), self.recovering)
         )
         await asyncio.sleep(latency / 2)  # Discord has it; the reply is still on its way
-        return SendResult.sent(len(self.messages))
+        if due.subscription.is_dm:
+            return SendResult.sent(len(self.messages))
 
-    async def already_posted(self, due: Due, story_id: int) -> int | None:
+        async def open_thread() -> None:  # create the thread, then post its questions
+            for _ in range(2):
+                await asyncio.sleep(await self._request(acquire))
+
+        return SendResult.sent(len(self.messages), then=open_thread)
+
+    def busiest_second(self) -> int:
+        """The most requests that reached Discord within any one second."""
+        times, most, first = self.request_times, 0, 0
+        for last, at in enumerate(times):
+            while at - times[first] >= 1.0 - 1e-9:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
+
+    async def already_posted(self, due: Due, story_id: int, acquire: Acquire) -> int | None:
         """What a look at the channel's recent history would find."""
+        await asyncio.sleep(await self._request(acquire))
         for index in range(len(self.messages) - 1, -1, -1):
             message = self.messages[index]
             key = (message.subscription_id, message.local_date)
@@ -207,7 +240,7 @@ class World:
     fanout: FanoutReport = field(default_factory=FanoutReport)
     scheduler_cpu: float = 0.0  # ticks: Agenda.due
     startup_cpu: float = 0.0  # restarts: building the Agenda
-    bursts: list[tuple[int, float]] = field(default_factory=list)  # (due, seconds) per tick
+    bursts: list[tuple[int, float, int]] = field(default_factory=list)  # due, seconds, requests
     agenda_checks: int = 0
     agenda_mismatches: int = 0
     completed_ticks: list[float] = field(default_factory=list)  # ticks whose fan-out finished
@@ -330,7 +363,7 @@ async def _tick(
         visible = world.stories.visible(subscription, loop.time())
         return next_story(visible, world.log.story_history(subscription.id))
 
-    began = loop.time()
+    began, requests = loop.time(), world.discord.requests
     report = await deliver(
         due,
         pick_story=pick_story,
@@ -341,7 +374,7 @@ async def _tick(
         backoff=backoff,
     )
     world.fanout.merge(report)
-    world.bursts.append((len(due), loop.time() - began))
+    world.bursts.append((len(due), loop.time() - began, world.discord.requests - requests))
     for sub_id, _reason in report.paused:  # the bot would update the row and the agenda
         paused = world.current(sub_id)
         assert paused is not None
@@ -500,8 +533,11 @@ def _rotation_repeats(world: World, subscription: Subscription, sent: list[Messa
     return repeats
 
 
-def measure_burst(count: int, seed: int, failure_rate: float) -> tuple[float, float]:
-    """(seconds to fan out `count` posts due at one minute, the ideal count / 50)."""
+def measure_burst(count: int, seed: int, failure_rate: float) -> tuple[float, float, int]:
+    """(seconds to fan out `count` channel posts due at one minute, the ideal, requests).
+
+    The ideal is the requests made (3 a post, and the retries) at 50 a second.
+    """
     loop = VirtualTimeLoop()
     rng = random.Random(seed)
     discord = FakeDiscord(loop, rng, failure_rate)
@@ -528,7 +564,7 @@ def measure_burst(count: int, seed: int, failure_rate: float) -> tuple[float, fl
         elapsed = loop.run_until_complete(main())
     finally:
         loop.close()
-    return elapsed, count / 50
+    return elapsed, discord.requests / 50, discord.requests
 
 
 def full_scan_cpu_per_day(world: World, rng: random.Random, samples: int = 15) -> float:
@@ -565,8 +601,10 @@ def run(config: Config) -> list[tuple[str, str, str]]:
     finally:
         loop.close()
     outcome = measure(world, config)
-    burst_time, burst_ideal = measure_burst(config.burst, config.seed, config.failure_rate)
-    biggest = max(world.bursts, default=(0, 0.0))
+    burst_time, burst_ideal, burst_requests = measure_burst(
+        config.burst, config.seed, config.failure_rate
+    )
+    biggest = max(world.bursts, default=(0, 0.0, 0))
     full_scan = full_scan_cpu_per_day(world, rng)
     delays = sorted(outcome.delays) or [0.0]
     gaps = [b[0] - a[1] for a, b in zip(world.uptime, world.uptime[1:], strict=False)]
@@ -576,8 +614,10 @@ def run(config: Config) -> list[tuple[str, str, str]]:
         ("downtime: total / longest", f"{_hours(sum(gaps))} / {_hours(max(gaps, default=0))}",
          "catch-up the same local day; no flood after"),
         ("deliveries (subscription-days posted)", f"{outcome.deliveries:,}", ""),
-        ("send requests", f"{world.discord.requests:,}",
-         f"{world.fanout.retries + world.recovery.retries:,} failed transiently and were retried"),
+        ("requests to Discord", f"{world.discord.requests:,}",
+         "3 a channel post, 2 a DM; "
+         f"{world.fanout.retries + world.recovery.retries:,} messages retried"),
+        ("most requests in any second", f"{world.discord.busiest_second()}", "limit 50"),
         ("paused (channel deleted)", f"{len(world.fanout.paused) + len(world.recovery.paused)}",
          "subscription kept, reason stored"),
         ("duplicates", f"{outcome.duplicates}", "goal 0, at most the window"),
@@ -597,9 +637,10 @@ def run(config: Config) -> list[tuple[str, str, str]]:
         ("delay after scheduled time p50 / p99", f"{_ms(delays, 0.5)} / {_ms(delays, 0.99)}",
          "while up; p99: behind a catch-up, or killed"),
         ("largest tick in the run", f"{biggest[0]} due in {biggest[1]:.1f} s",
-         f"ideal {biggest[0] / 50:.1f} s"),
+         f"ideal {biggest[2] / 50:.1f} s ({biggest[2]:,} requests at 50/s)"),
         (f"burst of {config.burst:,} due at one minute", f"{burst_time:.1f} s",
-         f"ideal {burst_ideal:.1f} s ({burst_time / burst_ideal - 1:+.1%})"),
+         f"ideal {burst_ideal:.1f} s ({burst_requests:,} requests; "
+         f"{burst_time / burst_ideal - 1:+.1%})"),
         ("scheduler CPU per simulated day",
          f"{(world.scheduler_cpu + world.startup_cpu) / config.days * 1000:.0f} ms",
          f"ticks {world.scheduler_cpu / config.days * 1000:.0f} ms + "

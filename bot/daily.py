@@ -3,14 +3,17 @@
 Deciding what is due, rotation and exactly-once bookkeeping live in the core
 (`bot.core.schedule`, `bot.core.fanout`) and the store; this module connects
 them to Discord: it turns a due subscription into a message (and a discussion
-thread), and Discord's answers into SENT, RETRY or PAUSE.
+thread), and Discord's answers into SENT, RETRY, PAUSE or FAIL.
+
+Every request to Discord here, not only the message, first takes a token from the one
+shared limiter: Discord's 50 a second counts them all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -18,6 +21,7 @@ import discord
 
 from bot.core.discussion import discussion_questions
 from bot.core.fanout import (
+    Acquire,
     FanoutReport,
     RateLimiter,
     SendResult,
@@ -27,9 +31,9 @@ from bot.core.fanout import (
 )
 from bot.core.pagination import paginate
 from bot.core.retelling import retell
-from bot.core.schedule import Agenda, Due, Subscription, next_story
-from bot.rendering import page_embed
-from bot.rendering.telling import daily_embed, questions_embed, thread_name
+from bot.core.schedule import Agenda, Due, Subscription, next_post, next_story, zone_of
+from bot.rendering.daily import SubscriptionLine, daily_post_embeds, pause_notice
+from bot.rendering.telling import questions_embed, thread_name
 from bot.ui.reading import reading_view
 
 if TYPE_CHECKING:
@@ -38,7 +42,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DELETED_CHANNEL = "The channel was deleted or I can no longer see it."
-DMS_CLOSED = "The member's DMs are closed to me."
+# Shown to the member in /daily status: say how to fix it, as only they can.
+DMS_CLOSED = (
+    "I couldn't DM you: your DMs are closed to me. Allow direct messages from a server "
+    "we share (Privacy Settings), then run /daily dm enable to resume."
+)
 LEFT_SERVER = "I am no longer in that server."
 MAX_IDLE = timedelta(hours=1)
 
@@ -73,9 +81,14 @@ class DailyService:
             send=self.send,
             limiter=self.limiter,
             sleep=asyncio.sleep,
+            clock=self.bot.clock,
         )
         if report.resent or report.assumed_sent or report.dropped:
             log.warning("Daily recovery after a crash: %s", report)
+        for subscription_id, reason in report.paused:  # the agenda is built below
+            subscription = await store.get_subscription(subscription_id)
+            if subscription is not None:
+                await self.tell_moderators(subscription, reason)
         last_sent = await store.last_sent()
         now = self.bot.clock()
         for subscription in await store.all_subscriptions():
@@ -119,7 +132,11 @@ class DailyService:
     async def tick(self) -> FanoutReport:
         store = self.bot.store
         now = self.bot.clock()
-        due = self.agenda.due(now, await store.last_sent())
+        # Only the subscriptions whose time has come: the log is read for those alone.
+        pending = self.agenda.pending(now)
+        if not pending:
+            return FanoutReport()
+        due = self.agenda.due(now, await store.last_sent(pending))
         if not due:
             return FanoutReport()
         report = await deliver(
@@ -129,22 +146,25 @@ class DailyService:
             log=store,
             limiter=self.limiter,
             sleep=asyncio.sleep,
+            clock=self.bot.clock,
         )
-        last_sent = await store.last_sent()
-        for subscription_id, reason in report.paused:
+        paused = dict(report.paused)
+        last_sent = await store.last_sent(paused)
+        for subscription_id, reason in paused.items():
             subscription = await store.get_subscription(subscription_id)
             if subscription is not None:
                 self.agenda.upsert(subscription, now, last_sent.get(subscription_id))
                 await self.tell_moderators(subscription, reason)
         self.agenda.recheck(report.released, now)
         log.info(
-            "Daily tick: %d due, %d sent, %d paused", len(due), report.sent, len(report.paused)
-        )
+            "Daily tick: %d due, %d sent, %d paused, %d refused",
+            len(due), report.sent, len(report.paused), len(report.failed),
+        )  # fmt: skip
         return report
 
     async def changed(self, subscription: Subscription) -> None:
         """A subscription was created, edited, paused or resumed: re-plan it."""
-        last = (await self.bot.store.last_sent()).get(subscription.id)
+        last = (await self.bot.store.last_sent([subscription.id])).get(subscription.id)
         self.agenda.upsert(subscription, self.bot.clock(), last)
         if self._napping is not None:
             self._napping.cancel()
@@ -157,11 +177,44 @@ class DailyService:
         visible = sorted(await self.bot.library.visible_ids(subscription.guild_id))
         return next_story(visible, await self.bot.store.story_history(subscription.id))
 
+    async def resume(self, subscription: Subscription) -> None:
+        """Active again; if today failed, today's story still comes."""
+        now = self.bot.clock()
+        local_today = now.astimezone(zone_of(subscription)).date()
+        await self.bot.store.resume(subscription.id, now, local_today)
+        updated = await self.bot.store.get_subscription(subscription.id)
+        if updated is not None:
+            await self.changed(updated)
+
+    async def next_post(self, subscription: Subscription) -> datetime:
+        last = await self.bot.store.last_delivery(subscription.id)
+        return next_post(self.bot.clock(), subscription, last.local_date if last else None)
+
+    async def status_line(self, subscription: Subscription) -> SubscriptionLine:
+        """What /daily status shows of one subscription: next post, last story, state."""
+        store = self.bot.store
+        last = await store.last_delivery(subscription.id)
+        last_title = None
+        if last is not None:
+            story = await store.get_summary(last.story_id)
+            last_title = story.title if story else "a removed story"
+        upcoming = await self.pick_story(subscription)
+        summary = await store.get_summary(upcoming) if upcoming is not None else None
+        return SubscriptionLine(
+            subscription=subscription,
+            next_post=next_post(self.bot.clock(), subscription, last.local_date if last else None),
+            last_title=last_title,
+            last_date=last.local_date if last else None,
+            last_status=last.status if last else None,
+            next_title=summary.title if summary else None,
+            last_failure=last.failure if last else None,
+        )
+
     # -------------------------------------------------------------- sending
 
-    async def send(self, due: Due, story_id: int) -> SendResult:
+    async def send(self, due: Due, story_id: int, acquire: Acquire) -> SendResult:
         try:
-            return await self._send(due, story_id)
+            return await self._send(due, story_id, acquire)
         except discord.NotFound:
             return SendResult.pause(DMS_CLOSED if due.subscription.is_dm else DELETED_CHANNEL)
         except discord.Forbidden as error:
@@ -173,12 +226,17 @@ class DailyService:
         except discord.HTTPException as error:
             if error.status >= 500 or error.status == 429:
                 return SendResult.retry(f"Discord answered {error.status}")
+            if 400 <= error.status < 500:
+                # The same request would be refused again: retrying all day, every day,
+                # would only hammer Discord. That day fails; tomorrow brings the next story.
+                detail = f"{error.status}, code {error.code}: {error.text}".strip(": ")
+                return SendResult.fail(f"Discord refused the post ({detail})")
             raise
         except (TimeoutError, aiohttp.ClientError) as error:
             return SendResult.retry(f"network: {error!r}")
 
-    async def _send(self, due: Due, story_id: int) -> SendResult:
-        destination = await self._destination(due.subscription)
+    async def _send(self, due: Due, story_id: int, acquire: Acquire) -> SendResult:
+        destination = await self._destination(due.subscription, acquire)
         if isinstance(destination, SendResult):
             return destination
         story = await self.bot.store.get_story(story_id)
@@ -191,26 +249,34 @@ class DailyService:
         else:
             protagonist = story.summary.protagonist
             text = retell(story.passages, length="short", protagonist=protagonist).text
-        embeds = [daily_embed(story.summary, text, due.local_date, whole=whole)]
-        if not whole:
-            embeds.append(page_embed(story.summary, pages[0], len(pages)))
+        await acquire()
         message = await destination.send(
-            embeds=embeds,
+            embeds=daily_post_embeds(story.summary, text, due.local_date, pages),
             view=discord.utils.MISSING if whole else reading_view(story.id, 1, len(pages)),
             nonce=delivery_nonce(due.subscription.id, due.local_date),
         )
-        if isinstance(destination, discord.TextChannel):
-            await self._open_thread(message, story_id, due)
-        return SendResult.sent(message.id)
+        # Discord has the post: from here on nothing may turn it into a retry, which
+        # would post the story again. The thread comes after the day is recorded sent.
+        if not isinstance(destination, discord.TextChannel):
+            return SendResult.sent(message.id)
+
+        async def open_thread() -> None:
+            await self._open_thread(message, story_id, due, acquire)
+
+        return SendResult.sent(message.id, then=open_thread)
 
     async def _destination(
-        self, subscription: Subscription
+        self, subscription: Subscription, acquire: Acquire
     ) -> discord.abc.Messageable | SendResult:
         if subscription.is_dm:
-            user = self.bot.get_user(subscription.user_id or 0) or await self.bot.fetch_user(
-                subscription.user_id or 0
-            )
-            return user.dm_channel or await user.create_dm()
+            user_id = subscription.user_id or 0
+            user = self.bot.get_user(user_id)
+            if user is not None and user.dm_channel is not None:
+                return user.dm_channel
+            # One request, without fetching the user first (discord.py keeps only 128
+            # DM channels, so with many DM subscribers this is most days).
+            await acquire()
+            return await self.bot.create_dm(discord.Object(user_id))
         if subscription.guild_id is not None and self.bot.get_guild(subscription.guild_id) is None:
             return SendResult.pause(LEFT_SERVER)
         channel = self.bot.get_channel(subscription.channel_id or 0)
@@ -223,42 +289,74 @@ class DailyService:
             return SendResult.pause(lost_permission(channel.id))
         return channel
 
-    async def _open_thread(self, message: discord.Message, story_id: int, due: Due) -> None:
-        """A discussion thread under the post, when allowed; the post stands either way."""
-        channel = message.channel
-        assert isinstance(channel, discord.TextChannel)
-        permissions = channel.permissions_for(channel.guild.me)
-        if not (permissions.create_public_threads and permissions.send_messages_in_threads):
-            return
-        story = await self.bot.store.get_story(story_id)
-        if story is None:
-            return
+    async def _open_thread(
+        self, message: discord.Message, story_id: int, due: Due, acquire: Acquire
+    ) -> None:
+        """A discussion thread under the post, when allowed; best-effort, the post stands."""
         try:
+            channel = message.channel
+            assert isinstance(channel, discord.TextChannel)
+            permissions = channel.permissions_for(channel.guild.me)
+            if not (permissions.create_public_threads and permissions.send_messages_in_threads):
+                return
+            story = await self.bot.store.get_story(story_id)
+            if story is None:
+                return
             cast = await self.bot.store.get_cast(story_id)
             questions = discussion_questions(story.passages, cast, title=story.title)
+            await acquire()
             thread = await message.create_thread(name=thread_name(story.title))
             await self.bot.store.remember_thread(thread.id, story_id, channel.guild.id)
+            await acquire()
             await thread.send(embed=questions_embed(questions))
-        except discord.HTTPException:
-            log.warning(
-                "Could not open the discussion thread for %s on %s", story.slug, due.local_date
-            )
+        except Exception:  # whatever it was, the day is sent: log it, never retry the post
+            log.exception(
+                "Could not open the discussion thread for story %s on %s (subscription %d)",
+                story_id, due.local_date, due.subscription.id,
+            )  # fmt: skip
+
+    # -------------------------------------------------------------- telling people
 
     async def tell_moderators(self, subscription: Subscription, reason: str) -> None:
-        """Say why posting stopped, in the server's system channel when I may."""
+        """Say why posting stopped: in the server's system channel, else to its creator."""
         if subscription.guild_id is None:
-            return
+            return  # a member's own DMs: /daily status tells them
         guild = self.bot.get_guild(subscription.guild_id)
-        channel = guild.system_channel if guild else None
-        if channel is None or not channel.permissions_for(channel.guild.me).send_messages:
-            log.info("Paused subscription %d: %s", subscription.id, reason)
+        if guild is not None and await self._tell_server(guild, subscription, reason):
             return
+        if await self._tell_creator(subscription, reason, guild):
+            return
+        log.info("Paused subscription %d (%s); could not tell the server", subscription.id, reason)
+
+    async def _tell_server(
+        self, guild: discord.Guild, subscription: Subscription, reason: str
+    ) -> bool:
+        channel = guild.system_channel
+        if channel is None or not channel.permissions_for(guild.me).send_messages:
+            return False
         try:
-            await channel.send(
-                f"The story of the day for <#{subscription.channel_id}> is paused: {reason} "
-                "A moderator can fix that and run `/daily resume`."
-            )
-        except discord.HTTPException:
-            log.info(
-                "Paused subscription %d (%s); could not tell the server", subscription.id, reason
-            )
+            await self.limiter.acquire()
+            await channel.send(pause_notice(subscription, reason))
+        except (discord.HTTPException, TimeoutError, aiohttp.ClientError):
+            return False
+        return True
+
+    async def _tell_creator(
+        self, subscription: Subscription, reason: str, guild: discord.Guild | None
+    ) -> bool:
+        """Best-effort: a DM to whoever set the subscription up (their DMs may be closed)."""
+        creator = await self.bot.store.subscription_creator(subscription.id)
+        if creator is None:
+            return False
+        guild_name = guild.name if guild is not None else "a server"
+        try:
+            user = self.bot.get_user(creator)
+            dm = user.dm_channel if user is not None else None
+            if dm is None:
+                await self.limiter.acquire()
+                dm = await self.bot.create_dm(discord.Object(creator))
+            await self.limiter.acquire()
+            await dm.send(pause_notice(subscription, reason, guild_name))
+        except (discord.HTTPException, TimeoutError, aiohttp.ClientError):
+            return False
+        return True

@@ -11,25 +11,33 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.bot import ConteurBot
-from bot.checks import member_of, require_moderator
+from bot.checks import is_moderator, member_of, require_moderator
 from bot.core.pagination import paginate
 from bot.core.schedule import (
+    AUTOCOMPLETE_LIMIT,
     DEFAULT_POST_AT,
     DEFAULT_TIMEZONE,
     Subscription,
-    next_post,
     parse_post_time,
     resolve_timezone,
     timezone_choices,
-    zone_of,
 )
 from bot.daily import DailyService
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.rendering import page_embed
-from bot.rendering.daily import SubscriptionLine, status_embed
+from bot.rendering.daily import (
+    dm_enabled_message,
+    status_embed,
+    subscribed_message,
+    subscription_label,
+)
 from bot.ui.reading import reading_view
 
 log = logging.getLogger(__name__)
+
+# Each posts a story a day and a thread: enough for any server, and a bound on what one
+# server can add to the fan-out at a single minute.
+MAX_SUBSCRIPTIONS_PER_SERVER = 10
 
 
 async def zone_autocomplete(
@@ -61,24 +69,34 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         await self.bot.wait_until_ready()
         await self.service.run()
 
-    async def _when(
-        self, guild_id: int | None, at: str | None, zone: str | None
-    ) -> tuple[time, str]:
-        post_at = parse_post_time(at) if at else DEFAULT_POST_AT
-        if zone:
-            return post_at, resolve_timezone(zone).key
+    async def _default_zone(self, guild_id: int | None) -> str:
         if guild_id is not None:
             configured = (await self.bot.store.guild_settings(guild_id)).timezone
             if configured:
-                return post_at, configured
-        return post_at, DEFAULT_TIMEZONE
+                return configured
+        return DEFAULT_TIMEZONE
+
+    async def _when(
+        self,
+        guild_id: int | None,
+        at: str | None,
+        zone: str | None,
+        existing: Subscription | None,
+    ) -> tuple[time, str]:
+        """What was typed; for what was not, the existing subscription's, else the defaults."""
+        post_at = parse_post_time(at) if at else existing.post_at if existing else DEFAULT_POST_AT
+        if zone:
+            return post_at, resolve_timezone(zone).key
+        if existing is not None:
+            return post_at, existing.timezone
+        return post_at, await self._default_zone(guild_id)
 
     @app_commands.command(
         name="subscribe", extras={"example": "/daily subscribe time:08:30 timezone:Europe/Paris"}
     )
     @app_commands.describe(
         channel="Where to post (default: this channel)",
-        time="Local time, e.g. 09:00 or 9pm (default 09:00)",
+        time="Local time, e.g. 09:00 or 9pm (default 09:00, or the channel's current time)",
         timezone="IANA time zone, e.g. Europe/Paris (default: the server's, or UTC)",
     )
     @app_commands.autocomplete(timezone=zone_autocomplete)
@@ -89,7 +107,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         time: app_commands.Range[str, 1, 16] | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
-        """Post a story here every day at a chosen time (moderators)."""
+        """Post a story here every day at a chosen time, or change when (moderators)."""
         member = await require_moderator(self.bot.store, interaction)
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
@@ -99,28 +117,59 @@ class DailyCog(commands.GroupCog, group_name="daily"):
             raise InvalidInput(
                 f"I can't post in {target.mention}: I need Send Messages and Embed Links there."
             )
-        post_at, zone = await self._when(member.guild.id, time, timezone)
-        subscription = await self.bot.store.subscribe_channel(
+        existing = [
+            s
+            for s in await self.bot.store.guild_subscriptions(member.guild.id)
+            if s.channel_id == target.id
+        ]
+        post_at, zone = await self._when(
+            member.guild.id, time, timezone, existing[0] if existing else None
+        )
+        done = await self.bot.store.subscribe_channel(
             guild_id=member.guild.id,
             channel_id=target.id,
             post_at=post_at,
             timezone=zone,
             actor_id=member.id,
             now=self.bot.clock(),
+            limit=MAX_SUBSCRIPTIONS_PER_SERVER,
         )
-        await self.service.changed(subscription)
-        when = next_post(self.bot.clock(), subscription, None)
+        if done is None:
+            raise NotAllowed(
+                f"This server already has {MAX_SUBSCRIPTIONS_PER_SERVER} story-of-the-day "
+                "subscriptions, the most I keep for one server.",
+                hint="`/daily unsubscribe` one you no longer need (`/daily status` lists "
+                "them), or run `/daily subscribe` in a subscribed channel to change its time.",
+            )
+        await self.service.changed(done.subscription)
+        when = await self.service.next_post(done.subscription)
         await interaction.response.send_message(
-            f"Subscribed {target.mention}: a story every day at {post_at:%H:%M} ({zone}). "
-            f"The first arrives <t:{int(when.timestamp())}:F>.",
+            subscribed_message(target.mention, done.subscription, done.previous, when),
             ephemeral=True,
         )
 
-    async def _guild_subscription(
-        self, interaction: Interaction, channel: discord.TextChannel | None
+    async def _chosen(
+        self,
+        interaction: Interaction,
+        channel: discord.TextChannel | None,
+        subscription_id: int | None,
     ) -> list[Subscription]:
+        """The subscription picked by id (re-checked to be this server's), else the channel's."""
         member = await require_moderator(self.bot.store, interaction)
         subscriptions = await self.bot.store.guild_subscriptions(member.guild.id)
+        if subscription_id is not None:
+            chosen = [s for s in subscriptions if s.id == subscription_id]
+            if not chosen:
+                raise NotFound(
+                    "That is not one of this server's story-of-the-day subscriptions.",
+                    hint="Pick one from the list under `subscription`.",
+                )
+            if channel is not None and chosen[0].channel_id != channel.id:
+                raise InvalidInput(
+                    f"That subscription posts in <#{chosen[0].channel_id}>, not {channel.mention}.",
+                    hint="Give either `channel` or `subscription`.",
+                )
+            return chosen
         target = channel or interaction.channel
         target_id = target.id if target is not None else None
         chosen = [s for s in subscriptions if s.channel_id == target_id]
@@ -128,33 +177,65 @@ class DailyCog(commands.GroupCog, group_name="daily"):
             where = f"<#{target_id}>" if target_id else "this channel"
             raise NotFound(
                 f"There is no story-of-the-day subscription for {where}.",
-                hint="`/daily status` lists this server's subscriptions.",
+                hint="Pick one under `subscription` (deleted channels are listed too); "
+                "`/daily status` shows them all.",
             )
         return chosen
 
+    async def subscription_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """This server's subscriptions, deleted channels included, for moderators only."""
+        if interaction.guild is None or not await is_moderator(self.bot.store, interaction):
+            return []
+        typed = current.casefold().lstrip("#")
+        choices = []
+        for subscription in await self.bot.store.guild_subscriptions(interaction.guild.id):
+            channel = interaction.guild.get_channel(subscription.channel_id or 0)
+            label = subscription_label(subscription, channel.name if channel else None)
+            if typed in label.casefold():
+                choices.append(app_commands.Choice(name=label, value=subscription.id))
+        return choices[:AUTOCOMPLETE_LIMIT]
+
     @app_commands.command(name="unsubscribe", extras={"example": "/daily unsubscribe"})
-    @app_commands.describe(channel="The channel to stop (default: this channel)")
+    @app_commands.describe(
+        channel="The channel to stop (default: this channel)",
+        subscription="Or pick the subscription, even one whose channel was deleted",
+    )
+    @app_commands.autocomplete(subscription=subscription_autocomplete)
     async def unsubscribe(
-        self, interaction: Interaction, channel: discord.TextChannel | None = None
+        self,
+        interaction: Interaction,
+        channel: discord.TextChannel | None = None,
+        subscription: int | None = None,
     ) -> None:
         """Stop the story of the day in a channel (moderators)."""
-        for subscription in await self._guild_subscription(interaction, channel):
-            await self.bot.store.delete_subscription(subscription.id)
-            self.service.removed(subscription.id)
+        for chosen in await self._chosen(interaction, channel, subscription):
+            await self.bot.store.delete_subscription(chosen.id)
+            self.service.removed(chosen.id)
         await interaction.response.send_message(
             "Unsubscribed: no more stories of the day there.", ephemeral=True
         )
 
     @app_commands.command(name="pause", extras={"example": "/daily pause"})
-    @app_commands.describe(channel="The channel to pause (default: this channel)")
+    @app_commands.describe(
+        channel="The channel to pause (default: this channel)",
+        subscription="Or pick the subscription",
+    )
+    @app_commands.autocomplete(subscription=subscription_autocomplete)
     async def pause(
-        self, interaction: Interaction, channel: discord.TextChannel | None = None
+        self,
+        interaction: Interaction,
+        channel: discord.TextChannel | None = None,
+        subscription: int | None = None,
     ) -> None:
         """Pause the story of the day in a channel (moderators)."""
         member = member_of(interaction)
-        for subscription in await self._guild_subscription(interaction, channel):
-            await self.bot.store.pause(subscription.id, f"Paused by {member.display_name}.")
-            updated = await self.bot.store.get_subscription(subscription.id)
+        for chosen in await self._chosen(interaction, channel, subscription):
+            await self.bot.store.pause(
+                chosen.id, f"Paused by {member.display_name}.", now=self.bot.clock()
+            )
+            updated = await self.bot.store.get_subscription(chosen.id)
             if updated is not None:
                 await self.service.changed(updated)
         await interaction.response.send_message(
@@ -162,25 +243,23 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         )
 
     @app_commands.command(name="resume", extras={"example": "/daily resume"})
-    @app_commands.describe(channel="The channel to resume (default: this channel)")
+    @app_commands.describe(
+        channel="The channel to resume (default: this channel)",
+        subscription="Or pick the subscription, e.g. one paused when its channel went",
+    )
+    @app_commands.autocomplete(subscription=subscription_autocomplete)
     async def resume(
-        self, interaction: Interaction, channel: discord.TextChannel | None = None
+        self,
+        interaction: Interaction,
+        channel: discord.TextChannel | None = None,
+        subscription: int | None = None,
     ) -> None:
         """Resume a paused story of the day (moderators)."""
-        for subscription in await self._guild_subscription(interaction, channel):
-            await self._resume(subscription)
+        for chosen in await self._chosen(interaction, channel, subscription):
+            await self.service.resume(chosen)
         await interaction.response.send_message(
             "Resumed: the story of the day is back on.", ephemeral=True
         )
-
-    async def _resume(self, subscription: Subscription) -> None:
-        now = self.bot.clock()
-        await self.bot.store.resume(
-            subscription.id, now, now.astimezone(zone_of(subscription)).date()
-        )
-        updated = await self.bot.store.get_subscription(subscription.id)
-        if updated is not None:
-            await self.service.changed(updated)
 
     @app_commands.command(name="status", extras={"example": "/daily status"})
     async def status(self, interaction: Interaction) -> None:
@@ -189,29 +268,10 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         if interaction.guild_id is not None:
             subscriptions = await self.bot.store.guild_subscriptions(interaction.guild_id)
         mine = await self.bot.store.dm_subscription(interaction.user.id)
-        lines = [await self._line(s) for s in [*subscriptions, *([mine] if mine else [])]]
+        lines = [
+            await self.service.status_line(s) for s in [*subscriptions, *([mine] if mine else [])]
+        ]
         await interaction.response.send_message(embed=status_embed(lines), ephemeral=True)
-
-    async def _line(self, subscription: Subscription) -> SubscriptionLine:
-        now = self.bot.clock()
-        last = await self.bot.store.last_delivery(subscription.id)
-        last_title = None
-        if last is not None:
-            story = await self.bot.store.get_summary(last.story_id)
-            last_title = story.title if story else "a removed story"
-        upcoming = await self.service.pick_story(subscription)
-        next_title = None
-        if upcoming is not None:
-            summary = await self.bot.store.get_summary(upcoming)
-            next_title = summary.title if summary else None
-        return SubscriptionLine(
-            subscription=subscription,
-            next_post=next_post(now, subscription, last.local_date if last else None),
-            last_title=last_title,
-            last_date=last.local_date if last else None,
-            last_status=last.status if last else None,
-            next_title=next_title,
-        )
 
     @app_commands.command(name="preview", extras={"example": "/daily preview"})
     async def preview(self, interaction: Interaction) -> None:
@@ -254,17 +314,16 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         time: app_commands.Range[str, 1, 16] | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
-        """Get the story of the day in your DMs."""
-        post_at, zone = await self._when(None, time, timezone)
-        subscription = await self.bot.store.subscribe_dm(
+        """Get the story of the day in your DMs (or resume it, or change its time)."""
+        existing = await self.bot.store.dm_subscription(interaction.user.id)
+        post_at, zone = await self._when(None, time, timezone, existing)
+        done = await self.bot.store.subscribe_dm(
             user_id=interaction.user.id, post_at=post_at, timezone=zone, now=self.bot.clock()
         )
-        await self.service.changed(subscription)
-        when = next_post(self.bot.clock(), subscription, None)
+        await self.service.changed(done.subscription)
+        when = await self.service.next_post(done.subscription)
         await interaction.response.send_message(
-            f"Done: a story in your DMs every day at {post_at:%H:%M} ({zone}), starting "
-            f"<t:{int(when.timestamp())}:F>. Keep your DMs open to me.",
-            ephemeral=True,
+            dm_enabled_message(done.subscription, done.previous, when), ephemeral=True
         )
 
     @dm.command(name="disable", extras={"example": "/daily dm disable"})

@@ -18,6 +18,11 @@ Exactly-once rests on the delivery log, one durable row per (subscription, local
   within the past few minutes instead of posting it again), and `recover` can ask
   `already_posted` to look for the message in the channel before resending;
 - crash after `mark_sent`: nothing to do.
+
+Every request counts against Discord's global limit, not just the message: the send
+function gets an `acquire` callable and awaits it before each request it makes (opening
+a DM, the message), and what follows a sent message (a discussion thread, its
+questions) runs as the result's `follow_up`, after `mark_sent`, with tokens of its own.
 """
 
 from __future__ import annotations
@@ -41,12 +46,16 @@ logger = logging.getLogger(__name__)
 DISCORD_GLOBAL_RATE = 50  # requests per second, per bot
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
+WallClock = Callable[[], datetime]  # aware UTC, for the timestamps the log keeps
+Acquire = Callable[[], Awaitable[None]]  # a rate-limit token: await before each request
+FollowUp = Callable[[], Awaitable[None]]
 
 
 class DeliveryOutcome(Enum):
     SENT = "sent"
     RETRY = "retry"  # transient: 5xx, 429, a timeout
     PAUSE = "pause"  # permanent: deleted channel, lost permission, DMs closed
+    FAIL = "fail"  # this day only: Discord refused this post (a 4xx), tomorrow as usual
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +64,13 @@ class SendResult:
     reason: str | None = None  # for PAUSE, shown to the server: "The channel was deleted"
     retry_after: float | None = None  # for RETRY on 429: seconds Discord asked us to wait
     message_id: int | None = None  # for SENT
+    # For SENT: what comes after the message (a discussion thread). It runs once the
+    # day is recorded sent, so its failure can never make the story post again.
+    follow_up: FollowUp | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def sent(cls, message_id: int | None = None) -> SendResult:
-        return cls(DeliveryOutcome.SENT, message_id=message_id)
+    def sent(cls, message_id: int | None = None, *, then: FollowUp | None = None) -> SendResult:
+        return cls(DeliveryOutcome.SENT, message_id=message_id, follow_up=then)
 
     @classmethod
     def retry(cls, reason: str, retry_after: float | None = None) -> SendResult:
@@ -68,12 +80,20 @@ class SendResult:
     def pause(cls, reason: str) -> SendResult:
         return cls(DeliveryOutcome.PAUSE, reason=reason)
 
+    @classmethod
+    def fail(cls, reason: str) -> SendResult:
+        return cls(DeliveryOutcome.FAIL, reason=reason)
+
+
+Send = Callable[[Due, int, Acquire], Awaitable[SendResult]]
+AlreadyPosted = Callable[[Due, int, Acquire], Awaitable[int | None]]
+
 
 class DeliveryLog(Protocol):
     """The durable record of deliveries; each call is one transaction, all or nothing."""
 
-    async def claim(self, due: Due, story_id: int) -> bool:
-        """Insert (subscription, local date) as "sending" with the story id.
+    async def claim(self, due: Due, story_id: int, *, now: datetime | None = None) -> bool:
+        """Insert (subscription, local date) as "sending" with the story id, claimed at `now`.
 
         False, inserting nothing, if a row for that pair exists (whatever its status) or
         the subscription is paused.
@@ -90,8 +110,14 @@ class DeliveryLog(Protocol):
         """Delete the row if still "sending": the day is due again (retries exhausted)."""
         ...
 
-    async def pause(self, subscription_id: int, reason: str) -> None:
+    async def pause(
+        self, subscription_id: int, reason: str, *, now: datetime | None = None
+    ) -> None:
         """Pause the subscription with `reason` and set its "sending" rows to "failed"."""
+        ...
+
+    async def fail(self, subscription_id: int, local_date: date, reason: str) -> None:
+        """Set a "sending" row to "failed" with `reason`; the subscription stays active."""
         ...
 
     async def unfinished_claims(self) -> list[tuple[int, date, int]]:
@@ -116,7 +142,7 @@ def delivery_nonce(subscription_id: int, local_date: date) -> str:
 
 
 class RateLimiter:
-    """At most `rate` sends in any `per` seconds, shared by all sends.
+    """At most `rate` requests in any `per` seconds, shared by everything that calls Discord.
 
     A token bucket of `rate` tokens in which each token comes back `per` seconds after it
     was spent. A bucket refilling continuously at rate/s with a burst of `rate` would
@@ -175,6 +201,7 @@ class FanoutReport:
     retries: int = 0  # attempts that failed transiently
     released: list[int] = field(default_factory=list)  # retries exhausted: due next tick
     paused: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)  # refused: that day only
     errors: int = 0  # unexpected exceptions (logged); the others went on
     # Recovery only:
     resent: int = 0  # claims left "sending" by a crash, sent again
@@ -190,33 +217,42 @@ class FanoutReport:
 
 @dataclass(frozen=True)
 class _Sender:
-    send: Callable[[Due, int], Awaitable[SendResult]]
+    send: Send
     log: DeliveryLog
     limiter: RateLimiter
     sleep: Sleep
     max_attempts: int
     backoff: Backoff
+    clock: WallClock | None = None
 
-    async def deliver_claimed(
-        self, item: Due, story_id: int, report: FanoutReport, *, token_held: bool = False
-    ) -> None:
-        """Send a claimed delivery until it is sent, paused, or out of attempts.
+    def stamp(self) -> datetime | None:
+        return self.clock() if self.clock is not None else None
 
-        `token_held`: the caller already took the rate-limit token for the first attempt.
-        """
+    async def deliver_claimed(self, item: Due, story_id: int, report: FanoutReport) -> None:
+        """Send a claimed delivery until it is sent, paused, refused, or out of attempts."""
         subscription_id, day = item.subscription.id, item.local_date
         for attempt in range(1, self.max_attempts + 1):
-            if attempt > 1 or not token_held:
-                await self.limiter.acquire()
-            result = await self._attempt(item, story_id)
+            result = await self._attempt(item, story_id, self.limiter.acquire)
             if result.outcome is DeliveryOutcome.SENT:
                 await self.log.mark_sent(subscription_id, day, result.message_id)
                 report.sent += 1
+                await self._follow_up(item, result)
                 return
             if result.outcome is DeliveryOutcome.PAUSE:
                 reason = result.reason or "Delivery failed"
-                await self.log.pause(subscription_id, reason)
+                await self.log.pause(subscription_id, reason, now=self.stamp())
                 report.paused.append((subscription_id, reason))
+                return
+            if result.outcome is DeliveryOutcome.FAIL:
+                # Sending the same request again would be refused again: the day is
+                # recorded failed (not released), so it is not retried all day.
+                reason = result.reason or "Discord refused the post"
+                logger.warning(
+                    "Daily story %s for subscription %s on %s refused: %s",
+                    story_id, subscription_id, day, reason,
+                )  # fmt: skip
+                await self.log.fail(subscription_id, day, reason)
+                report.failed.append((subscription_id, reason))
                 return
             report.retries += 1
             if attempt < self.max_attempts:
@@ -225,12 +261,24 @@ class _Sender:
         await self.log.release(subscription_id, day)
         report.released.append(subscription_id)
 
-    async def _attempt(self, item: Due, story_id: int) -> SendResult:
+    async def _attempt(self, item: Due, story_id: int, acquire: Acquire) -> SendResult:
         try:
-            return await self.send(item, story_id)
+            return await self.send(item, story_id, acquire)
         except Exception as error:  # one bad send must not stop the fan-out
             logger.exception("daily story %s for subscription %s", story_id, item.subscription.id)
             return SendResult.retry(f"{type(error).__name__}: {error}")
+
+    async def _follow_up(self, item: Due, result: SendResult) -> None:
+        """Best-effort: the day is already recorded sent, whatever happens here."""
+        if result.follow_up is None:
+            return
+        try:
+            await result.follow_up()
+        except Exception:
+            logger.exception(
+                "after the daily post for subscription %s on %s",
+                item.subscription.id, item.local_date,
+            )  # fmt: skip
 
 
 async def _run_bounded(
@@ -256,34 +304,36 @@ async def deliver(
     due: Sequence[Due],
     *,
     pick_story: Callable[[Subscription], Awaitable[int | None]],
-    send: Callable[[Due, int], Awaitable[SendResult]],
+    send: Send,
     log: DeliveryLog,
     limiter: RateLimiter,
     sleep: Sleep,
     max_concurrency: int = 20,
     max_attempts: int = 5,
     backoff: Backoff | None = None,
+    clock: WallClock | None = None,
 ) -> FanoutReport:
     """Deliver each due story once: claim → send → mark_sent, in parallel up to a bound.
 
     RETRY backs off (honouring retry_after) up to `max_attempts`, then releases the claim
     so the next tick retries it, the same local day; PAUSE pauses the subscription and
-    the day stays failed. A slow or failing subscription holds one worker, not the rest.
+    the day stays failed; FAIL fails that day only. A slow or failing subscription holds
+    one worker, not the rest. `clock` stamps claims and pauses (the log's own otherwise).
     """
     report = FanoutReport()
-    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff())
+    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff(), clock)
 
     async def one(item: Due) -> None:
         story_id = await pick_story(item.subscription)
         if story_id is None:
             report.no_story.append(item.subscription.id)
             return
-        # Wait for the rate limit before claiming, not after: a claim then stays
-        # "sending" only while its request is really under way, so a crash leaves few
-        # claims to recover, and none that merely sat in the queue.
-        await limiter.acquire()
-        if await log.claim(item, story_id):
-            await sender.deliver_claimed(item, story_id, report, token_held=True)
+        # The send takes its tokens itself, each just before its request: a token taken
+        # before the claim would be spent a claim later, letting a second's requests
+        # creep past the limit. Only a worker's claim waits, so a crash leaves at most
+        # `max_concurrency` claims to recover, as before.
+        if await log.claim(item, story_id, now=sender.stamp()):
+            await sender.deliver_claimed(item, story_id, report)
         else:
             report.already_claimed += 1
 
@@ -296,13 +346,14 @@ async def recover(
     *,
     now: datetime,
     lookup: Callable[[int], Awaitable[Subscription | None]],
-    send: Callable[[Due, int], Awaitable[SendResult]],
+    send: Send,
     limiter: RateLimiter,
     sleep: Sleep,
-    already_posted: Callable[[Due, int], Awaitable[int | None]] | None = None,
+    already_posted: AlreadyPosted | None = None,
     max_concurrency: int = 20,
     max_attempts: int = 5,
     backoff: Backoff | None = None,
+    clock: WallClock | None = None,
 ) -> FanoutReport:
     """At start-up, before the first tick: settle the claims a crash left "sending".
 
@@ -311,9 +362,10 @@ async def recover(
     already resent by an earlier recovery are settled as sent rather than resent again,
     which caps the window at one duplicate. Claims older than yesterday (local) are
     settled without sending: the bot was down for a day, and old days are not flooded in.
+    `already_posted` gets an `acquire` too: looking at a channel's history is a request.
     """
     report = FanoutReport()
-    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff())
+    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff(), clock)
 
     async def one(subscription_id: int, day: date, story_id: int) -> None:
         subscription = await lookup(subscription_id)
@@ -321,7 +373,9 @@ async def recover(
             await log.release(subscription_id, day)
             report.dropped += 1
             return
-        action = await _recovery_action(log, subscription, day, story_id, now, already_posted)
+        action = await _recovery_action(
+            log, subscription, day, story_id, now, already_posted, limiter.acquire
+        )
         if action == "resend":
             zone = zone_of(subscription)
             item = Due(subscription, day, scheduled_instant(day, subscription.post_at, zone))
@@ -343,7 +397,8 @@ async def _recovery_action(
     day: date,
     story_id: int,
     now: datetime,
-    already_posted: Callable[[Due, int], Awaitable[int | None]] | None,
+    already_posted: AlreadyPosted | None,
+    acquire: Acquire,
 ) -> Literal["resend", "confirmed", "assumed"]:
     """Decide, and record, what recovery does with one claim left "sending"."""
     zone = zone_of(subscription)
@@ -352,7 +407,7 @@ async def _recovery_action(
         return "assumed"
     if already_posted is not None:
         item = Due(subscription, day, scheduled_instant(day, subscription.post_at, zone))
-        message_id = await already_posted(item, story_id)
+        message_id = await already_posted(item, story_id, acquire)
         if message_id is not None:
             await log.mark_sent(subscription.id, day, message_id)
             return "confirmed"
@@ -371,6 +426,7 @@ class DeliveryRecord:
     status: Literal["sending", "sent", "failed"]
     message_id: int | None = None
     resent: bool = False
+    failure: str | None = None  # why Discord refused the post (FAIL); None when paused
 
 
 class MemoryDeliveryLog:
@@ -392,7 +448,7 @@ class MemoryDeliveryLog:
         if self._latency:
             await self._sleep(self._latency)
 
-    async def claim(self, due: Due, story_id: int) -> bool:
+    async def claim(self, due: Due, story_id: int, *, now: datetime | None = None) -> bool:
         await self._commit()
         subscription_id, day = due.subscription.id, due.local_date
         days = self.rows.setdefault(subscription_id, {})
@@ -421,12 +477,20 @@ class MemoryDeliveryLog:
             else:
                 self._latest.pop(subscription_id, None)
 
-    async def pause(self, subscription_id: int, reason: str) -> None:
+    async def pause(
+        self, subscription_id: int, reason: str, *, now: datetime | None = None
+    ) -> None:
         await self._commit()
         self.paused[subscription_id] = reason
         for record in self.rows.get(subscription_id, {}).values():
             if record.status == "sending":
                 record.status = "failed"
+
+    async def fail(self, subscription_id: int, local_date: date, reason: str) -> None:
+        await self._commit()
+        record = self.rows.get(subscription_id, {}).get(local_date)
+        if record is not None and record.status == "sending":
+            record.status, record.failure = "failed", reason
 
     async def unfinished_claims(self) -> list[tuple[int, date, int]]:
         await self._commit()
@@ -452,6 +516,14 @@ class MemoryDeliveryLog:
         return MappingProxyType(self._latest)
 
     def story_history(self, subscription_id: int) -> list[int]:
-        """Story ids claimed or sent for the subscription, oldest day first."""
+        """Story ids that had their turn, oldest day first: claimed, sent, or refused.
+
+        A story Discord refused (FAIL) counts as its turn, so the rotation moves on
+        rather than offering it again every day; a day failed by a pause does not.
+        """
         days = self.rows.get(subscription_id, {})
-        return [days[day].story_id for day in sorted(days) if days[day].status != "failed"]
+        return [
+            days[day].story_id
+            for day in sorted(days)
+            if days[day].status != "failed" or days[day].failure is not None
+        ]

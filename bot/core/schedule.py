@@ -422,6 +422,25 @@ class Agenda:
         found.sort(key=lambda item: (item.scheduled_at, item.subscription.id))
         return found
 
+    def pending(self, now: datetime) -> list[int]:
+        """The subscriptions `due(now, …)` will look up in `last_sent`, in no order.
+
+        So a caller can read the delivery log for these few instead of for everyone.
+        Entries at or before `now` form a subtree at the top of the heap, so this costs
+        O(pending), not O(subscriptions).
+        """
+        found: list[int] = []
+        stack = [0] if self._heap else []
+        while stack:
+            index = stack.pop()
+            when, token, subscription_id = self._heap[index]
+            if when > now:
+                continue  # and so is everything below it
+            if self._tokens.get(subscription_id) == token:
+                found.append(subscription_id)
+            stack.extend(c for c in (2 * index + 1, 2 * index + 2) if c < len(self._heap))
+        return found
+
     def next_check(self) -> datetime | None:
         """The earliest instant a subscription needs a look, so a loop can sleep until then."""
         while self._heap and self._tokens.get(self._heap[0][2]) != self._heap[0][1]:

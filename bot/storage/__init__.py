@@ -9,14 +9,22 @@ so the rest of the bot holds one object.
 from __future__ import annotations
 
 from bot.storage.base import utc_text
-from bot.storage.daily import DailyStore, LastDelivery
+from bot.storage.daily import DailyStore, LastDelivery, Subscribed
 from bot.storage.drafts import Draft, DraftStore
 from bot.storage.guilds import GuildSettings
 from bot.storage.reading import ReadingStore
 from bot.storage.schema import MIGRATIONS
 from bot.storage.stories import StoryStore
 
-__all__ = ["MIGRATIONS", "Draft", "GuildSettings", "LastDelivery", "Store", "utc_text"]
+__all__ = [
+    "MIGRATIONS",
+    "Draft",
+    "GuildSettings",
+    "LastDelivery",
+    "Store",
+    "Subscribed",
+    "utc_text",
+]
 
 
 class Store(StoryStore, ReadingStore, DraftStore, DailyStore):

@@ -7,12 +7,13 @@ log saying either "claimed" or "sent", never something in between.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.core.schedule import Due, Subscription
+from bot.core.schedule import Due, Subscription, zone_of
 from bot.storage.base import StoreBase, utc_text
 
 _COLUMNS = "id, guild_id, channel_id, user_id, post_at, timezone, created_at, paused_reason"
@@ -37,6 +38,19 @@ class LastDelivery:
     local_date: date
     status: str
     claimed_at: str
+    failure: str | None = None  # why Discord refused it, for a day failed that way
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    """What a subscribe did: `previous` is the subscription before it, None if it is new."""
+
+    subscription: Subscription
+    previous: Subscription | None
+
+    @property
+    def resumed(self) -> bool:
+        return self.previous is not None and not self.previous.active
 
 
 class DailyStore(StoreBase):
@@ -51,44 +65,79 @@ class DailyStore(StoreBase):
         timezone: str,
         actor_id: int,
         now: datetime,
-    ) -> Subscription:
-        """A new subscription, or the same channel and time moved to another zone."""
+        limit: int,
+    ) -> Subscribed | None:
+        """The channel's subscription, moved to this time and zone and active; or a new one.
+
+        One per channel: subscribing it again edits it (keeping `created_at`) and resumes
+        it if paused, retrying today if today failed. None, changing nothing, when the
+        server already has `limit` subscriptions and this channel is not one of them.
+        """
+        at = post_at.strftime("%H:%M")
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO subscriptions (guild_id, channel_id, post_at, timezone, created_at,"
-                " created_by) VALUES (?,?,?,?,?,?) ON CONFLICT (channel_id, post_at)"
-                " WHERE channel_id IS NOT NULL DO UPDATE SET timezone = excluded.timezone",
-                (
-                    guild_id,
-                    channel_id,
-                    post_at.strftime("%H:%M"),
-                    timezone,
-                    utc_text(now),
-                    actor_id,
-                ),
+            # A channel may hold several from before subscribing edited: prefer the one
+            # at this time, which also keeps the (channel, time) index from conflicting.
+            row = await self._fetchone(
+                f"SELECT {_COLUMNS} FROM subscriptions WHERE channel_id = ?"
+                " ORDER BY post_at = ? DESC, id LIMIT 1",
+                (channel_id, at),
             )
+            previous = _subscription(row) if row else None
+            if previous is None:
+                (count,) = await self._fetchone(
+                    "SELECT count(*) FROM subscriptions WHERE guild_id = ?", (guild_id,)
+                )
+                if count >= limit:
+                    return None
+                await db.execute(
+                    "INSERT INTO subscriptions (guild_id, channel_id, post_at, timezone,"
+                    " created_at, created_by) VALUES (?,?,?,?,?,?)",
+                    (guild_id, channel_id, at, timezone, utc_text(now), actor_id),
+                )
+            else:
+                await self._edit(previous, at, timezone, now)
             row = await self._fetchone(
                 f"SELECT {_COLUMNS} FROM subscriptions WHERE channel_id = ? AND post_at = ?",
-                (channel_id, post_at.strftime("%H:%M")),
+                (channel_id, at),
             )
-        return _subscription(row)
+        return Subscribed(_subscription(row), previous)
 
     async def subscribe_dm(
         self, *, user_id: int, post_at: time, timezone: str, now: datetime
-    ) -> Subscription:
+    ) -> Subscribed:
+        """The member's DM subscription at this time and zone, active (resumed if paused)."""
+        at = post_at.strftime("%H:%M")
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO subscriptions (user_id, post_at, timezone, created_at, created_by)"
-                " VALUES (?,?,?,?,?) ON CONFLICT (user_id) WHERE channel_id IS NULL"
-                " DO UPDATE SET post_at = excluded.post_at, timezone = excluded.timezone,"
-                " paused_reason = NULL, paused_at = NULL",
-                (user_id, post_at.strftime("%H:%M"), timezone, utc_text(now), user_id),
-            )
-            row = await self._fetchone(
-                f"SELECT {_COLUMNS} FROM subscriptions WHERE user_id = ? AND channel_id IS NULL",
-                (user_id,),
-            )
-        return _subscription(row)
+            previous = await self.dm_subscription(user_id)
+            if previous is None:
+                await db.execute(
+                    "INSERT INTO subscriptions (user_id, post_at, timezone, created_at,"
+                    " created_by) VALUES (?,?,?,?,?)",
+                    (user_id, at, timezone, utc_text(now), user_id),
+                )
+            else:
+                await self._edit(previous, at, timezone, now)
+            current = await self.dm_subscription(user_id)
+        assert current is not None
+        return Subscribed(current, previous)
+
+    async def _edit(self, previous: Subscription, at: str, timezone: str, now: datetime) -> None:
+        """Inside a transaction: new time and zone, active again, today retried if it failed."""
+        await self._db.execute(
+            "UPDATE subscriptions SET post_at = ?, timezone = ?, paused_reason = NULL,"
+            " paused_at = NULL WHERE id = ?",
+            (at, timezone, previous.id),
+        )
+        if not previous.active:
+            local_today = now.astimezone(zone_of(replace(previous, timezone=timezone))).date()
+            await self._retry_failed_day(previous.id, local_today)
+
+    async def subscription_creator(self, subscription_id: int) -> int | None:
+        """Who set the subscription up: the member to tell when it pauses."""
+        row = await self._fetchone(
+            "SELECT created_by FROM subscriptions WHERE id = ?", (subscription_id,)
+        )
+        return row[0] if row else None
 
     async def get_subscription(self, subscription_id: int) -> Subscription | None:
         row = await self._fetchone(
@@ -124,21 +173,28 @@ class DailyStore(StoreBase):
                 "UPDATE subscriptions SET paused_reason = NULL, paused_at = NULL WHERE id = ?",
                 (subscription_id,),
             )
-            await db.execute(
-                "DELETE FROM deliveries WHERE subscription_id = ? AND local_date = ?"
-                " AND status = 'failed'",
-                (subscription_id, local_today.isoformat()),
-            )
+            await self._retry_failed_day(subscription_id, local_today)
+
+    async def _retry_failed_day(self, subscription_id: int, local_date: date) -> None:
+        """Inside a transaction: forget a failed day, so it is due again.
+
+        Nothing was delivered that day, so exactly-once still holds.
+        """
+        await self._db.execute(
+            "DELETE FROM deliveries WHERE subscription_id = ? AND local_date = ?"
+            " AND status = 'failed'",
+            (subscription_id, local_date.isoformat()),
+        )
 
     # ------------------------------------------------- the delivery log protocol
 
-    async def claim(self, due: Due, story_id: int) -> bool:
+    async def claim(self, due: Due, story_id: int, *, now: datetime | None = None) -> bool:
         subscription_id = due.subscription.id
         changed = await self._write(
             "INSERT INTO deliveries (subscription_id, local_date, story_id, status, claimed_at)"
             " SELECT ?, ?, ?, 'sending', ? WHERE EXISTS (SELECT 1 FROM subscriptions"
             " WHERE id = ? AND paused_reason IS NULL) ON CONFLICT DO NOTHING",
-            (subscription_id, due.local_date.isoformat(), story_id, utc_text(), subscription_id),
+            (subscription_id, due.local_date.isoformat(), story_id, utc_text(now), subscription_id),
         )
         return changed == 1
 
@@ -158,17 +214,26 @@ class DailyStore(StoreBase):
             (subscription_id, local_date.isoformat()),
         )
 
-    async def pause(self, subscription_id: int, reason: str) -> None:
+    async def pause(
+        self, subscription_id: int, reason: str, *, now: datetime | None = None
+    ) -> None:
         async with self._transaction() as db:
             await db.execute(
                 "UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ?",
-                (reason, utc_text(), subscription_id),
+                (reason, utc_text(now), subscription_id),
             )
             await db.execute(
                 "UPDATE deliveries SET status = 'failed' WHERE subscription_id = ?"
                 " AND status = 'sending'",
                 (subscription_id,),
             )
+
+    async def fail(self, subscription_id: int, local_date: date, reason: str) -> None:
+        await self._write(
+            "UPDATE deliveries SET status = 'failed', failure = ?"
+            " WHERE subscription_id = ? AND local_date = ? AND status = 'sending'",
+            (reason, subscription_id, local_date.isoformat()),
+        )
 
     async def unfinished_claims(self) -> list[tuple[int, date, int]]:
         rows = await self._fetchall(
@@ -187,25 +252,41 @@ class DailyStore(StoreBase):
 
     # -------------------------------------------------------------- the reads
 
-    async def last_sent(self) -> Mapping[int, date]:
-        """The latest day each subscription was handled, whatever the outcome."""
-        rows = await self._fetchall(
-            "SELECT subscription_id, max(local_date) FROM deliveries GROUP BY subscription_id"
+    async def last_sent(self, subscription_ids: Iterable[int] | None = None) -> Mapping[int, date]:
+        """The latest day each subscription was handled, whatever the outcome.
+
+        For the given subscriptions (a tick passes the few the agenda will look at), or
+        all. Each is one seek on the primary key's (subscription, date) order, never a
+        pass over the whole history, which grows by every subscription every day.
+        """
+        latest = (
+            "SELECT id, (SELECT max(local_date) FROM deliveries"
+            " WHERE subscription_id = subscriptions.id) FROM subscriptions"
         )
-        return {row[0]: date.fromisoformat(row[1]) for row in rows}
+        if subscription_ids is None:
+            rows = await self._fetchall(latest)
+        else:
+            wanted = json.dumps(sorted(set(subscription_ids)))
+            rows = await self._fetchall(
+                f"{latest} WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
+            )
+        return {row[0]: date.fromisoformat(row[1]) for row in rows if row[1] is not None}
 
     async def story_history(self, subscription_id: int) -> list[int]:
+        """Stories that had their turn: claimed, sent or refused, not failed by a pause."""
         rows = await self._fetchall(
-            "SELECT story_id FROM deliveries WHERE subscription_id = ? AND status != 'failed'"
-            " ORDER BY local_date",
+            "SELECT story_id FROM deliveries WHERE subscription_id = ?"
+            " AND (status != 'failed' OR failure IS NOT NULL) ORDER BY local_date",
             (subscription_id,),
         )
         return [row[0] for row in rows]
 
     async def last_delivery(self, subscription_id: int) -> LastDelivery | None:
         row = await self._fetchone(
-            "SELECT story_id, local_date, status, claimed_at FROM deliveries"
+            "SELECT story_id, local_date, status, claimed_at, failure FROM deliveries"
             " WHERE subscription_id = ? ORDER BY local_date DESC LIMIT 1",
             (subscription_id,),
         )
-        return LastDelivery(row[0], date.fromisoformat(row[1]), row[2], row[3]) if row else None
+        if row is None:
+            return None
+        return LastDelivery(row[0], date.fromisoformat(row[1]), row[2], row[3], row[4])

@@ -180,4 +180,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE drafts ADD COLUMN base_hash TEXT;     -- content hash the edit began from
     ALTER TABLE drafts ADD COLUMN conflict_hash TEXT; -- a newer one the moderator was warned of
     """,
+    # 9: why Discord refused a day's post (a 4xx): that day failed, the subscription kept
+    """
+    ALTER TABLE deliveries ADD COLUMN failure TEXT;
+    """,
 )

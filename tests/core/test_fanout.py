@@ -7,12 +7,13 @@ import random
 import selectors
 from collections import Counter
 from collections.abc import Callable, Coroutine
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 import pytest
 
 from bot.core.fanout import (
+    Acquire,
     Backoff,
     DeliveryOutcome,
     FanoutReport,
@@ -82,8 +83,9 @@ class FakeDiscord:
         self.messages: list[tuple[int, date, int]] = []  # (subscription, local date, story)
         self.attempts: list[tuple[float, int]] = []  # (time, subscription)
 
-    async def send(self, due: Due, story_id: int) -> SendResult:
+    async def send(self, due: Due, story_id: int, acquire: Acquire) -> SendResult:
         subscription_id = due.subscription.id
+        await acquire()
         self.attempts.append((self.loop.time(), subscription_id))
         planned = self.script.get(subscription_id) or [SendResult.sent()]
         outcome = planned.pop(0) if len(planned) > 1 else planned[0]
@@ -96,7 +98,8 @@ class FakeDiscord:
         await asyncio.sleep(self.latency / 2)
         return outcome
 
-    async def already_posted(self, due: Due, story_id: int) -> int | None:
+    async def already_posted(self, due: Due, story_id: int, acquire: Acquire) -> int | None:
+        await acquire()
         for index, (sub_id, day, _) in enumerate(self.messages):
             if (sub_id, day) == (due.subscription.id, due.local_date):
                 return index + 1
@@ -161,6 +164,79 @@ def test_fan_out_never_exceeds_50_sends_in_any_second():
     assert all(times[i + 50] - times[i] >= 1.0 - 1e-6 for i in range(len(times) - 50))
     assert 1000 / 50 * 0.9 <= elapsed <= 1000 / 50 * 1.1  # and close to the ideal 20 s
     assert set(discord.count().values()) == {1}
+
+
+def test_every_request_takes_a_token_not_only_the_message():
+    """A post that also opens a DM and a thread: 3 requests, each within the limit."""
+
+    async def main(loop: VirtualTimeLoop) -> tuple[list[float], FanoutReport, float]:
+        requests: list[float] = []
+
+        async def send(due: Due, story_id: int, acquire: Acquire) -> SendResult:
+            async def request() -> None:
+                await acquire()
+                requests.append(loop.time())
+                await asyncio.sleep(0.05)
+
+            await request()  # open the DM
+            await request()  # the message
+
+            async def thread() -> None:
+                await request()
+
+            return SendResult.sent(1, then=thread)
+
+        report = await deliver(
+            dues(subs(500)),
+            **(engine(loop, FakeDiscord(loop), MemoryDeliveryLog()) | {"send": send}),
+        )
+        return requests, report, loop.time()
+
+    requests, report, elapsed = run(main)
+    times = sorted(requests)
+    assert report.sent == 500 and len(times) == 1500
+    assert all(times[i + 50] - times[i] >= 1.0 - 1e-6 for i in range(len(times) - 50))
+    assert 1500 / 50 * 0.95 <= elapsed <= 1500 / 50 * 1.05  # the ideal counts every request
+
+
+def test_what_follows_a_sent_post_runs_after_it_is_recorded_and_cannot_resend_it():
+    async def main(loop: VirtualTimeLoop) -> tuple[FakeDiscord, FanoutReport, list[str]]:
+        discord, log = FakeDiscord(loop), MemoryDeliveryLog()
+        seen: list[str] = []
+
+        async def send(due: Due, story_id: int, acquire: Acquire) -> SendResult:
+            await discord.send(due, story_id, acquire)
+
+            async def open_thread() -> None:
+                seen.append(log.rows[due.subscription.id][DAY].status)
+                raise TimeoutError("create_thread timed out")
+
+            return SendResult.sent(1, then=open_thread)
+
+        report = await deliver(dues(subs(3)), **(engine(loop, discord, log) | {"send": send}))
+        return discord, report, seen
+
+    discord, report, seen = run(main)
+    assert seen == ["sent"] * 3  # recorded before the thread was attempted
+    assert report.sent == 3 and report.retries == 0 and report.errors == 0
+    assert discord.count() == Counter(range(3))  # each posted once
+
+
+def test_a_refused_post_fails_that_day_only():
+    async def main(loop: VirtualTimeLoop) -> tuple[FakeDiscord, FanoutReport, MemoryDeliveryLog]:
+        discord, log = FakeDiscord(loop), MemoryDeliveryLog()
+        discord.script[1] = [SendResult.fail("Discord refused the post (400)")]
+        report = await deliver(dues(subs(3)), **engine(loop, discord, log))
+        return discord, report, log
+
+    discord, report, log = run(main)
+    assert report.failed == [(1, "Discord refused the post (400)")] and report.retries == 0
+    assert len([a for a in discord.attempts if a[1] == 1]) == 1  # tried once, not all day
+    assert log.rows[1][DAY].status == "failed" and log.paused == {}
+    assert due_now(NOW, subs(3), log.last_sent()) == []  # not due again today
+    tomorrow = NOW + timedelta(days=1)
+    assert [d.subscription.id for d in due_now(tomorrow, subs(3), log.last_sent())] == [0, 1, 2]
+    assert log.story_history(1) == [7]  # its turn is used: the rotation moves on
 
 
 # --- retries and pauses ------------------------------------------------------------------

@@ -239,7 +239,11 @@ def test_agenda_gives_the_same_answer_as_due_now():
     now, checked = start, 0
     while now < start + timedelta(days=4):
         expected = due_now(now, subs.values(), last_sent)
-        assert agenda.due(now, last_sent) == expected
+        # The log is read only for the pending few; that must be all `due` looks at.
+        pending = agenda.pending(now)
+        assert len(pending) == len(set(pending))
+        read = {i: last_sent[i] for i in pending if i in last_sent}
+        assert agenda.due(now, read) == expected
         checked += len(expected)
         for item in expected:
             if rng.random() < 0.1:

@@ -1,5 +1,13 @@
 """/daily through the simulated Discord, in virtual time."""
 
+import random
+
+import discord
+
+import bot.daily
+from bot.core.fanout import RateLimiter
+from bot.core.parsing import parse_story_text
+
 HOUR = 3600.0
 
 
@@ -99,7 +107,8 @@ async def test_members_subscribe_by_dm_and_a_closed_dm_pauses(world):
     )
     await world.env.advance_time(24 * HOUR)
     status = await world.member.slash(world.channel, "daily status")
-    assert "The member's DMs are closed to me." in status.response.embeds[0].fields[-1].value
+    shown = status.response.embeds[0].fields[-1].value
+    assert "your DMs are closed to me" in shown and "run /daily dm enable to resume" in shown
 
 
 async def test_invalid_time_and_zone_get_suggestions(world):
@@ -120,3 +129,170 @@ async def test_members_cannot_subscribe_a_channel(world):
     denied = await world.member.slash(world.channel, "daily subscribe")
     assert denied.response.embeds[0].title == "Not allowed"
     assert world.env.errors
+
+
+def bot_requests(world, since=0):
+    """REST requests the bot made, not counting interaction replies (outside the limit)."""
+    return [r for r in world.env.http_requests[since:] if not r.path.startswith("/interactions")]
+
+
+async def test_every_request_of_a_post_takes_a_rate_limit_token(world, monkeypatch):
+    tokens = []
+    acquire = RateLimiter.acquire
+
+    async def counted(self):
+        tokens.append(self)
+        await acquire(self)
+
+    monkeypatch.setattr(RateLimiter, "acquire", counted)
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    await world.member.slash(world.channel, "daily dm enable", time="09:00", timezone="UTC")
+    before = len(world.env.http_requests)
+    await world.env.advance_time(9 * HOUR + 60)
+    made = bot_requests(world, before)
+    # The channel: message, thread, questions. The DM: open the channel, message.
+    assert len(made) == 5 and len(tokens) == 5
+    assert len(set(tokens)) == 1  # one limiter shared by all
+
+
+async def test_a_failure_after_the_post_never_posts_it_again(world, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the questions could not be written")
+
+    monkeypatch.setattr(bot.daily, "discussion_questions", broken)
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    await world.env.advance_time(9 * HOUR + 600)
+    assert len(daily_posts(world.channel)) == 1
+    assert world.channel.threads == []
+    status = await world.moderator.slash(world.channel, "daily status")
+    assert "(sent)" in status.response.embeds[0].fields[0].value
+
+
+async def test_the_longest_post_fits_discords_limits(world):
+    library = world.env.bot.library
+    for story_id in await library.visible_ids(world.guild.id):  # only ours in the rotation
+        await library.set_hidden(world.guild.id, story_id, world.moderator.id, True)
+    rng = random.Random(3)
+    words = "lantern harbour keeper wind gull rope tide stone bell night sea_salt".split()
+    body = "\n\n".join(
+        "Mara " + " ".join(rng.choice(words) for _ in range(300)) + "." for _ in range(12)
+    )
+    title = "The Keeper of the Lantern " + "and the Gulls " * 6
+    story = await library.add_story(
+        parse_story_text(body, title=title.strip()), guild_id=world.guild.id
+    )
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    await world.env.advance_time(9 * HOUR + 60)
+    (post,) = daily_posts(world.channel)
+    assert story.title in post.embeds[0].title
+    assert 5800 < sum(len(embed) for embed in post.embeds) <= 6000  # the retelling gave way
+    assert post.embeds[1].footer.text.startswith("Page 1 of")
+
+
+async def test_a_post_discord_refuses_fails_that_day_without_retrying(world):
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    messages = f"/channels/{world.channel.id}/messages"
+    world.env.inject_error("POST", messages, status=400, code=50035, message="Invalid Form Body")
+    await world.env.advance_time(20 * HOUR)
+    attempts = [r for r in bot_requests(world) if r.method == "POST" and r.path == messages]
+    assert len(attempts) == 1  # not retried all day
+    status = await world.moderator.slash(world.channel, "daily status")
+    field = status.response.embeds[0].fields[0].value
+    assert "▶ active" in field  # not paused: tomorrow comes as usual
+    assert "not delivered: Discord refused the post (400, code 50035" in field
+    await world.env.advance_time(14 * HOUR)
+    assert len(daily_posts(world.channel)) == 1
+
+
+async def test_moderators_hear_of_a_pause_by_dm_when_there_is_no_system_channel(world):
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    world.env.inject_error("POST", f"/channels/{world.channel.id}/messages", status=403, code=50013)
+    await world.env.advance_time(9 * HOUR + 60)
+    (notice,) = world.moderator.user.dm_channel.history()
+    assert notice.content.startswith(
+        f"The story of the day for <#{world.channel.id}> in **Readers** (09:00 UTC) is paused: "
+        "I lost permission to post in"
+    )
+    assert "`/daily resume`, picking it under `subscription`" in notice.content
+
+
+async def test_a_subscription_whose_channel_was_deleted_can_still_be_removed(world):
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    lobby = world.guild.create_text_channel("lobby")
+    world.env.backend.delete_channel(world.channel.id)
+    await world.env.settle()
+    await world.env.advance_time(9 * HOUR + 60)
+    command = "daily unsubscribe"
+    choices = await world.moderator.autocomplete(lobby, command, "subscription", "")
+    assert [c["name"] for c in choices] == ["#deleted-channel 09:00 UTC (paused)"]
+    assert await world.member.autocomplete(lobby, command, "subscription", "") == []
+    # Someone else's server cannot reach it, whatever id they send.
+    other = world.env.create_guild("Elsewhere")
+    room = other.create_text_channel("general")
+    boss = other.add_member(
+        world.env.create_user("olga"),
+        roles=[other.create_role("Mods", permissions=discord.Permissions(manage_guild=True))],
+    )
+    value = choices[0]["value"]
+    denied = await boss.slash(room, command, subscription=value)
+    assert denied.response.embeds[0].title == "Not found"
+    assert len(world.env.errors) == 1  # a user error, answered; nothing unexpected
+    done = await world.moderator.slash(lobby, command, subscription=value)
+    assert done.response.content == "Unsubscribed: no more stories of the day there."
+    status = await world.moderator.slash(lobby, "daily status")
+    assert status.response.embeds[0].description.startswith("Nothing is subscribed here")
+
+
+async def test_subscribing_a_subscribed_channel_moves_and_resumes_it(world):
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    moved = await world.moderator.slash(world.channel, "daily subscribe", time="10:30")
+    assert moved.response.content.startswith(
+        f"Updated <#{world.channel.id}>: now a story every day at 10:30 (UTC), "
+        "instead of 09:00 (UTC)."
+    )
+    await world.moderator.slash(world.channel, "daily pause")
+    again = await world.moderator.slash(world.channel, "daily subscribe")
+    assert "already gets a story every day at 10:30 (UTC)" in again.response.content
+    assert "It was paused (Paused by maud); it is resumed now." in again.response.content
+    status = await world.moderator.slash(world.channel, "daily status")
+    (field,) = status.response.embeds[0].fields
+    assert field.value.startswith("▶ active\nEvery day at 10:30 (UTC)")
+    await world.env.advance_time(10.5 * HOUR + 60)
+    (post,) = daily_posts(world.channel)
+    assert post.created_at.strftime("%H:%M") == "10:30"
+
+
+async def test_a_server_keeps_at_most_ten_subscriptions(world):
+    for number in range(10):
+        room = world.guild.create_text_channel(f"room-{number}")
+        await world.moderator.slash(world.channel, "daily subscribe", channel=room)
+    refused = await world.moderator.slash(world.channel, "daily subscribe")
+    assert refused.response.embeds[0].title == "Not allowed"
+    assert "already has 10 story-of-the-day subscriptions" in refused.response.embeds[0].description
+    assert len(world.env.errors) == 1
+    moved = await world.moderator.slash(world.channel, "daily subscribe", channel=room, time="7:00")
+    assert moved.response.content.startswith("Updated")  # a subscribed channel still moves
+
+
+async def test_a_paused_subscription_says_when_it_would_post_if_resumed(world):
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    await world.moderator.slash(world.channel, "daily pause")
+    status = await world.moderator.slash(world.channel, "daily status")
+    assert "\nNext (if resumed): " in status.response.embeds[0].fields[0].value
+
+
+async def test_a_member_resumes_dms_paused_as_closed_with_dm_enable(world):
+    await world.member.slash(
+        world.channel, "daily dm enable", time="07:30", timezone="Europe/Paris"
+    )
+    dm = world.member.user.dm_channel
+    world.env.inject_error("POST", f"/channels/{dm.id}/messages", status=403, code=50007)
+    await world.env.advance_time(6.5 * HOUR + 60)  # 07:31 in Paris: the DM bounced
+    assert daily_posts(dm) == []
+    resumed = await world.member.slash(world.channel, "daily dm enable")
+    assert resumed.response.content.startswith(
+        "Resumed: a story in your DMs every day at 07:30 (Europe/Paris)."
+    )
+    await world.env.advance_time(60)
+    (post,) = daily_posts(dm)  # today's, still today
+    assert post.embeds[0].footer.text.startswith("Thursday 01 January 2026")
