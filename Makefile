@@ -30,9 +30,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## Benchmarks print tables (slow: the 1M-passage search takes minutes); results in docs/.
 bench: $(STAMP)
-	$(BIN)/python bench/load.py
-	$(BIN)/python bench/search.py
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.daily
+	$(BIN)/python -m bench.retell
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
