@@ -133,17 +133,21 @@ class ConteurBot(commands.Bot):
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
-        """Guild sync for development (instant); global only when asked (rate-limited, slow)."""
+        """Guild sync for development (instant); global only when asked (rate-limited, slow).
+
+        Both when both are asked for: `--sync` must publish even with a development
+        server configured (the README has newcomers set one up first).
+        """
         guild_id = self.settings.dev_guild_id
+        if self.sync_globally:
+            synced = await self.tree.sync()
+            log.info("Synced %d commands globally (may take up to an hour to appear)", len(synced))
         if guild_id is not None:
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to development guild %d", len(synced), guild_id)
-        elif self.sync_globally:
-            synced = await self.tree.sync()
-            log.info("Synced %d commands globally (may take up to an hour to appear)", len(synced))
-        else:
+        if guild_id is None and not self.sync_globally:
             log.info("Commands not synced: set CONTEUR_DEV_GUILD_ID or run with --sync")
 
     async def on_ready(self) -> None:

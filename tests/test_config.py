@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_DATABASE, PROJECT_ROOT, ConfigError, load_settings
+from bot.config import DEFAULT_DATABASE, PROJECT_ROOT, ConfigError, Settings, load_settings
 
 NO_FILE = Path("/nonexistent/.env")
 
@@ -58,3 +58,31 @@ def test_settings_are_frozen():
     settings = load_settings({}, env_file=NO_FILE)
     with pytest.raises(AttributeError):
         settings.log_level = "DEBUG"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("dev_guild", "sync_globally", "expected"),
+    [
+        (None, False, []),
+        (None, True, [None]),
+        (42, False, [42]),
+        (42, True, [None, 42]),  # --sync publishes even with a development server set
+    ],
+)
+async def test_commands_sync_where_they_were_asked_to(tmp_path, dev_guild, sync_globally, expected):
+    from bot.bot import ConteurBot
+    from bot.storage import Store
+
+    settings = Settings(database_path=tmp_path / "s.sqlite3", dev_guild_id=dev_guild)
+    async with await Store.open(settings.database_path) as store:
+        bot = ConteurBot(settings, store, sync_globally=sync_globally)
+        synced: list[int | None] = []
+
+        async def record(*, guild=None):
+            synced.append(guild.id if guild else None)
+            return []
+
+        bot.tree.sync = record  # type: ignore[method-assign]
+        await bot.sync_commands()
+        await bot.close()
+    assert synced == expected
