@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, replace
@@ -129,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args, settings)
     except KeyboardInterrupt:
         return EXIT_FAILED
+    except BrokenPipeError:
+        # `conteur console ... | head` closed the pipe: stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -324,7 +329,8 @@ async def _characters(settings: Settings, args: argparse.Namespace) -> int:
             aliases = ", ".join(a for a in character.aliases if a != character.name)
             described = "; ".join(f.text for f in character.descriptions[:3])
             print(
-                f"  {character.name} ({character.role}, {character.mentions} mentions"
+                f"  {character.name} ({character.role}, {character.mentions} "
+                + ("mention" if character.mentions == 1 else "mentions")
                 + (f", also {aliases}" if aliases else "")
                 + ")"
                 + (f": {described}" if described else "")

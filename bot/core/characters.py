@@ -72,7 +72,8 @@ _NATIONALITIES = frozenset(
     ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni zambian zimbabwean european
     african asian arab arabic hebrew hindi urdu bengali punjabi tamil swahili yoruba igbo hausa
     zulu amharic catalan basque breton galician flemish yiddish latin creole scandinavian
-    nordic parisian londoner venetian muscovite berliner viennese milanese neapolitan""".split()
+    nordic parisian londoner venetian muscovite berliner viennese milanese neapolitan sami
+    inuit maori quechua romani gaelic cornish frisian sicilian""".split()
 )
 _COUNTRIES = frozenset(
     [

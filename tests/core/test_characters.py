@@ -127,6 +127,7 @@ def test_place_kinds_come_from_the_name_or_the_text():
             ["Jonas Lind"],
             ["Lisbon"],
         ),
+        ("Ågot Nilsen spoke Norwegian badly, and Sami not at all.", ["Ågot Nilsen"], []),
         (  # going to a person is still a person when the text says so
             'Anna Berg walked to Karin and smiled. "Hi," said Karin.',
             ["Karin", "Anna Berg"],
