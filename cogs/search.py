@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
@@ -10,6 +12,7 @@ from bot.bot import ConteurBot
 from bot.core.search import make_snippet, validate_query
 from bot.lookup import character_choices, find_visible_character, find_visible_story, story_choices
 from bot.rendering import ResultLine, bold_highlights, no_results_embed, search_embed
+from bot.tree import send_error
 from bot.ui import OpenPassageButton
 
 RESULTS_PER_PAGE = 5
@@ -59,6 +62,11 @@ class SearchResultsView(discord.ui.View):
             self.add_item(previous)
             self.add_item(following)
 
+    async def on_error(
+        self, interaction: Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await send_error(interaction, error)  # the one error path, for page turns too
+
     def _turn(self, step: int):  # type: ignore[no-untyped-def]
         async def turn(interaction: Interaction) -> None:
             self.page = min(max(1, self.page + step), self.page_count)
@@ -103,12 +111,16 @@ class SearchCog(commands.Cog):
         guild_id = interaction.guild_id
         story_ids: list[int] | None = None
         aliases: tuple[str, ...] = ()
+        filters: list[str] = []
         if story:
-            story_ids = [(await find_visible_story(self.bot.store, guild_id, story)).id]
+            in_story = await find_visible_story(self.bot.store, guild_id, story)
+            story_ids = [in_story.id]
+            filters.append(f"in “{in_story.title}”")
         if character:
             found = await find_visible_character(self.bot.store, guild_id, character)
             story_ids = [s for s in (story_ids or [found.story.id]) if s == found.story.id]
             aliases = found.character.aliases
+            filters.append(f"where {found.character.name} appears")
         hits = await self.bot.library.search(
             cleaned, guild_id=guild_id, story_ids=story_ids, limit=MAX_RESULTS * 2
         )
@@ -118,7 +130,8 @@ class SearchCog(commands.Cog):
         if not hits:
             suggestions = await self.bot.library.suggest(cleaned, guild_id=guild_id)
             await interaction.response.send_message(
-                embed=no_results_embed(cleaned, suggestions), ephemeral=True
+                embed=no_results_embed(cleaned, suggestions, within=" ".join(filters) or None),
+                ephemeral=True,
             )
             return
         # Only the stories on this page of results: a big library has thousands.

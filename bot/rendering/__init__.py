@@ -153,12 +153,18 @@ def search_embed(
     return embed
 
 
-def no_results_embed(query: str, suggestions: Sequence[str]) -> discord.Embed:
+def no_results_embed(
+    query: str, suggestions: Sequence[str], *, within: str | None = None
+) -> discord.Embed:
+    """`within` names the filter the search ran under ("in “Title”", "where Sophie appears")."""
+    where = f" {within}" if within else ""
     embed = discord.Embed(
         title="Nothing found",
-        description=f"No passage matches “{escape(query)}”.",
+        description=f"No passage{escape(where)} matches “{escape(query)}”.",
         colour=STORY_COLOUR,
     )
+    if within:
+        embed.set_footer(text="Try again without the filter to search every story here.")
     if suggestions:
         embed.add_field(
             name="Did you mean",

@@ -53,6 +53,14 @@ async def test_search_in_one_story_and_for_one_character(world):
     assert all("Sophie" in f.value for f in fields)
 
 
+async def test_nothing_found_names_the_filter_it_searched_under(world):
+    result = await world.member.slash(world.channel, "search", query="ballerina", story="lea")
+    embed = result.response.embeds[0]
+    assert result.response.ephemeral and embed.title == "Nothing found"
+    assert embed.description == "No passage in “The Story of Léa Roux” matches “ballerina”."
+    assert "without the filter" in embed.footer.text
+
+
 async def test_nothing_found_suggests_real_words(world):
     result = await world.member.slash(world.channel, "search", query="xylophone quantum")
     embed = result.response.embeds[0]
