@@ -5,7 +5,7 @@ Nothing here sends anything; tests check the output against Discord's limits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
@@ -49,20 +49,36 @@ def page_embed(story: StorySummary, page: Page, page_count: int) -> discord.Embe
     return embed
 
 
+# Names shown per story in the list; the rest are in /story info.
+LIST_CHARACTERS = 4
+
+
 def story_list_embed(
-    stories: Sequence[StorySummary], page: int, page_count: int, total: int
+    stories: Sequence[StorySummary],
+    page: int,
+    page_count: int,
+    total: int,
+    characters: Mapping[int, Sequence[str]] | None = None,
 ) -> discord.Embed:
+    """`characters` holds each story's character names, protagonist first."""
     embed = discord.Embed(title="Stories in the library", colour=STORY_COLOUR)
     if not stories:
         embed.description = "The library is empty. Moderators can add stories with `/story add`."
         return embed
     lines = []
     for story in stories:
-        who = f" — {escape(story.protagonist)}" if story.protagonist else ""
+        names = list((characters or {}).get(story.id, ()))
+        if not names and story.protagonist:
+            names = [story.protagonist]
+        shown = ", ".join(escape(name) for name in names[:LIST_CHARACTERS])
+        if len(names) > LIST_CHARACTERS:
+            shown += f" and {len(names) - LIST_CHARACTERS} more"
+        by = f" by {escape(story.author)}" if story.author else ""
         scope = "" if story.is_builtin else " · this server"
+        who = f"with {shown} · " if shown else ""
         lines.append(
-            f"**{escape(story.title)}**{who}\n"
-            f"-# {escape(story_byline(story))}{scope} · `{story.slug}`"
+            f"**{escape(story.title)}**{by}\n"
+            f"-# {who}{escape(story_byline(story))}{scope} · `{story.slug}`"
         )
     embed.description = shorten("\n".join(lines), DESCRIPTION_LIMIT)
     embed.set_footer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from bot.core.cast import Cast, Character, Fact, Place
@@ -83,6 +84,22 @@ class CastStore(StoreBase):
             characters=tuple(_character_from_row(row) for row in characters),
             places=tuple(Place(*row) for row in places),
         )
+
+    async def character_names(self, story_ids: Sequence[int]) -> dict[int, list[str]]:
+        """Each story's characters by name, protagonist first: a page of the story list."""
+        wanted = sorted(set(story_ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = await self._fetchall(
+            f"SELECT story_id, name FROM characters WHERE story_id IN ({marks})"
+            " ORDER BY story_id, position",
+            wanted,
+        )
+        names: dict[int, list[str]] = {}
+        for story_id, name in rows:
+            names.setdefault(story_id, []).append(name)
+        return names
 
     async def visible_characters(
         self, guild_id: int | None

@@ -149,7 +149,8 @@ async def story_list_message(
     if page_count > 1:
         view.add_item(ListButton(max(1, page - 1), "prev", disabled=page <= 1))
         view.add_item(ListButton(min(page_count, page + 1), "next", disabled=page >= page_count))
-    return story_list_embed(stories, page, page_count, total), view
+    characters = await store.character_names([story.id for story in stories])
+    return story_list_embed(stories, page, page_count, total, characters), view
 
 
 class ListButton(

@@ -103,6 +103,8 @@ async def test_list_shows_the_library_privately_with_pages(world, store):
     assert result.ephemeral
     embed = result.response.embeds[0]
     assert VALERIE in embed.description and "Tale 00" in embed.description
+    # Who is in each story, from the characters found at load time.
+    assert "-# with Valérie Ivanov, Sophie · 398 words" in embed.description
     assert embed.footer.text.startswith("Page 1 of 2 · 15 stories")
     second = await world.member.click(result.response.message, label="Next")
     assert "Tale 11" in second.response.embeds[0].description
