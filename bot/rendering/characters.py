@@ -102,6 +102,13 @@ def comparison_embed(
         if single_story
         else f"*{escape(first_story.title)}* and *{escape(second_story.title)}*"
     )
+    if comparison.same_character:  # one column: two identical ones would only repeat it
+        for aspect, value, _same in comparison.rows:
+            embed.add_field(
+                name=aspect, value=shorten(escape(value) or NOTHING, 1024), inline=False
+            )
+        embed.set_footer(text="That is one character twice: pick someone else to compare.")
+        return embed
     for aspect, first_value, second_value in comparison.rows:
         embed.add_field(
             name=f"{aspect} · {first_character.first_name}",

@@ -147,6 +147,9 @@ async def test_compare_with_itself_says_so(world):
     embed = result.response.embeds[0]
     assert embed.title == "Léa Roux, compared with themselves"
     assert not any(f.name == "What they share" and "Both" in f.value for f in embed.fields)
+    names = [f.name for f in embed.fields]
+    assert names == ["Origins", "Who they are", "Places", "People met", "Arc"]  # once each
+    assert "pick someone else" in embed.footer.text
 
 
 async def test_story_info_lists_characters_and_places(world):
