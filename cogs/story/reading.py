@@ -85,7 +85,8 @@ async def _open(
     bot = bot_of(interaction)
     embed, view, shown = await reading_message(bot.store, interaction.guild_id, story_id, page)
     await bot.store.save_position(interaction.user.id, story_id, shown)
-    content = f"Continuing where you left off: page {shown}." if resumed else None
+    # Back at page 1 there is nothing to continue: saying so would only be noise.
+    content = f"Continuing where you left off: page {shown}." if resumed and shown > 1 else None
     await interaction.response.send_message(
         content=content, embed=embed, view=view, ephemeral=private
     )

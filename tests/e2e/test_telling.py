@@ -135,6 +135,8 @@ async def test_reading_remembers_where_you_stopped(world):
     fresh = await world.member.slash(world.channel, "story read", story="valerie")
     assert fresh.response.content == ""
     assert fresh.response.embeds[0].footer.text.startswith("Page 1 of 2")
+    at_the_start = await world.member.slash(world.channel, "story read", story="valerie")
+    assert at_the_start.response.content == ""  # saved at page 1: nothing to "continue"
 
 
 async def test_random_never_repeats_the_last_story_shown(world):
