@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import discord
@@ -125,7 +126,9 @@ class SearchCog(commands.Cog):
             cleaned, guild_id=guild_id, story_ids=story_ids, limit=MAX_RESULTS * 2
         )
         if aliases:
-            hits = [h for h in hits if any(alias in h.text for alias in aliases)]
+            # Whole names only: "Zoe" must not pick up "Zoey".
+            named = re.compile(r"\b(?:" + "|".join(map(re.escape, aliases)) + r")\b")
+            hits = [h for h in hits if named.search(h.text)]
         hits = hits[:MAX_RESULTS]
         if not hits:
             suggestions = await self.bot.library.suggest(cleaned, guild_id=guild_id)

@@ -158,3 +158,17 @@ async def test_story_info_lists_characters_and_places(world):
     assert fields["Characters"] == "**Zoe Kuznetsova**, Sophie"
     assert "Montmartre" in fields["Places"] and "Bolshoi Theatre" in fields["Places"]
     assert fields["Length"] == "414 words"
+
+
+async def test_the_character_filter_matches_whole_names_only(world):
+    text = (
+        "Title: Two Sisters\n\nZoe Lind painted the lighthouse at dawn.\n\n"
+        "Her friend Zoey Brandt painted the lighthouse at dusk.\n\n"
+        "Zoe said the lighthouse looked lonely."
+    )
+    await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    result = await world.member.slash(
+        world.channel, "search", query="painted the lighthouse", character="two-sisters/Zoe Lind"
+    )
+    fields = result.response.embeds[0].fields
+    assert [f.name for f in fields] == ["1. Two Sisters · ¶ 1"]  # not ¶ 2, Zoey's
