@@ -4,6 +4,7 @@ Run from the repository root:
 
     .venv/bin/python -m bench.daily                                  # 10,000 subs, 30 days
     .venv/bin/python -m bench.daily --subs 1000 --days 5 --restarts 10   # a quick look
+    .venv/bin/python -m bench.daily --no-history-check   # recovery resends without looking
 
 The simulation runs the real code (bot.core.schedule's Agenda and due_today,
 bot.core.fanout's deliver/recover/RateLimiter, MemoryDeliveryLog) on an asyncio event loop
@@ -13,7 +14,8 @@ the log does), enforces nothing but records everything, and fails 1% of messages
 transiently (5xx, or 429 with retry_after). A few channels are deleted during the run.
 Each post makes the requests the bot makes, each after a token from the shared limiter:
 a channel post is the message, then its discussion thread and the questions in it (3);
-a DM opens the DM channel, then sends (2).
+a DM opens the DM channel, then sends (2). As in the bot, recovery first looks for the
+post in the history (`already_posted`, one request, two for a DM) before resending.
 
 The process is killed (its task cancelled at a random instant, half of them aimed at a
 busy fan-out) and restarted after a random downtime. Everything in memory is dropped
@@ -206,7 +208,12 @@ class FakeDiscord:
         return most
 
     async def already_posted(self, due: Due, story_id: int, acquire: Acquire) -> int | None:
-        """What a look at the channel's recent history would find."""
+        """What the bot's look at the recent history finds, with the requests it makes.
+
+        A DM opens the DM channel first, as the bot does; then one page of history.
+        """
+        if due.subscription.is_dm:
+            await asyncio.sleep(await self._request(acquire))
         await asyncio.sleep(await self._request(acquire))
         for index in range(len(self.messages) - 1, -1, -1):
             message = self.messages[index]
@@ -682,7 +689,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--failure-rate", type=float, default=0.01)
     parser.add_argument(
-        "--history-check", action="store_true", help="recovery looks for the message first"
+        "--history-check",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="recovery looks for the message in the history before resending, as the bot "
+        "does (default); --no-history-check resends every claim in the window",
     )
     args = parser.parse_args(argv)
     config = Config(

@@ -7,6 +7,10 @@ thread), and Discord's answers into SENT, RETRY, PAUSE or FAIL.
 
 Every request to Discord here, not only the message, first takes a token from the one
 shared limiter: Discord's 50 a second counts them all.
+
+Each post's footer ends with a marker naming its delivery (`delivery_marker`), so that
+after a crash between Discord accepting a post and the log recording it, recovery finds
+the post in the destination's recent history (`already_posted`) instead of resending it.
 """
 
 from __future__ import annotations
@@ -32,7 +36,12 @@ from bot.core.fanout import (
 from bot.core.pagination import paginate
 from bot.core.retelling import retell
 from bot.core.schedule import Agenda, Due, Subscription, next_post, next_story, zone_of
-from bot.rendering.daily import SubscriptionLine, daily_post_embeds, pause_notice
+from bot.rendering.daily import (
+    SubscriptionLine,
+    daily_post_embeds,
+    is_delivery_post,
+    pause_notice,
+)
 from bot.rendering.telling import questions_embed, thread_name
 from bot.ui.reading import reading_view
 
@@ -49,6 +58,10 @@ DMS_CLOSED = (
 )
 LEFT_SERVER = "I am no longer in that server."
 MAX_IDLE = timedelta(hours=1)
+# Recovery's look for a post: one page of history, from a little before the post's
+# scheduled time (it cannot be older; the margin covers clocks that disagree).
+HISTORY_LOOKBACK = 50
+CLOCK_MARGIN = timedelta(minutes=5)
 
 
 def lost_permission(channel_id: int | None) -> str:
@@ -81,9 +94,10 @@ class DailyService:
             send=self.send,
             limiter=self.limiter,
             sleep=asyncio.sleep,
+            already_posted=self.already_posted,
             clock=self.bot.clock,
         )
-        if report.resent or report.assumed_sent or report.dropped:
+        if report.resent or report.confirmed or report.assumed_sent or report.dropped:
             log.warning("Daily recovery after a crash: %s", report)
         for subscription_id, reason in report.paused:  # the agenda is built below
             subscription = await store.get_subscription(subscription_id)
@@ -251,7 +265,9 @@ class DailyService:
             text = retell(story.passages, length="short", protagonist=protagonist).text
         await acquire()
         message = await destination.send(
-            embeds=daily_post_embeds(story.summary, text, due.local_date, pages),
+            embeds=daily_post_embeds(
+                story.summary, text, due.local_date, pages, subscription_id=due.subscription.id
+            ),
             view=discord.utils.MISSING if whole else reading_view(story.id, 1, len(pages)),
             nonce=delivery_nonce(due.subscription.id, due.local_date),
         )
@@ -264,6 +280,41 @@ class DailyService:
             await self._open_thread(message, story_id, due, acquire)
 
         return SendResult.sent(message.id, then=open_thread)
+
+    async def already_posted(self, due: Due, story_id: int, acquire: Acquire) -> int | None:
+        """The id of this delivery's post, if the destination's recent history has it.
+
+        Recovery asks before resending a claim that a crash left "sending": Discord may
+        have accepted the post just before the crash. One request: up to 50 messages
+        from shortly before the scheduled time on, keeping the bot's own whose footer
+        ends with the delivery's marker. Anything that stops the look (the channel gone,
+        no Read Message History, closed DMs, an HTTP error) means "not found", and the
+        claim is resent as it would be without the look.
+        """
+        me = self.bot.user
+        subscription = due.subscription
+        try:
+            destination = await self._destination(subscription, acquire)
+            if me is None or isinstance(destination, SendResult):
+                return None  # nowhere to look; the resend reports why
+            if isinstance(destination, discord.TextChannel | discord.Thread) and not (
+                destination.permissions_for(destination.guild.me).read_message_history
+            ):
+                return None  # Discord would answer with no messages at all
+            await acquire()
+            async for message in destination.history(
+                limit=HISTORY_LOOKBACK, after=due.scheduled_at - CLOCK_MARGIN, oldest_first=True
+            ):
+                if message.author.id == me.id and is_delivery_post(
+                    message.embeds, subscription.id, due.local_date
+                ):
+                    return message.id
+        except (discord.HTTPException, TimeoutError, aiohttp.ClientError) as error:
+            log.warning(
+                "Could not read the history for subscription %d on %s, resending: %r",
+                subscription.id, due.local_date, error,
+            )  # fmt: skip
+        return None
 
     async def _destination(
         self, subscription: Subscription, acquire: Acquire

@@ -10,7 +10,12 @@ import discord
 from bot.core.models import StorySummary
 from bot.core.pagination import Page
 from bot.core.schedule import Subscription
-from bot.rendering.daily import SubscriptionLine, daily_post_embeds, status_embed
+from bot.rendering.daily import (
+    SubscriptionLine,
+    daily_post_embeds,
+    is_delivery_post,
+    status_embed,
+)
 from tests.limits import assert_within_discord_limits
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -24,7 +29,7 @@ def message(embeds: list[discord.Embed]) -> dict[str, Any]:
 def test_a_full_length_retelling_and_its_first_page_fit_one_message():
     retelling = "Mara_kept *the* lantern. " * 200  # escaping makes it longer still
     pages = [Page(1, "Night fell on the harbour. " * 70, 1, 9), Page(2, "More.", 10, 12)]
-    embeds = daily_post_embeds(STORY, retelling, date(2026, 6, 1), pages)
+    embeds = daily_post_embeds(STORY, retelling, date(2026, 6, 1), pages, subscription_id=1)
     assert_within_discord_limits(message(embeds))
     assert 5900 < sum(len(embed) for embed in embeds) <= 6000
     assert (embeds[0].description or "").endswith("…")  # the retelling gave way, the page did not
@@ -33,8 +38,20 @@ def test_a_full_length_retelling_and_its_first_page_fit_one_message():
 
 def test_a_one_page_story_is_posted_whole():
     pages = [Page(1, "A short tale.", 1, 1)]
-    (embed,) = daily_post_embeds(STORY, pages[0].text, date(2026, 6, 1), pages)
+    (embed,) = daily_post_embeds(STORY, pages[0].text, date(2026, 6, 1), pages, subscription_id=1)
     assert embed.description == "A short tale."
+
+
+def test_the_footer_names_the_delivery_and_tells_apart_subscriptions_and_days():
+    pages = [Page(1, "A short tale.", 1, 1)]
+    day = date(2026, 12, 1)
+    embeds = daily_post_embeds(STORY, pages[0].text, day, pages, subscription_id=7)
+    assert embeds[0].footer.text == "Tuesday 01 December 2026 · 9,000 words · ref 7.20261201"
+    assert is_delivery_post(embeds, 7, day)
+    # Another subscription posting to the same channel that day, or another day: not it.
+    assert not is_delivery_post(embeds, 17, day) and not is_delivery_post(embeds, 1, day)
+    assert not is_delivery_post(embeds, 7, date(2026, 12, 2))
+    assert not is_delivery_post([], 7, day) and not is_delivery_post([discord.Embed()], 7, day)
 
 
 def line(number: int, paused: bool) -> SubscriptionLine:

@@ -363,6 +363,7 @@ async def recover(
     which caps the window at one duplicate. Claims older than yesterday (local) are
     settled without sending: the bot was down for a day, and old days are not flooded in.
     `already_posted` gets an `acquire` too: looking at a channel's history is a request.
+    If it raises, the message counts as not found and the claim is resent as without it.
     """
     report = FanoutReport()
     sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff(), clock)
@@ -407,7 +408,11 @@ async def _recovery_action(
         return "assumed"
     if already_posted is not None:
         item = Due(subscription, day, scheduled_instant(day, subscription.post_at, zone))
-        message_id = await already_posted(item, story_id, acquire)
+        try:
+            message_id = await already_posted(item, story_id, acquire)
+        except Exception:  # a failed look is "not found": resend, never a stuck claim
+            logger.exception("looking for the daily post of %s on %s", subscription.id, day)
+            message_id = None
         if message_id is not None:
             await log.mark_sent(subscription.id, day, message_id)
             return "confirmed"

@@ -29,18 +29,38 @@ REASON_LIMIT = 300  # of a field's 1,024, so the next-post line always shows
 # ------------------------------------------------------------------ the post
 
 
+def delivery_marker(subscription_id: int, local_date: date) -> str:
+    """The last words of a daily post's footer, naming its delivery: "ref 7.20261201".
+
+    After a crash between Discord accepting a post and the log recording it, recovery
+    looks for these words in the destination's recent history instead of posting again.
+    The subscription id keeps apart two subscriptions posting to one channel on one day.
+    """
+    return f"ref {subscription_id}.{local_date:%Y%m%d}"
+
+
+def is_delivery_post(
+    embeds: Sequence[discord.Embed], subscription_id: int, local_date: date
+) -> bool:
+    """Whether a message with these embeds is that subscription's post for that date."""
+    footer = (embeds[0].footer.text or "") if embeds else ""
+    return footer.endswith(f" · {delivery_marker(subscription_id, local_date)}")
+
+
 def daily_post_embeds(
-    story: StorySummary, text: str, local_date: date, pages: Sequence[Page]
+    story: StorySummary, text: str, local_date: date, pages: Sequence[Page], *, subscription_id: int
 ) -> list[discord.Embed]:
     """The post: the whole story when it is one page, else its retelling and page 1.
 
     A short retelling may use a whole description (4,096), and page 1 comes on top, so
     the two can pass the 6,000 characters Discord allows across a message's embeds: a
     post it would refuse every day. The retelling gives way; the page, which the
-    reading buttons continue, is kept whole.
+    reading buttons continue, is kept whole. The first footer ends with the delivery's
+    marker (`delivery_marker`).
     """
     whole = len(pages) == 1
-    embeds = [daily_embed(story, text, local_date, whole=whole)]
+    marker = delivery_marker(subscription_id, local_date)
+    embeds = [daily_embed(story, text, local_date, whole=whole, marker=marker)]
     if not whole:
         embeds.append(page_embed(story, pages[0], len(pages)))
     return fit_total(embeds)

@@ -142,13 +142,18 @@ def sources(refs: Sequence[tuple[str, int]]) -> str:
     )
 
 
-def daily_embed(story: StorySummary, text: str, local_date: date, *, whole: bool) -> discord.Embed:
-    """The story of the day: its retelling, or the whole story when it is that short."""
+def daily_embed(
+    story: StorySummary, text: str, local_date: date, *, whole: bool, marker: str
+) -> discord.Embed:
+    """The story of the day: its retelling, or the whole story when it is that short.
+
+    The footer ends with `marker`, which names the delivery (see `delivery_marker`).
+    """
     embed = discord.Embed(
         title=shorten(f"Story of the day: {story.title}", TITLE_LIMIT),
         description=shorten(escape(text), DESCRIPTION_LIMIT),
         colour=STORY_COLOUR,
     )
     more = "" if whole else " · the story begins below; turn the pages with the buttons"
-    embed.set_footer(text=f"{local_date:%A %d %B %Y} · {story.word_count:,} words{more}")
+    embed.set_footer(text=f"{local_date:%A %d %B %Y} · {story.word_count:,} words{more} · {marker}")
     return embed

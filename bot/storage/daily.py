@@ -39,6 +39,7 @@ class LastDelivery:
     status: str
     claimed_at: str
     failure: str | None = None  # why Discord refused it, for a day failed that way
+    message_id: int | None = None  # the post, once sent (None if settled without one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,10 +284,10 @@ class DailyStore(StoreBase):
 
     async def last_delivery(self, subscription_id: int) -> LastDelivery | None:
         row = await self._fetchone(
-            "SELECT story_id, local_date, status, claimed_at, failure FROM deliveries"
+            "SELECT story_id, local_date, status, claimed_at, failure, message_id FROM deliveries"
             " WHERE subscription_id = ? ORDER BY local_date DESC LIMIT 1",
             (subscription_id,),
         )
         if row is None:
             return None
-        return LastDelivery(row[0], date.fromisoformat(row[1]), row[2], row[3], row[4])
+        return LastDelivery(row[0], date.fromisoformat(row[1]), row[2], row[3], row[4], row[5])

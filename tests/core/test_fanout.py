@@ -394,6 +394,35 @@ def test_recovery_that_checks_the_channel_sends_no_duplicate():
     assert set(discord.count().values()) == {1}
 
 
+def test_a_history_check_that_raises_counts_as_not_found_and_the_claim_is_resent():
+    async def main(loop: VirtualTimeLoop) -> tuple[FakeDiscord, FanoutReport, MemoryDeliveryLog]:
+        discord, log = FakeDiscord(loop), MemoryDeliveryLog()
+        (subscription,) = subs(1)
+        assert await log.claim(Due(subscription, DAY, NOW), 7)
+
+        async def lookup(_: int) -> Subscription:
+            return subscription
+
+        async def broken(due: Due, story_id: int, acquire: Acquire) -> int | None:
+            raise RuntimeError("the history could not be read")
+
+        fresh = engine(loop, discord, log)
+        report = await recover(
+            log,
+            now=NOW,
+            lookup=lookup,
+            send=discord.send,
+            limiter=fresh["limiter"],
+            sleep=asyncio.sleep,
+            already_posted=broken,
+        )
+        return discord, report, log
+
+    discord, report, log = run(main)
+    assert report.resent == 1 and report.errors == 0 and report.confirmed == 0
+    assert discord.messages == [(0, DAY, 7)] and log.rows[0][DAY].status == "sent"
+
+
 def test_a_claim_is_resent_at_most_once_even_if_recovery_crashes():
     async def main(loop: VirtualTimeLoop) -> tuple[FakeDiscord, FanoutReport, MemoryDeliveryLog]:
         discord, log = FakeDiscord(loop), MemoryDeliveryLog()

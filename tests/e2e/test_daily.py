@@ -3,6 +3,9 @@
 import random
 
 import discord
+import pytest
+from simcord.backend.models.channel import Overwrite
+from simcord.enums import OverwriteType
 
 import bot.daily
 from bot.core.fanout import RateLimiter
@@ -296,3 +299,116 @@ async def test_a_member_resumes_dms_paused_as_closed_with_dm_enable(world):
     await world.env.advance_time(60)
     (post,) = daily_posts(dm)  # today's, still today
     assert post.embeds[0].footer.text.startswith("Thursday 01 January 2026")
+
+
+# --- the crash window: Discord has the post, the log still says "sending" ----------------
+
+
+async def crash_after_discord_accepts_the_post(
+    world, store, monkeypatch, settings, *, dm=False, while_down=None
+):
+    """Post at 09:00, die before the log records it, restart an hour later.
+
+    Returns where it posted, the post and the subscription.
+    """
+    from bot.bot import ConteurBot
+
+    if dm:
+        await world.member.slash(world.channel, "daily dm enable", time="09:00", timezone="UTC")
+        subscription = await store.dm_subscription(world.member.id)
+    else:
+        await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+        (subscription,) = await store.guild_subscriptions(world.guild.id)
+
+    async def dies_before_recording(subscription_id, local_date, message_id):
+        raise RuntimeError("killed")  # nothing after this runs: no thread, no record
+
+    with monkeypatch.context() as crash:
+        crash.setattr(store, "mark_sent", dies_before_recording)
+        await world.env.advance_time(9 * HOUR + 60)
+    where = world.member.user.dm_channel if dm else world.channel
+    (post,) = daily_posts(where)
+    assert (await store.last_delivery(subscription.id)).status == "sending"
+    if while_down is not None:
+        while_down()
+    await world.env.advance_time(HOUR)  # long enough for Discord to forget the nonce
+    await world.env.restart_bot(ConteurBot(settings, store, sync_globally=True))
+    await world.env.advance_time(60)
+    return where, post, subscription
+
+
+def history_reads(world, where, since=0):
+    path = f"/channels/{where.id}/messages"
+    return [r for r in bot_requests(world, since) if r.method == "GET" and r.path == path]
+
+
+@pytest.mark.parametrize("dm", [False, True], ids=["channel", "dm"])
+async def test_a_restart_finds_the_post_a_crash_left_unrecorded_and_does_not_post_it_again(
+    world, store, monkeypatch, settings, dm
+):
+    where, post, subscription = await crash_after_discord_accepts_the_post(
+        world, store, monkeypatch, settings, dm=dm
+    )
+    await world.env.advance_time(3 * HOUR)
+    assert daily_posts(where) == [post]  # no second message
+    delivery = await store.last_delivery(subscription.id)
+    assert (delivery.status, delivery.message_id) == ("sent", post.id)
+    assert post.embeds[0].footer.text.endswith(f" · ref {subscription.id}.20260101")
+    assert len(history_reads(world, where)) == 1  # one bounded look
+    await world.env.advance_time(24 * HOUR)
+    assert len(daily_posts(where)) == 2  # and tomorrow as usual
+
+
+async def test_the_look_at_the_history_takes_a_rate_limit_token(
+    world, store, monkeypatch, settings
+):
+    tokens = []
+    acquire = RateLimiter.acquire
+
+    async def counted(self):
+        tokens.append(len(world.env.http_requests))
+        await acquire(self)
+
+    monkeypatch.setattr(RateLimiter, "acquire", counted)
+    where, _, _ = await crash_after_discord_accepts_the_post(world, store, monkeypatch, settings)
+    (look,) = history_reads(world, where)
+    assert world.env.http_requests.index(look) in tokens  # a token just before the request
+
+
+def deny_read_message_history(world):
+    flag = discord.Permissions.read_message_history.flag
+    bot_id = world.env.backend.bot_user.id
+    overwrite = Overwrite(target_id=bot_id, type=OverwriteType.MEMBER, deny=flag)
+    world.env.backend.set_overwrite(world.channel.id, overwrite)
+
+
+@pytest.mark.parametrize(
+    "unreadable", ["forbidden", "unknown channel", "server error", "no read message history"]
+)
+async def test_when_the_history_cannot_be_read_recovery_resends_exactly_once(
+    world, store, monkeypatch, settings, unreadable
+):
+    history = f"/channels/{world.channel.id}/messages"
+    refusals = {
+        "forbidden": (403, 50001),
+        "unknown channel": (404, 10003),
+        "server error": (500, 0),
+    }
+
+    def while_down():
+        if unreadable in refusals:
+            status, code = refusals[unreadable]
+            world.env.inject_error("GET", history, status=status, code=code, times=None)
+        else:
+            deny_read_message_history(world)
+
+    where, post, subscription = await crash_after_discord_accepts_the_post(
+        world, store, monkeypatch, settings, while_down=while_down
+    )
+    await world.env.advance_time(12 * HOUR)  # the rest of the day
+    first, resent = daily_posts(where)  # the documented window: one extra message
+    assert first == post
+    delivery = await store.last_delivery(subscription.id)
+    assert (delivery.status, delivery.message_id) == ("sent", resent.id)
+    expected_reads = 0 if unreadable == "no read message history" else 1
+    assert len(history_reads(world, where)) == expected_reads  # not even asked without it
