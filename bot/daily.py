@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -58,6 +59,9 @@ DMS_CLOSED = (
 )
 LEFT_SERVER = "I am no longer in that server."
 MAX_IDLE = timedelta(hours=1)
+# Between rounds of retries of one delivery during an outage: 30 s, 1 min, 2 min … 15 min.
+RELEASE_BACKOFF = timedelta(seconds=30)
+RELEASE_BACKOFF_MAX = timedelta(minutes=15)
 # Recovery's look for a post: one page of history, from a little before the post's
 # scheduled time (it cannot be older; the margin covers clocks that disagree).
 HISTORY_LOOKBACK = 50
@@ -74,6 +78,7 @@ class DailyService:
     def __init__(self, bot: ConteurBot) -> None:
         self.bot = bot
         self.agenda = Agenda()
+        self._releases: dict[tuple[int, date], int] = {}  # rounds of retries given back
         self._limiter: RateLimiter | None = None
         self._napping: asyncio.Future[None] | None = None
 
@@ -169,12 +174,31 @@ class DailyService:
             if subscription is not None:
                 self.agenda.upsert(subscription, now, last_sent.get(subscription_id))
                 await self.tell_moderators(subscription, reason)
-        self.agenda.recheck(report.released, now)
+        self._recheck_released(due, report.released, now)
         log.info(
             "Daily tick: %d due, %d sent, %d paused, %d refused",
             len(due), report.sent, len(report.paused), len(report.failed),
         )  # fmt: skip
         return report
+
+    def _recheck_released(self, due: Sequence[Due], released: Sequence[int], now: datetime) -> None:
+        """Retry what Discord kept failing, ever less often while the outage lasts.
+
+        Each release (its retries exhausted) doubles the wait before the next round,
+        from RELEASE_BACKOFF up to RELEASE_BACKOFF_MAX, so a long outage is not
+        hammered by every subscription at once; a delivery that went through (or
+        paused, or was refused) forgets its count.
+        """
+        given_back = set(released)
+        for item in due:
+            key = (item.subscription.id, item.local_date)
+            if item.subscription.id not in given_back:
+                self._releases.pop(key, None)
+                continue
+            rounds = self._releases.get(key, 0) + 1
+            self._releases[key] = rounds
+            wait = min(RELEASE_BACKOFF * 2 ** (rounds - 1), RELEASE_BACKOFF_MAX)
+            self.agenda.recheck([item.subscription.id], now, after=wait)
 
     async def changed(self, subscription: Subscription) -> None:
         """A subscription was created, edited, paused or resumed: re-plan it."""

@@ -394,12 +394,14 @@ class Agenda:
         self._subscriptions.pop(subscription_id, None)
         self._tokens.pop(subscription_id, None)
 
-    def recheck(self, subscription_ids: Iterable[int], now: datetime) -> None:
-        """Look at these again at the next tick (e.g. deliveries released for a retry)."""
+    def recheck(
+        self, subscription_ids: Iterable[int], now: datetime, after: timedelta = timedelta(0)
+    ) -> None:
+        """Look at these again `after` from now (e.g. deliveries released for a retry)."""
         for subscription_id in subscription_ids:
             subscription = self._subscriptions.get(subscription_id)
             if subscription is not None and subscription.active:
-                self._push(subscription_id, now)
+                self._push(subscription_id, now + after)
 
     def due(self, now: datetime, last_sent: Mapping[int, date]) -> list[Due]:
         """What `due_now(now, subscriptions, last_sent)` returns, earliest first."""

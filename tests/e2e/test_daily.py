@@ -79,6 +79,26 @@ async def test_transient_errors_are_retried(world):
     assert len(daily_posts(world.channel)) == 1
 
 
+async def test_a_long_outage_is_retried_ever_less_often_and_posts_once_it_ends(world):
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    messages = f"/channels/{world.channel.id}/messages"
+    world.env.inject_error("POST", messages, status=503, times=None)  # Discord is down
+    before = len(world.env.http_requests)
+    await world.env.advance_time(9 * HOUR + HOUR)  # an hour of outage after 09:00
+    tries = [
+        r for r in world.env.http_requests[before:] if r.method == "POST" and r.path == messages
+    ]
+    # Five tries a round, rounds 30 s, 1, 2, 4, 8, 15, 15… min apart: about 40 in the
+    # hour, where retrying each second would make thousands.
+    assert 20 <= len(tries) <= 50
+    assert daily_posts(world.channel) == []
+    world.env.backend.faults.clear()  # Discord is back
+    await world.env.advance_time(16 * 60)
+    assert len(daily_posts(world.channel)) == 1
+    await world.env.advance_time(3 * HOUR)
+    assert len(daily_posts(world.channel)) == 1
+
+
 async def test_a_restart_neither_duplicates_nor_skips(world, settings, store):
     from bot.bot import ConteurBot
 
