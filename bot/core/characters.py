@@ -50,10 +50,17 @@ _GREETINGS = frozenset(
     voila olá ola shalom namaste privet spasibo nyet welcome hello hi hey goodbye bye cheers ah
     oh alas wow amigo amiga chérie cherie bella bello enchanté enchantée santé salud""".split()
 )
+# Listed words that are also given names, when the text uses them as one.
+_NAME_LIKE_FUNCTION_WORDS = frozenset(["will"])
 _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _MONTHS = frozenset(
     """january february march april may june july august september october november
     december""".split()
+)
+# "in May", "since Friday": the month or day, even in a story with someone called May.
+_CALENDAR_PREPOSITIONS = frozenset(
+    """in on since until till by last next early late mid of every each this that through
+    during before after from to""".split()
 )
 # Nationalities, languages and city demonyms: never people or places, but origins.
 _NATIONALITIES = frozenset(
@@ -315,6 +322,29 @@ _PERSON_OBJECT_VERBS = frozenset(
     """met meet meets joined thanked hugged kissed told asked married helped greeted
     introduced invited followed found called""".split()
 )
+# "his sister Elena", "Tomás and his sister": a relative is a person, and so is whose.
+_RELATION_NOUNS = frozenset(
+    """sister brother friend wife husband son daughter mother father cousin aunt uncle niece
+    nephew grandmother grandfather grandson granddaughter fiancé fiancée fiance fiancee
+    partner twin stepmother stepfather stepsister stepbrother""".split()
+)
+_POSSESSIVE_DETERMINERS = frozenset("his her my their our your".split())
+_RELATION_AFTER_RE = re.compile(
+    r"^,?\s+and\s+(?:his|her|their)\s+(?:(?:older|younger|elder|little|big|twin|best|old)\s+)?"
+    r"(?:" + "|".join(sorted(_RELATION_NOUNS)) + r")\b",
+)
+# Nouns that make an apposition about a person, beyond the role nouns descriptions use.
+_APPOSITION_PERSON_NOUNS = PERSON_ROLE_NOUNS | frozenset(
+    """tourist visitor traveller traveler guest elder eldest youngest twin pilgrim passenger
+    newcomer foreigner girl boy""".split()
+)
+# Verbs only a speaker does, enough on their own after an apposition.
+_SAYING_VERBS = frozenset(
+    """said says asked asks replied answered whispered murmured shouted exclaimed muttered
+    insisted""".split()
+)
+# The verb after an apposition's closing comma; not "said to be", which places are too.
+_VERB_AFTER_APPOSITION_RE = re.compile(r",\s+(?:\w+ly\s+)?(\w+)\b(?!\s+to\s+be\b)")
 _PLAIN_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _DISTRICT_AFTER_RE = re.compile(r"^\s+(?:district|neighbou?rhood|quarter)\b", re.IGNORECASE)
 # "...," called the fisherman's daughter: a speaker the text does not name.
@@ -350,6 +380,37 @@ _BORN_RE = re.compile(
 )
 
 
+# "a gentle, untidy man": adjectives before a noun, joined by commas.
+_COMMON_ADJECTIVES = frozenset(
+    """tall old young quiet kind warm small thin short big shy proud wise brave calm cold
+    bold fierce soft loud sweet dark fair pale slim stout plump lean grey gray white black
+    brown red blonde blond strong weak poor rich good bad fine rough sharp shrewd keen odd
+    strange stern firm neat tired sad glad wild free true new mild smart long broad deep
+    plain frail slight gaunt tiny huge vast great grand round lame blind deaf mute dour
+    grim prim smug vain coy sly meek""".split()
+)
+_ADJECTIVE_SUFFIXES = (
+    "le", "y", "ful", "ous", "ive", "al", "ed", "ing", "ish", "ic", "ent", "ant", "less",
+    "able", "ible", "some", "id", "ose", "ile",
+)  # fmt: skip
+# Nouns with an adjective's ending ("family", "parent", "hospital"): a list, not a phrase.
+_NOT_ADJECTIVES = (
+    PERSON_ROLE_NOUNS
+    | _PERSON_NOUNS
+    | _RELATION_NOUNS
+    | _TIME_WORDS
+    | _FUNCTION_WORDS
+    | frozenset(_PLACE_HEADS)
+)
+_JOINED_COMMA = "\ue000"  # a private-use character: never in a story, never whitespace
+_COORDINATED_START_RE = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Hh]er|[Hh]is|[Tt]heir)\s+([a-z][\w'’-]*)(?=,\s+[a-z])"
+)
+# The next word, then either another comma (the list of adjectives goes on) or the word
+# after it: "untidy man" goes on describing, "knitted a scarf" is a verb and its object.
+_COORDINATED_NEXT_RE = re.compile(r"\s+([a-z][\w'’-]*)(?:(,)(?=\s+[a-z])|\s+([a-z][\w'’-]*))?")
+
+
 # --------------------------------------------------------------------------- scanning
 @dataclass(slots=True)
 class _Mention:
@@ -375,9 +436,13 @@ class _Paragraph:
     quotes: list[tuple[int, int]]  # (opening mark index, closing mark index), in order
     sentence_starts: list[int] = field(default_factory=list)
     quote_opens: list[int] = field(default_factory=list)
+    # The text with the commas between coordinated adjectives ("a gentle, untidy man")
+    # swapped for a placeholder of the same length, so descriptions read past them.
+    np_text: str = ""
 
     def __post_init__(self) -> None:
         self.quote_opens = [open_ for open_, _ in self.quotes]
+        self.np_text = _join_coordinated_adjectives(self.passage.text)
 
     @property
     def text(self) -> str:
@@ -390,6 +455,47 @@ class _Paragraph:
     def opens_quote(self, index: int) -> bool:
         found = bisect.bisect_left(self.quote_opens, index)
         return found < len(self.quote_opens) and self.quote_opens[found] == index
+
+
+def _adjective_like(word: str) -> bool:
+    lowered = word.lower()
+    if lowered in _NOT_ADJECTIVES:
+        return False
+    return lowered in _COMMON_ADJECTIVES or lowered.endswith(_ADJECTIVE_SUFFIXES)
+
+
+def _join_coordinated_adjectives(text: str) -> str:
+    """ "a gentle, untidy man" -> "a gentle<J> untidy man": one noun phrase, not two."""
+    if "," not in text:
+        return text
+    joined: list[int] = []
+    for match in _COORDINATED_START_RE.finditer(text):
+        comma = match.end(1)
+        word = match.group(1)
+        while _adjective_like(word):
+            following = _COORDINATED_NEXT_RE.match(text, comma + 1)
+            if following is None or not _continues_noun_phrase(following):
+                break
+            joined.append(comma)
+            if not following.group(2):
+                break
+            word, comma = following.group(1), following.end(1)
+    if not joined:
+        return text
+    chars = list(text)
+    for comma in joined:
+        chars[comma] = _JOINED_COMMA
+    return "".join(chars)
+
+
+def _continues_noun_phrase(following: re.Match[str]) -> bool:
+    """The words after "a gentle," go on describing ("untidy man"); they do not start a
+    clause ("the nanny, smiled", "the nanny, knitted a scarf", "the nanny, slept.")."""
+    word = following.group(1)
+    if word in _FUNCTION_WORDS or word in _PERSON_VERBS or word in _SPEECH_VERBS:
+        return False
+    after = following.group(3)
+    return following.group(2) is not None or (after is not None and after not in _FUNCTION_WORDS)
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -498,6 +604,11 @@ class _Vocabulary:
 
     lower: set[str] = field(default_factory=set)  # seen in lower case
     mid_sentence_capitals: set[str] = field(default_factory=set)
+    # Listed words the text uses as names: "a woman named May", ""...," Will said".
+    licensed: set[str] = field(default_factory=set)
+
+    def never_a_name(self, word: str) -> bool:
+        return word not in self.licensed and _never_a_name(word)
 
 
 def _build_vocabulary(paragraphs: Sequence[_Paragraph]) -> _Vocabulary:
@@ -508,12 +619,37 @@ def _build_vocabulary(paragraphs: Sequence[_Paragraph]) -> _Vocabulary:
             if word[0].islower():
                 vocabulary.lower.add(word)
             elif not _starts_sentence(paragraph, match.start()):
-                vocabulary.mid_sentence_capitals.add(_strip_possessive(word)[0])
+                name = _strip_possessive(word)[0]
+                vocabulary.mid_sentence_capitals.add(name)
+                if _never_a_name(name) and _used_as_a_name(paragraph.text, match, name):
+                    vocabulary.licensed.add(name)
     return vocabulary
+
+
+def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
+    """A listed word capitalised mid-sentence and named, or speaking, is a name here:
+    "a woman named May", ""...," Will said", ""...," said Will." (not "the French said")."""
+    if not _is_capitalised(word):
+        return False
+    lowered = word.lower()
+    previous = _previous_words(text[max(0, match.start() - 30) : match.start()], 1)
+    if previous in (["named"], ["called"]):
+        return lowered not in _FUNCTION_WORDS or lowered in _NAME_LIKE_FUNCTION_WORDS
+    if lowered in _NATIONALITIES or lowered in _GREETINGS:
+        return False
+    if lowered in _FUNCTION_WORDS and lowered not in _NAME_LIKE_FUNCTION_WORDS:
+        return False
+    verb = _SPEECH_AFTER_VERB_RE.match(text[match.end() : match.end() + 30])
+    if verb and verb.group(1).lower() in _SPEECH_VERBS:
+        return True
+    said_before = bool(previous) and previous[0] in _SPEECH_VERBS
+    return said_before and re.match(r"[.,!?;]", text[match.end() : match.end() + 1]) is not None
 
 
 def _is_sentence_opener(word: str, vocabulary: _Vocabulary) -> bool:
     """A sentence-initial word that is an ordinary word: "Determined", "Slowly"."""
+    if word in vocabulary.licensed:
+        return False
     if _never_a_name(word) or word.lower() in vocabulary.lower:
         return True
     looks_inflected = word.lower().endswith(("ly", "ed", "ing"))
@@ -604,11 +740,33 @@ def _split_phrase(
         phrase = phrase[1:]
     parts: list[list[re.Match[str]]] = [[]]
     for token in phrase:
-        if _never_a_name(_strip_possessive(token.group())[0]):
+        if vocabulary.never_a_name(_strip_possessive(token.group())[0]):
             parts.append([])
         else:
             parts[-1].append(token)
-    return [p for p in parts if p and _is_capitalised(p[0].group())]
+    return [
+        p
+        for p in parts
+        if p
+        and _is_capitalised(p[0].group())
+        and (len(p) > 1 or not _licensed_word_used_otherwise(p[0], paragraph, vocabulary))
+    ]
+
+
+def _licensed_word_used_otherwise(
+    token: re.Match[str], paragraph: _Paragraph, vocabulary: _Vocabulary
+) -> bool:
+    """Where a name that is also a listed word is the word: "May I?", "in May"."""
+    word = _strip_possessive(token.group())[0]
+    if word not in vocabulary.licensed:
+        return False
+    text = paragraph.text
+    if _starts_sentence(paragraph, token.start()):
+        verb = _SPEECH_AFTER_VERB_RE.match(text[token.end() : token.end() + 30])
+        return not (verb and verb.group(1).lower() in _PERSON_VERBS)
+    previous = _previous_words(text[max(0, token.start() - 20) : token.start()], 1)
+    calendar = word.lower() in _MONTHS or word.lower() in _DAYS
+    return calendar and bool(previous) and previous[0] in _CALENDAR_PREPOSITIONS
 
 
 def _mention_from(tokens: list[re.Match[str]], paragraph: _Paragraph) -> _Mention | None:
@@ -685,6 +843,10 @@ def _weigh_person_cues(
         if verb and verb.group(1).lower() in _PERSON_VERBS:
             evidence.person += 2
             evidence.strong_person = True
+        is_a = _IS_A_RE.match(after)  # "Anna Berg was a gentle, untidy woman"
+        if is_a and is_a.group(1).split()[-1].lower() in _APPOSITION_PERSON_NOUNS:
+            evidence.person += 2
+            evidence.strong_person = True
     else:
         following = [w.lower() for w in _WORD_RE.findall(after[:40])[:3]]
         evidence.person += 2 if _PERSON_NOUNS.intersection(following) else 0.5
@@ -708,12 +870,33 @@ def _weigh_person_cues(
         evidence.person += 1
     if last in _PERSON_OBJECT_VERBS:
         evidence.person += 1
+    if second in _POSSESSIVE_DETERMINERS and last in _RELATION_NOUNS:
+        evidence.person += 3  # "his sister Elena"
+        evidence.strong_person = True
+    if _RELATION_AFTER_RE.match(after):
+        evidence.person += 3  # "Tomás and his sister"
+        evidence.strong_person = True
     if after.startswith(","):
         if _WHO_AFTER_RE.match(after):
             evidence.person += 1
         appositive = _APPOSITION_AFTER_RE.match(after)
-        if appositive and PERSON_ROLE_NOUNS.intersection(appositive.group(1).lower().split()):
-            evidence.person += 2
+        if appositive:
+            _weigh_apposition(appositive, after, evidence)
+
+
+def _weigh_apposition(appositive: re.Match[str], after: str, evidence: _Evidence) -> None:
+    """ "Grace, the English tourist beside her, said": an apposition, then what she does."""
+    words = appositive.group(1).lower().split()
+    about_a_person = bool(_APPOSITION_PERSON_NOUNS.intersection(words))
+    if about_a_person:
+        evidence.person += 2
+    verb = _VERB_AFTER_APPOSITION_RE.match(after, appositive.end())
+    if verb is None:
+        return
+    verb_word = verb.group(1).lower()
+    if verb_word in _SAYING_VERBS or (about_a_person and verb_word in _PERSON_VERBS):
+        evidence.person += 2
+        evidence.strong_person = True
 
 
 def _weigh_place_cues(previous: list[str], after: str, evidence: _Evidence) -> None:
@@ -761,27 +944,75 @@ class _Group:
         return self.mentions[0]
 
 
-def _gender_votes(mentions: Sequence[_Mention], paragraphs: dict[int, _Paragraph]) -> list[str]:
-    """The first he/she-type pronoun after each mention, before anyone else is named."""
-    by_passage: dict[int, list[_Mention]] = defaultdict(list)
+def _name_starts(mentions: Iterable[_Mention]) -> dict[int, list[int]]:
+    """Where names (not places, not in quotes) start, per paragraph, in order."""
+    starts: dict[int, list[int]] = defaultdict(list)
     for mention in mentions:
-        by_passage[mention.passage].append(mention)
+        if not mention.place_kind and not mention.quoted:
+            starts[mention.passage].append(mention.start)
+    for found in starts.values():
+        found.sort()
+    return starts
+
+
+def _gender_votes(
+    mentions: Sequence[_Mention],
+    paragraphs: dict[int, _Paragraph],
+    stops: dict[int, list[int]] | None = None,
+) -> list[str]:
+    """The first he/she-type pronoun after each mention, before anyone else is named
+    (a name in `stops`, by default `mentions`). "him" and an object "her" ("smiled at
+    her") are someone else, so they do not count."""
+    if stops is None:
+        stops = _name_starts(mentions)
     votes: list[str] = []
     for mention in mentions:
         if mention.quoted or mention.place_kind:
             continue
         paragraph = paragraphs[mention.passage]
         limit = min(len(paragraph.text), mention.after + 250)
-        others = [
-            m.start
-            for m in by_passage[mention.passage]
-            if m.start > mention.after and not m.place_kind and not m.quoted
-        ]
-        limit = min([limit, *others])
-        for match in _PRONOUN_RE.finditer(paragraph.text, mention.after, limit):
-            if not paragraph.quoted(match.start()):
-                votes.append(_PRONOUN_GENDER[match.group().lower()])
-                break
+        starts = stops.get(mention.passage, [])
+        following = bisect.bisect_right(starts, mention.after)
+        if following < len(starts):
+            limit = min(limit, starts[following])
+        gender = _first_pronoun_gender(paragraph, mention.after, limit)
+        if gender is not None:
+            votes.append(gender)
+    return votes
+
+
+def _first_pronoun_gender(paragraph: _Paragraph, start: int, end: int) -> str | None:
+    """The gender of the first subject or possessive he/she pronoun in text[start:end]."""
+    text = paragraph.text
+    for match in _PRONOUN_RE.finditer(text, start, end):
+        pronoun = match.group().lower()
+        if paragraph.quoted(match.start()) or pronoun == "him":
+            continue  # "laughed at him": someone else
+        if pronoun == "her" and not _possessive_her(text, match.end()):
+            continue  # "smiled at her", "gave her the key"; not "shook her head"
+        return _PRONOUN_GENDER[pronoun]
+    return None
+
+
+def _possessive_her(text: str, end: int) -> bool:
+    following = _WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
+    word = following.group() if following else ""
+    return word[:1].islower() and word not in _FUNCTION_WORDS
+
+
+def _noun_votes(mentions: Sequence[_Mention], paragraphs: dict[int, _Paragraph]) -> list[str]:
+    """ "his sister Elena", "her husband Tom": the noun right before a name, weighed like
+    a title."""
+    votes: list[str] = []
+    for mention in mentions:
+        text = paragraphs[mention.passage].text
+        previous = _previous_words(text[max(0, mention.start - 20) : mention.start], 1)
+        if not previous:
+            continue
+        if previous[0] in _FEMALE_NOUNS:
+            votes += ["f"] * 3
+        elif previous[0] in _MALE_NOUNS:
+            votes += ["m"] * 3
     return votes
 
 
@@ -826,7 +1057,9 @@ def _group_mentions(
         key=lambda m: (m.title is None, m.passage, m.start),
     )
     for mention in singles:
-        group = _single_word_group(mention, groups, mentions)
+        group, ambiguous = _single_word_group(mention, groups, mentions, paragraphs)
+        if ambiguous:
+            continue  # "Martin laughed", with Paul and Elena Martin: no one can tell which
         if group is None:
             key = (f"{mention.title}.", *mention.words) if mention.title else mention.words
             group = by_words.get(key) or new_group(mention.words)
@@ -850,13 +1083,14 @@ def _set_genders(
     groups: Iterable[_Group], candidates: Sequence[_Mention], paragraphs: dict[int, _Paragraph]
 ) -> None:
     """Each full name's likely gender: titles, then pronouns after its first-name mentions."""
+    stops = _name_starts(candidates)
     for group in groups:
         related = [
             m
             for m in candidates
             if m.group == group.id or (m.words == (group.words[0],) and m.title is None)
         ]
-        votes = _gender_votes(related, paragraphs)
+        votes = _gender_votes(related, paragraphs, stops) + _noun_votes(related, paragraphs)
         votes += [g for t in group.titles if (g := _TITLES.get(t)) for _ in range(3)]
         group.gender = _majority(votes)
 
@@ -872,9 +1106,17 @@ def _compatible(group: _Group, title: str | None) -> bool:
 
 
 def _single_word_group(
-    mention: _Mention, groups: dict[int, _Group], mentions: Sequence[_Mention]
-) -> _Group | None:
-    """The person a one-word form refers to, if any: the nearest one before, if several."""
+    mention: _Mention,
+    groups: dict[int, _Group],
+    mentions: Sequence[_Mention],
+    paragraphs: dict[int, _Paragraph],
+) -> tuple[_Group | None, bool]:
+    """The person a one-word form refers to, if any, and whether it is ambiguous.
+
+    Several people answering to it are told apart by the pronoun after it ("Martin shook
+    his head"); failing that, by their titles (the nearest one before: "Mr. Okafor brought
+    bread ... Okafor laughed"); several with no title (Paul and Elena Martin), not at all:
+    the word is no one's."""
     word = mention.words[0]
     matches = [
         g
@@ -888,9 +1130,31 @@ def _single_word_group(
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
         matches = [g for g in matches if len(g.words) > 1 or g.titles]
+        if len(matches) > 1:
+            gender = _pronoun_after(mention, paragraphs[mention.passage], mentions)
+            fitting = [g for g in matches if g.gender == gender]
+            others_differ = all(g.gender not in (None, gender) for g in matches if g not in fitting)
+            if gender is not None and len(fitting) == 1 and others_differ:
+                return fitting[0], False
+            if sum(1 for g in matches if not g.titles) > 1:
+                return None, True
     if len(matches) <= 1:
-        return matches[0] if matches else None
-    return _nearest_before(mention, matches, mentions)
+        return (matches[0] if matches else None), False
+    return _nearest_before(mention, matches, mentions), False
+
+
+def _pronoun_after(
+    mention: _Mention, paragraph: _Paragraph, mentions: Sequence[_Mention]
+) -> str | None:
+    """The gender of the first he/she-type pronoun after a name, in its sentence and
+    before anyone else is named: "Reyes, the elder, shook his head" is a man."""
+    text = paragraph.text
+    index = bisect.bisect_right(paragraph.sentence_starts, mention.start)
+    end = paragraph.sentence_starts[index] if index < len(paragraph.sentence_starts) else len(text)
+    for other in mentions:
+        if other.passage == mention.passage and mention.after < other.start < end:
+            end = other.start
+    return _first_pronoun_gender(paragraph, mention.after, end)
 
 
 def _nearest_before(
@@ -911,14 +1175,14 @@ def _classify(
     """Sets group.kind to person, place or none from all its occurrences' evidence."""
     evidence = _Evidence()
     for mention in group.mentions:
-        _weigh(mention, paragraphs[mention.passage].text, evidence)
+        _weigh(mention, paragraphs[mention.passage].np_text, evidence)
     multi_word = len(group.words) > 1
     if multi_word:
         evidence.person += 1  # "First Last" with no place word in it is usually someone
     if all(m.initial for m in group.mentions):
         # Seen only where every word is capitalised: a name only if it acts like a person.
-        ordinary = any(w.lower() in vocabulary.lower for w in group.words)
-        group.kind = "person" if evidence.strong_person and not ordinary else "none"
+        acts = evidence.strong_person or _reads_as_a_full_name(group, evidence)
+        group.kind = "person" if acts and not _ordinary(group, vocabulary) else "none"
     elif evidence.person > evidence.place and evidence.person > 0:
         group.kind = "person"
     elif evidence.place > 0:
@@ -926,6 +1190,38 @@ def _classify(
     if group.kind == "place" and _is_demonym_like(group.words):
         group.kind = "none"
     return evidence
+
+
+def _ordinary(group: _Group, vocabulary: _Vocabulary) -> bool:
+    return any(w.lower() in vocabulary.lower for w in group.words)
+
+
+def _reads_as_a_full_name(group: _Group, evidence: _Evidence) -> bool:
+    """ "Tomás Reyes ... Tomás kept watch.": Given Surname, of no listed or place word,
+    that the text treats as someone's (the first name used alone, "Tomás Reyes, who"),
+    even if it only ever opens sentences. A pronoun after it is not enough, or "Hong
+    Kong glittered. She loved it." would make Hong Kong someone."""
+    if not 2 <= len(group.words) <= 3 or all(m.quoted for m in group.mentions):
+        return False
+    if any(w.lower() in _PLACE_HEADS or _is_place_prefix(w) for w in group.words):
+        return False
+    first_name_alone = any(m.words == group.words[:1] for m in group.mentions)
+    return first_name_alone or evidence.person >= 2  # 1 is the bonus for two words
+
+
+def _people_by_surname(groups: Iterable[_Group], vocabulary: _Vocabulary) -> None:
+    """ "Elena Reyes" is someone, so "Tomás Reyes", seen only opening sentences, is too."""
+    groups = list(groups)
+    surnames = {g.words[-1] for g in groups if g.kind == "person" and len(g.words) > 1}
+    for group in groups:
+        if (
+            group.kind == "none"
+            and 2 <= len(group.words) <= 3
+            and group.words[-1] in surnames
+            and not _ordinary(group, vocabulary)
+            and not all(m.quoted for m in group.mentions)
+        ):
+            group.kind = "person"
 
 
 def _is_demonym_like(words: tuple[str, ...]) -> bool:
@@ -1020,9 +1316,12 @@ def _analyse(passages: Sequence[Passage]) -> _Analysis:
     mentions = [m for p in paragraphs.values() for m in _mentions_in(p, vocabulary)]
     groups = _group_mentions(mentions, paragraphs)
     evidence = {g.id: _classify(g, paragraphs, vocabulary) for g in groups.values()}
+    _people_by_surname(groups.values(), vocabulary)
     people = [g for g in groups.values() if g.kind == "person"]
     for person in people:
-        person.gender = person.gender or _majority(_gender_votes(person.mentions, paragraphs))
+        person.gender = person.gender or _majority(
+            _gender_votes(person.mentions, paragraphs) + _noun_votes(person.mentions, paragraphs)
+        )
     places = _collect_places(mentions, groups, evidence)
     return _Analysis(paragraphs, mentions, groups, people, places)
 
@@ -1053,7 +1352,7 @@ class _FactSet:
     found: list[tuple[int, int, str]] = field(default_factory=list)
 
     def add(self, passage: int, position: int, text: str) -> None:
-        cleaned = " ".join(text.split()).strip(" ,")
+        cleaned = " ".join(text.replace(_JOINED_COMMA, ",").split()).strip(" ,")
         if cleaned:
             self.found.append((passage, position, cleaned))
 
@@ -1133,7 +1432,7 @@ def _pronoun_descriptions(analysis: _Analysis, found: dict[int, _FactSet]) -> No
             (_AS_A_PRONOUN_RE, 1, 2),
             (_PRONOUN_IS_A_RE, 2, 1),
         ):
-            for match in pattern.finditer(paragraph.text):
+            for match in pattern.finditer(paragraph.np_text):
                 if paragraph.quoted(match.start()) or not _usable_np(match.group(np_group)):
                     continue
                 person = _resolve_pronoun(
@@ -1413,7 +1712,7 @@ def extract_cast(passages: Sequence[Passage]) -> Cast:
     for mention in analysis.mentions:
         group = analysis.groups.get(mention.group)
         if group is not None and group.kind == "person" and not mention.quoted:
-            text = analysis.paragraphs[mention.passage].text
+            text = analysis.paragraphs[mention.passage].np_text
             _descriptions_at(mention, text, descriptions[group.id])
     for person in analysis.people:
         _gender_from_descriptions(person, descriptions[person.id].facts())

@@ -263,6 +263,13 @@ HARD_CASES = {
          "Tomorrow", "Théâtre du Châtelet", "Hey", "Over", "Perhaps", "Paris", "Hurry", "The"},
         {"Gare de Lyon", "Rue Victor Hugo", "Théâtre du Châtelet"},
     ),
+    "reyes": (
+        {"Tomás Reyes", "Elena Reyes", "Paul Martin", "Claire Martin", "Grace", "May",
+         "Will Turner"},
+        {"Valparaíso", "Calle Prat", "Prat", "Calle", "English", "Martin", "Turner", "Nobody",
+         "That", "At", "The"},
+        {"Valparaíso", "Calle Prat"},
+    ),
 }  # fmt: skip
 
 
@@ -321,6 +328,175 @@ def test_a_name_only_seen_opening_sentences_counts_when_it_acts_like_a_person():
     assert character(HARD / "marco.txt", "Marco").mentions == 3
     cast = extract_cast(split_passages("Remember the bridge. Take the road.\n\nAna walked home."))
     assert [c.name for c in cast.characters] == ["Ana"]
+
+
+def test_siblings_who_only_open_sentences_and_a_shared_surname():
+    reyes = HARD / "reyes.txt"
+    tomas = character(reyes, "Tomás Reyes")
+    assert tomas.role == PROTAGONIST  # every mention of him opens a sentence but one
+    assert {"Tomás", "Reyes"} <= set(tomas.aliases)  # "Reyes, ..., shook his head"
+    assert facts(tomas.descriptions) == [("the elder of the two", 3)]
+    elena = character(reyes, "Elena Reyes")
+    assert "Reyes" not in elena.aliases and elena.descriptions == ()
+    # "Martin looked at the sky": Paul or Claire, the text does not say.
+    assert character(reyes, "Paul Martin").mentions == 2
+    assert character(reyes, "Claire Martin").mentions == 2
+    assert facts(character(reyes, "Paul").descriptions) == [("a gentle, untidy man", 2)]
+
+
+def test_common_words_the_text_uses_as_names():
+    reyes = HARD / "reyes.txt"
+    may = character(reyes, "May")
+    assert may.mentions == 2  # "a woman named May", "May laughed"; not "since May"
+    assert facts(may.descriptions) == [("a woman", 4)]
+    will = character(reyes, "Will Turner")
+    assert set(will.aliases) == {"Will Turner", "Will"}
+    assert facts(will.lines) == [("Nobody goes out until the wind drops", 5)]
+    grace = character(reyes, "Grace")
+    assert facts(grace.descriptions) == [("the English tourist who rented their back room", 4)]
+    assert facts(grace.origins) == [("English", 4)]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (  # "X and his sister Y": both are people
+            "Tomás Reyes and his sister Elena Reyes ran to the harbour. Tomás kept watch. "
+            "Tomás did not sleep.",
+            {"Tomás Reyes": {"Tomás Reyes", "Tomás"}, "Elena Reyes": {"Elena Reyes"}},
+        ),
+        (
+            "Paul Martin and his sister Elena Martin ran to the harbour. Paul kept watch. "
+            "Paul did not sleep.",
+            {"Paul Martin": {"Paul Martin", "Paul"}, "Elena Martin": {"Elena Martin"}},
+        ),
+        (
+            "Tomás and his sister Elena ran to the harbour.",
+            {"Tomás": {"Tomás"}, "Elena": {"Elena"}},
+        ),
+        (  # Given Surname whose first name is used alone
+            "Tomás Reyes kept watch at the harbour. Tomás did not sleep.",
+            {"Tomás Reyes": {"Tomás Reyes", "Tomás"}},
+        ),
+        (  # a surname someone else carries
+            "Tomás Reyes kept watch at the harbour. Later that night Elena Reyes came down.",
+            {"Tomás Reyes": {"Tomás Reyes"}, "Elena Reyes": {"Elena Reyes"}},
+        ),
+        (  # X was a (...) man
+            "Anna Berg was a gentle, untidy man who lived alone.",
+            {"Anna Berg": {"Anna Berg"}},
+        ),
+        (  # an apposition, then a speech verb
+            "Grace, the English tourist beside her, said nothing.",
+            {"Grace": {"Grace"}},
+        ),
+        ("Anna met Grace, the English tourist beside her.", {"Anna": {"Anna"}, "Grace": {"Grace"}}),
+        # Not people: a he/she after a sentence-initial pair is not enough, nor "said to be".
+        ("Hong Kong glittered below. She loved the lights.", {}),
+        ("Buenos Aires was hot. Anna walked to the river.", {"Anna": {"Anna"}}),
+        ("Montmartre, the old quarter, said to be haunted, slept.", {}),
+        ("Montmartre was a haven for every painter. Anna lived in Montmartre.", {"Anna": {"Anna"}}),
+    ],
+)
+def test_names_that_only_open_sentences(text, people):
+    cast = extract_cast(split_passages(text))
+    assert {c.name: set(c.aliases) for c in cast.characters} == people
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (  # no title or pronoun tells Paul from Elena: the bare surname is no one's
+            "Paul Martin and his sister Elena Martin ran to the harbour. Martin laughed.",
+            {"Paul Martin": {"Paul Martin"}, "Elena Martin": {"Elena Martin"}},
+        ),
+        (  # "at her" is someone else
+            "Paul Martin and his sister Elena Martin ran to the harbour. Martin laughed at her.",
+            {"Paul Martin": {"Paul Martin"}, "Elena Martin": {"Elena Martin"}},
+        ),
+        (  # "shook his head": Paul
+            "Paul Martin and his sister Elena Martin ran to the harbour. Martin shook his head.",
+            {"Paul Martin": {"Paul Martin", "Martin"}, "Elena Martin": {"Elena Martin"}},
+        ),
+        (  # "her sister": Elena, since "his sister Elena" made her a woman
+            "Paul Martin and his sister Elena Martin ran to the harbour. Martin shook her head.",
+            {"Paul Martin": {"Paul Martin"}, "Elena Martin": {"Elena Martin", "Martin"}},
+        ),
+        (  # a pronoun tells them apart before titles do
+            "Mrs. Martin waved. Paul Martin opened the door and he smiled. Martin shook her head.",
+            {"Mrs. Martin": {"Mrs. Martin", "Martin"}, "Paul Martin": {"Paul Martin"}},
+        ),
+        (
+            "Paul Martin opened the door and he smiled. Mrs. Martin waved. Martin shook his head.",
+            {"Mrs. Martin": {"Mrs. Martin"}, "Paul Martin": {"Paul Martin", "Martin"}},
+        ),
+        (  # titles tell them apart: the nearest before, as in okafor.txt
+            "Dr. Amara Okafor met Mr. Okafor. Okafor laughed.",
+            {
+                "Amara Okafor": {"Dr. Amara Okafor", "Amara Okafor"},
+                "Mr. Okafor": {"Mr. Okafor", "Okafor"},
+            },
+        ),
+    ],
+)
+def test_a_bare_shared_surname(text, people):
+    cast = extract_cast(split_passages(text))
+    assert {c.name: set(c.aliases) for c in cast.characters} == people
+
+
+def test_an_unresolved_surname_gives_its_description_to_no_one():
+    text = "Tomás Reyes and his sister Elena Reyes ran to the harbour. Reyes, the elder, nodded."
+    cast = extract_cast(split_passages(text))
+    assert {c.name for c in cast.characters} == {"Tomás Reyes", "Elena Reyes"}
+    assert all(c.descriptions == () and "Reyes" not in c.aliases for c in cast.characters)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "descriptions"),
+    [
+        ("She met Anna Berg, a gentle, untidy woman.", "Anna Berg", ["a gentle, untidy woman"]),
+        ("Anna Berg was a tall, thin, bearded man.", "Anna Berg", ["a tall, thin, bearded man"]),
+        (
+            "The landlord, a kind, quiet man named Paul, smiled.",
+            "Paul",
+            ["the landlord", "a kind, quiet man"],
+        ),
+        ("As a shy, clever girl, Anna smiled a lot.", "Anna", ["a shy, clever girl"]),
+        # Not one phrase: "a painter," then a verb; a verb and its object; "her family, friends".
+        ("Sophie, a painter, smiled at him.", "Sophie", ["a painter"]),
+        ("At noon Anna Berg, the nanny, knitted a scarf.", "Anna Berg", ["the nanny"]),
+        ("She met Anna Berg, her family, friends and neighbours.", "Anna Berg", ["her family"]),
+    ],
+)
+def test_coordinated_adjectives_stay_in_one_description(text, name, descriptions):
+    found = extract_cast(split_passages(text)).find(name)
+    assert found is not None
+    assert [f.text for f in found.descriptions] == descriptions
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (
+            "A woman named May lived by the sea. May smiled at the gulls.",
+            {"May": {"May"}},
+        ),
+        (
+            'Will Turner walked to the dock. "It is late," Will said.',
+            {"Will Turner": {"Will Turner", "Will"}},
+        ),
+        ('"Go home," said Will. Will did not.', {"Will": {"Will"}}),
+        ("A man called Friday came to the island. Friday smiled.", {"Friday": {"Friday"}}),
+        # The listed words themselves stay words.
+        ("Anna Berg arrived in May. She came back in June.", {"Anna Berg": {"Anna Berg"}}),
+        ('"Will you come?" Anna asked. "May I?" Anna said.', {"Anna": {"Anna"}}),
+        ("The French said nothing. Anna shrugged.", {"Anna": {"Anna"}}),
+        ('"Go," I said. Anna nodded.', {"Anna": {"Anna"}}),
+    ],
+)
+def test_named_or_speaking_beats_the_word_lists(text, people):
+    cast = extract_cast(split_passages(text))
+    assert {c.name: set(c.aliases) for c in cast.characters} == people
 
 
 # --------------------------------------------------------------------------- general
