@@ -21,252 +21,37 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
+from bot.core.lexicon import (
+    ABBREVIATIONS,
+    CALENDAR_PREPOSITIONS,
+    CONTINENTS,
+    COUNTRIES,
+    DAYS,
+    DEMONYM_SUFFIXES,
+    FEMALE_NOUNS,
+    FUNCTION_WORDS,
+    GREETINGS,
+    MALE_NOUNS,
+    MONTHS,
+    NAME_LIKE_FUNCTION_WORDS,
+    NATIONALITIES,
+    OF_HEADS,
+    ORIGIN_NOUNS,
+    PARTICLES,
+    PERSON_NOUNS,
+    PERSON_ROLE_NOUNS,
+    PERSON_VERBS,
+    PLACE_HEADS,
+    PLACE_HYPHEN_PREFIXES,
+    PLACE_PREFIXES,
+    PRONOUN_GENDER,
+    SPEECH_VERBS,
+    TIME_WORDS,
+    TITLE_SYNONYMS,
+    TITLES,
+)
 from bot.core.models import Passage
 from bot.core.text import fold
-
-# --------------------------------------------------------------------------- word lists
-# Words that start sentences or fill them, never a person's or place's name.
-_FUNCTION_WORDS = frozenset(
-    """a an the and but or nor so yet for if then than as at by in on of off to up from
-    into onto upon with without within about above across after against along among around
-    before behind below beneath beside besides between beyond during except inside near
-    outside over past since through throughout till toward towards under underneath until
-    via while whilst where when whenever wherever whether which who whom whose why how what
-    whatever whoever i i'm i've i'd i'll me my mine myself we us our ours ourselves you your
-    yours yourself he him his himself she her hers herself it it's its itself they them their
-    theirs themselves this that these those there here now today tonight tomorrow yesterday
-    once twice one two three four five six seven eight nine ten first second third last next
-    another other others each every either neither both all any some many much more most few
-    several such no not never always often sometimes still just only even also too very
-    quite rather almost already soon later again perhaps maybe yes well okay ok please thanks
-    thank sorry dear let let's do does did don't didn't can can't could couldn't will won't
-    would wouldn't should shouldn't must might shall is are was were be been being am have
-    has had having nothing everything something anything nobody everyone someone anyone""".split()
-)
-# Greetings, interjections and common foreign words of dialogue.
-_GREETINGS = frozenset(
-    """bonjour bonsoir salut merci adieu ciao hola gracias adios adiós buongiorno buonasera
-    grazie prego hallo danke bitte hej obrigado obrigada oui non si sí ja nein bravo voilà
-    voila olá ola shalom namaste privet spasibo nyet welcome hello hi hey goodbye bye cheers ah
-    oh alas wow amigo amiga chérie cherie bella bello enchanté enchantée santé salud""".split()
-)
-# Listed words that are also given names, when the text uses them as one.
-_NAME_LIKE_FUNCTION_WORDS = frozenset(["will"])
-_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-_MONTHS = frozenset(
-    """january february march april may june july august september october november
-    december""".split()
-)
-# "in May", "since Friday": the month or day, even in a story with someone called May.
-_CALENDAR_PREPOSITIONS = frozenset(
-    """in on since until till by last next early late mid of every each this that through
-    during before after from to""".split()
-)
-# Nationalities, languages and city demonyms: never people or places, but origins.
-_NATIONALITIES = frozenset(
-    """afghan albanian algerian american andorran angolan argentine argentinian armenian
-    australian austrian azerbaijani bangladeshi belarusian belgian bolivian bosnian brazilian
-    british bulgarian burmese cambodian cameroonian canadian chilean chinese colombian
-    congolese croatian cuban cypriot czech danish dutch ecuadorian egyptian english eritrean
-    estonian ethiopian filipino finnish french georgian german ghanaian greek guatemalan
-    haitian honduran hungarian icelandic indian indonesian iranian iraqi irish israeli italian
-    ivorian jamaican japanese jordanian kazakh kenyan korean kurdish kuwaiti lao latvian
-    lebanese liberian libyan lithuanian malagasy malaysian malian maltese mexican moldovan
-    mongolian moroccan mozambican namibian nepalese nigerian norwegian pakistani palestinian
-    panamanian paraguayan persian peruvian polish portuguese qatari romanian russian rwandan
-    saudi scottish senegalese serbian singaporean slovak slovenian somali spanish sudanese
-    swedish swiss syrian taiwanese tajik tanzanian thai tibetan tunisian turkish ugandan
-    ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni zambian zimbabwean european
-    african asian arab arabic hebrew hindi urdu bengali punjabi tamil swahili yoruba igbo hausa
-    zulu amharic catalan basque breton galician flemish yiddish latin creole scandinavian
-    nordic parisian londoner venetian muscovite berliner viennese milanese neapolitan sami
-    inuit maori quechua romani gaelic cornish frisian sicilian""".split()
-)
-_COUNTRIES = frozenset(
-    [
-        *"""afghanistan albania algeria argentina armenia australia austria azerbaijan
-        bangladesh belarus belgium bolivia bosnia brazil britain bulgaria cambodia cameroon
-        canada chile china colombia congo croatia cuba cyprus czechia denmark ecuador egypt
-        england eritrea estonia ethiopia finland france germany ghana greece guatemala haiti
-        honduras hungary iceland india indonesia iran iraq ireland italy jamaica japan
-        kazakhstan kenya korea kosovo kuwait laos latvia lebanon liberia libya lithuania
-        luxembourg madagascar malaysia mali malta mexico moldova mongolia montenegro morocco
-        mozambique myanmar namibia nepal netherlands nigeria norway pakistan palestine panama
-        paraguay persia peru philippines poland portugal qatar romania russia rwanda scotland
-        senegal serbia singapore slovakia slovenia somalia spain sudan sweden switzerland syria
-        taiwan tajikistan tanzania thailand tibet tunisia turkey uganda ukraine uruguay
-        uzbekistan venezuela vietnam wales yemen zambia zimbabwe""".split(),
-        "united states",
-        "united kingdom",
-        "new zealand",
-        "south africa",
-        "south korea",
-        "north korea",
-        "sri lanka",
-        "saudi arabia",
-        "costa rica",
-        "el salvador",
-        "ivory coast",
-        "czech republic",
-    ]
-)
-_CONTINENTS = frozenset("europe asia africa america antarctica oceania".split())
-
-# The last word of a place's name says what it is: "Eiffel Tower", "Bolshoi Theatre".
-_PLACE_HEADS: dict[str, str] = {
-    **dict.fromkeys(
-        """tower bridge cathedral basilica abbey monument statue palace castle fortress
-        square plaza gate arch arc fountain temple church chapel mosque synagogue pyramid
-        pyramids tomb pantheon park gardens garden""".split(),
-        "landmark",
-    ),
-    **dict.fromkeys(
-        """theatre theater gallery museum café cafe restaurant bistro brasserie bar pub inn
-        hotel studio atelier opera hall club library school university college academy
-        conservatory conservatoire institute hospital clinic shop store bakery market station
-        airport cinema stadium arena centre center office tavern""".split(),
-        "venue",
-    ),
-    **dict.fromkeys("river canal".split(), "river"),
-    **dict.fromkeys("quarter district".split(), "district"),
-    **dict.fromkeys("city town".split(), "city"),
-    **dict.fromkeys(
-        """street road avenue boulevard lane way drive alley lake mountain mountains hill
-        hills valley bay sea ocean island islands beach coast harbour harbor port forest
-        woods desert falls heights""".split(),
-        "place",
-    ),
-}
-# The first word of a place's name says so too: "Rue Victor Hugo", "Gare de Lyon".
-_PLACE_PREFIXES: dict[str, str] = {
-    **dict.fromkeys(
-        """rue avenue boulevard quai place chemin allée impasse via calle plaza piazza
-        strada lake mount mont île ile isle cape port san santa são sao""".split(),
-        "place",
-    ),
-    **dict.fromkeys(
-        """gare café cafe hôtel musée museo atelier théâtre teatro galerie galleria
-        brasserie bistro chez""".split(),
-        "venue",
-    ),
-    **dict.fromkeys(
-        """pont château palais église basilique tour arc cathédrale jardin parc fort
-        notre""".split(),
-        "landmark",
-    ),
-    **dict.fromkeys("river lac".split(), "river"),
-}
-# Hyphenated place prefixes: "Saint-Malo", "Sainte-Mère-Église", "St-Tropez".
-_PLACE_HYPHEN_PREFIXES = ("saint-", "sainte-", "st-", "ste-", "notre-")
-# Heads that take "of" inside a name: "Studio of Dreams", "Tower of London".
-_OF_HEADS = frozenset(
-    """studio museum tower university bank church cathedral palace city isle island bay gulf
-    cape lake mount republic kingdom gallery academy school college institute temple statue
-    house hall bridge gate garden gardens sea strait valley""".split()
-)
-# Lower-case particles inside names: "Atelier des Rêves", "Ludwig van Beethoven".
-_PARTICLES = frozenset(
-    "de des du la le les del della da di dos das van von der den ten ter y sur".split()
-)
-
-# Titles and the gender they imply (None: either).
-_TITLES: dict[str, str | None] = {
-    **dict.fromkeys(
-        "mr mister sir lord monsieur señor senor signor herr uncle father".split(), "m"
-    ),
-    **dict.fromkeys(
-        """mrs ms miss madame mme mademoiselle mlle señora senora señorita signora frau lady
-        dame aunt auntie""".split(),
-        "f",
-    ),
-    **dict.fromkeys(
-        "dr doctor prof professor captain detective inspector officer sergeant judge".split(),
-        None,
-    ),
-}
-_TITLE_SYNONYMS = {
-    "mister": "mr",
-    "doctor": "dr",
-    "professor": "prof",
-    "mme": "madame",
-    "mlle": "mademoiselle",
-    "senor": "señor",
-    "senora": "señora",
-}
-_ABBREVIATIONS = frozenset(
-    [*(t for t in _TITLES if len(t) <= 4), "st", "ste", "mt", "jr", "sr", "vs", "no"]
-)
-
-# Verbs that follow a person far more often than a place.
-_PERSON_VERBS = frozenset(
-    """said says asked asks replied answered whispered whispers murmured shouted called cried
-    exclaimed added continued explained insisted muttered laughed laughs smiled smiles nodded
-    nods grinned frowned sighed shrugged gasped stepped walked walks ran hurried turned
-    looked looks stared glanced gazed watched listened felt feels thought thinks knew knows
-    realised realized decided wondered noticed saw sees heard browsed stumbled introduced
-    handed greeted took made found pushed pulled opened sat sits stood waited wanted loved
-    hated hoped wished remembered forgot spoke speaks began tried returned worked painted
-    paints danced sang wrote reads played cooked met kissed hugged waved winked blushed wept
-    slept woke ate drank sipped chatted talked told tells invited offered gave showed pointed
-    paused hesitated agreed approached entered climbed lived grew prepared answered thanked
-    leaned reached picked glared beamed teased joked admitted promised studied practised
-    practiced traced packed boarded arrived moved""".split()
-)
-_SPEECH_VERBS = frozenset(
-    """said says asked asks replied answered whispered whispers murmured shouted called cried
-    exclaimed added continued explained insisted muttered laughed smiled sighed began told
-    admitted agreed teased joked announced breathed yelled greeted offered promised
-    repeated""".split()
-)
-# A possessive before one of these is a person's: "Valérie's eyes".
-_PERSON_NOUNS = frozenset(
-    """eyes eye heart hand hands face voice smile mother father mom mum dad parents family
-    friend friends husband wife brother sister son daughter children child lips hair gaze
-    mind thoughts head shoulder shoulders arm arms fingers feet legs body life dream dreams
-    passion career name apartment room work words laugh cheeks expression soul spirit style
-    paintings painting art canvases music voice story""".split()
-)
-_TIME_WORDS = frozenset(
-    """morning evening night day days week weeks month months year years moment time
-    afternoon hour hours minute minutes while weekend season summer winter spring autumn
-    fall""".split()
-)
-# Nouns that name what a person is: an apposition ending in one is about a person.
-PERSON_ROLE_NOUNS = frozenset(
-    """woman man girl boy lady gentleman friend stranger artist painter photographer writer
-    poet musician dancer ballerina mathematician teacher doctor nurse student owner baker
-    fisherman mother father sister brother wife husband daughter son aunt uncle cousin child
-    widow widower neighbour neighbor landlady landlord waiter waitress chef cook singer actor
-    actress sculptor architect engineer scientist lawyer journalist pianist violinist
-    composer novelist historian professor captain sailor soldier merchant shopkeeper seller
-    vendor curator collector designer tailor gardener farmer driver priest nun queen king
-    prince princess dreamer poetess detective inspector officer clerk gallerist
-    illustrator""".split()
-)
-_FEMALE_NOUNS = frozenset(
-    """woman girl lady mother wife sister daughter aunt grandmother actress waitress ballerina
-    queen princess""".split()
-)
-_MALE_NOUNS = frozenset(
-    """man boy gentleman father husband brother son uncle grandfather actor waiter king
-    prince""".split()
-)
-_PRONOUN_GENDER = {
-    "she": "f",
-    "her": "f",
-    "hers": "f",
-    "herself": "f",
-    "he": "m",
-    "him": "m",
-    "his": "m",
-    "himself": "m",
-}
-# Nouns after a nationality that make it someone's origin: "Russian heritage".
-_ORIGIN_NOUNS = frozenset(
-    """heritage roots family descent ancestry blood parents origins upbringing background
-    accent passport citizen nationality homeland""".split()
-)
-_DEMONYM_SUFFIXES = ("ian", "ians", "ean", "an", "ese", "er", "ers", "ite", "ois", "oise", "ien")
 
 # --------------------------------------------------------------------------- patterns
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
@@ -396,11 +181,11 @@ _ADJECTIVE_SUFFIXES = (
 # Nouns with an adjective's ending ("family", "parent", "hospital"): a list, not a phrase.
 _NOT_ADJECTIVES = (
     PERSON_ROLE_NOUNS
-    | _PERSON_NOUNS
+    | PERSON_NOUNS
     | _RELATION_NOUNS
-    | _TIME_WORDS
-    | _FUNCTION_WORDS
-    | frozenset(_PLACE_HEADS)
+    | TIME_WORDS
+    | FUNCTION_WORDS
+    | frozenset(PLACE_HEADS)
 )
 _JOINED_COMMA = "\ue000"  # a private-use character: never in a story, never whitespace
 _COORDINATED_START_RE = re.compile(
@@ -492,10 +277,10 @@ def _continues_noun_phrase(following: re.Match[str]) -> bool:
     """The words after "a gentle," go on describing ("untidy man"); they do not start a
     clause ("the nanny, smiled", "the nanny, knitted a scarf", "the nanny, slept.")."""
     word = following.group(1)
-    if word in _FUNCTION_WORDS or word in _PERSON_VERBS or word in _SPEECH_VERBS:
+    if word in FUNCTION_WORDS or word in PERSON_VERBS or word in SPEECH_VERBS:
         return False
     after = following.group(3)
-    return following.group(2) is not None or (after is not None and after not in _FUNCTION_WORDS)
+    return following.group(2) is not None or (after is not None and after not in FUNCTION_WORDS)
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -517,7 +302,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 def _is_abbreviation_dot(text: str, dot: int) -> bool:
     """A full stop after "Mr", "Dr", "St" does not end a sentence."""
     word = re.search(r"([^\W\d_]+)$", text[max(0, dot - 16) : dot])
-    return word is not None and word.group(1).lower() in _ABBREVIATIONS
+    return word is not None and word.group(1).lower() in ABBREVIATIONS
 
 
 def _sentence_starts(text: str, quotes: list[tuple[int, int]]) -> list[int]:
@@ -559,30 +344,30 @@ def _is_capitalised(word: str) -> bool:
 
 def _title_key(word: str) -> str | None:
     key = word.lower().rstrip(".")
-    if key not in _TITLES:
+    if key not in TITLES:
         return None
-    return _TITLE_SYNONYMS.get(key, key)
+    return TITLE_SYNONYMS.get(key, key)
 
 
 def _is_place_prefix(word: str) -> bool:
     lowered = word.lower()
-    return lowered in _PLACE_PREFIXES or lowered.startswith(_PLACE_HYPHEN_PREFIXES)
+    return lowered in PLACE_PREFIXES or lowered.startswith(PLACE_HYPHEN_PREFIXES)
 
 
 def _place_kind_of_phrase(words: Sequence[str]) -> str | None:
     """The kind of place the phrase's own words name, if they do."""
     lowered = [w.lower() for w in words]
-    if lowered[0] in _PLACE_PREFIXES and len(words) > 1:
-        return _PLACE_PREFIXES[lowered[0]]
-    if lowered[0].startswith(_PLACE_HYPHEN_PREFIXES):
+    if lowered[0] in PLACE_PREFIXES and len(words) > 1:
+        return PLACE_PREFIXES[lowered[0]]
+    if lowered[0].startswith(PLACE_HYPHEN_PREFIXES):
         return "place"
     head = lowered[lowered.index("of") - 1] if "of" in lowered[1:] else lowered[-1]
-    if len(words) > 1 and head in _PLACE_HEADS:
-        return _PLACE_HEADS[head]
+    if len(words) > 1 and head in PLACE_HEADS:
+        return PLACE_HEADS[head]
     joined = " ".join(lowered)
-    if joined in _COUNTRIES:
+    if joined in COUNTRIES:
         return "country"
-    if joined in _CONTINENTS:
+    if joined in CONTINENTS:
         return "place"
     return None
 
@@ -590,11 +375,11 @@ def _place_kind_of_phrase(words: Sequence[str]) -> str | None:
 def _never_a_name(word: str) -> bool:
     lowered = word.lower()
     return (
-        lowered in _FUNCTION_WORDS
-        or lowered in _GREETINGS
-        or lowered in _DAYS
-        or lowered in _MONTHS
-        or lowered in _NATIONALITIES
+        lowered in FUNCTION_WORDS
+        or lowered in GREETINGS
+        or lowered in DAYS
+        or lowered in MONTHS
+        or lowered in NATIONALITIES
     )
 
 
@@ -634,15 +419,15 @@ def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
     lowered = word.lower()
     previous = _previous_words(text[max(0, match.start() - 30) : match.start()], 1)
     if previous in (["named"], ["called"]):
-        return lowered not in _FUNCTION_WORDS or lowered in _NAME_LIKE_FUNCTION_WORDS
-    if lowered in _NATIONALITIES or lowered in _GREETINGS:
+        return lowered not in FUNCTION_WORDS or lowered in NAME_LIKE_FUNCTION_WORDS
+    if lowered in NATIONALITIES or lowered in GREETINGS:
         return False
-    if lowered in _FUNCTION_WORDS and lowered not in _NAME_LIKE_FUNCTION_WORDS:
+    if lowered in FUNCTION_WORDS and lowered not in NAME_LIKE_FUNCTION_WORDS:
         return False
     verb = _SPEECH_AFTER_VERB_RE.match(text[match.end() : match.end() + 30])
-    if verb and verb.group(1).lower() in _SPEECH_VERBS:
+    if verb and verb.group(1).lower() in SPEECH_VERBS:
         return True
-    said_before = bool(previous) and previous[0] in _SPEECH_VERBS
+    said_before = bool(previous) and previous[0] in SPEECH_VERBS
     return said_before and re.match(r"[.,!?;]", text[match.end() : match.end() + 1]) is not None
 
 
@@ -696,8 +481,8 @@ def _join_connector(
     word = tokens[index].group()
     if re.match(r"^[dl]['’][A-ZÀ-Þ]", word):
         return 1
-    takes_of = word == "of" and phrase[-1].group().lower() in _OF_HEADS
-    if word not in _PARTICLES and not takes_of:
+    takes_of = word == "of" and phrase[-1].group().lower() in OF_HEADS
+    if word not in PARTICLES and not takes_of:
         return 0
     for length in (1, 2):  # "de Lyon", "de la Concorde"
         following = index + length
@@ -707,7 +492,7 @@ def _join_connector(
             return 0
         if _is_capitalised(tokens[following].group()):
             return length + 1
-        if tokens[following].group() not in _PARTICLES:
+        if tokens[following].group() not in PARTICLES:
             return 0
     return 0
 
@@ -763,10 +548,10 @@ def _licensed_word_used_otherwise(
     text = paragraph.text
     if _starts_sentence(paragraph, token.start()):
         verb = _SPEECH_AFTER_VERB_RE.match(text[token.end() : token.end() + 30])
-        return not (verb and verb.group(1).lower() in _PERSON_VERBS)
+        return not (verb and verb.group(1).lower() in PERSON_VERBS)
     previous = _previous_words(text[max(0, token.start() - 20) : token.start()], 1)
-    calendar = word.lower() in _MONTHS or word.lower() in _DAYS
-    return calendar and bool(previous) and previous[0] in _CALENDAR_PREPOSITIONS
+    calendar = word.lower() in MONTHS or word.lower() in DAYS
+    return calendar and bool(previous) and previous[0] in CALENDAR_PREPOSITIONS
 
 
 def _mention_from(tokens: list[re.Match[str]], paragraph: _Paragraph) -> _Mention | None:
@@ -840,7 +625,7 @@ def _weigh_person_cues(
 ) -> None:
     if not mention.possessive:
         verb = _SPEECH_AFTER_VERB_RE.match(after)
-        if verb and verb.group(1).lower() in _PERSON_VERBS:
+        if verb and verb.group(1).lower() in PERSON_VERBS:
             evidence.person += 2
             evidence.strong_person = True
         is_a = _IS_A_RE.match(after)  # "Anna Berg was a gentle, untidy woman"
@@ -849,7 +634,7 @@ def _weigh_person_cues(
             evidence.strong_person = True
     else:
         following = [w.lower() for w in _WORD_RE.findall(after[:40])[:3]]
-        evidence.person += 2 if _PERSON_NOUNS.intersection(following) else 0.5
+        evidence.person += 2 if PERSON_NOUNS.intersection(following) else 0.5
     last, second = previous[-1], previous[-2]
     if last in ("named", "called"):
         if second in _PLACE_NOUNS_BEFORE_NAMED:
@@ -862,7 +647,7 @@ def _weigh_person_cues(
         evidence.strong_person = True
     if after.startswith(",") and before.endswith(", ") and _CLAUSE_NP_BEFORE_RE.search(before):
         evidence.person += 3  # apposition: "the artist, Sophie,"
-    if last in _SPEECH_VERBS:  # "...," said Sophie
+    if last in SPEECH_VERBS:  # "...," said Sophie
         evidence.person += 2
     if last in ("to", "at", "with") and second in _PERSON_PREP_VERBS:
         evidence.person += 2
@@ -894,7 +679,7 @@ def _weigh_apposition(appositive: re.Match[str], after: str, evidence: _Evidence
     if verb is None:
         return
     verb_word = verb.group(1).lower()
-    if verb_word in _SAYING_VERBS or (about_a_person and verb_word in _PERSON_VERBS):
+    if verb_word in _SAYING_VERBS or (about_a_person and verb_word in PERSON_VERBS):
         evidence.person += 2
         evidence.strong_person = True
 
@@ -990,14 +775,14 @@ def _first_pronoun_gender(paragraph: _Paragraph, start: int, end: int) -> str | 
             continue  # "laughed at him": someone else
         if pronoun == "her" and not _possessive_her(text, match.end()):
             continue  # "smiled at her", "gave her the key"; not "shook her head"
-        return _PRONOUN_GENDER[pronoun]
+        return PRONOUN_GENDER[pronoun]
     return None
 
 
 def _possessive_her(text: str, end: int) -> bool:
     following = _WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
     word = following.group() if following else ""
-    return word[:1].islower() and word not in _FUNCTION_WORDS
+    return word[:1].islower() and word not in FUNCTION_WORDS
 
 
 def _noun_votes(mentions: Sequence[_Mention], paragraphs: dict[int, _Paragraph]) -> list[str]:
@@ -1009,9 +794,9 @@ def _noun_votes(mentions: Sequence[_Mention], paragraphs: dict[int, _Paragraph])
         previous = _previous_words(text[max(0, mention.start - 20) : mention.start], 1)
         if not previous:
             continue
-        if previous[0] in _FEMALE_NOUNS:
+        if previous[0] in FEMALE_NOUNS:
             votes += ["f"] * 3
-        elif previous[0] in _MALE_NOUNS:
+        elif previous[0] in MALE_NOUNS:
             votes += ["m"] * 3
     return votes
 
@@ -1064,7 +849,7 @@ def _group_mentions(
             key = (f"{mention.title}.", *mention.words) if mention.title else mention.words
             group = by_words.get(key) or new_group(mention.words)
             by_words[key] = group
-            group.gender = _TITLES.get(mention.title or "")
+            group.gender = TITLES.get(mention.title or "")
         add(group, mention)
     for group in groups.values():
         group.mentions.sort(key=lambda m: (m.passage, m.start))
@@ -1091,7 +876,7 @@ def _set_genders(
             if m.group == group.id or (m.words == (group.words[0],) and m.title is None)
         ]
         votes = _gender_votes(related, paragraphs, stops) + _noun_votes(related, paragraphs)
-        votes += [g for t in group.titles if (g := _TITLES.get(t)) for _ in range(3)]
+        votes += [g for t in group.titles if (g := TITLES.get(t)) for _ in range(3)]
         group.gender = _majority(votes)
 
 
@@ -1101,7 +886,7 @@ def _compatible(group: _Group, title: str | None) -> bool:
         return True
     if group.titles:
         return title in group.titles
-    wanted = _TITLES.get(title)
+    wanted = TITLES.get(title)
     return wanted is None or group.gender is None or group.gender == wanted
 
 
@@ -1203,7 +988,7 @@ def _reads_as_a_full_name(group: _Group, evidence: _Evidence) -> bool:
     Kong glittered. She loved it." would make Hong Kong someone."""
     if not 2 <= len(group.words) <= 3 or all(m.quoted for m in group.mentions):
         return False
-    if any(w.lower() in _PLACE_HEADS or _is_place_prefix(w) for w in group.words):
+    if any(w.lower() in PLACE_HEADS or _is_place_prefix(w) for w in group.words):
         return False
     first_name_alone = any(m.words == group.words[:1] for m in group.mentions)
     return first_name_alone or evidence.person >= 2  # 1 is the bonus for two words
@@ -1279,7 +1064,7 @@ def _drop_demonym_places(places: dict[str, _PlaceInfo]) -> None:
     for key in list(places):
         for other in places:
             derived = len(other) >= 4 and key.startswith(other) and other != key
-            if derived and key[len(other) :] in _DEMONYM_SUFFIXES:
+            if derived and key[len(other) :] in DEMONYM_SUFFIXES:
                 del places[key]
                 break
 
@@ -1330,7 +1115,7 @@ def _resolve_pronoun(
     analysis: _Analysis, passage: int, position: int, pronoun: str
 ) -> _Group | None:
     """The person a he/she refers to: the latest named before it, of a fitting gender."""
-    gender = _PRONOUN_GENDER.get(pronoun.lower())
+    gender = PRONOUN_GENDER.get(pronoun.lower())
     for number in (passage, passage - 1, passage - 2):
         earlier = [
             m
@@ -1379,7 +1164,7 @@ def _usable_np(phrase: str) -> bool:
     words = phrase.split()
     if len(words) > 1 and words[1].lower() in _VAGUE_NP_SECOND_WORDS:
         return False
-    return words[-1].lower() not in _TIME_WORDS and len(words) <= 10
+    return words[-1].lower() not in TIME_WORDS and len(words) <= 10
 
 
 def _descriptions_at(mention: _Mention, text: str, found: _FactSet) -> None:
@@ -1446,9 +1231,9 @@ def _gender_from_descriptions(group: _Group, descriptions: Sequence[Fact]) -> No
     if group.gender is not None:
         return
     nouns = {w.lower() for fact in descriptions for w in _WORD_RE.findall(fact.text)}
-    if nouns & _FEMALE_NOUNS and not nouns & _MALE_NOUNS:
+    if nouns & FEMALE_NOUNS and not nouns & MALE_NOUNS:
         group.gender = "f"
-    elif nouns & _MALE_NOUNS and not nouns & _FEMALE_NOUNS:
+    elif nouns & MALE_NOUNS and not nouns & FEMALE_NOUNS:
         group.gender = "m"
 
 
@@ -1490,7 +1275,7 @@ def _nationality_origins(paragraph: _Paragraph) -> list[tuple[int, str]]:
     origins: list[tuple[int, str]] = []
     for match in _WORD_RE.finditer(text):
         word = match.group()
-        if not word[0].isupper() or word.lower() not in _NATIONALITIES:
+        if not word[0].isupper() or word.lower() not in NATIONALITIES:
             continue
         if paragraph.quoted(match.start()):
             continue
@@ -1502,7 +1287,7 @@ def _nationality_origins(paragraph: _Paragraph) -> list[tuple[int, str]]:
         )
         by_birth = following[:2] == ["by", "birth"]
         said_to_be = _previous_words(before, 1) in (["was"], ["is"])
-        if _ORIGIN_NOUNS.intersection(following[:2]) or in_description or by_birth or said_to_be:
+        if ORIGIN_NOUNS.intersection(following[:2]) or in_description or by_birth or said_to_be:
             origins.append((match.start(), word))
     return origins
 
@@ -1541,17 +1326,17 @@ def _speaker_after(
         gap = text[close + 1 : mention.start]
         if mention.start > close and re.fullmatch(r"[\s,]*", gap):
             verb = _SPEECH_AFTER_VERB_RE.match(text[mention.end : mention.end + 30])
-            if verb and verb.group(1).lower() in _SPEECH_VERBS:
+            if verb and verb.group(1).lower() in SPEECH_VERBS:
                 return analysis.groups[mention.group]
         said_before_name = re.fullmatch(r"[\s,]*(\w+)\s+", gap)  # "...," said Sophie
         if (
             mention.start > close
             and said_before_name
-            and (said_before_name.group(1).lower() in _SPEECH_VERBS)
+            and (said_before_name.group(1).lower() in SPEECH_VERBS)
         ):
             return analysis.groups[mention.group]
     pronoun = re.match(r"^[\s,]*(she|he)\s+(?:\w+ly\s+)?(\w+)", tail, re.IGNORECASE)
-    if pronoun and pronoun.group(2).lower() in _SPEECH_VERBS:
+    if pronoun and pronoun.group(2).lower() in SPEECH_VERBS:
         return _resolve_pronoun(
             analysis, paragraph.passage.number, close + 1 + pronoun.start(1), pronoun.group(1)
         )
@@ -1568,7 +1353,7 @@ def _speaker_before(
             continue
         between = text[mention.end : open_]
         verb = _SPEECH_AFTER_VERB_RE.match(between)
-        said = verb is not None and verb.group(1).lower() in _SPEECH_VERBS
+        said = verb is not None and verb.group(1).lower() in SPEECH_VERBS
         # The verb and the quote must be one clause: "Sophie said, "..."", no full stop between.
         one_clause = re.search(r"[,:]\s*$", between) and not re.search(r"[.!?\"“”]", between)
         if said and one_clause:
@@ -1593,7 +1378,7 @@ def _spoken_by_someone_unnamed(paragraph: _Paragraph, close: int) -> bool:
     tail = paragraph.text[close + 1 : close + 60]
     for pattern in _UNNAMED_SPEAKER_RES:
         match = pattern.match(tail)
-        if match and match.group(1).lower() in _SPEECH_VERBS:
+        if match and match.group(1).lower() in SPEECH_VERBS:
             return True
     return False
 
@@ -1722,7 +1507,7 @@ def extract_cast(passages: Sequence[Passage]) -> Cast:
     for group_id, described in descriptions.items():
         for fact in described.facts():
             for word in _WORD_RE.findall(fact.text):
-                if word.lower() in _NATIONALITIES and word[0].isupper():
+                if word.lower() in NATIONALITIES and word[0].isupper():
                     origins[group_id].add(fact.passage, 0, word)
     lines: dict[int, _FactSet] = defaultdict(_FactSet)
     spoken_in = _lines(analysis, lines)
@@ -1777,12 +1562,12 @@ def place_in_sentence(name: str) -> str:
         return name
     lowered = [w.lower() for w in words]
     head = lowered[lowered.index("of") - 1] if "of" in lowered[1:] else lowered[-1]
-    return f"the {name}" if head in _PLACE_HEADS else name
+    return f"the {name}" if head in PLACE_HEADS else name
 
 
 def is_nationality(word: str) -> bool:
     """ "Russian", "French", "Parisian": a nationality, language or demonym."""
-    return word.lower() in _NATIONALITIES
+    return word.lower() in NATIONALITIES
 
 
 # --------------------------------------------------------------------------- arc

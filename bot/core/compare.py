@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from bot.core.cast import Character, Fact
 from bot.core.characters import (
-    PERSON_ROLE_NOUNS,
     character_arc,
     extract_cast,
     is_nationality,
     place_in_sentence,
 )
+from bot.core.lexicon import PERSON_ROLE_NOUNS
 from bot.core.models import Passage
 from bot.core.text import fold
 
