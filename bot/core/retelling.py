@@ -468,6 +468,19 @@ _LEADING_PRONOUN_RE = re.compile(
     r"^(?P<pronoun>She|He|They|Her|His|Their)"
     r"(?P<contraction>['’](?:s|ll|re|ve))?(?=\s)(?P<rest>\s+(?P<verb>[\w’']+))?"
 )
+# The subject of a sentence that opens with a clause: "When she woke, …", "In the
+# morning, she …". Only she/he/her/his: "they" there is too often a group.
+_CLAUSE_PRONOUN_RES = (
+    re.compile(
+        r"^(?P<lead>(?:When|As|After|Before|While|Once|Although|Though|Because|Since|Until)"
+        r"\s+)(?P<pronoun>she|he|her|his)\b"
+    ),
+    # Not after a fronted pronoun: in "Her, he never forgot." he is someone else.
+    re.compile(
+        r"^(?!(?:Her|Him|His|She|He|They|Them|Their)\b)"
+        r"(?P<lead>[A-Z][^,\"“”]{0,60},\s+)(?P<pronoun>she|he|her|his)\b"
+    ),
+)
 _POSSESSIVES = frozenset({"Her", "His", "Their"})
 # "They were" becomes "Léa Roux was": a single person takes the singular verb.
 _SINGULAR_VERBS = {
@@ -493,9 +506,11 @@ def name_protagonist(sentence: str, name: str, apostrophe: str = "'") -> str:
     "Her paintings were…" → "Léa Roux's paintings were…"; "They were late" → "Léa Roux
     was late". A sentence that already names the protagonist is left as it is.
     """
-    match = _LEADING_PRONOUN_RE.match(sentence)
-    if match is None or fold(name.split()[0]) in words(fold(sentence)):
+    if fold(name.split()[0]) in words(fold(sentence)):
         return sentence
+    match = _LEADING_PRONOUN_RE.match(sentence)
+    if match is None:
+        return _name_after_opening_clause(sentence, name, apostrophe)
     pronoun = match["pronoun"]
     contraction = (match["contraction"] or "")[1:]
     if pronoun in _POSSESSIVES:
@@ -509,3 +524,15 @@ def name_protagonist(sentence: str, name: str, apostrophe: str = "'") -> str:
         verb = match["verb"]
         rest = rest[: len(rest) - len(verb)] + _SINGULAR_VERBS[verb]
     return replacement + rest + sentence[match.end() :]
+
+
+def _name_after_opening_clause(sentence: str, name: str, apostrophe: str) -> str:
+    """ "When she woke, …" → "When Léa Roux woke, …"; "At dawn, his …" → "At dawn, Léa Roux's …"."""
+    for pattern in _CLAUSE_PRONOUN_RES:
+        match = pattern.match(sentence)
+        if match is not None:
+            # At a clause's start "her" is possessive ("When her mother…"), like "his".
+            possessive = match["pronoun"] in ("her", "his")
+            replacement = f"{name}{apostrophe}s" if possessive else name
+            return match["lead"] + replacement + sentence[match.end() :]
+    return sentence

@@ -321,6 +321,11 @@ def test_protagonist_is_guessed_when_not_given() -> None:
         ("She saw Léa in the mirror.", "She saw Léa in the mirror."),  # already named
         ("Sheila came.", "Sheila came."),
         ("Today she had a show.", "Today she had a show."),
+        ("When she woke, the house was silent.", "When Léa Roux woke, the house was silent."),
+        ("In the morning, she walked out.", "In the morning, Léa Roux walked out."),
+        ("After his coat dried, they left.", "After Léa Roux's coat dried, they left."),
+        ('"Wait," she said.', '"Wait," she said.'),  # a quote before the comma
+        ("When they came, it rained.", "When they came, it rained."),  # a group, maybe
     ],
 )
 def test_name_protagonist(sentence: str, expected: str) -> None:
