@@ -249,7 +249,8 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
 
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.core.search import make_snippet, validate_query
+    from bot.core.search import validate_query
+    from bot.core.snippets import make_snippet
     from bot.errors import UserError
     from bot.library import Library
     from bot.lookup import find_visible_story

@@ -10,7 +10,8 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.bot import ConteurBot
-from bot.core.search import make_snippet, validate_query
+from bot.core.search import validate_query
+from bot.core.snippets import make_snippet
 from bot.lookup import character_choices, find_visible_character, find_visible_story, story_choices
 from bot.rendering import ResultLine, bold_highlights, no_results_embed, search_embed
 from bot.tree import send_error

@@ -17,9 +17,9 @@ from bot.core.search import (
     SearchHit,
     SearchIndex,
     folded_text,
-    make_snippet,
     validate_query,
 )
+from bot.core.snippets import make_snippet
 from bot.core.text import fold
 from bot.errors import InvalidInput
 
