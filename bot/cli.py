@@ -125,7 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if getattr(args, "db", None):
         settings = replace(settings, database_path=args.db.resolve())
-    _setup_logging(settings, quiet=args.subcommand in ("console", "load", "search", "characters"))
+    opens_console = args.subcommand == "run" and (
+        settings.discord_token is None and args.console_if_no_token
+    )
+    quiet = opens_console or args.subcommand in ("console", "load", "search", "characters")
+    _setup_logging(settings, quiet=quiet)
     try:
         return _dispatch(args, settings)
     except KeyboardInterrupt:

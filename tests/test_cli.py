@@ -36,9 +36,10 @@ def test_run_without_a_token_explains_how_to_connect(capsys):
 def test_run_falls_back_to_the_console_when_asked(capsys, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: "quit")
     assert cli.main(["run", "--console-if-no-token"]) == cli.EXIT_OK
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "No DISCORD_TOKEN configured, so opening the offline console" in out
     assert "Conteur offline console" in out
+    assert "INFO" not in err and "WARNING" not in err  # the conversation, not the bot's log
 
 
 def test_a_malformed_setting_stops_with_its_name(capsys, monkeypatch, isolated_settings):
