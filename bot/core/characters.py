@@ -87,7 +87,7 @@ _STRONG_PLACE_PREPS = frozenset(
     """in into inside outside near across along through throughout toward towards around
     beyond within onto via past alongside""".split()
 )
-_WEAK_PLACE_PREPS = frozenset("of from at to on".split())
+_WEAK_PLACE_PREPS = frozenset("of from at to on above below beneath".split())
 _PLACE_VERBS = frozenset(
     """visit visited visiting leave left leaving reach reached explore explored fled flee
     fleeing toured""".split()

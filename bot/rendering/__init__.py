@@ -73,11 +73,10 @@ def story_list_embed(
         shown = ", ".join(escape(name) for name in names[:LIST_CHARACTERS])
         if len(names) > LIST_CHARACTERS:
             shown += f" and {len(names) - LIST_CHARACTERS} more"
-        by = f" by {escape(story.author)}" if story.author else ""
         scope = "" if story.is_builtin else " · this server"
         who = f"with {shown} · " if shown else ""
         lines.append(
-            f"**{escape(story.title)}**{by}\n"
+            f"**{escape(story.title)}**\n"
             f"-# {who}{escape(story_byline(story))}{scope} · `{story.slug}`"
         )
     embed.description = shorten("\n".join(lines), DESCRIPTION_LIMIT)

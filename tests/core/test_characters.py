@@ -128,6 +128,11 @@ def test_place_kinds_come_from_the_name_or_the_text():
             ["Lisbon"],
         ),
         ("Ågot Nilsen spoke Norwegian badly, and Sami not at all.", ["Ågot Nilsen"], []),
+        (
+            "Ingrid Dahl kept the lantern on the cliff above Tromsø.\n\nIngrid lit it nightly.",
+            ["Ingrid Dahl"],
+            ["Tromsø"],
+        ),
         (  # going to a person is still a person when the text says so
             'Anna Berg walked to Karin and smiled. "Hi," said Karin.',
             ["Karin", "Anna Berg"],
