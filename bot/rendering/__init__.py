@@ -192,10 +192,6 @@ def no_results_embed(
 EMBED_TOTAL_LIMIT = 6000
 
 
-def embed_length(embed: discord.Embed) -> int:
-    return len(embed)
-
-
 def fit_embed(embed: discord.Embed) -> discord.Embed:
     """Shorten the longest field values until the embed fits Discord's 6,000 total."""
     while len(embed) > EMBED_TOTAL_LIMIT and embed.fields:
