@@ -26,8 +26,11 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
 
     A story of another server is "not found", exactly as if it did not exist.
     """
-    summary = resolve_story(value, await store.visible_stories(guild_id))
-    story = await store.get_story(summary.id)
+    # Autocomplete sends the slug: one indexed look-up, not a ranking of the library.
+    story_id = await store.visible_story_with_slug(guild_id, value.strip())
+    if story_id is None:
+        story_id = resolve_story(value, await store.visible_stories(guild_id)).id
+    story = await store.get_story(story_id)
     if story is None:  # removed between the two reads
         raise NotFound(f"I couldn't find a story called “{value}”.")
     return story
@@ -36,7 +39,7 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
 async def get_visible_story(store: Store, guild_id: int | None, story_id: int) -> Story:
     """By id (from a button): the same scoping rule as by name."""
     story = await store.get_story(story_id)
-    if story is None or story_id not in await store.visible_story_ids(guild_id):
+    if story is None or not await store.is_visible(guild_id, story_id):
         raise NotFound("That story is no longer in the library.")
     return story
 

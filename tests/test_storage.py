@@ -128,3 +128,15 @@ async def test_streamed_passages_are_the_live_stories_grouped(store):
     streamed = [(i, tuple(p)) for i, p in store.stream_live_passages()]
     assert streamed == [(kept.id, await store.get_passages(kept.id))]
     assert streamed == [(i, tuple(p)) for i, p in await store.all_passages()]
+
+
+async def test_slug_and_id_look_ups_apply_the_scope(store):
+    shared = await store.add_story(parse_story_text("Title: Shared\n\n" + TEXT), guild_id=None)
+    ours = await store.add_story(parse_story_text("Title: Ours\n\n" + TEXT), guild_id=1)
+    assert await store.visible_story_with_slug(1, "ours") == ours.id
+    assert await store.visible_story_with_slug(2, "ours") is None  # another server's
+    assert await store.visible_story_with_slug(2, "shared") == shared.id
+    assert await store.is_visible(1, ours.id) and not await store.is_visible(None, ours.id)
+    await store.remove_story(ours.id, actor_id=7)
+    assert not await store.is_visible(1, ours.id)
+    assert await store.visible_story_with_slug(1, "ours") is None

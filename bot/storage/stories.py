@@ -284,6 +284,21 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         )
         return [summary_from_row(row) for row in rows]
 
+    async def visible_story_with_slug(self, guild_id: int | None, slug: str) -> int | None:
+        """The id of the visible story with this exact slug (what autocomplete sends)."""
+        row = await self._fetchone(
+            f"SELECT id FROM stories WHERE slug = :slug AND {VISIBLE}",
+            {"slug": slug, "guild_id": guild_id},
+        )
+        return int(row[0]) if row else None
+
+    async def is_visible(self, guild_id: int | None, story_id: int) -> bool:
+        row = await self._fetchone(
+            f"SELECT 1 FROM stories WHERE id = :id AND {VISIBLE}",
+            {"id": story_id, "guild_id": guild_id},
+        )
+        return row is not None
+
     async def visible_story_ids(self, guild_id: int | None) -> list[int]:
         rows = await self._fetchall(
             f"SELECT id FROM stories WHERE {VISIBLE} ORDER BY id", {"guild_id": guild_id}
