@@ -312,22 +312,30 @@ class Library:
     ) -> None:
         source = str(path)
         # Checked here, not before analysis: an earlier file of this same load may
-        # have just stored the same text or taken the title.
-        if await self._adopt_moved_file(parsed, source):
-            report.unchanged.append(source)
-            return
-        existing = await self.store.story_for_source(source)
-        parsed = await self._with_free_title(parsed, exclude_id=existing.id if existing else None)
-        if existing is None:
-            summary = await self.store.add_story(
-                parsed, guild_id=None, source_path=source, cast=cast
+        # have just stored the same text or taken the title. One transaction from the
+        # checks to the write: another process loading the same file meanwhile would
+        # otherwise pass the same checks and then fail on the source path's index.
+        async with self.store.transaction():
+            if await self.store.hash_for_source(source) == parsed.content_hash:
+                report.unchanged.append(source)  # another process just stored it
+                return
+            if await self._adopt_moved_file(parsed, source):
+                report.unchanged.append(source)
+                return
+            existing = await self.store.story_for_source(source)
+            parsed = await self._with_free_title(
+                parsed, exclude_id=existing.id if existing else None
             )
-            report.added.append(summary.title)
-        else:
-            summary = await self.store.replace_story(
-                existing.id, parsed, source_path=source, cast=cast
-            )
-            report.updated.append(summary.title)
+            if existing is None:
+                summary = await self.store.add_story(
+                    parsed, guild_id=None, source_path=source, cast=cast
+                )
+                report.added.append(summary.title)
+            else:
+                summary = await self.store.replace_story(
+                    existing.id, parsed, source_path=source, cast=cast
+                )
+                report.updated.append(summary.title)
         report.sources[summary.title] = source
         if index:
             self.reindex(summary.id, parsed)
