@@ -62,7 +62,7 @@ class CharacterCog(commands.GroupCog, group_name="character"):
         ref = await self._find(interaction, name, story)
         namesakes = [
             s
-            for s, c in await self.bot.store.visible_characters(interaction.guild_id)
+            for s, c in await self.bot.store.casts.visible_characters(interaction.guild_id)
             if c.name == ref.character.name and s.id != ref.story.id
         ]
         embed = character_embed(ref.story, ref.character, namesakes)
@@ -84,8 +84,8 @@ class CharacterCog(commands.GroupCog, group_name="character"):
         one = await self._find(interaction, first, None)
         other = await self._find(interaction, second, None)
         # The story text lets the comparison quote each arc and find shared themes.
-        first_passages = await self.bot.store.get_passages(one.story.id)
-        second_passages = await self.bot.store.get_passages(other.story.id)
+        first_passages = await self.bot.store.stories.get_passages(one.story.id)
+        second_passages = await self.bot.store.stories.get_passages(other.story.id)
         comparison = await asyncio.to_thread(
             compare_characters,
             Side(one.story.title, one.character, passages=first_passages),

@@ -139,7 +139,7 @@ class SearchCog(commands.Cog):
             )
             return
         # Only the stories on this page of results: a big library has thousands.
-        stories = await self.bot.store.summaries([hit.story_id for hit in hits])
+        stories = await self.bot.store.stories.summaries([hit.story_id for hit in hits])
         lines = []
         for hit in hits:
             snippet, offsets = make_snippet(hit.text, hit.highlights, SNIPPET_WIDTH)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bot import ConteurBot
+from bot.bot import ConteurBot, discord_clock
 from bot.config import DEFAULT_STORIES_DIR, Settings
 from bot.storage import Store
 
@@ -21,7 +21,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def store(settings: Settings) -> AsyncIterator[Store]:
-    opened = await Store.open(settings.database_path)
+    opened = await Store.open(settings.database_path, clock=discord_clock)
     yield opened
     await opened.close()
 

@@ -129,7 +129,7 @@ async def show_page(interaction: discord.Interaction, story_id: int, page: int) 
     store = _store(interaction)
     try:
         embed, view, shown = await reading_message(store, interaction.guild_id, story_id, page)
-        await store.save_position(interaction.user.id, story_id, shown)
+        await store.reading.save_position(interaction.user.id, story_id, shown)
     except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
         await send_error(interaction, error)
         return
@@ -139,17 +139,17 @@ async def show_page(interaction: discord.Interaction, story_id: int, page: int) 
 async def story_list_message(
     store: Store, guild_id: int | None, page: int
 ) -> tuple[discord.Embed, discord.ui.View]:
-    total = await store.count_visible_stories(guild_id)
+    total = await store.stories.count_visible_stories(guild_id)
     page_count = max(1, -(-total // LIST_PAGE_SIZE))
     page = clamp_page(page, page_count)
-    stories = await store.visible_stories_page(
+    stories = await store.stories.visible_stories_page(
         guild_id, offset=(page - 1) * LIST_PAGE_SIZE, limit=LIST_PAGE_SIZE
     )
     view = discord.ui.View(timeout=None)
     if page_count > 1:
         view.add_item(ListButton(max(1, page - 1), "prev", disabled=page <= 1))
         view.add_item(ListButton(min(page_count, page + 1), "next", disabled=page >= page_count))
-    characters = await store.character_names([story.id for story in stories])
+    characters = await store.casts.character_names([story.id for story in stories])
     return story_list_embed(stories, page, page_count, total, characters), view
 
 
@@ -255,7 +255,7 @@ class ClearBookmarksButton(
         if interaction.user.id != self.user_id:
             await send_error(interaction, NotAllowed("These bookmarks are not yours."))
             return
-        cleared = await _store(interaction).clear_bookmarks(self.user_id)
+        cleared = await _store(interaction).reading.clear_bookmarks(self.user_id)
         await interaction.response.edit_message(
             content=f"Cleared {cleared} bookmark{'s' if cleared != 1 else ''}.",
             embed=None,
@@ -292,7 +292,7 @@ class ForgetMeButton(
         if interaction.user.id != self.user_id:
             await send_error(interaction, NotAllowed("Only the member who asked can confirm."))
             return
-        removed = await _store(interaction).forget_user(self.user_id)
+        removed = await _store(interaction).reading.forget_user(self.user_id)
         await interaction.response.edit_message(
             content=f"Done: deleted {removed} record{'s' if removed != 1 else ''} about you. "
             "Moderation records (who added or changed a server's stories, its audit log) "

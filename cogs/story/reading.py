@@ -41,7 +41,7 @@ async def read(
     """Read a story page by page, with buttons to turn the pages."""
     bot = bot_of(interaction)
     found = await find_visible_story(bot.store, interaction.guild_id, story)
-    saved = await bot.store.reading_position(interaction.user.id, found.id)
+    saved = await bot.store.reading.reading_position(interaction.user.id, found.id)
     resumed = page is None and saved is not None
     await _open(interaction, found.id, page or saved or 1, private, resumed=resumed)
 
@@ -51,7 +51,7 @@ async def read(
 async def continue_reading(interaction: Interaction, private: bool = False) -> None:
     """Pick up the story you were reading last, where you left off."""
     bot = bot_of(interaction)
-    last = await bot.store.last_read_story(interaction.user.id, interaction.guild_id)
+    last = await bot.store.reading.last_read_story(interaction.user.id, interaction.guild_id)
     if last is None:
         await interaction.response.send_message(
             "You haven't started a story here yet. Try `/story random` or `/story list`.",
@@ -71,11 +71,11 @@ async def random_story(interaction: Interaction, private: bool = False) -> None:
     if not ids:
         await interaction.response.send_message("The library is empty.", ephemeral=True)
         return
-    last = await bot.store.last_shown_story(interaction.user.id)
+    last = await bot.store.reading.last_shown_story(interaction.user.id)
     choices = [i for i in ids if i != last] or ids
     chosen = bot.random.choice(choices)
     # Opening at page 1 would overwrite a bookmark: pick up where they left off instead.
-    saved = await bot.store.reading_position(interaction.user.id, chosen)
+    saved = await bot.store.reading.reading_position(interaction.user.id, chosen)
     await _open(interaction, chosen, saved or 1, private, resumed=saved is not None)
 
 
@@ -84,7 +84,7 @@ async def _open(
 ) -> None:
     bot = bot_of(interaction)
     embed, view, shown = await reading_message(bot.store, interaction.guild_id, story_id, page)
-    await bot.store.save_position(interaction.user.id, story_id, shown)
+    await bot.store.reading.save_position(interaction.user.id, story_id, shown)
     # Back at page 1 there is nothing to continue: saying so would only be noise.
     content = f"Continuing where you left off: page {shown}." if resumed and shown > 1 else None
     await interaction.response.send_message(
@@ -99,7 +99,7 @@ async def info(interaction: Interaction, story: app_commands.Range[str, 1, 200])
     """Title, author, length, first line, characters and places of a story."""
     bot = bot_of(interaction)
     found = await find_visible_story(bot.store, interaction.guild_id, story)
-    cast = await bot.store.get_cast(found.id)
+    cast = await bot.store.casts.get_cast(found.id)
     await interaction.response.send_message(embed=fit_embed(story_info_embed(found, cast)))
 
 
@@ -107,7 +107,7 @@ async def info(interaction: Interaction, story: app_commands.Range[str, 1, 200])
 async def bookmarks(interaction: Interaction) -> None:
     """Where you are in each story you have started (only you see this)."""
     bot = bot_of(interaction)
-    marks = await bot.store.bookmarks(interaction.user.id, interaction.guild_id)
+    marks = await bot.store.reading.bookmarks(interaction.user.id, interaction.guild_id)
     view = discord.ui.View(timeout=None)
     if marks:
         view.add_item(ClearBookmarksButton(interaction.user.id))

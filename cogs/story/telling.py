@@ -86,7 +86,7 @@ async def discuss(interaction: Interaction, story: app_commands.Range[str, 1, 20
     bot = bot_of(interaction)
     found = await find_visible_story(bot.store, interaction.guild_id, story)
     await interaction.response.defer(thinking=True)
-    cast = await bot.store.get_cast(found.id)
+    cast = await bot.store.casts.get_cast(found.id)
     retelling, questions = await asyncio.to_thread(_discussion, found, cast)
     # The short retelling fits one embed; should a single sentence not, the rest
     # follows in more messages rather than being dropped.
@@ -108,7 +108,7 @@ async def discuss(interaction: Interaction, story: app_commands.Range[str, 1, 20
         thread = await message.create_thread(
             name=thread_name(found.title), auto_archive_duration=1440
         )
-        await bot.store.remember_thread(thread.id, found.id, interaction.guild_id)
+        await bot.store.reading.remember_thread(thread.id, found.id, interaction.guild_id)
         await thread.send(embed=questions_embed(questions))
     except discord.HTTPException as error:
         # Permissions can change between the check and the call, or Discord may refuse

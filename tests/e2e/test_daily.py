@@ -335,20 +335,20 @@ async def crash_after_discord_accepts_the_post(
 
     if dm:
         await world.member.slash(world.channel, "daily dm enable", time="09:00", timezone="UTC")
-        subscription = await store.dm_subscription(world.member.id)
+        subscription = await store.daily.dm_subscription(world.member.id)
     else:
         await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
-        (subscription,) = await store.guild_subscriptions(world.guild.id)
+        (subscription,) = await store.daily.guild_subscriptions(world.guild.id)
 
     async def dies_before_recording(subscription_id, local_date, message_id):
         raise RuntimeError("killed")  # nothing after this runs: no thread, no record
 
     with monkeypatch.context() as crash:
-        crash.setattr(store, "mark_sent", dies_before_recording)
+        crash.setattr(store.daily, "mark_sent", dies_before_recording)
         await world.env.advance_time(9 * HOUR + 60)
     where = world.member.user.dm_channel if dm else world.channel
     (post,) = daily_posts(where)
-    assert (await store.last_delivery(subscription.id)).status == "sending"
+    assert (await store.daily.last_delivery(subscription.id)).status == "sending"
     if while_down is not None:
         while_down()
     await world.env.advance_time(HOUR)  # long enough for Discord to forget the nonce
@@ -371,7 +371,7 @@ async def test_a_restart_finds_the_post_a_crash_left_unrecorded_and_does_not_pos
     )
     await world.env.advance_time(3 * HOUR)
     assert daily_posts(where) == [post]  # no second message
-    delivery = await store.last_delivery(subscription.id)
+    delivery = await store.daily.last_delivery(subscription.id)
     assert (delivery.status, delivery.message_id) == ("sent", post.id)
     assert post.embeds[0].footer.text.endswith(f" · ref {subscription.id}.20260101")
     assert len(history_reads(world, where)) == 1  # one bounded look
@@ -428,7 +428,7 @@ async def test_when_the_history_cannot_be_read_recovery_resends_exactly_once(
     await world.env.advance_time(12 * HOUR)  # the rest of the day
     first, resent = daily_posts(where)  # the documented window: one extra message
     assert first == post
-    delivery = await store.last_delivery(subscription.id)
+    delivery = await store.daily.last_delivery(subscription.id)
     assert (delivery.status, delivery.message_id) == ("sent", resent.id)
     expected_reads = 0 if unreadable == "no read message history" else 1
     assert len(history_reads(world, where)) == expected_reads  # not even asked without it

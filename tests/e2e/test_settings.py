@@ -146,7 +146,7 @@ async def test_settings_are_recorded_in_the_audit_log_and_survive_a_restart(worl
     librarians = world.guild.create_role("Librarians")
     await world.moderator.slash(world.channel, "settings moderator-role", role=librarians)
     await world.moderator.slash(world.channel, "settings timezone", zone="Asia/Tokyo")
-    rows = await store._fetchall(
+    rows = await store.db.fetchall(
         "SELECT guild_id, actor_id, action, detail, created_at FROM audit_log"
         " WHERE action = 'settings' ORDER BY id"
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.core.parsing import parse_story_text
 from bot.storage import MIGRATIONS, Store
-from bot.storage.base import split_statements
+from bot.storage.database import split_statements
 
 TEXT = "Mira Solberg crossed the bridge.\n\nMira looked back at the town.\n\nMira went on."
 
@@ -25,7 +25,9 @@ def _open_at_once(path: str, start: object, results: object) -> None:
     async def main() -> None:
         start.wait()  # type: ignore[attr-defined]  # both processes imported, then at once
         async with await Store.open(path) as store:
-            await store.add_story(parse_story_text(f"Title: {path[-6:]}\n\n{TEXT}"), guild_id=1)
+            await store.stories.add_story(
+                parse_story_text(f"Title: {path[-6:]}\n\n{TEXT}"), guild_id=1
+            )
 
     try:
         asyncio.run(main())
@@ -63,10 +65,10 @@ async def test_a_write_waits_for_another_process_holding_the_lock(tmp_path: Path
         # Held past SQLite's own busy timeout: the store's backoff must carry the write.
         release = threading.Timer(6.0, lambda: other.execute("COMMIT"))
         release.start()
-        added = await store.add_story(parse_story_text(TEXT), guild_id=None)
+        added = await store.stories.add_story(parse_story_text(TEXT), guild_id=None)
         release.join()
         other.close()
-        assert (await store.get_summary(added.id)) is not None
+        assert (await store.stories.get_summary(added.id)) is not None
 
 
 async def test_reads_and_writes_interleaved_with_another_process_never_fail(
@@ -77,7 +79,9 @@ async def test_reads_and_writes_interleaved_with_another_process_never_fail(
     path = tmp_path / "db.sqlite3"
     async with await Store.open(path) as store:
         for number in range(20):
-            await store.add_story(parse_story_text(f"Title: T{number}\n\n{TEXT}"), guild_id=1)
+            await store.stories.add_story(
+                parse_story_text(f"Title: T{number}\n\n{TEXT}"), guild_id=1
+            )
         stop = threading.Event()
 
         def other_process() -> None:
@@ -91,9 +95,9 @@ async def test_reads_and_writes_interleaved_with_another_process_never_fail(
         writer = threading.Thread(target=other_process)
         writer.start()
         try:
-            reads = [store.visible_stories(1) for _ in range(60)]
+            reads = [store.stories.visible_stories(1) for _ in range(60)]
             writes = [
-                store.add_story(parse_story_text(f"Title: New {n}\n\n{TEXT}"), guild_id=1)
+                store.stories.add_story(parse_story_text(f"Title: New {n}\n\n{TEXT}"), guild_id=1)
                 for n in range(15)
             ]
             results = await asyncio.gather(*reads, *writes)
@@ -101,7 +105,7 @@ async def test_reads_and_writes_interleaved_with_another_process_never_fail(
             stop.set()
             writer.join()
         assert all(result for result in results)
-        assert len(await store.visible_stories(1)) == 35
+        assert len(await store.stories.visible_stories(1)) == 35
 
 
 def test_two_loads_of_one_folder_at_once_store_each_file_once(tmp_path: Path) -> None:

@@ -1,20 +1,24 @@
-"""The connection, transactions and migrations every storage area shares.
+"""The connection, transactions, migrations and clock every repository shares.
+
+The only class that touches SQLite. Repositories take it and speak SQL through it;
+they never call each other (the application layer combines them).
 
 Two connections to one file, because SQLite in WAL mode refuses a write at once
-(SQLITE_BUSY_SNAPSHOT, no busy timeout applies) on a connection whose read began
+(SQLITE_BUSY_SNAPSHOT: no busy timeout applies) on a connection whose read began
 before another process committed. With one shared connection, any coroutine's
-half-read cursor made every other coroutine's write such a write. So:
+half-read cursor turned every other coroutine's write into such a write, while
+`conteur load` or a second bot wrote to the same file. So:
 
 - the *writer* connection only ever runs `BEGIN IMMEDIATE … COMMIT`: it takes the
-  write lock first (waiting for another process, with the busy timeout and then a
-  backoff), so it never upgrades a stale read;
-- the *reader* connection runs every read outside a transaction, each statement its
-  own snapshot, which in WAL never waits for a writer;
-- a read made inside a transaction (read-then-write) goes to the writer, so it sees
-  and holds what it is about to change.
+  write lock before its first read (waiting for another process with the busy
+  timeout, then with a backoff), so it never upgrades a stale read;
+- the *reader* runs each read outside any transaction and to its end in one call,
+  each statement its own snapshot, which in WAL never waits for a writer;
+- a read inside a transaction (read-then-write) goes to the writer, so it sees and
+  holds what it is about to change.
 
-An in-memory database cannot be shared by two connections and has no other
-process to meet: there both roles are one connection.
+An in-memory database cannot be shared by two connections and has no other process
+to meet: there both roles are one connection.
 """
 
 from __future__ import annotations
@@ -23,14 +27,15 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
 import aiosqlite
 
+from bot.core.clock import Clock, system_clock, utc_text
 from bot.storage.schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -44,11 +49,6 @@ BUSY_RETRIES = 20
 BUSY_BACKOFF_FIRST = 0.05
 BUSY_BACKOFF_MAX = 2.0
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
-
-
-def utc_text(moment: datetime | None = None) -> str:
-    """Timestamps are stored as ISO-8601 UTC text, which sorts chronologically."""
-    return (moment or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
 
 
 def is_busy(error: BaseException) -> bool:
@@ -93,31 +93,26 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-class StoreBase:
+class Database:
     def __init__(
         self,
         connection: aiosqlite.Connection,
         path: str,
+        clock: Clock,
         writer: aiosqlite.Connection | None = None,
     ) -> None:
         self._reader = connection
         self._writer = writer or connection
         self.path = path
+        # Every timestamp the bot writes comes from here; tests replace it to move time.
+        self.clock = clock
         # Writers in this process take turns so one task's statements never land
         # inside another task's transaction; other processes wait on SQLite's lock.
         self._write_lock = asyncio.Lock()
         self._transaction_owner: asyncio.Task[Any] | None = None
 
-    @property
-    def _db(self) -> aiosqlite.Connection:
-        """The writer inside this task's transaction (reads there must see it); else the reader."""
-        task = asyncio.current_task()
-        if task is not None and self._transaction_owner is task:
-            return self._writer
-        return self._reader
-
     @classmethod
-    async def open(cls, path: Path | str) -> Self:
+    async def open(cls, path: Path | str, clock: Clock = system_clock) -> Self:
         """Open (creating if needed) and migrate the database at `path`.
 
         Safe against another process opening the same new file at the same moment:
@@ -136,35 +131,39 @@ class StoreBase:
                 connections.append(writer)
             for connection in connections:
                 await _configure(connection)
-            store = cls(reader, str(path), writer)
-            await store._migrate()
+            database = cls(reader, str(path), clock, writer)
+            await database._migrate()
         except BaseException:
             for connection in connections:
                 await connection.close()
             raise
-        return store
+        return database
 
     async def close(self) -> None:
         if self._writer is not self._reader:
             await self._writer.close()
         await self._reader.close()
 
-    async def __aenter__(self) -> Self:
-        return self
+    def now(self) -> datetime:
+        return self.clock()
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+    def now_text(self) -> str:
+        return utc_text(self.clock())
+
+    def _in_transaction(self) -> bool:
+        task = asyncio.current_task()
+        return task is not None and self._transaction_owner is task
 
     async def schema_version(self) -> int:
-        row = await self._fetchone("PRAGMA user_version")
+        row = await self.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def _migrate(self) -> None:
         if await self.schema_version() == len(MIGRATIONS):
             return  # the usual start: no lock taken
-        async with self._transaction() as db:
+        async with self.transaction():
             # Decided again under the write lock: another process may have just
-            # migrated (two `conteur load` on a new file), and must not be redone.
+            # migrated (two `conteur load` on a new file), and must not redo it.
             current = await self.schema_version()
             if current > len(MIGRATIONS):
                 raise RuntimeError(
@@ -174,29 +173,24 @@ class StoreBase:
             for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
                 log.info("Migrating %s to schema version %d", self.path, version)
                 for statement in split_statements(script):
-                    await db.execute(statement)
-                await db.execute(f"PRAGMA user_version = {version}")
-
-    def transaction(self) -> Any:
-        """One atomic read-then-write for callers outside storage (a load's checks and add)."""
-        return self._transaction()
+                    await self._writer.execute(statement)
+                await self._writer.execute(f"PRAGMA user_version = {version}")
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[None]:
         """One atomic write; a nested use by the same task joins the outer transaction."""
-        task = asyncio.current_task()
-        if task is not None and self._transaction_owner is task:
-            yield self._writer
+        if self._in_transaction():
+            yield
             return
         writer = self._writer
         async with self._write_lock:
-            self._transaction_owner = task
+            self._transaction_owner = asyncio.current_task()
             try:
                 # IMMEDIATE: the write lock before the first read, so nothing read
                 # here can be overtaken by another process's commit.
                 await retry_busy(lambda: writer.execute("BEGIN IMMEDIATE"), self.path)
                 try:
-                    yield writer
+                    yield
                     await writer.execute("COMMIT")
                 except BaseException:
                     await _rollback(writer)
@@ -204,21 +198,39 @@ class StoreBase:
             finally:
                 self._transaction_owner = None
 
-    async def _write(self, sql: str, params: Any = ()) -> int:
-        """One write statement, in a transaction; returns the number of rows changed."""
-        async with self._transaction() as db, db.execute(sql, params) as cursor:
+    async def execute(self, sql: str, params: Any = ()) -> int:
+        """One statement inside the caller's transaction (or its own); the rows changed."""
+        async with self.transaction(), self._writer.execute(sql, params) as cursor:
             return cursor.rowcount
 
-    async def _fetchall(self, sql: str, params: Any = ()) -> list[Any]:
-        # execute_fetchall runs the statement to its end in one call on the connection's
-        # thread: no cursor is left half-read across an await, which would hold a read
-        # snapshot that every other coroutine's reads would then share, stale.
-        connection = self._db
-        rows = await retry_busy(lambda: connection.execute_fetchall(sql, params), self.path)
+    async def insert(self, sql: str, params: Any = ()) -> int:
+        """One INSERT inside the caller's transaction (or its own); the new row's id."""
+        async with self.transaction(), self._writer.execute(sql, params) as cursor:
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    async def executemany(self, sql: str, rows: Iterable[Any]) -> None:
+        async with self.transaction():
+            await self._writer.executemany(sql, rows)
+
+    async def write(self, sql: str, params: Any = ()) -> int:
+        """One write statement in a transaction of its own; returns the rows changed."""
+        async with self.transaction():
+            return await self.execute(sql, params)
+
+    async def fetchall(self, sql: str, params: Any = ()) -> list[Any]:
+        # Inside a transaction, on the writer: the read sees and holds what it changes.
+        if self._in_transaction():
+            return list(await self._writer.execute_fetchall(sql, params))
+        # execute_fetchall runs the statement to its end in one call on the reader's
+        # thread: no cursor is left half-read across an await, which would hold one
+        # read snapshot that other coroutines' reads would then share, stale.
+        reader = self._reader
+        rows = await retry_busy(lambda: reader.execute_fetchall(sql, params), self.path)
         return list(rows)
 
-    async def _fetchone(self, sql: str, params: Any = ()) -> Any:
-        rows = await self._fetchall(sql, params)
+    async def fetchone(self, sql: str, params: Any = ()) -> Any:
+        rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
 
