@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -43,6 +42,8 @@ from bot.core.schedule import Due, Subscription, scheduled_instant, zone_of
 logger = logging.getLogger(__name__)
 
 DISCORD_GLOBAL_RATE = 50  # requests per second, per bot
+# Recording a post as sent is retried this often (with backoff) before giving up.
+SENT_RECORD_ATTEMPTS = 8
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 Acquire = Callable[[], Awaitable[None]]  # a rate-limit token: await before each request
@@ -138,33 +139,68 @@ def delivery_nonce(subscription_id: int, local_date: date) -> str:
 
 
 class RateLimiter:
-    """At most `rate` requests in any `per` seconds, shared by everything that calls Discord.
+    """At most `rate` requests in any `per` seconds *as Discord counts them*, on arrival.
 
-    A token bucket of `rate` tokens in which each token comes back `per` seconds after it
-    was spent. A bucket refilling continuously at rate/s with a burst of `rate` would
-    allow nearly 2 × rate in one second (the burst plus the refill), which is exactly
-    what Discord's global limit of 50 a second forbids. Grants are recorded when they
-    happen, so a late wake-up never lets more than `rate` sends into one window.
+    A token bucket of `rate` tokens in which each token comes back `per` seconds after the
+    request it paid for was done. A bucket refilling continuously at rate/s with a burst
+    of `rate` would allow nearly 2 × rate in one second (the burst plus the refill), which
+    is exactly what Discord's global limit of 50 a second forbids.
+
+    Counting from the grant was not enough: a request reaches Discord some time after its
+    token is granted (encoding, the connection pool, a busy event loop), and that delay
+    varies, so requests granted a second apart could arrive closer together, and the
+    fake Discord counted 52 to 70 in one second. So a token is *settled* when its request
+    is known to be over: when the task that took it asks for another (a task's requests
+    are sequential), or when the sender calls `settle()` after a send returns; it comes
+    back `per` after that, by which time the request has surely arrived. A token never
+    settled comes back `per + headroom` after its grant: the headroom absorbs the jitter
+    between grant and arrival for those.
     """
 
     def __init__(
-        self, rate: int = DISCORD_GLOBAL_RATE, per: float = 1.0, *, clock: Clock, sleep: Sleep
+        self,
+        rate: int = DISCORD_GLOBAL_RATE,
+        per: float = 1.0,
+        *,
+        clock: Clock,
+        sleep: Sleep,
+        headroom: float = 0.25,
     ) -> None:
-        if rate < 1 or per <= 0:
-            raise ValueError("rate must be at least 1 and per positive")
+        if rate < 1 or per <= 0 or headroom < 0:
+            raise ValueError("rate must be at least 1, per positive and headroom not negative")
         self.rate = rate
         self.per = per
+        self.headroom = headroom
         self._clock = clock
         self._sleep = sleep
-        self._grants: deque[float] = deque(maxlen=rate)
+        self._spent: list[_Token] = []  # tokens not yet back
+
+    def settle(self) -> None:
+        """The current task's requests are over: their tokens come back `per` from now."""
+        task = asyncio.current_task()
+        if task is None:
+            return
+        back = self._clock() + self.per
+        for token in self._spent:
+            if token.task is task:
+                token.back, token.task = back, None
 
     async def acquire(self) -> None:
+        self.settle()  # this task's previous request is over: it is asking for the next
+        task = asyncio.current_task()
         while True:
             now = self._clock()
-            if len(self._grants) < self.rate or now - self._grants[0] >= self.per - 1e-9:
-                self._grants.append(now)  # the oldest grant falls out (maxlen)
+            self._spent = [token for token in self._spent if token.back > now + 1e-9]
+            if len(self._spent) < self.rate:
+                self._spent.append(_Token(now + self.per + self.headroom, task))
                 return
-            await self._sleep(self._grants[0] + self.per - now)
+            await self._sleep(min(token.back for token in self._spent) - now)
+
+
+@dataclass(slots=True)
+class _Token:
+    back: float  # when it may be spent again
+    task: asyncio.Task[object] | None  # who holds it while its request may be in flight
 
 
 @dataclass(frozen=True)
@@ -225,10 +261,12 @@ class _Sender:
         subscription_id, day = item.subscription.id, item.local_date
         for attempt in range(1, self.max_attempts + 1):
             result = await self._attempt(item, story_id, self.limiter.acquire)
+            self.limiter.settle()
             if result.outcome is DeliveryOutcome.SENT:
-                await self.log.mark_sent(subscription_id, day, result.message_id)
+                await self._record_sent(subscription_id, day, result.message_id)
                 report.sent += 1
                 await self._follow_up(item, result)
+                self.limiter.settle()
                 return
             if result.outcome is DeliveryOutcome.PAUSE:
                 reason = result.reason or "Delivery failed"
@@ -252,6 +290,26 @@ class _Sender:
         # Give the day back rather than hold it: the next tick claims it afresh.
         await self.log.release(subscription_id, day)
         report.released.append(subscription_id)
+
+    async def _record_sent(self, subscription_id: int, day: date, message_id: int | None) -> None:
+        """Discord has the post: recording it must outlast a busy or failing database.
+
+        A failed write here would leave the day "sending", and recovery would post it
+        again; so it is retried with backoff (minutes in all) before giving up, and even
+        then recovery first looks for the post in the destination's history.
+        """
+        for attempt in range(1, SENT_RECORD_ATTEMPTS + 1):
+            try:
+                await self.log.mark_sent(subscription_id, day, message_id)
+                return
+            except Exception:
+                if attempt == SENT_RECORD_ATTEMPTS:
+                    raise
+                logger.warning(
+                    "Could not record the daily post of %s on %s as sent; trying again",
+                    subscription_id, day, exc_info=True,
+                )  # fmt: skip
+                await self.sleep(self.backoff.delay(attempt))
 
     async def _attempt(self, item: Due, story_id: int, acquire: Acquire) -> SendResult:
         try:

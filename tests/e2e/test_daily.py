@@ -1,5 +1,6 @@
 """/daily through the simulated Discord, in virtual time."""
 
+import asyncio
 import random
 
 import discord
@@ -341,7 +342,9 @@ async def crash_after_discord_accepts_the_post(
         (subscription,) = await store.daily.guild_subscriptions(world.guild.id)
 
     async def dies_before_recording(subscription_id, local_date, message_id):
-        raise RuntimeError("killed")  # nothing after this runs: no thread, no record
+        # Killed: nothing after this runs, no thread, no record. (An ordinary error here
+        # is a failed write, which the sender retries until it records the post.)
+        raise asyncio.CancelledError
 
     with monkeypatch.context() as crash:
         crash.setattr(store.daily, "mark_sent", dies_before_recording)
