@@ -22,6 +22,7 @@ import discord
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.cast import Cast
 from bot.core.clock import system_clock
+from bot.gateway_closes import fatal_close, unexpected_close
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.subcommand == "invite":
         return _invite(settings)
     if args.subcommand == "load":
+        _below_the_bot()
         return asyncio.run(_load(settings, args.paths))
     if args.subcommand == "console":
         return asyncio.run(
@@ -189,6 +191,20 @@ def _invite(settings: Settings) -> int:
         print(f"  - {name.replace('_', ' ').title()}: to {why}")
     print("Scopes: bot, and applications.commands for the slash commands.")
     return EXIT_OK
+
+
+# A load is a batch job, often run beside the live bot: on a busy machine its extraction
+# workers would otherwise take the cores from the bot's three-second answers.
+LOAD_NICENESS = 10
+
+
+def _below_the_bot() -> None:
+    """Lower this process's CPU priority (its workers inherit it); best-effort."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(LOAD_NICENESS)
+        except OSError:
+            log.debug("could not lower the load's priority", exc_info=True)
 
 
 async def _load(settings: Settings, paths: Sequence[Path]) -> int:
@@ -236,9 +252,17 @@ def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:
         )
         return EXIT_USAGE
     except discord.PrivilegedIntentsRequired:
-        print("Discord refused the gateway intents; this should not happen.", file=sys.stderr)
-        return EXIT_FAILED
+        return _closed(4014)
+    except discord.ConnectionClosed as error:
+        return _closed(error.code)
     return EXIT_OK
+
+
+def _closed(code: int | None) -> int:
+    """The gateway closed for good: say why and what to do, no traceback."""
+    fatal = fatal_close(code)
+    print(fatal.message if fatal else unexpected_close(code), file=sys.stderr)
+    return EXIT_USAGE if fatal is not None and fatal.usage else EXIT_FAILED
 
 
 async def _run_bot(settings: Settings, *, sync: bool) -> None:

@@ -228,3 +228,43 @@ def test_console_attaches_a_local_file(capsys, tmp_path):
     assert "Preview: The Harbour" in out and "Published “The Harbour”" in out
     assert cli.main(["console", "--command", f"/story add file:{tmp_path}/missing.txt"]) == 1
     assert "cannot read" in capsys.readouterr().out
+
+
+class _ClosedSocket:
+    close_code: int | None = None
+
+
+@pytest.mark.parametrize(
+    ("code", "exit_code", "says"),
+    [
+        (4004, cli.EXIT_USAGE, "Reset Token"),
+        (4010, cli.EXIT_USAGE, "shard"),
+        (4011, cli.EXIT_FAILED, "requires sharding"),
+        (4012, cli.EXIT_FAILED, "Upgrade Conteur"),
+        (4013, cli.EXIT_FAILED, "intents"),
+        (4014, cli.EXIT_USAGE, "Privileged Gateway Intents"),
+        (4000, cli.EXIT_FAILED, "could not be resumed"),
+    ],
+)
+def test_a_gateway_closed_for_good_ends_run_with_a_message_not_a_traceback(
+    capsys, monkeypatch, isolated_settings, code, exit_code, says
+):
+    import discord
+
+    monkeypatch.setattr(
+        cli,
+        "load_settings",
+        _settings_factory(isolated_settings, {"DISCORD_TOKEN": "x" * 59}),
+    )
+
+    async def closed(settings, *, sync):
+        if code == 4014:  # discord.py turns this one into its own exception
+            raise discord.PrivilegedIntentsRequired(None)
+        raise discord.ConnectionClosed(_ClosedSocket(), shard_id=None, code=code)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "_run_bot", closed)
+    assert cli.main(["run"]) == exit_code
+    out, err = capsys.readouterr()
+    assert says in err
+    assert f"{code}" in err
+    assert "Traceback" not in out + err

@@ -42,6 +42,10 @@ from bot.core.schedule import Due, Subscription, scheduled_instant, zone_of
 logger = logging.getLogger(__name__)
 
 DISCORD_GLOBAL_RATE = 50  # requests per second, per bot
+# What the limiter grants: the rest of Discord's 50 is headroom for the bot's requests
+# that take no token (start-up, command sync, answers to interactions' errors) and for
+# jitter on the way, which can bunch a second's requests into less than a second.
+LIMITER_RATE = 45
 # Recording a post as sent is retried this often (with backoff) before giving up.
 SENT_RECORD_ATTEMPTS = 8
 Sleep = Callable[[float], Awaitable[None]]
@@ -159,7 +163,7 @@ class RateLimiter:
 
     def __init__(
         self,
-        rate: int = DISCORD_GLOBAL_RATE,
+        rate: int = LIMITER_RATE,
         per: float = 1.0,
         *,
         clock: Clock,

@@ -8,6 +8,7 @@ server's story gets "not found".
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,9 +20,12 @@ from bot.lookup import get_visible_story
 from bot.rendering import LIST_PAGE_SIZE, page_embed, story_list_embed
 from bot.storage import Store
 from bot.tree import send_error
+from bot.ui.deadline import within_deadline
 
 if TYPE_CHECKING:
     from bot.bot import ConteurBot
+
+log = logging.getLogger(__name__)
 
 SELECT_OPTION_LIMIT = 25
 _NAV_LABELS = {"first": "First", "prev": "Previous", "next": "Next", "last": "Last"}
@@ -128,12 +132,24 @@ async def show_page(interaction: discord.Interaction, story_id: int, page: int) 
     """Turn the page in place, and remember it as the place of whoever turned it."""
     store = _store(interaction)
     try:
-        embed, view, shown = await reading_message(store, interaction.guild_id, story_id, page)
-        await store.reading.save_position(interaction.user.id, story_id, shown)
+        (embed, view, shown), deferred = await within_deadline(
+            interaction,
+            reading_message(store, interaction.guild_id, story_id, page),
+            interaction.response.defer,
+        )
     except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
         await send_error(interaction, error)
         return
-    await interaction.response.edit_message(embed=embed, view=view)
+    if deferred:
+        await interaction.edit_original_response(embed=embed, view=view)
+    else:
+        await interaction.response.edit_message(embed=embed, view=view)
+    # After the answer: the page must turn within Discord's 3 s even while another
+    # process (conteur load) holds the write lock; the bookmark can wait for it.
+    try:
+        await store.reading.save_position(interaction.user.id, story_id, shown)
+    except Exception:
+        log.exception("Could not remember page %d of story %d", shown, story_id)
 
 
 async def story_list_message(

@@ -20,6 +20,12 @@ What it does, and why:
 * Plays the gateway: HELLO, then IDENTIFY (closing with 4014 on privileged intents,
   as Discord does when they are not approved), READY, GUILD_CREATE, heartbeat ACKs,
   and any INTERACTION_CREATE a test injects.
+* Keeps each channel's message history and serves it (`GET …/messages`, newest first,
+  with `limit`, `before`, `after`), and honours `nonce` with `enforce_nonce` as Discord
+  documents: a second message with the same nonce from the same author within a few
+  minutes returns the first one and posts nothing.
+* Notes when each request arrived, so a test can count requests per second as
+  Discord's global rate limit counts them.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ PRIVILEGED_INTENTS = {
     1 << 8: "GUILD_PRESENCES",
     1 << 15: "MESSAGE_CONTENT",
 }
+# Discord: "checked for uniqueness in the past few minutes".
+NONCE_WINDOW_S = 5 * 60
 HEARTBEAT_INTERVAL_MS = 41_250  # Discord's usual value; tests end long before the second beat
 
 # Interaction and callback types.
@@ -61,6 +69,9 @@ INTERACTION_DEADLINE_S = 3.0  # Discord shows "The application did not respond" 
 WAIT_S = 10.0
 
 ALL_PERMISSIONS = str((1 << 51) - 1)
+# The bot's role: view, send, embed links, create public threads (no history by default).
+BOT_PERMISSIONS = 0x4_0000_0C00 | 0x4000
+READ_MESSAGE_HISTORY = 0x1_0000
 MEMBER_PERMISSIONS = str(0x0006_3584_0E41)  # a typical @everyone: view, send, read history…
 
 Json = Any
@@ -104,6 +115,7 @@ class RecordedRequest:
     authorization: str | None
     problems: list[str] = field(default_factory=list)
     status: int = 0
+    arrived: float = field(default_factory=time.monotonic)  # as Discord's limiter counts
 
     @property
     def label(self) -> str:
@@ -209,7 +221,9 @@ ROUTES: tuple[ServedRoute, ...] = (
         bot_auth=False,
     ),
     ServedRoute("POST", "/channels/{channel_id}/messages", "_create_message"),
+    ServedRoute("GET", "/channels/{channel_id}/messages", "_list_messages", bodiless=True),
 )
+TOKEN_ROUTES = frozenset(route.template for route in ROUTES if not route.bot_auth)
 MESSAGE_ROUTES = frozenset(
     {
         "/interactions/{interaction_id}/{interaction_token}/callback",
@@ -236,8 +250,15 @@ class FakeDiscord:
         application_id: int,
         checks: Sequence[Check] = (),
         approved_intents: int = 0,
+        text_channels: int = 1,
+        bot_permissions: int = BOT_PERMISSIONS,
+        reconnects: bool = False,
     ) -> None:
         self.token = token
+        self.bot_permissions = bot_permissions
+        # A bot killed and started again connects anew while the fake may not yet have
+        # seen the old socket close; allowed only where a test kills the bot.
+        self.reconnects = reconnects
         self.checks = list(checks)
         self.approved_intents = approved_intents
         self._ids = snowflakes()
@@ -257,7 +278,8 @@ class FakeDiscord:
         self.owner: dict[str, Json] = self._user("owner")
         self.alice: dict[str, Json] = self._user("alice")
         self.guild_id = self._new_id()
-        self.channel_id = self._new_id()
+        self.channel_ids = [self._new_id() for _ in range(max(1, text_channels))]
+        self.channel_id = self.channel_ids[0]
         self.bot_role_id = self._new_id()
 
         self.requests: list[RecordedRequest] = []
@@ -265,6 +287,10 @@ class FakeDiscord:
         self._reported = 0
         self.commands: dict[str, dict[str, Json]] = {}  # by name, as last synced
         self.messages: dict[str, dict[str, Json]] = {}
+        self.history: dict[str, list[str]] = {channel: [] for channel in self.channel_ids}
+        self._nonces: dict[tuple[str, str], tuple[float, str]] = {}  # → (when, message id)
+        self.nonce_hits = 0  # messages not posted again thanks to enforce_nonce
+        self.ready_count = 0  # GUILD_CREATEs sent: one per (re)connection
         self.interactions: dict[str, Interaction] = {}
         self._request_arrived = asyncio.Condition()
 
@@ -283,6 +309,8 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._http)
         app.router.add_get("/", self._gateway)
+        app.router.add_get("/_control/state", self._control_state)
+        app.router.add_post("/_control/burst", self._control_burst)
         app.router.add_route("*", "/{tail:.*}", self._outside_api)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -374,15 +402,15 @@ class FakeDiscord:
             "roles": [
                 self._role(self.guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
                 self._role(self._new_id(), "Moderators", str(0x2000 | 0x20), 2),
-                self._role(self.bot_role_id, "Conteur", str(0x4_0000_0C00 | 0x4000), 1),
+                self._role(self.bot_role_id, "Conteur", str(self.bot_permissions), 1),
             ],
             "channels": [
                 {
-                    "id": self.channel_id,
+                    "id": channel_id,
                     "type": 0,
                     "guild_id": self.guild_id,
-                    "name": "general",
-                    "position": 0,
+                    "name": "general" if position == 0 else f"reading-{position}",
+                    "position": position,
                     "parent_id": None,
                     "topic": "Where stories are read aloud",
                     "nsfw": False,
@@ -391,6 +419,7 @@ class FakeDiscord:
                     "permission_overwrites": [],
                     "flags": 0,
                 }
+                for position, channel_id in enumerate(self.channel_ids)
             ],
             "threads": [],
             "members": [self.member_payload(self.bot_user, [self.bot_role_id])],
@@ -439,6 +468,9 @@ class FakeDiscord:
         return await self._finish(recorded, 404, {"message": "404: Not Found", "code": 0})
 
     async def _http(self, request: web.Request) -> web.StreamResponse:
+        # Before reading and checking the body: the fake's own slowness (validating a
+        # burst of bodies) must not count against the bot's deadlines.
+        arrived = time.monotonic()
         path = request.path.removeprefix(API_PREFIX)
         found = find_route(request.method, path)
         route, params = found if found else (None, {})
@@ -453,6 +485,7 @@ class FakeDiscord:
             body=body,
             files=files,
             authorization=request.headers.get("Authorization"),
+            arrived=arrived,
         )
         if route is None:
             served = "\n  ".join(f"{r.method} {r.template}" for r in ROUTES)
@@ -583,12 +616,17 @@ class FakeDiscord:
         return 200, synced
 
     def _message(
-        self, data: Mapping[str, Json], *, interaction: Interaction | None
+        self,
+        data: Mapping[str, Json],
+        *,
+        interaction: Interaction | None,
+        channel_id: str | None = None,
     ) -> dict[str, Json]:
+        channel_id = channel_id or self.channel_id
         message: dict[str, Json] = {
             "id": self._new_id(),
             "type": 20 if interaction else 0,  # CHAT_INPUT_COMMAND reply, else DEFAULT
-            "channel_id": self.channel_id,
+            "channel_id": channel_id,
             "guild_id": self.guild_id,
             "author": self.bot_user,
             "content": data.get("content") or "",
@@ -614,7 +652,10 @@ class FakeDiscord:
                 "user": self.alice,
                 "authorizing_integration_owners": {"0": self.guild_id},
             }
+        if data.get("nonce") is not None:
+            message["nonce"] = data["nonce"]  # echoed in the answer, as Discord does
         self.messages[message["id"]] = message
+        self.history.setdefault(channel_id, []).append(message["id"])
         return message
 
     def _edit(self, message_id: str, data: Mapping[str, Json]) -> dict[str, Json]:
@@ -650,7 +691,7 @@ class FakeDiscord:
             return 404, {"message": "Unknown interaction", "code": 10062}
         if interaction.callback is not None:
             return self._error(recorded, 400, 40060, "Interaction has already been acknowledged.")
-        elapsed = time.monotonic() - interaction.sent_at
+        elapsed = recorded.arrived - interaction.sent_at
         if elapsed > INTERACTION_DEADLINE_S:
             return self._error(
                 recorded, 404, 10062, f"Unknown interaction (answered after {elapsed:.1f} s)"
@@ -719,9 +760,49 @@ class FakeDiscord:
     async def _create_message(
         self, recorded: RecordedRequest, params: dict[str, str]
     ) -> tuple[int, Json]:
-        if params["channel_id"] != self.channel_id:
+        channel_id = params["channel_id"]
+        if channel_id not in self.history or channel_id not in self.channel_ids:
             return self._error(recorded, 404, 10003, "Unknown Channel")
-        return 200, self._message(recorded.body or {}, interaction=None)
+        body = recorded.body or {}
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            key = (str(self.bot_user["id"]), str(nonce))
+            seen = self._nonces.get(key)
+            now = time.monotonic()
+            if seen is not None and now - seen[0] < NONCE_WINDOW_S and seen[1] in self.messages:
+                self.nonce_hits += 1
+                return 200, self.messages[seen[1]]  # the first message, nothing posted
+            message = self._message(body, interaction=None, channel_id=channel_id)
+            self._nonces[key] = (now, message["id"])
+            return 200, message
+        return 200, self._message(body, interaction=None, channel_id=channel_id)
+
+    async def _list_messages(
+        self, recorded: RecordedRequest, params: dict[str, str]
+    ) -> tuple[int, Json]:
+        """A channel's history, newest first, as Discord pages it."""
+        channel_id = params["channel_id"]
+        if channel_id not in self.history:
+            return self._error(recorded, 404, 10003, "Unknown Channel")
+        if not self.bot_permissions & READ_MESSAGE_HISTORY:
+            return 200, []  # Discord answers an empty list without Read Message History
+        try:
+            limit = int(recorded.query.get("limit", "50"))
+            before = int(recorded.query["before"]) if "before" in recorded.query else None
+            after = int(recorded.query["after"]) if "after" in recorded.query else None
+        except ValueError:
+            return self._error(recorded, 400, 50035, "Invalid Form Body (query)")
+        if not 1 <= limit <= 100:
+            return self._error(recorded, 400, 50035, "limit must be 1 to 100")
+        ids = [int(message_id) for message_id in self.history[channel_id]]
+        if before is not None:
+            ids = [i for i in ids if i < before]
+        if after is not None:
+            ids = [i for i in ids if i > after]
+            ids = ids[:limit]  # the oldest after `after`, still returned newest first
+        else:
+            ids = ids[-limit:]
+        return 200, [self.messages[str(i)] for i in reversed(ids)]
 
     async def wait_for_request(
         self, predicate: Callable[[RecordedRequest], bool]
@@ -749,7 +830,10 @@ class FakeDiscord:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         if self._ws is not None and not self._ws.closed:
-            self.problems.append("gateway: a second connection while the first is open")
+            if self.reconnects:
+                await self._ws.close()  # the killed bot's socket, not yet seen to close
+            else:
+                self.problems.append("gateway: a second connection while the first is open")
         self._ws = ws
         if request.query.get("v") != "10" or request.query.get("encoding") != "json":
             self.problems.append(f"gateway: unexpected query {dict(request.query)}")
@@ -807,12 +891,73 @@ class FakeDiscord:
             },
         )
         await self.dispatch("GUILD_CREATE", self.guild_payload())
+        self.ready_count += 1
 
     async def dispatch(self, event: str, data: dict[str, Json]) -> None:
         if self._ws is None or self._ws.closed:
             raise AssertionError(f"cannot send {event}: the bot is not connected")
         self._sequence += 1
         await self._ws.send_json({"op": DISPATCH, "t": event, "s": self._sequence, "d": data})
+
+    # ------------------------------------------------------------ control (another process)
+
+    async def _control_state(self, _: web.Request) -> web.Response:
+        """What a test in another process asks: posts, arrivals, problems, connections."""
+        posts = [
+            {
+                "id": message["id"],
+                "channel_id": message["channel_id"],
+                "nonce": message.get("nonce"),
+                "footer": ((message.get("embeds") or [{}])[0].get("footer") or {}).get("text"),
+            }
+            for message in self.messages.values()
+            if "interaction_metadata" not in message
+        ]
+        # Discord's global limit counts the bot's requests; interaction answers and
+        # their webhooks (authenticated by the interaction's token) are exempt.
+        arrivals = [
+            [r.arrived, f"{r.method} {r.route or r.path}"]
+            for r in self.requests
+            if r.route not in TOKEN_ROUTES
+        ]
+        state = {
+            "ready_count": self.ready_count,
+            "connected": self._ws is not None and not self._ws.closed,
+            "posts": posts,
+            "arrivals": arrivals,
+            "nonce_hits": self.nonce_hits,
+            "problems": self.problems,
+            "guild_id": self.guild_id,
+            "channel_ids": self.channel_ids,
+        }
+        return json_response(200, state)
+
+    async def _control_burst(self, request: web.Request) -> web.Response:
+        """Alice and friends click these buttons at once; how each was answered."""
+        custom_ids = list((await request.json())["custom_ids"])
+
+        async def click(custom_id: str) -> dict[str, Json]:
+            message = self._message(
+                {"components": [{"type": 1, "components": [
+                    {"type": 2, "style": 2, "label": "›", "custom_id": custom_id}
+                ]}]},
+                interaction=None,
+            )  # fmt: skip
+            interaction = self.component_interaction(message, custom_id)
+            started = time.monotonic()
+            try:
+                reply = await self.interact(interaction)
+            except TimeoutError:
+                return {"answered": False, "elapsed": time.monotonic() - started}
+            return {
+                "answered": reply.callback.status in (200, 204),
+                "elapsed": time.monotonic() - started,
+                "type": reply.type,
+                "ephemeral": reply.ephemeral,
+            }
+
+        results = await asyncio.gather(*(click(custom_id) for custom_id in custom_ids))
+        return json_response(200, {"results": results})
 
     # ------------------------------------------------------------ playing the user
 
