@@ -66,7 +66,8 @@ def _wait_for(predicate: Any, timeout: float, what: str) -> None:
 
 def _busiest_second(arrivals: list[list[Any]]) -> list[list[Any]]:
     """The most requests that arrived within one second of each other."""
-    ordered, busiest, start = sorted(arrivals), [], 0
+    ordered, start = sorted(arrivals), 0
+    busiest: list[list[Any]] = []
     for end, (moment, _) in enumerate(ordered):
         while moment - ordered[start][0] >= 1.0:
             start += 1
