@@ -192,7 +192,7 @@ def _invite(settings: Settings) -> int:
 
 
 async def _load(settings: Settings, paths: Sequence[Path]) -> int:
-    from bot.library import Library
+    from bot.app.library import Library
     from bot.storage import Store
 
     async with await Store.open(settings.database_path) as store:
@@ -205,8 +205,8 @@ async def _load(settings: Settings, paths: Sequence[Path]) -> int:
 async def _console(
     settings: Settings, *, role: str, guild_id: int | None, lines: Sequence[str], as_json: bool
 ) -> int:
-    from bot.bot import ConteurBot
     from bot.console import run_console
+    from bot.discord_adapter.bot import ConteurBot
     from bot.storage import Store
 
     # The simulated Discord keeps its own clock from 2026-01-01; the console shows
@@ -242,7 +242,7 @@ def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:
 
 
 async def _run_bot(settings: Settings, *, sync: bool) -> None:
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
     from bot.storage import Store
 
     assert settings.discord_token is not None
@@ -254,11 +254,11 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
 
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.library import Library
+    from bot.app.lookup import find_visible_story
     from bot.core.search import validate_query
     from bot.core.snippets import make_snippet
     from bot.errors import UserError
-    from bot.library import Library
-    from bot.lookup import find_visible_story
     from bot.storage import Store
 
     async with await Store.open(settings.database_path) as store:
@@ -303,9 +303,9 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _characters(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.library import Library
+    from bot.app.lookup import find_visible_story
     from bot.errors import UserError
-    from bot.library import Library
-    from bot.lookup import find_visible_story
     from bot.storage import Store
 
     async with await Store.open(settings.database_path) as store:

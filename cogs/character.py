@@ -7,17 +7,17 @@ import asyncio
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
-from bot.core.compare import Side, compare_characters
-from bot.lookup import (
+from bot.app.lookup import (
     CharacterRef,
     character_choices,
     find_visible_character,
     find_visible_story,
     story_choices,
 )
-from bot.rendering import fit_embed
-from bot.rendering.characters import character_embed, comparison_embed
+from bot.core.compare import Side, compare_characters
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering import fit_embed
+from bot.discord_adapter.rendering.characters import character_embed, comparison_embed
 
 
 class CharacterCog(commands.GroupCog, group_name="character"):

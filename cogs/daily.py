@@ -10,8 +10,6 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
-from bot.checks import is_moderator, member_of, require_moderator
 from bot.core.pagination import paginate
 from bot.core.schedule import (
     AUTOCOMPLETE_LIMIT,
@@ -22,16 +20,18 @@ from bot.core.schedule import (
     resolve_timezone,
     timezone_choices,
 )
-from bot.daily import DailyService
-from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.rendering import page_embed
-from bot.rendering.daily import (
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.checks import is_moderator, member_of, require_moderator
+from bot.discord_adapter.daily import DailyService
+from bot.discord_adapter.rendering import page_embed
+from bot.discord_adapter.rendering.daily import (
     dm_enabled_message,
     status_embed,
     subscribed_message,
     subscription_label,
 )
-from bot.ui.reading import reading_view
+from bot.discord_adapter.ui.reading import reading_view
+from bot.errors import InvalidInput, NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 

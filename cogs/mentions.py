@@ -8,11 +8,11 @@ import re
 import discord
 from discord.ext import commands
 
-from bot.answers import answer_question
-from bot.bot import ConteurBot
+from bot.app.answers import answer_question
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering import fit_embed
+from bot.discord_adapter.rendering.telling import answer_embed
 from bot.errors import RateLimited
-from bot.rendering import fit_embed
-from bot.rendering.telling import answer_embed
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,23 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
+from bot.app.lookup import (
+    character_choices,
+    find_visible_character,
+    find_visible_story,
+    story_choices,
+)
 from bot.core.search import validate_query
 from bot.core.snippets import make_snippet
-from bot.lookup import character_choices, find_visible_character, find_visible_story, story_choices
-from bot.rendering import ResultLine, bold_highlights, no_results_embed, search_embed
-from bot.tree import send_error
-from bot.ui import OpenPassageButton
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering import (
+    ResultLine,
+    bold_highlights,
+    no_results_embed,
+    search_embed,
+)
+from bot.discord_adapter.tree import send_error
+from bot.discord_adapter.ui import OpenPassageButton
 
 RESULTS_PER_PAGE = 5
 MAX_RESULTS = 25

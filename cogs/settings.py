@@ -6,11 +6,11 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
-from bot.checks import member_of, require_manage_server
 from bot.core.schedule import resolve_timezone, timezone_choices
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.checks import member_of, require_manage_server
+from bot.discord_adapter.rendering.settings import settings_embed
 from bot.errors import InvalidInput
-from bot.rendering.settings import settings_embed
 
 
 @app_commands.guild_only()

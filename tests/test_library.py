@@ -2,9 +2,9 @@ import asyncio
 import shutil
 from datetime import UTC, datetime
 
+from bot.app.library import Library
 from bot.config import DEFAULT_STORIES_DIR
 from bot.core.parsing import parse_story_text
-from bot.library import Library
 from tests.conftest import SEED_STORIES
 
 
@@ -134,7 +134,7 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
     """Start-up builds the index in the background; what changes meanwhile reaches it."""
     import threading
 
-    import bot.library as library_module
+    import bot.app.library as library_module
 
     release = threading.Event()
     build = library_module._build_index
@@ -163,7 +163,7 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
 
 async def test_a_big_load_analyses_in_parallel_and_decides_like_one_by_one(store, tmp_path):
     """Over POOL_THRESHOLD files go through worker processes; order still rules."""
-    from bot.analysis import POOL_THRESHOLD
+    from bot.app.analysis import POOL_THRESHOLD
 
     names = ["Anna Berg", "Jonas Lind", "Maja Holm", "Olle Sand"]
     for number in range(POOL_THRESHOLD + 6):

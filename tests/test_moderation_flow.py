@@ -13,12 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import moderation
-from bot.core.clock import utc_text
-from bot.core.parsing import parse_story_text
-from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
-from bot.library import RESTORE_WINDOW, Library
-from bot.moderation import (
+from bot.app import moderation
+from bot.app.library import RESTORE_WINDOW, Library
+from bot.app.moderation import (
     ADD_WINDOW,
     ADDS_PER_WINDOW,
     DRAFT_LIFETIME,
@@ -28,7 +25,10 @@ from bot.moderation import (
     check_attachment,
     draft_stamp,
 )
-from bot.rendering.moderation import history_embed
+from bot.core.clock import utc_text
+from bot.core.parsing import parse_story_text
+from bot.discord_adapter.rendering.moderation import history_embed
+from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
 from bot.storage import MIGRATIONS, Store
 from tests.doubles import ManualClock
 

@@ -12,27 +12,27 @@ from typing import Any
 import discord
 from discord import Interaction, app_commands
 
-from bot.checks import is_moderator, require_moderator
-from bot.core.matching import rank_stories, resolve_story
-from bot.errors import InvalidInput, NotAllowed
-from bot.library import RESTORE_WINDOW
-from bot.lookup import find_visible_story, story_choices
-from bot.moderation import (
+from bot.app.library import RESTORE_WINDOW
+from bot.app.lookup import find_visible_story, story_choices
+from bot.app.moderation import (
     check_add_rate,
     check_attachment,
     decode_attachment,
     prepare,
     require_own_story,
 )
-from bot.rendering import escape
-from bot.rendering.moderation import history_embed
-from bot.ui.moderation import (
+from bot.core.matching import rank_stories, resolve_story
+from bot.discord_adapter.checks import is_moderator, require_moderator
+from bot.discord_adapter.rendering import escape
+from bot.discord_adapter.rendering.moderation import history_embed
+from bot.discord_adapter.ui.moderation import (
     MODAL_TEXT_LIMIT,
     adding_form,
     editing_form,
     removal_view,
     send_preview,
 )
+from bot.errors import InvalidInput, NotAllowed
 from cogs.story.common import bot_of, story_autocomplete
 
 

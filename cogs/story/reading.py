@@ -7,10 +7,10 @@ from typing import Any
 import discord
 from discord import Interaction, app_commands
 
-from bot.lookup import find_visible_story
-from bot.rendering import fit_embed
-from bot.rendering.stories import bookmarks_embed, story_info_embed
-from bot.ui import ClearBookmarksButton, reading_message, story_list_message
+from bot.app.lookup import find_visible_story
+from bot.discord_adapter.rendering import fit_embed
+from bot.discord_adapter.rendering.stories import bookmarks_embed, story_info_embed
+from bot.discord_adapter.ui import ClearBookmarksButton, reading_message, story_list_message
 from cogs.story.common import bot_of, story_autocomplete
 
 

@@ -10,15 +10,14 @@ from typing import Any, Literal
 import discord
 from discord import Interaction, app_commands
 
-from bot.answers import answer_question
+from bot.app.answers import answer_question
+from bot.app.lookup import find_visible_story
 from bot.core.cast import Cast
 from bot.core.discussion import discussion_questions
 from bot.core.models import Story
 from bot.core.retelling import Retelling, retell
-from bot.errors import InvalidInput
-from bot.lookup import find_visible_story
-from bot.rendering import EMBED_TOTAL_LIMIT, fit_embed
-from bot.rendering.telling import (
+from bot.discord_adapter.rendering import EMBED_TOTAL_LIMIT, fit_embed
+from bot.discord_adapter.rendering.telling import (
     answer_embed,
     questions_embed,
     retelling_embeds,
@@ -26,6 +25,7 @@ from bot.rendering.telling import (
     shown_length,
     thread_name,
 )
+from bot.errors import InvalidInput
 from cogs.story.common import bot_of, story_autocomplete
 
 log = logging.getLogger(__name__)

@@ -19,14 +19,14 @@ import discord
 import pytest
 from simcord import SetupError
 
-from bot.bot import ConteurBot
+from bot.app.moderation import ADD_WINDOW, DRAFT_LIFETIME, draft_stamp, prepare
 from bot.core.clock import utc_text
 from bot.core.parsing import MAX_STORY_BYTES, parse_story_text
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.ui.moderation import DraftButton, RemoveButton
+from bot.discord_adapter.ui.reading import OpenPassageButton, PageButton
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
-from bot.moderation import ADD_WINDOW, DRAFT_LIFETIME, draft_stamp, prepare
 from bot.storage import Draft
-from bot.ui.moderation import DraftButton, RemoveButton
-from bot.ui.reading import OpenPassageButton, PageButton
 
 VALERIE = "The Story of Valérie Ivanov"
 ZOE = "The Story of Zoe Kuznetsova"

@@ -13,7 +13,7 @@ import discord
 import pytest
 from simcord import SetupError
 
-from bot.bot import ConteurBot
+from bot.discord_adapter.bot import ConteurBot
 from bot.errors import InvalidInput, NotAllowed
 
 MANAGE_SERVER_ONLY = "Only members with the Manage Server permission can change settings."

@@ -1,7 +1,7 @@
 """/story list and /story read as a member experiences them."""
 
-from bot.bot import ConteurBot
 from bot.core.parsing import parse_story_text
+from bot.discord_adapter.bot import ConteurBot
 from bot.errors import NotFound
 
 VALERIE = "The Story of Valérie Ivanov"

@@ -11,12 +11,12 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.app.library import STORY_SUFFIXES, Library, analyse
 from bot.core.cast import Cast
 from bot.core.duplicates import find_near_duplicate
 from bot.core.models import ParsedStory, Story, StorySummary
 from bot.core.parsing import MAX_STORY_BYTES, decode_story_bytes, parse_story_text
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
-from bot.library import STORY_SUFFIXES, Library, analyse
 from bot.storage import Draft, Store
 
 ADDS_PER_WINDOW = 10

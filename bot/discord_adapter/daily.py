@@ -37,17 +37,17 @@ from bot.core.fanout import (
 from bot.core.pagination import paginate
 from bot.core.retelling import retell
 from bot.core.schedule import Agenda, Due, Subscription, next_post, next_story, zone_of
-from bot.rendering.daily import (
+from bot.discord_adapter.rendering.daily import (
     SubscriptionLine,
     daily_post_embeds,
     is_delivery_post,
     pause_notice,
 )
-from bot.rendering.telling import questions_embed, thread_name
-from bot.ui.reading import reading_view
+from bot.discord_adapter.rendering.telling import questions_embed, thread_name
+from bot.discord_adapter.ui.reading import reading_view
 
 if TYPE_CHECKING:
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
 log = logging.getLogger(__name__)
 

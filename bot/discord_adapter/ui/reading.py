@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.app.lookup import get_visible_story
 from bot.core.pagination import clamp_page, page_of_passage, paginate
+from bot.discord_adapter.rendering import LIST_PAGE_SIZE, page_embed, story_list_embed
+from bot.discord_adapter.tree import send_error
 from bot.errors import NotAllowed
-from bot.lookup import get_visible_story
-from bot.rendering import LIST_PAGE_SIZE, page_embed, story_list_embed
 from bot.storage import Store
-from bot.tree import send_error
 
 if TYPE_CHECKING:
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
 SELECT_OPTION_LIMIT = 25
 _NAV_LABELS = {"first": "First", "prev": "Previous", "next": "Next", "last": "Last"}

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.checks import require_moderator
-from bot.lookup import get_visible_story
-from bot.moderation import (
+from bot.app.lookup import get_visible_story
+from bot.app.moderation import (
     NeedsConfirmation,
     Preview,
     cancel,
@@ -19,12 +18,13 @@ from bot.moderation import (
     publish,
     require_own_story,
 )
-from bot.rendering import escape
-from bot.rendering.moderation import confirmation_note, preview_embed
-from bot.tree import send_error
+from bot.discord_adapter.checks import require_moderator
+from bot.discord_adapter.rendering import escape
+from bot.discord_adapter.rendering.moderation import confirmation_note, preview_embed
+from bot.discord_adapter.tree import send_error
 
 if TYPE_CHECKING:
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
 MODAL_TEXT_LIMIT = 4000  # Discord's limit for one text field in a form
 

@@ -11,12 +11,12 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.app.library import Library
 from bot.config import Settings
 from bot.core.cooldown import Cooldown
+from bot.discord_adapter.tree import ConteurTree
 from bot.errors import RateLimited
-from bot.library import Library
 from bot.storage import Store
-from bot.tree import ConteurTree
 
 log = logging.getLogger(__name__)
 

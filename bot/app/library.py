@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.analysis import Analyser
-from bot.analysis import analyse as analyse  # re-exported: moderation previews use it
+from bot.app.analysis import Analyser
+from bot.app.analysis import analyse as analyse  # re-exported: moderation previews use it
 from bot.core.cast import Cast
 from bot.core.models import ParsedStory, Passage, StorySummary
 from bot.core.parsing import parse_story

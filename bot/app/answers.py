@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.app.library import Library
 from bot.core.discussion import (
     UNANSWERABLE,
     Answer,
@@ -12,7 +13,6 @@ from bot.core.discussion import (
     quote_passages,
 )
 from bot.core.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, PHRASE_FLOOR
-from bot.library import Library
 
 # How many passages a quoted answer draws on.
 QUOTED_PASSAGES = 2
