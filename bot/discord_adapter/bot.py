@@ -119,9 +119,7 @@ class ConteurBot(commands.Bot):
         return self.ask_notice_cooldown.retry_after(user_id) == 0
 
     async def setup_hook(self) -> None:
-        report = await self.library.start(
-            self.settings.stories_dir, self.clock(), index_in_background=True
-        )
+        report = await self.library.start(self.settings.stories_dir, index_in_background=True)
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)
