@@ -11,6 +11,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.app.daily import DailySchedule
 from bot.app.library import Library
 from bot.config import Settings
 from bot.core.cooldown import Cooldown
@@ -79,6 +80,7 @@ class ConteurBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.library = Library(store)
+        self.daily = DailySchedule(self.library)
         self.random = rng or random.Random()
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
