@@ -35,6 +35,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.settings",
     "cogs.daily",
     "cogs.help",
+    "cogs.admin",
 )
 
 
