@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.bot import ConteurBot, discord_clock
 from bot.config import DEFAULT_STORIES_DIR, Settings
+from bot.discord_adapter.bot import ConteurBot, discord_clock
 from bot.storage import Store
 
 SEED_STORIES = sorted(DEFAULT_STORIES_DIR.glob("*.txt"))

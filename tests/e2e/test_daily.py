@@ -8,7 +8,7 @@ import pytest
 from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
-import bot.daily
+import bot.discord_adapter.daily
 from bot.core.fanout import RateLimiter
 from bot.core.parsing import parse_story_text
 
@@ -101,7 +101,7 @@ async def test_a_long_outage_is_retried_ever_less_often_and_posts_once_it_ends(w
 
 
 async def test_a_restart_neither_duplicates_nor_skips(world, settings, store):
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
     await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
     await world.env.advance_time(9 * HOUR + 60)
@@ -183,7 +183,7 @@ async def test_a_failure_after_the_post_never_posts_it_again(world, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("the questions could not be written")
 
-    monkeypatch.setattr(bot.daily, "discussion_questions", broken)
+    monkeypatch.setattr(bot.discord_adapter.daily, "discussion_questions", broken)
     await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
     await world.env.advance_time(9 * HOUR + 600)
     assert len(daily_posts(world.channel)) == 1
@@ -332,7 +332,7 @@ async def crash_after_discord_accepts_the_post(
 
     Returns where it posted, the post and the subscription.
     """
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
     if dm:
         await world.member.slash(world.channel, "daily dm enable", time="09:00", timezone="UTC")

@@ -1,0 +1,124 @@
+"""The Discord client: settings and store injected, cogs from an explicit list."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from datetime import datetime
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.app.daily import DailySchedule
+from bot.app.library import Library
+from bot.app.telling import AskLimits
+from bot.config import Settings
+from bot.discord_adapter.tree import ConteurTree
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+# Conteur never joins voice; without this discord.py warns at every start that
+# the optional voice libraries are missing.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+# Loaded in this order by setup_hook; one feature per module.
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.story",
+    "cogs.search",
+    "cogs.character",
+    "cogs.mentions",
+    "cogs.privacy",
+    "cogs.settings",
+    "cogs.daily",
+    "cogs.help",
+    "cogs.admin",
+)
+
+
+def discord_clock() -> datetime:
+    """discord.utils.utcnow, which the simulated Discord in tests controls."""
+    return discord.utils.utcnow()
+
+
+def minimal_intents() -> discord.Intents:
+    """Only what the features use; nothing privileged, so no portal approval is needed."""
+    intents = discord.Intents.none()
+    intents.guilds = True  # channel and thread cache, permissions
+    # Messages that mention the bot arrive with their content even without the
+    # privileged message-content intent; these two just deliver the events.
+    intents.guild_messages = True
+    intents.dm_messages = True
+    return intents
+
+
+class ConteurBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        sync_globally: bool = False,
+        rng: random.Random | None = None,
+    ) -> None:
+        options: dict[str, Any] = {}
+        if settings.application_id is not None:
+            options["application_id"] = settings.application_id
+        super().__init__(
+            # Slash-first: no text commands. A prefix that never matches keeps every
+            # @mention (a question for the mentions cog) from being parsed as a command.
+            command_prefix=(),
+            intents=minimal_intents(),
+            tree_cls=ConteurTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.settings = settings
+        self.store = store
+        self.library = Library(store)
+        self.daily = DailySchedule(self.library)
+        self.random = rng or random.Random()
+        self.sync_globally = sync_globally
+        self.started_at = time.monotonic()
+        self.ask_limits = AskLimits(self.clock)
+
+    def clock(self) -> datetime:
+        """The store's clock: the one every timestamp and schedule is read from."""
+        return self.store.clock()
+
+    async def setup_hook(self) -> None:
+        report = await self.library.start(self.settings.stories_dir, index_in_background=True)
+        log.info("Built-in stories: %s", report.summary_lines()[0])
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Guild sync for development (instant); global only when asked (rate-limited, slow).
+
+        Both when both are asked for: `--sync` must publish even with a development
+        server configured (the README has newcomers set one up first).
+        """
+        guild_id = self.settings.dev_guild_id
+        if self.sync_globally:
+            synced = await self.tree.sync()
+            log.info("Synced %d commands globally (may take up to an hour to appear)", len(synced))
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to development guild %d", len(synced), guild_id)
+        if guild_id is None and not self.sync_globally:
+            log.info("Commands not synced: set CONTEUR_DEV_GUILD_ID or run with --sync")
+
+    async def on_ready(self) -> None:
+        log.info(
+            "Connected as %s in %d servers (%.1f s after start)",
+            self.user,
+            len(self.guilds),
+            time.monotonic() - self.started_at,
+        )

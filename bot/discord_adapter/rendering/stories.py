@@ -1,0 +1,61 @@
+"""Embeds about stories as wholes: info cards, bookmarks, retellings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.core.cast import Cast
+from bot.core.models import Story
+from bot.core.text import shorten
+from bot.discord_adapter.rendering import (
+    DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
+    STORY_COLOUR,
+    TITLE_LIMIT,
+    escape,
+)
+from bot.discord_adapter.rendering.characters import cast_summary
+from bot.storage.reading import Bookmark
+
+
+def first_line(story: Story) -> str:
+    text = story.passages[0].text if story.passages else ""
+    sentence_end = max(text.find(". "), text.find("! "), text.find("? "))
+    return text[: sentence_end + 1] if sentence_end > 0 else text
+
+
+def story_info_embed(story: Story, cast: Cast) -> discord.Embed:
+    summary = story.summary
+    embed = discord.Embed(title=shorten(summary.title, TITLE_LIMIT), colour=STORY_COLOUR)
+    embed.description = f"*{escape(shorten(first_line(story), 600))}*"
+    embed.add_field(name="Author", value=escape(summary.author or "Unknown"))
+    embed.add_field(name="Length", value=f"{summary.word_count:,} words")
+    embed.add_field(name="Reading time", value=f"about {summary.reading_minutes} min")
+    people, places = cast_summary(cast)
+    embed.add_field(name="Characters", value=shorten(people, FIELD_VALUE_LIMIT), inline=False)
+    embed.add_field(name="Places", value=shorten(places, FIELD_VALUE_LIMIT), inline=False)
+    scope = "Built in" if summary.is_builtin else "Added by this server"
+    embed.set_footer(text=f"{scope} · {summary.passage_count} paragraphs · {summary.slug}")
+    return embed
+
+
+# The most recent bookmarks listed; the rest are counted, not silently dropped.
+BOOKMARKS_LISTED = 25
+
+
+def bookmarks_embed(marks: Sequence[Bookmark]) -> discord.Embed:
+    embed = discord.Embed(title="Your bookmarks", colour=STORY_COLOUR)
+    if not marks:
+        embed.description = "No bookmarks yet: `/story read` remembers where you stop."
+        return embed
+    lines = [
+        f"**{escape(mark.story.title)}** — page {mark.page} · `{mark.story.slug}`"
+        for mark in marks[:BOOKMARKS_LISTED]
+    ]
+    hidden = len(marks) - len(lines)
+    more = f"\nand {hidden} more" if hidden else ""
+    embed.description = shorten("\n".join(lines), DESCRIPTION_LIMIT - len(more)) + more
+    embed.set_footer(text="/story continue picks up the most recent · only you can see this")
+    return embed

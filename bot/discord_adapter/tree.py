@@ -1,0 +1,74 @@
+"""The command tree and the one error path every interaction goes through."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.discord_adapter.checks import RefusedByCheck
+from bot.errors import UserError
+
+log = logging.getLogger(__name__)
+
+ERROR_COLOUR = discord.Colour.red()
+
+
+def error_embed(title: str, message: str, hint: str | None = None) -> discord.Embed:
+    embed = discord.Embed(title=title, description=message, colour=ERROR_COLOUR)
+    if hint:
+        embed.add_field(name="Try this", value=hint[:1024], inline=False)
+    return embed
+
+
+def explain(error: BaseException) -> discord.Embed | None:
+    """The friendly embed for an error a user caused, or None for a bug."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        inner = error.__cause__ or getattr(error, "original", None)
+        if isinstance(inner, UserError):
+            return error_embed(inner.title, inner.message, inner.hint)
+    if isinstance(error, UserError):
+        return error_embed(error.title, error.message, error.hint)
+    if isinstance(error, RefusedByCheck):
+        return error_embed(error.original.title, error.original.message, error.original.hint)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return error_embed("Servers only", "This command works in a server, not in DMs.")
+    if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):
+        return error_embed("Not allowed", "You don't have permission to use this command here.")
+    if isinstance(error, app_commands.BotMissingPermissions):
+        missing = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return error_embed("I can't do that here", f"I'm missing these permissions: {missing}.")
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return error_embed("Slow down", f"Try again in {error.retry_after:.0f} seconds.")
+    if isinstance(error, app_commands.CheckFailure):
+        return error_embed("Not allowed", "You can't use this command here.")
+    if isinstance(error, app_commands.TransformerError):
+        return error_embed("Invalid input", f"“{error.value}” isn't a valid value here.")
+    return None
+
+
+async def send_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Reply ephemerally with the error, whether or not the interaction was answered."""
+    embed = explain(error)
+    if embed is None:
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error("Unexpected error in %s", command, exc_info=error)
+        embed = error_embed(
+            "Something went wrong",
+            "Sorry, that failed on my side. It has been logged; please try again later.",
+        )
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("Could not deliver an error message for interaction %s", interaction.id)
+
+
+class ConteurTree(app_commands.CommandTree[discord.Client]):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await send_error(interaction, error)
