@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
 from types import TracebackType
@@ -31,6 +33,27 @@ def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
     return parsed, cast
 
 
+# How often a worker checks that the process that started it is still there.
+PARENT_CHECK_S = 0.5
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """In a worker: exit as soon as the parent is gone.
+
+    A parent killed with SIGKILL runs no clean-up, and an idle worker blocked on its
+    task queue would otherwise live on (3 workers, ~110 MB, after 19 of 20 kills of
+    `conteur load`). An orphan is adopted by another process, so its parent id
+    changes: a daemon thread watches for that.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)  # no clean-up to run: the parent that wanted the results is gone
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 class Analyser:
     """`analyse` in worker processes when there are many stories, in place otherwise."""
 
@@ -40,7 +63,12 @@ class Analyser:
         if story_count >= POOL_THRESHOLD and self.workers > 1:
             # spawn, not fork: the process already runs SQLite's and asyncio's threads.
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
 
     @property
     def in_flight_limit(self) -> int:
