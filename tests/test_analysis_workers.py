@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.app.analysis import POOL_THRESHOLD
@@ -37,13 +38,13 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
 
 
-def _wait(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+def _wait(condition: Callable[[], object], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
         time.sleep(0.05)
-    return condition()
+    return bool(condition())
 
 
 def test_killing_a_load_ends_its_extraction_workers(tmp_path: Path) -> None:
