@@ -16,6 +16,7 @@ from bot.app.library import Library
 from bot.app.telling import AskLimits
 from bot.config import Settings
 from bot.discord_adapter.tree import ConteurTree
+from bot.discord_adapter.ui.restart_safe import answer_if_unclaimed
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,12 @@ class ConteurBot(commands.Bot):
             log.info("Synced %d commands to development guild %d", len(synced), guild_id)
         if guild_id is None and not self.sync_globally:
             log.info("Commands not synced: set CONTEUR_DEV_GUILD_ID or run with --sync")
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        super().dispatch(event_name, *args, **kwargs)
+        if event_name == "interaction":
+            # A forged or stale custom_id that no item takes would get no reply at all.
+            answer_if_unclaimed(self, args[0])
 
     async def on_ready(self) -> None:
         log.info(

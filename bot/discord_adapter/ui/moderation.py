@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,6 +21,8 @@ from bot.discord_adapter.checks import require_moderator
 from bot.discord_adapter.rendering import escape
 from bot.discord_adapter.rendering.moderation import confirmation_note, preview_embed
 from bot.discord_adapter.tree import send_error
+from bot.discord_adapter.ui.restart_safe import RestartSafe, one_of, snowflake
+from bot.discord_adapter.ui.restart_safe import stamp as draft_stamp_field
 
 if TYPE_CHECKING:
     from bot.discord_adapter.bot import ConteurBot
@@ -149,11 +150,9 @@ _DRAFT_STYLES = {
 
 
 class DraftButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=(
-        r"conteur:draft:(?P<draft>\d{1,19}):(?P<action>publish|confirm|cancel)"
-        r":(?P<stamp>\d{1,12})"
-    ),
+    RestartSafe[discord.ui.Button[Any]],
+    prefix="conteur:draft",
+    fields=(snowflake, one_of(*_DRAFT_LABELS), draft_stamp_field),
 ):
     """`stamp` is when the draft was made (see bot.moderation.draft_stamp).
 
@@ -166,20 +165,14 @@ class DraftButton(
             discord.ui.Button(
                 label=_DRAFT_LABELS[action],
                 style=_DRAFT_STYLES[action],
-                custom_id=f"conteur:draft:{draft_id}:{action}:{stamp}",
+                custom_id=self.custom_id_for(draft_id, action, stamp),
             )
         )
         self.draft_id = draft_id
         self.action = action
         self.stamp = stamp
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> DraftButton:
-        return cls(int(match["draft"]), match["action"], int(match["stamp"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         try:
             await require_moderator(bot.store, interaction)
@@ -216,9 +209,6 @@ class DraftButton(
                 view=preview_view(needed.preview),
             )
             return
-        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
-            await send_error(interaction, error)
-            return
         await interaction.response.edit_message(content=message, embed=None, view=None)
 
 
@@ -230,10 +220,7 @@ def removal_view(story_id: int) -> discord.ui.View:
     return view
 
 
-class KeepButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"conteur:keep",
-):
+class KeepButton(RestartSafe[discord.ui.Button[Any]], prefix="conteur:keep"):
     """Backs out of a removal. It changes nothing, so it names no story and checks no one."""
 
     def __init__(self) -> None:
@@ -243,47 +230,30 @@ class KeepButton(
             )
         )
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> KeepButton:
-        return cls()
-
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         await interaction.response.edit_message(content="Kept: nothing was removed.", view=None)
 
 
 class RemoveButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"conteur:remove:(?P<story>\d{1,19})",
+    RestartSafe[discord.ui.Button[Any]], prefix="conteur:remove", fields=(snowflake,)
 ):
     def __init__(self, story_id: int) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Remove it",
                 style=discord.ButtonStyle.danger,
-                custom_id=f"conteur:remove:{story_id}",
+                custom_id=self.custom_id_for(story_id),
             )
         )
         self.story_id = story_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> RemoveButton:
-        return cls(int(match["story"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
-        try:
-            member = await require_moderator(bot.store, interaction)
-            guild_id = cast(int, interaction.guild_id)
-            story = await get_visible_story(bot.store, guild_id, self.story_id)
-            require_own_story(story, guild_id)
-            await bot.library.remove_story(story.id, member.id)
-        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
-            await send_error(interaction, error)
-            return
+        member = await require_moderator(bot.store, interaction)
+        guild_id = cast(int, interaction.guild_id)
+        story = await get_visible_story(bot.store, guild_id, self.story_id)
+        require_own_story(story, guild_id)
+        await bot.library.remove_story(story.id, member.id)
         await interaction.response.edit_message(
             content=f"Removed “{escape(story.title)}”. "
             "`/story restore` brings it back within 30 days.",

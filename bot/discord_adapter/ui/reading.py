@@ -8,7 +8,6 @@ server's story gets "not found".
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -20,6 +19,14 @@ from bot.core.pagination import clamp_page
 from bot.discord_adapter.rendering import page_embed, story_list_embed
 from bot.discord_adapter.tree import send_error
 from bot.discord_adapter.ui.deadline import within_deadline
+from bot.discord_adapter.ui.restart_safe import (
+    RestartSafe,
+    answer_expired,
+    one_of,
+    page_number,
+    select_value,
+    snowflake,
+)
 from bot.errors import NotAllowed
 
 if TYPE_CHECKING:
@@ -54,61 +61,42 @@ def reading_view(story_id: int, page: int, page_count: int) -> discord.ui.View:
 
 
 class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"conteur:read:(?P<story>\d{1,19}):(?P<page>\d{1,6}):(?P<nav>first|prev|next|last)",
+    RestartSafe[discord.ui.Button[Any]],
+    prefix="conteur:read",
+    fields=(snowflake, page_number, one_of(*_NAV_LABELS)),
 ):
     def __init__(self, story_id: int, page: int, nav: str, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
                 label=_NAV_LABELS[nav],
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"conteur:read:{story_id}:{page}:{nav}",
+                custom_id=self.custom_id_for(story_id, page, nav),
                 disabled=disabled,
             )
         )
         self.story_id = story_id
         self.page = page
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> PageButton:
-        return cls(int(match["story"]), int(match["page"]), match["nav"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         await turn_page(interaction, self.story_id, self.page)
 
 
-class JumpSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]],
-    template=r"conteur:jump:(?P<story>\d{1,19})",
-):
+class JumpSelect(RestartSafe[discord.ui.Select[Any]], prefix="conteur:jump", fields=(snowflake,)):
     def __init__(self, story_id: int, page: int = 1, page_count: int = 1) -> None:
         super().__init__(
             discord.ui.Select(
-                custom_id=f"conteur:jump:{story_id}",
+                custom_id=self.custom_id_for(story_id),
                 placeholder=f"Jump to page… (now {page} of {page_count})",
                 options=jump_options(page, page_count),
             )
         )
         self.story_id = story_id
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> JumpSelect:
-        return cls(int(match["story"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        data = cast("dict[str, Any]", interaction.data or {})
-        values = data.get("values") or ["1"]
-        page = int(values[0]) if str(values[0]).isdigit() else 1
+    async def run(self, interaction: discord.Interaction) -> None:
+        page = select_value(interaction, page_number)
+        if page is None:
+            await answer_expired(interaction)  # not one of the pages we offered
+            return
         await turn_page(interaction, self.story_id, page)
 
 
@@ -159,44 +147,31 @@ def story_list_message(listed: StoryListPage) -> tuple[discord.Embed, discord.ui
 
 
 class ListButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"conteur:list:(?P<page>\d{1,6}):(?P<nav>prev|next)",
+    RestartSafe[discord.ui.Button[Any]],
+    prefix="conteur:list",
+    fields=(page_number, one_of("prev", "next")),
 ):
     def __init__(self, page: int, nav: str, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
                 label=_NAV_LABELS[nav],
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"conteur:list:{page}:{nav}",
+                custom_id=self.custom_id_for(page, nav),
                 disabled=disabled,
             )
         )
         self.page = page
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> ListButton:
-        return cls(int(match["page"]), match["nav"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            listed = await reading.list_stories(
-                _library(interaction), interaction.guild_id, self.page
-            )
-            embed, view = story_list_message(listed)
-        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
-            await send_error(interaction, error)
-            return
+    async def run(self, interaction: discord.Interaction) -> None:
+        listed = await reading.list_stories(_library(interaction), interaction.guild_id, self.page)
+        embed, view = story_list_message(listed)
         await interaction.response.edit_message(embed=embed, view=view)
 
 
 class OpenPassageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"conteur:open:(?P<story>\d{1,19}):(?P<passage>\d{1,6})",
+    RestartSafe[discord.ui.Button[Any]],
+    prefix="conteur:open",
+    fields=(snowflake, page_number),
 ):
     """Under a search result: opens the story at the page holding that passage."""
 
@@ -205,39 +180,25 @@ class OpenPassageButton(
             discord.ui.Button(
                 label=str(rank) if rank else "Open",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"conteur:open:{story_id}:{passage}",
+                custom_id=self.custom_id_for(story_id, passage),
             )
         )
         self.story_id = story_id
         self.passage = passage
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> OpenPassageButton:
-        return cls(int(match["story"]), int(match["passage"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            opened = await reading.open_passage(
-                _library(interaction),
-                guild_id=interaction.guild_id,
-                story_id=self.story_id,
-                passage=self.passage,
-            )
-            embed, view = reading_message(opened)
-        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
-            await send_error(interaction, error)
-            return
+    async def run(self, interaction: discord.Interaction) -> None:
+        opened = await reading.open_passage(
+            _library(interaction),
+            guild_id=interaction.guild_id,
+            story_id=self.story_id,
+            passage=self.passage,
+        )
+        embed, view = reading_message(opened)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 class ClearBookmarksButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"conteur:bookmarks:clear:(?P<user>\d{1,19})",
+    RestartSafe[discord.ui.Button[Any]], prefix="conteur:bookmarks:clear", fields=(snowflake,)
 ):
     """Only the member the bookmarks belong to can clear them."""
 
@@ -246,24 +207,14 @@ class ClearBookmarksButton(
             discord.ui.Button(
                 label="Clear my bookmarks",
                 style=discord.ButtonStyle.danger,
-                custom_id=f"conteur:bookmarks:clear:{user_id}",
+                custom_id=self.custom_id_for(user_id),
             )
         )
         self.user_id = user_id
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> ClearBookmarksButton:
-        return cls(int(match["user"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.user_id:
-            await send_error(interaction, NotAllowed("These bookmarks are not yours."))
-            return
+            raise NotAllowed("These bookmarks are not yours.")
         cleared = await reading.clear_bookmarks(_library(interaction), self.user_id)
         await interaction.response.edit_message(
             content=f"Cleared {cleared} bookmark{'s' if cleared != 1 else ''}.",
@@ -273,8 +224,7 @@ class ClearBookmarksButton(
 
 
 class ForgetMeButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"conteur:forget:(?P<user>\d{1,19})",
+    RestartSafe[discord.ui.Button[Any]], prefix="conteur:forget", fields=(snowflake,)
 ):
     """The confirmation of /privacy forget; only that member can press it."""
 
@@ -283,24 +233,14 @@ class ForgetMeButton(
             discord.ui.Button(
                 label="Delete my data",
                 style=discord.ButtonStyle.danger,
-                custom_id=f"conteur:forget:{user_id}",
+                custom_id=self.custom_id_for(user_id),
             )
         )
         self.user_id = user_id
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> ForgetMeButton:
-        return cls(int(match["user"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.user_id:
-            await send_error(interaction, NotAllowed("Only the member who asked can confirm."))
-            return
+            raise NotAllowed("Only the member who asked can confirm.")
         removed = await reading.forget_reader(_library(interaction), self.user_id)
         await interaction.response.edit_message(
             content=f"Done: deleted {removed} record{'s' if removed != 1 else ''} about you. "

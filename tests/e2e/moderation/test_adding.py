@@ -13,6 +13,7 @@ from bot.app.moderation import ADD_WINDOW, DRAFT_LIFETIME
 from bot.core.clock import utc_text
 from bot.core.parsing import MAX_STORY_BYTES, parse_story_text
 from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.ui.restart_safe import EXPIRED
 from bot.errors import InvalidInput, RateLimited, StoryRejected
 from tests.e2e.conftest import raised
 from tests.e2e.moderation.helpers import (
@@ -175,7 +176,7 @@ async def test_cancel_saves_nothing_and_a_preview_acts_only_once(world):
 
 
 async def test_a_draft_button_without_its_stamp_is_no_button_of_ours(world):
-    """Like any unknown button: no answer at all, and the preview is untouched."""
+    """Like any unknown button: "expired", ephemeral, and the preview is untouched."""
     shown = await preview_file(world.moderator, world.channel, "heron.txt", HERON.encode())
     draft_id = draft_button(shown, "publish").draft_id
     before = await counts(world.env.bot.store)
@@ -185,7 +186,8 @@ async def test_a_draft_button_without_its_stamp_is_no_button_of_ours(world):
             world, world.channel, discord.ui.Button(label="x", custom_id=custom_id)
         )
         clicked = await world.moderator.click(forged, custom_id=custom_id)
-        assert not clicked.acknowledged, action
+        assert clicked.response.content == EXPIRED, action
+        assert clicked.response.ephemeral, action
     assert await counts(world.env.bot.store) == before
     assert raised(world.env) == []
     published = await world.moderator.click(shown.response.message, label="Publish")
