@@ -15,6 +15,7 @@ from bot.app.daily import DailySchedule
 from bot.app.library import Library
 from bot.app.telling import AskLimits
 from bot.config import Settings
+from bot.discord_adapter.edge import cleaning_interactions
 from bot.discord_adapter.tree import ConteurTree
 from bot.discord_adapter.ui.restart_safe import answer_if_unclaimed
 from bot.storage import Store
@@ -86,6 +87,9 @@ class ConteurBot(commands.Bot):
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
         self.ask_limits = AskLimits(self.clock)
+        # Members' text is cleaned where it enters, before discord.py parses it.
+        parsers = self._connection.parsers
+        parsers["INTERACTION_CREATE"] = cleaning_interactions(parsers["INTERACTION_CREATE"])
 
     def clock(self) -> datetime:
         """The store's clock: the one every timestamp and schedule is read from."""

@@ -63,6 +63,7 @@ HEARTBEAT_INTERVAL_MS = 41_250  # Discord's usual value; tests end long before t
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE = 2, 3, 4
 CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
 AUTOCOMPLETE_RESULT = 8
+MODAL, MODAL_SUBMIT = 9, 5
 EPHEMERAL = 1 << 6
 INTERACTION_DEADLINE_S = 3.0  # Discord shows "The application did not respond" after this
 # Every wait is bounded, so a bot that never answers fails in seconds, not at CI's timeout.
@@ -130,6 +131,7 @@ class Interaction:
     sent_at: float
     callback: RecordedRequest | None = None
     original_message_id: str | None = None
+    modal: dict[str, Json] | None = None  # the form the bot answered with, if any
 
     @property
     def id(self) -> str:
@@ -222,6 +224,7 @@ ROUTES: tuple[ServedRoute, ...] = (
     ),
     ServedRoute("POST", "/channels/{channel_id}/messages", "_create_message"),
     ServedRoute("GET", "/channels/{channel_id}/messages", "_list_messages", bodiless=True),
+    ServedRoute("POST", "/channels/{channel_id}/messages/{message_id}/threads", "_create_thread"),
 )
 TOKEN_ROUTES = frozenset(route.template for route in ROUTES if not route.bot_auth)
 MESSAGE_ROUTES = frozenset(
@@ -277,6 +280,7 @@ class FakeDiscord:
         }
         self.owner: dict[str, Json] = self._user("owner")
         self.alice: dict[str, Json] = self._user("alice")
+        self.alice_permissions = MEMBER_PERMISSIONS  # ALL_PERMISSIONS: alice moderates
         self.guild_id = self._new_id()
         self.channel_ids = [self._new_id() for _ in range(max(1, text_channels))]
         self.channel_id = self.channel_ids[0]
@@ -715,6 +719,8 @@ class FakeDiscord:
             interaction.original_message_id = message["id"]
         elif kind == DEFERRED_UPDATE:
             interaction.original_message_id = (interaction.payload.get("message") or {}).get("id")
+        elif kind == MODAL:
+            interaction.modal = dict(data)  # the form the user now sees
         elif kind != AUTOCOMPLETE_RESULT:
             return self._error(recorded, 400, 50035, f"Callback type {kind} is not handled here")
         if recorded.query.get("with_response", "").lower() not in ("1", "true"):
@@ -776,6 +782,38 @@ class FakeDiscord:
             self._nonces[key] = (now, message["id"])
             return 200, message
         return 200, self._message(body, interaction=None, channel_id=channel_id)
+
+    async def _create_thread(
+        self, recorded: RecordedRequest, params: dict[str, str]
+    ) -> tuple[int, Json]:
+        """A public thread under a message; the bot may then post in it."""
+        channel_id, message_id = params["channel_id"], params["message_id"]
+        if message_id not in self.history.get(channel_id, []):
+            return self._error(recorded, 404, 10008, "Unknown Message")
+        thread_id = message_id  # Discord gives a thread made from a message its id
+        self.history.setdefault(thread_id, [])
+        self.channel_ids.append(thread_id)
+        body = recorded.body or {}
+        return 200, {
+            "id": thread_id,
+            "type": 11,
+            "guild_id": self.guild_id,
+            "parent_id": channel_id,
+            "owner_id": self.application_id,
+            "name": body.get("name", "thread"),
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": iso_now(),
+                "locked": False,
+            },
+        }
 
     async def _list_messages(
         self, recorded: RecordedRequest, params: dict[str, str]
@@ -978,10 +1016,10 @@ class FakeDiscord:
                 "position": 0,
                 "parent_id": None,
                 "nsfw": False,
-                "permissions": MEMBER_PERMISSIONS,
+                "permissions": self.alice_permissions,
                 "flags": 0,
             },
-            "member": self.member_payload(self.alice, [], MEMBER_PERMISSIONS),
+            "member": self.member_payload(self.alice, [], self.alice_permissions),
             "token": secrets.token_urlsafe(48),
             "version": 1,
             "app_permissions": ALL_PERMISSIONS,
@@ -1026,7 +1064,20 @@ class FakeDiscord:
             "type": synced["type"],
             "guild_id": synced.get("guild_id"),
         }
-        if sub:
+        if len(sub) == 2:  # a group, then its subcommand: /daily dm enable
+            group = next((o for o in definitions if o["name"] == sub[0]), None)
+            assert group is not None, f"/{root} has no group {sub[0]!r}"
+            subcommand = next((o for o in group.get("options") or [] if o["name"] == sub[1]), None)
+            assert subcommand is not None, f"/{root} {sub[0]} has no subcommand {sub[1]!r}"
+            inner = self._options(subcommand.get("options") or [], options or {}, focused)
+            data["options"] = [
+                {
+                    "type": group["type"],
+                    "name": sub[0],
+                    "options": [{"type": subcommand["type"], "name": sub[1], "options": inner}],
+                }
+            ]
+        elif sub:
             subcommand = next((o for o in definitions if o["name"] == sub[0]), None)
             assert subcommand is not None, f"/{root} has no subcommand {sub[0]!r}"
             data["options"] = [
@@ -1061,6 +1112,30 @@ class FakeDiscord:
         if values is not None:
             data["values"] = list(values)
         return self._interaction(MESSAGE_COMPONENT, data, message=message)
+
+    def modal_submit(self, modal: Mapping[str, Json], values: Mapping[str, str]) -> Interaction:
+        """Alice sending the form `modal` (as the bot opened it) with these field values."""
+        rows: list[Json] = []
+        for row in modal.get("components") or []:
+            # A field is either in an action row (type 1) or under a label (type 18).
+            inner = row.get("components") or ([row["component"]] if "component" in row else [])
+            # The client lets nobody type past a field's max_length (4,000 at most).
+            fields = [
+                {
+                    "type": 4,
+                    "custom_id": item["custom_id"],
+                    "value": values.get(item["custom_id"], "")[: item.get("max_length", 4000)],
+                }
+                for item in inner
+                if item.get("type") == 4
+            ]
+            if row.get("type") == 18:
+                rows.extend({"type": 18, "component": field} for field in fields)
+            else:
+                rows.append({"type": 1, "components": fields})
+        return self._interaction(
+            MODAL_SUBMIT, {"custom_id": modal["custom_id"], "components": rows}
+        )
 
     async def interact(self, interaction: Interaction) -> Reply:
         """Send the interaction over the gateway and wait for the bot's answer to it."""
