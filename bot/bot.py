@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from bot.library import Library
 if TYPE_CHECKING:
     from bot.daily import DailyService
 from bot.storage import Store
+from bot.storyteller import Storyteller
 from bot.tree import ConteurTree
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,7 @@ class ConteurBot(commands.Bot):
         clock: Clock = utc_now,
         sync_globally: bool = False,
         rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         options: dict[str, Any] = {}
         if settings.application_id is not None:
@@ -89,6 +92,13 @@ class ConteurBot(commands.Bot):
         self.clock = clock
         self.random = rng or random.Random()
         self.daily: DailyService | None = None  # set by the daily cog
+        # The optional language model; None (the default) keeps the bot fully offline.
+        # `sleep` goes with `clock`: a streamed reply waits for its next edit on it.
+        self.storyteller = (
+            Storyteller(settings.model, store, clock=clock, sleep=sleep, rng=self.random)
+            if settings.model is not None
+            else None
+        )
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
         seconds = self._clock_seconds
@@ -149,6 +159,11 @@ class ConteurBot(commands.Bot):
             log.info("Synced %d commands to development guild %d", len(synced), guild_id)
         if guild_id is None and not self.sync_globally:
             log.info("Commands not synced: set CONTEUR_DEV_GUILD_ID or run with --sync")
+
+    async def close(self) -> None:
+        if self.storyteller is not None:
+            await self.storyteller.close()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info(

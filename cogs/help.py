@@ -9,6 +9,7 @@ from discord.ext import commands
 
 from bot.bot import ConteurBot
 from bot.rendering import help_embed
+from bot.rendering.storyteller import add_storyteller_help
 
 # Feature headings, by the module that defines the command; a new module shows
 # under its own name until it is given a heading here.
@@ -53,6 +54,8 @@ class HelpCog(commands.Cog):
     async def help(self, interaction: Interaction) -> None:
         """What Conteur does, and every command with an example."""
         embed = help_embed(command_sections(self.bot.tree))
+        if self.bot.storyteller is not None:
+            add_storyteller_help(embed, self.bot.storyteller.model_name)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 

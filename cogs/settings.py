@@ -1,6 +1,8 @@
-"""/settings: who moderates this server's stories, and its time zone."""
+"""/settings: who moderates this server's stories, its time zone, and the storyteller."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 import discord
 from discord import Interaction, app_commands
@@ -11,6 +13,7 @@ from bot.checks import member_of, require_manage_server
 from bot.core.schedule import resolve_timezone, timezone_choices
 from bot.errors import InvalidInput
 from bot.rendering.settings import settings_embed
+from bot.rendering.storyteller import storyteller_field
 from bot.storage.guilds import audited_at
 
 
@@ -28,7 +31,16 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         """Show this server's moderator role and time zone."""
         member = member_of(interaction)
         settings = await self.bot.store.guild_settings(member.guild.id)
-        await interaction.response.send_message(embed=settings_embed(settings), ephemeral=True)
+        embed = settings_embed(settings)
+        storyteller = self.bot.storyteller
+        if storyteller is not None:
+            storyteller_field(
+                embed,
+                on=await storyteller.is_on(member.guild.id),
+                model=storyteller.model_name,
+                left=await storyteller.allowance(member.guild.id),
+            )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(
         name="moderator-role", extras={"example": "/settings moderator-role role:@Librarians"}
@@ -74,6 +86,33 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         await interaction.response.send_message(
             f"This server's time zone is now **{resolved.key}**.", ephemeral=True
         )
+
+    @app_commands.command(name="storyteller", extras={"example": "/settings storyteller mode:on"})
+    @app_commands.describe(
+        mode="on: the bot's language model retells and answers here (story text is sent "
+        "to it) · off: answers come from the text alone"
+    )
+    async def storyteller(self, interaction: Interaction, mode: Literal["on", "off"]) -> None:
+        """Let the bot's language model retell and answer in this server, or stop it."""
+        member = require_manage_server(interaction)
+        storyteller = self.bot.storyteller
+        if storyteller is None:
+            raise InvalidInput(
+                "This bot has no storyteller model configured, so there is nothing to turn on.",
+                hint="The bot's owner can set CONTEUR_MODEL_URL (see docs/storyteller.md).",
+            )
+        with audited_at(self.bot.clock()):
+            await self.bot.store.storyteller.set_enabled(
+                member.guild.id, mode == "on", member.id, self.bot.clock()
+            )
+        text = (
+            f"The storyteller is on: `/story retell style:`, `/story ask`, mentions and "
+            f"discussion threads now use {storyteller.model_name}. The stories' text is sent "
+            "to it; every reply is checked against the story before it is posted."
+            if mode == "on"
+            else "The storyteller is off: answers and retellings come from the text alone."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: ConteurBot) -> None:

@@ -15,6 +15,7 @@ from bot.storage.guilds import GuildSettings
 from bot.storage.reading import ReadingStore
 from bot.storage.schema import MIGRATIONS
 from bot.storage.stories import StoryStore
+from bot.storage.storyteller import StorytellerStore
 
 __all__ = [
     "MIGRATIONS",
@@ -29,3 +30,8 @@ __all__ = [
 
 class Store(StoryStore, ReadingStore, DraftStore, DailyStore):
     """Every storage area over one connection."""
+
+    @property
+    def storyteller(self) -> StorytellerStore:
+        # A repository over this connection rather than one more mixin (STYLE.md 20).
+        return StorytellerStore(self)

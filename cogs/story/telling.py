@@ -10,7 +10,6 @@ from typing import Any, Literal
 import discord
 from discord import Interaction, app_commands
 
-from bot.answers import answer_question
 from bot.core.cast import Cast
 from bot.core.discussion import discussion_questions
 from bot.core.models import Story
@@ -18,15 +17,18 @@ from bot.core.retelling import Retelling, retell
 from bot.errors import InvalidInput
 from bot.lookup import find_visible_story
 from bot.rendering import EMBED_TOTAL_LIMIT, fit_embed
+from bot.rendering.storyteller import asked_embed, styled_retelling_reply
 from bot.rendering.telling import (
-    answer_embed,
+    RetellingReply,
     questions_embed,
     retelling_embeds,
     retelling_reply,
     shown_length,
     thread_name,
 )
-from cogs.story.common import bot_of, story_autocomplete
+from bot.storyteller import actions as storyteller_actions
+from bot.storyteller.actions import retell_in_style
+from cogs.story.common import bot_of, story_autocomplete, streamed_to
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +39,33 @@ MAX_QUESTION_LENGTH = 300
 @app_commands.describe(
     story="The story to retell",
     length="short: a few sentences · medium: about a third · long: about half",
+    style="Told by the storyteller (if this server turned it on): plain, for children, "
+    "dramatic, or in French",
 )
 @app_commands.autocomplete(story=story_autocomplete)
 async def retell_story(
     interaction: Interaction,
     story: app_commands.Range[str, 1, 200],
     length: Literal["short", "medium", "long"] = "short",
+    style: Literal["plain", "children", "dramatic", "french"] | None = None,
 ) -> None:
     """A faithful short version of a story, in its own words."""
     bot = bot_of(interaction)
     found = await find_visible_story(bot.store, interaction.guild_id, story)
     # Ranking the sentences of a very long story can take longer than Discord waits.
     await interaction.response.defer(thinking=True)
+    if style is not None:
+        styled = await retell_in_style(
+            bot.storyteller,
+            found,
+            style,
+            guild_id=interaction.guild_id,
+            length=length,
+            measure=shown_length,
+            progress=streamed_to(interaction, found.title),
+        )
+        await send_retelling(interaction, styled_retelling_reply(styled))
+        return
     retelling = await asyncio.to_thread(
         retell,
         found.passages,
@@ -56,7 +73,10 @@ async def retell_story(
         protagonist=found.summary.protagonist,
         measure=shown_length,
     )
-    reply = retelling_reply(found.summary, retelling)
+    await send_retelling(interaction, retelling_reply(found.summary, retelling))
+
+
+async def send_retelling(interaction: Interaction, reply: RetellingReply) -> None:
     first, *rest = reply.embeds
     if reply.attachment is not None:
         name, text = reply.attachment
@@ -159,10 +179,15 @@ async def ask(
         story_id = (await find_visible_story(bot.store, interaction.guild_id, story)).id
     # Refusals above stay private; searching a big library may outlast Discord's 3 s.
     await interaction.response.defer(thinking=True)
-    answer = await answer_question(
-        bot.library, text, guild_id=interaction.guild_id, story_id=story_id
+    asked = await storyteller_actions.ask(
+        bot.library,
+        bot.storyteller,
+        text,
+        guild_id=interaction.guild_id,
+        story_id=story_id,
+        progress=streamed_to(interaction, text),
     )
-    await interaction.edit_original_response(embed=fit_embed(answer_embed(text, answer)))
+    await interaction.edit_original_response(embed=fit_embed(asked_embed(text, asked)))
 
 
 COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (retell_story, discuss, ask)
