@@ -18,6 +18,8 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
 
 from bot.config import ModelSettings
 from bot.core.cast import Cast
@@ -50,6 +52,7 @@ RETELL_TOKENS = 800
 FOLLOW_UP_SHARE = 1 / 3
 
 NOT_SAID = "The story doesn't say."
+SPENT = "this server's storyteller allowance for today is used up"
 FROM_THE_TEXT = "From the text"
 
 
@@ -133,7 +136,7 @@ class Storyteller:
             text = prompts.StoryText(story.title, story.passages)
             if _length(story.passages) <= CONTEXT_CHARS:
                 return prompts.retell_messages(text, style, target)
-            sections = _sections(story.passages, CONTEXT_CHARS)
+            sections = split_sections(story.passages, CONTEXT_CHARS)
             summaries = []
             for number, section in enumerate(sections, 1):
                 part = prompts.section_messages(
@@ -217,22 +220,21 @@ class Storyteller:
     ) -> Told:
         spent = [] if spent is None else spent
         pacer = Pacer(self.clock, self.sleep)
+        # The deadline is kept on the bot's clock, checked as the reply arrives; the loop
+        # timeout around it ends a silent connection (the clock cannot be read then).
+        deadline = self.clock() + timedelta(seconds=self.settings.timeout)
+        stream = partial(self._stream, deadline=deadline, pacer=pacer, spent=spent)
         try:
             if (await self.allowance(guild_id)).spent:
-                return Told(
-                    None,
-                    f"{FROM_THE_TEXT}: this server's storyteller allowance for today is used up",
-                )
+                return Told(None, f"{FROM_THE_TEXT}: {SPENT}")
             async with asyncio.timeout(self.settings.timeout):
                 messages = await build()
-                reply = await self._stream(messages, facts, max_tokens, progress, pacer, spent)
+                reply = await stream(messages, facts, max_tokens, progress)
                 verdict = check_reply(reply, facts, must_cite=must_cite)
                 if not verdict.ok:
-                    log.info(
-                        "Storyteller reply rejected, asking again: %s", "; ".join(verdict.problems)
-                    )
+                    log.info("Storyteller reply rejected, asking again: %s", _reason(verdict))
                     again = prompts.retry_messages(messages, reply, _reason(verdict))
-                    reply = await self._stream(again, facts, max_tokens, progress, pacer, spent)
+                    reply = await stream(again, facts, max_tokens, progress)
                     verdict = check_reply(reply, facts, must_cite=must_cite)
         except (TimeoutError, ModelTimeout):
             log.warning("Storyteller: no reply within %g s", self.settings.timeout)
@@ -243,7 +245,7 @@ class Storyteller:
         finally:
             await self._count(guild_id, spent)
         if not verdict.ok:
-            log.info("Storyteller reply rejected twice: %s", "; ".join(verdict.problems))
+            log.info("Storyteller reply rejected twice: %s", _reason(verdict))
             return Told(None, f"{FROM_THE_TEXT}: the storyteller's answer did not match the story")
         if progress is not None:
             await pacer.wait()
@@ -257,6 +259,8 @@ class Storyteller:
         facts: StoryFacts,
         max_tokens: int,
         progress: Progress | None,
+        *,
+        deadline: datetime,
         pacer: Pacer,
         spent: list[Usage],
     ) -> str:
@@ -264,6 +268,8 @@ class Storyteller:
         text = ""
         shown = ""
         async for piece in self.client.stream(messages, max_tokens=max_tokens, usage=spent):
+            if self.clock() >= deadline:
+                raise ModelTimeout(f"no whole reply within {self.settings.timeout:g} s")
             text += piece
             if progress is None or not pacer.due():
                 continue
@@ -299,7 +305,7 @@ def _length(passages: Sequence[Passage]) -> int:
     return sum(len(p.text) for p in passages)
 
 
-def _sections(passages: Sequence[Passage], budget: int) -> list[tuple[Passage, ...]]:
+def split_sections(passages: Sequence[Passage], budget: int) -> list[tuple[Passage, ...]]:
     sections: list[tuple[Passage, ...]] = []
     current: list[Passage] = []
     for passage in passages:
