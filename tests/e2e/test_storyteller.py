@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -49,11 +50,11 @@ async def turn_on(world) -> None:
     assert "The storyteller is on" in result.response.content
 
 
-def description(result) -> str:
+def description(result):
     return result.response.embeds[0].description
 
 
-def footer(result) -> str:
+def footer(result):
     return result.response.embeds[-1].footer.text or ""
 
 
@@ -371,3 +372,137 @@ async def test_the_model_never_sees_another_servers_private_story(world, model):
     (prompt,) = model.prompts()
     assert "The harbour master counted nine violet gulls" in prompt
     assert "lighthouse" not in prompt and "seventeen" not in prompt
+
+
+# --- taking part in a discussion thread -----------------------------------------------
+
+THREAD_ANSWER = "Sophie hands Zoe a small canvas and a paint-splattered palette (¶6)."
+
+
+async def open_discussion(world):
+    await world.member.slash(world.channel, "story discuss", story="zoe")
+    (thread,) = world.channel.threads
+    return thread
+
+
+def bot_messages(world, thread):
+    return [m for m in thread.history() if m.author.id == world.env.bot.user.id]
+
+
+async def test_a_mention_in_a_discussion_thread_is_answered_with_the_recent_turns(
+    world, model, clock
+):
+    await turn_on(world)
+    thread = await open_discussion(world)
+    await world.member.send(thread, "I loved the part in the studio.")
+    model.script(reply(THREAD_ANSWER))
+    before = clock()
+    bot = world.env.bot.user
+    await world.moderator.send(thread, f"{bot.mention} what does Sophie give her?")
+    answer = thread.last_message
+    assert answer.author.id == bot.id
+    assert answer.embeds[0].description == THREAD_ANSWER
+    assert clock() - before < timedelta(seconds=45)
+    turns = model.requests[0]["messages"]
+    assert turns[-2] == {"role": "user", "content": "alice: I loved the part in the studio."}
+    assert turns[-1] == {"role": "user", "content": "maud: what does Sophie give her?"}
+    # The bot's own questions embed is its earlier turn.
+    assert any(t["role"] == "assistant" and "Let's" not in t["content"] for t in turns[3:])
+
+
+async def test_a_reply_to_the_bot_in_the_thread_is_answered_once(world, model):
+    await turn_on(world)
+    thread = await open_discussion(world)
+    questions = bot_messages(world, thread)[-1]
+    model.script(reply(THREAD_ANSWER))
+    await world.member.send(thread, "What does Sophie give Zoe?", reply_to=questions)
+    assert thread.last_message.embeds[0].description == THREAD_ANSWER
+    count = len(bot_messages(world, thread))
+    # The same message delivered again (a gateway resume) gets no second reply.
+    again = await thread_message(world, thread, -2)
+    assert again.author.id == world.member.id and again.reference is not None
+    world.env.bot.dispatch("message", again)
+    await world.env.settle()
+    assert len(bot_messages(world, thread)) == count
+
+
+async def thread_message(world, thread, index):
+    history = list(thread.history())
+    return await world.env.bot.get_channel(thread.id).fetch_message(history[index].id)
+
+
+async def test_a_plain_message_in_the_thread_gets_no_reply(world, model):
+    await turn_on(world)
+    thread = await open_discussion(world)
+    count = len(bot_messages(world, thread))
+    await world.member.send(thread, "Nobody asked the bot anything here.")
+    assert len(bot_messages(world, thread)) == count
+    assert model.requests == []
+
+
+async def test_a_thread_reply_that_fails_the_checks_falls_back_to_the_text(world, model):
+    await turn_on(world)
+    thread = await open_discussion(world)
+    invented = "Sophie gives Zoe a golden violin from Vienna (¶6)."
+    model.script(reply(invented), reply(invented))
+    bot = world.env.bot.user
+    await world.member.send(thread, f"{bot.mention} what does Sophie give Zoe?")
+    answer = thread.last_message.embeds[0]
+    assert EXTRACTIVE_GIFT in answer.description
+    assert answer.footer.text == "From the text: the storyteller's answer did not match the story"
+
+
+async def test_now_and_then_the_bot_asks_the_thread_a_follow_up_question(world, model):
+    await turn_on(world)
+    thread = await open_discussion(world)
+    world.env.bot.storyteller.random.seed(1)  # draws 0.13, 0.85, 0.76: asks, then not
+    bot = world.env.bot.user
+    model.script(reply(THREAD_ANSWER), reply(THREAD_ANSWER))
+    await world.member.send(thread, f"{bot.mention} what does Sophie give Zoe?")
+    await world.member.send(thread, f"{bot.mention} and what does Zoe do with it?")
+    first, second = (request["messages"][1]["content"] for request in model.requests)
+    assert "ask the group one short follow-up question" in first
+    assert "follow-up" not in second
+
+
+# --- the owner's daily cap ------------------------------------------------------------
+
+
+async def test_a_server_past_its_daily_cap_gets_the_text_until_the_next_day(world, model, clock):
+    bot = world.env.bot
+    bot.storyteller.settings = replace(bot.storyteller.settings, daily_requests=1)
+    await turn_on(world)
+    model.script(reply(GOOD_ANSWER))
+    ask = {"question": "what does Sophie give Zoe?", "story": "zoe"}
+    first = await world.member.slash(world.channel, "story ask", **ask)
+    assert footer(first).startswith("Told by the storyteller")
+    second = await world.member.slash(world.channel, "story ask", **ask)
+    assert footer(second) == "From the text: this server's storyteller allowance for today is used up"
+    shown = await world.moderator.slash(world.channel, "settings show")
+    field = next(f for f in shown.response.embeds[0].fields if f.name == "Storyteller")
+    assert "0 requests and 199," in field.value
+    clock.advance(24 * 3600)
+    model.script(reply(GOOD_ANSWER))
+    third = await world.member.slash(world.channel, "story ask", **ask)
+    assert footer(third).startswith("Told by the storyteller")
+
+
+# --- /help and /privacy ---------------------------------------------------------------
+
+
+async def test_help_and_privacy_say_that_story_text_leaves_the_machine(world, model):
+    shown = await world.member.slash(world.channel, "help")
+    field = next(f for f in shown.response.embeds[0].fields if "storyteller" in f.name)
+    assert "The text of the stories is then sent to the model" in field.value
+    privacy = await world.member.slash(world.channel, "privacy forget")
+    assert "sent to the language model" in privacy.response.content
+
+
+async def test_turning_it_off_stops_it(world, model):
+    await turn_on(world)
+    off = await world.moderator.slash(world.channel, "settings storyteller", mode="off")
+    assert "The storyteller is off" in off.response.content
+    result = await world.member.slash(
+        world.channel, "story ask", question="what does Sophie give Zoe?", story="zoe"
+    )
+    assert EXTRACTIVE_GIFT in description(result) and footer(result) == ""
