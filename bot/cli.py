@@ -212,7 +212,13 @@ async def _console(
         # The simulated Discord keeps its own clock from 2026-01-01; the console
         # shows real dates, so the bot reads the wall clock instead.
         bot = ConteurBot(settings, store, clock=lambda: datetime.now(UTC))
-        return await run_console(bot, role=role, guild_id=guild_id, commands=lines, as_json=as_json)
+        try:
+            return await run_console(
+                bot, role=role, guild_id=guild_id, commands=lines, as_json=as_json
+            )
+        finally:
+            if bot.storyteller is not None:
+                await bot.storyteller.close()
 
 
 def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:

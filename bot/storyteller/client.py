@@ -78,7 +78,10 @@ class ModelClient:
 
     def _session_for_request(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
+            # One connection per request: a reply takes seconds, so reusing a connection
+            # saves nothing, and an idle pooled one keeps a 15 s timer alive that the
+            # offline console's simulated Discord would wait for after every command.
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True))
         return self._session
 
     async def stream(
