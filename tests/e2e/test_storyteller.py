@@ -19,7 +19,7 @@ from bot.core.parsing import parse_story_text
 from bot.lookup import find_visible_story
 from bot.storage import Store
 from bot.storyteller import prompts
-from bot.storyteller.service import CONTEXT_CHARS, split_sections
+from bot.storyteller.service import CONTEXT_CHARS, SPENT, split_sections
 from tests.fake_model import FakeModel, StepClock, raw, reply, status
 
 ZOE = "The Story of Zoe Kuznetsova"
@@ -477,9 +477,7 @@ async def test_a_server_past_its_daily_cap_gets_the_text_until_the_next_day(worl
     first = await world.member.slash(world.channel, "story ask", **ask)
     assert footer(first).startswith("Told by the storyteller")
     second = await world.member.slash(world.channel, "story ask", **ask)
-    assert (
-        footer(second) == "From the text: this server's storyteller allowance for today is used up"
-    )
+    assert footer(second) == f"From the text: {SPENT}"
     shown = await world.moderator.slash(world.channel, "settings show")
     field = next(f for f in shown.response.embeds[0].fields if f.name == "Storyteller")
     assert "0 requests and 199," in field.value
