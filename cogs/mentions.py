@@ -14,10 +14,10 @@ from collections import deque
 import discord
 from discord.ext import commands
 
-from bot.bot import ConteurBot
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering import fit_embed
+from bot.discord_adapter.rendering.storyteller import asked_embed
 from bot.errors import RateLimited
-from bot.rendering import fit_embed
-from bot.rendering.storyteller import asked_embed
 from bot.storyteller import Turn
 from bot.storyteller import actions as storyteller_actions
 
@@ -67,7 +67,7 @@ class MentionsCog(commands.Cog):
         if not mentioned and not replies_to(message, me.id):
             return
         guild_id = message.guild.id if message.guild else None
-        story_id = await self.bot.store.story_of_thread(message.channel.id)
+        story_id = await self.bot.store.reading.story_of_thread(message.channel.id)
         storyteller = self.bot.storyteller
         in_conversation = (
             storyteller is not None and story_id is not None and await storyteller.is_on(guild_id)

@@ -54,7 +54,7 @@ async def storyteller_on(bot: discord.Client, guild_id: int) -> str | None:
     storyteller = getattr(bot, "storyteller", None)
     if not isinstance(storyteller, Storyteller):
         return None
-    await storyteller.store.storyteller.set_enabled(guild_id, True, None, storyteller.clock())
+    await storyteller.store.storyteller.set_enabled(guild_id, True, None)
     return (
         f"The storyteller ({storyteller.model_name} at {storyteller.settings.url}) is on here: "
         "/story retell style:…, /story ask and mentions use it "

@@ -11,11 +11,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answers import answer_question, search_query
+from bot.app.answers import answer_question, search_query
+from bot.app.library import Library
 from bot.core.discussion import Answer, question_terms
 from bot.core.models import Story, StorySummary
 from bot.core.retelling import Length, Retelling, retell
-from bot.library import Library
 from bot.storyteller.prompts import Turn
 from bot.storyteller.service import Progress, Storyteller, Told
 
@@ -48,7 +48,7 @@ async def retell_in_style(
 ) -> StyledRetelling:
     note = NOT_CONFIGURED if storyteller is None else NOT_ON
     if storyteller is not None and guild_id is not None and await storyteller.is_on(guild_id):
-        cast = await storyteller.store.get_cast(story.id)
+        cast = await storyteller.store.casts.get_cast(story.id)
         told = await storyteller.retell(story, cast, style, guild_id=guild_id, progress=progress)
         if told.text is not None:
             return StyledRetelling(story.summary, told, None, None)
@@ -85,7 +85,7 @@ async def ask(
     if storyteller is not None and guild_id is not None and await storyteller.is_on(guild_id):
         story = await _story_for(library, question, guild_id, story_id)
         if story is not None:
-            cast = await library.store.get_cast(story.id)
+            cast = await library.store.casts.get_cast(story.id)
             told = await storyteller.answer(
                 story, cast, question, guild_id=guild_id, progress=progress
             )
@@ -105,9 +105,9 @@ async def thread_reply(
     guild_id: int,
 ) -> Asked:
     """A reply in a discussion thread to the last of `turns`."""
-    story = await library.store.get_story(story_id)
+    story = await library.store.stories.get_story(story_id)
     if story is not None and story_id in await library.visible_ids(guild_id):
-        cast = await library.store.get_cast(story.id)
+        cast = await library.store.casts.get_cast(story.id)
         told = await storyteller.converse(story, cast, turns, guild_id=guild_id)
         if told.text is not None:
             return Asked(told, None, None)
@@ -130,4 +130,4 @@ async def _story_for(
         story_id = hits[0].story_id
     if story_id not in await library.visible_ids(guild_id):
         return None
-    return await library.store.get_story(story_id)
+    return await library.store.stories.get_story(story_id)

@@ -158,7 +158,7 @@ class Storyteller:
         )
         if told.text is not None and not told.not_in_text:
             tokens = sum(usage.total for usage in spent)
-            await self.store.storyteller.keep_retelling(*key, told.text, tokens, self.clock())
+            await self.store.storyteller.keep_retelling(*key, told.text, tokens)
         return told
 
     async def answer(

@@ -7,9 +7,9 @@ from typing import cast
 
 from discord import Interaction, app_commands
 
-from bot.bot import ConteurBot
-from bot.lookup import story_choices
-from bot.rendering.storyteller import progress_embed
+from bot.app.lookup import story_choices
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering.storyteller import progress_embed
 
 
 def bot_of(interaction: Interaction) -> ConteurBot:

@@ -13,10 +13,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.bot import ConteurBot
+from bot.app.lookup import find_visible_story
 from bot.config import ModelSettings, Settings
 from bot.core.parsing import parse_story_text
-from bot.lookup import find_visible_story
+from bot.discord_adapter.bot import ConteurBot
 from bot.storage import Store
 from bot.storyteller import prompts
 from bot.storyteller.service import CONTEXT_CHARS, SPENT, split_sections
@@ -100,10 +100,17 @@ def clock(model: FakeModel) -> StepClock:
 
 
 @pytest.fixture
+async def store(settings: Settings, clock: StepClock) -> AsyncIterator[Store]:
+    opened = await Store.open(settings.database_path, clock=clock)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
 async def simcord_bot(
     settings: Settings, store: Store, clock: StepClock
 ) -> AsyncIterator[ConteurBot]:
-    bot = ConteurBot(settings, store, sync_globally=True, clock=clock, sleep=clock.sleep)
+    bot = ConteurBot(settings, store, sync_globally=True, sleep=clock.sleep)
     yield bot
     assert bot.storyteller is not None
     await bot.storyteller.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.core.text import shorten
-from bot.rendering import DESCRIPTION_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
-from bot.rendering.telling import RetellingReply, answer_embed, retelling_reply
+from bot.discord_adapter.rendering import DESCRIPTION_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
+from bot.discord_adapter.rendering.telling import RetellingReply, answer_embed, retelling_reply
 from bot.storyteller import Allowance, Told
 from bot.storyteller.actions import Asked, StyledRetelling
 
