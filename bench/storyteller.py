@@ -87,7 +87,8 @@ async def _retelling(model: FakeModel, teller: Storyteller, story: Story, cast: 
     model.script(reply(words_of(story.passages, target)))
     told = await teller.retell(story, cast, "plain", guild_id=GUILD, progress=None)
     assert told.text is not None, told.note
-    return _row(model, f"/story retell style:plain ({len(sections)} sections + merge)")
+    how = f"{len(sections)} sections + merge" if len(sections) > 1 else "whole story at once"
+    return _row(model, f"/story retell style:plain ({how})")
 
 
 async def _answer(model: FakeModel, teller: Storyteller, story: Story, cast: Cast) -> Row:
