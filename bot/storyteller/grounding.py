@@ -59,6 +59,7 @@ class StoryFacts:
     folded: dict[int, str]
     names: frozenset[str]  # folded words allowed capitalised
     vocabulary: dict[int, list[str]]  # number → folded content words
+    title: str = ""
 
     @classmethod
     def of(cls, passages: Sequence[Passage], names: Collection[str], title: str = "") -> StoryFacts:
@@ -71,6 +72,7 @@ class StoryFacts:
             {n: fold(t) for n, t in texts.items()},
             frozenset(allowed),
             {n: _content_words(t) for n, t in texts.items()},
+            title,
         )
 
 
@@ -133,7 +135,7 @@ def _sentence_problems(sentence: str, facts: StoryFacts) -> list[str]:
     for quote in quotes:
         if _best_quote_passage(quote, facts.folded) is None:
             problems.append(f"the quotation “{quote}” is not in the story")
-    cited = _cited(sentence)
+    cited = cited_paragraphs(sentence)
     missing = [n for n in cited if n not in facts.passages]
     for number in missing:
         problems.append(
@@ -158,7 +160,8 @@ def _best_quote_passage(quote: str, folded: dict[int, str]) -> int | None:
     return None
 
 
-def _cited(sentence: str) -> list[int]:
+def cited_paragraphs(sentence: str) -> list[int]:
+    """The ¶ numbers `sentence` cites, in order, each once."""
     numbers: list[int] = []
     for match in _CITATION_RE.finditer(sentence):
         numbers += [int(n) for n in _CITED_NUMBERS_RE.findall(match.group())]

@@ -33,6 +33,7 @@ from bot.storyteller.grounding import (
     Verdict,
     check_reply,
     check_sentences,
+    cited_paragraphs,
     complete_prefix,
     says_not_in_text,
 )
@@ -64,6 +65,8 @@ class Told:
     note: str
     not_in_text: bool = False
     cached: bool = False
+    # (story title, ¶) for each paragraph the reply cites, as the extractive answer's refs
+    refs: tuple[tuple[str, int], ...] = ()
 
     @property
     def fell_back(self) -> bool:
@@ -251,7 +254,8 @@ class Storyteller:
             await pacer.wait()
         if verdict.not_in_text:
             return Told(NOT_SAID, self._told_note("checked against the text"), not_in_text=True)
-        return Told(reply.strip(), self._told_note("checked against the text"))
+        refs = tuple((facts.title, number) for number in cited_paragraphs(reply))
+        return Told(reply.strip(), self._told_note("checked against the text"), refs=refs)
 
     async def _stream(
         self,

@@ -88,6 +88,7 @@ async def test_ask_posts_the_models_checked_answer_citing_paragraphs(world, mode
     )
     assert "small canvas and a paint-splattered palette (¶6)" in description(result)
     assert footer(result).startswith("Told by the storyteller (fake-model)")
+    assert result.response.embeds[0].fields[0].value == f"{ZOE}: ¶6"
     (sent,) = model.requests
     assert sent["model"] == "fake-model" and sent["stream"] is True
     assert model.headers[0]["Authorization"] == "Bearer sk-test"

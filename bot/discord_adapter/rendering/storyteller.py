@@ -5,8 +5,19 @@ from __future__ import annotations
 import discord
 
 from bot.core.text import shorten
-from bot.discord_adapter.rendering import DESCRIPTION_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
-from bot.discord_adapter.rendering.telling import RetellingReply, answer_embed, retelling_reply
+from bot.discord_adapter.rendering import (
+    DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
+    STORY_COLOUR,
+    TITLE_LIMIT,
+    escape,
+)
+from bot.discord_adapter.rendering.telling import (
+    RetellingReply,
+    answer_embed,
+    retelling_reply,
+    sources,
+)
 from bot.storyteller import Allowance, Told
 from bot.storyteller.actions import Asked, StyledRetelling
 
@@ -39,7 +50,10 @@ def asked_embed(question: str, asked: Asked) -> discord.Embed:
     """The storyteller's answer, or the extractive one (as without a model) and, when the
     storyteller was asked, a small note saying the answer is from the text and why."""
     if asked.told is not None:
-        return told_embed(question, asked.told)
+        embed = told_embed(question, asked.told)
+        if asked.told.refs:
+            embed.add_field(name="From", value=shorten(sources(asked.told.refs), FIELD_VALUE_LIMIT))
+        return embed
     assert asked.answer is not None
     embed = answer_embed(question, asked.answer)
     if asked.note:
