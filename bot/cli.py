@@ -260,6 +260,7 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app.library import Library
+    from bot.app.lookup import find_visible_story
     from bot.app.searching import search_passages
     from bot.errors import UserError
     from bot.storage import Store
@@ -268,11 +269,14 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
         library = Library(store)
         await library.start(settings.stories_dir)
         try:
+            in_story = (
+                await find_visible_story(store, args.guild, args.story) if args.story else None
+            )
             outcome = await search_passages(
                 library,
                 args.query,
                 guild_id=args.guild,
-                story=args.story,
+                story=in_story,
                 limit=max(1, args.limit),
                 snippet_width=200,
             )

@@ -14,6 +14,7 @@ from collections import deque
 import discord
 from discord.ext import commands
 
+from bot.app.telling import thread_story
 from bot.discord_adapter.bot import ConteurBot
 from bot.discord_adapter.rendering import fit_embed
 from bot.discord_adapter.rendering.storyteller import asked_embed
@@ -67,7 +68,7 @@ class MentionsCog(commands.Cog):
         if not mentioned and not replies_to(message, me.id):
             return
         guild_id = message.guild.id if message.guild else None
-        story_id = await self.bot.store.reading.story_of_thread(message.channel.id)
+        story_id = await thread_story(self.bot.library, message.channel.id, guild_id)
         storyteller = self.bot.storyteller
         in_conversation = (
             storyteller is not None and story_id is not None and await storyteller.is_on(guild_id)
@@ -78,17 +79,15 @@ class MentionsCog(commands.Cog):
         question = question_from(message, me.id)
         try:
             # An empty mention is answered too (with help), so it counts like a question.
-            self.bot.check_ask_cooldown(message.author.id, message.channel.id)
+            self.bot.ask_limits.check(message.author.id, message.channel.id)
         except RateLimited as error:
             # Each notice is a message too: one per member per window, then silence.
-            if self.bot.may_send_cooldown_notice(message.author.id):
+            if self.bot.ask_limits.may_send_notice(message.author.id):
                 await message.reply(error.message, mention_author=False, delete_after=15)
             return
         if not question:
             await message.reply(HOW_TO_ASK, mention_author=False)
             return
-        if story_id is not None and story_id not in await self.bot.library.visible_ids(guild_id):
-            story_id = None
         if in_conversation and storyteller is not None and story_id is not None:
             assert guild_id is not None
             history = [m async for m in message.channel.history(limit=RECENT_TURNS, before=message)]

@@ -8,7 +8,6 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.app.lookup import character_choices, story_choices
 from bot.app.searching import search_passages
 from bot.discord_adapter.bot import ConteurBot
 from bot.discord_adapter.rendering import (
@@ -17,6 +16,7 @@ from bot.discord_adapter.rendering import (
     no_results_embed,
     search_embed,
 )
+from bot.discord_adapter.transformers import CharacterArg, StoryArg
 from bot.discord_adapter.tree import send_error
 from bot.discord_adapter.ui import OpenPassageButton
 
@@ -83,31 +83,18 @@ class SearchCog(commands.Cog):
     def __init__(self, bot: ConteurBot) -> None:
         self.bot = bot
 
-    async def story_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        pairs = await story_choices(self.bot.store, interaction.guild_id, current)
-        return [app_commands.Choice(name=name, value=value) for name, value in pairs]
-
-    async def character_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        pairs = await character_choices(self.bot.store, interaction.guild_id, current)
-        return [app_commands.Choice(name=name, value=value) for name, value in pairs]
-
     @app_commands.command(name="search", extras={"example": "/search query:eifel tower at sunst"})
     @app_commands.describe(
         query="Words you remember: typos, missing accents and any order are fine",
         story="Only search this story",
         character="Only passages where this character appears",
     )
-    @app_commands.autocomplete(story=story_autocomplete, character=character_autocomplete)
     async def search(
         self,
         interaction: Interaction,
         query: str,
-        story: str | None = None,
-        character: str | None = None,
+        story: StoryArg | None = None,
+        character: CharacterArg | None = None,
     ) -> None:
         """Find the passage you half remember, across every story here."""
         outcome = await search_passages(

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from bot.app.library import Library
-from bot.app.lookup import find_visible_character, find_visible_story
-from bot.core.models import StorySummary
+from bot.app.lookup import CharacterRef
+from bot.core.models import Story, StorySummary
 from bot.core.search import validate_query
 from bot.core.snippets import make_snippet
 
@@ -39,8 +39,8 @@ async def search_passages(
     query: str,
     *,
     guild_id: int | None,
-    story: str | None = None,
-    character: str | None = None,
+    story: Story | None = None,
+    character: CharacterRef | None = None,
     limit: int = MAX_RESULTS,
     snippet_width: int = SNIPPET_WIDTH,
 ) -> SearchOutcome:
@@ -49,15 +49,13 @@ async def search_passages(
     story_ids: list[int] | None = None
     aliases: tuple[str, ...] = ()
     filters: list[str] = []
-    if story:
-        in_story = await find_visible_story(library.store, guild_id, story)
-        story_ids = [in_story.id]
-        filters.append(f"in “{in_story.title}”")
-    if character:
-        found = await find_visible_character(library.store, guild_id, character)
-        story_ids = [s for s in (story_ids or [found.story.id]) if s == found.story.id]
-        aliases = found.character.aliases
-        filters.append(f"where {found.character.name} appears")
+    if story is not None:
+        story_ids = [story.id]
+        filters.append(f"in “{story.title}”")
+    if character is not None:
+        story_ids = [s for s in (story_ids or [character.story.id]) if s == character.story.id]
+        aliases = character.character.aliases
+        filters.append(f"where {character.character.name} appears")
     hits = await library.search(cleaned, guild_id=guild_id, story_ids=story_ids, limit=limit * 2)
     if aliases:
         # Whole names only: "Zoe" must not pick up "Zoey".

@@ -7,15 +7,15 @@ an @mention and the console all go through these.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.app import telling
 from bot.app.answers import answer_question, search_query
 from bot.app.library import Library
+from bot.app.telling import Length, Measure
 from bot.core.discussion import Answer, question_terms
 from bot.core.models import Story, StorySummary
-from bot.core.retelling import Length, Retelling, retell
+from bot.core.retelling import Retelling
 from bot.storyteller.prompts import Turn
 from bot.storyteller.service import Progress, Storyteller, Told
 
@@ -43,7 +43,7 @@ async def retell_in_style(
     *,
     guild_id: int | None,
     length: Length,
-    measure: Callable[[str], int],
+    measure: Measure,
     progress: Progress | None,
 ) -> StyledRetelling:
     note = NOT_CONFIGURED if storyteller is None else NOT_ON
@@ -53,13 +53,7 @@ async def retell_in_style(
         if told.text is not None:
             return StyledRetelling(story.summary, told, None, None)
         note = told.note
-    extractive = await asyncio.to_thread(
-        retell,
-        story.passages,
-        length=length,
-        protagonist=story.summary.protagonist,
-        measure=measure,
-    )
+    extractive = await telling.retell_story(story, length, measure)
     return StyledRetelling(story.summary, None, extractive, note)
 
 
