@@ -27,7 +27,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
 
     @app_commands.command(name="show", extras={"example": "/settings show"})
     async def show(self, interaction: Interaction) -> None:
-        """Show this server's moderator role and time zone."""
+        """Show this server's moderator role, time zone and storyteller."""
         member = member_of(interaction)
         settings = await self.bot.store.guilds.guild_settings(member.guild.id)
         embed = settings_embed(settings)
