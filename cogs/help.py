@@ -23,6 +23,7 @@ FEATURE_NAMES = {
     "settings": "Server settings",
     "privacy": "Your data",
     "help": "Help",
+    "admin": "The bot's owners",
 }
 
 

@@ -38,6 +38,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.settings",
     "cogs.daily",
     "cogs.help",
+    "cogs.admin",
 )
 
 

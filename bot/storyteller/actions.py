@@ -16,9 +16,11 @@ from bot.app.telling import Length, Measure
 from bot.core.discussion import Answer, question_terms
 from bot.core.models import Story, StorySummary
 from bot.core.retelling import Retelling
+from bot.errors import InvalidInput
 from bot.storyteller.prompts import Turn
-from bot.storyteller.service import Progress, Storyteller, Told
+from bot.storyteller.service import Allowance, Progress, Storyteller, Told
 
+NO_MODEL = "This bot has no storyteller model configured, so there is nothing to turn on."
 NOT_ON = (
     "The storyteller is not on in this server (admins: /settings storyteller on), "
     "so this is a retelling in the story's own words"
@@ -26,6 +28,36 @@ NOT_ON = (
 NOT_CONFIGURED = (
     "This bot has no storyteller model configured, so this is a retelling in the story's own words"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """The storyteller in one server, for /settings show."""
+
+    on: bool
+    model: str
+    left: Allowance
+
+
+async def status(storyteller: Storyteller | None, guild_id: int) -> Status | None:
+    """None when the bot has no model: /settings then says nothing about it."""
+    if storyteller is None:
+        return None
+    return Status(
+        await storyteller.is_on(guild_id),
+        storyteller.model_name,
+        await storyteller.allowance(guild_id),
+    )
+
+
+async def switch(storyteller: Storyteller | None, *, guild_id: int, actor_id: int, on: bool) -> str:
+    """Turn the storyteller on or off in a server (audited); returns the model's name."""
+    if storyteller is None:
+        raise InvalidInput(
+            NO_MODEL, hint="The bot's owner can set CONTEUR_MODEL_URL (see docs/storyteller.md)."
+        )
+    await storyteller.store.storyteller.set_enabled(guild_id, on, actor_id)
+    return storyteller.model_name
 
 
 @dataclass(frozen=True, slots=True)

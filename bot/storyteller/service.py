@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+import bot.storyteller.prompts as prompts
 from bot.config import ModelSettings
 from bot.core.cast import Cast
 from bot.core.models import Passage, Story
 from bot.core.text import fold, words
 from bot.storage import Store
-from bot.storyteller import prompts
 from bot.storyteller.client import Message, ModelClient, ModelError, ModelTimeout, Usage
 from bot.storyteller.grounding import (
     StoryFacts,

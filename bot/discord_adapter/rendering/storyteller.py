@@ -18,8 +18,8 @@ from bot.discord_adapter.rendering.telling import (
     retelling_reply,
     sources,
 )
-from bot.storyteller import Allowance, Told
-from bot.storyteller.actions import Asked, StyledRetelling
+from bot.storyteller import Told
+from bot.storyteller.actions import Asked, Status, StyledRetelling
 
 FOOTER_LIMIT = 2048
 STREAMING_NOTE = "The storyteller is writing; each sentence is checked against the story"
@@ -72,11 +72,12 @@ def styled_retelling_reply(result: StyledRetelling) -> RetellingReply:
     return reply
 
 
-def storyteller_field(embed: discord.Embed, *, on: bool, model: str, left: Allowance) -> None:
+def storyteller_field(embed: discord.Embed, status: Status) -> None:
     """The /settings line: on or off, and what is left of today's allowance."""
-    if not on:
+    model, left = escape(status.model), status.left
+    if not status.on:
         value = (
-            f"Off. `/settings storyteller on` lets the model {escape(model)} retell and "
+            f"Off. `/settings storyteller on` lets the model {model} retell and "
             "answer here (story text is then sent to it)."
         )
     else:
@@ -86,7 +87,7 @@ def storyteller_field(embed: discord.Embed, *, on: bool, model: str, left: Allow
         if left.tokens_left is not None:
             parts.append(f"{left.tokens_left:,} tokens")
         today = " and ".join(parts) + " left today" if parts else "no daily cap"
-        value = f"On, using {escape(model)}: {today}."
+        value = f"On, using {model}: {today}."
     embed.add_field(name="Storyteller", value=value, inline=False)
 
 
