@@ -95,15 +95,10 @@ async def test_ask_posts_the_models_checked_answer_citing_paragraphs(world, mode
 
 
 @pytest.fixture
-def clock(model: FakeModel) -> StepClock:
+def clock() -> StepClock:
+    """The store's (and so the bot's) clock: it moves only when a test or the bot's
+    sleep moves it."""
     return StepClock()
-
-
-@pytest.fixture
-async def store(settings: Settings, clock: StepClock) -> AsyncIterator[Store]:
-    opened = await Store.open(settings.database_path, clock=clock)
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture
