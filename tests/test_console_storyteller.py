@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot import cli
-from tests.fake_model import FakeModel, reply
+from tests.fake_model import FakeModel, raw, reply, status
 from tests.test_cli import _settings_factory
 
 
@@ -55,3 +55,32 @@ def test_the_console_says_the_storyteller_is_on(capsys, model, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: next(lines))
     assert cli.main(["console"]) == cli.EXIT_OK
     assert "The storyteller (fake-model at http://127.0.0.1:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("steps", "footer"),
+    [
+        ([reply("Sophie says “never dance again” (¶6).")] * 2, "did not match the story"),
+        ([reply("Sophie gives Zoe a small canvas (¶42).")] * 2, "did not match the story"),
+        ([reply("Sophie and Marcus give Zoe a small canvas (¶6).")] * 2, "did not match"),
+        ([status(500)], "the storyteller is unavailable right now"),
+        ([status(429)], "the storyteller is unavailable right now"),
+        ([raw(b"data: {broken\n\n")], "the storyteller is unavailable right now"),
+    ],
+)
+def test_every_failure_in_the_console_ends_in_the_answer_from_the_text(
+    capsys, model, steps, footer
+):
+    model.script(*steps)
+    assert cli.main(["console", "--command", ASK]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert "Sophie handed her a small canvas" in out
+    assert "From the text: the storyteller" in out and footer in out
+    assert "Traceback" not in out
+
+
+def test_not_in_the_text_in_the_console(capsys, model):
+    model.script(reply("NOT IN THE TEXT"))
+    question = "/story ask question:what is Zoe's favourite food? story:zoe"
+    assert cli.main(["console", "--command", question]) == cli.EXIT_OK
+    assert "The story doesn't say." in capsys.readouterr().out
