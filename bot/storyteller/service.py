@@ -223,6 +223,27 @@ class Storyteller:
     ) -> Told:
         spent = [] if spent is None else spent
         pacer = Pacer(self.clock, self.sleep)
+        try:
+            return await self._checked(
+                build, facts, guild_id, must_cite, max_tokens, progress, pacer, spent
+            )
+        finally:
+            await self._count(guild_id, spent)
+            # Whatever is posted next (the reply or the fallback) is one more edit.
+            if progress is not None:
+                await pacer.wait()
+
+    async def _checked(
+        self,
+        build: Callable[[], Awaitable[list[Message]]],
+        facts: StoryFacts,
+        guild_id: int,
+        must_cite: bool,
+        max_tokens: int,
+        progress: Progress | None,
+        pacer: Pacer,
+        spent: list[Usage],
+    ) -> Told:
         # The deadline is kept on the bot's clock, checked as the reply arrives; the loop
         # timeout around it ends a silent connection (the clock cannot be read then).
         deadline = self.clock() + timedelta(seconds=self.settings.timeout)
@@ -245,13 +266,9 @@ class Storyteller:
         except ModelError as error:
             log.warning("Storyteller unavailable: %s", error)
             return Told(None, f"{FROM_THE_TEXT}: the storyteller is unavailable right now")
-        finally:
-            await self._count(guild_id, spent)
         if not verdict.ok:
             log.info("Storyteller reply rejected twice: %s", _reason(verdict))
             return Told(None, f"{FROM_THE_TEXT}: the storyteller's answer did not match the story")
-        if progress is not None:
-            await pacer.wait()
         if verdict.not_in_text:
             return Told(NOT_SAID, self._told_note("checked against the text"), not_in_text=True)
         refs = tuple((facts.title, number) for number in cited_paragraphs(reply))

@@ -309,13 +309,7 @@ async def test_a_streamed_retelling_is_edited_at_most_every_one_and_a_half_secon
     model.script(reply(text, pieces=40))
     result = await world.member.slash(world.channel, "story retell", story="zoe", style="plain")
     assert description(result) == text
-    edits = [
-        index
-        for index, request in enumerate(world.env.http_requests)
-        if request.method == "PATCH" and request.path.endswith("/messages/@original")
-    ]
-    times = [clock.time_of_request(index) for index in edits]
-    gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(times)]
+    edits, gaps = original_edits(world, clock)
     assert len(edits) >= 5, "the retelling should show its progress while it streams"
     assert min(gaps) >= 1.5
     # Progress edits show only finished, checked sentences, marked as still being written.
@@ -324,6 +318,32 @@ async def test_a_streamed_retelling_is_edited_at_most_every_one_and_a_half_secon
         shown = body["embeds"][0]
         assert shown["description"].endswith(". …")
         assert shown["footer"]["text"].startswith("The storyteller is writing")
+
+
+def original_edits(world, clock):
+    """The edits of the deferred reply (request indexes) and the seconds between them."""
+    edits = [
+        index
+        for index, request in enumerate(world.env.http_requests)
+        if request.method == "PATCH" and request.path.endswith("/messages/@original")
+    ]
+    times = [clock.time_of_request(index) for index in edits]
+    gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(times)]
+    return edits, gaps
+
+
+async def test_a_stream_that_fails_at_its_end_keeps_the_pace_into_the_fallback(world, model, clock):
+    await turn_on(world)
+    clock.observe = lambda: len(world.env.http_requests)
+    clock.tick = 0.2
+    text = " ".join(f"Zoe walks through Paris, day {n}." for n in range(12))
+    invented = f"{text} Then she marries Marcus."
+    model.script(reply(invented, pieces=30), reply(invented, pieces=30))
+    result = await world.member.slash(world.channel, "story retell", story="zoe", style="plain")
+    assert description(result).startswith("Zoe Kuznetsova stepped off the crowded train")
+    assert "Marcus" not in description(result)
+    edits, gaps = original_edits(world, clock)
+    assert len(edits) >= 3 and min(gaps) >= 1.5
 
 
 # --- prompt injection and privacy -----------------------------------------------------
