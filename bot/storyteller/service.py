@@ -64,13 +64,8 @@ class Told:
     text: str | None
     note: str
     not_in_text: bool = False
-    cached: bool = False
     # (story title, ¶) for each paragraph the reply cites, as the extractive answer's refs
     refs: tuple[tuple[str, int], ...] = ()
-
-    @property
-    def fell_back(self) -> bool:
-        return self.text is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +125,7 @@ class Storyteller:
         key = (story.content_hash, style, self.model_name, prompts.PROMPT_VERSION)
         kept = await self.store.storyteller.cached_retelling(*key)
         if kept is not None:
-            return Told(kept.text, self._told_note("kept from an earlier telling"), cached=True)
+            return Told(kept.text, self._told_note("kept from an earlier telling"))
         facts = _facts(story, cast)
         target = max(80, min(350, story.summary.word_count // 10))
         spent: list[Usage] = []
