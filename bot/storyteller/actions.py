@@ -25,6 +25,10 @@ NOT_ON = (
     "The storyteller is not on in this server (admins: /settings storyteller on), "
     "so this is a retelling in the story's own words"
 )
+IN_DMS = (
+    "The storyteller is only used in servers (their admins turn it on), so this is a "
+    "retelling in the story's own words"
+)
 NOT_CONFIGURED = (
     "This bot has no storyteller model configured, so this is a retelling in the story's own words"
 )
@@ -78,7 +82,7 @@ async def retell_in_style(
     measure: Measure,
     progress: Progress | None,
 ) -> StyledRetelling:
-    note = NOT_CONFIGURED if storyteller is None else NOT_ON
+    note = NOT_CONFIGURED if storyteller is None else NOT_ON if guild_id else IN_DMS
     if storyteller is not None and guild_id is not None and await storyteller.is_on(guild_id):
         cast = await storyteller.store.casts.get_cast(story.id)
         told = await storyteller.retell(story, cast, style, guild_id=guild_id, progress=progress)

@@ -539,3 +539,11 @@ async def test_turning_it_off_stops_it(world, model):
         world.channel, "story ask", question="what does Sophie give Zoe?", story="zoe"
     )
     assert EXTRACTIVE_GIFT in description(result) and footer(result) == ""
+
+
+async def test_in_dms_the_storyteller_is_never_used_and_says_why(world, model):
+    await turn_on(world)
+    result = await world.member.user.slash("story retell", story="zoe", style="dramatic")
+    assert description(result).startswith("Zoe Kuznetsova stepped off the crowded train")
+    assert footer(result).startswith("The storyteller is only used in servers")
+    assert model.requests == []
