@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +21,7 @@ from bot.discord_adapter.edge import cleaning_interactions
 from bot.discord_adapter.tree import ConteurTree
 from bot.discord_adapter.ui.restart_safe import answer_if_unclaimed
 from bot.storage import Store
+from bot.storyteller import Storyteller
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,7 @@ class ConteurBot(commands.Bot):
         *,
         sync_globally: bool = False,
         rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         options: dict[str, Any] = {}
         if settings.application_id is not None:
@@ -84,6 +88,13 @@ class ConteurBot(commands.Bot):
         self.library = Library(store)
         self.daily = DailySchedule(self.library)
         self.random = rng or random.Random()
+        # The optional language model; None (the default) keeps the bot fully offline.
+        # `sleep` goes with the clock: a streamed reply waits for its next edit on it.
+        self.storyteller = (
+            Storyteller(settings.model, store, clock=self.clock, sleep=sleep, rng=self.random)
+            if settings.model is not None
+            else None
+        )
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
         self.ask_limits = AskLimits(self.clock)
@@ -125,6 +136,11 @@ class ConteurBot(commands.Bot):
         if event_name == "interaction":
             # A forged or stale custom_id that no item takes would get no reply at all.
             answer_if_unclaimed(self, args[0])
+
+    async def close(self) -> None:
+        if self.storyteller is not None:
+            await self.storyteller.close()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info(
