@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.app.analysis import Analyser
 from bot.app.analysis import analyse as analyse  # re-exported: moderation previews use it
+from bot.app.preview_limits import PreviewLimits
 from bot.core.cast import Cast
 from bot.core.models import ParsedStory, Passage, StorySummary
 from bot.core.parsing import parse_story
@@ -129,6 +130,7 @@ class Library:
         self._index_ready = asyncio.Event()
         self._index_ready.set()
         self._index_task: asyncio.Task[None] | None = None
+        self.preview_limits = PreviewLimits(store.clock)
 
     async def start(self, stories_dir: Path, *, index_in_background: bool = False) -> LoadReport:
         """Load new or changed built-in stories, purge old removals, build the search index.

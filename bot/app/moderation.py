@@ -100,13 +100,15 @@ async def prepare(
     prefilled with), by default the story's text now. The preview expires
     DRAFT_LIFETIME after it is saved, on the bot's clock.
     """
+    library.preview_limits.check(user_id)
     if len(text.encode("utf-8")) > MAX_STORY_BYTES:  # a form is capped by Discord; still check
         raise StoryRejected(f"Your story is over the limit of {MAX_STORY_BYTES // 1024} KB.")
     parsed = parse_story_text(text, "Your story", title=title or None, author=author or None)
     if editing is not None:
         parsed = _keep_current_title(parsed, editing, title_given=title is not None)
         parsed = _keep_current_author(parsed, editing, author_given=author is not None)
-    parsed, cast = analyse(parsed)
+    # Off the event loop: a long text full of names takes seconds (everyone else waits).
+    parsed, cast = await asyncio.to_thread(analyse, parsed)
     parsed = await _free_title(library.store, parsed, guild_id, editing)
     duplicate, similarity = await _near_duplicate(library, parsed, guild_id, editing)
     current_hash = editing.content_hash if editing is not None else None
@@ -197,7 +199,8 @@ async def publish(
     )
     if editing is None:
         await check_add_rate(store, user_id, now)
-    parsed, cast = analyse(parsed)
+    # Off the event loop: a long text full of names takes seconds (everyone else waits).
+    parsed, cast = await asyncio.to_thread(analyse, parsed)
     try:
         # Claiming the draft and saving the story are one transaction: a failed
         # save puts the draft back, and a second click finds nothing to publish.

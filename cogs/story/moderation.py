@@ -73,8 +73,9 @@ async def add(interaction: Interaction, file: discord.Attachment | None = None) 
         await interaction.response.send_modal(adding_form())
         return
     text = await _submission_from_file(file)
-    preview = await prepare(bot.library, guild_id=member.guild.id, user_id=member.id, text=text)
-    await send_preview(interaction, preview)
+    await send_preview(
+        interaction, prepare(bot.library, guild_id=member.guild.id, user_id=member.id, text=text)
+    )
 
 
 @app_commands.command(name="edit", extras={"example": "/story edit story:my-story"})
@@ -89,10 +90,10 @@ async def edit(
     found = story
     if file is not None:
         text = await _submission_from_file(file)
-        preview = await prepare(
+        preparing = prepare(
             bot.library, guild_id=member.guild.id, user_id=member.id, text=text, editing=found
         )
-        await send_preview(interaction, preview)
+        await send_preview(interaction, preparing)
         return
     if len(found.body) > MODAL_TEXT_LIMIT:
         raise InvalidInput(

@@ -21,6 +21,7 @@ from bot.discord_adapter.checks import require_moderator
 from bot.discord_adapter.rendering import escape
 from bot.discord_adapter.rendering.moderation import confirmation_note, preview_embed
 from bot.discord_adapter.tree import send_error
+from bot.discord_adapter.ui.deadline import within_deadline
 from bot.discord_adapter.ui.restart_safe import RestartSafe, one_of, snowflake
 from bot.discord_adapter.ui.restart_safe import stamp as draft_stamp_field
 
@@ -45,10 +46,21 @@ def preview_view(preview: Preview) -> discord.ui.View:
     return view
 
 
-async def send_preview(interaction: discord.Interaction, preview: Preview) -> None:
-    await interaction.response.send_message(
-        embed=preview_embed(preview), view=preview_view(preview), ephemeral=True
+async def send_preview(interaction: discord.Interaction, preparing: Awaitable[Preview]) -> None:
+    """The preview, or "thinking…" first when preparing it outlasts the deadline.
+
+    Preparing compares the text with the whole library and extracts its characters
+    (seconds for a long, name-heavy text); the moderator must never be left with
+    "This interaction failed".
+    """
+    preview, deferred = await within_deadline(
+        interaction, preparing, lambda: interaction.response.defer(ephemeral=True, thinking=True)
     )
+    embed, view = preview_embed(preview), preview_view(preview)
+    if deferred:
+        await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+    else:
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 class StoryForm(discord.ui.Modal):
@@ -102,7 +114,7 @@ def adding_form() -> StoryForm:
     async def submit(interaction: discord.Interaction, title: str, author: str, text: str) -> None:
         bot = _bot(interaction)
         await require_moderator(bot.store, interaction)
-        preview = await prepare(
+        preparing = prepare(
             bot.library,
             guild_id=cast(int, interaction.guild_id),
             user_id=interaction.user.id,
@@ -110,7 +122,7 @@ def adding_form() -> StoryForm:
             title=title,
             author=author,
         )
-        await send_preview(interaction, preview)
+        await send_preview(interaction, preparing)
 
     return StoryForm("Add a story", submit)
 
@@ -126,7 +138,7 @@ def editing_form(story_id: int, base_hash: str, title: str, author: str, text: s
         guild_id = cast(int, interaction.guild_id)
         story = await get_visible_story(bot.store, guild_id, story_id)
         require_own_story(story, guild_id)
-        preview = await prepare(
+        preparing = prepare(
             bot.library,
             guild_id=guild_id,
             user_id=interaction.user.id,
@@ -136,7 +148,7 @@ def editing_form(story_id: int, base_hash: str, title: str, author: str, text: s
             editing=story,
             base_hash=base_hash,
         )
-        await send_preview(interaction, preview)
+        await send_preview(interaction, preparing)
 
     return StoryForm("Edit the story", submit, title=title, author=author, text=text)
 
@@ -186,13 +198,19 @@ class DraftButton(
                 )
                 message = "Cancelled: nothing was saved."
             else:
-                story, edited = await publish(
-                    bot.library,
-                    self.draft_id,
-                    guild_id=interaction.guild_id,
-                    user_id=interaction.user.id,
-                    confirmed=self.action == "confirm",
-                    stamp=self.stamp,
+                # Publishing re-checks the library and extracts the characters: past the
+                # budget the click is deferred and the message edited when it is done.
+                (story, edited), _deferred = await within_deadline(
+                    interaction,
+                    publish(
+                        bot.library,
+                        self.draft_id,
+                        guild_id=interaction.guild_id,
+                        user_id=interaction.user.id,
+                        confirmed=self.action == "confirm",
+                        stamp=self.stamp,
+                    ),
+                    interaction.response.defer,
                 )
                 verb = "Updated" if edited else "Published"
                 message = (
@@ -200,7 +218,8 @@ class DraftButton(
                     f"Read it with `/story read story:{story.slug}`."
                 )
         except NeedsConfirmation as needed:
-            await interaction.response.edit_message(
+            await _edit_clicked(
+                interaction,
                 content=confirmation_note(
                     duplicate_appeared=needed.duplicate_appeared,
                     story_changed=needed.story_changed,
@@ -209,7 +228,15 @@ class DraftButton(
                 view=preview_view(needed.preview),
             )
             return
-        await interaction.response.edit_message(content=message, embed=None, view=None)
+        await _edit_clicked(interaction, content=message, embed=None, view=None)
+
+
+async def _edit_clicked(interaction: discord.Interaction, **changes: Any) -> None:
+    """Edit the message whose button was clicked, deferred or not."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**changes)
+    else:
+        await interaction.response.edit_message(**changes)
 
 
 def removal_view(story_id: int) -> discord.ui.View:
