@@ -56,3 +56,17 @@ def shorten(text: str, limit: int, placeholder: str = "…") -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:–-") + placeholder
+
+
+# Only what could format or link inside a quoted echo; "-" or "#" matter at a line's start.
+_MARKDOWN_RE = re.compile(r"([\\*_~`|<>\[\]])")
+
+
+def literal(text: str) -> str:
+    """`text` shown as typed in a Discord message: markdown escaped, mentions broken.
+
+    For echoing what a user typed; rendering code has discord.py's own escaping,
+    this is for messages the core builds (errors) without importing Discord.
+    """
+    escaped = _MARKDOWN_RE.sub(r"\\\1", text)
+    return escaped.replace("@", "@\u200b")

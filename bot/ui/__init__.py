@@ -12,7 +12,7 @@ from typing import Any
 
 import discord
 
-from bot.ui.moderation import DraftButton, KeepButton, RemoveButton
+from bot.ui.moderation import DraftButton, HideButton, KeepButton, NoChangeButton, RemoveButton
 from bot.ui.reading import (
     ClearBookmarksButton,
     ForgetMeButton,
@@ -43,4 +43,6 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     DraftButton,
     RemoveButton,
     KeepButton,
+    HideButton,
+    NoChangeButton,
 )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.checks import require_moderator
+from bot.errors import NotFound
 from bot.lookup import get_visible_story
 from bot.moderation import (
     NeedsConfirmation,
@@ -293,4 +294,76 @@ class RemoveButton(
             content=f"Removed “{escape(story.title)}”. "
             "`/story restore` brings it back within 30 days.",
             view=None,
+        )
+
+
+def hiding_view(story_id: int, hide: bool) -> discord.ui.View:
+    """The confirmation of /story hide or unhide: do it, or change nothing."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(HideButton(story_id, hide))
+    view.add_item(NoChangeButton())
+    return view
+
+
+class NoChangeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:nochange",
+):
+    """Backs out of a confirmation. It changes nothing, so it names nothing and checks no one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel", style=discord.ButtonStyle.secondary, custom_id="conteur:nochange"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> NoChangeButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(content="Cancelled: nothing changed.", view=None)
+
+
+class HideButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:hide:(?P<story>\d{1,19}):(?P<hide>[01])",
+):
+    """Hides (1) or shows again (0) a built-in story in the server the button is in."""
+
+    def __init__(self, story_id: int, hide: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Hide it" if hide else "Show it",
+                style=discord.ButtonStyle.danger if hide else discord.ButtonStyle.primary,
+                custom_id=f"conteur:hide:{story_id}:{int(hide)}",
+            )
+        )
+        self.story_id = story_id
+        self.hide = hide
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> HideButton:
+        return cls(int(match["story"]), match["hide"] == "1")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        try:
+            member = await require_moderator(bot.store, interaction)
+            story = await bot.store.get_story(self.story_id)
+            if story is None or story.removed or not story.summary.is_builtin:
+                raise NotFound("That story is no longer in the library.")
+            with audited_at(bot.clock()):
+                await bot.library.set_hidden(member.guild.id, story.id, member.id, self.hide)
+        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
+            await send_error(interaction, error)
+            return
+        state = "hidden in this server" if self.hide else "visible in this server again"
+        await interaction.response.edit_message(
+            content=f"“{escape(story.title)}” is now {state}.", view=None
         )

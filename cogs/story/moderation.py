@@ -13,10 +13,11 @@ import discord
 from discord import Interaction, app_commands
 
 from bot.checks import is_moderator, require_moderator
-from bot.core.matching import rank_stories, resolve_story
-from bot.errors import InvalidInput, NotAllowed
+from bot.core.matching import echo, exact_story, rank_stories
+from bot.core.models import Story
+from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.library import RESTORE_WINDOW
-from bot.lookup import find_visible_story, story_choices
+from bot.lookup import find_exact_story, find_visible_story, story_choices
 from bot.moderation import (
     check_add_rate,
     check_attachment,
@@ -26,11 +27,13 @@ from bot.moderation import (
 )
 from bot.rendering import escape
 from bot.rendering.moderation import history_embed
+from bot.storage import Store
 from bot.storage.guilds import audited_at
 from bot.ui.moderation import (
     MODAL_TEXT_LIMIT,
     adding_form,
     editing_form,
+    hiding_view,
     removal_view,
     send_preview,
 )
@@ -107,8 +110,7 @@ async def edit(
     """Change one of this server's stories (moderators); the old version is kept."""
     bot = bot_of(interaction)
     member = await require_moderator(bot.store, interaction)
-    found = await find_visible_story(bot.store, member.guild.id, story)
-    require_own_story(found, member.guild.id)
+    found = await _exact_own_story(bot.store, member.guild.id, story)
     if file is not None:
         text = await _submission_from_file(file)
         preview = await prepare(
@@ -140,8 +142,7 @@ async def remove(interaction: Interaction, story: app_commands.Range[str, 1, 200
     """Remove one of this server's stories (moderators); restorable for 30 days."""
     bot = bot_of(interaction)
     member = await require_moderator(bot.store, interaction)
-    found = await find_visible_story(bot.store, member.guild.id, story)
-    require_own_story(found, member.guild.id)
+    found = await _exact_own_story(bot.store, member.guild.id, story)
     await interaction.response.send_message(
         f"Remove “{escape(found.title)}”? It leaves search, autocomplete and the story of the day "
         "at once, and can be restored with `/story restore` for 30 days.",
@@ -158,7 +159,18 @@ async def restore(interaction: Interaction, story: app_commands.Range[str, 1, 20
     bot = bot_of(interaction)
     member = await require_moderator(bot.store, interaction)
     removed = await bot.store.removed_stories(member.guild.id, bot.clock() - RESTORE_WINDOW)
-    summary = resolve_story(story, [r.summary for r in removed])
+    try:
+        summary = await find_exact_story(
+            bot.store, member.guild.id, story, stories=[r.summary for r in removed]
+        )
+    except NotFound:
+        here = exact_story(story, await bot.store.visible_stories(member.guild.id))
+        if here is None:
+            raise
+        raise InvalidInput(
+            f"“{here.title}” isn't removed: it is in the library.",
+            hint="`/story restore` brings back what was removed in the last 30 days.",
+        ) from None
     if await bot.store.title_owner(summary.title, member.guild.id, exclude_id=summary.id):
         raise InvalidInput(
             f"Another story here is now titled “{summary.title}”.",
@@ -210,22 +222,44 @@ async def export(interaction: Interaction, story: app_commands.Range[str, 1, 200
     )
 
 
+async def _exact_own_story(store: Store, guild_id: int, value: str) -> Story:
+    """One of this server's own stories, named exactly: edit and remove act on no guess."""
+    summary = await find_exact_story(store, guild_id, value)
+    found = await store.get_story(summary.id)
+    if found is None:  # removed between the two reads
+        raise NotFound(f"No story here is called exactly {echo(value)}.")
+    require_own_story(found, guild_id)
+    return found
+
+
 async def _set_hidden(interaction: Interaction, story: str, hidden: bool) -> None:
+    """Ask to confirm, as /story remove does: the button does the change."""
     bot = bot_of(interaction)
     member = await require_moderator(bot.store, interaction)
-    if hidden:
-        found = (await find_visible_story(bot.store, member.guild.id, story)).summary
-    else:
-        found = resolve_story(story, await bot.store.hidden_stories(member.guild.id))
+    guild_id = member.guild.id
+    hidden_here = await bot.store.hidden_stories(guild_id)
+    visible = await bot.store.visible_stories(guild_id)
+    pool, other = (visible, hidden_here) if hidden else (hidden_here, visible)
+    try:
+        found = await find_exact_story(bot.store, guild_id, story, stories=pool)
+    except NotFound:
+        elsewhere = exact_story(story, other)
+        if elsewhere is None:
+            raise
+        state = "already hidden in this server" if hidden else "not hidden in this server"
+        raise InvalidInput(f"“{elsewhere.title}” is {state}.") from None
     if not found.is_builtin:
         raise NotAllowed(
             f"“{found.title}” belongs to this server; remove it with `/story remove` instead."
         )
-    with audited_at(bot.clock()):
-        await bot.library.set_hidden(member.guild.id, found.id, member.id, hidden)
-    state = "hidden in this server" if hidden else "visible in this server again"
+    question = (
+        f"Hide “{escape(found.title)}” in this server? Members here stop seeing it in "
+        "lists, search, autocomplete and the story of the day; `/story unhide` shows it again."
+        if hidden
+        else f"Show “{escape(found.title)}” in this server again?"
+    )
     await interaction.response.send_message(
-        f"“{escape(found.title)}” is now {state}.", ephemeral=True
+        question, view=hiding_view(found.id, hidden), ephemeral=True
     )
 
 

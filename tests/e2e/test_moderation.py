@@ -24,7 +24,7 @@ from bot.core.parsing import MAX_STORY_BYTES, parse_story_text
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
 from bot.moderation import ADD_WINDOW, DRAFT_LIFETIME, draft_stamp, prepare
 from bot.storage import Draft, utc_text
-from bot.ui.moderation import DraftButton, RemoveButton
+from bot.ui.moderation import DraftButton, HideButton, RemoveButton
 from bot.ui.reading import OpenPassageButton, PageButton
 
 VALERIE = "The Story of Valérie Ivanov"
@@ -842,9 +842,20 @@ async def test_restore_refuses_when_the_title_was_taken_meanwhile(world):
 # ---------------------------------------------------------------- hide, unhide
 
 
+async def confirm_hiding(world: Any, story: str, *, hide: bool = True) -> Any:
+    """/story hide (or unhide), then the confirmation's button; returns what it answered."""
+    command = "story hide" if hide else "story unhide"
+    asked = await world.moderator.slash(world.channel, command, story=story)
+    assert asked.ephemeral and labels(asked.response) == ["Hide it" if hide else "Show it", "Cancel"]
+    button = "Hide it" if hide else "Show it"
+    return await world.moderator.click(asked.response.message, label=button)
+
+
 async def test_built_ins_are_hidden_here_only_never_edited(world):
     for command in ("story edit", "story remove"):
-        result = await world.moderator.slash(world.channel, command, story="valerie")
+        result = await world.moderator.slash(
+            world.channel, command, story="the-story-of-valerie-ivanov"
+        )
         embed = error_embed(result)
         assert embed.title == "Not allowed"
         assert embed.description == f"“{VALERIE}” is built in: it can't be changed from a server."
@@ -861,8 +872,7 @@ async def test_built_ins_are_hidden_here_only_never_edited(world):
 
     query = "eiffel tower at sunset"
     assert await where_members_see(world, VALERIE, query) == EVERYWHERE
-    hidden = await world.moderator.slash(world.channel, "story hide", story="valerie")
-    assert hidden.ephemeral
+    hidden = await confirm_hiding(world, "the-story-of-valerie-ivanov")
     assert hidden.response.content == f"“{VALERIE}” is now hidden in this server."
     assert await where_members_see(world, VALERIE, query) == set()
     assert raised(world.env) == [NotFound]
@@ -871,7 +881,7 @@ async def test_built_ins_are_hidden_here_only_never_edited(world):
     assert elsewhere.response.embeds[0].title == VALERIE  # other servers are untouched
     offered = await world.moderator.autocomplete(world.channel, "story unhide", "story", "val")
     assert [c["name"] for c in offered] == [VALERIE]
-    shown = await world.moderator.slash(world.channel, "story unhide", story=offered[0]["value"])
+    shown = await confirm_hiding(world, offered[0]["value"], hide=False)
     assert shown.response.content == f"“{VALERIE}” is now visible in this server again."
     assert await where_members_see(world, VALERIE, query) == EVERYWHERE
     store = world.env.bot.store
@@ -895,7 +905,7 @@ async def test_edit_and_remove_offer_only_own_stories_and_hide_only_visible_buil
     builtins = {s.slug for s in await world.env.bot.store.visible_stories(None)}
     offered = await world.moderator.autocomplete(world.channel, "story hide", "story", "")
     assert {c["value"] for c in offered} == builtins
-    await world.moderator.slash(world.channel, "story hide", story="valerie")
+    await confirm_hiding(world, valerie)
     offered = await world.moderator.autocomplete(world.channel, "story hide", "story", "")
     assert {c["value"] for c in offered} == builtins - {valerie}
 
@@ -1015,15 +1025,18 @@ async def test_a_moderator_elsewhere_finds_nothing_of_this_servers_library(world
         "story hide": [str(lantern), "the-lantern"],
         "story restore": [str(gulls), "the-gulls", "The Gulls"],
     }
+    exact_only = {"story edit", "story remove", "story hide", "story restore"}
     for command, values in addresses.items():
         for value in [*values, "9999999"]:  # the last one never existed anywhere
             result = await otto.slash(channel, command, story=value)
             embed = error_embed(result)
             assert embed.title == "Not found", (command, value)
-            assert embed.description == f"I couldn't find a story called “{value}”.", (
-                command,
-                value,
+            said = (
+                f"No story here is called exactly “{value}”."
+                if command in exact_only
+                else f"I couldn't find a story called “{value}”."
             )
+            assert embed.description == said, (command, value)
             unseen(embed, value)
             assert raised(world.env) == [NotFound]
     for command, typed in (("story remove", "lantern"), ("story edit", "the-lantern")):
@@ -1087,6 +1100,7 @@ class Cast:
     stories: dict[str, Any] = field(default_factory=dict)
     removed: dict[str, Any] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)
+    builtins: dict[str, int] = field(default_factory=dict)
 
     async def slash(self, who: str, name: str, **options: Any) -> Any:
         if who == "dm":
@@ -1136,8 +1150,8 @@ async def cast_of(world: Any) -> Cast:
             now=bot.clock(),
         )
         cast.drafts[who] = draft.draft
-    zoe = next(s for s in await bot.store.visible_stories(None) if s.title == ZOE)
-    await bot.library.set_hidden(world.guild.id, zoe.id, earlier, True)
+    cast.builtins = {s.title: s.id for s in await bot.store.visible_stories(None)}
+    await bot.library.set_hidden(world.guild.id, cast.builtins[ZOE], earlier, True)
     return cast
 
 
@@ -1204,6 +1218,16 @@ async def _removal_asked(cast, who, result):
 async def _restored(cast, who, result):
     assert result.response.content == f"Restored “Gulls of the {who}”."
     assert cast.removed[who].slug in await visible_slugs(cast.world)
+
+
+async def _hiding_asked(cast, who, result):
+    assert result.response.content.startswith(f"Hide “{VALERIE}” in this server?")
+    assert labels(result.response) == ["Hide it", "Cancel"]
+
+
+async def _showing_asked(cast, who, result):
+    assert result.response.content == f"Show “{ZOE}” in this server again?"
+    assert labels(result.response) == ["Show it", "Cancel"]
 
 
 async def _hidden(cast, who, result):
@@ -1290,12 +1314,20 @@ MATRIX = {
         lambda c, who: c.slash(who, "story restore", story=c.removed[who].slug), _restored
     ),
     "/story hide": Row(
-        lambda c, who: c.slash(who, "story hide", story="valerie"), _hidden, _unhide_valerie
+        lambda c, who: c.slash(who, "story hide", story="the-story-of-valerie-ivanov"),
+        _hiding_asked,
     ),
     "/story unhide": Row(
         lambda c, who: c.slash(who, "story unhide", story="the-story-of-zoe-kuznetsova"),
-        _unhidden,
-        _hide_zoe,
+        _showing_asked,
+    ),
+    "Hide it": Row(
+        lambda c, who: c.click(who, HideButton(c.builtins[VALERIE], True)),
+        _hidden,
+        _unhide_valerie,
+    ),
+    "Show it": Row(
+        lambda c, who: c.click(who, HideButton(c.builtins[ZOE], False)), _unhidden, _hide_zoe
     ),
     "Publish": Row(lambda c, who: c.click(who, draft_of(c, who, "publish")), _published),
     "Publish anyway": Row(lambda c, who: c.click(who, draft_of(c, who, "confirm")), _published),
