@@ -19,6 +19,7 @@ from bot.library import Library
 
 if TYPE_CHECKING:
     from bot.daily import DailyService
+from bot import outgoing
 from bot.storage import Store
 from bot.tree import ConteurTree
 
@@ -83,6 +84,7 @@ class ConteurBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             **options,
         )
+        outgoing.install()
         self.settings = settings
         self.store = store
         self.library = Library(store)

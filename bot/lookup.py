@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from bot.core.cast import Character
 from bot.core.matching import (
     AUTOCOMPLETE_LIMIT,
-    echo,
     exact_story,
     key_words,
     names_anything,
@@ -18,7 +17,7 @@ from bot.core.matching import (
     suggest,
 )
 from bot.core.models import Story, StorySummary
-from bot.core.text import fold
+from bot.core.text import echo, fold
 from bot.errors import Ambiguous, NotFound
 from bot.storage import Store
 

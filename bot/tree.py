@@ -7,18 +7,25 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.core.text import echo, shorten
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
 
 ERROR_COLOUR = discord.Colour.red()
+PLAIN_LIMIT = 300
 
 
 def error_embed(title: str, message: str, hint: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=title, description=message, colour=ERROR_COLOUR)
+    embed = discord.Embed(title=title, description=shorten(message, 4096), colour=ERROR_COLOUR)
     if hint:
-        embed.add_field(name="Try this", value=hint[:1024], inline=False)
+        embed.add_field(name="Try this", value=shorten(hint, 1024), inline=False)
     return embed
+
+
+def plain_text(embed: discord.Embed) -> str:
+    """The error as one short plain message, for when the embed could not be sent."""
+    return shorten(f"{embed.title}: {embed.description or ''}", PLAIN_LIMIT)
 
 
 def explain(error: BaseException) -> discord.Embed | None:
@@ -41,7 +48,7 @@ def explain(error: BaseException) -> discord.Embed | None:
     if isinstance(error, app_commands.CheckFailure):
         return error_embed("Not allowed", "You can't use this command here.")
     if isinstance(error, app_commands.TransformerError):
-        return error_embed("Invalid input", f"“{error.value}” isn't a valid value here.")
+        return error_embed("Invalid input", f"{echo(str(error.value))} isn't a valid value here.")
     return None
 
 
@@ -56,12 +63,28 @@ async def send_error(interaction: discord.Interaction, error: BaseException) -> 
             "Sorry, that failed on my side. It has been logged; please try again later.",
         )
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, ephemeral=True)
+        await _reply(interaction, embed=embed)
+    except discord.HTTPException as rich_failed:
+        # Whatever made the embed unsendable, a short plain line still tells the user.
+        log.warning("Error embed refused (%s); sending it as plain text", rich_failed.status)
+        try:
+            await _reply(interaction, content=plain_text(embed))
+        except discord.HTTPException:
+            log.warning("Could not deliver an error message for interaction %s", interaction.id)
+
+
+async def _reply(
+    interaction: discord.Interaction, *, embed: discord.Embed | None = None, content: str = ""
+) -> None:
+    if interaction.response.is_done():
+        if embed is None:
+            await interaction.followup.send(content, ephemeral=True)
         else:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("Could not deliver an error message for interaction %s", interaction.id)
+            await interaction.followup.send(embed=embed, ephemeral=True)
+    elif embed is None:
+        await interaction.response.send_message(content, ephemeral=True)
+    else:
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 class ConteurTree(app_commands.CommandTree[discord.Client]):

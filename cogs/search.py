@@ -10,7 +10,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.bot import ConteurBot
-from bot.core.search import validate_query
+from bot.core.search import MAX_QUERY_LENGTH, validate_query
 from bot.core.snippets import make_snippet
 from bot.lookup import character_choices, find_visible_character, find_visible_story, story_choices
 from bot.rendering import ResultLine, bold_highlights, no_results_embed, search_embed
@@ -104,9 +104,9 @@ class SearchCog(commands.Cog):
     async def search(
         self,
         interaction: Interaction,
-        query: str,
-        story: str | None = None,
-        character: str | None = None,
+        query: app_commands.Range[str, 1, MAX_QUERY_LENGTH],
+        story: app_commands.Range[str, 1, 200] | None = None,
+        character: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Find the passage you half remember, across every story here."""
         cleaned = validate_query(query)

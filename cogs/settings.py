@@ -65,7 +65,9 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
     )
     @app_commands.describe(zone="An IANA time zone, e.g. Europe/Paris (the default for /daily)")
     @app_commands.autocomplete(zone=zone_autocomplete)
-    async def timezone(self, interaction: Interaction, zone: str) -> None:
+    async def timezone(
+        self, interaction: Interaction, zone: app_commands.Range[str, 1, 64]
+    ) -> None:
         """Set the server's time zone, the default for the story of the day."""
         member = require_manage_server(interaction)
         resolved = resolve_timezone(zone)

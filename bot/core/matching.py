@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.models import StorySummary
-from bot.core.text import fold, literal, shorten, words
+from bot.core.text import echo, fold, words
 from bot.errors import NotFound
 
 AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
@@ -91,11 +91,6 @@ def names_anything(value: str) -> bool:
     be chance, not a match.
     """
     return any(ch.isalnum() for ch in value)
-
-
-def echo(value: str, limit: int = 60) -> str:
-    """What the user typed, quoted and short enough to show back in any message."""
-    return f"“{literal(shorten(' '.join(value.split()), limit))}”"
 
 
 def exact_story(value: str, stories: Sequence[StorySummary]) -> StorySummary | None:

@@ -70,3 +70,8 @@ def literal(text: str) -> str:
     """
     escaped = _MARKDOWN_RE.sub(r"\\\1", text)
     return escaped.replace("@", "@\u200b")
+
+
+def echo(value: str, limit: int = 60) -> str:
+    """What the user typed, quoted, on one line and short enough to show back anywhere."""
+    return f"“{literal(shorten(' '.join(value.split()), limit))}”"

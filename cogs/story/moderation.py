@@ -13,8 +13,9 @@ import discord
 from discord import Interaction, app_commands
 
 from bot.checks import is_moderator, require_moderator
-from bot.core.matching import echo, exact_story, rank_stories
+from bot.core.matching import exact_story, rank_stories
 from bot.core.models import Story
+from bot.core.text import echo
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.library import RESTORE_WINDOW
 from bot.lookup import find_exact_story, find_visible_story, story_choices

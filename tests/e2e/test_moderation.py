@@ -846,7 +846,10 @@ async def confirm_hiding(world: Any, story: str, *, hide: bool = True) -> Any:
     """/story hide (or unhide), then the confirmation's button; returns what it answered."""
     command = "story hide" if hide else "story unhide"
     asked = await world.moderator.slash(world.channel, command, story=story)
-    assert asked.ephemeral and labels(asked.response) == ["Hide it" if hide else "Show it", "Cancel"]
+    assert asked.ephemeral and labels(asked.response) == [
+        "Hide it" if hide else "Show it",
+        "Cancel",
+    ]
     button = "Hide it" if hide else "Show it"
     return await world.moderator.click(asked.response.message, label=button)
 

@@ -1,0 +1,139 @@
+"""Every message the bot sends fits Discord's limits: the one place that makes sure.
+
+Discord answers an oversized message with a 400, and the user sees "The
+application did not respond" instead of a reply. Renderers shorten what they
+build, but a reply assembled from user input (an echoed name, a long error) can
+still grow past a limit, so the payload is fitted here, on its way out.
+
+discord.py turns every outgoing message into a payload through two functions:
+`handle_message_parameters` (channel messages, followups, webhook edits) and
+`interaction_message_response_params` (interaction responses and their edits).
+`install()` wraps both, wherever discord.py imported them, so no send can skip it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import discord
+
+from bot.core.text import shorten
+
+CONTENT_LIMIT = 2000
+EMBED_LIMITS = {"title": 256, "description": 4096}
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELDS_LIMIT = 25
+FOOTER_LIMIT = 2048
+AUTHOR_LIMIT = 256
+EMBEDS_TOTAL_LIMIT = 6000  # across all the embeds of one message
+
+_WRAPPED = "_conteur_fits"
+_BUILDERS = (
+    ("discord.http", "handle_message_parameters"),
+    ("discord.webhook.async_", "interaction_message_response_params"),
+)
+
+
+def fit_content(content: str | None) -> str | None:
+    return None if content is None else shorten(content, CONTENT_LIMIT)
+
+
+def fit_embeds(embeds: Sequence[discord.Embed]) -> list[discord.Embed]:
+    """Copies of `embeds`, each part cut to its limit and all together within 6,000."""
+    fitted = [_fit_parts(embed.copy()) for embed in embeds]
+    budget = EMBEDS_TOTAL_LIMIT
+    for embed in fitted:
+        _fit_total(embed, max(0, budget))
+        budget -= len(embed)
+    return fitted
+
+
+def _fit_parts(embed: discord.Embed) -> discord.Embed:
+    if embed.title:
+        embed.title = shorten(embed.title, EMBED_LIMITS["title"])
+    if embed.description:
+        embed.description = shorten(embed.description, EMBED_LIMITS["description"])
+    fields = embed.fields[:FIELDS_LIMIT]
+    embed.clear_fields()
+    for field in fields:
+        embed.add_field(
+            name=shorten(field.name or "\u200b", FIELD_NAME_LIMIT),
+            value=shorten(field.value or "\u200b", FIELD_VALUE_LIMIT),
+            inline=bool(field.inline),
+        )
+    if embed.footer.text:
+        embed.set_footer(
+            text=shorten(embed.footer.text, FOOTER_LIMIT), icon_url=embed.footer.icon_url
+        )
+    if embed.author.name:
+        embed.set_author(
+            name=shorten(embed.author.name, AUTHOR_LIMIT),
+            url=embed.author.url,
+            icon_url=embed.author.icon_url,
+        )
+    return embed
+
+
+def _fit_total(embed: discord.Embed, budget: int) -> None:
+    """Cut the longest texts first until the embed holds at most `budget` characters."""
+    while len(embed) > budget:
+        excess = len(embed) - budget
+        parts: list[tuple[int, str]] = [
+            (len(f.value or ""), f"field{i}") for i, f in enumerate(embed.fields)
+        ]
+        parts.append((len(embed.description or ""), "description"))
+        longest, which = max(parts)
+        if longest <= 1:
+            embed.clear_fields()
+            embed.description = None
+            embed.set_footer(text=None)
+            embed.title = shorten(embed.title or "", max(1, budget))
+            return
+        keep = max(1, longest - excess - 1)
+        if which == "description":
+            embed.description = shorten(embed.description or "", keep)
+        else:
+            index = int(which.removeprefix("field"))
+            field = embed.fields[index]
+            embed.set_field_at(
+                index, name=field.name, value=shorten(field.value or "", keep), inline=field.inline
+            )
+
+
+def _fitting(build: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(build)
+    def fitted(*args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], str):  # handle_message_parameters' content
+            args = (fit_content(args[0]), *args[1:])
+        if isinstance(kwargs.get("content"), str):
+            kwargs["content"] = fit_content(kwargs["content"])
+        if isinstance(kwargs.get("embed"), discord.Embed):
+            kwargs["embed"] = fit_embeds([kwargs["embed"]])[0]
+        embeds = kwargs.get("embeds")
+        if isinstance(embeds, list | tuple) and embeds:
+            kwargs["embeds"] = fit_embeds(embeds)
+        return build(*args, **kwargs)
+
+    setattr(fitted, _WRAPPED, True)
+    return fitted
+
+
+def install() -> None:
+    """Fit every outgoing payload from now on (idempotent)."""
+    for module_name, name in _BUILDERS:
+        original = getattr(sys.modules[module_name], name)
+        if getattr(original, _WRAPPED, False):
+            continue
+        wrapped = _fitting(original)
+        # Each discord.py module that imported the builder holds its own reference.
+        for module in list(sys.modules.values()):
+            if (
+                module is not None
+                and getattr(module, "__name__", "").startswith("discord")
+                and getattr(module, name, None) is original
+            ):
+                setattr(module, name, wrapped)
