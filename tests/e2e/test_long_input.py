@@ -15,8 +15,9 @@ import pytest
 import simcord
 from discord import app_commands
 
-import cogs.story.reading
+import bot.discord_adapter.transformers
 from bot.errors import NotFound
+from tests.e2e.conftest import unwrapped
 from tests.limits import assert_within_discord_limits
 
 LONG = "paris " * 700  # 4,200 characters
@@ -63,21 +64,21 @@ async def test_a_typed_value_is_echoed_short(world):
     embed = result.response.embeds[0]
     assert len(embed.description) < 120
     assert "a" * 150 not in embed.description
-    assert isinstance(world.env.errors[0].original, NotFound)
+    assert isinstance(unwrapped(world.env.errors[0]), NotFound)
 
 
 async def test_an_error_too_long_for_discord_still_reaches_the_user(world, monkeypatch):
     async def too_long(*_args: Any) -> Any:
         raise NotFound("Nothing called " + "x" * 6000 + ".", hint="y" * 3000)
 
-    monkeypatch.setattr(cogs.story.reading, "find_visible_story", too_long)
+    monkeypatch.setattr(bot.discord_adapter.transformers, "find_visible_story", too_long)
     result = await world.member.slash(world.channel, "story read", story="valerie")
     assert result.ephemeral
     embed = result.response.embeds[0]
     assert embed.title == "Not found"
     assert embed.description.startswith("Nothing called xxx") and embed.description.endswith("…")
     assert_within_discord_limits({"embeds": [embed.to_dict()]})
-    assert isinstance(world.env.errors[0].original, NotFound)
+    assert isinstance(unwrapped(world.env.errors[0]), NotFound)
 
 
 async def test_an_error_that_cannot_be_sent_rich_is_sent_plain(world, monkeypatch):
@@ -94,4 +95,4 @@ async def test_an_error_that_cannot_be_sent_rich_is_sent_plain(world, monkeypatc
     assert result.ephemeral
     assert result.response.content.startswith("Not found: “\\\\” doesn't name a story.")
     assert len(result.response.content) <= 300
-    assert isinstance(world.env.errors[0].original, NotFound)
+    assert isinstance(unwrapped(world.env.errors[0]), NotFound)

@@ -15,6 +15,7 @@ import pytest
 
 from bot.core.parsing import parse_story_text
 from bot.errors import InvalidInput, NotFound
+from tests.e2e.conftest import unwrapped
 
 LEA = "The Story of Léa Roux"
 VALERIE = "The Story of Valérie Ivanov"
@@ -27,7 +28,7 @@ def raised(env: Any) -> list[type[BaseException]]:
     """The errors the bot reported since the last look (so acknowledged)."""
     errors = env.errors
     start, _seen[env] = _seen.get(env, 0), len(errors)
-    return [type(getattr(e, "original", e)) for e in errors[start:]]
+    return [type(unwrapped(e)) for e in errors[start:]]
 
 
 def error_of(result: Any) -> discord.Embed:
@@ -47,13 +48,13 @@ async def add_story(world: Any, title: str, body: str) -> Any:
 
 
 async def hide(world: Any, title: str) -> None:
-    store = world.env.bot.store
+    store = world.env.bot.store.stories
     story = next(s for s in await store.visible_stories(None) if s.title == title)
     await world.env.bot.library.set_hidden(world.guild.id, story.id, world.moderator.id, True)
 
 
 async def visible_titles(world: Any) -> list[str]:
-    return [s.title for s in await world.env.bot.store.visible_stories(world.guild.id)]
+    return [s.title for s in await world.env.bot.store.stories.visible_stories(world.guild.id)]
 
 
 CAFE = (
@@ -146,7 +147,7 @@ async def test_restore_and_unhide_say_what_is_wrong_with_a_story_that_is_fine(wo
 
 
 async def test_an_internal_id_is_not_a_name(world):
-    store = world.env.bot.store
+    store = world.env.bot.store.stories
     stories = await store.visible_stories(world.guild.id)
     for story in stories:
         result = await world.member.slash(world.channel, "story read", story=str(story.id))

@@ -18,7 +18,7 @@ from bot.core.matching import (
 )
 from bot.core.models import Story, StorySummary
 from bot.core.text import echo, fold
-from bot.errors import Ambiguous, NotFound
+from bot.errors import Ambiguous, InvalidInput, NotFound
 from bot.storage import Store
 
 CHOICE_NAME_LIMIT = 100  # Discord's limit for an autocomplete choice's name and value
@@ -32,17 +32,17 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
     match instead would show the reader a story they did not ask for.
     """
     # Autocomplete sends the slug: one indexed look-up, not a ranking of the library.
-    story_id = await store.visible_story_with_slug(guild_id, value.strip())
+    story_id = await store.stories.visible_story_with_slug(guild_id, value.strip())
     if story_id is None:
-        hidden = await store.hidden_stories(guild_id) if guild_id is not None else []
-        found = resolve_story(value, await store.visible_stories(guild_id), hidden=hidden)
+        hidden = await store.stories.hidden_stories(guild_id) if guild_id is not None else []
+        found = resolve_story(value, await store.stories.visible_stories(guild_id), hidden=hidden)
         if any(story.id == found.id for story in hidden):
             raise NotFound(
                 f"“{found.title}” is hidden in this server.",
                 hint="A moderator can show it again with `/story unhide`.",
             )
         story_id = found.id
-    story = await store.get_story(story_id)
+    story = await store.stories.get_story(story_id)
     if story is None:  # removed between the two reads
         raise NotFound(f"I couldn't find a story called {echo(value)}.")
     return story
@@ -61,7 +61,7 @@ async def find_exact_story(
     A guess is fine for reading; acting on a guess hides or removes the wrong
     story. `stories` overrides where to look (removed or hidden ones).
     """
-    pool = list(stories) if stories is not None else await store.visible_stories(guild_id)
+    pool = list(stories) if stories is not None else await store.stories.visible_stories(guild_id)
     if only is not None:
         pool = [story for story in pool if only(story)]
     found = exact_story(value, pool)
@@ -75,10 +75,23 @@ async def find_exact_story(
     )
 
 
+async def find_story_to_change(store: Store, guild_id: int | None, value: str) -> Story:
+    """A visible story named exactly, with its text; one hidden here says it already is."""
+    try:
+        summary = await find_exact_story(store, guild_id, value)
+    except NotFound:
+        hidden = await store.stories.hidden_stories(guild_id) if guild_id is not None else []
+        already = exact_story(value, hidden)
+        if already is None:
+            raise
+        raise InvalidInput(f"“{already.title}” is already hidden in this server.") from None
+    return await get_visible_story(store, guild_id, summary.id)
+
+
 async def get_visible_story(store: Store, guild_id: int | None, story_id: int) -> Story:
     """By id (from a button): the same scoping rule as by name."""
-    story = await store.get_story(story_id)
-    if story is None or not await store.is_visible(guild_id, story_id):
+    story = await store.stories.get_story(story_id)
+    if story is None or not await store.stories.is_visible(guild_id, story_id):
         raise NotFound("That story is no longer in the library.")
     return story
 
@@ -95,7 +108,7 @@ async def story_choices(
     `only` narrows the visible stories to those a command accepts, so it never
     offers what it would refuse.
     """
-    stories = await store.visible_stories(guild_id)
+    stories = await store.stories.visible_stories(guild_id)
     if only is not None:
         stories = [story for story in stories if only(story)]
     return [
@@ -126,7 +139,7 @@ class CharacterRef:
 
 
 async def _visible_character_refs(store: Store, guild_id: int | None) -> list[CharacterRef]:
-    return [CharacterRef(s, c) for s, c in await store.visible_characters(guild_id)]
+    return [CharacterRef(s, c) for s, c in await store.casts.visible_characters(guild_id)]
 
 
 async def _hidden_character_refs(store: Store, guild_id: int | None) -> list[CharacterRef]:
@@ -134,8 +147,8 @@ async def _hidden_character_refs(store: Store, guild_id: int | None) -> list[Cha
         return []
     return [
         CharacterRef(story, character)
-        for story in await store.hidden_stories(guild_id)
-        for character in (await store.get_cast(story.id)).characters
+        for story in await store.stories.hidden_stories(guild_id)
+        for character in (await store.casts.get_cast(story.id)).characters
     ]
 
 

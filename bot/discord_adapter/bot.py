@@ -5,23 +5,19 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord.ext import commands
 
+from bot.app.daily import DailySchedule
+from bot.app.library import Library
+from bot.app.telling import AskLimits
 from bot.config import Settings
-from bot.core.cooldown import Cooldown
-from bot.errors import RateLimited
-from bot.library import Library
-
-if TYPE_CHECKING:
-    from bot.daily import DailyService
-from bot import outgoing
+from bot.discord_adapter import outgoing
+from bot.discord_adapter.tree import ConteurTree
 from bot.storage import Store
-from bot.tree import ConteurTree
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +38,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
 )
 
-Clock = Callable[[], datetime]
 
-
-def utc_now() -> datetime:
-    # discord.utils.utcnow is what the simulated Discord in tests controls.
+def discord_clock() -> datetime:
+    """discord.utils.utcnow, which the simulated Discord in tests controls."""
     return discord.utils.utcnow()
 
 
@@ -67,7 +61,6 @@ class ConteurBot(commands.Bot):
         settings: Settings,
         store: Store,
         *,
-        clock: Clock = utc_now,
         sync_globally: bool = False,
         rng: random.Random | None = None,
     ) -> None:
@@ -88,47 +81,18 @@ class ConteurBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.library = Library(store)
-        self.clock = clock
+        self.daily = DailySchedule(self.library)
         self.random = rng or random.Random()
-        self.daily: DailyService | None = None  # set by the daily cog
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
-        seconds = self._clock_seconds
-        # A member may ask 5 questions a minute; a channel hears at most 10.
-        self.ask_cooldown_user = Cooldown(rate=5, per=60.0, clock=seconds)
-        self.ask_cooldown_channel = Cooldown(rate=10, per=60.0, clock=seconds)
-        # The "slow down" reply to a mention is itself a message: one per member a minute.
-        self.ask_notice_cooldown = Cooldown(rate=1, per=60.0, clock=seconds)
+        self.ask_limits = AskLimits(self.clock)
 
-    def _clock_seconds(self) -> float:
-        return self.clock().timestamp()
-
-    def check_ask_cooldown(self, user_id: int, channel_id: int | None) -> None:
-        """Raise a friendly error when a member or a channel is asking too fast.
-
-        A refused question counts against neither limit, so one member's retries
-        cannot use up the channel's share.
-        """
-        wait = max(
-            self.ask_cooldown_user.peek(user_id),
-            self.ask_cooldown_channel.peek(channel_id),
-        )
-        if wait > 0:
-            raise RateLimited(
-                f"I need a breather: ask again in {wait:.0f} seconds.",
-                hint="Questions are limited to 5 a minute per member and 10 per channel.",
-            )
-        self.ask_cooldown_user.consume(user_id)
-        self.ask_cooldown_channel.consume(channel_id)
-
-    def may_send_cooldown_notice(self, user_id: int) -> bool:
-        """Whether a member refused by the ask cooldown may be told so in the channel."""
-        return self.ask_notice_cooldown.retry_after(user_id) == 0
+    def clock(self) -> datetime:
+        """The store's clock: the one every timestamp and schedule is read from."""
+        return self.store.clock()
 
     async def setup_hook(self) -> None:
-        report = await self.library.start(
-            self.settings.stories_dir, self.clock(), index_in_background=True
-        )
+        report = await self.library.start(self.settings.stories_dir, index_in_background=True)
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)

@@ -12,8 +12,14 @@ from typing import Any
 
 import discord
 
-from bot.ui.moderation import DraftButton, HideButton, KeepButton, NoChangeButton, RemoveButton
-from bot.ui.reading import (
+from bot.discord_adapter.ui.moderation import (
+    DraftButton,
+    HideButton,
+    KeepButton,
+    NoChangeButton,
+    RemoveButton,
+)
+from bot.discord_adapter.ui.reading import (
     ClearBookmarksButton,
     ForgetMeButton,
     JumpSelect,

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.core.text import echo, shorten
+from bot.discord_adapter.checks import RefusedByCheck
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ def explain(error: BaseException) -> discord.Embed | None:
             return error_embed(inner.title, inner.message, inner.hint)
     if isinstance(error, UserError):
         return error_embed(error.title, error.message, error.hint)
+    if isinstance(error, RefusedByCheck):
+        return error_embed(error.original.title, error.original.message, error.original.hint)
     if isinstance(error, app_commands.NoPrivateMessage):
         return error_embed("Servers only", "This command works in a server, not in DMs.")
     if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.checks import require_moderator
-from bot.errors import NotFound
-from bot.lookup import get_visible_story
-from bot.moderation import (
+from bot.app import curation
+from bot.app.lookup import get_visible_story
+from bot.app.moderation import (
     NeedsConfirmation,
     Preview,
     cancel,
@@ -20,13 +19,13 @@ from bot.moderation import (
     publish,
     require_own_story,
 )
-from bot.rendering import escape
-from bot.rendering.moderation import confirmation_note, preview_embed
-from bot.storage.guilds import audited_at
-from bot.tree import send_error
+from bot.discord_adapter.checks import require_moderator
+from bot.discord_adapter.rendering import escape
+from bot.discord_adapter.rendering.moderation import confirmation_note, preview_embed
+from bot.discord_adapter.tree import send_error
 
 if TYPE_CHECKING:
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
 MODAL_TEXT_LIMIT = 4000  # Discord's limit for one text field in a form
 
@@ -110,7 +109,6 @@ def adding_form() -> StoryForm:
             text=text,
             title=title,
             author=author,
-            now=bot.clock(),
         )
         await send_preview(interaction, preview)
 
@@ -137,7 +135,6 @@ def editing_form(story_id: int, base_hash: str, title: str, author: str, text: s
             author=new_author,
             editing=story,
             base_hash=base_hash,
-            now=bot.clock(),
         )
         await send_preview(interaction, preview)
 
@@ -202,7 +199,6 @@ class DraftButton(
                     self.draft_id,
                     guild_id=interaction.guild_id,
                     user_id=interaction.user.id,
-                    now=bot.clock(),
                     confirmed=self.action == "confirm",
                     stamp=self.stamp,
                 )
@@ -285,8 +281,7 @@ class RemoveButton(
             guild_id = cast(int, interaction.guild_id)
             story = await get_visible_story(bot.store, guild_id, self.story_id)
             require_own_story(story, guild_id)
-            with audited_at(bot.clock()):
-                await bot.library.remove_story(story.id, member.id)
+            await bot.library.remove_story(story.id, member.id)
         except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
             await send_error(interaction, error)
             return
@@ -355,11 +350,13 @@ class HideButton(
         bot = _bot(interaction)
         try:
             member = await require_moderator(bot.store, interaction)
-            story = await bot.store.get_story(self.story_id)
-            if story is None or story.removed or not story.summary.is_builtin:
-                raise NotFound("That story is no longer in the library.")
-            with audited_at(bot.clock()):
-                await bot.library.set_hidden(member.guild.id, story.id, member.id, self.hide)
+            story = await curation.set_hidden(
+                bot.library,
+                guild_id=member.guild.id,
+                actor_id=member.id,
+                story_id=self.story_id,
+                hidden=self.hide,
+            )
         except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
             await send_error(interaction, error)
             return
