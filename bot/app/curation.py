@@ -21,6 +21,11 @@ async def removed_stories(library: Library, guild_id: int) -> list[StorySummary]
     return [r.summary for r in await library.store.stories.removed_stories(guild_id, since)]
 
 
+async def hidden_stories(library: Library, guild_id: int) -> list[StorySummary]:
+    """The built-in stories hidden here: what /story unhide offers."""
+    return await library.store.stories.hidden_stories(guild_id)
+
+
 async def restore(library: Library, *, guild_id: int, actor_id: int, name: str) -> StorySummary:
     """Bring back a story removed in the last 30 days, unless another took its place."""
     stories = library.store.stories

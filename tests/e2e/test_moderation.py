@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import re
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,7 +26,7 @@ from bot.discord_adapter.ui.moderation import DraftButton, HideButton, RemoveBut
 from bot.discord_adapter.ui.reading import OpenPassageButton, PageButton
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
 from bot.storage import Draft
-from tests.e2e.conftest import unwrapped
+from tests.e2e.conftest import raised
 
 VALERIE = "The Story of Valérie Ivanov"
 ZOE = "The Story of Zoe Kuznetsova"
@@ -86,16 +85,6 @@ def error_embed(result: Any) -> Any:
     embed = result.response.embeds[0]
     assert embed.colour == discord.Colour.red()
     return embed
-
-
-_errors_seen: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
-
-
-def raised(env: Any) -> list[type[BaseException]]:
-    """The errors the bot reported since the last look, unwrapped (and so acknowledged)."""
-    errors = env.errors
-    start, _errors_seen[env] = _errors_seen.get(env, 0), len(errors)
-    return [type(unwrapped(e)) for e in errors[start:]]
 
 
 async def forge(world: Any, channel: Any, item: discord.ui.Item[Any]) -> Any:
