@@ -28,6 +28,8 @@ class OpenedPage:
     number: int
     page_count: int
     resumed: bool = False
+    # The page asked for when it was past the end (or before the start) and so moved.
+    clamped_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,14 @@ async def show_page(
     if user_id is not None:
         await library.store.reading.save_position(user_id, story.id, number)
     # Back at page 1 there is nothing to continue: saying so would only be noise.
-    return OpenedPage(story.summary, pages[number - 1], number, len(pages), resumed and number > 1)
+    return OpenedPage(
+        story.summary,
+        pages[number - 1],
+        number,
+        len(pages),
+        resumed=resumed and number > 1,
+        clamped_from=page if page != number else None,
+    )
 
 
 async def open_story(

@@ -25,6 +25,7 @@ from bot.discord_adapter.ui.reading import (
     JumpSelect,
     ListButton,
     OpenPassageButton,
+    OwnCopyButton,
     PageButton,
     reading_message,
     story_list_message,
@@ -42,6 +43,7 @@ __all__ = [
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     PageButton,
     JumpSelect,
+    OwnCopyButton,
     ListButton,
     OpenPassageButton,
     ClearBookmarksButton,
