@@ -65,3 +65,21 @@ async def test_only_the_reader_turns_their_copy_others_get_their_own(world):
     turned = await world.member.click(mine.response.message, label="Next")
     assert not turned.ephemeral
     assert turned.response.embeds[0].footer.text.startswith("Page 2 of 2")
+
+
+async def test_a_title_is_escaped_the_same_in_the_list_the_reading_view_and_the_preview(world):
+    title = "Stars *and* Bars"
+    shown = "Stars \\*and\\* Bars"
+    text = f"Title: {title}\n\nA heron counted the stars and the bars of the gate."
+    await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    listed = await world.member.slash(world.channel, "story list")
+    assert f"**{shown}**" in listed.response.embeds[0].description
+    read = await world.member.slash(world.channel, "story read", story="stars-and-bars")
+    assert read.response.embeds[0].title == shown
+    info = await world.member.slash(world.channel, "story info", story="stars-and-bars")
+    assert info.response.embeds[0].title == shown
+    again = f"Title: {title} again\n\nSomething else entirely about gulls, bells and rain."
+    preview = await world.moderator.slash(
+        world.channel, "story add", file=("s.txt", again.encode())
+    )
+    assert preview.response.embeds[0].title == f"Preview: {shown} again"

@@ -9,7 +9,12 @@ import discord
 
 from bot.core.models import StoryVersion
 from bot.core.text import shorten
-from bot.discord_adapter.rendering import FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
+from bot.discord_adapter.rendering import (
+    FIELD_VALUE_LIMIT,
+    STORY_COLOUR,
+    escape,
+    title_text,
+)
 from bot.discord_adapter.rendering.characters import cast_summary
 
 if TYPE_CHECKING:
@@ -28,7 +33,7 @@ def preview_embed(preview: Preview) -> discord.Embed:
     editing = preview.draft.story_id is not None
     warned = preview.near_duplicate is not None or preview.changed_meanwhile
     embed = discord.Embed(
-        title=shorten(f"Preview: {parsed.title}", TITLE_LIMIT),
+        title=title_text(f"Preview: {parsed.title}"),
         description=escape(shorten(parsed.passages[0].text, 700)),
         colour=WARNING_COLOUR if warned else STORY_COLOUR,
     )
@@ -85,7 +90,7 @@ def _who(user_id: int | None) -> str:
 
 
 def history_embed(title: str, versions: Sequence[StoryVersion]) -> discord.Embed:
-    embed = discord.Embed(title=shorten(f"History of {title}", TITLE_LIMIT), colour=STORY_COLOUR)
+    embed = discord.Embed(title=title_text(f"History of {title}"), colour=STORY_COLOUR)
     lines = [
         f"**v{v.version}** · {escape(shorten(v.title, 80))} · {len(v.body.split()):,} words · "
         f"{_who(v.created_by)} · <t:{_unix(v.created_at)}:f> · `{v.content_hash[:10]}`"
