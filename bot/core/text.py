@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+
+from anyascii import anyascii
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _SLUG_STRIP_RE = re.compile(r"[^a-z0-9]+")
@@ -40,11 +43,16 @@ def words(text: str) -> list[str]:
 
 
 def slugify(text: str, max_length: int = 60) -> str:
-    """A URL- and custom_id-safe slug: ascii, lower case, hyphen separated."""
-    slug = _SLUG_STRIP_RE.sub("-", fold(text)).strip("-")
+    """A URL- and custom_id-safe slug: ascii, lower case, hyphen separated.
+
+    Other scripts are transliterated ("Война и мир" → "voyna-i-mir"); a title with
+    nothing to transliterate gets a short id stable for that title, never a word
+    every such title would share.
+    """
+    slug = _SLUG_STRIP_RE.sub("-", anyascii(fold(text)).lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug or "story"
+    return slug or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def shorten(text: str, limit: int, placeholder: str = "…") -> str:

@@ -154,3 +154,15 @@ async def test_an_internal_id_is_not_a_name(world):
         embed = error_of(result)
         assert embed.description == f"I couldn't find a story called “{story.id}”."
     assert raised(world.env) == [NotFound] * len(stories)
+
+
+async def test_a_title_in_another_script_gets_a_readable_slug_never_a_generic_word(world):
+    for title, slug in (("Война и мир", "voina-i-mir"), ("東京物語", "dongjingwuyu")):
+        story = await add_story(world, title, "Two herons crossed the river at dawn.")
+        assert story.slug == slug
+        read = await world.member.slash(world.channel, "story read", story=slug)
+        assert read.response.embeds[0].title == title
+    untransliterable = await add_story(world, "✦ ✦ ✦", "A star, a star, a star.")
+    assert len(untransliterable.slug) == 8 and untransliterable.slug != "story"
+    again = await add_story(world, "✧ ✧", "Two more stars, and then a third one.")
+    assert again.slug not in ("story", "story-2", untransliterable.slug)
