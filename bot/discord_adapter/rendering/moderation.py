@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.duplicates import shown_similarity
 from bot.core.models import StoryVersion
 from bot.core.text import shorten
 from bot.discord_adapter.rendering import (
@@ -46,13 +47,16 @@ def preview_embed(preview: Preview) -> discord.Embed:
     embed.add_field(name="Characters found", value=shorten(people, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Places", value=shorten(places, FIELD_VALUE_LIMIT), inline=False)
     if preview.near_duplicate is not None:
-        similarity = preview.draft.similarity or 0
+        similarity = shown_similarity(preview.draft.similarity or 0)
+        differs = "; ".join(escape(change) for change in preview.differences)
         embed.add_field(
             name="⚠ Almost the same as another story",
-            value=(
-                f"This text is {similarity:.0f}% the same as "
-                f"“{escape(preview.near_duplicate.title)}”. "
-                "Publish anyway only if that is intended."
+            value=shorten(
+                f"This text is {similarity} the same as "
+                f"“{escape(preview.near_duplicate.title)}”"
+                + (f". What differs: {differs}" if differs else "")
+                + ". Publish anyway only if that is intended.",
+                FIELD_VALUE_LIMIT,
             ),
             inline=False,
         )

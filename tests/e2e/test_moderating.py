@@ -1,0 +1,31 @@
+"""Moderators' rough edges a new user met (issue 15.8 and the "Rough" list)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import raised
+
+VALERIE = "The Story of Valérie Ivanov"
+
+
+async def builtin_body(world: Any, title: str) -> str:
+    stories = world.env.bot.store.stories
+    summary = next(s for s in await stories.visible_stories(None) if s.title == title)
+    story = await stories.get_story(summary.id)
+    body: str = story.body
+    return body
+
+
+async def test_a_near_duplicate_shows_the_real_similarity_and_what_differs(world):
+    body = await builtin_body(world, VALERIE)
+    edited = body.replace("stepped off the train", "stepped off the tram", 1)
+    text = f"Title: Valérie Again\n\n{edited}"
+    shown = await world.moderator.slash(world.channel, "story add", file=("v.txt", text.encode()))
+    fields = {f.name: f.value for f in shown.response.embeds[0].fields}
+    warning = fields["⚠ Almost the same as another story"]
+    assert "100%" not in warning and "100.0%" not in warning
+    assert f"% the same as “{VALERIE}”. What differs: “train” → “tram”." in warning
+    percent = warning.split("This text is ")[1].split("%")[0]
+    assert percent.startswith("99.") and len(percent) == 4
+    assert raised(world.env) == []
