@@ -167,9 +167,10 @@ def _setup_logging(settings: Settings, *, quiet: bool) -> None:
     level = logging.WARNING if quiet else settings.log_level_number
     discord.utils.setup_logging(level=level, root=True)
     if quiet:
-        # simcord builds extra discord.py states for the simulated world; their
-        # start-up notes are not the user's concern.
+        # simcord builds extra discord.py clients and states for the simulated world
+        # (one when it is imported); their start-up notes are not the user's concern.
         logging.getLogger("discord.state").setLevel(logging.ERROR)
+        logging.getLogger("discord.client").setLevel(logging.ERROR)
 
 
 def _invite(settings: Settings) -> int:

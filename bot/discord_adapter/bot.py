@@ -36,6 +36,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.settings",
     "cogs.daily",
     "cogs.help",
+    "cogs.admin",
 )
 
 
