@@ -184,7 +184,9 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     async def status(self, interaction: Interaction) -> None:
         """Every story-of-the-day subscription here: next post, last story, state."""
         lines = await self.bot.daily.status(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(embed=status_embed(lines), ephemeral=True)
+        guild = interaction.guild
+        names = {channel.id: channel.name for channel in guild.channels} if guild else {}
+        await interaction.response.send_message(embed=status_embed(lines, names), ephemeral=True)
 
     @app_commands.command(name="preview", extras={"example": "/daily preview"})
     async def preview(self, interaction: Interaction) -> None:

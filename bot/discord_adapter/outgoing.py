@@ -1,5 +1,7 @@
 """Every message the bot sends fits Discord's limits: the one place that makes sure.
 
+It also keeps mention markup out of the embed parts where Discord shows it raw.
+
 Discord answers an oversized message with a 400, and the user sees "The
 application did not respond" instead of a reply. Renderers shorten what they
 build, but a reply assembled from user input (an echoed name, a long error) can
@@ -14,6 +16,7 @@ discord.py turns every outgoing message into a payload through two functions:
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -38,6 +41,20 @@ _BUILDERS = (
 )
 
 
+# escape_mentions() puts a zero-width space after the @; Discord still shows the id.
+_MENTION_RE = re.compile(r"<(@[!&]?|#)\u200b?(\d+)>")
+_PLAIN_MENTION = {"@": "@someone", "@!": "@someone", "@&": "@role", "#": "#channel"}
+
+
+def unmentioned(text: str) -> str:
+    """Mention markup as plain words, for the parts of an embed where Discord shows it raw.
+
+    Titles, field names, footers and author names never resolve <@id> or <#id>;
+    readers would see bare ids. Renderers name things there; this is the net.
+    """
+    return _MENTION_RE.sub(lambda match: _PLAIN_MENTION[match[1]], text)
+
+
 def fit_content(content: str | None) -> str | None:
     return None if content is None else shorten(content, CONTENT_LIMIT)
 
@@ -54,24 +71,25 @@ def fit_embeds(embeds: Sequence[discord.Embed]) -> list[discord.Embed]:
 
 def _fit_parts(embed: discord.Embed) -> discord.Embed:
     if embed.title:
-        embed.title = shorten(embed.title, EMBED_LIMITS["title"])
+        embed.title = shorten(unmentioned(embed.title), EMBED_LIMITS["title"])
     if embed.description:
         embed.description = shorten(embed.description, EMBED_LIMITS["description"])
     fields = embed.fields[:FIELDS_LIMIT]
     embed.clear_fields()
     for field in fields:
         embed.add_field(
-            name=shorten(field.name or "\u200b", FIELD_NAME_LIMIT),
+            name=shorten(unmentioned(field.name or "\u200b"), FIELD_NAME_LIMIT),
             value=shorten(field.value or "\u200b", FIELD_VALUE_LIMIT),
             inline=bool(field.inline),
         )
     if embed.footer.text:
         embed.set_footer(
-            text=shorten(embed.footer.text, FOOTER_LIMIT), icon_url=embed.footer.icon_url
+            text=shorten(unmentioned(embed.footer.text), FOOTER_LIMIT),
+            icon_url=embed.footer.icon_url,
         )
     if embed.author.name:
         embed.set_author(
-            name=shorten(embed.author.name, AUTHOR_LIMIT),
+            name=shorten(unmentioned(embed.author.name), AUTHOR_LIMIT),
             url=embed.author.url,
             icon_url=embed.author.icon_url,
         )

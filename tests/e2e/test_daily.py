@@ -279,7 +279,7 @@ async def test_subscribing_a_subscribed_channel_moves_and_resumes_it(world):
     assert "It was paused (Paused by maud); it is resumed now." in again.response.content
     status = await world.moderator.slash(world.channel, "daily status")
     (field,) = status.response.embeds[0].fields
-    assert field.value.startswith("▶ active\nEvery day at 10:30 (UTC)")
+    assert field.value.startswith(f"In <#{world.channel.id}> · ▶ active\nEvery day at 10:30 (UTC)")
     await world.env.advance_time(10.5 * HOUR + 60)
     (post,) = daily_posts(world.channel)
     assert post.created_at.strftime("%H:%M") == "10:30"

@@ -83,3 +83,17 @@ async def test_a_title_is_escaped_the_same_in_the_list_the_reading_view_and_the_
         world.channel, "story add", file=("s.txt", again.encode())
     )
     assert preview.response.embeds[0].title == f"Preview: {shown} again"
+
+
+async def test_mentions_appear_only_where_discord_resolves_them(world):
+    text = "Title: The Bell\nAuthor: <@123> <@&456>\n\nA bell rang twice over the harbour at noon."
+    await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    read = await world.member.slash(world.channel, "story read", story="the-bell")
+    footer = read.response.embeds[0].footer.text
+    assert "<@" not in footer and "by @someone @role" in footer
+    subscribed = await world.moderator.slash(world.channel, "daily subscribe")
+    assert subscribed.response.content.startswith("Subscribed")
+    status = await world.moderator.slash(world.channel, "daily status")
+    field = status.response.embeds[0].fields[0]
+    assert field.name == "#reading-room"
+    assert field.value.startswith(f"In <#{world.channel.id}>")
