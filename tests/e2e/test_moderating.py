@@ -29,3 +29,28 @@ async def test_a_near_duplicate_shows_the_real_similarity_and_what_differs(world
     percent = warning.split("This text is ")[1].split("%")[0]
     assert percent.startswith("99.") and len(percent) == 4
     assert raised(world.env) == []
+
+
+async def test_discuss_twice_links_the_open_thread_instead_of_a_second_one(world):
+    first = await world.member.slash(world.channel, "story discuss", story="zoe")
+    assert not first.ephemeral
+    (thread,) = world.channel.threads
+    again = await world.moderator.slash(world.channel, "story discuss", story="zoe")
+    assert again.ephemeral
+    assert again.response.content == (
+        f"“The Story of Zoe Kuznetsova” is already being discussed here: <#{thread.id}>. "
+        "Join in there."
+    )
+    assert len(world.channel.threads) == 1
+    other = await world.member.slash(world.channel, "story discuss", story="valerie")
+    assert not other.ephemeral
+    assert len(world.channel.threads) == 2  # another story gets its own thread
+
+
+async def test_discuss_after_the_thread_was_archived_opens_a_new_one(world):
+    await world.member.slash(world.channel, "story discuss", story="zoe")
+    (thread,) = world.channel.threads
+    await world.env.bot.get_channel(thread.id).edit(archived=True)
+    again = await world.member.slash(world.channel, "story discuss", story="zoe")
+    assert not again.ephemeral
+    assert again.response.embeds[0].title == "The Story of Zoe Kuznetsova"
