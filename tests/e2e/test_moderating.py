@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.errors import InvalidInput
 from tests.e2e.conftest import raised
 
 VALERIE = "The Story of Valérie Ivanov"
@@ -54,3 +55,17 @@ async def test_discuss_after_the_thread_was_archived_opens_a_new_one(world):
     again = await world.member.slash(world.channel, "story discuss", story="zoe")
     assert not again.ephemeral
     assert again.response.embeds[0].title == "The Story of Zoe Kuznetsova"
+
+
+async def test_daily_subscribe_refuses_when_there_is_nothing_to_post(world):
+    library = world.env.bot.library
+    for story in await world.env.bot.store.stories.visible_stories(world.guild.id):
+        await library.set_hidden(world.guild.id, story.id, world.moderator.id, True)
+    refused = await world.moderator.slash(world.channel, "daily subscribe")
+    assert refused.ephemeral
+    embed = refused.response.embeds[0]
+    assert embed.description == (
+        "There is no story to post: every story here is hidden or removed."
+    )
+    assert await world.env.bot.store.daily.guild_subscriptions(world.guild.id) == []
+    assert raised(world.env) == [InvalidInput]
