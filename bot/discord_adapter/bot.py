@@ -17,6 +17,7 @@ from bot.app.telling import AskLimits
 from bot.config import Settings
 from bot.discord_adapter import outgoing
 from bot.discord_adapter.tree import ConteurTree
+from bot.discord_adapter.ui.rejected import RejectedForms
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class ConteurBot(commands.Bot):
             **options,
         )
         outgoing.install()
+        self.rejected_forms = RejectedForms()
         self.settings = settings
         self.store = store
         self.library = Library(store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -55,8 +56,16 @@ def explain(error: BaseException) -> discord.Embed | None:
     return None
 
 
-async def send_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Reply ephemerally with the error, whether or not the interaction was answered."""
+async def send_error(
+    interaction: discord.Interaction,
+    error: BaseException,
+    *,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Reply ephemerally with the error, whether or not the interaction was answered.
+
+    `view`: a way forward offered with it (reopen a rejected form).
+    """
     embed = explain(error)
     if embed is None:
         command = interaction.command.qualified_name if interaction.command else "component"
@@ -66,7 +75,7 @@ async def send_error(interaction: discord.Interaction, error: BaseException) -> 
             "Sorry, that failed on my side. It has been logged; please try again later.",
         )
     try:
-        await _reply(interaction, embed=embed)
+        await _reply(interaction, embed=embed, view=view)
     except discord.HTTPException as rich_failed:
         # Whatever made the embed unsendable, a short plain line still tells the user.
         log.warning("Error embed refused (%s); sending it as plain text", rich_failed.status)
@@ -77,17 +86,21 @@ async def send_error(interaction: discord.Interaction, error: BaseException) -> 
 
 
 async def _reply(
-    interaction: discord.Interaction, *, embed: discord.Embed | None = None, content: str = ""
+    interaction: discord.Interaction,
+    *,
+    embed: discord.Embed | None = None,
+    content: str = "",
+    view: discord.ui.View | None = None,
 ) -> None:
+    extra: dict[str, Any] = {"view": view} if view is not None else {}
+    if embed is not None:
+        extra["embed"] = embed
+    if content:
+        extra["content"] = content
     if interaction.response.is_done():
-        if embed is None:
-            await interaction.followup.send(content, ephemeral=True)
-        else:
-            await interaction.followup.send(embed=embed, ephemeral=True)
-    elif embed is None:
-        await interaction.response.send_message(content, ephemeral=True)
+        await interaction.followup.send(ephemeral=True, **extra)
     else:
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(ephemeral=True, **extra)
 
 
 class ConteurTree(app_commands.CommandTree[discord.Client]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, StoryRejected
 from tests.e2e.conftest import raised
 
 VALERIE = "The Story of Valérie Ivanov"
@@ -69,3 +69,24 @@ async def test_daily_subscribe_refuses_when_there_is_nothing_to_post(world):
     )
     assert await world.env.bot.store.daily.guild_subscriptions(world.guild.id) == []
     assert raised(world.env) == [InvalidInput]
+
+
+async def test_a_rejected_form_keeps_what_was_typed_and_offers_it_back(world):
+    shown = await world.moderator.slash(world.channel, "story add")
+    typed = {"title": "Too Short", "author": "Maud", "text": "Only four words here."}
+    rejected = await world.moderator.submit_modal(shown, typed)
+    assert rejected.ephemeral
+    assert rejected.response.embeds[0].title == "Story rejected"
+    buttons = [c for row in rejected.response.components for c in row["components"]]
+    assert [b["label"] for b in buttons] == ["Reopen the form"]
+    again = await world.moderator.click(rejected.response.message, label="Reopen the form")
+    fields = {
+        child["custom_id"]: child.get("value")
+        for component in again.modal["components"]
+        for child in component.get("components", [component.get("component", {})])
+    }
+    assert fields == {"title": "Too Short", "author": "Maud", "text": "Only four words here."}
+    longer = {**typed, "text": "Only four words here, and now many more words to make it a tale."}
+    previewed = await world.moderator.submit_modal(again, longer)
+    assert previewed.response.embeds[0].title == "Preview: Too Short"
+    assert raised(world.env) == [StoryRejected]

@@ -18,6 +18,7 @@ from bot.discord_adapter.ui.moderation import (
     KeepButton,
     NoChangeButton,
     RemoveButton,
+    ReopenFormButton,
 )
 from bot.discord_adapter.ui.reading import (
     ClearBookmarksButton,
@@ -53,4 +54,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     KeepButton,
     HideButton,
     NoChangeButton,
+    ReopenFormButton,
 )

@@ -23,6 +23,7 @@ from bot.discord_adapter.checks import require_moderator
 from bot.discord_adapter.rendering import escape
 from bot.discord_adapter.rendering.moderation import confirmation_note, preview_embed
 from bot.discord_adapter.tree import send_error
+from bot.errors import NotAllowed, NotFound, UserError
 
 if TYPE_CHECKING:
     from bot.discord_adapter.bot import ConteurBot
@@ -66,9 +67,11 @@ class StoryForm(discord.ui.Modal):
         title: str = "",
         author: str = "",
         text: str = "",
+        reopen: Callable[[str, str, str], StoryForm] | None = None,
     ) -> None:
         super().__init__(title=heading[:45], timeout=None)
         self.submit = submit
+        self.reopen = reopen
         self.story_title: discord.ui.TextInput[StoryForm] = discord.ui.TextInput(
             label="Title", custom_id="title", max_length=120, default=title or None
         )
@@ -95,10 +98,58 @@ class StoryForm(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # Modal's own signature has no item
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
-        await send_error(interaction, error)
+        if not isinstance(error, UserError) or self.reopen is None:
+            await send_error(interaction, error)
+            return
+        # What was typed stays: the error offers the form again, filled in.
+        typed = (self.story_title.value, self.author.value, self.text.value)
+        reopen = self.reopen
+        _bot(interaction).rejected_forms.keep(interaction.user.id, lambda: reopen(*typed))
+        view = discord.ui.View(timeout=None)
+        view.add_item(ReopenFormButton(interaction.user.id))
+        await send_error(interaction, error, view=view)
 
 
-def adding_form() -> StoryForm:
+class ReopenFormButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:reopen:(?P<user>\d{1,19})",
+):
+    """Under a rejected form's error: the same form, with what its writer typed."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reopen the form",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"conteur:reopen:{user_id}",
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReopenFormButton:
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            await send_error(interaction, NotAllowed("That form is someone else's."))
+            return
+        reopen = _bot(interaction).rejected_forms.take(self.user_id)
+        if reopen is None:
+            await send_error(
+                interaction,
+                NotFound(
+                    "That form's text is no longer kept (it is, for a while, until a restart).",
+                    hint="Run `/story add` or `/story edit` again.",
+                ),
+            )
+            return
+        await interaction.response.send_modal(reopen())
+
+
+def adding_form(title: str = "", author: str = "", text: str = "") -> StoryForm:
     async def submit(interaction: discord.Interaction, title: str, author: str, text: str) -> None:
         bot = _bot(interaction)
         await require_moderator(bot.store, interaction)
@@ -112,7 +163,9 @@ def adding_form() -> StoryForm:
         )
         await send_preview(interaction, preview)
 
-    return StoryForm("Add a story", submit)
+    return StoryForm(
+        "Add a story", submit, title=title, author=author, text=text, reopen=adding_form
+    )
 
 
 def editing_form(story_id: int, base_hash: str, title: str, author: str, text: str) -> StoryForm:
@@ -138,7 +191,10 @@ def editing_form(story_id: int, base_hash: str, title: str, author: str, text: s
         )
         await send_preview(interaction, preview)
 
-    return StoryForm("Edit the story", submit, title=title, author=author, text=text)
+    def reopen(new_title: str, new_author: str, new_text: str) -> StoryForm:
+        return editing_form(story_id, base_hash, new_title, new_author, new_text)
+
+    return StoryForm("Edit the story", submit, title=title, author=author, text=text, reopen=reopen)
 
 
 _DRAFT_LABELS = {"publish": "Publish", "confirm": "Publish anyway", "cancel": "Cancel"}
