@@ -260,7 +260,13 @@ async def test_a_subscription_whose_channel_was_deleted_can_still_be_removed(wor
     denied = await boss.slash(room, command, subscription=value)
     assert denied.response.embeds[0].title == "Not found"
     assert len(world.env.errors) == 1  # a user error, answered; nothing unexpected
-    done = await world.moderator.slash(lobby, command, subscription=value)
+    asked = await world.moderator.slash(lobby, command, subscription=value)
+    assert asked.response.content.startswith(
+        "Stop the story of the day for #deleted-channel 09:00 UTC (paused)?"
+    )
+    status = await world.moderator.slash(lobby, "daily status")
+    assert len(status.response.embeds[0].fields) == 1  # asking removed nothing
+    done = await world.moderator.click(asked.response.message, label="Unsubscribe")
     assert done.response.content == "Unsubscribed: no more stories of the day there."
     status = await world.moderator.slash(lobby, "daily status")
     assert status.response.embeds[0].description.startswith("Nothing is subscribed here")

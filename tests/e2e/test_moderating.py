@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.discord_adapter.ui.moderation import UnsubscribeButton
 from bot.errors import InvalidInput, StoryRejected
 from tests.e2e.conftest import raised
+from tests.e2e.moderation.helpers import forge
 
 VALERIE = "The Story of Valérie Ivanov"
 
@@ -90,3 +92,24 @@ async def test_a_rejected_form_keeps_what_was_typed_and_offers_it_back(world):
     previewed = await world.moderator.submit_modal(again, longer)
     assert previewed.response.embeds[0].title == "Preview: Too Short"
     assert raised(world.env) == [StoryRejected]
+
+
+async def test_unsubscribe_asks_first_and_only_a_moderator_confirms(world):
+    await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
+    (subscription,) = await world.env.bot.store.daily.guild_subscriptions(world.guild.id)
+    asked = await world.moderator.slash(world.channel, "daily unsubscribe")
+    assert asked.response.content.startswith(
+        "Stop the story of the day for #reading-room 09:00 UTC?"
+    )
+    kept = await world.moderator.click(asked.response.message, label="Cancel")
+    assert kept.response.content == "Cancelled: nothing changed."
+    assert len(await world.env.bot.store.daily.guild_subscriptions(world.guild.id)) == 1
+    forged = await forge(world, world.channel, UnsubscribeButton(subscription.id))
+    denied = await world.member.click(forged, custom_id=f"conteur:unsubscribe:{subscription.id}")
+    assert denied.response.embeds[0].title == "Not allowed"
+    assert len(await world.env.bot.store.daily.guild_subscriptions(world.guild.id)) == 1
+    asked = await world.moderator.slash(world.channel, "daily unsubscribe")
+    done = await world.moderator.click(asked.response.message, label="Unsubscribe")
+    assert done.response.content == "Unsubscribed: no more stories of the day there."
+    assert await world.env.bot.store.daily.guild_subscriptions(world.guild.id) == []
+    assert raised(world.env) == []

@@ -19,6 +19,7 @@ from bot.discord_adapter.ui.moderation import (
     NoChangeButton,
     RemoveButton,
     ReopenFormButton,
+    UnsubscribeButton,
 )
 from bot.discord_adapter.ui.reading import (
     ClearBookmarksButton,
@@ -55,4 +56,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     HideButton,
     NoChangeButton,
     ReopenFormButton,
+    UnsubscribeButton,
 )

@@ -420,3 +420,53 @@ class HideButton(
         await interaction.response.edit_message(
             content=f"“{escape(story.title)}” is now {state}.", view=None
         )
+
+
+def unsubscribing_view(subscription_ids: list[int]) -> discord.ui.View:
+    """The confirmation of /daily unsubscribe: stop it, or change nothing."""
+    view = discord.ui.View(timeout=None)
+    for subscription_id in subscription_ids:
+        view.add_item(UnsubscribeButton(subscription_id))
+    view.add_item(NoChangeButton())
+    return view
+
+
+class UnsubscribeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:unsubscribe:(?P<subscription>\d{1,19})",
+):
+    """Removes one of this server's story-of-the-day subscriptions (re-checked to be this one's)."""
+
+    def __init__(self, subscription_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Unsubscribe",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"conteur:unsubscribe:{subscription_id}",
+            )
+        )
+        self.subscription_id = subscription_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> UnsubscribeButton:
+        return cls(int(match["subscription"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        try:
+            member = await require_moderator(bot.store, interaction)
+            chosen = await bot.daily.chosen(
+                member.guild.id,
+                channel_id=None,
+                subscription_id=self.subscription_id,
+                given_channel=False,
+            )
+            await bot.daily.unsubscribe(chosen)
+        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
+            await send_error(interaction, error)
+            return
+        await interaction.response.edit_message(
+            content="Unsubscribed: no more stories of the day there.", view=None
+        )
