@@ -20,6 +20,7 @@ import discord
 import simcord
 
 from bot.console.session import ConsoleSession
+from bot.storyteller import Storyteller
 
 # librarian: a member whose only power is the server's moderator role (/settings
 # moderator-role), as opposed to moderator (Manage Server) and admin (Administrator).
@@ -67,6 +68,20 @@ async def _make_librarians_moderators(bot: Any, actor: Any) -> None:
     )
 
 
+async def storyteller_on(bot: discord.Client, guild_id: int) -> str | None:
+    """With a model configured, the console's server has the storyteller on: whoever
+    runs the console configured that model, so nobody else's text is sent anywhere."""
+    storyteller = getattr(bot, "storyteller", None)
+    if not isinstance(storyteller, Storyteller):
+        return None
+    await storyteller.store.storyteller.set_enabled(guild_id, True, None)
+    return (
+        f"The storyteller ({storyteller.model_name} at {storyteller.settings.url}) is on here: "
+        "/story retell style:…, /story ask and mentions use it "
+        "(as an admin, /settings storyteller mode:off to compare)."
+    )
+
+
 async def run_console(
     bot: discord.Client,
     *,
@@ -78,10 +93,17 @@ async def run_console(
     read_line: Callable[[str], str] | None = None,
 ) -> int:
     """Run the console; returns the process exit code (1 if a --command failed)."""
-    async with simcord.run(bot, strict_sync=False, check_errors=False) as env:
+    # The simulated Discord waits this long (real seconds) for the bot to finish a
+    # command; a language model may take most of its own timeout to answer.
+    storyteller = getattr(bot, "storyteller", None)
+    settle = storyteller.settings.timeout + 15 if isinstance(storyteller, Storyteller) else 5.0
+    async with simcord.run(
+        bot, strict_sync=False, check_errors=False, settle_timeout=settle
+    ) as env:
         actor, channel = setup_actor(env, role, guild_id)
         if role == "librarian":
             await _make_librarians_moderators(bot, actor)
+        storyteller_line = await storyteller_on(bot, channel.guild.id)
         session = ConsoleSession(
             env,
             actor,
@@ -99,6 +121,8 @@ async def run_console(
                 " (start with --as member|librarian|moderator|admin to be someone else)."
             )
             session._say(CONSOLE_HELP)
+            if storyteller_line:
+                session._say(storyteller_line)
         await _interactive(session)
     return 0
 
