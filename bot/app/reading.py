@@ -57,7 +57,11 @@ async def list_stories(library: Library, guild_id: int | None, page: int) -> Sto
 async def show_page(
     library: Library, story: Story, *, user_id: int | None, page: int, resumed: bool = False
 ) -> OpenedPage:
-    """The page (clamped to the story), remembered as the reader's place."""
+    """The page (clamped to the story), remembered as the reader's place.
+
+    A bookmark past the end (the story was shortened) is not a page the reader
+    asked for: `resumed` ones do not report being clamped.
+    """
     pages = paginate(story.passages)
     number = clamp_page(page, len(pages))
     if user_id is not None:
@@ -69,7 +73,7 @@ async def show_page(
         number,
         len(pages),
         resumed=resumed and number > 1,
-        clamped_from=page if page != number else None,
+        clamped_from=page if page != number and not resumed else None,
     )
 
 
