@@ -68,11 +68,10 @@ async def find_exact_story(
     if found is not None:
         return found
     close = [m.story.title for m in rank_stories(value, pool, limit=3)]
-    raise NotFound(
-        f"No story here is called exactly {echo(value)}.",
-        hint="Pick it from the list as you type, or type its whole title. "
-        + (suggest(close) if close and names_anything(value) else ""),
-    )
+    hint = "Pick it from the list as you type, or type its whole title."
+    if close and names_anything(value):
+        hint += " " + suggest(close)
+    raise NotFound(f"No story here is called exactly {echo(value)}.", hint=hint)
 
 
 async def find_story_to_change(store: Store, guild_id: int | None, value: str) -> Story:
