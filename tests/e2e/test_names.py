@@ -123,7 +123,7 @@ async def test_hide_and_remove_act_only_on_an_exact_name(world):
 
 
 @pytest.mark.parametrize(
-    "typed", ["🎭", "\\", '"', "''", ZOE, "So\u200bphie", "\u200b", "@everyone"]
+    "typed", ["🎭", "\\", '"', "''", ZOE, "\u200b", "\u200b\u200d", "@everyone"]
 )
 async def test_a_name_that_fits_nobody_says_no_character_called(world, typed):
     result = await world.member.slash(world.channel, "character show", name=typed)
