@@ -61,11 +61,15 @@ def fit_content(content: str | None) -> str | None:
 
 def fit_embeds(embeds: Sequence[discord.Embed]) -> list[discord.Embed]:
     """Copies of `embeds`, each part cut to its limit and all together within 6,000."""
-    fitted = [_fit_parts(embed.copy()) for embed in embeds]
+    fitted: list[discord.Embed] = []
     budget = EMBEDS_TOTAL_LIMIT
-    for embed in fitted:
-        _fit_total(embed, max(0, budget))
-        budget -= len(embed)
+    for embed in embeds:
+        if budget < _SHORTEST_KEPT:  # no room left for another embed worth reading
+            break
+        part = _fit_parts(embed.copy())
+        _fit_total(part, budget)
+        budget -= len(part)
+        fitted.append(part)
     return fitted
 
 
@@ -96,30 +100,46 @@ def _fit_parts(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
+# Long texts are cut down to this before whole fields are dropped.
+_SHORTEST_KEPT = 200
+
+
 def _fit_total(embed: discord.Embed, budget: int) -> None:
-    """Cut the longest texts first until the embed holds at most `budget` characters."""
-    while len(embed) > budget:
-        excess = len(embed) - budget
-        parts: list[tuple[int, str]] = [
-            (len(f.value or ""), f"field{i}") for i, f in enumerate(embed.fields)
-        ]
-        parts.append((len(embed.description or ""), "description"))
-        longest, which = max(parts)
-        if longest <= 1:
-            embed.clear_fields()
-            embed.description = None
-            embed.set_footer(text=None)
-            embed.title = shorten(embed.title or "", max(1, budget))
-            return
-        keep = max(1, longest - excess - 1)
-        if which == "description":
-            embed.description = shorten(embed.description or "", keep)
-        else:
-            index = int(which.removeprefix("field"))
-            field = embed.fields[index]
-            embed.set_field_at(
-                index, name=field.name, value=shorten(field.value or "", keep), inline=field.inline
-            )
+    """Within `budget` characters: cut the longest texts, then drop trailing fields."""
+    while len(embed) > budget and _cut_longest(embed, len(embed) - budget):
+        pass
+    while len(embed) > budget and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if len(embed) > budget:
+        embed.description = shorten(embed.description or "", max(1, _room(embed, budget)))
+    if len(embed) > budget:
+        embed.set_footer(text=None)
+    if len(embed) > budget:
+        embed.remove_author()
+    if len(embed) > budget:
+        embed.title = shorten(embed.title or "", max(1, _room(embed, budget, "title")))
+
+
+def _room(embed: discord.Embed, budget: int, part: str = "description") -> int:
+    return budget - (len(embed) - len(getattr(embed, part) or ""))
+
+
+def _cut_longest(embed: discord.Embed, excess: int) -> bool:
+    """Shorten the longest value or description, not below _SHORTEST_KEPT; False if none."""
+    parts = [(len(f.value or ""), index) for index, f in enumerate(embed.fields)]
+    parts.append((len(embed.description or ""), -1))
+    longest, index = max(parts)
+    if longest <= _SHORTEST_KEPT:
+        return False
+    keep = max(_SHORTEST_KEPT, longest - excess - 1)
+    if index == -1:
+        embed.description = shorten(embed.description or "", keep)
+    else:
+        field = embed.fields[index]
+        embed.set_field_at(
+            index, name=field.name, value=shorten(field.value or "", keep), inline=field.inline
+        )
+    return True
 
 
 def _fitting(build: Callable[..., Any]) -> Callable[..., Any]:
