@@ -116,10 +116,7 @@ async def run_console(
             results = [await session.handle(line) for line in commands]
             return 0 if all(results) else 1
         if not as_json:
-            session._say(
-                f"Conteur offline console — you are a {role} in “Console Server”"
-                " (start with --as member|librarian|moderator|admin to be someone else)."
-            )
+            session._say(f"Conteur offline console — you are a {role} in “Console Server”.")
             session._say(CONSOLE_HELP)
             if storyteller_line:
                 session._say(storyteller_line)
