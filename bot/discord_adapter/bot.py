@@ -17,8 +17,10 @@ from bot.app.daily import DailySchedule
 from bot.app.library import Library
 from bot.app.telling import AskLimits
 from bot.config import Settings
+from bot.discord_adapter import outgoing
 from bot.discord_adapter.edge import cleaning_interactions
 from bot.discord_adapter.tree import ConteurTree
+from bot.discord_adapter.ui.rejected import RejectedForms
 from bot.discord_adapter.ui.restart_safe import answer_if_unclaimed
 from bot.storage import Store
 from bot.storyteller import Storyteller
@@ -83,6 +85,8 @@ class ConteurBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             **options,
         )
+        outgoing.install()
+        self.rejected_forms = RejectedForms()
         self.settings = settings
         self.store = store
         self.library = Library(store)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.app import curation
 from bot.app.lookup import get_visible_story
 from bot.app.moderation import (
     NeedsConfirmation,
@@ -24,6 +25,7 @@ from bot.discord_adapter.tree import send_error
 from bot.discord_adapter.ui.deadline import within_deadline
 from bot.discord_adapter.ui.restart_safe import RestartSafe, one_of, snowflake
 from bot.discord_adapter.ui.restart_safe import stamp as draft_stamp_field
+from bot.errors import NotAllowed, NotFound, UserError
 
 if TYPE_CHECKING:
     from bot.discord_adapter.bot import ConteurBot
@@ -78,9 +80,11 @@ class StoryForm(discord.ui.Modal):
         title: str = "",
         author: str = "",
         text: str = "",
+        reopen: Callable[[str, str, str], StoryForm] | None = None,
     ) -> None:
         super().__init__(title=heading[:45], timeout=None)
         self.submit = submit
+        self.reopen = reopen
         self.story_title: discord.ui.TextInput[StoryForm] = discord.ui.TextInput(
             label="Title", custom_id="title", max_length=120, default=title or None
         )
@@ -107,10 +111,46 @@ class StoryForm(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # Modal's own signature has no item
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
-        await send_error(interaction, error)
+        if not isinstance(error, UserError) or self.reopen is None:
+            await send_error(interaction, error)
+            return
+        # What was typed stays: the error offers the form again, filled in.
+        typed = (self.story_title.value, self.author.value, self.text.value)
+        reopen = self.reopen
+        _bot(interaction).rejected_forms.keep(interaction.user.id, lambda: reopen(*typed))
+        view = discord.ui.View(timeout=None)
+        view.add_item(ReopenFormButton(interaction.user.id))
+        await send_error(interaction, error, view=view)
 
 
-def adding_form() -> StoryForm:
+class ReopenFormButton(
+    RestartSafe[discord.ui.Button[Any]], prefix="conteur:reopen", fields=(snowflake,)
+):
+    """Under a rejected form's error: the same form, with what its writer typed."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reopen the form",
+                style=discord.ButtonStyle.primary,
+                custom_id=self.custom_id_for(user_id),
+            )
+        )
+        self.user_id = user_id
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            raise NotAllowed("That form is someone else's.")
+        reopen = _bot(interaction).rejected_forms.take(self.user_id)
+        if reopen is None:
+            raise NotFound(
+                "That form's text is no longer kept (it is, for a while, until a restart).",
+                hint="Run `/story add` or `/story edit` again.",
+            )
+        await interaction.response.send_modal(reopen())
+
+
+def adding_form(title: str = "", author: str = "", text: str = "") -> StoryForm:
     async def submit(interaction: discord.Interaction, title: str, author: str, text: str) -> None:
         bot = _bot(interaction)
         await require_moderator(bot.store, interaction)
@@ -124,7 +164,9 @@ def adding_form() -> StoryForm:
         )
         await send_preview(interaction, preparing)
 
-    return StoryForm("Add a story", submit)
+    return StoryForm(
+        "Add a story", submit, title=title, author=author, text=text, reopen=adding_form
+    )
 
 
 def editing_form(story_id: int, base_hash: str, title: str, author: str, text: str) -> StoryForm:
@@ -150,7 +192,10 @@ def editing_form(story_id: int, base_hash: str, title: str, author: str, text: s
         )
         await send_preview(interaction, preparing)
 
-    return StoryForm("Edit the story", submit, title=title, author=author, text=text)
+    def reopen(new_title: str, new_author: str, new_text: str) -> StoryForm:
+        return editing_form(story_id, base_hash, new_title, new_author, new_text)
+
+    return StoryForm("Edit the story", submit, title=title, author=author, text=text, reopen=reopen)
 
 
 _DRAFT_LABELS = {"publish": "Publish", "confirm": "Publish anyway", "cancel": "Cancel"}
@@ -285,4 +330,100 @@ class RemoveButton(
             content=f"Removed “{escape(story.title)}”. "
             "`/story restore` brings it back within 30 days.",
             view=None,
+        )
+
+
+def hiding_view(story_id: int, hide: bool) -> discord.ui.View:
+    """The confirmation of /story hide or unhide: do it, or change nothing."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(HideButton(story_id, hide))
+    view.add_item(NoChangeButton())
+    return view
+
+
+class NoChangeButton(RestartSafe[discord.ui.Button[Any]], prefix="conteur:nochange"):
+    """Backs out of a confirmation. It changes nothing, so it names nothing and checks no one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel", style=discord.ButtonStyle.secondary, custom_id="conteur:nochange"
+            )
+        )
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(content="Cancelled: nothing changed.", view=None)
+
+
+class HideButton(
+    RestartSafe[discord.ui.Button[Any]],
+    prefix="conteur:hide",
+    fields=(snowflake, one_of("0", "1")),
+):
+    """Hides (1) or shows again (0) a built-in story in the server the button is in."""
+
+    def __init__(self, story_id: int, hide: bool | str) -> None:
+        hidden = hide in (True, "1")  # True when built, "1" when parsed from the custom_id
+        super().__init__(
+            discord.ui.Button(
+                label="Hide it" if hidden else "Show it",
+                style=discord.ButtonStyle.danger if hidden else discord.ButtonStyle.primary,
+                custom_id=self.custom_id_for(story_id, int(hidden)),
+            )
+        )
+        self.story_id = story_id
+        self.hide = hidden
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        member = await require_moderator(bot.store, interaction)
+        story = await curation.set_hidden(
+            bot.library,
+            guild_id=member.guild.id,
+            actor_id=member.id,
+            story_id=self.story_id,
+            hidden=self.hide,
+        )
+        state = "hidden in this server" if self.hide else "visible in this server again"
+        await interaction.response.edit_message(
+            content=f"“{escape(story.title)}” is now {state}.", view=None
+        )
+
+
+def unsubscribing_view(subscription_ids: list[int]) -> discord.ui.View:
+    """The confirmation of /daily unsubscribe: stop it, or change nothing."""
+    view = discord.ui.View(timeout=None)
+    for subscription_id in subscription_ids:
+        view.add_item(UnsubscribeButton(subscription_id))
+    view.add_item(NoChangeButton())
+    return view
+
+
+class UnsubscribeButton(
+    RestartSafe[discord.ui.Button[Any]], prefix="conteur:unsubscribe", fields=(snowflake,)
+):
+    """Removes one of this server's story-of-the-day subscriptions (re-checked to be this one's)."""
+
+    def __init__(self, subscription_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Unsubscribe",
+                style=discord.ButtonStyle.danger,
+                custom_id=self.custom_id_for(subscription_id),
+            )
+        )
+        self.subscription_id = subscription_id
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        member = await require_moderator(bot.store, interaction)
+        chosen = await bot.daily.chosen(
+            member.guild.id,
+            channel_id=None,
+            subscription_id=self.subscription_id,
+            given_channel=False,
+        )
+        await bot.daily.unsubscribe(chosen)
+        await interaction.response.edit_message(
+            content="Unsubscribed: no more stories of the day there.", view=None
         )
