@@ -1,0 +1,278 @@
+"""Bursts of members at once, against the unmodified bot over a fake Discord.
+
+`python -m bench.burst [--sizes 2000,10000] [--mixed 20000]` builds a library of each
+size (bench/corpus.py), starts the fake Discord in a process of its own (as Discord is)
+with its body checks off (we time the bot, not the fake), connects the bot in this
+process, and prints:
+
+- single autocompletes and commands, one at a time: time to acknowledgement (median,
+  p95), measured by the fake from dispatch to the callback's arrival;
+- bursts of 50, 200 and 400 mixed interactions at once (story and character
+  autocompletes, /story read by title, /character show, /story list, page turns):
+  the share acknowledged within Discord's 3 s;
+- a preview and a Publish at that size (the application calls, before rendering);
+- the event loop's longest stall while a 152 KB name-heavy text is previewed;
+- resident memory before and after `--mixed` interactions (at the smallest size).
+
+The machine is shared: numbers vary with its load; the script prints the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+
+from bench.load import load_worker, rss_mb
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "bench-token"
+APPLICATION_ID = 1_302_203_301_101_110_099
+NAME_HEAVY_BYTES = 152_000
+
+
+def control(port: int, path: str, body: Any = None) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/_control/{path}",
+        data=data,
+        headers={"Content-Type": "application/json"},
+        method="POST" if data is not None else "GET",
+    )
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return json.loads(response.read())
+
+
+async def interact(port: int, specs: list[dict[str, Any]], moderator: bool = False) -> list[Any]:
+    body = {"interactions": specs, "moderator": moderator}
+    answer = await asyncio.to_thread(control, port, "interact", body)
+    return list(answer["results"])
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def name_heavy_text(size: int, seed: int = 7) -> str:
+    """Capitalised names in every sentence: the worst case for character extraction."""
+    rng = random.Random(seed)
+    first = [f"{a}{b}" for a in ("Al", "Be", "Ca", "Do", "Ev", "Fa", "Gi", "Ho") for b in "aeio"]
+    last = [f"{a}{b}n" for a in ("Mor", "Tal", "Ves", "Qu", "Dra", "Lin") for b in "aeiou"]
+    paragraphs, total = [], 0
+    while total < size:
+        sentences = [
+            f"{rng.choice(first)} {rng.choice(last)} met {rng.choice(first)} "
+            f"{rng.choice(last)} near {rng.choice(last)} Bridge."
+            for _ in range(6)
+        ]
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        total += len(paragraph) + 2
+    return "Title: Names\n\n" + "\n\n".join(paragraphs)[: size - 20]
+
+
+class Stall:
+    """The event loop's longest delay in waking a 5 ms ticker."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _tick(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.worst = max(self.worst, time.perf_counter() - before - 0.005)
+
+    def __enter__(self) -> Stall:
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+async def timed(work: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = await work()
+    return time.perf_counter() - started, result
+
+
+async def run_size(size: int, mixed: int, folder: Path, fake: dict[str, Any]) -> dict[str, Any]:
+    from bot.app.moderation import prepare, publish
+    from bot.config import DEFAULT_STORIES_DIR, Settings
+    from bot.discord_adapter.bot import ConteurBot
+    from bot.storage import Store
+
+    database = folder / f"burst-{size}.sqlite3"
+    await load_worker(size, database)
+    port = int(fake["port"])
+    discord.http.Route.BASE = fake["api_base"]
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake["gateway_url"])
+    figures: dict[str, Any] = {"stories": size}
+    async with await Store.open(database) as store:
+        settings = Settings(
+            discord_token=TOKEN,
+            application_id=APPLICATION_ID,
+            database_path=database,
+            stories_dir=DEFAULT_STORIES_DIR,
+            dev_guild_id=int(fake["guild_id"]),
+        )
+        bot = ConteurBot(settings, store)
+        await bot.login(TOKEN)
+        connection = asyncio.create_task(bot.connect(reconnect=False))
+        await bot.wait_for("guild_available", timeout=60)
+        await bot.library.index_ready()
+        try:
+            figures |= await measure(bot, store, port, mixed, prepare, publish)
+        finally:
+            await bot.close()
+            connection.cancel()
+    return figures
+
+
+def start_fake() -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "tests.wire.serve", "--token", TOKEN,
+            "--application-id", str(APPLICATION_ID), "--no-checks",
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    return process, json.loads(process.stdout.readline())
+
+
+async def measure(
+    bot: Any, store: Any, port: int, mixed: int, prepare: Any, publish: Any
+) -> dict[str, Any]:
+    rng = random.Random(16)
+    stories = await store.stories.visible_stories(None)
+    titles = [story.title for story in stories]
+    names = sorted(
+        {
+            n
+            for ns in (await store.casts.character_names([s.id for s in stories[:500]])).values()
+            for n in ns
+        }
+    )
+    paged = [s for s in stories if s.passage_count > 3] or stories
+
+    def autocomplete_story() -> dict[str, Any]:
+        typed = rng.choice(titles)[: rng.randint(3, 12)]
+        return {"command": "story read", "options": {"story": typed}, "focused": "story"}
+
+    def autocomplete_character() -> dict[str, Any]:
+        typed = rng.choice(names)[: rng.randint(3, 8)]
+        return {"command": "character show", "options": {"name": typed}, "focused": "name"}
+
+    def read_by_title() -> dict[str, Any]:
+        return {"command": "story read", "options": {"story": rng.choice(titles)}}
+
+    def character_show() -> dict[str, Any]:
+        return {"command": "character show", "options": {"name": rng.choice(names)}}
+
+    def story_list() -> dict[str, Any]:
+        return {"command": "story list", "options": {}}
+
+    def page_turn() -> dict[str, Any]:
+        story = rng.choice(paged)
+        return {"custom_id": f"conteur:read:{story.id}:{rng.randint(1, 3)}:next"}
+
+    kinds = {
+        "story autocomplete": autocomplete_story,
+        "character autocomplete": autocomplete_character,
+        "/story read by title": read_by_title,
+        "/character show": character_show,
+        "/story list": story_list,
+        "page turn": page_turn,
+    }
+    figures: dict[str, Any] = {}
+    for label, make in kinds.items():
+        times = []
+        for _ in range(30):
+            (result,) = await interact(port, [make()])
+            if result["elapsed"] is not None:
+                times.append(result["elapsed"] * 1000)
+        figures[f"{label} ms"] = (statistics.median(times), percentile(times, 0.95))
+    makers = list(kinds.values())
+    for burst in (50, 200, 400):
+        results = await interact(port, [rng.choice(makers)() for _ in range(burst)])
+        in_time = sum(1 for r in results if r["answered"] and r["elapsed"] <= 3.0)
+        figures[f"burst {burst} in 3 s %"] = 100 * in_time / burst
+    guild_id = int(control(port, "state")["guild_id"])
+    text = " ".join(f"Mira{n} Solberg walked to the quay at dawn." for n in range(300))
+    preview_s, preview = await timed(
+        lambda: prepare(bot.library, guild_id=guild_id, user_id=7, text=f"Title: Bench\n\n{text}")
+    )
+    publish_s, _ = await timed(
+        lambda: publish(
+            bot.library,
+            preview.draft.id,
+            guild_id=guild_id,
+            user_id=7,
+            confirmed=True,
+            stamp=_stamp(preview),
+        )
+    )
+    figures["preview s"], figures["publish s"] = preview_s, publish_s
+    heavy = name_heavy_text(NAME_HEAVY_BYTES)
+    with Stall() as stall:
+        heavy_s, _ = await timed(
+            lambda: prepare(bot.library, guild_id=guild_id, user_id=8, text=heavy)
+        )
+    figures["152 KB preview s"], figures["loop stall ms"] = heavy_s, stall.worst * 1000
+    if mixed:
+        before = rss_mb()
+        for _ in range(mixed // 200):
+            await interact(port, [rng.choice(makers)() for _ in range(200)])
+        figures["RSS MB before/after"] = (before, rss_mb(), mixed)
+    return figures
+
+
+def _stamp(preview: Any) -> int:
+    from bot.app.moderation import draft_stamp
+
+    return draft_stamp(preview.draft)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="2000,10000")
+    parser.add_argument("--mixed", type=int, default=20_000, help="interactions for RSS")
+    args = parser.parse_args()
+    print(f"load average: {os.getloadavg()}")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            mixed = args.mixed if size == min(sizes) else 0
+            process, fake = start_fake()
+            try:
+                figures = asyncio.run(run_size(size, mixed, Path(folder), fake))
+            finally:
+                assert process.stdin is not None
+                process.stdin.close()
+                process.wait(timeout=30)
+            print(json.dumps(figures, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
