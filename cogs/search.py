@@ -20,6 +20,7 @@ from bot.discord_adapter.rendering import (
 from bot.discord_adapter.transformers import CharacterArg, StoryArg
 from bot.discord_adapter.tree import send_error
 from bot.discord_adapter.ui import OpenPassageButton
+from bot.discord_adapter.ui.latest import LatestPerMember
 
 RESULTS_PER_PAGE = 5
 
@@ -80,9 +81,14 @@ class SearchResultsView(discord.ui.View):
         return turn
 
 
+# Result views kept per member (each holds its query and lines for 15 minutes).
+LIVE_SEARCHES_PER_MEMBER = 3
+
+
 class SearchCog(commands.Cog):
     def __init__(self, bot: ConteurBot) -> None:
         self.bot = bot
+        self.live = LatestPerMember[SearchResultsView](LIVE_SEARCHES_PER_MEMBER)
 
     @app_commands.command(name="search", extras={"example": "/search query:eifel tower at sunst"})
     @app_commands.describe(
@@ -111,6 +117,7 @@ class SearchCog(commands.Cog):
         ]
         view = SearchResultsView(outcome.query, lines, [r.story.id for r in outcome.results])
         await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+        self.live.add(interaction.user.id, view)
 
 
 async def setup(bot: ConteurBot) -> None:

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from types import TracebackType
 
@@ -94,3 +95,36 @@ class Analyser:
     ) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class BackgroundAnalyser:
+    """One worker process for the live bot's previews and publishes.
+
+    Extraction is pure Python: in a thread it still holds the interpreter lock for long
+    stretches (one regular expression over 152 KB cannot be interrupted), and the event
+    loop stalled for everyone while a name-heavy text was analysed. A process of its
+    own leaves the loop free. Started on first use (spawn costs about a second, once),
+    and ended with the bot, or with its death (see `die_with_parent`).
+    """
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def analyse(self, parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                1, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, analyse, parsed)
+        except BrokenProcessPool:
+            # The worker died (killed, out of memory): a fresh one for the next story.
+            self._pool = None
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

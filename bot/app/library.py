@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
-from bot.app.analysis import Analyser
+from bot.app.analysis import Analyser, BackgroundAnalyser
 from bot.app.analysis import analyse as analyse  # re-exported: moderation previews use it
 from bot.app.preview_limits import PreviewLimits
 from bot.core.cast import Cast
@@ -131,6 +131,8 @@ class Library:
         self._index_ready.set()
         self._index_task: asyncio.Task[None] | None = None
         self.preview_limits = PreviewLimits(store.clock)
+        # Previews' and publishes' character extraction, off the event loop.
+        self.analyser = BackgroundAnalyser()
 
     async def start(self, stories_dir: Path, *, index_in_background: bool = False) -> LoadReport:
         """Load new or changed built-in stories, purge old removals, build the search index.

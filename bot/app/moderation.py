@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.app.library import STORY_SUFFIXES, Library, analyse
+from bot.app.library import STORY_SUFFIXES, Library
 from bot.core.cast import Cast
 from bot.core.duplicates import find_near_duplicate, word_differences
 from bot.core.models import ParsedStory, Story, StorySummary
@@ -105,12 +105,14 @@ async def prepare(
     library.preview_limits.check(user_id)
     if len(text.encode("utf-8")) > MAX_STORY_BYTES:  # a form is capped by Discord; still check
         raise StoryRejected(f"Your story is over the limit of {MAX_STORY_BYTES // 1024} KB.")
-    parsed = parse_story_text(text, "Your story", title=title or None, author=author or None)
+    parsed = await asyncio.to_thread(
+        parse_story_text, text, "Your story", title=title or None, author=author or None
+    )
     if editing is not None:
         parsed = _keep_current_title(parsed, editing, title_given=title is not None)
         parsed = _keep_current_author(parsed, editing, author_given=author is not None)
     # Off the event loop: a long text full of names takes seconds (everyone else waits).
-    parsed, cast = await asyncio.to_thread(analyse, parsed)
+    parsed, cast = await library.analyser.analyse(parsed)
     parsed = await _free_title(library.store, parsed, guild_id, editing)
     duplicate, similarity = await _near_duplicate(library, parsed, guild_id, editing)
     current_hash = editing.content_hash if editing is not None else None
@@ -209,7 +211,7 @@ async def publish(
     if editing is None:
         await check_add_rate(store, user_id, now)
     # Off the event loop: a long text full of names takes seconds (everyone else waits).
-    parsed, cast = await asyncio.to_thread(analyse, parsed)
+    parsed, cast = await library.analyser.analyse(parsed)
     try:
         # Claiming the draft and saving the story are one transaction: a failed
         # save puts the draft back, and a second click finds nothing to publish.

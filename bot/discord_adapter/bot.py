@@ -20,12 +20,15 @@ from bot.config import Settings
 from bot.discord_adapter import outgoing
 from bot.discord_adapter.edge import cleaning_interactions
 from bot.discord_adapter.tree import ConteurTree
+from bot.discord_adapter.ui.latest import LatestPerMember
 from bot.discord_adapter.ui.rejected import RejectedForms
 from bot.discord_adapter.ui.restart_safe import answer_if_unclaimed
 from bot.storage import Store
 from bot.storyteller import Storyteller
 
 log = logging.getLogger(__name__)
+
+OPEN_FORMS_PER_MEMBER = 2  # Discord's client shows one form at a time (two: another device)
 
 # Conteur never joins voice; without this discord.py warns at every start that
 # the optional voice libraries are missing.
@@ -102,6 +105,8 @@ class ConteurBot(commands.Bot):
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
         self.ask_limits = AskLimits(self.clock)
+        # Forms opened and not yet sent: only each member's latest (see ui/latest.py).
+        self.open_forms = LatestPerMember[discord.ui.Modal](OPEN_FORMS_PER_MEMBER)
         # Members' text is cleaned where it enters, before discord.py parses it.
         parsers = self._connection.parsers
         parsers["INTERACTION_CREATE"] = cleaning_interactions(parsers["INTERACTION_CREATE"])
@@ -144,6 +149,7 @@ class ConteurBot(commands.Bot):
     async def close(self) -> None:
         if self.storyteller is not None:
             await self.storyteller.close()
+        self.library.analyser.close()
         await super().close()
 
     async def on_ready(self) -> None:

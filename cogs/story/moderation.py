@@ -25,6 +25,7 @@ from bot.discord_adapter.ui.moderation import (
     adding_form,
     editing_form,
     hiding_view,
+    open_form,
     removal_view,
     send_preview,
 )
@@ -71,7 +72,7 @@ async def add(interaction: Interaction, file: discord.Attachment | None = None) 
     member = member_of(interaction)
     await check_add_rate(bot.store, member.id, bot.clock())
     if file is None:
-        await interaction.response.send_modal(adding_form())
+        await open_form(interaction, adding_form())
         return
     text = await _submission_from_file(file)
     await send_preview(
@@ -105,7 +106,7 @@ async def edit(
     form = editing_form(
         found.id, found.content_hash, found.title, found.summary.author or "", found.body
     )
-    await interaction.response.send_modal(form)
+    await open_form(interaction, form)
 
 
 @app_commands.command(name="remove", extras={"example": "/story remove story:my-story"})

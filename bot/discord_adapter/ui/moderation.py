@@ -65,6 +65,12 @@ async def send_preview(interaction: discord.Interaction, preparing: Awaitable[Pr
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
+async def open_form(interaction: discord.Interaction, form: StoryForm) -> None:
+    """Show the form; the member's older open forms are released (never sent, kept forever)."""
+    await interaction.response.send_modal(form)
+    _bot(interaction).open_forms.add(interaction.user.id, form)
+
+
 class StoryForm(discord.ui.Modal):
     """Title, author and text; prefilled when editing.
 
@@ -147,7 +153,7 @@ class ReopenFormButton(
                 "That form's text is no longer kept (it is, for a while, until a restart).",
                 hint="Run `/story add` or `/story edit` again.",
             )
-        await interaction.response.send_modal(reopen())
+        await open_form(interaction, reopen())
 
 
 def adding_form(title: str = "", author: str = "", text: str = "") -> StoryForm:
