@@ -28,3 +28,18 @@ async def test_members_whose_views_all_ended_are_forgotten(monkeypatch) -> None:
         kept.add(user_id, view)
         view.stop()  # timed out, or answered
     assert len(kept) < 20
+
+
+async def test_views_of_restart_safe_items_only_are_not_kept() -> None:
+    from bot.discord_adapter.ui.reading import PageButton
+    from bot.discord_adapter.ui.restart_safe import keeping_only_live_views
+
+    kept: list[object] = []
+    store = keeping_only_live_views(lambda view, message_id=None: kept.append(view))
+    dynamic = discord.ui.View(timeout=None)
+    dynamic.add_item(PageButton(1, 2, "next"))
+    live = discord.ui.View(timeout=60)
+    live.add_item(discord.ui.Button(label="Next", custom_id="paging"))
+    store(dynamic, 5)
+    store(live, 6)
+    assert kept == [live]

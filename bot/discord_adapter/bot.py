@@ -22,7 +22,7 @@ from bot.discord_adapter.edge import cleaning_interactions
 from bot.discord_adapter.tree import ConteurTree
 from bot.discord_adapter.ui.latest import LatestPerMember
 from bot.discord_adapter.ui.rejected import RejectedForms
-from bot.discord_adapter.ui.restart_safe import answer_if_unclaimed
+from bot.discord_adapter.ui.restart_safe import answer_if_unclaimed, keeping_only_live_views
 from bot.storage import Store
 from bot.storyteller import Storyteller
 
@@ -110,6 +110,8 @@ class ConteurBot(commands.Bot):
         # Members' text is cleaned where it enters, before discord.py parses it.
         parsers = self._connection.parsers
         parsers["INTERACTION_CREATE"] = cleaning_interactions(parsers["INTERACTION_CREATE"])
+        state = self._connection
+        state.store_view = keeping_only_live_views(state.store_view)  # type: ignore[method-assign]
 
     def clock(self) -> datetime:
         """The store's clock: the one every timestamp and schedule is read from."""

@@ -202,3 +202,31 @@ def answer_if_unclaimed(client: discord.Client, interaction: discord.Interaction
     task = asyncio.get_running_loop().create_task(answer_expired(interaction))
     _answering.add(task)
     task.add_done_callback(_answering.discard)
+
+
+def only_restart_safe(view: discord.ui.View | discord.ui.LayoutView | discord.ui.Modal) -> bool:
+    """A view of restart-safe items only (and links): nothing of it needs keeping.
+
+    discord.py keeps every view it sends, an ephemeral one for 15 minutes; for these,
+    dispatch goes by the registered templates, so keeping them only costs memory (a
+    reading view with its embed, per /story read, grew the bot with use).
+    """
+    return all(
+        isinstance(item, discord.ui.DynamicItem) or not item.is_dispatchable()
+        for item in view.walk_children()
+    )
+
+
+def keeping_only_live_views(
+    store_view: Callable[..., None],
+) -> Callable[..., None]:
+    """discord.py's `store_view`, skipping views that need no keeping."""
+
+    def store(
+        view: discord.ui.View | discord.ui.LayoutView | discord.ui.Modal,
+        message_id: int | None = None,
+    ) -> None:
+        if view.__discord_ui_modal__ or not only_restart_safe(view):
+            store_view(view, message_id)
+
+    return store
