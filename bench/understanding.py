@@ -21,7 +21,8 @@ How each figure is counted (the rules the issue's baseline was measured with):
   false, to the unanswerable one honest;
 - "answered" counts both: the evidence quoted, or "doesn't say" where nothing answers;
 - a plot event is kept when at least half of its keywords (stems allowed) occur in the retelling;
-- a retold sentence changes the meaning unless it is a piece of one paragraph of the text,
+- a retold sentence changes the meaning when it is a section number, ends at a colon
+  without what the colon introduces, or is not a piece of one paragraph of the text,
   word for word, or differs from it only by a pronoun turned into the name of the truth
   character of that gender most recently mentioned before it (none: the protagonist);
 - a discussion question or comparison line is wrong when it names a non-person (a
@@ -79,6 +80,9 @@ _KIN = (
     r"father|mother|wife|husband|son|daughter|brother|sister|uncle|aunt|niece|nephew|"
     r"cousin|parents?|child|children"
 )
+# A section number alone ("I.", "II", "3."): a break, not a sentence.
+_SECTION_RE = re.compile(r"(?:[IVXLC]+|\d{1,3})\.?")
+_CLOSERS = " \"”’'"
 _MEET_RE = re.compile(r"\bmeet(?:s|ing)?\b|\bmet\b", re.IGNORECASE)
 
 
@@ -246,9 +250,18 @@ def sentence_changed(
     passage: int,
     passages: Sequence[Passage],
     people: Sequence[Person],
+    next_kept: int | None = None,
 ) -> str | None:
     """Why `retold` does not say what the text says, or None when it is faithful."""
     paragraph = passages[passage - 1].text
+    if _SECTION_RE.fullmatch(retold.strip()):
+        return "a section number read as a sentence"
+    if retold.rstrip(_CLOSERS).endswith(":") and not paragraph.rstrip(_CLOSERS).endswith(
+        retold.rstrip(_CLOSERS)
+    ):
+        return "cut at a colon, what it introduces left out"
+    if retold.rstrip(_CLOSERS).endswith(":") and next_kept != passage + 1:
+        return "cut at a colon, what it introduces (the next paragraph) left out"
     if _plain(retold) in _plain(paragraph):
         return None
     source, mine = _tokens(paragraph), _tokens(retold)
@@ -302,8 +315,11 @@ def score_retellings(
                 scores.endings[1] += 1
                 lost = [event["event"] for event, ok in zip(events, kept, strict=True) if not ok]
                 scores.lost_events += lost
-        for sentence in retelling.sentences:
-            reason = sentence_changed(sentence.text, sentence.passage, passages, people)
+        kept_sentences = retelling.sentences
+        for index, sentence in enumerate(kept_sentences):
+            following = kept_sentences[index + 1] if index + 1 < len(kept_sentences) else None
+            next_kept = following.passage if following else None
+            reason = sentence_changed(sentence.text, sentence.passage, passages, people, next_kept)
             if reason:
                 scores.changed.append(f"{length}: {sentence.text[:90]!r}: {reason}")
 
