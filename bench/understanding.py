@@ -326,14 +326,28 @@ def score_retellings(
 
 # ------------------------------------------------------------ questions, comparison
 def _kin_pairs(passages: Sequence[Passage], people: Sequence[Person]) -> set[frozenset[str]]:
-    """Pairs of people a sentence of the text names together with a word for kin."""
+    """Pairs of people the text makes kin: "her sister Josephine" in a sentence naming
+    Louise, "Mrs. White's husband", "Mr. and Mrs. White"."""
     pairs: set[frozenset[str]] = set()
+    kin = rf"(?:{_KIN})"
     for passage in passages:
         for sentence in re.split(r"(?<=[.!?])\s+", fold(passage.text)):
-            if not re.search(rf"\b(?:{_KIN})\b", sentence):
-                continue
-            present = [p.name for p in people if any(_word_in(form, sentence) for form in p.forms)]
-            pairs.update(frozenset((a, b)) for a in present for b in present if a != b)
+            present = {
+                p.name: [re.escape(f) for f in p.forms if _word_in(f, sentence)] for p in people
+            }
+            present = {name: forms for name, forms in present.items() if forms}
+            for a, a_forms in present.items():
+                for b, b_forms in present.items():
+                    if a == b:
+                        continue
+                    one, other = "|".join(a_forms), "|".join(b_forms)
+                    linked = (
+                        rf"(?:his|her|their|(?:{one})'s) {kin},? (?:{other})\b",
+                        rf"\b(?:{other}), (?:his|her|their|(?:{one})'s) {kin}\b",
+                        rf"\b(?:{one})'s {kin}\b",
+                    )
+                    if any(re.search(pattern, sentence) for pattern in linked):
+                        pairs.add(frozenset((a, b)))
     return pairs
 
 
@@ -344,10 +358,12 @@ def wrong_line(
     people: Sequence[Person],
     kin: set[frozenset[str]],
 ) -> str | None:
-    places = {place.name for place in cast.places}
+    places = [place.name.removeprefix("the ") for place in cast.places]
     mentioned = [_forms(m) for m in truth["mentioned_only"]]
     for thing in truth["not_characters"]:
-        if thing not in places and _word_in(thing, line):
+        # A place named as a place is no mistake: "What part does the Ganges play?"
+        as_place = any(thing in place and _word_in(place, line) for place in places)
+        if not as_place and _word_in(thing, line):
             return f"names {thing!r}"
     for character in cast.characters:
         if not any(_word_in(alias, line) for alias in {character.name, *character.aliases}):
