@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
 from bot.core.lexicon import (
-    ABBREVIATIONS,
     CALENDAR_PREPOSITIONS,
     CONTINENTS,
     COUNTRIES,
@@ -51,12 +50,12 @@ from bot.core.lexicon import (
     TITLES,
 )
 from bot.core.models import Passage
+from bot.core.sentences import is_abbreviation, sentence_ends
 from bot.core.text import fold
 
 # --------------------------------------------------------------------------- patterns
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
 _PRONOUN_RE = re.compile(r"\b(?:she|he|her|his|him)\b", re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’)]*(?=\s|$)")
 _NP = r"[^,.;:!?\"“”()–—]"
 _AS_A_RE = re.compile(rf"\b[Aa]s\s+(an?\s+{_NP}{{1,60}}?),\s*$")
 _AS_A_PRONOUN_RE = re.compile(rf"\b[Aa]s\s+(an?\s+{_NP}{{1,60}}?),\s*(she|he)\b")
@@ -299,18 +298,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_abbreviation_dot(text: str, dot: int) -> bool:
-    """A full stop after "Mr", "Dr", "St" does not end a sentence."""
-    word = re.search(r"([^\W\d_]+)$", text[max(0, dot - 16) : dot])
-    return word is not None and word.group(1).lower() in ABBREVIATIONS
-
-
 def _sentence_starts(text: str, quotes: list[tuple[int, int]]) -> list[int]:
-    starts = {0}
-    for match in _SENTENCE_END_RE.finditer(text):
-        if match.group().startswith(".") and _is_abbreviation_dot(text, match.start()):
-            continue
-        starts.add(match.end())
+    starts = {0, *sentence_ends(text)}
     # A quotation starts a sentence of its own: "Bonjour!" is not a name.
     starts.update(open_ + 1 for open_, _ in quotes)
     return sorted(starts)
@@ -327,7 +316,7 @@ def _starts_sentence(paragraph: _Paragraph, position: int) -> bool:
         return True
     if text[index] in "!?…:":
         return True
-    return text[index] == "." and not _is_abbreviation_dot(text, index)
+    return text[index] == "." and not is_abbreviation(text, index)
 
 
 def _strip_possessive(word: str) -> tuple[str, bool]:

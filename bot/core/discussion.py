@@ -29,8 +29,9 @@ from rapidfuzz import fuzz, process
 
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact
 from bot.core.models import Passage
-from bot.core.retelling import rank_sentences, split_sentences, story_sentences
+from bot.core.retelling import rank_sentences, story_sentences
 from bot.core.search import STOP_WORDS
+from bot.core.sentences import split_sentences
 from bot.core.text import fold, shorten, words
 
 UNANSWERABLE = "The stories don't say."

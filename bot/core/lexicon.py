@@ -175,9 +175,6 @@ TITLE_SYNONYMS = {
     "senor": "señor",
     "senora": "señora",
 }
-ABBREVIATIONS = frozenset(
-    [*(t for t in TITLES if len(t) <= 4), "st", "ste", "mt", "jr", "sr", "vs", "no"]
-)
 
 # Verbs that follow a person far more often than a place.
 PERSON_VERBS = frozenset(
