@@ -50,6 +50,7 @@ from bot.core.lexicon import (
     TITLES,
 )
 from bot.core.models import Passage
+from bot.core.parsing import readable_passages
 from bot.core.sentences import is_abbreviation, sentence_ends
 from bot.core.text import fold
 
@@ -1479,6 +1480,7 @@ def _centrality(character: Character, paragraphs_present: int, total: int) -> fl
 
 def extract_cast(passages: Sequence[Passage]) -> Cast:
     """Characters (protagonist first, then by mentions) and places (by first appearance)."""
+    passages = readable_passages(passages)
     if not passages:
         return Cast()
     analysis = _analyse(passages)
@@ -1578,7 +1580,7 @@ def character_arc(passages: Sequence[Passage], character: Character) -> tuple[Fa
 
     Empty when the character is not found; one fact when only one sentence qualifies.
     """
-    analysis = _analyse(passages)
+    analysis = _analyse(readable_passages(passages))
     group = _group_for(analysis, character)
     if group is None:
         return ()

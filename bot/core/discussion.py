@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact
 from bot.core.models import Passage
+from bot.core.parsing import readable_passages
 from bot.core.retelling import rank_sentences, story_sentences
 from bot.core.search import STOP_WORDS
 from bot.core.sentences import split_sentences
@@ -82,7 +83,7 @@ def discussion_questions(
     passages: Sequence[Passage], cast: Cast, *, title: str, limit: int = 4
 ) -> list[str]:
     """Three or four questions about this story, most specific first. Deterministic."""
-    story = _Story(passages, cast, title, _hero(cast), _setting(cast))
+    story = _Story(readable_passages(passages), cast, title, _hero(cast), _setting(cast))
     allowed = allowed_names(cast)
     questions: list[str] = []
     for template in _TEMPLATES:

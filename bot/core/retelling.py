@@ -12,6 +12,7 @@ Plain Python on purpose (no discord import): the bot, the CLI and the benchmarks
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.core.models import Passage
-from bot.core.parsing import guess_protagonist
+from bot.core.parsing import guess_protagonist, readable_passages
 from bot.core.search import STOP_WORDS
 from bot.core.sentences import close_quotes, quotes_balanced, split_sentences
 from bot.core.text import fold, words
@@ -36,7 +37,8 @@ Length = Literal["short", "medium", "long"]
 # `close_quotes` may add.
 SHORT_MAX_CHARS = 3900
 SHORT_MIN_SENTENCES = 3
-SHORT_MAX_SENTENCES = 5
+# Enough sentences to carry a whole plot (setup, turns, ending) in one embed.
+SHORT_MAX_SENTENCES = 9
 # Share of the story's sentences a medium / long retelling keeps.
 MEDIUM_SHARE = 1 / 3
 LONG_SHARE = 1 / 2
@@ -220,8 +222,13 @@ class _Sentence:
 
 
 def story_sentences(passages: Sequence[Passage]) -> list[tuple[int, str]]:
-    """Every sentence of the story as (passage number, sentence), in order."""
-    return [(p.number, sentence) for p in passages for sentence in split_sentences(p.text)]
+    """Every sentence of the story as (passage number, sentence), in order; section
+    numbers are breaks, not sentences, and _italics_ and "--" read as words and dashes."""
+    return [
+        (p.number, sentence)
+        for p in readable_passages(passages)
+        for sentence in split_sentences(p.text)
+    ]
 
 
 def target_sentence_count(total: int, length: Length) -> int:
@@ -240,6 +247,7 @@ def retell(
     *,
     length: Length,
     protagonist: str | None = None,
+    gender: str | None = None,
     measure: Callable[[str], int] = len,
 ) -> Retelling:
     """A faithful shorter version of the story in its own sentences, in their order.
@@ -248,6 +256,11 @@ def retell(
     (the caller's, when the text grows on display, as escaped markdown does); medium:
     about a third of the sentences; long: about half. A story with fewer sentences is
     returned whole. Deterministic: the same passages always give the same retelling.
+
+    A story that opens on "She…" gets the protagonist's name there only when the
+    protagonist's `gender` (from the cast, or from the pronouns the text uses after their
+    name) is the pronoun's; otherwise the pronoun stays and the sentence that first names
+    the protagonist is kept too.
     """
     sentences = [_Sentence(number, text) for number, text in story_sentences(passages)]
     if not sentences:
@@ -257,19 +270,29 @@ def retell(
         chosen = list(range(len(sentences)))
     else:
         scores = rank_sentences([sentence.text for sentence in sentences])
-        short = length == "short"
-        budget = SHORT_MAX_CHARS if short else None
         # Room for the name that may replace a leading "She", possessive included.
         allowance = measure(protagonist) + 2 if protagonist else _UNKNOWN_NAME_ALLOWANCE
-        # A short retelling spreads its few middle sentences over the story's arc.
-        spread = target - 2 if short else 0
-        chosen = _choose(sentences, scores, target, budget, allowance, spread, measure)
+        if length == "short":
+            weighted = _weigh_for_plot(sentences, scores)
+            chosen = _choose_plot(sentences, weighted, target, SHORT_MAX_CHARS, allowance, measure)
+        else:
+            chosen = _choose(sentences, scores, target)
     texts = [close_quotes(sentences[index].text) for index in chosen]
-    if _LEADING_PRONOUN_RE.match(texts[0]):
+    opening = _LEADING_PRONOUN_RE.match(texts[0]) or any(
+        pattern.match(texts[0]) for pattern in _CLAUSE_PRONOUN_RES
+    )
+    if opening:
         # Guessed only when needed: reading the whole text for names costs a millisecond.
         name = protagonist or guess_protagonist(" ".join(p.text for p in passages))
-        if name:
+        named = name and _refers_to(texts[0], name, sentences, gender)
+        if name and named:
             texts[0] = name_protagonist(texts[0], name, _apostrophe(passages))
+        elif name:
+            # The pronoun stays; the sentence that names whom it means comes with it.
+            introduction = _first_naming(sentences, name)
+            if introduction is not None and introduction not in chosen:
+                chosen = sorted([*chosen, introduction])
+                texts = [close_quotes(sentences[index].text) for index in chosen]
     retold = tuple(
         RetoldSentence(text, sentences[index].passage)
         for index, text in zip(chosen, texts, strict=True)
@@ -277,53 +300,221 @@ def retell(
     return Retelling(retold, length)
 
 
-def _choose(
+# What a short retelling wants from a sentence besides centrality: narration over talk
+# (a line of dialogue tells less of the plot than the sentence saying what happened), a
+# sentence long enough to say something, and the setup the ending pays off (the rare words
+# the last paragraph shares with it: the watch sold, the hair cut).
+_DIALOGUE_WEIGHT = 0.45
+_TERSE_WEIGHT = 0.5
+_TERSE_WORDS = 7
+_ENDING_BONUS = 0.6
+_ENDING_PASSAGES = 2
+_RARE_STEM_SHARE = 0.02
+
+
+def _weigh_for_plot(sentences: Sequence[_Sentence], scores: Sequence[float]) -> list[float]:
+    stems = [
+        {w[:_STEM_LENGTH] for w in _KEY_WORD_RE.findall(s.text.lower()) if w not in STOP_WORDS}
+        for s in sentences
+    ]
+    frequency = Counter(stem for found in stems for stem in found)
+    rare_limit = max(2, len(sentences) * _RARE_STEM_SHARE)
+    last_passages = sorted({s.passage for s in sentences})[-_ENDING_PASSAGES:]
+    ending = {
+        stem
+        for s, found in zip(sentences, stems, strict=True)
+        if s.passage in last_passages
+        for stem in found
+        if frequency[stem] <= rare_limit
+    }
+    weighted = []
+    for sentence, found, score in zip(sentences, stems, scores, strict=True):
+        weight = 1.0
+        if _is_dialogue(sentence.text):
+            weight *= _DIALOGUE_WEIGHT
+        if len(sentence.text.split()) < _TERSE_WORDS:
+            weight *= _TERSE_WEIGHT
+        if sentence.passage not in last_passages:
+            weight *= 1 + _ENDING_BONUS * len(found & ending)
+        weighted.append(score * weight)
+    return weighted
+
+
+def _is_dialogue(text: str) -> bool:
+    """A sentence that is mostly someone speaking."""
+    marks = _quote_marks_of(text)
+    if not marks:
+        return False
+    inside = sum(end - start for start, end in marks)
+    return inside * 2 > len(text)
+
+
+def _quote_marks_of(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for index, char in enumerate(text):
+        if char in '“"' and opened is None:
+            opened = index
+        elif char in '”"' and opened is not None:
+            spans.append((opened, index + 1))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(text)))
+    return spans
+
+
+def _choose_plot(
     sentences: Sequence[_Sentence],
     scores: Sequence[float],
     target: int,
-    budget: int | None,
+    budget: int,
     allowance: int,
-    spread: int,
     measure: Callable[[str], int],
 ) -> list[int]:
-    """Indices of the kept sentences in story order: the first and the last, then the
-    most central ones that fit the character budget (short retellings only)."""
+    """A short retelling: the first and last sentences, then one sentence from each
+    stretch of the story in turn, the one that adds most of the story's recurring words
+    not yet told (weighed by centrality and narration). Recurring words are the plot's
+    things and people (the paw, the wish, the vault); covering each once follows the plot
+    instead of retelling its busiest scene three times."""
     last = len(sentences) - 1
-    chosen = {0, last}
-    used = measure(sentences[0].text) + measure(sentences[last].text) + 1 + allowance
-    for index in _candidates(sentences, scores, spread):
-        if len(chosen) >= target:
-            break
-        cost = measure(sentences[index].text) + 1
-        if budget is not None and used + cost > budget:
-            continue  # a shorter, less central sentence may still fit
-        chosen.add(index)
-        used += cost
+    chosen = {0, *_ending(sentences)}
+    used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
+    stems = [
+        {w[:_STEM_LENGTH] for w in _KEY_WORD_RE.findall(s.text.lower()) if w not in STOP_WORDS}
+        for s in sentences
+    ]
+    frequency = Counter(stem for found in stems for stem in found)
+    covered = set().union(*(stems[i] for i in chosen))
+    top = max(scores) or 1.0
+    middle = last - 1
+    slots = max(1, target - len(chosen))
+    stretches = [
+        [i for i in range(1, last) if (i - 1) * slots // max(1, middle) == slot]
+        for slot in range(slots)
+    ]
+
+    def gain(index: int) -> float:
+        new = stems[index] - covered
+        value = sum(math.log1p(frequency[stem] - 1) for stem in new)
+        return value * (0.5 + scores[index] / top)
+
+    for stretch in stretches:
+        stretch = [i for i in stretch if i not in chosen]
+        usable = [
+            i
+            for i in stretch
+            if quotes_balanced(sentences[i].text)
+            and not _introduces_what_follows(sentences[i].text)
+            and used + measure(sentences[i].text) + 1 <= budget
+        ]
+        if not usable:
+            continue
+        best = max(usable, key=lambda i: (gain(i), -i))
+        chosen.add(best)
+        used += measure(sentences[best].text) + 1
+        covered |= stems[best]
     return sorted(chosen)
 
 
-def _candidates(sentences: Sequence[_Sentence], scores: Sequence[float], spread: int) -> list[int]:
+# A last sentence this short ("In pace requiescat!") is a coda: the ending is told by
+# the sentences before it in its paragraph.
+_ENDING_MIN_WORDS = 15
+
+
+def _ending(sentences: Sequence[_Sentence]) -> list[int]:
+    """The last sentence, with those before it in its paragraph until the ending says
+    enough to be understood."""
+    last = len(sentences) - 1
+    ending = [last]
+    words = len(sentences[last].text.split())
+    index = last - 1
+    while (
+        words < _ENDING_MIN_WORDS
+        and index > 0
+        and sentences[index].passage == sentences[last].passage
+        and quotes_balanced(sentences[index].text)
+    ):
+        ending.append(index)
+        words += len(sentences[index].text.split())
+        index -= 1
+    return ending
+
+
+def _choose(sentences: Sequence[_Sentence], scores: Sequence[float], target: int) -> list[int]:
+    """Medium and long: the first and the last sentences, then the most central ones."""
+    last = len(sentences) - 1
+    chosen = {0, last}
+    for index in _candidates(sentences, scores):
+        if len(chosen) >= target:
+            break
+        chosen.add(index)
+    return sorted(chosen)
+
+
+_GENDERED_PRONOUNS = {"she": "f", "her": "f", "he": "m", "his": "m"}
+_PRONOUN_WORD_RE = re.compile(r"\b(?:she|he|her|his)\b", re.IGNORECASE)
+
+
+def _refers_to(
+    sentence: str, name: str, sentences: Sequence[_Sentence], gender: str | None
+) -> bool:
+    """Whether the opening pronoun of `sentence` can only mean the protagonist: its
+    gender is theirs, and they are named soon (the first paragraphs), before anyone
+    else could be meant."""
+    pronoun = _PRONOUN_WORD_RE.search(sentence)
+    if pronoun is None:
+        return False  # "They": too often a group
+    wanted = _GENDERED_PRONOUNS[pronoun.group().lower()]
+    known = gender or _pronoun_gender(sentences, name)
+    if known != wanted:
+        return False
+    naming = _first_naming(sentences, name)
+    return naming is not None and sentences[naming].passage <= sentences[0].passage + 2
+
+
+def _first_naming(sentences: Sequence[_Sentence], name: str) -> int | None:
+    first = fold(name.split()[0])
+    return next((i for i, s in enumerate(sentences) if first in words(fold(s.text))), None)
+
+
+def _pronoun_gender(sentences: Sequence[_Sentence], name: str) -> str | None:
+    """The gender of the pronouns the text uses right after the name, when they agree
+    two to one: "Léa Roux walked in. She smiled." is a woman."""
+    first = name.split()[0]
+    votes: Counter[str] = Counter()
+    for index, sentence in enumerate(sentences):
+        position = sentence.text.find(first)
+        if position < 0:
+            continue
+        following = sentence.text[position + len(first) :]
+        if index + 1 < len(sentences):
+            following += " " + sentences[index + 1].text
+        pronoun = _PRONOUN_WORD_RE.search(following)
+        if pronoun is not None:
+            votes[_GENDERED_PRONOUNS[pronoun.group().lower()]] += 1
+    if not votes:
+        return None
+    (top, count), *rest = votes.most_common()
+    return top if not rest or count >= 2 * rest[0][1] else None
+
+
+def _candidates(sentences: Sequence[_Sentence], scores: Sequence[float]) -> list[int]:
     """The sentences between the first and the last, best first.
 
     A sentence whose quotation continues in another sentence comes after all the others,
-    because half a quotation cannot be shown. With `spread`, the middle of the story is
-    cut into that many equal stretches and the best sentence of each comes first: a
-    retelling of three to five sentences then follows the story's arc instead of
-    clustering in its busiest scene.
+    because half a quotation cannot be shown; one ending at a colon ("My aunt said:") is
+    never a candidate, since what it introduces is the next paragraph.
     """
     middle = len(sentences) - 2
-    ranked = sorted(
-        range(1, middle + 1),
+    return sorted(
+        (i for i in range(1, middle + 1) if not _introduces_what_follows(sentences[i].text)),
         key=lambda i: (not quotes_balanced(sentences[i].text), -scores[i], i),
     )
-    if spread <= 0:
-        return ranked
-    leaders: dict[int, int] = {}
-    for index in ranked:
-        if quotes_balanced(sentences[index].text):
-            leaders.setdefault((index - 1) * spread // middle, index)
-    first = sorted(leaders.values(), key=ranked.index)
-    return [*first, *(index for index in ranked if index not in first)]
+
+
+def _introduces_what_follows(text: str) -> bool:
+    """ "My aunt said:" says nothing without the next paragraph, so it is never kept alone."""
+    return text.rstrip(" \"”’'").endswith(":")
 
 
 def _apostrophe(passages: Sequence[Passage]) -> str:
