@@ -7,17 +7,17 @@ import asyncio
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
-from bot.core.compare import Side, compare_characters
-from bot.lookup import (
+from bot.app.lookup import (
     CharacterRef,
     character_choices,
     find_visible_character,
     find_visible_story,
     story_choices,
 )
-from bot.rendering import fit_embed
-from bot.rendering.characters import character_embed, comparison_embed
+from bot.core.compare import Side, compare_characters
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering import fit_embed
+from bot.discord_adapter.rendering.characters import character_embed, comparison_embed
 
 
 class CharacterCog(commands.GroupCog, group_name="character"):
@@ -62,7 +62,7 @@ class CharacterCog(commands.GroupCog, group_name="character"):
         ref = await self._find(interaction, name, story)
         namesakes = [
             s
-            for s, c in await self.bot.store.visible_characters(interaction.guild_id)
+            for s, c in await self.bot.store.casts.visible_characters(interaction.guild_id)
             if c.name == ref.character.name and s.id != ref.story.id
         ]
         embed = character_embed(ref.story, ref.character, namesakes)
@@ -84,8 +84,8 @@ class CharacterCog(commands.GroupCog, group_name="character"):
         one = await self._find(interaction, first, None)
         other = await self._find(interaction, second, None)
         # The story text lets the comparison quote each arc and find shared themes.
-        first_passages = await self.bot.store.get_passages(one.story.id)
-        second_passages = await self.bot.store.get_passages(other.story.id)
+        first_passages = await self.bot.store.stories.get_passages(one.story.id)
+        second_passages = await self.bot.store.stories.get_passages(other.story.id)
         comparison = await asyncio.to_thread(
             compare_characters,
             Side(one.story.title, one.character, passages=first_passages),

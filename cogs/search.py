@@ -9,13 +9,23 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
+from bot.app.lookup import (
+    character_choices,
+    find_visible_character,
+    find_visible_story,
+    story_choices,
+)
 from bot.core.search import validate_query
 from bot.core.snippets import make_snippet
-from bot.lookup import character_choices, find_visible_character, find_visible_story, story_choices
-from bot.rendering import ResultLine, bold_highlights, no_results_embed, search_embed
-from bot.tree import send_error
-from bot.ui import OpenPassageButton
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering import (
+    ResultLine,
+    bold_highlights,
+    no_results_embed,
+    search_embed,
+)
+from bot.discord_adapter.tree import send_error
+from bot.discord_adapter.ui import OpenPassageButton
 
 RESULTS_PER_PAGE = 5
 MAX_RESULTS = 25
@@ -139,7 +149,7 @@ class SearchCog(commands.Cog):
             )
             return
         # Only the stories on this page of results: a big library has thousands.
-        stories = await self.bot.store.summaries([hit.story_id for hit in hits])
+        stories = await self.bot.store.stories.summaries([hit.story_id for hit in hits])
         lines = []
         for hit in hits:
             snippet, offsets = make_snippet(hit.text, hit.highlights, SNIPPET_WIDTH)

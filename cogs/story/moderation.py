@@ -12,28 +12,27 @@ from typing import Any
 import discord
 from discord import Interaction, app_commands
 
-from bot.checks import is_moderator, require_moderator
-from bot.core.matching import rank_stories, resolve_story
-from bot.errors import InvalidInput, NotAllowed
-from bot.library import RESTORE_WINDOW
-from bot.lookup import find_visible_story, story_choices
-from bot.moderation import (
+from bot.app.library import RESTORE_WINDOW
+from bot.app.lookup import find_visible_story, story_choices
+from bot.app.moderation import (
     check_add_rate,
     check_attachment,
     decode_attachment,
     prepare,
     require_own_story,
 )
-from bot.rendering import escape
-from bot.rendering.moderation import history_embed
-from bot.storage.guilds import audited_at
-from bot.ui.moderation import (
+from bot.core.matching import rank_stories, resolve_story
+from bot.discord_adapter.checks import is_moderator, require_moderator
+from bot.discord_adapter.rendering import escape
+from bot.discord_adapter.rendering.moderation import history_embed
+from bot.discord_adapter.ui.moderation import (
     MODAL_TEXT_LIMIT,
     adding_form,
     editing_form,
     removal_view,
     send_preview,
 )
+from bot.errors import InvalidInput, NotAllowed
 from cogs.story.common import bot_of, story_autocomplete
 
 
@@ -69,7 +68,9 @@ async def removed_autocomplete(
     # What was removed is for the moderators' eyes only.
     if interaction.guild_id is None or not await is_moderator(bot.store, interaction):
         return []
-    removed = await bot.store.removed_stories(interaction.guild_id, bot.clock() - RESTORE_WINDOW)
+    removed = await bot.store.stories.removed_stories(
+        interaction.guild_id, bot.clock() - RESTORE_WINDOW
+    )
     matches = rank_stories(current, [r.summary for r in removed])
     return [app_commands.Choice(name=m.story.title[:100], value=m.story.slug) for m in matches]
 
@@ -90,9 +91,7 @@ async def add(interaction: Interaction, file: discord.Attachment | None = None) 
         await interaction.response.send_modal(adding_form())
         return
     text = await _submission_from_file(file)
-    preview = await prepare(
-        bot.library, guild_id=member.guild.id, user_id=member.id, text=text, now=bot.clock()
-    )
+    preview = await prepare(bot.library, guild_id=member.guild.id, user_id=member.id, text=text)
     await send_preview(interaction, preview)
 
 
@@ -112,12 +111,7 @@ async def edit(
     if file is not None:
         text = await _submission_from_file(file)
         preview = await prepare(
-            bot.library,
-            guild_id=member.guild.id,
-            user_id=member.id,
-            text=text,
-            editing=found,
-            now=bot.clock(),
+            bot.library, guild_id=member.guild.id, user_id=member.id, text=text, editing=found
         )
         await send_preview(interaction, preview)
         return
@@ -157,16 +151,16 @@ async def restore(interaction: Interaction, story: app_commands.Range[str, 1, 20
     """Bring back a story removed in the last 30 days (moderators)."""
     bot = bot_of(interaction)
     member = await require_moderator(bot.store, interaction)
-    removed = await bot.store.removed_stories(member.guild.id, bot.clock() - RESTORE_WINDOW)
+    removed = await bot.store.stories.removed_stories(member.guild.id, bot.clock() - RESTORE_WINDOW)
     summary = resolve_story(story, [r.summary for r in removed])
-    if await bot.store.title_owner(summary.title, member.guild.id, exclude_id=summary.id):
+    if await bot.store.stories.title_owner(summary.title, member.guild.id, exclude_id=summary.id):
         raise InvalidInput(
             f"Another story here is now titled “{summary.title}”.",
             hint="Rename or remove that one first.",
         )
-    removed_story = await bot.store.get_story(summary.id)
+    removed_story = await bot.store.stories.get_story(summary.id)
     if removed_story is not None and (
-        same_text := await bot.store.visible_story_with_hash(
+        same_text := await bot.store.stories.visible_story_with_hash(
             member.guild.id, removed_story.content_hash, exclude_id=summary.id
         )
     ):
@@ -174,8 +168,7 @@ async def restore(interaction: Interaction, story: app_commands.Range[str, 1, 20
             f"“{same_text.title}” here now has exactly the text of “{summary.title}”.",
             hint="Remove that one first if this one should come back instead.",
         )
-    with audited_at(bot.clock()):
-        restored = await bot.library.restore_story(summary.id, member.id)
+    restored = await bot.library.restore_story(summary.id, member.id)
     await interaction.response.send_message(f"Restored “{escape(restored.title)}”.", ephemeral=True)
 
 
@@ -186,7 +179,7 @@ async def history(interaction: Interaction, story: app_commands.Range[str, 1, 20
     """Every version of a story: who changed it and when."""
     bot = bot_of(interaction)
     found = await find_visible_story(bot.store, interaction.guild_id, story)
-    versions = await bot.store.story_versions(found.id)
+    versions = await bot.store.stories.story_versions(found.id)
     await interaction.response.send_message(
         embed=history_embed(found.title, versions), ephemeral=True
     )
@@ -216,13 +209,12 @@ async def _set_hidden(interaction: Interaction, story: str, hidden: bool) -> Non
     if hidden:
         found = (await find_visible_story(bot.store, member.guild.id, story)).summary
     else:
-        found = resolve_story(story, await bot.store.hidden_stories(member.guild.id))
+        found = resolve_story(story, await bot.store.stories.hidden_stories(member.guild.id))
     if not found.is_builtin:
         raise NotAllowed(
             f"“{found.title}” belongs to this server; remove it with `/story remove` instead."
         )
-    with audited_at(bot.clock()):
-        await bot.library.set_hidden(member.guild.id, found.id, member.id, hidden)
+    await bot.library.set_hidden(member.guild.id, found.id, member.id, hidden)
     state = "hidden in this server" if hidden else "visible in this server again"
     await interaction.response.send_message(
         f"“{escape(found.title)}” is now {state}.", ephemeral=True
@@ -243,7 +235,7 @@ async def hidden_autocomplete(
     bot = bot_of(interaction)
     if interaction.guild_id is None:
         return []
-    matches = rank_stories(current, await bot.store.hidden_stories(interaction.guild_id))
+    matches = rank_stories(current, await bot.store.stories.hidden_stories(interaction.guild_id))
     return [app_commands.Choice(name=m.story.title[:100], value=m.story.slug) for m in matches]
 
 

@@ -67,7 +67,9 @@ async def test_nothing_found_suggests_real_words(world):
     assert embed.title == "Nothing found"
     assert embed.fields[0].name == "Did you mean"
     library_text = " ".join(
-        p.text for _id, passages in await world.env.bot.store.all_passages() for p in passages
+        p.text
+        for _id, passages in await world.env.bot.store.stories.all_passages()
+        for p in passages
     )
     for word in embed.fields[0].value.replace("*", "").split(", "):
         assert word in library_text

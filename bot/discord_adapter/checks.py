@@ -44,7 +44,7 @@ async def is_moderator(store: Store, interaction: discord.Interaction) -> bool:
     member = member_of(interaction)
     if can_manage_server(member, interaction.permissions):
         return True
-    settings = await store.guild_settings(cast(discord.Guild, interaction.guild).id)
+    settings = await store.guilds.guild_settings(cast(discord.Guild, interaction.guild).id)
     role_id = settings.moderator_role_id
     return role_id is not None and any(role.id == role_id for role in member.roles)
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.analysis import Analyser
-from bot.analysis import analyse as analyse  # re-exported: moderation previews use it
+from bot.app.analysis import Analyser
+from bot.app.analysis import analyse as analyse  # re-exported: moderation previews use it
 from bot.core.cast import Cast
 from bot.core.models import ParsedStory, Passage, StorySummary
 from bot.core.parsing import parse_story
@@ -140,7 +140,7 @@ class Library:
         report = await self.load_paths([stories_dir], index=False)
         for path, reason in report.rejected:
             log.warning("Built-in story %s rejected: %s", path, reason)
-        purged = await self.store.purge_removed(now - RESTORE_WINDOW)
+        purged = await self.store.stories.purge_removed(now - RESTORE_WINDOW)
         if purged:
             log.info("Deleted %d stories removed more than 30 days ago", purged)
         if index_in_background:
@@ -159,9 +159,9 @@ class Library:
         self._index_ready.clear()
         try:
             stories: Iterable[tuple[int, Sequence[Passage]]] = (
-                await self.store.all_passages()
+                await self.store.stories.all_passages()
                 if self.store.path == ":memory:"
-                else self.store.stream_live_passages()
+                else self.store.stories.stream_live_passages()
             )
             index = await asyncio.to_thread(_build_index, stories)
             for change in self._pending_changes:
@@ -198,7 +198,7 @@ class Library:
         source_path: str | None = None,
     ) -> StorySummary:
         parsed, cast = analyse(parsed)
-        summary = await self.store.add_story(
+        summary = await self.store.stories.add_story(
             parsed, guild_id=guild_id, cast=cast, actor_id=actor_id, source_path=source_path
         )
         self.reindex(summary.id, parsed)
@@ -213,24 +213,24 @@ class Library:
         source_path: str | None = None,
     ) -> StorySummary:
         parsed, cast = analyse(parsed)
-        summary = await self.store.replace_story(
+        summary = await self.store.stories.replace_story(
             story_id, parsed, cast=cast, actor_id=actor_id, source_path=source_path
         )
         self.reindex(summary.id, parsed)
         return summary
 
     async def remove_story(self, story_id: int, actor_id: int) -> None:
-        await self.store.remove_story(story_id, actor_id)
+        await self.store.stories.remove_story(story_id, actor_id)
         self._change_index(lambda index: index.remove_story(story_id))
 
     async def restore_story(self, story_id: int, actor_id: int) -> StorySummary:
-        summary = await self.store.restore_story(story_id, actor_id)
-        passages = await self.store.get_passages(story_id)
+        summary = await self.store.stories.restore_story(story_id, actor_id)
+        passages = await self.store.stories.get_passages(story_id)
         self._change_index(lambda index: index.add_story(story_id, passages))
         return summary
 
     async def set_hidden(self, guild_id: int, story_id: int, actor_id: int, hidden: bool) -> None:
-        await self.store.set_hidden(guild_id, story_id, actor_id, hidden)
+        await self.store.stories.set_hidden(guild_id, story_id, actor_id, hidden)
         self._visible_ids.pop(guild_id, None)
 
     def reindex(self, story_id: int, parsed: ParsedStory) -> None:
@@ -244,7 +244,7 @@ class Library:
         """Cached per server; any change to the library clears it."""
         ids = self._visible_ids.get(guild_id)
         if ids is None:
-            ids = frozenset(await self.store.visible_story_ids(guild_id))
+            ids = frozenset(await self.store.stories.visible_story_ids(guild_id))
             self._visible_ids[guild_id] = ids
         return ids
 
@@ -297,7 +297,7 @@ class Library:
     async def _changed_file(self, path: Path, report: LoadReport) -> ParsedStory | None:
         """The file's story, or None when it is stored already as it is."""
         parsed = parse_story(await asyncio.to_thread(path.read_bytes), path.name)
-        if await self.store.hash_for_source(str(path)) == parsed.content_hash:
+        if await self.store.stories.hash_for_source(str(path)) == parsed.content_hash:
             report.unchanged.append(str(path))
             return None
         return parsed
@@ -316,15 +316,15 @@ class Library:
         if await self._adopt_moved_file(parsed, source):
             report.unchanged.append(source)
             return
-        existing = await self.store.story_for_source(source)
+        existing = await self.store.stories.story_for_source(source)
         parsed = await self._with_free_title(parsed, exclude_id=existing.id if existing else None)
         if existing is None:
-            summary = await self.store.add_story(
+            summary = await self.store.stories.add_story(
                 parsed, guild_id=None, source_path=source, cast=cast
             )
             report.added.append(summary.title)
         else:
-            summary = await self.store.replace_story(
+            summary = await self.store.stories.replace_story(
                 existing.id, parsed, source_path=source, cast=cast
             )
             report.updated.append(summary.title)
@@ -334,28 +334,28 @@ class Library:
 
     async def _adopt_moved_file(self, parsed: ParsedStory, source: str) -> bool:
         """Same text already stored: a moved file (adopted) or a duplicate (rejected)."""
-        for story in await self.store.builtins_with_hash(parsed.content_hash):
+        for story in await self.store.stories.builtins_with_hash(parsed.content_hash):
             if story.source_path == source:
                 continue
             old_path = story.source_path
             moved = story.summary.is_builtin and (
                 old_path is None or not await asyncio.to_thread(Path(old_path).exists)
             )
-            if moved and await self.store.story_for_source(source) is None:
-                await self.store.set_source_path(story.id, source)
+            if moved and await self.store.stories.story_for_source(source) is None:
+                await self.store.stories.set_source_path(story.id, source)
                 return True
             raise StoryRejected(f"same text as the story “{story.title}” already in the library.")
         return False
 
     async def _with_free_title(self, parsed: ParsedStory, *, exclude_id: int | None) -> ParsedStory:
         """Derived titles get a number when taken; a chosen title that is taken is an error."""
-        owner = await self.store.title_owner(parsed.title, None, exclude_id=exclude_id)
+        owner = await self.store.stories.title_owner(parsed.title, None, exclude_id=exclude_id)
         if owner is None:
             return parsed
         if not parsed.title_was_derived:
             raise StoryRejected(f"a story titled “{parsed.title}” is already in the library.")
         number = 2
-        while await self.store.title_owner(
+        while await self.store.stories.title_owner(
             f"{parsed.title} ({number})", None, exclude_id=exclude_id
         ):
             number += 1
