@@ -48,7 +48,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.retell import generated_story, percentile
-from bot.answers import answer_question
+from bot.app.answers import answer_question
+from bot.app.library import Library
 from bot.core.cast import Cast, Character
 from bot.core.characters import extract_cast
 from bot.core.compare import Side, compare_characters
@@ -56,8 +57,7 @@ from bot.core.discussion import discussion_questions
 from bot.core.models import Passage
 from bot.core.parsing import parse_story
 from bot.core.retelling import Length, retell
-from bot.library import Library
-from bot.rendering.telling import shown_length
+from bot.discord_adapter.rendering.telling import shown_length
 from bot.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -524,9 +524,9 @@ async def evaluate(verbose: bool) -> Scores:
                 added[filename] = await library.add_story(parse_story(raw, filename), guild_id=None)
             for filename, story_truth in truth.items():
                 summary = added[filename]
-                story = await store.get_story(summary.id)
+                story = await store.stories.get_story(summary.id)
                 assert story is not None
-                cast = await store.get_cast(summary.id)
+                cast = await store.casts.get_cast(summary.id)
                 scores = Scores()
                 people = score_cast(cast, story_truth, scores)
                 await score_answers(library, summary.id, story_truth, scores)
