@@ -12,8 +12,9 @@ The eight stories are a development set: a held-back set judges the result, so a
 that only helps these eight is no improvement.
 
 How each figure is counted (the rules the issue's baseline was measured with):
-- a truth character is found when some cast character shares a name or alias with it
-  (case and ’/' folded); "named" and "unnamed" split them by the truth's `named`;
+- a truth character is found when a cast character shares a name or alias with it (case
+  and ’/' folded), each cast character counting for one person at most; "named" and
+  "unnamed" split them by the truth's `named`;
 - a non-person is a cast character that is in the truth's `not_characters` or matches no
   truth character and no mentioned-only person;
 - an answer quotes the evidence when the evidence sentence occurs in the answer (quote
@@ -157,10 +158,13 @@ def score_cast(cast: Cast, truth: dict[str, Any], scores: Scores) -> list[Person
         for c in truth["characters"]
     ]
     mentioned = [_forms(m) for m in truth["mentioned_only"]]
-    for person in people:
+    # One cast character counts for one person at most: "Herbert White" with the alias
+    # "Mr. White" is the son or the father, not both.
+    found = _one_to_one(people, cast.characters)
+    for index, person in enumerate(people):
         tally = scores.named if person.named else scores.unnamed
         tally[1] += 1
-        if any(_matches(c, person.forms) for c in cast.characters):
+        if index in found:
             tally[0] += 1
         else:
             scores.missed_people.append(person.name)
@@ -172,6 +176,25 @@ def score_cast(cast: Cast, truth: dict[str, Any], scores: Scores) -> list[Person
         if not is_someone or _matches(character, frozenset(not_people)):
             scores.non_people.append(character.name)
     return people
+
+
+def _one_to_one(people: Sequence[Person], characters: Sequence[Character]) -> set[int]:
+    """The people matched to distinct cast characters (a maximum bipartite matching)."""
+    owner: dict[int, int] = {}  # cast character index -> person index
+
+    def assign(person: int, seen: set[int]) -> bool:
+        for index, character in enumerate(characters):
+            if index in seen or not _matches(character, people[person].forms):
+                continue
+            seen.add(index)
+            if index not in owner or assign(owner[index], seen):
+                owner[index] = person
+                return True
+        return False
+
+    for person in range(len(people)):
+        assign(person, set())
+    return set(owner.values())
 
 
 # ------------------------------------------------------------------------ answers
