@@ -1,7 +1,7 @@
 """The word lists character extraction reads: words that are never a name, words that
 say a name is a person, titles, nationalities, countries.
 
-Kept apart from the rules (bot/core/characters.py) so that either can be read alone.
+Kept apart from the rules (bot/core/characters/) so that either can be read alone.
 No story's names are listed here: what a story names is found from its text.
 """
 
