@@ -15,6 +15,7 @@ How each figure is counted (the rules the issue's baseline was measured with):
 - a truth character is found when a cast character shares a name or alias with it (case
   and ’/' folded), each cast character counting for one person at most; "named" and
   "unnamed" split them by the truth's `named`;
+- "gender" counts the people found whose cast gender is the truth's (f or m);
 - a non-person is a cast character that is in the truth's `not_characters` or matches no
   truth character and no mentioned-only person;
 - an answer quotes the evidence when the evidence sentence occurs in the answer (quote
@@ -124,6 +125,7 @@ class Scores:
     named: list[int] = field(default_factory=lambda: [0, 0])
     unnamed: list[int] = field(default_factory=lambda: [0, 0])
     non_people: list[str] = field(default_factory=list)
+    genders: list[int] = field(default_factory=lambda: [0, 0])
     evidence: list[int] = field(default_factory=lambda: [0, 0])
     false_not_said: int = 0
     honest_not_said: list[int] = field(default_factory=lambda: [0, 0])
@@ -166,6 +168,9 @@ def score_cast(cast: Cast, truth: dict[str, Any], scores: Scores) -> list[Person
         tally[1] += 1
         if index in found:
             tally[0] += 1
+            if person.gender in ("f", "m"):
+                scores.genders[1] += 1
+                scores.genders[0] += found[index].gender == person.gender
         else:
             scores.missed_people.append(person.name)
     not_people = {fold(n) for n in truth["not_characters"]}
@@ -178,7 +183,7 @@ def score_cast(cast: Cast, truth: dict[str, Any], scores: Scores) -> list[Person
     return people
 
 
-def _one_to_one(people: Sequence[Person], characters: Sequence[Character]) -> set[int]:
+def _one_to_one(people: Sequence[Person], characters: Sequence[Character]) -> dict[int, Character]:
     """The people matched to distinct cast characters (a maximum bipartite matching)."""
     owner: dict[int, int] = {}  # cast character index -> person index
 
@@ -194,7 +199,7 @@ def _one_to_one(people: Sequence[Person], characters: Sequence[Character]) -> se
 
     for person in range(len(people)):
         assign(person, set())
-    return set(owner.values())
+    return {person: characters[index] for index, person in owner.items()}
 
 
 # ------------------------------------------------------------------------ answers
@@ -486,6 +491,7 @@ COLUMNS = (
     ("named", 6),
     ("unnamed", 7),
     ("non-ppl", 7),
+    ("gender", 6),
     ("answered", 8),
     ("evidence", 8),
     ("false-ns", 8),
@@ -505,6 +511,7 @@ def _row(name: str, s: Scores) -> str:
         f"{s.named[0]}/{s.named[1]}",
         f"{s.unnamed[0]}/{s.unnamed[1]}",
         str(len(s.non_people)),
+        f"{s.genders[0]}/{s.genders[1]}",
         f"{s.evidence[0] + s.honest_not_said[0]}/{s.evidence[1] + s.honest_not_said[1]}",
         f"{s.evidence[0]}/{s.evidence[1]}",
         str(s.false_not_said),

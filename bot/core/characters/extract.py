@@ -117,6 +117,7 @@ def extract_cast(passages: Sequence[Passage]) -> Cast:
             mentions=len(person.mentions),
             first_passage=person.first.passage,
             role=SUPPORTING,
+            gender=person.gender,
             descriptions=descriptions[person.id].facts(),
             origins=origin_facts,
             lines=lines[person.id].facts(),
