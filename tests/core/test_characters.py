@@ -532,3 +532,21 @@ def test_the_core_does_not_import_discord():
         "sys.exit(1 if 'discord' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Heaven help us," said Anna. Anna prayed to God. God did not answer her.',
+        "On Christmas Day Anna sang. Merry Christmas, she wrote to Tom. Tom smiled.",
+        "Anna worked for the Frazzled Wheat Company. The Frazzled Wheat Company paid her.",
+        "The letter was signed Two Desperate Men. Anna laughed at it.",
+        '"Rats ate the bread!" Anna cried. Anna laughed.',
+        "\"I come from 'Marsh and Pike,'\" he said to Anna. 'Marsh and Pike' paid Anna.",
+        "Be at Sully's, for I must see you, Anna wrote. Anna waited at the door.",
+        "Thereafter Madame Roux never smiled. Madame Roux sold the house. She left.",
+    ],
+)
+def test_oaths_holidays_firms_plurals_and_exclamations_are_no_one(text):
+    names = {c.name for c in extract_cast(split_passages(text)).characters}
+    assert names in ({"Anna"}, {"Anna", "Tom"}, {"Madame Roux"})

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.core.characters.aliases import gender_votes
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
     APPOSITION_PERSON_NOUNS,
@@ -42,6 +43,9 @@ from bot.core.characters.scan import (
 )
 from bot.core.lexicon import (
     DEMONYM_SUFFIXES,
+    INSTITUTION_HEADS,
+    NEVER_PEOPLE,
+    PEOPLE_PLURALS,
     PERSON_NOUNS,
     PERSON_VERBS,
     PLACE_HEADS,
@@ -73,6 +77,8 @@ def _weigh(mention: Mention, text: str, evidence: _Evidence) -> None:
     _weigh_person_cues(mention, previous, before, after, evidence)
     if not mention.possessive:
         _weigh_place_cues(previous, after, evidence)
+    elif previous[-1] in ("at", "to") and _POSSESSIVE_PLACE_RE.match(after):
+        evidence.place += 1  # "be at Sully's, for I must see you": his place, not him
 
 
 def _weigh_person_cues(
@@ -106,7 +112,8 @@ def _weigh_person_cues(
         evidence.person += 2
     if last in ("to", "at", "with") and second in PERSON_PREP_VERBS:
         evidence.person += 2
-    elif last in ("with", "and"):
+    elif last == "with" or (last == "and" and not _capitalised_before_and(before)):
+        # "Tomás and his sister" says it; "Maw and Meggins" is as likely a firm.
         evidence.person += 1
     if last in PERSON_OBJECT_VERBS:
         evidence.person += 1
@@ -122,6 +129,14 @@ def _weigh_person_cues(
         appositive = APPOSITION_AFTER_RE.match(after)
         if appositive:
             _weigh_apposition(appositive, after, evidence)
+
+
+_POSSESSIVE_PLACE_RE = re.compile(r"^(?:\s*[,.;:!?]|\s+(?:place|house|shop|store)\b)")
+_CAPITALISED_AND_RE = re.compile(r"\b[A-Z][\w'’-]*\s+and\s+$")
+
+
+def _capitalised_before_and(before: str) -> bool:
+    return _CAPITALISED_AND_RE.search(before) is not None
 
 
 def _weigh_apposition(appositive: re.Match[str], after: str, evidence: _Evidence) -> None:
@@ -185,7 +200,34 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
         group.kind = "place"
     if group.kind == "place" and _is_demonym_like(group.words):
         group.kind = "none"
+    if group.kind == "person" and _never_someone(group, evidence, paragraphs):
+        group.kind = "none"
     return evidence
+
+
+def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Paragraph]) -> bool:
+    """What reads like a person but is not one: God and holidays ("Heaven help us",
+    "Christmas Day"), a firm or an institution ("the Frazzled Wheat Company"), a plural
+    ("Two Desperate Men"), or a single word said once, opening a sentence in someone's
+    speech, that nothing else marks as a name ("Rats ate up the cake!"). A title, being
+    named ("a dog called Rats") or a he/she after it ("Priya waved. She was…") keeps it a
+    person."""
+    lowered = [word.lower() for word in group.words]
+    if any(word in NEVER_PEOPLE for word in lowered):
+        return True
+    if group.titles:
+        return False
+    if lowered[-1] in INSTITUTION_HEADS or lowered[-1] in PEOPLE_PLURALS:
+        return True
+    once = len(group.mentions) == 1 and len(group.words) == 1
+    first = group.mentions[0]
+    if not (once and first.initial and first.quoted and evidence.person < _NAMED_EVIDENCE):
+        return False
+    return not gender_votes(group.mentions, paragraphs)
+
+
+# "named X", "I'm X", "his sister X" weigh 3 or more: a name, even said once.
+_NAMED_EVIDENCE = 3
 
 
 def _ordinary(group: Group, vocabulary: Vocabulary) -> bool:

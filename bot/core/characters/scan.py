@@ -32,13 +32,16 @@ from bot.core.lexicon import (
     MONTHS,
     NAME_LIKE_FUNCTION_WORDS,
     NATIONALITIES,
+    NEVER_PEOPLE,
     OF_HEADS,
     PARTICLES,
     PERSON_VERBS,
     PLACE_HEADS,
     PLACE_HYPHEN_PREFIXES,
     PLACE_PREFIXES,
+    SENTENCE_ADVERBS,
     SPEECH_VERBS,
+    TIME_WORDS,
     TITLE_SYNONYMS,
     TITLES,
 )
@@ -219,6 +222,8 @@ def _never_a_name(word: str) -> bool:
         or lowered in DAYS
         or lowered in MONTHS
         or lowered in NATIONALITIES
+        or lowered in NEVER_PEOPLE
+        or lowered in SENTENCE_ADVERBS
     )
 
 
@@ -363,10 +368,15 @@ def _split_phrase(
     ):
         phrase = phrase[1:]
     parts: list[list[re.Match[str]]] = [[]]
+    after_split = False
     for token in phrase:
-        if vocabulary.never_a_name(_strip_possessive(token.group())[0]):
+        word = _strip_possessive(token.group())[0]
+        if vocabulary.never_a_name(word) or (after_split and word.lower() in TIME_WORDS):
+            # "Christmas Day Anna": the holiday and its "Day" both go.
             parts.append([])
+            after_split = True
         else:
+            after_split = False
             parts[-1].append(token)
     return [
         p
