@@ -148,7 +148,41 @@ def group_mentions(mentions: list[Mention], paragraphs: dict[int, Paragraph]) ->
         add(group, mention)
     for group in groups.values():
         group.mentions.sort(key=lambda m: (m.passage, m.start))
+    _part_spouses(groups, paragraphs, mentions)
     return groups
+
+
+def _titled_otherwise(word: str, title: str, mentions: Sequence[Mention]) -> bool:
+    """Whether the text gives `word` another gender's title too ("Mrs. White")."""
+    gender = TITLES.get(title)
+    return any(
+        m.title is not None
+        and m.words == (word,)
+        and TITLES.get(m.title) not in (None, gender)
+        for m in mentions
+    )
+
+
+def _part_spouses(
+    groups: dict[int, Group], paragraphs: dict[int, Paragraph], mentions: Sequence[Mention]
+) -> None:
+    """ "the Lady Fortunato" once, "Fortunato … he" a dozen times: the bare name is her
+    husband, not her. A one-word name whose untitled mentions are followed by the other
+    gender's pronouns leaves its titled form and becomes its own person."""
+    for group in list(groups.values()):
+        gender = TITLES.get(next(iter(group.titles))) if len(group.titles) == 1 else None
+        if gender is None or len(group.words) != 1:
+            continue
+        bare = [m for m in group.mentions if m.title is None]
+        votes = majority(gender_votes(bare, paragraphs))
+        if not bare or votes is None or votes == gender:
+            continue
+        other = Group(id=len(groups), words=group.words, gender=votes, spouse=True)
+        groups[other.id] = other
+        for mention in bare:
+            mention.group = other.id
+            other.mentions.append(mention)
+        group.mentions = [m for m in group.mentions if m.title is not None]
 
 
 def _longer_form(words: tuple[str, ...], by_words: dict[tuple[str, ...], Group]) -> Group | None:
@@ -205,7 +239,12 @@ def _single_word_group(
     ]
     if mention.title is not None:
         exact = [g for g in matches if mention.title in g.titles]
-        matches = exact or [g for g in matches if len(g.words) > 1 and not g.titles]
+        # "Mr. White" is "Herbert White" only where no other White has a title: with a
+        # Mrs. White in the story, Mr. White is her husband, Herbert their son.
+        family = _titled_otherwise(word, mention.title, mentions)
+        matches = exact or [
+            g for g in matches if len(g.words) > 1 and not g.titles and not family
+        ]
         matches = [g for g in matches if g.words[-1] == word]
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.

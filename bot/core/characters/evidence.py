@@ -187,6 +187,9 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
     evidence = _Evidence()
     for mention in group.mentions:
         _weigh(mention, paragraphs[mention.passage].np_text, evidence)
+    if group.spouse:
+        evidence.person += 5  # as good as the title it was parted from
+        evidence.strong_person = True
     multi_word = len(group.words) > 1
     if multi_word:
         evidence.person += 1  # "First Last" with no place word in it is usually someone

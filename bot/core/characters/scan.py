@@ -453,6 +453,8 @@ class Group:
     mentions: list[Mention] = field(default_factory=list)
     kind: str = "none"  # "person" | "place" | "none"
     gender: str | None = None
+    # Parted from a titled spouse ("Fortunato" from "the Lady Fortunato"): a person.
+    spouse: bool = False
 
     @property
     def first(self) -> Mention:
