@@ -38,9 +38,10 @@ class Character:
 
     @property
     def first_name(self) -> str:
-        """What the text calls them for short: "Valérie"; "Mr. Okafor" stays whole."""
+        """What the text calls them for short: "Valérie"; "Mr. Okafor" and "the banker"
+        stay whole."""
         first = self.name.split()[0]
-        return self.name if first.endswith(".") else first
+        return self.name if first.endswith(".") or first.islower() else first
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,9 +156,7 @@ def _titled_otherwise(word: str, title: str, mentions: Sequence[Mention]) -> boo
     """Whether the text gives `word` another gender's title too ("Mrs. White")."""
     gender = TITLES.get(title)
     return any(
-        m.title is not None
-        and m.words == (word,)
-        and TITLES.get(m.title) not in (None, gender)
+        m.title is not None and m.words == (word,) and TITLES.get(m.title) not in (None, gender)
         for m in mentions
     )
 
@@ -242,9 +240,7 @@ def _single_word_group(
         # "Mr. White" is "Herbert White" only where no other White has a title: with a
         # Mrs. White in the story, Mr. White is her husband, Herbert their son.
         family = _titled_otherwise(word, mention.title, mentions)
-        matches = exact or [
-            g for g in matches if len(g.words) > 1 and not g.titles and not family
-        ]
+        matches = exact or [g for g in matches if len(g.words) > 1 and not g.titles and not family]
         matches = [g for g in matches if g.words[-1] == word]
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
@@ -301,6 +297,8 @@ def alias_forms(group: Group) -> tuple[str, ...]:
 def display_name(group: Group) -> str:
     """The fullest name: "Amara Okafor" (not "Dr. Amara Okafor"), or "Mr. Okafor" if that
     is all the text gives, so first_name is a name wherever the text allows."""
+    if group.label is not None:
+        return group.label
     counts = Counter(m.surface for m in group.mentions)
 
     def fullness(mention: Mention) -> tuple[int, bool, int, int, int]:

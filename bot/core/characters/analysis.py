@@ -27,6 +27,7 @@ from bot.core.characters.scan import (
     paragraph_sentence_starts,
     quote_spans,
 )
+from bot.core.characters.unnamed import add_unnamed_people
 from bot.core.lexicon import (
     PRONOUN_GENDER,
 )
@@ -65,11 +66,12 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
     groups = group_mentions(mentions, paragraphs)
     evidence = {g.id: classify(g, paragraphs, vocabulary) for g in groups.values()}
     people_by_surname(groups.values(), vocabulary)
-    people = [g for g in groups.values() if g.kind == "person"]
-    for person in people:
+    for person in [g for g in groups.values() if g.kind == "person"]:
         person.gender = person.gender or majority(
             gender_votes(person.mentions, paragraphs) + noun_votes(person.mentions, paragraphs)
         )
+    add_unnamed_people(paragraphs, mentions, groups)
+    people = [g for g in groups.values() if g.kind == "person" and g.mentions]
     places = collect_places(mentions, groups, evidence)
     return Analysis(paragraphs, mentions, groups, people, places)
 

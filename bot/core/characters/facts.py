@@ -16,6 +16,7 @@ from bot.core.characters.analysis import (
 )
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
+    APPOSITION_PERSON_NOUNS,
     AS_A_PRONOUN_RE,
     AS_A_RE,
     BORN_RE,
@@ -199,9 +200,12 @@ def _nationality_origins(paragraph: Paragraph) -> list[tuple[int, str]]:
             continue
         following = [w.lower() for w in WORD_RE.findall(text[match.end() : match.end() + 40])]
         before = text[max(0, match.start() - 40) : match.start()]
-        # "a Russian ballerina", not "a little Irish" (a language, said at the end).
-        in_description = re.search(r"\ban?\s+(?:\w+\s+)?$", before) and re.match(
-            r" [a-z]", text[match.end() : match.end() + 2]
+        # "a Russian ballerina", not "a little Irish" (a language, said at the end) nor
+        # "a Japanese napkin" (a thing's origin, not a person's).
+        in_description = (
+            re.search(r"\ban?\s+(?:\w+\s+)?$", before)
+            and bool(following)
+            and following[0] in APPOSITION_PERSON_NOUNS
         )
         by_birth = following[:2] == ["by", "birth"]
         said_to_be = previous_words(before, 1) in (["was"], ["is"])

@@ -455,6 +455,8 @@ class Group:
     gender: str | None = None
     # Parted from a titled spouse ("Fortunato" from "the Lady Fortunato"): a person.
     spouse: bool = False
+    # The name to show when no mention spells it: a narrator others call "Sam".
+    label: str | None = None
 
     @property
     def first(self) -> Mention:
