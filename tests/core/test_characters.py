@@ -274,6 +274,18 @@ HARD_CASES = {
          "That", "At", "The"},
         {"Valparaíso", "Calle Prat"},
     ),
+    # A first-person narrator whom only the keeper names, and a keeper never named.
+    "lantern": (
+        {"Pip", "the keeper"},
+        {"Gull Point", "Marguerite", "the Marguerite", "Hold", "I"},
+        {"Gull Point"},
+    ),
+    # A married couple under their titles, their son under his first name.
+    "bellamy": (
+        {"Mrs. Bellamy", "Mr. Bellamy", "Arthur Bellamy"},
+        {"Quay Street", "Christmas", "Thereafter", "Thereafter Mrs. Bellamy", "Mr. and Mrs."},
+        {"Quay Street"},
+    ),
 }  # fmt: skip
 
 
@@ -286,6 +298,33 @@ def test_hard_case_casts(stem):
     assert aliases & not_people == set()
     assert places <= {p.name for p in cast.places}
     assert [c.role for c in cast.characters].count(PROTAGONIST) == 1
+
+
+def test_a_first_person_narrator_is_a_character_under_the_name_others_call_them():
+    lantern = HARD / "lantern.txt"
+    narrator = character(lantern, "Pip")
+    assert narrator.role == PROTAGONIST and "the narrator" in narrator.aliases
+    keeper = character(lantern, "the keeper")
+    assert keeper.gender == "m"
+    assert any("Hold it steady" in line.text for line in keeper.lines)
+
+
+def test_spouses_are_two_people_and_a_bare_surname_is_the_titled_one_of_its_gender():
+    bellamy = HARD / "bellamy.txt"
+    wife, husband = character(bellamy, "Mrs. Bellamy"), character(bellamy, "Mr. Bellamy")
+    assert (wife.gender, husband.gender) == ("f", "m")
+    assert "Bellamy" in husband.aliases and "Bellamy" not in wife.aliases
+    assert character(bellamy, "Arthur").gender == "m"
+    assert [line.text for line in husband.lines] == ["He'll come back when the herring do"]
+
+
+def test_a_narrator_nobody_names_is_the_narrator():
+    text = (
+        "I was tired. I walked to the quay and I sat down. I watched the boats. "
+        "I thought of home. I was cold. I stood up. I went back. I slept."
+    )
+    cast = extract_cast(split_passages(text))
+    assert [(c.name, c.role) for c in cast.characters] == [("the narrator", PROTAGONIST)]
 
 
 def test_titles_merge_only_where_they_agree():

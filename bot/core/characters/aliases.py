@@ -251,6 +251,11 @@ def _single_word_group(
             others_differ = all(g.gender not in (None, gender) for g in matches if g not in fitting)
             if gender is not None and len(fitting) == 1 and others_differ:
                 return fitting[0], False
+            # A bare surname of the right gender is the titled one ("Bellamy" is Mr.
+            # Bellamy; their son is "Arthur").
+            titled = [g for g in fitting if g.titles and TITLES.get(next(iter(g.titles))) == gender]
+            if gender is not None and len(titled) == 1:
+                return titled[0], False
             if sum(1 for g in matches if not g.titles) > 1:
                 return None, True
     if len(matches) <= 1:
@@ -264,12 +269,22 @@ def _pronoun_after(
     """The gender of the first he/she-type pronoun after a name, in its sentence and
     before anyone else is named: "Reyes, the elder, shook his head" is a man."""
     text = paragraph.text
-    index = bisect.bisect_right(paragraph.sentence_starts, mention.start)
-    end = paragraph.sentence_starts[index] if index < len(paragraph.sentence_starts) else len(text)
+    starts = paragraph.sentence_starts
+    index = bisect.bisect_right(starts, mention.start)
+    end = starts[index] if index < len(starts) else len(text)
     for other in mentions:
         if other.passage == mention.passage and mention.after < other.start < end:
             end = other.start
-    return _first_pronoun_gender(paragraph, mention.after, end)
+    found = _first_pronoun_gender(paragraph, mention.after, end)
+    if found is not None or end < (starts[index] if index < len(starts) else len(text)):
+        return found
+    # "Bellamy said, kneading. He did not look up": the next sentence, if no one else
+    # is named before its pronoun.
+    following = starts[index + 1] if index + 1 < len(starts) else len(text)
+    for other in mentions:
+        if other.passage == mention.passage and end <= other.start < following:
+            following = other.start
+    return _first_pronoun_gender(paragraph, end, following)
 
 
 def _nearest_before(

@@ -349,7 +349,42 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
             mention = _mention_from(part, paragraph)
             if mention is not None:
                 mentions.append(mention)
+    mentions.extend(_couples(paragraph))
+    mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+# "Mr. and Mrs. White": the first title is a person too, with the name that follows.
+_COUPLE_RE = re.compile(
+    r"\b(?P<title>[A-Z][a-z]{1,11})\.?\s+and\s+[A-Z][a-z]{1,11}\.?\s+"
+    r"(?P<name>[A-Z][\w'’-]+)"
+)
+
+
+def _couples(paragraph: Paragraph) -> list[Mention]:
+    found = []
+    for match in _COUPLE_RE.finditer(paragraph.text):
+        title = _title_key(match["title"])
+        second = _title_key(match.group().split()[2])
+        name, possessive = _strip_possessive(match["name"])
+        if title is None or second is None or _title_key(name) is not None:
+            continue
+        start = match.start()
+        found.append(
+            Mention(
+                passage=paragraph.passage.number,
+                start=start,
+                end=match.end("title"),
+                after=match.end("title"),
+                words=(name,),
+                title=title,
+                surface=f"{match['title']}. {name}",
+                possessive=possessive,
+                initial=_starts_sentence(paragraph, start),
+                quoted=paragraph.quoted(start),
+            )
+        )
+    return found
 
 
 def _split_phrase(

@@ -34,7 +34,10 @@ DESCRIBED_NOUNS = PERSON_ROLE_NOUNS | frozenset(
     """banker watchman warden jailer guard postmaster postman messenger visitor stranger
     guest servant maid butler porter clerk cashier sergeant soldier landlady landlord
     host hostess nurse doctor priest vicar judge prisoner lodger niece nephew grandmother
-    grandfather uncle aunt sister brother""".split()
+    grandfather uncle aunt sister brother keeper innkeeper skipper boatman ferryman
+    coachman footman shepherd hunter miner smith blacksmith mayor governor magistrate
+    constable policeman officer gaoler beggar pedlar peddler widow orphan housekeeper
+    governess cook gardener groom""".split()
 )
 # Nouns that could be anyone: "the man" in one scene is not "the man" in the next, so
 # their adjectives are part of who they are ("the old man", "the young lady").
