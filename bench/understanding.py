@@ -55,9 +55,9 @@ from bot.app.library import Library
 from bot.core.cast import Cast, Character
 from bot.core.characters import extract_cast
 from bot.core.compare import Side, compare_characters
-from bot.core.discussion import discussion_questions
 from bot.core.models import Passage
 from bot.core.parsing import parse_story
+from bot.core.questions import discussion_questions
 from bot.core.retelling import Length, retell
 from bot.discord_adapter.rendering.telling import shown_length
 from bot.storage import Store

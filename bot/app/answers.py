@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app.library import Library
-from bot.core.discussion import (
+from bot.core.answers import (
     UNANSWERABLE,
     Answer,
     answer_from_cast,

@@ -13,8 +13,8 @@ from discord import Interaction, app_commands
 from bot.app.answers import answer_question
 from bot.app.lookup import find_visible_story
 from bot.core.cast import Cast
-from bot.core.discussion import discussion_questions
 from bot.core.models import Story
+from bot.core.questions import discussion_questions
 from bot.core.retelling import Retelling, retell
 from bot.discord_adapter.rendering import EMBED_TOTAL_LIMIT, fit_embed
 from bot.discord_adapter.rendering.telling import (

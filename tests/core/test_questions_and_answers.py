@@ -8,21 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
-from bot.core.discussion import (
+from bot.core.answers import (
     UNANSWERABLE,
     Answer,
     Question,
     QuestionKind,
     answer_from_cast,
-    discussion_questions,
     match_name,
     parse_question,
     question_terms,
     quote_passages,
 )
+from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
 from bot.core.models import Passage
 from bot.core.parsing import parse_story, split_passages
+from bot.core.questions import discussion_questions
 
 # The seed stories, read directly: these tests need neither the bot nor the database.
 SEED_STORIES = sorted((Path(__file__).resolve().parents[2] / "data" / "stories").glob("*.txt"))
