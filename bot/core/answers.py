@@ -19,6 +19,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.core.answering import Found
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact
 from bot.core.search import STOP_WORDS
 from bot.core.sentences import split_sentences
@@ -323,6 +324,21 @@ _WORD_CUTOFF = 80.0
 # A second sentence is quoted when it is next to the best one and nearly as relevant.
 _SECOND_SENTENCE_SHARE = 0.8
 _MAX_QUOTE_CHARS = 900
+
+
+def quote_found(found: Sequence[Found]) -> Answer:
+    """The sentences that answer, quoted with their paragraph: “…” — <title>, ¶<n>; the
+    sentences of one paragraph in one quotation."""
+    if not found:
+        return Answer(UNANSWERABLE, ())
+    grouped: dict[tuple[str, int], list[str]] = {}
+    for item in found:
+        grouped.setdefault((item.title, item.passage), []).append(item.text)
+    parts = [
+        f"“{_nested(' '.join(texts))}” — {title}, ¶{number}"
+        for (title, number), texts in grouped.items()
+    ]
+    return Answer("\n\n".join(parts), tuple(grouped))
 
 
 def quote_passages(hits: Sequence[tuple[str, int, str]], question: str) -> Answer:
