@@ -20,9 +20,10 @@ from bot.core.answers import (
     quote_passages,
 )
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
+from bot.core.characters import extract_cast
 from bot.core.models import Passage
 from bot.core.parsing import parse_story, split_passages
-from bot.core.questions import discussion_questions
+from bot.core.questions import discussion_questions, related
 
 # The seed stories, read directly: these tests need neither the bot nor the database.
 SEED_STORIES = sorted((Path(__file__).resolve().parents[2] / "data" / "stories").glob("*.txt"))
@@ -410,3 +411,18 @@ def test_quote_passages_nests_quotes_inside_the_quotation() -> None:
 
 def test_quote_passages_without_hits_says_the_stories_do_not_say() -> None:
     assert quote_passages([], "anything") == Answer(UNANSWERABLE, ())
+
+
+def test_kin_do_not_meet():
+    text = (
+        "Anna Berg lived by the harbour.\n\n"
+        "Her father, Karl Berg, mended nets. Anna Berg helped him every morning.\n\n"
+        "One day Anna Berg left for the city. Karl Berg waved from the quay."
+    )
+    passages = split_passages(text)
+    cast = extract_cast(passages)
+    anna, karl = cast.find("Anna Berg"), cast.find("Karl Berg")
+    assert anna is not None and karl is not None
+    assert related(passages, anna, karl)
+    questions = discussion_questions(passages, cast, title="The Harbour")
+    assert not any("meeting" in question for question in questions)
