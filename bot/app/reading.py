@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 
 from bot.app.library import Library
-from bot.app.lookup import find_visible_story, get_visible_story
+from bot.app.lookup import get_visible_story
 from bot.core.cast import Cast
 from bot.core.models import Story, StorySummary
 from bot.core.pagination import Page, clamp_page, page_of_passage, paginate
@@ -65,10 +65,9 @@ async def show_page(
 
 
 async def open_story(
-    library: Library, *, user_id: int, guild_id: int | None, name: str, page: int | None
+    library: Library, *, user_id: int, story: Story, page: int | None
 ) -> OpenedPage:
-    """The story `name` names, at `page`, or where the reader left off, or the start."""
-    story = await find_visible_story(library.store, guild_id, name)
+    """The story at `page`, or where the reader left off, or the start."""
     saved = await library.store.reading.reading_position(user_id, story.id)
     return await show_page(
         library,
@@ -123,9 +122,9 @@ async def open_random(
     return await show_page(library, story, user_id=user_id, page=saved or 1, resumed=bool(saved))
 
 
-async def story_info(library: Library, guild_id: int | None, name: str) -> tuple[Story, Cast]:
-    story = await find_visible_story(library.store, guild_id, name)
-    return story, await library.store.casts.get_cast(story.id)
+async def story_cast(library: Library, story: Story) -> Cast:
+    """Who and where: /story info's characters and places."""
+    return await library.store.casts.get_cast(story.id)
 
 
 async def bookmarks(library: Library, *, user_id: int, guild_id: int | None) -> list[Bookmark]:

@@ -11,6 +11,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.app.daily import DailySchedule
 from bot.app.library import Library
 from bot.config import Settings
 from bot.core.cooldown import Cooldown
@@ -79,6 +80,7 @@ class ConteurBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.library = Library(store)
+        self.daily = DailySchedule(self.library)
         self.random = rng or random.Random()
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
@@ -119,9 +121,7 @@ class ConteurBot(commands.Bot):
         return self.ask_notice_cooldown.retry_after(user_id) == 0
 
     async def setup_hook(self) -> None:
-        report = await self.library.start(
-            self.settings.stories_dir, self.clock(), index_in_background=True
-        )
+        report = await self.library.start(self.settings.stories_dir, index_in_background=True)
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)

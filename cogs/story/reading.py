@@ -11,8 +11,9 @@ from bot.app import reading
 from bot.app.reading import OpenedPage
 from bot.discord_adapter.rendering import fit_embed
 from bot.discord_adapter.rendering.stories import bookmarks_embed, story_info_embed
+from bot.discord_adapter.transformers import StoryArg
 from bot.discord_adapter.ui import ClearBookmarksButton, reading_message, story_list_message
-from cogs.story.common import bot_of, story_autocomplete
+from cogs.story.common import bot_of
 
 
 @app_commands.command(name="list", extras={"example": "/story list"})
@@ -32,10 +33,9 @@ async def list_stories(
     page="The page to open (default: where you left off, or the first)",
     private="Only you see it (default: everyone in the channel can read along)",
 )
-@app_commands.autocomplete(story=story_autocomplete)
 async def read(
     interaction: Interaction,
-    story: app_commands.Range[str, 1, 200],
+    story: StoryArg,
     page: app_commands.Range[int, 1, 10_000] | None = None,
     private: bool = False,
 ) -> None:
@@ -43,8 +43,7 @@ async def read(
     opened = await reading.open_story(
         bot_of(interaction).library,
         user_id=interaction.user.id,
-        guild_id=interaction.guild_id,
-        name=story,
+        story=story,
         page=page,
     )
     await _show(interaction, opened, private)
@@ -90,11 +89,10 @@ async def _show(interaction: Interaction, opened: OpenedPage, private: bool) -> 
 
 @app_commands.command(name="info", extras={"example": "/story info story:zoe"})
 @app_commands.describe(story="The story")
-@app_commands.autocomplete(story=story_autocomplete)
-async def info(interaction: Interaction, story: app_commands.Range[str, 1, 200]) -> None:
+async def info(interaction: Interaction, story: StoryArg) -> None:
     """Title, author, length, first line, characters and places of a story."""
-    found, cast = await reading.story_info(bot_of(interaction).library, interaction.guild_id, story)
-    await interaction.response.send_message(embed=fit_embed(story_info_embed(found, cast)))
+    cast = await reading.story_cast(bot_of(interaction).library, story)
+    await interaction.response.send_message(embed=fit_embed(story_info_embed(story, cast)))
 
 
 @app_commands.command(name="bookmarks", extras={"example": "/story bookmarks"})

@@ -27,6 +27,7 @@ from bot.discord_adapter.ui.moderation import DraftButton, RemoveButton
 from bot.discord_adapter.ui.reading import OpenPassageButton, PageButton
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
 from bot.storage import Draft
+from tests.e2e.conftest import unwrapped
 
 VALERIE = "The Story of Valérie Ivanov"
 ZOE = "The Story of Zoe Kuznetsova"
@@ -94,7 +95,7 @@ def raised(env: Any) -> list[type[BaseException]]:
     """The errors the bot reported since the last look, unwrapped (and so acknowledged)."""
     errors = env.errors
     start, _errors_seen[env] = _errors_seen.get(env, 0), len(errors)
-    return [type(getattr(e, "original", e)) for e in errors[start:]]
+    return [type(unwrapped(e)) for e in errors[start:]]
 
 
 async def forge(world: Any, channel: Any, item: discord.ui.Item[Any]) -> Any:
