@@ -45,6 +45,10 @@ MIN_COVERAGE = 0.3
 _NEIGHBOUR_SHARE = 0.4
 _KIND_BONUS = 0.15
 _MAX_QUOTE_CHARS = 600
+# A second answer, from elsewhere in the text, is quoted when it scores this close to the
+# first: two readings of the question, the reader judges.
+_MAX_ANSWERS = 2
+_RUNNER_UP_SHARE = 0.85
 
 _KIND_RES = {
     "who": re.compile(r"^\s*(?:who|whom|whose)\b", re.I),
@@ -150,29 +154,57 @@ def find_answer(
     if kind == "number":
         # "How old was he?": only a sentence with a number can say.
         eligible = [i for i in eligible if _NUMBER_RE.search(sentences[i].text)]
-    best, best_score = -1, 0.0
+    scores = {}
     for index in eligible:
         score = coverage[index] + _NEIGHBOUR_SHARE * _neighbour_coverage(index, sentences, coverage)
         if feature is not None and feature.search(sentences[index].text):
             score += _KIND_BONUS
-        if score > best_score:
-            best, best_score = index, score
-    if best < 0 or max(coverage[best], _neighbour_coverage(best, sentences, coverage)) < (
-        MIN_COVERAGE
-    ):
-        return []
+        scores[index] = score
+    ranked = sorted(scores, key=lambda i: (-scores[i], i))
+    answers: list[list[int]] = []
+    for index in ranked:
+        if len(answers) == _MAX_ANSWERS:
+            break
+        if max(coverage[index], _neighbour_coverage(index, sentences, coverage)) < MIN_COVERAGE:
+            continue
+        if answers and (
+            scores[index] < _RUNNER_UP_SHARE * scores[answers[0][0]]
+            or any(abs(index - i) <= 1 for answer in answers for i in answer)
+        ):
+            continue
+        answers.append(_with_context(index, sentences, coverage, feature))
+    # Shortest first: the reader sees the most direct answer before the longer one.
+    answers.sort(key=lambda answer: sum(len(sentences[i].text) for i in answer))
+    return [
+        Found(
+            sentences[i].title, sentences[i].passage, shorten(sentences[i].text, _MAX_QUOTE_CHARS)
+        )
+        for answer in answers
+        for i in sorted(answer)
+    ]
+
+
+def _with_context(
+    best: int,
+    sentences: Sequence[_Sentence],
+    coverage: Sequence[float],
+    feature: re.Pattern[str] | None,
+) -> list[int]:
+    """The answering sentence, with the neighbour that completes it."""
     chosen = [best]
     neighbour = _best_neighbour(best, sentences, coverage)
     if neighbour is not None and coverage[neighbour] > coverage[best]:
         chosen.append(neighbour)  # the sentence the question echoes, then its answer
     elif coverage[best] >= _ECHO and best + 1 in _neighbours(best, sentences):
         chosen.append(best + 1)  # "He had a weak point." Then: what it was.
-    return [
-        Found(
-            sentences[i].title, sentences[i].passage, shorten(sentences[i].text, _MAX_QUOTE_CHARS)
-        )
-        for i in sorted(chosen)
-    ]
+    elif (
+        neighbour is not None
+        and feature is not None
+        and feature.search(sentences[neighbour].text)
+        and not feature.search(sentences[best].text)
+    ):
+        chosen.append(neighbour)  # the time, place or person asked for is next door
+    return chosen
 
 
 def _forms(text: str) -> list[str]:
