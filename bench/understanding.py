@@ -117,7 +117,13 @@ def _forms(entry: dict[str, Any]) -> frozenset[str]:
 
 
 def _matches(character: Character, forms: frozenset[str]) -> bool:
-    return any(fold(alias) in forms for alias in {character.name, *character.aliases})
+    """A cast name or alias is one of the person's forms, or a form cut short of its
+    qualifier ("the boy" for "the boy on the bank steps")."""
+    return any(
+        fold(alias) in forms
+        or (fold(alias).startswith("the ") and any(f.startswith(fold(alias) + " ") for f in forms))
+        for alias in {character.name, *character.aliases}
+    )
 
 
 @dataclass

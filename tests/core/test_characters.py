@@ -589,3 +589,32 @@ def test_the_core_does_not_import_discord():
 def test_oaths_holidays_firms_plurals_and_exclamations_are_no_one(text):
     names = {c.name for c in extract_cast(split_passages(text)).characters}
     assert names in ({"Anna"}, {"Anna", "Tom"}, {"Madame Roux"})
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # A month as a name, said to be a girl.
+        ("Agatha ran. Then May, the little girl, shut Agatha in the vault.", {"Agatha", "May"}),
+        # Someone spoken to in a line someone says is someone; a song's addressee is not.
+        ('"Take him back, Cronin!" said the warden. The warden left.', {"Cronin"}),
+        (
+            'Ronnie came in singing "I said, Bertie, why do you bound?" Ronnie laughed.',
+            {"Ronnie"},
+        ),
+        # Described people who act are characters; "the fisherman's daughter" speaks, not
+        # the fisherman; "the son" with no "my son" is a named son under a noun.
+        (
+            '"Hello!" called the fisherman\'s daughter. Anna waved back at her and smiled.',
+            {"Anna"},
+        ),
+        (
+            "The banker paced. The banker said nothing. The lawyer waited. The lawyer spoke.",
+            {"the banker", "the lawyer"},
+        ),
+    ],
+)
+def test_people_the_text_calls_on_or_describes(text, people):
+    names = {c.name for c in extract_cast(split_passages(text)).characters}
+    assert people <= names
+    assert not names & {"Bertie", "the fisherman", "the son"}

@@ -110,6 +110,11 @@ def _weigh_person_cues(
         evidence.person += 3  # apposition: "the artist, Sophie,"
     if last in SPEECH_VERBS:  # "...," said Sophie
         evidence.person += 2
+    if mention.quoted and before.endswith(", ") and _CALLED_AFTER_RE.match(after):
+        # Only in a line someone is said to speak: a song ("I said, Bertie, why do you
+        # bound?") calls no one.
+        evidence.person += 3  # "Take him back, Cronin!": someone spoken to
+        evidence.strong_person = True
     if last in ("to", "at", "with") and second in PERSON_PREP_VERBS:
         evidence.person += 2
     elif last == "with" or (last == "and" and not _capitalised_before_and(before)):
@@ -131,6 +136,9 @@ def _weigh_person_cues(
             _weigh_apposition(appositive, after, evidence)
 
 
+_CALLED_AFTER_RE = re.compile(
+    r"^[!?.,][^\"”]{0,120}[\"”],?\s+(?:\w+ly\s+)?(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
+)
 _POSSESSIVE_PLACE_RE = re.compile(r"^(?:\s*[,.;:!?]|\s+(?:place|house|shop|store)\b)")
 _CAPITALISED_AND_RE = re.compile(r"\b[A-Z][\w'’-]*\s+and\s+$")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.core.characters.patterns import (
     ADJECTIVE_SUFFIXES,
+    APPOSITION_PERSON_NOUNS,
     CLOSING_QUOTES,
     COMMON_ADJECTIVES,
     COORDINATED_NEXT_RE,
@@ -255,6 +256,13 @@ def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
     return vocabulary
 
 
+_PERSON_APPOSITION_RE = re.compile(
+    r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:"
+    + "|".join(sorted(APPOSITION_PERSON_NOUNS))
+    + r")\b"
+)
+
+
 def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
     """A listed word capitalised mid-sentence and named, or speaking, is a name here:
     "a woman named May", ""...," Will said", ""...," said Will." (not "the French said")."""
@@ -271,6 +279,8 @@ def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
     verb = SPEECH_AFTER_VERB_RE.match(text[match.end() : match.end() + 30])
     if verb and verb.group(1).lower() in SPEECH_VERBS:
         return True
+    if _PERSON_APPOSITION_RE.match(text, match.end()):
+        return True  # "May, the nine-year-old girl, had shut Agatha in the vault"
     said_before = bool(previous) and previous[0] in SPEECH_VERBS
     return said_before and re.match(r"[.,!?;]", text[match.end() : match.end() + 1]) is not None
 

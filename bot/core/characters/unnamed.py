@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from bot.core.characters.aliases import gender_votes, majority
-from bot.core.characters.patterns import COMMON_ADJECTIVES
+from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
 from bot.core.characters.scan import Group, Mention, Paragraph
 from bot.core.lexicon import (
     FEMALE_NOUNS,
@@ -42,12 +42,16 @@ DESCRIBED_NOUNS = PERSON_ROLE_NOUNS | frozenset(
 # Nouns that could be anyone: "the man" in one scene is not "the man" in the next, so
 # their adjectives are part of who they are ("the old man", "the young lady").
 _GENERIC_NOUNS = frozenset("man woman boy girl lady gentleman child person fellow".split())
+# "my friend", "the companion" stand for someone the text names.
+_EPITHETS = frozenset("friend friends companion companions".split())
 _ADJECTIVES = COMMON_ADJECTIVES | frozenset(
     "little poor strange elder married young old fat lean".split()
 )
+_NOUNS = "|".join(sorted(DESCRIBED_NOUNS | _GENERIC_NOUNS, key=len, reverse=True))
+# The nouns are spelled out so that "the young lady" is tried as "young" + "lady" too.
 _DESCRIBED_RE = re.compile(
     r"\b(?P<det>[Tt]he|[Mm]y|[Oo]ur|(?P<owner>[A-Z][\w'’-]*)['’]s)\s+"
-    r"(?P<adjectives>(?:[a-z][\w-]*\s+){0,2}?)(?P<noun>[a-z][\w-]*)\b"
+    rf"(?P<adjectives>(?:[a-z][\w-]*\s+){{0,2}}?)(?P<noun>(?:{_NOUNS})s?)\b"
 )
 _VERB_AFTER_RE = re.compile(r"^\s*,?\s*(?:\w+ly\s+)?(?P<verb>[a-z][\w'’]*)")
 _VERB_BEFORE_RE = re.compile(r"(?P<verb>[a-z]+)\s+$")
@@ -56,7 +60,8 @@ _ACTING_VERBS = (
     PERSON_VERBS
     | SPEECH_VERBS
     | frozenset(
-        """was had is has did could would should might went came took made got gave put kept
+        """was had is has did could would should might will shall can may must went came took
+    made got gave put kept
     left sat stood ran began rose fell held threw knew thought felt heard saw""".split()
     )
 )
@@ -80,7 +85,18 @@ def add_unnamed_people(
     taken = _taken_spans(mentions)
     narrator = _narrator(paragraphs, groups, mentions)
     described = _described(paragraphs, groups, taken)
+    kin = _kin_names(paragraphs, groups)
     for words, found, gender in [*narrator, *described]:
+        named = kin.get(words[-1]) if words[0] == "the" else None
+        if named is not None:
+            # "their son Herbert" … "the son": Herbert, under another name.
+            for mention in found:
+                mention.words = named.words
+                mention.group = named.id
+                named.mentions.append(mention)
+                mentions.append(mention)
+            named.mentions.sort(key=lambda m: (m.passage, m.start))
+            continue
         group = Group(id=len(groups), words=words, kind="person", gender=gender)
         if found and words != found[-1].words:
             group.label = words[0]  # the narrator's name, not "the narrator"
@@ -90,6 +106,26 @@ def add_unnamed_people(
             group.mentions.append(mention)
             mentions.append(mention)
     mentions.sort(key=lambda m: (m.passage, m.start))
+
+
+_KIN_RE = re.compile(
+    r"(?:\b[Hh]is|\b[Hh]er|\b[Tt]heir|\b[Mm]y|[A-Z][\w'’-]*['’]s)\s+(?:[a-z]+\s+)?"
+    r"(?P<noun>[a-z]+),?\s+(?P<name>[A-Z][\w'’-]+)"
+)
+
+
+def _kin_names(paragraphs: dict[int, Paragraph], groups: dict[int, Group]) -> dict[str, Group]:
+    """Relatives the text names once ("their son Herbert", "his wife, Mary"): the noun
+    then stands for that person, when it names only one."""
+    people = {g.words[0]: g for g in groups.values() if g.kind == "person" and g.mentions}
+    people.update({g.words[-1]: g for g in groups.values() if g.kind == "person" and g.mentions})
+    named: dict[str, set[int]] = defaultdict(set)
+    for paragraph in paragraphs.values():
+        for match in _KIN_RE.finditer(paragraph.text):
+            group = people.get(match["name"])
+            if group is not None and match["noun"] in DESCRIBED_NOUNS:
+                named[match["noun"]].add(group.id)
+    return {noun: groups[next(iter(ids))] for noun, ids in named.items() if len(ids) == 1}
 
 
 def _taken_spans(mentions: Sequence[Mention]) -> dict[int, list[tuple[int, int]]]:
@@ -130,7 +166,6 @@ def _narrator_name(
     """The name others call the narrator: a one-word name only ever said inside quotation
     marks, as a vocative ("…, Sam?"), and never by the narration itself."""
     narrated = {m.words for m in mentions if not m.quoted}
-    people = {g.words for g in groups.values() if g.kind == "person"}
     calls: Counter[str] = Counter()
     for paragraph in paragraphs.values():
         for start, end in paragraph.quotes:
@@ -138,7 +173,7 @@ def _narrator_name(
             for match in _VOCATIVE_RE.finditer(speech):
                 name = match["name"]
                 ordinary = name.lower() in FUNCTION_WORDS or name.lower() in GREETINGS
-                if (name,) not in narrated and (name,) not in people and not ordinary:
+                if (name,) not in narrated and not ordinary:
                     calls[name] += 1
     if not calls:
         return None
@@ -156,22 +191,38 @@ def _described(
     owners = {g.words[-1] for g in groups.values() if g.kind == "person"}
     found: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
     acts: Counter[tuple[str, ...]] = Counter()
-    beside_a_name: set[tuple[str, ...]] = set()
+    mine: Counter[tuple[str, ...]] = Counter()
+    beside_a_name: Counter[tuple[str, ...]] = Counter()
     for number, paragraph in paragraphs.items():
         text = paragraph.text
         for match in _DESCRIBED_RE.finditer(text):
             key = _key(match, owners, paragraph)
-            if key is None or _overlaps(taken.get(number, ()), match.start(), match.end()):
+            # "Mangan's sister": Mangan is a mention of his own; the sister starts after.
+            own_start = match.end("owner") if match["owner"] else match.start()
+            if key is None or _overlaps(taken.get(number, ()), own_start + 2, match.end()):
                 continue
+            if text.startswith(("'s", "’s"), match.end()):
+                continue  # "the fisherman's daughter" speaks, not the fisherman
             if _next_to_a_name(text, match, taken.get(number, ())):
-                beside_a_name.add(key)  # "Mr. Adams, the old banker": him, named
+                beside_a_name[key] += 1  # "Mr. Adams, the old banker": him, named
                 continue
             surface = " ".join(key)
+            mine[key] += match["det"].lower() in ("my", "our")
             found[key].append(_mention(number, match.start(), match.end(), surface, paragraph))
             acts[key] += _acts(text, match)
     people = []
     for key, occurrences in found.items():
-        if acts[key] < _MIN_ACTS or key in beside_a_name:
+        if key[-1] in RELATION_NOUNS and not mine[key] and key[0] == "the":
+            continue  # "the son" with no "my son": the named son, under a noun
+        # A role ("the watchman") seen twice and acting once is someone; "the man" could
+        # be anyone, so it has to act twice.
+        # A named person's relative who acts ("Mangan's sister came out") is someone too.
+        enough = acts[key] >= _MIN_ACTS or (
+            key[-1] not in _GENERIC_NOUNS
+            and acts[key] >= 1
+            and (len(occurrences) >= _MIN_ACTS or key[0].endswith("'s"))
+        )
+        if not enough or beside_a_name[key] * 2 >= len(occurrences) + beside_a_name[key]:
             continue
         noun = key[-1]
         gender = "f" if noun in FEMALE_NOUNS else "m" if noun in MALE_NOUNS else None
@@ -182,7 +233,8 @@ def _described(
 
 def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[str, ...] | None:
     noun = match["noun"]
-    if noun not in DESCRIBED_NOUNS and noun not in _GENERIC_NOUNS:
+    plural = noun.endswith("s") and noun[:-1] in DESCRIBED_NOUNS  # "the guests" act together
+    if noun in _EPITHETS or (not plural and noun not in DESCRIBED_NOUNS | _GENERIC_NOUNS):
         return None
     adjectives = match["adjectives"].split()
     if any(word not in _ADJECTIVES for word in adjectives):
@@ -213,14 +265,17 @@ def _next_to_a_name(text: str, match: re.Match[str], spans: Sequence[tuple[int, 
 
 
 def _acts(text: str, match: re.Match[str]) -> int:
-    """1 when the description is the subject of a verb or the speaker of a line."""
+    """1 when the description is the subject of a verb, 2 when it speaks a line: "the
+    postmaster said" once is as much a character as one seen acting twice."""
     verb = _VERB_AFTER_RE.match(text[match.end() : match.end() + 40])
     if verb is not None:
         word = verb["verb"].lower()
+        if word in SPEECH_VERBS:
+            return 2
         if word in _ACTING_VERBS or (word.endswith("ed") and len(word) > 4):
             return 1
     before = _VERB_BEFORE_RE.search(text[max(0, match.start() - 20) : match.start()])
-    return int(before is not None and before["verb"].lower() in SPEECH_VERBS)
+    return 2 * int(before is not None and before["verb"].lower() in SPEECH_VERBS)
 
 
 def _mention(number: int, start: int, end: int, surface: str, paragraph: Paragraph) -> Mention:
