@@ -38,7 +38,7 @@ Length = Literal["short", "medium", "long"]
 SHORT_MAX_CHARS = 3900
 SHORT_MIN_SENTENCES = 3
 # Enough sentences to carry a whole plot (setup, turns, ending) in one embed.
-SHORT_MAX_SENTENCES = 9
+SHORT_MAX_SENTENCES = 12
 # Share of the story's sentences a medium / long retelling keeps.
 MEDIUM_SHARE = 1 / 3
 LONG_SHARE = 1 / 2
@@ -377,7 +377,7 @@ def _choose_plot(
     things and people (the paw, the wish, the vault); covering each once follows the plot
     instead of retelling its busiest scene three times."""
     last = len(sentences) - 1
-    chosen = {0, *_ending(sentences)}
+    chosen = {0, *_ending(sentences, scores)}
     used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
     stems = [
         {w[:_STEM_LENGTH] for w in _KEY_WORD_RE.findall(s.text.lower()) if w not in STOP_WORDS}
@@ -394,9 +394,11 @@ def _choose_plot(
     ]
 
     def gain(index: int) -> float:
+        # Per word, so a long speech does not win by the number of words it spends.
         new = stems[index] - covered
         value = sum(math.log1p(frequency[stem] - 1) for stem in new)
-        return value * (0.5 + scores[index] / top)
+        length = math.sqrt(max(1, len(sentences[index].text.split())))
+        return value * (0.5 + scores[index] / top) / length
 
     for stretch in stretches:
         stretch = [i for i in stretch if i not in chosen]
@@ -419,12 +421,26 @@ def _choose_plot(
 # A last sentence this short ("In pace requiescat!") is a coda: the ending is told by
 # the sentences before it in its paragraph.
 _ENDING_MIN_WORDS = 15
+# Below this many sentences a story is all ending; no coda rule.
+_ENDING_MIN_SENTENCES = 12
 
 
-def _ending(sentences: Sequence[_Sentence]) -> list[int]:
+def _ending(sentences: Sequence[_Sentence], scores: Sequence[float]) -> list[int]:
     """The last sentence, with those before it in its paragraph until the ending says
-    enough to be understood."""
+    enough to be understood; a last paragraph of one sentence is a coda, and the turn
+    it closes is the best sentence of the paragraph before."""
     last = len(sentences) - 1
+    alone = last == 0 or sentences[last - 1].passage != sentences[last].passage
+    before = [
+        i
+        for i in range(last)
+        if sentences[i].passage == sentences[last - 1].passage
+        and quotes_balanced(sentences[i].text)
+        and not _introduces_what_follows(sentences[i].text)
+    ]
+    if alone and before and len(sentences) > _ENDING_MIN_SENTENCES:
+        telling = [i for i in before if len(sentences[i].text.split()) >= _TERSE_WORDS]
+        return [last, max(telling or before, key=lambda i: (scores[i], i))]
     ending = [last]
     words = len(sentences[last].text.split())
     index = last - 1
