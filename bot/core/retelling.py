@@ -273,8 +273,11 @@ def retell(
         # Room for the name that may replace a leading "She", possessive included.
         allowance = measure(protagonist) + 2 if protagonist else _UNKNOWN_NAME_ALLOWANCE
         if length == "short":
-            weighted = _weigh_for_plot(sentences, scores)
-            chosen = _choose_plot(sentences, weighted, target, SHORT_MAX_CHARS, allowance, measure)
+            stems = _plot_stems(sentences)
+            weighted = _weigh_for_plot(sentences, scores, stems)
+            chosen = _choose_plot(
+                sentences, stems, weighted, target, SHORT_MAX_CHARS, allowance, measure
+            )
         else:
             chosen = _choose(sentences, scores, target)
     texts = [close_quotes(sentences[index].text) for index in chosen]
@@ -312,11 +315,17 @@ _ENDING_PASSAGES = 2
 _RARE_STEM_SHARE = 0.02
 
 
-def _weigh_for_plot(sentences: Sequence[_Sentence], scores: Sequence[float]) -> list[float]:
-    stems = [
+def _plot_stems(sentences: Sequence[_Sentence]) -> list[set[str]]:
+    """Each sentence's content-word stems, as the plot measures use them."""
+    return [
         {w[:_STEM_LENGTH] for w in _KEY_WORD_RE.findall(s.text.lower()) if w not in STOP_WORDS}
         for s in sentences
     ]
+
+
+def _weigh_for_plot(
+    sentences: Sequence[_Sentence], scores: Sequence[float], stems: Sequence[set[str]]
+) -> list[float]:
     frequency = Counter(stem for found in stems for stem in found)
     rare_limit = max(2, len(sentences) * _RARE_STEM_SHARE)
     last_passages = sorted({s.passage for s in sentences})[-_ENDING_PASSAGES:]
@@ -338,6 +347,9 @@ def _weigh_for_plot(sentences: Sequence[_Sentence], scores: Sequence[float]) -> 
             weight *= 1 + _ENDING_BONUS * len(found & ending)
         weighted.append(score * weight)
     return weighted
+
+
+_DOUBLE_QUOTE_RE = re.compile(r"[\"“”]")
 
 
 def _is_dialogue(text: str) -> bool:
@@ -365,6 +377,7 @@ def _quote_marks_of(text: str) -> list[tuple[int, int]]:
 
 def _choose_plot(
     sentences: Sequence[_Sentence],
+    stems: Sequence[set[str]],
     scores: Sequence[float],
     target: int,
     budget: int,
@@ -379,10 +392,6 @@ def _choose_plot(
     last = len(sentences) - 1
     chosen = {0, *_ending(sentences, scores)}
     used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
-    stems = [
-        {w[:_STEM_LENGTH] for w in _KEY_WORD_RE.findall(s.text.lower()) if w not in STOP_WORDS}
-        for s in sentences
-    ]
     frequency = Counter(stem for found in stems for stem in found)
     covered = set().union(*(stems[i] for i in chosen))
     top = max(scores) or 1.0

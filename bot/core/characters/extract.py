@@ -68,7 +68,7 @@ def _places_of(
     origin_keys = {fold(f.text) for f in origins}
     located: list[tuple[int, int, str]] = []
     for key, place in analysis.places.items():
-        if key in origin_keys or fold(place.name) in origin_keys:
+        if origin_keys and (key in origin_keys or fold(place.name) in origin_keys):
             continue
         here = [m for m in place.mentions if m.passage in numbers]
         if here:

@@ -372,7 +372,9 @@ _COUPLE_RE = re.compile(
 
 
 def _couples(paragraph: Paragraph) -> list[Mention]:
-    found = []
+    found: list[Mention] = []
+    if " and " not in paragraph.text:
+        return found
     for match in _COUPLE_RE.finditer(paragraph.text):
         title = _title_key(match["title"])
         second = _title_key(match.group().split()[2])

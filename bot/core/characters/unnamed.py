@@ -109,8 +109,8 @@ def add_unnamed_people(
 
 
 _KIN_RE = re.compile(
-    r"(?:\b[Hh]is|\b[Hh]er|\b[Tt]heir|\b[Mm]y|[A-Z][\w'’-]*['’]s)\s+(?:[a-z]+\s+)?"
-    r"(?P<noun>[a-z]+),?\s+(?P<name>[A-Z][\w'’-]+)"
+    r"(?:\b[Hh]is|\b[Hh]er|\b[Tt]heir|\b[Mm]y|['’]s)\s+(?:[a-z]+\s+)?"
+    rf"(?P<noun>{_NOUNS}),?\s+(?P<name>[A-Z][\w'’-]+)"
 )
 
 
