@@ -44,6 +44,8 @@ MIN_COVERAGE = 0.3
 # of content (a person for "who") adds.
 _NEIGHBOUR_SHARE = 0.4
 _KIND_BONUS = 0.15
+# The rest of its paragraph counts for a sentence a little less than a neighbour does.
+_PARAGRAPH_SHARE = 0.75
 _MAX_QUOTE_CHARS = 600
 # A second answer, from elsewhere in the text, is quoted when it scores this close to the
 # first: two readings of the question, the reader judges.
@@ -146,6 +148,14 @@ def find_answer(
         sum(w for term, w in zip(terms, weights, strict=True) if _holds(s.forms, term)) / total
         for s in sentences
     ]
+    paragraph_forms: dict[tuple[str, int], set[str]] = {}
+    for s in sentences:
+        paragraph_forms.setdefault((s.title, s.passage), set()).update(s.forms)
+    paragraph_coverage = {
+        key: sum(w for term, w in zip(terms, weights, strict=True) if not forms.isdisjoint(term))
+        / total
+        for key, forms in paragraph_forms.items()
+    }
     eligible: Sequence[int] = range(len(sentences))
     if _NAME_QUESTION_RE.search(question):
         # "What is the lawyer's name?": only a sentence that names someone can answer.
@@ -156,7 +166,12 @@ def find_answer(
         eligible = [i for i in eligible if _NUMBER_RE.search(sentences[i].text)]
     scores = {}
     for index in eligible:
-        score = coverage[index] + _NEIGHBOUR_SHARE * _neighbour_coverage(index, sentences, coverage)
+        context = max(
+            _neighbour_coverage(index, sentences, coverage),
+            _PARAGRAPH_SHARE
+            * paragraph_coverage[(sentences[index].title, sentences[index].passage)],
+        )
+        score = coverage[index] + _NEIGHBOUR_SHARE * context
         if feature is not None and feature.search(sentences[index].text):
             score += _KIND_BONUS
         scores[index] = score
