@@ -409,7 +409,17 @@ def wrong_line(
             return f"names {character.name!r}"
     if _MEET_RE.search(line):
         folded = fold(line)
-        named = [p.name for p in people if any(_word_in(f, folded) for f in p.forms)]
+        said = {p.name: [f for f in p.forms if _word_in(f, folded)] for p in people}
+        # "Mangan's sister" names her, not Mangan.
+        named = [
+            name
+            for name, forms in said.items()
+            if forms
+            and not all(
+                any(f in g and f != g for other, gs in said.items() if other != name for g in gs)
+                for f in forms
+            )
+        ]
         for a in named:
             for b in named:
                 if a < b and frozenset((a, b)) in kin:
