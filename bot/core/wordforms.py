@@ -34,6 +34,8 @@ _IRREGULAR = {
     "died": "die", "dying": "die", "lying": "lie", "was": "be", "were": "be", "been": "be",
     "is": "be", "are": "be", "am": "be", "had": "have", "has": "have", "did": "do",
     "does": "do", "done": "do",
+    # One act under two verbs: what someone "handed" over, they gave.
+    "handed": "give",
 }  # fmt: skip
 _SUFFIXES = ("ments", "ment", "ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s")
 _MIN_STEM = 3

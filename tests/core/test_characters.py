@@ -618,3 +618,13 @@ def test_people_the_text_calls_on_or_describes(text, people):
     names = {c.name for c in extract_cast(split_passages(text)).characters}
     assert people <= names
     assert not names & {"Bertie", "the fisherman", "the son"}
+
+
+def test_a_story_titled_with_a_name_is_about_that_person():
+    text = (
+        "Tom Hale and Nell Hale ran the inn. Tom Hale talked to every guest, Tom Hale poured "
+        "the ale, Tom Hale sang at night.\n\nNell Hale kept the books."
+    )
+    passages = split_passages(text)
+    assert extract_cast(passages).protagonist.name == "Tom Hale"
+    assert extract_cast(passages, title="Nell Hale's Ledger").protagonist.name == "Nell Hale"

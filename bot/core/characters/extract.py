@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -32,6 +33,7 @@ from bot.core.characters.scan import (
 from bot.core.lexicon import (
     NATIONALITIES,
     PLACE_HEADS,
+    PRONOUN_GENDER,
 )
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
@@ -83,8 +85,12 @@ def _centrality(character: Character, paragraphs_present: int, total: int) -> fl
     return character.mentions + paragraphs_present + 3 * earliness
 
 
-def extract_cast(passages: Sequence[Passage]) -> Cast:
-    """Characters (protagonist first, then by mentions) and places (by first appearance)."""
+def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Cast:
+    """Characters (protagonist first, then by mentions) and places (by first appearance).
+
+    A story is about whom the narration keeps referring to: mentions, and the he/she
+    that refers back to them. A `title` naming a character makes them the protagonist
+    ("Araby" names no one; "The Story of Léa" does)."""
     passages = readable_passages(passages)
     if not passages:
         return Cast()
@@ -108,6 +114,8 @@ def extract_cast(passages: Sequence[Passage]) -> Cast:
     lines: dict[int, FactSet] = defaultdict(FactSet)
     spoken_in = attribute_lines(analysis, lines)
     meets = _meets(analysis, spoken_in)
+    referred = _pronoun_references(analysis)
+    titled = _named_in_title(analysis, title)
     characters: list[tuple[float, Character]] = []
     for person in analysis.people:
         origin_facts = origins[person.id].facts()
@@ -125,8 +133,53 @@ def extract_cast(passages: Sequence[Passage]) -> Cast:
             places=_places_of(analysis, person, spoken_in[person.id], origin_facts),
         )
         paragraphs_present = len({m.passage for m in person.mentions})
-        characters.append((_centrality(character, paragraphs_present, len(passages)), character))
+        centrality = _centrality(character, paragraphs_present, len(passages))
+        centrality += _REFERENCE_WEIGHT * referred[person.id]
+        if person is titled:
+            centrality += _TITLE_WEIGHT
+        characters.append((centrality, character))
     return Cast(characters=_rank(characters), places=_place_list(analysis))
+
+
+# A he/she in the narration that refers back to someone counts for half a mention; being
+# named in the title outweighs anything the text can say.
+_REFERENCE_WEIGHT = 0.5
+_TITLE_WEIGHT = 10_000.0
+_NARRATION_PRONOUN_RE = re.compile(r"\b(?:she|he|her|his|him)\b", re.IGNORECASE)
+
+
+def _pronoun_references(analysis: Analysis) -> Counter[int]:
+    """How often the narration's he/she points back to each person: the last one named
+    of that gender, however far back (a story's "she" stays its heroine for pages)."""
+    counts: Counter[int] = Counter()
+    last: dict[str, int] = {}
+    for number, paragraph in analysis.paragraphs.items():
+        events: list[tuple[int, str | None, int]] = [
+            (m.start, analysis.groups[m.group].gender, m.group)
+            for m in analysis.person_mentions(number)
+            if not m.quoted
+        ]
+        events += [
+            (match.start(), PRONOUN_GENDER.get(match.group().lower()), -1)
+            for match in _NARRATION_PRONOUN_RE.finditer(paragraph.text)
+            if not paragraph.quoted(match.start())
+        ]
+        for _, gender, group in sorted(events):
+            if gender is None:
+                continue
+            if group >= 0:
+                last[gender] = group
+            elif gender in last:
+                counts[last[gender]] += 1
+    return counts
+
+
+def _named_in_title(analysis: Analysis, title: str | None) -> Group | None:
+    if not title:
+        return None
+    words = {re.sub(r"['’]s$", "", word) for word in WORD_RE.findall(title)}
+    named = [p for p in analysis.people if p.mentions and set(p.words) <= words]
+    return max(named, key=lambda p: len(p.mentions)) if named else None
 
 
 def _rank(scored: list[tuple[float, Character]]) -> tuple[Character, ...]:
