@@ -113,7 +113,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
             return []
         typed = current.casefold().lstrip("#")
         choices = []
-        for subscription in await self.bot.store.daily.guild_subscriptions(interaction.guild.id):
+        for subscription in await self.bot.daily.of_server(interaction.guild.id):
             channel = interaction.guild.get_channel(subscription.channel_id or 0)
             label = subscription_label(subscription, channel.name if channel else None)
             if typed in label.casefold():

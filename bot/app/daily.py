@@ -174,6 +174,9 @@ class DailySchedule:
             )
         return chosen
 
+    async def of_server(self, guild_id: int) -> list[Subscription]:
+        return await self.store.daily.guild_subscriptions(guild_id)
+
     async def unsubscribe(self, subscriptions: list[Subscription]) -> None:
         for subscription in subscriptions:
             await self.store.daily.delete_subscription(subscription.id)

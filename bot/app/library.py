@@ -174,6 +174,10 @@ class Library:
             self._visible_ids.clear()
             self._index_ready.set()
 
+    @property
+    def index_is_ready(self) -> bool:
+        return self._index_ready.is_set()
+
     async def index_ready(self) -> SearchIndex:
         """The search index, once it is built."""
         await self._index_ready.wait()

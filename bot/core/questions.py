@@ -20,7 +20,8 @@ from bot.core.cast import SUPPORTING, Cast, Character
 from bot.core.lexicon import TITLES
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
-from bot.core.retelling import rank_sentences, story_sentences
+from bot.core.ranking import rank_sentences
+from bot.core.retelling import story_sentences
 from bot.core.text import shorten, words
 
 # --- discussion questions -----------------------------------------------------------------

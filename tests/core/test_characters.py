@@ -626,5 +626,7 @@ def test_a_story_titled_with_a_name_is_about_that_person():
         "the ale, Tom Hale sang at night.\n\nNell Hale kept the books."
     )
     passages = split_passages(text)
-    assert extract_cast(passages).protagonist.name == "Tom Hale"
-    assert extract_cast(passages, title="Nell Hale's Ledger").protagonist.name == "Nell Hale"
+    untitled = extract_cast(passages).protagonist
+    titled = extract_cast(passages, title="Nell Hale's Ledger").protagonist
+    assert untitled is not None and untitled.name == "Tom Hale"
+    assert titled is not None and titled.name == "Nell Hale"

@@ -6,13 +6,13 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from bot.core.characters.patterns import (
     PRONOUN_RE,
     WORD_RE,
 )
 from bot.core.characters.scan import (
-    Group,
     Mention,
     Paragraph,
     previous_words,
@@ -24,6 +24,26 @@ from bot.core.lexicon import (
     PRONOUN_GENDER,
     TITLES,
 )
+
+
+@dataclass(slots=True)
+class Group:
+    """Mentions of one name (and its shorter forms): a person, a place, or neither."""
+
+    id: int
+    words: tuple[str, ...]
+    titles: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    kind: str = "none"  # "person" | "place" | "none"
+    gender: str | None = None
+    # Parted from a titled spouse ("Fortunato" from "the Lady Fortunato"): a person.
+    spouse: bool = False
+    # The name to show when no mention spells it: a narrator others call "Sam".
+    label: str | None = None
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
 
 
 def _name_starts(mentions: Iterable[Mention]) -> dict[int, list[int]]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.characters.aliases import (
+    Group,
     gender_votes,
     group_mentions,
     majority,
@@ -19,7 +20,6 @@ from bot.core.characters.evidence import (
     people_by_surname,
 )
 from bot.core.characters.scan import (
-    Group,
     Mention,
     Paragraph,
     build_vocabulary,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot.core.cast import Character, Fact
 from bot.core.characters.aliases import (
+    Group,
     display_name,
 )
 from bot.core.characters.analysis import (
@@ -19,7 +20,6 @@ from bot.core.characters.patterns import (
     WORD_RE,
 )
 from bot.core.characters.scan import (
-    Group,
     Paragraph,
 )
 from bot.core.models import Passage

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.characters.aliases import gender_votes
+from bot.core.characters.aliases import Group, gender_votes
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
     APPOSITION_PERSON_NOUNS,
@@ -34,7 +34,6 @@ from bot.core.characters.patterns import (
     WORD_RE,
 )
 from bot.core.characters.scan import (
-    Group,
     Mention,
     Paragraph,
     Vocabulary,

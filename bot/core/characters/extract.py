@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
 from bot.core.characters.aliases import (
+    Group,
     alias_forms,
     display_name,
 )
@@ -26,9 +27,6 @@ from bot.core.characters.facts import (
 )
 from bot.core.characters.patterns import (
     WORD_RE,
-)
-from bot.core.characters.scan import (
-    Group,
 )
 from bot.core.lexicon import (
     NATIONALITIES,

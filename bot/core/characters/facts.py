@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.cast import Fact
+from bot.core.characters.aliases import Group
 from bot.core.characters.analysis import (
     Analysis,
     resolve_pronoun,
@@ -37,7 +38,6 @@ from bot.core.characters.patterns import (
     WORD_RE,
 )
 from bot.core.characters.scan import (
-    Group,
     Mention,
     Paragraph,
     previous_words,

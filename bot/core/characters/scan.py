@@ -488,23 +488,3 @@ def previous_words(before: str, limit: int = 3) -> list[str]:
         words.append(token.lower())
     words.reverse()
     return words
-
-
-@dataclass(slots=True)
-class Group:
-    """Mentions of one name (and its shorter forms): a person, a place, or neither."""
-
-    id: int
-    words: tuple[str, ...]
-    titles: set[str] = field(default_factory=set)
-    mentions: list[Mention] = field(default_factory=list)
-    kind: str = "none"  # "person" | "place" | "none"
-    gender: str | None = None
-    # Parted from a titled spouse ("Fortunato" from "the Lady Fortunato"): a person.
-    spouse: bool = False
-    # The name to show when no mention spells it: a narrator others call "Sam".
-    label: str | None = None
-
-    @property
-    def first(self) -> Mention:
-        return self.mentions[0]

@@ -16,9 +16,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from bot.core.characters.aliases import gender_votes, majority
+from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
-from bot.core.characters.scan import Group, Mention, Paragraph
+from bot.core.characters.scan import Mention, Paragraph
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
