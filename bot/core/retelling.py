@@ -206,30 +206,16 @@ def _weigh_for_plot(
     return weighted
 
 
-_DOUBLE_QUOTE_RE = re.compile(r"[\"“”]")
+# A quotation, open to the end of the sentence if it does not close there.
+_QUOTED_RE = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 
 
 def _is_dialogue(text: str) -> bool:
     """A sentence that is mostly someone speaking."""
-    marks = _quote_marks_of(text)
-    if not marks:
+    if '"' not in text and "“" not in text:
         return False
-    inside = sum(end - start for start, end in marks)
+    inside = sum(len(match.group()) for match in _QUOTED_RE.finditer(text))
     return inside * 2 > len(text)
-
-
-def _quote_marks_of(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    opened: int | None = None
-    for index, char in enumerate(text):
-        if char in '“"' and opened is None:
-            opened = index
-        elif char in '”"' and opened is not None:
-            spans.append((opened, index + 1))
-            opened = None
-    if opened is not None:
-        spans.append((opened, len(text)))
-    return spans
 
 
 def _choose_plot(
