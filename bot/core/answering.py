@@ -62,13 +62,16 @@ _KIND_RES = {
 # "What is the lawyer's name?", "What is the first name of her husband?": only a sentence
 # that names someone can answer. ("What name does he register under?" is another kind.)
 _NAME_QUESTION_RE = re.compile(
-    r"^\s*what(?:'s|’s|\s+is|\s+was)\s+(?:the\s+)?(?:[\w.’' -]+?(?:'s|’s)\s+)?"
+    r"^\s*what(?:'s|’s|\s+is|\s+was)\s+(?:the\s+|her\s+|his\s+|their\s+)?"
+    r"(?:[\w.’' -]+?(?:'s|’s)\s+)?"
     r"(?:first\s+|last\s+|real\s+|full\s+|sur)?name\b",
     re.I,
 )
 # A sentence holding this much of the question restates it; its answer is what follows.
 _ECHO = 0.9
-_NAMING_RE = re.compile(r"\b(?:named|called|name\s+(?:is|was))\b", re.I)
+# A sentence that gives a name: "a girl named May", "his name was Tom" (not "her name was
+# like a summons").
+_NAMING_RE = re.compile(r"\b(?:named|called|name\s+(?:is|was))\s+[\"“‘]?[A-Z]")
 _PERSON_RE = re.compile(
     r"(?:\b[a-z,;:—–-]+\s+|[\"“‘]\s*)[A-Z][\w'’-]+|\b(?:man|woman|boy|girl|lady|he|she|they)\b"
 )
@@ -139,6 +142,10 @@ def find_answer(
     ]
     kind = question_kind(question)
     asked = _KIND_RES[kind].sub("", question) if kind in _KIND_RES else question
+    naming = _NAME_QUESTION_RE.search(question) is not None
+    if naming:
+        # Whose name is asked is what the sentence must be about; that it names is given.
+        asked = re.sub(r"\b(?:first|last|real|full|sur)?name\b", " ", asked, flags=re.I)
     terms = _terms(asked, characters)
     if not sentences or not terms:
         return []
@@ -157,7 +164,7 @@ def find_answer(
         for key, forms in paragraph_forms.items()
     }
     eligible: Sequence[int] = range(len(sentences))
-    if _NAME_QUESTION_RE.search(question):
+    if naming:
         # "What is the lawyer's name?": only a sentence that names someone can answer.
         eligible = [i for i in range(len(sentences)) if _NAMING_RE.search(sentences[i].text)]
     feature = _KIND_FEATURES.get(kind)

@@ -49,3 +49,14 @@ def test_question_kinds_and_word_forms():
     assert question_kind("Why did he sell it?") == "why"
     assert {base_form(w) for w in ("sold", "sells", "selling")} == {"sell"}
     assert base_form("hid") == base_form("hides") == base_form("hide")
+
+
+def test_a_name_is_given_only_by_a_sentence_that_gives_one():
+    story = split_passages(
+        "Her name was like a summons to me. I never spoke it.\n\n"
+        "Her brother was a clerk named Tom Byrne. Tom Byrne was kind."
+    )
+    assert find_answer("What is her name?", [("Araby Street", story)]) == []
+    assert find_answer("What is her sister's name?", [("Araby Street", story)]) == []
+    found = find_answer("What is the clerk's name?", [("Araby Street", story)])
+    assert "Her brother was a clerk named Tom Byrne." in [f.text for f in found]
