@@ -39,7 +39,7 @@ _FRAME_WORDS = frozenset(
 )
 # A question must find at least this share of its weighed words in one sentence (with
 # its neighbour's help) to be answered.
-MIN_COVERAGE = 0.3
+MIN_COVERAGE = 0.25
 # How much a neighbouring sentence's coverage lifts a sentence, and what the right kind
 # of content (a person for "who") adds.
 _NEIGHBOUR_SHARE = 0.4
@@ -171,9 +171,10 @@ def find_answer(
     if kind == "number":
         # "How old was he?": only a sentence with a number can say.
         eligible = [i for i in eligible if _NUMBER_RE.search(sentences[i].text)]
-    scores = {}
+    scores: dict[int, float] = {}
+    contexts: dict[int, float] = {}
     for index in eligible:
-        context = max(
+        contexts[index] = context = max(
             _neighbour_coverage(index, sentences, coverage),
             _PARAGRAPH_SHARE
             * paragraph_coverage[(sentences[index].title, sentences[index].passage)],
@@ -187,7 +188,7 @@ def find_answer(
     for index in ranked:
         if len(answers) == _MAX_ANSWERS:
             break
-        if max(coverage[index], _neighbour_coverage(index, sentences, coverage)) < MIN_COVERAGE:
+        if max(coverage[index], contexts[index]) < MIN_COVERAGE:
             continue
         if answers and (
             scores[index] < _RUNNER_UP_SHARE * scores[answers[0][0]]
