@@ -39,7 +39,7 @@ _FRAME_WORDS = frozenset(
 )
 # A question must find at least this share of its weighed words in one sentence (with
 # its neighbour's help) to be answered.
-MIN_COVERAGE = 0.25
+MIN_COVERAGE = 0.3
 # How much a neighbouring sentence's coverage lifts a sentence, and what the right kind
 # of content (a person for "who") adds.
 _NEIGHBOUR_SHARE = 0.4
