@@ -20,6 +20,7 @@ from bot.core.characters import (
 )
 from bot.core.lexicon import PERSON_ROLE_NOUNS
 from bot.core.models import Passage
+from bot.core.relations import related
 from bot.core.text import fold
 
 ASPECTS = ("Origins", "Who they are", "Places", "People met", "Arc")
@@ -189,7 +190,7 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
     points = []
     same_story = fold(first.story_title) == fold(second.story_title)
     met = next((f for f in one_char.meets if f.text == other_char.name), None)
-    if same_story and met is not None:
+    if same_story and met is not None and not related(first.passages, one_char, other_char):
         where = ((first.story_title, met.passage),)
         points.append(Point(f"{one_char.name} and {other_char.name} meet", where))
     exclude = (one_char.name, other_char.name)

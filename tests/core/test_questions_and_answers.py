@@ -23,7 +23,8 @@ from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
 from bot.core.characters import extract_cast
 from bot.core.models import Passage
 from bot.core.parsing import parse_story, split_passages
-from bot.core.questions import discussion_questions, related
+from bot.core.questions import discussion_questions
+from bot.core.relations import related
 
 # The seed stories, read directly: these tests need neither the bot nor the database.
 SEED_STORIES = sorted((Path(__file__).resolve().parents[2] / "data" / "stories").glob("*.txt"))
