@@ -18,7 +18,13 @@ from bot.core.characters import (
     is_nationality,
     place_in_sentence,
 )
-from bot.core.lexicon import PERSON_ROLE_NOUNS
+from bot.core.lexicon import (
+    CONTINENTS,
+    COUNTRIES,
+    PERSON_ROLE_NOUNS,
+    PLACE_HEADS,
+    PLACE_PREFIXES,
+)
 from bot.core.models import Passage
 from bot.core.relations import related
 from bot.core.text import fold
@@ -180,8 +186,52 @@ def _shared_origins(first: Side, second: Side) -> list[Point]:
 def _shared_places(first: Side, second: Side) -> list[Point]:
     return [
         Point(f"Both come to {place_in_sentence(one.text)}", _refs(first, one, second, other))
-        for one, other in _matching(first.character.places, second.character.places)
+        for one, other in _matching(_sure_places(first), _sure_places(second))
     ]
+
+
+def _sure_places(side: Side) -> tuple[Fact, ...]:
+    """The places a comparison may say someone goes to: with the text at hand, those it
+    names as places ("Street", "India") or goes to ("came to Paris"), so that a wine or a
+    book the extractor took for a place ("a pipe of Amontillado") is left out."""
+    if not side.passages:
+        return side.character.places
+    text = " ".join(passage.text for passage in side.passages)
+    return tuple(
+        fact
+        for fact in side.character.places
+        if _named_as_a_place(fact.text) or _gone_to(fact.text, text)
+    )
+
+
+_TOWARDS_RE = r"\b(?:in|into|at|to|from|through|near|across|toward|towards|reached|left)\s+"
+
+
+# "the streets of Montmartre", "the city of Lyon": a place noun, then the place.
+_PLACE_OF_RE = (
+    r"\b(?:"
+    + "|".join(sorted(PLACE_HEADS))
+    + r"|streets|heart|outskirts|edge|centre|center)\s+of\s+"
+)
+
+
+def _gone_to(name: str, text: str) -> bool:
+    place = r"(?:the\s+)?" + re.escape(name.removeprefix("the ")) + r"\b"
+    return re.search(f"(?:{_TOWARDS_RE}|{_PLACE_OF_RE}){place}", text) is not None
+
+
+def _named_as_a_place(name: str) -> bool:
+    words = name.removeprefix("the ").split()
+    if not words:
+        return False
+    first, last = words[0].lower(), words[-1].lower()
+    folded = " ".join(words).lower()
+    return (
+        last in PLACE_HEADS
+        or (len(words) > 1 and first in PLACE_PREFIXES)
+        or folded in COUNTRIES
+        or folded in CONTINENTS
+    )
 
 
 def _shared_people(first: Side, second: Side) -> list[Point]:
@@ -376,7 +426,7 @@ def _place_differences(first: Side, second: Side, names: tuple[str, str]) -> lis
     points = []
     pairs = ((first, second, names[0]), (second, first, names[1]))
     for side, other, name in pairs:
-        only = _only_in(side.character.places, other.character.places)
+        only = _only_in(_sure_places(side), _sure_places(other))
         if only:
             text = f"Only {name} goes to {_listed(only, places=True)}"
             points.append(Point(text, _side_refs(side, only)))

@@ -336,9 +336,10 @@ def display_name(group: Group) -> str:
         return group.label
     counts = Counter(m.surface for m in group.mentions)
 
-    def fullness(mention: Mention) -> tuple[int, bool, int, int, int]:
+    def fullness(mention: Mention) -> tuple[bool, int, bool, int, int, int]:
         titled_single = len(mention.words) == 1 and mention.title is not None
         return (
+            not mention.surface[:1].islower(),  # a name before a description ("the son")
             len(mention.words),
             titled_single,
             counts[mention.surface],
@@ -347,4 +348,7 @@ def display_name(group: Group) -> str:
         )
 
     best = max(group.mentions, key=fullness)
-    return " ".join(best.words) if len(best.words) > 1 else best.surface
+    if len(best.words) == 1:
+        return best.surface
+    # As written, initials' full stops kept ("Ralph D. Spencer"), the title left off.
+    return best.surface.split(None, 1)[1] if best.title is not None else best.surface

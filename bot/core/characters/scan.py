@@ -311,7 +311,14 @@ def _phrase_spans(text: str) -> list[list[re.Match[str]]]:
             if _strip_possessive(previous.group())[1]:
                 break
             gap = text[previous.end() : tokens[index].start()]
-            dotted = gap == ". " and _title_key(previous.group()) is not None
+            # "Mr. Okafor", "Ralph D. Spencer", "St. Louis": a full stop inside a name.
+            word_before = previous.group()
+            inside_name = (
+                _title_key(word_before) is not None
+                or (len(word_before) == 1 and word_before.isupper() and len(phrase) > 1)
+                or word_before.lower() in ("st", "mt", "ste")
+            )
+            dotted = gap == ". " and inside_name
             if gap != " " and not dotted:
                 break
             word = tokens[index].group()
