@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.daily
 	$(BIN)/python -m bench.retell
+	$(BIN)/python -m bench.storyteller
 
 ## How well the bot understands real stories (../shared/realstories); see docs/understanding.md.
 eval: $(STAMP)
