@@ -17,13 +17,12 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.core.answering import Found
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact
 from bot.core.search import STOP_WORDS
-from bot.core.sentences import split_sentences
-from bot.core.text import fold, shorten, words
+from bot.core.text import fold, words
 
 UNANSWERABLE = "The stories don't say."
 
@@ -319,12 +318,6 @@ _ANSWER_BUILDERS: dict[str, Callable[[str, Cast, Character], Answer | None]] = {
 
 # --- quoted answers -----------------------------------------------------------------------
 
-# A question word matches a sentence word at this rapidfuzz ratio (typos forgiven).
-_WORD_CUTOFF = 80.0
-# A second sentence is quoted when it is next to the best one and nearly as relevant.
-_SECOND_SENTENCE_SHARE = 0.8
-_MAX_QUOTE_CHARS = 900
-
 
 def quote_found(found: Sequence[Found]) -> Answer:
     """The sentences that answer, quoted with their paragraph: “…” — <title>, ¶<n>; the
@@ -339,60 +332,6 @@ def quote_found(found: Sequence[Found]) -> Answer:
         for (title, number), texts in grouped.items()
     ]
     return Answer("\n\n".join(parts), tuple(grouped))
-
-
-def quote_passages(hits: Sequence[tuple[str, int, str]], question: str) -> Answer:
-    """Quote the sentence(s) of each hit (story title, passage number, passage text) most
-    relevant to `question`: “…” — <title>, ¶<n>, one hit a paragraph."""
-    parts: list[str] = []
-    refs: list[tuple[str, int]] = []
-    for title, number, text in hits:
-        quote = _relevant_sentences(text, question)
-        if quote:
-            parts.append(f"“{_nested(quote)}” — {title}, ¶{number}")
-            refs.append((title, number))
-    if not parts:
-        return Answer(UNANSWERABLE, ())
-    return Answer("\n\n".join(parts), tuple(refs))
-
-
-def _content_words(text: str) -> list[str]:
-    return [word for word in words(fold(text)) if word not in STOP_WORDS]
-
-
-def _relevance(question_words: Sequence[str], sentence: str) -> float:
-    """How much of the question a sentence covers: each question word's best rapidfuzz
-    match among the sentence's words, averaged (0-100)."""
-    sentence_words = _content_words(sentence)
-    if not question_words or not sentence_words:
-        return 0.0
-    total = 0.0
-    for word in question_words:
-        best = process.extractOne(
-            word, sentence_words, scorer=fuzz.ratio, score_cutoff=_WORD_CUTOFF
-        )
-        total += best[1] if best else 0.0
-    return total / len(question_words)
-
-
-def _relevant_sentences(text: str, question: str) -> str:
-    sentences = split_sentences(text)
-    if not sentences:
-        return ""
-    question_words = _content_words(question)
-    scores = [_relevance(question_words, sentence) for sentence in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-    chosen = [best]
-    for neighbour in (best + 1, best - 1):
-        nearly_as_good = scores[best] > 0 and (
-            0 <= neighbour < len(sentences)
-            and scores[neighbour] >= _SECOND_SENTENCE_SHARE * scores[best]
-        )
-        if nearly_as_good:
-            chosen.append(neighbour)
-            break
-    quote = " ".join(sentences[i] for i in sorted(chosen))
-    return shorten(quote, _MAX_QUOTE_CHARS)
 
 
 def _nested(text: str) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bot.core.answers import (
-    UNANSWERABLE,
     Answer,
     Question,
     QuestionKind,
@@ -17,7 +16,6 @@ from bot.core.answers import (
     match_name,
     parse_question,
     question_terms,
-    quote_passages,
 )
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
 from bot.core.characters import extract_cast
@@ -387,31 +385,6 @@ def test_a_departure_towards_a_place_is_not_leaving_it() -> None:
 
 
 # --- quoted answers -----------------------------------------------------------------------
-
-
-def test_quote_passages_quotes_the_most_relevant_sentence() -> None:
-    passages = seed_passages()
-    hits = [
-        (LEA_TITLE, 3, passages[LEA_TITLE][2].text),
-        (ZOE_TITLE, 6, passages[ZOE_TITLE][5].text),
-    ]
-    answer = quote_passages(hits, "what if the show was a fluke?")
-    first, second = answer.text.split("\n\n")
-    assert first.startswith("“") and first.endswith(f"” — {LEA_TITLE}, ¶3")
-    assert "What if this show was a fluke?" in first
-    assert "Zoe Kuznetsova, ¶6" in second
-    assert answer.refs == ((LEA_TITLE, 3), (ZOE_TITLE, 6))
-
-
-def test_quote_passages_nests_quotes_inside_the_quotation() -> None:
-    passages = seed_passages()
-    answer = quote_passages([(ZOE_TITLE, 6, passages[ZOE_TITLE][5].text)], "art self-expression")
-    assert "‘Remember that art is a form of self-expression" in answer.text
-    assert answer.text.count("“") == answer.text.count("”") == 1
-
-
-def test_quote_passages_without_hits_says_the_stories_do_not_say() -> None:
-    assert quote_passages([], "anything") == Answer(UNANSWERABLE, ())
 
 
 def test_kin_do_not_meet():
