@@ -192,7 +192,7 @@ def find_answer(
             continue
         if answers and (
             scores[index] < _RUNNER_UP_SHARE * scores[answers[0][0]]
-            or any(abs(index - i) <= 1 for answer in answers for i in answer)
+            or any(index in answer for answer in answers)
         ):
             continue
         answers.append(_with_context(index, sentences, coverage, feature))
@@ -216,7 +216,7 @@ def _with_context(
     """The answering sentence, with the neighbour that completes it."""
     chosen = [best]
     neighbour = _best_neighbour(best, sentences, coverage)
-    if neighbour is not None and coverage[neighbour] > coverage[best]:
+    if neighbour is not None and coverage[neighbour] >= coverage[best]:
         chosen.append(neighbour)  # the sentence the question echoes, then its answer
     elif coverage[best] >= _ECHO and best + 1 in _neighbours(best, sentences):
         chosen.append(best + 1)  # "He had a weak point." Then: what it was.
