@@ -93,6 +93,20 @@ _NUMBER_RE = re.compile(
     r"twenty|thirty|forty|fifty|hundred|thousand|million|millions|dozen|half)\b",
     re.I,
 )
+_NUMBER_WORDS = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred)(?:-\w+)?"
+)
+_AGE_QUESTION_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b", re.I)
+# An age as stories give one: "nine years old", "a man of about twenty-five", "aged ten",
+# "the nine-year-old girl", "was nine last birthday".
+_AGE_RE = re.compile(
+    rf"\b{_NUMBER_WORDS}[- ]years?[- ]old\b|\bof\s+(?:about\s+|some\s+)?{_NUMBER_WORDS}\b"
+    rf"|\baged\s+{_NUMBER_WORDS}\b|\bage\s+of\s+{_NUMBER_WORDS}\b"
+    rf"|\b{_NUMBER_WORDS}\s+last\s+birthday\b",
+    re.I,
+)
 _KIND_FEATURES = {
     "who": _PERSON_RE,
     "where": _PLACE_RE,
@@ -169,8 +183,9 @@ def find_answer(
         eligible = [i for i in range(len(sentences)) if _NAMING_RE.search(sentences[i].text)]
     feature = _KIND_FEATURES.get(kind)
     if kind == "number":
-        # "How old was he?": only a sentence with a number can say.
-        eligible = [i for i in eligible if _NUMBER_RE.search(sentences[i].text)]
+        # "How many?": only a sentence with a number can say; "how old?", one with an age.
+        wanted = _AGE_RE if _AGE_QUESTION_RE.match(question) else _NUMBER_RE
+        eligible = [i for i in eligible if wanted.search(sentences[i].text)]
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
     for index in eligible:

@@ -60,3 +60,14 @@ def test_a_name_is_given_only_by_a_sentence_that_gives_one():
     assert find_answer("What is her sister's name?", [("Araby Street", story)]) == []
     found = find_answer("What is the clerk's name?", [("Araby Street", story)])
     assert "Her brother was a clerk named Tom Byrne." in [f.text for f in found]
+
+
+def test_how_old_is_answered_by_an_age_not_by_any_number():
+    story = split_passages(
+        "The lawyer made the bet for two millions and fifteen years of his freedom.\n\n"
+        "Among the guests was a lawyer, a young man of about twenty-five."
+    )
+    found = find_answer("How old was the lawyer when he made the bet?", [("The Bet", story)])
+    assert [f.text for f in found][0] == (
+        "Among the guests was a lawyer, a young man of about twenty-five."
+    )
