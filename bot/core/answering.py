@@ -186,6 +186,7 @@ def find_answer(
         # "How many?": only a sentence with a number can say; "how old?", one with an age.
         wanted = _AGE_RE if _AGE_QUESTION_RE.match(question) else _NUMBER_RE
         eligible = [i for i in eligible if wanted.search(sentences[i].text)]
+    asked_people = {form for term in terms for form in term if form.startswith("@")}
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
     for index in eligible:
@@ -197,6 +198,8 @@ def find_answer(
         score = coverage[index] + _NEIGHBOUR_SHARE * context
         if feature is not None and feature.search(sentences[index].text):
             score += _KIND_BONUS
+        if kind == "who" and _someone_else(sentences[index].forms, asked_people):
+            score += _KIND_BONUS  # "Who told her?": a person the question does not name
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
     answers: list[list[int]] = []
@@ -243,6 +246,10 @@ def _with_context(
     ):
         chosen.append(neighbour)  # the time, place or person asked for is next door
     return chosen
+
+
+def _someone_else(forms: frozenset[str], asked: set[str]) -> bool:
+    return any(form.startswith("@") and form not in asked for form in forms)
 
 
 def _forms(text: str) -> list[str]:
