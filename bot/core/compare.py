@@ -19,13 +19,10 @@ from bot.core.characters import (
     place_in_sentence,
 )
 from bot.core.lexicon import (
-    CONTINENTS,
-    COUNTRIES,
     PERSON_ROLE_NOUNS,
-    PLACE_HEADS,
-    PLACE_PREFIXES,
 )
 from bot.core.models import Passage
+from bot.core.places import surely_a_place
 from bot.core.relations import related
 from bot.core.text import fold
 
@@ -197,41 +194,7 @@ def _sure_places(side: Side) -> tuple[Fact, ...]:
     if not side.passages:
         return side.character.places
     text = " ".join(passage.text for passage in side.passages)
-    return tuple(
-        fact
-        for fact in side.character.places
-        if _named_as_a_place(fact.text) or _gone_to(fact.text, text)
-    )
-
-
-_TOWARDS_RE = r"\b(?:in|into|at|to|from|through|near|across|toward|towards|reached|left)\s+"
-
-
-# "the streets of Montmartre", "the city of Lyon": a place noun, then the place.
-_PLACE_OF_RE = (
-    r"\b(?:"
-    + "|".join(sorted(PLACE_HEADS))
-    + r"|streets|heart|outskirts|edge|centre|center)\s+of\s+"
-)
-
-
-def _gone_to(name: str, text: str) -> bool:
-    place = r"(?:the\s+)?" + re.escape(name.removeprefix("the ")) + r"\b"
-    return re.search(f"(?:{_TOWARDS_RE}|{_PLACE_OF_RE}){place}", text) is not None
-
-
-def _named_as_a_place(name: str) -> bool:
-    words = name.removeprefix("the ").split()
-    if not words:
-        return False
-    first, last = words[0].lower(), words[-1].lower()
-    folded = " ".join(words).lower()
-    return (
-        last in PLACE_HEADS
-        or (len(words) > 1 and first in PLACE_PREFIXES)
-        or folded in COUNTRIES
-        or folded in CONTINENTS
-    )
+    return tuple(fact for fact in side.character.places if surely_a_place(fact.text, text))
 
 
 def _shared_people(first: Side, second: Side) -> list[Point]:

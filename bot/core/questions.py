@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from bot.core.cast import SUPPORTING, Cast, Character
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
+from bot.core.places import surely_a_place
 from bot.core.ranking import rank_sentences
 from bot.core.relations import related
 from bot.core.retelling import story_sentences
@@ -197,6 +198,9 @@ def _place_change_question(story: _Story) -> str | None:
     return f"How does {story.setting} change {called(hero)}?"
 
 
+_PRESENT_MENTIONS = 2
+
+
 def _turning_point_question(story: _Story) -> str | None:
     """What changes for Valérie after meeting Sophie? Without a meeting: what changes at
     the venue or occasion of the most central passage of the story's second half."""
@@ -205,7 +209,11 @@ def _turning_point_question(story: _Story) -> str | None:
         return None
     for fact in sorted(hero.meets, key=lambda fact: fact.passage):
         met = story.cast.find(fact.text)
-        if met is not None and met is not hero and not related(story.passages, hero, met):
+        if met is None or met is hero:
+            continue
+        # Someone named once in passing ("a book by Walter Scott") is not met.
+        present = met.mentions >= _PRESENT_MENTIONS or bool(met.lines)
+        if present and not related(story.passages, hero, met):
             return f"What changes for {called(hero)} after meeting {called(met)}?"
     turning = turning_point(story.passages)
     if turning is None:
@@ -245,8 +253,12 @@ def _occasion(passages: Sequence[Passage], turning: Passage) -> str | None:
 
 
 def _place_role_question(story: _Story) -> str | None:
-    """What part does Montmartre play in Léa Roux's story? (The story's main place.)"""
+    """What part does Montmartre play in Léa Roux's story? (The story's main place, when
+    the text treats it as one: not "the goddess of Victory".)"""
     if story.hero is None or story.setting is None:
+        return None
+    text = " ".join(passage.text for passage in story.passages)
+    if not surely_a_place(story.setting, text):
         return None
     return f"What part does {story.setting} play in {_possessive(called(story.hero))} story?"
 
