@@ -78,9 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--as",
         dest="role",
-        choices=("member", "moderator", "admin"),
+        choices=("member", "librarian", "moderator", "admin"),
         default="member",
-        help="who you are in the simulated server",
+        help="who you are in the simulated server: a librarian has only the server's "
+        "moderator role, a moderator has Manage Server, an admin has Administrator",
     )
     console.add_argument("--guild", type=int, help="the simulated server's id")
     console.add_argument(
@@ -226,7 +227,12 @@ def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:
     if settings.discord_token is None:
         if console_fallback:
             print("No DISCORD_TOKEN configured, so opening the offline console instead.")
-            print("To connect to Discord, put DISCORD_TOKEN=... in .env (see README.md).\n")
+            print("To connect to Discord, put DISCORD_TOKEN=... in .env (see README.md).")
+            print(
+                "You are a member here; to act as a moderator, run `make console AS=moderator` "
+                "(or `conteur console --as moderator`; also admin, and librarian for a member "
+                "with only the moderator role).\n"
+            )
             return asyncio.run(
                 _console(settings, role="member", guild_id=None, lines=(), as_json=False)
             )

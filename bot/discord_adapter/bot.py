@@ -17,7 +17,9 @@ from bot.app.daily import DailySchedule
 from bot.app.library import Library
 from bot.app.telling import AskLimits
 from bot.config import Settings
+from bot.discord_adapter import outgoing
 from bot.discord_adapter.tree import ConteurTree
+from bot.discord_adapter.ui.rejected import RejectedForms
 from bot.storage import Store
 from bot.storyteller import Storyteller
 
@@ -81,6 +83,8 @@ class ConteurBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             **options,
         )
+        outgoing.install()
+        self.rejected_forms = RejectedForms()
         self.settings = settings
         self.store = store
         self.library = Library(store)
