@@ -302,6 +302,7 @@ def collect_places(
     evidence: dict[int, _Evidence],
 ) -> dict[str, PlaceInfo]:
     places: dict[str, PlaceInfo] = {}
+    keys: dict[str, str] = {}  # folding is the slow part, and names repeat
     for mention in mentions:
         if mention.place_kind is not None:
             name, kind = " ".join(mention.words), mention.place_kind
@@ -315,7 +316,9 @@ def collect_places(
             kind = _place_kind_from(group_evidence)
         else:
             continue
-        key = fold(name.removeprefix("the "))
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = fold(name.removeprefix("the "))
         places.setdefault(key, PlaceInfo(name, kind)).mentions.append(mention)
     _drop_demonym_places(places)
     return places
@@ -323,7 +326,7 @@ def collect_places(
 
 def _drop_demonym_places(places: dict[str, PlaceInfo]) -> None:
     """ "Parisian" is Paris's adjective, never a place of its own."""
-    for key in list(places):
+    for key in [key for key in places if key.endswith(DEMONYM_SUFFIXES)]:
         for other in places:
             derived = len(other) >= 4 and key.startswith(other) and other != key
             if derived and key[len(other) :] in DEMONYM_SUFFIXES:
