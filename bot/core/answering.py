@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.core.cast import Character
@@ -163,29 +163,9 @@ def find_answer(
     terms = _terms(asked, characters)
     if not sentences or not terms:
         return []
-    weights = _weights(terms, sentences)
-    total = sum(weights)
-    coverage = [
-        sum(w for term, w in zip(terms, weights, strict=True) if _holds(s.forms, term)) / total
-        for s in sentences
-    ]
-    paragraph_forms: dict[tuple[str, int], set[str]] = {}
-    for s in sentences:
-        paragraph_forms.setdefault((s.title, s.passage), set()).update(s.forms)
-    paragraph_coverage = {
-        key: sum(w for term, w in zip(terms, weights, strict=True) if not forms.isdisjoint(term))
-        / total
-        for key, forms in paragraph_forms.items()
-    }
-    eligible: Sequence[int] = range(len(sentences))
-    if naming:
-        # "What is the lawyer's name?": only a sentence that names someone can answer.
-        eligible = [i for i in range(len(sentences)) if _NAMING_RE.search(sentences[i].text)]
+    coverage, paragraph_coverage = _coverages(terms, sentences)
+    eligible = _eligible(question, kind, naming, sentences)
     feature = _KIND_FEATURES.get(kind)
-    if kind == "number":
-        # "How many?": only a sentence with a number can say; "how old?", one with an age.
-        wanted = _AGE_RE if _AGE_QUESTION_RE.match(question) else _NUMBER_RE
-        eligible = [i for i in eligible if wanted.search(sentences[i].text)]
     asked_people = {form for term in terms for form in term if form.startswith("@")}
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
@@ -223,6 +203,39 @@ def find_answer(
         for answer in answers
         for i in sorted(answer)
     ]
+
+
+def _coverages(
+    terms: Sequence[frozenset[str]], sentences: Sequence[_Sentence]
+) -> tuple[list[float], dict[tuple[str, int], float]]:
+    """The share of the question's weight each sentence holds, and each paragraph."""
+    weights = _weights(terms, sentences)
+    total = sum(weights)
+
+    def held(forms: Collection[str]) -> float:
+        found = set(forms)
+        return sum(w for term, w in zip(terms, weights, strict=True) if not found.isdisjoint(term))
+
+    paragraph_forms: dict[tuple[str, int], set[str]] = {}
+    for sentence in sentences:
+        paragraph_forms.setdefault((sentence.title, sentence.passage), set()).update(sentence.forms)
+    return (
+        [held(sentence.forms) / total for sentence in sentences],
+        {key: held(forms) / total for key, forms in paragraph_forms.items()},
+    )
+
+
+def _eligible(question: str, kind: str, naming: bool, sentences: Sequence[_Sentence]) -> list[int]:
+    """The sentences that can answer this kind of question at all."""
+    eligible = list(range(len(sentences)))
+    if naming:
+        # "What is the lawyer's name?": only a sentence that names someone can answer.
+        eligible = [i for i in eligible if _NAMING_RE.search(sentences[i].text)]
+    if kind == "number":
+        # "How many?": only a sentence with a number can say; "how old?", one with an age.
+        wanted = _AGE_RE if _AGE_QUESTION_RE.match(question) else _NUMBER_RE
+        eligible = [i for i in eligible if wanted.search(sentences[i].text)]
+    return eligible
 
 
 def _with_context(
@@ -305,10 +318,6 @@ def _name_patterns(characters: Sequence[Character]) -> list[re.Pattern[str]]:
 
 def _says(text: str, phrase: str) -> bool:
     return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text) is not None
-
-
-def _holds(forms: frozenset[str], term: frozenset[str]) -> bool:
-    return not forms.isdisjoint(term)
 
 
 def _weights(terms: Sequence[frozenset[str]], sentences: Sequence[_Sentence]) -> list[float]:
