@@ -134,7 +134,7 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
     """Start-up builds the index in the background; what changes meanwhile reaches it."""
     import threading
 
-    import bot.library as library_module
+    import bot.indexing as library_module
 
     release = threading.Event()
     build = library_module._build_index

@@ -14,6 +14,7 @@ from bot.storage.drafts import Draft, DraftStore
 from bot.storage.guilds import GuildSettings
 from bot.storage.reading import ReadingStore
 from bot.storage.schema import MIGRATIONS
+from bot.storage.search_feed import SearchFeedStore
 from bot.storage.stories import StoryStore
 
 __all__ = [
@@ -27,5 +28,5 @@ __all__ = [
 ]
 
 
-class Store(StoryStore, ReadingStore, DraftStore, DailyStore):
+class Store(StoryStore, ReadingStore, DraftStore, DailyStore, SearchFeedStore):
     """Every storage area over one connection."""

@@ -1,0 +1,186 @@
+"""The search index as the running bot keeps it.
+
+- Built in the background at start-up, in a worker thread, from a read-only connection
+  of its own; a search meanwhile waits a moment, then answers "the library is being
+  indexed (n %)" rather than leaving the reader with nothing.
+- Searched and updated off the event loop (`asyncio.to_thread`): at a million passages
+  a search or a compaction takes long enough to delay every other interaction.
+- Kept in step with the database, including writes by another process (`conteur load`
+  while the bot runs): before a search, `PRAGMA data_version` tells whether anyone else
+  committed; only then are the stories' stamps compared and what changed re-indexed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
+from typing import Any
+
+from bot.core.models import Passage
+from bot.core.search import SearchIndex
+from bot.errors import Busy
+from bot.storage import Store
+from bot.storage.search_feed import StoryStamp
+
+log = logging.getLogger(__name__)
+
+IndexChange = Callable[[SearchIndex], None]
+# A search that arrives while the index builds waits this long before saying so: long
+# enough that a small library (or a test) never sees the message, well inside Discord's
+# three seconds.
+INDEX_GRACE_SECONDS = 1.0
+# Catching up with more changed stories than this runs in the background (the search
+# answers from the index as it is): indexing 2,000 new stories takes about a second.
+CATCH_UP_INLINE = 200
+
+
+def _build_index(stories: Iterable[tuple[int, Sequence[Passage]]]) -> SearchIndex:
+    index = SearchIndex()
+    index.add_stories(stories)
+    return index
+
+
+class LiveIndex:
+    """One SearchIndex, its background build and its catching up with the database."""
+
+    def __init__(self, store: Store, on_change: Callable[[], None]) -> None:
+        self.store = store
+        self.index = SearchIndex()
+        self._on_change = on_change
+        # While a build runs, changes wait here and are applied to the new index before
+        # anyone may search it.
+        self._pending: list[IndexChange] | None = None
+        self._ready = asyncio.Event()
+        self._ready.set()
+        self._indexed_passages = 0
+        self._total_passages = 0
+        # The stories as last indexed, and the data_version they were read at; None until
+        # a build ran (a Library used without start() keeps only its own writes in step).
+        self._stamps: dict[int, StoryStamp] | None = None
+        self._data_version: int | None = None
+        self._catching_up = asyncio.Lock()
+        self.grace_seconds = INDEX_GRACE_SECONDS
+        self._background: set[asyncio.Task[None]] = set()
+
+    @property
+    def progress_percent(self) -> int:
+        if self._ready.is_set():
+            return 100
+        total = max(1, self._total_passages)
+        return min(99, 100 * self._indexed_passages // total)
+
+    def build_in_background(self) -> None:
+        self._ready.clear()  # at once: a search from now on knows to wait
+        self._pending = []
+        self._spawn(self.build(), "search-index")
+
+    async def build(self) -> None:
+        """Index every live story in a worker thread; the event loop keeps answering."""
+        started = time.perf_counter()
+        if self._pending is None:
+            self._pending = []
+        self._ready.clear()
+        try:
+            # In this order: a commit between these reads or during the build shows as a
+            # new data_version at the next check, and is indexed again then (harmless).
+            self._data_version = await self.store.data_version()
+            self._stamps = await self.store.live_story_stamps()
+            self._total_passages = await self.store.live_passage_count()
+            self._indexed_passages = 0
+            stories: Iterable[tuple[int, Sequence[Passage]]] = (
+                await self.store.all_passages()
+                if self.store.path == ":memory:"
+                else self.store.stream_live_passages()
+            )
+            index = await asyncio.to_thread(_build_index, self._counted(stories))
+            pending, self._pending = self._pending, None
+            for change in pending:
+                await asyncio.to_thread(change, index)
+            self.index = index
+            log.info(
+                "Search index: %d passages in %.1f s", len(index), time.perf_counter() - started
+            )
+        finally:
+            self._pending = None
+            self._on_change()
+            self._ready.set()
+
+    def _counted(
+        self, stories: Iterable[tuple[int, Sequence[Passage]]]
+    ) -> Iterator[tuple[int, Sequence[Passage]]]:
+        for story_id, passages in stories:
+            self._indexed_passages += len(passages)  # read by the loop: an int is atomic
+            yield story_id, passages
+
+    async def ready(self, *, wait_for_build: bool = False) -> SearchIndex:
+        """The index, up to date with the database.
+
+        While it is being built, waits `grace_seconds` (or, with `wait_for_build`, as long
+        as it takes), then raises Busy saying how far the build has got.
+        """
+        if not self._ready.is_set():
+            try:
+                wait = None if wait_for_build else self.grace_seconds
+                await asyncio.wait_for(self._ready.wait(), wait)
+            except TimeoutError:
+                raise Busy(
+                    f"The library is being indexed ({self.progress_percent} %).",
+                    hint="Searching works in a few seconds: try again then.",
+                ) from None
+        await self.catch_up()
+        return self.index
+
+    async def apply(self, change: IndexChange) -> None:
+        """Apply a change made through this process, off the event loop."""
+        if self._pending is not None:
+            self._pending.append(change)
+        else:
+            await asyncio.to_thread(change, self.index)
+        self._on_change()
+
+    async def catch_up(self) -> None:
+        """Index what other processes changed in the database since the last look."""
+        if self._stamps is None or self._pending is not None:
+            return
+        if await self.store.data_version() == self._data_version:
+            return
+        async with self._catching_up:
+            version = await self.store.data_version()
+            if version == self._data_version:
+                return  # another search caught up meanwhile
+            self._data_version = version
+            stamps = await self.store.live_story_stamps()
+            old = self._stamps
+            changed = [story_id for story_id, stamp in stamps.items() if old.get(story_id) != stamp]
+            removed = [story_id for story_id in old if story_id not in stamps]
+            self._stamps = stamps
+            self._on_change()  # built-ins may have come or gone: visible ids change
+            if not changed and not removed:
+                return
+            log.info("Search index: catching up with %d changed stories", len(changed))
+            if len(changed) <= CATCH_UP_INLINE:
+                await self._reindex(changed, removed)
+            else:
+                self._spawn(self._reindex(changed, removed), "search-index-catch-up")
+
+    async def _reindex(self, changed: list[int], removed: list[int]) -> None:
+        passages = await self.store.passages_of(changed)
+
+        def update(index: SearchIndex) -> None:
+            for story_id in removed:
+                index.remove_story(story_id)
+            index.add_stories(passages.items())
+
+        await self.apply(update)
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def wait_idle(self) -> None:
+        """Wait for background builds and catch-ups (tests, benchmarks, shutdown)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
