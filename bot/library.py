@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -20,11 +19,11 @@ from pathlib import Path
 from bot.analysis import Analyser
 from bot.analysis import analyse as analyse  # re-exported: moderation previews use it
 from bot.core.cast import Cast
-from bot.core.models import ParsedStory, Passage, StorySummary
+from bot.core.models import ParsedStory, StorySummary
 from bot.core.parsing import parse_story
 from bot.core.search import SearchHit, SearchIndex
-from bot.indexing import IndexChange, LiveIndex
 from bot.errors import StoryRejected
+from bot.indexing import IndexChange, LiveIndex
 from bot.storage import Store
 
 log = logging.getLogger(__name__)

@@ -32,7 +32,7 @@ async def test_a_story_loaded_by_another_process_becomes_searchable(store, tmp_p
         report = await Library(other).load_paths([tmp_path], index=False)
     assert report.added == ["The Gull"]
     (hit,) = await library.search("lighthouse keeper gull", guild_id=None)
-    assert (await store.get_summary(hit.story_id)).title == "The Gull"  # type: ignore[union-attr]
+    assert (await store.get_summary(hit.story_id)).title == "The Gull"
     assert hit.story_id in await library.visible_ids(None)
 
 
