@@ -31,6 +31,7 @@ worker threads (calls are serialised, not parallel).
 
 from bot.core.search.hits import SearchHit
 from bot.core.search.index import SearchIndex
+from bot.core.search.ranking import PHRASE_FLOOR
 from bot.core.search.words import (
     MAX_LIMIT,
     MAX_QUERY_LENGTH,
@@ -44,6 +45,7 @@ __all__ = [
     "MAX_LIMIT",
     "MAX_QUERY_LENGTH",
     "MAX_QUERY_WORDS",
+    "PHRASE_FLOOR",
     "STOP_WORDS",
     "SearchHit",
     "SearchIndex",

@@ -3,24 +3,94 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from itertools import accumulate, compress
+from typing import Any
 
 from bot.core.search.words import _SPAN_RE, _fold_cache, _fold_span
 
 _SPAN_SPLIT_RE = re.compile(f"({_SPAN_RE.pattern})")
 
 
-@dataclass(frozen=True, slots=True)
+Highlights = tuple[tuple[int, int], ...]
+
+
 class SearchHit:
-    story_id: int
-    passage_number: int
-    score: float  # 0..100, higher is better
-    text: str  # the passage text
-    highlights: tuple[tuple[int, int], ...]  # (start, end) offsets in `text` of matched words
+    """One passage found: its story and number, a score (0..100, higher is better), its
+    text and the (start, end) offsets in it of the words that matched.
+
+    Text and highlights may be made on first use (`SearchHit.lazy`): /search asks for
+    twice the hits it shows (a character filter may drop some), and decompressing and
+    highlighting the ones nobody reads was a third of the engine's time.
+    """
+
+    __slots__ = (
+        "_highlights",
+        "_levels",
+        "_source",
+        "_text",
+        "passage_number",
+        "score",
+        "story_id",
+    )
+
+    def __init__(
+        self, story_id: int, passage_number: int, score: float, text: str, highlights: Highlights
+    ) -> None:
+        self.story_id = story_id
+        self.passage_number = passage_number
+        self.score = score
+        self._text: str | None = text
+        self._highlights: Highlights | None = highlights
+        self._source: Callable[[], str] | None = None
+        self._levels: dict[str, int] = {}
+
+    @classmethod
+    def lazy(
+        cls,
+        story_id: int,
+        passage_number: int,
+        score: float,
+        source: Callable[[], str],
+        levels: dict[str, int],
+    ) -> SearchHit:
+        """A hit whose text comes from `source` and whose highlights are the words of
+        `levels` (see `_highlights`), both made when first asked for."""
+        hit = cls(story_id, passage_number, score, "", ())
+        hit._text, hit._highlights = None, None
+        hit._source, hit._levels = source, levels
+        return hit
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self._source is not None
+            self._text = self._source()
+        return self._text
+
+    @property
+    def highlights(self) -> Highlights:
+        if self._highlights is None:
+            self._highlights = _highlights(self.text, self._levels)
+        return self._highlights
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.story_id, self.passage_number, self.score, self.text, self.highlights)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SearchHit) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"SearchHit(story_id={self.story_id}, passage_number={self.passage_number}, "
+            f"score={self.score}, text={self.text[:40]!r}…)"
+        )
 
 
-def _highlights(text: str, levels: dict[str, int]) -> tuple[tuple[int, int], ...]:
+def _highlights(text: str, levels: dict[str, int]) -> Highlights:
     """Offsets of the words of `text` that matched the query, adjacent ones merged.
 
     Stop words ("at", "the") are only highlighted between two highlighted words, so

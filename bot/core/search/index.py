@@ -8,7 +8,7 @@ from collections.abc import Collection
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from bot.core.search.hits import SearchHit, _highlights
+from bot.core.search.hits import SearchHit
 from bot.core.search.ranking import Ranking, _Plan
 from bot.core.search.typos import _max_typos
 from bot.core.search.words import (
@@ -40,13 +40,13 @@ class SearchIndex(Ranking):
         if limit < 1:
             raise ValueError("limit must be at least 1")
         with self._lock:
-            slots = self._allowed_slots(story_ids)
-            if slots is not None and not slots:
+            scope = self._scope(story_ids)
+            if scope.slots is not None and not scope.slots:
                 return []
             plan = self._plan(cleaned)
             if not self._worth_searching(plan):
                 return []
-            candidates = self._candidates(plan, slots)
+            candidates = self._candidates(plan, scope.mask)
             ranked = self._rerank(plan, candidates, min(limit, MAX_LIMIT))
             texts: dict[int, bytes] = {}  # one decompression per story per search
             return [
@@ -54,19 +54,23 @@ class SearchIndex(Ranking):
             ]
 
     def _hit(self, plan: _Plan, pid: int, score: float, texts: dict[int, bytes]) -> SearchHit:
+        """A lazy hit: the story's texts are decompressed (once per search) when read.
+
+        The story object is captured, not looked up later: a compaction may renumber
+        passages before the caller reads the hit, but never changes a story's texts.
+        """
         slot = self._pid_slot[pid]
         story = self._stories[slot]
         assert story is not None
-        if slot not in texts:
-            texts[slot] = zlib.decompress(story.compressed)
         index = pid - story.first_pid
-        text = story.original_passage(index, texts[slot])
-        return SearchHit(
-            story_id=story.story_id,
-            passage_number=story.number(index),
-            score=score,
-            text=text,
-            highlights=_highlights(text, plan.highlight_levels),
+
+        def text() -> str:
+            if slot not in texts:
+                texts[slot] = zlib.decompress(story.compressed)
+            return story.original_passage(index, texts[slot])
+
+        return SearchHit.lazy(
+            story.story_id, story.number(index), score, text, plan.highlight_levels
         )
 
     # ------------------------------------------------------------------ suggestions
@@ -81,7 +85,7 @@ class SearchIndex(Ranking):
         """
         cleaned = validate_query(query)
         with self._lock:
-            slots = self._allowed_slots(story_ids)
+            slots = self._scope(story_ids).slots
             if slots is not None and not slots:
                 return []
             texts = _folded_query_words(cleaned)

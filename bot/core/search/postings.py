@@ -46,6 +46,17 @@ class _Story:
         return raw[start : self.original_ends[index]].decode("utf-8")
 
 
+# Scopes (one per server that searched) kept until the index changes; a mask is a byte a
+# passage, so this bounds them at a few megabytes at 1M passages.
+_SCOPES_KEPT = 16
+
+
+@dataclass(slots=True, frozen=True)
+class _Scope:
+    slots: set[int] | None  # allowed story slots; None: all
+    mask: bytearray | None  # passage id -> 1 if it may be returned; None: every one may
+
+
 class Postings:
     """Passages and their terms, updated in place; searching is built on top of it."""
 
@@ -64,6 +75,7 @@ class Postings:
         self._slot_of: dict[int, int] = {}
         self._live = 0
         self._dead = 0
+        self._scopes: dict[frozenset[int], _Scope] = {}
 
     def __len__(self) -> int:
         return self._live
@@ -143,6 +155,7 @@ class Postings:
         )
         self._slot_of[story_id] = slot
         self._live += len(passages)
+        self._scopes.clear()
 
     def _post(self, pid: int, tokens: list[str]) -> None:
         term_ids = self._term_ids
@@ -177,6 +190,7 @@ class Postings:
         self._stories[slot] = None
         self._live -= story.count
         self._dead += story.count
+        self._scopes.clear()
 
     def _compact_if_needed(self) -> None:
         if self._dead >= _COMPACT_MIN_DEAD and self._dead > self._live:
@@ -216,19 +230,41 @@ class Postings:
         finally:
             self._typos.end_bulk()
 
-    def _allowed_slots(self, story_ids: Collection[int] | None) -> set[int] | None:
-        if story_ids is None:
-            return None
-        return {self._slot_of[sid] for sid in story_ids if sid in self._slot_of}
+    def _scope(self, story_ids: Collection[int] | None) -> _Scope:
+        """The allowed story slots and a mask over passage ids (1: may be returned).
 
-    def _in_scope(self, weights: dict[int, float], slots: set[int] | None) -> dict[int, float]:
-        """`weights` without removed passages and, if `slots` is given, other stories'."""
+        Built once per scope and kept until the index changes: the bot passes the same
+        frozenset of a server's visible stories to every search, and turning 11,000 ids
+        into slots cost more than the rest of a search at 100k passages.
+        """
+        key = story_ids if isinstance(story_ids, frozenset) else None
+        if key is not None and key in self._scopes:
+            return self._scopes[key]
+        slots = None
+        if story_ids is not None:
+            slots = {self._slot_of[sid] for sid in story_ids if sid in self._slot_of}
+            if len(slots) == len(self._slot_of):
+                slots = None  # every story: only removed passages need filtering
+        scope = _Scope(slots, self._mask(slots))
+        if key is not None:
+            if len(self._scopes) >= _SCOPES_KEPT:
+                self._scopes.clear()
+            self._scopes[key] = scope
+        return scope
+
+    def _mask(self, slots: set[int] | None) -> bytearray | None:
         if slots is None and not self._dead:
+            return None
+        mask = bytearray(len(self._pid_slot))
+        for slot, story in enumerate(self._stories):
+            if story is not None and (slots is None or slot in slots):
+                mask[story.first_pid : story.first_pid + story.count] = b"\x01" * story.count
+        return mask
+
+    @staticmethod
+    def _in_scope(weights: dict[int, float], mask: bytearray | None) -> dict[int, float]:
+        """`weights` of the passages the mask allows (all, without a mask)."""
+        if mask is None:
             return weights
-        slot_of = self._pid_slot
-        if slots is None:
-            keep = map((-1).__lt__, map(slot_of.__getitem__, weights))
-        else:
-            keep = map(slots.__contains__, map(slot_of.__getitem__, weights))
-        kept = list(compress(weights, keep))
+        kept = list(compress(weights, map(mask.__getitem__, weights)))
         return dict(zip(kept, map(weights.__getitem__, kept), strict=True))

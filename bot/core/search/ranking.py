@@ -265,7 +265,7 @@ class Ranking(Postings):
 
     # ---- stage 1: candidates
 
-    def _candidates(self, plan: _Plan, slots: set[int] | None) -> _Candidates:
+    def _candidates(self, plan: _Plan, mask: bytearray | None) -> _Candidates:
         """Passage id -> partial score: idf x similarity summed over the *essential* words.
 
         MaxScore: words are taken rarest first; once the idf of the words left cannot lift
@@ -288,7 +288,7 @@ class Ranking(Postings):
         for word in ordered:
             if scores and (word.size > too_common or remaining <= (threshold or 0)):
                 break
-            scores = self._merge(scores, self._word_scores(word, slots))
+            scores = self._merge(scores, self._word_scores(word, mask))
             walked.append(word)
             remaining -= word.idf
             walked_idf += word.idf
@@ -310,7 +310,7 @@ class Ranking(Postings):
             slack += max((w for w in word.weights.values() if w < strong), default=0.0)
         return slack
 
-    def _word_scores(self, word: _QueryWord, slots: set[int] | None) -> dict[int, float]:
+    def _word_scores(self, word: _QueryWord, mask: bytearray | None) -> dict[int, float]:
         """Passage id -> this word's best weight, over its strong expansions.
 
         Weak expansions (a common word one typo from a rare word typed exactly) would
@@ -322,7 +322,7 @@ class Ranking(Postings):
             # Ascending weight: a passage with several expansions keeps the best one.
             if weight >= strong:
                 weights.update(dict.fromkeys(self._postings[term_id], weight))
-        return self._in_scope(weights, slots)
+        return self._in_scope(weights, mask)
 
     @staticmethod
     def _merge(scores: dict[int, float], word_scores: dict[int, float]) -> dict[int, float]:
