@@ -15,11 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Sequence
 from typing import Any
 
 from bot.core.models import Passage
-from bot.core.search import SearchIndex
+from bot.core.search import SearchHit, SearchIndex
 from bot.errors import Busy
 from bot.storage import Store
 from bot.storage.search_feed import StoryStamp
@@ -34,12 +34,24 @@ INDEX_GRACE_SECONDS = 1.0
 # Catching up with more changed stories than this runs in the background (the search
 # answers from the index as it is): indexing 2,000 new stories takes about a second.
 CATCH_UP_INLINE = 200
+# /search shows at most 25 hits: their texts and highlights are made in the worker thread
+# with the search, so the event loop only cuts snippets.
+PREPARED_HITS = 25
 
 
 def _build_index(stories: Iterable[tuple[int, Sequence[Passage]]]) -> SearchIndex:
     index = SearchIndex()
     index.add_stories(stories)
     return index
+
+
+def _prepared_search(
+    index: SearchIndex, query: str, story_ids: Collection[int] | None, limit: int
+) -> list[SearchHit]:
+    hits = index.search(query, story_ids=story_ids, limit=limit)
+    for hit in hits[:PREPARED_HITS]:
+        hit.highlights  # noqa: B018 (made here, off the event loop)
+    return hits
 
 
 class LiveIndex:
@@ -131,6 +143,16 @@ class LiveIndex:
                 ) from None
         await self.catch_up()
         return self.index
+
+    async def search(
+        self, query: str, *, story_ids: Collection[int] | None, limit: int
+    ) -> list[SearchHit]:
+        """`SearchIndex.search` in a worker thread (after `ready()`, which catches up)."""
+        return await asyncio.to_thread(_prepared_search, self.index, query, story_ids, limit)
+
+    async def suggest(self, query: str, *, story_ids: Collection[int] | None) -> list[str]:
+        """`SearchIndex.suggest` in a worker thread (after `ready()`)."""
+        return await asyncio.to_thread(self.index.suggest, query, story_ids=story_ids)
 
     async def apply(self, change: IndexChange) -> None:
         """Apply a change made through this process, off the event loop."""
