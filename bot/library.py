@@ -7,75 +7,22 @@ searchable (or gone) at once, without a restart.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.analysis import Analyser
 from bot.analysis import analyse as analyse  # re-exported: moderation previews use it
-from bot.core.cast import Cast
 from bot.core.models import ParsedStory, StorySummary
-from bot.core.parsing import parse_story
 from bot.core.search import SearchHit, SearchIndex
-from bot.errors import StoryRejected
 from bot.indexing import IndexChange, LiveIndex
+from bot.loading import STORY_SUFFIXES as STORY_SUFFIXES  # re-exported: uploads check it
+from bot.loading import LoadReport, Progress, Written, find_story_files, load_files
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
-STORY_SUFFIXES = (".txt", ".md")
 RESTORE_WINDOW = timedelta(days=30)
-
-
-@dataclass
-class LoadReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)
-    # Which file each added or updated title came from, so the summary names both.
-    sources: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.rejected
-
-    def summary_lines(self) -> list[str]:
-        lines = [
-            f"{len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected"
-        ]
-        lines += [f"  added      {title}  ({self._source(title)})" for title in self.added]
-        lines += [f"  updated    {title}  ({self._source(title)})" for title in self.updated]
-        lines += [f"  rejected   {path}: {reason}" for path, reason in self.rejected]
-        return lines
-
-    def _source(self, title: str) -> str:
-        return Path(self.sources[title]).name if title in self.sources else "?"
-
-
-def find_story_files(paths: Iterable[Path], report: LoadReport) -> list[Path]:
-    """Expand folders into their .txt/.md files; record paths that cannot be loaded."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(
-                    p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in STORY_SUFFIXES
-                )
-            )
-        elif not path.exists():
-            report.rejected.append((str(path), "no such file or folder"))
-        elif path.suffix.lower() not in STORY_SUFFIXES:
-            report.rejected.append((str(path), "not a .txt or .md file"))
-        else:
-            files.append(path)
-    return files
 
 
 # A hit far weaker than the best one matched only a stray word or two; showing
@@ -89,23 +36,6 @@ def relevant(hits: list[SearchHit]) -> list[SearchHit]:
         return hits
     floor = max(MINIMUM_RELEVANCE, hits[0].score * RELATIVE_RELEVANCE)
     return [hit for hit in hits if hit.score >= floor]
-
-
-@dataclass
-class _Analysing:
-    path: Path
-    result: asyncio.Future[tuple[ParsedStory, Cast]]
-
-
-@contextmanager
-def _rejections(report: LoadReport, path: Path) -> Iterator[None]:
-    """A file that cannot become a story is reported, and the load goes on."""
-    try:
-        yield
-    except StoryRejected as rejection:
-        report.rejected.append((str(path), rejection.message))
-    except OSError as error:
-        report.rejected.append((str(path), f"cannot be read ({error.strerror})"))
 
 
 class Library:
@@ -232,93 +162,27 @@ class Library:
 
     # ------------------------------------------------------------ file loading
 
-    async def load_paths(self, paths: Iterable[Path], *, index: bool = True) -> LoadReport:
-        """Load files and folders as built-in stories, one transaction per file.
-
-        Files are read and checked in order; their characters are extracted in
-        parallel (bot.analysis); each is then written in order, so titles and
-        duplicates are decided exactly as if the files came one by one.
-        """
+    async def load_paths(
+        self,
+        paths: Iterable[Path],
+        *,
+        index: bool = True,
+        progress: Progress | None = None,
+    ) -> LoadReport:
+        """Load files and folders as built-in stories (bot.loading), in file order."""
         report = LoadReport()
         files = find_story_files(paths, report)
-        waiting: deque[_Analysing] = deque()
-        with Analyser(len(files)) as analyser:
-            for path in files:
-                with _rejections(report, path):
-                    parsed = await self._changed_file(path.resolve(), report)
-                    if parsed is not None:
-                        waiting.append(_Analysing(path, analyser.submit(parsed)))
-                while waiting and (
-                    len(waiting) >= analyser.in_flight_limit or waiting[0].result.done()
-                ):
-                    await self._store_analysed(waiting.popleft(), report, index=index)
-            while waiting:
-                await self._store_analysed(waiting.popleft(), report, index=index)
+        await load_files(
+            self.store.path,
+            files,
+            report,
+            on_written=self._index_written if index else None,
+            progress=progress,
+        )
+        if not index:
+            self._visible_ids.clear()
         return report
 
-    async def _changed_file(self, path: Path, report: LoadReport) -> ParsedStory | None:
-        """The file's story, or None when it is stored already as it is."""
-        parsed = parse_story(await asyncio.to_thread(path.read_bytes), path.name)
-        if await self.store.hash_for_source(str(path)) == parsed.content_hash:
-            report.unchanged.append(str(path))
-            return None
-        return parsed
-
-    async def _store_analysed(self, item: _Analysing, report: LoadReport, *, index: bool) -> None:
-        with _rejections(report, item.path):
-            parsed, cast = await item.result
-            await self._store_file(item.path.resolve(), parsed, cast, report, index=index)
-
-    async def _store_file(
-        self, path: Path, parsed: ParsedStory, cast: Cast, report: LoadReport, *, index: bool
-    ) -> None:
-        source = str(path)
-        # Checked here, not before analysis: an earlier file of this same load may
-        # have just stored the same text or taken the title.
-        if await self._adopt_moved_file(parsed, source):
-            report.unchanged.append(source)
-            return
-        existing = await self.store.story_for_source(source)
-        parsed = await self._with_free_title(parsed, exclude_id=existing.id if existing else None)
-        if existing is None:
-            summary = await self.store.add_story(
-                parsed, guild_id=None, source_path=source, cast=cast
-            )
-            report.added.append(summary.title)
-        else:
-            summary = await self.store.replace_story(
-                existing.id, parsed, source_path=source, cast=cast
-            )
-            report.updated.append(summary.title)
-        report.sources[summary.title] = source
-        if index:
-            await self.reindex(summary.id, parsed)
-
-    async def _adopt_moved_file(self, parsed: ParsedStory, source: str) -> bool:
-        """Same text already stored: a moved file (adopted) or a duplicate (rejected)."""
-        for story in await self.store.builtins_with_hash(parsed.content_hash):
-            if story.source_path == source:
-                continue
-            old_path = story.source_path
-            moved = story.summary.is_builtin and (
-                old_path is None or not await asyncio.to_thread(Path(old_path).exists)
-            )
-            if moved and await self.store.story_for_source(source) is None:
-                await self.store.set_source_path(story.id, source)
-                return True
-            raise StoryRejected(f"same text as the story “{story.title}” already in the library.")
-        return False
-
-    async def _with_free_title(self, parsed: ParsedStory, *, exclude_id: int | None) -> ParsedStory:
-        """Derived titles get a number when taken; a chosen title that is taken is an error."""
-        owner = await self.store.title_owner(parsed.title, None, exclude_id=exclude_id)
-        if owner is None:
-            return parsed
-        if not parsed.title_was_derived:
-            raise StoryRejected(f"a story titled “{parsed.title}” is already in the library.")
-        number = 2
-        while await self.store.title_owner(
-            f"{parsed.title} ({number})", None, exclude_id=exclude_id
-        ):
-            number += 1
-        return replace(parsed, title=f"{parsed.title} ({number})")
+    async def _index_written(self, written: Written) -> None:
+        stories = [(story_id, parsed.passages) for story_id, parsed in written]
+        await self._change_index(lambda search_index: search_index.add_stories(stories))
