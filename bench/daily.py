@@ -54,7 +54,6 @@ from bot.core.fanout import (  # noqa: E402
     Acquire,
     Backoff,
     FanoutReport,
-    MemoryDeliveryLog,
     RateLimiter,
     SendResult,
     deliver,
@@ -68,6 +67,7 @@ from bot.core.schedule import (  # noqa: E402
     next_story,
     scheduled_instant,
 )
+from tests.doubles import MemoryDeliveryLog  # noqa: E402
 
 START = datetime(2026, 3, 20, tzinfo=UTC)  # spans spring-forward in Europe, fall-back south
 # 20 zones: DST north and south, half- and quarter-hour offsets, a gap across midnight.

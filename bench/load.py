@@ -44,7 +44,7 @@ def rss_mb() -> float:
 
 async def load_worker(count: int, database: Path) -> dict[str, float]:
     from bench.corpus import story_texts
-    from bot.library import Library
+    from bot.app.library import Library
     from bot.storage import Store
 
     with tempfile.TemporaryDirectory() as folder:
@@ -67,8 +67,8 @@ async def load_worker(count: int, database: Path) -> dict[str, float]:
 
 async def start_worker(database: Path) -> dict[str, float]:
     started = time.perf_counter()
-    from bot.bot import ConteurBot
     from bot.config import DEFAULT_STORIES_DIR, Settings
+    from bot.discord_adapter.bot import ConteurBot
     from bot.storage import Store
 
     settings = Settings(database_path=database, stories_dir=DEFAULT_STORIES_DIR)

@@ -104,41 +104,31 @@ def populate(database: Path, size: int, n_queries: int, seed: int) -> dict[str, 
 # --------------------------------------------------------------------------- the call
 
 
-async def real_call(library: Any, store: Any, query: str) -> tuple[str, list[Any]]:
-    """What cogs/search.py does for `/search query:<query>` in server GUILD."""
-    from bot.core.search import validate_query
-    from bot.core.snippets import make_snippet
-    from bot.rendering import ResultLine, bold_highlights, no_results_embed
-    from cogs.search import MAX_RESULTS, SNIPPET_WIDTH, SearchResultsView
+async def real_call(library: Any, query: str) -> tuple[str, list[tuple[int, int]]]:
+    """`/search query:<query>` in server GUILD, as cogs/search.py answers it: the search
+    pipeline (bot/app/searching.py), then the embed and buttons serialised to JSON."""
+    from bot.app.searching import search_passages
+    from bot.discord_adapter.rendering import ResultLine, bold_highlights, no_results_embed
+    from cogs.search import SearchResultsView
 
-    cleaned = validate_query(query)
-    hits = await library.search(cleaned, guild_id=GUILD, story_ids=None, limit=MAX_RESULTS * 2)
-    hits = hits[:MAX_RESULTS]
-    if not hits:
-        suggestions = await library.suggest(cleaned, guild_id=GUILD)
-        payload: dict[str, Any] = {
-            "embeds": [no_results_embed(cleaned, suggestions, within=None).to_dict()]
-        }
-        return json.dumps(payload), hits
-    stories = await store.summaries([hit.story_id for hit in hits])
-    lines = []
-    for hit in hits:
-        snippet, offsets = make_snippet(hit.text, hit.highlights, SNIPPET_WIDTH)
-        lines.append(
-            ResultLine(
-                stories[hit.story_id].title, hit.passage_number, bold_highlights(snippet, offsets)
-            )
-        )
-    view = SearchResultsView(cleaned, lines, [hit.story_id for hit in hits])
+    outcome = await search_passages(library, query, guild_id=GUILD)
+    if not outcome.results:
+        embed = no_results_embed(outcome.query, outcome.suggestions, within=outcome.within)
+        return json.dumps({"embeds": [embed.to_dict()]}), []
+    lines = [
+        ResultLine(r.story.title, r.passage, bold_highlights(r.snippet, r.highlights))
+        for r in outcome.results
+    ]
+    view = SearchResultsView(outcome.query, lines, [r.story.id for r in outcome.results])
     payload = {"embeds": [view.embed().to_dict()], "components": view.to_components()}
-    return json.dumps(payload), hits
+    return json.dumps(payload), [(r.story.id, r.passage) for r in outcome.results]
 
 
 # --------------------------------------------------------------------------- worker
 
 
 async def worker(engine: str, size: int, n_queries: int, seed: int, repeats: int) -> dict[str, Any]:
-    from bot.library import Library
+    from bot.app.library import Library
     from bot.storage import Store
 
     folder = Path(tempfile.mkdtemp(prefix="conteur-bench-"))
@@ -157,7 +147,7 @@ async def worker(engine: str, size: int, n_queries: int, seed: int, repeats: int
             from bench.tantivy_engine import TantivyIndex
 
             tantivy_index = TantivyIndex(folder / "search-index")
-            await asyncio.to_thread(tantivy_index.add_stories, store.stream_live_passages())
+            await asyncio.to_thread(tantivy_index.add_stories, store.stories.stream_live_passages())
             library.live_index.index = tantivy_index  # type: ignore[assignment]
         build = time.perf_counter() - started
         gc.collect()
@@ -173,7 +163,7 @@ async def worker(engine: str, size: int, n_queries: int, seed: int, repeats: int
         }
         for name, query_set in queries.items():
             for query in query_set[:5]:  # warm-up
-                await real_call(library, store, query.text)
+                await real_call(library, query.text)
             result[name] = await run_set(library, store, query_set, repeats)
         result["rss_after_mb"] = rss_mb()
         result["load_after"] = os.getloadavg()[0]
@@ -199,11 +189,11 @@ async def run_set(
         runs = []
         for _ in range(repeats):
             started = time.perf_counter()
-            payload, found = await real_call(library, store, query.text)
+            payload, found = await real_call(library, query.text)
             runs.append((time.perf_counter() - started) * 1000)
         latencies.append(statistics.median(runs))
         target = (query.story_index + 1, query.passage_number)
-        hits.append(target in [(hit.story_id, hit.passage_number) for hit in found[:10]])
+        hits.append(target in found[:10])
         sizes.append(len(payload))
     running = False
     await ticking
@@ -219,7 +209,7 @@ async def run_set(
 
 async def reopen(engine: str, library: Any, store: Any, folder: Path) -> float:
     """Start-up to searchable again, as a restart would, with the index already built."""
-    from bot.library import Library
+    from bot.app.library import Library
 
     started = time.perf_counter()
     fresh = Library(store)
@@ -228,9 +218,9 @@ async def reopen(engine: str, library: Any, store: Any, folder: Path) -> float:
     else:
         from bench.tantivy_engine import TantivyIndex
 
-        ids = await store.live_story_stamps()
+        ids = await store.search_feed.live_story_stamps()
         fresh.live_index.index = TantivyIndex.open(folder / "search-index", ids)  # type: ignore[assignment]
-    await real_call(fresh, store, "the first search after a start")
+    await real_call(fresh, "the first search after a start")
     return time.perf_counter() - started
 
 

@@ -14,13 +14,13 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.cast import Cast
+from bot.core.clock import system_clock
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def _invite(settings: Settings) -> int:
 
 
 async def _load(settings: Settings, paths: Sequence[Path]) -> int:
-    from bot.library import Library
+    from bot.app.library import Library
     from bot.progress import LoadProgress
     from bot.storage import Store
 
@@ -207,14 +207,14 @@ async def _load(settings: Settings, paths: Sequence[Path]) -> int:
 async def _console(
     settings: Settings, *, role: str, guild_id: int | None, lines: Sequence[str], as_json: bool
 ) -> int:
-    from bot.bot import ConteurBot
     from bot.console import run_console
+    from bot.discord_adapter.bot import ConteurBot
     from bot.storage import Store
 
-    async with await Store.open(settings.database_path) as store:
-        # The simulated Discord keeps its own clock from 2026-01-01; the console
-        # shows real dates, so the bot reads the wall clock instead.
-        bot = ConteurBot(settings, store, clock=lambda: datetime.now(UTC))
+    # The simulated Discord keeps its own clock from 2026-01-01; the console shows
+    # real dates, so the store (and with it the bot) reads the wall clock.
+    async with await Store.open(settings.database_path, clock=system_clock) as store:
+        bot = ConteurBot(settings, store)
         return await run_console(bot, role=role, guild_id=guild_id, commands=lines, as_json=as_json)
 
 
@@ -244,7 +244,7 @@ def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:
 
 
 async def _run_bot(settings: Settings, *, sync: bool) -> None:
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
     from bot.storage import Store
 
     assert settings.discord_token is not None
@@ -256,35 +256,35 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
 
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.core.search import validate_query
-    from bot.core.snippets import make_snippet
+    from bot.app.library import Library
+    from bot.app.lookup import find_visible_story
+    from bot.app.searching import search_passages
     from bot.errors import UserError
-    from bot.library import Library
-    from bot.lookup import find_visible_story
     from bot.storage import Store
 
     async with await Store.open(settings.database_path) as store:
         library = Library(store)
-        await library.start(settings.stories_dir, datetime.now(UTC))
+        await library.start(settings.stories_dir)
         try:
-            query = validate_query(args.query)
-            story_ids = None
-            if args.story:
-                story_ids = [(await find_visible_story(store, args.guild, args.story)).id]
+            in_story = (
+                await find_visible_story(store, args.guild, args.story) if args.story else None
+            )
+            outcome = await search_passages(
+                library,
+                args.query,
+                guild_id=args.guild,
+                story=in_story,
+                limit=max(1, args.limit),
+                snippet_width=200,
+            )
         except UserError as error:
             print(f"{error.message} {error.hint or ''}".strip(), file=sys.stderr)
             return EXIT_USAGE
-        hits = await library.search(
-            query, guild_id=args.guild, story_ids=story_ids, limit=max(1, args.limit)
-        )
-        if not hits and not args.json:
-            suggestions = await library.suggest(query, guild_id=args.guild)
-            hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-            print(f"No passage matches “{query}”.{hint}", file=sys.stderr)
-        titles = await store.summaries([hit.story_id for hit in hits])
-    for rank, hit in enumerate(hits, start=1):
-        story = titles[hit.story_id]
-        snippet, _offsets = make_snippet(hit.text, hit.highlights, 200)
+    if not outcome.results and not args.json:
+        hint = f" Did you mean: {', '.join(outcome.suggestions)}?" if outcome.suggestions else ""
+        print(f"No passage matches “{outcome.query}”.{hint}", file=sys.stderr)
+    for rank, result in enumerate(outcome.results, start=1):
+        story = result.story
         if args.json:
             print(
                 json.dumps(
@@ -292,22 +292,24 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
                         "rank": rank,
                         "story": story.title,
                         "slug": story.slug,
-                        "paragraph": hit.passage_number,
-                        "score": round(hit.score, 1),
-                        "snippet": snippet,
+                        "paragraph": result.passage,
+                        "score": round(result.score, 1),
+                        "snippet": result.snippet,
                     },
                     ensure_ascii=False,
                 )
             )
         else:
-            print(f"{rank}. {story.title} ¶{hit.passage_number} ({hit.score:.0f})\n   {snippet}")
-    return EXIT_OK if hits else EXIT_FAILED
+            print(
+                f"{rank}. {story.title} ¶{result.passage} ({result.score:.0f})\n   {result.snippet}"
+            )
+    return EXIT_OK if outcome.results else EXIT_FAILED
 
 
 async def _characters(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.library import Library
+    from bot.app.lookup import find_visible_story
     from bot.errors import UserError
-    from bot.library import Library
-    from bot.lookup import find_visible_story
     from bot.storage import Store
 
     async with await Store.open(settings.database_path) as store:
@@ -316,12 +318,12 @@ async def _characters(settings: Settings, args: argparse.Namespace) -> int:
             stories = (
                 [(await find_visible_story(store, args.guild, args.story)).summary]
                 if args.story
-                else await store.visible_stories(args.guild)
+                else await store.stories.visible_stories(args.guild)
             )
         except UserError as error:
             print(f"{error.message} {error.hint or ''}".strip(), file=sys.stderr)
             return EXIT_USAGE
-        casts = [(story, await store.get_cast(story.id)) for story in stories]
+        casts = [(story, await store.casts.get_cast(story.id)) for story in stories]
     if args.json:
         print(
             json.dumps(

@@ -10,8 +10,6 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
-from bot.checks import is_moderator, member_of, require_moderator
 from bot.core.pagination import paginate
 from bot.core.schedule import (
     AUTOCOMPLETE_LIMIT,
@@ -22,16 +20,18 @@ from bot.core.schedule import (
     resolve_timezone,
     timezone_choices,
 )
-from bot.daily import DailyService
-from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.rendering import page_embed
-from bot.rendering.daily import (
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.checks import is_moderator, member_of, require_moderator
+from bot.discord_adapter.daily import DailyService
+from bot.discord_adapter.rendering import page_embed
+from bot.discord_adapter.rendering.daily import (
     dm_enabled_message,
     status_embed,
     subscribed_message,
     subscription_label,
 )
-from bot.ui.reading import reading_view
+from bot.discord_adapter.ui.reading import reading_view
+from bot.errors import InvalidInput, NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     def __init__(self, bot: ConteurBot) -> None:
         self.bot = bot
         self.service = DailyService(bot)
-        bot.daily = self.service
         self._task: asyncio.Task[None] | None = None
         super().__init__()
 
@@ -71,7 +70,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
 
     async def _default_zone(self, guild_id: int | None) -> str:
         if guild_id is not None:
-            configured = (await self.bot.store.guild_settings(guild_id)).timezone
+            configured = (await self.bot.store.guilds.guild_settings(guild_id)).timezone
             if configured:
                 return configured
         return DEFAULT_TIMEZONE
@@ -119,19 +118,18 @@ class DailyCog(commands.GroupCog, group_name="daily"):
             )
         existing = [
             s
-            for s in await self.bot.store.guild_subscriptions(member.guild.id)
+            for s in await self.bot.store.daily.guild_subscriptions(member.guild.id)
             if s.channel_id == target.id
         ]
         post_at, zone = await self._when(
             member.guild.id, time, timezone, existing[0] if existing else None
         )
-        done = await self.bot.store.subscribe_channel(
+        done = await self.bot.store.daily.subscribe_channel(
             guild_id=member.guild.id,
             channel_id=target.id,
             post_at=post_at,
             timezone=zone,
             actor_id=member.id,
-            now=self.bot.clock(),
             limit=MAX_SUBSCRIPTIONS_PER_SERVER,
         )
         if done is None:
@@ -156,7 +154,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     ) -> list[Subscription]:
         """The subscription picked by id (re-checked to be this server's), else the channel's."""
         member = await require_moderator(self.bot.store, interaction)
-        subscriptions = await self.bot.store.guild_subscriptions(member.guild.id)
+        subscriptions = await self.bot.store.daily.guild_subscriptions(member.guild.id)
         if subscription_id is not None:
             chosen = [s for s in subscriptions if s.id == subscription_id]
             if not chosen:
@@ -190,7 +188,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
             return []
         typed = current.casefold().lstrip("#")
         choices = []
-        for subscription in await self.bot.store.guild_subscriptions(interaction.guild.id):
+        for subscription in await self.bot.store.daily.guild_subscriptions(interaction.guild.id):
             channel = interaction.guild.get_channel(subscription.channel_id or 0)
             label = subscription_label(subscription, channel.name if channel else None)
             if typed in label.casefold():
@@ -211,7 +209,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     ) -> None:
         """Stop the story of the day in a channel (moderators)."""
         for chosen in await self._chosen(interaction, channel, subscription):
-            await self.bot.store.delete_subscription(chosen.id)
+            await self.bot.store.daily.delete_subscription(chosen.id)
             self.service.removed(chosen.id)
         await interaction.response.send_message(
             "Unsubscribed: no more stories of the day there.", ephemeral=True
@@ -232,10 +230,8 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         """Pause the story of the day in a channel (moderators)."""
         member = member_of(interaction)
         for chosen in await self._chosen(interaction, channel, subscription):
-            await self.bot.store.pause(
-                chosen.id, f"Paused by {member.display_name}.", now=self.bot.clock()
-            )
-            updated = await self.bot.store.get_subscription(chosen.id)
+            await self.bot.store.daily.pause(chosen.id, f"Paused by {member.display_name}.")
+            updated = await self.bot.store.daily.get_subscription(chosen.id)
             if updated is not None:
                 await self.service.changed(updated)
         await interaction.response.send_message(
@@ -266,8 +262,8 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         """Every story-of-the-day subscription here: next post, last story, state."""
         subscriptions = []
         if interaction.guild_id is not None:
-            subscriptions = await self.bot.store.guild_subscriptions(interaction.guild_id)
-        mine = await self.bot.store.dm_subscription(interaction.user.id)
+            subscriptions = await self.bot.store.daily.guild_subscriptions(interaction.guild_id)
+        mine = await self.bot.store.daily.dm_subscription(interaction.user.id)
         lines = [
             await self.service.status_line(s) for s in [*subscriptions, *([mine] if mine else [])]
         ]
@@ -278,8 +274,8 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         """The story the next post will bring (only you see it)."""
         subscriptions = []
         if interaction.guild_id is not None:
-            subscriptions = await self.bot.store.guild_subscriptions(interaction.guild_id)
-        mine = await self.bot.store.dm_subscription(interaction.user.id)
+            subscriptions = await self.bot.store.daily.guild_subscriptions(interaction.guild_id)
+        mine = await self.bot.store.daily.dm_subscription(interaction.user.id)
         candidates = [s for s in subscriptions if s.channel_id == interaction.channel_id]
         candidates = candidates or subscriptions or ([mine] if mine else [])
         if not candidates:
@@ -290,7 +286,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         story_id = await self.service.pick_story(candidates[0])
         if story_id is None:
             raise NotFound("There are no stories to post yet.")
-        story = await self.bot.store.get_story(story_id)
+        story = await self.bot.store.stories.get_story(story_id)
         assert story is not None
         pages = paginate(story.passages)
         await interaction.response.send_message(
@@ -315,10 +311,10 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         timezone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
         """Get the story of the day in your DMs (or resume it, or change its time)."""
-        existing = await self.bot.store.dm_subscription(interaction.user.id)
+        existing = await self.bot.store.daily.dm_subscription(interaction.user.id)
         post_at, zone = await self._when(None, time, timezone, existing)
-        done = await self.bot.store.subscribe_dm(
-            user_id=interaction.user.id, post_at=post_at, timezone=zone, now=self.bot.clock()
+        done = await self.bot.store.daily.subscribe_dm(
+            user_id=interaction.user.id, post_at=post_at, timezone=zone
         )
         await self.service.changed(done.subscription)
         when = await self.service.next_post(done.subscription)
@@ -329,10 +325,10 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     @dm.command(name="disable", extras={"example": "/daily dm disable"})
     async def dm_disable(self, interaction: Interaction) -> None:
         """Stop the story of the day in your DMs."""
-        mine = await self.bot.store.dm_subscription(interaction.user.id)
+        mine = await self.bot.store.daily.dm_subscription(interaction.user.id)
         if mine is None:
             raise NotFound("You don't get the story of the day by DM.")
-        await self.bot.store.delete_subscription(mine.id)
+        await self.bot.store.daily.delete_subscription(mine.id)
         self.service.removed(mine.id)
         await interaction.response.send_message("Done: no more stories by DM.", ephemeral=True)
 

@@ -7,8 +7,8 @@ from typing import Any
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
-from bot.rendering import help_embed
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering import help_embed
 
 # Feature headings, by the module that defines the command; a new module shows
 # under its own name until it is given a heading here.

@@ -8,11 +8,11 @@ import re
 import discord
 from discord.ext import commands
 
-from bot.answers import answer_question
-from bot.bot import ConteurBot
+from bot.app.answers import answer_question
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.rendering import fit_embed
+from bot.discord_adapter.rendering.telling import answer_embed
 from bot.errors import RateLimited
-from bot.rendering import fit_embed
-from bot.rendering.telling import answer_embed
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class MentionsCog(commands.Cog):
             await message.reply(HOW_TO_ASK, mention_author=False)
             return
         guild_id = message.guild.id if message.guild else None
-        story_id = await self.bot.store.story_of_thread(message.channel.id)
+        story_id = await self.bot.store.reading.story_of_thread(message.channel.id)
         if story_id is not None and story_id not in await self.bot.library.visible_ids(guild_id):
             story_id = None
         answer = await answer_question(

@@ -8,8 +8,8 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
-from bot.ui import ForgetMeButton
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.ui import ForgetMeButton
 
 WHAT_WE_KEEP = (
     "Conteur keeps, under your user id: your place in each story you read "

@@ -6,12 +6,11 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.bot import ConteurBot
-from bot.checks import member_of, require_manage_server
 from bot.core.schedule import resolve_timezone, timezone_choices
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.checks import member_of, require_manage_server
+from bot.discord_adapter.rendering.settings import settings_embed
 from bot.errors import InvalidInput
-from bot.rendering.settings import settings_embed
-from bot.storage.guilds import audited_at
 
 
 @app_commands.guild_only()
@@ -27,7 +26,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
     async def show(self, interaction: Interaction) -> None:
         """Show this server's moderator role and time zone."""
         member = member_of(interaction)
-        settings = await self.bot.store.guild_settings(member.guild.id)
+        settings = await self.bot.store.guilds.guild_settings(member.guild.id)
         await interaction.response.send_message(embed=settings_embed(settings), ephemeral=True)
 
     @app_commands.command(
@@ -44,10 +43,9 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
                 "@everyone can't be the moderator role: every member could then remove stories.",
                 hint="Create a role for the moderators and choose it here.",
             )
-        with audited_at(self.bot.clock()):
-            await self.bot.store.set_moderator_role(
-                member.guild.id, role.id if role else None, member.id
-            )
+        await self.bot.store.guilds.set_moderator_role(
+            member.guild.id, role.id if role else None, member.id
+        )
         text = (
             f"Members with {role.mention} can now add and change this server's stories."
             if role
@@ -69,8 +67,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         """Set the server's time zone, the default for the story of the day."""
         member = require_manage_server(interaction)
         resolved = resolve_timezone(zone)
-        with audited_at(self.bot.clock()):
-            await self.bot.store.set_guild_timezone(member.guild.id, resolved.key, member.id)
+        await self.bot.store.guilds.set_guild_timezone(member.guild.id, resolved.key, member.id)
         await interaction.response.send_message(
             f"This server's time zone is now **{resolved.key}**.", ephemeral=True
         )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.bot import ConteurBot
 from bot.config import DEFAULT_STORIES_DIR, Settings
+from bot.discord_adapter.bot import ConteurBot, discord_clock
 from bot.storage import Store
 
 SEED_STORIES = sorted(DEFAULT_STORIES_DIR.glob("*.txt"))
@@ -21,7 +21,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def store(settings: Settings) -> AsyncIterator[Store]:
-    opened = await Store.open(settings.database_path)
+    opened = await Store.open(settings.database_path, clock=discord_clock)
     yield opened
     await opened.close()
 

@@ -70,7 +70,7 @@ def test_settings_are_frozen():
     ],
 )
 async def test_commands_sync_where_they_were_asked_to(tmp_path, dev_guild, sync_globally, expected):
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
     from bot.storage import Store
 
     settings = Settings(database_path=tmp_path / "s.sqlite3", dev_guild_id=dev_guild)

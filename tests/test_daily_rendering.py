@@ -10,7 +10,7 @@ import discord
 from bot.core.models import StorySummary
 from bot.core.pagination import Page
 from bot.core.schedule import Subscription
-from bot.rendering.daily import (
+from bot.discord_adapter.rendering.daily import (
     SubscriptionLine,
     daily_post_embeds,
     is_delivery_post,

@@ -6,24 +6,31 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
+
 from bot.core.fanout import Acquire, RateLimiter, SendResult, recover
 from bot.core.schedule import Due, Subscription
 from bot.storage import Store
+from tests.doubles import ManualClock
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 DAY = date(2026, 6, 1)
+CLOCK = ManualClock(NOW)
+
+
+@pytest.fixture
+async def store(settings):
+    CLOCK.moment = NOW
+    opened = await Store.open(settings.database_path, clock=CLOCK)
+    yield opened
+    await opened.close()
 
 
 async def channel_sub(store: Store, channel_id: int = 100, *, at: time = time(9)) -> Subscription:
-    done = await store.subscribe_channel(
-        guild_id=1,
-        channel_id=channel_id,
-        post_at=at,
-        timezone="UTC",
-        actor_id=7,
-        now=NOW - timedelta(days=1),
-        limit=10,
-    )
+    with CLOCK.at(NOW - timedelta(days=1)):
+        done = await store.daily.subscribe_channel(
+            guild_id=1, channel_id=channel_id, post_at=at, timezone="UTC", actor_id=7, limit=10
+        )
     assert done is not None
     return done.subscription
 
@@ -34,7 +41,7 @@ def due(subscription: Subscription, day: date = DAY) -> Due:
 
 async def status(store: Store, subscription_id: int, day: date = DAY) -> tuple[Any, ...]:
     """(status, message id, resent, failure, claimed at) of the day's row; () if none."""
-    row = await store._fetchone(
+    row = await store.db.fetchone(
         "SELECT status, message_id, resent, failure, claimed_at FROM deliveries"
         " WHERE subscription_id = ? AND local_date = ?",
         (subscription_id, day.isoformat()),
@@ -47,86 +54,86 @@ async def status(store: Store, subscription_id: int, day: date = DAY) -> tuple[A
 
 async def test_a_second_claim_of_the_same_day_is_refused(store):
     subscription = await channel_sub(store)
-    assert await store.claim(due(subscription), 5, now=NOW)
-    assert not await store.claim(due(subscription), 6, now=NOW)  # another tick or process
+    assert await store.daily.claim(due(subscription), 5)
+    assert not await store.daily.claim(due(subscription), 6)  # another tick or process
     assert await status(store, subscription.id) == ("sending", None, 0, None, NOW.isoformat())
-    await store.mark_sent(subscription.id, DAY, 42)
-    assert not await store.claim(due(subscription), 6)  # sent: still refused
+    await store.daily.mark_sent(subscription.id, DAY, 42)
+    assert not await store.daily.claim(due(subscription), 6)  # sent: still refused
     assert (await status(store, subscription.id))[:2] == ("sent", 42)
 
 
 async def test_pause_fails_the_day_and_refuses_claims_until_resumed(store):
     subscription = await channel_sub(store)
-    assert await store.claim(due(subscription), 5)
-    await store.pause(subscription.id, "The channel was deleted.", now=NOW)
+    assert await store.daily.claim(due(subscription), 5)
+    await store.daily.pause(subscription.id, "The channel was deleted.")
     assert (await status(store, subscription.id))[0] == "failed"
-    paused = await store.get_subscription(subscription.id)
+    paused = await store.daily.get_subscription(subscription.id)
     assert paused is not None and paused.paused_reason == "The channel was deleted."
-    row = await store._fetchone("SELECT paused_at FROM subscriptions WHERE id = ?", (paused.id,))
+    row = await store.db.fetchone("SELECT paused_at FROM subscriptions WHERE id = ?", (paused.id,))
     assert row[0] == NOW.isoformat()  # the caller's clock, not the system's
     tomorrow = due(subscription, DAY + timedelta(days=1))
-    assert not await store.claim(tomorrow, 6)  # paused: nothing claimed
-    await store.resume(subscription.id, NOW, DAY)
+    assert not await store.daily.claim(tomorrow, 6)  # paused: nothing claimed
+    await store.daily.resume(subscription.id, DAY)
     assert await status(store, subscription.id) == ()  # today is due again
-    assert await store.claim(due(subscription), 5)
+    assert await store.daily.claim(due(subscription), 5)
 
 
 async def test_release_gives_back_only_a_day_still_sending(store):
     subscription = await channel_sub(store)
     other = await channel_sub(store, 101)
-    await store.claim(due(subscription), 5)
-    await store.claim(due(other), 5)
-    await store.mark_sent(other.id, DAY, 1)
-    await store.release(subscription.id, DAY)
-    await store.release(other.id, DAY)
+    await store.daily.claim(due(subscription), 5)
+    await store.daily.claim(due(other), 5)
+    await store.daily.mark_sent(other.id, DAY, 1)
+    await store.daily.release(subscription.id, DAY)
+    await store.daily.release(other.id, DAY)
     assert await status(store, subscription.id) == ()
     assert (await status(store, other.id))[0] == "sent"
 
 
 async def test_a_refused_day_keeps_its_reason_and_counts_in_the_rotation(store):
     subscription = await channel_sub(store)
-    await store.claim(due(subscription, DAY - timedelta(days=1)), 4)
-    await store.mark_sent(subscription.id, DAY - timedelta(days=1), 1)
-    await store.claim(due(subscription), 5)
-    await store.fail(subscription.id, DAY, "Discord refused the post (400)")
+    await store.daily.claim(due(subscription, DAY - timedelta(days=1)), 4)
+    await store.daily.mark_sent(subscription.id, DAY - timedelta(days=1), 1)
+    await store.daily.claim(due(subscription), 5)
+    await store.daily.fail(subscription.id, DAY, "Discord refused the post (400)")
     assert (await status(store, subscription.id))[3] == "Discord refused the post (400)"
-    kept = await store.get_subscription(subscription.id)
+    kept = await store.daily.get_subscription(subscription.id)
     assert kept is not None and kept.active
-    assert await store.story_history(subscription.id) == [4, 5]
-    last = await store.last_delivery(subscription.id)
+    assert await store.daily.story_history(subscription.id) == [4, 5]
+    last = await store.daily.last_delivery(subscription.id)
     assert last is not None and last.failure == "Discord refused the post (400)"
 
 
 async def test_begin_resend_flags_a_claim_once(store):
     subscription = await channel_sub(store)
-    await store.claim(due(subscription), 5)
-    assert await store.unfinished_claims() == [(subscription.id, DAY, 5)]
-    assert await store.begin_resend(subscription.id, DAY)
-    assert not await store.begin_resend(subscription.id, DAY)  # a second recovery
-    await store.mark_sent(subscription.id, DAY, None)
-    assert not await store.begin_resend(subscription.id, DAY)
-    assert await store.unfinished_claims() == []
+    await store.daily.claim(due(subscription), 5)
+    assert await store.daily.unfinished_claims() == [(subscription.id, DAY, 5)]
+    assert await store.daily.begin_resend(subscription.id, DAY)
+    assert not await store.daily.begin_resend(subscription.id, DAY)  # a second recovery
+    await store.daily.mark_sent(subscription.id, DAY, None)
+    assert not await store.daily.begin_resend(subscription.id, DAY)
+    assert await store.daily.unfinished_claims() == []
 
 
 async def test_deleting_a_subscription_deletes_its_deliveries(store):
     subscription = await channel_sub(store)
-    await store.claim(due(subscription), 5)
-    await store.delete_subscription(subscription.id)
+    await store.daily.claim(due(subscription), 5)
+    await store.daily.delete_subscription(subscription.id)
     assert await status(store, subscription.id) == ()
-    assert await store.last_sent() == {}
+    assert await store.daily.last_sent() == {}
 
 
 async def test_last_sent_is_the_latest_day_of_any_status_read_per_subscription(store):
     first, second, idle = [await channel_sub(store, n) for n in (100, 101, 102)]
     for offset in range(3):
-        await store.claim(due(first, DAY - timedelta(days=offset)), 5)
-    await store.claim(due(second, DAY), 5)
-    await store.pause(second.id, "gone")  # failed still counts: not retried today
-    assert await store.last_sent() == {first.id: DAY, second.id: DAY}
-    assert await store.last_sent([second.id, idle.id]) == {second.id: DAY}
-    assert await store.last_sent([]) == {}
+        await store.daily.claim(due(first, DAY - timedelta(days=offset)), 5)
+    await store.daily.claim(due(second, DAY), 5)
+    await store.daily.pause(second.id, "gone")  # failed still counts: not retried today
+    assert await store.daily.last_sent() == {first.id: DAY, second.id: DAY}
+    assert await store.daily.last_sent([second.id, idle.id]) == {second.id: DAY}
+    assert await store.daily.last_sent([]) == {}
     # Bounded: one primary-key seek per subscription, never a pass over the history.
-    plan = await store._fetchall(
+    plan = await store.db.fetchall(
         "EXPLAIN QUERY PLAN SELECT id, (SELECT max(local_date) FROM deliveries"
         " WHERE subscription_id = subscriptions.id) FROM subscriptions"
     )
@@ -140,36 +147,38 @@ async def test_last_sent_is_the_latest_day_of_any_status_read_per_subscription(s
 
 async def test_subscribing_a_subscribed_channel_edits_it(store):
     first = await channel_sub(store)
-    await store.claim(due(first), 5)
-    await store.pause(first.id, "I lost permission.")
-    done = await store.subscribe_channel(
+    await store.daily.claim(due(first), 5)
+    await store.daily.pause(first.id, "I lost permission.")
+    done = await store.daily.subscribe_channel(
         guild_id=1, channel_id=100, post_at=time(10, 30), timezone="Europe/Paris",
-        actor_id=8, now=NOW, limit=10,
+        actor_id=8, limit=10,
     )  # fmt: skip
     assert done is not None and done.previous is not None and done.resumed
     edited = done.subscription
     assert (edited.id, edited.post_at, edited.timezone) == (first.id, time(10, 30), "Europe/Paris")
     assert edited.created_at == first.created_at and edited.active
     assert await status(store, first.id) == ()  # today's failed day is tried again
-    assert len(await store.guild_subscriptions(1)) == 1
-    assert await store.subscription_creator(first.id) == 7
+    assert len(await store.daily.guild_subscriptions(1)) == 1
+    assert await store.daily.subscription_creator(first.id) == 7
 
 
 async def test_a_server_has_a_cap_but_its_subscribed_channels_can_still_move(store):
     for channel_id in range(100, 103):
         await channel_sub(store, channel_id)
-    kwargs = {"guild_id": 1, "timezone": "UTC", "actor_id": 7, "now": NOW, "limit": 3}
-    assert await store.subscribe_channel(channel_id=200, post_at=time(9), **kwargs) is None
-    assert await store.subscribe_channel(channel_id=101, post_at=time(8), **kwargs) is not None
-    assert len(await store.guild_subscriptions(1)) == 3
+    kwargs = {"guild_id": 1, "timezone": "UTC", "actor_id": 7, "limit": 3}
+    assert await store.daily.subscribe_channel(channel_id=200, post_at=time(9), **kwargs) is None
+    assert (
+        await store.daily.subscribe_channel(channel_id=101, post_at=time(8), **kwargs) is not None
+    )
+    assert len(await store.daily.guild_subscriptions(1)) == 3
 
 
 async def test_enabling_a_paused_dm_subscription_resumes_it_and_retries_today(store):
-    done = await store.subscribe_dm(user_id=9, post_at=time(7, 30), timezone="UTC", now=NOW)
+    done = await store.daily.subscribe_dm(user_id=9, post_at=time(7, 30), timezone="UTC")
     assert done.previous is None
-    await store.claim(due(done.subscription), 5)
-    await store.pause(done.subscription.id, "DMs closed")
-    again = await store.subscribe_dm(user_id=9, post_at=time(7, 30), timezone="UTC", now=NOW)
+    await store.daily.claim(due(done.subscription), 5)
+    await store.daily.pause(done.subscription.id, "DMs closed")
+    again = await store.daily.subscribe_dm(user_id=9, post_at=time(7, 30), timezone="UTC")
     assert again.resumed and again.subscription.active
     assert again.subscription.id == done.subscription.id
     assert await status(store, done.subscription.id) == ()
@@ -180,7 +189,7 @@ async def test_enabling_a_paused_dm_subscription_resumes_it_and_retries_today(st
 
 async def test_a_restart_resends_an_unfinished_claim_once_with_its_story(store):
     subscription = await channel_sub(store)
-    await store.claim(due(subscription), 5)  # the process died here, mid-send
+    await store.daily.claim(due(subscription), 5)  # the process died here, mid-send
     sent: list[tuple[int, date, int]] = []
 
     async def send(item: Due, story_id: int, acquire: Acquire) -> SendResult:
@@ -192,9 +201,9 @@ async def test_a_restart_resends_an_unfinished_claim_once_with_its_story(store):
 
     async def restart() -> None:
         report = await recover(
-            store,
+            store.daily,
             now=NOW + timedelta(minutes=5),
-            lookup=store.get_subscription,
+            lookup=store.daily.get_subscription,
             send=send,
             limiter=RateLimiter(clock=loop.time, sleep=asyncio.sleep),
             sleep=asyncio.sleep,
@@ -210,17 +219,17 @@ async def test_a_restart_resends_an_unfinished_claim_once_with_its_story(store):
 
 async def test_a_restart_after_a_crashed_recovery_does_not_resend_twice(store):
     subscription = await channel_sub(store)
-    await store.claim(due(subscription), 5)
-    assert await store.begin_resend(subscription.id, DAY)  # recovery resent, then died
+    await store.daily.claim(due(subscription), 5)
+    assert await store.daily.begin_resend(subscription.id, DAY)  # recovery resent, then died
     loop = asyncio.get_running_loop()
 
     async def send(item: Due, story_id: int, acquire: Acquire) -> SendResult:
         raise AssertionError("must not be resent a second time")
 
     report = await recover(
-        store,
+        store.daily,
         now=NOW,
-        lookup=store.get_subscription,
+        lookup=store.daily.get_subscription,
         send=send,
         limiter=RateLimiter(clock=loop.time, sleep=asyncio.sleep),
         sleep=asyncio.sleep,

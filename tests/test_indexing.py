@@ -3,21 +3,20 @@ made by another process."""
 
 import asyncio
 import threading
-from datetime import UTC, datetime
 
 import pytest
 
-import bot.indexing as indexing
+import bot.app.indexing as indexing
+from bot.app.library import Library
 from bot.config import DEFAULT_STORIES_DIR
 from bot.core.parsing import parse_story_text
 from bot.errors import Busy
-from bot.library import Library
 from bot.storage import Store
 
 
 async def started_library(store: Store) -> Library:
     library = Library(store)
-    await library.start(DEFAULT_STORIES_DIR, datetime.now(UTC))
+    await library.start(DEFAULT_STORIES_DIR)
     return library
 
 
@@ -32,7 +31,7 @@ async def test_a_story_loaded_by_another_process_becomes_searchable(store, tmp_p
         report = await Library(other).load_paths([tmp_path], index=False)
     assert report.added == ["The Gull"]
     (hit,) = await library.search("lighthouse keeper gull", guild_id=None)
-    assert (await store.get_summary(hit.story_id)).title == "The Gull"
+    assert (await store.stories.get_summary(hit.story_id)).title == "The Gull"
     assert hit.story_id in await library.visible_ids(None)
 
 
@@ -81,7 +80,7 @@ async def test_a_search_during_the_build_says_how_far_indexing_has_got(store, mo
 
     monkeypatch.setattr(indexing, "_build_index", slow_build)
     library = Library(store)
-    await library.start(DEFAULT_STORIES_DIR, datetime.now(UTC), index_in_background=True)
+    await library.start(DEFAULT_STORIES_DIR, index_in_background=True)
     library.live_index.grace_seconds = 0.05
     with pytest.raises(Busy) as raised:
         await library.search("eiffel tower", guild_id=None)

@@ -1,10 +1,9 @@
 import asyncio
 import shutil
-from datetime import UTC, datetime
 
+from bot.app.library import Library
 from bot.config import DEFAULT_STORIES_DIR
 from bot.core.parsing import parse_story_text
-from bot.library import Library
 from tests.conftest import SEED_STORIES
 
 
@@ -27,7 +26,7 @@ async def test_a_changed_file_updates_its_story_in_place(store, tmp_path):
     path.write_text("Title: Tale\n\nOnce there was a fox in the wood.\n\nThe fox slept.")
     report = await Library(store).load_paths([path])
     assert report.updated == ["Tale"]
-    (story,) = await store.visible_stories(None)
+    (story,) = await store.stories.visible_stories(None)
     assert story.passage_count == 2
 
 
@@ -75,7 +74,7 @@ async def test_a_moved_file_is_recognised_not_duplicated(store, tmp_path):
     first.rename(moved)
     report = await Library(store).load_paths([moved])
     assert report.ok and report.unchanged == [str(moved.resolve())]
-    assert len(await store.visible_stories(None)) == 1
+    assert len(await store.stories.visible_stories(None)) == 1
 
 
 async def test_derived_titles_are_made_unique_but_chosen_ones_must_be(store, tmp_path):
@@ -110,10 +109,10 @@ async def test_loaded_stories_are_searchable_at_once(store, tmp_path):
 async def test_characters_are_extracted_and_name_untitled_stories(store):
     library = Library(store)
     await library.load_paths([DEFAULT_STORIES_DIR])
-    stories = {s.title: s for s in await store.visible_stories(None)}
+    stories = {s.title: s for s in await store.stories.visible_stories(None)}
     valerie = stories["The Story of Valérie Ivanov"]
     assert valerie.protagonist == "Valérie Ivanov"
-    cast = await store.get_cast(valerie.id)
+    cast = await store.casts.get_cast(valerie.id)
     assert [c.name for c in cast.characters] == ["Valérie Ivanov", "Sophie"]
     assert "Eiffel Tower" in [p.name for p in cast.places]
 
@@ -126,7 +125,7 @@ async def test_a_servers_own_story_never_blocks_a_built_in(store, tmp_path):
     path.write_text(text)
     report = await library.load_paths([path])
     assert report.added == ["Fox Again"] and report.ok
-    slugs = sorted(s.slug for s in await store.visible_stories(42))
+    slugs = sorted(s.slug for s in await store.stories.visible_stories(42))
     assert slugs == ["fox-again", "fox-again-2"]  # told apart in that server by slug
 
 
@@ -134,7 +133,7 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
     """Start-up builds the index in the background; what changes meanwhile reaches it."""
     import threading
 
-    import bot.indexing as library_module
+    import bot.app.indexing as library_module
 
     release = threading.Event()
     build = library_module._build_index
@@ -145,8 +144,8 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
 
     monkeypatch.setattr(library_module, "_build_index", slow_build)
     library = Library(store)
-    await library.start(DEFAULT_STORIES_DIR, datetime.now(UTC), index_in_background=True)
-    (zoe,) = [s for s in await store.visible_stories(None) if "Zoe" in s.title]
+    await library.start(DEFAULT_STORIES_DIR, index_in_background=True)
+    (zoe,) = [s for s in await store.stories.visible_stories(None) if "Zoe" in s.title]
     await library.remove_story(zoe.id, actor_id=1)
     added = await library.add_story(
         parse_story_text("Title: Heron\n\nMarta Lind watched the heron from the old bridge."),
@@ -163,7 +162,7 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
 
 async def test_a_big_load_analyses_in_parallel_and_decides_like_one_by_one(store, tmp_path):
     """Over POOL_THRESHOLD files go through worker processes; order still rules."""
-    from bot.analysis import POOL_THRESHOLD
+    from bot.app.analysis import POOL_THRESHOLD
 
     names = ["Anna Berg", "Jonas Lind", "Maja Holm", "Olle Sand"]
     for number in range(POOL_THRESHOLD + 6):
@@ -184,6 +183,6 @@ async def test_a_big_load_analyses_in_parallel_and_decides_like_one_by_one(store
     ]
     ((path, reason),) = report.rejected
     assert path.endswith("999-copy.txt") and "same text as the story" in reason
-    stories = await store.visible_stories(None)
+    stories = await store.stories.visible_stories(None)
     assert len(stories) == POOL_THRESHOLD + 6
     assert all(s.protagonist in names for s in stories)

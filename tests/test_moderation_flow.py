@@ -1,7 +1,7 @@
 """The moderation flow on real SQLite: drafts, publishing, versions, removal, the audit log.
 
 No Discord here: bot.moderation and the library against a database in a temporary
-folder, with the bot's clock passed in explicitly.
+folder, on a clock the tests move (`CLOCK.at`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.parsing import parse_story_text
-from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
-from bot.library import RESTORE_WINDOW, Library
-from bot.moderation import (
+from bot.app import moderation
+from bot.app.library import RESTORE_WINDOW, Library
+from bot.app.moderation import (
     ADD_WINDOW,
     ADDS_PER_WINDOW,
     DRAFT_LIFETIME,
@@ -25,16 +24,18 @@ from bot.moderation import (
     check_add_rate,
     check_attachment,
     draft_stamp,
-    prepare,
-    publish,
 )
-from bot.rendering.moderation import history_embed
-from bot.storage import MIGRATIONS, Store, utc_text
-from bot.storage.guilds import audited_at
+from bot.core.clock import utc_text
+from bot.core.parsing import parse_story_text
+from bot.discord_adapter.rendering.moderation import history_embed
+from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
+from bot.storage import MIGRATIONS, Store
+from tests.doubles import ManualClock
 
 GUILD, OTHER = 111, 222
 MAUD, LINA = 1, 2
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+CLOCK = ManualClock(T0)
 
 WORDS = (
     "amber birch cedar dune ember fjord grove harbour islet jasmine kelp lagoon meadow "
@@ -54,12 +55,31 @@ def story(title: str, seed: int) -> str:
 
 
 @pytest.fixture
+async def store(settings):
+    CLOCK.moment = T0
+    opened = await Store.open(settings.database_path, clock=CLOCK)
+    yield opened
+    await opened.close()
+
+
+async def prepare(library, *, now=T0, **options):
+    """bot.moderation.prepare as the moderator's click at `now`."""
+    with CLOCK.at(now):
+        return await moderation.prepare(library, **options)
+
+
+async def publish(library, draft_id, *, now=T0, **options):
+    with CLOCK.at(now):
+        return await moderation.publish(library, draft_id, **options)
+
+
+@pytest.fixture
 def library(store):
     return Library(store)
 
 
 async def counts(store) -> tuple[int, ...]:
-    row = await store._fetchone(
+    row = await store.db.fetchone(
         "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM passages),"
         " (SELECT count(*) FROM story_versions), (SELECT count(*) FROM characters),"
         " (SELECT count(*) FROM audit_log), (SELECT count(*) FROM drafts)"
@@ -68,7 +88,7 @@ async def counts(store) -> tuple[int, ...]:
 
 
 async def add(library, title: str, seed: int, *, actor=MAUD, guild=GUILD, at=T0):
-    with audited_at(at):
+    with CLOCK.at(at):
         return await library.add_story(
             parse_story_text(story(title, seed)), guild_id=guild, actor_id=actor
         )
@@ -81,18 +101,18 @@ async def test_every_edit_keeps_the_previous_version_with_who_and_hashes(library
     first = await add(library, "The Lantern", 1)
     texts = [words_text(1), words_text(2), "Ida Moss watched the sea. Ida Moss smiled.\n\nThe end."]
     for actor, text in ((LINA, texts[1]), (MAUD, texts[2])):
-        with audited_at(T0 + timedelta(minutes=actor)):
+        with CLOCK.at(T0 + timedelta(minutes=actor)):
             edited = await library.replace_story(
                 first.id, parse_story_text(f"Title: The Lantern\n\n{text}"), actor_id=actor
             )
         assert edited.slug == first.slug == "the-lantern"
-    versions = await store.story_versions(first.id)
+    versions = await store.stories.story_versions(first.id)
     assert [(v.version, v.created_by, v.body) for v in versions] == [
         (3, MAUD, texts[2]),
         (2, LINA, texts[1]),
         (1, MAUD, texts[0]),
     ]
-    entries = await store.audit_for_story(first.id)
+    entries = await store.audit.for_story(first.id)
     assert [(e.action, e.actor_id, e.guild_id) for e in entries] == [
         ("add", MAUD, GUILD),
         ("edit", LINA, GUILD),
@@ -110,10 +130,10 @@ async def test_every_edit_keeps_the_previous_version_with_who_and_hashes(library
         utc_text(T0 + timedelta(minutes=MAUD)),
     ]
     # The current text, its passages, characters and the search index moved together.
-    current = await store.get_story(first.id)
+    current = await store.stories.get_story(first.id)
     assert current.body == texts[2]
     assert [p.text for p in current.passages][-1] == "The end."
-    assert [c.name for c in (await store.get_cast(first.id)).characters] == ["Ida Moss"]
+    assert [c.name for c in (await store.casts.get_cast(first.id)).characters] == ["Ida Moss"]
     hits = library.index.search("ida moss watched the sea", story_ids=frozenset([first.id]))
     assert hits and hits[0].story_id == first.id
     assert not library.index.search(words_text(1).split(".")[0], story_ids=frozenset([first.id]))
@@ -126,7 +146,7 @@ async def test_a_failed_change_leaves_nothing_behind(library, store, monkeypatch
     async def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_write_cast", broken)
+    monkeypatch.setattr("bot.storage.stories.write_cast", broken)
     with pytest.raises(RuntimeError):
         await add(library, "The Gulls", 2)
     with pytest.raises(RuntimeError):
@@ -134,8 +154,8 @@ async def test_a_failed_change_leaves_nothing_behind(library, store, monkeypatch
             lantern.id, parse_story_text(story("The Lantern", 3)), actor_id=MAUD
         )
     assert await counts(store) == before
-    assert (await store.get_story(lantern.id)).body == words_text(1)
-    assert len(await store.story_versions(lantern.id)) == 1
+    assert (await store.stories.get_story(lantern.id)).body == words_text(1)
+    assert len(await store.stories.story_versions(lantern.id)) == 1
 
 
 # ------------------------------------------------------- removal and restore
@@ -143,25 +163,25 @@ async def test_a_failed_change_leaves_nothing_behind(library, store, monkeypatch
 
 async def test_remove_and_restore_round_trip(library, store):
     gulls = await add(library, "The Gulls", 1)
-    with audited_at(T0 + timedelta(days=1)):
+    with CLOCK.at(T0 + timedelta(days=1)):
         await library.remove_story(gulls.id, LINA)
-    assert gulls.id not in await store.visible_story_ids(GUILD)
+    assert gulls.id not in await store.stories.visible_story_ids(GUILD)
     assert gulls.id not in await library.visible_ids(GUILD)
     assert not library.index.search("amber birch cedar", story_ids=frozenset([gulls.id]))
-    assert (await store.get_story(gulls.id)).removed
-    (removed,) = await store.removed_stories(GUILD, T0 - RESTORE_WINDOW)
+    assert (await store.stories.get_story(gulls.id)).removed
+    (removed,) = await store.stories.removed_stories(GUILD, T0 - RESTORE_WINDOW)
     assert (removed.summary.id, removed.deleted_by) == (gulls.id, LINA)
-    assert await store.removed_stories(OTHER, T0 - RESTORE_WINDOW) == []
+    assert await store.stories.removed_stories(OTHER, T0 - RESTORE_WINDOW) == []
     # The title is free again while the story is away.
-    assert await store.title_owner("The Gulls", GUILD) is None
+    assert await store.stories.title_owner("The Gulls", GUILD) is None
 
     restored = await library.restore_story(gulls.id, MAUD)
     assert (restored.id, restored.slug) == (gulls.id, "the-gulls")
     assert gulls.id in await library.visible_ids(GUILD)
     assert library.index.search(words_text(1).split()[1], story_ids=frozenset([gulls.id]))
-    assert await store.removed_stories(GUILD, T0 - RESTORE_WINDOW) == []
-    assert len(await store.story_versions(gulls.id)) == 1
-    entries = await store.audit_for_story(gulls.id)
+    assert await store.stories.removed_stories(GUILD, T0 - RESTORE_WINDOW) == []
+    assert len(await store.stories.story_versions(gulls.id)) == 1
+    entries = await store.audit.for_story(gulls.id)
     assert [(e.action, e.actor_id, e.hash_before, e.hash_after) for e in entries] == [
         ("add", MAUD, None, entries[0].hash_after),
         ("remove", LINA, entries[0].hash_after, None),
@@ -173,26 +193,26 @@ async def test_removals_older_than_the_window_are_not_offered_then_deleted_for_g
     gulls = await add(library, "The Gulls", 1)
     await library.remove_story(gulls.id, MAUD)
     removed_at = datetime.fromisoformat(
-        (await store._fetchone("SELECT deleted_at FROM stories WHERE id = ?", (gulls.id,)))[0]
+        (await store.db.fetchone("SELECT deleted_at FROM stories WHERE id = ?", (gulls.id,)))[0]
     )
-    assert await store.removed_stories(GUILD, removed_at - RESTORE_WINDOW)
-    assert await store.removed_stories(GUILD, removed_at + timedelta(seconds=1)) == []
-    assert await store.purge_removed(removed_at) == 0  # not yet older than the cut-off
-    assert await store.purge_removed(removed_at + timedelta(seconds=1)) == 1
-    assert await store.get_story(gulls.id) is None
-    assert await store.story_versions(gulls.id) == []
+    assert await store.stories.removed_stories(GUILD, removed_at - RESTORE_WINDOW)
+    assert await store.stories.removed_stories(GUILD, removed_at + timedelta(seconds=1)) == []
+    assert await store.stories.purge_removed(removed_at) == 0  # not yet older than the cut-off
+    assert await store.stories.purge_removed(removed_at + timedelta(seconds=1)) == 1
+    assert await store.stories.get_story(gulls.id) is None
+    assert await store.stories.story_versions(gulls.id) == []
     # The audit log outlives the story.
-    assert [e.action for e in await store.audit_for_story(gulls.id)] == ["add", "remove"]
+    assert [e.action for e in await store.audit.for_story(gulls.id)] == ["add", "remove"]
 
 
 async def test_scope_one_servers_stories_are_invisible_and_no_obstacle_elsewhere(library, store):
     ours = await add(library, "The Lantern", 1)
-    assert ours.id not in await store.visible_story_ids(OTHER)
-    assert ours.id not in await store.visible_story_ids(None)  # nor in DMs
-    assert await store.title_owner("the lantern", OTHER) is None
-    assert (await store.title_owner("THE LANTERN", GUILD)).id == ours.id
-    assert await store.title_owner("The Lantern", None) is None  # no obstacle to the host
-    assert [s.id for s, _ in await store.visible_bodies(OTHER)] == []
+    assert ours.id not in await store.stories.visible_story_ids(OTHER)
+    assert ours.id not in await store.stories.visible_story_ids(None)  # nor in DMs
+    assert await store.stories.title_owner("the lantern", OTHER) is None
+    assert (await store.stories.title_owner("THE LANTERN", GUILD)).id == ours.id
+    assert await store.stories.title_owner("The Lantern", None) is None  # no obstacle to the host
+    assert [s.id for s, _ in await store.stories.visible_bodies(OTHER)] == []
 
 
 async def test_history_says_how_many_older_versions_it_leaves_out(library, store):
@@ -202,20 +222,22 @@ async def test_history_says_how_many_older_versions_it_leaves_out(library, store
     lantern = await add(library, "The Lantern", 1)
     for seed in range(2, 22):
         await library.replace_story(lantern.id, parse_story_text(story("The Lantern", seed)))
-    versions = await store.story_versions(lantern.id)
+    versions = await store.stories.story_versions(lantern.id)
     assert len(versions) == 21
     lines = described(versions).split("\n")
     assert [line.split(" · ")[0] for line in lines[:2]] == ["**v21**", "**v20**"]
     assert lines[20:] == ["…and 1 older version."]
     await library.replace_story(lantern.id, parse_story_text(story("The Lantern", 30)))
-    assert described(await store.story_versions(lantern.id)).endswith("\n…and 2 older versions.")
+    assert described(await store.stories.story_versions(lantern.id)).endswith(
+        "\n…and 2 older versions."
+    )
     assert "older" not in described(versions[:20])
 
 
 async def test_hidden_stories_lists_the_built_ins_hidden_in_a_server(library, store):
     builtin = await library.add_story(parse_story_text(story("Old Tale", 1)), guild_id=None)
     await library.set_hidden(GUILD, builtin.id, MAUD, True)
-    assert [s.id for s in await store.hidden_stories(GUILD)] == [builtin.id]
+    assert [s.id for s in await store.stories.hidden_stories(GUILD)] == [builtin.id]
 
 
 # ------------------------------------------------------------------ drafts
@@ -233,8 +255,8 @@ async def test_a_preview_saves_a_draft_only_and_publish_saves_the_story(library,
         library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=T0 + timedelta(minutes=5)
     )
     assert (summary.title, summary.guild_id, edited) == ("The Lantern", GUILD, False)
-    assert await store.get_draft(preview.draft.id) is None
-    (entry,) = await store.audit_for_story(summary.id)
+    assert await store.drafts.get_draft(preview.draft.id) is None
+    (entry,) = await store.audit.for_story(summary.id)
     assert (entry.action, entry.created_at) == ("add", utc_text(T0 + timedelta(minutes=5)))
     with pytest.raises(NotFound):  # published once, and only once
         await publish(library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=T0)
@@ -259,9 +281,9 @@ async def test_a_draft_is_its_authors_in_its_server_for_a_day(library, store):
         await publish(
             library, draft, guild_id=GUILD, user_id=MAUD, now=T0 + DRAFT_LIFETIME + timedelta(1)
         )
-    assert await store.get_draft(draft) is not None
+    assert await store.drafts.get_draft(draft) is not None
     await cancel(store, draft, guild_id=GUILD, user_id=MAUD)
-    assert await store.get_draft(draft) is None
+    assert await store.drafts.get_draft(draft) is None
 
 
 async def test_a_button_of_a_deleted_draft_never_acts_on_a_draft_reusing_its_id(library, store):
@@ -297,7 +319,7 @@ async def test_a_failed_publish_keeps_the_draft_and_a_double_click_publishes_onc
     async def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_write_cast", broken)
+    monkeypatch.setattr("bot.storage.stories.write_cast", broken)
     with pytest.raises(RuntimeError):
         await publish(library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=T0)
     assert await counts(store) == before  # the submission is still there to publish
@@ -316,8 +338,8 @@ async def test_a_failed_publish_keeps_the_draft_and_a_double_click_publishes_onc
     assert [type(r) for r in results if isinstance(r, BaseException)] == [NotFound]
     ((summary, edited),) = published
     assert (summary.title, edited) == ("The Lantern", False)
-    assert await store.get_draft(preview.draft.id) is None
-    assert [s.title for s in await store.visible_stories(GUILD)] == ["The Lantern"]
+    assert await store.drafts.get_draft(preview.draft.id) is None
+    assert [s.title for s in await store.stories.visible_stories(GUILD)] == ["The Lantern"]
     assert library.index.search(first_words)[0].story_id == summary.id
     assert summary.id in await library.visible_ids(GUILD)
 
@@ -326,8 +348,8 @@ async def test_expired_drafts_are_purged_when_the_next_preview_is_made(library, 
     old = await prepare(library, guild_id=GUILD, user_id=MAUD, text=story("Old", 1), now=T0)
     later = T0 + DRAFT_LIFETIME + timedelta(minutes=1)
     new = await prepare(library, guild_id=GUILD, user_id=LINA, text=story("New", 2), now=later)
-    assert await store.get_draft(old.draft.id) is None
-    assert await store.get_draft(new.draft.id) is not None
+    assert await store.drafts.get_draft(old.draft.id) is None
+    assert await store.drafts.get_draft(new.draft.id) is not None
     assert new.draft.id > old.draft.id  # purged after saving, so no id is handed out twice
 
 
@@ -363,7 +385,7 @@ async def test_an_untitled_story_whose_derived_title_is_taken_gets_a_number(libr
 
 
 async def test_an_edit_from_a_file_without_a_header_keeps_the_title_and_author(library, store):
-    with audited_at(T0):
+    with CLOCK.at(T0):
         lantern = await library.add_story(
             parse_story_text(f"Title: The Lantern\nAuthor: Ann Vale\n\n{words_text(1)}"),
             guild_id=GUILD,
@@ -372,7 +394,7 @@ async def test_an_edit_from_a_file_without_a_header_keeps_the_title_and_author(l
     plain = "Ida Moss watched the sea. Ida Moss smiled.\n\nIda Moss lit the lantern at nine."
 
     async def edit(text: str, **fields: str):
-        editing = await store.get_story(lantern.id)
+        editing = await store.stories.get_story(lantern.id)
         return await prepare(
             library, guild_id=GUILD, user_id=MAUD, text=text, editing=editing, now=T0, **fields
         )
@@ -398,7 +420,7 @@ async def test_publishing_over_someone_elses_edit_needs_confirming_that_version(
     lantern = await add(library, "The Lantern", 1)
 
     async def edit(user_id: int, seed: int):
-        editing = await store.get_story(lantern.id)
+        editing = await store.stories.get_story(lantern.id)
         return await prepare(
             library,
             guild_id=GUILD,
@@ -414,30 +436,30 @@ async def test_publishing_over_someone_elses_edit_needs_confirming_that_version(
         )
 
     mine = await edit(MAUD, 2)
-    assert mine.draft.base_hash == (await store.get_story(lantern.id)).content_hash
+    assert mine.draft.base_hash == (await store.stories.get_story(lantern.id)).content_hash
     assert not mine.changed_meanwhile
     for seed in (3, 4):  # Lina edits twice: Maud is warned of each version in turn
         theirs = await edit(LINA, seed)
         await publish(library, theirs.draft.id, guild_id=GUILD, user_id=LINA, now=T0)
-        linas = (await store.get_story(lantern.id)).content_hash
+        linas = (await store.stories.get_story(lantern.id)).content_hash
         # A forged "Publish anyway" confirms only the version the moderator was shown.
         for confirmed in (True, False):
             with pytest.raises(NeedsConfirmation) as needed:
                 await publish_mine(confirmed)
             assert needed.value.story_changed and not needed.value.duplicate_appeared
             assert needed.value.preview.changed_meanwhile
-            assert (await store.get_story(lantern.id)).body == words_text(seed)
-            assert (await store.get_draft(mine.draft.id)).conflict_hash == linas
+            assert (await store.stories.get_story(lantern.id)).body == words_text(seed)
+            assert (await store.drafts.get_draft(mine.draft.id)).conflict_hash == linas
     _summary, edited = await publish_mine(True)
-    assert edited and (await store.get_story(lantern.id)).body == words_text(2)
-    versions = await store.story_versions(lantern.id)
+    assert edited and (await store.stories.get_story(lantern.id)).body == words_text(2)
+    versions = await store.stories.story_versions(lantern.id)
     assert [(v.created_by, v.body) for v in versions] == [
         (MAUD, words_text(2)),
         (LINA, words_text(4)),
         (LINA, words_text(3)),
         (MAUD, words_text(1)),
     ]
-    entry = (await store.audit_for_story(lantern.id))[-1]
+    entry = (await store.audit.for_story(lantern.id))[-1]
     assert (entry.actor_id, entry.hash_before) == (MAUD, versions[1].content_hash)
 
 
@@ -446,19 +468,19 @@ async def test_drafts_saved_before_the_base_hash_existed_still_publish(tmp_path)
     old = sqlite3.connect(path)  # a database as the previous release left it
     old.executescript("".join(MIGRATIONS[:7]) + "PRAGMA user_version = 7;")
     old.close()
-    async with await Store.open(path) as store:
+    async with await Store.open(path, clock=CLOCK) as store:
         library = Library(store)
         lantern = await add(library, "The Lantern", 1)
-        await store._write(
+        await store.db.write(
             "INSERT INTO drafts (guild_id, user_id, story_id, title, body, created_at)"
             " VALUES (?,?,?,?,?,?)",
             (GUILD, MAUD, lantern.id, "The Lantern", words_text(2), utc_text(T0)),
         )
-        (draft_id,) = await store._fetchone("SELECT max(id) FROM drafts")
-        draft = await store.get_draft(draft_id)
+        (draft_id,) = await store.db.fetchone("SELECT max(id) FROM drafts")
+        draft = await store.drafts.get_draft(draft_id)
         assert draft is not None and draft.base_hash is None
         summary, edited = await publish(library, draft_id, guild_id=GUILD, user_id=MAUD, now=T0)
-        stored = await store.get_story(summary.id)
+        stored = await store.stories.get_story(summary.id)
         assert edited and stored is not None and stored.body == words_text(2)
 
 
@@ -489,7 +511,7 @@ async def test_a_confirmation_is_for_the_story_that_was_shown(library, store):
         library, guild_id=GUILD, user_id=MAUD, text=f"Title: Pond\n\n{text}", now=T0
     )
     assert preview.near_duplicate is None
-    with audited_at(T0):
+    with CLOCK.at(T0):
         twin = await library.add_story(
             parse_story_text(f"Title: Twin Pond\n\n{text.replace('.', ' reed.', 1)}"),
             guild_id=GUILD,
@@ -502,7 +524,7 @@ async def test_a_confirmation_is_for_the_story_that_was_shown(library, store):
         )
     shown = needed.value.preview.near_duplicate
     assert shown is not None and shown.id == twin.id
-    assert (await store.get_draft(preview.draft.id)).near_duplicate_of == twin.id
+    assert (await store.drafts.get_draft(preview.draft.id)).near_duplicate_of == twin.id
     summary, _ = await publish(
         library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=T0, confirmed=True
     )
@@ -528,21 +550,28 @@ async def test_ten_adds_per_moderator_in_any_ten_minutes_on_the_given_clock(libr
     preview = await prepare(library, guild_id=GUILD, user_id=MAUD, text=story("Extra", 7), now=now)
     with pytest.raises(RateLimited):
         await publish(library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=now)
-    assert await store.get_draft(preview.draft.id) is not None  # still there for later
+    assert await store.drafts.get_draft(preview.draft.id) is not None  # still there for later
     later = T0 + ADD_WINDOW + timedelta(seconds=1)
     summary, _ = await publish(library, preview.draft.id, guild_id=GUILD, user_id=MAUD, now=later)
     assert summary.title == "Extra"
 
 
-async def test_audit_entries_outside_audited_at_use_the_host_clock(store):
-    await store.set_guild_timezone(GUILD, "Europe/Paris", MAUD)
-    with audited_at(T0):
-        await store.set_guild_timezone(GUILD, "Asia/Tokyo", MAUD)
-    rows = await store._fetchall("SELECT created_at FROM audit_log ORDER BY id")
-    host, given = (datetime.fromisoformat(r[0]) for r in rows)
-    assert abs(host - datetime.now(UTC)) < timedelta(minutes=1)
-    assert given == T0
-    assert (await store.guild_settings(GUILD)).timezone == "Asia/Tokyo"
+async def test_every_timestamp_written_comes_from_the_stores_clock(library, store):
+    with CLOCK.at(T0 + timedelta(hours=1)):
+        lantern = await add(library, "The Lantern", 1, at=T0 + timedelta(hours=1))
+        await store.guilds.set_guild_timezone(GUILD, "Asia/Tokyo", MAUD)
+        await store.stories.set_hidden(GUILD, lantern.id, MAUD, hidden=True)
+        await store.reading.save_position(MAUD, lantern.id, 2)
+        await store.stories.remove_story(lantern.id, MAUD)
+    rows = await store.db.fetchall(
+        "SELECT created_at FROM audit_log UNION ALL SELECT created_at FROM stories"
+        " UNION ALL SELECT updated_at FROM stories UNION ALL SELECT deleted_at FROM stories"
+        " UNION ALL SELECT created_at FROM story_versions"
+        " UNION ALL SELECT hidden_at FROM hidden_stories"
+        " UNION ALL SELECT updated_at FROM reading_positions"
+    )
+    assert {row[0] for row in rows} == {utc_text(T0 + timedelta(hours=1))}
+    assert (await store.guilds.guild_settings(GUILD)).timezone == "Asia/Tokyo"
 
 
 # -------------------------------------------------------------- attachments

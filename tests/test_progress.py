@@ -54,7 +54,7 @@ def test_small_loads_print_nothing():
 
 
 async def test_a_load_reports_its_progress_up_to_every_file(store, tmp_path):
-    from bot.library import Library
+    from bot.app.library import Library
 
     for number in range(5):
         (tmp_path / f"{number}.txt").write_text(
@@ -73,7 +73,7 @@ async def test_a_batch_that_fails_leaves_no_part_of_any_of_its_stories(
 ):
     import pytest
 
-    from bot.library import Library
+    from bot.app.library import Library
     from bot.storage.bulk_load import BulkWriter
 
     (tmp_path / "a.txt").write_text("Title: First\n\nA heron by the river.")
@@ -93,7 +93,7 @@ async def test_a_batch_that_fails_leaves_no_part_of_any_of_its_stories(
     monkeypatch.setattr(BulkWriter, "_story_rows", failing)
     with pytest.raises(OSError):
         await Library(store).load_paths([tmp_path])
-    assert [s.title for s in await store.visible_stories(None)] == ["First"]
+    assert [s.title for s in await store.stories.visible_stories(None)] == ["First"]
     for table in ("passages", "story_versions", "audit_log"):
-        (count,) = await store._fetchone(f"SELECT count(*) FROM {table}")
+        (count,) = await store.db.fetchone(f"SELECT count(*) FROM {table}")
         assert count == 1, table

@@ -13,7 +13,7 @@ from discord import app_commands
 
 from bot.console.parsing import ConsoleInputError, parse_slash
 from bot.console.render import humanizer, render_message
-from bot.tree import ERROR_COLOUR
+from bot.discord_adapter.tree import ERROR_COLOUR
 
 
 class ConsoleSession:

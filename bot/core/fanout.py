@@ -31,12 +31,11 @@ import asyncio
 import logging
 import random
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import partial
-from types import MappingProxyType
 from typing import Literal, Protocol
 
 from bot.core.schedule import Due, Subscription, scheduled_instant, zone_of
@@ -46,7 +45,6 @@ logger = logging.getLogger(__name__)
 DISCORD_GLOBAL_RATE = 50  # requests per second, per bot
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
-WallClock = Callable[[], datetime]  # aware UTC, for the timestamps the log keeps
 Acquire = Callable[[], Awaitable[None]]  # a rate-limit token: await before each request
 FollowUp = Callable[[], Awaitable[None]]
 
@@ -92,8 +90,8 @@ AlreadyPosted = Callable[[Due, int, Acquire], Awaitable[int | None]]
 class DeliveryLog(Protocol):
     """The durable record of deliveries; each call is one transaction, all or nothing."""
 
-    async def claim(self, due: Due, story_id: int, *, now: datetime | None = None) -> bool:
-        """Insert (subscription, local date) as "sending" with the story id, claimed at `now`.
+    async def claim(self, due: Due, story_id: int) -> bool:
+        """Insert (subscription, local date) as "sending" with the story id, claimed now.
 
         False, inserting nothing, if a row for that pair exists (whatever its status) or
         the subscription is paused.
@@ -110,9 +108,7 @@ class DeliveryLog(Protocol):
         """Delete the row if still "sending": the day is due again (retries exhausted)."""
         ...
 
-    async def pause(
-        self, subscription_id: int, reason: str, *, now: datetime | None = None
-    ) -> None:
+    async def pause(self, subscription_id: int, reason: str) -> None:
         """Pause the subscription with `reason` and set its "sending" rows to "failed"."""
         ...
 
@@ -223,10 +219,6 @@ class _Sender:
     sleep: Sleep
     max_attempts: int
     backoff: Backoff
-    clock: WallClock | None = None
-
-    def stamp(self) -> datetime | None:
-        return self.clock() if self.clock is not None else None
 
     async def deliver_claimed(self, item: Due, story_id: int, report: FanoutReport) -> None:
         """Send a claimed delivery until it is sent, paused, refused, or out of attempts."""
@@ -240,7 +232,7 @@ class _Sender:
                 return
             if result.outcome is DeliveryOutcome.PAUSE:
                 reason = result.reason or "Delivery failed"
-                await self.log.pause(subscription_id, reason, now=self.stamp())
+                await self.log.pause(subscription_id, reason)
                 report.paused.append((subscription_id, reason))
                 return
             if result.outcome is DeliveryOutcome.FAIL:
@@ -311,17 +303,16 @@ async def deliver(
     max_concurrency: int = 20,
     max_attempts: int = 5,
     backoff: Backoff | None = None,
-    clock: WallClock | None = None,
 ) -> FanoutReport:
     """Deliver each due story once: claim → send → mark_sent, in parallel up to a bound.
 
     RETRY backs off (honouring retry_after) up to `max_attempts`, then releases the claim
     so the next tick retries it, the same local day; PAUSE pauses the subscription and
     the day stays failed; FAIL fails that day only. A slow or failing subscription holds
-    one worker, not the rest. `clock` stamps claims and pauses (the log's own otherwise).
+    one worker, not the rest.
     """
     report = FanoutReport()
-    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff(), clock)
+    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff())
 
     async def one(item: Due) -> None:
         story_id = await pick_story(item.subscription)
@@ -332,7 +323,7 @@ async def deliver(
         # before the claim would be spent a claim later, letting a second's requests
         # creep past the limit. Only a worker's claim waits, so a crash leaves at most
         # `max_concurrency` claims to recover, as before.
-        if await log.claim(item, story_id, now=sender.stamp()):
+        if await log.claim(item, story_id):
             await sender.deliver_claimed(item, story_id, report)
         else:
             report.already_claimed += 1
@@ -353,7 +344,6 @@ async def recover(
     max_concurrency: int = 20,
     max_attempts: int = 5,
     backoff: Backoff | None = None,
-    clock: WallClock | None = None,
 ) -> FanoutReport:
     """At start-up, before the first tick: settle the claims a crash left "sending".
 
@@ -366,7 +356,7 @@ async def recover(
     If it raises, the message counts as not found and the claim is resent as without it.
     """
     report = FanoutReport()
-    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff(), clock)
+    sender = _Sender(send, log, limiter, sleep, max_attempts, backoff or Backoff())
 
     async def one(subscription_id: int, day: date, story_id: int) -> None:
         subscription = await lookup(subscription_id)
@@ -420,115 +410,3 @@ async def _recovery_action(
         return "resend"
     await log.mark_sent(subscription.id, day, None)
     return "assumed"
-
-
-# --- in-memory delivery log ------------------------------------------------------------
-
-
-@dataclass
-class DeliveryRecord:
-    story_id: int
-    status: Literal["sending", "sent", "failed"]
-    message_id: int | None = None
-    resent: bool = False
-    failure: str | None = None  # why Discord refused the post (FAIL); None when paused
-
-
-class MemoryDeliveryLog:
-    """The DeliveryLog semantics in memory, for tests, the benchmark and the console.
-
-    Each method awaits its `latency` *before* changing anything and then changes
-    everything without yielding, so a task cancelled mid-call leaves either the whole
-    change or none of it, as a SQLite transaction would.
-    """
-
-    def __init__(self, *, latency: float = 0.0, sleep: Sleep = asyncio.sleep) -> None:
-        self.rows: dict[int, dict[date, DeliveryRecord]] = {}
-        self.paused: dict[int, str] = {}
-        self._latest: dict[int, date] = {}
-        self._latency = latency
-        self._sleep = sleep
-
-    async def _commit(self) -> None:
-        if self._latency:
-            await self._sleep(self._latency)
-
-    async def claim(self, due: Due, story_id: int, *, now: datetime | None = None) -> bool:
-        await self._commit()
-        subscription_id, day = due.subscription.id, due.local_date
-        days = self.rows.setdefault(subscription_id, {})
-        if day in days or subscription_id in self.paused:
-            return False
-        days[day] = DeliveryRecord(story_id, "sending")
-        self._latest[subscription_id] = max(day, self._latest.get(subscription_id, day))
-        return True
-
-    async def mark_sent(
-        self, subscription_id: int, local_date: date, message_id: int | None
-    ) -> None:
-        await self._commit()
-        record = self.rows.get(subscription_id, {}).get(local_date)
-        if record is not None:
-            record.status, record.message_id = "sent", message_id
-
-    async def release(self, subscription_id: int, local_date: date) -> None:
-        await self._commit()
-        days = self.rows.get(subscription_id, {})
-        record = days.get(local_date)
-        if record is not None and record.status == "sending":
-            del days[local_date]
-            if days:
-                self._latest[subscription_id] = max(days)
-            else:
-                self._latest.pop(subscription_id, None)
-
-    async def pause(
-        self, subscription_id: int, reason: str, *, now: datetime | None = None
-    ) -> None:
-        await self._commit()
-        self.paused[subscription_id] = reason
-        for record in self.rows.get(subscription_id, {}).values():
-            if record.status == "sending":
-                record.status = "failed"
-
-    async def fail(self, subscription_id: int, local_date: date, reason: str) -> None:
-        await self._commit()
-        record = self.rows.get(subscription_id, {}).get(local_date)
-        if record is not None and record.status == "sending":
-            record.status, record.failure = "failed", reason
-
-    async def unfinished_claims(self) -> list[tuple[int, date, int]]:
-        await self._commit()
-        return sorted(
-            (subscription_id, day, record.story_id)
-            for subscription_id, days in self.rows.items()
-            for day, record in days.items()
-            if record.status == "sending"
-        )
-
-    async def begin_resend(self, subscription_id: int, local_date: date) -> bool:
-        await self._commit()
-        record = self.rows.get(subscription_id, {}).get(local_date)
-        if record is None or record.status != "sending" or record.resent:
-            return False
-        record.resent = True
-        return True
-
-    # What the tick loop reads (the SQLite version: see docs/daily.md).
-
-    def last_sent(self) -> Mapping[int, date]:
-        """The latest local date holding a row of any status, per subscription (live)."""
-        return MappingProxyType(self._latest)
-
-    def story_history(self, subscription_id: int) -> list[int]:
-        """Story ids that had their turn, oldest day first: claimed, sent, or refused.
-
-        A story Discord refused (FAIL) counts as its turn, so the rotation moves on
-        rather than offering it again every day; a day failed by a pause does not.
-        """
-        days = self.rows.get(subscription_id, {})
-        return [
-            days[day].story_id
-            for day in sorted(days)
-            if days[day].status != "failed" or days[day].failure is not None
-        ]

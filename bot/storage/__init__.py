@@ -1,32 +1,73 @@
 """The only package that speaks SQL.
 
-One aiosqlite connection, WAL, foreign keys on. Every multi-statement write runs
-in one transaction, so a failure leaves the database as it was. Rows leave as
-dataclasses. `Store` gathers the areas (stories, characters, servers, readers…)
-so the rest of the bot holds one object.
+One `Database` owns the aiosqlite connection (WAL, foreign keys on), its transactions,
+migrations and the clock every timestamp comes from. One repository per area takes
+it; `Store` holds them, so the rest of the bot passes one object around. Every
+multi-statement write runs in one transaction, so a failure leaves the database as it
+was. Rows leave as dataclasses. Repositories never call each other: what spans areas
+is the application layer's (`bot/app/`).
 """
 
 from __future__ import annotations
 
-from bot.storage.base import utc_text
-from bot.storage.daily import DailyStore, LastDelivery, Subscribed
-from bot.storage.drafts import Draft, DraftStore
-from bot.storage.guilds import GuildSettings
-from bot.storage.reading import ReadingStore
+from pathlib import Path
+from typing import Self
+
+from bot.core.clock import Clock, system_clock
+from bot.storage.audit import AuditRepository
+from bot.storage.casts import CastRepository
+from bot.storage.daily import DailyRepository, LastDelivery, Subscribed
+from bot.storage.database import Database
+from bot.storage.drafts import Draft, DraftRepository
+from bot.storage.guilds import GuildRepository, GuildSettings
+from bot.storage.reading import Bookmark, ReadingRepository
 from bot.storage.schema import MIGRATIONS
-from bot.storage.search_feed import SearchFeedStore
-from bot.storage.stories import StoryStore
+from bot.storage.search_feed import SearchFeedRepository
+from bot.storage.stories import StoryRepository
 
 __all__ = [
     "MIGRATIONS",
+    "Bookmark",
+    "Database",
     "Draft",
     "GuildSettings",
     "LastDelivery",
     "Store",
     "Subscribed",
-    "utc_text",
 ]
 
 
-class Store(StoryStore, ReadingStore, DraftStore, DailyStore, SearchFeedStore):
-    """Every storage area over one connection."""
+class Store:
+    """Every repository over one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.stories = StoryRepository(db)
+        self.casts = CastRepository(db)
+        self.guilds = GuildRepository(db)
+        self.audit = AuditRepository(db)
+        self.drafts = DraftRepository(db)
+        self.reading = ReadingRepository(db)
+        self.daily = DailyRepository(db)
+        self.search_feed = SearchFeedRepository(db)
+
+    @classmethod
+    async def open(cls, path: Path | str, clock: Clock = system_clock) -> Self:
+        return cls(await Database.open(path, clock))
+
+    @property
+    def clock(self) -> Clock:
+        return self.db.clock
+
+    @property
+    def path(self) -> str:
+        return self.db.path
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.cast import Cast
+from bot.core.clock import Clock, utc_text
 from bot.core.models import ParsedStory
 from bot.core.text import fold, slugify
-from bot.storage.base import utc_text
-from bot.storage.cast import _character_details
+from bot.storage.casts import _character_details
 
 
 @dataclass(slots=True)
@@ -88,7 +88,8 @@ class StoryWrite:
 class BulkWriter:
     """The load's own connection: reads the snapshot, writes batches."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Clock) -> None:
+        self._clock = clock
         # check_same_thread off: opened on the loop's thread, then used by one worker
         # thread at a time (the load awaits each batch before the next).
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -112,7 +113,7 @@ class BulkWriter:
 
     def write_batch(self, writes: list[StoryWrite]) -> None:
         """Every write of the batch in one transaction, or none of them."""
-        now = utc_text()
+        now = utc_text(self._clock())
         self._db.execute("BEGIN IMMEDIATE")
         try:
             for write in writes:
@@ -269,6 +270,6 @@ class BulkWriter:
                 hash_before,
                 write.parsed.content_hash,
                 write.parsed.title,
-                utc_text(),
+                utc_text(self._clock()),
             ),
         )

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.core.schedule import Due, Subscription, zone_of
-from bot.storage.base import StoreBase, utc_text
+from bot.storage.database import Database
 
 _COLUMNS = "id, guild_id, channel_id, user_id, post_at, timezone, created_at, paused_reason"
 
@@ -54,7 +54,10 @@ class Subscribed:
         return self.previous is not None and not self.previous.active
 
 
-class DailyStore(StoreBase):
+class DailyRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
     # ------------------------------------------------------------ subscriptions
 
     async def subscribe_channel(
@@ -65,7 +68,6 @@ class DailyStore(StoreBase):
         post_at: time,
         timezone: str,
         actor_id: int,
-        now: datetime,
         limit: int,
     ) -> Subscribed | None:
         """The channel's subscription, moved to this time and zone and active; or a new one.
@@ -75,54 +77,52 @@ class DailyStore(StoreBase):
         server already has `limit` subscriptions and this channel is not one of them.
         """
         at = post_at.strftime("%H:%M")
-        async with self._transaction() as db:
+        async with self._db.transaction():
             # A channel may hold several from before subscribing edited: prefer the one
             # at this time, which also keeps the (channel, time) index from conflicting.
-            row = await self._fetchone(
+            row = await self._db.fetchone(
                 f"SELECT {_COLUMNS} FROM subscriptions WHERE channel_id = ?"
                 " ORDER BY post_at = ? DESC, id LIMIT 1",
                 (channel_id, at),
             )
             previous = _subscription(row) if row else None
             if previous is None:
-                (count,) = await self._fetchone(
+                (count,) = await self._db.fetchone(
                     "SELECT count(*) FROM subscriptions WHERE guild_id = ?", (guild_id,)
                 )
                 if count >= limit:
                     return None
-                await db.execute(
+                await self._db.execute(
                     "INSERT INTO subscriptions (guild_id, channel_id, post_at, timezone,"
                     " created_at, created_by) VALUES (?,?,?,?,?,?)",
-                    (guild_id, channel_id, at, timezone, utc_text(now), actor_id),
+                    (guild_id, channel_id, at, timezone, self._db.now_text(), actor_id),
                 )
             else:
-                await self._edit(previous, at, timezone, now)
-            row = await self._fetchone(
+                await self._edit(previous, at, timezone)
+            row = await self._db.fetchone(
                 f"SELECT {_COLUMNS} FROM subscriptions WHERE channel_id = ? AND post_at = ?",
                 (channel_id, at),
             )
         return Subscribed(_subscription(row), previous)
 
-    async def subscribe_dm(
-        self, *, user_id: int, post_at: time, timezone: str, now: datetime
-    ) -> Subscribed:
+    async def subscribe_dm(self, *, user_id: int, post_at: time, timezone: str) -> Subscribed:
         """The member's DM subscription at this time and zone, active (resumed if paused)."""
         at = post_at.strftime("%H:%M")
-        async with self._transaction() as db:
+        async with self._db.transaction():
             previous = await self.dm_subscription(user_id)
             if previous is None:
-                await db.execute(
+                await self._db.execute(
                     "INSERT INTO subscriptions (user_id, post_at, timezone, created_at,"
                     " created_by) VALUES (?,?,?,?,?)",
-                    (user_id, at, timezone, utc_text(now), user_id),
+                    (user_id, at, timezone, self._db.now_text(), user_id),
                 )
             else:
-                await self._edit(previous, at, timezone, now)
+                await self._edit(previous, at, timezone)
             current = await self.dm_subscription(user_id)
         assert current is not None
         return Subscribed(current, previous)
 
-    async def _edit(self, previous: Subscription, at: str, timezone: str, now: datetime) -> None:
+    async def _edit(self, previous: Subscription, at: str, timezone: str) -> None:
         """Inside a transaction: new time and zone, active again, today retried if it failed."""
         await self._db.execute(
             "UPDATE subscriptions SET post_at = ?, timezone = ?, paused_reason = NULL,"
@@ -130,47 +130,49 @@ class DailyStore(StoreBase):
             (at, timezone, previous.id),
         )
         if not previous.active:
-            local_today = now.astimezone(zone_of(replace(previous, timezone=timezone))).date()
+            local_today = (
+                self._db.now().astimezone(zone_of(replace(previous, timezone=timezone))).date()
+            )
             await self._retry_failed_day(previous.id, local_today)
 
     async def subscription_creator(self, subscription_id: int) -> int | None:
         """Who set the subscription up: the member to tell when it pauses."""
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT created_by FROM subscriptions WHERE id = ?", (subscription_id,)
         )
         return row[0] if row else None
 
     async def get_subscription(self, subscription_id: int) -> Subscription | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
         )
         return _subscription(row) if row else None
 
     async def all_subscriptions(self) -> list[Subscription]:
-        rows = await self._fetchall(f"SELECT {_COLUMNS} FROM subscriptions ORDER BY id")
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM subscriptions ORDER BY id")
         return [_subscription(row) for row in rows]
 
     async def guild_subscriptions(self, guild_id: int) -> list[Subscription]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM subscriptions WHERE guild_id = ? ORDER BY post_at, id",
             (guild_id,),
         )
         return [_subscription(row) for row in rows]
 
     async def dm_subscription(self, user_id: int) -> Subscription | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM subscriptions WHERE user_id = ? AND channel_id IS NULL",
             (user_id,),
         )
         return _subscription(row) if row else None
 
     async def delete_subscription(self, subscription_id: int) -> None:
-        await self._write("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
+        await self._db.write("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
 
-    async def resume(self, subscription_id: int, now: datetime, local_today: date) -> None:
+    async def resume(self, subscription_id: int, local_today: date) -> None:
         """Active again; a day that failed today is retried, so today's story still comes."""
-        async with self._transaction() as db:
-            await db.execute(
+        async with self._db.transaction():
+            await self._db.execute(
                 "UPDATE subscriptions SET paused_reason = NULL, paused_at = NULL WHERE id = ?",
                 (subscription_id,),
             )
@@ -189,62 +191,66 @@ class DailyStore(StoreBase):
 
     # ------------------------------------------------- the delivery log protocol
 
-    async def claim(self, due: Due, story_id: int, *, now: datetime | None = None) -> bool:
+    async def claim(self, due: Due, story_id: int) -> bool:
         subscription_id = due.subscription.id
-        changed = await self._write(
+        changed = await self._db.write(
             "INSERT INTO deliveries (subscription_id, local_date, story_id, status, claimed_at)"
             " SELECT ?, ?, ?, 'sending', ? WHERE EXISTS (SELECT 1 FROM subscriptions"
             " WHERE id = ? AND paused_reason IS NULL) ON CONFLICT DO NOTHING",
-            (subscription_id, due.local_date.isoformat(), story_id, utc_text(now), subscription_id),
+            (
+                subscription_id,
+                due.local_date.isoformat(),
+                story_id,
+                self._db.now_text(),
+                subscription_id,
+            ),
         )
         return changed == 1
 
     async def mark_sent(
         self, subscription_id: int, local_date: date, message_id: int | None
     ) -> None:
-        await self._write(
+        await self._db.write(
             "UPDATE deliveries SET status = 'sent', message_id = ?"
             " WHERE subscription_id = ? AND local_date = ?",
             (message_id, subscription_id, local_date.isoformat()),
         )
 
     async def release(self, subscription_id: int, local_date: date) -> None:
-        await self._write(
+        await self._db.write(
             "DELETE FROM deliveries WHERE subscription_id = ? AND local_date = ?"
             " AND status = 'sending'",
             (subscription_id, local_date.isoformat()),
         )
 
-    async def pause(
-        self, subscription_id: int, reason: str, *, now: datetime | None = None
-    ) -> None:
-        async with self._transaction() as db:
-            await db.execute(
+    async def pause(self, subscription_id: int, reason: str) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
                 "UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ?",
-                (reason, utc_text(now), subscription_id),
+                (reason, self._db.now_text(), subscription_id),
             )
-            await db.execute(
+            await self._db.execute(
                 "UPDATE deliveries SET status = 'failed' WHERE subscription_id = ?"
                 " AND status = 'sending'",
                 (subscription_id,),
             )
 
     async def fail(self, subscription_id: int, local_date: date, reason: str) -> None:
-        await self._write(
+        await self._db.write(
             "UPDATE deliveries SET status = 'failed', failure = ?"
             " WHERE subscription_id = ? AND local_date = ? AND status = 'sending'",
             (reason, subscription_id, local_date.isoformat()),
         )
 
     async def unfinished_claims(self) -> list[tuple[int, date, int]]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT subscription_id, local_date, story_id FROM deliveries"
             " WHERE status = 'sending' ORDER BY subscription_id, local_date"
         )
         return [(row[0], date.fromisoformat(row[1]), row[2]) for row in rows]
 
     async def begin_resend(self, subscription_id: int, local_date: date) -> bool:
-        changed = await self._write(
+        changed = await self._db.write(
             "UPDATE deliveries SET resent = 1 WHERE subscription_id = ? AND local_date = ?"
             " AND status = 'sending' AND resent = 0",
             (subscription_id, local_date.isoformat()),
@@ -265,17 +271,17 @@ class DailyStore(StoreBase):
             " WHERE subscription_id = subscriptions.id) FROM subscriptions"
         )
         if subscription_ids is None:
-            rows = await self._fetchall(latest)
+            rows = await self._db.fetchall(latest)
         else:
             wanted = json.dumps(sorted(set(subscription_ids)))
-            rows = await self._fetchall(
+            rows = await self._db.fetchall(
                 f"{latest} WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
             )
         return {row[0]: date.fromisoformat(row[1]) for row in rows if row[1] is not None}
 
     async def story_history(self, subscription_id: int) -> list[int]:
         """Stories that had their turn: claimed, sent or refused, not failed by a pause."""
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT story_id FROM deliveries WHERE subscription_id = ?"
             " AND (status != 'failed' OR failure IS NOT NULL) ORDER BY local_date",
             (subscription_id,),
@@ -283,7 +289,7 @@ class DailyStore(StoreBase):
         return [row[0] for row in rows]
 
     async def last_delivery(self, subscription_id: int) -> LastDelivery | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT story_id, local_date, status, claimed_at, failure, message_id FROM deliveries"
             " WHERE subscription_id = ? ORDER BY local_date DESC LIMIT 1",
             (subscription_id,),

@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.base import StoreBase, utc_text
+from bot.core.clock import utc_text
+from bot.storage.database import Database
 
 _DRAFT_COLUMNS = (
     "id, guild_id, user_id, story_id, title, author, body, near_duplicate_of, similarity,"
@@ -33,7 +34,10 @@ class Draft:
     conflict_hash: str | None = None
 
 
-class DraftStore(StoreBase):
+class DraftRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
     async def save_draft(
         self,
         *,
@@ -47,11 +51,10 @@ class DraftStore(StoreBase):
         similarity: float | None,
         base_hash: str | None = None,
         conflict_hash: str | None = None,
-        now: datetime | None = None,
     ) -> Draft:
-        """`now` is the bot's clock, which the preview's lifetime is measured on."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
+        """Dated on the bot's clock, which the preview's lifetime is measured on."""
+        async with self._db.transaction():
+            draft_id = await self._db.insert(
                 "INSERT INTO drafts (guild_id, user_id, story_id, title, author, body,"
                 " near_duplicate_of, similarity, created_at, base_hash, conflict_hash)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -64,18 +67,19 @@ class DraftStore(StoreBase):
                     body,
                     near_duplicate_of,
                     similarity,
-                    utc_text(now),
+                    self._db.now_text(),
                     base_hash,
                     conflict_hash,
                 ),
             )
-            draft_id = cursor.lastrowid
-        draft = await self.get_draft(int(draft_id or 0))
+        draft = await self.get_draft(draft_id)
         assert draft is not None
         return draft
 
     async def get_draft(self, draft_id: int) -> Draft | None:
-        row = await self._fetchone(f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
+        row = await self._db.fetchone(
+            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", (draft_id,)
+        )
         return Draft(*row) if row else None
 
     async def mark_unconfirmed(
@@ -91,7 +95,7 @@ class DraftStore(StoreBase):
         "Publish anyway" then confirms exactly this: a later near-duplicate or a
         later edit of the story asks again.
         """
-        await self._write(
+        await self._db.write(
             "UPDATE drafts SET near_duplicate_of = ?, similarity = ?, conflict_hash = ?"
             " WHERE id = ?",
             (near_duplicate_of, similarity, conflict_hash, draft_id),
@@ -105,11 +109,11 @@ class DraftStore(StoreBase):
         the block puts the draft back, so a failed publish loses no submission
         and a second click on Publish finds nothing to publish.
         """
-        async with self._transaction():
+        async with self._db.transaction():
             yield await self.delete_draft(draft_id)
 
     async def delete_draft(self, draft_id: int) -> bool:
-        return await self._write("DELETE FROM drafts WHERE id = ?", (draft_id,)) > 0
+        return await self._db.write("DELETE FROM drafts WHERE id = ?", (draft_id,)) > 0
 
     async def purge_drafts(self, before: datetime) -> int:
-        return await self._write("DELETE FROM drafts WHERE created_at < ?", (utc_text(before),))
+        return await self._db.write("DELETE FROM drafts WHERE created_at < ?", (utc_text(before),))

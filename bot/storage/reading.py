@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.models import StorySummary
-from bot.storage.base import StoreBase, utc_text
+from bot.storage.database import Database
+from bot.storage.scope import VISIBLE, summary_from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,23 +16,26 @@ class Bookmark:
     updated_at: str
 
 
-class ReadingStore(StoreBase):
+class ReadingRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
     async def save_position(self, user_id: int, story_id: int, page: int) -> None:
-        async with self._transaction() as db:
-            await db.execute(
+        async with self._db.transaction():
+            await self._db.execute(
                 "INSERT INTO reading_positions (user_id, story_id, page, updated_at)"
                 " VALUES (?,?,?,?) ON CONFLICT (user_id, story_id)"
                 " DO UPDATE SET page = excluded.page, updated_at = excluded.updated_at",
-                (user_id, story_id, page, utc_text()),
+                (user_id, story_id, page, self._db.now_text()),
             )
-            await db.execute(
+            await self._db.execute(
                 "INSERT INTO last_shown (user_id, story_id) VALUES (?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET story_id = excluded.story_id",
                 (user_id, story_id),
             )
 
     async def reading_position(self, user_id: int, story_id: int) -> int | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT page FROM reading_positions WHERE user_id = ? AND story_id = ?",
             (user_id, story_id),
         )
@@ -39,9 +43,7 @@ class ReadingStore(StoreBase):
 
     async def bookmarks(self, user_id: int, guild_id: int | None) -> list[Bookmark]:
         """The reader's places in the stories visible here, most recent first."""
-        from bot.storage.stories import VISIBLE, summary_from_row
-
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT stories.id, slug, title, author, guild_id, word_count, passage_count,"
             " protagonist, r.page, r.updated_at FROM reading_positions AS r"
             f" JOIN stories ON stories.id = r.story_id WHERE r.user_id = :user AND {VISIBLE}"
@@ -51,11 +53,13 @@ class ReadingStore(StoreBase):
         return [Bookmark(summary_from_row(row[:8]), row[8], row[9]) for row in rows]
 
     async def last_shown_story(self, user_id: int) -> int | None:
-        row = await self._fetchone("SELECT story_id FROM last_shown WHERE user_id = ?", (user_id,))
+        row = await self._db.fetchone(
+            "SELECT story_id FROM last_shown WHERE user_id = ?", (user_id,)
+        )
         return int(row[0]) if row else None
 
     async def clear_bookmarks(self, user_id: int) -> int:
-        return await self._write("DELETE FROM reading_positions WHERE user_id = ?", (user_id,))
+        return await self._db.write("DELETE FROM reading_positions WHERE user_id = ?", (user_id,))
 
     async def forget_user(self, user_id: int) -> int:
         """Delete every row about this user; returns how many went.
@@ -64,7 +68,7 @@ class ReadingStore(StoreBase):
         server's story, the audit log, channel subscriptions they set up) are the
         server's, kept for its moderators; /privacy says so.
         """
-        async with self._transaction() as db:
+        async with self._db.transaction():
             removed = 0
             for sql in (
                 "DELETE FROM reading_positions WHERE user_id = ?",
@@ -72,19 +76,18 @@ class ReadingStore(StoreBase):
                 "DELETE FROM subscriptions WHERE user_id = ? AND channel_id IS NULL",
                 "DELETE FROM drafts WHERE user_id = ?",  # unpublished story previews
             ):
-                cursor = await db.execute(sql, (user_id,))
-                removed += cursor.rowcount
+                removed += await self._db.execute(sql, (user_id,))
         return removed
 
     async def remember_thread(self, thread_id: int, story_id: int, guild_id: int | None) -> None:
-        await self._write(
+        await self._db.write(
             "INSERT OR REPLACE INTO discussion_threads (thread_id, story_id, guild_id, created_at)"
             " VALUES (?,?,?,?)",
-            (thread_id, story_id, guild_id, utc_text()),
+            (thread_id, story_id, guild_id, self._db.now_text()),
         )
 
     async def story_of_thread(self, thread_id: int) -> int | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT story_id FROM discussion_threads WHERE thread_id = ?", (thread_id,)
         )
         return int(row[0]) if row else None

@@ -6,9 +6,9 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from bot.core.cast import Cast
+from bot.core.clock import utc_text
 from bot.core.models import (
     ParsedStory,
     Passage,
@@ -18,37 +18,21 @@ from bot.core.models import (
     StoryVersion,
 )
 from bot.core.text import fold, slugify
-from bot.storage.base import StoreBase, utc_text
-from bot.storage.cast import CastStore
-from bot.storage.guilds import GuildStore
-
-_SUMMARY_COLUMNS = "id, slug, title, author, guild_id, word_count, passage_count, protagonist"
-# For joins with tables that have columns of the same names (hidden_stories.guild_id).
-_QUALIFIED_SUMMARY_COLUMNS = ", ".join(f"stories.{c}" for c in _SUMMARY_COLUMNS.split(", "))
-# What one server (or a DM, guild_id NULL) may see: built-ins it has not hidden,
-# and its own stories, never anything removed.
-VISIBLE = (
-    "stories.deleted_at IS NULL"
-    " AND (stories.guild_id IS NULL OR stories.guild_id = :guild_id)"
-    " AND NOT EXISTS (SELECT 1 FROM hidden_stories AS h"
-    " WHERE h.story_id = stories.id AND h.guild_id = :guild_id)"
+from bot.storage.audit import Change, record_change
+from bot.storage.casts import write_cast
+from bot.storage.database import Database
+from bot.storage.scope import (
+    QUALIFIED_SUMMARY_COLUMNS,
+    SUMMARY_COLUMNS,
+    VISIBLE,
+    summary_from_row,
 )
 
 
-def summary_from_row(row: Sequence[Any]) -> StorySummary:
-    return StorySummary(
-        id=row[0],
-        slug=row[1],
-        title=row[2],
-        author=row[3],
-        guild_id=row[4],
-        word_count=row[5],
-        passage_count=row[6],
-        protagonist=row[7],
-    )
+class StoryRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
-
-class StoryStore(CastStore, GuildStore, StoreBase):
     async def add_story(
         self,
         parsed: ParsedStory,
@@ -59,11 +43,11 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         actor_id: int | None = None,
     ) -> StorySummary:
         """Insert a story, its passages, characters, first version and audit entry at once."""
-        now = utc_text()
+        now = self._db.now_text()
         protagonist = cast.protagonist.name if cast and cast.protagonist else None
-        async with self._transaction() as db:
+        async with self._db.transaction():
             slug = await self._free_slug(parsed.title)
-            cursor = await db.execute(
+            story_id = await self._db.insert(
                 "INSERT INTO stories (guild_id, slug, title, title_key, author, body,"
                 " content_hash, source_path, word_count, passage_count, protagonist,"
                 " created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -84,14 +68,15 @@ class StoryStore(CastStore, GuildStore, StoreBase):
                     actor_id,
                 ),
             )
-            story_id = cursor.lastrowid
-            assert story_id is not None
             await self._insert_passages(story_id, parsed.passages)
             await self._record_version(story_id, parsed, actor_id)
             if cast is not None:
-                await self._write_cast(story_id, cast)
-            await self.record_audit(
-                guild_id, actor_id, "add", story_id, None, parsed.content_hash, parsed.title
+                await write_cast(self._db, story_id, cast)
+            await record_change(
+                self._db,
+                Change(
+                    guild_id, actor_id, "add", story_id, None, parsed.content_hash, parsed.title
+                ),
             )
         return await self._require_summary(story_id)
 
@@ -106,11 +91,11 @@ class StoryStore(CastStore, GuildStore, StoreBase):
     ) -> StorySummary:
         """A new version of a story: text, title, passages and characters; the slug stays."""
         protagonist = cast.protagonist.name if cast and cast.protagonist else None
-        async with self._transaction() as db:
-            before = await self._fetchone(
+        async with self._db.transaction():
+            before = await self._db.fetchone(
                 "SELECT content_hash, guild_id FROM stories WHERE id = ?", (story_id,)
             )
-            await db.execute(
+            await self._db.execute(
                 "UPDATE stories SET title = ?, title_key = ?, author = ?, body = ?,"
                 " content_hash = ?, source_path = coalesce(?, source_path), word_count = ?,"
                 " passage_count = ?, protagonist = ?, updated_at = ? WHERE id = ?",
@@ -124,22 +109,31 @@ class StoryStore(CastStore, GuildStore, StoreBase):
                     parsed.word_count,
                     len(parsed.passages),
                     protagonist,
-                    utc_text(),
+                    self._db.now_text(),
                     story_id,
                 ),
             )
-            await db.execute("DELETE FROM passages WHERE story_id = ?", (story_id,))
+            await self._db.execute("DELETE FROM passages WHERE story_id = ?", (story_id,))
             await self._insert_passages(story_id, parsed.passages)
             await self._record_version(story_id, parsed, actor_id)
             if cast is not None:
-                await self._write_cast(story_id, cast)
-            await self.record_audit(
-                before[1], actor_id, "edit", story_id, before[0], parsed.content_hash, parsed.title
+                await write_cast(self._db, story_id, cast)
+            await record_change(
+                self._db,
+                Change(
+                    before[1],
+                    actor_id,
+                    "edit",
+                    story_id,
+                    before[0],
+                    parsed.content_hash,
+                    parsed.title,
+                ),
             )
         return await self._require_summary(story_id)
 
     async def set_source_path(self, story_id: int, source_path: str) -> None:
-        await self._write(
+        await self._db.write(
             "UPDATE stories SET source_path = ? WHERE id = ?", (source_path, story_id)
         )
 
@@ -163,7 +157,7 @@ class StoryStore(CastStore, GuildStore, StoreBase):
                 parsed.body,
                 parsed.content_hash,
                 actor_id,
-                utc_text(),
+                self._db.now_text(),
                 story_id,
             ),
         )
@@ -173,7 +167,7 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         base = slugify(title)
         # A range rather than LIKE 'base-%', which SQLite cannot serve from the slug index:
         # every add would scan the whole library. "." is the character after "-".
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT slug FROM stories WHERE slug = ? OR (slug > ? AND slug < ?)",
             (base, f"{base}-", f"{base}."),
         )
@@ -193,8 +187,8 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         return summary
 
     async def get_summary(self, story_id: int) -> StorySummary | None:
-        row = await self._fetchone(
-            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE id = ?", (story_id,)
+        row = await self._db.fetchone(
+            f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE id = ?", (story_id,)
         )
         return summary_from_row(row) if row else None
 
@@ -204,15 +198,15 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
-        rows = await self._fetchall(
-            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE id IN ({marks})", wanted
+        rows = await self._db.fetchall(
+            f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE id IN ({marks})", wanted
         )
         return {row[0]: summary_from_row(row) for row in rows}
 
     async def get_story(self, story_id: int) -> Story | None:
         """Any story by id, removed ones included: callers apply the scope rules."""
-        row = await self._fetchone(
-            f"SELECT {_SUMMARY_COLUMNS}, body, content_hash, source_path, deleted_at"
+        row = await self._db.fetchone(
+            f"SELECT {SUMMARY_COLUMNS}, body, content_hash, source_path, deleted_at"
             " FROM stories WHERE id = ?",
             (story_id,),
         )
@@ -228,7 +222,7 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         )
 
     async def get_passages(self, story_id: int) -> tuple[Passage, ...]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT number, text, start, end FROM passages WHERE story_id = ? ORDER BY number",
             (story_id,),
         )
@@ -241,9 +235,9 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         memory all at once (the index keeps a compact form), and the event loop's
         connection stays free. A WAL reader sees one consistent snapshot.
         """
-        if self.path == ":memory:":  # a private in-memory database has no second reader
+        if self._db.path == ":memory:":  # a private in-memory database has no second reader
             raise ValueError("stream_live_passages needs a database file")
-        connection = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{Path(self._db.path).resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = connection.execute(
                 "SELECT p.story_id, p.number, p.text, p.start, p.end FROM passages AS p"
@@ -265,7 +259,7 @@ class StoryStore(CastStore, GuildStore, StoreBase):
 
     async def all_passages(self) -> list[tuple[int, list[Passage]]]:
         """Every live story's passages, for building the search index at start."""
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT p.story_id, p.number, p.text, p.start, p.end FROM passages AS p"
             " JOIN stories ON stories.id = p.story_id WHERE stories.deleted_at IS NULL"
             " ORDER BY p.story_id, p.number"
@@ -277,8 +271,8 @@ class StoryStore(CastStore, GuildStore, StoreBase):
 
     async def visible_stories(self, guild_id: int | None) -> list[StorySummary]:
         """Stories a server (or a DM, guild_id None) may see: built-ins first, then its own."""
-        rows = await self._fetchall(
-            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
+        rows = await self._db.fetchall(
+            f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
             " ORDER BY guild_id IS NOT NULL, title_key",
             {"guild_id": guild_id},
         )
@@ -286,27 +280,27 @@ class StoryStore(CastStore, GuildStore, StoreBase):
 
     async def visible_story_with_slug(self, guild_id: int | None, slug: str) -> int | None:
         """The id of the visible story with this exact slug (what autocomplete sends)."""
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             f"SELECT id FROM stories WHERE slug = :slug AND {VISIBLE}",
             {"slug": slug, "guild_id": guild_id},
         )
         return int(row[0]) if row else None
 
     async def is_visible(self, guild_id: int | None, story_id: int) -> bool:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             f"SELECT 1 FROM stories WHERE id = :id AND {VISIBLE}",
             {"id": story_id, "guild_id": guild_id},
         )
         return row is not None
 
     async def visible_story_ids(self, guild_id: int | None) -> list[int]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             f"SELECT id FROM stories WHERE {VISIBLE} ORDER BY id", {"guild_id": guild_id}
         )
         return [row[0] for row in rows]
 
     async def count_visible_stories(self, guild_id: int | None) -> int:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             f"SELECT count(*) FROM stories WHERE {VISIBLE}", {"guild_id": guild_id}
         )
         return int(row[0])
@@ -314,8 +308,8 @@ class StoryStore(CastStore, GuildStore, StoreBase):
     async def visible_stories_page(
         self, guild_id: int | None, *, offset: int, limit: int
     ) -> list[StorySummary]:
-        rows = await self._fetchall(
-            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
+        rows = await self._db.fetchall(
+            f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
             " ORDER BY guild_id IS NOT NULL, title_key LIMIT :limit OFFSET :offset",
             {"guild_id": guild_id, "limit": limit, "offset": offset},
         )
@@ -323,15 +317,15 @@ class StoryStore(CastStore, GuildStore, StoreBase):
 
     async def visible_bodies(self, guild_id: int | None) -> list[tuple[StorySummary, str]]:
         """Texts of the visible stories, for near-duplicate checks."""
-        rows = await self._fetchall(
-            f"SELECT {_SUMMARY_COLUMNS}, body FROM stories WHERE {VISIBLE}",
+        rows = await self._db.fetchall(
+            f"SELECT {SUMMARY_COLUMNS}, body FROM stories WHERE {VISIBLE}",
             {"guild_id": guild_id},
         )
         return [(summary_from_row(row), row[8]) for row in rows]
 
     async def builtins_with_hash(self, content_hash: str) -> list[Story]:
         """Live built-in stories with this exact text (a server's own never block a load)."""
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT id FROM stories WHERE content_hash = ? AND deleted_at IS NULL"
             " AND guild_id IS NULL",
             (content_hash,),
@@ -340,13 +334,13 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         return [story for story in stories if story is not None]
 
     async def story_for_source(self, source_path: str) -> StorySummary | None:
-        row = await self._fetchone(
-            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE source_path = ?", (source_path,)
+        row = await self._db.fetchone(
+            f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE source_path = ?", (source_path,)
         )
         return summary_from_row(row) if row else None
 
     async def hash_for_source(self, source_path: str) -> str | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT content_hash FROM stories WHERE source_path = ? AND deleted_at IS NULL",
             (source_path,),
         )
@@ -361,8 +355,8 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         not stop the host from loading one (nor reveal its title in the host's log); in
         that server the two are told apart by their slugs.
         """
-        row = await self._fetchone(
-            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE title_key = :key"
+        row = await self._db.fetchone(
+            f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE title_key = :key"
             " AND deleted_at IS NULL"
             " AND (guild_id IS NULL OR guild_id = :guild_id)"
             " AND id IS NOT :exclude",
@@ -373,31 +367,35 @@ class StoryStore(CastStore, GuildStore, StoreBase):
     # ---------------------------------------------------- removal and hiding
 
     async def remove_story(self, story_id: int, actor_id: int) -> None:
-        async with self._transaction() as db:
-            row = await self._fetchone(
+        async with self._db.transaction():
+            row = await self._db.fetchone(
                 "SELECT guild_id, content_hash, title FROM stories WHERE id = ?", (story_id,)
             )
-            await db.execute(
+            await self._db.execute(
                 "UPDATE stories SET deleted_at = ?, deleted_by = ? WHERE id = ?",
-                (utc_text(), actor_id, story_id),
+                (self._db.now_text(), actor_id, story_id),
             )
-            await self.record_audit(row[0], actor_id, "remove", story_id, row[1], None, row[2])
+            await record_change(
+                self._db, Change(row[0], actor_id, "remove", story_id, row[1], None, row[2])
+            )
 
     async def restore_story(self, story_id: int, actor_id: int) -> StorySummary:
-        async with self._transaction() as db:
-            row = await self._fetchone(
+        async with self._db.transaction():
+            row = await self._db.fetchone(
                 "SELECT guild_id, content_hash, title FROM stories WHERE id = ?", (story_id,)
             )
-            await db.execute(
+            await self._db.execute(
                 "UPDATE stories SET deleted_at = NULL, deleted_by = NULL WHERE id = ?",
                 (story_id,),
             )
-            await self.record_audit(row[0], actor_id, "restore", story_id, None, row[1], row[2])
+            await record_change(
+                self._db, Change(row[0], actor_id, "restore", story_id, None, row[1], row[2])
+            )
         return await self._require_summary(story_id)
 
     async def removed_stories(self, guild_id: int, since: datetime) -> list[RemovedStory]:
-        rows = await self._fetchall(
-            f"SELECT {_SUMMARY_COLUMNS}, deleted_at, deleted_by FROM stories"
+        rows = await self._db.fetchall(
+            f"SELECT {SUMMARY_COLUMNS}, deleted_at, deleted_by FROM stories"
             " WHERE guild_id = ? AND deleted_at >= ? ORDER BY deleted_at DESC",
             (guild_id, utc_text(since)),
         )
@@ -405,31 +403,34 @@ class StoryStore(CastStore, GuildStore, StoreBase):
 
     async def purge_removed(self, before: datetime) -> int:
         """Delete for good what was removed before `before` (the restore window)."""
-        return await self._write(
+        return await self._db.write(
             "DELETE FROM stories WHERE deleted_at IS NOT NULL AND deleted_at < ?",
             (utc_text(before),),
         )
 
     async def set_hidden(self, guild_id: int, story_id: int, actor_id: int, hidden: bool) -> None:
-        async with self._transaction() as db:
+        async with self._db.transaction():
             if hidden:
-                await db.execute(
+                await self._db.execute(
                     "INSERT OR IGNORE INTO hidden_stories (guild_id, story_id, hidden_by,"
                     " hidden_at) VALUES (?,?,?,?)",
-                    (guild_id, story_id, actor_id, utc_text()),
+                    (guild_id, story_id, actor_id, self._db.now_text()),
                 )
             else:
-                await db.execute(
+                await self._db.execute(
                     "DELETE FROM hidden_stories WHERE guild_id = ? AND story_id = ?",
                     (guild_id, story_id),
                 )
-            await self.record_audit(
-                guild_id, actor_id, "hide" if hidden else "unhide", story_id, None, None, None
+            await record_change(
+                self._db,
+                Change(
+                    guild_id, actor_id, "hide" if hidden else "unhide", story_id, None, None, None
+                ),
             )
 
     async def hidden_stories(self, guild_id: int) -> list[StorySummary]:
-        rows = await self._fetchall(
-            f"SELECT {_QUALIFIED_SUMMARY_COLUMNS} FROM stories JOIN hidden_stories AS h"
+        rows = await self._db.fetchall(
+            f"SELECT {QUALIFIED_SUMMARY_COLUMNS} FROM stories JOIN hidden_stories AS h"
             " ON h.story_id = stories.id WHERE h.guild_id = ? AND stories.deleted_at IS NULL"
             " ORDER BY title_key",
             (guild_id,),
@@ -437,7 +438,7 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         return [summary_from_row(row) for row in rows]
 
     async def story_versions(self, story_id: int) -> list[StoryVersion]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT story_id, version, title, author, body, content_hash, created_by,"
             " created_at FROM story_versions WHERE story_id = ? ORDER BY version DESC",
             (story_id,),
@@ -450,8 +451,8 @@ class StoryStore(CastStore, GuildStore, StoreBase):
         self, guild_id: int, content_hash: str, *, exclude_id: int | None = None
     ) -> StorySummary | None:
         """A live story visible in `guild_id` with exactly this text, other than `exclude_id`."""
-        row = await self._fetchone(
-            f"SELECT {_SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
+        row = await self._db.fetchone(
+            f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
             " AND content_hash = :hash AND id IS NOT :exclude ORDER BY id LIMIT 1",
             {"guild_id": guild_id, "hash": content_hash, "exclude": exclude_id},
         )

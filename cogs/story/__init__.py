@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from discord import app_commands
 
-from bot.bot import ConteurBot
-from bot.ui import DYNAMIC_ITEMS
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.ui import DYNAMIC_ITEMS
 from cogs.story import moderation, reading, telling
 
 

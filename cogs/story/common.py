@@ -6,8 +6,8 @@ from typing import cast
 
 from discord import Interaction, app_commands
 
-from bot.bot import ConteurBot
-from bot.lookup import story_choices
+from bot.app.lookup import story_choices
+from bot.discord_adapter.bot import ConteurBot
 
 
 def bot_of(interaction: Interaction) -> ConteurBot:

@@ -10,15 +10,14 @@ from typing import Any, Literal
 import discord
 from discord import Interaction, app_commands
 
-from bot.answers import answer_question
+from bot.app.answers import answer_question
+from bot.app.lookup import find_visible_story
 from bot.core.cast import Cast
 from bot.core.discussion import discussion_questions
 from bot.core.models import Story
 from bot.core.retelling import Retelling, retell
-from bot.errors import InvalidInput
-from bot.lookup import find_visible_story
-from bot.rendering import EMBED_TOTAL_LIMIT, fit_embed
-from bot.rendering.telling import (
+from bot.discord_adapter.rendering import EMBED_TOTAL_LIMIT, fit_embed
+from bot.discord_adapter.rendering.telling import (
     answer_embed,
     questions_embed,
     retelling_embeds,
@@ -26,6 +25,7 @@ from bot.rendering.telling import (
     shown_length,
     thread_name,
 )
+from bot.errors import InvalidInput
 from cogs.story.common import bot_of, story_autocomplete
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ async def discuss(interaction: Interaction, story: app_commands.Range[str, 1, 20
     bot = bot_of(interaction)
     found = await find_visible_story(bot.store, interaction.guild_id, story)
     await interaction.response.defer(thinking=True)
-    cast = await bot.store.get_cast(found.id)
+    cast = await bot.store.casts.get_cast(found.id)
     retelling, questions = await asyncio.to_thread(_discussion, found, cast)
     # The short retelling fits one embed; should a single sentence not, the rest
     # follows in more messages rather than being dropped.
@@ -108,7 +108,7 @@ async def discuss(interaction: Interaction, story: app_commands.Range[str, 1, 20
         thread = await message.create_thread(
             name=thread_name(found.title), auto_archive_duration=1440
         )
-        await bot.store.remember_thread(thread.id, found.id, interaction.guild_id)
+        await bot.store.reading.remember_thread(thread.id, found.id, interaction.guild_id)
         await thread.send(embed=questions_embed(questions))
     except discord.HTTPException as error:
         # Permissions can change between the check and the call, or Discord may refuse

@@ -17,7 +17,6 @@ from bot.core.fanout import (
     Backoff,
     DeliveryOutcome,
     FanoutReport,
-    MemoryDeliveryLog,
     RateLimiter,
     SendResult,
     deliver,
@@ -25,6 +24,7 @@ from bot.core.fanout import (
     recover,
 )
 from bot.core.schedule import Due, Subscription, due_now
+from tests.doubles import MemoryDeliveryLog
 
 T = TypeVar("T")
 DAY = date(2026, 6, 1)

@@ -45,3 +45,12 @@ async def world(simcord_env: Any) -> AsyncIterator[World]:
             body = request.json.get("data", request.json)
             if isinstance(body, dict):
                 assert_within_discord_limits(body)
+
+
+def unwrapped(error: BaseException) -> BaseException:
+    """What the command raised, through discord.py's CommandInvokeError or TransformerError."""
+    return getattr(error, "original", None) or error.__cause__ or error
+
+
+def raised_types(env: Any) -> list[type[BaseException]]:
+    return [type(unwrapped(error)) for error in env.errors]

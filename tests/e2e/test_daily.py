@@ -7,7 +7,7 @@ import pytest
 from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
-import bot.daily
+import bot.discord_adapter.daily
 from bot.core.fanout import RateLimiter
 from bot.core.parsing import parse_story_text
 
@@ -100,7 +100,7 @@ async def test_a_long_outage_is_retried_ever_less_often_and_posts_once_it_ends(w
 
 
 async def test_a_restart_neither_duplicates_nor_skips(world, settings, store):
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
     await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
     await world.env.advance_time(9 * HOUR + 60)
@@ -182,7 +182,7 @@ async def test_a_failure_after_the_post_never_posts_it_again(world, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("the questions could not be written")
 
-    monkeypatch.setattr(bot.daily, "discussion_questions", broken)
+    monkeypatch.setattr(bot.discord_adapter.daily, "discussion_questions", broken)
     await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
     await world.env.advance_time(9 * HOUR + 600)
     assert len(daily_posts(world.channel)) == 1
@@ -331,24 +331,24 @@ async def crash_after_discord_accepts_the_post(
 
     Returns where it posted, the post and the subscription.
     """
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
     if dm:
         await world.member.slash(world.channel, "daily dm enable", time="09:00", timezone="UTC")
-        subscription = await store.dm_subscription(world.member.id)
+        subscription = await store.daily.dm_subscription(world.member.id)
     else:
         await world.moderator.slash(world.channel, "daily subscribe", time="09:00", timezone="UTC")
-        (subscription,) = await store.guild_subscriptions(world.guild.id)
+        (subscription,) = await store.daily.guild_subscriptions(world.guild.id)
 
     async def dies_before_recording(subscription_id, local_date, message_id):
         raise RuntimeError("killed")  # nothing after this runs: no thread, no record
 
     with monkeypatch.context() as crash:
-        crash.setattr(store, "mark_sent", dies_before_recording)
+        crash.setattr(store.daily, "mark_sent", dies_before_recording)
         await world.env.advance_time(9 * HOUR + 60)
     where = world.member.user.dm_channel if dm else world.channel
     (post,) = daily_posts(where)
-    assert (await store.last_delivery(subscription.id)).status == "sending"
+    assert (await store.daily.last_delivery(subscription.id)).status == "sending"
     if while_down is not None:
         while_down()
     await world.env.advance_time(HOUR)  # long enough for Discord to forget the nonce
@@ -371,7 +371,7 @@ async def test_a_restart_finds_the_post_a_crash_left_unrecorded_and_does_not_pos
     )
     await world.env.advance_time(3 * HOUR)
     assert daily_posts(where) == [post]  # no second message
-    delivery = await store.last_delivery(subscription.id)
+    delivery = await store.daily.last_delivery(subscription.id)
     assert (delivery.status, delivery.message_id) == ("sent", post.id)
     assert post.embeds[0].footer.text.endswith(f" · ref {subscription.id}.20260101")
     assert len(history_reads(world, where)) == 1  # one bounded look
@@ -428,7 +428,7 @@ async def test_when_the_history_cannot_be_read_recovery_resends_exactly_once(
     await world.env.advance_time(12 * HOUR)  # the rest of the day
     first, resent = daily_posts(where)  # the documented window: one extra message
     assert first == post
-    delivery = await store.last_delivery(subscription.id)
+    delivery = await store.daily.last_delivery(subscription.id)
     assert (delivery.status, delivery.message_id) == ("sent", resent.id)
     expected_reads = 0 if unreadable == "no read message history" else 1
     assert len(history_reads(world, where)) == expected_reads  # not even asked without it

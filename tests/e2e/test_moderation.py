@@ -19,13 +19,15 @@ import discord
 import pytest
 from simcord import SetupError
 
-from bot.bot import ConteurBot
+from bot.app.moderation import ADD_WINDOW, DRAFT_LIFETIME, draft_stamp, prepare
+from bot.core.clock import utc_text
 from bot.core.parsing import MAX_STORY_BYTES, parse_story_text
+from bot.discord_adapter.bot import ConteurBot
+from bot.discord_adapter.ui.moderation import DraftButton, RemoveButton
+from bot.discord_adapter.ui.reading import OpenPassageButton, PageButton
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
-from bot.moderation import ADD_WINDOW, DRAFT_LIFETIME, draft_stamp, prepare
-from bot.storage import Draft, utc_text
-from bot.ui.moderation import DraftButton, RemoveButton
-from bot.ui.reading import OpenPassageButton, PageButton
+from bot.storage import Draft
+from tests.e2e.conftest import unwrapped
 
 VALERIE = "The Story of Valérie Ivanov"
 ZOE = "The Story of Zoe Kuznetsova"
@@ -93,7 +95,7 @@ def raised(env: Any) -> list[type[BaseException]]:
     """The errors the bot reported since the last look, unwrapped (and so acknowledged)."""
     errors = env.errors
     start, _errors_seen[env] = _errors_seen.get(env, 0), len(errors)
-    return [type(getattr(e, "original", e)) for e in errors[start:]]
+    return [type(unwrapped(e)) for e in errors[start:]]
 
 
 async def forge(world: Any, channel: Any, item: discord.ui.Item[Any]) -> Any:
@@ -113,12 +115,12 @@ async def forge(world: Any, channel: Any, item: discord.ui.Item[Any]) -> Any:
 
 async def visible_slugs(world: Any, guild_id: int | None = None) -> list[str]:
     gid = world.guild.id if guild_id is None else guild_id
-    return [s.slug for s in await world.env.bot.store.visible_stories(gid)]
+    return [s.slug for s in await world.env.bot.store.stories.visible_stories(gid)]
 
 
 async def counts(store: Any) -> tuple[int, int, int]:
     """(stories, drafts, audit entries): what 'nothing was saved' is checked against."""
-    row = await store._fetchone(
+    row = await store.db.fetchone(
         "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM drafts),"
         " (SELECT count(*) FROM audit_log)"
     )
@@ -189,12 +191,12 @@ async def test_the_form_previews_and_publish_adds_the_story_everywhere_at_once(w
     assert "**The Heron**" in listed.response.embeds[0].description
     story = next(
         s
-        for s in await world.env.bot.store.visible_stories(world.guild.id)
+        for s in await world.env.bot.store.stories.visible_stories(world.guild.id)
         if s.title == "The Heron"
     )
     assert story.guild_id == world.guild.id
     assert story.id in await world.env.bot.library.visible_ids(world.guild.id)
-    (entry,) = await world.env.bot.store.audit_for_story(story.id)
+    (entry,) = await world.env.bot.store.audit.for_story(story.id)
     assert (entry.action, entry.actor_id, entry.hash_before) == ("add", world.moderator.id, None)
     assert entry.hash_after == parse_story_text(body).content_hash
     assert entry.created_at == utc_text(world.env.now())  # the bot's clock, not the host's
@@ -316,13 +318,13 @@ async def test_a_preview_expires_a_day_later_on_the_bots_clock(world, settings, 
         return lambda: discord.utils.utcnow() + delta
 
     almost = DRAFT_LIFETIME - timedelta(minutes=1)
-    await world.env.restart_bot(
-        ConteurBot(settings, store, sync_globally=True, clock=later(almost))
-    )
+    store.db.clock = later(almost)
+    await world.env.restart_bot(ConteurBot(settings, store, sync_globally=True))
     published = await world.moderator.click(fresh.response.message, label="Publish")
     assert published.response.content.startswith("Published “The Heron”")
     past = DRAFT_LIFETIME + timedelta(minutes=1)
-    await world.env.restart_bot(ConteurBot(settings, store, sync_globally=True, clock=later(past)))
+    store.db.clock = later(past)
+    await world.env.restart_bot(ConteurBot(settings, store, sync_globally=True))
     late = await world.moderator.click(stale.response.message, label="Publish")
     embed = error_embed(late)
     assert embed.title == "Not found"
@@ -350,8 +352,8 @@ async def test_only_the_moderator_who_made_a_preview_can_publish_or_cancel_it(wo
 
 async def builtin_body(world: Any, title: str) -> str:
     store = world.env.bot.store
-    summary = next(s for s in await store.visible_stories(None) if s.title == title)
-    story = await store.get_story(summary.id)
+    summary = next(s for s in await store.stories.visible_stories(None) if s.title == title)
+    story = await store.stories.get_story(summary.id)
     body: str = story.body
     return body
 
@@ -595,14 +597,14 @@ async def test_edit_prefills_the_form_and_keeps_the_old_version(world):
     assert all(f"<@{world.moderator.id}>" in line for line in lines)
     store = world.env.bot.store
     lantern = next(
-        s for s in await store.visible_stories(world.guild.id) if s.title == "The Lantern"
+        s for s in await store.stories.visible_stories(world.guild.id) if s.title == "The Lantern"
     )
-    versions = await store.story_versions(lantern.id)
+    versions = await store.stories.story_versions(lantern.id)
     assert [v.body for v in versions] == [second, first]
     for line, version in zip(lines, versions, strict=True):
         when = int(datetime.fromisoformat(version.created_at).timestamp())
         assert f"<t:{when}:f>" in line and f"`{version.content_hash[:10]}`" in line
-    entries = await world.env.bot.store.audit_for_story(versions[0].story_id)
+    entries = await world.env.bot.store.audit.for_story(versions[0].story_id)
     assert [(e.action, e.hash_before, e.hash_after) for e in entries] == [
         ("add", None, versions[1].content_hash),
         ("edit", versions[1].content_hash, versions[0].content_hash),
@@ -633,8 +635,8 @@ async def test_edit_with_a_file_and_the_export_round_trip(world):
 
 async def body_of(world: Any, slug: str) -> str:
     store = world.env.bot.store
-    (story_id,) = await store._fetchone("SELECT id FROM stories WHERE slug = ?", (slug,))
-    body: str = (await store.get_story(story_id)).body
+    (story_id,) = await store.db.fetchone("SELECT id FROM stories WHERE slug = ?", (slug,))
+    body: str = (await store.stories.get_story(story_id)).body
     return body
 
 
@@ -678,8 +680,8 @@ async def test_two_moderators_editing_the_same_story_never_overwrite_each_other_
     published = await world.moderator.click(late.response.message, label="Publish anyway")
     assert published.response.content.startswith("Updated “The Lantern”")
     store = world.env.bot.store
-    (story_id,) = await store._fetchone("SELECT id FROM stories WHERE slug = 'the-lantern'")
-    versions = await store.story_versions(story_id)
+    (story_id,) = await store.db.fetchone("SELECT id FROM stories WHERE slug = 'the-lantern'")
+    versions = await store.stories.story_versions(story_id)
     assert [(v.created_by, v.body) for v in versions] == [
         (world.moderator.id, words_text(10)),
         (world.moderator.id, words_text(8)),
@@ -734,7 +736,7 @@ async def test_publishing_an_edit_of_a_story_removed_meanwhile_saves_nothing(wor
 async def where_members_see(world: Any, title: str, query: str) -> set[str]:
     """The places a member of the first server meets the story `title`."""
     store, library = world.env.bot.store, world.env.bot.library
-    (story_id,) = await store._fetchone("SELECT id FROM stories WHERE title = ?", (title,))
+    (story_id,) = await store.db.fetchone("SELECT id FROM stories WHERE title = ?", (title,))
     places = set()
     found = await world.member.slash(world.channel, "search", query=query)
     hit = re.compile(rf"\d+\. {re.escape(title)} · ")
@@ -787,8 +789,10 @@ async def test_remove_asks_first_then_the_story_vanishes_at_once_and_restore_bri
     assert restored.response.content == "Restored “The Gulls”."
     assert await where_members_see(world, "The Gulls", query) == EVERYWHERE
     assert await world.moderator.autocomplete(world.channel, "story restore", "story", "") == []
-    entries = await world.env.bot.store.audit_for_story(
-        (await world.env.bot.store._fetchone("SELECT id FROM stories WHERE slug = 'the-gulls'"))[0]
+    entries = await world.env.bot.store.audit.for_story(
+        (await world.env.bot.store.db.fetchone("SELECT id FROM stories WHERE slug = 'the-gulls'"))[
+            0
+        ]
     )
     assert [(e.action, e.actor_id) for e in entries] == [
         ("add", world.moderator.id),
@@ -875,8 +879,8 @@ async def test_built_ins_are_hidden_here_only_never_edited(world):
     assert shown.response.content == f"“{VALERIE}” is now visible in this server again."
     assert await where_members_see(world, VALERIE, query) == EVERYWHERE
     store = world.env.bot.store
-    (valerie,) = await store._fetchone("SELECT id FROM stories WHERE title = ?", (VALERIE,))
-    audited = [(e.action, e.guild_id, e.actor_id) for e in await store.audit_for_story(valerie)]
+    (valerie,) = await store.db.fetchone("SELECT id FROM stories WHERE title = ?", (VALERIE,))
+    audited = [(e.action, e.guild_id, e.actor_id) for e in await store.audit.for_story(valerie)]
     assert audited[-2:] == [
         ("hide", world.guild.id, world.moderator.id),
         ("unhide", world.guild.id, world.moderator.id),
@@ -892,7 +896,7 @@ async def test_edit_and_remove_offer_only_own_stories_and_hide_only_visible_buil
             assert valerie not in [c["value"] for c in offered], (command, typed)
         offered = await world.moderator.autocomplete(world.channel, command, "story", "")
         assert [c["value"] for c in offered] == ["the-lantern"], command
-    builtins = {s.slug for s in await world.env.bot.store.visible_stories(None)}
+    builtins = {s.slug for s in await world.env.bot.store.stories.visible_stories(None)}
     offered = await world.moderator.autocomplete(world.channel, "story hide", "story", "")
     assert {c["value"] for c in offered} == builtins
     await world.moderator.slash(world.channel, "story hide", story="valerie")
@@ -994,7 +998,7 @@ async def test_a_moderator_elsewhere_finds_nothing_of_this_servers_library(world
     await world.moderator.click(asked.response.message, label="Remove it")
     store = world.env.bot.store
     lantern, gulls = [
-        (await store._fetchone("SELECT id FROM stories WHERE slug = ?", (slug,)))[0]
+        (await store.db.fetchone("SELECT id FROM stories WHERE slug = ?", (slug,)))[0]
         for slug in ("the-lantern", "the-gulls")
     ]
     otto, channel = other_moderator(world)
@@ -1041,7 +1045,7 @@ async def test_forged_buttons_from_another_server_find_nothing(world):
         world.moderator, world.channel, "p.txt", story_file("Pond", words_text(14))
     )
     store = world.env.bot.store
-    (lantern,) = await store._fetchone("SELECT id FROM stories WHERE slug = 'the-lantern'")
+    (lantern,) = await store.db.fetchone("SELECT id FROM stories WHERE slug = 'the-lantern'")
     otto, channel = other_moderator(world)
     before = (await visible_slugs(world), await counts(store))
     nowhere = 987654321987
@@ -1133,10 +1137,9 @@ async def cast_of(world: Any) -> Cast:
             user_id=people[who].id,
             text=words_text(400 + n),
             title=f"Draft of the {who}",
-            now=bot.clock(),
         )
         cast.drafts[who] = draft.draft
-    zoe = next(s for s in await bot.store.visible_stories(None) if s.title == ZOE)
+    zoe = next(s for s in await bot.store.stories.visible_stories(None) if s.title == ZOE)
     await bot.library.set_hidden(world.guild.id, zoe.id, earlier, True)
     return cast
 
@@ -1147,7 +1150,9 @@ def draft_of(cast: Cast, who: str, action: str) -> DraftButton:
 
 
 async def builtin(cast: Cast, title: str) -> Any:
-    return next(s for s in await cast.world.env.bot.store.visible_stories(None) if s.title == title)
+    return next(
+        s for s in await cast.world.env.bot.store.stories.visible_stories(None) if s.title == title
+    )
 
 
 @dataclass(frozen=True)
@@ -1233,7 +1238,7 @@ async def _published(cast, who, result):
 
 async def _cancelled(cast, who, result):
     assert result.response.content == "Cancelled: nothing was saved."
-    assert await cast.world.env.bot.store.get_draft(cast.drafts[who].id) is None
+    assert await cast.world.env.bot.store.drafts.get_draft(cast.drafts[who].id) is None
 
 
 async def _removed(cast, who, result):

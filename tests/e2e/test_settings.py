@@ -13,7 +13,7 @@ import discord
 import pytest
 from simcord import SetupError
 
-from bot.bot import ConteurBot
+from bot.discord_adapter.bot import ConteurBot
 from bot.errors import InvalidInput, NotAllowed
 
 MANAGE_SERVER_ONLY = "Only members with the Manage Server permission can change settings."
@@ -146,7 +146,7 @@ async def test_settings_are_recorded_in_the_audit_log_and_survive_a_restart(worl
     librarians = world.guild.create_role("Librarians")
     await world.moderator.slash(world.channel, "settings moderator-role", role=librarians)
     await world.moderator.slash(world.channel, "settings timezone", zone="Asia/Tokyo")
-    rows = await store._fetchall(
+    rows = await store.db.fetchall(
         "SELECT guild_id, actor_id, action, detail, created_at FROM audit_log"
         " WHERE action = 'settings' ORDER BY id"
     )

@@ -1,8 +1,9 @@
 """/story list and /story read as a member experiences them."""
 
-from bot.bot import ConteurBot
 from bot.core.parsing import parse_story_text
+from bot.discord_adapter.bot import ConteurBot
 from bot.errors import NotFound
+from tests.e2e.conftest import raised_types
 
 VALERIE = "The Story of Valérie Ivanov"
 
@@ -67,7 +68,7 @@ async def test_autocomplete_forgives_accents_and_typos(world):
 
 async def test_autocomplete_offers_at_most_25(world, store):
     for number in range(40):
-        await store.add_story(parse_story_text(tale(number)), guild_id=world.guild.id)
+        await store.stories.add_story(parse_story_text(tale(number)), guild_id=world.guild.id)
     choices = await world.member.autocomplete(world.channel, "story read", "story", "tale")
     assert len(choices) == 25
     assert all(c["name"].startswith("Tale") for c in choices)
@@ -81,11 +82,11 @@ async def test_an_unknown_story_gets_a_friendly_private_error(world):
     embed = missing.response.embeds[0]
     assert embed.title == "Not found"
     assert "moby dick" in embed.description
-    assert [type(e.original) for e in world.env.errors] == [NotFound]
+    assert raised_types(world.env) == [NotFound]
 
 
 async def test_another_servers_story_does_not_exist_here(world, store):
-    ours = await store.add_story(parse_story_text(tale(1)), guild_id=world.guild.id)
+    ours = await store.stories.add_story(parse_story_text(tale(1)), guild_id=world.guild.id)
     channel, stranger = world.other_server()
     choices = await stranger.autocomplete(channel, "story read", "story", "tale 01")
     assert ours.slug not in [c["value"] for c in choices]
@@ -98,7 +99,7 @@ async def test_another_servers_story_does_not_exist_here(world, store):
 
 async def test_list_shows_the_library_privately_with_pages(world, store):
     for number in range(12):
-        await store.add_story(parse_story_text(tale(number)), guild_id=world.guild.id)
+        await store.stories.add_story(parse_story_text(tale(number)), guild_id=world.guild.id)
     result = await world.member.slash(world.channel, "story list")
     assert result.ephemeral
     embed = result.response.embeds[0]

@@ -7,6 +7,7 @@ import discord
 from bot.core.parsing import parse_story_text
 from bot.errors import RateLimited
 from cogs.mentions import HOW_TO_ASK
+from tests.e2e.conftest import raised_types, unwrapped
 
 ZOE = "The Story of Zoe Kuznetsova"
 VALERIE = "The Story of Valérie Ivanov"
@@ -98,7 +99,7 @@ async def test_asking_too_fast_gets_a_friendly_notice(world):
     sixth = await world.member.slash(world.channel, "story ask", question="who is Zoe?")
     assert sixth.ephemeral
     assert sixth.response.embeds[0].title == "Slow down"
-    assert [type(e.original) for e in world.env.errors] == [RateLimited]
+    assert raised_types(world.env) == [RateLimited]
 
 
 async def test_a_mention_is_answered_without_pinging_anyone(world):
@@ -153,8 +154,8 @@ async def test_privacy_forget_deletes_everything_about_the_member(world, store):
     assert asked.ephemeral and "Delete all of it?" in asked.response.content
     done = await world.member.click(asked.response.message, label="Delete my data")
     assert done.response.content.startswith("Done: deleted 2 records about you.")
-    assert await store.bookmarks(world.member.id, world.guild.id) == []
-    assert await store.last_shown_story(world.member.id) is None
+    assert await store.reading.bookmarks(world.member.id, world.guild.id) == []
+    assert await store.reading.last_shown_story(world.member.id) is None
 
 
 async def test_ask_drops_the_question_scaffolding_before_searching(world):
@@ -190,7 +191,7 @@ async def test_a_members_refused_questions_do_not_use_up_the_channel(world):
     for _ in range(5):  # the channel has heard five questions: five more are fine
         other = await world.moderator.slash(world.channel, "story ask", question="who is Zoe?")
         assert not other.ephemeral
-    assert all(isinstance(e.original, RateLimited) for e in world.env.errors)
+    assert all(isinstance(unwrapped(e), RateLimited) for e in world.env.errors)
 
 
 async def test_mentions_are_rate_limited_and_the_notice_is_sent_once(world):
@@ -221,13 +222,13 @@ async def test_a_mention_is_not_taken_for_a_text_command(world):
 
 async def test_ask_defers_and_reads_only_the_casts_it_needs(world, store, monkeypatch):
     loaded = []
-    get_cast = store.get_cast
+    get_cast = store.casts.get_cast
 
     async def counting(story_id):
         loaded.append(story_id)
         return await get_cast(story_id)
 
-    monkeypatch.setattr(store, "get_cast", counting)
+    monkeypatch.setattr(store.casts, "get_cast", counting)
     result = await world.member.slash(world.channel, "story ask", question="who is Léa Roux?")
     callbacks = [r.json for r in world.env.http_requests if r.path.endswith("/callback")]
     assert callbacks[-1]["type"] == 5  # "thinking…": deferred, then the answer
@@ -246,7 +247,9 @@ async def test_the_ask_question_is_limited_to_300_characters_by_discord(world):
 async def test_a_short_retelling_always_fits_one_embed(world, store):
     sentence = "The **bold** _snake_case_ ~~harbour~~ `code` said *Anna* " * 16
     body = "\n\n".join(f"{sentence}number {n}." for n in range(30))
-    await store.add_story(parse_story_text(f"Title: Marks\n\n{body}"), guild_id=world.guild.id)
+    await store.stories.add_story(
+        parse_story_text(f"Title: Marks\n\n{body}"), guild_id=world.guild.id
+    )
     result = await world.member.slash(world.channel, "story retell", story="marks")
     assert len(result.response.embeds) == 1 and result.followups == []
     assert result.response.embeds[0].description.endswith("number 29.")
@@ -257,7 +260,9 @@ async def test_discuss_never_drops_part_of_the_retelling(world, store):
     opening = "Anna walked " + "far and " * 400 + "home."
     ending = "Anna slept " + "long and " * 400 + "well."
     body = "\n\n".join([opening, "The boats came in.", "The gulls cried.", ending])
-    await store.add_story(parse_story_text(f"Title: Far\n\n{body}"), guild_id=world.guild.id)
+    await store.stories.add_story(
+        parse_story_text(f"Title: Far\n\n{body}"), guild_id=world.guild.id
+    )
     result = await world.member.slash(world.channel, "story discuss", story="far")
     shown = [e.description for m in (result.response, *result.followups) for e in m.embeds]
     text = " ".join(shown)
@@ -267,7 +272,7 @@ async def test_discuss_never_drops_part_of_the_retelling(world, store):
 
 
 async def test_a_long_retelling_of_a_huge_story_is_attached_as_a_file(world, store):
-    await store.add_story(parse_story_text(harbour_tale(600)), guild_id=world.guild.id)
+    await store.stories.add_story(parse_story_text(harbour_tale(600)), guild_id=world.guild.id)
     result = await world.member.slash(
         world.channel, "story retell", story="the long harbour", length="long"
     )
@@ -294,7 +299,7 @@ async def test_a_failed_thread_still_posts_the_questions(world):
 
 
 async def test_forget_deletes_drafts_and_says_what_is_kept(world, store):
-    draft = await store.save_draft(
+    draft = await store.drafts.save_draft(
         guild_id=world.guild.id,
         user_id=world.member.id,
         story_id=None,
@@ -309,7 +314,7 @@ async def test_forget_deletes_drafts_and_says_what_is_kept(world, store):
     assert "moderators" in asked.response.content
     done = await world.member.click(asked.response.message, label="Delete my data")
     assert done.response.content.startswith("Done: deleted 1 record about you.")
-    assert await store.get_draft(draft.id) is None
+    assert await store.drafts.get_draft(draft.id) is None
 
 
 async def test_random_continues_a_story_you_have_started(world):
@@ -329,8 +334,8 @@ async def test_bookmarks_say_how_many_are_not_listed(world, store):
         parsed = parse_story_text(
             f"Title: Tale {number:02d}\n\nA patient heron, number {number}, waited."
         )
-        story = await store.add_story(parsed, guild_id=world.guild.id)
-        await store.save_position(world.member.id, story.id, 1)
+        story = await store.stories.add_story(parsed, guild_id=world.guild.id)
+        await store.reading.save_position(world.member.id, story.id, 1)
     marks = await world.member.slash(world.channel, "story bookmarks")
     assert marks.response.embeds[0].description.endswith("and 5 more")
 
@@ -348,6 +353,6 @@ async def test_a_failure_after_thinking_never_leaves_it_thinking(world, monkeypa
 
     monkeypatch.setattr(telling, "retell", broken)
     await world.member.slash(world.channel, "story retell", story="zoe")
-    assert [type(e.original) for e in world.env.errors] == [RuntimeError]
+    assert raised_types(world.env) == [RuntimeError]
     (shown,) = world.channel.history()
     assert shown.embeds[0].title == "Something went wrong" and not shown.flags.loading

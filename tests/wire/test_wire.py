@@ -24,8 +24,8 @@ import pytest
 import yarl
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from bot.bot import ConteurBot
 from bot.config import DEFAULT_STORIES_DIR, Settings
+from bot.discord_adapter.bot import ConteurBot
 from bot.storage import Store
 from tests.limits import assert_within_discord_limits
 from tests.wire.fake_discord import (

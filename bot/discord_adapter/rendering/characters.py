@@ -10,7 +10,7 @@ from bot.core.cast import Cast, Character, Fact
 from bot.core.compare import Comparison, Point
 from bot.core.models import StorySummary
 from bot.core.text import shorten
-from bot.rendering import FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
+from bot.discord_adapter.rendering import FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
 
 NOTHING = "—"
 

@@ -9,8 +9,14 @@ import discord
 from bot.core.cast import Cast
 from bot.core.models import Story
 from bot.core.text import shorten
-from bot.rendering import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
-from bot.rendering.characters import cast_summary
+from bot.discord_adapter.rendering import (
+    DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
+    STORY_COLOUR,
+    TITLE_LIMIT,
+    escape,
+)
+from bot.discord_adapter.rendering.characters import cast_summary
 from bot.storage.reading import Bookmark
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import discord
 
-from bot.ui.moderation import DraftButton, KeepButton, RemoveButton
-from bot.ui.reading import (
+from bot.discord_adapter.ui.moderation import DraftButton, KeepButton, RemoveButton
+from bot.discord_adapter.ui.reading import (
     ClearBookmarksButton,
     ForgetMeButton,
     JumpSelect,

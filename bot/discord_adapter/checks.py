@@ -12,20 +12,31 @@
 
 Discord's `default_permissions` hides top-level commands from members who lack
 them, but a client can be outdated or the server may override it, so every
-mutating command also calls one of these checks on the server side.
+mutating command also carries one of the checks below (`@moderator_only()`,
+`@manage_server_only()`), declared on the command so none can forget it.
 Discord lets only a top-level command carry default permissions, so the
 moderation subcommands of /story stay visible to everyone and rely on these
-checks alone.
+checks alone. Buttons and forms, which outlive the command, call
+`require_moderator` again when pressed.
 """
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from typing import Protocol, TypeVar, cast
 
 import discord
+from discord import app_commands
 
-from bot.errors import NotAllowed
+from bot.errors import NotAllowed, UserError
 from bot.storage import Store
+
+T = TypeVar("T")
+
+
+class _WithStore(Protocol):
+    store: Store
+
 
 NOT_IN_DMS = "This only works in a server."
 
@@ -44,7 +55,7 @@ async def is_moderator(store: Store, interaction: discord.Interaction) -> bool:
     member = member_of(interaction)
     if can_manage_server(member, interaction.permissions):
         return True
-    settings = await store.guild_settings(cast(discord.Guild, interaction.guild).id)
+    settings = await store.guilds.guild_settings(cast(discord.Guild, interaction.guild).id)
     role_id = settings.moderator_role_id
     return role_id is not None and any(role.id == role_id for role in member.roles)
 
@@ -65,3 +76,37 @@ def require_manage_server(interaction: discord.Interaction) -> discord.Member:
     if not can_manage_server(member, interaction.permissions):
         raise NotAllowed("Only members with the Manage Server permission can change settings.")
     return member
+
+
+class RefusedByCheck(app_commands.CheckFailure):
+    """A check's friendly refusal, carried through discord.py's check machinery."""
+
+    def __init__(self, error: UserError) -> None:
+        super().__init__(error.message)
+        self.original = error  # as CommandInvokeError names what it wraps
+
+
+def moderator_only() -> Callable[[T], T]:
+    """On a command: only this server's moderators may run it (re-checked server side)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        try:
+            await require_moderator(cast(_WithStore, interaction.client).store, interaction)
+        except UserError as error:
+            raise RefusedByCheck(error) from error
+        return True
+
+    return app_commands.check(predicate)
+
+
+def manage_server_only() -> Callable[[T], T]:
+    """On a command: only members with Manage Server may run it."""
+
+    def predicate(interaction: discord.Interaction) -> bool:
+        try:
+            require_manage_server(interaction)
+        except UserError as error:
+            raise RefusedByCheck(error) from error
+        return True
+
+    return app_commands.check(predicate)

@@ -12,14 +12,14 @@ from bot.core.models import StorySummary
 from bot.core.pagination import Page
 from bot.core.schedule import Subscription, zone_of
 from bot.core.text import shorten
-from bot.rendering import (
+from bot.discord_adapter.rendering import (
     EMBED_TOTAL_LIMIT,
     FIELD_VALUE_LIMIT,
     STORY_COLOUR,
     escape,
     page_embed,
 )
-from bot.rendering.telling import daily_embed
+from bot.discord_adapter.rendering.telling import daily_embed
 
 FIELD_LIMIT = 25  # Discord's most fields in one embed
 CHOICE_NAME_LIMIT = 100

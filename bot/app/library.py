@@ -1,23 +1,24 @@
-"""The library: the one place stories enter, change and leave.
+"""The library: the database, the search index and the character data, kept together.
 
-Every change goes through here so that the database, the search index and the
-character data move together: a story added, edited, removed or hidden is
-searchable (or gone) at once, without a restart.
+Every change to which stories exist or what they say goes through here, so a story
+added, edited, removed or hidden is searchable (or gone) at once, without a restart.
+Publishing a moderator's draft saves inside the draft's own transaction
+(`bot.app.moderation.publish`) and then calls `reindex` once it has committed.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from bot.analysis import analyse as analyse  # re-exported: moderation previews use it
+from bot.app.analysis import analyse as analyse  # re-exported: moderation previews use it
+from bot.app.indexing import IndexChange, LiveIndex
+from bot.app.loading import STORY_SUFFIXES as STORY_SUFFIXES  # re-exported: uploads check it
+from bot.app.loading import LoadReport, Progress, Written, find_story_files, load_files
 from bot.core.models import ParsedStory, StorySummary
 from bot.core.search import SearchHit, SearchIndex
-from bot.indexing import IndexChange, LiveIndex
-from bot.loading import STORY_SUFFIXES as STORY_SUFFIXES  # re-exported: uploads check it
-from bot.loading import LoadReport, Progress, Written, find_story_files, load_files
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -48,18 +49,16 @@ class Library:
     def index(self) -> SearchIndex:
         return self.live_index.index
 
-    async def start(
-        self, stories_dir: Path, now: datetime, *, index_in_background: bool = False
-    ) -> LoadReport:
+    async def start(self, stories_dir: Path, *, index_in_background: bool = False) -> LoadReport:
         """Load new or changed built-in stories, purge old removals, build the search index.
 
         With `index_in_background`, start returns before the index is built (seconds at
-        100,000 passages), so the bot connects at once (see bot.indexing).
+        100,000 passages), so the bot connects at once (see bot.app.indexing).
         """
         report = await self.load_paths([stories_dir], index=False)
         for path, reason in report.rejected:
             log.warning("Built-in story %s rejected: %s", path, reason)
-        purged = await self.store.purge_removed(now - RESTORE_WINDOW)
+        purged = await self.store.stories.purge_removed(self.store.clock() - RESTORE_WINDOW)
         if purged:
             log.info("Deleted %d stories removed more than 30 days ago", purged)
         if index_in_background:
@@ -89,7 +88,7 @@ class Library:
         source_path: str | None = None,
     ) -> StorySummary:
         parsed, cast = analyse(parsed)
-        summary = await self.store.add_story(
+        summary = await self.store.stories.add_story(
             parsed, guild_id=guild_id, cast=cast, actor_id=actor_id, source_path=source_path
         )
         await self.reindex(summary.id, parsed)
@@ -104,24 +103,24 @@ class Library:
         source_path: str | None = None,
     ) -> StorySummary:
         parsed, cast = analyse(parsed)
-        summary = await self.store.replace_story(
+        summary = await self.store.stories.replace_story(
             story_id, parsed, cast=cast, actor_id=actor_id, source_path=source_path
         )
         await self.reindex(summary.id, parsed)
         return summary
 
     async def remove_story(self, story_id: int, actor_id: int) -> None:
-        await self.store.remove_story(story_id, actor_id)
+        await self.store.stories.remove_story(story_id, actor_id)
         await self._change_index(lambda index: index.remove_story(story_id))
 
     async def restore_story(self, story_id: int, actor_id: int) -> StorySummary:
-        summary = await self.store.restore_story(story_id, actor_id)
-        passages = await self.store.get_passages(story_id)
+        summary = await self.store.stories.restore_story(story_id, actor_id)
+        passages = await self.store.stories.get_passages(story_id)
         await self._change_index(lambda index: index.add_story(story_id, passages))
         return summary
 
     async def set_hidden(self, guild_id: int, story_id: int, actor_id: int, hidden: bool) -> None:
-        await self.store.set_hidden(guild_id, story_id, actor_id, hidden)
+        await self.store.stories.set_hidden(guild_id, story_id, actor_id, hidden)
         self._visible_ids.pop(guild_id, None)
 
     async def reindex(self, story_id: int, parsed: ParsedStory) -> None:
@@ -135,7 +134,7 @@ class Library:
         """Cached per server; any change to the library clears it."""
         ids = self._visible_ids.get(guild_id)
         if ids is None:
-            ids = frozenset(await self.store.visible_story_ids(guild_id))
+            ids = frozenset(await self.store.stories.visible_story_ids(guild_id))
             self._visible_ids[guild_id] = ids
         return ids
 
@@ -169,11 +168,11 @@ class Library:
         index: bool = True,
         progress: Progress | None = None,
     ) -> LoadReport:
-        """Load files and folders as built-in stories (bot.loading), in file order."""
+        """Load files and folders as built-in stories (bot.app.loading), in file order."""
         report = LoadReport()
         files = find_story_files(paths, report)
         await load_files(
-            self.store.path,
+            self.store,
             files,
             report,
             on_written=self._index_written if index else None,

@@ -13,7 +13,13 @@ from bot.core.discussion import Answer
 from bot.core.models import StorySummary
 from bot.core.retelling import Retelling
 from bot.core.text import shorten
-from bot.rendering import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
+from bot.discord_adapter.rendering import (
+    DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
+    STORY_COLOUR,
+    TITLE_LIMIT,
+    escape,
+)
 
 THREAD_NAME_LIMIT = 100
 # A retelling embed holds this much of the text; the core's short budget is within it.

@@ -37,17 +37,17 @@ from bot.core.fanout import (
 from bot.core.pagination import paginate
 from bot.core.retelling import retell
 from bot.core.schedule import Agenda, Due, Subscription, next_post, next_story, zone_of
-from bot.rendering.daily import (
+from bot.discord_adapter.rendering.daily import (
     SubscriptionLine,
     daily_post_embeds,
     is_delivery_post,
     pause_notice,
 )
-from bot.rendering.telling import questions_embed, thread_name
-from bot.ui.reading import reading_view
+from bot.discord_adapter.rendering.telling import questions_embed, thread_name
+from bot.discord_adapter.ui.reading import reading_view
 
 if TYPE_CHECKING:
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
 log = logging.getLogger(__name__)
 
@@ -93,24 +93,23 @@ class DailyService:
         """Settle what a crash left half-sent, then learn every subscription."""
         store = self.bot.store
         report = await recover(
-            store,
+            store.daily,
             now=self.bot.clock(),
-            lookup=store.get_subscription,
+            lookup=store.daily.get_subscription,
             send=self.send,
             limiter=self.limiter,
             sleep=asyncio.sleep,
             already_posted=self.already_posted,
-            clock=self.bot.clock,
         )
         if report.resent or report.confirmed or report.assumed_sent or report.dropped:
             log.warning("Daily recovery after a crash: %s", report)
         for subscription_id, reason in report.paused:  # the agenda is built below
-            subscription = await store.get_subscription(subscription_id)
+            subscription = await store.daily.get_subscription(subscription_id)
             if subscription is not None:
                 await self.tell_moderators(subscription, reason)
-        last_sent = await store.last_sent()
+        last_sent = await store.daily.last_sent()
         now = self.bot.clock()
-        for subscription in await store.all_subscriptions():
+        for subscription in await store.daily.all_subscriptions():
             self.agenda.upsert(subscription, now, last_sent.get(subscription.id))
         return report
 
@@ -155,22 +154,21 @@ class DailyService:
         pending = self.agenda.pending(now)
         if not pending:
             return FanoutReport()
-        due = self.agenda.due(now, await store.last_sent(pending))
+        due = self.agenda.due(now, await store.daily.last_sent(pending))
         if not due:
             return FanoutReport()
         report = await deliver(
             due,
             pick_story=self.pick_story,
             send=self.send,
-            log=store,
+            log=store.daily,
             limiter=self.limiter,
             sleep=asyncio.sleep,
-            clock=self.bot.clock,
         )
         paused = dict(report.paused)
-        last_sent = await store.last_sent(paused)
+        last_sent = await store.daily.last_sent(paused)
         for subscription_id, reason in paused.items():
-            subscription = await store.get_subscription(subscription_id)
+            subscription = await store.daily.get_subscription(subscription_id)
             if subscription is not None:
                 self.agenda.upsert(subscription, now, last_sent.get(subscription_id))
                 await self.tell_moderators(subscription, reason)
@@ -202,7 +200,7 @@ class DailyService:
 
     async def changed(self, subscription: Subscription) -> None:
         """A subscription was created, edited, paused or resumed: re-plan it."""
-        last = (await self.bot.store.last_sent([subscription.id])).get(subscription.id)
+        last = (await self.bot.store.daily.last_sent([subscription.id])).get(subscription.id)
         self.agenda.upsert(subscription, self.bot.clock(), last)
         if self._napping is not None:
             self._napping.cancel()
@@ -213,31 +211,31 @@ class DailyService:
     async def pick_story(self, subscription: Subscription) -> int | None:
         """Rotation through the stories visible where it posts, without repeats."""
         visible = sorted(await self.bot.library.visible_ids(subscription.guild_id))
-        return next_story(visible, await self.bot.store.story_history(subscription.id))
+        return next_story(visible, await self.bot.store.daily.story_history(subscription.id))
 
     async def resume(self, subscription: Subscription) -> None:
         """Active again; if today failed, today's story still comes."""
         now = self.bot.clock()
         local_today = now.astimezone(zone_of(subscription)).date()
-        await self.bot.store.resume(subscription.id, now, local_today)
-        updated = await self.bot.store.get_subscription(subscription.id)
+        await self.bot.store.daily.resume(subscription.id, local_today)
+        updated = await self.bot.store.daily.get_subscription(subscription.id)
         if updated is not None:
             await self.changed(updated)
 
     async def next_post(self, subscription: Subscription) -> datetime:
-        last = await self.bot.store.last_delivery(subscription.id)
+        last = await self.bot.store.daily.last_delivery(subscription.id)
         return next_post(self.bot.clock(), subscription, last.local_date if last else None)
 
     async def status_line(self, subscription: Subscription) -> SubscriptionLine:
         """What /daily status shows of one subscription: next post, last story, state."""
         store = self.bot.store
-        last = await store.last_delivery(subscription.id)
+        last = await store.daily.last_delivery(subscription.id)
         last_title = None
         if last is not None:
-            story = await store.get_summary(last.story_id)
+            story = await store.stories.get_summary(last.story_id)
             last_title = story.title if story else "a removed story"
         upcoming = await self.pick_story(subscription)
-        summary = await store.get_summary(upcoming) if upcoming is not None else None
+        summary = await store.stories.get_summary(upcoming) if upcoming is not None else None
         return SubscriptionLine(
             subscription=subscription,
             next_post=next_post(self.bot.clock(), subscription, last.local_date if last else None),
@@ -277,7 +275,7 @@ class DailyService:
         destination = await self._destination(due.subscription, acquire)
         if isinstance(destination, SendResult):
             return destination
-        story = await self.bot.store.get_story(story_id)
+        story = await self.bot.store.stories.get_story(story_id)
         if story is None:
             return SendResult.retry("the story vanished; another will be picked")
         pages = paginate(story.passages)
@@ -374,14 +372,14 @@ class DailyService:
             permissions = channel.permissions_for(channel.guild.me)
             if not (permissions.create_public_threads and permissions.send_messages_in_threads):
                 return
-            story = await self.bot.store.get_story(story_id)
+            story = await self.bot.store.stories.get_story(story_id)
             if story is None:
                 return
-            cast = await self.bot.store.get_cast(story_id)
+            cast = await self.bot.store.casts.get_cast(story_id)
             questions = discussion_questions(story.passages, cast, title=story.title)
             await acquire()
             thread = await message.create_thread(name=thread_name(story.title))
-            await self.bot.store.remember_thread(thread.id, story_id, channel.guild.id)
+            await self.bot.store.reading.remember_thread(thread.id, story_id, channel.guild.id)
             await acquire()
             await thread.send(embed=questions_embed(questions))
         except Exception:  # whatever it was, the day is sent: log it, never retry the post
@@ -420,7 +418,7 @@ class DailyService:
         self, subscription: Subscription, reason: str, guild: discord.Guild | None
     ) -> bool:
         """Best-effort: a DM to whoever set the subscription up (their DMs may be closed)."""
-        creator = await self.bot.store.subscription_creator(subscription.id)
+        creator = await self.bot.store.daily.subscription_creator(subscription.id)
         if creator is None:
             return False
         guild_name = guild.name if guild is not None else "a server"

@@ -5,22 +5,18 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord.ext import commands
 
+from bot.app.library import Library
 from bot.config import Settings
 from bot.core.cooldown import Cooldown
+from bot.discord_adapter.tree import ConteurTree
 from bot.errors import RateLimited
-from bot.library import Library
-
-if TYPE_CHECKING:
-    from bot.daily import DailyService
 from bot.storage import Store
-from bot.tree import ConteurTree
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +37,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
 )
 
-Clock = Callable[[], datetime]
 
-
-def utc_now() -> datetime:
-    # discord.utils.utcnow is what the simulated Discord in tests controls.
+def discord_clock() -> datetime:
+    """discord.utils.utcnow, which the simulated Discord in tests controls."""
     return discord.utils.utcnow()
 
 
@@ -66,7 +60,6 @@ class ConteurBot(commands.Bot):
         settings: Settings,
         store: Store,
         *,
-        clock: Clock = utc_now,
         sync_globally: bool = False,
         rng: random.Random | None = None,
     ) -> None:
@@ -86,9 +79,7 @@ class ConteurBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.library = Library(store)
-        self.clock = clock
         self.random = rng or random.Random()
-        self.daily: DailyService | None = None  # set by the daily cog
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
         seconds = self._clock_seconds
@@ -97,6 +88,10 @@ class ConteurBot(commands.Bot):
         self.ask_cooldown_channel = Cooldown(rate=10, per=60.0, clock=seconds)
         # The "slow down" reply to a mention is itself a message: one per member a minute.
         self.ask_notice_cooldown = Cooldown(rate=1, per=60.0, clock=seconds)
+
+    def clock(self) -> datetime:
+        """The store's clock: the one every timestamp and schedule is read from."""
+        return self.store.clock()
 
     def _clock_seconds(self) -> float:
         return self.clock().timestamp()
@@ -124,9 +119,7 @@ class ConteurBot(commands.Bot):
         return self.ask_notice_cooldown.retry_after(user_id) == 0
 
     async def setup_hook(self) -> None:
-        report = await self.library.start(
-            self.settings.stories_dir, self.clock(), index_in_background=True
-        )
+        report = await self.library.start(self.settings.stories_dir, index_in_background=True)
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)

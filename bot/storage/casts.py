@@ -9,7 +9,8 @@ from typing import Any
 from bot.core.cast import Cast, Character, Fact, Place
 from bot.core.models import StorySummary
 from bot.core.text import fold
-from bot.storage.base import StoreBase
+from bot.storage.database import Database
+from bot.storage.scope import VISIBLE, summary_from_row
 
 _FACT_FIELDS = ("descriptions", "origins", "lines", "meets", "places")
 
@@ -38,44 +39,48 @@ def _character_from_row(row: Any) -> Character:
     )
 
 
-class CastStore(StoreBase):
-    async def _write_cast(self, story_id: int, cast: Cast) -> None:
-        """Replace a story's characters and places; call inside the story's transaction."""
-        await self._db.execute("DELETE FROM characters WHERE story_id = ?", (story_id,))
-        await self._db.execute("DELETE FROM places WHERE story_id = ?", (story_id,))
-        await self._db.executemany(
-            "INSERT INTO characters (story_id, position, name, name_key, role, mentions,"
-            " first_passage, details) VALUES (?,?,?,?,?,?,?,?)",
-            [
-                (
-                    story_id,
-                    position,
-                    c.name,
-                    fold(c.name),
-                    c.role,
-                    c.mentions,
-                    c.first_passage,
-                    _character_details(c),
-                )
-                for position, c in enumerate(cast.characters)
-            ],
-        )
-        await self._db.executemany(
-            "INSERT INTO places (story_id, position, name, kind, mentions, first_passage)"
-            " VALUES (?,?,?,?,?,?)",
-            [
-                (story_id, position, p.name, p.kind, p.mentions, p.first_passage)
-                for position, p in enumerate(cast.places)
-            ],
-        )
+async def write_cast(db: Database, story_id: int, cast: Cast) -> None:
+    """Replace a story's characters and places; call inside the story's transaction."""
+    await db.execute("DELETE FROM characters WHERE story_id = ?", (story_id,))
+    await db.execute("DELETE FROM places WHERE story_id = ?", (story_id,))
+    await db.executemany(
+        "INSERT INTO characters (story_id, position, name, name_key, role, mentions,"
+        " first_passage, details) VALUES (?,?,?,?,?,?,?,?)",
+        [
+            (
+                story_id,
+                position,
+                c.name,
+                fold(c.name),
+                c.role,
+                c.mentions,
+                c.first_passage,
+                _character_details(c),
+            )
+            for position, c in enumerate(cast.characters)
+        ],
+    )
+    await db.executemany(
+        "INSERT INTO places (story_id, position, name, kind, mentions, first_passage)"
+        " VALUES (?,?,?,?,?,?)",
+        [
+            (story_id, position, p.name, p.kind, p.mentions, p.first_passage)
+            for position, p in enumerate(cast.places)
+        ],
+    )
+
+
+class CastRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     async def get_cast(self, story_id: int) -> Cast:
-        characters = await self._fetchall(
+        characters = await self._db.fetchall(
             "SELECT name, role, mentions, first_passage, details FROM characters"
             " WHERE story_id = ? ORDER BY position",
             (story_id,),
         )
-        places = await self._fetchall(
+        places = await self._db.fetchall(
             "SELECT name, kind, mentions, first_passage FROM places"
             " WHERE story_id = ? ORDER BY position",
             (story_id,),
@@ -91,7 +96,7 @@ class CastStore(StoreBase):
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             f"SELECT story_id, name FROM characters WHERE story_id IN ({marks})"
             " ORDER BY story_id, position",
             wanted,
@@ -105,9 +110,7 @@ class CastStore(StoreBase):
         self, guild_id: int | None
     ) -> list[tuple[StorySummary, Character]]:
         """Every character of every story this server can see, for autocomplete and /ask."""
-        from bot.storage.stories import VISIBLE, summary_from_row
-
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT stories.id, slug, title, author, guild_id, word_count, passage_count,"
             " protagonist, c.name, c.role, c.mentions, c.first_passage, c.details"
             f" FROM characters AS c JOIN stories ON stories.id = c.story_id WHERE {VISIBLE}"

@@ -27,10 +27,10 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
     A story of another server is "not found", exactly as if it did not exist.
     """
     # Autocomplete sends the slug: one indexed look-up, not a ranking of the library.
-    story_id = await store.visible_story_with_slug(guild_id, value.strip())
+    story_id = await store.stories.visible_story_with_slug(guild_id, value.strip())
     if story_id is None:
-        story_id = resolve_story(value, await store.visible_stories(guild_id)).id
-    story = await store.get_story(story_id)
+        story_id = resolve_story(value, await store.stories.visible_stories(guild_id)).id
+    story = await store.stories.get_story(story_id)
     if story is None:  # removed between the two reads
         raise NotFound(f"I couldn't find a story called “{value}”.")
     return story
@@ -38,8 +38,8 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
 
 async def get_visible_story(store: Store, guild_id: int | None, story_id: int) -> Story:
     """By id (from a button): the same scoping rule as by name."""
-    story = await store.get_story(story_id)
-    if story is None or not await store.is_visible(guild_id, story_id):
+    story = await store.stories.get_story(story_id)
+    if story is None or not await store.stories.is_visible(guild_id, story_id):
         raise NotFound("That story is no longer in the library.")
     return story
 
@@ -56,7 +56,7 @@ async def story_choices(
     `only` narrows the visible stories to those a command accepts, so it never
     offers what it would refuse.
     """
-    stories = await store.visible_stories(guild_id)
+    stories = await store.stories.visible_stories(guild_id)
     if only is not None:
         stories = [story for story in stories if only(story)]
     return [
@@ -87,7 +87,7 @@ class CharacterRef:
 
 
 async def _visible_character_refs(store: Store, guild_id: int | None) -> list[CharacterRef]:
-    return [CharacterRef(s, c) for s, c in await store.visible_characters(guild_id)]
+    return [CharacterRef(s, c) for s, c in await store.casts.visible_characters(guild_id)]
 
 
 def rank_characters(

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.checks import require_moderator
-from bot.lookup import get_visible_story
-from bot.moderation import (
+from bot.app.lookup import get_visible_story
+from bot.app.moderation import (
     NeedsConfirmation,
     Preview,
     cancel,
@@ -19,13 +18,13 @@ from bot.moderation import (
     publish,
     require_own_story,
 )
-from bot.rendering import escape
-from bot.rendering.moderation import confirmation_note, preview_embed
-from bot.storage.guilds import audited_at
-from bot.tree import send_error
+from bot.discord_adapter.checks import require_moderator
+from bot.discord_adapter.rendering import escape
+from bot.discord_adapter.rendering.moderation import confirmation_note, preview_embed
+from bot.discord_adapter.tree import send_error
 
 if TYPE_CHECKING:
-    from bot.bot import ConteurBot
+    from bot.discord_adapter.bot import ConteurBot
 
 MODAL_TEXT_LIMIT = 4000  # Discord's limit for one text field in a form
 
@@ -109,7 +108,6 @@ def adding_form() -> StoryForm:
             text=text,
             title=title,
             author=author,
-            now=bot.clock(),
         )
         await send_preview(interaction, preview)
 
@@ -136,7 +134,6 @@ def editing_form(story_id: int, base_hash: str, title: str, author: str, text: s
             author=new_author,
             editing=story,
             base_hash=base_hash,
-            now=bot.clock(),
         )
         await send_preview(interaction, preview)
 
@@ -201,7 +198,6 @@ class DraftButton(
                     self.draft_id,
                     guild_id=interaction.guild_id,
                     user_id=interaction.user.id,
-                    now=bot.clock(),
                     confirmed=self.action == "confirm",
                     stamp=self.stamp,
                 )
@@ -284,8 +280,7 @@ class RemoveButton(
             guild_id = cast(int, interaction.guild_id)
             story = await get_visible_story(bot.store, guild_id, self.story_id)
             require_own_story(story, guild_id)
-            with audited_at(bot.clock()):
-                await bot.library.remove_story(story.id, member.id)
+            await bot.library.remove_story(story.id, member.id)
         except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
             await send_error(interaction, error)
             return

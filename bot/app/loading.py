@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.analysis import Analyser
+from bot.app.analysis import Analyser
 from bot.core.cast import Cast
 from bot.core.models import ParsedStory
 from bot.core.parsing import parse_story
 from bot.errors import StoryRejected
+from bot.storage import Store
 from bot.storage.bulk_load import BulkWriter, KnownStory, LoadSnapshot, StoryWrite
 
 # Stories written per transaction: large enough that commits cost little, small enough
@@ -188,15 +189,15 @@ class _Load:
 
 
 async def load_files(
-    database: str,
+    store: Store,
     files: Sequence[Path],
     report: LoadReport,
     *,
     on_written: Callable[[Written], Awaitable[None]] | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """Load `files` (in this order) into the database at `database`, recording into `report`."""
-    writer = BulkWriter(database)
+    """Load `files` (in this order) into the store's database, recording into `report`."""
+    writer = BulkWriter(store.path, store.clock)
     try:
         load = _Load(writer, await asyncio.to_thread(writer.snapshot), report, on_written)
         await _load(load, files, progress)

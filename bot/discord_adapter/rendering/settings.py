@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.rendering import STORY_COLOUR
+from bot.discord_adapter.rendering import STORY_COLOUR
 from bot.storage import GuildSettings
 
 

@@ -97,14 +97,14 @@ class LiveIndex:
         try:
             # In this order: a commit between these reads or during the build shows as a
             # new data_version at the next check, and is indexed again then (harmless).
-            self._data_version = await self.store.data_version()
-            self._stamps = await self.store.live_story_stamps()
-            self._total_passages = await self.store.live_passage_count()
+            self._data_version = await self.store.search_feed.data_version()
+            self._stamps = await self.store.search_feed.live_story_stamps()
+            self._total_passages = await self.store.search_feed.live_passage_count()
             self._indexed_passages = 0
             stories: Iterable[tuple[int, Sequence[Passage]]] = (
-                await self.store.all_passages()
+                await self.store.stories.all_passages()
                 if self.store.path == ":memory:"
-                else self.store.stream_live_passages()
+                else self.store.stories.stream_live_passages()
             )
             index = await asyncio.to_thread(_build_index, self._counted(stories))
             pending, self._pending = self._pending, None
@@ -166,14 +166,14 @@ class LiveIndex:
         """Index what other processes changed in the database since the last look."""
         if self._stamps is None or self._pending is not None:
             return
-        if await self.store.data_version() == self._data_version:
+        if await self.store.search_feed.data_version() == self._data_version:
             return
         async with self._catching_up:
-            version = await self.store.data_version()
+            version = await self.store.search_feed.data_version()
             if version == self._data_version:
                 return  # another search caught up meanwhile
             self._data_version = version
-            stamps = await self.store.live_story_stamps()
+            stamps = await self.store.search_feed.live_story_stamps()
             old = self._stamps
             changed = [story_id for story_id, stamp in stamps.items() if old.get(story_id) != stamp]
             removed = [story_id for story_id in old if story_id not in stamps]
@@ -188,7 +188,7 @@ class LiveIndex:
                 self._spawn(self._reindex(changed, removed), "search-index-catch-up")
 
     async def _reindex(self, changed: list[int], removed: list[int]) -> None:
-        passages = await self.store.passages_of(changed)
+        passages = await self.store.search_feed.passages_of(changed)
 
         def update(index: SearchIndex) -> None:
             for story_id in removed:

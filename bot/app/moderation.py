@@ -11,14 +11,13 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.app.library import STORY_SUFFIXES, Library, analyse
 from bot.core.cast import Cast
 from bot.core.duplicates import find_near_duplicate
 from bot.core.models import ParsedStory, Story, StorySummary
 from bot.core.parsing import MAX_STORY_BYTES, decode_story_bytes, parse_story_text
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
-from bot.library import STORY_SUFFIXES, Library, analyse
 from bot.storage import Draft, Store
-from bot.storage.guilds import audited_at
 
 ADDS_PER_WINDOW = 10
 ADD_WINDOW = timedelta(minutes=10)
@@ -52,7 +51,7 @@ class NeedsConfirmation(Exception):
 
 async def check_add_rate(store: Store, user_id: int, now: datetime) -> None:
     """At most ADDS_PER_WINDOW adds per moderator in any ADD_WINDOW, on the bot's clock."""
-    times = await store.action_times(user_id, "add", now - ADD_WINDOW)
+    times = await store.audit.action_times(user_id, "add", now - ADD_WINDOW)
     if len(times) >= ADDS_PER_WINDOW:
         # The add that must leave the window before one more fits in it.
         frees_at = times[len(times) - ADDS_PER_WINDOW] + ADD_WINDOW
@@ -91,7 +90,6 @@ async def prepare(
     author: str | None = None,
     editing: Story | None = None,
     base_hash: str | None = None,
-    now: datetime | None = None,
 ) -> Preview:
     """Parse and check a submission; save it as a draft for the preview.
 
@@ -99,8 +97,8 @@ async def prepare(
     decides, and an edit keeps the story's own where the header is silent. A
     form always gives both, and an author left empty there means no author.
     `base_hash` is the text an edit started from (the version a form was
-    prefilled with), by default the story's text now.
-    `now` is the bot's clock: the preview expires DRAFT_LIFETIME after it.
+    prefilled with), by default the story's text now. The preview expires
+    DRAFT_LIFETIME after it is saved, on the bot's clock.
     """
     if len(text.encode("utf-8")) > MAX_STORY_BYTES:  # a form is capped by Discord; still check
         raise StoryRejected(f"Your story is over the limit of {MAX_STORY_BYTES // 1024} KB.")
@@ -115,7 +113,7 @@ async def prepare(
     base_hash = (base_hash or current_hash) if editing is not None else None
     # A form opened before someone else's edit was published: the preview warns at once.
     changed = base_hash != current_hash
-    draft = await library.store.save_draft(
+    draft = await library.store.drafts.save_draft(
         guild_id=guild_id,
         user_id=user_id,
         story_id=editing.id if editing else None,
@@ -126,10 +124,9 @@ async def prepare(
         similarity=similarity,
         base_hash=base_hash,
         conflict_hash=current_hash if changed else None,
-        now=now,
     )
-    if now is not None:  # after saving, so the new draft's id is above every old one
-        await library.store.purge_drafts(now - DRAFT_LIFETIME)
+    # After saving, so the new draft's id is above every old one.
+    await library.store.drafts.purge_drafts(library.store.clock() - DRAFT_LIFETIME)
     return Preview(draft, parsed, cast, duplicate, changed_meanwhile=changed)
 
 
@@ -159,7 +156,7 @@ async def _find_draft(
     store: Store, draft_id: int, guild_id: int | None, stamp: int | None
 ) -> Draft:
     """The draft, if it is this server's (and the one the button was made for)."""
-    draft = await store.get_draft(draft_id)
+    draft = await store.drafts.get_draft(draft_id)
     if (
         draft is None
         or draft.guild_id != guild_id
@@ -175,7 +172,6 @@ async def publish(
     *,
     guild_id: int | None,
     user_id: int,
-    now: datetime,
     confirmed: bool = False,
     stamp: int | None = None,
 ) -> tuple[StorySummary, bool]:
@@ -186,6 +182,7 @@ async def publish(
     what the moderator has not seen raises NeedsConfirmation.
     """
     store = library.store
+    now = store.clock()
     draft = await _find_draft(store, draft_id, guild_id, stamp)
     if _expired(draft, now):
         raise NotFound(EXPIRED)
@@ -204,7 +201,7 @@ async def publish(
     try:
         # Claiming the draft and saving the story are one transaction: a failed
         # save puts the draft back, and a second click finds nothing to publish.
-        async with store.claiming_draft(draft.id) as claimed:
+        async with store.drafts.claiming_draft(draft.id) as claimed:
             if not claimed:
                 raise NotFound(EXPIRED)
             # Read inside the transaction, so no other edit lands between this check and the save.
@@ -232,20 +229,19 @@ async def publish(
                 raise NeedsConfirmation(
                     preview, duplicate_appeared=duplicate_appeared, story_changed=story_changed
                 )
-            with audited_at(now):
-                if editing is None:
-                    summary = await store.add_story(
-                        parsed, guild_id=draft.guild_id, cast=cast, actor_id=user_id
-                    )
-                else:
-                    summary = await store.replace_story(
-                        editing.id, parsed, cast=cast, actor_id=user_id
-                    )
+            if editing is None:
+                summary = await store.stories.add_story(
+                    parsed, guild_id=draft.guild_id, cast=cast, actor_id=user_id
+                )
+            else:
+                summary = await store.stories.replace_story(
+                    editing.id, parsed, cast=cast, actor_id=user_id
+                )
     except NeedsConfirmation as needed:
         # Rolled back with the transaction, the draft is still there: record what
         # the moderator is now shown, which "Publish anyway" will confirm.
         shown = needed.preview.draft
-        await store.mark_unconfirmed(
+        await store.drafts.mark_unconfirmed(
             shown.id,
             near_duplicate_of=shown.near_duplicate_of,
             similarity=shown.similarity,
@@ -263,7 +259,7 @@ async def cancel(
     draft = await _find_draft(store, draft_id, guild_id, stamp)
     if draft.user_id != user_id:
         raise NotAllowed("Only the moderator who made this preview can cancel it.")
-    await store.delete_draft(draft_id)
+    await store.drafts.delete_draft(draft_id)
 
 
 def require_own_story(story: Story, guild_id: int) -> None:
@@ -284,7 +280,7 @@ def _expired(draft: Draft, now: datetime) -> bool:
 async def _editable_story(store: Store, story_id: int | None, guild_id: int) -> Story | None:
     if story_id is None:
         return None
-    story = await store.get_story(story_id)
+    story = await store.stories.get_story(story_id)
     if story is None or story.removed or story.summary.guild_id != guild_id:
         raise NotFound("The story this preview edits is no longer in the library.")
     return story
@@ -294,7 +290,7 @@ async def _free_title(
     store: Store, parsed: ParsedStory, guild_id: int, editing: Story | None
 ) -> ParsedStory:
     exclude = editing.id if editing else None
-    owner = await store.title_owner(parsed.title, guild_id, exclude_id=exclude)
+    owner = await store.stories.title_owner(parsed.title, guild_id, exclude_id=exclude)
     if owner is None:
         return parsed
     if not parsed.title_was_derived:
@@ -303,7 +299,9 @@ async def _free_title(
             hint="Choose another title.",
         )
     number = 2
-    while await store.title_owner(f"{parsed.title} ({number})", guild_id, exclude_id=exclude):
+    while await store.stories.title_owner(
+        f"{parsed.title} ({number})", guild_id, exclude_id=exclude
+    ):
         number += 1
     return replace(parsed, title=f"{parsed.title} ({number})")
 
@@ -313,7 +311,7 @@ async def _near_duplicate(
 ) -> tuple[StorySummary | None, float | None]:
     visible = [
         (summary, body)
-        for summary, body in await library.store.visible_bodies(guild_id)
+        for summary, body in await library.store.stories.visible_bodies(guild_id)
         if editing is None or summary.id != editing.id
     ]
     for summary, body in visible:

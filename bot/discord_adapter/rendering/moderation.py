@@ -9,11 +9,11 @@ import discord
 
 from bot.core.models import StoryVersion
 from bot.core.text import shorten
-from bot.rendering import FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
-from bot.rendering.characters import cast_summary
+from bot.discord_adapter.rendering import FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
+from bot.discord_adapter.rendering.characters import cast_summary
 
 if TYPE_CHECKING:
-    from bot.moderation import Preview
+    from bot.app.moderation import Preview
 
 WARNING_COLOUR = discord.Colour.orange()
 HISTORY_SHOWN = 20  # versions listed; an embed description holds about this many lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.app.library import Library
 from bot.core.discussion import (
     UNANSWERABLE,
     Answer,
@@ -12,7 +13,6 @@ from bot.core.discussion import (
     quote_passages,
 )
 from bot.core.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, PHRASE_FLOOR
-from bot.library import Library
 
 # How many passages a quoted answer draws on.
 QUOTED_PASSAGES = 2
@@ -48,7 +48,7 @@ async def answer_question(
 ) -> Answer:
     """Who/where/meet questions from character data; anything else quoted from the text."""
     store = library.store
-    characters = await store.visible_characters(guild_id)
+    characters = await store.casts.visible_characters(guild_id)
     if story_id is not None:
         characters = [(s, c) for s, c in characters if s.id == story_id]
     names = {alias for _story, character in characters for alias in character.aliases}
@@ -57,7 +57,7 @@ async def answer_question(
         # Only the stories with a character the question may name: one query each.
         subject = parsed.subject
         titles = {story.id: story.title for story, c in characters if is_named(subject, c)}
-        casts = [(titles[sid], await store.get_cast(sid)) for sid in sorted(titles)]
+        casts = [(titles[sid], await store.casts.get_cast(sid)) for sid in sorted(titles)]
         answer = answer_from_cast(parsed, casts)
         if answer is not None:
             return answer
@@ -77,7 +77,7 @@ async def answer_question(
     good = [hit for hit in hits if hit.score >= floor]
     if not good:
         return Answer(UNANSWERABLE, ())
-    stories = await store.summaries([hit.story_id for hit in good])
+    stories = await store.stories.summaries([hit.story_id for hit in good])
     return quote_passages(
         [(stories[hit.story_id].title, hit.passage_number, hit.text) for hit in good], question
     )
