@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Sequence
 from typing import Any
@@ -83,36 +85,67 @@ class LiveIndex:
         total = max(1, self._total_passages)
         return min(99, 100 * self._indexed_passages // total)
 
-    def build_in_background(self) -> None:
+    async def build_in_background(self) -> None:
+        """Start building the index and return at once.
+
+        The build runs in a plain thread, not an asyncio task: nothing waits on it but
+        the searches that arrive meanwhile (the offline console's simulated Discord
+        would otherwise take a minute-long build for unfinished work and give up).
+        """
         self._ready.clear()  # at once: a search from now on knows to wait
         self._pending = []
-        self._spawn(self.build(), "search-index")
+        stories = await self._prepare()
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+
+        def run() -> None:
+            index: SearchIndex | Exception
+            try:
+                index = _build_index(self._counted(stories))
+            except Exception as error:  # handed to the loop, which logs it
+                index = error
+            with contextlib.suppress(RuntimeError):  # the loop closed: the bot stopped
+                loop.call_soon_threadsafe(self._finish, index, started)
+
+        threading.Thread(target=run, name="search-index", daemon=True).start()
 
     async def build(self) -> None:
         """Index every live story in a worker thread; the event loop keeps answering."""
-        started = time.perf_counter()
         if self._pending is None:
             self._pending = []
         self._ready.clear()
+        started = time.perf_counter()
         try:
-            # In this order: a commit between these reads or during the build shows as a
-            # new data_version at the next check, and is indexed again then (harmless).
-            self._data_version = await self.store.search_feed.data_version()
-            self._stamps = await self.store.search_feed.live_story_stamps()
-            self._total_passages = await self.store.search_feed.live_passage_count()
-            self._indexed_passages = 0
-            stories: Iterable[tuple[int, Sequence[Passage]]] = (
-                await self.store.stories.all_passages()
-                if self.store.path == ":memory:"
-                else self.store.stories.stream_live_passages()
-            )
+            stories = await self._prepare()
             index = await asyncio.to_thread(_build_index, self._counted(stories))
-            pending, self._pending = self._pending, None
-            for change in pending:
-                await asyncio.to_thread(change, index)
-            self.index = index
+        except BaseException as error:
+            self._finish(error, started)
+            raise
+        self._finish(index, started)
+
+    async def _prepare(self) -> Iterable[tuple[int, Sequence[Passage]]]:
+        """What the build reads first; then the stories to index."""
+        # In this order: a commit between these reads or during the build shows as a
+        # new data_version at the next check, and is indexed again then (harmless).
+        self._data_version = await self.store.search_feed.data_version()
+        self._stamps = await self.store.search_feed.live_story_stamps()
+        self._total_passages = await self.store.search_feed.live_passage_count()
+        self._indexed_passages = 0
+        if self.store.path == ":memory:":  # no second connection to stream from
+            return await self.store.stories.all_passages()
+        return self.store.stories.stream_live_passages()
+
+    def _finish(self, built: SearchIndex | BaseException, started: float) -> None:
+        """On the event loop: changes made during the build, then the index is served."""
+        try:
+            if isinstance(built, BaseException):
+                log.error("Search index build failed", exc_info=built)
+                return  # the old index (maybe empty) keeps serving
+            for change in self._pending or ():
+                change(built)  # a few stories at most: milliseconds
+            self.index = built
             log.info(
-                "Search index: %d passages in %.1f s", len(index), time.perf_counter() - started
+                "Search index: %d passages in %.1f s", len(built), time.perf_counter() - started
             )
         finally:
             self._pending = None
@@ -204,5 +237,6 @@ class LiveIndex:
 
     async def wait_idle(self) -> None:
         """Wait for background builds and catch-ups (tests, benchmarks, shutdown)."""
+        await self._ready.wait()
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)

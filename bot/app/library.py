@@ -62,7 +62,7 @@ class Library:
         if purged:
             log.info("Deleted %d stories removed more than 30 days ago", purged)
         if index_in_background:
-            self.live_index.build_in_background()
+            await self.live_index.build_in_background()
         else:
             await self.rebuild_index()
         return report
