@@ -99,11 +99,11 @@ class LiveIndex:
         started = time.perf_counter()
 
         def run() -> None:
-            index: SearchIndex | Exception
+            index: SearchIndex | None = None
             try:
                 index = _build_index(self._counted(stories))
-            except Exception as error:  # handed to the loop, which logs it
-                index = error
+            except Exception:
+                log.exception("Search index build failed; the old index keeps serving")
             with contextlib.suppress(RuntimeError):  # the loop closed: the bot stopped
                 loop.call_soon_threadsafe(self._finish, index, started)
 
@@ -115,13 +115,12 @@ class LiveIndex:
             self._pending = []
         self._ready.clear()
         started = time.perf_counter()
+        index: SearchIndex | None = None
         try:
             stories = await self._prepare()
             index = await asyncio.to_thread(_build_index, self._counted(stories))
-        except BaseException as error:
-            self._finish(error, started)
-            raise
-        self._finish(index, started)
+        finally:
+            self._finish(index, started)
 
     async def _prepare(self) -> Iterable[tuple[int, Sequence[Passage]]]:
         """What the build reads first; then the stories to index."""
@@ -135,12 +134,14 @@ class LiveIndex:
             return await self.store.stories.all_passages()
         return self.store.stories.stream_live_passages()
 
-    def _finish(self, built: SearchIndex | BaseException, started: float) -> None:
-        """On the event loop: changes made during the build, then the index is served."""
+    def _finish(self, built: SearchIndex | None, started: float) -> None:
+        """On the event loop: changes made during the build, then the index is served.
+
+        `built` is None when the build failed: the old index (maybe empty) keeps serving.
+        """
         try:
-            if isinstance(built, BaseException):
-                log.error("Search index build failed", exc_info=built)
-                return  # the old index (maybe empty) keeps serving
+            if built is None:
+                return
             for change in self._pending or ():
                 change(built)  # a few stories at most: milliseconds
             self.index = built
