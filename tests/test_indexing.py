@@ -105,3 +105,38 @@ async def test_searching_runs_off_the_event_loop(store, monkeypatch):
     assert await library.search("eiffel tower", guild_id=None)
     assert searching_thread and searching_thread[0] != threading.get_ident()
     assert asyncio.get_running_loop().is_running()
+
+
+async def test_a_restart_opens_the_saved_index_and_catches_up(store, tmp_path):
+    first = await started_library(store)
+    await first.live_index.wait_idle()
+    assert first.live_index.origin == "indexed"
+    assert first.live_index.snapshot_path is not None and first.live_index.snapshot_path.exists()
+    # While "the bot is down": another process adds a story and removes one.
+    async with await Store.open(store.path) as other:
+        await Library(other).add_story(
+            parse_story_text("Title: Wren\n\nA small wren nested in the old postbox."),
+            guild_id=None,
+        )
+        (zoe,) = [s for s in await other.stories.visible_stories(None) if "Zoe" in s.title]
+        await Library(other).remove_story(zoe.id, actor_id=3)
+    second = Library(store)
+    await second.start(DEFAULT_STORIES_DIR, index_in_background=True)
+    await second.live_index.wait_idle()
+    assert second.live_index.origin == "opened"
+    assert await second.search("wren postbox", guild_id=None)
+    assert await second.search("ballerina bolshoi", guild_id=None) == []
+    assert await second.search("eiffel tower", guild_id=None)
+
+
+async def test_an_unusable_saved_index_is_rebuilt(store):
+    first = await started_library(store)
+    await first.live_index.wait_idle()
+    path = first.live_index.snapshot_path
+    assert path is not None
+    path.write_bytes(b"garbage")
+    second = await started_library(store)
+    assert second.live_index.origin == "indexed"
+    assert await second.search("eiffel tower", guild_id=None)
+    await second.live_index.wait_idle()
+    assert path.read_bytes() != b"garbage"  # saved again

@@ -18,10 +18,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from bot.core.models import Passage
-from bot.core.search import SearchHit, SearchIndex
+from bot.core.search import SearchHit, SearchIndex, snapshot
 from bot.errors import Busy
 from bot.storage import Store
 from bot.storage.search_feed import StoryStamp
@@ -29,6 +30,7 @@ from bot.storage.search_feed import StoryStamp
 log = logging.getLogger(__name__)
 
 IndexChange = Callable[[SearchIndex], None]
+Stamps = dict[int, StoryStamp]
 # A search that arrives while the index builds waits this long before saying so: long
 # enough that a small library (or a test) never sees the message, well inside Discord's
 # three seconds.
@@ -39,6 +41,7 @@ CATCH_UP_INLINE = 200
 # /search shows at most 25 hits: their texts and highlights are made in the worker thread
 # with the search, so the event loop only cuts snippets.
 PREPARED_HITS = 25
+SNAPSHOT_SUFFIX = ".search-index"
 
 
 def _build_index(stories: Iterable[tuple[int, Sequence[Passage]]]) -> SearchIndex:
@@ -72,11 +75,19 @@ class LiveIndex:
         self._total_passages = 0
         # The stories as last indexed, and the data_version they were read at; None until
         # a build ran (a Library used without start() keeps only its own writes in step).
-        self._stamps: dict[int, StoryStamp] | None = None
+        self._stamps: Stamps | None = None
         self._data_version: int | None = None
         self._catching_up = asyncio.Lock()
         self.grace_seconds = INDEX_GRACE_SECONDS
         self._background: set[asyncio.Task[None]] = set()
+        # The index is saved beside the database and opened at the next start.
+        self.snapshot_path = (
+            None if store.path == ":memory:" else Path(store.path + SNAPSHOT_SUFFIX)
+        )
+        self._saving = threading.Lock()
+        self._save_thread: threading.Thread | None = None
+        # How the last build got its index: "opened" (the saved file) or "indexed".
+        self.origin: str | None = None
 
     @property
     def progress_percent(self) -> int:
@@ -99,13 +110,13 @@ class LiveIndex:
         started = time.perf_counter()
 
         def run() -> None:
-            index: SearchIndex | None = None
+            produced: tuple[SearchIndex, Stamps | None] | None = None
             try:
-                index = _build_index(self._counted(stories))
+                produced = self._produce(stories)
             except Exception:
                 log.exception("Search index build failed; the old index keeps serving")
             with contextlib.suppress(RuntimeError):  # the loop closed: the bot stopped
-                loop.call_soon_threadsafe(self._finish, index, started)
+                loop.call_soon_threadsafe(self._finish, produced, started)
 
         threading.Thread(target=run, name="search-index", daemon=True).start()
 
@@ -115,12 +126,50 @@ class LiveIndex:
             self._pending = []
         self._ready.clear()
         started = time.perf_counter()
-        index: SearchIndex | None = None
+        produced: tuple[SearchIndex, Stamps | None] | None = None
         try:
             stories = await self._prepare()
-            index = await asyncio.to_thread(_build_index, self._counted(stories))
+            produced = await asyncio.to_thread(self._produce, stories)
         finally:
-            self._finish(index, started)
+            self._finish(produced, started)
+
+    def _produce(
+        self, stories: Iterable[tuple[int, Sequence[Passage]]]
+    ) -> tuple[SearchIndex, Stamps | None]:
+        """In a worker thread: the saved index and its stamps, or a new build (no stamps).
+
+        `stories` is only read when building: opening a saved index never touches them.
+        """
+        path = self.snapshot_path
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as file:
+                    index, meta = snapshot.load(file)
+                stamps = {int(k): (str(v[0]), str(v[1])) for k, v in meta["stamps"].items()}
+            except (OSError, snapshot.SnapshotUnusable, KeyError, TypeError, IndexError) as error:
+                log.warning("Saved search index %s not used (%s): rebuilding", path, error)
+            else:
+                return index, stamps
+        return _build_index(self._counted(stories)), None
+
+    def _save_in_background(self, index: SearchIndex, stamps: Stamps) -> None:
+        """Save the index beside the database for the next start, off the event loop."""
+        path = self.snapshot_path
+        if path is None:
+            return
+
+        def run() -> None:
+            with self._saving:  # one save at a time; the file is replaced whole
+                temporary = path.with_name(path.name + ".tmp")
+                try:
+                    with temporary.open("wb") as file:
+                        snapshot.save(index, file, {"stamps": stamps})
+                    temporary.replace(path)
+                except OSError:
+                    log.exception("Could not save the search index to %s", path)
+
+        self._save_thread = threading.Thread(target=run, name="search-index-save", daemon=True)
+        self._save_thread.start()
 
     async def _prepare(self) -> Iterable[tuple[int, Sequence[Passage]]]:
         """What the build reads first; then the stories to index."""
@@ -134,24 +183,38 @@ class LiveIndex:
             return await self.store.stories.all_passages()
         return self.store.stories.stream_live_passages()
 
-    def _finish(self, built: SearchIndex | None, started: float) -> None:
+    def _finish(self, produced: tuple[SearchIndex, Stamps | None] | None, started: float) -> None:
         """On the event loop: changes made during the build, then the index is served.
 
-        `built` is None when the build failed: the old index (maybe empty) keeps serving.
+        `produced` is None when the build failed: the old index (maybe empty) keeps
+        serving. An index opened from its file comes with the stamps it was saved with:
+        what changed in the database since is indexed at once (`catch_up`). A new build
+        is saved for the next start.
         """
         try:
-            if built is None:
+            if produced is None:
                 return
+            built, saved_stamps = produced
             for change in self._pending or ():
                 change(built)  # a few stories at most: milliseconds
             self.index = built
             log.info(
-                "Search index: %d passages in %.1f s", len(built), time.perf_counter() - started
+                "Search index: %d passages %s in %.1f s",
+                len(built),
+                "opened" if saved_stamps is not None else "indexed",
+                time.perf_counter() - started,
             )
+            self.origin = "opened" if saved_stamps is not None else "indexed"
+            if saved_stamps is not None:
+                self._stamps, self._data_version = saved_stamps, None
+            elif self._stamps is not None:
+                self._save_in_background(built, self._stamps)
         finally:
             self._pending = None
             self._on_change()
             self._ready.set()
+        if produced is not None and produced[1] is not None:
+            self._spawn(self.catch_up(), "search-index-catch-up")
 
     def _counted(
         self, stories: Iterable[tuple[int, Sequence[Passage]]]
@@ -230,6 +293,8 @@ class LiveIndex:
             index.add_stories(passages.items())
 
         await self.apply(update)
+        if len(changed) + len(removed) > CATCH_UP_INLINE and self._stamps is not None:
+            self._save_in_background(self.index, self._stamps)  # much changed: save again
 
     def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(work, name=name)
@@ -241,3 +306,5 @@ class LiveIndex:
         await self._ready.wait()
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
+        if self._save_thread is not None:
+            await asyncio.to_thread(self._save_thread.join)
