@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import json
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -127,15 +129,25 @@ async def real_call(library: Any, query: str) -> tuple[str, list[tuple[int, int]
 # --------------------------------------------------------------------------- worker
 
 
-async def worker(engine: str, size: int, n_queries: int, seed: int, repeats: int) -> dict[str, Any]:
+def make_corpus(size: int, n_queries: int, seed: int) -> Path:
+    """A folder with the database and its queries, written by a child process: the corpus
+    generator's memory never counts in the worker's."""
+    folder = Path(tempfile.mkdtemp(prefix="conteur-bench-"))
+    command = [sys.executable, "-m", "bench.search", "--populate", str(folder / "bench.sqlite3")]
+    command += ["--size", str(size), "--queries", str(n_queries), "--seed", str(seed)]
+    subprocess.run(command, cwd=ROOT, check=True)
+    return folder
+
+
+async def worker(engine: str, folder: Path, size: int, repeats: int) -> dict[str, Any]:
     from bot.app.library import Library
     from bot.storage import Store
 
-    folder = Path(tempfile.mkdtemp(prefix="conteur-bench-"))
     database = folder / "bench.sqlite3"
-    async with await Store.open(database):
-        pass  # the schema
-    queries = populate(database, size, n_queries, seed)
+    queries = {
+        name: [BenchQuery(**q) for q in saved]
+        for name, saved in json.loads((folder / "queries.json").read_text()).items()
+    }
     gc.collect()
     rss_before = rss_mb()
     async with await Store.open(database) as store:
@@ -152,6 +164,7 @@ async def worker(engine: str, size: int, n_queries: int, seed: int, repeats: int
         build = time.perf_counter() - started
         gc.collect()
         rss_built = rss_mb()
+        await library.live_index.wait_idle()
         result: dict[str, Any] = {
             "engine": engine,
             "size": size,
@@ -167,6 +180,7 @@ async def worker(engine: str, size: int, n_queries: int, seed: int, repeats: int
             result[name] = await run_set(library, store, query_set, repeats)
         result["rss_after_mb"] = rss_mb()
         result["load_after"] = os.getloadavg()[0]
+        await library.live_index.wait_idle()  # the saved index is written
         result["startup_s"] = await reopen(engine, library, store, folder)
     return result
 
@@ -214,7 +228,8 @@ async def reopen(engine: str, library: Any, store: Any, folder: Path) -> float:
     started = time.perf_counter()
     fresh = Library(store)
     if engine == "conteur":
-        await fresh.rebuild_index()  # in memory: nothing to reopen, it is rebuilt
+        await fresh.rebuild_index()  # opens the index saved beside the database
+        assert fresh.live_index.origin == "opened"
     else:
         from bench.tantivy_engine import TantivyIndex
 
@@ -225,6 +240,13 @@ async def reopen(engine: str, library: Any, store: Any, folder: Path) -> float:
 
 
 # --------------------------------------------------------------------------- driver
+
+
+async def _create_schema(database: Path) -> None:
+    from bot.storage import Store
+
+    async with await Store.open(database):
+        pass
 
 
 def run_worker(arguments: list[str]) -> dict[str, Any]:
@@ -280,9 +302,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--populate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.populate:
+        asyncio.run(_create_schema(args.populate))
+        made = populate(args.populate, args.size, args.queries, args.seed)
+        as_json = {name: [dataclasses.asdict(q) for q in qs] for name, qs in made.items()}
+        (args.populate.parent / "queries.json").write_text(json.dumps(as_json))
+        return
     if args.worker:
-        result = asyncio.run(worker(args.worker, args.size, args.queries, args.seed, args.repeats))
+        folder = make_corpus(args.size, args.queries, args.seed)
+        result = asyncio.run(worker(args.worker, folder, args.size, args.repeats))
+        shutil.rmtree(folder, ignore_errors=True)
         print(json.dumps(result))
         return
     rows = []
