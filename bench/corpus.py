@@ -116,6 +116,8 @@ class BenchQuery:
     kind: str
     story_index: int
     passage_number: int
+    window: str = ""  # the words of the passage the query was made from, unperturbed
+    ambiguous: int = 0  # passages holding all the window's words (0: not counted)
 
 
 # What to do with each chunk of a template sentence, decided once per template.
@@ -374,8 +376,8 @@ class QueryMaker:
             story, number = self._captured[i]
             kind = QUERY_KINDS[i % len(QUERY_KINDS)]
             paragraph = story.paragraphs[number - 1]
-            text = _make_query(self._rng, paragraph, story.rarity, kind, self._anchored)
-            queries.append(BenchQuery(text, kind, story.index, number))
+            text, window = _make_query(self._rng, paragraph, story.rarity, kind, self._anchored)
+            queries.append(BenchQuery(text, kind, story.index, number, window))
         return queries
 
 
@@ -391,7 +393,8 @@ def make_queries(
 
 def _make_query(
     rng: random.Random, paragraph: str, rarity: Mapping[str, int], kind: str, anchored: bool
-) -> str:
+) -> tuple[str, str]:
+    """The query, and the window of the passage it was made from (before perturbing)."""
     # Anchored on the passage's rarest word: a reader looking for a passage remembers
     # what is distinctive about it. Unanchored windows are the harder, luckier case.
     words = _WORD_RE.findall(paragraph)
@@ -405,8 +408,7 @@ def _make_query(
     window = words[start : start + width]
     if rng.random() < 0.8:
         window = [word.lower() for word in window]
-    window = _perturb(rng, window, kind)
-    return " ".join(window)
+    return " ".join(_perturb(rng, window, kind)), " ".join(window)
 
 
 def _perturb(rng: random.Random, window: list[str], kind: str) -> list[str]:

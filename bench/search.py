@@ -58,6 +58,8 @@ DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 ENGINES = ("conteur", "tantivy")
 GUILD, OTHER_GUILD = 1, 2
 RESULTS_DIR = ROOT / "bench" / "results"
+# Counting the passages that hold a query's window is a scan per query: up to 100k only.
+AMBIGUITY_MAX_SIZE = 100_000
 
 
 def rss_mb() -> float:
@@ -92,6 +94,8 @@ def populate(database: Path, size: int, n_queries: int, seed: int) -> dict[str, 
 
     write_corpus(database, observed(), GUILD, OTHER_GUILD)
     queries = {name: maker.queries() for name, maker in makers.items()}
+    if size <= AMBIGUITY_MAX_SIZE:
+        queries = {name: with_ambiguity(qs, size, seed) for name, qs in queries.items()}
     targets = {q.story_index + 1 for qs in queries.values() for q in qs}
     with sqlite3.connect(database) as connection:  # targets stay visible to the server
         connection.executemany(
@@ -101,6 +105,22 @@ def populate(database: Path, size: int, n_queries: int, seed: int) -> dict[str, 
             "DELETE FROM hidden_stories WHERE story_id = ?", [(t,) for t in targets]
         )
     return queries
+
+
+def with_ambiguity(queries: list[BenchQuery], size: int, seed: int) -> list[BenchQuery]:
+    """Each query with, in its `ambiguous` count, how many passages hold every word of
+    its window: past ten, no engine can be sure to rank the target in the top ten."""
+    from bot.core.search import folded_text
+
+    wanted = [frozenset(folded_text(q.window).split()) for q in queries]
+    counts = [0] * len(queries)
+    for story in iter_stories(size, seed):
+        for paragraph in story.paragraphs:
+            words = set(folded_text(paragraph).split())
+            for i, window in enumerate(wanted):
+                if window <= words:
+                    counts[i] += 1
+    return [dataclasses.replace(q, ambiguous=n) for q, n in zip(queries, counts, strict=True)]
 
 
 # --------------------------------------------------------------------------- the call
@@ -198,7 +218,7 @@ async def run_set(
             stalls.append((time.perf_counter() - before - 0.001) * 1000)
 
     ticking = asyncio.create_task(ticker())
-    latencies, hits, sizes = [], [], []
+    latencies, hits, sizes, distinct = [], [], [], []
     for query in queries:
         runs = []
         for _ in range(repeats):
@@ -208,6 +228,7 @@ async def run_set(
         latencies.append(statistics.median(runs))
         target = (query.story_index + 1, query.passage_number)
         hits.append(target in found[:10])
+        distinct.append(query.ambiguous <= 10)
         sizes.append(len(payload))
     running = False
     await ticking
@@ -215,6 +236,7 @@ async def run_set(
         "latencies_ms": latencies,
         "hits": hits,
         "kinds": [query.kind for query in queries],
+        "distinct": distinct,
         "max_stall_ms": max(stalls),
         "p99_stall_ms": percentile(stalls, 0.99),
         "payload_bytes": statistics.median(sizes),
@@ -259,12 +281,20 @@ def run_worker(arguments: list[str]) -> dict[str, Any]:
     return result
 
 
+def _distinct_recall(size: int, results: dict[str, Any]) -> str:
+    if size > AMBIGUITY_MAX_SIZE:
+        return "not counted"
+    kept = [hit for hit, ok in zip(results["hits"], results["distinct"], strict=True) if ok]
+    return f"{sum(kept) / max(1, len(kept)):.3f} ({len(kept)})"
+
+
 def print_table(rows: Sequence[dict[str, Any]]) -> None:
     print(
-        "| passages | engine | query set | median | p95 | max | recall@10 | loop stall max / p99 "
+        "| passages | engine | query set | median | p95 | max | recall@10 "
+        "| recall@10, distinct windows (queries) | loop stall max / p99 "
         "| build | start-up (index exists) | RSS (process) | load |"
     )
-    print("|" + "---|" * 12)
+    print("|" + "---|" * 13)
     for r in rows:
         for name in ("anchored", "windows"):
             s = r[name]
@@ -272,7 +302,7 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
             print(
                 f"| {r['size']:,} | {r['engine']} | {name} | {statistics.median(lat):.1f} ms "
                 f"| {percentile(lat, 0.95):.1f} ms | {max(lat):.0f} ms "
-                f"| {sum(s['hits']) / len(s['hits']):.3f} "
+                f"| {sum(s['hits']) / len(s['hits']):.3f} | {_distinct_recall(r['size'], s)} "
                 f"| {s['max_stall_ms']:.1f} / {s['p99_stall_ms']:.1f} ms "
                 f"| {r['build_s']:.1f} s | {r['startup_s']:.2f} s "
                 f"| {r['rss_after_mb']:.0f} MiB | {r['load_before']:.1f}-{r['load_after']:.1f} |"
