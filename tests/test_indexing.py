@@ -69,20 +69,22 @@ async def test_a_big_catch_up_runs_in_the_background_and_completes(store, monkey
 
 
 async def test_a_search_during_the_build_says_how_far_indexing_has_got(store, monkeypatch):
-    release = threading.Event()
+    release, begun = threading.Event(), threading.Event()
     build = indexing._build_index
 
     def slow_build(stories):
         stories = iter(stories)
         first = [next(stories)]  # some progress, then wait
+        begun.set()
         release.wait(10)
         return build([*first, *stories])
 
     monkeypatch.setattr(indexing, "_build_index", slow_build)
+    monkeypatch.setattr(indexing, "INLINE_BUILD_PASSAGES", 0)  # as for a big library
     library = Library(store)
     await library.start(DEFAULT_STORIES_DIR, index_in_background=True)
-    library.live_index.grace_seconds = 0.05
-    with pytest.raises(Busy) as raised:
+    await asyncio.to_thread(begun.wait, 10)
+    with pytest.raises(Busy) as raised:  # at once: no waiting for the build
         await library.search("eiffel tower", guild_id=None)
     assert "the library is being indexed" in raised.value.message.lower()
     percent = int(raised.value.message.split("(")[1].split(" %")[0])

@@ -31,10 +31,9 @@ log = logging.getLogger(__name__)
 
 IndexChange = Callable[[SearchIndex], None]
 Stamps = dict[int, StoryStamp]
-# A search that arrives while the index builds waits this long before saying so: long
-# enough that a small library (or a test) never sees the message, well inside Discord's
-# three seconds.
-INDEX_GRACE_SECONDS = 1.0
+# Up to this many passages the start-up build is awaited (about a second here): a small
+# library is searchable as soon as the bot is up, and only big ones answer "being indexed".
+INLINE_BUILD_PASSAGES = 20_000
 # Catching up with more changed stories than this runs in the background (the search
 # answers from the index as it is): indexing 2,000 new stories takes about a second.
 CATCH_UP_INLINE = 200
@@ -78,7 +77,6 @@ class LiveIndex:
         self._stamps: Stamps | None = None
         self._data_version: int | None = None
         self._catching_up = asyncio.Lock()
-        self.grace_seconds = INDEX_GRACE_SECONDS
         self._background: set[asyncio.Task[None]] = set()
         # The index is saved beside the database and opened at the next start.
         self.snapshot_path = (
@@ -97,22 +95,30 @@ class LiveIndex:
         return min(99, 100 * self._indexed_passages // total)
 
     async def build_in_background(self) -> None:
-        """Start building the index and return at once.
+        """Make the index searchable, returning as soon as searches can be told the truth.
 
-        The build runs in a plain thread, not an asyncio task: nothing waits on it but
-        the searches that arrive meanwhile (the offline console's simulated Discord
-        would otherwise take a minute-long build for unfinished work and give up).
+        A saved index is opened (a second at a million passages) and a small library is
+        indexed (a second or less) before this returns; otherwise the build runs in a
+        plain thread, and until it ends a search answers at once how far it has got.
+        A thread, not an asyncio task: nothing waits on it but those searches (the
+        offline console's simulated Discord would take a minute-long build for
+        unfinished work and give up).
         """
-        self._ready.clear()  # at once: a search from now on knows to wait
+        self._ready.clear()  # at once: a search from now on knows
         self._pending = []
-        stories = await self._prepare()
-        loop = asyncio.get_running_loop()
         started = time.perf_counter()
+        stories = await self._prepare()
+        opened = await asyncio.to_thread(self._open_saved)
+        if opened is not None or self._total_passages <= INLINE_BUILD_PASSAGES:
+            produced = opened or await asyncio.to_thread(self._indexed, stories)
+            self._finish(produced, started)
+            return
+        loop = asyncio.get_running_loop()
 
         def run() -> None:
             produced: tuple[SearchIndex, Stamps | None] | None = None
             try:
-                produced = self._produce(stories)
+                produced = self._indexed(stories)
             except Exception:
                 log.exception("Search index build failed; the old index keeps serving")
             with contextlib.suppress(RuntimeError):  # the loop closed: the bot stopped
@@ -121,7 +127,7 @@ class LiveIndex:
         threading.Thread(target=run, name="search-index", daemon=True).start()
 
     async def build(self) -> None:
-        """Index every live story in a worker thread; the event loop keeps answering."""
+        """Open the saved index or index every live story, in a worker thread."""
         if self._pending is None:
             self._pending = []
         self._ready.clear()
@@ -129,28 +135,30 @@ class LiveIndex:
         produced: tuple[SearchIndex, Stamps | None] | None = None
         try:
             stories = await self._prepare()
-            produced = await asyncio.to_thread(self._produce, stories)
+            produced = await asyncio.to_thread(self._open_saved) or await asyncio.to_thread(
+                self._indexed, stories
+            )
         finally:
             self._finish(produced, started)
 
-    def _produce(
+    def _indexed(
         self, stories: Iterable[tuple[int, Sequence[Passage]]]
     ) -> tuple[SearchIndex, Stamps | None]:
-        """In a worker thread: the saved index and its stamps, or a new build (no stamps).
-
-        `stories` is only read when building: opening a saved index never touches them.
-        """
-        path = self.snapshot_path
-        if path is not None and path.exists():
-            try:
-                with path.open("rb") as file:
-                    index, meta = snapshot.load(file)
-                stamps = {int(k): (str(v[0]), str(v[1])) for k, v in meta["stamps"].items()}
-            except (OSError, snapshot.SnapshotUnusable, KeyError, TypeError, IndexError) as error:
-                log.warning("Saved search index %s not used (%s): rebuilding", path, error)
-            else:
-                return index, stamps
         return _build_index(self._counted(stories)), None
+
+    def _open_saved(self) -> tuple[SearchIndex, Stamps | None] | None:
+        """In a worker thread: the saved index and the stamps it was saved with, if usable."""
+        path = self.snapshot_path
+        if path is None or not path.exists():
+            return None
+        try:
+            with path.open("rb") as file:
+                index, meta = snapshot.load(file)
+            stamps = {int(k): (str(v[0]), str(v[1])) for k, v in meta["stamps"].items()}
+        except (OSError, snapshot.SnapshotUnusable, KeyError, TypeError, IndexError) as error:
+            log.warning("Saved search index %s not used (%s): rebuilding", path, error)
+            return None
+        return index, stamps
 
     def _save_in_background(self, index: SearchIndex, stamps: Stamps) -> None:
         """Save the index beside the database for the next start, off the event loop."""
@@ -226,18 +234,16 @@ class LiveIndex:
     async def ready(self, *, wait_for_build: bool = False) -> SearchIndex:
         """The index, up to date with the database.
 
-        While it is being built, waits `grace_seconds` (or, with `wait_for_build`, as long
-        as it takes), then raises Busy saying how far the build has got.
+        While it is being built, raises Busy at once saying how far the build has got
+        (or, with `wait_for_build`, waits as long as it takes).
         """
         if not self._ready.is_set():
-            try:
-                wait = None if wait_for_build else self.grace_seconds
-                await asyncio.wait_for(self._ready.wait(), wait)
-            except TimeoutError:
+            if not wait_for_build:
                 raise Busy(
                     f"The library is being indexed ({self.progress_percent} %).",
                     hint="Searching works in a few seconds: try again then.",
-                ) from None
+                )
+            await self._ready.wait()
         await self.catch_up()
         return self.index
 
