@@ -82,8 +82,6 @@ class LiveIndex:
         self.snapshot_path = (
             None if store.path == ":memory:" else Path(store.path + SNAPSHOT_SUFFIX)
         )
-        self._saving = threading.Lock()
-        self._save_thread: threading.Thread | None = None
         # How the last build got its index: "opened" (the saved file) or "indexed".
         self.origin: str | None = None
 
@@ -144,7 +142,12 @@ class LiveIndex:
     def _indexed(
         self, stories: Iterable[tuple[int, Sequence[Passage]]]
     ) -> tuple[SearchIndex, Stamps | None]:
-        return _build_index(self._counted(stories)), None
+        """In a worker thread: a new build, saved for the next start before it serves (so
+        the save needs no lock and no second copy of the index in memory)."""
+        index = _build_index(self._counted(stories))
+        if self._stamps is not None:
+            self._save(index, self._stamps)
+        return index, None
 
     def _open_saved(self) -> tuple[SearchIndex, Stamps | None] | None:
         """In a worker thread: the saved index and the stamps it was saved with, if usable."""
@@ -160,24 +163,18 @@ class LiveIndex:
             return None
         return index, stamps
 
-    def _save_in_background(self, index: SearchIndex, stamps: Stamps) -> None:
-        """Save the index beside the database for the next start, off the event loop."""
+    def _save(self, index: SearchIndex, stamps: Stamps) -> None:
+        """Save the index beside the database; a failure only costs the next start time."""
         path = self.snapshot_path
         if path is None:
             return
-
-        def run() -> None:
-            with self._saving:  # one save at a time; the file is replaced whole
-                temporary = path.with_name(path.name + ".tmp")
-                try:
-                    with temporary.open("wb") as file:
-                        snapshot.save(index, file, {"stamps": stamps})
-                    temporary.replace(path)
-                except OSError:
-                    log.exception("Could not save the search index to %s", path)
-
-        self._save_thread = threading.Thread(target=run, name="search-index-save", daemon=True)
-        self._save_thread.start()
+        temporary = path.with_name(path.name + ".tmp")
+        try:
+            with temporary.open("wb") as file:
+                snapshot.save(index, file, {"stamps": stamps})
+            temporary.replace(path)  # whole or not at all
+        except OSError:
+            log.exception("Could not save the search index to %s", path)
 
     async def _prepare(self) -> Iterable[tuple[int, Sequence[Passage]]]:
         """What the build reads first; then the stories to index."""
@@ -196,8 +193,7 @@ class LiveIndex:
 
         `produced` is None when the build failed: the old index (maybe empty) keeps
         serving. An index opened from its file comes with the stamps it was saved with:
-        what changed in the database since is indexed at once (`catch_up`). A new build
-        is saved for the next start.
+        what changed in the database since is indexed at once (`catch_up`).
         """
         try:
             if produced is None:
@@ -215,8 +211,6 @@ class LiveIndex:
             self.origin = "opened" if saved_stamps is not None else "indexed"
             if saved_stamps is not None:
                 self._stamps, self._data_version = saved_stamps, None
-            elif self._stamps is not None:
-                self._save_in_background(built, self._stamps)
         finally:
             self._pending = None
             self._on_change()
@@ -299,8 +293,6 @@ class LiveIndex:
             index.add_stories(passages.items())
 
         await self.apply(update)
-        if len(changed) + len(removed) > CATCH_UP_INLINE and self._stamps is not None:
-            self._save_in_background(self.index, self._stamps)  # much changed: save again
 
     def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(work, name=name)
@@ -312,5 +304,3 @@ class LiveIndex:
         await self._ready.wait()
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
-        if self._save_thread is not None:
-            await asyncio.to_thread(self._save_thread.join)

@@ -20,7 +20,9 @@ from bot.core.search.index import SearchIndex
 from bot.core.search.postings import _MIN_PREFIX_BUCKET, _Story
 
 # Bump when anything the file holds, or how the index reads it, changes.
-FORMAT = "conteur-search-1"
+FORMAT = "conteur-search-2"
+# Terms, shards or stories per marshal record: bounds the memory a save or load adds.
+_CHUNK = 4096
 
 
 class SnapshotUnusable(Exception):
@@ -55,51 +57,63 @@ def _story(fields: tuple[Any, ...]) -> _Story:
 
 
 def save(index: SearchIndex, file: BinaryIO, meta: Any) -> None:
-    """Write the index (as it is now: updates wait meanwhile) and `meta` to `file`."""
-    with index._lock:  # copies only; the slow write happens after
-        lengths = array("q", accumulate((len(p) for p in index._postings), initial=0))
-        state = (
-            FORMAT,
-            meta,
-            list(index._terms),
-            b"".join(p.tobytes() for p in index._postings),
-            lengths.tobytes(),
-            [shard.tobytes() for shard in index._typos._shards],
-            index._pid_slot.tobytes(),
-            [_story_fields(s) if s is not None else None for s in index._stories],
-            index._live,
-            index._dead,
-        )
-    marshal.dump(state, file)
+    """Write the index and `meta` to `file`, a chunk at a time (no second copy in memory).
+
+    Call it before anyone else can change the index (the bot saves a new build before
+    serving it): it reads the index's structures as they are, without its lock.
+    """
+    dump = marshal.dump
+    stories = index._stories
+    dump((FORMAT, meta, len(index._terms), len(stories), index._live, index._dead), file)
+    dump(index._terms, file)
+    for first in range(0, len(index._postings), _CHUNK):
+        chunk = index._postings[first : first + _CHUNK]
+        dump((array("q", [len(p) for p in chunk]).tobytes(), b"".join(map(bytes, chunk))), file)
+    for first in range(0, len(index._typos._shards), _CHUNK):
+        dump([shard.tobytes() for shard in index._typos._shards[first : first + _CHUNK]], file)
+    dump(index._pid_slot.tobytes(), file)
+    for first in range(0, len(stories), _CHUNK):
+        dump([_story_fields(s) if s else None for s in stories[first : first + _CHUNK]], file)
 
 
 def load(file: BinaryIO) -> tuple[SearchIndex, Any]:
     """The index saved in `file`, and the meta saved with it."""
     try:
-        state = marshal.load(file)
-    except (EOFError, ValueError, TypeError) as error:
+        return _load(file)
+    except (EOFError, ValueError, TypeError, IndexError) as error:
         raise SnapshotUnusable(f"unreadable: {error}") from error
-    if not isinstance(state, tuple) or not state or state[0] != FORMAT:
+
+
+def _load(file: BinaryIO) -> tuple[SearchIndex, Any]:
+    header = marshal.load(file)
+    if not isinstance(header, tuple) or len(header) != 6 or header[0] != FORMAT:
         raise SnapshotUnusable("another format")
-    _, meta, terms, postings, lengths, shards, pid_slot, stories, live, dead = state
+    _, meta, term_count, story_count, live, dead = header
     index = SearchIndex()
-    all_postings = array("i", postings)
-    offsets = array("q", lengths)
-    index._terms = terms
-    index._term_ids = dict(zip(terms, range(len(terms)), strict=True))
-    index._postings = [all_postings[start:end] for start, end in pairwise(offsets)]
-    for number, shard in enumerate(shards):
-        index._typos._shards[number] = array("q", shard)
+    terms = marshal.load(file)
+    postings: list[array[int]] = []
+    while len(postings) < term_count:
+        lengths, joined = marshal.load(file)
+        flat = array("i", joined)
+        offsets = accumulate(array("q", lengths), initial=0)
+        postings.extend(flat[start:end] for start, end in pairwise(offsets))
+    shards: list[bytes] = []
+    while len(shards) < len(index._typos._shards):
+        shards.extend(marshal.load(file))
+    index._typos._shards = [array("q", shard) for shard in shards]
+    index._pid_slot = array("i", marshal.load(file))
+    stories: list[_Story | None] = []
+    while len(stories) < story_count:
+        stories.extend(_story(fields) if fields else None for fields in marshal.load(file))
+    if len(terms) != term_count or len(postings) != term_count:
+        raise SnapshotUnusable("inconsistent")
+    index._terms, index._postings, index._stories = terms, postings, stories
+    index._term_ids = dict(zip(terms, range(term_count), strict=True))
     for term in terms:
         if len(term) >= _MIN_PREFIX_BUCKET:
             index._prefixes.setdefault(term[:_MIN_PREFIX_BUCKET], []).append(term)
-    index._pid_slot = array("i", pid_slot)
-    index._stories = [_story(fields) if fields is not None else None for fields in stories]
-    index._slot_of = {s.story_id: slot for slot, s in enumerate(index._stories) if s is not None}
+    index._slot_of = {s.story_id: slot for slot, s in enumerate(stories) if s is not None}
     index._live, index._dead = live, dead
-    if (
-        len(index._postings) != len(terms)
-        or len(index._pid_slot) != sum(s.count for s in index._stories if s is not None) + dead
-    ):
+    if len(index._pid_slot) != sum(s.count for s in stories if s is not None) + dead:
         raise SnapshotUnusable("inconsistent")
     return index, meta
