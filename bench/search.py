@@ -3,7 +3,7 @@
 Run from the repository root:
 
     .venv/bin/python -m bench.search                          # 10k, 100k, 1M passages
-    .venv/bin/python -m bench.search --sizes 10000 --queries 70 --engines conteur
+    .venv/bin/python -m bench.search --sizes 10000 --queries 70
 
 What one measured call is (`real_call`, step for step what `cogs/search.py` does for
 `/search query:...` in a server): validate the query; `Library.search` with the server's
@@ -13,10 +13,10 @@ the first 25 hits; their stories' summaries from SQLite; snippets and bold highl
 the embed and buttons rendered and serialised to the JSON Discord would receive. No
 result: the suggestions and the "nothing found" embed instead.
 
-For each size and engine a fresh subprocess (memory and caches of one never leak into
+For each size a fresh subprocess (memory and caches of one never leak into
 another) writes the corpus of bench/corpus.py into a real database (5% of the stories
 belong to another server, 1% are hidden in the measured one, so the scope filter is
-real), builds the engine's index from it as the bot does at start-up, then runs two
+real), builds the index from it as the bot does at start-up, then runs two
 seeded query sets on the same target passages: *anchored* (a window around the
 passage's rarest word) and *windows* (a window anywhere in it), each perturbed by kind
 (exact, typo, no accents, swapped, truncated, partial, mixed). Each query runs
@@ -25,8 +25,8 @@ queries, recall@10 (the target passage among the first ten results), the event l
 worst stall while the queries run (a 1 ms ticker beside them), resident memory, build
 time and time to searchable when an index already exists.
 
-Engines: `conteur` (bot.core.search, in memory) and `tantivy` (bench/tantivy_engine.py,
-on disk beside the database), the candidate of issue 12.
+The tantivy candidate of issue 12 was measured with this script and removed; its numbers
+and the decision are in docs/search.md.
 """
 
 from __future__ import annotations
@@ -55,7 +55,6 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/search.py`
 from bench.corpus import DEFAULT_SEED, QUERY_KINDS, BenchQuery, QueryMaker, iter_stories  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
-ENGINES = ("conteur", "tantivy")
 GUILD, OTHER_GUILD = 1, 2
 RESULTS_DIR = ROOT / "bench" / "results"
 # Counting the passages that hold a query's window is a scan per query: up to 100k only.
@@ -159,7 +158,7 @@ def make_corpus(size: int, n_queries: int, seed: int) -> Path:
     return folder
 
 
-async def worker(engine: str, folder: Path, size: int, repeats: int) -> dict[str, Any]:
+async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
     from bot.app.library import Library
     from bot.storage import Store
 
@@ -173,20 +172,12 @@ async def worker(engine: str, folder: Path, size: int, repeats: int) -> dict[str
     async with await Store.open(database) as store:
         library = Library(store)
         started = time.perf_counter()
-        if engine == "conteur":
-            await library.rebuild_index()
-        else:
-            from bench.tantivy_engine import TantivyIndex
-
-            tantivy_index = TantivyIndex(folder / "search-index")
-            await asyncio.to_thread(tantivy_index.add_stories, store.stories.stream_live_passages())
-            library.live_index.index = tantivy_index  # type: ignore[assignment]
+        await library.rebuild_index()
         build = time.perf_counter() - started
         gc.collect()
         rss_built = rss_mb()
         await library.live_index.wait_idle()
         result: dict[str, Any] = {
-            "engine": engine,
             "size": size,
             "passages": len(library.index),
             "build_s": build,
@@ -201,7 +192,7 @@ async def worker(engine: str, folder: Path, size: int, repeats: int) -> dict[str
         result["rss_after_mb"] = rss_mb()
         result["load_after"] = os.getloadavg()[0]
         await library.live_index.wait_idle()  # the saved index is written
-        result["startup_s"] = await reopen(engine, library, store, folder)
+        result["startup_s"] = await reopen(store)
     return result
 
 
@@ -243,20 +234,14 @@ async def run_set(
     }
 
 
-async def reopen(engine: str, library: Any, store: Any, folder: Path) -> float:
-    """Start-up to searchable again, as a restart would, with the index already built."""
+async def reopen(store: Any) -> float:
+    """Start-up to searchable again, as a restart would, with the index already saved."""
     from bot.app.library import Library
 
     started = time.perf_counter()
     fresh = Library(store)
-    if engine == "conteur":
-        await fresh.rebuild_index()  # opens the index saved beside the database
-        assert fresh.live_index.origin == "opened"
-    else:
-        from bench.tantivy_engine import TantivyIndex
-
-        ids = await store.search_feed.live_story_stamps()
-        fresh.live_index.index = TantivyIndex.open(folder / "search-index", ids)  # type: ignore[assignment]
+    await fresh.rebuild_index()  # opens the index saved beside the database
+    assert fresh.live_index.origin == "opened"
     await real_call(fresh, "the first search after a start")
     return time.perf_counter() - started
 
@@ -290,17 +275,17 @@ def _distinct_recall(size: int, results: dict[str, Any]) -> str:
 
 def print_table(rows: Sequence[dict[str, Any]]) -> None:
     print(
-        "| passages | engine | query set | median | p95 | max | recall@10 "
+        "| passages | query set | median | p95 | max | recall@10 "
         "| recall@10, distinct windows (queries) | loop stall max / p99 "
         "| build | start-up (index exists) | RSS (process) | load |"
     )
-    print("|" + "---|" * 13)
+    print("|" + "---|" * 12)
     for r in rows:
         for name in ("anchored", "windows"):
             s = r[name]
             lat = s["latencies_ms"]
             print(
-                f"| {r['size']:,} | {r['engine']} | {name} | {statistics.median(lat):.1f} ms "
+                f"| {r['size']:,} | {name} | {statistics.median(lat):.1f} ms "
                 f"| {percentile(lat, 0.95):.1f} ms | {max(lat):.0f} ms "
                 f"| {sum(s['hits']) / len(s['hits']):.3f} | {_distinct_recall(r['size'], s)} "
                 f"| {s['max_stall_ms']:.1f} / {s['p99_stall_ms']:.1f} ms "
@@ -309,8 +294,8 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
             )
     print()
     print("Recall@10 by query kind (anchored / windows):")
-    print("| passages | engine | " + " | ".join(QUERY_KINDS) + " |")
-    print("|---|---|" + "---|" * len(QUERY_KINDS))
+    print("| passages | " + " | ".join(QUERY_KINDS) + " |")
+    print("|---|" + "---|" * len(QUERY_KINDS))
     for r in rows:
         cells = []
         for kind in QUERY_KINDS:
@@ -320,17 +305,16 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
                 kept = [h for h, k in zip(s["hits"], s["kinds"], strict=True) if k == kind]
                 shares.append(f"{sum(kept) / max(1, len(kept)):.2f}")
             cells.append(" / ".join(shares))
-        print(f"| {r['size']:,} | {r['engine']} | " + " | ".join(cells) + " |")
+        print(f"| {r['size']:,} | " + " | ".join(cells) + " |")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
-    parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--queries", type=int, default=140, help="queries per set")
     parser.add_argument("--repeats", type=int, default=3, help="runs per query (median)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--populate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -342,22 +326,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.worker:
         folder = make_corpus(args.size, args.queries, args.seed)
-        result = asyncio.run(worker(args.worker, folder, args.size, args.repeats))
+        result = asyncio.run(worker(folder, args.size, args.repeats))
         shutil.rmtree(folder, ignore_errors=True)
         print(json.dumps(result))
         return
     rows = []
     common = ["--queries", str(args.queries), "--seed", str(args.seed)]
     for size in (int(s) for s in args.sizes.split(",")):
-        for engine in args.engines.split(","):
-            started = time.perf_counter()
-            repeats = str(args.repeats)
-            row = run_worker(
-                ["--worker", engine, "--size", str(size), "--repeats", repeats, *common]
-            )
-            rows.append(row)
-            elapsed = time.perf_counter() - started
-            print(f"{engine} at {size:,} done in {elapsed:.0f} s", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        repeats = str(args.repeats)
+        rows.append(run_worker(["--worker", "--size", str(size), "--repeats", repeats, *common]))
+        elapsed = time.perf_counter() - started
+        print(f"size {size:,} done in {elapsed:.0f} s", file=sys.stderr, flush=True)
     print_table(rows)
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
