@@ -189,11 +189,40 @@ async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
             for query in query_set[:5]:  # warm-up
                 await real_call(library, query.text)
             result[name] = await run_set(library, store, query_set, repeats)
+        result["burst"] = await run_burst(library, queries["windows"])
         result["rss_after_mb"] = rss_mb()
         result["load_after"] = os.getloadavg()[0]
         await library.live_index.wait_idle()  # the saved index is written
         result["startup_s"] = await reopen(store)
     return result
+
+
+BURST = 20
+
+
+async def run_burst(library: Any, queries: Sequence[BenchQuery]) -> dict[str, float]:
+    """BURST searches at once (members of a big server typing together), with the 1 ms
+    ticker beside them: how long the burst takes and how late the loop wakes meanwhile."""
+    stalls: list[float] = []
+    running = True
+
+    async def ticker() -> None:
+        while running:
+            before = time.perf_counter()
+            await asyncio.sleep(0.001)
+            stalls.append((time.perf_counter() - before - 0.001) * 1000)
+
+    ticking = asyncio.create_task(ticker())
+    started = time.perf_counter()
+    await asyncio.gather(*(real_call(library, q.text) for q in queries[:BURST]))
+    elapsed = (time.perf_counter() - started) * 1000
+    running = False
+    await ticking
+    return {
+        "burst_ms": elapsed,
+        "max_stall_ms": max(stalls),
+        "p99_stall_ms": percentile(stalls, 0.99),
+    }
 
 
 async def run_set(
@@ -292,6 +321,14 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
                 f"| {r['build_s']:.1f} s | {r['startup_s']:.2f} s "
                 f"| {r['rss_after_mb']:.0f} MiB | {r['load_before']:.1f}-{r['load_after']:.1f} |"
             )
+    print()
+    print(f"A burst of {BURST} searches at once (windows set):")
+    for r in rows:
+        b = r["burst"]
+        print(
+            f"- {r['size']:,} passages: {b['burst_ms']:.0f} ms for the burst, event loop stall "
+            f"max {b['max_stall_ms']:.1f} ms, p99 {b['p99_stall_ms']:.1f} ms"
+        )
     print()
     print("Recall@10 by query kind (anchored / windows):")
     print("| passages | " + " | ".join(QUERY_KINDS) + " |")
