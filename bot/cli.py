@@ -167,9 +167,10 @@ def _setup_logging(settings: Settings, *, quiet: bool) -> None:
     level = logging.WARNING if quiet else settings.log_level_number
     discord.utils.setup_logging(level=level, root=True)
     if quiet:
-        # simcord builds extra discord.py states for the simulated world; their
-        # start-up notes are not the user's concern.
+        # simcord builds extra discord.py clients and states for the simulated world
+        # (one when it is imported); their start-up notes are not the user's concern.
         logging.getLogger("discord.state").setLevel(logging.ERROR)
+        logging.getLogger("discord.client").setLevel(logging.ERROR)
 
 
 def _invite(settings: Settings) -> int:
@@ -307,23 +308,21 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _characters(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import characters
     from bot.app.library import Library
     from bot.app.lookup import find_visible_story
     from bot.errors import UserError
     from bot.storage import Store
 
     async with await Store.open(settings.database_path) as store:
-        await Library(store).load_paths([settings.stories_dir], index=False)
+        library = Library(store)
+        await library.load_paths([settings.stories_dir], index=False)
         try:
-            stories = (
-                [(await find_visible_story(store, args.guild, args.story)).summary]
-                if args.story
-                else await store.stories.visible_stories(args.guild)
-            )
+            only = await find_visible_story(store, args.guild, args.story) if args.story else None
         except UserError as error:
             print(f"{error.message} {error.hint or ''}".strip(), file=sys.stderr)
             return EXIT_USAGE
-        casts = [(story, await store.casts.get_cast(story.id)) for story in stories]
+        casts = await characters.casts(library, args.guild, only)
     if args.json:
         print(
             json.dumps(

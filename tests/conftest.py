@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_STORIES_DIR, Settings
+from bot.core.clock import Clock
 from bot.discord_adapter.bot import ConteurBot, discord_clock
 from bot.storage import Store
 
@@ -20,8 +21,14 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def store(settings: Settings) -> AsyncIterator[Store]:
-    opened = await Store.open(settings.database_path, clock=discord_clock)
+def clock() -> Clock:
+    """The store's clock: simcord's virtual time; a module may override it (ManualClock)."""
+    return discord_clock
+
+
+@pytest.fixture
+async def store(settings: Settings, clock: Clock) -> AsyncIterator[Store]:
+    opened = await Store.open(settings.database_path, clock=clock)
     yield opened
     await opened.close()
 

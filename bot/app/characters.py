@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from bot.app.library import Library
 from bot.app.lookup import CharacterRef
+from bot.core.cast import Cast
 from bot.core.compare import Comparison, Side, compare_characters
-from bot.core.models import StorySummary
+from bot.core.models import Story, StorySummary
 
 
 async def namesakes(
@@ -20,6 +21,14 @@ async def namesakes(
         for story, character in await library.store.casts.visible_characters(guild_id)
         if character.name == ref.character.name and story.id != ref.story.id
     ]
+
+
+async def casts(
+    library: Library, guild_id: int | None, story: Story | None = None
+) -> list[tuple[StorySummary, Cast]]:
+    """Who is in each story visible here (or in one): `conteur characters`."""
+    stories = [story.summary] if story else await library.store.stories.visible_stories(guild_id)
+    return [(summary, await library.store.casts.get_cast(summary.id)) for summary in stories]
 
 
 @dataclass(frozen=True, slots=True)

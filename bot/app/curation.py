@@ -20,6 +20,11 @@ async def removed_stories(library: Library, guild_id: int) -> list[StorySummary]
     return [r.summary for r in await library.store.stories.removed_stories(guild_id, since)]
 
 
+async def hidden_stories(library: Library, guild_id: int) -> list[StorySummary]:
+    """The built-in stories hidden here: what /story unhide offers."""
+    return await library.store.stories.hidden_stories(guild_id)
+
+
 async def restore(library: Library, *, guild_id: int, actor_id: int, name: str) -> StorySummary:
     """Bring back a story removed in the last 30 days, unless another took its place."""
     summary = resolve_story(name, await removed_stories(library, guild_id))
@@ -50,7 +55,7 @@ async def hide(library: Library, *, guild_id: int, actor_id: int, story: StorySu
 
 async def unhide(library: Library, *, guild_id: int, actor_id: int, name: str) -> StorySummary:
     """Show a built-in story hidden in this server again."""
-    story = resolve_story(name, await library.store.stories.hidden_stories(guild_id))
+    story = resolve_story(name, await hidden_stories(library, guild_id))
     _require_builtin(story)
     await library.set_hidden(guild_id, story.id, actor_id, False)
     return story

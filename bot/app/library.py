@@ -70,6 +70,10 @@ class Library:
     async def rebuild_index(self) -> None:
         await self.live_index.build()
 
+    @property
+    def index_is_ready(self) -> bool:
+        return self._index_ready.is_set()
+
     async def index_ready(self) -> SearchIndex:
         """The search index, once it is built (however long that takes)."""
         return await self.live_index.ready(wait_for_build=True)

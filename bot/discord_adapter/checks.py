@@ -7,8 +7,9 @@
   the role the server chose with `/settings moderator-role`.
 - Only members with Manage Server may change `/settings` itself, so a
   moderator role cannot promote itself.
-- Bot owners (CONTEUR_OWNER_IDS) manage built-in stories with `conteur load`
-  on the host, never from Discord.
+- Bot owners (CONTEUR_OWNER_IDS) manage built-in stories on the host (the
+  stories folder, `conteur load`) and may reload them and check the bot's health
+  with `/admin`, in any server the bot shares with them.
 
 Discord's `default_permissions` hides top-level commands from members who lack
 them, but a client can be outdated or the server may override it, so every
@@ -23,7 +24,7 @@ checks alone. Buttons and forms, which outlive the command, call
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -36,6 +37,11 @@ T = TypeVar("T")
 
 class _WithStore(Protocol):
     store: Store
+
+
+class _WithOwners(Protocol):
+    @property
+    def owner_ids(self) -> frozenset[int]: ...
 
 
 NOT_IN_DMS = "This only works in a server."
@@ -107,6 +113,23 @@ def manage_server_only() -> Callable[[T], T]:
             require_manage_server(interaction)
         except UserError as error:
             raise RefusedByCheck(error) from error
+        return True
+
+    return app_commands.check(predicate)
+
+
+def owner_only() -> Callable[[T], T]:
+    """On a command: only the bot's owners (CONTEUR_OWNER_IDS) may run it."""
+
+    def predicate(interaction: discord.Interaction) -> bool:
+        settings = cast(Any, interaction.client).settings
+        if interaction.user.id not in cast(_WithOwners, settings).owner_ids:
+            raise RefusedByCheck(
+                NotAllowed(
+                    "Only the bot's owners can do that.",
+                    hint="Owners are listed in CONTEUR_OWNER_IDS on the host.",
+                )
+            )
         return True
 
     return app_commands.check(predicate)

@@ -47,7 +47,7 @@ async def hidden_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
-    hidden = await bot_of(interaction).store.stories.hidden_stories(interaction.guild_id)
+    hidden = await curation.hidden_stories(bot_of(interaction).library, interaction.guild_id)
     return _choices(current, hidden)
 
 

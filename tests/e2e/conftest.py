@@ -6,6 +6,7 @@ every payload the bot sent is checked against Discord's limits.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,3 +55,13 @@ def unwrapped(error: BaseException) -> BaseException:
 
 def raised_types(env: Any) -> list[type[BaseException]]:
     return [type(unwrapped(error)) for error in env.errors]
+
+
+_errors_seen: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+
+
+def raised(env: Any) -> list[type[BaseException]]:
+    """The errors the bot reported since the last look, unwrapped (and so acknowledged)."""
+    errors = env.errors
+    start, _errors_seen[env] = _errors_seen.get(env, 0), len(errors)
+    return [type(unwrapped(e)) for e in errors[start:]]

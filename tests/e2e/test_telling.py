@@ -346,7 +346,7 @@ async def test_a_failure_after_thinking_never_leaves_it_thinking(world, monkeypa
     (Discord makes the first follow-up of a deferred reply that reply itself, public
     as the deferral was: the apology cannot be private there.)
     """
-    import cogs.story.telling as telling
+    import bot.app.telling as telling
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the retelling")
