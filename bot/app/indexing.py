@@ -86,6 +86,10 @@ class LiveIndex:
         self.origin: str | None = None
 
     @property
+    def is_ready(self) -> bool:
+        return self._ready.is_set()
+
+    @property
     def progress_percent(self) -> int:
         if self._ready.is_set():
             return 100

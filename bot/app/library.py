@@ -16,7 +16,8 @@ from pathlib import Path
 from bot.app.analysis import analyse as analyse  # re-exported: moderation previews use it
 from bot.app.indexing import IndexChange, LiveIndex
 from bot.app.loading import STORY_SUFFIXES as STORY_SUFFIXES  # re-exported: uploads check it
-from bot.app.loading import LoadReport, Progress, Written, find_story_files, load_files
+from bot.app.loading import LoadReport as LoadReport  # re-exported: admin reports it
+from bot.app.loading import Progress, Written, find_story_files, load_files
 from bot.core.models import ParsedStory, StorySummary
 from bot.core.search import SearchHit, SearchIndex
 from bot.storage import Store
@@ -72,7 +73,7 @@ class Library:
 
     @property
     def index_is_ready(self) -> bool:
-        return self._index_ready.is_set()
+        return self.live_index.is_ready
 
     async def index_ready(self) -> SearchIndex:
         """The search index, once it is built (however long that takes)."""
