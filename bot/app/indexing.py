@@ -58,6 +58,13 @@ def _prepared_search(
     return hits
 
 
+def _log_failure(task: asyncio.Task[None]) -> None:
+    # A catch-up that fails (the database closed under it at shutdown) is retried by the
+    # next search's check; it is logged, never left for asyncio to report as unretrieved.
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("%s failed: %s", task.get_name(), error)
+
+
 class LiveIndex:
     """One SearchIndex, its background build and its catching up with the database."""
 
@@ -302,6 +309,7 @@ class LiveIndex:
         task = asyncio.create_task(work, name=name)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_failure)
 
     async def wait_idle(self) -> None:
         """Wait for background builds and catch-ups (tests, benchmarks, shutdown)."""
