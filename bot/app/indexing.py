@@ -1,8 +1,8 @@
 """The search index as the running bot keeps it.
 
-- Built in the background at start-up, in a worker thread, from a read-only connection
-  of its own; a search meanwhile waits a moment, then answers "the library is being
-  indexed (n %)" rather than leaving the reader with nothing.
+- Saved beside the database and opened at start-up, then brought up to date; without a
+  usable file, built from a read-only connection of its own (in a plain thread for a big
+  library, while `/search` answers at once "the library is being indexed (n %)").
 - Searched and updated off the event loop (`asyncio.to_thread`): at a million passages
   a search or a compaction takes long enough to delay every other interaction.
 - Kept in step with the database, including writes by another process (`conteur load`

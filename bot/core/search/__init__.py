@@ -26,7 +26,12 @@ passages dead (skipped at query time) until a compaction, run once dead passages
 outnumber live ones, renumbers everything with C-level passes.
 
 Every public method holds an internal lock: one index can be shared by the event loop and
-worker threads (calls are serialised, not parallel).
+worker threads (calls are serialised, not parallel). `snapshot` saves an index to a file
+and opens it again, so a restart does not rebuild it.
+
+Modules: `words` (validation, folding, spellings), `typos` (the typo index), `postings`
+(data, updates, compaction, scopes), `ranking` (planning, candidates, re-ranking), `hits`
+(results and highlights), `index` (`SearchIndex`), `snapshot` (saving and opening).
 """
 
 from bot.core.search.hits import SearchHit
