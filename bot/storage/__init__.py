@@ -24,6 +24,7 @@ from bot.storage.reading import Bookmark, ReadingRepository
 from bot.storage.schema import MIGRATIONS
 from bot.storage.search_feed import SearchFeedRepository
 from bot.storage.stories import StoryRepository
+from bot.storage.storyteller import StorytellerRepository
 
 __all__ = [
     "MIGRATIONS",
@@ -50,6 +51,7 @@ class Store:
         self.reading = ReadingRepository(db)
         self.daily = DailyRepository(db)
         self.search_feed = SearchFeedRepository(db)
+        self.storyteller = StorytellerRepository(db)
 
     @classmethod
     async def open(cls, path: Path | str, clock: Clock = system_clock) -> Self:
