@@ -121,7 +121,7 @@ async def run_size(size: int, mixed: int, folder: Path, fake: dict[str, Any]) ->
     from bot.storage import Store
 
     database = folder / f"burst-{size}.sqlite3"
-    await load_worker(size, database)
+    await load_worker(size, database, characters=True)
     port = int(fake["port"])
     discord.http.Route.BASE = fake["api_base"]
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake["gateway_url"])

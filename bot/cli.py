@@ -210,10 +210,13 @@ def _below_the_bot() -> None:
 
 async def _load(settings: Settings, paths: Sequence[Path]) -> int:
     from bot.app.library import Library
+    from bot.progress import LoadProgress
     from bot.storage import Store
 
+    progress = LoadProgress(sys.stdout)
     async with await Store.open(settings.database_path) as store:
-        report = await Library(store).load_paths(paths, index=False)
+        report = await Library(store).load_paths(paths, index=False, progress=progress)
+    progress.finish()
     for line in report.summary_lines():
         print(line)
     return EXIT_OK if report.ok else EXIT_FAILED

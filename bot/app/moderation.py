@@ -264,7 +264,7 @@ async def publish(
         )
         raise
     # After the commit: the index never shows a story the database does not hold.
-    library.reindex(summary.id, parsed)
+    await library.reindex(summary.id, parsed)
     return summary, editing is not None
 
 

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.core.discussion import discussion_questions
 from bot.core.fanout import (
     Acquire,
     FanoutReport,
@@ -35,6 +34,7 @@ from bot.core.fanout import (
     recover,
 )
 from bot.core.pagination import paginate
+from bot.core.questions import discussion_questions
 from bot.core.retelling import retell
 from bot.core.schedule import Due, Subscription
 from bot.discord_adapter.rendering.daily import (

@@ -22,6 +22,7 @@ from bot.storage.drafts import Draft, DraftRepository
 from bot.storage.guilds import GuildRepository, GuildSettings
 from bot.storage.reading import Bookmark, ReadingRepository
 from bot.storage.schema import MIGRATIONS
+from bot.storage.search_feed import SearchFeedRepository
 from bot.storage.stories import StoryRepository
 from bot.storage.storyteller import StorytellerRepository
 
@@ -49,6 +50,7 @@ class Store:
         self.drafts = DraftRepository(db)
         self.reading = ReadingRepository(db)
         self.daily = DailyRepository(db)
+        self.search_feed = SearchFeedRepository(db)
         self.storyteller = StorytellerRepository(db)
 
     @classmethod
