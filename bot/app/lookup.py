@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.app.catalogues import catalogues_of
 from bot.core.cast import Character
 from bot.core.matching import (
     AUTOCOMPLETE_LIMIT,
@@ -35,7 +36,8 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
     story_id = await store.stories.visible_story_with_slug(guild_id, value.strip())
     if story_id is None:
         hidden = await store.stories.hidden_stories(guild_id) if guild_id is not None else []
-        found = resolve_story(value, await store.stories.visible_stories(guild_id), hidden=hidden)
+        visible = (await catalogues_of(store).stories(guild_id)).stories
+        found = resolve_story(value, visible, hidden=hidden)
         if any(story.id == found.id for story in hidden):
             raise NotFound(
                 f"“{found.title}” is hidden in this server.",
@@ -107,9 +109,11 @@ async def story_choices(
     `only` narrows the visible stories to those a command accepts, so it never
     offers what it would refuse.
     """
-    stories = await store.stories.visible_stories(guild_id)
-    if only is not None:
-        stories = [story for story in stories if only(story)]
+    catalogue = await catalogues_of(store).stories(guild_id)
+    if only is None:  # the usual case: ranked by the shared, precomputed index
+        ranked = catalogue.index.rank(typed, AUTOCOMPLETE_LIMIT)
+        return [(_choice_name(catalogue.stories[i]), catalogue.stories[i].slug) for i, _ in ranked]
+    stories = [story for story in catalogue.stories if only(story)]
     return [
         (_choice_name(match.story), match.story.slug)
         for match in rank_stories(typed, stories, limit=AUTOCOMPLETE_LIMIT)
@@ -138,7 +142,8 @@ class CharacterRef:
 
 
 async def _visible_character_refs(store: Store, guild_id: int | None) -> list[CharacterRef]:
-    return [CharacterRef(s, c) for s, c in await store.casts.visible_characters(guild_id)]
+    catalogue = await catalogues_of(store).characters(guild_id)
+    return [CharacterRef(s, c) for s, c in catalogue.entries]
 
 
 async def _hidden_character_refs(store: Store, guild_id: int | None) -> list[CharacterRef]:
@@ -162,8 +167,9 @@ async def character_choices(
     store: Store, guild_id: int | None, typed: str
 ) -> list[tuple[str, str]]:
     """Autocomplete: the same name in two stories shows twice, each with its story."""
-    refs = await _visible_character_refs(store, guild_id)
-    return [(ref.label, ref.choice_value) for ref, _score in rank_characters(typed, refs)]
+    catalogue = await catalogues_of(store).characters(guild_id)
+    refs = [CharacterRef(*catalogue.entries[i]) for i, _score in catalogue.index.rank(typed)]
+    return [(ref.label, ref.choice_value) for ref in refs]
 
 
 async def find_visible_character(

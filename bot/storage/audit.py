@@ -61,3 +61,13 @@ class AuditRepository:
             (actor_id, action, utc_text(since)),
         )
         return [datetime.fromisoformat(row[0]) for row in rows]
+
+    async def latest_id(self) -> int:
+        """The newest entry's id: it moves with every change to the library, by any process.
+
+        Every add, edit, removal, restore, hide and unhide (from the bot or `conteur
+        load`) writes an entry in the same transaction, so in-memory catalogues of the
+        library compare this (one seek on the primary key) to know they are current.
+        """
+        row = await self._db.fetchone("SELECT max(id) FROM audit_log")
+        return int(row[0]) if row and row[0] is not None else 0

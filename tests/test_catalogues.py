@@ -1,0 +1,58 @@
+"""The precomputed ranking ranks as the plain one; catalogues follow every change."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from bot.app.catalogues import catalogues_of
+from bot.app.lookup import character_choices, story_choices
+from bot.core.characters import extract_cast
+from bot.core.matching import key_words, rank_by_words
+from bot.core.parsing import parse_story_text
+from bot.core.word_index import WordIndex
+from bot.storage import Store
+
+SYLLABLES = ["va", "le", "rie", "mo", "ran", "ka", "thi", "su", "no", "él", "bri", "dge"]
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
+
+
+def test_the_word_index_ranks_exactly_as_rank_by_words() -> None:
+    rng = random.Random(16)
+    for _ in range(40):
+        keys = [key_words(*(_word(rng) for _ in range(rng.randint(1, 4)))) for _ in range(60)]
+        index = WordIndex(keys)
+        for _ in range(10):
+            typed = " ".join(_word(rng)[: rng.randint(1, 6)] for _ in range(rng.randint(0, 3)))
+            assert index.rank(typed, 25) == rank_by_words(typed, keys, 25), typed
+
+
+def _story(title: str, name: str) -> str:
+    return f"Title: {title}\n\n{name} Varga walked to the quay.\n\n{name} Varga came home at dusk."
+
+
+async def test_autocomplete_sees_what_another_process_adds(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    async with await Store.open(path) as store, await Store.open(path) as other:
+        await store.stories.add_story(parse_story_text(_story("Harbour", "Orla")), guild_id=None)
+        assert [v for _, v in await story_choices(store, 1, "harb")] == ["harbour"]
+        built = catalogues_of(store).version
+        # Another process (conteur load) adds a story: the next keystroke knows it.
+        lights = parse_story_text(_story("Harbour Lights", "Ines"))
+        await other.stories.add_story(lights, guild_id=None, cast=extract_cast(lights.passages))
+        values = [v for _, v in await story_choices(store, 1, "harb")]
+        assert sorted(values) == ["harbour", "harbour-lights"]
+        assert catalogues_of(store).version != built
+        assert any("Ines" in label for label, _ in await character_choices(store, 1, "ines"))
+
+
+async def test_a_catalogue_is_built_once_for_many_keystrokes(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "db.sqlite3") as store:
+        await store.stories.add_story(parse_story_text(_story("Harbour", "Orla")), guild_id=None)
+        await story_choices(store, 1, "h")
+        first = await catalogues_of(store).stories(1)
+        await story_choices(store, 1, "ha")
+        assert await catalogues_of(store).stories(1) is first
