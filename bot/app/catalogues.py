@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from bot.core.cast import Character
 from bot.core.matching import key_words
 from bot.core.models import StorySummary
+from bot.core.text import fold
 from bot.core.word_index import WordIndex
 from bot.storage import Store
 
@@ -31,10 +32,38 @@ class StoryCatalogue:
     index: WordIndex
 
 
+CHOICE_VALUE_LIMIT = 100  # Discord's limit for an autocomplete choice's value
+
+
+def character_value(story: StorySummary, character: Character) -> str:
+    """What autocomplete sends for a character: `slug/Name`, naming one exactly."""
+    return f"{story.slug}/{character.name}"[:CHOICE_VALUE_LIMIT]
+
+
 @dataclass(frozen=True, slots=True)
 class CharacterCatalogue:
     entries: list[tuple[StorySummary, Character]]
     index: WordIndex  # keys: each character's aliases and story title (as autocomplete ranks)
+    names: WordIndex  # keys: each character's aliases only (as a typed name is resolved)
+    by_value: dict[str, int]  # autocomplete value → entry
+    by_alias: dict[str, list[int]]  # folded alias → entries, in order
+
+    @classmethod
+    def build(cls, entries: list[tuple[StorySummary, Character]]) -> CharacterCatalogue:
+        by_alias: dict[str, list[int]] = {}
+        for position, (_story, character) in enumerate(entries):
+            for alias in {fold(alias) for alias in character.aliases}:
+                by_alias.setdefault(alias, []).append(position)
+        return cls(
+            entries,
+            WordIndex([key_words(*c.aliases, s.title) for s, c in entries]),
+            WordIndex([key_words(*c.aliases) for _s, c in entries]),
+            {
+                character_value(s, c): position
+                for position, (s, c) in reversed(list(enumerate(entries)))
+            },
+            by_alias,
+        )
 
 
 @dataclass
@@ -73,8 +102,7 @@ class Catalogues:
                 found = self._characters.get(guild_id)
                 if found is None:
                     entries = await self.store.casts.visible_characters(guild_id)
-                    keys = [key_words(*c.aliases, s.title) for s, c in entries]
-                    found = CharacterCatalogue(entries, await asyncio.to_thread(WordIndex, keys))
+                    found = await asyncio.to_thread(CharacterCatalogue.build, entries)
                     self._characters[guild_id] = found
         return found
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.app.catalogues import catalogues_of
+from bot.app.catalogues import catalogues_of, character_value
 from bot.core.cast import Character
 from bot.core.matching import (
     AUTOCOMPLETE_LIMIT,
@@ -134,7 +134,7 @@ class CharacterRef:
 
     @property
     def choice_value(self) -> str:
-        return f"{self.story.slug}/{self.character.name}"[:CHOICE_NAME_LIMIT]
+        return character_value(self.story, self.character)
 
     @property
     def label(self) -> str:
@@ -181,22 +181,34 @@ async def find_visible_character(
     user to pick one rather than guessing. Only names are compared: a story's
     title is not a character, and input without a letter or digit names no one.
     """
-    refs = await _visible_character_refs(store, guild_id)
+    catalogue = await catalogues_of(store).characters(guild_id)
+    if story_id is None and value in catalogue.by_value:  # what autocomplete sent
+        return CharacterRef(*catalogue.entries[catalogue.by_value[value]])
+    refs: list[CharacterRef] = []
     if story_id is not None:
-        refs = [ref for ref in refs if ref.story.id == story_id]
-    for ref in refs:
-        if value == ref.choice_value:
-            return ref
+        refs = [CharacterRef(s, c) for s, c in catalogue.entries if s.id == story_id]
+        for ref in refs:
+            if value == ref.choice_value:
+                return ref
     if not names_anything(value):
         raise NotFound(f"There is no character called {echo(value)} in the stories here.")
     # The characters of stories hidden here compete too, so that their names say
     # "hidden" instead of fuzzily opening someone else.
     hidden = await _hidden_character_refs(store, guild_id) if story_id is None else []
-    everyone = [*refs, *hidden]
     folded = fold(value.strip())
-    exact = [r for r in everyone if folded in {fold(alias) for alias in r.character.aliases}]
-    keys = [key_words(*r.character.aliases) for r in everyone]
-    ranked = [(everyone[index], score) for index, score in rank_by_words(value, keys, 5)]
+    if story_id is None and not hidden:  # the usual case: the catalogue's precomputed keys
+        entry = catalogue.entries
+        exact = [CharacterRef(*entry[index]) for index in catalogue.by_alias.get(folded, [])]
+        ranked = [
+            (CharacterRef(*entry[index]), score) for index, score in catalogue.names.rank(value, 5)
+        ]
+    else:
+        if story_id is None:
+            refs = [CharacterRef(s, c) for s, c in catalogue.entries]
+        everyone = [*refs, *hidden]
+        exact = [r for r in everyone if folded in {fold(alias) for alias in r.character.aliases}]
+        keys = [key_words(*r.character.aliases) for r in everyone]
+        ranked = [(everyone[index], score) for index, score in rank_by_words(value, keys, 5)]
     best = ranked[0][1] if ranked else 0.0
     # Equally good fuzzy matches are as ambiguous as two exact ones.
     candidates = exact or [ref for ref, score in ranked if score >= max(80.0, best - 1)]
