@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,9 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load = sub.add_parser("load", help="import .txt/.md story files or folders")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    load.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    load.add_argument("--db", help="database file or postgresql:// URL (default: CONTEUR_DATABASE)")
     console = sub.add_parser("console", help="type slash commands offline, as in Discord")
-    console.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    console.add_argument(
+        "--db", help="database file or postgresql:// URL (default: CONTEUR_DATABASE)"
+    )
     console.add_argument(
         "--as",
         dest="role",
@@ -104,12 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--guild", type=int, help="include this server's own stories")
     search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per result")
-    search.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    search.add_argument(
+        "--db", help="database file or postgresql:// URL (default: CONTEUR_DATABASE)"
+    )
     characters = sub.add_parser("characters", help="who is in each story, for scripts")
     characters.add_argument("story", nargs="?", help="only this story (title, slug or protagonist)")
     characters.add_argument("--guild", type=int, help="include this server's own stories")
     characters.add_argument("--json", action="store_true", help="print JSON")
-    characters.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    characters.add_argument(
+        "--db", help="database file or postgresql:// URL (default: CONTEUR_DATABASE)"
+    )
     return parser
 
 
@@ -125,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
     if getattr(args, "db", None):
-        settings = replace(settings, database_path=args.db.resolve())
+        settings = settings.with_database(args.db)
     opens_console = args.subcommand == "run" and (
         settings.discord_token is None and args.console_if_no_token
     )
@@ -195,7 +201,7 @@ async def _load(settings: Settings, paths: Sequence[Path]) -> int:
     from bot.app.library import Library
     from bot.storage import Store
 
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database) as store:
         report = await Library(store).load_paths(paths, index=False)
     for line in report.summary_lines():
         print(line)
@@ -211,7 +217,7 @@ async def _console(
 
     # The simulated Discord keeps its own clock from 2026-01-01; the console shows
     # real dates, so the store (and with it the bot) reads the wall clock.
-    async with await Store.open(settings.database_path, clock=system_clock) as store:
+    async with await Store.open(settings.database, clock=system_clock) as store:
         bot = ConteurBot(settings, store)
         return await run_console(bot, role=role, guild_id=guild_id, commands=lines, as_json=as_json)
 
@@ -247,7 +253,7 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
 
     assert settings.discord_token is not None
     async with (
-        await Store.open(settings.database_path) as store,
+        await Store.open(settings.database) as store,
         ConteurBot(settings, store, sync_globally=sync) as bot,
     ):
         await bot.start(settings.discord_token)
@@ -261,7 +267,7 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
     from bot.errors import UserError
     from bot.storage import Store
 
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database) as store:
         library = Library(store)
         await library.start(settings.stories_dir, datetime.now(UTC))
         try:
@@ -308,7 +314,7 @@ async def _characters(settings: Settings, args: argparse.Namespace) -> int:
     from bot.errors import UserError
     from bot.storage import Store
 
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database) as store:
         await Library(store).load_paths([settings.stories_dir], index=False)
         try:
             stories = (

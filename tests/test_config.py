@@ -74,7 +74,7 @@ async def test_commands_sync_where_they_were_asked_to(tmp_path, dev_guild, sync_
     from bot.storage import Store
 
     settings = Settings(database_path=tmp_path / "s.sqlite3", dev_guild_id=dev_guild)
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database) as store:
         bot = ConteurBot(settings, store, sync_globally=sync_globally)
         synced: list[int | None] = []
 

@@ -21,7 +21,7 @@ CLOCK = ManualClock(NOW)
 @pytest.fixture
 async def store(settings):
     CLOCK.moment = NOW
-    opened = await Store.open(settings.database_path, clock=CLOCK)
+    opened = await Store.open(settings.database, clock=CLOCK)
     yield opened
     await opened.close()
 
@@ -132,6 +132,10 @@ async def test_last_sent_is_the_latest_day_of_any_status_read_per_subscription(s
     assert await store.daily.last_sent() == {first.id: DAY, second.id: DAY}
     assert await store.daily.last_sent([second.id, idle.id]) == {second.id: DAY}
     assert await store.daily.last_sent([]) == {}
+
+
+@pytest.mark.sqlite_only
+async def test_last_sent_seeks_the_primary_key_instead_of_scanning_the_history(store):
     # Bounded: one primary-key seek per subscription, never a pass over the history.
     plan = await store.db.fetchall(
         "EXPLAIN QUERY PLAN SELECT id, (SELECT max(local_date) FROM deliveries"

@@ -158,11 +158,9 @@ class Library:
             self._pending_changes = []
         self._index_ready.clear()
         try:
-            stories: Iterable[tuple[int, Sequence[Passage]]] = (
-                await self.store.stories.all_passages()
-                if self.store.path == ":memory:"
-                else self.store.stories.stream_live_passages()
-            )
+            stories: Iterable[
+                tuple[int, Sequence[Passage]]
+            ] = await self.store.stories.live_passages()
             index = await asyncio.to_thread(_build_index, stories)
             for change in self._pending_changes:
                 change(index)

@@ -1,11 +1,11 @@
 """The only package that speaks SQL.
 
-One `Database` owns the aiosqlite connection (WAL, foreign keys on), its transactions,
-migrations and the clock every timestamp comes from. One repository per area takes
-it; `Store` holds them, so the rest of the bot passes one object around. Every
-multi-statement write runs in one transaction, so a failure leaves the database as it
-was. Rows leave as dataclasses. Repositories never call each other: what spans areas
-is the application layer's (`bot/app/`).
+One `Database` owns the connection (SQLite by default, PostgreSQL for a postgresql://
+URL), its transactions, migrations and the clock every timestamp comes from. One
+repository per area takes it; `Store` holds them, so the rest of the bot passes one
+object around. Every multi-statement write runs in one transaction, so a failure leaves
+the database as it was. Rows leave as dataclasses. Repositories never call each other:
+what spans areas is the application layer's (`bot/app/`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bot.core.clock import Clock, system_clock
 from bot.storage.audit import AuditRepository
 from bot.storage.casts import CastRepository
 from bot.storage.daily import DailyRepository, LastDelivery, Subscribed
-from bot.storage.database import Database
+from bot.storage.database import INTEGRITY_ERRORS, Database, open_database
 from bot.storage.drafts import Draft, DraftRepository
 from bot.storage.guilds import GuildRepository, GuildSettings
 from bot.storage.reading import Bookmark, ReadingRepository
@@ -25,6 +25,7 @@ from bot.storage.schema import MIGRATIONS
 from bot.storage.stories import StoryRepository
 
 __all__ = [
+    "INTEGRITY_ERRORS",
     "MIGRATIONS",
     "Bookmark",
     "Database",
@@ -50,8 +51,9 @@ class Store:
         self.daily = DailyRepository(db)
 
     @classmethod
-    async def open(cls, path: Path | str, clock: Clock = system_clock) -> Self:
-        return cls(await Database.open(path, clock))
+    async def open(cls, target: Path | str, clock: Clock = system_clock) -> Self:
+        """The store at `target`: a SQLite file (or ":memory:"), or a postgresql:// URL."""
+        return cls(await open_database(target, clock))
 
     @property
     def clock(self) -> Clock:

@@ -7,7 +7,6 @@ log saying either "claimed" or "sent", never something in between.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -195,7 +194,8 @@ class DailyRepository:
         subscription_id = due.subscription.id
         changed = await self._db.write(
             "INSERT INTO deliveries (subscription_id, local_date, story_id, status, claimed_at)"
-            " SELECT ?, ?, ?, 'sending', ? WHERE EXISTS (SELECT 1 FROM subscriptions"
+            " SELECT CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), 'sending',"
+            " CAST(? AS TEXT) WHERE EXISTS (SELECT 1 FROM subscriptions"
             " WHERE id = ? AND paused_reason IS NULL) ON CONFLICT DO NOTHING",
             (
                 subscription_id,
@@ -273,10 +273,8 @@ class DailyRepository:
         if subscription_ids is None:
             rows = await self._db.fetchall(latest)
         else:
-            wanted = json.dumps(sorted(set(subscription_ids)))
-            rows = await self._db.fetchall(
-                f"{latest} WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
-            )
+            wanted = self._db.ids_param(sorted(set(subscription_ids)))
+            rows = await self._db.fetchall(f"{latest} WHERE {self._db.ids_in('id')}", (wanted,))
         return {row[0]: date.fromisoformat(row[1]) for row in rows if row[1] is not None}
 
     async def story_history(self, subscription_id: int) -> list[int]:

@@ -1,20 +1,29 @@
 """The connection, transactions, migrations and clock every repository shares.
 
-The only class that touches the SQLite connection. Repositories take it and speak
-SQL through it; they never call each other (the application layer combines them).
+`Database` is what repositories see; `SqliteDatabase` (the zero-setup default, a file)
+and `PostgresDatabase` (`bot/storage/postgres.py`, for many processes sharing one store)
+are the two backends behind it. Repositories write one SQL for both: `?` or `:name`
+parameters, standard `ON CONFLICT`, `CAST` where a type must be said. Where the two
+dialects differ the difference lives here, as a method (`ids_in`), never in a repository
+and never outside storage. Repositories never call each other (the application layer
+combines them).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
 import aiosqlite
+import asyncpg
 
 from bot.core.clock import Clock, system_clock, utc_text
 from bot.storage.schema import MIGRATIONS
@@ -22,12 +31,97 @@ from bot.storage.schema import MIGRATIONS
 log = logging.getLogger(__name__)
 
 
-class Database:
-    def __init__(self, connection: aiosqlite.Connection, path: str, clock: Clock) -> None:
-        self._connection = connection
+# What a broken constraint (a duplicate key, a missing parent) raises, on either backend.
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (
+    sqlite3.IntegrityError,
+    asyncpg.IntegrityConstraintViolationError,
+)
+
+
+def is_postgres_url(target: Path | str) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+async def open_database(target: Path | str, clock: Clock = system_clock) -> Database:
+    """Open and migrate the store at `target`: a postgresql:// URL, else a SQLite file."""
+    if is_postgres_url(target):
+        # Imported here so a SQLite-only install never loads asyncpg.
+        from bot.storage.postgres import PostgresDatabase
+
+        return await PostgresDatabase.open(str(target), clock)
+    return await SqliteDatabase.open(target, clock)
+
+
+class Database(ABC):
+    """One store's connection(s), transactions, migrations and clock."""
+
+    def __init__(self, path: str, clock: Clock) -> None:
+        # A file path, ":memory:", or a postgresql:// URL (with any password masked).
         self.path = path
         # Every timestamp the bot writes comes from here; tests replace it to move time.
         self.clock = clock
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may use this store at the same time (PostgreSQL)."""
+        return False
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def now_text(self) -> str:
+        return utc_text(self.clock())
+
+    async def write(self, sql: str, params: Any = ()) -> int:
+        """One write statement in a transaction of its own; returns the rows changed."""
+        async with self.transaction():
+            return await self.execute(sql, params)
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    async def schema_version(self) -> int: ...
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """One atomic write; a nested use by the same task joins the outer transaction.
+
+        Write transactions take turns, one at a time, in both backends: what a
+        repository reads inside one is what it writes against (a free slug, the next
+        version number, the subscription count), as SQLite's BEGIN IMMEDIATE gives.
+        """
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Any = ()) -> int:
+        """One statement inside the caller's transaction; returns the rows changed."""
+
+    @abstractmethod
+    async def insert(self, sql: str, params: Any = ()) -> int:
+        """One INSERT into a table with an `id` key, in the caller's transaction: the new id."""
+
+    @abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Any]) -> None: ...
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Any = ()) -> list[Any]: ...
+
+    @abstractmethod
+    async def fetchone(self, sql: str, params: Any = ()) -> Any: ...
+
+    @abstractmethod
+    def ids_in(self, column: str) -> str:
+        """A condition `column` is one of a list of ids, passed as one parameter `ids_param`
+        makes: a list of any length is one bound value, never thousands of `?`."""
+
+    @abstractmethod
+    def ids_param(self, ids: Sequence[int]) -> Any: ...
+
+
+class SqliteDatabase(Database):
+    def __init__(self, connection: aiosqlite.Connection, path: str, clock: Clock) -> None:
+        super().__init__(path, clock)
+        self._connection = connection
         # One connection serves every coroutine: writers take turns so one
         # task's statements never land inside another task's transaction.
         self._write_lock = asyncio.Lock()
@@ -51,11 +145,11 @@ class Database:
     async def close(self) -> None:
         await self._connection.close()
 
-    def now(self) -> datetime:
-        return self.clock()
+    def ids_in(self, column: str) -> str:
+        return f"{column} IN (SELECT value FROM json_each(?))"
 
-    def now_text(self) -> str:
-        return utc_text(self.clock())
+    def ids_param(self, ids: Sequence[int]) -> Any:
+        return json.dumps(list(ids))
 
     async def _configure(self) -> None:
         await self._connection.execute("PRAGMA journal_mode = WAL")
@@ -86,7 +180,6 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """One atomic write; a nested use by the same task joins the outer transaction."""
         task = asyncio.current_task()
         if self._transaction_owner is task:
             yield
@@ -117,11 +210,6 @@ class Database:
 
     async def executemany(self, sql: str, rows: Iterable[Any]) -> None:
         await self._connection.executemany(sql, rows)
-
-    async def write(self, sql: str, params: Any = ()) -> int:
-        """One write statement in a transaction of its own; returns the rows changed."""
-        async with self.transaction():
-            return await self.execute(sql, params)
 
     async def fetchall(self, sql: str, params: Any = ()) -> list[Any]:
         async with self._connection.execute(sql, params) as cursor:

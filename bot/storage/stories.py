@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from bot.core.models import (
 from bot.core.text import fold, slugify
 from bot.storage.audit import Change, record_change
 from bot.storage.casts import write_cast
-from bot.storage.database import Database
+from bot.storage.database import Database, SqliteDatabase
 from bot.storage.scope import (
     QUALIFIED_SUMMARY_COLUMNS,
     SUMMARY_COLUMNS,
@@ -139,7 +139,7 @@ class StoryRepository:
 
     async def _insert_passages(self, story_id: int, passages: Sequence[Passage]) -> None:
         await self._db.executemany(
-            "INSERT INTO passages (story_id, number, start, end, text) VALUES (?,?,?,?,?)",
+            'INSERT INTO passages (story_id, number, start, "end", text) VALUES (?,?,?,?,?)',
             [(story_id, p.number, p.start, p.end, p.text) for p in passages],
         )
 
@@ -147,9 +147,11 @@ class StoryRepository:
         self, story_id: int, parsed: ParsedStory, actor_id: int | None
     ) -> None:
         await self._db.execute(
+            # The casts say the types PostgreSQL cannot infer through INSERT … SELECT.
             "INSERT INTO story_versions (story_id, version, title, author, body, content_hash,"
-            " created_by, created_at) SELECT ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?"
-            " FROM story_versions WHERE story_id = ?",
+            " created_by, created_at) SELECT CAST(? AS BIGINT), coalesce(max(version), 0) + 1,"
+            " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
+            " CAST(? AS BIGINT), CAST(? AS TEXT) FROM story_versions WHERE story_id = ?",
             (
                 story_id,
                 parsed.title,
@@ -223,10 +225,20 @@ class StoryRepository:
 
     async def get_passages(self, story_id: int) -> tuple[Passage, ...]:
         rows = await self._db.fetchall(
-            "SELECT number, text, start, end FROM passages WHERE story_id = ? ORDER BY number",
+            'SELECT number, text, start, "end" FROM passages WHERE story_id = ? ORDER BY number',
             (story_id,),
         )
         return tuple(Passage(row[0], row[1], row[2], row[3]) for row in rows)
+
+    async def live_passages(self) -> Iterable[tuple[int, list[Passage]]]:
+        """Every live story's passages, story by story, for building the search index.
+
+        From a SQLite file, streamed on a reader of its own (iterate it in a worker
+        thread); otherwise read at once on the event loop's connection.
+        """
+        if isinstance(self._db, SqliteDatabase) and self._db.path != ":memory:":
+            return self.stream_live_passages()
+        return await self.all_passages()
 
     def stream_live_passages(self) -> Iterator[tuple[int, list[Passage]]]:
         """Every live story's passages, story by story, on a read-only connection of its own.
@@ -240,7 +252,7 @@ class StoryRepository:
         connection = sqlite3.connect(f"{Path(self._db.path).resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = connection.execute(
-                "SELECT p.story_id, p.number, p.text, p.start, p.end FROM passages AS p"
+                'SELECT p.story_id, p.number, p.text, p.start, p."end" FROM passages AS p'
                 " JOIN stories ON stories.id = p.story_id WHERE stories.deleted_at IS NULL"
                 " ORDER BY p.story_id, p.number"
             )
@@ -260,7 +272,7 @@ class StoryRepository:
     async def all_passages(self) -> list[tuple[int, list[Passage]]]:
         """Every live story's passages, for building the search index at start."""
         rows = await self._db.fetchall(
-            "SELECT p.story_id, p.number, p.text, p.start, p.end FROM passages AS p"
+            'SELECT p.story_id, p.number, p.text, p.start, p."end" FROM passages AS p'
             " JOIN stories ON stories.id = p.story_id WHERE stories.deleted_at IS NULL"
             " ORDER BY p.story_id, p.number"
         )
@@ -359,7 +371,7 @@ class StoryRepository:
             f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE title_key = :key"
             " AND deleted_at IS NULL"
             " AND (guild_id IS NULL OR guild_id = :guild_id)"
-            " AND id IS NOT :exclude",
+            " AND (CAST(:exclude AS BIGINT) IS NULL OR id <> :exclude)",
             {"key": fold(title), "guild_id": guild_id, "exclude": exclude_id},
         )
         return summary_from_row(row) if row else None
@@ -412,8 +424,8 @@ class StoryRepository:
         async with self._db.transaction():
             if hidden:
                 await self._db.execute(
-                    "INSERT OR IGNORE INTO hidden_stories (guild_id, story_id, hidden_by,"
-                    " hidden_at) VALUES (?,?,?,?)",
+                    "INSERT INTO hidden_stories (guild_id, story_id, hidden_by,"
+                    " hidden_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                     (guild_id, story_id, actor_id, self._db.now_text()),
                 )
             else:
@@ -453,7 +465,8 @@ class StoryRepository:
         """A live story visible in `guild_id` with exactly this text, other than `exclude_id`."""
         row = await self._db.fetchone(
             f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
-            " AND content_hash = :hash AND id IS NOT :exclude ORDER BY id LIMIT 1",
+            " AND content_hash = :hash AND (CAST(:exclude AS BIGINT) IS NULL OR id <> :exclude)"
+            " ORDER BY id LIMIT 1",
             {"guild_id": guild_id, "hash": content_hash, "exclude": exclude_id},
         )
         return summary_from_row(row) if row else None

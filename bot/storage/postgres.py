@@ -1,0 +1,247 @@
+"""PostgreSQL behind the same `Database` the repositories use: many processes, one store.
+
+Repositories write `?` (or `:name`) parameters, as SQLite takes them; here they become
+PostgreSQL's `$1, $2, …` once per statement text (cached). A transaction holds one
+pooled connection, which every statement of the same task inside it uses.
+
+Write transactions take turns across every process, as SQLite's BEGIN IMMEDIATE makes
+writers take turns on one file: each begins by taking one transaction-scoped advisory
+lock. What a repository reads inside a transaction (a free slug, the next version
+number, how many subscriptions a server has) is then still true when it writes, on
+both backends, with no retry loop anywhere. Writes are small and few (a story added,
+a day claimed), so one at a time costs little; reads never wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any, Self, TypeAlias
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from bot.core.clock import Clock
+from bot.storage.database import Database
+from bot.storage.schema_postgres import POSTGRES_MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+# Advisory lock keys: arbitrary, fixed, Conteur's own. One for write transactions,
+# one so two processes starting on a new database migrate it one after the other.
+WRITE_LOCK = 0x436F6E74  # "Cont"
+MIGRATION_LOCK = 0x436F6E75
+
+POOL_SIZE = 8
+
+# Subscripted for the type checker only: asyncpg's classes are not generic at run time.
+_Connection: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
+
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=2048)
+def translate(sql: str) -> tuple[str, tuple[str, ...] | None]:
+    """`sql` with `?` or `:name` as `$n`; and the names in `$n` order (None for `?`).
+
+    Quoted text and identifiers are left alone, so '12:30' stays a literal.
+    """
+    names: list[str] = []
+    positional = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal positional
+        token = match.group(0)
+        if token == "?":
+            positional += 1
+            return f"${positional}"
+        name = match.group(1)
+        if name is None:
+            return token
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    translated = _TOKEN.sub(replace, sql)
+    if positional and names:
+        raise ValueError(f"mixed ? and :name parameters in {sql!r}")
+    return translated, (tuple(names) if names else None)
+
+
+def _arguments(names: tuple[str, ...] | None, params: Any) -> Sequence[Any]:
+    if names is None:
+        return tuple(params)
+    assert isinstance(params, Mapping), "named parameters need a mapping"
+    return [params[name] for name in names]
+
+
+def _rows_changed(status: str) -> int:
+    """asyncpg's command tag ("UPDATE 3", "INSERT 0 1", "DELETE 0") as a count."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def masked(url: str) -> str:
+    """The URL without its password, for logs and error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+async def _keep_session(connection: asyncpg.Connection[asyncpg.Record]) -> None:
+    """A pooled connection goes back as it is: the store leaves no session state on it
+    (transactions end before release; advisory locks are transaction-scoped; LISTEN has
+    a connection of its own), so the round trip of asyncpg's default RESET ALL is waste.
+    """
+
+
+class PostgresDatabase(Database):
+    def __init__(self, pool: asyncpg.Pool, url: str, clock: Clock) -> None:
+        super().__init__(masked(url), clock)
+        self.url = url
+        self._pool = pool
+        # The connection of the transaction the current task is in, if any.
+        self._transaction: ContextVar[tuple[asyncio.Task[Any], _Connection] | None] = ContextVar(
+            f"conteur-transaction-{id(self)}", default=None
+        )
+
+    @classmethod
+    async def open(cls, url: str, clock: Clock) -> Self:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE, reset=_keep_session)
+        database = cls(pool, url, clock)
+        try:
+            await database._migrate()
+        except BaseException:
+            await pool.close()
+            raise
+        return database
+
+    @property
+    def shared(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    def ids_in(self, column: str) -> str:
+        return f"{column} = ANY(CAST(? AS BIGINT[]))"
+
+    def ids_param(self, ids: Sequence[int]) -> Any:
+        return list(ids)
+
+    # ---------------------------------------------------------- migrations
+
+    async def schema_version(self) -> int:
+        async with self._pool.acquire() as connection:
+            return await self._version(connection)
+
+    @staticmethod
+    async def _version(connection: _Connection) -> int:
+        exists = await connection.fetchval("SELECT to_regclass('conteur_schema') IS NOT NULL")
+        if not exists:
+            return 0
+        return int(await connection.fetchval("SELECT version FROM conteur_schema"))
+
+    async def _migrate(self) -> None:
+        async with self._pool.acquire() as connection:
+            # Session-scoped: a second process starting now waits, then finds it done.
+            await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                current = await self._version(connection)
+                if current > len(POSTGRES_MIGRATIONS):
+                    raise RuntimeError(
+                        f"{self.path} has schema version {current}, newer than this Conteur "
+                        f"({len(POSTGRES_MIGRATIONS)}); upgrade Conteur."
+                    )
+                if current == 0:
+                    await connection.execute(
+                        "CREATE TABLE IF NOT EXISTS conteur_schema (version INTEGER NOT NULL);"
+                        " INSERT INTO conteur_schema SELECT 0"
+                        " WHERE NOT EXISTS (SELECT 1 FROM conteur_schema)"
+                    )
+                for version, script in enumerate(POSTGRES_MIGRATIONS[current:], start=current + 1):
+                    log.info("Migrating %s to schema version %d", self.path, version)
+                    async with connection.transaction():
+                        await connection.execute(script)
+                        await connection.execute("UPDATE conteur_schema SET version = $1", version)
+            finally:
+                await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+    # -------------------------------------------------------- transactions
+
+    def _connection_of_task(self) -> _Connection | None:
+        current = self._transaction.get()
+        if current is not None and current[0] is asyncio.current_task():
+            return current[1]
+        return None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if self._connection_of_task() is not None:
+            yield
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        async with self._pool.acquire() as connection:
+            # One round trip opens the transaction and takes the writers' turn.
+            await connection.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            token = self._transaction.set((task, connection))
+            try:
+                yield
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+            else:
+                await connection.execute("COMMIT")
+            finally:
+                self._transaction.reset(token)
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[_Connection]:
+        """The task's transaction connection, or a pooled one for a lone statement."""
+        joined = self._connection_of_task()
+        if joined is not None:
+            yield joined
+            return
+        async with self._pool.acquire() as connection:
+            yield connection
+
+    # ---------------------------------------------------------- statements
+
+    async def execute(self, sql: str, params: Any = ()) -> int:
+        text, names = translate(sql)
+        async with self._connection() as connection:
+            return _rows_changed(await connection.execute(text, *_arguments(names, params)))
+
+    async def insert(self, sql: str, params: Any = ()) -> int:
+        text, names = translate(sql)
+        async with self._connection() as connection:
+            new_id = await connection.fetchval(f"{text} RETURNING id", *_arguments(names, params))
+        return int(new_id)
+
+    async def executemany(self, sql: str, rows: Iterable[Any]) -> None:
+        text, names = translate(sql)
+        arguments = [_arguments(names, row) for row in rows]
+        if not arguments:
+            return
+        async with self._connection() as connection:
+            await connection.executemany(text, arguments)
+
+    async def fetchall(self, sql: str, params: Any = ()) -> list[Any]:
+        text, names = translate(sql)
+        async with self._connection() as connection:
+            return list(await connection.fetch(text, *_arguments(names, params)))
+
+    async def fetchone(self, sql: str, params: Any = ()) -> Any:
+        text, names = translate(sql)
+        async with self._connection() as connection:
+            return await connection.fetchrow(text, *_arguments(names, params))
