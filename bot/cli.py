@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
@@ -174,9 +173,10 @@ def _setup_logging(settings: Settings, *, quiet: bool) -> None:
     level = logging.WARNING if quiet else settings.log_level_number
     discord.utils.setup_logging(level=level, root=True)
     if quiet:
-        # simcord builds extra discord.py states for the simulated world; their
-        # start-up notes are not the user's concern.
+        # simcord builds extra discord.py clients and states for the simulated world
+        # (one when it is imported); their start-up notes are not the user's concern.
         logging.getLogger("discord.state").setLevel(logging.ERROR)
+        logging.getLogger("discord.client").setLevel(logging.ERROR)
 
 
 def _invite(settings: Settings) -> int:
@@ -262,33 +262,33 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app.library import Library
     from bot.app.lookup import find_visible_story
-    from bot.core.search import validate_query
-    from bot.core.snippets import make_snippet
+    from bot.app.searching import search_passages
     from bot.errors import UserError
     from bot.storage import Store
 
     async with await Store.open(settings.database) as store:
         library = Library(store)
-        await library.start(settings.stories_dir, datetime.now(UTC))
+        await library.start(settings.stories_dir)
         try:
-            query = validate_query(args.query)
-            story_ids = None
-            if args.story:
-                story_ids = [(await find_visible_story(store, args.guild, args.story)).id]
+            in_story = (
+                await find_visible_story(store, args.guild, args.story) if args.story else None
+            )
+            outcome = await search_passages(
+                library,
+                args.query,
+                guild_id=args.guild,
+                story=in_story,
+                limit=max(1, args.limit),
+                snippet_width=200,
+            )
         except UserError as error:
             print(f"{error.message} {error.hint or ''}".strip(), file=sys.stderr)
             return EXIT_USAGE
-        hits = await library.search(
-            query, guild_id=args.guild, story_ids=story_ids, limit=max(1, args.limit)
-        )
-        if not hits and not args.json:
-            suggestions = await library.suggest(query, guild_id=args.guild)
-            hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-            print(f"No passage matches “{query}”.{hint}", file=sys.stderr)
-        titles = await store.stories.summaries([hit.story_id for hit in hits])
-    for rank, hit in enumerate(hits, start=1):
-        story = titles[hit.story_id]
-        snippet, _offsets = make_snippet(hit.text, hit.highlights, 200)
+    if not outcome.results and not args.json:
+        hint = f" Did you mean: {', '.join(outcome.suggestions)}?" if outcome.suggestions else ""
+        print(f"No passage matches “{outcome.query}”.{hint}", file=sys.stderr)
+    for rank, result in enumerate(outcome.results, start=1):
+        story = result.story
         if args.json:
             print(
                 json.dumps(
@@ -296,36 +296,36 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
                         "rank": rank,
                         "story": story.title,
                         "slug": story.slug,
-                        "paragraph": hit.passage_number,
-                        "score": round(hit.score, 1),
-                        "snippet": snippet,
+                        "paragraph": result.passage,
+                        "score": round(result.score, 1),
+                        "snippet": result.snippet,
                     },
                     ensure_ascii=False,
                 )
             )
         else:
-            print(f"{rank}. {story.title} ¶{hit.passage_number} ({hit.score:.0f})\n   {snippet}")
-    return EXIT_OK if hits else EXIT_FAILED
+            print(
+                f"{rank}. {story.title} ¶{result.passage} ({result.score:.0f})\n   {result.snippet}"
+            )
+    return EXIT_OK if outcome.results else EXIT_FAILED
 
 
 async def _characters(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import characters
     from bot.app.library import Library
     from bot.app.lookup import find_visible_story
     from bot.errors import UserError
     from bot.storage import Store
 
     async with await Store.open(settings.database) as store:
-        await Library(store).load_paths([settings.stories_dir], index=False)
+        library = Library(store)
+        await library.load_paths([settings.stories_dir], index=False)
         try:
-            stories = (
-                [(await find_visible_story(store, args.guild, args.story)).summary]
-                if args.story
-                else await store.stories.visible_stories(args.guild)
-            )
+            only = await find_visible_story(store, args.guild, args.story) if args.story else None
         except UserError as error:
             print(f"{error.message} {error.hint or ''}".strip(), file=sys.stderr)
             return EXIT_USAGE
-        casts = [(story, await store.casts.get_cast(story.id)) for story in stories]
+        casts = await characters.casts(library, args.guild, only)
     if args.json:
         print(
             json.dumps(

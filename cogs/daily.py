@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import time
 
 import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.core.pagination import paginate
-from bot.core.schedule import (
-    AUTOCOMPLETE_LIMIT,
-    DEFAULT_POST_AT,
-    DEFAULT_TIMEZONE,
-    Subscription,
-    parse_post_time,
-    resolve_timezone,
-    timezone_choices,
-)
+from bot.core.schedule import AUTOCOMPLETE_LIMIT, Subscription
 from bot.discord_adapter.bot import ConteurBot
-from bot.discord_adapter.checks import is_moderator, member_of, require_moderator
+from bot.discord_adapter.checks import is_moderator, member_of, moderator_only
 from bot.discord_adapter.daily import DailyService
 from bot.discord_adapter.rendering import page_embed
 from bot.discord_adapter.rendering.daily import (
@@ -30,20 +21,11 @@ from bot.discord_adapter.rendering.daily import (
     subscribed_message,
     subscription_label,
 )
+from bot.discord_adapter.transformers import TimeZoneArg
 from bot.discord_adapter.ui.reading import reading_view
-from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.errors import InvalidInput
 
 log = logging.getLogger(__name__)
-
-# Each posts a story a day and a thread: enough for any server, and a bound on what one
-# server can add to the fan-out at a single minute.
-MAX_SUBSCRIPTIONS_PER_SERVER = 10
-
-
-async def zone_autocomplete(
-    interaction: Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=zone, value=zone) for zone in timezone_choices(current)]
 
 
 class DailyCog(commands.GroupCog, group_name="daily"):
@@ -68,28 +50,6 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         await self.bot.wait_until_ready()
         await self.service.run()
 
-    async def _default_zone(self, guild_id: int | None) -> str:
-        if guild_id is not None:
-            configured = (await self.bot.store.guilds.guild_settings(guild_id)).timezone
-            if configured:
-                return configured
-        return DEFAULT_TIMEZONE
-
-    async def _when(
-        self,
-        guild_id: int | None,
-        at: str | None,
-        zone: str | None,
-        existing: Subscription | None,
-    ) -> tuple[time, str]:
-        """What was typed; for what was not, the existing subscription's, else the defaults."""
-        post_at = parse_post_time(at) if at else existing.post_at if existing else DEFAULT_POST_AT
-        if zone:
-            return post_at, resolve_timezone(zone).key
-        if existing is not None:
-            return post_at, existing.timezone
-        return post_at, await self._default_zone(guild_id)
-
     @app_commands.command(
         name="subscribe", extras={"example": "/daily subscribe time:08:30 timezone:Europe/Paris"}
     )
@@ -98,16 +58,16 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         time="Local time, e.g. 09:00 or 9pm (default 09:00, or the channel's current time)",
         timezone="IANA time zone, e.g. Europe/Paris (default: the server's, or UTC)",
     )
-    @app_commands.autocomplete(timezone=zone_autocomplete)
+    @moderator_only()
     async def subscribe(
         self,
         interaction: Interaction,
         channel: discord.TextChannel | None = None,
         time: app_commands.Range[str, 1, 16] | None = None,
-        timezone: app_commands.Range[str, 1, 64] | None = None,
+        timezone: TimeZoneArg | None = None,
     ) -> None:
         """Post a story here every day at a chosen time, or change when (moderators)."""
-        member = await require_moderator(self.bot.store, interaction)
+        member = member_of(interaction)
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
             raise InvalidInput("Pick a text channel for the story of the day.")
@@ -116,31 +76,14 @@ class DailyCog(commands.GroupCog, group_name="daily"):
             raise InvalidInput(
                 f"I can't post in {target.mention}: I need Send Messages and Embed Links there."
             )
-        existing = [
-            s
-            for s in await self.bot.store.daily.guild_subscriptions(member.guild.id)
-            if s.channel_id == target.id
-        ]
-        post_at, zone = await self._when(
-            member.guild.id, time, timezone, existing[0] if existing else None
-        )
-        done = await self.bot.store.daily.subscribe_channel(
+        done = await self.bot.daily.subscribe_channel(
             guild_id=member.guild.id,
             channel_id=target.id,
-            post_at=post_at,
-            timezone=zone,
             actor_id=member.id,
-            limit=MAX_SUBSCRIPTIONS_PER_SERVER,
+            at=time,
+            zone=timezone,
         )
-        if done is None:
-            raise NotAllowed(
-                f"This server already has {MAX_SUBSCRIPTIONS_PER_SERVER} story-of-the-day "
-                "subscriptions, the most I keep for one server.",
-                hint="`/daily unsubscribe` one you no longer need (`/daily status` lists "
-                "them), or run `/daily subscribe` in a subscribed channel to change its time.",
-            )
-        await self.service.changed(done.subscription)
-        when = await self.service.next_post(done.subscription)
+        when = await self.bot.daily.next_post(done.subscription)
         await interaction.response.send_message(
             subscribed_message(target.mention, done.subscription, done.previous, when),
             ephemeral=True,
@@ -152,33 +95,15 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         channel: discord.TextChannel | None,
         subscription_id: int | None,
     ) -> list[Subscription]:
-        """The subscription picked by id (re-checked to be this server's), else the channel's."""
-        member = await require_moderator(self.bot.store, interaction)
-        subscriptions = await self.bot.store.daily.guild_subscriptions(member.guild.id)
-        if subscription_id is not None:
-            chosen = [s for s in subscriptions if s.id == subscription_id]
-            if not chosen:
-                raise NotFound(
-                    "That is not one of this server's story-of-the-day subscriptions.",
-                    hint="Pick one from the list under `subscription`.",
-                )
-            if channel is not None and chosen[0].channel_id != channel.id:
-                raise InvalidInput(
-                    f"That subscription posts in <#{chosen[0].channel_id}>, not {channel.mention}.",
-                    hint="Give either `channel` or `subscription`.",
-                )
-            return chosen
+        """The subscription picked by id, else the named channel's, else this channel's."""
+        member = member_of(interaction)
         target = channel or interaction.channel
-        target_id = target.id if target is not None else None
-        chosen = [s for s in subscriptions if s.channel_id == target_id]
-        if not chosen:
-            where = f"<#{target_id}>" if target_id else "this channel"
-            raise NotFound(
-                f"There is no story-of-the-day subscription for {where}.",
-                hint="Pick one under `subscription` (deleted channels are listed too); "
-                "`/daily status` shows them all.",
-            )
-        return chosen
+        return await self.bot.daily.chosen(
+            member.guild.id,
+            channel_id=target.id if target is not None else None,
+            subscription_id=subscription_id,
+            given_channel=channel is not None,
+        )
 
     async def subscription_autocomplete(
         self, interaction: Interaction, current: str
@@ -188,7 +113,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
             return []
         typed = current.casefold().lstrip("#")
         choices = []
-        for subscription in await self.bot.store.daily.guild_subscriptions(interaction.guild.id):
+        for subscription in await self.bot.daily.of_server(interaction.guild.id):
             channel = interaction.guild.get_channel(subscription.channel_id or 0)
             label = subscription_label(subscription, channel.name if channel else None)
             if typed in label.casefold():
@@ -201,6 +126,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         subscription="Or pick the subscription, even one whose channel was deleted",
     )
     @app_commands.autocomplete(subscription=subscription_autocomplete)
+    @moderator_only()
     async def unsubscribe(
         self,
         interaction: Interaction,
@@ -208,9 +134,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         subscription: int | None = None,
     ) -> None:
         """Stop the story of the day in a channel (moderators)."""
-        for chosen in await self._chosen(interaction, channel, subscription):
-            await self.bot.store.daily.delete_subscription(chosen.id)
-            self.service.removed(chosen.id)
+        await self.bot.daily.unsubscribe(await self._chosen(interaction, channel, subscription))
         await interaction.response.send_message(
             "Unsubscribed: no more stories of the day there.", ephemeral=True
         )
@@ -221,6 +145,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         subscription="Or pick the subscription",
     )
     @app_commands.autocomplete(subscription=subscription_autocomplete)
+    @moderator_only()
     async def pause(
         self,
         interaction: Interaction,
@@ -230,10 +155,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         """Pause the story of the day in a channel (moderators)."""
         member = member_of(interaction)
         for chosen in await self._chosen(interaction, channel, subscription):
-            await self.bot.store.daily.pause(chosen.id, f"Paused by {member.display_name}.")
-            updated = await self.bot.store.daily.get_subscription(chosen.id)
-            if updated is not None:
-                await self.service.changed(updated)
+            await self.bot.daily.pause(chosen, f"Paused by {member.display_name}.")
         await interaction.response.send_message(
             "Paused. `/daily resume` starts it again.", ephemeral=True
         )
@@ -244,6 +166,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         subscription="Or pick the subscription, e.g. one paused when its channel went",
     )
     @app_commands.autocomplete(subscription=subscription_autocomplete)
+    @moderator_only()
     async def resume(
         self,
         interaction: Interaction,
@@ -252,7 +175,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     ) -> None:
         """Resume a paused story of the day (moderators)."""
         for chosen in await self._chosen(interaction, channel, subscription):
-            await self.service.resume(chosen)
+            await self.bot.daily.resume(chosen)
         await interaction.response.send_message(
             "Resumed: the story of the day is back on.", ephemeral=True
         )
@@ -260,34 +183,15 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     @app_commands.command(name="status", extras={"example": "/daily status"})
     async def status(self, interaction: Interaction) -> None:
         """Every story-of-the-day subscription here: next post, last story, state."""
-        subscriptions = []
-        if interaction.guild_id is not None:
-            subscriptions = await self.bot.store.daily.guild_subscriptions(interaction.guild_id)
-        mine = await self.bot.store.daily.dm_subscription(interaction.user.id)
-        lines = [
-            await self.service.status_line(s) for s in [*subscriptions, *([mine] if mine else [])]
-        ]
+        lines = await self.bot.daily.status(interaction.guild_id, interaction.user.id)
         await interaction.response.send_message(embed=status_embed(lines), ephemeral=True)
 
     @app_commands.command(name="preview", extras={"example": "/daily preview"})
     async def preview(self, interaction: Interaction) -> None:
         """The story the next post will bring (only you see it)."""
-        subscriptions = []
-        if interaction.guild_id is not None:
-            subscriptions = await self.bot.store.daily.guild_subscriptions(interaction.guild_id)
-        mine = await self.bot.store.daily.dm_subscription(interaction.user.id)
-        candidates = [s for s in subscriptions if s.channel_id == interaction.channel_id]
-        candidates = candidates or subscriptions or ([mine] if mine else [])
-        if not candidates:
-            raise NotFound(
-                "Nothing is subscribed here yet.",
-                hint="`/daily subscribe` (moderators) or `/daily dm enable`.",
-            )
-        story_id = await self.service.pick_story(candidates[0])
-        if story_id is None:
-            raise NotFound("There are no stories to post yet.")
-        story = await self.bot.store.stories.get_story(story_id)
-        assert story is not None
+        story = await self.bot.daily.preview(
+            interaction.guild_id, interaction.channel_id, interaction.user.id
+        )
         pages = paginate(story.passages)
         await interaction.response.send_message(
             content="Next story of the day:",
@@ -303,21 +207,15 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         time="Local time, e.g. 07:30 (default 09:00)",
         timezone="IANA time zone, e.g. Asia/Tokyo (default UTC)",
     )
-    @app_commands.autocomplete(timezone=zone_autocomplete)
     async def dm_enable(
         self,
         interaction: Interaction,
         time: app_commands.Range[str, 1, 16] | None = None,
-        timezone: app_commands.Range[str, 1, 64] | None = None,
+        timezone: TimeZoneArg | None = None,
     ) -> None:
         """Get the story of the day in your DMs (or resume it, or change its time)."""
-        existing = await self.bot.store.daily.dm_subscription(interaction.user.id)
-        post_at, zone = await self._when(None, time, timezone, existing)
-        done = await self.bot.store.daily.subscribe_dm(
-            user_id=interaction.user.id, post_at=post_at, timezone=zone
-        )
-        await self.service.changed(done.subscription)
-        when = await self.service.next_post(done.subscription)
+        done = await self.bot.daily.enable_dm(user_id=interaction.user.id, at=time, zone=timezone)
+        when = await self.bot.daily.next_post(done.subscription)
         await interaction.response.send_message(
             dm_enabled_message(done.subscription, done.previous, when), ephemeral=True
         )
@@ -325,11 +223,7 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     @dm.command(name="disable", extras={"example": "/daily dm disable"})
     async def dm_disable(self, interaction: Interaction) -> None:
         """Stop the story of the day in your DMs."""
-        mine = await self.bot.store.daily.dm_subscription(interaction.user.id)
-        if mine is None:
-            raise NotFound("You don't get the story of the day by DM.")
-        await self.bot.store.daily.delete_subscription(mine.id)
-        self.service.removed(mine.id)
+        await self.bot.daily.disable_dm(interaction.user.id)
         await interaction.response.send_message("Done: no more stories by DM.", ephemeral=True)
 
 

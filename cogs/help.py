@@ -22,6 +22,7 @@ FEATURE_NAMES = {
     "settings": "Server settings",
     "privacy": "Your data",
     "help": "Help",
+    "admin": "The bot's owners",
 }
 
 

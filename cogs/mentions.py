@@ -9,6 +9,7 @@ import discord
 from discord.ext import commands
 
 from bot.app.answers import answer_question
+from bot.app.telling import thread_story
 from bot.discord_adapter.bot import ConteurBot
 from bot.discord_adapter.rendering import fit_embed
 from bot.discord_adapter.rendering.telling import answer_embed
@@ -39,19 +40,17 @@ class MentionsCog(commands.Cog):
         question = question_from(message, me.id)
         try:
             # An empty mention is answered too (with help), so it counts like a question.
-            self.bot.check_ask_cooldown(message.author.id, message.channel.id)
+            self.bot.ask_limits.check(message.author.id, message.channel.id)
         except RateLimited as error:
             # Each notice is a message too: one per member per window, then silence.
-            if self.bot.may_send_cooldown_notice(message.author.id):
+            if self.bot.ask_limits.may_send_notice(message.author.id):
                 await message.reply(error.message, mention_author=False, delete_after=15)
             return
         if not question:
             await message.reply(HOW_TO_ASK, mention_author=False)
             return
         guild_id = message.guild.id if message.guild else None
-        story_id = await self.bot.store.reading.story_of_thread(message.channel.id)
-        if story_id is not None and story_id not in await self.bot.library.visible_ids(guild_id):
-            story_id = None
+        story_id = await thread_story(self.bot.library, message.channel.id, guild_id)
         answer = await answer_question(
             self.bot.library, question[:300], guild_id=guild_id, story_id=story_id
         )

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.app.lookup import (
-    character_choices,
-    find_visible_character,
-    find_visible_story,
-    story_choices,
-)
-from bot.core.search import validate_query
-from bot.core.snippets import make_snippet
+from bot.app.searching import search_passages
 from bot.discord_adapter.bot import ConteurBot
 from bot.discord_adapter.rendering import (
     ResultLine,
@@ -24,12 +16,11 @@ from bot.discord_adapter.rendering import (
     no_results_embed,
     search_embed,
 )
+from bot.discord_adapter.transformers import CharacterArg, StoryArg
 from bot.discord_adapter.tree import send_error
 from bot.discord_adapter.ui import OpenPassageButton
 
 RESULTS_PER_PAGE = 5
-MAX_RESULTS = 25
-SNIPPET_WIDTH = 220
 
 
 class SearchResultsView(discord.ui.View):
@@ -92,75 +83,32 @@ class SearchCog(commands.Cog):
     def __init__(self, bot: ConteurBot) -> None:
         self.bot = bot
 
-    async def story_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        pairs = await story_choices(self.bot.store, interaction.guild_id, current)
-        return [app_commands.Choice(name=name, value=value) for name, value in pairs]
-
-    async def character_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        pairs = await character_choices(self.bot.store, interaction.guild_id, current)
-        return [app_commands.Choice(name=name, value=value) for name, value in pairs]
-
     @app_commands.command(name="search", extras={"example": "/search query:eifel tower at sunst"})
     @app_commands.describe(
         query="Words you remember: typos, missing accents and any order are fine",
         story="Only search this story",
         character="Only passages where this character appears",
     )
-    @app_commands.autocomplete(story=story_autocomplete, character=character_autocomplete)
     async def search(
         self,
         interaction: Interaction,
         query: str,
-        story: str | None = None,
-        character: str | None = None,
+        story: StoryArg | None = None,
+        character: CharacterArg | None = None,
     ) -> None:
         """Find the passage you half remember, across every story here."""
-        cleaned = validate_query(query)
-        guild_id = interaction.guild_id
-        story_ids: list[int] | None = None
-        aliases: tuple[str, ...] = ()
-        filters: list[str] = []
-        if story:
-            in_story = await find_visible_story(self.bot.store, guild_id, story)
-            story_ids = [in_story.id]
-            filters.append(f"in “{in_story.title}”")
-        if character:
-            found = await find_visible_character(self.bot.store, guild_id, character)
-            story_ids = [s for s in (story_ids or [found.story.id]) if s == found.story.id]
-            aliases = found.character.aliases
-            filters.append(f"where {found.character.name} appears")
-        hits = await self.bot.library.search(
-            cleaned, guild_id=guild_id, story_ids=story_ids, limit=MAX_RESULTS * 2
+        outcome = await search_passages(
+            self.bot.library, query, guild_id=interaction.guild_id, story=story, character=character
         )
-        if aliases:
-            # Whole names only: "Zoe" must not pick up "Zoey".
-            named = re.compile(r"\b(?:" + "|".join(map(re.escape, aliases)) + r")\b")
-            hits = [h for h in hits if named.search(h.text)]
-        hits = hits[:MAX_RESULTS]
-        if not hits:
-            suggestions = await self.bot.library.suggest(cleaned, guild_id=guild_id)
-            await interaction.response.send_message(
-                embed=no_results_embed(cleaned, suggestions, within=" ".join(filters) or None),
-                ephemeral=True,
-            )
+        if not outcome.results:
+            embed = no_results_embed(outcome.query, outcome.suggestions, within=outcome.within)
+            await interaction.response.send_message(embed=embed, ephemeral=True)
             return
-        # Only the stories on this page of results: a big library has thousands.
-        stories = await self.bot.store.stories.summaries([hit.story_id for hit in hits])
-        lines = []
-        for hit in hits:
-            snippet, offsets = make_snippet(hit.text, hit.highlights, SNIPPET_WIDTH)
-            lines.append(
-                ResultLine(
-                    stories[hit.story_id].title,
-                    hit.passage_number,
-                    bold_highlights(snippet, offsets),
-                )
-            )
-        view = SearchResultsView(cleaned, lines, [hit.story_id for hit in hits])
+        lines = [
+            ResultLine(r.story.title, r.passage, bold_highlights(r.snippet, r.highlights))
+            for r in outcome.results
+        ]
+        view = SearchResultsView(outcome.query, lines, [r.story.id for r in outcome.results])
         await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
 
 

@@ -6,11 +6,11 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.core.schedule import resolve_timezone, timezone_choices
+from bot.app import settings
 from bot.discord_adapter.bot import ConteurBot
-from bot.discord_adapter.checks import member_of, require_manage_server
+from bot.discord_adapter.checks import manage_server_only, member_of
 from bot.discord_adapter.rendering.settings import settings_embed
-from bot.errors import InvalidInput
+from bot.discord_adapter.transformers import TimeZoneArg
 
 
 @app_commands.guild_only()
@@ -26,25 +26,25 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
     async def show(self, interaction: Interaction) -> None:
         """Show this server's moderator role and time zone."""
         member = member_of(interaction)
-        settings = await self.bot.store.guilds.guild_settings(member.guild.id)
-        await interaction.response.send_message(embed=settings_embed(settings), ephemeral=True)
+        shown = await settings.server_settings(self.bot.library, member.guild.id)
+        await interaction.response.send_message(embed=settings_embed(shown), ephemeral=True)
 
     @app_commands.command(
         name="moderator-role", extras={"example": "/settings moderator-role role:@Librarians"}
     )
     @app_commands.describe(role="Members with this role may add and change stories (empty: none)")
+    @manage_server_only()
     async def moderator_role(
         self, interaction: Interaction, role: discord.Role | None = None
     ) -> None:
         """Choose the role whose members moderate this server's stories."""
-        member = require_manage_server(interaction)
-        if role is not None and role.is_default():
-            raise InvalidInput(
-                "@everyone can't be the moderator role: every member could then remove stories.",
-                hint="Create a role for the moderators and choose it here.",
-            )
-        await self.bot.store.guilds.set_moderator_role(
-            member.guild.id, role.id if role else None, member.id
+        member = member_of(interaction)
+        await settings.choose_moderator_role(
+            self.bot.library,
+            guild_id=member.guild.id,
+            actor_id=member.id,
+            role_id=role.id if role else None,
+            is_everyone=role is not None and role.is_default(),
         )
         text = (
             f"Members with {role.mention} can now add and change this server's stories."
@@ -53,23 +53,19 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         )
         await interaction.response.send_message(text, ephemeral=True)
 
-    async def zone_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
-
     @app_commands.command(
         name="timezone", extras={"example": "/settings timezone zone:Europe/Paris"}
     )
     @app_commands.describe(zone="An IANA time zone, e.g. Europe/Paris (the default for /daily)")
-    @app_commands.autocomplete(zone=zone_autocomplete)
-    async def timezone(self, interaction: Interaction, zone: str) -> None:
+    @manage_server_only()
+    async def timezone(self, interaction: Interaction, zone: TimeZoneArg) -> None:
         """Set the server's time zone, the default for the story of the day."""
-        member = require_manage_server(interaction)
-        resolved = resolve_timezone(zone)
-        await self.bot.store.guilds.set_guild_timezone(member.guild.id, resolved.key, member.id)
+        member = member_of(interaction)
+        await settings.choose_timezone(
+            self.bot.library, guild_id=member.guild.id, actor_id=member.id, zone=zone
+        )
         await interaction.response.send_message(
-            f"This server's time zone is now **{resolved.key}**.", ephemeral=True
+            f"This server's time zone is now **{zone}**.", ephemeral=True
         )
 
 

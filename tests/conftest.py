@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_STORIES_DIR, Settings
+from bot.core.clock import Clock
 from bot.discord_adapter.bot import ConteurBot, discord_clock
 from bot.storage import Store
 from tests.postgres_server import PostgresServer, PostgresUnavailable
@@ -74,8 +75,14 @@ def settings(database: Path | str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def store(settings: Settings) -> AsyncIterator[Store]:
-    opened = await Store.open(settings.database, clock=discord_clock)
+def clock() -> Clock:
+    """The store's clock: simcord's virtual time; a module may override it (ManualClock)."""
+    return discord_clock
+
+
+@pytest.fixture
+async def store(settings: Settings, clock: Clock) -> AsyncIterator[Store]:
+    opened = await Store.open(settings.database, clock=clock)
     yield opened
     await opened.close()
 

@@ -228,3 +228,25 @@ def test_console_attaches_a_local_file(capsys, tmp_path):
     assert "Preview: The Harbour" in out and "Published “The Harbour”" in out
     assert cli.main(["console", "--command", f"/story add file:{tmp_path}/missing.txt"]) == 1
     assert "cannot read" in capsys.readouterr().out
+
+
+def test_a_fresh_console_process_prints_the_conversation_and_nothing_else(tmp_path):
+    """In a process of its own, as `make run` starts it: nothing imported beforehand."""
+    import os
+    import subprocess
+    import sys
+
+    environ = {**os.environ, "CONTEUR_DATABASE": str(tmp_path / "fresh.sqlite3")}
+    environ.pop("DISCORD_TOKEN", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--command", "/story list"],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == cli.EXIT_OK, done.stderr
+    assert done.stdout.startswith("── Conteur (only you can see this)")
+    assert done.stderr == ""

@@ -1,8 +1,9 @@
-"""The library: the one place stories enter, change and leave.
+"""The library: the database, the search index and the character data, kept together.
 
-Every change goes through here so that the database, the search index and the
-character data move together: a story added, edited, removed or hidden is
-searchable (or gone) at once, without a restart.
+Every change to which stories exist or what they say goes through here, so a story
+added, edited, removed or hidden is searchable (or gone) at once, without a restart.
+Publishing a moderator's draft saves inside the draft's own transaction
+(`bot.app.moderation.publish`) and then calls `reindex` once it has committed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bot.app.analysis import Analyser
@@ -129,9 +130,7 @@ class Library:
         self._index_ready.set()
         self._index_task: asyncio.Task[None] | None = None
 
-    async def start(
-        self, stories_dir: Path, now: datetime, *, index_in_background: bool = False
-    ) -> LoadReport:
+    async def start(self, stories_dir: Path, *, index_in_background: bool = False) -> LoadReport:
         """Load new or changed built-in stories, purge old removals, build the search index.
 
         With `index_in_background`, start returns before the index is built (seconds at
@@ -140,7 +139,7 @@ class Library:
         report = await self.load_paths([stories_dir], index=False)
         for path, reason in report.rejected:
             log.warning("Built-in story %s rejected: %s", path, reason)
-        purged = await self.store.stories.purge_removed(now - RESTORE_WINDOW)
+        purged = await self.store.stories.purge_removed(self.store.clock() - RESTORE_WINDOW)
         if purged:
             log.info("Deleted %d stories removed more than 30 days ago", purged)
         if index_in_background:
@@ -172,6 +171,10 @@ class Library:
             self._pending_changes = None
             self._visible_ids.clear()
             self._index_ready.set()
+
+    @property
+    def index_is_ready(self) -> bool:
+        return self._index_ready.is_set()
 
     async def index_ready(self) -> SearchIndex:
         """The search index, once it is built."""

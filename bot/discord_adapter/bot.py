@@ -11,11 +11,11 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.app.daily import DailySchedule
 from bot.app.library import Library
+from bot.app.telling import AskLimits
 from bot.config import Settings
-from bot.core.cooldown import Cooldown
 from bot.discord_adapter.tree import ConteurTree
-from bot.errors import RateLimited
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.settings",
     "cogs.daily",
     "cogs.help",
+    "cogs.admin",
 )
 
 
@@ -79,49 +80,18 @@ class ConteurBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.library = Library(store)
+        self.daily = DailySchedule(self.library)
         self.random = rng or random.Random()
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
-        seconds = self._clock_seconds
-        # A member may ask 5 questions a minute; a channel hears at most 10.
-        self.ask_cooldown_user = Cooldown(rate=5, per=60.0, clock=seconds)
-        self.ask_cooldown_channel = Cooldown(rate=10, per=60.0, clock=seconds)
-        # The "slow down" reply to a mention is itself a message: one per member a minute.
-        self.ask_notice_cooldown = Cooldown(rate=1, per=60.0, clock=seconds)
+        self.ask_limits = AskLimits(self.clock)
 
     def clock(self) -> datetime:
         """The store's clock: the one every timestamp and schedule is read from."""
         return self.store.clock()
 
-    def _clock_seconds(self) -> float:
-        return self.clock().timestamp()
-
-    def check_ask_cooldown(self, user_id: int, channel_id: int | None) -> None:
-        """Raise a friendly error when a member or a channel is asking too fast.
-
-        A refused question counts against neither limit, so one member's retries
-        cannot use up the channel's share.
-        """
-        wait = max(
-            self.ask_cooldown_user.peek(user_id),
-            self.ask_cooldown_channel.peek(channel_id),
-        )
-        if wait > 0:
-            raise RateLimited(
-                f"I need a breather: ask again in {wait:.0f} seconds.",
-                hint="Questions are limited to 5 a minute per member and 10 per channel.",
-            )
-        self.ask_cooldown_user.consume(user_id)
-        self.ask_cooldown_channel.consume(channel_id)
-
-    def may_send_cooldown_notice(self, user_id: int) -> bool:
-        """Whether a member refused by the ask cooldown may be told so in the channel."""
-        return self.ask_notice_cooldown.retry_after(user_id) == 0
-
     async def setup_hook(self) -> None:
-        report = await self.library.start(
-            self.settings.stories_dir, self.clock(), index_in_background=True
-        )
+        report = await self.library.start(self.settings.stories_dir, index_in_background=True)
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)

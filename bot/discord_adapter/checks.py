@@ -7,25 +7,42 @@
   the role the server chose with `/settings moderator-role`.
 - Only members with Manage Server may change `/settings` itself, so a
   moderator role cannot promote itself.
-- Bot owners (CONTEUR_OWNER_IDS) manage built-in stories with `conteur load`
-  on the host, never from Discord.
+- Bot owners (CONTEUR_OWNER_IDS) manage built-in stories on the host (the
+  stories folder, `conteur load`) and may reload them and check the bot's health
+  with `/admin`, in any server the bot shares with them.
 
 Discord's `default_permissions` hides top-level commands from members who lack
 them, but a client can be outdated or the server may override it, so every
-mutating command also calls one of these checks on the server side.
+mutating command also carries one of the checks below (`@moderator_only()`,
+`@manage_server_only()`), declared on the command so none can forget it.
 Discord lets only a top-level command carry default permissions, so the
 moderation subcommands of /story stay visible to everyone and rely on these
-checks alone.
+checks alone. Buttons and forms, which outlive the command, call
+`require_moderator` again when pressed.
 """
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, cast
 
 import discord
+from discord import app_commands
 
-from bot.errors import NotAllowed
+from bot.errors import NotAllowed, UserError
 from bot.storage import Store
+
+T = TypeVar("T")
+
+
+class _WithStore(Protocol):
+    store: Store
+
+
+class _WithOwners(Protocol):
+    @property
+    def owner_ids(self) -> frozenset[int]: ...
+
 
 NOT_IN_DMS = "This only works in a server."
 
@@ -65,3 +82,54 @@ def require_manage_server(interaction: discord.Interaction) -> discord.Member:
     if not can_manage_server(member, interaction.permissions):
         raise NotAllowed("Only members with the Manage Server permission can change settings.")
     return member
+
+
+class RefusedByCheck(app_commands.CheckFailure):
+    """A check's friendly refusal, carried through discord.py's check machinery."""
+
+    def __init__(self, error: UserError) -> None:
+        super().__init__(error.message)
+        self.original = error  # as CommandInvokeError names what it wraps
+
+
+def moderator_only() -> Callable[[T], T]:
+    """On a command: only this server's moderators may run it (re-checked server side)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        try:
+            await require_moderator(cast(_WithStore, interaction.client).store, interaction)
+        except UserError as error:
+            raise RefusedByCheck(error) from error
+        return True
+
+    return app_commands.check(predicate)
+
+
+def manage_server_only() -> Callable[[T], T]:
+    """On a command: only members with Manage Server may run it."""
+
+    def predicate(interaction: discord.Interaction) -> bool:
+        try:
+            require_manage_server(interaction)
+        except UserError as error:
+            raise RefusedByCheck(error) from error
+        return True
+
+    return app_commands.check(predicate)
+
+
+def owner_only() -> Callable[[T], T]:
+    """On a command: only the bot's owners (CONTEUR_OWNER_IDS) may run it."""
+
+    def predicate(interaction: discord.Interaction) -> bool:
+        settings = cast(Any, interaction.client).settings
+        if interaction.user.id not in cast(_WithOwners, settings).owner_ids:
+            raise RefusedByCheck(
+                NotAllowed(
+                    "Only the bot's owners can do that.",
+                    hint="Owners are listed in CONTEUR_OWNER_IDS on the host.",
+                )
+            )
+        return True
+
+    return app_commands.check(predicate)

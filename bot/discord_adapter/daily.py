@@ -36,9 +36,8 @@ from bot.core.fanout import (
 )
 from bot.core.pagination import paginate
 from bot.core.retelling import retell
-from bot.core.schedule import Agenda, Due, Subscription, next_post, next_story, zone_of
+from bot.core.schedule import Due, Subscription
 from bot.discord_adapter.rendering.daily import (
-    SubscriptionLine,
     daily_post_embeds,
     is_delivery_post,
     pause_notice,
@@ -77,7 +76,9 @@ class DailyService:
 
     def __init__(self, bot: ConteurBot) -> None:
         self.bot = bot
-        self.agenda = Agenda()
+        self.schedule = bot.daily
+        self.agenda = bot.daily.agenda
+        self.schedule.on_change = self._wake
         self._releases: dict[tuple[int, date], int] = {}  # rounds of retries given back
         self._limiter: RateLimiter | None = None
         self._napping: asyncio.Future[None] | None = None
@@ -107,10 +108,7 @@ class DailyService:
             subscription = await store.daily.get_subscription(subscription_id)
             if subscription is not None:
                 await self.tell_moderators(subscription, reason)
-        last_sent = await store.daily.last_sent()
-        now = self.bot.clock()
-        for subscription in await store.daily.all_subscriptions():
-            self.agenda.upsert(subscription, now, last_sent.get(subscription.id))
+        await self.schedule.load()
         return report
 
     async def run(self) -> None:
@@ -123,8 +121,12 @@ class DailyService:
                 log.exception("Daily tick failed; trying again shortly")
             await self._nap(self._idle_seconds())
 
+    def _wake(self) -> None:
+        if self._napping is not None:
+            self._napping.cancel()
+
     async def _nap(self, seconds: float) -> None:
-        """Sleep, unless a subscription change cuts the nap short (see `changed`)."""
+        """Sleep, unless a subscription change cuts the nap short (see `_wake`)."""
         self._napping = asyncio.ensure_future(asyncio.sleep(seconds))
         try:
             await self._napping
@@ -159,7 +161,7 @@ class DailyService:
             return FanoutReport()
         report = await deliver(
             due,
-            pick_story=self.pick_story,
+            pick_story=self.schedule.pick_story,
             send=self.send,
             log=store.daily,
             limiter=self.limiter,
@@ -197,54 +199,6 @@ class DailyService:
             self._releases[key] = rounds
             wait = min(RELEASE_BACKOFF * 2 ** (rounds - 1), RELEASE_BACKOFF_MAX)
             self.agenda.recheck([item.subscription.id], now, after=wait)
-
-    async def changed(self, subscription: Subscription) -> None:
-        """A subscription was created, edited, paused or resumed: re-plan it."""
-        last = (await self.bot.store.daily.last_sent([subscription.id])).get(subscription.id)
-        self.agenda.upsert(subscription, self.bot.clock(), last)
-        if self._napping is not None:
-            self._napping.cancel()
-
-    def removed(self, subscription_id: int) -> None:
-        self.agenda.remove(subscription_id)
-
-    async def pick_story(self, subscription: Subscription) -> int | None:
-        """Rotation through the stories visible where it posts, without repeats."""
-        visible = sorted(await self.bot.library.visible_ids(subscription.guild_id))
-        return next_story(visible, await self.bot.store.daily.story_history(subscription.id))
-
-    async def resume(self, subscription: Subscription) -> None:
-        """Active again; if today failed, today's story still comes."""
-        now = self.bot.clock()
-        local_today = now.astimezone(zone_of(subscription)).date()
-        await self.bot.store.daily.resume(subscription.id, local_today)
-        updated = await self.bot.store.daily.get_subscription(subscription.id)
-        if updated is not None:
-            await self.changed(updated)
-
-    async def next_post(self, subscription: Subscription) -> datetime:
-        last = await self.bot.store.daily.last_delivery(subscription.id)
-        return next_post(self.bot.clock(), subscription, last.local_date if last else None)
-
-    async def status_line(self, subscription: Subscription) -> SubscriptionLine:
-        """What /daily status shows of one subscription: next post, last story, state."""
-        store = self.bot.store
-        last = await store.daily.last_delivery(subscription.id)
-        last_title = None
-        if last is not None:
-            story = await store.stories.get_summary(last.story_id)
-            last_title = story.title if story else "a removed story"
-        upcoming = await self.pick_story(subscription)
-        summary = await store.stories.get_summary(upcoming) if upcoming is not None else None
-        return SubscriptionLine(
-            subscription=subscription,
-            next_post=next_post(self.bot.clock(), subscription, last.local_date if last else None),
-            last_title=last_title,
-            last_date=last.local_date if last else None,
-            last_status=last.status if last else None,
-            next_title=summary.title if summary else None,
-            last_failure=last.failure if last else None,
-        )
 
     # -------------------------------------------------------------- sending
 

@@ -7,6 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.discord_adapter.checks import RefusedByCheck
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ def explain(error: BaseException) -> discord.Embed | None:
             return error_embed(inner.title, inner.message, inner.hint)
     if isinstance(error, UserError):
         return error_embed(error.title, error.message, error.hint)
+    if isinstance(error, RefusedByCheck):
+        return error_embed(error.original.title, error.original.message, error.original.hint)
     if isinstance(error, app_commands.NoPrivateMessage):
         return error_embed("Servers only", "This command works in a server, not in DMs.")
     if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):

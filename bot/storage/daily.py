@@ -151,6 +151,14 @@ class DailyRepository:
         rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM subscriptions ORDER BY id")
         return [_subscription(row) for row in rows]
 
+    async def count(self) -> tuple[int, int]:
+        """(channel, DM) subscriptions, paused ones included."""
+        row = await self._db.fetchone(
+            "SELECT count(*) FILTER (WHERE channel_id IS NOT NULL),"
+            " count(*) FILTER (WHERE channel_id IS NULL) FROM subscriptions"
+        )
+        return int(row[0]), int(row[1])
+
     async def guild_subscriptions(self, guild_id: int) -> list[Subscription]:
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM subscriptions WHERE guild_id = ? ORDER BY post_at, id",

@@ -317,6 +317,15 @@ class StoryRepository:
         )
         return int(row[0])
 
+    async def counts(self) -> tuple[int, int, int]:
+        """(built-in, servers' own, removed and awaiting purge) stories, for /admin health."""
+        row = await self._db.fetchone(
+            "SELECT count(*) FILTER (WHERE guild_id IS NULL AND deleted_at IS NULL),"
+            " count(*) FILTER (WHERE guild_id IS NOT NULL AND deleted_at IS NULL),"
+            " count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM stories"
+        )
+        return int(row[0]), int(row[1]), int(row[2])
+
     async def visible_stories_page(
         self, guild_id: int | None, *, offset: int, limit: int
     ) -> list[StorySummary]:

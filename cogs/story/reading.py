@@ -7,11 +7,13 @@ from typing import Any
 import discord
 from discord import Interaction, app_commands
 
-from bot.app.lookup import find_visible_story
+from bot.app import reading
+from bot.app.reading import OpenedPage
 from bot.discord_adapter.rendering import fit_embed
 from bot.discord_adapter.rendering.stories import bookmarks_embed, story_info_embed
+from bot.discord_adapter.transformers import StoryArg
 from bot.discord_adapter.ui import ClearBookmarksButton, reading_message, story_list_message
-from cogs.story.common import bot_of, story_autocomplete
+from cogs.story.common import bot_of
 
 
 @app_commands.command(name="list", extras={"example": "/story list"})
@@ -20,8 +22,8 @@ async def list_stories(
     interaction: Interaction, page: app_commands.Range[int, 1, 100_000] = 1
 ) -> None:
     """List the stories you can read here."""
-    bot = bot_of(interaction)
-    embed, view = await story_list_message(bot.store, interaction.guild_id, page)
+    listed = await reading.list_stories(bot_of(interaction).library, interaction.guild_id, page)
+    embed, view = story_list_message(listed)
     await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
@@ -31,35 +33,36 @@ async def list_stories(
     page="The page to open (default: where you left off, or the first)",
     private="Only you see it (default: everyone in the channel can read along)",
 )
-@app_commands.autocomplete(story=story_autocomplete)
 async def read(
     interaction: Interaction,
-    story: app_commands.Range[str, 1, 200],
+    story: StoryArg,
     page: app_commands.Range[int, 1, 10_000] | None = None,
     private: bool = False,
 ) -> None:
     """Read a story page by page, with buttons to turn the pages."""
-    bot = bot_of(interaction)
-    found = await find_visible_story(bot.store, interaction.guild_id, story)
-    saved = await bot.store.reading.reading_position(interaction.user.id, found.id)
-    resumed = page is None and saved is not None
-    await _open(interaction, found.id, page or saved or 1, private, resumed=resumed)
+    opened = await reading.open_story(
+        bot_of(interaction).library,
+        user_id=interaction.user.id,
+        story=story,
+        page=page,
+    )
+    await _show(interaction, opened, private)
 
 
 @app_commands.command(name="continue", extras={"example": "/story continue"})
 @app_commands.describe(private="Only you see it")
 async def continue_reading(interaction: Interaction, private: bool = False) -> None:
     """Pick up the story you were reading last, where you left off."""
-    bot = bot_of(interaction)
-    last = await bot.store.reading.last_read_story(interaction.user.id, interaction.guild_id)
-    if last is None:
+    opened = await reading.continue_reading(
+        bot_of(interaction).library, user_id=interaction.user.id, guild_id=interaction.guild_id
+    )
+    if opened is None:
         await interaction.response.send_message(
             "You haven't started a story here yet. Try `/story random` or `/story list`.",
             ephemeral=True,
         )
         return
-    story_id, page = last
-    await _open(interaction, story_id, page, private, resumed=True)
+    await _show(interaction, opened, private)
 
 
 @app_commands.command(name="random", extras={"example": "/story random"})
@@ -67,26 +70,18 @@ async def continue_reading(interaction: Interaction, private: bool = False) -> N
 async def random_story(interaction: Interaction, private: bool = False) -> None:
     """A story picked at random (not the one you were shown last)."""
     bot = bot_of(interaction)
-    ids = sorted(await bot.library.visible_ids(interaction.guild_id))
-    if not ids:
+    opened = await reading.open_random(
+        bot.library, bot.random, user_id=interaction.user.id, guild_id=interaction.guild_id
+    )
+    if opened is None:
         await interaction.response.send_message("The library is empty.", ephemeral=True)
         return
-    last = await bot.store.reading.last_shown_story(interaction.user.id)
-    choices = [i for i in ids if i != last] or ids
-    chosen = bot.random.choice(choices)
-    # Opening at page 1 would overwrite a bookmark: pick up where they left off instead.
-    saved = await bot.store.reading.reading_position(interaction.user.id, chosen)
-    await _open(interaction, chosen, saved or 1, private, resumed=saved is not None)
+    await _show(interaction, opened, private)
 
 
-async def _open(
-    interaction: Interaction, story_id: int, page: int, private: bool, *, resumed: bool
-) -> None:
-    bot = bot_of(interaction)
-    embed, view, shown = await reading_message(bot.store, interaction.guild_id, story_id, page)
-    await bot.store.reading.save_position(interaction.user.id, story_id, shown)
-    # Back at page 1 there is nothing to continue: saying so would only be noise.
-    content = f"Continuing where you left off: page {shown}." if resumed and shown > 1 else None
+async def _show(interaction: Interaction, opened: OpenedPage, private: bool) -> None:
+    embed, view = reading_message(opened)
+    content = f"Continuing where you left off: page {opened.number}." if opened.resumed else None
     await interaction.response.send_message(
         content=content, embed=embed, view=view, ephemeral=private
     )
@@ -94,20 +89,18 @@ async def _open(
 
 @app_commands.command(name="info", extras={"example": "/story info story:zoe"})
 @app_commands.describe(story="The story")
-@app_commands.autocomplete(story=story_autocomplete)
-async def info(interaction: Interaction, story: app_commands.Range[str, 1, 200]) -> None:
+async def info(interaction: Interaction, story: StoryArg) -> None:
     """Title, author, length, first line, characters and places of a story."""
-    bot = bot_of(interaction)
-    found = await find_visible_story(bot.store, interaction.guild_id, story)
-    cast = await bot.store.casts.get_cast(found.id)
-    await interaction.response.send_message(embed=fit_embed(story_info_embed(found, cast)))
+    cast = await reading.story_cast(bot_of(interaction).library, story)
+    await interaction.response.send_message(embed=fit_embed(story_info_embed(story, cast)))
 
 
 @app_commands.command(name="bookmarks", extras={"example": "/story bookmarks"})
 async def bookmarks(interaction: Interaction) -> None:
     """Where you are in each story you have started (only you see this)."""
-    bot = bot_of(interaction)
-    marks = await bot.store.reading.bookmarks(interaction.user.id, interaction.guild_id)
+    marks = await reading.bookmarks(
+        bot_of(interaction).library, user_id=interaction.user.id, guild_id=interaction.guild_id
+    )
     view = discord.ui.View(timeout=None)
     if marks:
         view.add_item(ClearBookmarksButton(interaction.user.id))

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
-from typing import Any, Literal
+from typing import Any
 
 import discord
 from discord import Interaction, app_commands
 
+from bot.app import telling
 from bot.app.answers import answer_question
-from bot.app.lookup import find_visible_story
-from bot.core.cast import Cast
-from bot.core.discussion import discussion_questions
-from bot.core.models import Story
-from bot.core.retelling import Retelling, retell
+from bot.app.telling import MAX_QUESTION_LENGTH, Length, tidy_question
 from bot.discord_adapter.rendering import EMBED_TOTAL_LIMIT, fit_embed
 from bot.discord_adapter.rendering.telling import (
     answer_embed,
@@ -25,12 +21,10 @@ from bot.discord_adapter.rendering.telling import (
     shown_length,
     thread_name,
 )
-from bot.errors import InvalidInput
-from cogs.story.common import bot_of, story_autocomplete
+from bot.discord_adapter.transformers import StoryArg
+from cogs.story.common import bot_of
 
 log = logging.getLogger(__name__)
-
-MAX_QUESTION_LENGTH = 300
 
 
 @app_commands.command(name="retell", extras={"example": "/story retell story:lea length:short"})
@@ -38,25 +32,12 @@ MAX_QUESTION_LENGTH = 300
     story="The story to retell",
     length="short: a few sentences · medium: about a third · long: about half",
 )
-@app_commands.autocomplete(story=story_autocomplete)
-async def retell_story(
-    interaction: Interaction,
-    story: app_commands.Range[str, 1, 200],
-    length: Literal["short", "medium", "long"] = "short",
-) -> None:
+async def retell_story(interaction: Interaction, story: StoryArg, length: Length = "short") -> None:
     """A faithful short version of a story, in its own words."""
-    bot = bot_of(interaction)
-    found = await find_visible_story(bot.store, interaction.guild_id, story)
     # Ranking the sentences of a very long story can take longer than Discord waits.
     await interaction.response.defer(thinking=True)
-    retelling = await asyncio.to_thread(
-        retell,
-        found.passages,
-        length=length,
-        protagonist=found.summary.protagonist,
-        measure=shown_length,
-    )
-    reply = retelling_reply(found.summary, retelling)
+    retelling = await telling.retell_story(story, length, shown_length)
+    reply = retelling_reply(story.summary, retelling)
     first, *rest = reply.embeds
     if reply.attachment is not None:
         name, text = reply.attachment
@@ -71,23 +52,15 @@ async def retell_story(
         await interaction.followup.send(embed=embed)
 
 
-def _discussion(story: Story, cast: Cast) -> tuple[Retelling, list[str]]:
-    retelling = retell(
-        story.passages, length="short", protagonist=story.summary.protagonist, measure=shown_length
-    )
-    return retelling, discussion_questions(story.passages, cast, title=story.title)
-
-
 @app_commands.command(name="discuss", extras={"example": "/story discuss story:zoe"})
 @app_commands.describe(story="The story to talk about")
-@app_commands.autocomplete(story=story_autocomplete)
-async def discuss(interaction: Interaction, story: app_commands.Range[str, 1, 200]) -> None:
+async def discuss(interaction: Interaction, story: StoryArg) -> None:
     """Retell a story and open a thread with questions to discuss it."""
     bot = bot_of(interaction)
-    found = await find_visible_story(bot.store, interaction.guild_id, story)
+    found = story
     await interaction.response.defer(thinking=True)
-    cast = await bot.store.casts.get_cast(found.id)
-    retelling, questions = await asyncio.to_thread(_discussion, found, cast)
+    discussion = await telling.discuss(bot.library, story, shown_length)
+    retelling, questions = discussion.retelling, discussion.questions
     # The short retelling fits one embed; should a single sentence not, the rest
     # follows in more messages rather than being dropped.
     first, *rest = retelling_embeds(found.summary, retelling)
@@ -108,7 +81,9 @@ async def discuss(interaction: Interaction, story: app_commands.Range[str, 1, 20
         thread = await message.create_thread(
             name=thread_name(found.title), auto_archive_duration=1440
         )
-        await bot.store.reading.remember_thread(thread.id, found.id, interaction.guild_id)
+        await telling.remember_thread(
+            bot.library, thread_id=thread.id, story_id=found.id, guild_id=interaction.guild_id
+        )
         await thread.send(embed=questions_embed(questions))
     except discord.HTTPException as error:
         # Permissions can change between the check and the call, or Discord may refuse
@@ -142,25 +117,19 @@ def no_thread_reason(interaction: Interaction) -> str | None:
     question="Ask about the stories: who is…, where does… go, who does… meet, or anything",
     story="Only look in this story",
 )
-@app_commands.autocomplete(story=story_autocomplete)
 async def ask(
     interaction: Interaction,
     question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
-    story: app_commands.Range[str, 1, 200] | None = None,
+    story: StoryArg | None = None,
 ) -> None:
     """Ask a question; the answer comes from the text itself."""
     bot = bot_of(interaction)
-    text = " ".join(question.split())
-    if not text or len(text) > MAX_QUESTION_LENGTH:  # Discord checks too; not every client
-        raise InvalidInput(f"Ask a question of 1 to {MAX_QUESTION_LENGTH} characters.")
-    bot.check_ask_cooldown(interaction.user.id, interaction.channel_id)
-    story_id = None
-    if story:
-        story_id = (await find_visible_story(bot.store, interaction.guild_id, story)).id
+    text = tidy_question(question)
+    bot.ask_limits.check(interaction.user.id, interaction.channel_id)
     # Refusals above stay private; searching a big library may outlast Discord's 3 s.
     await interaction.response.defer(thinking=True)
     answer = await answer_question(
-        bot.library, text, guild_id=interaction.guild_id, story_id=story_id
+        bot.library, text, guild_id=interaction.guild_id, story_id=story.id if story else None
     )
     await interaction.edit_original_response(embed=fit_embed(answer_embed(text, answer)))
 

@@ -6,6 +6,7 @@ every payload the bot sent is checked against Discord's limits.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -45,3 +46,22 @@ async def world(simcord_env: Any) -> AsyncIterator[World]:
             body = request.json.get("data", request.json)
             if isinstance(body, dict):
                 assert_within_discord_limits(body)
+
+
+def unwrapped(error: BaseException) -> BaseException:
+    """What the command raised, through discord.py's CommandInvokeError or TransformerError."""
+    return getattr(error, "original", None) or error.__cause__ or error
+
+
+def raised_types(env: Any) -> list[type[BaseException]]:
+    return [type(unwrapped(error)) for error in env.errors]
+
+
+_errors_seen: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+
+
+def raised(env: Any) -> list[type[BaseException]]:
+    """The errors the bot reported since the last look, unwrapped (and so acknowledged)."""
+    errors = env.errors
+    start, _errors_seen[env] = _errors_seen.get(env, 0), len(errors)
+    return [type(unwrapped(e)) for e in errors[start:]]

@@ -2,6 +2,7 @@
 
 from bot.core.parsing import parse_story_text
 from bot.errors import Ambiguous, InvalidInput
+from tests.e2e.conftest import raised_types
 
 VALERIE = "The Story of Valérie Ivanov"
 
@@ -80,7 +81,7 @@ async def test_bad_queries_get_a_clear_private_message(world):
         result = await world.member.slash(world.channel, "search", query=query)
         assert result.ephemeral
         assert result.response.embeds[0].title == "Invalid input"
-    assert {type(e.original) for e in world.env.errors} == {InvalidInput}
+    assert set(raised_types(world.env)) == {InvalidInput}
 
 
 async def test_search_never_shows_another_servers_story(world):
@@ -110,7 +111,7 @@ async def test_a_name_in_two_stories_is_disambiguated(world):
     assert shown.title == "Which one?" and ambiguous.response.ephemeral
     assert "More than one character is called “Sophie”" in shown.description
     assert "`the-story-of-zoe-kuznetsova/Sophie`" in shown.fields[0].value
-    assert [type(e.original) for e in world.env.errors] == [Ambiguous]
+    assert raised_types(world.env) == [Ambiguous]
     picked = await world.member.slash(world.channel, "character show", name="Sophie", story="zoe")
     embed = picked.response.embeds[0]
     assert "*The Story of Zoe Kuznetsova*" in embed.description

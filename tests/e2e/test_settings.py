@@ -6,7 +6,6 @@ and the server's time zone; only Manage Server may change either.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import discord
@@ -15,18 +14,10 @@ from simcord import SetupError
 
 from bot.discord_adapter.bot import ConteurBot
 from bot.errors import InvalidInput, NotAllowed
+from tests.e2e.conftest import raised
 
 MANAGE_SERVER_ONLY = "Only members with the Manage Server permission can change settings."
 STORY = b"Title: The Heron\n\nThe grey heron waited by the reeds, patient as a stone, all morning."
-
-_errors_seen: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
-
-
-def raised(env: Any) -> list[type[BaseException]]:
-    """The errors the bot reported since the last look, unwrapped (and so acknowledged)."""
-    errors = env.errors
-    start, _errors_seen[env] = _errors_seen.get(env, 0), len(errors)
-    return [type(getattr(e, "original", e)) for e in errors[start:]]
 
 
 def error_embed(result: Any) -> Any:

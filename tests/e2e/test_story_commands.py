@@ -3,6 +3,7 @@
 from bot.core.parsing import parse_story_text
 from bot.discord_adapter.bot import ConteurBot
 from bot.errors import NotFound
+from tests.e2e.conftest import raised_types
 
 VALERIE = "The Story of Valérie Ivanov"
 
@@ -81,7 +82,7 @@ async def test_an_unknown_story_gets_a_friendly_private_error(world):
     embed = missing.response.embeds[0]
     assert embed.title == "Not found"
     assert "moby dick" in embed.description
-    assert [type(e.original) for e in world.env.errors] == [NotFound]
+    assert raised_types(world.env) == [NotFound]
 
 
 async def test_another_servers_story_does_not_exist_here(world, store):

@@ -7,6 +7,7 @@ import discord
 from bot.core.parsing import parse_story_text
 from bot.errors import RateLimited
 from cogs.mentions import HOW_TO_ASK
+from tests.e2e.conftest import raised_types, unwrapped
 
 ZOE = "The Story of Zoe Kuznetsova"
 VALERIE = "The Story of Valérie Ivanov"
@@ -98,7 +99,7 @@ async def test_asking_too_fast_gets_a_friendly_notice(world):
     sixth = await world.member.slash(world.channel, "story ask", question="who is Zoe?")
     assert sixth.ephemeral
     assert sixth.response.embeds[0].title == "Slow down"
-    assert [type(e.original) for e in world.env.errors] == [RateLimited]
+    assert raised_types(world.env) == [RateLimited]
 
 
 async def test_a_mention_is_answered_without_pinging_anyone(world):
@@ -190,7 +191,7 @@ async def test_a_members_refused_questions_do_not_use_up_the_channel(world):
     for _ in range(5):  # the channel has heard five questions: five more are fine
         other = await world.moderator.slash(world.channel, "story ask", question="who is Zoe?")
         assert not other.ephemeral
-    assert all(isinstance(e.original, RateLimited) for e in world.env.errors)
+    assert all(isinstance(unwrapped(e), RateLimited) for e in world.env.errors)
 
 
 async def test_mentions_are_rate_limited_and_the_notice_is_sent_once(world):
@@ -345,13 +346,13 @@ async def test_a_failure_after_thinking_never_leaves_it_thinking(world, monkeypa
     (Discord makes the first follow-up of a deferred reply that reply itself, public
     as the deferral was: the apology cannot be private there.)
     """
-    import cogs.story.telling as telling
+    import bot.app.telling as telling
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the retelling")
 
     monkeypatch.setattr(telling, "retell", broken)
     await world.member.slash(world.channel, "story retell", story="zoe")
-    assert [type(e.original) for e in world.env.errors] == [RuntimeError]
+    assert raised_types(world.env) == [RuntimeError]
     (shown,) = world.channel.history()
     assert shown.embeds[0].title == "Something went wrong" and not shown.flags.loading

@@ -18,7 +18,6 @@ STORY_COLOUR = discord.Colour.from_rgb(142, 94, 194)
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_VALUE_LIMIT = 1024
-LIST_PAGE_SIZE = 10
 
 
 def escape(text: str) -> str:

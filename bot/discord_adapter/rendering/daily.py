@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import discord
 
+from bot.app.daily import SubscriptionStatus
 from bot.core.models import StorySummary
 from bot.core.pagination import Page
 from bot.core.schedule import Subscription, zone_of
@@ -80,22 +80,11 @@ def fit_total(embeds: list[discord.Embed], limit: int = EMBED_TOTAL_LIMIT) -> li
 # ------------------------------------------------------------------ status
 
 
-@dataclass(frozen=True, slots=True)
-class SubscriptionLine:
-    subscription: Subscription
-    next_post: datetime
-    last_title: str | None
-    last_date: date | None
-    last_status: str | None
-    next_title: str | None
-    last_failure: str | None = None  # why Discord refused the last day's post
-
-
 def _where(subscription: Subscription) -> str:
     return "Your DMs" if subscription.is_dm else f"<#{subscription.channel_id}>"
 
 
-def status_embed(lines: Sequence[SubscriptionLine]) -> discord.Embed:
+def status_embed(lines: Sequence[SubscriptionStatus]) -> discord.Embed:
     """One field per subscription, as many as fit; "+N more" says what did not."""
     embed = discord.Embed(title="Story of the day", colour=STORY_COLOUR)
     if not lines:
@@ -127,7 +116,7 @@ def _more_field(count: int) -> tuple[str, str]:
     )
 
 
-def _status_value(line: SubscriptionLine) -> str:
+def _status_value(line: SubscriptionStatus) -> str:
     subscription = line.subscription
     local = line.next_post.astimezone(zone_of(subscription))
     unix = int(line.next_post.timestamp())

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.app.lookup import get_visible_story
-from bot.core.pagination import clamp_page, page_of_passage, paginate
-from bot.discord_adapter.rendering import LIST_PAGE_SIZE, page_embed, story_list_embed
+from bot.app import reading
+from bot.app.library import Library
+from bot.app.reading import OpenedPage, StoryListPage
+from bot.core.pagination import clamp_page
+from bot.discord_adapter.rendering import page_embed, story_list_embed
 from bot.discord_adapter.tree import send_error
 from bot.errors import NotAllowed
-from bot.storage import Store
 
 if TYPE_CHECKING:
     from bot.discord_adapter.bot import ConteurBot
@@ -27,19 +28,14 @@ SELECT_OPTION_LIMIT = 25
 _NAV_LABELS = {"first": "First", "prev": "Previous", "next": "Next", "last": "Last"}
 
 
-def _store(interaction: discord.Interaction) -> Store:
-    return cast("ConteurBot", interaction.client).store
+def _library(interaction: discord.Interaction) -> Library:
+    return cast("ConteurBot", interaction.client).library
 
 
-async def reading_message(
-    store: Store, guild_id: int | None, story_id: int, page_number: int
-) -> tuple[discord.Embed, discord.ui.View, int]:
-    """The embed and controls showing one page of a story, and the page shown."""
-    story = await get_visible_story(store, guild_id, story_id)
-    pages = paginate(story.passages)
-    number = clamp_page(page_number, len(pages))
-    embed = page_embed(story.summary, pages[number - 1], len(pages))
-    return embed, reading_view(story.id, number, len(pages)), number
+def reading_message(opened: OpenedPage) -> tuple[discord.Embed, discord.ui.View]:
+    """The embed and controls showing one page of a story."""
+    embed = page_embed(opened.story, opened.page, opened.page_count)
+    return embed, reading_view(opened.story.id, opened.number, opened.page_count)
 
 
 def reading_view(story_id: int, page: int, page_count: int) -> discord.ui.View:
@@ -81,7 +77,7 @@ class PageButton(
         return cls(int(match["story"]), int(match["page"]), match["nav"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await show_page(interaction, self.story_id, self.page)
+        await turn_page(interaction, self.story_id, self.page)
 
 
 class JumpSelect(
@@ -111,7 +107,7 @@ class JumpSelect(
         data = cast("dict[str, Any]", interaction.data or {})
         values = data.get("values") or ["1"]
         page = int(values[0]) if str(values[0]).isdigit() else 1
-        await show_page(interaction, self.story_id, page)
+        await turn_page(interaction, self.story_id, page)
 
 
 def jump_options(page: int, page_count: int) -> list[discord.SelectOption]:
@@ -124,33 +120,31 @@ def jump_options(page: int, page_count: int) -> list[discord.SelectOption]:
     ]
 
 
-async def show_page(interaction: discord.Interaction, story_id: int, page: int) -> None:
+async def turn_page(interaction: discord.Interaction, story_id: int, page: int) -> None:
     """Turn the page in place, and remember it as the place of whoever turned it."""
-    store = _store(interaction)
     try:
-        embed, view, shown = await reading_message(store, interaction.guild_id, story_id, page)
-        await store.reading.save_position(interaction.user.id, story_id, shown)
+        opened = await reading.turn_page(
+            _library(interaction),
+            user_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            story_id=story_id,
+            page=page,
+        )
     except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
         await send_error(interaction, error)
         return
+    embed, view = reading_message(opened)
     await interaction.response.edit_message(embed=embed, view=view)
 
 
-async def story_list_message(
-    store: Store, guild_id: int | None, page: int
-) -> tuple[discord.Embed, discord.ui.View]:
-    total = await store.stories.count_visible_stories(guild_id)
-    page_count = max(1, -(-total // LIST_PAGE_SIZE))
-    page = clamp_page(page, page_count)
-    stories = await store.stories.visible_stories_page(
-        guild_id, offset=(page - 1) * LIST_PAGE_SIZE, limit=LIST_PAGE_SIZE
-    )
+def story_list_message(listed: StoryListPage) -> tuple[discord.Embed, discord.ui.View]:
+    page, page_count = listed.number, listed.page_count
     view = discord.ui.View(timeout=None)
     if page_count > 1:
         view.add_item(ListButton(max(1, page - 1), "prev", disabled=page <= 1))
         view.add_item(ListButton(min(page_count, page + 1), "next", disabled=page >= page_count))
-    characters = await store.casts.character_names([story.id for story in stories])
-    return story_list_embed(stories, page, page_count, total, characters), view
+    embed = story_list_embed(listed.stories, page, page_count, listed.total, listed.characters)
+    return embed, view
 
 
 class ListButton(
@@ -179,9 +173,10 @@ class ListButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            embed, view = await story_list_message(
-                _store(interaction), interaction.guild_id, self.page
+            listed = await reading.list_stories(
+                _library(interaction), interaction.guild_id, self.page
             )
+            embed, view = story_list_message(listed)
         except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
             await send_error(interaction, error)
             return
@@ -216,10 +211,13 @@ class OpenPassageButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            store = _store(interaction)
-            story = await get_visible_story(store, interaction.guild_id, self.story_id)
-            page = page_of_passage(paginate(story.passages), self.passage)
-            embed, view, _shown = await reading_message(store, interaction.guild_id, story.id, page)
+            opened = await reading.open_passage(
+                _library(interaction),
+                guild_id=interaction.guild_id,
+                story_id=self.story_id,
+                passage=self.passage,
+            )
+            embed, view = reading_message(opened)
         except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
             await send_error(interaction, error)
             return
@@ -255,7 +253,7 @@ class ClearBookmarksButton(
         if interaction.user.id != self.user_id:
             await send_error(interaction, NotAllowed("These bookmarks are not yours."))
             return
-        cleared = await _store(interaction).reading.clear_bookmarks(self.user_id)
+        cleared = await reading.clear_bookmarks(_library(interaction), self.user_id)
         await interaction.response.edit_message(
             content=f"Cleared {cleared} bookmark{'s' if cleared != 1 else ''}.",
             embed=None,
@@ -292,7 +290,7 @@ class ForgetMeButton(
         if interaction.user.id != self.user_id:
             await send_error(interaction, NotAllowed("Only the member who asked can confirm."))
             return
-        removed = await _store(interaction).reading.forget_user(self.user_id)
+        removed = await reading.forget_reader(_library(interaction), self.user_id)
         await interaction.response.edit_message(
             content=f"Done: deleted {removed} record{'s' if removed != 1 else ''} about you. "
             "Moderation records (who added or changed a server's stories, its audit log) "

@@ -7,11 +7,11 @@ from typing import Any
 
 import discord
 
+from bot.app.daily import SubscriptionStatus
 from bot.core.models import StorySummary
 from bot.core.pagination import Page
 from bot.core.schedule import Subscription
 from bot.discord_adapter.rendering.daily import (
-    SubscriptionLine,
     daily_post_embeds,
     is_delivery_post,
     status_embed,
@@ -54,12 +54,12 @@ def test_the_footer_names_the_delivery_and_tells_apart_subscriptions_and_days():
     assert not is_delivery_post([], 7, day) and not is_delivery_post([discord.Embed()], 7, day)
 
 
-def line(number: int, paused: bool) -> SubscriptionLine:
+def line(number: int, paused: bool) -> SubscriptionStatus:
     subscription = Subscription(
         number, 1, 10**17 + number, None, time(9), "America/Argentina/ComodRivadavia",
         NOW, ("A reason that goes on. " * 60) if paused else None,
     )  # fmt: skip
-    return SubscriptionLine(
+    return SubscriptionStatus(
         subscription=subscription,
         next_post=NOW,
         last_title="T" * 120,

@@ -19,11 +19,9 @@ CLOCK = ManualClock(NOW)
 
 
 @pytest.fixture
-async def store(settings):
+def clock():
     CLOCK.moment = NOW
-    opened = await Store.open(settings.database, clock=CLOCK)
-    yield opened
-    await opened.close()
+    return CLOCK
 
 
 async def channel_sub(store: Store, channel_id: int = 100, *, at: time = time(9)) -> Subscription:

@@ -55,11 +55,9 @@ def story(title: str, seed: int) -> str:
 
 
 @pytest.fixture
-async def store(settings):
+def clock():
     CLOCK.moment = T0
-    opened = await Store.open(settings.database, clock=CLOCK)
-    yield opened
-    await opened.close()
+    return CLOCK
 
 
 async def prepare(library, *, now=T0, **options):

@@ -1,6 +1,5 @@
 import asyncio
 import shutil
-from datetime import UTC, datetime
 
 from bot.app.library import Library
 from bot.config import DEFAULT_STORIES_DIR
@@ -145,7 +144,7 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
 
     monkeypatch.setattr(library_module, "_build_index", slow_build)
     library = Library(store)
-    await library.start(DEFAULT_STORIES_DIR, datetime.now(UTC), index_in_background=True)
+    await library.start(DEFAULT_STORIES_DIR, index_in_background=True)
     (zoe,) = [s for s in await store.stories.visible_stories(None) if "Zoe" in s.title]
     await library.remove_story(zoe.id, actor_id=1)
     added = await library.add_story(
