@@ -15,9 +15,10 @@ from typing import Self
 
 from bot.core.clock import Clock, system_clock
 from bot.storage.audit import AuditRepository
+from bot.storage.backends import open_database
 from bot.storage.casts import CastRepository
 from bot.storage.daily import DailyRepository, LastDelivery, Subscribed
-from bot.storage.database import INTEGRITY_ERRORS, Database, open_database
+from bot.storage.database import INTEGRITY_ERRORS, Database
 from bot.storage.drafts import Draft, DraftRepository
 from bot.storage.guilds import GuildRepository, GuildSettings
 from bot.storage.reading import Bookmark, ReadingRepository

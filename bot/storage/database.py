@@ -42,16 +42,6 @@ def is_postgres_url(target: Path | str) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
-async def open_database(target: Path | str, clock: Clock = system_clock) -> Database:
-    """Open and migrate the store at `target`: a postgresql:// URL, else a SQLite file."""
-    if is_postgres_url(target):
-        # Imported here so a SQLite-only install never loads asyncpg.
-        from bot.storage.postgres import PostgresDatabase
-
-        return await PostgresDatabase.open(str(target), clock)
-    return await SqliteDatabase.open(target, clock)
-
-
 class Database(ABC):
     """One store's connection(s), transactions, migrations and clock."""
 
