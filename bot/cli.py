@@ -99,6 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="print each reply as the JSON payload Discord would receive",
     )
     sub.add_parser("invite", help="print the link that adds the bot to a server")
+    migrate = sub.add_parser(
+        "migrate", help="copy a SQLite library into PostgreSQL and verify the copy"
+    )
+    migrate.add_argument("--to", required=True, metavar="URL", help="postgresql://… to copy into")
+    migrate.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="the SQLite file to copy (default: CONTEUR_DATABASE)",
+    )
+    migrate.add_argument(
+        "--force", action="store_true", help="replace a library the target already holds"
+    )
     search = sub.add_parser("search", help="search the library's passages, for scripts")
     search.add_argument("query", help="words you remember (typos and missing accents are fine)")
     search.add_argument("--story", help="only this story (title, slug or protagonist)")
@@ -134,7 +148,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     opens_console = args.subcommand == "run" and (
         settings.discord_token is None and args.console_if_no_token
     )
-    quiet = opens_console or args.subcommand in ("console", "load", "search", "characters")
+    quiet = opens_console or args.subcommand in (
+        "console",
+        "load",
+        "search",
+        "characters",
+        "migrate",
+    )
     _setup_logging(settings, quiet=quiet)
     try:
         return _dispatch(args, settings)
@@ -165,7 +185,50 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_search(settings, args))
     if args.subcommand == "characters":
         return asyncio.run(_characters(settings, args))
+    if args.subcommand == "migrate":
+        return asyncio.run(_migrate(settings, args))
     return _run(settings, sync=args.sync, console_fallback=args.console_if_no_token)
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.storage import Store
+    from bot.storage.copy import TargetNotEmpty, copy_library
+    from bot.storage.database import is_postgres_url
+
+    if not is_postgres_url(args.to):
+        print(
+            f"--to {args.to!r} is not a PostgreSQL URL; give one like "
+            "postgresql://user:password@host:5432/conteur.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    source = args.source.expanduser().resolve() if args.source else settings.database_path
+    if not source.is_file():
+        print(f"No SQLite library at {source}; give one with --from FILE.", file=sys.stderr)
+        return EXIT_USAGE
+    async with await Store.open(source) as origin, await Store.open(args.to) as target:
+        try:
+            report = await copy_library(origin.db, target.db, force=args.force)
+        except TargetNotEmpty as error:
+            print(
+                f"{error} Nothing was copied. Run again with --force to replace it.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        destination = target.path
+    if report.replaced:
+        print(f"Replaced the library that was in {destination}.")
+    for table in report.tables:
+        state = "verified" if table.verified else "DIFFERS"
+        print(f"{table.table:<20} {table.source_rows:>9} → {table.target_rows:>9} rows  {state}")
+    if not report.verified:
+        print("The copy differs from the original; keep using the SQLite file.", file=sys.stderr)
+        return EXIT_FAILED
+    print(
+        f"Copied {source} into {destination}: every row counted and hashed on both sides. "
+        "Set CONTEUR_DATABASE to the URL to use it."
+    )
+    return EXIT_OK
 
 
 def _setup_logging(settings: Settings, *, quiet: bool) -> None:

@@ -107,6 +107,14 @@ class Database(ABC):
     @abstractmethod
     def ids_param(self, ids: Sequence[int]) -> Any: ...
 
+    @abstractmethod
+    async def columns(self, table: str) -> list[str]:
+        """The table's columns in the order they were created."""
+
+    @abstractmethod
+    async def after_copy(self, tables: Sequence[str]) -> None:
+        """Inside the copy's transaction, once rows came in with their ids kept."""
+
 
 class SqliteDatabase(Database):
     def __init__(self, connection: aiosqlite.Connection, path: str, clock: Clock) -> None:
@@ -140,6 +148,12 @@ class SqliteDatabase(Database):
 
     def ids_param(self, ids: Sequence[int]) -> Any:
         return json.dumps(list(ids))
+
+    async def columns(self, table: str) -> list[str]:
+        return [row[1] for row in await self.fetchall(f"PRAGMA table_info({table})")]
+
+    async def after_copy(self, tables: Sequence[str]) -> None:
+        """Nothing to do: SQLite's next id is always one past the highest in the table."""
 
     async def _configure(self) -> None:
         await self._connection.execute("PRAGMA journal_mode = WAL")

@@ -138,6 +138,24 @@ class PostgresDatabase(Database):
     def ids_param(self, ids: Sequence[int]) -> Any:
         return list(ids)
 
+    async def columns(self, table: str) -> list[str]:
+        rows = await self.fetchall(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ?"
+            " ORDER BY ordinal_position",
+            (table,),
+        )
+        return [row[0] for row in rows]
+
+    async def after_copy(self, tables: Sequence[str]) -> None:
+        """Identity columns continue after the highest id copied, not from 1."""
+        for table in tables:
+            if "id" in await self.columns(table):
+                await self.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" coalesce(max(id), 0) + 1, false) FROM {table}"
+                )
+
     # ---------------------------------------------------------- migrations
 
     async def schema_version(self) -> int:
