@@ -33,6 +33,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("drafts", ("id",)),
     ("subscriptions", ("id",)),
     ("deliveries", ("subscription_id", "local_date")),
+    ("daily_workers", ("name",)),
 )
 
 BATCH = 2_000

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from bot.core.clock import utc_text
 from bot.core.schedule import Due, Subscription, zone_of
 from bot.storage.database import Database
 
@@ -264,6 +265,72 @@ class DailyRepository:
             (subscription_id, local_date.isoformat()),
         )
         return changed == 1
+
+    # ------------------------------------------------ DM leases across processes
+
+    async def lease_dm_subscriptions(self, worker: str, lease: timedelta) -> frozenset[int]:
+        """The DM subscriptions `worker` posts for the next `lease`: its fair share.
+
+        Each live worker (seen within one lease) holds about total / live of them: it
+        renews what it holds up to that share, gives back any excess, and takes free or
+        expired ones, skipping rows another worker is taking at this moment (FOR UPDATE
+        SKIP LOCKED), so two workers never take the same one. A worker that dies stops
+        renewing; its subscriptions are taken over once its leases expire.
+        """
+        now = self._db.now()
+        now_text, until = utc_text(now), utc_text(now + lease)
+        async with self._db.transaction(serialized=False):
+            await self._db.execute(
+                "INSERT INTO daily_workers (name, seen_at) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at",
+                (worker, now_text),
+            )
+            (live,) = await self._db.fetchone(
+                "SELECT count(*) FROM daily_workers WHERE seen_at >= ?",
+                (utc_text(now - lease),),
+            )
+            (total,) = await self._db.fetchone(
+                "SELECT count(*) FROM subscriptions WHERE channel_id IS NULL"
+            )
+            share = -(-int(total) // max(int(live), 1))
+            held = [
+                row[0]
+                for row in await self._db.fetchall(
+                    "SELECT id FROM subscriptions WHERE channel_id IS NULL AND lease_owner = ?"
+                    f" AND lease_until >= ? ORDER BY id{self._db.skip_locked}",
+                    (worker, now_text),
+                )
+            ]
+            kept, excess = held[:share], held[share:]
+            if excess:
+                await self._db.execute(
+                    "UPDATE subscriptions SET lease_owner = NULL, lease_until = NULL"
+                    f" WHERE {self._db.ids_in('id')}",
+                    (self._db.ids_param(excess),),
+                )
+            if kept:
+                await self._db.execute(
+                    f"UPDATE subscriptions SET lease_until = ? WHERE {self._db.ids_in('id')}",
+                    (until, self._db.ids_param(kept)),
+                )
+            taken: list[int] = []
+            if len(kept) < share:
+                taken = [
+                    row[0]
+                    for row in await self._db.fetchall(
+                        "SELECT id FROM subscriptions WHERE channel_id IS NULL"
+                        " AND (lease_owner IS NULL OR lease_until < ?)"
+                        f" ORDER BY id LIMIT ?{self._db.skip_locked}",
+                        (now_text, share - len(kept)),
+                    )
+                ]
+                if taken:
+                    await self._db.execute(
+                        "UPDATE subscriptions SET lease_owner = ?, lease_until = ?"
+                        f" WHERE {self._db.ids_in('id')}",
+                        (worker, until, self._db.ids_param(taken)),
+                    )
+        return frozenset(kept) | frozenset(taken)
 
     # -------------------------------------------------------------- the reads
 

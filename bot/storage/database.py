@@ -74,13 +74,21 @@ class Database(ABC):
     async def schema_version(self) -> int: ...
 
     @abstractmethod
-    def transaction(self) -> AbstractAsyncContextManager[None]:
+    def transaction(self, *, serialized: bool = True) -> AbstractAsyncContextManager[None]:
         """One atomic write; a nested use by the same task joins the outer transaction.
 
         Write transactions take turns, one at a time, in both backends: what a
         repository reads inside one is what it writes against (a free slug, the next
         version number, the subscription count), as SQLite's BEGIN IMMEDIATE gives.
+        `serialized=False` lets a PostgreSQL transaction run beside the others, for
+        writes that lock their own rows (`skip_locked`); SQLite has one writer anyway.
         """
+
+    @property
+    @abstractmethod
+    def skip_locked(self) -> str:
+        """What ends a SELECT whose rows the transaction takes, skipping rows another
+        transaction holds: FOR UPDATE SKIP LOCKED, or nothing where writers take turns."""
 
     @abstractmethod
     async def execute(self, sql: str, params: Any = ()) -> int:
@@ -182,8 +190,12 @@ class SqliteDatabase(Database):
                 f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
             )
 
+    @property
+    def skip_locked(self) -> str:
+        return ""
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
+    async def transaction(self, *, serialized: bool = True) -> AsyncIterator[None]:
         task = asyncio.current_task()
         if self._transaction_owner is task:
             yield

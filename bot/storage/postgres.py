@@ -202,8 +202,12 @@ class PostgresDatabase(Database):
             return current[1]
         return None
 
+    @property
+    def skip_locked(self) -> str:
+        return " FOR UPDATE SKIP LOCKED"
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
+    async def transaction(self, *, serialized: bool = True) -> AsyncIterator[None]:
         if self._connection_of_task() is not None:
             yield
             return
@@ -211,7 +215,8 @@ class PostgresDatabase(Database):
         assert task is not None
         async with self._pool.acquire() as connection:
             # One round trip opens the transaction and takes the writers' turn.
-            await connection.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            begin = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})" if serialized else "BEGIN"
+            await connection.execute(begin)
             token = self._transaction.set((task, connection))
             try:
                 yield

@@ -199,4 +199,14 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"""
     ALTER TABLE deliveries ADD COLUMN failure {_TEXT};
     """,
+    # 10: DM subscription leases and live workers, for several processes
+    f"""
+    ALTER TABLE subscriptions ADD COLUMN lease_owner {_TEXT};
+    ALTER TABLE subscriptions ADD COLUMN lease_until {_TEXT};
+    CREATE INDEX subscriptions_lease ON subscriptions (lease_owner) WHERE channel_id IS NULL;
+    CREATE TABLE daily_workers (
+        name    {_TEXT} PRIMARY KEY,
+        seen_at {_TEXT} NOT NULL
+    );
+    """,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -47,6 +47,7 @@ async def a_lived_in_library(path) -> Store:
     )
     assert done is not None
     await store.daily.subscribe_dm(user_id=8, post_at=time(7, 30), timezone="Asia/Tokyo")
+    await store.daily.lease_dm_subscriptions("worker-1", timedelta(minutes=3))
     day = date(2026, 6, 1)
     await store.daily.claim(Due(done.subscription, day, store.clock()), ours.id)
     await store.daily.mark_sent(done.subscription.id, day, 12345678901234567)
