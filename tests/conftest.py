@@ -71,7 +71,10 @@ async def database(
 
 @pytest.fixture
 def settings(database: Path | str, tmp_path: Path) -> Settings:
-    return Settings(stories_dir=DEFAULT_STORIES_DIR).with_database(database)
+    # One shard, all of it here: simcord's Discord needs the count said.
+    return Settings(stories_dir=DEFAULT_STORIES_DIR, shard_count=1, shard_ids=(0,)).with_database(
+        database
+    )
 
 
 @pytest.fixture

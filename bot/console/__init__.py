@@ -58,7 +58,9 @@ async def run_console(
     read_line: Callable[[str], str] | None = None,
 ) -> int:
     """Run the console; returns the process exit code (1 if a --command failed)."""
-    async with simcord.run(bot, strict_sync=False, check_errors=False) as env:
+    # The simulated Discord is one shard, unless the settings name more.
+    shards = bot.shard_count or 1
+    async with simcord.run(bot, strict_sync=False, check_errors=False, shard_count=shards) as env:
         actor, channel = setup_actor(env, role, guild_id)
         session = ConsoleSession(
             env,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
@@ -13,6 +14,7 @@ from discord.ext import commands
 
 from bot.app.daily import DailySchedule
 from bot.app.library import Library
+from bot.app.ownership import Ownership
 from bot.app.telling import AskLimits
 from bot.config import Settings
 from bot.discord_adapter.tree import ConteurTree
@@ -55,7 +57,7 @@ def minimal_intents() -> discord.Intents:
     return intents
 
 
-class ConteurBot(commands.Bot):
+class ConteurBot(commands.AutoShardedBot):
     def __init__(
         self,
         settings: Settings,
@@ -67,6 +69,11 @@ class ConteurBot(commands.Bot):
         options: dict[str, Any] = {}
         if settings.application_id is not None:
             options["application_id"] = settings.application_id
+        # Unset: every shard Discord recommends, in this process. Set: just these, so
+        # several processes (on several machines) split the servers between them.
+        if settings.shard_count is not None:
+            options["shard_count"] = settings.shard_count
+            options["shard_ids"] = list(settings.shard_ids or range(settings.shard_count))
         super().__init__(
             # Slash-first: no text commands. A prefix that never matches keeps every
             # @mention (a question for the mentions cog) from being parsed as a command.
@@ -80,11 +87,19 @@ class ConteurBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.library = Library(store)
-        self.daily = DailySchedule(self.library)
+        self.ownership = Ownership(store, settings.shard_count, settings.shard_ids)
+        self.daily = DailySchedule(self.library, owns=self.ownership.owns)
         self.random = rng or random.Random()
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
         self.ask_limits = AskLimits(self.clock)
+
+    async def close(self) -> None:
+        # discord.py's AutoShardedClient makes its event queue when it connects; a bot
+        # closed without having connected (a failed start, a test) would fail on it.
+        if "_AutoShardedClient__queue" not in self.__dict__:
+            self._AutoShardedClient__queue: asyncio.PriorityQueue[Any] = asyncio.PriorityQueue()
+        await super().close()
 
     def clock(self) -> datetime:
         """The store's clock: the one every timestamp and schedule is read from."""

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.app.ownership import DM_LEASE, Ownership
 from bot.core.discussion import discussion_questions
 from bot.core.fanout import (
     Acquire,
@@ -47,6 +48,7 @@ from bot.discord_adapter.ui.reading import reading_view
 
 if TYPE_CHECKING:
     from bot.discord_adapter.bot import ConteurBot
+    from bot.storage.daily import DailyRepository
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,32 @@ def lost_permission(channel_id: int | None) -> str:
     return f"I lost permission to post in <#{channel_id}>."
 
 
+class _OwnedClaims:
+    """The delivery log, but the claims left "sending" are only this process's own.
+
+    Recovery at start settles what a crash left half-sent; with several processes,
+    another one's "sending" claim is a post in flight, not a crash to settle.
+    """
+
+    def __init__(self, log: DailyRepository, ownership: Ownership) -> None:
+        self._log = log
+        self._ownership = ownership
+        self.claim = log.claim
+        self.mark_sent = log.mark_sent
+        self.release = log.release
+        self.pause = log.pause
+        self.fail = log.fail
+        self.begin_resend = log.begin_resend
+
+    async def unfinished_claims(self) -> list[tuple[int, date, int]]:
+        owned = []
+        for subscription_id, day, story_id in await self._log.unfinished_claims():
+            subscription = await self._log.get_subscription(subscription_id)
+            if subscription is None or self._ownership.owns(subscription):
+                owned.append((subscription_id, day, story_id))
+        return owned
+
+
 class DailyService:
     """Owns the agenda of subscriptions and runs one tick a minute."""
 
@@ -87,14 +115,17 @@ class DailyService:
     def limiter(self) -> RateLimiter:
         if self._limiter is None:  # needs the running loop, whose clock may be virtual
             loop = asyncio.get_running_loop()
-            self._limiter = RateLimiter(clock=loop.time, sleep=asyncio.sleep)
+            self._limiter = RateLimiter(
+                self.bot.ownership.requests_per_second, clock=loop.time, sleep=asyncio.sleep
+            )
         return self._limiter
 
     async def start(self) -> FanoutReport:
         """Settle what a crash left half-sent, then learn every subscription."""
         store = self.bot.store
+        await self.bot.ownership.renew()
         report = await recover(
-            store.daily,
+            _OwnedClaims(store.daily, self.bot.ownership),
             now=self.bot.clock(),
             lookup=store.daily.get_subscription,
             send=self.send,
@@ -144,13 +175,18 @@ class DailyService:
         an hour, so a suspended machine's lost time is noticed.
         """
         now = self.bot.clock()
+        longest = MAX_IDLE.total_seconds()
+        if self.bot.ownership.sharded:  # leases are renewed at every tick
+            longest = min(longest, DM_LEASE.total_seconds() / 3)
         upcoming = self.agenda.next_check()
         if upcoming is None:
-            return MAX_IDLE.total_seconds()
-        return min(max((upcoming - now).total_seconds(), 1.0), MAX_IDLE.total_seconds())
+            return longest
+        return min(max((upcoming - now).total_seconds(), 1.0), longest)
 
     async def tick(self) -> FanoutReport:
         store = self.bot.store
+        if await self.bot.ownership.renew():
+            await self.schedule.load()  # this process's share of the DMs moved
         now = self.bot.clock()
         # Only the subscriptions whose time has come: the log is read for those alone.
         pending = self.agenda.pending(now)
