@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -129,6 +129,11 @@ class Library:
         self._index_ready = asyncio.Event()
         self._index_ready.set()
         self._index_task: asyncio.Task[None] | None = None
+        # Following other processes' changes (a shared PostgreSQL store).
+        self._seen_change = 0
+        self._catch_up_lock = asyncio.Lock()
+        self._catching_up: set[asyncio.Task[int]] = set()
+        self._stop_listening: Callable[[], Awaitable[None]] | None = None
 
     async def start(self, stories_dir: Path, *, index_in_background: bool = False) -> LoadReport:
         """Load new or changed built-in stories, purge old removals, build the search index.
@@ -187,6 +192,55 @@ class Library:
         else:
             change(self.index)
         self._visible_ids.clear()
+
+    # ------------------------------------------------ other processes' changes
+
+    async def follow_changes(self) -> None:
+        """Apply what other processes sharing the store change, as they change it.
+
+        Each change to the library is announced when it commits (PostgreSQL NOTIFY);
+        the announcement only says "look": what changed is read from the audit log,
+        after the last entry this process applied. So a change announced while this
+        process was not listening (a lost connection, brought back) is applied all the
+        same. Call before `start`, so nothing committed while the index builds is lost.
+        A SQLite store has no other process, and nothing happens.
+        """
+        self._seen_change = await self.store.audit.last_id()
+        self._stop_listening = await self.store.db.listen(self._changes_announced)
+
+    async def stop_following(self) -> None:
+        if self._stop_listening is not None:
+            await self._stop_listening()
+            self._stop_listening = None
+        for task in list(self._catching_up):
+            task.cancel()
+
+    def _changes_announced(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.catch_up())
+        self._catching_up.add(task)
+        task.add_done_callback(self._catching_up.discard)
+
+    async def catch_up(self) -> int:
+        """Apply every library change logged after the last one applied; how many."""
+        applied = 0
+        async with self._catch_up_lock:
+            while changes := await self.store.audit.library_changes_after(self._seen_change):
+                for change in changes:
+                    await self._apply(change.action, change.story_id)
+                    self._seen_change = change.id
+                    applied += 1
+                self._visible_ids.clear()
+        return applied
+
+    async def _apply(self, action: str, story_id: int) -> None:
+        if action == "remove":
+            self._change_index(lambda index: index.remove_story(story_id))
+        elif action in ("add", "edit", "restore"):
+            story = await self.store.stories.get_story(story_id)
+            if story is not None and not story.removed:  # else a later entry says so
+                passages = story.passages
+                self._change_index(lambda index: index.add_story(story_id, passages))
+        # hide and unhide change what a server sees: the cleared cache says it.
 
     # ----------------------------------------------------------------- writes
 

@@ -99,6 +99,7 @@ class ConteurBot(commands.AutoShardedBot):
         # closed without having connected (a failed start, a test) would fail on it.
         if "_AutoShardedClient__queue" not in self.__dict__:
             self._AutoShardedClient__queue: asyncio.PriorityQueue[Any] = asyncio.PriorityQueue()
+        await self.library.stop_following()
         await super().close()
 
     def clock(self) -> datetime:
@@ -106,6 +107,8 @@ class ConteurBot(commands.AutoShardedBot):
         return self.store.clock()
 
     async def setup_hook(self) -> None:
+        # Before the start's index build, so no other process's change slips between.
+        await self.library.follow_changes()
         report = await self.library.start(self.settings.stories_dir, index_in_background=True)
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:

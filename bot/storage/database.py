@@ -16,7 +16,7 @@ import json
 import logging
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -116,6 +116,18 @@ class Database(ABC):
     def ids_param(self, ids: Sequence[int]) -> Any: ...
 
     @abstractmethod
+    async def announce_change(self) -> None:
+        """Inside a transaction that changed the library: tell the other processes when
+        it commits (see `listen`)."""
+
+    @abstractmethod
+    async def listen(self, on_change: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+        """Call `on_change` whenever another process's change to the library commits, and
+        once more after any lost connection to the store comes back (whatever was missed
+        meanwhile is in the audit log, which the caller reads from where it stopped).
+        Returns what stops listening."""
+
+    @abstractmethod
     async def columns(self, table: str) -> list[str]:
         """The table's columns in the order they were created."""
 
@@ -162,6 +174,15 @@ class SqliteDatabase(Database):
 
     async def after_copy(self, tables: Sequence[str]) -> None:
         """Nothing to do: SQLite's next id is always one past the highest in the table."""
+
+    async def announce_change(self) -> None:
+        """Nothing to announce: a SQLite library has one process."""
+
+    async def listen(self, on_change: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+        async def stop() -> None:
+            """Nothing was started: no other process writes a SQLite library."""
+
+        return stop
 
     async def _configure(self) -> None:
         await self._connection.execute("PRAGMA journal_mode = WAL")

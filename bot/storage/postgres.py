@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -39,6 +39,10 @@ WRITE_LOCK = 0x436F6E74  # "Cont"
 MIGRATION_LOCK = 0x436F6E75
 
 POOL_SIZE = 8
+# The NOTIFY channel every library change is announced on.
+CHANGES_CHANNEL = "conteur_changes"
+# Between attempts to bring a lost listening connection back.
+RELISTEN_DELAY_S = 1.0
 
 # Subscripted for the type checker only: asyncpg's classes are not generic at run time.
 _Connection: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
@@ -104,6 +108,57 @@ async def _keep_session(connection: asyncpg.Connection[asyncpg.Record]) -> None:
     """
 
 
+class _Listener:
+    """A connection of its own, outside the pool, LISTENing for library changes.
+
+    When it drops (a restarted server, a network cut), it is brought back, and
+    `on_change` is called once it is: the caller then reads the audit log from where it
+    stopped, so a change announced while nobody listened is still applied.
+    """
+
+    def __init__(self, url: str, on_change: Callable[[], None]) -> None:
+        self._url = url
+        self._on_change = on_change
+        self._connection: asyncpg.Connection[asyncpg.Record] | None = None
+        self._reconnecting: asyncio.Task[None] | None = None
+        self._stopped = False
+
+    async def connect(self) -> None:
+        connection = await asyncpg.connect(self._url)
+        await connection.add_listener(CHANGES_CHANNEL, self._notified)
+        connection.add_termination_listener(self._lost)
+        self._connection = connection
+
+    def _notified(self, *_args: object) -> None:
+        self._on_change()
+
+    def _lost(self, _connection: object) -> None:
+        if not self._stopped and self._reconnecting is None:
+            self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        try:
+            while not self._stopped:
+                try:
+                    await self.connect()
+                except (OSError, asyncpg.PostgresError) as error:
+                    log.warning("Listening for library changes again failed: %s", error)
+                    await asyncio.sleep(RELISTEN_DELAY_S)
+                    continue
+                log.info("Listening for library changes again; catching up")
+                self._on_change()
+                return
+        finally:
+            self._reconnecting = None
+
+    async def stop(self) -> None:
+        self._stopped = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+        if self._connection is not None and not self._connection.is_closed():
+            await self._connection.close()
+
+
 class PostgresDatabase(Database):
     def __init__(self, pool: asyncpg.Pool, url: str, clock: Clock) -> None:
         super().__init__(masked(url), clock)
@@ -146,6 +201,15 @@ class PostgresDatabase(Database):
             (table,),
         )
         return [row[0] for row in rows]
+
+    async def announce_change(self) -> None:
+        # Delivered when (and only if) the transaction commits.
+        await self.execute(f"NOTIFY {CHANGES_CHANNEL}")
+
+    async def listen(self, on_change: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+        listener = _Listener(self.url, on_change)
+        await listener.connect()
+        return listener.stop
 
     async def after_copy(self, tables: Sequence[str]) -> None:
         """Identity columns continue after the highest id copied, not from 1."""
