@@ -194,14 +194,14 @@ async def publish(
         await _free_title(store, parsed, draft.guild_id, editing)
         if editing is None:
             await check_add_rate(store, user_id, now)
+        duplicate, similarity = await _near_duplicate(library, parsed, draft.guild_id, editing)
     except UserError:
         # A second click racing the first: once the first has published, these checks
-        # see its story (its title taken, the add counted). What the second click must
-        # say is that the draft is gone, whichever click's checks ran first.
+        # see its story (its title taken, its very text, the add counted). What the
+        # second click must say is that the draft is gone, whichever click checked first.
         if await store.drafts.get_draft(draft.id) is None:
             raise NotFound(EXPIRED) from None
         raise
-    duplicate, similarity = await _near_duplicate(library, parsed, draft.guild_id, editing)
     duplicate_appeared = duplicate is not None and not (
         confirmed and duplicate.id == draft.near_duplicate_of
     )
