@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.daily
 	$(BIN)/python -m bench.retell
+	$(BIN)/python -m bench.storyteller
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -282,7 +282,13 @@ async def _console(
     # real dates, so the store (and with it the bot) reads the wall clock.
     async with await Store.open(settings.database, clock=system_clock) as store:
         bot = ConteurBot(settings, store)
-        return await run_console(bot, role=role, guild_id=guild_id, commands=lines, as_json=as_json)
+        try:
+            return await run_console(
+                bot, role=role, guild_id=guild_id, commands=lines, as_json=as_json
+            )
+        finally:
+            if bot.storyteller is not None:
+                await bot.storyteller.close()
 
 
 def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:

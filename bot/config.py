@@ -26,6 +26,18 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """Where the language model is, and how much of it one server may use a day."""
+
+    url: str  # the API base, e.g. http://localhost:11434/v1 (…/chat/completions is added)
+    name: str
+    key: str | None = None
+    daily_requests: int = 200  # 0: no cap
+    daily_tokens: int = 200_000  # 0: no cap
+    timeout: float = 45.0  # seconds before the extractive answer is posted instead
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     discord_token: str | None = None
     application_id: int | None = None
@@ -40,6 +52,8 @@ class Settings:
     # with ids runs just those shards, so N processes on M machines split the servers.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # The optional storyteller: an OpenAI-compatible chat completions endpoint.
+    model: ModelSettings | None = None
 
     @property
     def database(self) -> Path | str:
@@ -85,7 +99,57 @@ def load_settings(
         dev_guild_id=_optional_snowflake(values, "CONTEUR_DEV_GUILD_ID"),
         owner_ids=_snowflake_set(values, "CONTEUR_OWNER_IDS"),
         log_level=_log_level(values, "CONTEUR_LOG_LEVEL"),
+        model=_model(values),
     )
+
+
+def _model(values: Mapping[str, str]) -> ModelSettings | None:
+    """None unless CONTEUR_MODEL_URL is set: then the storyteller is available to servers
+    whose admins opt in. A URL without a model name is a mistake, not a default."""
+    url = values.get("CONTEUR_MODEL_URL", "").strip().rstrip("/")
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"CONTEUR_MODEL_URL={url!r} is not an http(s) URL. Use the API base, e.g. "
+            "http://localhost:11434/v1 for Ollama, or leave it empty."
+        )
+    name = values.get("CONTEUR_MODEL_NAME", "").strip()
+    if not name:
+        raise ConfigError(
+            "CONTEUR_MODEL_NAME is empty but CONTEUR_MODEL_URL is set. Name the model the "
+            "endpoint serves (e.g. llama3.2 for Ollama, gpt-4o-mini for OpenAI)."
+        )
+    return ModelSettings(
+        url=url,
+        name=name,
+        key=_optional_text(values, "CONTEUR_MODEL_KEY"),
+        daily_requests=_count(values, "CONTEUR_MODEL_DAILY_REQUESTS", 200),
+        daily_tokens=_count(values, "CONTEUR_MODEL_DAILY_TOKENS", 200_000),
+        timeout=_seconds(values, "CONTEUR_MODEL_TIMEOUT", 45.0),
+    )
+
+
+def _count(values: Mapping[str, str], key: str, default: int) -> int:
+    value = values.get(key, "").strip().replace("_", "")
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{key}={value!r} is not a whole number; use 0 for no cap.")
+    return int(value)
+
+
+def _seconds(values: Mapping[str, str], key: str, default: float) -> float:
+    value = values.get(key, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 600:
+        raise ConfigError(f"{key}={value!r} is not a number of seconds between 0 and 600.")
+    return seconds
 
 
 def _optional_text(values: Mapping[str, str], key: str) -> str | None:

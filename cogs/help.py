@@ -9,6 +9,7 @@ from discord.ext import commands
 
 from bot.discord_adapter.bot import ConteurBot
 from bot.discord_adapter.rendering import help_embed
+from bot.discord_adapter.rendering.storyteller import add_storyteller_help
 
 # Feature headings, by the module that defines the command; a new module shows
 # under its own name until it is given a heading here.
@@ -54,6 +55,8 @@ class HelpCog(commands.Cog):
     async def help(self, interaction: Interaction) -> None:
         """What Conteur does, and every command with an example."""
         embed = help_embed(command_sections(self.bot.tree))
+        if self.bot.storyteller is not None:
+            add_storyteller_help(embed, self.bot.storyteller.model_name)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 

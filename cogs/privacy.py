@@ -18,7 +18,12 @@ WHAT_WE_KEEP = (
     "It never keeps your messages.\n\n"
     "Moderation records are not deleted: who added, changed, removed or hid a "
     "server's stories, who set up its story of the day, and its audit log are kept "
-    "for that server's moderators."
+    "for that server's moderators.\n\n"
+    "If a server's admins turn the storyteller on (`/settings storyteller`), the text of "
+    "the stories you ask about, your question, and in a discussion thread the recent "
+    "messages with their authors' display names are sent to the language model the "
+    "bot's owner configured, which may run elsewhere. Conteur itself stores only "
+    "the model's retellings and how much each server used it."
 )
 
 

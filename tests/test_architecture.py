@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "cogs")
 # Plain Python: the domain, the application layer and the SQL know nothing of Discord.
-DISCORD_FREE = ("bot.core", "bot.app", "bot.storage")
+DISCORD_FREE = ("bot.core", "bot.app", "bot.storage", "bot.storyteller")
 MAX_LINES = 500
 # Being split in work under way (characters, discussion and retelling by meaning; search
 # with its engine); removed from here as each lands.

@@ -86,3 +86,33 @@ async def test_commands_sync_where_they_were_asked_to(tmp_path, dev_guild, sync_
         await bot.sync_commands()
         await bot.close()
     assert synced == expected
+
+
+def test_no_model_unless_its_url_is_set():
+    assert load_settings({"CONTEUR_MODEL_NAME": "llama3.2"}, env_file=NO_FILE).model is None
+
+
+def test_the_model_settings_with_their_defaults():
+    model = load_settings(
+        {"CONTEUR_MODEL_URL": "http://localhost:11434/v1/", "CONTEUR_MODEL_NAME": " llama3.2 "},
+        env_file=NO_FILE,
+    ).model
+    assert model is not None
+    assert (model.url, model.name, model.key) == ("http://localhost:11434/v1", "llama3.2", None)
+    assert (model.daily_requests, model.daily_tokens, model.timeout) == (200, 200_000, 45.0)
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ({"CONTEUR_MODEL_URL": "localhost:11434"}, "CONTEUR_MODEL_URL"),
+        ({"CONTEUR_MODEL_NAME": ""}, "CONTEUR_MODEL_NAME"),
+        ({"CONTEUR_MODEL_DAILY_TOKENS": "lots"}, "CONTEUR_MODEL_DAILY_TOKENS"),
+        ({"CONTEUR_MODEL_DAILY_REQUESTS": "-1"}, "CONTEUR_MODEL_DAILY_REQUESTS"),
+        ({"CONTEUR_MODEL_TIMEOUT": "0"}, "CONTEUR_MODEL_TIMEOUT"),
+    ],
+)
+def test_a_malformed_model_setting_names_its_key(extra, key):
+    environ = {"CONTEUR_MODEL_URL": "http://localhost:8080/v1", "CONTEUR_MODEL_NAME": "m", **extra}
+    with pytest.raises(ConfigError, match=key):
+        load_settings(environ, env_file=NO_FILE)

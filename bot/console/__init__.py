@@ -20,6 +20,7 @@ import discord
 import simcord
 
 from bot.console.session import ConsoleSession
+from bot.storyteller import Storyteller
 
 ROLES = ("member", "moderator", "admin")
 PROMPT = "conteur> "
@@ -47,6 +48,20 @@ def setup_actor(env: Any, role: str, guild_id: int | None) -> tuple[Any, Any]:
     return actor, channel
 
 
+async def storyteller_on(bot: discord.Client, guild_id: int) -> str | None:
+    """With a model configured, the console's server has the storyteller on: whoever
+    runs the console configured that model, so nobody else's text is sent anywhere."""
+    storyteller = getattr(bot, "storyteller", None)
+    if not isinstance(storyteller, Storyteller):
+        return None
+    await storyteller.store.storyteller.set_enabled(guild_id, True, None)
+    return (
+        f"The storyteller ({storyteller.model_name} at {storyteller.settings.url}) is on here: "
+        "/story retell style:…, /story ask and mentions use it "
+        "(as an admin, /settings storyteller mode:off to compare)."
+    )
+
+
 async def run_console(
     bot: discord.Client,
     *,
@@ -58,10 +73,20 @@ async def run_console(
     read_line: Callable[[str], str] | None = None,
 ) -> int:
     """Run the console; returns the process exit code (1 if a --command failed)."""
-    # The simulated Discord is one shard, unless the settings name more.
-    shards = bot.shard_count or 1
-    async with simcord.run(bot, strict_sync=False, check_errors=False, shard_count=shards) as env:
+    # The simulated Discord waits this long (real seconds) for the bot to finish a
+    # command; a language model may take most of its own timeout to answer.
+    storyteller = getattr(bot, "storyteller", None)
+    settle = storyteller.settings.timeout + 15 if isinstance(storyteller, Storyteller) else 5.0
+    async with simcord.run(
+        bot,
+        strict_sync=False,
+        check_errors=False,
+        settle_timeout=settle,
+        # The simulated Discord is one shard, unless the settings name more.
+        shard_count=bot.shard_count or 1,
+    ) as env:
         actor, channel = setup_actor(env, role, guild_id)
+        storyteller_line = await storyteller_on(bot, channel.guild.id)
         session = ConsoleSession(
             env,
             actor,
@@ -76,6 +101,8 @@ async def run_console(
         if not as_json:
             session._say(f"Conteur offline console — you are a {role} in “Console Server”.")
             session._say(CONSOLE_HELP)
+            if storyteller_line:
+                session._say(storyteller_line)
         await _interactive(session)
     return 0
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.app.telling import AskLimits
 from bot.config import Settings
 from bot.discord_adapter.tree import ConteurTree
 from bot.storage import Store
+from bot.storyteller import Storyteller
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class ConteurBot(commands.AutoShardedBot):
         *,
         sync_globally: bool = False,
         rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         options: dict[str, Any] = {}
         if settings.application_id is not None:
@@ -90,6 +93,13 @@ class ConteurBot(commands.AutoShardedBot):
         self.ownership = Ownership(store, settings.shard_count, settings.shard_ids)
         self.daily = DailySchedule(self.library, owns=self.ownership.owns)
         self.random = rng or random.Random()
+        # The optional language model; None (the default) keeps the bot fully offline.
+        # `sleep` goes with the clock: a streamed reply waits for its next edit on it.
+        self.storyteller = (
+            Storyteller(settings.model, store, clock=self.clock, sleep=sleep, rng=self.random)
+            if settings.model is not None
+            else None
+        )
         self.sync_globally = sync_globally
         self.started_at = time.monotonic()
         self.ask_limits = AskLimits(self.clock)
@@ -132,6 +142,11 @@ class ConteurBot(commands.AutoShardedBot):
             log.info("Synced %d commands to development guild %d", len(synced), guild_id)
         if guild_id is None and not self.sync_globally:
             log.info("Commands not synced: set CONTEUR_DEV_GUILD_ID or run with --sync")
+
+    async def close(self) -> None:
+        if self.storyteller is not None:
+            await self.storyteller.close()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info(

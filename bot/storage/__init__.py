@@ -24,6 +24,7 @@ from bot.storage.guilds import GuildRepository, GuildSettings
 from bot.storage.reading import Bookmark, ReadingRepository
 from bot.storage.schema import MIGRATIONS
 from bot.storage.stories import StoryRepository
+from bot.storage.storyteller import StorytellerRepository
 
 __all__ = [
     "INTEGRITY_ERRORS",
@@ -50,6 +51,7 @@ class Store:
         self.drafts = DraftRepository(db)
         self.reading = ReadingRepository(db)
         self.daily = DailyRepository(db)
+        self.storyteller = StorytellerRepository(db)
 
     @classmethod
     async def open(cls, target: Path | str, clock: Clock = system_clock) -> Self:

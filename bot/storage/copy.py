@@ -33,6 +33,9 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("drafts", ("id",)),
     ("subscriptions", ("id",)),
     ("deliveries", ("subscription_id", "local_date")),
+    ("storyteller_guilds", ("guild_id",)),
+    ("storyteller_usage", ("guild_id", "day")),
+    ("storyteller_retellings", ("content_hash", "style", "model", "prompt_version")),
     ("daily_workers", ("name",)),
 )
 

@@ -184,7 +184,34 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE deliveries ADD COLUMN failure TEXT;
     """,
-    # 10: several processes share the daily work: who holds each DM subscription until
+    # 10: the optional storyteller (a language model): which servers opted in, what each
+    # used per day (for the owner's cap), and retellings kept so one is never paid twice
+    """
+    CREATE TABLE storyteller_guilds (
+        guild_id   INTEGER PRIMARY KEY,
+        enabled    INTEGER NOT NULL,
+        changed_by INTEGER,
+        changed_at TEXT NOT NULL
+    );
+    CREATE TABLE storyteller_usage (
+        guild_id INTEGER NOT NULL,
+        day      TEXT NOT NULL,        -- UTC date
+        requests INTEGER NOT NULL,
+        tokens   INTEGER NOT NULL,     -- prompt + completion
+        PRIMARY KEY (guild_id, day)
+    ) WITHOUT ROWID;
+    CREATE TABLE storyteller_retellings (
+        content_hash   TEXT NOT NULL,  -- the story's text, so an edit is a new key
+        style          TEXT NOT NULL,
+        model          TEXT NOT NULL,
+        prompt_version INTEGER NOT NULL,
+        text           TEXT NOT NULL,
+        tokens         INTEGER NOT NULL, -- what writing it cost
+        created_at     TEXT NOT NULL,
+        PRIMARY KEY (content_hash, style, model, prompt_version)
+    ) WITHOUT ROWID;
+    """,
+    # 11: several processes share the daily work: who holds each DM subscription until
     # when (a lease a dead process loses by expiry), and when each process last showed
     # it was alive (so the DM subscriptions are split evenly between the live ones)
     """

@@ -199,7 +199,33 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"""
     ALTER TABLE deliveries ADD COLUMN failure {_TEXT};
     """,
-    # 10: DM subscription leases and live workers, for several processes
+    # 10: the optional storyteller: servers' opt-in, daily usage, kept retellings
+    f"""
+    CREATE TABLE storyteller_guilds (
+        guild_id   BIGINT PRIMARY KEY,
+        enabled    BIGINT NOT NULL,
+        changed_by BIGINT,
+        changed_at {_TEXT} NOT NULL
+    );
+    CREATE TABLE storyteller_usage (
+        guild_id BIGINT NOT NULL,
+        day      {_TEXT} NOT NULL,
+        requests BIGINT NOT NULL,
+        tokens   BIGINT NOT NULL,
+        PRIMARY KEY (guild_id, day)
+    );
+    CREATE TABLE storyteller_retellings (
+        content_hash   {_TEXT} NOT NULL,
+        style          {_TEXT} NOT NULL,
+        model          {_TEXT} NOT NULL,
+        prompt_version BIGINT NOT NULL,
+        text           {_TEXT} NOT NULL,
+        tokens         BIGINT NOT NULL,
+        created_at     {_TEXT} NOT NULL,
+        PRIMARY KEY (content_hash, style, model, prompt_version)
+    );
+    """,
+    # 11: DM subscription leases and live workers, for several processes
     f"""
     ALTER TABLE subscriptions ADD COLUMN lease_owner {_TEXT};
     ALTER TABLE subscriptions ADD COLUMN lease_until {_TEXT};

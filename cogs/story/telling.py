@@ -10,11 +10,11 @@ import discord
 from discord import Interaction, app_commands
 
 from bot.app import telling
-from bot.app.answers import answer_question
 from bot.app.telling import MAX_QUESTION_LENGTH, Length, tidy_question
 from bot.discord_adapter.rendering import EMBED_TOTAL_LIMIT, fit_embed
+from bot.discord_adapter.rendering.storyteller import asked_embed, styled_retelling_reply
 from bot.discord_adapter.rendering.telling import (
-    answer_embed,
+    RetellingReply,
     questions_embed,
     retelling_embeds,
     retelling_reply,
@@ -22,7 +22,9 @@ from bot.discord_adapter.rendering.telling import (
     thread_name,
 )
 from bot.discord_adapter.transformers import StoryArg
-from cogs.story.common import bot_of
+from bot.storyteller import actions as storyteller_actions
+from bot.storyteller.prompts import Style
+from cogs.story.common import bot_of, streamed_to
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +33,35 @@ log = logging.getLogger(__name__)
 @app_commands.describe(
     story="The story to retell",
     length="short: a few sentences · medium: about a third · long: about half",
+    style="Told by the storyteller (if this server turned it on): plain, for children, "
+    "dramatic, or in French",
 )
-async def retell_story(interaction: Interaction, story: StoryArg, length: Length = "short") -> None:
+async def retell_story(
+    interaction: Interaction,
+    story: StoryArg,
+    length: Length = "short",
+    style: Style | None = None,
+) -> None:
     """A faithful short version of a story, in its own words."""
     # Ranking the sentences of a very long story can take longer than Discord waits.
     await interaction.response.defer(thinking=True)
+    if style is not None:
+        styled = await storyteller_actions.retell_in_style(
+            bot_of(interaction).storyteller,
+            story,
+            style,
+            guild_id=interaction.guild_id,
+            length=length,
+            measure=shown_length,
+            progress=streamed_to(interaction, story.title),
+        )
+        await send_retelling(interaction, styled_retelling_reply(styled))
+        return
     retelling = await telling.retell_story(story, length, shown_length)
-    reply = retelling_reply(story.summary, retelling)
+    await send_retelling(interaction, retelling_reply(story.summary, retelling))
+
+
+async def send_retelling(interaction: Interaction, reply: RetellingReply) -> None:
     first, *rest = reply.embeds
     if reply.attachment is not None:
         name, text = reply.attachment
@@ -128,10 +152,15 @@ async def ask(
     bot.ask_limits.check(interaction.user.id, interaction.channel_id)
     # Refusals above stay private; searching a big library may outlast Discord's 3 s.
     await interaction.response.defer(thinking=True)
-    answer = await answer_question(
-        bot.library, text, guild_id=interaction.guild_id, story_id=story.id if story else None
+    asked = await storyteller_actions.ask(
+        bot.library,
+        bot.storyteller,
+        text,
+        guild_id=interaction.guild_id,
+        story_id=story.id if story else None,
+        progress=streamed_to(interaction, text),
     )
-    await interaction.edit_original_response(embed=fit_embed(answer_embed(text, answer)))
+    await interaction.edit_original_response(embed=fit_embed(asked_embed(text, asked)))
 
 
 COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (retell_story, discuss, ask)

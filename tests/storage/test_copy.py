@@ -48,6 +48,9 @@ async def a_lived_in_library(path) -> Store:
     assert done is not None
     await store.daily.subscribe_dm(user_id=8, post_at=time(7, 30), timezone="Asia/Tokyo")
     await store.daily.lease_dm_subscriptions("worker-1", timedelta(minutes=3))
+    await store.storyteller.set_enabled(5, True, actor_id=7)
+    await store.storyteller.add_usage(5, date(2026, 6, 1), requests=2, tokens=900)
+    await store.storyteller.keep_retelling("abc", "noir", "tiny-model", 1, "It was night.", 300)
     day = date(2026, 6, 1)
     await store.daily.claim(Due(done.subscription, day, store.clock()), ours.id)
     await store.daily.mark_sent(done.subscription.id, day, 12345678901234567)
