@@ -110,6 +110,8 @@ class ConteurBot(commands.AutoShardedBot):
         if "_AutoShardedClient__queue" not in self.__dict__:
             self._AutoShardedClient__queue: asyncio.PriorityQueue[Any] = asyncio.PriorityQueue()
         await self.library.stop_following()
+        if self.storyteller is not None:
+            await self.storyteller.close()
         await super().close()
 
     def clock(self) -> datetime:
@@ -142,11 +144,6 @@ class ConteurBot(commands.AutoShardedBot):
             log.info("Synced %d commands to development guild %d", len(synced), guild_id)
         if guild_id is None and not self.sync_globally:
             log.info("Commands not synced: set CONTEUR_DEV_GUILD_ID or run with --sync")
-
-    async def close(self) -> None:
-        if self.storyteller is not None:
-            await self.storyteller.close()
-        await super().close()
 
     async def on_ready(self) -> None:
         log.info(
