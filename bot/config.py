@@ -86,6 +86,13 @@ def load_settings(
     database_url = values.get("CONTEUR_DATABASE", "").strip()
     is_url = database_url.startswith(_POSTGRES_SCHEMES)
     shard_count, shard_ids = _shards(values)
+    shares_the_shards = shard_ids is not None and len(shard_ids) < (shard_count or 0)
+    if shares_the_shards and not is_url:
+        raise ConfigError(
+            f"CONTEUR_SHARD_IDS={','.join(map(str, shard_ids or ()))} of {shard_count} means "
+            "other processes run the other shards, and they must share one store: set "
+            "CONTEUR_DATABASE to a postgresql:// URL (see docs/scaling.md)."
+        )
     return Settings(
         discord_token=_optional_text(values, "DISCORD_TOKEN"),
         application_id=_optional_snowflake(values, "DISCORD_APPLICATION_ID"),
