@@ -80,9 +80,12 @@ class _OwnedClaims:
     another one's "sending" claim is a post in flight, not a crash to settle.
     """
 
-    def __init__(self, log: DailyRepository, ownership: Ownership) -> None:
+    def __init__(
+        self, log: DailyRepository, ownership: Ownership, *, claimed_before: datetime | None
+    ) -> None:
         self._log = log
         self._ownership = ownership
+        self._claimed_before = claimed_before
         self.claim = log.claim
         self.mark_sent = log.mark_sent
         self.release = log.release
@@ -92,7 +95,8 @@ class _OwnedClaims:
 
     async def unfinished_claims(self) -> list[tuple[int, date, int]]:
         owned = []
-        for subscription_id, day, story_id in await self._log.unfinished_claims():
+        claims = await self._log.unfinished_claims(claimed_before=self._claimed_before)
+        for subscription_id, day, story_id in claims:
             subscription = await self._log.get_subscription(subscription_id)
             if subscription is None or self._ownership.owns(subscription):
                 owned.append((subscription_id, day, story_id))
@@ -122,10 +126,21 @@ class DailyService:
 
     async def start(self) -> FanoutReport:
         """Settle what a crash left half-sent, then learn every subscription."""
-        store = self.bot.store
         await self.bot.ownership.renew()
+        report = await self._settle(claimed_before=None)
+        await self.schedule.load()
+        return report
+
+    async def _settle(self, *, claimed_before: datetime | None) -> FanoutReport:
+        """Recovery of the half-sent claims of the subscriptions this process posts.
+
+        At start, all of them: a crash of this process left them. When DM leases move
+        to this process, those claimed before one lease ago: the process that made
+        them has stopped renewing its leases, so it died (a live one's are in flight).
+        """
+        store = self.bot.store
         report = await recover(
-            _OwnedClaims(store.daily, self.bot.ownership),
+            _OwnedClaims(store.daily, self.bot.ownership, claimed_before=claimed_before),
             now=self.bot.clock(),
             lookup=store.daily.get_subscription,
             send=self.send,
@@ -135,11 +150,10 @@ class DailyService:
         )
         if report.resent or report.confirmed or report.assumed_sent or report.dropped:
             log.warning("Daily recovery after a crash: %s", report)
-        for subscription_id, reason in report.paused:  # the agenda is built below
+        for subscription_id, reason in report.paused:  # the agenda is rebuilt after
             subscription = await store.daily.get_subscription(subscription_id)
             if subscription is not None:
                 await self.tell_moderators(subscription, reason)
-        await self.schedule.load()
         return report
 
     async def run(self) -> None:
@@ -186,7 +200,10 @@ class DailyService:
     async def tick(self) -> FanoutReport:
         store = self.bot.store
         if await self.bot.ownership.renew():
-            await self.schedule.load()  # this process's share of the DMs moved
+            # This process's share of the DMs moved: settle what a dead one left of
+            # them, then plan them.
+            await self._settle(claimed_before=self.bot.clock() - DM_LEASE)
+            await self.schedule.load()
         now = self.bot.clock()
         # Only the subscriptions whose time has come: the log is read for those alone.
         pending = self.agenda.pending(now)

@@ -251,10 +251,16 @@ class DailyRepository:
             (reason, subscription_id, local_date.isoformat()),
         )
 
-    async def unfinished_claims(self) -> list[tuple[int, date, int]]:
+    async def unfinished_claims(
+        self, *, claimed_before: datetime | None = None
+    ) -> list[tuple[int, date, int]]:
+        """Every claim still "sending"; or only those claimed before `claimed_before`."""
+        cutoff = utc_text(claimed_before) if claimed_before is not None else None
         rows = await self._db.fetchall(
             "SELECT subscription_id, local_date, story_id FROM deliveries"
-            " WHERE status = 'sending' ORDER BY subscription_id, local_date"
+            " WHERE status = 'sending' AND (CAST(? AS TEXT) IS NULL OR claimed_at < ?)"
+            " ORDER BY subscription_id, local_date",
+            (cutoff, cutoff),
         )
         return [(row[0], date.fromisoformat(row[1]), row[2]) for row in rows]
 

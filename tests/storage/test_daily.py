@@ -238,3 +238,13 @@ async def test_a_restart_after_a_crashed_recovery_does_not_resend_twice(store):
     )
     assert report.assumed_sent == 1 and report.resent == 0
     assert (await status(store, subscription.id))[0] == "sent"
+
+
+async def test_claims_left_sending_before_a_moment_are_those_a_dead_process_left(store):
+    first, second = await channel_sub(store, 100), await channel_sub(store, 101)
+    await store.daily.claim(due(first), 5)
+    with CLOCK.at(NOW + timedelta(minutes=10)):
+        await store.daily.claim(due(second), 5)
+    assert [c[0] for c in await store.daily.unfinished_claims()] == [first.id, second.id]
+    stale = await store.daily.unfinished_claims(claimed_before=NOW + timedelta(minutes=5))
+    assert stale == [(first.id, DAY, 5)]
