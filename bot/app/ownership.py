@@ -21,11 +21,12 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from bot.core.fanout import DISCORD_GLOBAL_RATE
 from bot.core.schedule import Subscription
 from bot.storage import Store
+from bot.storage.daily import DailyRepository
 
 # How long a DM lease lasts without renewal; renewed at a third of it.
 DM_LEASE = timedelta(minutes=3)
@@ -88,3 +89,33 @@ class Ownership:
             return DISCORD_GLOBAL_RATE
         mine = len(self.shard_ids) if self.shard_ids is not None else self.shard_count
         return max(1, DISCORD_GLOBAL_RATE * mine // self.shard_count)
+
+
+class OwnedClaims:
+    """The delivery log, but the claims left "sending" are only this process's own.
+
+    Recovery at start settles what a crash left half-sent; with several processes,
+    another one's "sending" claim is a post in flight, not a crash to settle.
+    """
+
+    def __init__(
+        self, log: DailyRepository, ownership: Ownership, *, claimed_before: datetime | None
+    ) -> None:
+        self._log = log
+        self._ownership = ownership
+        self._claimed_before = claimed_before
+        self.claim = log.claim
+        self.mark_sent = log.mark_sent
+        self.release = log.release
+        self.pause = log.pause
+        self.fail = log.fail
+        self.begin_resend = log.begin_resend
+
+    async def unfinished_claims(self) -> list[tuple[int, date, int]]:
+        owned = []
+        claims = await self._log.unfinished_claims(claimed_before=self._claimed_before)
+        for subscription_id, day, story_id in claims:
+            subscription = await self._log.get_subscription(subscription_id)
+            if subscription is None or self._ownership.owns(subscription):
+                owned.append((subscription_id, day, story_id))
+        return owned

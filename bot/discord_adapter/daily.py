@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.app.ownership import DM_LEASE, Ownership
+from bot.app.ownership import DM_LEASE, OwnedClaims
 from bot.core.discussion import discussion_questions
 from bot.core.fanout import (
     Acquire,
@@ -48,7 +48,6 @@ from bot.discord_adapter.ui.reading import reading_view
 
 if TYPE_CHECKING:
     from bot.discord_adapter.bot import ConteurBot
-    from bot.storage.daily import DailyRepository
 
 log = logging.getLogger(__name__)
 
@@ -71,36 +70,6 @@ CLOCK_MARGIN = timedelta(minutes=5)
 
 def lost_permission(channel_id: int | None) -> str:
     return f"I lost permission to post in <#{channel_id}>."
-
-
-class _OwnedClaims:
-    """The delivery log, but the claims left "sending" are only this process's own.
-
-    Recovery at start settles what a crash left half-sent; with several processes,
-    another one's "sending" claim is a post in flight, not a crash to settle.
-    """
-
-    def __init__(
-        self, log: DailyRepository, ownership: Ownership, *, claimed_before: datetime | None
-    ) -> None:
-        self._log = log
-        self._ownership = ownership
-        self._claimed_before = claimed_before
-        self.claim = log.claim
-        self.mark_sent = log.mark_sent
-        self.release = log.release
-        self.pause = log.pause
-        self.fail = log.fail
-        self.begin_resend = log.begin_resend
-
-    async def unfinished_claims(self) -> list[tuple[int, date, int]]:
-        owned = []
-        claims = await self._log.unfinished_claims(claimed_before=self._claimed_before)
-        for subscription_id, day, story_id in claims:
-            subscription = await self._log.get_subscription(subscription_id)
-            if subscription is None or self._ownership.owns(subscription):
-                owned.append((subscription_id, day, story_id))
-        return owned
 
 
 class DailyService:
@@ -140,7 +109,7 @@ class DailyService:
         """
         store = self.bot.store
         report = await recover(
-            _OwnedClaims(store.daily, self.bot.ownership, claimed_before=claimed_before),
+            OwnedClaims(store.daily, self.bot.ownership, claimed_before=claimed_before),
             now=self.bot.clock(),
             lookup=store.daily.get_subscription,
             send=self.send,
