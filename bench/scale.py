@@ -73,10 +73,11 @@ async def fan_out(url: str, shard: int) -> list[tuple[float, int]]:
     store = await Store.open(url, clock=ManualClock(NOW))
     try:
         ownership = Ownership(store, PROCESSES, (shard,), worker=f"bench-{shard}")
-        # Every process is alive before any takes its share, as after a rolling start.
-        await ownership.renew()
-        await asyncio.sleep(1.0)
-        await ownership.renew()
+        # Every process is alive before the fan-out, as after a rolling start; shares
+        # settle within two renewals (one gives back its excess, the next takes it).
+        for _round in range(3):
+            await ownership.renew()
+            await asyncio.sleep(1.0)
         subscriptions = [s for s in await store.daily.all_subscriptions() if ownership.owns(s)]
         agenda = Agenda()
         for subscription in subscriptions:

@@ -35,6 +35,13 @@ CLOCK = ManualClock(START)
 STORY = "Title: Harbour\n\nThe keeper climbed the stairs and counted the boats at dusk."
 
 
+RNG = random.Random(13)
+
+
+def rng_of(_process: object) -> random.Random:
+    return RNG
+
+
 def guild_of_shard(shard: int, n: int) -> int:
     return ((n * 3 + shard) + 2_000) << 22
 
@@ -89,14 +96,18 @@ class Process:
 
     def sender(self, discord: Discord, kill_after: int | None, kill=lambda: None):
         sent = 0
+        posted_first = rng_of(self).random() < 0.5
 
         async def send(item: Due, _story_id: int, acquire) -> SendResult:
             nonlocal sent
             await acquire()
-            discord.posts.append((item.subscription.id, item.local_date))
+            await asyncio.sleep(0)  # the request is in flight: others run meanwhile
             sent += 1
-            if kill_after is not None and sent >= kill_after:
-                kill()  # killed: Discord has the post, the log never hears of it
+            killed = kill_after is not None and sent >= kill_after
+            if not killed or posted_first:  # killed before or after Discord took it
+                discord.posts.append((item.subscription.id, item.local_date))
+            if killed:
+                kill()  # the log never hears of it
                 await asyncio.Event().wait()
             return SendResult.sent(item.subscription.id)
 
@@ -156,22 +167,35 @@ async def test_three_processes_post_each_subscription_once_a_day_through_kills(
     await setup.close()
 
     discord = Discord()
-    rng = random.Random(13)
+    RNG.seed(15)
     processes = [Process(shard, url) for shard in range(3)]
     for process in processes:
         await process.start(discord)
     kills = 0
+    down: dict[int, int] = {}  # shard: ticks until it comes back
+
+    async def step(process: Process) -> None:
+        nonlocal kills
+        if process.store is None:
+            down[process.shard] -= 1
+            if down[process.shard] > 0:
+                return
+            await process.start(discord)  # back, as a new worker
+        # Killed only during the day's fan-outs, and back within two ticks: a channel's
+        # shard is one process's, and a day its process is down from the post's time
+        # to midnight is a day with no post, with one process as with several.
+        killing = CLOCK().time() < time(13) and RNG.random() < 0.2
+        if not await process.tick(discord, RNG.randint(1, 3) if killing else None):
+            kills += 1
+            down[process.shard] = RNG.randint(1, 2)
+            await process.stop()
+
     try:
         for day in range(DAYS):
             for at in TICKS:
                 CLOCK.moment = datetime.combine(START.date() + timedelta(days=day), at, UTC)
-                for process in processes:
-                    if process.store is None:  # killed earlier: back now, as a new worker
-                        await process.start(discord)
-                    kill_after = rng.randint(1, 3) if rng.random() < 0.15 else None
-                    if not await process.tick(discord, kill_after):
-                        kills += 1
-                        await process.stop()
+                # The processes run at the same time, as on their machines.
+                await asyncio.gather(*(step(process) for process in processes))
     finally:
         for process in processes:
             if process.store is not None:
