@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/conteur run --console-if-no-token
 
+## AS=librarian|moderator|admin: who you are in the console (default: a member).
+AS ?= member
 console: $(STAMP)
-	$(BIN)/conteur console
+	$(BIN)/conteur console --as $(AS)
 
 ## The whole suite: lint, format check, types, tests.
 test: $(STAMP) lint typecheck

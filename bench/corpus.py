@@ -116,6 +116,8 @@ class BenchQuery:
     kind: str
     story_index: int
     passage_number: int
+    window: str = ""  # the words of the passage the query was made from, unperturbed
+    ambiguous: int = 0  # passages holding all the window's words (0: not counted)
 
 
 # What to do with each chunk of a template sentence, decided once per template.
@@ -340,9 +342,20 @@ class QueryMaker:
     an uncommon word) of its target passage, perturbed by its kind: typos (1-2 per word),
     dropped accents, swapped word order, a truncated last word, missing or extra small
     words, or all of these mixed. Kinds rotate so each gets the same share.
+
+    With `anchored=False` the window is anywhere in the passage (same targets, same
+    perturbations): what a reader remembers is not always the passage's rarest word.
     """
 
-    def __init__(self, n_passages: int, n_queries: int = 210, seed: int = DEFAULT_SEED) -> None:
+    def __init__(
+        self,
+        n_passages: int,
+        n_queries: int = 210,
+        seed: int = DEFAULT_SEED,
+        *,
+        anchored: bool = True,
+    ) -> None:
+        self._anchored = anchored
         self._rng = random.Random(seed * 7919 + n_passages)
         targets = sorted(self._rng.sample(range(n_passages), min(n_queries, n_passages)))
         self._wanted = {position: i for i, position in enumerate(targets)}
@@ -363,8 +376,8 @@ class QueryMaker:
             story, number = self._captured[i]
             kind = QUERY_KINDS[i % len(QUERY_KINDS)]
             paragraph = story.paragraphs[number - 1]
-            text = _make_query(self._rng, paragraph, story.rarity, kind)
-            queries.append(BenchQuery(text, kind, story.index, number))
+            text, window = _make_query(self._rng, paragraph, story.rarity, kind, self._anchored)
+            queries.append(BenchQuery(text, kind, story.index, number, window))
         return queries
 
 
@@ -378,20 +391,24 @@ def make_queries(
     return maker.queries()
 
 
-def _make_query(rng: random.Random, paragraph: str, rarity: Mapping[str, int], kind: str) -> str:
+def _make_query(
+    rng: random.Random, paragraph: str, rarity: Mapping[str, int], kind: str, anchored: bool
+) -> tuple[str, str]:
+    """The query, and the window of the passage it was made from (before perturbing)."""
     # Anchored on the passage's rarest word: a reader looking for a passage remembers
-    # what is distinctive about it, and a window of common words would match hundreds
-    # of passages equally well, which measures luck rather than search quality.
+    # what is distinctive about it. Unanchored windows are the harder, luckier case.
     words = _WORD_RE.findall(paragraph)
-    scores = [rarity.get(word.lower(), rarity.get(word, 0)) for word in words]
-    anchor = max(range(len(words)), key=lambda i: (scores[i], -i))
+    if anchored:
+        scores = [rarity.get(word.lower(), rarity.get(word, 0)) for word in words]
+        anchor = max(range(len(words)), key=lambda i: (scores[i], -i))
+    else:
+        anchor = rng.randrange(len(words))
     width = rng.randint(3, 6)
     start = max(0, min(anchor - rng.randrange(width), len(words) - width))
     window = words[start : start + width]
     if rng.random() < 0.8:
         window = [word.lower() for word in window]
-    window = _perturb(rng, window, kind)
-    return " ".join(window)
+    return " ".join(_perturb(rng, window, kind)), " ".join(window)
 
 
 def _perturb(rng: random.Random, window: list[str], kind: str) -> list[str]:

@@ -1,36 +1,50 @@
-"""Benchmark bot.core.search against brute-force rapidfuzz on synthetic corpora.
+"""Benchmark /search as the bot runs it: the whole callback, on a real database.
 
 Run from the repository root:
 
-    .venv/bin/python -m bench.search                       # 1k, 10k, 100k, 1M passages
-    .venv/bin/python -m bench.search --sizes 1000,10000 --queries 70
+    .venv/bin/python -m bench.search                          # 10k, 100k, 1M passages
+    .venv/bin/python -m bench.search --sizes 10000 --queries 70
 
-For each size, two fresh subprocesses (so memory and caches of one measurement never
-leak into another) build the corpus of bench/corpus.py:
-- the *index* worker builds a SearchIndex (build time excludes corpus generation),
-  measures resident memory, the latency and recall@10 of every query, and the time to
-  add, replace and remove one story in the full index;
-- the *baseline* worker runs the same queries (a sample at large sizes, to keep the run
-  short) through `rapidfuzz.process.extract(query, texts, scorer=fuzz.partial_ratio,
-  limit=10)`, with query and texts folded the same way (lower case, no accents) so the
-  baseline is not penalised for case or accents.
-Each query runs three times and counts with its median (the machine is shared); median
-and p95 are then taken over the queries. The speed-up compares medians over the queries
-both ran. The load average seen by the index worker is printed with its row.
+What one measured call is (`real_call`, step for step what `cogs/search.py` does for
+`/search query:...` in a server): validate the query; `Library.search` with the server's
+scope (its visible stories: built-ins it has not hidden plus its own, never another
+server's) and `limit=50`, which runs the engine in a worker thread; the relevance floor;
+the first 25 hits; their stories' summaries from SQLite; snippets and bold highlights;
+the embed and buttons rendered and serialised to the JSON Discord would receive. No
+result: the suggestions and the "nothing found" embed instead.
+
+For each size a fresh subprocess (memory and caches of one never leak into
+another) writes the corpus of bench/corpus.py into a real database (5% of the stories
+belong to another server, 1% are hidden in the measured one, so the scope filter is
+real), builds the index from it as the bot does at start-up, then runs two
+seeded query sets on the same target passages: *anchored* (a window around the
+passage's rarest word) and *windows* (a window anywhere in it), each perturbed by kind
+(exact, typo, no accents, swapped, truncated, partial, mixed). Each query runs
+`--repeats` times and counts with its median; the table shows median and p95 over the
+queries, recall@10 (the target passage among the first ten results), the event loop's
+worst stall while the queries run (a 1 ms ticker beside them), resident memory, build
+time and time to searchable when an index already exists.
+
+The tantivy candidate of issue 12 was measured with this script and removed; its numbers
+and the decision are in docs/search.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import gc
 import json
 import os
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from functools import partial
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,191 +52,237 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/search.py`
     sys.path.insert(0, str(ROOT))
 
-from rapidfuzz import fuzz, process  # noqa: E402
+from bench.corpus import DEFAULT_SEED, QUERY_KINDS, BenchQuery, QueryMaker, iter_stories  # noqa: E402
 
-from bench.corpus import (  # noqa: E402
-    DEFAULT_SEED,
-    QUERY_KINDS,
-    BenchQuery,
-    GeneratedStory,
-    QueryMaker,
-    iter_stories,
-)
-from bot.core.models import Passage  # noqa: E402
-from bot.core.search import SearchIndex  # noqa: E402
-from bot.core.text import fold  # noqa: E402
-
-DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
-# Brute force scans every passage (~4.5 us each on the 2-core benchmark machine); cap its
-# share of the run so the full benchmark stays under ten minutes.
-BASELINE_SECONDS_BUDGET = 60.0
-BASELINE_SECONDS_PER_PASSAGE = 4.5e-6
-MIN_BASELINE_QUERIES = 21
-WARMUP_QUERIES = 5
-# Each query runs this many times and counts with its median time: the benchmark machine
-# is shared (2 cores), and one scheduler hiccup should not pass for a slow query.
-QUERY_REPEATS = 3
-UPDATE_REPEATS = 10
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+GUILD, OTHER_GUILD = 1, 2
 RESULTS_DIR = ROOT / "bench" / "results"
-
-
-# --------------------------------------------------------------------------- helpers
+# Counting the passages that hold a query's window is a scan per query: up to 100k only.
+AMBIGUITY_MAX_SIZE = 100_000
 
 
 def rss_mb() -> float:
-    """Current resident set size of this process, in MiB (Linux /proc)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
-def to_passages(paragraphs: Sequence[str]) -> list[Passage]:
-    """Passages as the bot's parser makes them: numbered from 1, offsets into the body."""
-    passages = []
-    offset = 0
-    for number, text in enumerate(paragraphs, start=1):
-        passages.append(Passage(number, text, offset, offset + len(text)))
-        offset += len(text) + 2  # paragraphs are joined by a blank line
-    return passages
-
-
 def percentile(values: Sequence[float], fraction: float) -> float:
     ordered = sorted(values)
-    position = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[position]
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
-def baseline_sample(queries: Sequence[BenchQuery], size: int, wanted: int | None) -> list[int]:
-    """Indexes of the queries the brute-force baseline runs: evenly spread, so every
-    query kind keeps its share."""
-    if wanted is None:
-        affordable = BASELINE_SECONDS_BUDGET / (size * BASELINE_SECONDS_PER_PASSAGE)
-        wanted = max(MIN_BASELINE_QUERIES, int(affordable))
-    wanted = min(wanted, len(queries))
-    step = len(queries) / wanted
-    return sorted({int(i * step) for i in range(wanted)})
+# --------------------------------------------------------------------------- corpus
 
 
-# --------------------------------------------------------------------------- workers
+def populate(database: Path, size: int, n_queries: int, seed: int) -> dict[str, list[BenchQuery]]:
+    """Write the corpus as stories and passages; the two query sets on the same targets."""
+    from bench.search_db import write_corpus
+
+    makers = {
+        "anchored": QueryMaker(size, n_queries, seed),
+        "windows": QueryMaker(size, n_queries, seed, anchored=False),
+    }
+
+    def observed():
+        for story in iter_stories(size, seed):
+            for maker in makers.values():
+                maker.observe(story)
+            yield story
+
+    write_corpus(database, observed(), GUILD, OTHER_GUILD)
+    queries = {name: maker.queries() for name, maker in makers.items()}
+    if size <= AMBIGUITY_MAX_SIZE:
+        queries = {name: with_ambiguity(qs, size, seed) for name, qs in queries.items()}
+    targets = {q.story_index + 1 for qs in queries.values() for q in qs}
+    with sqlite3.connect(database) as connection:  # targets stay visible to the server
+        connection.executemany(
+            "UPDATE stories SET guild_id = NULL WHERE id = ?", [(t,) for t in targets]
+        )
+        connection.executemany(
+            "DELETE FROM hidden_stories WHERE story_id = ?", [(t,) for t in targets]
+        )
+    return queries
 
 
-def index_worker(size: int, n_queries: int, seed: int) -> dict[str, Any]:
+def with_ambiguity(queries: list[BenchQuery], size: int, seed: int) -> list[BenchQuery]:
+    """Each query with, in its `ambiguous` count, how many passages hold every word of
+    its window: past ten, no engine can be sure to rank the target in the top ten."""
+    from bot.core.search import folded_text
+
+    wanted = [frozenset(folded_text(q.window).split()) for q in queries]
+    counts = [0] * len(queries)
+    for story in iter_stories(size, seed):
+        for paragraph in story.paragraphs:
+            words = set(folded_text(paragraph).split())
+            for i, window in enumerate(wanted):
+                if window <= words:
+                    counts[i] += 1
+    return [dataclasses.replace(q, ambiguous=n) for q, n in zip(queries, counts, strict=True)]
+
+
+# --------------------------------------------------------------------------- the call
+
+
+async def real_call(library: Any, query: str) -> tuple[str, list[tuple[int, int]]]:
+    """`/search query:<query>` in server GUILD, as cogs/search.py answers it: the search
+    pipeline (bot/app/searching.py), then the embed and buttons serialised to JSON."""
+    from bot.app.searching import search_passages
+    from bot.discord_adapter.rendering import ResultLine, bold_highlights, no_results_embed
+    from cogs.search import SearchResultsView
+
+    outcome = await search_passages(library, query, guild_id=GUILD)
+    if not outcome.results:
+        embed = no_results_embed(outcome.query, outcome.suggestions, within=outcome.within)
+        return json.dumps({"embeds": [embed.to_dict()]}), []
+    lines = [
+        ResultLine(r.story.title, r.passage, bold_highlights(r.snippet, r.highlights))
+        for r in outcome.results
+    ]
+    view = SearchResultsView(outcome.query, lines, [r.story.id for r in outcome.results])
+    payload = {"embeds": [view.embed().to_dict()], "components": view.to_components()}
+    return json.dumps(payload), [(r.story.id, r.passage) for r in outcome.results]
+
+
+# --------------------------------------------------------------------------- worker
+
+
+def make_corpus(size: int, n_queries: int, seed: int) -> Path:
+    """A folder with the database and its queries, written by a child process: the corpus
+    generator's memory never counts in the worker's."""
+    folder = Path(tempfile.mkdtemp(prefix="conteur-bench-"))
+    command = [sys.executable, "-m", "bench.search", "--populate", str(folder / "bench.sqlite3")]
+    command += ["--size", str(size), "--queries", str(n_queries), "--seed", str(seed)]
+    subprocess.run(command, cwd=ROOT, check=True)
+    return folder
+
+
+async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
+    from bot.app.library import Library
+    from bot.storage import Store
+
+    database = folder / "bench.sqlite3"
+    queries = {
+        name: [BenchQuery(**q) for q in saved]
+        for name, saved in json.loads((folder / "queries.json").read_text()).items()
+    }
     gc.collect()
     rss_before = rss_mb()
-    maker = QueryMaker(size, n_queries, seed)
-    index = SearchIndex()
-    generation = 0.0
+    async with await Store.open(database) as store:
+        library = Library(store)
+        started = time.perf_counter()
+        await library.rebuild_index()
+        build = time.perf_counter() - started
+        gc.collect()
+        rss_built = rss_mb()
+        await library.live_index.wait_idle()
+        result: dict[str, Any] = {
+            "size": size,
+            "passages": len(library.index),
+            "build_s": build,
+            "rss_built_mb": rss_built,
+            "rss_index_mb": rss_built - rss_before,
+            "load_before": os.getloadavg()[0],
+        }
+        for name, query_set in queries.items():
+            for query in query_set[:5]:  # warm-up
+                await real_call(library, query.text)
+            result[name] = await run_set(library, store, query_set, repeats)
+        result["burst"] = await run_burst(library, queries["windows"])
+        result["rss_after_mb"] = rss_mb()
+        result["load_after"] = os.getloadavg()[0]
+        await library.live_index.wait_idle()  # the saved index is written
+        result["startup_s"] = await reopen(store)
+    return result
 
-    def stories() -> Iterator[tuple[int, list[Passage]]]:
-        # Time spent generating the corpus is measured here and left out of build time.
-        nonlocal generation
-        corpus = iter_stories(size, seed)
-        while True:
-            started = time.perf_counter()
-            story = next(corpus, None)
-            if story is None:
-                generation += time.perf_counter() - started
-                return
-            maker.observe(story)
-            passages = to_passages(story.paragraphs)
-            generation += time.perf_counter() - started
-            yield story.index, passages
 
-    load_before = os.getloadavg()[0]
+BURST = 20
+
+
+async def run_burst(library: Any, queries: Sequence[BenchQuery]) -> dict[str, float]:
+    """BURST searches at once (members of a big server typing together), with the 1 ms
+    ticker beside them: how long the burst takes and how late the loop wakes meanwhile."""
+    stalls: list[float] = []
+    running = True
+
+    async def ticker() -> None:
+        while running:
+            before = time.perf_counter()
+            await asyncio.sleep(0.001)
+            stalls.append((time.perf_counter() - before - 0.001) * 1000)
+
+    ticking = asyncio.create_task(ticker())
     started = time.perf_counter()
-    index.add_stories(stories())
-    build = time.perf_counter() - started - generation
-    gc.collect()
-    rss_after = rss_mb()
-    queries = maker.queries()
-    latencies, hits = run_queries(index, queries)
-    updates = measure_updates(index, seed)
+    await asyncio.gather(*(real_call(library, q.text) for q in queries[:BURST]))
+    elapsed = (time.perf_counter() - started) * 1000
+    running = False
+    await ticking
     return {
-        "size": size,
-        "passages": len(index),
-        "stories": index.story_count,
-        "vocabulary": index.vocabulary_size,
-        "build_s": build,
-        "generation_s": generation,
-        "rss_mb": rss_after,
-        "rss_index_mb": rss_after - rss_before,
-        "latencies_ms": latencies,
-        "hits": hits,
-        "kinds": [query.kind for query in queries],
-        "queries": [query.text for query in queries],
-        "load": max(load_before, os.getloadavg()[0]),
-        **updates,
+        "burst_ms": elapsed,
+        "max_stall_ms": max(stalls),
+        "p99_stall_ms": percentile(stalls, 0.99),
     }
 
 
-def run_queries(
-    index: SearchIndex, queries: Sequence[BenchQuery]
-) -> tuple[list[float], list[bool]]:
-    for query in queries[:WARMUP_QUERIES]:
-        index.search(query.text)
-    latencies = []
-    hits = []
+async def run_set(
+    library: Any, store: Any, queries: Sequence[BenchQuery], repeats: int
+) -> dict[str, Any]:
+    stalls: list[float] = []
+    running = True
+
+    async def ticker() -> None:
+        while running:
+            before = time.perf_counter()
+            await asyncio.sleep(0.001)
+            stalls.append((time.perf_counter() - before - 0.001) * 1000)
+
+    ticking = asyncio.create_task(ticker())
+    latencies, hits, sizes, distinct = [], [], [], []
     for query in queries:
         runs = []
-        for _ in range(QUERY_REPEATS):
+        for _ in range(repeats):
             started = time.perf_counter()
-            results = index.search(query.text, limit=10)
+            payload, found = await real_call(library, query.text)
             runs.append((time.perf_counter() - started) * 1000)
         latencies.append(statistics.median(runs))
-        target = (query.story_index, query.passage_number)
-        hits.append(target in [(hit.story_id, hit.passage_number) for hit in results])
-    return latencies, hits
+        target = (query.story_index + 1, query.passage_number)
+        hits.append(target in found[:10])
+        distinct.append(query.ambiguous <= 10)
+        sizes.append(len(payload))
+    running = False
+    await ticking
+    return {
+        "latencies_ms": latencies,
+        "hits": hits,
+        "kinds": [query.kind for query in queries],
+        "distinct": distinct,
+        "max_stall_ms": max(stalls),
+        "p99_stall_ms": percentile(stalls, 0.99),
+        "payload_bytes": statistics.median(sizes),
+    }
 
 
-def measure_updates(index: SearchIndex, seed: int) -> dict[str, float]:
-    """Median time to add a new story, replace it (an edit) and remove it."""
-    extra = list(iter_stories(UPDATE_REPEATS * 12, seed + 1))[:UPDATE_REPEATS]
-    timings: dict[str, list[float]] = {"add_ms": [], "replace_ms": [], "remove_ms": []}
-    for number, story in enumerate(extra):
-        story_id = 10**9 + number
-        passages = to_passages(story.paragraphs)
-        edited = to_passages([p.replace(" the ", " a ") for p in reversed(story.paragraphs)])
-        actions: list[tuple[str, Callable[[], None]]] = [
-            ("add_ms", partial(index.add_story, story_id, passages)),
-            ("replace_ms", partial(index.add_story, story_id, edited)),
-            ("remove_ms", partial(index.remove_story, story_id)),
-        ]
-        for key, action in actions:
-            started = time.perf_counter()
-            action()
-            timings[key].append((time.perf_counter() - started) * 1000)
-    return {key: statistics.median(values) for key, values in timings.items()}
+async def reopen(store: Any) -> float:
+    """Start-up to searchable again, as a restart would, with the index already saved."""
+    from bot.app.library import Library
 
-
-def baseline_worker(size: int, n_queries: int, seed: int, wanted: int | None) -> dict[str, Any]:
-    maker = QueryMaker(size, n_queries, seed)
-    texts: list[str] = []
-    keys: list[tuple[int, int]] = []
-    for story in iter_stories(size, seed):
-        maker.observe(story)
-        add_folded(story, texts, keys)
-    queries = maker.queries()
-    sample = baseline_sample(queries, size, wanted)
-    latencies = []
-    hits = []
-    for position in sample:
-        query = queries[position]
-        started = time.perf_counter()
-        found = process.extract(fold(query.text), texts, scorer=fuzz.partial_ratio, limit=10)
-        latencies.append((time.perf_counter() - started) * 1000)
-        target = (query.story_index, query.passage_number)
-        hits.append(target in [keys[i] for _, _, i in found])
-    return {"sample": sample, "latencies_ms": latencies, "hits": hits}
-
-
-def add_folded(story: GeneratedStory, texts: list[str], keys: list[tuple[int, int]]) -> None:
-    for number, paragraph in enumerate(story.paragraphs, start=1):
-        texts.append(fold(paragraph))
-        keys.append((story.index, number))
+    started = time.perf_counter()
+    fresh = Library(store)
+    await fresh.rebuild_index()  # opens the index saved beside the database
+    assert fresh.live_index.origin == "opened"
+    await real_call(fresh, "the first search after a start")
+    return time.perf_counter() - started
 
 
 # --------------------------------------------------------------------------- driver
+
+
+async def _create_schema(database: Path) -> None:
+    from bot.storage import Store
+
+    async with await Store.open(database):
+        pass
 
 
 def run_worker(arguments: list[str]) -> dict[str, Any]:
@@ -235,121 +295,90 @@ def run_worker(arguments: list[str]) -> dict[str, Any]:
     return result
 
 
-def summarise(index: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
-    latencies = index["latencies_ms"]
-    sample = baseline["sample"]
-    ours_on_sample = [latencies[i] for i in sample]
-    return {
-        "size": index["size"],
-        "stories": index["stories"],
-        "vocabulary": index["vocabulary"],
-        "build_s": index["build_s"],
-        "add_ms": index["add_ms"],
-        "replace_ms": index["replace_ms"],
-        "remove_ms": index["remove_ms"],
-        "rss_mb": index["rss_mb"],
-        "bytes_per_passage": index["rss_index_mb"] * 2**20 / index["passages"],
-        "median_ms": statistics.median(latencies),
-        "p95_ms": percentile(latencies, 0.95),
-        "max_ms": max(latencies),
-        "recall": sum(index["hits"]) / len(index["hits"]),
-        "queries": len(latencies),
-        "recall_on_sample": sum(index["hits"][i] for i in sample) / len(sample),
-        "brute_median_ms": statistics.median(baseline["latencies_ms"]),
-        "brute_recall": sum(baseline["hits"]) / len(baseline["hits"]),
-        "brute_queries": len(sample),
-        "speedup": statistics.median(baseline["latencies_ms"]) / statistics.median(ours_on_sample),
-        "load": index["load"],
-        "recall_by_kind": {
-            kind: _share(
-                [h for h, k in zip(index["hits"], index["kinds"], strict=True) if k == kind]
-            )
-            for kind in QUERY_KINDS
-        },
-        "brute_recall_by_kind": {
-            kind: _share(
-                [
-                    h
-                    for h, i in zip(baseline["hits"], sample, strict=True)
-                    if index["kinds"][i] == kind
-                ]
-            )
-            for kind in QUERY_KINDS
-        },
-    }
+def _distinct_recall(size: int, results: dict[str, Any]) -> str:
+    if size > AMBIGUITY_MAX_SIZE:
+        return "not counted"
+    kept = [hit for hit, ok in zip(results["hits"], results["distinct"], strict=True) if ok]
+    return f"{sum(kept) / max(1, len(kept)):.3f} ({len(kept)})"
 
 
-def _share(values: Sequence[bool]) -> float:
-    return sum(values) / len(values) if values else float("nan")
-
-
-def print_tables(rows: Sequence[dict[str, Any]]) -> None:
+def print_table(rows: Sequence[dict[str, Any]]) -> None:
     print(
-        "| passages | stories | vocabulary | build | add / replace / remove one story "
-        "| RSS (process) | index bytes/passage | median | p95 | recall@10 "
-        "| brute force median | brute recall@10 (queries) | speed-up | load |"
+        "| passages | query set | median | p95 | max | recall@10 "
+        "| recall@10, distinct windows (queries) | loop stall max / p99 "
+        "| build | start-up (index exists) | RSS (process) | load |"
     )
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 12)
     for r in rows:
+        for name in ("anchored", "windows"):
+            s = r[name]
+            lat = s["latencies_ms"]
+            print(
+                f"| {r['size']:,} | {name} | {statistics.median(lat):.1f} ms "
+                f"| {percentile(lat, 0.95):.1f} ms | {max(lat):.0f} ms "
+                f"| {sum(s['hits']) / len(s['hits']):.3f} | {_distinct_recall(r['size'], s)} "
+                f"| {s['max_stall_ms']:.1f} / {s['p99_stall_ms']:.1f} ms "
+                f"| {r['build_s']:.1f} s | {r['startup_s']:.2f} s "
+                f"| {r['rss_after_mb']:.0f} MiB | {r['load_before']:.1f}-{r['load_after']:.1f} |"
+            )
+    print()
+    print(f"A burst of {BURST} searches at once (windows set):")
+    for r in rows:
+        b = r["burst"]
         print(
-            f"| {r['size']:,} | {r['stories']:,} | {r['vocabulary']:,} | {r['build_s']:.1f} s "
-            f"| {r['add_ms']:.1f} / {r['replace_ms']:.1f} / {r['remove_ms']:.2f} ms "
-            f"| {r['rss_mb']:.0f} MiB | {r['bytes_per_passage']:.0f} "
-            f"| {r['median_ms']:.2f} ms | {r['p95_ms']:.2f} ms "
-            f"| {r['recall']:.3f} ({r['queries']}) "
-            f"| {r['brute_median_ms']:.0f} ms | {r['brute_recall']:.3f} ({r['brute_queries']}) "
-            f"| {r['speedup']:,.0f}x | {r['load']:.1f} |"
+            f"- {r['size']:,} passages: {b['burst_ms']:.0f} ms for the burst, event loop stall "
+            f"max {b['max_stall_ms']:.1f} ms, p99 {b['p99_stall_ms']:.1f} ms"
         )
     print()
-    print("Recall@10 by query kind (ours / brute force):")
+    print("Recall@10 by query kind (anchored / windows):")
     print("| passages | " + " | ".join(QUERY_KINDS) + " |")
     print("|---|" + "---|" * len(QUERY_KINDS))
     for r in rows:
-        cells = [
-            f"{r['recall_by_kind'][kind]:.2f} / {r['brute_recall_by_kind'][kind]:.2f}"
-            for kind in QUERY_KINDS
-        ]
+        cells = []
+        for kind in QUERY_KINDS:
+            shares = []
+            for name in ("anchored", "windows"):
+                s = r[name]
+                kept = [h for h, k in zip(s["hits"], s["kinds"], strict=True) if k == kind]
+                shares.append(f"{sum(kept) / max(1, len(kept)):.2f}")
+            cells.append(" / ".join(shares))
         print(f"| {r['size']:,} | " + " | ".join(cells) + " |")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
-    parser.add_argument("--queries", type=int, default=210, help="queries per size")
-    parser.add_argument(
-        "--baseline-queries",
-        type=int,
-        default=None,
-        help="brute-force queries per size (default: as many as fit in ~60 s)",
-    )
+    parser.add_argument("--queries", type=int, default=140, help="queries per set")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per query (median)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--worker", choices=("index", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--populate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-
-    if args.worker == "index":
-        print(json.dumps(index_worker(args.size, args.queries, args.seed)))
+    if args.populate:
+        asyncio.run(_create_schema(args.populate))
+        made = populate(args.populate, args.size, args.queries, args.seed)
+        as_json = {name: [dataclasses.asdict(q) for q in qs] for name, qs in made.items()}
+        (args.populate.parent / "queries.json").write_text(json.dumps(as_json))
         return
-    if args.worker == "baseline":
-        result = baseline_worker(args.size, args.queries, args.seed, args.baseline_queries)
+    if args.worker:
+        folder = make_corpus(args.size, args.queries, args.seed)
+        result = asyncio.run(worker(folder, args.size, args.repeats))
+        shutil.rmtree(folder, ignore_errors=True)
         print(json.dumps(result))
         return
-
     rows = []
     common = ["--queries", str(args.queries), "--seed", str(args.seed)]
-    if args.baseline_queries is not None:
-        common += ["--baseline-queries", str(args.baseline_queries)]
     for size in (int(s) for s in args.sizes.split(",")):
         started = time.perf_counter()
-        index = run_worker(["--worker", "index", "--size", str(size), *common])
-        baseline = run_worker(["--worker", "baseline", "--size", str(size), *common])
-        rows.append(summarise(index, baseline))
+        repeats = str(args.repeats)
+        rows.append(run_worker(["--worker", "--size", str(size), "--repeats", repeats, *common]))
         elapsed = time.perf_counter() - started
         print(f"size {size:,} done in {elapsed:.0f} s", file=sys.stderr, flush=True)
-    print_tables(rows)
+    print_table(rows)
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    (RESULTS_DIR / f"search-{stamp}.json").write_text(json.dumps(rows, indent=2))
+    (RESULTS_DIR / f"search-{stamp}.json").write_text(json.dumps(rows))
 
 
 if __name__ == "__main__":

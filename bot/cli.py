@@ -80,9 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--as",
         dest="role",
-        choices=("member", "moderator", "admin"),
+        choices=("member", "librarian", "moderator", "admin"),
         default="member",
-        help="who you are in the simulated server",
+        help="who you are in the simulated server: a librarian has only the server's "
+        "moderator role, a moderator has Manage Server, an admin has Administrator",
     )
     console.add_argument("--guild", type=int, help="the simulated server's id")
     console.add_argument(
@@ -262,10 +263,13 @@ def _invite(settings: Settings) -> int:
 
 async def _load(settings: Settings, paths: Sequence[Path]) -> int:
     from bot.app.library import Library
+    from bot.progress import LoadProgress
     from bot.storage import Store
 
+    progress = LoadProgress(sys.stdout)
     async with await Store.open(settings.database) as store:
-        report = await Library(store).load_paths(paths, index=False)
+        report = await Library(store).load_paths(paths, index=False, progress=progress)
+    progress.finish()
     for line in report.summary_lines():
         print(line)
     return EXIT_OK if report.ok else EXIT_FAILED
@@ -295,7 +299,12 @@ def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:
     if settings.discord_token is None:
         if console_fallback:
             print("No DISCORD_TOKEN configured, so opening the offline console instead.")
-            print("To connect to Discord, put DISCORD_TOKEN=... in .env (see README.md).\n")
+            print("To connect to Discord, put DISCORD_TOKEN=... in .env (see README.md).")
+            print(
+                "You are a member here; to act as a moderator, run `make console AS=moderator` "
+                "(or `conteur console --as moderator`; also admin, and librarian for a member "
+                "with only the moderator role).\n"
+            )
             return asyncio.run(
                 _console(settings, role="member", guild_id=None, lines=(), as_json=False)
             )

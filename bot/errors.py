@@ -45,3 +45,9 @@ class StoryRejected(InvalidInput):
 
 class RateLimited(UserError):
     title = "Slow down"
+
+
+class Busy(UserError):
+    """The bot is not ready for this yet (the library is being indexed): try again soon."""
+
+    title = "One moment"

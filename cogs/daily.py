@@ -22,6 +22,7 @@ from bot.discord_adapter.rendering.daily import (
     subscription_label,
 )
 from bot.discord_adapter.transformers import TimeZoneArg
+from bot.discord_adapter.ui.moderation import unsubscribing_view
 from bot.discord_adapter.ui.reading import reading_view
 from bot.errors import InvalidInput
 
@@ -133,10 +134,17 @@ class DailyCog(commands.GroupCog, group_name="daily"):
         channel: discord.TextChannel | None = None,
         subscription: int | None = None,
     ) -> None:
-        """Stop the story of the day in a channel (moderators)."""
-        await self.bot.daily.unsubscribe(await self._chosen(interaction, channel, subscription))
+        """Stop the story of the day in a channel (moderators); asks first."""
+        chosen = await self._chosen(interaction, channel, subscription)
+        names = [
+            subscription_label(s, getattr(self.bot.get_channel(s.channel_id or 0), "name", None))
+            for s in chosen
+        ]
         await interaction.response.send_message(
-            "Unsubscribed: no more stories of the day there.", ephemeral=True
+            f"Stop the story of the day for {', '.join(names)}? Its schedule and history go; "
+            "`/daily subscribe` starts afresh.",
+            view=unsubscribing_view([s.id for s in chosen]),
+            ephemeral=True,
         )
 
     @app_commands.command(name="pause", extras={"example": "/daily pause"})
@@ -184,7 +192,9 @@ class DailyCog(commands.GroupCog, group_name="daily"):
     async def status(self, interaction: Interaction) -> None:
         """Every story-of-the-day subscription here: next post, last story, state."""
         lines = await self.bot.daily.status(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(embed=status_embed(lines), ephemeral=True)
+        guild = interaction.guild
+        names = {channel.id: channel.name for channel in guild.channels} if guild else {}
+        await interaction.response.send_message(embed=status_embed(lines, names), ephemeral=True)
 
     @app_commands.command(name="preview", extras={"example": "/daily preview"})
     async def preview(self, interaction: Interaction) -> None:

@@ -9,6 +9,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot.app.searching import search_passages
+from bot.core.search import MAX_QUERY_LENGTH
 from bot.discord_adapter.bot import ConteurBot
 from bot.discord_adapter.rendering import (
     ResultLine,
@@ -92,7 +93,7 @@ class SearchCog(commands.Cog):
     async def search(
         self,
         interaction: Interaction,
-        query: str,
+        query: app_commands.Range[str, 1, MAX_QUERY_LENGTH],
         story: StoryArg | None = None,
         character: CharacterArg | None = None,
     ) -> None:

@@ -20,7 +20,6 @@ SPLIT_UNDER_WAY = {
     "bot.core.characters",
     "bot.core.discussion",
     "bot.core.retelling",
-    "bot.core.search",
 }
 
 

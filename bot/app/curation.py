@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.app.library import RESTORE_WINDOW, Library
-from bot.core.matching import resolve_story
+from bot.app.lookup import find_exact_story
+from bot.core.matching import exact_story
 from bot.core.models import Story, StorySummary, StoryVersion
-from bot.errors import InvalidInput, NotAllowed
+from bot.errors import InvalidInput, NotAllowed, NotFound
 
 
 async def removed_stories(library: Library, guild_id: int) -> list[StorySummary]:
@@ -27,8 +28,19 @@ async def hidden_stories(library: Library, guild_id: int) -> list[StorySummary]:
 
 async def restore(library: Library, *, guild_id: int, actor_id: int, name: str) -> StorySummary:
     """Bring back a story removed in the last 30 days, unless another took its place."""
-    summary = resolve_story(name, await removed_stories(library, guild_id))
     stories = library.store.stories
+    try:
+        summary = await find_exact_story(
+            library.store, guild_id, name, stories=await removed_stories(library, guild_id)
+        )
+    except NotFound:
+        here = exact_story(name, await stories.visible_stories(guild_id))
+        if here is None:
+            raise
+        raise InvalidInput(
+            f"“{here.title}” isn't removed: it is in the library.",
+            hint="`/story restore` brings back what was removed in the last 30 days.",
+        ) from None
     if await stories.title_owner(summary.title, guild_id, exclude_id=summary.id):
         raise InvalidInput(
             f"Another story here is now titled “{summary.title}”.",
@@ -47,18 +59,30 @@ async def restore(library: Library, *, guild_id: int, actor_id: int, name: str) 
     return await library.restore_story(summary.id, actor_id)
 
 
-async def hide(library: Library, *, guild_id: int, actor_id: int, story: StorySummary) -> None:
-    """Hide a built-in story in this server."""
-    _require_builtin(story)
-    await library.set_hidden(guild_id, story.id, actor_id, True)
+async def hidden_story(library: Library, guild_id: int, name: str) -> StorySummary:
+    """The built-in story hidden here that `name` names exactly (to show it again)."""
+    stories = library.store.stories
+    try:
+        return await find_exact_story(
+            library.store, guild_id, name, stories=await stories.hidden_stories(guild_id)
+        )
+    except NotFound:
+        here = exact_story(name, await stories.visible_stories(guild_id))
+        if here is None:
+            raise
+        raise InvalidInput(f"“{here.title}” is not hidden in this server.") from None
 
 
-async def unhide(library: Library, *, guild_id: int, actor_id: int, name: str) -> StorySummary:
-    """Show a built-in story hidden in this server again."""
-    story = resolve_story(name, await hidden_stories(library, guild_id))
-    _require_builtin(story)
-    await library.set_hidden(guild_id, story.id, actor_id, False)
-    return story
+async def set_hidden(
+    library: Library, *, guild_id: int, actor_id: int, story_id: int, hidden: bool
+) -> StorySummary:
+    """Hide a built-in story in this server, or show it again (a confirmation's button)."""
+    story = await library.store.stories.get_story(story_id)
+    if story is None or story.removed:
+        raise NotFound("That story is no longer in the library.")
+    _require_builtin(story.summary)
+    await library.set_hidden(guild_id, story.id, actor_id, hidden)
+    return story.summary
 
 
 def _require_builtin(story: StorySummary) -> None:

@@ -109,6 +109,7 @@ class DailySchedule:
         self, *, guild_id: int, channel_id: int, actor_id: int, at: str | None, zone: str | None
     ) -> Subscribed:
         """The channel's subscription at this time: new, or moved and resumed."""
+        await self._require_a_story(guild_id)
         existing = [
             s
             for s in await self.store.daily.guild_subscriptions(guild_id)
@@ -135,6 +136,7 @@ class DailySchedule:
 
     async def enable_dm(self, *, user_id: int, at: str | None, zone: str | None) -> Subscribed:
         """The member's DM subscription at this time: new, or moved and resumed."""
+        await self._require_a_story(None)
         existing = await self.store.daily.dm_subscription(user_id)
         post_at, timezone = await self._when(None, at, zone, existing)
         done = await self.store.daily.subscribe_dm(
@@ -142,6 +144,15 @@ class DailySchedule:
         )
         await self.changed(done.subscription)
         return done
+
+    async def _require_a_story(self, guild_id: int | None) -> None:
+        """A subscription with nothing to post would only fail every day: refuse it now."""
+        if await self.store.stories.count_visible_stories(guild_id) == 0:
+            raise InvalidInput(
+                "There is no story to post: every story here is hidden or removed.",
+                hint="Add one with `/story add`, or show a built-in one again with "
+                "`/story unhide`, then subscribe.",
+            )
 
     async def disable_dm(self, user_id: int) -> None:
         mine = await self.store.daily.dm_subscription(user_id)

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from bot.core.cast import Character
 from bot.core.matching import (
     AUTOCOMPLETE_LIMIT,
+    exact_story,
     key_words,
+    names_anything,
     rank_by_words,
     rank_stories,
     resolve_story,
+    suggest,
 )
 from bot.core.models import Story, StorySummary
-from bot.core.text import fold
-from bot.errors import Ambiguous, NotFound
+from bot.core.text import echo, fold
+from bot.errors import Ambiguous, InvalidInput, NotFound
 from bot.storage import Store
 
 CHOICE_NAME_LIMIT = 100  # Discord's limit for an autocomplete choice's name and value
@@ -24,16 +27,64 @@ CHOICE_NAME_LIMIT = 100  # Discord's limit for an autocomplete choice's name and
 async def find_visible_story(store: Store, guild_id: int | None, value: str) -> Story:
     """The story `value` names among those visible in `guild_id`, with its passages.
 
-    A story of another server is "not found", exactly as if it did not exist.
+    A story of another server is "not found", exactly as if it did not exist. A
+    name that fits a story hidden in this server says so: opening the next best
+    match instead would show the reader a story they did not ask for.
     """
     # Autocomplete sends the slug: one indexed look-up, not a ranking of the library.
     story_id = await store.stories.visible_story_with_slug(guild_id, value.strip())
     if story_id is None:
-        story_id = resolve_story(value, await store.stories.visible_stories(guild_id)).id
+        hidden = await store.stories.hidden_stories(guild_id) if guild_id is not None else []
+        found = resolve_story(value, await store.stories.visible_stories(guild_id), hidden=hidden)
+        if any(story.id == found.id for story in hidden):
+            raise NotFound(
+                f"“{found.title}” is hidden in this server.",
+                hint="A moderator can show it again with `/story unhide`.",
+            )
+        story_id = found.id
     story = await store.stories.get_story(story_id)
     if story is None:  # removed between the two reads
-        raise NotFound(f"I couldn't find a story called “{value}”.")
+        raise NotFound(f"I couldn't find a story called {echo(value)}.")
     return story
+
+
+async def find_exact_story(
+    store: Store,
+    guild_id: int | None,
+    value: str,
+    *,
+    only: Callable[[StorySummary], bool] | None = None,
+    stories: Sequence[StorySummary] | None = None,
+) -> StorySummary:
+    """For commands that change or remove something: only an exact slug or title.
+
+    A guess is fine for reading; acting on a guess hides or removes the wrong
+    story. `stories` overrides where to look (removed or hidden ones).
+    """
+    pool = list(stories) if stories is not None else await store.stories.visible_stories(guild_id)
+    if only is not None:
+        pool = [story for story in pool if only(story)]
+    found = exact_story(value, pool)
+    if found is not None:
+        return found
+    close = [m.story.title for m in rank_stories(value, pool, limit=3)]
+    hint = "Pick it from the list as you type, or type its whole title."
+    if close and names_anything(value):
+        hint += " " + suggest(close)
+    raise NotFound(f"No story here is called exactly {echo(value)}.", hint=hint)
+
+
+async def find_story_to_change(store: Store, guild_id: int | None, value: str) -> Story:
+    """A visible story named exactly, with its text; one hidden here says it already is."""
+    try:
+        summary = await find_exact_story(store, guild_id, value)
+    except NotFound:
+        hidden = await store.stories.hidden_stories(guild_id) if guild_id is not None else []
+        already = exact_story(value, hidden)
+        if already is None:
+            raise
+        raise InvalidInput(f"“{already.title}” is already hidden in this server.") from None
+    return await get_visible_story(store, guild_id, summary.id)
 
 
 async def get_visible_story(store: Store, guild_id: int | None, story_id: int) -> Story:
@@ -90,6 +141,16 @@ async def _visible_character_refs(store: Store, guild_id: int | None) -> list[Ch
     return [CharacterRef(s, c) for s, c in await store.casts.visible_characters(guild_id)]
 
 
+async def _hidden_character_refs(store: Store, guild_id: int | None) -> list[CharacterRef]:
+    if guild_id is None:
+        return []
+    return [
+        CharacterRef(story, character)
+        for story in await store.stories.hidden_stories(guild_id)
+        for character in (await store.casts.get_cast(story.id)).characters
+    ]
+
+
 def rank_characters(
     typed: str, refs: Sequence[CharacterRef], limit: int = AUTOCOMPLETE_LIMIT
 ) -> list[tuple[CharacterRef, float]]:
@@ -111,7 +172,8 @@ async def find_visible_character(
     """The character `value` names: an autocomplete value (`slug/Name`) or a typed name.
 
     A typed name that fits characters of several stories (two Sophies) asks the
-    user to pick one rather than guessing.
+    user to pick one rather than guessing. Only names are compared: a story's
+    title is not a character, and input without a letter or digit names no one.
     """
     refs = await _visible_character_refs(store, guild_id)
     if story_id is not None:
@@ -119,23 +181,39 @@ async def find_visible_character(
     for ref in refs:
         if value == ref.choice_value:
             return ref
+    if not names_anything(value):
+        raise NotFound(f"There is no character called {echo(value)} in the stories here.")
+    # The characters of stories hidden here compete too, so that their names say
+    # "hidden" instead of fuzzily opening someone else.
+    hidden = await _hidden_character_refs(store, guild_id) if story_id is None else []
+    everyone = [*refs, *hidden]
     folded = fold(value.strip())
-    exact = [r for r in refs if folded in {fold(alias) for alias in r.character.aliases}]
-    ranked = rank_characters(value, refs, limit=5)
+    exact = [r for r in everyone if folded in {fold(alias) for alias in r.character.aliases}]
+    keys = [key_words(*r.character.aliases) for r in everyone]
+    ranked = [(everyone[index], score) for index, score in rank_by_words(value, keys, 5)]
     best = ranked[0][1] if ranked else 0.0
     # Equally good fuzzy matches are as ambiguous as two exact ones.
     candidates = exact or [ref for ref, score in ranked if score >= max(80.0, best - 1)]
+    if candidates and all(ref in hidden for ref in candidates):
+        ref = candidates[0]
+        raise NotFound(
+            f"{ref.character.name} is in “{ref.story.title}”, which is hidden in this server.",
+            hint="A moderator can show it again with `/story unhide`.",
+        )
+    candidates = [ref for ref in candidates if ref not in hidden]
+    ranked = [(ref, score) for ref, score in ranked if ref not in hidden]
     if len(candidates) == 1:
         return candidates[0]
     if len(candidates) > 1:
-        stories = ", ".join(f"“{r.story.title}”" for r in candidates)
-        values = " or ".join(f"`{r.choice_value}`" for r in candidates)
+        shown = candidates[:5]
+        listed = "; ".join(r.label for r in shown)
+        values = " or ".join(f"`{r.choice_value}`" for r in shown)
         raise Ambiguous(
-            f"More than one character is called “{value}” ({stories}).",
+            f"More than one character is called {echo(value)}: {listed}.",
             hint=f"Pick the one you mean from the list as you type, or type it in full: {values}.",
         )
-    names = [r.label for r, _score in rank_characters(value, refs, limit=3)]
+    names = [r.label for r, _score in ranked[:3]]
     raise NotFound(
-        f"I don't know a character called “{value}” in the stories here.",
+        f"There is no character called {echo(value)} in the stories here.",
         hint=("Did you mean " + ", ".join(names) + "?") if names else None,
     )

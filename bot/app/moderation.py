@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.app.library import STORY_SUFFIXES, Library, analyse
 from bot.core.cast import Cast
-from bot.core.duplicates import find_near_duplicate
+from bot.core.duplicates import find_near_duplicate, word_differences
 from bot.core.models import ParsedStory, Story, StorySummary
 from bot.core.parsing import MAX_STORY_BYTES, decode_story_bytes, parse_story_text
 from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected, UserError
@@ -33,6 +33,8 @@ class Preview:
     near_duplicate: StorySummary | None
     # The story this edits changed since the edit began: publishing replaces that change.
     changed_meanwhile: bool = False
+    # How the text differs from the near-duplicate's, word by word (a few changes).
+    differences: tuple[str, ...] = ()
 
 
 class NeedsConfirmation(Exception):
@@ -127,7 +129,14 @@ async def prepare(
     )
     # After saving, so the new draft's id is above every old one.
     await library.store.drafts.purge_drafts(library.store.clock() - DRAFT_LIFETIME)
-    return Preview(draft, parsed, cast, duplicate, changed_meanwhile=changed)
+    return Preview(
+        draft,
+        parsed,
+        cast,
+        duplicate,
+        changed_meanwhile=changed,
+        differences=await _differences(library, parsed, duplicate),
+    )
 
 
 def _keep_current_title(parsed: ParsedStory, editing: Story, *, title_given: bool) -> ParsedStory:
@@ -233,6 +242,7 @@ async def publish(
                     cast,
                     duplicate,
                     changed_meanwhile=draft.conflict_hash is not None,
+                    differences=await _differences(library, parsed, duplicate),
                 )
                 raise NeedsConfirmation(
                     preview, duplicate_appeared=duplicate_appeared, story_changed=story_changed
@@ -257,7 +267,7 @@ async def publish(
         )
         raise
     # After the commit: the index never shows a story the database does not hold.
-    library.reindex(summary.id, parsed)
+    await library.reindex(summary.id, parsed)
     return summary, editing is not None
 
 
@@ -312,6 +322,17 @@ async def _free_title(
     ):
         number += 1
     return replace(parsed, title=f"{parsed.title} ({number})")
+
+
+async def _differences(
+    library: Library, parsed: ParsedStory, duplicate: StorySummary | None
+) -> tuple[str, ...]:
+    if duplicate is None:
+        return ()
+    other = await library.store.stories.get_story(duplicate.id)
+    if other is None:
+        return ()
+    return tuple(await asyncio.to_thread(word_differences, parsed.body, other.body))
 
 
 async def _near_duplicate(

@@ -28,6 +28,8 @@ class OpenedPage:
     number: int
     page_count: int
     resumed: bool = False
+    # The page asked for when it was past the end (or before the start) and so moved.
+    clamped_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +57,24 @@ async def list_stories(library: Library, guild_id: int | None, page: int) -> Sto
 async def show_page(
     library: Library, story: Story, *, user_id: int | None, page: int, resumed: bool = False
 ) -> OpenedPage:
-    """The page (clamped to the story), remembered as the reader's place."""
+    """The page (clamped to the story), remembered as the reader's place.
+
+    A bookmark past the end (the story was shortened) is not a page the reader
+    asked for: `resumed` ones do not report being clamped.
+    """
     pages = paginate(story.passages)
     number = clamp_page(page, len(pages))
     if user_id is not None:
         await library.store.reading.save_position(user_id, story.id, number)
     # Back at page 1 there is nothing to continue: saying so would only be noise.
-    return OpenedPage(story.summary, pages[number - 1], number, len(pages), resumed and number > 1)
+    return OpenedPage(
+        story.summary,
+        pages[number - 1],
+        number,
+        len(pages),
+        resumed=resumed and number > 1,
+        clamped_from=page if page != number and not resumed else None,
+    )
 
 
 async def open_story(

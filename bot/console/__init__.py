@@ -22,7 +22,10 @@ import simcord
 from bot.console.session import ConsoleSession
 from bot.storyteller import Storyteller
 
-ROLES = ("member", "moderator", "admin")
+# librarian: a member whose only power is the server's moderator role (/settings
+# moderator-role), as opposed to moderator (Manage Server) and admin (Administrator).
+ROLES = ("member", "librarian", "moderator", "admin")
+MODERATOR_ROLE = "Librarians"
 PROMPT = "conteur> "
 CONSOLE_HELP = """\
 Type a slash command exactly as in Discord, options as name:value, e.g.
@@ -33,19 +36,36 @@ Press a button by typing its label (Next, Previous, …); pick from a menu with
   pick <option>        e.g. pick Page 2
 Attach a local file to a command with file:PATH, e.g. /story add file:my-story.txt
 A form asks for its fields one by one (a long text ends with a line holding only ".").
-Other console commands: commands (list every slash command), help, quit."""
+Roles, channels and members: by name or mention, e.g. role:@Librarians channel:#reading-room
+Other console commands: commands (list every slash command), help, quit.
+To act as someone else, start again with --as member|librarian|moderator|admin
+(a librarian has only the moderator role; a moderator has Manage Server)."""
 
 
 def setup_actor(env: Any, role: str, guild_id: int | None) -> tuple[Any, Any]:
     guild = env.create_guild("Console Server", id=guild_id)
     channel = guild.create_text_channel("reading-room")
+    # Always there, so `/settings moderator-role role:@Librarians` (the /help example) works.
+    librarians = guild.create_role(MODERATOR_ROLE)
     roles = []
-    if role == "moderator":
+    if role == "librarian":
+        roles = [librarians]
+    elif role == "moderator":
         roles = [guild.create_role("Moderator", permissions=discord.Permissions(manage_guild=True))]
     elif role == "admin":
         roles = [guild.create_role("Admin", permissions=discord.Permissions(administrator=True))]
     actor = guild.add_member(env.create_user(role), roles=roles)
     return actor, channel
+
+
+async def _make_librarians_moderators(bot: Any, actor: Any) -> None:
+    """For --as librarian: the server chose the Librarians role as its moderator role."""
+    from bot.app import settings
+
+    role = actor.guild.roles[MODERATOR_ROLE]
+    await settings.choose_moderator_role(
+        bot.library, guild_id=actor.guild.id, actor_id=0, role_id=role.id, is_everyone=False
+    )
 
 
 async def storyteller_on(bot: discord.Client, guild_id: int) -> str | None:
@@ -86,6 +106,8 @@ async def run_console(
         shard_count=bot.shard_count or 1,
     ) as env:
         actor, channel = setup_actor(env, role, guild_id)
+        if role == "librarian":
+            await _make_librarians_moderators(bot, actor)
         storyteller_line = await storyteller_on(bot, channel.guild.id)
         session = ConsoleSession(
             env,

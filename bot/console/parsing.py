@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,18 @@ from discord import app_commands
 
 class ConsoleInputError(Exception):
     """A line the console cannot turn into a command; shown as is."""
+
+
+# Turns what was typed for a role, channel or member option ("@Librarians",
+# "#reading-room", "<@&123>") into the simulated server's object, as Discord's
+# client does when you pick from its list.
+Resolver = Callable[[discord.AppCommandOptionType, str], Any]
+
+
+def _did_you_mean(typed: str, names: Sequence[str], prefix: str) -> str:
+    """ " Did you mean /story list?" for a typo, or nothing when no name is close."""
+    close = difflib.get_close_matches(typed, names, n=1, cutoff=0.5)
+    return f" Did you mean {prefix}{close[0]}?" if close else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +43,27 @@ def find_command(
     if not words:
         raise ConsoleInputError("Type a command after the slash, e.g. /help")
     node: Any = tree.get_command(words[0])
+    if node is None:
+        names = [c.name for c in tree.get_commands()]
+        guess = _did_you_mean(words[0], names, "/" if len(words) < 2 else "")
+        if guess and len(words) > 1:  # "/stroy list": suggest the whole command
+            close = difflib.get_close_matches(words[0], names, n=1, cutoff=0.5)[0]
+            guess = f" Did you mean /{close} {' '.join(words[1:2])}?"
+        raise ConsoleInputError(
+            f"There is no command /{words[0]}.{guess} Type `commands` to list them."
+        )
     used = 1
     while isinstance(node, app_commands.Group):
         if used >= len(words):
-            names = ", ".join(c.name for c in node.commands)
-            raise ConsoleInputError(f"/{node.qualified_name} needs a subcommand: {names}")
+            listed = ", ".join(c.name for c in node.commands)
+            raise ConsoleInputError(f"/{node.qualified_name} needs a subcommand: {listed}")
         child = node.get_command(words[used])
         if child is None:
-            names = ", ".join(c.name for c in node.commands)
+            subcommands = [c.name for c in node.commands]
+            guess = _did_you_mean(words[used], subcommands, f"/{node.qualified_name} ")
             raise ConsoleInputError(
-                f"/{node.qualified_name} has no subcommand “{words[used]}”. Try: {names}"
+                f"/{node.qualified_name} has no subcommand “{words[used]}”.{guess} "
+                f"Try: {', '.join(subcommands)}"
             )
         node, used = child, used + 1
     if not isinstance(node, app_commands.Command):
@@ -47,7 +71,9 @@ def find_command(
     return node, used
 
 
-def parse_slash(tree: app_commands.CommandTree[Any], line: str) -> ParsedLine:
+def parse_slash(
+    tree: app_commands.CommandTree[Any], line: str, resolve: Resolver | None = None
+) -> ParsedLine:
     """`/story read story:the eiffel page:2` → ("story read", {story: "the eiffel", page: 2})."""
     words = line.strip().lstrip("/").split()
     command, used = find_command(tree, words)
@@ -66,11 +92,13 @@ def parse_slash(tree: app_commands.CommandTree[Any], line: str) -> ParsedLine:
         )
     options: dict[str, Any] = {}
     for name, raw in zip(pieces[1::2], pieces[2::2], strict=True):
-        options[name] = _convert(names[name], _unquote(raw.strip()))
+        options[name] = _convert(names[name], _unquote(raw.strip()), resolve)
     missing = [p.name for p in command.parameters if p.required and p.name not in options]
     if missing:
+        optional = [p.name for p in command.parameters if not p.required]
+        also = f" (optional: {', '.join(f'{o}:…' for o in optional)})" if optional else ""
         raise ConsoleInputError(
-            f"/{command.qualified_name} needs " + ", ".join(f"{m}:…" for m in missing)
+            f"/{command.qualified_name} needs " + ", ".join(f"{m}:…" for m in missing) + also
         )
     return ParsedLine(command.qualified_name, options)
 
@@ -81,10 +109,20 @@ def _unquote(value: str) -> str:
     return value
 
 
-def _convert(parameter: app_commands.Parameter, raw: str) -> Any:
+_ENTITIES = {
+    discord.AppCommandOptionType.role,
+    discord.AppCommandOptionType.channel,
+    discord.AppCommandOptionType.user,
+    discord.AppCommandOptionType.mentionable,
+}
+
+
+def _convert(parameter: app_commands.Parameter, raw: str, resolve: Resolver | None) -> Any:
     kind = parameter.type
     if kind is discord.AppCommandOptionType.attachment:
         return _local_file(parameter.name, raw)
+    if kind in _ENTITIES and resolve is not None:
+        return resolve(kind, raw)
     try:
         if kind is discord.AppCommandOptionType.integer:
             return int(raw)

@@ -64,10 +64,17 @@ def humanizer(client: discord.Client, now: Callable[[], datetime]) -> Callable[[
         found = client.get_user(int(match[1]))
         return f"@{found.display_name}" if found else "@someone"
 
+    def role(match: re.Match[str]) -> str:
+        for guild in client.guilds:
+            found = guild.get_role(int(match[1]))
+            if found is not None:
+                return f"@{found.name}"
+        return "@a role"
+
     def apply(text: str) -> str:
         text = _TIMESTAMP_RE.sub(timestamp, text)
         text = _CHANNEL_RE.sub(channel, text)
-        text = _ROLE_RE.sub("@role", text)
+        text = _ROLE_RE.sub(role, text)
         return _USER_RE.sub(user, text)
 
     return apply

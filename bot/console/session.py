@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 import discord
@@ -39,6 +42,41 @@ class ConsoleSession:
         self.last_components: list[dict[str, Any]] = []
         self._seen_requests = 0
         self._seen_elsewhere: set[int] = {m.id for _, m in self._messages_elsewhere()}
+        self._files_dir: Path | None = None
+
+    @property
+    def guild(self) -> Any:
+        return self.channel.guild
+
+    def resolve(self, kind: discord.AppCommandOptionType, raw: str) -> Any:
+        """A role, channel or member of the simulated server, by name or mention."""
+        text = raw.strip()
+        mentioned = re.fullmatch(r"<(@&|#|@!?)(\d+)>", text)
+        wanted_id = int(mentioned[2]) if mentioned else None
+        name = text.lstrip("@#").casefold()
+        roles = {handle.name: handle for handle in self.guild.roles.values()}
+        channels = self.guild.channels
+        members = {self.actor.user.name: self.actor}
+        kinds: list[tuple[str, dict[str, Any]]] = []
+        if kind in (discord.AppCommandOptionType.role, discord.AppCommandOptionType.mentionable):
+            kinds.append(("role", roles))
+        if kind in (discord.AppCommandOptionType.user, discord.AppCommandOptionType.mentionable):
+            kinds.append(("member", members))
+        if kind is discord.AppCommandOptionType.channel:
+            kinds.append(("channel", channels))
+        for _noun, handles in kinds:
+            for handle_name, handle in handles.items():
+                if handle.id == wanted_id or handle_name.casefold() == name:
+                    return handle
+        noun = " or ".join(noun for noun, _handles in kinds)
+        sign = "#" if kind is discord.AppCommandOptionType.channel else "@"
+        known = ", ".join(
+            sign + handle_name
+            for _noun, handles in kinds
+            for handle_name in handles
+            if handle_name != "@everyone"
+        )
+        raise ConsoleInputError(f"There is no {noun} “{text}” in this server. Here: {known}.")
 
     @property
     def tree(self) -> app_commands.CommandTree[Any]:
@@ -51,7 +89,7 @@ class ConsoleSession:
             return True
         try:
             if line.startswith("/"):
-                parsed = parse_slash(self.tree, line)
+                parsed = parse_slash(self.tree, line, self.resolve)
                 result = await self.actor.slash(self.channel, parsed.command, **parsed.options)
             elif line.lower().startswith("pick "):
                 result = await self._pick(line[5:].strip())
@@ -63,10 +101,13 @@ class ConsoleSession:
         except ConsoleInputError as error:
             self._say(str(error))
             return False
-        except (simcord.OptionError, simcord.SetupError) as error:
-            # What Discord's own client would refuse before sending (a page below 1,
-            # a command this member cannot see): say it the way the client would.
-            self._say(str(error).split("\n")[0])
+        except simcord.OptionError as error:
+            # What Discord's own client refuses before sending (a page below 1, a
+            # name over the option's length): say it the way the client would.
+            self._say(client_refusal(error))
+            return False
+        except simcord.SetupError as error:
+            self._say(_without_ids(str(error).split("\n")[0]))
             return False
         return self._show(result)
 
@@ -173,6 +214,12 @@ class ConsoleSession:
         messages = [m for m in [result.response, *result.followups] if m is not None]
         if self.as_json:
             self._print_payloads()
+        if not messages and result.modal is None:
+            self._say(
+                "No reply: in Discord this shows “The application did not respond”. "
+                "(It is a bug; the bot's log says why.)"
+            )
+            return False
         ok = True
         for message in messages:
             if not self.as_json:
@@ -185,6 +232,7 @@ class ConsoleSession:
                         humanize=humanizer(self.env.bot, self.env.bot.clock),
                     )
                 )
+                self._show_attachments(message)
             ok = ok and not any(e.colour == ERROR_COLOUR for e in message.embeds)
             if message.components:
                 self.last_message = message.message
@@ -192,6 +240,16 @@ class ConsoleSession:
         if not self.as_json:
             self._show_elsewhere()
         return ok
+
+    def _show_attachments(self, message: Any) -> None:
+        """Files the bot attached: named, sized, and saved where the reader can open them."""
+        for attachment in message.attachments:
+            data = self.env.backend.cdn.get(attachment.url) or b""
+            if self._files_dir is None:
+                self._files_dir = Path(tempfile.mkdtemp(prefix="conteur-console-"))
+            saved = self._files_dir / Path(attachment.filename).name
+            saved.write_bytes(data)
+            self._say(f"📎 {attachment.filename} ({_size(len(data))}), saved to {saved}")
 
     def _print_payloads(self) -> None:
         requests = self.env.http_requests
@@ -215,3 +273,28 @@ def _form_fields(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             child = component.get("component", {})
             fields.append((component.get("label") or child["custom_id"], child))
     return fields
+
+
+def _size(count: int) -> str:
+    return f"{count} bytes" if count < 1024 else f"{count / 1024:.1f} KB"
+
+
+_IDS_RE = re.compile(r"\b\d{15,20}\b")
+
+
+def _without_ids(text: str) -> str:
+    return _IDS_RE.sub("…", text)
+
+
+_REFUSAL_RE = re.compile(r"^Option '([^']+)' of '[^']+' (.*)$")
+
+
+def client_refusal(error: Exception) -> str:
+    """simcord's wording of what Discord's client refuses, as the client would say it."""
+    first = str(error).split("\n")[0]
+    match = _REFUSAL_RE.match(first)
+    if match is None:
+        return _without_ids(first)
+    option, problem = match[1], match[2]
+    problem = re.sub(r", got (.+)$", lambda m: f" (you gave {m[1]})", problem)
+    return _without_ids(f"Discord won't send that: {option} {problem}.")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.core.text import fold
+from bot.core.text import fold, shorten
 
 NEAR_DUPLICATE_SCORE = 95.0
 
@@ -44,3 +45,36 @@ def find_near_duplicate(
         if score and (best is None or score > best.similarity):
             best = NearDuplicate(story_id, score)
     return best
+
+
+def shown_similarity(similarity: float) -> str:
+    """One decimal, never rounded up to "100.0%": identical texts are refused before this."""
+    return f"{min(99.9, int(similarity * 10) / 10):.1f}%"
+
+
+def word_differences(new: str, old: str, limit: int = 3) -> list[str]:
+    """What changed from `old` to `new`, word by word, as a moderator would say it.
+
+    At most `limit` changes, each quoted: “sunset” → “sunrise”, added “very”,
+    removed “old”; the count of the rest ends the list.
+    """
+    before, after = old.split(), new.split()
+    changes: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed = _quoted(before[i1:i2])
+        added = _quoted(after[j1:j2])
+        if tag == "replace":
+            changes.append(f"{removed} → {added}")
+        elif tag == "delete":
+            changes.append(f"removed {removed}")
+        elif tag == "insert":
+            changes.append(f"added {added}")
+    if len(changes) > limit:
+        rest = len(changes) - limit
+        changes = [*changes[:limit], f"and {rest} more change{'s' if rest != 1 else ''}"]
+    return changes
+
+
+def _quoted(words: Sequence[str]) -> str:
+    return f"“{shorten(' '.join(words), 60)}”"

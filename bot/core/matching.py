@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.models import StorySummary
-from bot.core.text import fold, words
+from bot.core.text import echo, fold, words
 from bot.errors import NotFound
 
 AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
@@ -84,25 +84,56 @@ def rank_stories(
     return [StoryMatch(stories[index], score) for index, score in rank_by_words(query, keys, limit)]
 
 
-def resolve_story(value: str, stories: Sequence[StorySummary]) -> StorySummary:
-    """The one story `value` names, or NotFound listing the closest titles.
+def names_anything(value: str) -> bool:
+    """Whether `value` holds a letter or digit: what a name needs before we guess at it.
 
-    `value` may be what autocomplete sent (a slug) or anything a user typed.
+    Every story scores alike against `\\` or "🎭", so a fuzzy pick there would
+    be chance, not a match.
     """
+    return any(ch.isalnum() for ch in value)
+
+
+def exact_story(value: str, stories: Sequence[StorySummary]) -> StorySummary | None:
+    """The story whose slug (what autocomplete sends) or title `value` is, exactly."""
     text = value.strip()
     folded = fold(text)
     for story in stories:
-        if text == story.slug or folded == fold(story.title) or text == str(story.id):
+        if text == story.slug or folded == fold(story.title):
             return story
-    ranked = rank_stories(text, stories, limit=5)
+    return None
+
+
+def resolve_story(
+    value: str, stories: Sequence[StorySummary], *, hidden: Sequence[StorySummary] = ()
+) -> StorySummary:
+    """The one story `value` names, or NotFound listing the closest titles.
+
+    `value` may be what autocomplete sent (a slug) or anything a user typed; an
+    internal id is not a name. `hidden` are stories the reader may not see: one of
+    them may be returned, so the caller can say it is hidden rather than open the
+    next best match; they are never suggested.
+    """
+    text = value.strip()
+    if not names_anything(text):
+        raise NotFound(
+            f"{echo(text)} doesn't name a story.",
+            hint="Type part of a title or a character's name, or try `/story list`.",
+        )
+    everything = [*stories, *hidden]
+    found = exact_story(text, everything)
+    if found is not None:
+        return found
+    ranked = rank_stories(text, everything, limit=5)
     if ranked and ranked[0].score >= _CONFIDENT_SCORE:
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if ranked[0].score - runner_up >= _CONFIDENT_MARGIN:
             return ranked[0].story
-    suggestions = [match.story.title for match in ranked[:3]]
-    hint = (
-        "Did you mean " + ", ".join(f"“{title}”" for title in suggestions) + "?"
-        if suggestions
-        else "Try `/story list` to see every story."
-    )
-    raise NotFound(f"I couldn't find a story called “{text}”.", hint=hint)
+    hidden_ids = {story.id for story in hidden}
+    suggestions = [m.story.title for m in ranked if m.story.id not in hidden_ids][:3]
+    raise NotFound(f"I couldn't find a story called {echo(text)}.", hint=suggest(suggestions))
+
+
+def suggest(titles: Sequence[str]) -> str:
+    if not titles:
+        return "Try `/story list` to see every story."
+    return "Did you mean " + ", ".join(f"“{title}”" for title in titles) + "?"

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz
 
-from bot.core.text import fold
+from bot.core.text import echo, fold
 from bot.errors import InvalidInput
 
 DEFAULT_POST_AT = time(9, 0)
@@ -115,10 +115,10 @@ def parse_post_time(text: str) -> time:
     hour, minute, half = _time_parts(text)
     if half is not None:
         if not 1 <= hour <= 12:
-            raise InvalidInput(f"“{shown}”: with am/pm the hour is 1 to 12.", hint=_TIME_HINT)
+            raise InvalidInput(f"{echo(shown)}: with am/pm the hour is 1 to 12.", hint=_TIME_HINT)
         hour = hour % 12 + (12 if half == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise InvalidInput(f"“{shown}” is not a time of day.", hint=_TIME_HINT)
+        raise InvalidInput(f"{echo(shown)} is not a time of day.", hint=_TIME_HINT)
     return time(hour, minute)
 
 
@@ -129,9 +129,9 @@ def _time_parts(text: str) -> tuple[int, int, str | None]:
         return int(compact[1]), int(compact[2]), None
     match = _TIME_RE.match(text)
     if match is None:
-        raise InvalidInput(f"“{text.strip()}” is not a time of day.", hint=_TIME_HINT)
+        raise InvalidInput(f"{echo(text)} is not a time of day.", hint=_TIME_HINT)
     if match["sep"] in (":", ".") and match["minute"] is None:
-        raise InvalidInput(f"“{text.strip()}” is missing its minutes.", hint=_TIME_HINT)
+        raise InvalidInput(f"{echo(text)} is missing its minutes.", hint=_TIME_HINT)
     half = (match["half"] or "").replace(".", "").lower() or None
     return int(match["hour"]), int(match["minute"] or 0), half
 
@@ -190,7 +190,7 @@ def resolve_timezone(name: str) -> ZoneInfo:
         if suggestions
         else "Use a name from the list, such as Europe/Paris or America/New_York."
     )
-    raise InvalidInput(f"“{name.strip()}” is not a time zone I know.", hint=hint)
+    raise InvalidInput(f"{echo(name)} is not a time zone I know.", hint=hint)
 
 
 def timezone_choices(typed: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[str]:

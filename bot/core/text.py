@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+
+from anyascii import anyascii
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _SLUG_STRIP_RE = re.compile(r"[^a-z0-9]+")
@@ -40,11 +43,16 @@ def words(text: str) -> list[str]:
 
 
 def slugify(text: str, max_length: int = 60) -> str:
-    """A URL- and custom_id-safe slug: ascii, lower case, hyphen separated."""
-    slug = _SLUG_STRIP_RE.sub("-", fold(text)).strip("-")
+    """A URL- and custom_id-safe slug: ascii, lower case, hyphen separated.
+
+    Other scripts are transliterated ("Война и мир" → "voyna-i-mir"); a title with
+    nothing to transliterate gets a short id stable for that title, never a word
+    every such title would share.
+    """
+    slug = _SLUG_STRIP_RE.sub("-", anyascii(fold(text)).lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug or "story"
+    return slug or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def shorten(text: str, limit: int, placeholder: str = "…") -> str:
@@ -56,3 +64,22 @@ def shorten(text: str, limit: int, placeholder: str = "…") -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:–-") + placeholder
+
+
+# Only what could format or link inside a quoted echo; "-" or "#" matter at a line's start.
+_MARKDOWN_RE = re.compile(r"([\\*_~`|<>\[\]])")
+
+
+def literal(text: str) -> str:
+    """`text` shown as typed in a Discord message: markdown escaped, mentions broken.
+
+    For echoing what a user typed; rendering code has discord.py's own escaping,
+    this is for messages the core builds (errors) without importing Discord.
+    """
+    escaped = _MARKDOWN_RE.sub(r"\\\1", text)
+    return escaped.replace("@", "@\u200b")
+
+
+def echo(value: str, limit: int = 60) -> str:
+    """What the user typed, quoted, on one line and short enough to show back anywhere."""
+    return f"“{literal(shorten(' '.join(value.split()), limit))}”"

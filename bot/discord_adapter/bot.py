@@ -18,7 +18,9 @@ from bot.app.library import Library
 from bot.app.ownership import Ownership
 from bot.app.telling import AskLimits
 from bot.config import Settings
+from bot.discord_adapter import outgoing
 from bot.discord_adapter.tree import ConteurTree
+from bot.discord_adapter.ui.rejected import RejectedForms
 from bot.storage import Store
 from bot.storyteller import Storyteller
 
@@ -87,6 +89,8 @@ class ConteurBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             **options,
         )
+        outgoing.install()
+        self.rejected_forms = RejectedForms()
         self.settings = settings
         self.store = store
         self.library = Library(store)

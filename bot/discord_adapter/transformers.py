@@ -17,6 +17,7 @@ from discord import app_commands
 from bot.app.lookup import (
     CharacterRef,
     character_choices,
+    find_story_to_change,
     find_visible_character,
     find_visible_story,
     story_choices,
@@ -71,7 +72,17 @@ class StoryOption(app_commands.Transformer):
         return [app_commands.Choice(name=name, value=slug) for name, slug in pairs]
 
     async def transform(self, interaction: discord.Interaction, value: str) -> Story:
-        story = await find_visible_story(_bot(interaction).store, interaction.guild_id, value)
+        store, guild_id = _bot(interaction).store, interaction.guild_id
+        if self.kind == "any":
+            story = await find_visible_story(store, guild_id, value)
+        else:
+            # Edit, remove and hide act on no guess: only what the list offers, or
+            # the exact title or slug.
+            story = await find_story_to_change(store, guild_id, value)
+        if self.kind == "builtin" and not story.summary.is_builtin:
+            raise NotAllowed(
+                f"“{story.title}” belongs to this server; remove it with `/story remove` instead."
+            )
         if self.kind == "own" and not self._offered(story.summary, interaction.guild_id):
             raise NotAllowed(
                 f"“{story.title}” is built in: it can't be changed from a server.",

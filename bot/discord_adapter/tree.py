@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.core.text import echo, shorten
 from bot.discord_adapter.checks import RefusedByCheck
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
 
 ERROR_COLOUR = discord.Colour.red()
+PLAIN_LIMIT = 300
 
 
 def error_embed(title: str, message: str, hint: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=title, description=message, colour=ERROR_COLOUR)
+    embed = discord.Embed(title=title, description=shorten(message, 4096), colour=ERROR_COLOUR)
     if hint:
-        embed.add_field(name="Try this", value=hint[:1024], inline=False)
+        embed.add_field(name="Try this", value=shorten(hint, 1024), inline=False)
     return embed
+
+
+def plain_text(embed: discord.Embed) -> str:
+    """The error as one short plain message, for when the embed could not be sent."""
+    return shorten(f"{embed.title}: {embed.description or ''}", PLAIN_LIMIT)
 
 
 def explain(error: BaseException) -> discord.Embed | None:
@@ -44,12 +52,20 @@ def explain(error: BaseException) -> discord.Embed | None:
     if isinstance(error, app_commands.CheckFailure):
         return error_embed("Not allowed", "You can't use this command here.")
     if isinstance(error, app_commands.TransformerError):
-        return error_embed("Invalid input", f"“{error.value}” isn't a valid value here.")
+        return error_embed("Invalid input", f"{echo(str(error.value))} isn't a valid value here.")
     return None
 
 
-async def send_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Reply ephemerally with the error, whether or not the interaction was answered."""
+async def send_error(
+    interaction: discord.Interaction,
+    error: BaseException,
+    *,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Reply ephemerally with the error, whether or not the interaction was answered.
+
+    `view`: a way forward offered with it (reopen a rejected form).
+    """
     embed = explain(error)
     if embed is None:
         command = interaction.command.qualified_name if interaction.command else "component"
@@ -59,12 +75,32 @@ async def send_error(interaction: discord.Interaction, error: BaseException) -> 
             "Sorry, that failed on my side. It has been logged; please try again later.",
         )
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("Could not deliver an error message for interaction %s", interaction.id)
+        await _reply(interaction, embed=embed, view=view)
+    except discord.HTTPException as rich_failed:
+        # Whatever made the embed unsendable, a short plain line still tells the user.
+        log.warning("Error embed refused (%s); sending it as plain text", rich_failed.status)
+        try:
+            await _reply(interaction, content=plain_text(embed))
+        except discord.HTTPException:
+            log.warning("Could not deliver an error message for interaction %s", interaction.id)
+
+
+async def _reply(
+    interaction: discord.Interaction,
+    *,
+    embed: discord.Embed | None = None,
+    content: str = "",
+    view: discord.ui.View | None = None,
+) -> None:
+    extra: dict[str, Any] = {"view": view} if view is not None else {}
+    if embed is not None:
+        extra["embed"] = embed
+    if content:
+        extra["content"] = content
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **extra)
+    else:
+        await interaction.response.send_message(ephemeral=True, **extra)
 
 
 class ConteurTree(app_commands.CommandTree[discord.Client]):

@@ -23,6 +23,7 @@ from bot.storage.drafts import Draft, DraftRepository
 from bot.storage.guilds import GuildRepository, GuildSettings
 from bot.storage.reading import Bookmark, ReadingRepository
 from bot.storage.schema import MIGRATIONS
+from bot.storage.search_feed import SearchFeedRepository
 from bot.storage.stories import StoryRepository
 from bot.storage.storyteller import StorytellerRepository
 
@@ -51,6 +52,7 @@ class Store:
         self.drafts = DraftRepository(db)
         self.reading = ReadingRepository(db)
         self.daily = DailyRepository(db)
+        self.search_feed = SearchFeedRepository(db)
         self.storyteller = StorytellerRepository(db)
 
     @classmethod
@@ -65,6 +67,12 @@ class Store:
     @property
     def path(self) -> str:
         return self.db.path
+
+    @property
+    def local_file(self) -> Path | None:
+        """The SQLite file, beside which per-machine files (the search index) are kept;
+        None for a database in memory or on a server."""
+        return self.db.local_file
 
     async def close(self) -> None:
         await self.db.close()

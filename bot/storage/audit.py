@@ -42,37 +42,9 @@ async def record_change(db: Database, change: Change) -> None:
     await db.announce_change()
 
 
-# The audit actions that change what a search may find or a server may see.
-LIBRARY_ACTIONS = ("add", "edit", "remove", "restore", "hide", "unhide")
-
-
-@dataclass(frozen=True, slots=True)
-class LibraryChange:
-    id: int
-    guild_id: int | None
-    action: str
-    story_id: int
-
-
 class AuditRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    async def last_id(self) -> int:
-        row = await self._db.fetchone("SELECT coalesce(max(id), 0) FROM audit_log")
-        return int(row[0])
-
-    async def library_changes_after(self, last_id: int, limit: int = 500) -> list[LibraryChange]:
-        """The change log other processes catch up from: audit entries are written in
-        the change's own transaction, and writers take turns, so ids commit in order."""
-        marks = ", ".join(f"'{action}'" for action in LIBRARY_ACTIONS)
-        rows = await self._db.fetchall(
-            "SELECT id, guild_id, action, story_id FROM audit_log"
-            f" WHERE id > ? AND action IN ({marks}) AND story_id IS NOT NULL"
-            " ORDER BY id LIMIT ?",
-            (last_id, limit),
-        )
-        return [LibraryChange(*row) for row in rows]
 
     async def for_story(self, story_id: int) -> list[AuditEntry]:
         rows = await self._db.fetchall(

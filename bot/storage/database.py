@@ -116,6 +116,15 @@ class Database(ABC):
     def ids_param(self, ids: Sequence[int]) -> Any: ...
 
     @abstractmethod
+    async def data_version(self) -> int:
+        """A number that changes whenever another process may have changed the library."""
+
+    @property
+    @abstractmethod
+    def local_file(self) -> Path | None:
+        """The database's file on this machine (files may be kept beside it), if any."""
+
+    @abstractmethod
     async def announce_change(self) -> None:
         """Inside a transaction that changed the library: tell the other processes when
         it commits (see `listen`)."""
@@ -174,6 +183,15 @@ class SqliteDatabase(Database):
 
     async def after_copy(self, tables: Sequence[str]) -> None:
         """Nothing to do: SQLite's next id is always one past the highest in the table."""
+
+    async def data_version(self) -> int:
+        # Changes exactly when another connection has committed; one round trip.
+        row = await self.fetchone("PRAGMA data_version")
+        return int(row[0])
+
+    @property
+    def local_file(self) -> Path | None:
+        return None if self.path == ":memory:" else Path(self.path)
 
     async def announce_change(self) -> None:
         """Nothing to announce: a SQLite library has one process."""

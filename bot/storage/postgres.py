@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Self, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
@@ -201,6 +202,16 @@ class PostgresDatabase(Database):
             (table,),
         )
         return [row[0] for row in rows]
+
+    async def data_version(self) -> int:
+        # Every change to the library writes its audit entry in its own transaction, and
+        # writers take turns, so the newest entry's id grows with every committed change.
+        row = await self.fetchone("SELECT coalesce(max(id), 0) FROM audit_log")
+        return int(row[0])
+
+    @property
+    def local_file(self) -> Path | None:
+        return None
 
     async def announce_change(self) -> None:
         # Delivered when (and only if) the transaction commits.

@@ -24,6 +24,7 @@ from bot.discord_adapter.ui.moderation import (
     MODAL_TEXT_LIMIT,
     adding_form,
     editing_form,
+    hiding_view,
     removal_view,
     send_preview,
 )
@@ -154,35 +155,33 @@ async def export(interaction: Interaction, story: StoryArg) -> None:
     )
 
 
-@app_commands.command(name="hide", extras={"example": "/story hide story:lea"})
+@app_commands.command(name="hide", extras={"example": "/story hide story:the-story-of-lea-roux"})
 @app_commands.describe(story="A built-in story")
 @moderator_only()
 async def hide(interaction: Interaction, story: BuiltinStoryArg) -> None:
-    """Hide a built-in story in this server (moderators)."""
-    member = member_of(interaction)
-    await curation.hide(
-        bot_of(interaction).library,
-        guild_id=member.guild.id,
-        actor_id=member.id,
-        story=story.summary,
-    )
+    """Hide a built-in story in this server (moderators); asks first."""
     await interaction.response.send_message(
-        f"“{escape(story.title)}” is now hidden in this server.", ephemeral=True
+        f"Hide “{escape(story.title)}” in this server? Members here stop seeing it in "
+        "lists, search, autocomplete and the story of the day; `/story unhide` shows it again.",
+        view=hiding_view(story.id, hide=True),
+        ephemeral=True,
     )
 
 
-@app_commands.command(name="unhide", extras={"example": "/story unhide story:lea"})
+@app_commands.command(
+    name="unhide", extras={"example": "/story unhide story:the-story-of-lea-roux"}
+)
 @app_commands.describe(story="A built-in story hidden in this server")
 @app_commands.autocomplete(story=hidden_autocomplete)
 @moderator_only()
 async def unhide(interaction: Interaction, story: app_commands.Range[str, 1, 200]) -> None:
-    """Show a hidden built-in story in this server again (moderators)."""
+    """Show a hidden built-in story in this server again (moderators); asks first."""
     member = member_of(interaction)
-    shown = await curation.unhide(
-        bot_of(interaction).library, guild_id=member.guild.id, actor_id=member.id, name=story
-    )
+    found = await curation.hidden_story(bot_of(interaction).library, member.guild.id, story)
     await interaction.response.send_message(
-        f"“{escape(shown.title)}” is now visible in this server again.", ephemeral=True
+        f"Show “{escape(found.title)}” in this server again?",
+        view=hiding_view(found.id, hide=False),
+        ephemeral=True,
     )
 
 

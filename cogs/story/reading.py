@@ -81,7 +81,15 @@ async def random_story(interaction: Interaction, private: bool = False) -> None:
 
 async def _show(interaction: Interaction, opened: OpenedPage, private: bool) -> None:
     embed, view = reading_message(opened)
-    content = f"Continuing where you left off: page {opened.number}." if opened.resumed else None
+    content = None
+    if opened.clamped_from is not None:
+        pages = "page" if opened.page_count == 1 else "pages"
+        content = (
+            f"There is no page {opened.clamped_from}: this story has {opened.page_count} "
+            f"{pages}, so here is page {opened.number}."
+        )
+    elif opened.resumed:
+        content = f"Continuing where you left off: page {opened.number}."
     await interaction.response.send_message(
         content=content, embed=embed, view=view, ephemeral=private
     )

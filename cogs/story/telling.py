@@ -11,7 +11,7 @@ from discord import Interaction, app_commands
 
 from bot.app import telling
 from bot.app.telling import MAX_QUESTION_LENGTH, Length, tidy_question
-from bot.discord_adapter.rendering import EMBED_TOTAL_LIMIT, fit_embed
+from bot.discord_adapter.rendering import EMBED_TOTAL_LIMIT, escape, fit_embed
 from bot.discord_adapter.rendering.storyteller import asked_embed, styled_retelling_reply
 from bot.discord_adapter.rendering.telling import (
     RetellingReply,
@@ -82,6 +82,14 @@ async def discuss(interaction: Interaction, story: StoryArg) -> None:
     """Retell a story and open a thread with questions to discuss it."""
     bot = bot_of(interaction)
     found = story
+    already = await _open_discussion(interaction, found.id)
+    if already is not None:
+        await interaction.response.send_message(
+            f"“{escape(found.title)}” is already being discussed here: {already.mention}. "
+            "Join in there.",
+            ephemeral=True,
+        )
+        return
     await interaction.response.defer(thinking=True)
     discussion = await telling.discuss(bot.library, story, shown_length)
     retelling, questions = discussion.retelling, discussion.questions
@@ -118,6 +126,20 @@ async def discuss(interaction: Interaction, story: StoryArg) -> None:
             "so here are the questions instead."
         )
         await interaction.followup.send(embed=questions_embed(questions, note=note))
+
+
+async def _open_discussion(interaction: Interaction, story_id: int) -> discord.Thread | None:
+    """This channel's discussion thread about the story, while it is open (not archived)."""
+    channel = interaction.channel
+    if not isinstance(channel, discord.TextChannel):
+        return None
+    library = bot_of(interaction).library
+    for thread in channel.threads:
+        if thread.archived or thread.locked:
+            continue
+        if await telling.thread_story(library, thread.id, interaction.guild_id) == story_id:
+            return thread
+    return None
 
 
 def no_thread_reason(interaction: Interaction) -> str | None:

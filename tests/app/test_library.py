@@ -1,9 +1,11 @@
-import asyncio
 import shutil
+
+import pytest
 
 from bot.app.library import Library
 from bot.config import DEFAULT_STORIES_DIR
 from bot.core.parsing import parse_story_text
+from bot.errors import Busy
 from tests.conftest import SEED_STORIES
 
 
@@ -133,7 +135,7 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
     """Start-up builds the index in the background; what changes meanwhile reaches it."""
     import threading
 
-    import bot.app.library as library_module
+    import bot.app.indexing as library_module
 
     release = threading.Event()
     build = library_module._build_index
@@ -143,6 +145,7 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
         return build(stories)
 
     monkeypatch.setattr(library_module, "_build_index", slow_build)
+    monkeypatch.setattr(library_module, "INLINE_BUILD_PASSAGES", 0)  # a big library's start
     library = Library(store)
     await library.start(DEFAULT_STORIES_DIR, index_in_background=True)
     (zoe,) = [s for s in await store.stories.visible_stories(None) if "Zoe" in s.title]
@@ -151,11 +154,13 @@ async def test_changes_made_while_the_index_builds_are_not_lost(store, monkeypat
         parse_story_text("Title: Heron\n\nMarta Lind watched the heron from the old bridge."),
         guild_id=None,
     )
-    searching = asyncio.create_task(library.search("heron bridge", guild_id=None))
-    await asyncio.sleep(0.05)
-    assert not searching.done()  # waits for the index rather than answering from half of it
+    with pytest.raises(Busy):  # says so at once rather than answering from half an index
+        await library.search("heron bridge", guild_id=None)
     release.set()
-    assert [hit.story_id for hit in await searching] == [added.id]
+    await library.live_index.wait_idle()
+    assert [hit.story_id for hit in await library.search("heron bridge", guild_id=None)] == [
+        added.id
+    ]
     assert await library.search("ballerina bolshoi", guild_id=None) == []
     assert await library.search("gallery owner sophie", guild_id=None)
 

@@ -41,6 +41,7 @@ async def two_processes(postgres_server: PostgresServer) -> tuple[Library, Libra
     first, second = Library(await Store.open(url)), Library(await Store.open(url))
     for library in (first, second):
         await library.follow_changes()
+        await library.rebuild_index()
     return first, second
 
 
@@ -91,10 +92,9 @@ async def test_a_change_made_while_the_listener_was_cut_off_is_caught_up(postgre
 
 
 @pytest.mark.sqlite_only
-async def test_a_sqlite_library_follows_no_one_and_changes_nothing(store):
+async def test_a_sqlite_library_follows_no_one(store):
     library = Library(store)
-    await library.follow_changes()
+    await library.follow_changes()  # nothing to listen to, and no error
     await library.add_story(parse_story_text(STORY), guild_id=None, actor_id=1)
-    assert await library.catch_up() == 1  # its own add, read back from the log, harmless
     assert await found(library, WORDS)
     await library.stop_following()

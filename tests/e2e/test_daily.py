@@ -260,7 +260,13 @@ async def test_a_subscription_whose_channel_was_deleted_can_still_be_removed(wor
     denied = await boss.slash(room, command, subscription=value)
     assert denied.response.embeds[0].title == "Not found"
     assert len(world.env.errors) == 1  # a user error, answered; nothing unexpected
-    done = await world.moderator.slash(lobby, command, subscription=value)
+    asked = await world.moderator.slash(lobby, command, subscription=value)
+    assert asked.response.content.startswith(
+        "Stop the story of the day for #deleted-channel 09:00 UTC (paused)?"
+    )
+    status = await world.moderator.slash(lobby, "daily status")
+    assert len(status.response.embeds[0].fields) == 1  # asking removed nothing
+    done = await world.moderator.click(asked.response.message, label="Unsubscribe")
     assert done.response.content == "Unsubscribed: no more stories of the day there."
     status = await world.moderator.slash(lobby, "daily status")
     assert status.response.embeds[0].description.startswith("Nothing is subscribed here")
@@ -279,7 +285,7 @@ async def test_subscribing_a_subscribed_channel_moves_and_resumes_it(world):
     assert "It was paused (Paused by maud); it is resumed now." in again.response.content
     status = await world.moderator.slash(world.channel, "daily status")
     (field,) = status.response.embeds[0].fields
-    assert field.value.startswith("▶ active\nEvery day at 10:30 (UTC)")
+    assert field.value.startswith(f"In <#{world.channel.id}> · ▶ active\nEvery day at 10:30 (UTC)")
     await world.env.advance_time(10.5 * HOUR + 60)
     (post,) = daily_posts(world.channel)
     assert post.created_at.strftime("%H:%M") == "10:30"

@@ -131,12 +131,12 @@ async def test_two_processes_adding_the_same_title_get_distinct_slugs(database):
         added = await asyncio.gather(
             *(
                 store.stories.add_story(parse_story_text(TEXT), guild_id=guild)
-                for store, guild in ((first, 1), (second, 2), (first, 3), (second, 4))
+                for store, guild in ((first, 1), (second, 2))
             )
         )
-        assert len({summary.slug for summary in added}) == 4
+        assert len({summary.slug for summary in added}) == 2
         versions = await first.db.fetchall("SELECT story_id, version FROM story_versions")
-        assert sorted(version for _, version in versions) == [1, 1, 1, 1]
+        assert sorted(version for _, version in versions) == [1, 1]
     finally:
         await first.close()
         await second.close()

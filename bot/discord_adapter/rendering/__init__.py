@@ -25,6 +25,15 @@ def escape(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
+def title_text(title: str, limit: int = TITLE_LIMIT) -> str:
+    """The one rule for a title wherever it is shown, embed title or list line.
+
+    Embed titles render markdown as descriptions do, so `*Stars*` must be escaped
+    there too, or the reading view shows a different title from the list.
+    """
+    return shorten(escape(title), limit)
+
+
 def story_byline(story: StorySummary) -> str:
     parts = [f"by {story.author}" if story.author else None]
     parts.append(f"{story.word_count:,} words · {story.reading_minutes} min read")
@@ -33,7 +42,7 @@ def story_byline(story: StorySummary) -> str:
 
 def page_embed(story: StorySummary, page: Page, page_count: int) -> discord.Embed:
     embed = discord.Embed(
-        title=shorten(story.title, TITLE_LIMIT),
+        title=title_text(story.title),
         description=shorten(escape(page.text), DESCRIPTION_LIMIT),
         colour=STORY_COLOUR,
     )
@@ -75,7 +84,7 @@ def story_list_embed(
         scope = "" if story.is_builtin else " · this server"
         who = f"with {shown} · " if shown else ""
         lines.append(
-            f"**{escape(story.title)}**\n"
+            f"**{title_text(story.title)}**\n"
             f"-# {who}{escape(story_byline(story))}{scope} · `{story.slug}`"
         )
     embed.description = shorten("\n".join(lines), DESCRIPTION_LIMIT)

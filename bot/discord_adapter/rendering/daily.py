@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 import discord
@@ -80,12 +80,20 @@ def fit_total(embeds: list[discord.Embed], limit: int = EMBED_TOTAL_LIMIT) -> li
 # ------------------------------------------------------------------ status
 
 
-def _where(subscription: Subscription) -> str:
-    return "Your DMs" if subscription.is_dm else f"<#{subscription.channel_id}>"
+def _where(subscription: Subscription, channel_names: Mapping[int, str]) -> str:
+    """A field's name: Discord shows a mention there as raw <#id>, so the channel's name."""
+    if subscription.is_dm:
+        return "Your DMs"
+    return f"#{channel_names.get(subscription.channel_id or 0, 'deleted-channel')}"
 
 
-def status_embed(lines: Sequence[SubscriptionStatus]) -> discord.Embed:
-    """One field per subscription, as many as fit; "+N more" says what did not."""
+def status_embed(
+    lines: Sequence[SubscriptionStatus], channel_names: Mapping[int, str] | None = None
+) -> discord.Embed:
+    """One field per subscription, as many as fit; "+N more" says what did not.
+
+    The field's value, where mentions work, links the channel.
+    """
     embed = discord.Embed(title="Story of the day", colour=STORY_COLOUR)
     if not lines:
         embed.description = (
@@ -96,7 +104,7 @@ def status_embed(lines: Sequence[SubscriptionStatus]) -> discord.Embed:
     # Room for a "+N more" field is kept until the last line, which needs none.
     more_room = sum(map(len, _more_field(len(lines))))
     for index, line in enumerate(lines):
-        name, value = _where(line.subscription), _status_value(line)
+        name, value = _where(line.subscription, channel_names or {}), _status_value(line)
         last = index == len(lines) - 1
         size = len(embed) + len(name) + len(value) + (0 if last else more_room)
         fields = len(embed.fields) + (1 if last else 2)
@@ -124,7 +132,7 @@ def _status_value(line: SubscriptionStatus) -> str:
     reason = shorten(escape(subscription.paused_reason or ""), REASON_LIMIT)
     state = f"⏸ paused — {reason}" if paused else "▶ active"
     parts = [
-        state,
+        state if subscription.is_dm else f"In <#{subscription.channel_id}> · {state}",
         f"Every day at {subscription.post_at:%H:%M} ({subscription.timezone})",
         # A paused subscription posts nothing; this is when it would, once resumed.
         ("Next (if resumed)" if paused else "Next")

@@ -7,9 +7,15 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.duplicates import shown_similarity
 from bot.core.models import StoryVersion
 from bot.core.text import shorten
-from bot.discord_adapter.rendering import FIELD_VALUE_LIMIT, STORY_COLOUR, TITLE_LIMIT, escape
+from bot.discord_adapter.rendering import (
+    FIELD_VALUE_LIMIT,
+    STORY_COLOUR,
+    escape,
+    title_text,
+)
 from bot.discord_adapter.rendering.characters import cast_summary
 
 if TYPE_CHECKING:
@@ -28,7 +34,7 @@ def preview_embed(preview: Preview) -> discord.Embed:
     editing = preview.draft.story_id is not None
     warned = preview.near_duplicate is not None or preview.changed_meanwhile
     embed = discord.Embed(
-        title=shorten(f"Preview: {parsed.title}", TITLE_LIMIT),
+        title=title_text(f"Preview: {parsed.title}"),
         description=escape(shorten(parsed.passages[0].text, 700)),
         colour=WARNING_COLOUR if warned else STORY_COLOUR,
     )
@@ -41,13 +47,16 @@ def preview_embed(preview: Preview) -> discord.Embed:
     embed.add_field(name="Characters found", value=shorten(people, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Places", value=shorten(places, FIELD_VALUE_LIMIT), inline=False)
     if preview.near_duplicate is not None:
-        similarity = preview.draft.similarity or 0
+        similarity = shown_similarity(preview.draft.similarity or 0)
+        differs = "; ".join(escape(change) for change in preview.differences)
         embed.add_field(
             name="⚠ Almost the same as another story",
-            value=(
-                f"This text is {similarity:.0f}% the same as "
-                f"“{escape(preview.near_duplicate.title)}”. "
-                "Publish anyway only if that is intended."
+            value=shorten(
+                f"This text is {similarity} the same as "
+                f"“{escape(preview.near_duplicate.title)}”"
+                + (f". What differs: {differs}" if differs else "")
+                + ". Publish anyway only if that is intended.",
+                FIELD_VALUE_LIMIT,
             ),
             inline=False,
         )
@@ -85,7 +94,7 @@ def _who(user_id: int | None) -> str:
 
 
 def history_embed(title: str, versions: Sequence[StoryVersion]) -> discord.Embed:
-    embed = discord.Embed(title=shorten(f"History of {title}", TITLE_LIMIT), colour=STORY_COLOUR)
+    embed = discord.Embed(title=title_text(f"History of {title}"), colour=STORY_COLOUR)
     lines = [
         f"**v{v.version}** · {escape(shorten(v.title, 80))} · {len(v.body.split()):,} words · "
         f"{_who(v.created_by)} · <t:{_unix(v.created_at)}:f> · `{v.content_hash[:10]}`"

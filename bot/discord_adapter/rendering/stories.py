@@ -13,8 +13,8 @@ from bot.discord_adapter.rendering import (
     DESCRIPTION_LIMIT,
     FIELD_VALUE_LIMIT,
     STORY_COLOUR,
-    TITLE_LIMIT,
     escape,
+    title_text,
 )
 from bot.discord_adapter.rendering.characters import cast_summary
 from bot.storage.reading import Bookmark
@@ -28,7 +28,7 @@ def first_line(story: Story) -> str:
 
 def story_info_embed(story: Story, cast: Cast) -> discord.Embed:
     summary = story.summary
-    embed = discord.Embed(title=shorten(summary.title, TITLE_LIMIT), colour=STORY_COLOUR)
+    embed = discord.Embed(title=title_text(summary.title), colour=STORY_COLOUR)
     embed.description = f"*{escape(shorten(first_line(story), 600))}*"
     embed.add_field(name="Author", value=escape(summary.author or "Unknown"))
     embed.add_field(name="Length", value=f"{summary.word_count:,} words")

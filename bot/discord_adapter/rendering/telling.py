@@ -19,6 +19,7 @@ from bot.discord_adapter.rendering import (
     STORY_COLOUR,
     TITLE_LIMIT,
     escape,
+    title_text,
 )
 
 THREAD_NAME_LIMIT = 100
@@ -47,9 +48,7 @@ def retelling_embeds(story: StorySummary, retelling: Retelling) -> list[discord.
     embeds = []
     for number, chunk in enumerate(chunks, start=1):
         title = story.title if number == 1 else f"{story.title} (continued)"
-        embed = discord.Embed(
-            title=shorten(title, TITLE_LIMIT), description=chunk, colour=STORY_COLOUR
-        )
+        embed = discord.Embed(title=title_text(title), description=chunk, colour=STORY_COLOUR)
         embeds.append(embed)
     embeds[-1].set_footer(text=_retelling_footer(story, retelling))
     return embeds
@@ -156,7 +155,7 @@ def daily_embed(
     The footer ends with `marker`, which names the delivery (see `delivery_marker`).
     """
     embed = discord.Embed(
-        title=shorten(f"Story of the day: {story.title}", TITLE_LIMIT),
+        title=title_text(f"Story of the day: {story.title}"),
         description=shorten(escape(text), DESCRIPTION_LIMIT),
         colour=STORY_COLOUR,
     )

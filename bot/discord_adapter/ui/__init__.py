@@ -12,13 +12,22 @@ from typing import Any
 
 import discord
 
-from bot.discord_adapter.ui.moderation import DraftButton, KeepButton, RemoveButton
+from bot.discord_adapter.ui.moderation import (
+    DraftButton,
+    HideButton,
+    KeepButton,
+    NoChangeButton,
+    RemoveButton,
+    ReopenFormButton,
+    UnsubscribeButton,
+)
 from bot.discord_adapter.ui.reading import (
     ClearBookmarksButton,
     ForgetMeButton,
     JumpSelect,
     ListButton,
     OpenPassageButton,
+    OwnCopyButton,
     PageButton,
     reading_message,
     story_list_message,
@@ -36,6 +45,7 @@ __all__ = [
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     PageButton,
     JumpSelect,
+    OwnCopyButton,
     ListButton,
     OpenPassageButton,
     ClearBookmarksButton,
@@ -43,4 +53,8 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     DraftButton,
     RemoveButton,
     KeepButton,
+    HideButton,
+    NoChangeButton,
+    ReopenFormButton,
+    UnsubscribeButton,
 )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.app import curation
 from bot.app.lookup import get_visible_story
 from bot.app.moderation import (
     NeedsConfirmation,
@@ -22,6 +23,7 @@ from bot.discord_adapter.checks import require_moderator
 from bot.discord_adapter.rendering import escape
 from bot.discord_adapter.rendering.moderation import confirmation_note, preview_embed
 from bot.discord_adapter.tree import send_error
+from bot.errors import NotAllowed, NotFound, UserError
 
 if TYPE_CHECKING:
     from bot.discord_adapter.bot import ConteurBot
@@ -65,9 +67,11 @@ class StoryForm(discord.ui.Modal):
         title: str = "",
         author: str = "",
         text: str = "",
+        reopen: Callable[[str, str, str], StoryForm] | None = None,
     ) -> None:
         super().__init__(title=heading[:45], timeout=None)
         self.submit = submit
+        self.reopen = reopen
         self.story_title: discord.ui.TextInput[StoryForm] = discord.ui.TextInput(
             label="Title", custom_id="title", max_length=120, default=title or None
         )
@@ -94,10 +98,58 @@ class StoryForm(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # Modal's own signature has no item
         self, interaction: discord.Interaction, error: Exception, /
     ) -> None:
-        await send_error(interaction, error)
+        if not isinstance(error, UserError) or self.reopen is None:
+            await send_error(interaction, error)
+            return
+        # What was typed stays: the error offers the form again, filled in.
+        typed = (self.story_title.value, self.author.value, self.text.value)
+        reopen = self.reopen
+        _bot(interaction).rejected_forms.keep(interaction.user.id, lambda: reopen(*typed))
+        view = discord.ui.View(timeout=None)
+        view.add_item(ReopenFormButton(interaction.user.id))
+        await send_error(interaction, error, view=view)
 
 
-def adding_form() -> StoryForm:
+class ReopenFormButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:reopen:(?P<user>\d{1,19})",
+):
+    """Under a rejected form's error: the same form, with what its writer typed."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reopen the form",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"conteur:reopen:{user_id}",
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReopenFormButton:
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            await send_error(interaction, NotAllowed("That form is someone else's."))
+            return
+        reopen = _bot(interaction).rejected_forms.take(self.user_id)
+        if reopen is None:
+            await send_error(
+                interaction,
+                NotFound(
+                    "That form's text is no longer kept (it is, for a while, until a restart).",
+                    hint="Run `/story add` or `/story edit` again.",
+                ),
+            )
+            return
+        await interaction.response.send_modal(reopen())
+
+
+def adding_form(title: str = "", author: str = "", text: str = "") -> StoryForm:
     async def submit(interaction: discord.Interaction, title: str, author: str, text: str) -> None:
         bot = _bot(interaction)
         await require_moderator(bot.store, interaction)
@@ -111,7 +163,9 @@ def adding_form() -> StoryForm:
         )
         await send_preview(interaction, preview)
 
-    return StoryForm("Add a story", submit)
+    return StoryForm(
+        "Add a story", submit, title=title, author=author, text=text, reopen=adding_form
+    )
 
 
 def editing_form(story_id: int, base_hash: str, title: str, author: str, text: str) -> StoryForm:
@@ -137,7 +191,10 @@ def editing_form(story_id: int, base_hash: str, title: str, author: str, text: s
         )
         await send_preview(interaction, preview)
 
-    return StoryForm("Edit the story", submit, title=title, author=author, text=text)
+    def reopen(new_title: str, new_author: str, new_text: str) -> StoryForm:
+        return editing_form(story_id, base_hash, new_title, new_author, new_text)
+
+    return StoryForm("Edit the story", submit, title=title, author=author, text=text, reopen=reopen)
 
 
 _DRAFT_LABELS = {"publish": "Publish", "confirm": "Publish anyway", "cancel": "Cancel"}
@@ -288,4 +345,128 @@ class RemoveButton(
             content=f"Removed “{escape(story.title)}”. "
             "`/story restore` brings it back within 30 days.",
             view=None,
+        )
+
+
+def hiding_view(story_id: int, hide: bool) -> discord.ui.View:
+    """The confirmation of /story hide or unhide: do it, or change nothing."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(HideButton(story_id, hide))
+    view.add_item(NoChangeButton())
+    return view
+
+
+class NoChangeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:nochange",
+):
+    """Backs out of a confirmation. It changes nothing, so it names nothing and checks no one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel", style=discord.ButtonStyle.secondary, custom_id="conteur:nochange"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> NoChangeButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(content="Cancelled: nothing changed.", view=None)
+
+
+class HideButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:hide:(?P<story>\d{1,19}):(?P<hide>[01])",
+):
+    """Hides (1) or shows again (0) a built-in story in the server the button is in."""
+
+    def __init__(self, story_id: int, hide: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Hide it" if hide else "Show it",
+                style=discord.ButtonStyle.danger if hide else discord.ButtonStyle.primary,
+                custom_id=f"conteur:hide:{story_id}:{int(hide)}",
+            )
+        )
+        self.story_id = story_id
+        self.hide = hide
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> HideButton:
+        return cls(int(match["story"]), match["hide"] == "1")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        try:
+            member = await require_moderator(bot.store, interaction)
+            story = await curation.set_hidden(
+                bot.library,
+                guild_id=member.guild.id,
+                actor_id=member.id,
+                story_id=self.story_id,
+                hidden=self.hide,
+            )
+        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
+            await send_error(interaction, error)
+            return
+        state = "hidden in this server" if self.hide else "visible in this server again"
+        await interaction.response.edit_message(
+            content=f"“{escape(story.title)}” is now {state}.", view=None
+        )
+
+
+def unsubscribing_view(subscription_ids: list[int]) -> discord.ui.View:
+    """The confirmation of /daily unsubscribe: stop it, or change nothing."""
+    view = discord.ui.View(timeout=None)
+    for subscription_id in subscription_ids:
+        view.add_item(UnsubscribeButton(subscription_id))
+    view.add_item(NoChangeButton())
+    return view
+
+
+class UnsubscribeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:unsubscribe:(?P<subscription>\d{1,19})",
+):
+    """Removes one of this server's story-of-the-day subscriptions (re-checked to be this one's)."""
+
+    def __init__(self, subscription_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Unsubscribe",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"conteur:unsubscribe:{subscription_id}",
+            )
+        )
+        self.subscription_id = subscription_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> UnsubscribeButton:
+        return cls(int(match["subscription"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        try:
+            member = await require_moderator(bot.store, interaction)
+            chosen = await bot.daily.chosen(
+                member.guild.id,
+                channel_id=None,
+                subscription_id=self.subscription_id,
+                given_channel=False,
+            )
+            await bot.daily.unsubscribe(chosen)
+        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
+            await send_error(interaction, error)
+            return
+        await interaction.response.edit_message(
+            content="Unsubscribed: no more stories of the day there.", view=None
         )

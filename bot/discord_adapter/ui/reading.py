@@ -40,14 +40,15 @@ def reading_message(opened: OpenedPage) -> tuple[discord.Embed, discord.ui.View]
 
 def reading_view(story_id: int, page: int, page_count: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
+    if page_count <= 1:  # four disabled buttons would only say there is nowhere to go
+        return view
     targets = {"first": 1, "prev": page - 1, "next": page + 1, "last": page_count}
     for nav, target in targets.items():
         at_edge = (nav in ("first", "prev") and page <= 1) or (
             nav in ("next", "last") and page >= page_count
         )
         view.add_item(PageButton(story_id, clamp_page(target, page_count), nav, at_edge))
-    if page_count > 1:
-        view.add_item(JumpSelect(story_id, page, page_count))
+    view.add_item(JumpSelect(story_id, page, page_count))
     return view
 
 
@@ -120,8 +121,29 @@ def jump_options(page: int, page_count: int) -> list[discord.SelectOption]:
     ]
 
 
+def reader_of(message: discord.Message | None) -> int | None:
+    """Who opened this copy of a story: the member whose command sent it, if any."""
+    metadata = message.interaction_metadata if message is not None else None
+    return metadata.user.id if metadata is not None else None
+
+
 async def turn_page(interaction: discord.Interaction, story_id: int, page: int) -> None:
-    """Turn the page in place, and remember it as the place of whoever turned it."""
+    """Turn the page in place, and remember it as the reader's place.
+
+    A copy opened by someone else is theirs: turning it would move their page
+    under them, so the presser is offered a copy of their own instead.
+    """
+    reader = reader_of(interaction.message)
+    if reader is not None and reader != interaction.user.id:
+        view = discord.ui.View(timeout=None)
+        view.add_item(OwnCopyButton(story_id, page))
+        await interaction.response.send_message(
+            f"This is <@{reader}>'s copy, so only they turn its pages. "
+            "Open your own to read along at your pace:",
+            view=view,
+            ephemeral=True,
+        )
+        return
     try:
         opened = await reading.turn_page(
             _library(interaction),
@@ -134,7 +156,47 @@ async def turn_page(interaction: discord.Interaction, story_id: int, page: int) 
         await send_error(interaction, error)
         return
     embed, view = reading_message(opened)
-    await interaction.response.edit_message(embed=embed, view=view)
+    # content=None: a "continuing where you left off" line belongs to the opening only.
+    await interaction.response.edit_message(content=None, embed=embed, view=view)
+
+
+class OwnCopyButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"conteur:copy:(?P<story>\d{1,19}):(?P<page>\d{1,6})",
+):
+    """Opens the page someone else's copy was turned to, for the presser only."""
+
+    def __init__(self, story_id: int, page: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Open my own copy",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"conteur:copy:{story_id}:{page}",
+            )
+        )
+        self.story_id = story_id
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> OwnCopyButton:
+        return cls(int(match["story"]), int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            opened = await reading.turn_page(
+                _library(interaction),
+                user_id=interaction.user.id,
+                guild_id=interaction.guild_id,
+                story_id=self.story_id,
+                page=self.page,
+            )
+        except Exception as error:  # noqa: BLE001 - one error path for component callbacks too
+            await send_error(interaction, error)
+            return
+        embed, view = reading_message(opened)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 def story_list_message(listed: StoryListPage) -> tuple[discord.Embed, discord.ui.View]:

@@ -91,15 +91,18 @@ async def test_a_moderator_elsewhere_finds_nothing_of_this_servers_library(world
         "story hide": [str(lantern), "the-lantern"],
         "story restore": [str(gulls), "the-gulls", "The Gulls"],
     }
+    exact_only = {"story edit", "story remove", "story hide", "story restore"}
     for command, values in addresses.items():
         for value in [*values, "9999999"]:  # the last one never existed anywhere
             result = await otto.slash(channel, command, story=value)
             embed = error_embed(result)
             assert embed.title == "Not found", (command, value)
-            assert embed.description == f"I couldn't find a story called “{value}”.", (
-                command,
-                value,
+            said = (
+                f"No story here is called exactly “{value}”."
+                if command in exact_only
+                else f"I couldn't find a story called “{value}”."
             )
+            assert embed.description == said, (command, value)
             unseen(embed, value)
             assert raised(world.env) == [NotFound]
     for command, typed in (("story remove", "lantern"), ("story edit", "the-lantern")):

@@ -11,7 +11,7 @@ import pytest
 
 from bot.app.moderation import draft_stamp, prepare
 from bot.core.parsing import parse_story_text
-from bot.discord_adapter.ui.moderation import DraftButton, RemoveButton
+from bot.discord_adapter.ui.moderation import DraftButton, HideButton, RemoveButton
 from bot.errors import NotAllowed
 from bot.storage import Draft
 from tests.e2e.conftest import raised
@@ -49,6 +49,7 @@ class Cast:
     stories: dict[str, Any] = field(default_factory=dict)
     removed: dict[str, Any] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)
+    builtins: dict[str, int] = field(default_factory=dict)
 
     async def slash(self, who: str, name: str, **options: Any) -> Any:
         if who == "dm":
@@ -97,8 +98,8 @@ async def cast_of(world: Any) -> Cast:
             title=f"Draft of the {who}",
         )
         cast.drafts[who] = draft.draft
-    zoe = next(s for s in await bot.store.stories.visible_stories(None) if s.title == ZOE)
-    await bot.library.set_hidden(world.guild.id, zoe.id, earlier, True)
+    cast.builtins = {s.title: s.id for s in await bot.store.stories.visible_stories(None)}
+    await bot.library.set_hidden(world.guild.id, cast.builtins[ZOE], earlier, True)
     return cast
 
 
@@ -167,6 +168,16 @@ async def _removal_asked(cast, who, result):
 async def _restored(cast, who, result):
     assert result.response.content == f"Restored “Gulls of the {who}”."
     assert cast.removed[who].slug in await visible_slugs(cast.world)
+
+
+async def _hiding_asked(cast, who, result):
+    assert result.response.content.startswith(f"Hide “{VALERIE}” in this server?")
+    assert labels(result.response) == ["Hide it", "Cancel"]
+
+
+async def _showing_asked(cast, who, result):
+    assert result.response.content == f"Show “{ZOE}” in this server again?"
+    assert labels(result.response) == ["Show it", "Cancel"]
 
 
 async def _hidden(cast, who, result):
@@ -253,12 +264,20 @@ MATRIX = {
         lambda c, who: c.slash(who, "story restore", story=c.removed[who].slug), _restored
     ),
     "/story hide": Row(
-        lambda c, who: c.slash(who, "story hide", story="valerie"), _hidden, _unhide_valerie
+        lambda c, who: c.slash(who, "story hide", story="the-story-of-valerie-ivanov"),
+        _hiding_asked,
     ),
     "/story unhide": Row(
         lambda c, who: c.slash(who, "story unhide", story="the-story-of-zoe-kuznetsova"),
-        _unhidden,
-        _hide_zoe,
+        _showing_asked,
+    ),
+    "Hide it": Row(
+        lambda c, who: c.click(who, HideButton(c.builtins[VALERIE], True)),
+        _hidden,
+        _unhide_valerie,
+    ),
+    "Show it": Row(
+        lambda c, who: c.click(who, HideButton(c.builtins[ZOE], False)), _unhidden, _hide_zoe
     ),
     "Publish": Row(lambda c, who: c.click(who, draft_of(c, who, "publish")), _published),
     "Publish anyway": Row(lambda c, who: c.click(who, draft_of(c, who, "confirm")), _published),

@@ -133,9 +133,20 @@ async def test_restore_refuses_when_the_title_was_taken_meanwhile(world):
 # ---------------------------------------------------------------- hide, unhide
 
 
+async def confirm_hiding(world: Any, story: str, *, hide: bool = True) -> Any:
+    """/story hide (or unhide), then the confirmation's button; returns what it answered."""
+    command = "story hide" if hide else "story unhide"
+    button = "Hide it" if hide else "Show it"
+    asked = await world.moderator.slash(world.channel, command, story=story)
+    assert asked.ephemeral and labels(asked.response) == [button, "Cancel"]
+    return await world.moderator.click(asked.response.message, label=button)
+
+
 async def test_built_ins_are_hidden_here_only_never_edited(world):
     for command in ("story edit", "story remove"):
-        result = await world.moderator.slash(world.channel, command, story="valerie")
+        result = await world.moderator.slash(
+            world.channel, command, story="the-story-of-valerie-ivanov"
+        )
         embed = error_embed(result)
         assert embed.title == "Not allowed"
         assert embed.description == f"“{VALERIE}” is built in: it can't be changed from a server."
@@ -152,8 +163,7 @@ async def test_built_ins_are_hidden_here_only_never_edited(world):
 
     query = "eiffel tower at sunset"
     assert await where_members_see(world, VALERIE, query) == EVERYWHERE
-    hidden = await world.moderator.slash(world.channel, "story hide", story="valerie")
-    assert hidden.ephemeral
+    hidden = await confirm_hiding(world, "the-story-of-valerie-ivanov")
     assert hidden.response.content == f"“{VALERIE}” is now hidden in this server."
     assert await where_members_see(world, VALERIE, query) == set()
     assert raised(world.env) == [NotFound]
@@ -162,7 +172,7 @@ async def test_built_ins_are_hidden_here_only_never_edited(world):
     assert elsewhere.response.embeds[0].title == VALERIE  # other servers are untouched
     offered = await world.moderator.autocomplete(world.channel, "story unhide", "story", "val")
     assert [c["name"] for c in offered] == [VALERIE]
-    shown = await world.moderator.slash(world.channel, "story unhide", story=offered[0]["value"])
+    shown = await confirm_hiding(world, offered[0]["value"], hide=False)
     assert shown.response.content == f"“{VALERIE}” is now visible in this server again."
     assert await where_members_see(world, VALERIE, query) == EVERYWHERE
     store = world.env.bot.store
@@ -186,6 +196,6 @@ async def test_edit_and_remove_offer_only_own_stories_and_hide_only_visible_buil
     builtins = {s.slug for s in await world.env.bot.store.stories.visible_stories(None)}
     offered = await world.moderator.autocomplete(world.channel, "story hide", "story", "")
     assert {c["value"] for c in offered} == builtins
-    await world.moderator.slash(world.channel, "story hide", story="valerie")
+    await confirm_hiding(world, valerie)
     offered = await world.moderator.autocomplete(world.channel, "story hide", "story", "")
     assert {c["value"] for c in offered} == builtins - {valerie}

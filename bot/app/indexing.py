@@ -1,0 +1,316 @@
+"""The search index as the running bot keeps it.
+
+- Saved beside the database and opened at start-up, then brought up to date; without a
+  usable file, built from a read-only connection of its own (in a plain thread for a big
+  library, while `/search` answers at once "the library is being indexed (n %)").
+- Searched and updated off the event loop (`asyncio.to_thread`): at a million passages
+  a search or a compaction takes long enough to delay every other interaction.
+- Kept in step with the database, including writes by another process (`conteur load`
+  while the bot runs): before a search, `PRAGMA data_version` tells whether anyone else
+  committed; only then are the stories' stamps compared and what changed re-indexed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.core.models import Passage
+from bot.core.search import SearchHit, SearchIndex, snapshot
+from bot.errors import Busy
+from bot.storage import Store
+from bot.storage.search_feed import StoryStamp
+
+log = logging.getLogger(__name__)
+
+IndexChange = Callable[[SearchIndex], None]
+Stamps = dict[int, StoryStamp]
+# Up to this many passages the start-up build is awaited (about a second here): a small
+# library is searchable as soon as the bot is up, and only big ones answer "being indexed".
+INLINE_BUILD_PASSAGES = 20_000
+# Catching up with more changed stories than this runs in the background (the search
+# answers from the index as it is): indexing 2,000 new stories takes about a second.
+CATCH_UP_INLINE = 200
+# /search shows at most 25 hits: their texts and highlights are made in the worker thread
+# with the search, so the event loop only cuts snippets.
+PREPARED_HITS = 25
+SNAPSHOT_SUFFIX = ".search-index"
+
+
+def _build_index(stories: Iterable[tuple[int, Sequence[Passage]]]) -> SearchIndex:
+    index = SearchIndex()
+    index.add_stories(stories)
+    return index
+
+
+def _prepared_search(
+    index: SearchIndex, query: str, story_ids: Collection[int] | None, limit: int
+) -> list[SearchHit]:
+    hits = index.search(query, story_ids=story_ids, limit=limit)
+    for hit in hits[:PREPARED_HITS]:
+        hit.highlights  # noqa: B018 (made here, off the event loop)
+    return hits
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    # A catch-up that fails (the database closed under it at shutdown) is retried by the
+    # next search's check; it is logged, never left for asyncio to report as unretrieved.
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("%s failed: %s", task.get_name(), error)
+
+
+class LiveIndex:
+    """One SearchIndex, its background build and its catching up with the database."""
+
+    def __init__(self, store: Store, on_change: Callable[[], None]) -> None:
+        self.store = store
+        self.index = SearchIndex()
+        self._on_change = on_change
+        # While a build runs, changes wait here and are applied to the new index before
+        # anyone may search it.
+        self._pending: list[IndexChange] | None = None
+        self._ready = asyncio.Event()
+        self._ready.set()
+        self._indexed_passages = 0
+        self._total_passages = 0
+        # The stories as last indexed, and the data_version they were read at; None until
+        # a build ran (a Library used without start() keeps only its own writes in step).
+        self._stamps: Stamps | None = None
+        self._data_version: int | None = None
+        self._catching_up = asyncio.Lock()
+        self._background: set[asyncio.Task[None]] = set()
+        # The index is saved beside the database and opened at the next start.
+        self.snapshot_path = (
+            None if store.local_file is None else Path(str(store.local_file) + SNAPSHOT_SUFFIX)
+        )
+        # How the last build got its index: "opened" (the saved file) or "indexed".
+        self.origin: str | None = None
+
+    @property
+    def is_ready(self) -> bool:
+        return self._ready.is_set()
+
+    @property
+    def progress_percent(self) -> int:
+        if self._ready.is_set():
+            return 100
+        total = max(1, self._total_passages)
+        return min(99, 100 * self._indexed_passages // total)
+
+    async def build_in_background(self) -> None:
+        """Make the index searchable, returning as soon as searches can be told the truth.
+
+        A saved index is opened (a second at a million passages) and a small library is
+        indexed (a second or less) before this returns; otherwise the build runs in a
+        plain thread, and until it ends a search answers at once how far it has got.
+        A thread, not an asyncio task: nothing waits on it but those searches (the
+        offline console's simulated Discord would take a minute-long build for
+        unfinished work and give up).
+        """
+        self._ready.clear()  # at once: a search from now on knows
+        self._pending = []
+        started = time.perf_counter()
+        stories = await self._prepare()
+        opened = await asyncio.to_thread(self._open_saved)
+        if opened is not None or self._total_passages <= INLINE_BUILD_PASSAGES:
+            produced = opened or await asyncio.to_thread(self._indexed, stories)
+            self._finish(produced, started)
+            return
+        loop = asyncio.get_running_loop()
+
+        def run() -> None:
+            produced: tuple[SearchIndex, Stamps | None] | None = None
+            try:
+                produced = self._indexed(stories)
+            except Exception:
+                log.exception("Search index build failed; the old index keeps serving")
+            with contextlib.suppress(RuntimeError):  # the loop closed: the bot stopped
+                loop.call_soon_threadsafe(self._finish, produced, started)
+
+        threading.Thread(target=run, name="search-index", daemon=True).start()
+
+    async def build(self) -> None:
+        """Open the saved index or index every live story, in a worker thread."""
+        if self._pending is None:
+            self._pending = []
+        self._ready.clear()
+        started = time.perf_counter()
+        produced: tuple[SearchIndex, Stamps | None] | None = None
+        try:
+            stories = await self._prepare()
+            produced = await asyncio.to_thread(self._open_saved) or await asyncio.to_thread(
+                self._indexed, stories
+            )
+        finally:
+            self._finish(produced, started)
+
+    def _indexed(
+        self, stories: Iterable[tuple[int, Sequence[Passage]]]
+    ) -> tuple[SearchIndex, Stamps | None]:
+        """In a worker thread: a new build, saved for the next start before it serves (so
+        the save needs no lock and no second copy of the index in memory)."""
+        index = _build_index(self._counted(stories))
+        if self._stamps is not None:
+            self._save(index, self._stamps)
+        return index, None
+
+    def _open_saved(self) -> tuple[SearchIndex, Stamps | None] | None:
+        """In a worker thread: the saved index and the stamps it was saved with, if usable."""
+        path = self.snapshot_path
+        if path is None or not path.exists():
+            return None
+        try:
+            with path.open("rb") as file:
+                index, meta = snapshot.load(file)
+            stamps = {int(k): (str(v[0]), str(v[1])) for k, v in meta["stamps"].items()}
+        except (OSError, snapshot.SnapshotUnusable, KeyError, TypeError, IndexError) as error:
+            log.warning("Saved search index %s not used (%s): rebuilding", path, error)
+            return None
+        return index, stamps
+
+    def _save(self, index: SearchIndex, stamps: Stamps) -> None:
+        """Save the index beside the database; a failure only costs the next start time."""
+        path = self.snapshot_path
+        if path is None:
+            return
+        temporary = path.with_name(path.name + ".tmp")
+        try:
+            with temporary.open("wb") as file:
+                snapshot.save(index, file, {"stamps": stamps})
+            temporary.replace(path)  # whole or not at all
+        except OSError:
+            log.exception("Could not save the search index to %s", path)
+
+    async def _prepare(self) -> Iterable[tuple[int, Sequence[Passage]]]:
+        """What the build reads first; then the stories to index."""
+        # In this order: a commit between these reads or during the build shows as a
+        # new data_version at the next check, and is indexed again then (harmless).
+        self._data_version = await self.store.search_feed.data_version()
+        self._stamps = await self.store.search_feed.live_story_stamps()
+        self._total_passages = await self.store.search_feed.live_passage_count()
+        self._indexed_passages = 0
+        return await self.store.stories.live_passages()
+
+    def _finish(self, produced: tuple[SearchIndex, Stamps | None] | None, started: float) -> None:
+        """On the event loop: changes made during the build, then the index is served.
+
+        `produced` is None when the build failed: the old index (maybe empty) keeps
+        serving. An index opened from its file comes with the stamps it was saved with:
+        what changed in the database since is indexed at once (`catch_up`).
+        """
+        try:
+            if produced is None:
+                return
+            built, saved_stamps = produced
+            for change in self._pending or ():
+                change(built)  # a few stories at most: milliseconds
+            self.index = built
+            log.info(
+                "Search index: %d passages %s in %.1f s",
+                len(built),
+                "opened" if saved_stamps is not None else "indexed",
+                time.perf_counter() - started,
+            )
+            self.origin = "opened" if saved_stamps is not None else "indexed"
+            if saved_stamps is not None:
+                self._stamps, self._data_version = saved_stamps, None
+        finally:
+            self._pending = None
+            self._on_change()
+            self._ready.set()
+        if produced is not None and produced[1] is not None:
+            self._spawn(self.catch_up(), "search-index-catch-up")
+
+    def _counted(
+        self, stories: Iterable[tuple[int, Sequence[Passage]]]
+    ) -> Iterator[tuple[int, Sequence[Passage]]]:
+        for story_id, passages in stories:
+            self._indexed_passages += len(passages)  # read by the loop: an int is atomic
+            yield story_id, passages
+
+    async def ready(self, *, wait_for_build: bool = False) -> SearchIndex:
+        """The index, up to date with the database.
+
+        While it is being built, raises Busy at once saying how far the build has got
+        (or, with `wait_for_build`, waits as long as it takes).
+        """
+        if not self._ready.is_set():
+            if not wait_for_build:
+                raise Busy(
+                    f"The library is being indexed ({self.progress_percent} %).",
+                    hint="Searching works in a few seconds: try again then.",
+                )
+            await self._ready.wait()
+        await self.catch_up()
+        return self.index
+
+    async def search(
+        self, query: str, *, story_ids: Collection[int] | None, limit: int
+    ) -> list[SearchHit]:
+        """`SearchIndex.search` in a worker thread (after `ready()`, which catches up)."""
+        return await asyncio.to_thread(_prepared_search, self.index, query, story_ids, limit)
+
+    async def suggest(self, query: str, *, story_ids: Collection[int] | None) -> list[str]:
+        """`SearchIndex.suggest` in a worker thread (after `ready()`)."""
+        return await asyncio.to_thread(self.index.suggest, query, story_ids=story_ids)
+
+    async def apply(self, change: IndexChange) -> None:
+        """Apply a change made through this process, off the event loop."""
+        if self._pending is not None:
+            self._pending.append(change)
+        else:
+            await asyncio.to_thread(change, self.index)
+        self._on_change()
+
+    async def catch_up(self) -> None:
+        """Index what other processes changed in the database since the last look."""
+        if self._stamps is None or self._pending is not None:
+            return
+        if await self.store.search_feed.data_version() == self._data_version:
+            return
+        async with self._catching_up:
+            version = await self.store.search_feed.data_version()
+            if version == self._data_version:
+                return  # another search caught up meanwhile
+            self._data_version = version
+            stamps = await self.store.search_feed.live_story_stamps()
+            old = self._stamps
+            changed = [story_id for story_id, stamp in stamps.items() if old.get(story_id) != stamp]
+            removed = [story_id for story_id in old if story_id not in stamps]
+            self._stamps = stamps
+            self._on_change()  # built-ins may have come or gone: visible ids change
+            if not changed and not removed:
+                return
+            log.info("Search index: catching up with %d changed stories", len(changed))
+            if len(changed) <= CATCH_UP_INLINE:
+                await self._reindex(changed, removed)
+            else:
+                self._spawn(self._reindex(changed, removed), "search-index-catch-up")
+
+    async def _reindex(self, changed: list[int], removed: list[int]) -> None:
+        passages = await self.store.search_feed.passages_of(changed)
+
+        def update(index: SearchIndex) -> None:
+            for story_id in removed:
+                index.remove_story(story_id)
+            index.add_stories(passages.items())
+
+        await self.apply(update)
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_failure)
+
+    async def wait_idle(self) -> None:
+        """Wait for background builds and catch-ups (tests, benchmarks, shutdown)."""
+        await self._ready.wait()
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)

@@ -1,0 +1,153 @@
+"""SearchIndex: the public face of the engine (search, suggest, updates)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Collection
+
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from bot.core.search.hits import SearchHit
+from bot.core.search.ranking import Ranking, _Plan
+from bot.core.search.typos import _max_typos
+from bot.core.search.words import (
+    _SPAN_RE,
+    MAX_LIMIT,
+    STOP_WORDS,
+    _fold_span,
+    _folded_query_words,
+    validate_query,
+)
+
+_DISTANT_SUGGESTION_CUTOFF = 0.75
+
+
+class SearchIndex(Ranking):
+    """An in-memory, incrementally updated search index over story passages."""
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self, query: str, *, story_ids: Collection[int] | None = None, limit: int = 10
+    ) -> list[SearchHit]:
+        """The best passages for `query`, best first; only `story_ids` if given.
+
+        Raises InvalidInput for an empty, punctuation-only or too long query. Returns an
+        empty list when no word of the query matches anything (see `suggest`).
+        """
+        cleaned = validate_query(query)
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        with self._lock:
+            scope = self._scope(story_ids)
+            if scope.slots is not None and not scope.slots:
+                return []
+            plan = self._plan(cleaned)
+            if not self._worth_searching(plan):
+                return []
+            candidates = self._candidates(plan, scope.mask)
+            ranked = self._rerank(plan, candidates, min(limit, MAX_LIMIT))
+            texts: dict[int, bytes] = {}  # one decompression per story per search
+            return [
+                self._hit(plan, pid, score, texts) for pid, score in ranked[: min(limit, MAX_LIMIT)]
+            ]
+
+    def _hit(self, plan: _Plan, pid: int, score: float, texts: dict[int, bytes]) -> SearchHit:
+        """A lazy hit: the story's texts are decompressed (once per search) when read.
+
+        The story object is captured, not looked up later: a compaction may renumber
+        passages before the caller reads the hit, but never changes a story's texts.
+        """
+        slot = self._pid_slot[pid]
+        story = self._stories[slot]
+        assert story is not None
+        index = pid - story.first_pid
+
+        def text() -> str:
+            if slot not in texts:
+                texts[slot] = zlib.decompress(story.compressed)
+            return story.original_passage(index, texts[slot])
+
+        return SearchHit.lazy(
+            story.story_id, story.number(index), score, text, plan.highlight_levels
+        )
+
+    # ------------------------------------------------------------------ suggestions
+
+    def suggest(
+        self, query: str, *, story_ids: Collection[int] | None = None, limit: int = 5
+    ) -> list[str]:
+        """Real words of the (scoped) library closest to the query's words: "did you mean".
+
+        Words are returned as the stories spell them ("Valérie", not "valerie"). Only
+        words that occur in `story_ids` are suggested, so nothing leaks between servers.
+        """
+        cleaned = validate_query(query)
+        with self._lock:
+            slots = self._scope(story_ids).slots
+            if slots is not None and not slots:
+                return []
+            texts = _folded_query_words(cleaned)
+            content = [text for text in texts if text not in STOP_WORDS] or texts
+            suggestions: list[str] = []
+            for text in content:
+                for term_id in self._closest_terms(text, slots):
+                    form = self._display_form(term_id, slots)
+                    if form and form.casefold() not in {s.casefold() for s in suggestions}:
+                        suggestions.append(form)
+            return suggestions[:limit]
+
+    def _closest_terms(self, text: str, slots: set[int] | None) -> list[int]:
+        exact = self._term_ids.get(text)
+        if exact is not None and self._first_visible_pid(exact, slots) is not None:
+            return []  # the word is in the library: nothing to correct
+        near: list[tuple[float, int, int]] = [
+            (distance, -len(self._postings[term_id]), term_id)
+            for term_id, distance in self._typo_neighbours(text, max(1, _max_typos(text)))
+        ]
+        if not near:
+            near = self._distant_terms(text)
+        near.sort()
+        visible = [t for *_, t in near if self._first_visible_pid(t, slots) is not None]
+        return [t for t in visible if self._terms[t] not in STOP_WORDS][:2]
+
+    def _distant_terms(self, text: str) -> list[tuple[float, int, int]]:
+        # Rare path (nothing within two typos): a linear rapidfuzz scan of the vocabulary.
+        # Jaro-Winkler favours a shared beginning, which is how words are misremembered
+        # ("paintbrushes" -> "paintings", where plain ratio prefers "instruments").
+        found = process.extract(
+            text,
+            self._terms,
+            scorer=JaroWinkler.normalized_similarity,
+            limit=20,
+            score_cutoff=_DISTANT_SUGGESTION_CUTOFF,
+        )
+        # Ranked after every term within two typos (distance 1-2), best similarity first.
+        return [
+            (3.0 - score, -len(self._postings[term_id]), term_id)
+            for _, score, term_id in found
+            if self._postings[term_id]
+        ]
+
+    def _first_visible_pid(self, term_id: int, slots: set[int] | None) -> int | None:
+        # Bounded scan: a term only found in other servers' stories is never suggested.
+        for pid in self._postings[term_id][:10_000]:
+            slot = self._pid_slot[pid]
+            if slot >= 0 and (slots is None or slot in slots):
+                return pid
+        return None
+
+    def _display_form(self, term_id: int, slots: set[int] | None) -> str | None:
+        """How the stories spell a term: a lower-case use wins, else the first one seen."""
+        pid = self._first_visible_pid(term_id, slots)
+        if pid is None:
+            return None
+        story = self._stories[self._pid_slot[pid]]
+        assert story is not None
+        text = story.original_passage(pid - story.first_pid)
+        term = self._terms[term_id]
+        forms = [span for span in _SPAN_RE.findall(text) if _fold_span(span) == term]
+        lower = [form for form in forms if form == form.lower()]
+        chosen: str = (lower or forms or [term])[0]
+        return chosen

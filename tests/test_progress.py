@@ -1,0 +1,99 @@
+"""`conteur load` progress: a bar with rate and ETA on a terminal, plain lines otherwise."""
+
+import io
+
+from bot.progress import MIN_FILES, LoadProgress
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_terminal_gets_one_redrawn_bar_with_rate_and_eta():
+    stream, clock = io.StringIO(), Clock()
+    progress = LoadProgress(stream, terminal=True, clock=clock)
+    clock.now += 2.0
+    progress(500, 1000)  # 250 files/s, 500 to go: 2 s left
+    clock.now += 0.01
+    progress(501, 1000)  # too soon to redraw
+    clock.now += 2.0
+    progress(1000, 1000)
+    progress.finish()
+    frames = stream.getvalue().split("\r")[1:]
+    assert len(frames) == 2
+    assert frames[0].startswith("[" + "#" * 15 + "." * 15 + "] 500/1,000 files")
+    assert "250/s" in frames[0] and "ETA 0:02" in frames[0]
+    assert frames[1].startswith("[" + "#" * 30 + "] 1,000/1,000") and frames[1].endswith("\n")
+
+
+def test_without_a_terminal_a_plain_line_every_tenth():
+    stream, clock = io.StringIO(), Clock()
+    progress = LoadProgress(stream, terminal=False, clock=clock)
+    for done in range(1, 1001):
+        clock.now += 0.001
+        progress(done, 1000)
+    progress.finish()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 10
+    assert "\r" not in stream.getvalue()
+    assert lines[0].startswith("loading: 1 of 1,000 files (0 %)")
+    assert lines[-1].startswith("loading: 901 of 1,000 files (90 %), 1,000 files/s")
+
+
+def test_small_loads_print_nothing():
+    stream = io.StringIO()
+    progress = LoadProgress(stream, terminal=True)
+    for done in range(MIN_FILES - 1):
+        progress(done + 1, MIN_FILES - 1)
+    progress.finish()
+    assert stream.getvalue() == ""
+
+
+async def test_a_load_reports_its_progress_up_to_every_file(store, tmp_path):
+    from bot.app.library import Library
+
+    for number in range(5):
+        (tmp_path / f"{number}.txt").write_text(
+            f"Title: Tale {number}\n\nA fox crossed the field, number {number}."
+        )
+    (tmp_path / "empty.txt").write_text("")
+    seen: list[tuple[int, int]] = []
+    report = await Library(store).load_paths([tmp_path], progress=lambda d, t: seen.append((d, t)))
+    assert len(report.added) == 5 and len(report.rejected) == 1
+    assert seen[-1] == (6, 6)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+async def test_a_batch_that_fails_leaves_no_part_of_any_of_its_stories(
+    store, tmp_path, monkeypatch
+):
+    import pytest
+
+    from bot.app.library import Library
+    from bot.storage.bulk_load import BulkWriter
+
+    (tmp_path / "a.txt").write_text("Title: First\n\nA heron by the river.")
+    await Library(store).load_paths([tmp_path])
+    for name in ("b", "c", "d"):
+        (tmp_path / f"{name}.txt").write_text(f"Title: Tale {name}\n\nAn owl flew by, {name}.")
+    real = BulkWriter._story_rows
+    calls = 0
+
+    def failing(self, write, now):
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("disk full")
+        real(self, write, now)
+
+    monkeypatch.setattr(BulkWriter, "_story_rows", failing)
+    with pytest.raises(OSError):
+        await Library(store).load_paths([tmp_path])
+    assert [s.title for s in await store.stories.visible_stories(None)] == ["First"]
+    for table in ("passages", "story_versions", "audit_log"):
+        (count,) = await store.db.fetchone(f"SELECT count(*) FROM {table}")
+        assert count == 1, table
