@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test console lint typecheck bench clean
+.PHONY: run test console lint typecheck bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.daily
 	$(BIN)/python -m bench.retell
 	$(BIN)/python -m bench.storyteller
+
+## How well the bot understands real stories (../shared/realstories); see docs/understanding.md.
+eval: $(STAMP)
+	$(BIN)/python -m bench.understanding
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

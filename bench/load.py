@@ -55,8 +55,11 @@ async def load_worker(count: int, database: Path, *, characters: bool) -> dict[s
         import bot.app.analysis as analysis
         from bot.core.cast import Cast
 
+        def no_cast(passages: object, *, title: str | None = None) -> Cast:
+            return Cast()
+
         analysis.POOL_THRESHOLD = 10**9
-        analysis.extract_cast = lambda passages: Cast()  # type: ignore[attr-defined]
+        analysis.extract_cast = no_cast  # type: ignore[attr-defined]
     from bot.app.library import Library
     from bot.storage import Store
 

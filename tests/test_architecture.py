@@ -14,13 +14,8 @@ PACKAGES = ("bot", "cogs")
 # Plain Python: the domain, the application layer and the SQL know nothing of Discord.
 DISCORD_FREE = ("bot.core", "bot.app", "bot.storage", "bot.storyteller")
 MAX_LINES = 500
-# Being split in work under way (characters, discussion and retelling by meaning; search
-# with its engine); removed from here as each lands.
-SPLIT_UNDER_WAY = {
-    "bot.core.characters",
-    "bot.core.discussion",
-    "bot.core.retelling",
-}
+# A module over the limit may be listed here while its split is under way; none is now.
+SPLIT_UNDER_WAY: set[str] = set()
 
 
 def modules() -> dict[str, Path]:

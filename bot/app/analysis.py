@@ -25,7 +25,8 @@ POOL_THRESHOLD = 64
 
 def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
     """Characters and places; an untitled story is named after its protagonist."""
-    cast = extract_cast(parsed.passages)
+    # A chosen title may name the protagonist ("Désirée's Baby"); a derived one is ours.
+    cast = extract_cast(parsed.passages, title=None if parsed.title_was_derived else parsed.title)
     if parsed.title_was_derived and cast.protagonist is not None:
         parsed = replace(parsed, title=f"The Story of {cast.protagonist.name}")
     return parsed, cast

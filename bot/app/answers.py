@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 from bot.app.library import Library
-from bot.core.discussion import (
+from bot.core.answering import find_answer
+from bot.core.answers import (
     UNANSWERABLE,
     Answer,
     answer_from_cast,
     is_named,
     parse_question,
     question_terms,
-    quote_passages,
+    quote_found,
 )
-from bot.core.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, PHRASE_FLOOR
+from bot.core.cast import Character
+from bot.core.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
-# How many passages a quoted answer draws on.
-QUOTED_PASSAGES = 2
-# A second passage is quoted only when it is nearly as good as the best one.
-RELATIVE_RELEVANCE = 0.6
-
-
-def relevance_floor(term_count: int) -> float:
-    """The search score a passage needs to be quoted for a question of `term_count` words.
-
-    A score is 100 x (share of the query's word weight the passage holds) x (PHRASE_FLOOR
-    to 1, for how close together the words are). A passage must hold most of what the
-    question is about: three quarters of a one-word question (room for a typo), a
-    smaller share of a longer one, never less than half; the phrase factor is taken
-    halfway. So "capital of Peru" is not answered by a passage that only says "capital".
-    """
-    share = 0.5 + 0.25 / max(1, term_count)
-    return 100.0 * share * (1 + PHRASE_FLOOR) / 2
+# Across the library, the answer is looked for in this many passages search finds.
+CANDIDATE_PASSAGES = 8
 
 
 def search_query(terms: list[str]) -> str:
@@ -61,23 +48,35 @@ async def answer_question(
         answer = answer_from_cast(parsed, casts)
         if answer is not None:
             return answer
-    terms = question_terms(question)
-    query = search_query(terms)
+    return await _quoted_answer(library, question, guild_id=guild_id, story_id=story_id)
+
+
+async def _quoted_answer(
+    library: Library, question: str, *, guild_id: int | None, story_id: int | None
+) -> Answer:
+    """The sentence that answers, from the one story asked about, or from the passages
+    search finds across the library (each with its neighbours, where answers often are)."""
+    store = library.store
+    if story_id is not None:
+        story = await store.stories.get_story(story_id)
+        if story is None:
+            return Answer(UNANSWERABLE, ())
+        cast = await store.casts.get_cast(story_id)
+        return quote_found(find_answer(question, [(story.title, story.passages)], cast.characters))
+    query = search_query(question_terms(question))
     if not query:
         return Answer(UNANSWERABLE, ())
-    hits = await library.search(
-        query,
-        guild_id=guild_id,
-        story_ids=[story_id] if story_id else None,
-        limit=QUOTED_PASSAGES,
-    )
-    if not hits:
-        return Answer(UNANSWERABLE, ())
-    floor = max(relevance_floor(len(query.split())), hits[0].score * RELATIVE_RELEVANCE)
-    good = [hit for hit in hits if hit.score >= floor]
-    if not good:
-        return Answer(UNANSWERABLE, ())
-    stories = await store.stories.summaries([hit.story_id for hit in good])
-    return quote_passages(
-        [(stories[hit.story_id].title, hit.passage_number, hit.text) for hit in good], question
-    )
+    hits = await library.search(query, guild_id=guild_id, limit=CANDIDATE_PASSAGES)
+    near: dict[int, set[int]] = {}
+    for hit in hits:
+        near.setdefault(hit.story_id, set()).update(
+            range(hit.passage_number - 1, hit.passage_number + 2)
+        )
+    summaries = await store.stories.summaries(list(near))
+    sources = []
+    characters: list[Character] = []
+    for sid, numbers in near.items():
+        passages = await store.stories.get_passages(sid)
+        sources.append((summaries[sid].title, [p for p in passages if p.number in numbers]))
+        characters.extend((await store.casts.get_cast(sid)).characters)
+    return quote_found(find_answer(question, sources, characters))

@@ -13,8 +13,8 @@ from typing import Literal
 from bot.app.library import Library
 from bot.core.clock import Clock
 from bot.core.cooldown import Cooldown
-from bot.core.discussion import discussion_questions
 from bot.core.models import Story
+from bot.core.questions import discussion_questions
 from bot.core.retelling import Retelling, retell
 from bot.errors import InvalidInput, RateLimited
 
@@ -46,8 +46,13 @@ async def discuss(library: Library, story: Story, measure: Measure) -> Discussio
     cast = await library.store.casts.get_cast(story.id)
 
     def prepare() -> Discussion:
+        hero = cast.protagonist
         retelling = retell(
-            story.passages, length="short", protagonist=story.summary.protagonist, measure=measure
+            story.passages,
+            length="short",
+            protagonist=story.summary.protagonist,
+            gender=hero.gender if hero is not None else None,
+            measure=measure,
         )
         return Discussion(retelling, discussion_questions(story.passages, cast, title=story.title))
 

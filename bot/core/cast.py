@@ -27,6 +27,9 @@ class Character:
     mentions: int
     first_passage: int
     role: str  # PROTAGONIST or SUPPORTING
+    # "f" or "m" from titles, nouns ("his sister Elena") and pronouns; None when the text
+    # does not tell. Retelling, questions and comparison read it before saying "she".
+    gender: str | None = None
     descriptions: tuple[Fact, ...] = ()  # appositions and descriptions, in text order
     origins: tuple[Fact, ...] = ()  # nationalities / home countries: "Russian", "Russia"
     lines: tuple[Fact, ...] = ()  # what they say, in quotes
@@ -35,9 +38,10 @@ class Character:
 
     @property
     def first_name(self) -> str:
-        """What the text calls them for short: "Valérie"; "Mr. Okafor" stays whole."""
+        """What the text calls them for short: "Valérie"; "Mr. Okafor" and "the banker"
+        stay whole."""
         first = self.name.split()[0]
-        return self.name if first.endswith(".") else first
+        return self.name if first.endswith(".") or first.islower() else first
 
 
 @dataclass(frozen=True, slots=True)

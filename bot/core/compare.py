@@ -18,8 +18,12 @@ from bot.core.characters import (
     is_nationality,
     place_in_sentence,
 )
-from bot.core.lexicon import PERSON_ROLE_NOUNS
+from bot.core.lexicon import (
+    PERSON_ROLE_NOUNS,
+)
 from bot.core.models import Passage
+from bot.core.places import surely_a_place
+from bot.core.relations import related
 from bot.core.text import fold
 
 ASPECTS = ("Origins", "Who they are", "Places", "People met", "Arc")
@@ -179,8 +183,18 @@ def _shared_origins(first: Side, second: Side) -> list[Point]:
 def _shared_places(first: Side, second: Side) -> list[Point]:
     return [
         Point(f"Both come to {place_in_sentence(one.text)}", _refs(first, one, second, other))
-        for one, other in _matching(first.character.places, second.character.places)
+        for one, other in _matching(_sure_places(first), _sure_places(second))
     ]
+
+
+def _sure_places(side: Side) -> tuple[Fact, ...]:
+    """The places a comparison may say someone goes to: with the text at hand, those it
+    names as places ("Street", "India") or goes to ("came to Paris"), so that a wine or a
+    book the extractor took for a place ("a pipe of Amontillado") is left out."""
+    if not side.passages:
+        return side.character.places
+    text = " ".join(passage.text for passage in side.passages)
+    return tuple(fact for fact in side.character.places if surely_a_place(fact.text, text))
 
 
 def _shared_people(first: Side, second: Side) -> list[Point]:
@@ -189,7 +203,7 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
     points = []
     same_story = fold(first.story_title) == fold(second.story_title)
     met = next((f for f in one_char.meets if f.text == other_char.name), None)
-    if same_story and met is not None:
+    if same_story and met is not None and not related(first.passages, one_char, other_char):
         where = ((first.story_title, met.passage),)
         points.append(Point(f"{one_char.name} and {other_char.name} meet", where))
     exclude = (one_char.name, other_char.name)
@@ -375,7 +389,7 @@ def _place_differences(first: Side, second: Side, names: tuple[str, str]) -> lis
     points = []
     pairs = ((first, second, names[0]), (second, first, names[1]))
     for side, other, name in pairs:
-        only = _only_in(side.character.places, other.character.places)
+        only = _only_in(_sure_places(side), _sure_places(other))
         if only:
             text = f"Only {name} goes to {_listed(only, places=True)}"
             points.append(Point(text, _side_refs(side, only)))

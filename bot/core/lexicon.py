@@ -1,7 +1,7 @@
 """The word lists character extraction reads: words that are never a name, words that
 say a name is a person, titles, nationalities, countries.
 
-Kept apart from the rules (bot/core/characters.py) so that either can be read alone.
+Kept apart from the rules (bot/core/characters/) so that either can be read alone.
 No story's names are listed here: what a story names is found from its text.
 """
 
@@ -115,10 +115,37 @@ PLACE_HEADS: dict[str, str] = {
     **dict.fromkeys(
         """street road avenue boulevard lane way drive alley lake mountain mountains hill
         hills valley bay sea ocean island islands beach coast harbour harbor port forest
-        woods desert falls heights""".split(),
+        woods desert falls heights creek brook cove ridge peak glen moor marsh swamp
+        springs county state states province territory""".split(),
         "place",
     ),
 }
+# Capitalised words that are never someone in a story: God and oaths ("Heaven help us",
+# "Good Lord"), holidays ("Christmas Day", "Merry Christmas"). A personified abstraction
+# ("Victory", "Romance") is found from the text instead: see evidence.py.
+NEVER_PEOPLE = frozenset(
+    """god gods goddess heaven heavens providence christ jesus satan devil almighty
+    christmas xmas easter whitsun whitsuntide michaelmas lent advent hallowe'en halloween
+    thanksgiving sabbath""".split()
+)
+# Adverbs that open sentences and glue onto the name after them: "Thereafter Madame
+# Loisel" is Madame Loisel.
+SENTENCE_ADVERBS = frozenset(
+    """thereafter hereafter thereupon meanwhile afterwards afterward nevertheless
+    nonetheless however moreover furthermore therefore thus hence besides instead otherwise
+    accordingly consequently presently suddenly finally still yet already""".split()
+)
+# The last word of an institution's or a firm's name: "the Frazzled Wheat Company".
+INSTITUTION_HEADS = frozenset(
+    """company co corporation firm bank society association union council committee
+    ministry department bureau railway railroad brotherhood order army navy regiment
+    government parliament court board agency trust fund league party""".split()
+)
+# Plural nouns for people: "Two Desperate Men" signs a letter, it is not somebody.
+PEOPLE_PLURALS = frozenset(
+    """men women people persons folk folks boys girls children ladies gentlemen brothers
+    sisters friends fathers mothers""".split()
+)
 # The first word of a place's name says so too: "Rue Victor Hugo", "Gare de Lyon".
 PLACE_PREFIXES: dict[str, str] = {
     **dict.fromkeys(
@@ -175,9 +202,6 @@ TITLE_SYNONYMS = {
     "senor": "señor",
     "senora": "señora",
 }
-ABBREVIATIONS = frozenset(
-    [*(t for t in TITLES if len(t) <= 4), "st", "ste", "mt", "jr", "sr", "vs", "no"]
-)
 
 # Verbs that follow a person far more often than a place.
 PERSON_VERBS = frozenset(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.models import Passage
+from bot.core.sentences import split_sentences
 
 # About two screens of text on a phone; well under the 4096-character embed
 # description so the page never has to be cut.
 PAGE_CHARS = 1800
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?…»”\"])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +57,7 @@ def _pieces(text: str, limit: int) -> list[str]:
         return [text]
     pieces: list[str] = []
     current = ""
-    for sentence in _SENTENCE_END_RE.split(text):
+    for sentence in split_sentences(text):
         while len(sentence) > limit:  # a single run-on "sentence": cut at a space
             cut = sentence.rfind(" ", 0, limit)
             cut = cut if cut > limit // 2 else limit

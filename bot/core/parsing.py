@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 
 from bot.core.models import ParsedStory, Passage
 from bot.core.text import shorten
@@ -187,3 +188,47 @@ def _clean_field(value: str | None, field: str, limit: int) -> str | None:
     if len(cleaned) > limit:
         raise StoryRejected(f"the {field} is {len(cleaned)} characters; the limit is {limit}.")
     return cleaned
+
+
+# --- published texts ----------------------------------------------------------------------
+# Project Gutenberg and Standard Ebooks conventions, read as a reader reads them. The
+# stored text keeps them; analysis (casts, retellings, answers) sees the text without them.
+
+# A section number alone in its paragraph ("I.", "II", "3."), or a row of asterisks.
+_SECTION_BREAK_RE = re.compile(r"(?:[IVXLC]{1,7}|\d{1,3})\.?|(?:\*\s*){3,}|[*⁂]")
+# _italics_ in plain-text editions: an underscore that opens or closes a word.
+_ITALICS_RE = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+# "--" is the ASCII spelling of a dash.
+_ASCII_DASH_RE = re.compile(r"(?<!-)--(?!-)")
+
+
+def is_section_break(text: str) -> bool:
+    """Whether a paragraph is a section number or a row of asterisks: a break, not words."""
+    return _SECTION_BREAK_RE.fullmatch(text.strip()) is not None
+
+
+def italic_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each `_italic_` stretch, markers included."""
+    return [match.span() for match in _ITALICS_RE.finditer(text)]
+
+
+def plain_text(text: str) -> str:
+    """A paragraph as words: italics markers dropped, "--" read as a dash."""
+    if "_" in text:
+        text = _ITALICS_RE.sub(r"\1", text)
+    if "--" in text:
+        text = _ASCII_DASH_RE.sub("—", text)
+    return text
+
+
+def readable_passages(passages: Sequence[Passage]) -> tuple[Passage, ...]:
+    """The passages analysis should read: section breaks left out, each paragraph as
+    `plain_text`. Numbers and offsets stay those of the stored story, so every ¶ cited is
+    the reader's."""
+    return tuple(
+        Passage(p.number, plain_text(p.text), p.start, p.end)
+        if ("_" in p.text or "--" in p.text)
+        else p
+        for p in passages
+        if not is_section_break(p.text)
+    )

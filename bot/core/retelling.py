@@ -12,19 +12,18 @@ Plain Python on purpose (no discord import): the bot, the CLI and the benchmarks
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import mul, sub
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
 from bot.core.models import Passage
-from bot.core.parsing import guess_protagonist
+from bot.core.parsing import guess_protagonist, readable_passages
+from bot.core.ranking import KEY_WORD_RE, STEM_LENGTH, rank_sentences
 from bot.core.search import STOP_WORDS
+from bot.core.sentences import close_quotes, quotes_balanced, split_sentences
 from bot.core.text import fold, words
 
 Length = Literal["short", "medium", "long"]
@@ -35,282 +34,13 @@ Length = Literal["short", "medium", "long"]
 # `close_quotes` may add.
 SHORT_MAX_CHARS = 3900
 SHORT_MIN_SENTENCES = 3
-SHORT_MAX_SENTENCES = 5
+# Enough sentences to carry a whole plot (setup, turns, ending) in one embed.
+SHORT_MAX_SENTENCES = 12
 # Share of the story's sentences a medium / long retelling keeps.
 MEDIUM_SHARE = 1 / 3
 LONG_SHARE = 1 / 2
 # Characters kept free in a short retelling for a protagonist's name not yet known.
 _UNKNOWN_NAME_ALLOWANCE = 40
-
-# --- sentence splitting -------------------------------------------------------------------
-
-# Words written with a full stop that does not end the sentence ("Mr. Roux", "St. Denis").
-# "etc." and "No." are left out: they end sentences as often as not.
-ABBREVIATIONS = frozenset(
-    """mr mrs ms mme mlle messrs dr prof st ste mt jr sr sgt capt col gen lt cmdr rev hon
-    fr vs e.g i.e cf approx dept est fig vol""".split()
-)
-# A sentence ends with terminal punctuation (an ellipsis counts), or with a dash when a
-# speaker is cut off ("I thought—" she…), then any closing quotes or brackets.
-_TERMINAL_RE = re.compile(r"(?:[.!?…]+|[—–]+(?=[\"”]))[\"”’')\]]*")
-# What may come before the first letter of a sentence: opening quotes and brackets.
-_SENTENCE_OPENERS = "\"“‘'([*_"
-_OPENING_QUOTES = {"“": "”", '"': '"'}
-_CLOSING_QUOTES = {"”": "“", '"': '"'}
-_QUOTE_RE = re.compile(r"[\"“”]")
-# Characters after which a straight quote opens a quotation rather than closing one.
-_BEFORE_OPENING_QUOTE = "([{—–-/"
-
-
-@dataclass(frozen=True, slots=True)
-class _QuoteMarks:
-    """Where the double quotes of a text pair up, and which ones are left unpaired."""
-
-    spans: tuple[tuple[int, int], ...]  # (index of the opening mark, index after the closing)
-    unclosed: tuple[tuple[str, int], ...]  # opening marks with no partner, and where
-    unopened: tuple[tuple[str, int], ...]  # closing marks with no partner, and where
-
-    def quoted(self, length: int) -> list[tuple[int, int]]:
-        """Every stretch of a text of `length` characters that is inside a quotation: an
-        unclosed quotation runs to the end (speech that goes on into the next paragraph),
-        an unopened one from the start."""
-        return [
-            *self.spans,
-            *((index, length) for _, index in self.unclosed),
-            *((0, index + 1) for _, index in self.unopened),
-        ]
-
-
-def _quote_marks(text: str) -> _QuoteMarks:
-    # Only double quotes: single quotes are indistinguishable from apostrophes.
-    stack: list[tuple[str, int]] = []
-    spans: list[tuple[int, int]] = []
-    unopened: list[tuple[str, int]] = []
-    for match in _QUOTE_RE.finditer(text):
-        char, index = match.group(), match.start()
-        if _opens_quote(text, index):
-            stack.append((char, index))
-        elif stack and _OPENING_QUOTES[stack[-1][0]] == char:
-            spans.append((stack.pop()[1], index + 1))
-        else:
-            unopened.append((char, index))
-    return _QuoteMarks(tuple(spans), tuple(stack), tuple(unopened))
-
-
-def _opens_quote(text: str, index: int) -> bool:
-    char = text[index]
-    if char == "“":
-        return True
-    if char == "”":
-        return False
-    # A straight quote opens when it starts a word: after a space, a bracket or the start.
-    before = text[index - 1] if index else " "
-    after = text[index + 1] if index + 1 < len(text) else " "
-    return (before.isspace() or before in _BEFORE_OPENING_QUOTE) and not after.isspace()
-
-
-def quotes_balanced(text: str) -> bool:
-    """Whether every double quote in `text` has its partner."""
-    if _QUOTE_RE.search(text) is None:
-        return True
-    marks = _quote_marks(text)
-    return not marks.unclosed and not marks.unopened
-
-
-def close_quotes(text: str) -> str:
-    """`text` with partners added for its unpaired quotes (a quotation the original
-    continues into the next paragraph is closed where the sentence ends)."""
-    marks = _quote_marks(text)
-    openers = "".join(_CLOSING_QUOTES[mark] for mark, _ in reversed(marks.unopened))
-    closers = "".join(_OPENING_QUOTES[mark] for mark, _ in reversed(marks.unclosed))
-    return openers + text + closers
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of one paragraph, whole: never cut inside a quotation, after an
-    abbreviation such as "Dr." or an initial, or at an ellipsis or "?" that the next
-    word (lower case) shows to be mid-sentence."""
-    quoted = _quote_marks(text).quoted(len(text)) if _QUOTE_RE.search(text) else []
-    sentences: list[str] = []
-    start = 0
-    for match in _TERMINAL_RE.finditer(text):
-        end = match.end()
-        if end >= len(text) or not text[end].isspace():
-            continue
-        if not _starts_sentence(text, end) or _is_abbreviation(text, match):
-            continue
-        if any(open_at < end < close_at for open_at, close_at in quoted):
-            continue
-        sentence = text[start:end].strip()
-        if sentence:
-            sentences.append(sentence)
-        start = end
-    last = text[start:].strip()
-    if last:
-        sentences.append(last)
-    return sentences
-
-
-def _starts_sentence(text: str, position: int) -> bool:
-    """Whether the text after `position` (spaces, then opening quotes) starts a sentence."""
-    index = position
-    while index < len(text) and (text[index].isspace() or text[index] in _SENTENCE_OPENERS):
-        index += 1
-    return index < len(text) and (text[index].isupper() or text[index].isdigit())
-
-
-def _is_abbreviation(text: str, match: re.Match[str]) -> bool:
-    if match.group() != ".":
-        return False
-    start = match.start()
-    index = start
-    while index > 0 and (text[index - 1].isalpha() or text[index - 1] == "."):
-        index -= 1
-    word = text[index:start]
-    if len(word) == 1 and word.isupper():  # an initial: "J. K. Rowling"
-        return True
-    return word.casefold() in ABBREVIATIONS
-
-
-# --- ranking ------------------------------------------------------------------------------
-
-# Word stems this long make "painting" and "paintings" the same word in a sentence key.
-_STEM_LENGTH = 5
-# Two sentences are linked when their Dice word overlap (in %) reaches this: one shared
-# content word between two sentences of eight (2·1 / 16 = 12.5%). Lower links nearly
-# everything in a long story (and slows PageRank); higher leaves short stories' sentences
-# isolated.
-_SIMILARITY_CUTOFF = 12.0
-# Up to this many sentences (about 6,500 words) every pair is compared. Beyond, each
-# sentence is compared with an evenly spaced sample of _SAMPLE_SIZE sentences only, so
-# the cost grows linearly with the story (a 35,000-word story stays well under 100 ms).
-_MAX_GRAPH_SENTENCES = 400
-_SAMPLE_SIZE = 200
-_DAMPING = 0.85
-# Scores sum to 1. Picking the top sentences needs them only to about 0.1% of that,
-# which 10-15 iterations reach; more would only reorder near-ties.
-_MAX_ITERATIONS = 30
-_TOLERANCE = 1e-3
-# First code point of the one-character symbols that stand for word stems in keys
-# (a supplementary plane: no surrogates, no clash with real text).
-_SYMBOL_BASE = 0x10000
-# Words that can carry content: letters only, three or more ("art", not "a" or "1990").
-_KEY_WORD_RE = re.compile(r"[^\W\d_]{3,}")
-# Stems in more than this share of the sentences (and in more than _MIN_COMMON) are
-# left out of the similarity.
-_COMMON_SHARE = 1 / 3
-_MIN_COMMON = 3
-
-
-def _sentence_keys(sentences: Sequence[str]) -> list[str]:
-    """Each sentence's content-word stems, one character per stem, sorted.
-
-    With every stem a single unique character in sorted order, the longest common
-    subsequence of two keys is exactly their shared stems, so rapidfuzz's `ratio`
-    (2·LCS / total length) is the Dice overlap of the two sentences' words, computed in
-    C++ rather than by Python set arithmetic.
-    """
-    stem_sets = [
-        # Lower-casing is enough: a word is spelt the same way throughout one story, and
-        # accent folding (`fold`) would cost a third of the retelling's time.
-        {w[:_STEM_LENGTH] for w in _KEY_WORD_RE.findall(sentence.lower()) if w not in STOP_WORDS}
-        for sentence in sentences
-    ]
-    # A stem in most sentences (usually the protagonist's name) links everything to
-    # everything, so it says nothing about which sentences are central.
-    frequency = Counter(stem for stems in stem_sets for stem in stems)
-    too_common = max(_MIN_COMMON, len(sentences) * _COMMON_SHARE)
-    symbols: dict[str, str] = {}
-    keys = []
-    for stems in stem_sets:
-        kept = sorted(stem for stem in stems if frequency[stem] <= too_common)
-        for stem in kept:
-            symbols.setdefault(stem, chr(_SYMBOL_BASE + len(symbols)))
-        keys.append("".join(sorted(symbols[stem] for stem in kept)))
-    return keys
-
-
-def rank_sentences(sentences: Sequence[str]) -> list[float]:
-    """A centrality score for each sentence (TextRank); higher is more central."""
-    if not sentences:
-        return []
-    graph = _similarity_graph(_sentence_keys(sentences))
-    if len(sentences) > _MAX_GRAPH_SENTENCES:
-        # On a sampled graph PageRank's refinement (a neighbour's own centrality) would
-        # only be known for the sample, and its iterations would cost more than the
-        # rest of the retelling: use weighted degree, LexRank's other centrality.
-        return [sum(weight for _, weight in edges) for edges in graph]
-    return _pagerank(graph)
-
-
-def _comparison_sample(count: int) -> list[int]:
-    """The sentences every sentence is compared with: all of them in a story of up to
-    _MAX_GRAPH_SENTENCES sentences, else _SAMPLE_SIZE evenly spaced through the story."""
-    if count <= _MAX_GRAPH_SENTENCES:
-        return list(range(count))
-    step = (count - 1) / (_SAMPLE_SIZE - 1)
-    return sorted({round(k * step) for k in range(_SAMPLE_SIZE)})
-
-
-def _similarity_graph(keys: Sequence[str]) -> list[list[tuple[int, float]]]:
-    """Weighted, undirected neighbours of each sentence; each pair is scored once."""
-    graph: list[list[tuple[int, float]]] = [[] for _ in keys]
-    sample = _comparison_sample(len(keys))
-    sample_keys = [keys[j] for j in sample]
-    position_in_sample = {j: position for position, j in enumerate(sample)}
-    for index, key in enumerate(keys):
-        if not key:
-            continue
-        # A sampled sentence meets the sampled ones after it (so each pair is scored
-        # once); any other sentence meets the whole sample. Slices keep this at C speed.
-        start = position_in_sample.get(index, -1) + 1
-        targets = sample[start:] if start else sample
-        choices = sample_keys[start:] if start else sample_keys
-        for _choice, score, position in process.extract(
-            key,
-            choices,
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=_SIMILARITY_CUTOFF,
-            limit=None,
-        ):
-            other = targets[position]
-            if keys[other]:
-                weight = score / 100
-                graph[index].append((other, weight))
-                graph[other].append((index, weight))
-    return graph
-
-
-def _pagerank(graph: Sequence[Sequence[tuple[int, float]]]) -> list[float]:
-    """PageRank scores of the sentences, by power iteration.
-
-    The edges are laid out flat, grouped by target sentence, so one iteration is a few
-    passes of map() and accumulate() over all edges (C speed) instead of a Python loop
-    per sentence: the difference between 1 ms and 5 ms on a 5,000-word story.
-    """
-    count = len(graph)
-    strength = [sum(weight for _, weight in edges) for edges in graph]
-    sources = [j for edges in graph for j, _ in edges]
-    # Each edge's weight divided by its source's total, damping included.
-    shares = [_DAMPING * weight / strength[j] for edges in graph for j, weight in edges]
-    ends = list(accumulate(len(edges) for edges in graph))
-    starts = [0, *ends[:-1]]
-    # A sentence like no other spreads its score evenly instead of losing it.
-    isolated = [index for index, total in enumerate(strength) if not total]
-    scores = [1 / count] * count
-    for _ in range(_MAX_ITERATIONS):
-        spread = _DAMPING * sum(map(scores.__getitem__, isolated)) / count
-        base = (1 - _DAMPING) / count + spread
-        running = [0.0, *accumulate(map(mul, shares, map(scores.__getitem__, sources)))]
-        received = map(sub, map(running.__getitem__, ends), map(running.__getitem__, starts))
-        updated = [base + total for total in received]
-        change = sum(map(abs, map(sub, updated, scores)))
-        scores = updated
-        if change < _TOLERANCE:
-            break
-    return scores
-
 
 # --- retelling ----------------------------------------------------------------------------
 
@@ -349,8 +79,13 @@ class _Sentence:
 
 
 def story_sentences(passages: Sequence[Passage]) -> list[tuple[int, str]]:
-    """Every sentence of the story as (passage number, sentence), in order."""
-    return [(p.number, sentence) for p in passages for sentence in split_sentences(p.text)]
+    """Every sentence of the story as (passage number, sentence), in order; section
+    numbers are breaks, not sentences, and _italics_ and "--" read as words and dashes."""
+    return [
+        (p.number, sentence)
+        for p in readable_passages(passages)
+        for sentence in split_sentences(p.text)
+    ]
 
 
 def target_sentence_count(total: int, length: Length) -> int:
@@ -369,6 +104,7 @@ def retell(
     *,
     length: Length,
     protagonist: str | None = None,
+    gender: str | None = None,
     measure: Callable[[str], int] = len,
 ) -> Retelling:
     """A faithful shorter version of the story in its own sentences, in their order.
@@ -377,6 +113,11 @@ def retell(
     (the caller's, when the text grows on display, as escaped markdown does); medium:
     about a third of the sentences; long: about half. A story with fewer sentences is
     returned whole. Deterministic: the same passages always give the same retelling.
+
+    A story that opens on "She…" gets the protagonist's name there only when the
+    protagonist's `gender` (from the cast, or from the pronouns the text uses after their
+    name) is the pronoun's; otherwise the pronoun stays and the sentence that first names
+    the protagonist is kept too.
     """
     sentences = [_Sentence(number, text) for number, text in story_sentences(passages)]
     if not sentences:
@@ -386,19 +127,32 @@ def retell(
         chosen = list(range(len(sentences)))
     else:
         scores = rank_sentences([sentence.text for sentence in sentences])
-        short = length == "short"
-        budget = SHORT_MAX_CHARS if short else None
         # Room for the name that may replace a leading "She", possessive included.
         allowance = measure(protagonist) + 2 if protagonist else _UNKNOWN_NAME_ALLOWANCE
-        # A short retelling spreads its few middle sentences over the story's arc.
-        spread = target - 2 if short else 0
-        chosen = _choose(sentences, scores, target, budget, allowance, spread, measure)
+        if length == "short":
+            stems = _plot_stems(sentences)
+            weighted = _weigh_for_plot(sentences, scores, stems)
+            chosen = _choose_plot(
+                sentences, stems, weighted, target, SHORT_MAX_CHARS, allowance, measure
+            )
+        else:
+            chosen = _choose(sentences, scores, target)
     texts = [close_quotes(sentences[index].text) for index in chosen]
-    if _LEADING_PRONOUN_RE.match(texts[0]):
+    opening = _LEADING_PRONOUN_RE.match(texts[0]) or any(
+        pattern.match(texts[0]) for pattern in _CLAUSE_PRONOUN_RES
+    )
+    if opening:
         # Guessed only when needed: reading the whole text for names costs a millisecond.
         name = protagonist or guess_protagonist(" ".join(p.text for p in passages))
-        if name:
+        named = name and _refers_to(texts[0], name, sentences, gender)
+        if name and named:
             texts[0] = name_protagonist(texts[0], name, _apostrophe(passages))
+        elif name:
+            # The pronoun stays; the sentence that names whom it means comes with it.
+            introduction = _first_naming(sentences, name)
+            if introduction is not None and introduction not in chosen:
+                chosen = sorted([*chosen, introduction])
+                texts = [close_quotes(sentences[index].text) for index in chosen]
     retold = tuple(
         RetoldSentence(text, sentences[index].passage)
         for index, text in zip(chosen, texts, strict=True)
@@ -406,53 +160,229 @@ def retell(
     return Retelling(retold, length)
 
 
-def _choose(
+# What a short retelling wants from a sentence besides centrality: narration over talk
+# (a line of dialogue tells less of the plot than the sentence saying what happened), a
+# sentence long enough to say something, and the setup the ending pays off (the rare words
+# the last paragraph shares with it: the watch sold, the hair cut).
+_DIALOGUE_WEIGHT = 0.45
+_TERSE_WEIGHT = 0.5
+_TERSE_WORDS = 7
+_ENDING_BONUS = 0.6
+_ENDING_PASSAGES = 2
+_RARE_STEM_SHARE = 0.02
+
+
+def _plot_stems(sentences: Sequence[_Sentence]) -> list[set[str]]:
+    """Each sentence's content-word stems, as the plot measures use them."""
+    return [
+        {w[:STEM_LENGTH] for w in KEY_WORD_RE.findall(s.text.lower()) if w not in STOP_WORDS}
+        for s in sentences
+    ]
+
+
+def _weigh_for_plot(
+    sentences: Sequence[_Sentence], scores: Sequence[float], stems: Sequence[set[str]]
+) -> list[float]:
+    frequency = Counter(stem for found in stems for stem in found)
+    rare_limit = max(2, len(sentences) * _RARE_STEM_SHARE)
+    last_passages = sorted({s.passage for s in sentences})[-_ENDING_PASSAGES:]
+    ending = {
+        stem
+        for s, found in zip(sentences, stems, strict=True)
+        if s.passage in last_passages
+        for stem in found
+        if frequency[stem] <= rare_limit
+    }
+    weighted = []
+    for sentence, found, score in zip(sentences, stems, scores, strict=True):
+        weight = 1.0
+        if _is_dialogue(sentence.text):
+            weight *= _DIALOGUE_WEIGHT
+        if len(sentence.text.split()) < _TERSE_WORDS:
+            weight *= _TERSE_WEIGHT
+        if sentence.passage not in last_passages:
+            weight *= 1 + _ENDING_BONUS * len(found & ending)
+        weighted.append(score * weight)
+    return weighted
+
+
+# A quotation, open to the end of the sentence if it does not close there.
+_QUOTED_RE = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def _is_dialogue(text: str) -> bool:
+    """A sentence that is mostly someone speaking."""
+    if '"' not in text and "“" not in text:
+        return False
+    inside = sum(len(match.group()) for match in _QUOTED_RE.finditer(text))
+    return inside * 2 > len(text)
+
+
+def _choose_plot(
     sentences: Sequence[_Sentence],
+    stems: Sequence[set[str]],
     scores: Sequence[float],
     target: int,
-    budget: int | None,
+    budget: int,
     allowance: int,
-    spread: int,
     measure: Callable[[str], int],
 ) -> list[int]:
-    """Indices of the kept sentences in story order: the first and the last, then the
-    most central ones that fit the character budget (short retellings only)."""
+    """A short retelling: the first and last sentences, then one sentence from each
+    stretch of the story in turn, the one that adds most of the story's recurring words
+    not yet told (weighed by centrality and narration). Recurring words are the plot's
+    things and people (the paw, the wish, the vault); covering each once follows the plot
+    instead of retelling its busiest scene three times."""
     last = len(sentences) - 1
-    chosen = {0, last}
-    used = measure(sentences[0].text) + measure(sentences[last].text) + 1 + allowance
-    for index in _candidates(sentences, scores, spread):
-        if len(chosen) >= target:
-            break
-        cost = measure(sentences[index].text) + 1
-        if budget is not None and used + cost > budget:
-            continue  # a shorter, less central sentence may still fit
-        chosen.add(index)
-        used += cost
+    chosen = {0, *_ending(sentences, scores)}
+    used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
+    frequency = Counter(stem for found in stems for stem in found)
+    covered = set().union(*(stems[i] for i in chosen))
+    top = max(scores) or 1.0
+    middle = last - 1
+    slots = max(1, target - len(chosen))
+    stretches = [
+        [i for i in range(1, last) if (i - 1) * slots // max(1, middle) == slot]
+        for slot in range(slots)
+    ]
+
+    def gain(index: int) -> float:
+        # Per word, so a long speech does not win by the number of words it spends.
+        new = stems[index] - covered
+        value = sum(math.log1p(frequency[stem] - 1) for stem in new)
+        length = math.sqrt(max(1, len(sentences[index].text.split())))
+        return value * (0.5 + scores[index] / top) / length
+
+    for stretch in stretches:
+        stretch = [i for i in stretch if i not in chosen]
+        usable = [
+            i
+            for i in stretch
+            if quotes_balanced(sentences[i].text)
+            and not _introduces_what_follows(sentences[i].text)
+            and used + measure(sentences[i].text) + 1 <= budget
+        ]
+        if not usable:
+            continue
+        best = max(usable, key=lambda i: (gain(i), -i))
+        chosen.add(best)
+        used += measure(sentences[best].text) + 1
+        covered |= stems[best]
     return sorted(chosen)
 
 
-def _candidates(sentences: Sequence[_Sentence], scores: Sequence[float], spread: int) -> list[int]:
+# A last sentence this short ("In pace requiescat!") is a coda: the ending is told by
+# the sentences before it in its paragraph.
+_ENDING_MIN_WORDS = 15
+# Below this many sentences a story is all ending; no coda rule.
+_ENDING_MIN_SENTENCES = 12
+
+
+def _ending(sentences: Sequence[_Sentence], scores: Sequence[float]) -> list[int]:
+    """The last sentence, with those before it in its paragraph until the ending says
+    enough to be understood; a last paragraph of one sentence is a coda, and the turn
+    it closes is the best sentence of the paragraph before."""
+    last = len(sentences) - 1
+    alone = last == 0 or sentences[last - 1].passage != sentences[last].passage
+    before = [
+        i
+        for i in range(last)
+        if sentences[i].passage == sentences[last - 1].passage
+        and quotes_balanced(sentences[i].text)
+        and not _introduces_what_follows(sentences[i].text)
+    ]
+    if alone and before and len(sentences) > _ENDING_MIN_SENTENCES:
+        telling = [i for i in before if len(sentences[i].text.split()) >= _TERSE_WORDS]
+        return [last, max(telling or before, key=lambda i: (scores[i], i))]
+    ending = [last]
+    words = len(sentences[last].text.split())
+    index = last - 1
+    while (
+        words < _ENDING_MIN_WORDS
+        and index > 0
+        and sentences[index].passage == sentences[last].passage
+        and quotes_balanced(sentences[index].text)
+    ):
+        ending.append(index)
+        words += len(sentences[index].text.split())
+        index -= 1
+    return ending
+
+
+def _choose(sentences: Sequence[_Sentence], scores: Sequence[float], target: int) -> list[int]:
+    """Medium and long: the first and the last sentences, then the most central ones."""
+    last = len(sentences) - 1
+    chosen = {0, last}
+    for index in _candidates(sentences, scores):
+        if len(chosen) >= target:
+            break
+        chosen.add(index)
+    return sorted(chosen)
+
+
+_GENDERED_PRONOUNS = {"she": "f", "her": "f", "he": "m", "his": "m"}
+_PRONOUN_WORD_RE = re.compile(r"\b(?:she|he|her|his)\b", re.IGNORECASE)
+
+
+def _refers_to(
+    sentence: str, name: str, sentences: Sequence[_Sentence], gender: str | None
+) -> bool:
+    """Whether the opening pronoun of `sentence` can only mean the protagonist: its
+    gender is theirs, and they are named soon (the first paragraphs), before anyone
+    else could be meant."""
+    pronoun = _PRONOUN_WORD_RE.search(sentence)
+    if pronoun is None:
+        return False  # "They": too often a group
+    wanted = _GENDERED_PRONOUNS[pronoun.group().lower()]
+    known = gender or _pronoun_gender(sentences, name)
+    if known != wanted:
+        return False
+    naming = _first_naming(sentences, name)
+    return naming is not None and sentences[naming].passage <= sentences[0].passage + 2
+
+
+def _first_naming(sentences: Sequence[_Sentence], name: str) -> int | None:
+    first = fold(name.split()[0])
+    return next((i for i, s in enumerate(sentences) if first in words(fold(s.text))), None)
+
+
+def _pronoun_gender(sentences: Sequence[_Sentence], name: str) -> str | None:
+    """The gender of the pronouns the text uses right after the name, when they agree
+    two to one: "Léa Roux walked in. She smiled." is a woman."""
+    first = name.split()[0]
+    votes: Counter[str] = Counter()
+    for index, sentence in enumerate(sentences):
+        position = sentence.text.find(first)
+        if position < 0:
+            continue
+        following = sentence.text[position + len(first) :]
+        if index + 1 < len(sentences):
+            following += " " + sentences[index + 1].text
+        pronoun = _PRONOUN_WORD_RE.search(following)
+        if pronoun is not None:
+            votes[_GENDERED_PRONOUNS[pronoun.group().lower()]] += 1
+    if not votes:
+        return None
+    (top, count), *rest = votes.most_common()
+    return top if not rest or count >= 2 * rest[0][1] else None
+
+
+def _candidates(sentences: Sequence[_Sentence], scores: Sequence[float]) -> list[int]:
     """The sentences between the first and the last, best first.
 
     A sentence whose quotation continues in another sentence comes after all the others,
-    because half a quotation cannot be shown. With `spread`, the middle of the story is
-    cut into that many equal stretches and the best sentence of each comes first: a
-    retelling of three to five sentences then follows the story's arc instead of
-    clustering in its busiest scene.
+    because half a quotation cannot be shown; one ending at a colon ("My aunt said:") is
+    never a candidate, since what it introduces is the next paragraph.
     """
     middle = len(sentences) - 2
-    ranked = sorted(
-        range(1, middle + 1),
+    return sorted(
+        (i for i in range(1, middle + 1) if not _introduces_what_follows(sentences[i].text)),
         key=lambda i: (not quotes_balanced(sentences[i].text), -scores[i], i),
     )
-    if spread <= 0:
-        return ranked
-    leaders: dict[int, int] = {}
-    for index in ranked:
-        if quotes_balanced(sentences[index].text):
-            leaders.setdefault((index - 1) * spread // middle, index)
-    first = sorted(leaders.values(), key=ranked.index)
-    return [*first, *(index for index in ranked if index not in first)]
+
+
+def _introduces_what_follows(text: str) -> bool:
+    """ "My aunt said:" says nothing without the next paragraph, so it is never kept alone."""
+    return text.rstrip(" \"”’'").endswith(":")
 
 
 def _apostrophe(passages: Sequence[Passage]) -> str:

@@ -25,7 +25,6 @@ import aiohttp
 import discord
 
 from bot.app.ownership import DM_LEASE, OwnedClaims
-from bot.core.discussion import discussion_questions
 from bot.core.fanout import (
     Acquire,
     FanoutReport,
@@ -36,6 +35,7 @@ from bot.core.fanout import (
     recover,
 )
 from bot.core.pagination import paginate
+from bot.core.questions import discussion_questions
 from bot.core.retelling import retell
 from bot.core.schedule import Due, Subscription
 from bot.discord_adapter.rendering.daily import (

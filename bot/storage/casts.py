@@ -16,7 +16,7 @@ _FACT_FIELDS = ("descriptions", "origins", "lines", "meets", "places")
 
 
 def _character_details(character: Character) -> str:
-    details: dict[str, Any] = {"aliases": list(character.aliases)}
+    details: dict[str, Any] = {"aliases": list(character.aliases), "gender": character.gender}
     for name in _FACT_FIELDS:
         details[name] = [[fact.text, fact.passage] for fact in getattr(character, name)]
     return json.dumps(details, ensure_ascii=False)
@@ -35,6 +35,7 @@ def _character_from_row(row: Any) -> Character:
         mentions=mentions,
         first_passage=first_passage,
         role=role,
+        gender=details.get("gender"),
         **facts,
     )
 

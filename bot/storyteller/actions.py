@@ -13,7 +13,7 @@ from bot.app import telling
 from bot.app.answers import answer_question, search_query
 from bot.app.library import Library
 from bot.app.telling import Length, Measure
-from bot.core.discussion import Answer, question_terms
+from bot.core.answers import Answer, question_terms
 from bot.core.models import Story, StorySummary
 from bot.core.retelling import Retelling
 from bot.errors import InvalidInput

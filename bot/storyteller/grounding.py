@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.models import Passage
-from bot.core.retelling import split_sentences
 from bot.core.search import STOP_WORDS
+from bot.core.sentences import split_sentences
 from bot.core.text import fold, words
 from bot.storyteller.prompts import NOT_IN_TEXT
 

@@ -274,6 +274,18 @@ HARD_CASES = {
          "That", "At", "The"},
         {"Valparaíso", "Calle Prat"},
     ),
+    # A first-person narrator whom only the keeper names, and a keeper never named.
+    "lantern": (
+        {"Pip", "the keeper"},
+        {"Gull Point", "Marguerite", "the Marguerite", "Hold", "I"},
+        {"Gull Point"},
+    ),
+    # A married couple under their titles, their son under his first name.
+    "bellamy": (
+        {"Mrs. Bellamy", "Mr. Bellamy", "Arthur Bellamy"},
+        {"Quay Street", "Christmas", "Thereafter", "Thereafter Mrs. Bellamy", "Mr. and Mrs."},
+        {"Quay Street"},
+    ),
 }  # fmt: skip
 
 
@@ -286,6 +298,33 @@ def test_hard_case_casts(stem):
     assert aliases & not_people == set()
     assert places <= {p.name for p in cast.places}
     assert [c.role for c in cast.characters].count(PROTAGONIST) == 1
+
+
+def test_a_first_person_narrator_is_a_character_under_the_name_others_call_them():
+    lantern = HARD / "lantern.txt"
+    narrator = character(lantern, "Pip")
+    assert narrator.role == PROTAGONIST and "the narrator" in narrator.aliases
+    keeper = character(lantern, "the keeper")
+    assert keeper.gender == "m"
+    assert any("Hold it steady" in line.text for line in keeper.lines)
+
+
+def test_spouses_are_two_people_and_a_bare_surname_is_the_titled_one_of_its_gender():
+    bellamy = HARD / "bellamy.txt"
+    wife, husband = character(bellamy, "Mrs. Bellamy"), character(bellamy, "Mr. Bellamy")
+    assert (wife.gender, husband.gender) == ("f", "m")
+    assert "Bellamy" in husband.aliases and "Bellamy" not in wife.aliases
+    assert character(bellamy, "Arthur").gender == "m"
+    assert [line.text for line in husband.lines] == ["He'll come back when the herring do"]
+
+
+def test_a_narrator_nobody_names_is_the_narrator():
+    text = (
+        "I was tired. I walked to the quay and I sat down. I watched the boats. "
+        "I thought of home. I was cold. I stood up. I went back. I slept."
+    )
+    cast = extract_cast(split_passages(text))
+    assert [(c.name, c.role) for c in cast.characters] == [("the narrator", PROTAGONIST)]
 
 
 def test_titles_merge_only_where_they_agree():
@@ -532,3 +571,62 @@ def test_the_core_does_not_import_discord():
         "sys.exit(1 if 'discord' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Heaven help us," said Anna. Anna prayed to God. God did not answer her.',
+        "On Christmas Day Anna sang. Merry Christmas, she wrote to Tom. Tom smiled.",
+        "Anna worked for the Frazzled Wheat Company. The Frazzled Wheat Company paid her.",
+        "The letter was signed Two Desperate Men. Anna laughed at it.",
+        '"Rats ate the bread!" Anna cried. Anna laughed.',
+        "\"I come from 'Marsh and Pike,'\" he said to Anna. 'Marsh and Pike' paid Anna.",
+        "Be at Sully's, for I must see you, Anna wrote. Anna waited at the door.",
+        "Thereafter Madame Roux never smiled. Madame Roux sold the house. She left.",
+    ],
+)
+def test_oaths_holidays_firms_plurals_and_exclamations_are_no_one(text):
+    names = {c.name for c in extract_cast(split_passages(text)).characters}
+    assert names in ({"Anna"}, {"Anna", "Tom"}, {"Madame Roux"})
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # A month as a name, said to be a girl.
+        ("Agatha ran. Then May, the little girl, shut Agatha in the vault.", {"Agatha", "May"}),
+        # Someone spoken to in a line someone says is someone; a song's addressee is not.
+        ('"Take him back, Cronin!" said the warden. The warden left.', {"Cronin"}),
+        (
+            'Ronnie came in singing "I said, Bertie, why do you bound?" Ronnie laughed.',
+            {"Ronnie"},
+        ),
+        # Described people who act are characters; "the fisherman's daughter" speaks, not
+        # the fisherman; "the son" with no "my son" is a named son under a noun.
+        (
+            '"Hello!" called the fisherman\'s daughter. Anna waved back at her and smiled.',
+            {"Anna"},
+        ),
+        (
+            "The banker paced. The banker said nothing. The lawyer waited. The lawyer spoke.",
+            {"the banker", "the lawyer"},
+        ),
+    ],
+)
+def test_people_the_text_calls_on_or_describes(text, people):
+    names = {c.name for c in extract_cast(split_passages(text)).characters}
+    assert people <= names
+    assert not names & {"Bertie", "the fisherman", "the son"}
+
+
+def test_a_story_titled_with_a_name_is_about_that_person():
+    text = (
+        "Tom Hale and Nell Hale ran the inn. Tom Hale talked to every guest, Tom Hale poured "
+        "the ale, Tom Hale sang at night.\n\nNell Hale kept the books."
+    )
+    passages = split_passages(text)
+    untitled = extract_cast(passages).protagonist
+    titled = extract_cast(passages, title="Nell Hale's Ledger").protagonist
+    assert untitled is not None and untitled.name == "Tom Hale"
+    assert titled is not None and titled.name == "Nell Hale"

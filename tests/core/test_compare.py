@@ -169,3 +169,21 @@ def test_refs_hold_without_the_text_too():
 
 def test_seed_paths_are_the_ones_the_bot_ships():
     assert sorted(p.stem for p in SEEDS.glob("*.txt")) == [VALERIE, ZOE, LEA]
+
+
+def test_kin_are_not_said_to_meet():
+    from bot.core.characters import extract_cast
+    from bot.core.parsing import split_passages
+
+    passages = split_passages(
+        "I waited all evening. I watched the door. I listened for the key. I ate alone.\n\n"
+        "At nine my uncle came home. My uncle said he was sorry. I said nothing.\n\n"
+        "I went to bed. I slept badly. I dreamed of the bazaar. I woke early."
+    )
+    cast = extract_cast(passages)
+    narrator, uncle = cast.find("the narrator"), cast.find("the uncle")
+    assert narrator is not None and uncle is not None
+    comparison = compare_characters(
+        Side("Home", narrator, passages=passages), Side("Home", uncle, passages=passages)
+    )
+    assert not any(point.text.endswith(" meet") for point in comparison.shared)

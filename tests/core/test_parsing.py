@@ -4,8 +4,10 @@ from bot.core.parsing import (
     MAX_STORY_BYTES,
     content_hash,
     derive_title,
+    is_section_break,
     parse_story,
     parse_story_text,
+    readable_passages,
     split_passages,
 )
 from bot.errors import StoryRejected
@@ -99,3 +101,27 @@ def test_bad_input_is_rejected_with_a_one_line_reason(raw, reason):
 def test_overlong_title_is_rejected():
     with pytest.raises(StoryRejected, match="title"):
         parse_story_text("Title: " + "x" * 200 + "\n\n" + BODY)
+
+
+GUTENBERG = (
+    "Title: The Bet\n\nI\n\nIt was a dark _autumn_ night--the old banker was pacing.\n\n"
+    "II.\n\nThe lawyer wore a _béret_ all year."
+)
+
+
+def test_published_conventions_are_read_as_text_and_the_original_is_kept():
+    parsed = parse_story_text(GUTENBERG)
+    assert parsed.passages[0].text == "I"  # stored as written
+    assert "_autumn_" in parsed.body and "--" in parsed.body
+    readable = readable_passages(parsed.passages)
+    assert [p.number for p in readable] == [2, 4]  # numbers are the reader's
+    assert readable[0].text == "It was a dark autumn night—the old banker was pacing."
+    assert readable[1].text == "The lawyer wore a béret all year."
+
+
+@pytest.mark.parametrize(
+    ("text", "is_break"),
+    [("I", True), ("II.", True), ("3.", True), ("* * *", True), ("I went.", False), ("A", False)],
+)
+def test_section_numbers_alone_are_breaks(text, is_break):
+    assert is_section_break(text) is is_break

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,15 @@ from bot.core.models import Passage
 from bot.core.parsing import parse_story, split_passages
 from bot.core.retelling import (
     SHORT_MAX_CHARS,
+    SHORT_MAX_SENTENCES,
+    SHORT_MIN_SENTENCES,
     Length,
     Retelling,
     name_protagonist,
-    quotes_balanced,
     retell,
-    split_sentences,
     story_sentences,
 )
+from bot.core.sentences import quotes_balanced
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_STORIES = sorted((ROOT / "data" / "stories").glob("*.txt"))
@@ -77,47 +77,6 @@ def source_order(retelling: Retelling, passages: tuple[Passage, ...]) -> list[in
         positions.append(index)
         start = index + 1
     return positions
-
-
-# --- sentence splitting -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "Mr. Dubois met Dr. Roux near St. Anne's church. They talked.",
-            ["Mr. Dubois met Dr. Roux near St. Anne's church.", "They talked."],
-        ),
-        ("J. K. Rowling wrote it. Then she slept.", ["J. K. Rowling wrote it.", "Then she slept."]),
-        ("She waited... Then she left.", ["She waited...", "Then she left."]),
-        ("She waited… and waited.", ["She waited… and waited."]),
-        ("What if no one came? What then!", ["What if no one came?", "What then!"]),
-        ('"What if it rains?" she asked. It did.', ['"What if it rains?" she asked.', "It did."]),
-        (
-            '"Bonjour! Welcome to my studio." She smiled.',
-            ['"Bonjour! Welcome to my studio."', "She smiled."],
-        ),
-        (
-            "“Léa Roux? I’ve heard of you.” They laughed.",
-            ["“Léa Roux? I’ve heard of you.”", "They laughed."],
-        ),
-        ('"I thought—" She stopped.', ['"I thought—"', "She stopped."]),
-        (
-            "Her art – a fusion of dreams – sold well. Prices rose to 3.5 million.",
-            ["Her art – a fusion of dreams – sold well.", "Prices rose to 3.5 million."],
-        ),
-        ("No full stop at the end", ["No full stop at the end"]),
-    ],
-)
-def test_sentences_are_split_whole(text: str, expected: list[str]) -> None:
-    assert split_sentences(text) == expected
-
-
-def test_quotes_balanced_knows_straight_and_curly_quotes() -> None:
-    assert quotes_balanced('"Yes," she said. “No.”')
-    assert not quotes_balanced("“I went home.")
-    assert not quotes_balanced('She said "stop.')
 
 
 # --- the seed stories ---------------------------------------------------------------------
@@ -205,14 +164,11 @@ def test_long_generated_story_stays_within_bounds() -> None:
     passages = generated_story(5_000)
     total = len(story_sentences(passages))
     assert total > 250
-    started = time.perf_counter()
     short = retell(passages, length="short")
-    elapsed = time.perf_counter() - started
-    assert 3 <= len(short.sentences) <= 5 and len(short.text) <= SHORT_MAX_CHARS
+    assert SHORT_MIN_SENTENCES <= len(short.sentences) <= SHORT_MAX_SENTENCES
+    assert len(short.text) <= SHORT_MAX_CHARS
     assert abs(len(retell(passages, length="medium").sentences) - total / 3) <= 2
     assert abs(len(retell(passages, length="long").sentences) - total / 2) <= 2
-    # The budget is 20 ms (bench/retell.py measures it); this only catches a blow-up.
-    assert elapsed < 1.0
 
 
 def test_one_paragraph_story_is_returned_whole() -> None:
@@ -290,7 +246,7 @@ def test_unclosed_quotation_is_closed_only_when_it_must_be_kept() -> None:
 def test_leading_possessive_becomes_the_protagonists_name() -> None:
     story = (
         "Her paintings were a fusion of reality and fantasy. Everyone said so.\n\n"
-        "Léa Roux walked to the gallery. The show was full. Collectors came and went.\n\n"
+        "Léa Roux walked to the gallery. She was early. Collectors came and went.\n\n"
         "A stranger smiled at Léa Roux. They talked for hours. Léa Roux felt at home."
     )
     retelling = retell(passages_of(story), length="short", protagonist="Léa Roux")
@@ -301,11 +257,36 @@ def test_leading_possessive_becomes_the_protagonists_name() -> None:
 
 def test_protagonist_is_guessed_when_not_given() -> None:
     story = (
-        "She stepped off the train.\n\nAnna Karlsson looked around.\n\n"
+        "She stepped off the train.\n\nAnna Karlsson looked around. She knew the town.\n\n"
         "Anna Karlsson smiled. Anna Karlsson was home."
     )
     first = retell(passages_of(story), length="short").sentences[0].text
     assert first == "Anna Karlsson stepped off the train."
+
+
+def test_a_pronoun_of_another_gender_is_left_and_its_referent_introduced() -> None:
+    # "She" is the heroine the story is about; the protagonist found is a man.
+    story = (
+        "She waited by the window all evening. The rain did not stop.\n\n"
+        "Tom Hale came home late. He was tired. He hung up his coat and sat down. "
+        "He had sold the old watch at last. The shop had been warm.\n\n"
+        "Tom Hale looked at the window. He said nothing. He slept."
+    )
+    retelling = retell(passages_of(story), length="short", protagonist="Tom Hale")
+    texts = [s.text for s in retelling.sentences]
+    assert texts[0] == "She waited by the window all evening."
+    retold = retell(passages_of(story), length="short", protagonist="Tom Hale", gender="f")
+    assert retold.sentences[0].text == "Tom Hale waited by the window all evening."
+
+
+def test_an_unknown_gender_keeps_the_pronoun_and_names_the_protagonist_next() -> None:
+    story = (
+        "She stepped off the train.\n\nAnna Karlsson looked around the square.\n\n"
+        "The bells rang. The square filled. Pigeons rose. Night came. Lamps were lit."
+    )
+    texts = [s.text for s in retell(passages_of(story), length="short").sentences]
+    assert texts[0] == "She stepped off the train."
+    assert "Anna Karlsson looked around the square." in texts
 
 
 @pytest.mark.parametrize(

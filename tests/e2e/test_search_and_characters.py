@@ -180,3 +180,13 @@ async def test_the_character_filter_matches_whole_names_only(world):
     )
     fields = result.response.embeds[0].fields
     assert [f.name for f in fields] == ["1. Two Sisters · ¶ 1"]  # not ¶ 2, Zoey's
+
+
+async def test_story_info_opens_with_the_first_sentence_not_a_section_number(world):
+    text = (
+        "Title: Numbered\n\nI.\n\nThe _night_ was cold -- and wet. The fire burned."
+        "\n\nII.\n\nMorning."
+    )
+    await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    result = await world.member.slash(world.channel, "story info", story="numbered")
+    assert result.response.embeds[0].description == "*The night was cold — and wet.*"

@@ -12,6 +12,7 @@ import discord
 
 from bot.core.models import StorySummary
 from bot.core.pagination import Page
+from bot.core.parsing import is_section_break, italic_spans
 from bot.core.text import shorten
 
 STORY_COLOUR = discord.Colour.from_rgb(142, 94, 194)
@@ -23,6 +24,29 @@ FIELD_VALUE_LIMIT = 1024
 def escape(text: str) -> str:
     """Show user or story text literally: no markdown surprises, no mentions."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+# A section break as a reader sees one in a book.
+SECTION_BREAK = "⁂"
+
+
+def published(text: str) -> str:
+    """Story text as a reader expects it: escaped like `escape`, but `_italics_` shown in
+    italics, "--" as a dash and a section number alone in its paragraph as a break."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        if is_section_break(paragraph):
+            paragraphs.append(SECTION_BREAK)
+            continue
+        paragraph = paragraph.replace("--", "—")
+        out, position = [], 0
+        for start, end in italic_spans(paragraph):
+            out.append(escape(paragraph[position:start]))
+            out.append(f"*{escape(paragraph[start + 1 : end - 1])}*")
+            position = end
+        out.append(escape(paragraph[position:]))
+        paragraphs.append("".join(out))
+    return "\n\n".join(paragraphs)
 
 
 def title_text(title: str, limit: int = TITLE_LIMIT) -> str:
@@ -43,7 +67,7 @@ def story_byline(story: StorySummary) -> str:
 def page_embed(story: StorySummary, page: Page, page_count: int) -> discord.Embed:
     embed = discord.Embed(
         title=title_text(story.title),
-        description=shorten(escape(page.text), DESCRIPTION_LIMIT),
+        description=shorten(published(page.text), DESCRIPTION_LIMIT),
         colour=STORY_COLOUR,
     )
     paragraphs = (

@@ -8,6 +8,7 @@ import discord
 
 from bot.core.cast import Cast
 from bot.core.models import Story
+from bot.core.parsing import readable_passages
 from bot.core.text import shorten
 from bot.discord_adapter.rendering import (
     DESCRIPTION_LIMIT,
@@ -21,7 +22,9 @@ from bot.storage.reading import Bookmark
 
 
 def first_line(story: Story) -> str:
-    text = story.passages[0].text if story.passages else ""
+    """The story's opening sentence, as words: a section number ("I.") is not a line."""
+    readable = readable_passages(story.passages)
+    text = readable[0].text if readable else ""
     sentence_end = max(text.find(". "), text.find("! "), text.find("? "))
     return text[: sentence_end + 1] if sentence_end > 0 else text
 

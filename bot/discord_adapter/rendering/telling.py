@@ -9,7 +9,7 @@ from datetime import date
 
 import discord
 
-from bot.core.discussion import Answer
+from bot.core.answers import Answer
 from bot.core.models import StorySummary
 from bot.core.retelling import Retelling
 from bot.core.text import shorten

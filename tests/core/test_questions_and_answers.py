@@ -8,21 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
-from bot.core.discussion import (
-    UNANSWERABLE,
+from bot.core.answers import (
     Answer,
     Question,
     QuestionKind,
     answer_from_cast,
-    discussion_questions,
     match_name,
     parse_question,
     question_terms,
-    quote_passages,
 )
+from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
+from bot.core.characters import extract_cast
 from bot.core.models import Passage
 from bot.core.parsing import parse_story, split_passages
+from bot.core.questions import discussion_questions
+from bot.core.relations import related
 
 # The seed stories, read directly: these tests need neither the bot nor the database.
 SEED_STORIES = sorted((Path(__file__).resolve().parents[2] / "data" / "stories").glob("*.txt"))
@@ -387,26 +387,16 @@ def test_a_departure_towards_a_place_is_not_leaving_it() -> None:
 # --- quoted answers -----------------------------------------------------------------------
 
 
-def test_quote_passages_quotes_the_most_relevant_sentence() -> None:
-    passages = seed_passages()
-    hits = [
-        (LEA_TITLE, 3, passages[LEA_TITLE][2].text),
-        (ZOE_TITLE, 6, passages[ZOE_TITLE][5].text),
-    ]
-    answer = quote_passages(hits, "what if the show was a fluke?")
-    first, second = answer.text.split("\n\n")
-    assert first.startswith("“") and first.endswith(f"” — {LEA_TITLE}, ¶3")
-    assert "What if this show was a fluke?" in first
-    assert "Zoe Kuznetsova, ¶6" in second
-    assert answer.refs == ((LEA_TITLE, 3), (ZOE_TITLE, 6))
-
-
-def test_quote_passages_nests_quotes_inside_the_quotation() -> None:
-    passages = seed_passages()
-    answer = quote_passages([(ZOE_TITLE, 6, passages[ZOE_TITLE][5].text)], "art self-expression")
-    assert "‘Remember that art is a form of self-expression" in answer.text
-    assert answer.text.count("“") == answer.text.count("”") == 1
-
-
-def test_quote_passages_without_hits_says_the_stories_do_not_say() -> None:
-    assert quote_passages([], "anything") == Answer(UNANSWERABLE, ())
+def test_kin_do_not_meet():
+    text = (
+        "Anna Berg lived by the harbour.\n\n"
+        "Her father, Karl Berg, mended nets. Anna Berg helped him every morning.\n\n"
+        "One day Anna Berg left for the city. Karl Berg waved from the quay."
+    )
+    passages = split_passages(text)
+    cast = extract_cast(passages)
+    anna, karl = cast.find("Anna Berg"), cast.find("Karl Berg")
+    assert anna is not None and karl is not None
+    assert related(passages, anna, karl)
+    questions = discussion_questions(passages, cast, title="The Harbour")
+    assert not any("meeting" in question for question in questions)

@@ -1,0 +1,354 @@
+"""Aliases and gender: the forms of one name merged into one person ("Valérie Ivanov",
+"Valérie", "Mrs. Ivanov") and each person's gender from titles, nouns and pronouns."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bot.core.characters.patterns import (
+    PRONOUN_RE,
+    WORD_RE,
+)
+from bot.core.characters.scan import (
+    Mention,
+    Paragraph,
+    previous_words,
+)
+from bot.core.lexicon import (
+    FEMALE_NOUNS,
+    FUNCTION_WORDS,
+    MALE_NOUNS,
+    PRONOUN_GENDER,
+    TITLES,
+)
+
+
+@dataclass(slots=True)
+class Group:
+    """Mentions of one name (and its shorter forms): a person, a place, or neither."""
+
+    id: int
+    words: tuple[str, ...]
+    titles: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    kind: str = "none"  # "person" | "place" | "none"
+    gender: str | None = None
+    # Parted from a titled spouse ("Fortunato" from "the Lady Fortunato"): a person.
+    spouse: bool = False
+    # The name to show when no mention spells it: a narrator others call "Sam".
+    label: str | None = None
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+
+def _name_starts(mentions: Iterable[Mention]) -> dict[int, list[int]]:
+    """Where names (not places, not in quotes) start, per paragraph, in order."""
+    starts: dict[int, list[int]] = defaultdict(list)
+    for mention in mentions:
+        if not mention.place_kind and not mention.quoted:
+            starts[mention.passage].append(mention.start)
+    for found in starts.values():
+        found.sort()
+    return starts
+
+
+def gender_votes(
+    mentions: Sequence[Mention],
+    paragraphs: dict[int, Paragraph],
+    stops: dict[int, list[int]] | None = None,
+) -> list[str]:
+    """The first he/she-type pronoun after each mention, before anyone else is named
+    (a name in `stops`, by default `mentions`). "him" and an object "her" ("smiled at
+    her") are someone else, so they do not count."""
+    if stops is None:
+        stops = _name_starts(mentions)
+    votes: list[str] = []
+    for mention in mentions:
+        if mention.quoted or mention.place_kind:
+            continue
+        paragraph = paragraphs[mention.passage]
+        limit = min(len(paragraph.text), mention.after + 250)
+        starts = stops.get(mention.passage, [])
+        following = bisect.bisect_right(starts, mention.after)
+        if following < len(starts):
+            limit = min(limit, starts[following])
+        gender = _first_pronoun_gender(paragraph, mention.after, limit)
+        if gender is not None:
+            votes.append(gender)
+    return votes
+
+
+def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:
+    """The gender of the first subject or possessive he/she pronoun in text[start:end]."""
+    text = paragraph.text
+    for match in PRONOUN_RE.finditer(text, start, end):
+        pronoun = match.group().lower()
+        if paragraph.quoted(match.start()) or pronoun == "him":
+            continue  # "laughed at him": someone else
+        if pronoun == "her" and not _possessive_her(text, match.end()):
+            continue  # "smiled at her", "gave her the key"; not "shook her head"
+        return PRONOUN_GENDER[pronoun]
+    return None
+
+
+def _possessive_her(text: str, end: int) -> bool:
+    following = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
+    word = following.group() if following else ""
+    return word[:1].islower() and word not in FUNCTION_WORDS
+
+
+def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) -> list[str]:
+    """ "his sister Elena", "her husband Tom": the noun right before a name, weighed like
+    a title."""
+    votes: list[str] = []
+    for mention in mentions:
+        text = paragraphs[mention.passage].text
+        previous = previous_words(text[max(0, mention.start - 20) : mention.start], 1)
+        if not previous:
+            continue
+        if previous[0] in FEMALE_NOUNS:
+            votes += ["f"] * 3
+        elif previous[0] in MALE_NOUNS:
+            votes += ["m"] * 3
+    return votes
+
+
+def majority(votes: Iterable[str]) -> str | None:
+    counts = Counter(votes)
+    if not counts:
+        return None
+    (top, top_count), *rest = counts.most_common()
+    if rest and rest[0][1] == top_count:
+        return None
+    return top
+
+
+def group_mentions(mentions: list[Mention], paragraphs: dict[int, Paragraph]) -> dict[int, Group]:
+    """Merge each name's forms: full names first, then titled surnames, then single words."""
+    candidates = [m for m in mentions if m.place_kind is None]
+    groups: dict[int, Group] = {}
+    by_words: dict[tuple[str, ...], Group] = {}
+
+    def new_group(words: tuple[str, ...]) -> Group:
+        group = Group(id=len(groups), words=words)
+        groups[group.id] = group
+        return group
+
+    def add(group: Group, mention: Mention) -> None:
+        group.mentions.append(mention)
+        mention.group = group.id
+        if mention.title:
+            group.titles.add(mention.title)
+
+    for mention in sorted(candidates, key=lambda m: -len(m.words)):
+        if len(mention.words) > 1:
+            group = by_words.get(mention.words) or _longer_form(mention.words, by_words)
+            if group is None:
+                group = by_words[mention.words] = new_group(mention.words)
+            add(group, mention)
+    _set_genders(groups.values(), candidates, paragraphs)
+    singles = sorted(
+        (m for m in candidates if len(m.words) == 1),
+        key=lambda m: (m.title is None, m.passage, m.start),
+    )
+    for mention in singles:
+        group, ambiguous = _single_word_group(mention, groups, mentions, paragraphs)
+        if ambiguous:
+            continue  # "Martin laughed", with Paul and Elena Martin: no one can tell which
+        if group is None:
+            key = (f"{mention.title}.", *mention.words) if mention.title else mention.words
+            group = by_words.get(key) or new_group(mention.words)
+            by_words[key] = group
+            group.gender = TITLES.get(mention.title or "")
+        add(group, mention)
+    for group in groups.values():
+        group.mentions.sort(key=lambda m: (m.passage, m.start))
+    _part_spouses(groups, paragraphs, mentions)
+    return groups
+
+
+def _titled_otherwise(word: str, title: str, mentions: Sequence[Mention]) -> bool:
+    """Whether the text gives `word` another gender's title too ("Mrs. White")."""
+    gender = TITLES.get(title)
+    return any(
+        m.title is not None and m.words == (word,) and TITLES.get(m.title) not in (None, gender)
+        for m in mentions
+    )
+
+
+def _part_spouses(
+    groups: dict[int, Group], paragraphs: dict[int, Paragraph], mentions: Sequence[Mention]
+) -> None:
+    """ "the Lady Fortunato" once, "Fortunato … he" a dozen times: the bare name is her
+    husband, not her. A one-word name whose untitled mentions are followed by the other
+    gender's pronouns leaves its titled form and becomes its own person."""
+    for group in list(groups.values()):
+        gender = TITLES.get(next(iter(group.titles))) if len(group.titles) == 1 else None
+        if gender is None or len(group.words) != 1:
+            continue
+        bare = [m for m in group.mentions if m.title is None]
+        votes = majority(gender_votes(bare, paragraphs))
+        if not bare or votes is None or votes == gender:
+            continue
+        other = Group(id=len(groups), words=group.words, gender=votes, spouse=True)
+        groups[other.id] = other
+        for mention in bare:
+            mention.group = other.id
+            other.mentions.append(mention)
+        group.mentions = [m for m in group.mentions if m.title is not None]
+
+
+def _longer_form(words: tuple[str, ...], by_words: dict[tuple[str, ...], Group]) -> Group | None:
+    """ "Amara Okafor" inside "Amara Ngozi Okafor": same first and last word."""
+    for known, group in by_words.items():
+        if len(known) > len(words) and known[0] == words[0] and known[-1] == words[-1]:
+            return group
+    return None
+
+
+def _set_genders(
+    groups: Iterable[Group], candidates: Sequence[Mention], paragraphs: dict[int, Paragraph]
+) -> None:
+    """Each full name's likely gender: titles, then pronouns after its first-name mentions."""
+    stops = _name_starts(candidates)
+    for group in groups:
+        related = [
+            m
+            for m in candidates
+            if m.group == group.id or (m.words == (group.words[0],) and m.title is None)
+        ]
+        votes = gender_votes(related, paragraphs, stops) + noun_votes(related, paragraphs)
+        votes += [g for t in group.titles if (g := TITLES.get(t)) for _ in range(3)]
+        group.gender = majority(votes)
+
+
+def _compatible(group: Group, title: str | None) -> bool:
+    """Can a "Title Surname" form be this person? Mr. Okafor is not Dr. Amara Okafor."""
+    if title is None:
+        return True
+    if group.titles:
+        return title in group.titles
+    wanted = TITLES.get(title)
+    return wanted is None or group.gender is None or group.gender == wanted
+
+
+def _single_word_group(
+    mention: Mention,
+    groups: dict[int, Group],
+    mentions: Sequence[Mention],
+    paragraphs: dict[int, Paragraph],
+) -> tuple[Group | None, bool]:
+    """The person a one-word form refers to, if any, and whether it is ambiguous.
+
+    Several people answering to it are told apart by the pronoun after it ("Martin shook
+    his head"); failing that, by their titles (the nearest one before: "Mr. Okafor brought
+    bread ... Okafor laughed"); several with no title (Paul and Elena Martin), not at all:
+    the word is no one's."""
+    word = mention.words[0]
+    matches = [
+        g
+        for g in groups.values()
+        if g.mentions and word in (g.words[0], g.words[-1]) and _compatible(g, mention.title)
+    ]
+    if mention.title is not None:
+        exact = [g for g in matches if mention.title in g.titles]
+        # "Mr. White" is "Herbert White" only where no other White has a title: with a
+        # Mrs. White in the story, Mr. White is her husband, Herbert their son.
+        family = _titled_otherwise(word, mention.title, mentions)
+        matches = exact or [g for g in matches if len(g.words) > 1 and not g.titles and not family]
+        matches = [g for g in matches if g.words[-1] == word]
+    elif len(matches) > 1:
+        # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
+        matches = [g for g in matches if len(g.words) > 1 or g.titles]
+        if len(matches) > 1:
+            gender = _pronoun_after(mention, paragraphs[mention.passage], mentions)
+            fitting = [g for g in matches if g.gender == gender]
+            others_differ = all(g.gender not in (None, gender) for g in matches if g not in fitting)
+            if gender is not None and len(fitting) == 1 and others_differ:
+                return fitting[0], False
+            # A bare surname of the right gender is the titled one ("Bellamy" is Mr.
+            # Bellamy; their son is "Arthur").
+            titled = [g for g in fitting if g.titles and TITLES.get(next(iter(g.titles))) == gender]
+            if gender is not None and len(titled) == 1:
+                return titled[0], False
+            if sum(1 for g in matches if not g.titles) > 1:
+                return None, True
+    if len(matches) <= 1:
+        return (matches[0] if matches else None), False
+    return _nearest_before(mention, matches, mentions), False
+
+
+def _pronoun_after(
+    mention: Mention, paragraph: Paragraph, mentions: Sequence[Mention]
+) -> str | None:
+    """The gender of the first he/she-type pronoun after a name, in its sentence and
+    before anyone else is named: "Reyes, the elder, shook his head" is a man."""
+    text = paragraph.text
+    starts = paragraph.sentence_starts
+    index = bisect.bisect_right(starts, mention.start)
+    end = starts[index] if index < len(starts) else len(text)
+    for other in mentions:
+        if other.passage == mention.passage and mention.after < other.start < end:
+            end = other.start
+    found = _first_pronoun_gender(paragraph, mention.after, end)
+    if found is not None or end < (starts[index] if index < len(starts) else len(text)):
+        return found
+    # "Bellamy said, kneading. He did not look up": the next sentence, if no one else
+    # is named before its pronoun.
+    following = starts[index + 1] if index + 1 < len(starts) else len(text)
+    for other in mentions:
+        if other.passage == mention.passage and end <= other.start < following:
+            following = other.start
+    return _first_pronoun_gender(paragraph, end, following)
+
+
+def _nearest_before(
+    mention: Mention, choices: Sequence[Group], mentions: Sequence[Mention]
+) -> Group:
+    ids = {g.id for g in choices}
+    position = (mention.passage, mention.start)
+    earlier = [m for m in mentions if m.group in ids and (m.passage, m.start) < position]
+    if earlier:
+        nearest = max(earlier, key=lambda m: (m.passage, m.start))
+        return next(g for g in choices if g.id == nearest.group)
+    return min(choices, key=lambda g: (g.first.passage, g.first.start))
+
+
+def alias_forms(group: Group) -> tuple[str, ...]:
+    """Every form, fullest first; the display name is always one of them."""
+    forms: dict[str, tuple[int, int]] = {}
+    for order, mention in enumerate(group.mentions):
+        forms.setdefault(mention.surface, (-len(mention.surface.split()), order))
+    name = display_name(group)
+    forms.setdefault(name, (-len(name.split()), len(forms)))
+    return tuple(sorted(forms, key=lambda f: forms[f]))
+
+
+def display_name(group: Group) -> str:
+    """The fullest name: "Amara Okafor" (not "Dr. Amara Okafor"), or "Mr. Okafor" if that
+    is all the text gives, so first_name is a name wherever the text allows."""
+    if group.label is not None:
+        return group.label
+    counts = Counter(m.surface for m in group.mentions)
+
+    def fullness(mention: Mention) -> tuple[bool, int, bool, int, int, int]:
+        titled_single = len(mention.words) == 1 and mention.title is not None
+        return (
+            not mention.surface[:1].islower(),  # a name before a description ("the son")
+            len(mention.words),
+            titled_single,
+            counts[mention.surface],
+            -mention.passage,
+            -mention.start,
+        )
+
+    best = max(group.mentions, key=fullness)
+    if len(best.words) == 1:
+        return best.surface
+    # As written, initials' full stops kept ("Ralph D. Spencer"), the title left off.
+    return best.surface.split(None, 1)[1] if best.title is not None else best.surface

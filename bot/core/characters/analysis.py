@@ -1,0 +1,92 @@
+"""One pass over a story: paragraphs scanned, mentions grouped and classified, places
+collected; what the facts, the cast and the arc are read from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.core.characters.aliases import (
+    Group,
+    gender_votes,
+    group_mentions,
+    majority,
+    noun_votes,
+)
+from bot.core.characters.evidence import (
+    PlaceInfo,
+    classify,
+    collect_places,
+    people_by_surname,
+)
+from bot.core.characters.scan import (
+    Mention,
+    Paragraph,
+    build_vocabulary,
+    mentions_in,
+    paragraph_sentence_starts,
+    quote_spans,
+)
+from bot.core.characters.unnamed import add_unnamed_people
+from bot.core.lexicon import (
+    PRONOUN_GENDER,
+)
+from bot.core.models import Passage
+
+
+@dataclass(slots=True)
+class Analysis:
+    paragraphs: dict[int, Paragraph]
+    mentions: list[Mention]
+    groups: dict[int, Group]
+    people: list[Group]
+    places: dict[str, PlaceInfo]
+    by_passage: dict[int, list[Mention]] = field(default_factory=dict)  # all, in order
+    people_by_passage: dict[int, list[Mention]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for mention in self.mentions:  # scanned paragraph by paragraph, left to right
+            self.by_passage.setdefault(mention.passage, []).append(mention)
+            if mention.group >= 0 and self.groups[mention.group].kind == "person":
+                self.people_by_passage.setdefault(mention.passage, []).append(mention)
+
+    def person_mentions(self, passage: int) -> list[Mention]:
+        return self.people_by_passage.get(passage, [])
+
+
+def analyse(passages: Sequence[Passage]) -> Analysis:
+    paragraphs: dict[int, Paragraph] = {}
+    for passage in passages:
+        quotes = quote_spans(passage.text)
+        paragraphs[passage.number] = Paragraph(
+            passage, quotes, paragraph_sentence_starts(passage.text, quotes)
+        )
+    vocabulary = build_vocabulary(list(paragraphs.values()))
+    mentions = [m for p in paragraphs.values() for m in mentions_in(p, vocabulary)]
+    groups = group_mentions(mentions, paragraphs)
+    evidence = {g.id: classify(g, paragraphs, vocabulary) for g in groups.values()}
+    people_by_surname(groups.values(), vocabulary)
+    for person in [g for g in groups.values() if g.kind == "person"]:
+        person.gender = person.gender or majority(
+            gender_votes(person.mentions, paragraphs) + noun_votes(person.mentions, paragraphs)
+        )
+    add_unnamed_people(paragraphs, mentions, groups)
+    people = [g for g in groups.values() if g.kind == "person" and g.mentions]
+    places = collect_places(mentions, groups, evidence)
+    return Analysis(paragraphs, mentions, groups, people, places)
+
+
+def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: str) -> Group | None:
+    """The person a he/she refers to: the latest named before it, of a fitting gender."""
+    gender = PRONOUN_GENDER.get(pronoun.lower())
+    for number in (passage, passage - 1, passage - 2):
+        earlier = [
+            m
+            for m in analysis.person_mentions(number)
+            if (number < passage or m.start < position) and not m.quoted
+        ]
+        for mention in sorted(earlier, key=lambda m: -m.start):
+            group = analysis.groups[mention.group]
+            if gender is None or group.gender in (None, gender):
+                return group
+    return None

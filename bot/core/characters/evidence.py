@@ -1,0 +1,334 @@
+"""Evidence and classification: what the words around each mention say (a person's
+verbs, a place's prepositions), and the verdict for each group: person, place or neither."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bot.core.characters.aliases import Group, gender_votes
+from bot.core.characters.patterns import (
+    APPOSITION_AFTER_RE,
+    APPOSITION_PERSON_NOUNS,
+    CITY_NOUNS,
+    CLAUSE_NP_BEFORE_RE,
+    DISTRICT_AFTER_RE,
+    DISTRICT_NOUNS,
+    IS_A_RE,
+    MOTION_VERBS,
+    PERSON_OBJECT_VERBS,
+    PERSON_PREP_VERBS,
+    PLACE_NOUNS_BEFORE_NAMED,
+    PLACE_VERBS,
+    POSSESSIVE_DETERMINERS,
+    RELATION_AFTER_RE,
+    RELATION_NOUNS,
+    RIVER_VERBS,
+    SAYING_VERBS,
+    SPEECH_AFTER_VERB_RE,
+    STRONG_PLACE_PREPS,
+    VERB_AFTER_APPOSITION_RE,
+    WEAK_PLACE_PREPS,
+    WHO_AFTER_RE,
+    WORD_RE,
+)
+from bot.core.characters.scan import (
+    Mention,
+    Paragraph,
+    Vocabulary,
+    is_place_prefix,
+    previous_words,
+)
+from bot.core.lexicon import (
+    DEMONYM_SUFFIXES,
+    INSTITUTION_HEADS,
+    NEVER_PEOPLE,
+    PEOPLE_PLURALS,
+    PERSON_NOUNS,
+    PERSON_VERBS,
+    PLACE_HEADS,
+    SPEECH_VERBS,
+)
+from bot.core.text import fold
+
+
+@dataclass(slots=True)
+class _Evidence:
+    person: float = 0.0
+    place: float = 0.0
+    strong_person: bool = False  # a title, "named X", or a verb only people do
+    city: int = 0
+    country: int = 0
+    district: int = 0
+    river: int = 0
+    with_the: int = 0
+
+
+def _weigh(mention: Mention, text: str, evidence: _Evidence) -> None:
+    """Add what one occurrence says about whether its name is a person or a place."""
+    before = text[max(0, mention.start - 60) : mention.start]
+    after = text[mention.after : mention.after + 80]
+    previous = ["", "", "", *previous_words(before)]  # padded: previous[-3] always exists
+    if mention.title is not None:
+        evidence.person += 5
+        evidence.strong_person = True
+    _weigh_person_cues(mention, previous, before, after, evidence)
+    if not mention.possessive:
+        _weigh_place_cues(previous, after, evidence)
+    elif previous[-1] in ("at", "to") and _POSSESSIVE_PLACE_RE.match(after):
+        evidence.place += 1  # "be at Sully's, for I must see you": his place, not him
+
+
+def _weigh_person_cues(
+    mention: Mention, previous: list[str], before: str, after: str, evidence: _Evidence
+) -> None:
+    if not mention.possessive:
+        verb = SPEECH_AFTER_VERB_RE.match(after)
+        if verb and verb.group(1).lower() in PERSON_VERBS:
+            evidence.person += 2
+            evidence.strong_person = True
+        is_a = IS_A_RE.match(after)  # "Anna Berg was a gentle, untidy woman"
+        if is_a and is_a.group(1).split()[-1].lower() in APPOSITION_PERSON_NOUNS:
+            evidence.person += 2
+            evidence.strong_person = True
+    else:
+        following = [w.lower() for w in WORD_RE.findall(after[:40])[:3]]
+        evidence.person += 2 if PERSON_NOUNS.intersection(following) else 0.5
+    last, second = previous[-1], previous[-2]
+    if last in ("named", "called"):
+        if second in PLACE_NOUNS_BEFORE_NAMED:
+            evidence.place += 3
+        else:
+            evidence.person += 3
+            evidence.strong_person = True
+    if last in ("i'm", "i’m") or (second, last) in (("i", "am"), ("name", "is"), ("call", "me")):
+        evidence.person += 3
+        evidence.strong_person = True
+    if after.startswith(",") and before.endswith(", ") and CLAUSE_NP_BEFORE_RE.search(before):
+        evidence.person += 3  # apposition: "the artist, Sophie,"
+    if last in SPEECH_VERBS:  # "...," said Sophie
+        evidence.person += 2
+    if mention.quoted and before.endswith(", ") and _CALLED_AFTER_RE.match(after):
+        # Only in a line someone is said to speak: a song ("I said, Bertie, why do you
+        # bound?") calls no one.
+        evidence.person += 3  # "Take him back, Cronin!": someone spoken to
+        evidence.strong_person = True
+    if last in ("to", "at", "with") and second in PERSON_PREP_VERBS:
+        evidence.person += 2
+    elif last == "with" or (last == "and" and not _capitalised_before_and(before)):
+        # "Tomás and his sister" says it; "Maw and Meggins" is as likely a firm.
+        evidence.person += 1
+    if last in PERSON_OBJECT_VERBS:
+        evidence.person += 1
+    if second in POSSESSIVE_DETERMINERS and last in RELATION_NOUNS:
+        evidence.person += 3  # "his sister Elena"
+        evidence.strong_person = True
+    if RELATION_AFTER_RE.match(after):
+        evidence.person += 3  # "Tomás and his sister"
+        evidence.strong_person = True
+    if after.startswith(","):
+        if WHO_AFTER_RE.match(after):
+            evidence.person += 1
+        appositive = APPOSITION_AFTER_RE.match(after)
+        if appositive:
+            _weigh_apposition(appositive, after, evidence)
+
+
+_CALLED_AFTER_RE = re.compile(
+    r"^[!?.,][^\"”]{0,120}[\"”],?\s+(?:\w+ly\s+)?(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
+)
+_POSSESSIVE_PLACE_RE = re.compile(r"^(?:\s*[,.;:!?]|\s+(?:place|house|shop|store)\b)")
+_CAPITALISED_AND_RE = re.compile(r"\b[A-Z][\w'’-]*\s+and\s+$")
+
+
+def _capitalised_before_and(before: str) -> bool:
+    return _CAPITALISED_AND_RE.search(before) is not None
+
+
+def _weigh_apposition(appositive: re.Match[str], after: str, evidence: _Evidence) -> None:
+    """ "Grace, the English tourist beside her, said": an apposition, then what she does."""
+    words = appositive.group(1).lower().split()
+    about_a_person = bool(APPOSITION_PERSON_NOUNS.intersection(words))
+    if about_a_person:
+        evidence.person += 2
+    verb = VERB_AFTER_APPOSITION_RE.match(after, appositive.end())
+    if verb is None:
+        return
+    verb_word = verb.group(1).lower()
+    if verb_word in SAYING_VERBS or (about_a_person and verb_word in PERSON_VERBS):
+        evidence.person += 2
+        evidence.strong_person = True
+
+
+def _weigh_place_cues(previous: list[str], after: str, evidence: _Evidence) -> None:
+    third, second, last = previous[-3:]
+    if last in ("to", "at", "with") and second in PERSON_PREP_VERBS:
+        return  # "smiled at Sophie": the preposition belongs to the verb
+    if last == "to" and second in MOTION_VERBS:
+        evidence.place += 1
+        return
+    preposition = second if last == "the" else last
+    if preposition in STRONG_PLACE_PREPS:
+        evidence.place += 2
+    elif preposition in WEAK_PLACE_PREPS or preposition in PLACE_VERBS:
+        evidence.place += 1
+    if last == "the":
+        evidence.place += 1
+        evidence.with_the += 1
+    if last == "of" and second in CITY_NOUNS:
+        evidence.place += 2
+        evidence.city += 1
+    if last == "of" and second == "country":
+        evidence.country += 1
+    if (last == "of" and second in DISTRICT_NOUNS) or DISTRICT_AFTER_RE.match(after):
+        evidence.place += 1
+        evidence.district += 1
+    river_verb = second in RIVER_VERBS or (third in ("bank", "banks") and second == "of")
+    if (last == "the" and river_verb) or last == "river":
+        evidence.river += 1
+
+
+def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabulary) -> _Evidence:
+    """Sets group.kind to person, place or none from all its occurrences' evidence."""
+    evidence = _Evidence()
+    for mention in group.mentions:
+        _weigh(mention, paragraphs[mention.passage].np_text, evidence)
+    if group.spouse:
+        evidence.person += 5  # as good as the title it was parted from
+        evidence.strong_person = True
+    multi_word = len(group.words) > 1
+    if multi_word:
+        evidence.person += 1  # "First Last" with no place word in it is usually someone
+    if all(m.initial for m in group.mentions):
+        # Seen only where every word is capitalised: a name only if it acts like a person.
+        acts = evidence.strong_person or _reads_as_a_full_name(group, evidence)
+        group.kind = "person" if acts and not _ordinary(group, vocabulary) else "none"
+    elif evidence.person > evidence.place and evidence.person > 0:
+        group.kind = "person"
+    elif evidence.place > 0:
+        group.kind = "place"
+    if group.kind == "place" and _is_demonym_like(group.words):
+        group.kind = "none"
+    if group.kind == "person" and _never_someone(group, evidence, paragraphs):
+        group.kind = "none"
+    return evidence
+
+
+def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Paragraph]) -> bool:
+    """What reads like a person but is not one: God and holidays ("Heaven help us",
+    "Christmas Day"), a firm or an institution ("the Frazzled Wheat Company"), a plural
+    ("Two Desperate Men"), or a single word said once, opening a sentence in someone's
+    speech, that nothing else marks as a name ("Rats ate up the cake!"). A title, being
+    named ("a dog called Rats") or a he/she after it ("Priya waved. She was…") keeps it a
+    person."""
+    lowered = [word.lower() for word in group.words]
+    if any(word in NEVER_PEOPLE for word in lowered):
+        return True
+    if group.titles:
+        return False
+    if lowered[-1] in INSTITUTION_HEADS or lowered[-1] in PEOPLE_PLURALS:
+        return True
+    once = len(group.mentions) == 1 and len(group.words) == 1
+    first = group.mentions[0]
+    if not (once and first.initial and first.quoted and evidence.person < _NAMED_EVIDENCE):
+        return False
+    return not gender_votes(group.mentions, paragraphs)
+
+
+# "named X", "I'm X", "his sister X" weigh 3 or more: a name, even said once.
+_NAMED_EVIDENCE = 3
+
+
+def _ordinary(group: Group, vocabulary: Vocabulary) -> bool:
+    return any(w.lower() in vocabulary.lower for w in group.words)
+
+
+def _reads_as_a_full_name(group: Group, evidence: _Evidence) -> bool:
+    """ "Tomás Reyes ... Tomás kept watch.": Given Surname, of no listed or place word,
+    that the text treats as someone's (the first name used alone, "Tomás Reyes, who"),
+    even if it only ever opens sentences. A pronoun after it is not enough, or "Hong
+    Kong glittered. She loved it." would make Hong Kong someone."""
+    if not 2 <= len(group.words) <= 3 or all(m.quoted for m in group.mentions):
+        return False
+    if any(w.lower() in PLACE_HEADS or is_place_prefix(w) for w in group.words):
+        return False
+    first_name_alone = any(m.words == group.words[:1] for m in group.mentions)
+    return first_name_alone or evidence.person >= 2  # 1 is the bonus for two words
+
+
+def people_by_surname(groups: Iterable[Group], vocabulary: Vocabulary) -> None:
+    """ "Elena Reyes" is someone, so "Tomás Reyes", seen only opening sentences, is too."""
+    groups = list(groups)
+    surnames = {g.words[-1] for g in groups if g.kind == "person" and len(g.words) > 1}
+    for group in groups:
+        if (
+            group.kind == "none"
+            and 2 <= len(group.words) <= 3
+            and group.words[-1] in surnames
+            and not _ordinary(group, vocabulary)
+            and not all(m.quoted for m in group.mentions)
+        ):
+            group.kind = "person"
+
+
+def _is_demonym_like(words: tuple[str, ...]) -> bool:
+    """ "Parisian life": an adjective from a place, not a place."""
+    return len(words) == 1 and words[0].lower().endswith(("ian", "ese", "ish"))
+
+
+@dataclass(slots=True)
+class PlaceInfo:
+    name: str
+    kind: str
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def _place_kind_from(evidence: _Evidence) -> str:
+    for kind, count in (
+        ("city", evidence.city),
+        ("country", evidence.country),
+        ("district", evidence.district),
+        ("river", evidence.river),
+    ):
+        if count:
+            return kind
+    return "place"
+
+
+def collect_places(
+    mentions: Sequence[Mention],
+    groups: dict[int, Group],
+    evidence: dict[int, _Evidence],
+) -> dict[str, PlaceInfo]:
+    places: dict[str, PlaceInfo] = {}
+    keys: dict[str, str] = {}  # folding is the slow part, and names repeat
+    for mention in mentions:
+        if mention.place_kind is not None:
+            name, kind = " ".join(mention.words), mention.place_kind
+        elif mention.group >= 0 and groups[mention.group].kind == "place":
+            group = groups[mention.group]
+            group_evidence = evidence[group.id]
+            name = " ".join(group.words)
+            # "the Seine" is how the text names it when it nearly always says "the".
+            if group_evidence.with_the * 2 > len(group.mentions) and len(group.words) == 1:
+                name = f"the {name}"
+            kind = _place_kind_from(group_evidence)
+        else:
+            continue
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = fold(name.removeprefix("the "))
+        places.setdefault(key, PlaceInfo(name, kind)).mentions.append(mention)
+    _drop_demonym_places(places)
+    return places
+
+
+def _drop_demonym_places(places: dict[str, PlaceInfo]) -> None:
+    """ "Parisian" is Paris's adjective, never a place of its own."""
+    for key in [key for key in places if key.endswith(DEMONYM_SUFFIXES)]:
+        for other in places:
+            derived = len(other) >= 4 and key.startswith(other) and other != key
+            if derived and key[len(other) :] in DEMONYM_SUFFIXES:
+                del places[key]
+                break

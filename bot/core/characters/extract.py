@@ -1,0 +1,218 @@
+"""The cast: characters (protagonist first) and places, assembled from the analysis."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
+from bot.core.characters.aliases import (
+    Group,
+    alias_forms,
+    display_name,
+)
+from bot.core.characters.analysis import (
+    Analysis,
+    analyse,
+)
+from bot.core.characters.facts import (
+    FactSet,
+    attribute_lines,
+    descriptions_at,
+    find_origins,
+    gender_from_descriptions,
+    pronoun_descriptions,
+)
+from bot.core.characters.patterns import (
+    WORD_RE,
+)
+from bot.core.lexicon import (
+    NATIONALITIES,
+    PLACE_HEADS,
+    PRONOUN_GENDER,
+)
+from bot.core.models import Passage
+from bot.core.parsing import readable_passages
+from bot.core.text import fold
+
+
+def _meets(analysis: Analysis, spoken_in: dict[int, set[int]]) -> dict[int, list[Fact]]:
+    present: dict[int, set[int]] = defaultdict(set)
+    for mention in analysis.mentions:
+        if mention.group >= 0 and analysis.groups[mention.group].kind == "person":
+            present[mention.passage].add(mention.group)
+    for group_id, numbers in spoken_in.items():
+        for number in numbers:
+            present[number].add(group_id)
+    names = {g.id: display_name(g) for g in analysis.people}
+    meets: dict[int, dict[int, int]] = defaultdict(dict)
+    for number in sorted(present):
+        for one in present[number]:
+            for other in present[number] - {one}:
+                meets[one].setdefault(other, number)
+    return {
+        one: [
+            Fact(names[other], number) for other, number in sorted(met.items(), key=lambda i: i[1])
+        ]
+        for one, met in meets.items()
+    }
+
+
+def _places_of(
+    analysis: Analysis, group: Group, spoken_in: set[int], origins: Sequence[Fact]
+) -> tuple[Fact, ...]:
+    """Places named in the paragraphs where the person is, first time each; not origins."""
+    numbers = {m.passage for m in group.mentions} | spoken_in
+    origin_keys = {fold(f.text) for f in origins}
+    located: list[tuple[int, int, str]] = []
+    for key, place in analysis.places.items():
+        if origin_keys and (key in origin_keys or fold(place.name) in origin_keys):
+            continue
+        here = [m for m in place.mentions if m.passage in numbers]
+        if here:
+            first = here[0]
+            located.append((first.passage, first.start, place.name))
+    return tuple(Fact(name, passage) for passage, _, name in sorted(located))
+
+
+def _centrality(character: Character, paragraphs_present: int, total: int) -> float:
+    # Mentions weigh most; being there early and often breaks near-ties.
+    earliness = 1 - (character.first_passage - 1) / max(1, total)
+    return character.mentions + paragraphs_present + 3 * earliness
+
+
+def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Cast:
+    """Characters (protagonist first, then by mentions) and places (by first appearance).
+
+    A story is about whom the narration keeps referring to: mentions, and the he/she
+    that refers back to them. A `title` naming a character makes them the protagonist
+    ("Araby" names no one; "The Story of Léa" does)."""
+    passages = readable_passages(passages)
+    if not passages:
+        return Cast()
+    analysis = analyse(passages)
+    descriptions: dict[int, FactSet] = defaultdict(FactSet)
+    for mention in analysis.mentions:
+        group = analysis.groups.get(mention.group)
+        if group is not None and group.kind == "person" and not mention.quoted:
+            text = analysis.paragraphs[mention.passage].np_text
+            descriptions_at(mention, text, descriptions[group.id])
+    for person in analysis.people:
+        gender_from_descriptions(person, descriptions[person.id].facts())
+    pronoun_descriptions(analysis, descriptions)
+    origins: dict[int, FactSet] = defaultdict(FactSet)
+    find_origins(analysis, origins)
+    for group_id, described in descriptions.items():
+        for fact in described.facts():
+            for word in WORD_RE.findall(fact.text):
+                if word.lower() in NATIONALITIES and word[0].isupper():
+                    origins[group_id].add(fact.passage, 0, word)
+    lines: dict[int, FactSet] = defaultdict(FactSet)
+    spoken_in = attribute_lines(analysis, lines)
+    meets = _meets(analysis, spoken_in)
+    referred = _pronoun_references(analysis)
+    titled = _named_in_title(analysis, title)
+    characters: list[tuple[float, Character]] = []
+    for person in analysis.people:
+        origin_facts = origins[person.id].facts()
+        character = Character(
+            name=display_name(person),
+            aliases=alias_forms(person),
+            mentions=len(person.mentions),
+            first_passage=person.first.passage,
+            role=SUPPORTING,
+            gender=person.gender,
+            descriptions=descriptions[person.id].facts(),
+            origins=origin_facts,
+            lines=lines[person.id].facts(),
+            meets=tuple(meets.get(person.id, ())),
+            places=_places_of(analysis, person, spoken_in[person.id], origin_facts),
+        )
+        paragraphs_present = len({m.passage for m in person.mentions})
+        centrality = _centrality(character, paragraphs_present, len(passages))
+        centrality += _REFERENCE_WEIGHT * referred[person.id]
+        if person is titled:
+            centrality += _TITLE_WEIGHT
+        characters.append((centrality, character))
+    return Cast(characters=_rank(characters), places=_place_list(analysis))
+
+
+# A he/she in the narration that refers back to someone counts for half a mention; being
+# named in the title outweighs anything the text can say.
+_REFERENCE_WEIGHT = 0.5
+_TITLE_WEIGHT = 10_000.0
+_NARRATION_PRONOUN_RE = re.compile(r"\b(?:she|he|her|his|him)\b", re.IGNORECASE)
+
+
+def _pronoun_references(analysis: Analysis) -> Counter[int]:
+    """How often the narration's he/she points back to each person: the last one named
+    of that gender, however far back (a story's "she" stays its heroine for pages)."""
+    counts: Counter[int] = Counter()
+    last: dict[str, int] = {}
+    for number, paragraph in analysis.paragraphs.items():
+        events: list[tuple[int, str | None, int]] = [
+            (m.start, analysis.groups[m.group].gender, m.group)
+            for m in analysis.person_mentions(number)
+            if not m.quoted
+        ]
+        events += [
+            (match.start(), PRONOUN_GENDER.get(match.group().lower()), -1)
+            for match in _NARRATION_PRONOUN_RE.finditer(paragraph.text)
+            if not paragraph.quoted(match.start())
+        ]
+        for _, gender, group in sorted(events):
+            if gender is None:
+                continue
+            if group >= 0:
+                last[gender] = group
+            elif gender in last:
+                counts[last[gender]] += 1
+    return counts
+
+
+def _named_in_title(analysis: Analysis, title: str | None) -> Group | None:
+    if not title:
+        return None
+    words = {re.sub(r"['’]s$", "", word) for word in WORD_RE.findall(title)}
+    named = [p for p in analysis.people if p.mentions and set(p.words) <= words]
+    return max(named, key=lambda p: len(p.mentions)) if named else None
+
+
+def _rank(scored: list[tuple[float, Character]]) -> tuple[Character, ...]:
+    if not scored:
+        return ()
+    ordered = sorted(scored, key=lambda s: (-s[0], s[1].first_passage, s[1].name))
+    protagonist = ordered[0][1]
+    others = sorted(
+        (c for _, c in ordered[1:]), key=lambda c: (-c.mentions, c.first_passage, c.name)
+    )
+    return (replace(protagonist, role=PROTAGONIST), *others)
+
+
+def _place_list(analysis: Analysis) -> tuple[Place, ...]:
+    places = [
+        (p.mentions[0].passage, p.mentions[0].start, p)
+        for p in analysis.places.values()
+        if p.mentions
+    ]
+    return tuple(
+        Place(p.name, p.kind, len(p.mentions), passage)
+        for passage, _, p in sorted(places, key=lambda item: (item[0], item[1]))
+    )
+
+
+def place_in_sentence(name: str) -> str:
+    """How a place reads inside a sentence: "the Eiffel Tower", "Paris", "the Seine"."""
+    words = name.split()
+    if len(words) < 2 or words[0].lower() == "the":
+        return name
+    lowered = [w.lower() for w in words]
+    head = lowered[lowered.index("of") - 1] if "of" in lowered[1:] else lowered[-1]
+    return f"the {name}" if head in PLACE_HEADS else name
+
+
+def is_nationality(word: str) -> bool:
+    """ "Russian", "French", "Parisian": a nationality, language or demonym."""
+    return word.lower() in NATIONALITIES

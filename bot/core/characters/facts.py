@@ -1,0 +1,332 @@
+"""Facts about each person, each with the paragraph it comes from: descriptions
+("a brilliant mathematician"), origins, and the lines they speak."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.core.cast import Fact
+from bot.core.characters.aliases import Group
+from bot.core.characters.analysis import (
+    Analysis,
+    resolve_pronoun,
+)
+from bot.core.characters.patterns import (
+    APPOSITION_AFTER_RE,
+    APPOSITION_PERSON_NOUNS,
+    AS_A_PRONOUN_RE,
+    AS_A_RE,
+    BORN_RE,
+    CLAUSE_NP_BEFORE_RE,
+    IS_A_RE,
+    JOINED_COMMA,
+    LABEL_BEFORE_RE,
+    LEAVE_RE,
+    LIST_AFTER_RE,
+    NAMED_RE,
+    PRONOUN_IS_A_RE,
+    PRONOUN_RE,
+    SELF_NAMING_RE,
+    SPEECH_AFTER_VERB_RE,
+    SPEECH_END,
+    UNNAMED_SPEAKER_RES,
+    VAGUE_NP_SECOND_WORDS,
+    WORD_RE,
+)
+from bot.core.characters.scan import (
+    Mention,
+    Paragraph,
+    previous_words,
+)
+from bot.core.lexicon import (
+    FEMALE_NOUNS,
+    MALE_NOUNS,
+    NATIONALITIES,
+    ORIGIN_NOUNS,
+    SPEECH_VERBS,
+    TIME_WORDS,
+)
+from bot.core.text import fold
+
+
+@dataclass(slots=True)
+class FactSet:
+    """Facts found for one person, with their offsets so they can be put in text order."""
+
+    found: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, passage: int, position: int, text: str) -> None:
+        cleaned = " ".join(text.replace(JOINED_COMMA, ",").split()).strip(" ,")
+        if cleaned:
+            self.found.append((passage, position, cleaned))
+
+    def facts(self) -> tuple[Fact, ...]:
+        seen: set[str] = set()
+        result: list[Fact] = []
+        for passage, _, text in sorted(self.found):
+            key = fold(text)
+            if key not in seen:
+                seen.add(key)
+                result.append(Fact(text, passage))
+        return tuple(result)
+
+
+def _lower_article(phrase: str) -> str:
+    """ "The gallery owner" opening a sentence is "the gallery owner" in a description."""
+    first, _, rest = phrase.partition(" ")
+    if first in ("The", "A", "An", "Her", "His", "Their"):
+        return f"{first.lower()} {rest}"
+    return phrase
+
+
+def _usable_np(phrase: str) -> bool:
+    words = phrase.split()
+    if len(words) > 1 and words[1].lower() in VAGUE_NP_SECOND_WORDS:
+        return False
+    return words[-1].lower() not in TIME_WORDS and len(words) <= 10
+
+
+def descriptions_at(mention: Mention, text: str, found: FactSet) -> None:
+    """Appositions and "As a ..., X" around one named mention."""
+    before = text[max(0, mention.start - 160) : mention.start]
+    after = text[mention.end : mention.end + 200]
+    _descriptions_before(mention, before, after, found)
+    if not mention.possessive:
+        _descriptions_after(mention, before, after, found)
+
+
+def _descriptions_before(mention: Mention, before: str, after: str, found: FactSet) -> None:
+    """ "As a brilliant mathematician, X", "the owner, a woman named X", "the artist, X,"."""
+    offset = mention.start - len(before)
+    previous = previous_words(before, 1)
+    after_comma = before.endswith(", ")
+    if after_comma and (as_a := AS_A_RE.search(before)):
+        found.add(mention.passage, offset + as_a.start(1), as_a.group(1))
+    if previous in (["named"], ["called"]) and (named := NAMED_RE.search(before)):
+        found.add(mention.passage, offset + named.start(1), _lower_article(named.group(1)))
+        chained = CLAUSE_NP_BEFORE_RE.search(before[: named.start(1)])
+        if chained and _usable_np(chained.group(1)):
+            found.add(mention.passage, offset + chained.start(1), _lower_article(chained.group(1)))
+    elif after_comma and after.startswith(","):
+        clause = CLAUSE_NP_BEFORE_RE.search(before)
+        if clause and _usable_np(clause.group(1)):
+            found.add(mention.passage, offset + clause.start(1), _lower_article(clause.group(1)))
+
+
+def _descriptions_after(mention: Mention, before: str, after: str, found: FactSet) -> None:
+    """ "X, a Swiss photographer,", "she was X, artist, dreamer, and ...", "X was a painter"."""
+    if after.startswith(","):
+        appositive = APPOSITION_AFTER_RE.match(after)
+        if appositive and _usable_np(appositive.group(1)):
+            found.add(mention.passage, mention.end, appositive.group(1))
+        listed = LIST_AFTER_RE.match(after)
+        if listed and previous_words(before, 1) in (["was"], ["is"], ["became"], ["remained"]):
+            for index, item in enumerate(re.split(r",\s*", listed.group(1))):
+                item = re.sub(r"^(?:and|or)\s+", "", item.strip())
+                if item and item[0].islower() and len(item.split()) <= 8:
+                    found.add(mention.passage, mention.end + index, item)
+    elif (is_a := IS_A_RE.match(after)) and _usable_np(is_a.group(1)):
+        found.add(mention.passage, mention.end, is_a.group(1))
+
+
+def pronoun_descriptions(analysis: Analysis, found: dict[int, FactSet]) -> None:
+    """ "As a Russian ballerina, she ..." and "she was a painter": for whom she is."""
+    for number, paragraph in analysis.paragraphs.items():
+        for pattern, np_group, pronoun_group in (
+            (AS_A_PRONOUN_RE, 1, 2),
+            (PRONOUN_IS_A_RE, 2, 1),
+        ):
+            for match in pattern.finditer(paragraph.np_text):
+                if paragraph.quoted(match.start()) or not _usable_np(match.group(np_group)):
+                    continue
+                person = resolve_pronoun(
+                    analysis, number, match.start(pronoun_group), match.group(pronoun_group)
+                )
+                if person is not None:
+                    found[person.id].add(number, match.start(np_group), match.group(np_group))
+
+
+def gender_from_descriptions(group: Group, descriptions: Sequence[Fact]) -> None:
+    if group.gender is not None:
+        return
+    nouns = {w.lower() for fact in descriptions for w in WORD_RE.findall(fact.text)}
+    if nouns & FEMALE_NOUNS and not nouns & MALE_NOUNS:
+        group.gender = "f"
+    elif nouns & MALE_NOUNS and not nouns & FEMALE_NOUNS:
+        group.gender = "m"
+
+
+def _sentence_owner(analysis: Analysis, paragraph: Paragraph, start: int, end: int) -> Group | None:
+    """Whom a sentence is about: the first person it names, else the first he/she/her."""
+    for mention in analysis.person_mentions(paragraph.passage.number):
+        if start <= mention.start < end and not mention.quoted:
+            return analysis.groups[mention.group]
+    for match in PRONOUN_RE.finditer(paragraph.text, start, end):
+        if not paragraph.quoted(match.start()):
+            return resolve_pronoun(analysis, paragraph.passage.number, match.start(), match.group())
+    return None
+
+
+def find_origins(analysis: Analysis, found: dict[int, FactSet]) -> None:
+    """Nationalities and home countries, from sentences about one person."""
+    for number, paragraph in analysis.paragraphs.items():
+        hits = _nationality_origins(paragraph) + _place_origins(analysis, paragraph)
+        owners: dict[int, Group | None] = {}
+        for position, origin in hits:
+            sentence = bisect.bisect_right(paragraph.sentence_starts, position) - 1
+            if sentence not in owners:
+                start = paragraph.sentence_starts[sentence]
+                ends = paragraph.sentence_starts[sentence + 1 : sentence + 2]
+                end = ends[0] if ends else len(paragraph.text)
+                owners[sentence] = _sentence_owner(analysis, paragraph, start, end)
+            owner = owners[sentence]
+            if owner is not None:
+                found[owner.id].add(number, position, origin)
+
+
+def _nationality_origins(paragraph: Paragraph) -> list[tuple[int, str]]:
+    """ "Russian heritage", "Norwegian by birth", "a Swiss photographer", "was Irish"."""
+    text = paragraph.text
+    origins: list[tuple[int, str]] = []
+    for match in WORD_RE.finditer(text):
+        word = match.group()
+        if not word[0].isupper() or word.lower() not in NATIONALITIES:
+            continue
+        if paragraph.quoted(match.start()):
+            continue
+        following = [w.lower() for w in WORD_RE.findall(text[match.end() : match.end() + 40])]
+        before = text[max(0, match.start() - 40) : match.start()]
+        # "a Russian ballerina", not "a little Irish" (a language, said at the end) nor
+        # "a Japanese napkin" (a thing's origin, not a person's).
+        in_description = (
+            re.search(r"\ban?\s+(?:\w+\s+)?$", before)
+            and bool(following)
+            and following[0] in APPOSITION_PERSON_NOUNS
+        )
+        by_birth = following[:2] == ["by", "birth"]
+        said_to_be = previous_words(before, 1) in (["was"], ["is"])
+        if ORIGIN_NOUNS.intersection(following[:2]) or in_description or by_birth or said_to_be:
+            origins.append((match.start(), word))
+    return origins
+
+
+def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, str]]:
+    """ "born in Lyon", "grew up in Galway", "to leave Russia" (countries only)."""
+    origins: list[tuple[int, str]] = []
+    for mention in analysis.by_passage.get(paragraph.passage.number, []):
+        if mention.quoted or mention.possessive:
+            continue
+        place = analysis.places.get(fold(" ".join(mention.words)))
+        if place is None:
+            continue
+        before = paragraph.text[max(0, mention.start - 40) : mention.start]
+        if BORN_RE.search(before) or (place.kind == "country" and LEAVE_RE.search(before)):
+            origins.append((mention.start, place.name))
+    return origins
+
+
+def _is_speech(paragraph: Paragraph, open_: int, close: int) -> bool:
+    """Dialogue, not a sign or a title: "Atelier des Rêves" is read, not said."""
+    content = paragraph.text[open_ + 1 : close].strip()
+    if not content or LABEL_BEFORE_RE.search(paragraph.text[max(0, open_ - 30) : open_]):
+        return False
+    return content.endswith(SPEECH_END) or len(content.split()) >= 4
+
+
+def _speaker_after(
+    analysis: Analysis, paragraph: Paragraph, close: int, people: list[Mention]
+) -> Group | None:
+    """ "...," Sophie said / "...," said Sophie / "...," she whispered."""
+    text = paragraph.text
+    tail = text[close + 1 : close + 60]
+    for mention in people:
+        gap = text[close + 1 : mention.start]
+        if mention.start > close and re.fullmatch(r"[\s,]*", gap):
+            verb = SPEECH_AFTER_VERB_RE.match(text[mention.end : mention.end + 30])
+            if verb and verb.group(1).lower() in SPEECH_VERBS:
+                return analysis.groups[mention.group]
+        said_before_name = re.fullmatch(r"[\s,]*(\w+)\s+", gap)  # "...," said Sophie
+        if (
+            mention.start > close
+            and said_before_name
+            and (said_before_name.group(1).lower() in SPEECH_VERBS)
+        ):
+            return analysis.groups[mention.group]
+    pronoun = re.match(r"^[\s,]*(she|he)\s+(?:\w+ly\s+)?(\w+)", tail, re.IGNORECASE)
+    if pronoun and pronoun.group(2).lower() in SPEECH_VERBS:
+        return resolve_pronoun(
+            analysis, paragraph.passage.number, close + 1 + pronoun.start(1), pronoun.group(1)
+        )
+    return None
+
+
+def _speaker_before(
+    analysis: Analysis, paragraph: Paragraph, open_: int, people: list[Mention]
+) -> Group | None:
+    """Sophie said, "..." / Sophie said softly: "..." """
+    text = paragraph.text
+    for mention in reversed(people):
+        if mention.end >= open_ or open_ - mention.end > 60:
+            continue
+        between = text[mention.end : open_]
+        verb = SPEECH_AFTER_VERB_RE.match(between)
+        said = verb is not None and verb.group(1).lower() in SPEECH_VERBS
+        # The verb and the quote must be one clause: "Sophie said, "..."", no full stop between.
+        one_clause = re.search(r"[,:]\s*$", between) and not re.search(r"[.!?\"“”]", between)
+        if said and one_clause:
+            return analysis.groups[mention.group]
+    return None
+
+
+def _self_named(analysis: Analysis, paragraph: Paragraph, open_: int, close: int) -> Group | None:
+    """ "I'm Léa Roux": the quote is Léa's."""
+    for mention in analysis.person_mentions(paragraph.passage.number):
+        if open_ < mention.start < close and not mention.possessive:
+            before = paragraph.text[max(open_ + 1, mention.start - 12) : mention.start]
+            if SELF_NAMING_RE.search(before):
+                return analysis.groups[mention.group]
+    return None
+
+
+def _spoken_by_someone_unnamed(paragraph: Paragraph, close: int) -> bool:
+    """ "...," called the fisherman's daughter / "...," a voice said: not a named person."""
+    tail = paragraph.text[close + 1 : close + 60]
+    for pattern in UNNAMED_SPEAKER_RES:
+        match = pattern.match(tail)
+        if match and match.group(1).lower() in SPEECH_VERBS:
+            return True
+    return False
+
+
+def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, set[int]]:
+    """Attribute each quotation; returns the paragraphs each person speaks in."""
+    spoken_in: dict[int, set[int]] = defaultdict(set)
+    for number, paragraph in analysis.paragraphs.items():
+        people = sorted(analysis.person_mentions(number), key=lambda m: m.start)
+        narrators = {m.group for m in people if not m.quoted}
+        previous: Group | None = None
+        for open_, close in paragraph.quotes:
+            if not _is_speech(paragraph, open_, close):
+                continue
+            unquoted = [m for m in people if not m.quoted]
+            if _spoken_by_someone_unnamed(paragraph, close):
+                previous = None
+                continue
+            speaker = (
+                _self_named(analysis, paragraph, open_, close)
+                or _speaker_after(analysis, paragraph, close, unquoted)
+                or _speaker_before(analysis, paragraph, open_, unquoted)
+                or previous
+            )
+            if speaker is None and len(narrators) == 1:
+                speaker = analysis.groups[next(iter(narrators))]
+            if speaker is None:
+                continue
+            previous = speaker
+            spoken_in[speaker.id].add(number)
+            found[speaker.id].add(number, open_, paragraph.text[open_ + 1 : close])
+    return spoken_in

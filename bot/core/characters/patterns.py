@@ -1,0 +1,238 @@
+"""Regular expressions and small word tables the character rules read the text with.
+
+Kept apart from the rules so a reader can see every phrase the extractor recognises in
+one place; the shared vocabulary (titles, nationalities, verbs) is in bot.core.lexicon."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.lexicon import (
+    FUNCTION_WORDS,
+    PERSON_NOUNS,
+    PERSON_ROLE_NOUNS,
+    PLACE_HEADS,
+    TIME_WORDS,
+)
+
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
+
+
+PRONOUN_RE = re.compile(r"\b(?:she|he|her|his|him)\b", re.IGNORECASE)
+
+
+_NP = r"[^,.;:!?\"“”()–—]"
+
+
+AS_A_RE = re.compile(rf"\b[Aa]s\s+(an?\s+{_NP}{{1,60}}?),\s*$")
+
+
+AS_A_PRONOUN_RE = re.compile(rf"\b[Aa]s\s+(an?\s+{_NP}{{1,60}}?),\s*(she|he)\b")
+
+
+NAMED_RE = re.compile(
+    rf"\b((?:[Tt]he|[Aa]n?)\s+(?:(?!\b(?:the|a|an)\b){_NP}){{1,50}}?)\s+(?:named|called)\s+$"
+)
+
+
+_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Hh]er|[Hh]is|[Tt]heir)"
+
+
+CLAUSE_NP_BEFORE_RE = re.compile(
+    rf"(?:^|[,.;:!?\"“”–—(]\s*)(?:and\s+|but\s+)?({_DETERMINER}\s+{_NP}{{1,40}}?),\s*$"
+)
+
+
+APPOSITION_AFTER_RE = re.compile(
+    rf"^,\s+((?:the|a|an|her|his|their)\s+{_NP}{{1,60}}?)\s*(?=[,.;:!?–—)]|$)"
+)
+
+
+LIST_AFTER_RE = re.compile(r"^,\s*([^.;:!?\"“”()]+)")
+
+
+IS_A_RE = re.compile(
+    rf"^\s+(?:was|is|became|had become)\s+(an?\s+{_NP}{{1,50}}?)"
+    r"(?=\s+(?:who|that|which|and|but|with|in|at|on|from|for|to)\b|[,.;:!?–—]|$)"
+)
+
+
+PRONOUN_IS_A_RE = re.compile(
+    rf"\b(she|he)\s+(?:was|is|became)\s+(an?\s+{_NP}{{1,50}}?)"
+    r"(?=\s+(?:who|that|which|and|but|with|in|at|on|from|for|to)\b|[,.;:!?–—]|$)",
+    re.IGNORECASE,
+)
+
+
+VAGUE_NP_SECOND_WORDS = frozenset("bit little lot moment few while step".split())
+
+
+# The words just before a name, as evidence (read right to left, see previous_words).
+STRONG_PLACE_PREPS = frozenset(
+    """in into inside outside near across along through throughout toward towards around
+    beyond within onto via past alongside""".split()
+)
+
+
+WEAK_PLACE_PREPS = frozenset("of from at to on above below beneath".split())
+
+
+PLACE_VERBS = frozenset(
+    """visit visited visiting leave left leaving reach reached explore explored fled flee
+    fleeing toured""".split()
+)
+
+
+CITY_NOUNS = frozenset("city town village capital port".split())
+
+
+DISTRICT_NOUNS = frozenset("district neighbourhood neighborhood quarter".split())
+
+
+RIVER_VERBS = frozenset("along across down up".split())
+
+
+PERSON_PREP_VERBS = frozenset(
+    """said whispered spoke talked turned handed gave introduced listened waved wrote
+    explained replied nodded smiled looked stared glanced laughed belonged""".split()
+)
+
+
+# evidence of a place, which anything the text says of a person outweighs.
+MOTION_VERBS = frozenset("came went ran walked hurried rushed drove flew".split())
+
+
+PERSON_OBJECT_VERBS = frozenset(
+    """met meet meets joined thanked hugged kissed told asked married helped greeted
+    introduced invited followed found called""".split()
+)
+
+
+RELATION_NOUNS = frozenset(
+    """sister brother friend wife husband son daughter mother father cousin aunt uncle niece
+    nephew grandmother grandfather grandson granddaughter fiancé fiancée fiance fiancee
+    partner twin stepmother stepfather stepsister stepbrother""".split()
+)
+
+
+POSSESSIVE_DETERMINERS = frozenset("his her my their our your".split())
+
+
+RELATION_AFTER_RE = re.compile(
+    r"^,?\s+and\s+(?:his|her|their)\s+(?:(?:older|younger|elder|little|big|twin|best|old)\s+)?"
+    r"(?:" + "|".join(sorted(RELATION_NOUNS)) + r")\b",
+)
+
+
+APPOSITION_PERSON_NOUNS = PERSON_ROLE_NOUNS | frozenset(
+    """tourist visitor traveller traveler guest elder eldest youngest twin pilgrim passenger
+    newcomer foreigner girl boy""".split()
+)
+
+
+SAYING_VERBS = frozenset(
+    """said says asked asks replied answered whispered murmured shouted exclaimed muttered
+    insisted""".split()
+)
+
+
+VERB_AFTER_APPOSITION_RE = re.compile(r",\s+(?:\w+ly\s+)?(\w+)\b(?!\s+to\s+be\b)")
+
+
+PLAIN_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+DISTRICT_AFTER_RE = re.compile(r"^\s+(?:district|neighbou?rhood|quarter)\b", re.IGNORECASE)
+
+
+SELF_NAMING_RE = re.compile(r"\b(?:I'm|I’m|I am|name is|call me)\s+$", re.IGNORECASE)
+
+
+UNNAMED_SPEAKER_RES = (
+    re.compile(r"^[\s,]*(?:the|a|an)\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:\w+ly\s+)?(\w+)", re.I),
+    re.compile(r"^[\s,]*(\w+)\s+(?:the|a|an|his|her|their)\s", re.I),
+)
+
+
+SPEECH_AFTER_VERB_RE = re.compile(r"^\s+(?:\w+ly\s+)?(\w+)")
+
+
+WHO_AFTER_RE = re.compile(r"^,?\s+(?:who|whose)\b")
+
+
+LABEL_BEFORE_RE = re.compile(
+    r"\b(?:read|reads|reading|titled|entitled|called|named|labell?ed|marked|spelled|word"
+    r"|words|sign|signs)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+SPEECH_END = tuple(".,!?…—–-")
+
+
+QUOTE_MARK_RE = re.compile(r'["“”«»]')
+
+
+OPENING_QUOTES = "“«"
+
+
+CLOSING_QUOTES = "”»"
+
+
+PLACE_NOUNS_BEFORE_NAMED = frozenset(
+    """town village city street place café cafe shop bar restaurant river hotel gallery studio
+    country island district quarter neighbourhood neighborhood""".split()
+)
+
+
+LEAVE_RE = re.compile(
+    r"\b(?:leave|left|leaving|fled|flee|fleeing|escaped|escaping)\s+(?:her\s+|his\s+|their\s+)?"
+    r"(?:native\s+|home\s+)?$",
+    re.IGNORECASE,
+)
+
+
+BORN_RE = re.compile(
+    r"\b(?:born\s+in|(?:grew|grown)\s+up\s+in|raised\s+in|native\s+of|native|(?:came|comes|come|hailed"
+    r"|hails|emigrated|immigrated|originally)\s+from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# "a gentle, untidy man": adjectives before a noun, joined by commas.
+COMMON_ADJECTIVES = frozenset(
+    """tall old young quiet kind warm small thin short big shy proud wise brave calm cold
+    bold fierce soft loud sweet dark fair pale slim stout plump lean grey gray white black
+    brown red blonde blond strong weak poor rich good bad fine rough sharp shrewd keen odd
+    strange stern firm neat tired sad glad wild free true new mild smart long broad deep
+    plain frail slight gaunt tiny huge vast great grand round lame blind deaf mute dour
+    grim prim smug vain coy sly meek""".split()
+)
+
+
+ADJECTIVE_SUFFIXES = (
+    "le", "y", "ful", "ous", "ive", "al", "ed", "ing", "ish", "ic", "ent", "ant", "less",
+    "able", "ible", "some", "id", "ose", "ile",
+)  # fmt: skip
+
+
+NOT_ADJECTIVES = (
+    PERSON_ROLE_NOUNS
+    | PERSON_NOUNS
+    | RELATION_NOUNS
+    | TIME_WORDS
+    | FUNCTION_WORDS
+    | frozenset(PLACE_HEADS)
+)
+
+
+JOINED_COMMA = "\ue000"  # a private-use character: never in a story, never whitespace
+
+
+COORDINATED_START_RE = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Hh]er|[Hh]is|[Tt]heir)\s+([a-z][\w'’-]*)(?=,\s+[a-z])"
+)
+
+
+# after it: "untidy man" goes on describing, "knitted a scarf" is a verb and its object.
+COORDINATED_NEXT_RE = re.compile(r"\s+([a-z][\w'’-]*)(?:(,)(?=\s+[a-z])|\s+([a-z][\w'’-]*))?")

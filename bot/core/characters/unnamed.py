@@ -1,0 +1,293 @@
+"""People the text never names but who act: the narrator of a first-person story, "the
+banker", "my uncle", "Mangan's sister".
+
+They become groups like named people, with a mention wherever the text refers to them, so
+the same rules give them lines, descriptions, meetings and a place in the cast. Only what
+acts counts: a description has to be the subject of a verb or the speaker of a line at
+least twice ("the lawyer said", "said the old man"), or it is scenery.
+
+A first-person narrator whom others call by name in dialogue ("For the love of God,
+Montresor!") takes that name; one nobody names is "the narrator".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from bot.core.characters.aliases import Group, gender_votes, majority
+from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
+from bot.core.characters.scan import Mention, Paragraph
+from bot.core.lexicon import (
+    FEMALE_NOUNS,
+    FUNCTION_WORDS,
+    GREETINGS,
+    MALE_NOUNS,
+    PERSON_ROLE_NOUNS,
+    PERSON_VERBS,
+    SPEECH_VERBS,
+)
+
+# Who a story describes rather than names, beyond the role nouns descriptions use.
+DESCRIBED_NOUNS = PERSON_ROLE_NOUNS | frozenset(
+    """banker watchman warden jailer guard postmaster postman messenger visitor stranger
+    guest servant maid butler porter clerk cashier sergeant soldier landlady landlord
+    host hostess nurse doctor priest vicar judge prisoner lodger niece nephew grandmother
+    grandfather uncle aunt sister brother keeper innkeeper skipper boatman ferryman
+    coachman footman shepherd hunter miner smith blacksmith mayor governor magistrate
+    constable policeman officer gaoler beggar pedlar peddler widow orphan housekeeper
+    governess cook gardener groom""".split()
+)
+# Nouns that could be anyone: "the man" in one scene is not "the man" in the next, so
+# their adjectives are part of who they are ("the old man", "the young lady").
+_GENERIC_NOUNS = frozenset("man woman boy girl lady gentleman child person fellow".split())
+# "my friend", "the companion" stand for someone the text names.
+_EPITHETS = frozenset("friend friends companion companions".split())
+_ADJECTIVES = COMMON_ADJECTIVES | frozenset(
+    "little poor strange elder married young old fat lean".split()
+)
+_NOUNS = "|".join(sorted(DESCRIBED_NOUNS | _GENERIC_NOUNS, key=len, reverse=True))
+# The nouns are spelled out so that "the young lady" is tried as "young" + "lady" too.
+_DESCRIBED_RE = re.compile(
+    r"\b(?P<det>[Tt]he|[Mm]y|[Oo]ur|(?P<owner>[A-Z][\w'’-]*)['’]s)\s+"
+    rf"(?P<adjectives>(?:[a-z][\w-]*\s+){{0,2}}?)(?P<noun>(?:{_NOUNS})s?)\b"
+)
+_VERB_AFTER_RE = re.compile(r"^\s*,?\s*(?:\w+ly\s+)?(?P<verb>[a-z][\w'’]*)")
+_VERB_BEFORE_RE = re.compile(r"(?P<verb>[a-z]+)\s+$")
+# Verbs that show a subject doing something, beyond the lists: any regular past tense.
+_ACTING_VERBS = (
+    PERSON_VERBS
+    | SPEECH_VERBS
+    | frozenset(
+        """was had is has did could would should might will shall can may must went came took
+    made got gave put kept
+    left sat stood ran began rose fell held threw knew thought felt heard saw""".split()
+    )
+)
+# A description counts as someone when it acts this often.
+_MIN_ACTS = 2
+# First person: "I" in the narration at least this often, and once every this many words.
+_MIN_NARRATOR_I = 8
+_WORDS_PER_I = 120
+_NARRATOR = ("the", "narrator")
+_NARRATION_I_RE = re.compile(r"\bI\b(?!\.)")
+# "…, Sam?", "For the love of God, Montresor!": a name called, after a comma.
+_VOCATIVE_RE = re.compile(r",\s+(?P<name>[A-Z][\w'’-]+)(?=\s*[,!?.\"”’]|$)")
+
+
+def add_unnamed_people(
+    paragraphs: dict[int, Paragraph],
+    mentions: list[Mention],
+    groups: dict[int, Group],
+) -> None:
+    """Add the narrator and the described people who act, as person groups."""
+    taken = _taken_spans(mentions)
+    narrator = _narrator(paragraphs, groups, mentions)
+    described = _described(paragraphs, groups, taken)
+    kin = _kin_names(paragraphs, groups)
+    for words, found, gender in [*narrator, *described]:
+        named = kin.get(words[-1]) if words[0] == "the" else None
+        if named is not None:
+            # "their son Herbert" … "the son": Herbert, under another name.
+            for mention in found:
+                mention.words = named.words
+                mention.group = named.id
+                named.mentions.append(mention)
+                mentions.append(mention)
+            named.mentions.sort(key=lambda m: (m.passage, m.start))
+            continue
+        group = Group(id=len(groups), words=words, kind="person", gender=gender)
+        if found and words != found[-1].words:
+            group.label = words[0]  # the narrator's name, not "the narrator"
+        groups[group.id] = group
+        for mention in found:
+            mention.group = group.id
+            group.mentions.append(mention)
+            mentions.append(mention)
+    mentions.sort(key=lambda m: (m.passage, m.start))
+
+
+_KIN_RE = re.compile(
+    r"(?:\b[Hh]is|\b[Hh]er|\b[Tt]heir|\b[Mm]y|['’]s)\s+(?:[a-z]+\s+)?"
+    rf"(?P<noun>{_NOUNS}),?\s+(?P<name>[A-Z][\w'’-]+)"
+)
+
+
+def _kin_names(paragraphs: dict[int, Paragraph], groups: dict[int, Group]) -> dict[str, Group]:
+    """Relatives the text names once ("their son Herbert", "his wife, Mary"): the noun
+    then stands for that person, when it names only one."""
+    people = {g.words[0]: g for g in groups.values() if g.kind == "person" and g.mentions}
+    people.update({g.words[-1]: g for g in groups.values() if g.kind == "person" and g.mentions})
+    named: dict[str, set[int]] = defaultdict(set)
+    for paragraph in paragraphs.values():
+        for match in _KIN_RE.finditer(paragraph.text):
+            group = people.get(match["name"])
+            if group is not None and match["noun"] in DESCRIBED_NOUNS:
+                named[match["noun"]].add(group.id)
+    return {noun: groups[next(iter(ids))] for noun, ids in named.items() if len(ids) == 1}
+
+
+def _taken_spans(mentions: Sequence[Mention]) -> dict[int, list[tuple[int, int]]]:
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for mention in mentions:
+        spans[mention.passage].append((mention.start, mention.after))
+    return spans
+
+
+# --------------------------------------------------------------------------- narrator
+def _narrator(
+    paragraphs: dict[int, Paragraph], groups: dict[int, Group], mentions: list[Mention]
+) -> list[tuple[tuple[str, ...], list[Mention], str | None]]:
+    found: list[Mention] = []
+    narration_words = 0
+    for number, paragraph in paragraphs.items():
+        text = paragraph.text
+        narration_words += len(text.split())
+        for match in _NARRATION_I_RE.finditer(text):
+            if paragraph.quoted(match.start()):
+                continue
+            found.append(_mention(number, match.start(), match.end(), "the narrator", paragraph))
+    if len(found) < _MIN_NARRATOR_I or len(found) * _WORDS_PER_I < narration_words:
+        return []
+    name = _narrator_name(paragraphs, groups, mentions)
+    if name is None:
+        return [(_NARRATOR, found, None)]
+    # The name's own mentions (all in others' speech) join the narrator's.
+    named = [m for m in mentions if m.words == (name,) and m.group >= 0]
+    for mention in named:
+        groups[mention.group].mentions.remove(mention)
+    return [((name,), [*named, *found], None)]
+
+
+def _narrator_name(
+    paragraphs: dict[int, Paragraph], groups: dict[int, Group], mentions: Sequence[Mention]
+) -> str | None:
+    """The name others call the narrator: a one-word name only ever said inside quotation
+    marks, as a vocative ("…, Sam?"), and never by the narration itself."""
+    narrated = {m.words for m in mentions if not m.quoted}
+    calls: Counter[str] = Counter()
+    for paragraph in paragraphs.values():
+        for start, end in paragraph.quotes:
+            speech = paragraph.text[start + 1 : end]
+            for match in _VOCATIVE_RE.finditer(speech):
+                name = match["name"]
+                ordinary = name.lower() in FUNCTION_WORDS or name.lower() in GREETINGS
+                if (name,) not in narrated and not ordinary:
+                    calls[name] += 1
+    if not calls:
+        return None
+    name, count = calls.most_common(1)[0]
+    said = sum(1 for m in mentions if m.words == (name,))
+    return name if count >= 1 and count * 2 >= said else None
+
+
+# --------------------------------------------------------------------------- described
+def _described(
+    paragraphs: dict[int, Paragraph],
+    groups: dict[int, Group],
+    taken: dict[int, list[tuple[int, int]]],
+) -> list[tuple[tuple[str, ...], list[Mention], str | None]]:
+    owners = {g.words[-1] for g in groups.values() if g.kind == "person"}
+    found: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    acts: Counter[tuple[str, ...]] = Counter()
+    mine: Counter[tuple[str, ...]] = Counter()
+    beside_a_name: Counter[tuple[str, ...]] = Counter()
+    for number, paragraph in paragraphs.items():
+        text = paragraph.text
+        for match in _DESCRIBED_RE.finditer(text):
+            key = _key(match, owners, paragraph)
+            # "Mangan's sister": Mangan is a mention of his own; the sister starts after.
+            own_start = match.end("owner") if match["owner"] else match.start()
+            if key is None or _overlaps(taken.get(number, ()), own_start + 2, match.end()):
+                continue
+            if text.startswith(("'s", "’s"), match.end()):
+                continue  # "the fisherman's daughter" speaks, not the fisherman
+            if _next_to_a_name(text, match, taken.get(number, ())):
+                beside_a_name[key] += 1  # "Mr. Adams, the old banker": him, named
+                continue
+            surface = " ".join(key)
+            mine[key] += match["det"].lower() in ("my", "our")
+            found[key].append(_mention(number, match.start(), match.end(), surface, paragraph))
+            acts[key] += _acts(text, match)
+    people = []
+    for key, occurrences in found.items():
+        if key[-1] in RELATION_NOUNS and not mine[key] and key[0] == "the":
+            continue  # "the son" with no "my son": the named son, under a noun
+        # A role ("the watchman") seen twice and acting once is someone; "the man" could
+        # be anyone, so it has to act twice.
+        # A named person's relative who acts ("Mangan's sister came out") is someone too.
+        enough = acts[key] >= _MIN_ACTS or (
+            key[-1] not in _GENERIC_NOUNS
+            and acts[key] >= 1
+            and (len(occurrences) >= _MIN_ACTS or key[0].endswith("'s"))
+        )
+        if not enough or beside_a_name[key] * 2 >= len(occurrences) + beside_a_name[key]:
+            continue
+        noun = key[-1]
+        gender = "f" if noun in FEMALE_NOUNS else "m" if noun in MALE_NOUNS else None
+        gender = gender or majority(gender_votes(occurrences, paragraphs))
+        people.append((key, occurrences, gender))
+    return people
+
+
+def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[str, ...] | None:
+    noun = match["noun"]
+    plural = noun.endswith("s") and noun[:-1] in DESCRIBED_NOUNS  # "the guests" act together
+    if noun in _EPITHETS or (not plural and noun not in DESCRIBED_NOUNS | _GENERIC_NOUNS):
+        return None
+    adjectives = match["adjectives"].split()
+    if any(word not in _ADJECTIVES for word in adjectives):
+        return None
+    determiner = match["det"].lower()
+    if match["owner"] is not None:
+        if match["owner"] not in owners:
+            return None
+        return (f"{match['owner']}'s", noun)
+    if determiner in ("my", "our") and paragraph.quoted(match.start()):
+        return None  # "my uncle" in someone's speech is the speaker's uncle
+    if noun in _GENERIC_NOUNS:
+        return ("the", *adjectives, noun)
+    return ("the", noun)
+
+
+def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _next_to_a_name(text: str, match: re.Match[str], spans: Sequence[tuple[int, int]]) -> bool:
+    for start, end in spans:
+        if 0 <= match.start() - end <= 2 and text[end : match.start()].strip() in (",", ""):
+            return True
+        if 0 <= start - match.end() <= 2 and text[match.end() : start].strip() in (",", ""):
+            return True
+    return False
+
+
+def _acts(text: str, match: re.Match[str]) -> int:
+    """1 when the description is the subject of a verb, 2 when it speaks a line: "the
+    postmaster said" once is as much a character as one seen acting twice."""
+    verb = _VERB_AFTER_RE.match(text[match.end() : match.end() + 40])
+    if verb is not None:
+        word = verb["verb"].lower()
+        if word in SPEECH_VERBS:
+            return 2
+        if word in _ACTING_VERBS or (word.endswith("ed") and len(word) > 4):
+            return 1
+    before = _VERB_BEFORE_RE.search(text[max(0, match.start() - 20) : match.start()])
+    return 2 * int(before is not None and before["verb"].lower() in SPEECH_VERBS)
+
+
+def _mention(number: int, start: int, end: int, surface: str, paragraph: Paragraph) -> Mention:
+    return Mention(
+        passage=number,
+        start=start,
+        end=end,
+        after=end,
+        words=tuple(surface.split()),
+        title=None,
+        surface=surface,
+        possessive=False,
+        initial=False,
+        quoted=paragraph.quoted(start),
+    )

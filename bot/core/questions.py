@@ -1,0 +1,331 @@
+"""Discussion questions about a story, for /story discuss and the daily post.
+
+Templates filled from the story's cast (protagonist, the other characters, places, a line
+someone says) and from its turning point, each used only when the text supports it ("Why
+does Valérie leave Russia?" needs a passage where she leaves Russia). Every capitalised
+word a question adds is a name from the cast, so a question never introduces someone or
+somewhere the story does not have.
+
+Plain Python (no discord import).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+from bot.core.cast import SUPPORTING, Cast, Character
+from bot.core.models import Passage
+from bot.core.parsing import readable_passages
+from bot.core.places import surely_a_place
+from bot.core.ranking import rank_sentences
+from bot.core.relations import related
+from bot.core.retelling import story_sentences
+from bot.core.text import shorten, words
+
+# --- discussion questions -----------------------------------------------------------------
+
+# A quoted line is cut (at a word boundary) to about this many characters.
+QUOTE_LENGTH = 50
+# Shorter lines ("Bonjour!", "I'm Léa Roux.") say too little to discuss.
+_MIN_LINE_WORDS = 6
+# A quote cut before a word that is not a name ends at the last clause mark instead,
+# if that leaves at least this many words.
+_CLAUSE_MARKS = (" – ", " — ", ", ", "; ", ": ")
+_MIN_QUOTED_WORDS = 4
+_LEAVE_VERBS = r"leave|leaves|leaving|left|flee|flees|fleeing|fled|escape|escapes|escaped"
+# "left for Berlin", "fled to Berlin": the place after these is where they go, not
+# where they leave, so no word between the verb and the place may be one of them.
+_TOWARDS = r"for|to|towards|toward|into|onto"
+_GIFT_RE = re.compile(r"\b(?:gift|gifts|gave|gives|give|handed|hands|presented)\b", re.I)
+# Occasions and venues a turning point can happen at, when the cast names none.
+_OCCASIONS = frozenset(
+    """show exhibition exhibit gallery concert performance recital party ball wedding funeral
+    festival market fair dinner interview audition competition studio theatre theater museum
+    café cafe restaurant bar station church school hospital trial""".split()
+)
+# When the cast gives too little to fill three questions; they name no one.
+_GENERIC_QUESTIONS = (
+    "Which moment of the story stays with you most, and why?",
+    "What is the turning point of the story?",
+    "How would you tell the ending differently?",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Story:
+    """What the question templates read: the passages, the cast, and names worked out once."""
+
+    passages: Sequence[Passage]
+    cast: Cast
+    title: str
+    hero: Character | None
+    setting: str | None  # the most mentioned place
+
+
+def discussion_questions(
+    passages: Sequence[Passage], cast: Cast, *, title: str, limit: int = 4
+) -> list[str]:
+    """Three or four questions about this story, most specific first. Deterministic."""
+    story = _Story(readable_passages(passages), cast, title, _hero(cast), _setting(cast))
+    allowed = allowed_names(cast)
+    questions: list[str] = []
+    for template in _TEMPLATES:
+        if len(questions) >= limit:
+            break  # later templates are less specific, and the turning point costs a ranking
+        question = template(story)
+        if question and question not in questions and names_allowed(question, allowed):
+            questions.append(question)
+    for generic in _GENERIC_QUESTIONS:
+        if len(questions) >= limit:
+            break
+        questions.append(generic)
+    return questions[:limit]
+
+
+def _hero(cast: Cast) -> Character | None:
+    return cast.protagonist or next(iter(cast.characters), None)
+
+
+def _setting(cast: Cast) -> str | None:
+    if not cast.places:
+        return None
+    # Ties go to the place the story reaches first (cast.places is in text order).
+    return max(cast.places, key=lambda place: place.mentions).name
+
+
+def called(character: Character) -> str:
+    """The name the story calls a character by most briefly: "Valérie", or "Léa Roux"
+    when the text never shortens it."""
+    return min(character.aliases or (character.name,), key=len)
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'s"
+
+
+def _others(story: _Story) -> list[Character]:
+    return [c for c in story.cast.characters if c is not story.hero]
+
+
+def _mentions(text: str, character: Character) -> bool:
+    return any(re.search(rf"\b{re.escape(alias)}\b", text) for alias in character.aliases)
+
+
+def _departure_question(story: _Story) -> str | None:
+    """Why does Valérie leave Russia? Asked when the protagonist leaves a place that is
+    not the story's setting, in a passage that names them."""
+    hero = story.hero
+    places = [p.name for p in story.cast.places if p.name != story.setting]
+    if hero is None or not places:
+        return None
+    # Longest first, so that "Saint Petersburg" is not read as "Saint".
+    alternatives = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
+    leaving = re.compile(
+        rf"\b(?:{_LEAVE_VERBS})\b(?:\s+(?!(?:{_TOWARDS})\b)[\w'’]+){{0,3}}?\s+({alternatives})\b"
+    )
+    for passage in story.passages:
+        match = leaving.search(passage.text)
+        if match and _mentions(passage.text, hero):
+            return f"Why does {called(hero)} leave {match.group(1)}?"
+    return None
+
+
+def _gift_question(story: _Story) -> str | None:
+    """What does Sophie's gift mean to Zoe? Asked when another character gives."""
+    hero = story.hero
+    if hero is None:
+        return None
+    for passage in story.passages:
+        if not _GIFT_RE.search(passage.text):
+            continue
+        giver = next((c for c in _others(story) if _mentions(passage.text, c)), None)
+        if giver is not None:
+            return f"What does {_possessive(called(giver))} gift mean to {called(hero)}?"
+    return None
+
+
+def _line_question(story: _Story) -> str | None:
+    """What does Sophie mean by “Remember that art is…”? The longest line someone else
+    says (the protagonist's own when no one else speaks)."""
+    allowed = allowed_names(story.cast)
+    speakers = [*_others(story), *([story.hero] if story.hero else [])]
+    for speaker in speakers:
+        lines = sorted(speaker.lines, key=lambda fact: (-len(fact.text.split()), fact.passage))
+        for fact in lines:
+            if len(fact.text.split()) >= _MIN_LINE_WORDS:
+                quote = quotable(fact.text, allowed)
+                return f"What does {called(speaker)} mean by “{quote}”?"
+    return None
+
+
+def quotable(line: str, allowed: Collection[str]) -> str:
+    """A line shortened for a question: cut before any capitalised word that is not a
+    name of the story, then to at most QUOTE_LENGTH characters at a word boundary."""
+    text = line.strip().strip("\"“”‘’'").strip()
+    cut = next(
+        (
+            match.start()
+            for match in _CAPITALISED_RE.finditer(text)
+            if not _sentence_initial(text, match.start())
+            and not _is_allowed(match.group(), allowed)
+        ),
+        len(text),
+    )
+    kept = text[:cut]
+    if cut < len(text):
+        # Cut mid-clause ("…your own story – a"): end at the clause's start instead when
+        # enough is left to be worth quoting.
+        clause_end = max(kept.rfind(mark) for mark in _CLAUSE_MARKS)
+        if len(kept[:clause_end].split()) >= _MIN_QUOTED_WORDS:
+            kept = kept[:clause_end]
+    kept = kept.rstrip(" ,;:–—-")
+    if len(kept) > QUOTE_LENGTH:
+        return shorten(kept, QUOTE_LENGTH)
+    return kept + "…" if cut < len(text) else kept.rstrip(".,;:")
+
+
+def _place_change_question(story: _Story) -> str | None:
+    """How does Paris change Valérie? Asked when the protagonist comes from elsewhere."""
+    hero = story.hero
+    if hero is None or story.setting is None:
+        return None
+    origins = {fact.text for fact in hero.origins}
+    if not origins or story.setting in origins:
+        return None
+    return f"How does {story.setting} change {called(hero)}?"
+
+
+_PRESENT_MENTIONS = 2
+
+
+def _turning_point_question(story: _Story) -> str | None:
+    """What changes for Valérie after meeting Sophie? Without a meeting: what changes at
+    the venue or occasion of the most central passage of the story's second half."""
+    hero = story.hero
+    if hero is None:
+        return None
+    for fact in sorted(hero.meets, key=lambda fact: fact.passage):
+        met = story.cast.find(fact.text)
+        if met is None or met is hero:
+            continue
+        # Someone named once in passing ("a book by Walter Scott") is not met.
+        present = met.mentions >= _PRESENT_MENTIONS or bool(met.lines)
+        if present and not related(story.passages, hero, met):
+            return f"What changes for {called(hero)} after meeting {called(met)}?"
+    turning = turning_point(story.passages)
+    if turning is None:
+        return None
+    venues = [p.name for p in story.cast.places if p.kind == "venue" and p.name in turning.text]
+    if venues:
+        return f"What changes for {called(hero)} at {venues[0]}?"
+    occasion = _occasion(story.passages, turning)
+    if occasion:
+        return f"What changes for {called(hero)} at the {occasion}?"
+    return None
+
+
+def turning_point(passages: Sequence[Passage]) -> Passage | None:
+    """The most central passage of the story's second half (by its best sentence)."""
+    if not passages:
+        return None
+    sentences = story_sentences(passages)
+    scores = rank_sentences([text for _, text in sentences])
+    best: dict[int, float] = {}
+    for (number, _), score in zip(sentences, scores, strict=True):
+        best[number] = max(best.get(number, 0.0), score)
+    second_half = [p for p in passages if p.number > len(passages) / 2] or list(passages)
+    return max(second_half, key=lambda p: (best.get(p.number, 0.0), -p.number))
+
+
+def _occasion(passages: Sequence[Passage], turning: Passage) -> str | None:
+    """The occasion the turning point happens at: an occasion word of that passage (else
+    of the second half), the one the whole story mentions most."""
+    counts = Counter(word for p in passages for word in words(p.text.lower()) if word in _OCCASIONS)
+    second_half = " ".join(p.text for p in passages if p.number > len(passages) / 2)
+    for text in (turning.text, second_half):
+        present = [word for word in words(text.lower()) if word in _OCCASIONS]
+        if present:
+            return max(dict.fromkeys(present), key=lambda word: counts[word])
+    return None
+
+
+def _place_role_question(story: _Story) -> str | None:
+    """What part does Montmartre play in Léa Roux's story? (The story's main place, when
+    the text treats it as one: not "the goddess of Victory".)"""
+    if story.hero is None or story.setting is None:
+        return None
+    text = " ".join(passage.text for passage in story.passages)
+    if not surely_a_place(story.setting, text):
+        return None
+    return f"What part does {story.setting} play in {_possessive(called(story.hero))} story?"
+
+
+def _title_question(story: _Story) -> str | None:
+    """Why is the story called “Montmartre”? Kept only when the title's words are the
+    story's names, like every question: "The Story of Léa Roux" is dropped for "Story"."""
+    return f"Why is the story called “{story.title}”?" if story.title else None
+
+
+def _relationship_question(story: _Story) -> str | None:
+    """What does Sophie see in Valérie? (The first supporting character.)"""
+    others = [c for c in _others(story) if c.role == SUPPORTING]
+    if story.hero is None or not others:
+        return None
+    return f"What does {called(others[0])} see in {called(story.hero)}?"
+
+
+def _change_question(story: _Story) -> str | None:
+    if story.hero is None:
+        return None
+    return f"How has {called(story.hero)} changed by the end of the story?"
+
+
+_TEMPLATES: tuple[Callable[[_Story], str | None], ...] = (
+    _departure_question,
+    _gift_question,
+    _line_question,
+    _place_change_question,
+    _turning_point_question,
+    _place_role_question,
+    _title_question,
+    _relationship_question,
+    _change_question,
+)
+
+# --- names in questions -------------------------------------------------------------------
+
+_CAPITALISED_RE = re.compile(r"\b[^\W\d_a-z][\w'’-]*")
+# The pronoun "I" and its contractions are capitalised without being names.
+_FIRST_PERSON = frozenset({"I", "I'm", "I’m", "I've", "I’ve", "I'll", "I’ll", "I'd", "I’d"})
+_SENTENCE_STARTS = '.!?…“"‘('
+
+
+def allowed_names(cast: Cast) -> frozenset[str]:
+    """Every word of every name in the cast: characters (all aliases) and places."""
+    names = [
+        *(alias for c in cast.characters for alias in (c.name, *c.aliases)),
+        *(place.name for place in cast.places),
+    ]
+    return frozenset(word for name in names for word in words(name))
+
+
+def _is_allowed(word: str, allowed: Collection[str]) -> bool:
+    bare = re.sub(r"['’]s$", "", word)
+    return word in _FIRST_PERSON or word in allowed or bare in allowed
+
+
+def _sentence_initial(text: str, index: int) -> bool:
+    before = text[:index].rstrip()
+    return not before or before[-1] in _SENTENCE_STARTS
+
+
+def names_allowed(question: str, allowed: Collection[str]) -> bool:
+    """Whether every capitalised word of `question`, other than a sentence's first word
+    and "I", is a word of a name in `allowed`."""
+    return all(
+        _sentence_initial(question, match.start()) or _is_allowed(match.group(), allowed)
+        for match in _CAPITALISED_RE.finditer(question)
+    )
