@@ -40,6 +40,7 @@ WRITE_LOCK = 0x436F6E74  # "Cont"
 MIGRATION_LOCK = 0x436F6E75
 
 POOL_SIZE = 8
+CLOSE_TIMEOUT_S = 10.0
 # The NOTIFY channel every library change is announced on.
 CHANGES_CHANNEL = "conteur_changes"
 # Between attempts to bring a lost listening connection back.
@@ -186,7 +187,13 @@ class PostgresDatabase(Database):
         return True
 
     async def close(self) -> None:
-        await self._pool.close()
+        # Gracefully, unless a task still holds a connection (a send stuck at shutdown):
+        # then its transaction is rolled back by the server when the connection drops.
+        try:
+            await asyncio.wait_for(self._pool.close(), CLOSE_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("Closing %s: connections still busy, dropped", self.path)
+            self._pool.terminate()
 
     def ids_in(self, column: str) -> str:
         return f"{column} = ANY(CAST(? AS BIGINT[]))"
