@@ -28,9 +28,29 @@ from typing import TYPE_CHECKING, Protocol
 from bot.core.cast import Cast
 from bot.core.clock import Clock, utc_text
 from bot.core.models import ParsedStory
-from bot.core.text import fold, slugify
-from bot.storage.casts import _character_details
+from bot.core.text import fold
 from bot.storage.database import Database
+from bot.storage.rows import (
+    DELETE_CHARACTERS,
+    DELETE_PASSAGES,
+    DELETE_PLACES,
+    INSERT_AUDIT,
+    INSERT_CHARACTER,
+    INSERT_NEXT_VERSION,
+    INSERT_PASSAGE,
+    INSERT_PLACE,
+    INSERT_STORY,
+    SLUGS_LIKE,
+    UPDATE_STORY,
+    character_rows,
+    free_slug,
+    passage_rows,
+    place_rows,
+    slug_query,
+    story_row,
+    story_update_row,
+    version_row,
+)
 
 if TYPE_CHECKING:
     from bot.storage.stories import StoryRepository
@@ -213,24 +233,15 @@ class BulkWriter:
         # The id and slug are chosen here, inside the transaction: the running bot may
         # have added a story since the snapshot.
         cursor = self._db.execute(
-            "INSERT INTO stories (guild_id, slug, title, title_key, author, body,"
-            " content_hash, source_path, word_count, passage_count, protagonist,"
-            " created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                None,
-                self._free_slug(parsed.title),
-                parsed.title,
-                fold(parsed.title),
-                parsed.author,
-                parsed.body,
-                parsed.content_hash,
-                write.source_path,
-                parsed.word_count,
-                len(parsed.passages),
-                protagonist,
-                now,
-                now,
-                None,
+            INSERT_STORY,
+            story_row(
+                parsed,
+                guild_id=None,
+                slug=self._free_slug(parsed.title),
+                source_path=write.source_path,
+                protagonist=protagonist,
+                now=now,
+                actor_id=None,
             ),
         )
         assert cursor.lastrowid is not None
@@ -239,43 +250,25 @@ class BulkWriter:
         self._audit(None, "add", write, None)
 
     def _free_slug(self, title: str) -> str:
-        """As `StoryStore._free_slug` (a range query the slug index serves)."""
-        base = slugify(title)
-        rows = self._db.execute(
-            "SELECT slug FROM stories WHERE slug = ? OR (slug > ? AND slug < ?)",
-            (base, f"{base}-", f"{base}."),
-        )
-        taken = {row[0] for row in rows}
-        if base not in taken:
-            return base
-        suffix = 2
-        while f"{base}-{suffix}" in taken:
-            suffix += 1
-        return f"{base}-{suffix}"
+        """As the stories repository chooses one (a range query the slug index serves)."""
+        base, parameters = slug_query(title)
+        return free_slug(base, (row[0] for row in self._db.execute(SLUGS_LIKE, parameters)))
 
     def _replace(self, write: StoryWrite, now: str) -> None:
         parsed, cast = write.parsed, write.cast
         assert parsed is not None and cast is not None
         protagonist = cast.protagonist.name if cast.protagonist else None
         self._db.execute(
-            "UPDATE stories SET title = ?, title_key = ?, author = ?, body = ?,"
-            " content_hash = ?, source_path = coalesce(?, source_path), word_count = ?,"
-            " passage_count = ?, protagonist = ?, updated_at = ? WHERE id = ?",
-            (
-                parsed.title,
-                fold(parsed.title),
-                parsed.author,
-                parsed.body,
-                parsed.content_hash,
-                write.source_path,
-                parsed.word_count,
-                len(parsed.passages),
-                protagonist,
-                now,
+            UPDATE_STORY,
+            story_update_row(
                 write.story.id,
+                parsed,
+                source_path=write.source_path,
+                protagonist=protagonist,
+                now=now,
             ),
         )
-        self._db.execute("DELETE FROM passages WHERE story_id = ?", (write.story.id,))
+        self._db.execute(DELETE_PASSAGES, (write.story.id,))
         self._story_rows(write, now)
         self._audit(write.guild_before, "edit", write, write.hash_before)
 
@@ -283,60 +276,19 @@ class BulkWriter:
         """Passages, the next version, characters and places of a written story."""
         parsed, cast, story_id = write.parsed, write.cast, write.story.id
         assert parsed is not None and cast is not None
-        self._db.executemany(
-            "INSERT INTO passages (story_id, number, start, end, text) VALUES (?,?,?,?,?)",
-            [(story_id, p.number, p.start, p.end, p.text) for p in parsed.passages],
-        )
-        self._db.execute(
-            "INSERT INTO story_versions (story_id, version, title, author, body, content_hash,"
-            " created_by, created_at) SELECT ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?"
-            " FROM story_versions WHERE story_id = ?",
-            (
-                story_id,
-                parsed.title,
-                parsed.author,
-                parsed.body,
-                parsed.content_hash,
-                None,
-                now,
-                story_id,
-            ),
-        )
-        self._db.execute("DELETE FROM characters WHERE story_id = ?", (story_id,))
-        self._db.execute("DELETE FROM places WHERE story_id = ?", (story_id,))
-        self._db.executemany(
-            "INSERT INTO characters (story_id, position, name, name_key, role, mentions,"
-            " first_passage, details) VALUES (?,?,?,?,?,?,?,?)",
-            [
-                (
-                    story_id,
-                    position,
-                    c.name,
-                    fold(c.name),
-                    c.role,
-                    c.mentions,
-                    c.first_passage,
-                    _character_details(c),
-                )
-                for position, c in enumerate(cast.characters)
-            ],
-        )
-        self._db.executemany(
-            "INSERT INTO places (story_id, position, name, kind, mentions, first_passage)"
-            " VALUES (?,?,?,?,?,?)",
-            [
-                (story_id, position, p.name, p.kind, p.mentions, p.first_passage)
-                for position, p in enumerate(cast.places)
-            ],
-        )
+        self._db.executemany(INSERT_PASSAGE, passage_rows(story_id, parsed.passages))
+        self._db.execute(INSERT_NEXT_VERSION, version_row(story_id, parsed, None, now))
+        self._db.execute(DELETE_CHARACTERS, (story_id,))
+        self._db.execute(DELETE_PLACES, (story_id,))
+        self._db.executemany(INSERT_CHARACTER, character_rows(story_id, cast))
+        self._db.executemany(INSERT_PLACE, place_rows(story_id, cast))
 
     def _audit(
         self, guild_id: int | None, action: str, write: StoryWrite, hash_before: str | None
     ) -> None:
         assert write.parsed is not None
         self._db.execute(
-            "INSERT INTO audit_log (guild_id, actor_id, action, story_id, hash_before,"
-            " hash_after, detail, created_at) VALUES (?,?,?,?,?,?,?,?)",
+            INSERT_AUDIT,
             (
                 guild_id,
                 None,

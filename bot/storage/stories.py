@@ -17,10 +17,24 @@ from bot.core.models import (
     StorySummary,
     StoryVersion,
 )
-from bot.core.text import fold, slugify
+from bot.core.text import fold
 from bot.storage.audit import Change, record_change
 from bot.storage.casts import write_cast
 from bot.storage.database import Database, SqliteDatabase
+from bot.storage.rows import (
+    DELETE_PASSAGES,
+    INSERT_NEXT_VERSION,
+    INSERT_PASSAGE,
+    INSERT_STORY,
+    SLUGS_LIKE,
+    UPDATE_STORY,
+    free_slug,
+    passage_rows,
+    slug_query,
+    story_row,
+    story_update_row,
+    version_row,
+)
 from bot.storage.scope import (
     QUALIFIED_SUMMARY_COLUMNS,
     SUMMARY_COLUMNS,
@@ -48,24 +62,15 @@ class StoryRepository:
         async with self._db.transaction():
             slug = await self._free_slug(parsed.title)
             story_id = await self._db.insert(
-                "INSERT INTO stories (guild_id, slug, title, title_key, author, body,"
-                " content_hash, source_path, word_count, passage_count, protagonist,"
-                " created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    guild_id,
-                    slug,
-                    parsed.title,
-                    fold(parsed.title),
-                    parsed.author,
-                    parsed.body,
-                    parsed.content_hash,
-                    source_path,
-                    parsed.word_count,
-                    len(parsed.passages),
-                    protagonist,
-                    now,
-                    now,
-                    actor_id,
+                INSERT_STORY,
+                story_row(
+                    parsed,
+                    guild_id=guild_id,
+                    slug=slug,
+                    source_path=source_path,
+                    protagonist=protagonist,
+                    now=now,
+                    actor_id=actor_id,
                 ),
             )
             await self._insert_passages(story_id, parsed.passages)
@@ -96,24 +101,16 @@ class StoryRepository:
                 "SELECT content_hash, guild_id FROM stories WHERE id = ?", (story_id,)
             )
             await self._db.execute(
-                "UPDATE stories SET title = ?, title_key = ?, author = ?, body = ?,"
-                " content_hash = ?, source_path = coalesce(?, source_path), word_count = ?,"
-                " passage_count = ?, protagonist = ?, updated_at = ? WHERE id = ?",
-                (
-                    parsed.title,
-                    fold(parsed.title),
-                    parsed.author,
-                    parsed.body,
-                    parsed.content_hash,
-                    source_path,
-                    parsed.word_count,
-                    len(parsed.passages),
-                    protagonist,
-                    self._db.now_text(),
+                UPDATE_STORY,
+                story_update_row(
                     story_id,
+                    parsed,
+                    source_path=source_path,
+                    protagonist=protagonist,
+                    now=self._db.now_text(),
                 ),
             )
-            await self._db.execute("DELETE FROM passages WHERE story_id = ?", (story_id,))
+            await self._db.execute(DELETE_PASSAGES, (story_id,))
             await self._insert_passages(story_id, parsed.passages)
             await self._record_version(story_id, parsed, actor_id)
             if cast is not None:
@@ -138,48 +135,20 @@ class StoryRepository:
         )
 
     async def _insert_passages(self, story_id: int, passages: Sequence[Passage]) -> None:
-        await self._db.executemany(
-            'INSERT INTO passages (story_id, number, start, "end", text) VALUES (?,?,?,?,?)',
-            [(story_id, p.number, p.start, p.end, p.text) for p in passages],
-        )
+        await self._db.executemany(INSERT_PASSAGE, passage_rows(story_id, passages))
 
     async def _record_version(
         self, story_id: int, parsed: ParsedStory, actor_id: int | None
     ) -> None:
         await self._db.execute(
-            # The casts say the types PostgreSQL cannot infer through INSERT … SELECT.
-            "INSERT INTO story_versions (story_id, version, title, author, body, content_hash,"
-            " created_by, created_at) SELECT CAST(? AS BIGINT), coalesce(max(version), 0) + 1,"
-            " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
-            " CAST(? AS BIGINT), CAST(? AS TEXT) FROM story_versions WHERE story_id = ?",
-            (
-                story_id,
-                parsed.title,
-                parsed.author,
-                parsed.body,
-                parsed.content_hash,
-                actor_id,
-                self._db.now_text(),
-                story_id,
-            ),
+            INSERT_NEXT_VERSION, version_row(story_id, parsed, actor_id, self._db.now_text())
         )
 
     async def _free_slug(self, title: str) -> str:
         """A slug unique across all stories, so a slug alone names one story."""
-        base = slugify(title)
-        # A range rather than LIKE 'base-%', which SQLite cannot serve from the slug index:
-        # every add would scan the whole library. "." is the character after "-".
-        rows = await self._db.fetchall(
-            "SELECT slug FROM stories WHERE slug = ? OR (slug > ? AND slug < ?)",
-            (base, f"{base}-", f"{base}."),
-        )
-        taken = {row[0] for row in rows}
-        if base not in taken:
-            return base
-        suffix = 2
-        while f"{base}-{suffix}" in taken:
-            suffix += 1
-        return f"{base}-{suffix}"
+        base, parameters = slug_query(title)
+        taken = await self._db.fetchall(SLUGS_LIKE, parameters)
+        return free_slug(base, (row[0] for row in taken))
 
     # ------------------------------------------------------------------ reads
 
