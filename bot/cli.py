@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import discord
@@ -73,9 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load = sub.add_parser("load", help="import .txt/.md story files or folders")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    load.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    load.add_argument("--db", help="database file or postgresql:// URL (default: CONTEUR_DATABASE)")
     console = sub.add_parser("console", help="type slash commands offline, as in Discord")
-    console.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    console.add_argument(
+        "--db", help="database file or postgresql:// URL (default: CONTEUR_DATABASE)"
+    )
     console.add_argument(
         "--as",
         dest="role",
@@ -99,18 +101,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="print each reply as the JSON payload Discord would receive",
     )
     sub.add_parser("invite", help="print the link that adds the bot to a server")
+    migrate = sub.add_parser(
+        "migrate", help="copy a SQLite library into PostgreSQL and verify the copy"
+    )
+    migrate.add_argument("--to", required=True, metavar="URL", help="postgresql://… to copy into")
+    migrate.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="the SQLite file to copy (default: CONTEUR_DATABASE)",
+    )
+    migrate.add_argument(
+        "--force", action="store_true", help="replace a library the target already holds"
+    )
     search = sub.add_parser("search", help="search the library's passages, for scripts")
     search.add_argument("query", help="words you remember (typos and missing accents are fine)")
     search.add_argument("--story", help="only this story (title, slug or protagonist)")
     search.add_argument("--guild", type=int, help="include this server's own stories")
     search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per result")
-    search.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    search.add_argument(
+        "--db", help="database file or postgresql:// URL (default: CONTEUR_DATABASE)"
+    )
     characters = sub.add_parser("characters", help="who is in each story, for scripts")
     characters.add_argument("story", nargs="?", help="only this story (title, slug or protagonist)")
     characters.add_argument("--guild", type=int, help="include this server's own stories")
     characters.add_argument("--json", action="store_true", help="print JSON")
-    characters.add_argument("--db", type=Path, help="database file (default: CONTEUR_DATABASE)")
+    characters.add_argument(
+        "--db", help="database file or postgresql:// URL (default: CONTEUR_DATABASE)"
+    )
     return parser
 
 
@@ -126,11 +146,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
     if getattr(args, "db", None):
-        settings = replace(settings, database_path=args.db.resolve())
+        settings = settings.with_database(args.db)
     opens_console = args.subcommand == "run" and (
         settings.discord_token is None and args.console_if_no_token
     )
-    quiet = opens_console or args.subcommand in ("console", "load", "search", "characters")
+    quiet = opens_console or args.subcommand in (
+        "console",
+        "load",
+        "search",
+        "characters",
+        "migrate",
+    )
     _setup_logging(settings, quiet=quiet)
     try:
         return _dispatch(args, settings)
@@ -162,7 +188,50 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_search(settings, args))
     if args.subcommand == "characters":
         return asyncio.run(_characters(settings, args))
+    if args.subcommand == "migrate":
+        return asyncio.run(_migrate(settings, args))
     return _run(settings, sync=args.sync, console_fallback=args.console_if_no_token)
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.storage import Store
+    from bot.storage.copy import TargetNotEmpty, copy_library
+    from bot.storage.database import is_postgres_url
+
+    if not is_postgres_url(args.to):
+        print(
+            f"--to {args.to!r} is not a PostgreSQL URL; give one like "
+            "postgresql://user:password@host:5432/conteur.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    source = args.source.expanduser().resolve() if args.source else settings.database_path
+    if not source.is_file():
+        print(f"No SQLite library at {source}; give one with --from FILE.", file=sys.stderr)
+        return EXIT_USAGE
+    async with await Store.open(source) as origin, await Store.open(args.to) as target:
+        try:
+            report = await copy_library(origin.db, target.db, force=args.force)
+        except TargetNotEmpty as error:
+            print(
+                f"{error} Nothing was copied. Run again with --force to replace it.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        destination = target.path
+    if report.replaced:
+        print(f"Replaced the library that was in {destination}.")
+    for table in report.tables:
+        state = "verified" if table.verified else "DIFFERS"
+        print(f"{table.table:<20} {table.source_rows:>9} → {table.target_rows:>9} rows  {state}")
+    if not report.verified:
+        print("The copy differs from the original; keep using the SQLite file.", file=sys.stderr)
+        return EXIT_FAILED
+    print(
+        f"Copied {source} into {destination}: every row counted and hashed on both sides. "
+        "Set CONTEUR_DATABASE to the URL to use it."
+    )
+    return EXIT_OK
 
 
 def _setup_logging(settings: Settings, *, quiet: bool) -> None:
@@ -214,7 +283,7 @@ async def _load(settings: Settings, paths: Sequence[Path]) -> int:
     from bot.storage import Store
 
     progress = LoadProgress(sys.stdout)
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database) as store:
         report = await Library(store).load_paths(paths, index=False, progress=progress)
     progress.finish()
     for line in report.summary_lines():
@@ -231,7 +300,7 @@ async def _console(
 
     # The simulated Discord keeps its own clock from 2026-01-01; the console shows
     # real dates, so the store (and with it the bot) reads the wall clock.
-    async with await Store.open(settings.database_path, clock=system_clock) as store:
+    async with await Store.open(settings.database, clock=system_clock) as store:
         bot = ConteurBot(settings, store)
         try:
             return await run_console(
@@ -286,7 +355,7 @@ async def _run_bot(settings: Settings, *, sync: bool) -> None:
 
     assert settings.discord_token is not None
     async with (
-        await Store.open(settings.database_path) as store,
+        await Store.open(settings.database) as store,
         ConteurBot(settings, store, sync_globally=sync) as bot,
     ):
         await bot.start(settings.discord_token)
@@ -299,7 +368,7 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
     from bot.errors import UserError
     from bot.storage import Store
 
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database) as store:
         library = Library(store)
         await library.start(settings.stories_dir)
         try:
@@ -350,7 +419,7 @@ async def _characters(settings: Settings, args: argparse.Namespace) -> int:
     from bot.errors import UserError
     from bot.storage import Store
 
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database) as store:
         library = Library(store)
         await library.load_paths([settings.stories_dir], index=False)
         try:

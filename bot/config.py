@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -17,6 +17,7 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_ROOT / "data" / "conteur.sqlite3"
 DEFAULT_STORIES_DIR = PROJECT_ROOT / "data" / "stories"
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -41,12 +42,29 @@ class Settings:
     discord_token: str | None = None
     application_id: int | None = None
     database_path: Path = DEFAULT_DATABASE
+    # Set when CONTEUR_DATABASE is a postgresql:// URL: the store many processes share.
+    database_url: str | None = None
     stories_dir: Path = DEFAULT_STORIES_DIR
     dev_guild_id: int | None = None
     owner_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    # Sharding: None runs every shard Discord recommends in this one process; a count
+    # with ids runs just those shards, so N processes on M machines split the servers.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
     # The optional storyteller: an OpenAI-compatible chat completions endpoint.
     model: ModelSettings | None = None
+
+    @property
+    def database(self) -> Path | str:
+        """What `Store.open` takes: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    def with_database(self, target: Path | str) -> Settings:
+        """These settings on another store: a postgresql:// URL or a SQLite file."""
+        if str(target).startswith(_POSTGRES_SCHEMES):
+            return replace(self, database_url=str(target))
+        return replace(self, database_path=Path(target).expanduser().resolve(), database_url=None)
 
     @property
     def log_level_number(self) -> int:
@@ -65,10 +83,25 @@ def load_settings(
     if dotenv_path.is_file():
         values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
     values.update(os.environ if environ is None else environ)
+    database_url = values.get("CONTEUR_DATABASE", "").strip()
+    is_url = database_url.startswith(_POSTGRES_SCHEMES)
+    shard_count, shard_ids = _shards(values)
+    shares_the_shards = shard_ids is not None and len(shard_ids) < (shard_count or 0)
+    if shares_the_shards and not is_url:
+        raise ConfigError(
+            f"CONTEUR_SHARD_IDS={','.join(map(str, shard_ids or ()))} of {shard_count} means "
+            "other processes run the other shards, and they must share one store: set "
+            "CONTEUR_DATABASE to a postgresql:// URL (see docs/scaling.md)."
+        )
     return Settings(
         discord_token=_optional_text(values, "DISCORD_TOKEN"),
         application_id=_optional_snowflake(values, "DISCORD_APPLICATION_ID"),
-        database_path=_path(values, "CONTEUR_DATABASE", DEFAULT_DATABASE),
+        database_path=(
+            DEFAULT_DATABASE if is_url else _path(values, "CONTEUR_DATABASE", DEFAULT_DATABASE)
+        ),
+        database_url=database_url if is_url else None,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
         stories_dir=_path(values, "CONTEUR_STORIES_DIR", DEFAULT_STORIES_DIR),
         dev_guild_id=_optional_snowflake(values, "CONTEUR_DEV_GUILD_ID"),
         owner_ids=_snowflake_set(values, "CONTEUR_OWNER_IDS"),
@@ -168,3 +201,36 @@ def _log_level(values: Mapping[str, str], key: str) -> str:
             f"{key}={value!r} is not a log level; use one of {', '.join(_LOG_LEVELS)}."
         )
     return value
+
+
+def _shards(values: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """CONTEUR_SHARD_COUNT and CONTEUR_SHARD_IDS, checked against each other."""
+    raw_count = values.get("CONTEUR_SHARD_COUNT", "").strip()
+    raw_ids = values.get("CONTEUR_SHARD_IDS", "").strip()
+    if not raw_count:
+        if raw_ids:
+            raise ConfigError(
+                "CONTEUR_SHARD_IDS needs CONTEUR_SHARD_COUNT: how many shards there are in all."
+            )
+        return None, None
+    if not raw_count.isdigit() or int(raw_count) < 1:
+        raise ConfigError(
+            f"CONTEUR_SHARD_COUNT={raw_count!r} is not a positive whole number of shards."
+        )
+    count = int(raw_count)
+    if not raw_ids:
+        return count, tuple(range(count))
+    ids: list[int] = []
+    for part in raw_ids.replace(" ", ",").split(","):
+        if not part:
+            continue
+        if not part.isdigit() or int(part) >= count:
+            raise ConfigError(
+                f"CONTEUR_SHARD_IDS has {part!r}: shard ids run from 0 to {count - 1} "
+                f"(CONTEUR_SHARD_COUNT={count}), comma-separated, e.g. 0,1."
+            )
+        if int(part) not in ids:
+            ids.append(int(part))
+    if not ids:
+        raise ConfigError("CONTEUR_SHARD_IDS is empty; leave it out to run every shard.")
+    return count, tuple(sorted(ids))

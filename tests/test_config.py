@@ -74,7 +74,7 @@ async def test_commands_sync_where_they_were_asked_to(tmp_path, dev_guild, sync_
     from bot.storage import Store
 
     settings = Settings(database_path=tmp_path / "s.sqlite3", dev_guild_id=dev_guild)
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database) as store:
         bot = ConteurBot(settings, store, sync_globally=sync_globally)
         synced: list[int | None] = []
 
@@ -116,3 +116,41 @@ def test_a_malformed_model_setting_names_its_key(extra, key):
     environ = {"CONTEUR_MODEL_URL": "http://localhost:8080/v1", "CONTEUR_MODEL_NAME": "m", **extra}
     with pytest.raises(ConfigError, match=key):
         load_settings(environ, env_file=NO_FILE)
+
+
+def test_a_postgresql_url_selects_the_shared_store():
+    url = "postgresql://conteur:secret@db.example:5432/conteur"
+    settings = load_settings({"CONTEUR_DATABASE": url}, env_file=NO_FILE)
+    assert settings.database == url and settings.database_path == DEFAULT_DATABASE
+    assert load_settings({}, env_file=NO_FILE).database == DEFAULT_DATABASE
+
+
+def test_shards_default_to_all_of_them_here():
+    assert load_settings({}, env_file=NO_FILE).shard_count is None
+    settings = load_settings({"CONTEUR_SHARD_COUNT": "2"}, env_file=NO_FILE)
+    assert (settings.shard_count, settings.shard_ids) == (2, (0, 1))
+    settings = load_settings(
+        {
+            "CONTEUR_SHARD_COUNT": "4",
+            "CONTEUR_SHARD_IDS": "3, 1",
+            "CONTEUR_DATABASE": "postgresql://db/conteur",
+        },
+        env_file=NO_FILE,
+    )
+    assert (settings.shard_count, settings.shard_ids) == (4, (1, 3))
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"CONTEUR_SHARD_IDS": "0"}, "CONTEUR_SHARD_COUNT"),
+        ({"CONTEUR_SHARD_COUNT": "zero"}, "CONTEUR_SHARD_COUNT"),
+        ({"CONTEUR_SHARD_COUNT": "2", "CONTEUR_SHARD_IDS": "2"}, "CONTEUR_SHARD_IDS"),
+        ({"CONTEUR_SHARD_COUNT": "2", "CONTEUR_SHARD_IDS": "x"}, "CONTEUR_SHARD_IDS"),
+        # Part of the shards here, the rest elsewhere: a SQLite file cannot be shared.
+        ({"CONTEUR_SHARD_COUNT": "2", "CONTEUR_SHARD_IDS": "1"}, "postgresql://"),
+    ],
+)
+def test_malformed_shard_settings_say_what_to_fix(values, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings(values, env_file=NO_FILE)

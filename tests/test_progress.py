@@ -69,10 +69,11 @@ async def test_a_load_reports_its_progress_up_to_every_file(store, tmp_path):
 
 
 async def test_a_batch_that_fails_leaves_no_part_of_any_of_its_stories(
-    store, tmp_path, monkeypatch
+    store, tmp_path, monkeypatch, backend
 ):
     import pytest
 
+    import bot.storage.stories as stories_module
     from bot.app.library import Library
     from bot.storage.bulk_load import BulkWriter
 
@@ -90,7 +91,18 @@ async def test_a_batch_that_fails_leaves_no_part_of_any_of_its_stories(
             raise OSError("disk full")
         real(self, write, now)
 
-    monkeypatch.setattr(BulkWriter, "_story_rows", failing)
+    async def failing_cast(db, story_id, cast):
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("disk full")
+        await real_cast(db, story_id, cast)
+
+    if backend == "sqlite":  # the bulk writer's own connection
+        monkeypatch.setattr(BulkWriter, "_story_rows", failing)
+    else:  # a server's store is written through the repositories
+        real_cast = stories_module.write_cast  # type: ignore[attr-defined]
+        monkeypatch.setattr(stories_module, "write_cast", failing_cast)
     with pytest.raises(OSError):
         await Library(store).load_paths([tmp_path])
     assert [s.title for s in await store.stories.visible_stories(None)] == ["First"]

@@ -46,9 +46,14 @@ class SubscriptionStatus:
 
 
 class DailySchedule:
-    def __init__(self, library: Library) -> None:
+    def __init__(
+        self, library: Library, owns: Callable[[Subscription], bool] = lambda _s: True
+    ) -> None:
         self.library = library
         self.store = library.store
+        # Which subscriptions this process posts (bot.app.ownership); the agenda holds
+        # only those. Every subscription is still readable and editable from any process.
+        self.owns = owns
         self.agenda = Agenda()
         # Called after every change, so a sender napping until the next post wakes up.
         self.on_change: Callable[[], None] = lambda: None
@@ -56,14 +61,21 @@ class DailySchedule:
     # ------------------------------------------------------------ the agenda
 
     async def load(self) -> None:
-        """Learn every subscription (at start, after recovery)."""
+        """Learn every subscription this process posts (at start, after recovery, and
+        when its share of them changes); forget the others."""
         last_sent = await self.store.daily.last_sent()
         now = self.store.clock()
         for subscription in await self.store.daily.all_subscriptions():
-            self.agenda.upsert(subscription, now, last_sent.get(subscription.id))
+            if self.owns(subscription):
+                self.agenda.upsert(subscription, now, last_sent.get(subscription.id))
+            else:
+                self.agenda.remove(subscription.id)
 
     async def changed(self, subscription: Subscription) -> None:
         """A subscription was created, edited, paused or resumed: re-plan it."""
+        if not self.owns(subscription):
+            self.agenda.remove(subscription.id)
+            return
         last = (await self.store.daily.last_sent([subscription.id])).get(subscription.id)
         self.agenda.upsert(subscription, self.store.clock(), last)
         self.on_change()

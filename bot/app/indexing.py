@@ -87,7 +87,7 @@ class LiveIndex:
         self._background: set[asyncio.Task[None]] = set()
         # The index is saved beside the database and opened at the next start.
         self.snapshot_path = (
-            None if store.path == ":memory:" else Path(store.path + SNAPSHOT_SUFFIX)
+            None if store.local_file is None else Path(str(store.local_file) + SNAPSHOT_SUFFIX)
         )
         # How the last build got its index: "opened" (the saved file) or "indexed".
         self.origin: str | None = None
@@ -195,9 +195,7 @@ class LiveIndex:
         self._stamps = await self.store.search_feed.live_story_stamps()
         self._total_passages = await self.store.search_feed.live_passage_count()
         self._indexed_passages = 0
-        if self.store.path == ":memory:":  # no second connection to stream from
-            return await self.store.stories.all_passages()
-        return self.store.stories.stream_live_passages()
+        return await self.store.stories.live_passages()
 
     def _finish(self, produced: tuple[SearchIndex, Stamps | None] | None, started: float) -> None:
         """On the event loop: changes made during the build, then the index is served.

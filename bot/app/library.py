@@ -8,8 +8,9 @@ Publishing a moderator's draft saves inside the draft's own transaction
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,6 +48,8 @@ class Library:
         self.store = store
         self._visible_ids: dict[int | None, frozenset[int]] = {}
         self.live_index = LiveIndex(store, on_change=self._visible_ids.clear)
+        self._stop_listening: Callable[[], Awaitable[None]] | None = None
+        self._catching_up: set[asyncio.Task[None]] = set()
         self.preview_limits = PreviewLimits(store.clock)
         # Previews' and publishes' character extraction, off the event loop.
         self.analyser = BackgroundAnalyser()
@@ -75,6 +78,33 @@ class Library:
 
     async def rebuild_index(self) -> None:
         await self.live_index.build()
+
+    # ------------------------------------------------ other processes' changes
+
+    async def follow_changes(self) -> None:
+        """Apply what other processes sharing the store change, as they change it.
+
+        Each change to the library is announced when it commits (PostgreSQL NOTIFY).
+        The announcement only says "look": the index then catches up as before any
+        search (the stories' stamps compared, what changed re-indexed), and the
+        visibility caches are dropped (a story hidden elsewhere). A change announced
+        while this process was not listening (a lost connection, brought back) is
+        found the same way. A SQLite store has no other process: nothing happens.
+        """
+        self._stop_listening = await self.store.db.listen(self._changes_announced)
+
+    async def stop_following(self) -> None:
+        if self._stop_listening is not None:
+            await self._stop_listening()
+            self._stop_listening = None
+        for task in list(self._catching_up):
+            task.cancel()
+
+    def _changes_announced(self) -> None:
+        self._visible_ids.clear()
+        task = asyncio.get_running_loop().create_task(self.live_index.catch_up())
+        self._catching_up.add(task)
+        task.add_done_callback(self._catching_up.discard)
 
     @property
     def index_is_ready(self) -> bool:

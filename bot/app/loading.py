@@ -21,7 +21,13 @@ from bot.core.models import ParsedStory
 from bot.core.parsing import parse_story
 from bot.errors import StoryRejected
 from bot.storage import Store
-from bot.storage.bulk_load import BulkWriter, KnownStory, LoadSnapshot, StoryWrite
+from bot.storage.bulk_load import (
+    KnownStory,
+    LoadSnapshot,
+    LoadWriter,
+    StoryWrite,
+    open_load_writer,
+)
 
 # Stories written per transaction: large enough that commits cost little, small enough
 # that a crash loses little work (a failed batch is rolled back whole, then reported).
@@ -101,7 +107,7 @@ def rejections(report: LoadReport, path: Path) -> Iterator[None]:
 class _Load:
     def __init__(
         self,
-        writer: BulkWriter,
+        writer: LoadWriter,
         snapshot: LoadSnapshot,
         report: LoadReport,
         on_written: Callable[[Written], Awaitable[None]] | None,
@@ -182,7 +188,7 @@ class _Load:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
-        await asyncio.to_thread(self.writer.write_batch, batch)
+        await self.writer.write(batch)
         if self.on_written is not None:
             written = [(w.story.id, w.parsed) for w in batch if w.parsed is not None]
             await self.on_written(written)
@@ -197,9 +203,9 @@ async def load_files(
     progress: Progress | None = None,
 ) -> None:
     """Load `files` (in this order) into the store's database, recording into `report`."""
-    writer = BulkWriter(store.path, store.clock)
+    writer = open_load_writer(store.db, store.stories)
     try:
-        load = _Load(writer, await asyncio.to_thread(writer.snapshot), report, on_written)
+        load = _Load(writer, await writer.read_snapshot(), report, on_written)
         await _load(load, files, progress)
     finally:
         writer.close()

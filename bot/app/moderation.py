@@ -16,7 +16,7 @@ from bot.core.cast import Cast
 from bot.core.duplicates import find_near_duplicate, word_differences
 from bot.core.models import ParsedStory, Story, StorySummary
 from bot.core.parsing import MAX_STORY_BYTES, decode_story_bytes, parse_story_text
-from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected
+from bot.errors import InvalidInput, NotAllowed, NotFound, RateLimited, StoryRejected, UserError
 from bot.storage import Draft, Store
 
 ADDS_PER_WINDOW = 10
@@ -203,13 +203,21 @@ async def publish(
         raise NotAllowed("Only the moderator who made this preview can publish it.")
     editing = await _editable_story(store, draft.story_id, draft.guild_id)
     parsed = parse_story_text(draft.body, "the story", title=draft.title, author=draft.author)
-    await _free_title(store, parsed, draft.guild_id, editing)
-    duplicate, similarity = await _near_duplicate(library, parsed, draft.guild_id, editing)
+    try:
+        await _free_title(store, parsed, draft.guild_id, editing)
+        if editing is None:
+            await check_add_rate(store, user_id, now)
+        duplicate, similarity = await _near_duplicate(library, parsed, draft.guild_id, editing)
+    except UserError:
+        # A second click racing the first: once the first has published, these checks
+        # see its story (its title taken, its very text, the add counted). What the
+        # second click must say is that the draft is gone, whichever click checked first.
+        if await store.drafts.get_draft(draft.id) is None:
+            raise NotFound(EXPIRED) from None
+        raise
     duplicate_appeared = duplicate is not None and not (
         confirmed and duplicate.id == draft.near_duplicate_of
     )
-    if editing is None:
-        await check_add_rate(store, user_id, now)
     # Off the event loop: a long text full of names takes seconds (everyone else waits).
     parsed, cast = await library.analyser.analyse(parsed)
     try:

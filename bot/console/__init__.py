@@ -98,7 +98,12 @@ async def run_console(
     storyteller = getattr(bot, "storyteller", None)
     settle = storyteller.settings.timeout + 15 if isinstance(storyteller, Storyteller) else 5.0
     async with simcord.run(
-        bot, strict_sync=False, check_errors=False, settle_timeout=settle
+        bot,
+        strict_sync=False,
+        check_errors=False,
+        settle_timeout=settle,
+        # The simulated Discord is one shard, unless the settings name more.
+        shard_count=bot.shard_count or 1,
     ) as env:
         actor, channel = setup_actor(env, role, guild_id)
         if role == "librarian":

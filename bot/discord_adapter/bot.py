@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.app.daily import DailySchedule
 from bot.app.library import Library
+from bot.app.ownership import Ownership
 from bot.app.telling import AskLimits
 from bot.config import Settings
 from bot.discord_adapter import outgoing
@@ -65,7 +66,7 @@ def minimal_intents() -> discord.Intents:
     return intents
 
 
-class ConteurBot(commands.Bot):
+class ConteurBot(commands.AutoShardedBot):
     def __init__(
         self,
         settings: Settings,
@@ -78,6 +79,11 @@ class ConteurBot(commands.Bot):
         options: dict[str, Any] = {}
         if settings.application_id is not None:
             options["application_id"] = settings.application_id
+        # Unset: every shard Discord recommends, in this process. Set: just these, so
+        # several processes (on several machines) split the servers between them.
+        if settings.shard_count is not None:
+            options["shard_count"] = settings.shard_count
+            options["shard_ids"] = list(settings.shard_ids or range(settings.shard_count))
         super().__init__(
             # Slash-first: no text commands. A prefix that never matches keeps every
             # @mention (a question for the mentions cog) from being parsed as a command.
@@ -93,7 +99,8 @@ class ConteurBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.library = Library(store)
-        self.daily = DailySchedule(self.library)
+        self.ownership = Ownership(store, settings.shard_count, settings.shard_ids)
+        self.daily = DailySchedule(self.library, owns=self.ownership.owns)
         self.random = rng or random.Random()
         # The optional language model; None (the default) keeps the bot fully offline.
         # `sleep` goes with the clock: a streamed reply waits for its next edit on it.
@@ -113,11 +120,24 @@ class ConteurBot(commands.Bot):
         state = self._connection
         state.store_view = keeping_only_live_views(state.store_view)  # type: ignore[method-assign]
 
+    async def close(self) -> None:
+        # discord.py's AutoShardedClient makes its event queue when it connects; a bot
+        # closed without having connected (a failed start, a test) would fail on it.
+        if "_AutoShardedClient__queue" not in self.__dict__:
+            self._AutoShardedClient__queue: asyncio.PriorityQueue[Any] = asyncio.PriorityQueue()
+        await self.library.stop_following()
+        if self.storyteller is not None:
+            await self.storyteller.close()
+        self.library.analyser.close()
+        await super().close()
+
     def clock(self) -> datetime:
         """The store's clock: the one every timestamp and schedule is read from."""
         return self.store.clock()
 
     async def setup_hook(self) -> None:
+        # Before the start's index build, so no other process's change slips between.
+        await self.library.follow_changes()
         report = await self.library.start(self.settings.stories_dir, index_in_background=True)
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
@@ -147,12 +167,6 @@ class ConteurBot(commands.Bot):
         if event_name == "interaction":
             # A forged or stale custom_id that no item takes would get no reply at all.
             answer_if_unclaimed(self, args[0])
-
-    async def close(self) -> None:
-        if self.storyteller is not None:
-            await self.storyteller.close()
-        self.library.analyser.close()
-        await super().close()
 
     async def on_ready(self) -> None:
         log.info(

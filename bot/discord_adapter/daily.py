@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.app.ownership import DM_LEASE, OwnedClaims
 from bot.core.fanout import (
     Acquire,
     FanoutReport,
@@ -87,14 +88,28 @@ class DailyService:
     def limiter(self) -> RateLimiter:
         if self._limiter is None:  # needs the running loop, whose clock may be virtual
             loop = asyncio.get_running_loop()
-            self._limiter = RateLimiter(clock=loop.time, sleep=asyncio.sleep)
+            self._limiter = RateLimiter(
+                self.bot.ownership.requests_per_second, clock=loop.time, sleep=asyncio.sleep
+            )
         return self._limiter
 
     async def start(self) -> FanoutReport:
         """Settle what a crash left half-sent, then learn every subscription."""
+        await self.bot.ownership.renew()
+        report = await self._settle(claimed_before=None)
+        await self.schedule.load()
+        return report
+
+    async def _settle(self, *, claimed_before: datetime | None) -> FanoutReport:
+        """Recovery of the half-sent claims of the subscriptions this process posts.
+
+        At start, all of them: a crash of this process left them. When DM leases move
+        to this process, those claimed before one lease ago: the process that made
+        them has stopped renewing its leases, so it died (a live one's are in flight).
+        """
         store = self.bot.store
         report = await recover(
-            store.daily,
+            OwnedClaims(store.daily, self.bot.ownership, claimed_before=claimed_before),
             now=self.bot.clock(),
             lookup=store.daily.get_subscription,
             send=self.send,
@@ -104,11 +119,10 @@ class DailyService:
         )
         if report.resent or report.confirmed or report.assumed_sent or report.dropped:
             log.warning("Daily recovery after a crash: %s", report)
-        for subscription_id, reason in report.paused:  # the agenda is built below
+        for subscription_id, reason in report.paused:  # the agenda is rebuilt after
             subscription = await store.daily.get_subscription(subscription_id)
             if subscription is not None:
                 await self.tell_moderators(subscription, reason)
-        await self.schedule.load()
         return report
 
     async def run(self) -> None:
@@ -144,13 +158,21 @@ class DailyService:
         an hour, so a suspended machine's lost time is noticed.
         """
         now = self.bot.clock()
+        longest = MAX_IDLE.total_seconds()
+        if self.bot.ownership.sharded:  # leases are renewed at every tick
+            longest = min(longest, DM_LEASE.total_seconds() / 3)
         upcoming = self.agenda.next_check()
         if upcoming is None:
-            return MAX_IDLE.total_seconds()
-        return min(max((upcoming - now).total_seconds(), 1.0), MAX_IDLE.total_seconds())
+            return longest
+        return min(max((upcoming - now).total_seconds(), 1.0), longest)
 
     async def tick(self) -> FanoutReport:
         store = self.bot.store
+        if await self.bot.ownership.renew():
+            # This process's share of the DMs moved: settle what a dead one left of
+            # them, then plan them.
+            await self._settle(claimed_before=self.bot.clock() - DM_LEASE)
+            await self.schedule.load()
         now = self.bot.clock()
         # Only the subscriptions whose time has come: the log is read for those alone.
         pending = self.agenda.pending(now)

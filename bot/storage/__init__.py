@@ -1,11 +1,11 @@
 """The only package that speaks SQL.
 
-One `Database` owns the aiosqlite connection (WAL, foreign keys on), its transactions,
-migrations and the clock every timestamp comes from. One repository per area takes
-it; `Store` holds them, so the rest of the bot passes one object around. Every
-multi-statement write runs in one transaction, so a failure leaves the database as it
-was. Rows leave as dataclasses. Repositories never call each other: what spans areas
-is the application layer's (`bot/app/`).
+One `Database` owns the connection (SQLite by default, PostgreSQL for a postgresql://
+URL), its transactions, migrations and the clock every timestamp comes from. One
+repository per area takes it; `Store` holds them, so the rest of the bot passes one
+object around. Every multi-statement write runs in one transaction, so a failure leaves
+the database as it was. Rows leave as dataclasses. Repositories never call each other:
+what spans areas is the application layer's (`bot/app/`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from typing import Self
 
 from bot.core.clock import Clock, system_clock
 from bot.storage.audit import AuditRepository
+from bot.storage.backends import open_database
 from bot.storage.casts import CastRepository
 from bot.storage.daily import DailyRepository, LastDelivery, Subscribed
-from bot.storage.database import Database
+from bot.storage.database import INTEGRITY_ERRORS, Database
 from bot.storage.drafts import Draft, DraftRepository
 from bot.storage.guilds import GuildRepository, GuildSettings
 from bot.storage.reading import Bookmark, ReadingRepository
@@ -27,6 +28,7 @@ from bot.storage.stories import StoryRepository
 from bot.storage.storyteller import StorytellerRepository
 
 __all__ = [
+    "INTEGRITY_ERRORS",
     "MIGRATIONS",
     "Bookmark",
     "Database",
@@ -54,8 +56,9 @@ class Store:
         self.storyteller = StorytellerRepository(db)
 
     @classmethod
-    async def open(cls, path: Path | str, clock: Clock = system_clock) -> Self:
-        return cls(await Database.open(path, clock))
+    async def open(cls, target: Path | str, clock: Clock = system_clock) -> Self:
+        """The store at `target`: a SQLite file (or ":memory:"), or a postgresql:// URL."""
+        return cls(await open_database(target, clock))
 
     @property
     def clock(self) -> Clock:
@@ -64,6 +67,12 @@ class Store:
     @property
     def path(self) -> str:
         return self.db.path
+
+    @property
+    def local_file(self) -> Path | None:
+        """The SQLite file, beside which per-machine files (the search index) are kept;
+        None for a database in memory or on a server."""
+        return self.db.local_file
 
     async def close(self) -> None:
         await self.db.close()

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.core.clock import utc_text
 from bot.core.models import AuditEntry
 from bot.storage.database import Database
+from bot.storage.rows import INSERT_AUDIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +27,7 @@ class Change:
 async def record_change(db: Database, change: Change) -> None:
     """Inside the caller's transaction, so the change and its record commit together."""
     await db.execute(
-        "INSERT INTO audit_log (guild_id, actor_id, action, story_id, hash_before,"
-        " hash_after, detail, created_at) VALUES (?,?,?,?,?,?,?,?)",
+        INSERT_AUDIT,
         (
             change.guild_id,
             change.actor_id,
@@ -39,6 +39,7 @@ async def record_change(db: Database, change: Change) -> None:
             db.now_text(),
         ),
     )
+    await db.announce_change()
 
 
 class AuditRepository:

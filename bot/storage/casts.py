@@ -8,18 +8,17 @@ from typing import Any
 
 from bot.core.cast import Cast, Character, Fact, Place
 from bot.core.models import StorySummary
-from bot.core.text import fold
 from bot.storage.database import Database
+from bot.storage.rows import (
+    DELETE_CHARACTERS,
+    DELETE_PLACES,
+    FACT_FIELDS,
+    INSERT_CHARACTER,
+    INSERT_PLACE,
+    character_rows,
+    place_rows,
+)
 from bot.storage.scope import VISIBLE, summary_from_row
-
-_FACT_FIELDS = ("descriptions", "origins", "lines", "meets", "places")
-
-
-def _character_details(character: Character) -> str:
-    details: dict[str, Any] = {"aliases": list(character.aliases), "gender": character.gender}
-    for name in _FACT_FIELDS:
-        details[name] = [[fact.text, fact.passage] for fact in getattr(character, name)]
-    return json.dumps(details, ensure_ascii=False)
 
 
 def _character_from_row(row: Any) -> Character:
@@ -27,7 +26,7 @@ def _character_from_row(row: Any) -> Character:
     details = json.loads(details_json)
     facts = {
         field: tuple(Fact(text, passage) for text, passage in details.get(field, []))
-        for field in _FACT_FIELDS
+        for field in FACT_FIELDS
     }
     return Character(
         name=name,
@@ -42,33 +41,10 @@ def _character_from_row(row: Any) -> Character:
 
 async def write_cast(db: Database, story_id: int, cast: Cast) -> None:
     """Replace a story's characters and places; call inside the story's transaction."""
-    await db.execute("DELETE FROM characters WHERE story_id = ?", (story_id,))
-    await db.execute("DELETE FROM places WHERE story_id = ?", (story_id,))
-    await db.executemany(
-        "INSERT INTO characters (story_id, position, name, name_key, role, mentions,"
-        " first_passage, details) VALUES (?,?,?,?,?,?,?,?)",
-        [
-            (
-                story_id,
-                position,
-                c.name,
-                fold(c.name),
-                c.role,
-                c.mentions,
-                c.first_passage,
-                _character_details(c),
-            )
-            for position, c in enumerate(cast.characters)
-        ],
-    )
-    await db.executemany(
-        "INSERT INTO places (story_id, position, name, kind, mentions, first_passage)"
-        " VALUES (?,?,?,?,?,?)",
-        [
-            (story_id, position, p.name, p.kind, p.mentions, p.first_passage)
-            for position, p in enumerate(cast.places)
-        ],
-    )
+    await db.execute(DELETE_CHARACTERS, (story_id,))
+    await db.execute(DELETE_PLACES, (story_id,))
+    await db.executemany(INSERT_CHARACTER, character_rows(story_id, cast))
+    await db.executemany(INSERT_PLACE, place_rows(story_id, cast))
 
 
 class CastRepository:

@@ -7,12 +7,12 @@ log saying either "claimed" or "sent", never something in between.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from bot.core.clock import utc_text
 from bot.core.schedule import Due, Subscription, zone_of
 from bot.storage.database import Database
 
@@ -203,7 +203,8 @@ class DailyRepository:
         subscription_id = due.subscription.id
         changed = await self._db.write(
             "INSERT INTO deliveries (subscription_id, local_date, story_id, status, claimed_at)"
-            " SELECT ?, ?, ?, 'sending', ? WHERE EXISTS (SELECT 1 FROM subscriptions"
+            " SELECT CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), 'sending',"
+            " CAST(? AS TEXT) WHERE EXISTS (SELECT 1 FROM subscriptions"
             " WHERE id = ? AND paused_reason IS NULL) ON CONFLICT DO NOTHING",
             (
                 subscription_id,
@@ -250,10 +251,16 @@ class DailyRepository:
             (reason, subscription_id, local_date.isoformat()),
         )
 
-    async def unfinished_claims(self) -> list[tuple[int, date, int]]:
+    async def unfinished_claims(
+        self, *, claimed_before: datetime | None = None
+    ) -> list[tuple[int, date, int]]:
+        """Every claim still "sending"; or only those claimed before `claimed_before`."""
+        cutoff = utc_text(claimed_before) if claimed_before is not None else None
         rows = await self._db.fetchall(
             "SELECT subscription_id, local_date, story_id FROM deliveries"
-            " WHERE status = 'sending' ORDER BY subscription_id, local_date"
+            " WHERE status = 'sending' AND (CAST(? AS TEXT) IS NULL OR claimed_at < ?)"
+            " ORDER BY subscription_id, local_date",
+            (cutoff, cutoff),
         )
         return [(row[0], date.fromisoformat(row[1]), row[2]) for row in rows]
 
@@ -264,6 +271,72 @@ class DailyRepository:
             (subscription_id, local_date.isoformat()),
         )
         return changed == 1
+
+    # ------------------------------------------------ DM leases across processes
+
+    async def lease_dm_subscriptions(self, worker: str, lease: timedelta) -> frozenset[int]:
+        """The DM subscriptions `worker` posts for the next `lease`: its fair share.
+
+        Each live worker (seen within one lease) holds about total / live of them: it
+        renews what it holds up to that share, gives back any excess, and takes free or
+        expired ones, skipping rows another worker is taking at this moment (FOR UPDATE
+        SKIP LOCKED), so two workers never take the same one. A worker that dies stops
+        renewing; its subscriptions are taken over once its leases expire.
+        """
+        now = self._db.now()
+        now_text, until = utc_text(now), utc_text(now + lease)
+        async with self._db.transaction(serialized=False):
+            await self._db.execute(
+                "INSERT INTO daily_workers (name, seen_at) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at",
+                (worker, now_text),
+            )
+            (live,) = await self._db.fetchone(
+                "SELECT count(*) FROM daily_workers WHERE seen_at >= ?",
+                (utc_text(now - lease),),
+            )
+            (total,) = await self._db.fetchone(
+                "SELECT count(*) FROM subscriptions WHERE channel_id IS NULL"
+            )
+            share = -(-int(total) // max(int(live), 1))
+            held = [
+                row[0]
+                for row in await self._db.fetchall(
+                    "SELECT id FROM subscriptions WHERE channel_id IS NULL AND lease_owner = ?"
+                    f" AND lease_until >= ? ORDER BY id{self._db.skip_locked}",
+                    (worker, now_text),
+                )
+            ]
+            kept, excess = held[:share], held[share:]
+            if excess:
+                await self._db.execute(
+                    "UPDATE subscriptions SET lease_owner = NULL, lease_until = NULL"
+                    f" WHERE {self._db.ids_in('id')}",
+                    (self._db.ids_param(excess),),
+                )
+            if kept:
+                await self._db.execute(
+                    f"UPDATE subscriptions SET lease_until = ? WHERE {self._db.ids_in('id')}",
+                    (until, self._db.ids_param(kept)),
+                )
+            taken: list[int] = []
+            if len(kept) < share:
+                taken = [
+                    row[0]
+                    for row in await self._db.fetchall(
+                        "SELECT id FROM subscriptions WHERE channel_id IS NULL"
+                        " AND (lease_owner IS NULL OR lease_until < ?)"
+                        f" ORDER BY id LIMIT ?{self._db.skip_locked}",
+                        (now_text, share - len(kept)),
+                    )
+                ]
+                if taken:
+                    await self._db.execute(
+                        "UPDATE subscriptions SET lease_owner = ?, lease_until = ?"
+                        f" WHERE {self._db.ids_in('id')}",
+                        (worker, until, self._db.ids_param(taken)),
+                    )
+        return frozenset(kept) | frozenset(taken)
 
     # -------------------------------------------------------------- the reads
 
@@ -281,10 +354,8 @@ class DailyRepository:
         if subscription_ids is None:
             rows = await self._db.fetchall(latest)
         else:
-            wanted = json.dumps(sorted(set(subscription_ids)))
-            rows = await self._db.fetchall(
-                f"{latest} WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
-            )
+            wanted = self._db.ids_param(sorted(set(subscription_ids)))
+            rows = await self._db.fetchall(f"{latest} WHERE {self._db.ids_in('id')}", (wanted,))
         return {row[0]: date.fromisoformat(row[1]) for row in rows if row[1] is not None}
 
     async def story_history(self, subscription_id: int) -> list[int]:

@@ -81,8 +81,9 @@ class ReadingRepository:
 
     async def remember_thread(self, thread_id: int, story_id: int, guild_id: int | None) -> None:
         await self._db.write(
-            "INSERT OR REPLACE INTO discussion_threads (thread_id, story_id, guild_id, created_at)"
-            " VALUES (?,?,?,?)",
+            "INSERT INTO discussion_threads (thread_id, story_id, guild_id, created_at)"
+            " VALUES (?,?,?,?) ON CONFLICT (thread_id) DO UPDATE SET story_id = excluded.story_id,"
+            " guild_id = excluded.guild_id, created_at = excluded.created_at",
             (thread_id, story_id, guild_id, self._db.now_text()),
         )
 

@@ -211,4 +211,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (content_hash, style, model, prompt_version)
     ) WITHOUT ROWID;
     """,
+    # 11: several processes share the daily work: who holds each DM subscription until
+    # when (a lease a dead process loses by expiry), and when each process last showed
+    # it was alive (so the DM subscriptions are split evenly between the live ones)
+    """
+    ALTER TABLE subscriptions ADD COLUMN lease_owner TEXT;
+    ALTER TABLE subscriptions ADD COLUMN lease_until TEXT;
+    CREATE INDEX subscriptions_lease ON subscriptions (lease_owner) WHERE channel_id IS NULL;
+    CREATE TABLE daily_workers (
+        name    TEXT PRIMARY KEY,
+        seen_at TEXT NOT NULL
+    );
+    """,
 )

@@ -24,8 +24,7 @@ class SearchFeedRepository:
 
     async def data_version(self) -> int:
         """Changes whenever another connection (another process) has committed."""
-        row = await self._db.fetchone("PRAGMA data_version")
-        return int(row[0])
+        return await self._db.data_version()
 
     async def live_story_stamps(self) -> dict[int, StoryStamp]:
         """Every live story's id -> (updated_at, content hash)."""
@@ -46,7 +45,7 @@ class SearchFeedRepository:
         for first in range(0, len(story_ids), 500):  # SQLite's bound-parameter limit
             chunk = story_ids[first : first + 500]
             rows = await self._db.fetchall(
-                "SELECT story_id, number, text, start, end FROM passages"
+                'SELECT story_id, number, text, start, "end" FROM passages'
                 f" WHERE story_id IN ({','.join('?' * len(chunk))})"
                 " ORDER BY story_id, number",
                 list(chunk),

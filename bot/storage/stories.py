@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -17,10 +17,24 @@ from bot.core.models import (
     StorySummary,
     StoryVersion,
 )
-from bot.core.text import fold, slugify
+from bot.core.text import fold
 from bot.storage.audit import Change, record_change
 from bot.storage.casts import write_cast
-from bot.storage.database import Database
+from bot.storage.database import Database, SqliteDatabase
+from bot.storage.rows import (
+    DELETE_PASSAGES,
+    INSERT_NEXT_VERSION,
+    INSERT_PASSAGE,
+    INSERT_STORY,
+    SLUGS_LIKE,
+    UPDATE_STORY,
+    free_slug,
+    passage_rows,
+    slug_query,
+    story_row,
+    story_update_row,
+    version_row,
+)
 from bot.storage.scope import (
     QUALIFIED_SUMMARY_COLUMNS,
     SUMMARY_COLUMNS,
@@ -48,24 +62,15 @@ class StoryRepository:
         async with self._db.transaction():
             slug = await self._free_slug(parsed.title)
             story_id = await self._db.insert(
-                "INSERT INTO stories (guild_id, slug, title, title_key, author, body,"
-                " content_hash, source_path, word_count, passage_count, protagonist,"
-                " created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    guild_id,
-                    slug,
-                    parsed.title,
-                    fold(parsed.title),
-                    parsed.author,
-                    parsed.body,
-                    parsed.content_hash,
-                    source_path,
-                    parsed.word_count,
-                    len(parsed.passages),
-                    protagonist,
-                    now,
-                    now,
-                    actor_id,
+                INSERT_STORY,
+                story_row(
+                    parsed,
+                    guild_id=guild_id,
+                    slug=slug,
+                    source_path=source_path,
+                    protagonist=protagonist,
+                    now=now,
+                    actor_id=actor_id,
                 ),
             )
             await self._insert_passages(story_id, parsed.passages)
@@ -96,24 +101,16 @@ class StoryRepository:
                 "SELECT content_hash, guild_id FROM stories WHERE id = ?", (story_id,)
             )
             await self._db.execute(
-                "UPDATE stories SET title = ?, title_key = ?, author = ?, body = ?,"
-                " content_hash = ?, source_path = coalesce(?, source_path), word_count = ?,"
-                " passage_count = ?, protagonist = ?, updated_at = ? WHERE id = ?",
-                (
-                    parsed.title,
-                    fold(parsed.title),
-                    parsed.author,
-                    parsed.body,
-                    parsed.content_hash,
-                    source_path,
-                    parsed.word_count,
-                    len(parsed.passages),
-                    protagonist,
-                    self._db.now_text(),
+                UPDATE_STORY,
+                story_update_row(
                     story_id,
+                    parsed,
+                    source_path=source_path,
+                    protagonist=protagonist,
+                    now=self._db.now_text(),
                 ),
             )
-            await self._db.execute("DELETE FROM passages WHERE story_id = ?", (story_id,))
+            await self._db.execute(DELETE_PASSAGES, (story_id,))
             await self._insert_passages(story_id, parsed.passages)
             await self._record_version(story_id, parsed, actor_id)
             if cast is not None:
@@ -138,46 +135,20 @@ class StoryRepository:
         )
 
     async def _insert_passages(self, story_id: int, passages: Sequence[Passage]) -> None:
-        await self._db.executemany(
-            "INSERT INTO passages (story_id, number, start, end, text) VALUES (?,?,?,?,?)",
-            [(story_id, p.number, p.start, p.end, p.text) for p in passages],
-        )
+        await self._db.executemany(INSERT_PASSAGE, passage_rows(story_id, passages))
 
     async def _record_version(
         self, story_id: int, parsed: ParsedStory, actor_id: int | None
     ) -> None:
         await self._db.execute(
-            "INSERT INTO story_versions (story_id, version, title, author, body, content_hash,"
-            " created_by, created_at) SELECT ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?"
-            " FROM story_versions WHERE story_id = ?",
-            (
-                story_id,
-                parsed.title,
-                parsed.author,
-                parsed.body,
-                parsed.content_hash,
-                actor_id,
-                self._db.now_text(),
-                story_id,
-            ),
+            INSERT_NEXT_VERSION, version_row(story_id, parsed, actor_id, self._db.now_text())
         )
 
     async def _free_slug(self, title: str) -> str:
         """A slug unique across all stories, so a slug alone names one story."""
-        base = slugify(title)
-        # A range rather than LIKE 'base-%', which SQLite cannot serve from the slug index:
-        # every add would scan the whole library. "." is the character after "-".
-        rows = await self._db.fetchall(
-            "SELECT slug FROM stories WHERE slug = ? OR (slug > ? AND slug < ?)",
-            (base, f"{base}-", f"{base}."),
-        )
-        taken = {row[0] for row in rows}
-        if base not in taken:
-            return base
-        suffix = 2
-        while f"{base}-{suffix}" in taken:
-            suffix += 1
-        return f"{base}-{suffix}"
+        base, parameters = slug_query(title)
+        taken = await self._db.fetchall(SLUGS_LIKE, parameters)
+        return free_slug(base, (row[0] for row in taken))
 
     # ------------------------------------------------------------------ reads
 
@@ -223,10 +194,20 @@ class StoryRepository:
 
     async def get_passages(self, story_id: int) -> tuple[Passage, ...]:
         rows = await self._db.fetchall(
-            "SELECT number, text, start, end FROM passages WHERE story_id = ? ORDER BY number",
+            'SELECT number, text, start, "end" FROM passages WHERE story_id = ? ORDER BY number',
             (story_id,),
         )
         return tuple(Passage(row[0], row[1], row[2], row[3]) for row in rows)
+
+    async def live_passages(self) -> Iterable[tuple[int, list[Passage]]]:
+        """Every live story's passages, story by story, for building the search index.
+
+        From a SQLite file, streamed on a reader of its own (iterate it in a worker
+        thread); otherwise read at once on the event loop's connection.
+        """
+        if isinstance(self._db, SqliteDatabase) and self._db.path != ":memory:":
+            return self.stream_live_passages()
+        return await self.all_passages()
 
     def stream_live_passages(self) -> Iterator[tuple[int, list[Passage]]]:
         """Every live story's passages, story by story, on a read-only connection of its own.
@@ -240,7 +221,7 @@ class StoryRepository:
         connection = sqlite3.connect(f"{Path(self._db.path).resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = connection.execute(
-                "SELECT p.story_id, p.number, p.text, p.start, p.end FROM passages AS p"
+                'SELECT p.story_id, p.number, p.text, p.start, p."end" FROM passages AS p'
                 " JOIN stories ON stories.id = p.story_id WHERE stories.deleted_at IS NULL"
                 " ORDER BY p.story_id, p.number"
             )
@@ -260,7 +241,7 @@ class StoryRepository:
     async def all_passages(self) -> list[tuple[int, list[Passage]]]:
         """Every live story's passages, for building the search index at start."""
         rows = await self._db.fetchall(
-            "SELECT p.story_id, p.number, p.text, p.start, p.end FROM passages AS p"
+            'SELECT p.story_id, p.number, p.text, p.start, p."end" FROM passages AS p'
             " JOIN stories ON stories.id = p.story_id WHERE stories.deleted_at IS NULL"
             " ORDER BY p.story_id, p.number"
         )
@@ -368,7 +349,7 @@ class StoryRepository:
             f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE title_key = :key"
             " AND deleted_at IS NULL"
             " AND (guild_id IS NULL OR guild_id = :guild_id)"
-            " AND id IS NOT :exclude",
+            " AND (CAST(:exclude AS BIGINT) IS NULL OR id <> :exclude)",
             {"key": fold(title), "guild_id": guild_id, "exclude": exclude_id},
         )
         return summary_from_row(row) if row else None
@@ -421,8 +402,8 @@ class StoryRepository:
         async with self._db.transaction():
             if hidden:
                 await self._db.execute(
-                    "INSERT OR IGNORE INTO hidden_stories (guild_id, story_id, hidden_by,"
-                    " hidden_at) VALUES (?,?,?,?)",
+                    "INSERT INTO hidden_stories (guild_id, story_id, hidden_by,"
+                    " hidden_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                     (guild_id, story_id, actor_id, self._db.now_text()),
                 )
             else:
@@ -462,7 +443,8 @@ class StoryRepository:
         """A live story visible in `guild_id` with exactly this text, other than `exclude_id`."""
         row = await self._db.fetchone(
             f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE {VISIBLE}"
-            " AND content_hash = :hash AND id IS NOT :exclude ORDER BY id LIMIT 1",
+            " AND content_hash = :hash AND (CAST(:exclude AS BIGINT) IS NULL OR id <> :exclude)"
+            " ORDER BY id LIMIT 1",
             {"guild_id": guild_id, "hash": content_hash, "exclude": exclude_id},
         )
         return summary_from_row(row) if row else None

@@ -56,7 +56,8 @@ class StorytellerRepository:
         await self._db.write(
             "INSERT INTO storyteller_usage (guild_id, day, requests, tokens) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (guild_id, day) DO UPDATE SET"
-            " requests = requests + excluded.requests, tokens = tokens + excluded.tokens",
+            " requests = storyteller_usage.requests + excluded.requests,"
+            " tokens = storyteller_usage.tokens + excluded.tokens",
             (guild_id, day.isoformat(), requests, tokens),
         )
 
@@ -80,7 +81,9 @@ class StorytellerRepository:
         tokens: int,
     ) -> None:
         await self._db.write(
-            "INSERT OR REPLACE INTO storyteller_retellings (content_hash, style, model,"
-            " prompt_version, text, tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO storyteller_retellings (content_hash, style, model,"
+            " prompt_version, text, tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (content_hash, style, model, prompt_version) DO UPDATE SET"
+            " text = excluded.text, tokens = excluded.tokens, created_at = excluded.created_at",
             (content_hash, style, model, prompt_version, text, tokens, self._db.now_text()),
         )

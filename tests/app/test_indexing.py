@@ -109,6 +109,7 @@ async def test_searching_runs_off_the_event_loop(store, monkeypatch):
     assert asyncio.get_running_loop().is_running()
 
 
+@pytest.mark.sqlite_only  # the index is saved beside a database file
 async def test_a_restart_opens_the_saved_index_and_catches_up(store, tmp_path):
     first = await started_library(store)
     await first.live_index.wait_idle()
@@ -131,6 +132,7 @@ async def test_a_restart_opens_the_saved_index_and_catches_up(store, tmp_path):
     assert await second.search("eiffel tower", guild_id=None)
 
 
+@pytest.mark.sqlite_only  # the index is saved beside a database file
 async def test_an_unusable_saved_index_is_rebuilt(store):
     first = await started_library(store)
     await first.live_index.wait_idle()

@@ -130,6 +130,10 @@ async def test_last_sent_is_the_latest_day_of_any_status_read_per_subscription(s
     assert await store.daily.last_sent() == {first.id: DAY, second.id: DAY}
     assert await store.daily.last_sent([second.id, idle.id]) == {second.id: DAY}
     assert await store.daily.last_sent([]) == {}
+
+
+@pytest.mark.sqlite_only
+async def test_last_sent_seeks_the_primary_key_instead_of_scanning_the_history(store):
     # Bounded: one primary-key seek per subscription, never a pass over the history.
     plan = await store.db.fetchall(
         "EXPLAIN QUERY PLAN SELECT id, (SELECT max(local_date) FROM deliveries"
@@ -234,3 +238,13 @@ async def test_a_restart_after_a_crashed_recovery_does_not_resend_twice(store):
     )
     assert report.assumed_sent == 1 and report.resent == 0
     assert (await status(store, subscription.id))[0] == "sent"
+
+
+async def test_claims_left_sending_before_a_moment_are_those_a_dead_process_left(store):
+    first, second = await channel_sub(store, 100), await channel_sub(store, 101)
+    await store.daily.claim(due(first), 5)
+    with CLOCK.at(NOW + timedelta(minutes=10)):
+        await store.daily.claim(due(second), 5)
+    assert [c[0] for c in await store.daily.unfinished_claims()] == [first.id, second.id]
+    stale = await store.daily.unfinished_claims(claimed_before=NOW + timedelta(minutes=5))
+    assert stale == [(first.id, DAY, 5)]

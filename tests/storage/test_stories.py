@@ -5,7 +5,7 @@ import pytest
 from bot.core.characters import extract_cast
 from bot.core.models import Passage
 from bot.core.parsing import parse_story_text
-from bot.storage import MIGRATIONS, Store
+from bot.storage import INTEGRITY_ERRORS, MIGRATIONS, Store
 
 TEXT = "Mira Solberg crossed the bridge.\n\nMira looked back at the town.\n\nMira went on."
 
@@ -103,29 +103,24 @@ async def test_a_failed_write_leaves_nothing_behind(store):
         passages=(Passage(1, "a", 0, 1), Passage(1, "b", 2, 3)),
         content_hash=parsed.content_hash,
     )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         await store.stories.add_story(broken, guild_id=None)
     assert await store.stories.visible_stories(None) == []
     await store.stories.add_story(parsed, guild_id=None)  # the connection is still usable
     assert len(await store.stories.visible_stories(None)) == 1
 
 
-async def test_deleting_a_story_cascades_to_its_passages(store, settings):
+async def test_deleting_a_story_cascades_to_its_passages(store):
     added = await store.stories.add_story(parse_story_text(TEXT), guild_id=None)
-    connection = sqlite3.connect(settings.database_path)
-    connection.execute("PRAGMA foreign_keys = ON")
-    connection.execute("DELETE FROM stories WHERE id = ?", (added.id,))
-    connection.commit()
-    count = connection.execute("SELECT count(*) FROM passages").fetchone()[0]
-    connection.close()
-    assert count == 0
+    await store.db.write("DELETE FROM stories WHERE id = ?", (added.id,))
+    assert await store.db.fetchone("SELECT count(*) FROM passages") == (0,)
 
 
 async def test_streamed_passages_are_the_live_stories_grouped(store):
     kept = await store.stories.add_story(parse_story_text("Title: Kept\n\n" + TEXT), guild_id=None)
     gone = await store.stories.add_story(parse_story_text("Title: Gone\n\n" + TEXT), guild_id=1)
     await store.stories.remove_story(gone.id, actor_id=7)
-    streamed = [(i, tuple(p)) for i, p in store.stories.stream_live_passages()]
+    streamed = [(i, tuple(p)) for i, p in await store.stories.live_passages()]
     assert streamed == [(kept.id, await store.stories.get_passages(kept.id))]
     assert streamed == [(i, tuple(p)) for i, p in await store.stories.all_passages()]
 

@@ -927,6 +927,8 @@ class FakeDiscord:
                 "geo_ordered_rtc_regions": ["rotterdam"],
                 "application": {"id": self.application_id, "flags": 1 << 19},
                 "_trace": ['["fake-discord",{"micros":0}]'],
+                # Discord echoes the shard a sharded IDENTIFY asked for.
+                **({"shard": data["shard"]} if "shard" in data else {}),
             },
         )
         await self.dispatch("GUILD_CREATE", self.guild_payload())

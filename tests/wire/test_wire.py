@@ -412,11 +412,13 @@ async def test_connects_unprivileged_and_syncs_valid_commands(wire: Wire) -> Non
     assert {"story", "help"} <= {command["name"] for command in sync.body}
     story = fake.commands["story"]
     assert {"list", "read"} <= {option["name"] for option in story["options"]}
-    # discord.py's login, then setup_hook's sync: nothing else before the first user acts.
+    # discord.py's login, setup_hook's sync, then (with no shard count configured) the
+    # recommended shard count: nothing else before the first user acts.
     assert [r.route for r in fake.requests] == [
         "/users/@me",
         "/oauth2/applications/@me",
         "/applications/{application_id}/guilds/{guild_id}/commands",
+        "/gateway/bot",
     ]
     fake.assert_clean()
 
