@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,13 @@ from bot.core.cast import Cast
 from bot.core.clock import Clock, utc_text
 from bot.core.models import ParsedStory
 from bot.core.text import fold
-from bot.storage.database import Database
+from bot.storage.database import (
+    BUSY_BACKOFF_FIRST,
+    BUSY_BACKOFF_MAX,
+    BUSY_RETRIES,
+    Database,
+    is_busy,
+)
 from bot.storage.rows import (
     DELETE_CHARACTERS,
     DELETE_PASSAGES,
@@ -209,7 +216,7 @@ class BulkWriter:
     def write_batch(self, writes: list[StoryWrite]) -> None:
         """Every write of the batch in one transaction, or none of them."""
         now = utc_text(self._clock())
-        self._db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             for write in writes:
                 if write.kind == "move":
@@ -218,13 +225,44 @@ class BulkWriter:
                         (write.source_path, write.story.id),
                     )
                 elif write.kind == "add":
-                    self._add(write, now)
+                    self._add_unless_stored_meanwhile(write, now)
                 else:
                     self._replace(write, now)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting (busy timeout, then backoff) while another process writes."""
+        delay = BUSY_BACKOFF_FIRST
+        for attempt in range(1, BUSY_RETRIES + 1):
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not is_busy(error) or attempt == BUSY_RETRIES:
+                    raise
+                time.sleep(delay)  # in the load's worker thread, not on the event loop
+                delay = min(delay * 2, BUSY_BACKOFF_MAX)
+
+    def _add_unless_stored_meanwhile(self, write: StoryWrite, now: str) -> None:
+        """Another `conteur load` of the same file may have stored it since the snapshot.
+
+        Decided here, under the write lock: adding it again broke the source path's
+        unique index and failed the whole load.
+        """
+        row = self._db.execute(
+            "SELECT id, content_hash FROM stories WHERE source_path = ?", (write.source_path,)
+        ).fetchone()
+        if row is None:
+            self._add(write, now)
+            return
+        write.story.id = row[0]
+        assert write.parsed is not None
+        if row[1] != write.parsed.content_hash:
+            write.hash_before = row[1]
+            self._replace(write, now)
 
     def _add(self, write: StoryWrite, now: str) -> None:
         parsed, cast = write.parsed, write.cast
