@@ -56,3 +56,24 @@ async def test_a_catalogue_is_built_once_for_many_keystrokes(tmp_path: Path) -> 
         first = await catalogues_of(store).stories(1)
         await story_choices(store, 1, "ha")
         assert await catalogues_of(store).stories(1) is first
+
+
+def test_every_text_close_enough_to_be_a_near_duplicate_is_a_candidate() -> None:
+    """The word-count window never drops a text that could score 95 %."""
+    from rapidfuzz import fuzz
+
+    from bot.app.moderation import _comparable_word_counts
+    from bot.core.duplicates import NEAR_DUPLICATE_SCORE
+
+    rng = random.Random(5)
+    for _ in range(200):
+        text = " ".join(_word(rng) for _ in range(rng.randint(5, 400)))
+        chars = list(text)
+        for _ in range(rng.randint(0, len(chars) // 20)):  # up to 5 % of characters
+            position = rng.randrange(len(chars))
+            chars[position] = rng.choice([" ", "a", ""])
+        other = "".join(chars)
+        if fuzz.ratio(text, other) < NEAR_DUPLICATE_SCORE:
+            continue
+        low, high = _comparable_word_counts(len(text.split()))
+        assert low <= len(other.split()) <= high, (len(text.split()), len(other.split()))

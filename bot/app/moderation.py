@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.app.catalogues import catalogues_of
 from bot.app.library import STORY_SUFFIXES, Library
 from bot.core.cast import Cast
 from bot.core.duplicates import find_near_duplicate, word_differences
@@ -340,14 +341,31 @@ async def _differences(
     return tuple(await asyncio.to_thread(word_differences, parsed.body, other.body))
 
 
+def _comparable_word_counts(words: int) -> tuple[int, int]:
+    """Word counts a text this long may have while still scoring NEAR_DUPLICATE_SCORE.
+
+    A 95 % ratio allows about a tenth of the characters to differ; words are merged or
+    split by at most one per changed character, so a generous margin keeps every text
+    that could match (the comparison itself still decides).
+    """
+    margin = max(10, words // 4)
+    return words - margin, words + margin
+
+
 async def _near_duplicate(
     library: Library, parsed: ParsedStory, guild_id: int, editing: Story | None
 ) -> tuple[StorySummary | None, float | None]:
-    visible = [
-        (summary, body)
-        for summary, body in await library.store.stories.visible_bodies(guild_id)
-        if editing is None or summary.id != editing.id
+    # Only stories of about the same length can score 95 %: their texts alone are read,
+    # not every visible story's (3 s per add at 10,000 stories, and a loop stall).
+    catalogue = await catalogues_of(library.store).stories(guild_id)
+    low, high = _comparable_word_counts(parsed.word_count)
+    candidates = [
+        summary
+        for summary in catalogue.stories
+        if low <= summary.word_count <= high and (editing is None or summary.id != editing.id)
     ]
+    bodies = await library.store.stories.bodies_of([summary.id for summary in candidates])
+    visible = [(summary, bodies[summary.id]) for summary in candidates if summary.id in bodies]
     for summary, body in visible:
         if body == parsed.body:
             raise InvalidInput(f"This is exactly the text of “{summary.title}”, already here.")

@@ -313,6 +313,16 @@ class StoryRepository:
         )
         return [(summary_from_row(row), row[8]) for row in rows]
 
+    async def bodies_of(self, story_ids: Sequence[int]) -> dict[int, str]:
+        """The texts of these stories only (a near-duplicate check's few candidates)."""
+        if not story_ids:
+            return {}
+        rows = await self._db.fetchall(
+            f"SELECT id, body FROM stories WHERE {self._db.ids_in('id')}",
+            (self._db.ids_param(list(story_ids)),),
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def builtins_with_hash(self, content_hash: str) -> list[Story]:
         """Live built-in stories with this exact text (a server's own never block a load)."""
         rows = await self._db.fetchall(
