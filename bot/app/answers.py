@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.app.catalogues import catalogues_of
 from bot.app.library import Library
 from bot.core.answering import find_answer
 from bot.core.answers import (
@@ -35,7 +36,8 @@ async def answer_question(
 ) -> Answer:
     """Who/where/meet questions from character data; anything else quoted from the text."""
     store = library.store
-    characters = await store.casts.visible_characters(guild_id)
+    # The server's character catalogue, in memory: not a read of every cast per question.
+    characters = (await catalogues_of(store).characters(guild_id)).entries
     if story_id is not None:
         characters = [(s, c) for s, c in characters if s.id == story_id]
     names = {alias for _story, character in characters for alias in character.aliases}
