@@ -1,9 +1,7 @@
 """Reading: page buttons, the jump menu, list paging, search-result and bookmark buttons.
 
-discord.py matches each incoming custom_id against the templates registered with
-`add_dynamic_items`, so a button on a message sent last week still works after a
-restart. Callbacks re-check the story's scope: a forged custom_id naming another
-server's story gets "not found".
+Restart-safe like every button here (see the package docstring); callbacks re-check the
+story's scope, so a forged custom_id naming another server's story gets "not found".
 """
 
 from __future__ import annotations
