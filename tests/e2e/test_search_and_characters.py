@@ -190,3 +190,10 @@ async def test_story_info_opens_with_the_first_sentence_not_a_section_number(wor
     await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
     result = await world.member.slash(world.channel, "story info", story="numbered")
     assert result.response.embeds[0].description == "*The night was cold — and wet.*"
+
+
+async def test_story_info_does_not_cut_the_first_sentence_at_a_title(world):
+    text = "Title: Visit\n\n“Come in, Mr. Nuttel,” said the niece. The aunt came down."
+    await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    result = await world.member.slash(world.channel, "story info", story="visit")
+    assert result.response.embeds[0].description == "*“Come in, Mr. Nuttel,” said the niece.*"

@@ -9,6 +9,7 @@ import discord
 from bot.core.cast import Cast
 from bot.core.models import Story
 from bot.core.parsing import readable_passages
+from bot.core.sentences import split_sentences
 from bot.core.text import shorten
 from bot.discord_adapter.rendering import (
     DESCRIPTION_LIMIT,
@@ -22,11 +23,12 @@ from bot.storage.reading import Bookmark
 
 
 def first_line(story: Story) -> str:
-    """The story's opening sentence, as words: a section number ("I.") is not a line."""
+    """The story's opening sentence, as words: a section number ("I.") is not a line,
+    and "Mr." does not end one (the splitter every feature reads sentences with)."""
     readable = readable_passages(story.passages)
-    text = readable[0].text if readable else ""
-    sentence_end = max(text.find(". "), text.find("! "), text.find("? "))
-    return text[: sentence_end + 1] if sentence_end > 0 else text
+    if not readable:
+        return ""
+    return next(iter(split_sentences(readable[0].text)), readable[0].text)
 
 
 def story_info_embed(story: Story, cast: Cast) -> discord.Embed:
