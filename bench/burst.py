@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ import discord
 import yarl
 
 from bench.load import load_worker, rss_mb
+from tests.wire.control import control as wire_control
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-token"
@@ -47,15 +47,8 @@ NAME_HEAVY_BYTES = 152_000
 
 
 def control(port: int, path: str, body: Any = None) -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/_control/{path}",
-        data=data,
-        headers={"Content-Type": "application/json"},
-        method="POST" if data is not None else "GET",
-    )
-    with urllib.request.urlopen(request, timeout=600) as response:
-        return json.loads(response.read())
+    # A burst of hundreds of interactions can take minutes to report.
+    return wire_control(port, path, body, timeout=600)
 
 
 async def interact(port: int, specs: list[dict[str, Any]], moderator: bool = False) -> list[Any]:

@@ -19,7 +19,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -31,6 +30,7 @@ import pytest
 from bench.corpus import story_texts
 from bot.config import DEFAULT_STORIES_DIR
 from bot.storage import Store
+from tests.wire.control import control
 from tests.wire.openapi import SpecUnavailable, load_spec
 
 pytestmark = pytest.mark.wire
@@ -45,15 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _control(fake: dict[str, Any], path: str, body: Any = None) -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{fake['port']}/_control/{path}",
-        data=data,
-        headers={"Content-Type": "application/json"},
-        method="POST" if data is not None else "GET",
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
+    return control(fake["port"], path, body)
 
 
 def _wait_for(predicate: Any, timeout: float, what: str) -> None:
