@@ -25,8 +25,11 @@ class Health:
 
 
 async def reload_builtins(library: Library, stories_dir: Path) -> LoadReport:
-    """Load new or changed files from the stories folder; searchable at once."""
-    return await library.load_paths([stories_dir])
+    """Load new or changed files from the stories folder; searchable at once (characters
+    of a big reload a minute or two later, read in the background)."""
+    report = await library.load_paths([stories_dir])
+    library.cast_reading.start()
+    return report
 
 
 def _file_size(path: str) -> int | None:

@@ -13,14 +13,18 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from types import TracebackType
+from typing import Any, TypeVar
 
 from bot.core.cast import Cast
 from bot.core.characters import extract_cast
-from bot.core.models import ParsedStory
+from bot.core.models import ParsedStory, Passage
+
+T = TypeVar("T")
 
 # Below this many stories to analyse, worker start-up (~0.3 s) costs more than it saves.
 POOL_THRESHOLD = 64
@@ -33,6 +37,11 @@ def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
     if parsed.title_was_derived and cast.protagonist is not None:
         parsed = replace(parsed, title=f"The Story of {cast.protagonist.name}")
     return parsed, cast
+
+
+def read_cast(title: str, passages: tuple[Passage, ...]) -> Cast:
+    """The cast of a story stored with a chosen title: what `analyse` finds for it."""
+    return extract_cast(passages, title=title)
 
 
 # How often a worker checks that the process that started it is still there.
@@ -57,12 +66,24 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 class Analyser:
-    """`analyse` in worker processes when there are many stories, in place otherwise."""
+    """`analyse` in worker processes when there are many stories, in place otherwise.
+
+    The workers start on first use: a big load that reads its casts later may have no
+    untitled file to analyse at all.
+    """
 
     def __init__(self, story_count: int, *, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self._pooled = story_count >= POOL_THRESHOLD and self.workers > 1
         self._pool: Executor | None = None
-        if story_count >= POOL_THRESHOLD and self.workers > 1:
+
+    @property
+    def in_flight_limit(self) -> int:
+        """How many stories may wait for analysis at once (bounds memory, keeps cores fed)."""
+        return 8 * self.workers if self._pooled else 1
+
+    def _workers(self) -> Executor:
+        if self._pool is None:
             # spawn, not fork: the process already runs SQLite's and asyncio's threads.
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -71,19 +92,24 @@ class Analyser:
                 initializer=die_with_parent,
                 initargs=(os.getpid(),),
             )
-
-    @property
-    def in_flight_limit(self) -> int:
-        """How many stories may wait for analysis at once (bounds memory, keeps cores fed)."""
-        return 8 * self.workers if self._pool else 1
+        return self._pool
 
     def submit(self, parsed: ParsedStory) -> asyncio.Future[tuple[ParsedStory, Cast]]:
         loop = asyncio.get_running_loop()
-        if self._pool is None:
+        if not self._pooled:
             future: asyncio.Future[tuple[ParsedStory, Cast]] = loop.create_future()
             future.set_result(analyse(parsed))
             return future
-        return loop.run_in_executor(self._pool, analyse, parsed)
+        return loop.run_in_executor(self._workers(), analyse, parsed)
+
+    def read_cast(self, title: str, passages: tuple[Passage, ...]) -> asyncio.Future[Cast]:
+        """A stored story's cast (`read_cast`), in a worker when there are many."""
+        loop = asyncio.get_running_loop()
+        if not self._pooled:
+            future: asyncio.Future[Cast] = loop.create_future()
+            future.set_result(read_cast(title, passages))
+            return future
+        return loop.run_in_executor(self._workers(), read_cast, title, passages)
 
     def __enter__(self) -> Analyser:
         return self
@@ -112,6 +138,13 @@ class BackgroundAnalyser:
         self._pool: ProcessPoolExecutor | None = None
 
     async def analyse(self, parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
+        return await self._run(analyse, parsed)
+
+    async def read_cast(self, title: str, passages: tuple[Passage, ...]) -> Cast:
+        """A stored story's cast, for the background reading of big loads' casts."""
+        return await self._run(read_cast, title, passages)
+
+    async def _run(self, function: Callable[..., T], *args: Any) -> T:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -119,7 +152,7 @@ class BackgroundAnalyser:
             )
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, analyse, parsed)
+            return await loop.run_in_executor(self._pool, function, *args)
         except BrokenProcessPool:
             # The worker died (killed, out of memory): a fresh one for the next story.
             self._pool = None

@@ -1,9 +1,16 @@
 """Loading story files into the library (`conteur load`, built-ins at start-up).
 
-Files are read and checked in order; their characters are extracted in parallel
-(bot.analysis); each is then decided in order against a snapshot of the library read
-once (bot.storage.bulk_load), so titles and duplicates come out exactly as if the files
-came one by one, and the writes go to the database in batches, one transaction each.
+Files are read and checked in order; each is then decided in order against a snapshot
+of the library read once (bot.storage.bulk_load), so titles and duplicates come out
+exactly as if the files came one by one, and the writes go to the database in batches,
+one transaction each.
+
+Reading a story's characters costs about 30 ms, twenty times the rest of its load. A
+big load (`defer_casts`) stores titled stories with their cast pending and leaves the
+reading to `bot.app.cast_reading`, after the load; only an untitled file is read during
+the load, in worker processes (bot.app.analysis), because its title is its
+protagonist's name and titles are decided in file order. A small load reads every cast
+at once, as before: there is nothing to gain by waiting.
 """
 
 from __future__ import annotations
@@ -90,7 +97,8 @@ def find_story_files(paths: Iterable[Path], report: LoadReport) -> list[Path]:
 @dataclass
 class _Analysing:
     path: Path
-    result: asyncio.Future[tuple[ParsedStory, Cast]]
+    # None for the cast: read after the load.
+    result: asyncio.Future[tuple[ParsedStory, Cast]] | asyncio.Future[tuple[ParsedStory, None]]
 
 
 @contextmanager
@@ -125,7 +133,7 @@ class _Load:
             return None
         return parsed
 
-    async def decide(self, path: Path, parsed: ParsedStory, cast: Cast) -> None:
+    async def decide(self, path: Path, parsed: ParsedStory, cast: Cast | None) -> None:
         """What `Library` did file by file, against the snapshot; the write joins the batch."""
         source = str(path)
         if await self._adopt_moved_file(parsed, source):
@@ -201,17 +209,30 @@ async def load_files(
     *,
     on_written: Callable[[Written], Awaitable[None]] | None = None,
     progress: Progress | None = None,
+    defer_casts: bool = False,
 ) -> None:
-    """Load `files` (in this order) into the store's database, recording into `report`."""
+    """Load `files` (in this order) into the store's database, recording into `report`.
+
+    With `defer_casts`, titled stories are stored with their characters still to read
+    (`bot.app.cast_reading` reads them)."""
     writer = open_load_writer(store.db, store.stories)
     try:
         load = _Load(writer, await writer.read_snapshot(), report, on_written)
-        await _load(load, files, progress)
+        await _load(load, files, progress, defer_casts=defer_casts)
     finally:
         writer.close()
 
 
-async def _load(load: _Load, files: Sequence[Path], progress: Progress | None) -> None:
+def _later(parsed: ParsedStory) -> asyncio.Future[tuple[ParsedStory, None]]:
+    """A titled story's decision needs nothing from its cast: it is read after the load."""
+    future: asyncio.Future[tuple[ParsedStory, None]] = asyncio.get_running_loop().create_future()
+    future.set_result((parsed, None))
+    return future
+
+
+async def _load(
+    load: _Load, files: Sequence[Path], progress: Progress | None, *, defer_casts: bool
+) -> None:
     waiting: deque[_Analysing] = deque()
     settled = 0  # files decided, unchanged or rejected
 
@@ -233,7 +254,10 @@ async def _load(load: _Load, files: Sequence[Path], progress: Progress | None) -
             with rejections(load.report, path):
                 parsed = load.changed_file(path.resolve(), await asyncio.to_thread(path.read_bytes))
                 if parsed is not None:
-                    waiting.append(_Analysing(path, analyser.submit(parsed)))
+                    later = defer_casts and not parsed.title_was_derived
+                    waiting.append(
+                        _Analysing(path, _later(parsed) if later else analyser.submit(parsed))
+                    )
                     queued = True
             if not queued:
                 settled += 1

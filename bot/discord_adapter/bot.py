@@ -126,6 +126,7 @@ class ConteurBot(commands.AutoShardedBot):
         if "_AutoShardedClient__queue" not in self.__dict__:
             self._AutoShardedClient__queue: asyncio.PriorityQueue[Any] = asyncio.PriorityQueue()
         await self.library.stop_following()
+        await self.library.cast_reading.stop()
         if self.storyteller is not None:
             await self.storyteller.close()
         self.library.analyser.close()

@@ -235,4 +235,9 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         seen_at {_TEXT} NOT NULL
     );
     """,
+    # 12: stories whose characters are still to be read
+    """
+    ALTER TABLE stories ADD COLUMN cast_pending BIGINT NOT NULL DEFAULT 0;
+    CREATE INDEX stories_cast_pending ON stories (id) WHERE cast_pending = 1;
+    """,
 )
