@@ -65,16 +65,23 @@ class Library:
     def index(self) -> SearchIndex:
         return self.live_index.index
 
-    async def start(self, stories_dir: Path, *, index_in_background: bool = False) -> LoadReport:
-        """Load new or changed built-in stories, purge old removals, build the search index,
-        and start reading any characters left to read (this load's, or an interrupted
-        `conteur load`'s) in the background.
+    async def start(
+        self,
+        stories_dir: Path,
+        *,
+        index_in_background: bool = False,
+        read_casts_in_background: bool = False,
+    ) -> LoadReport:
+        """Load new or changed built-in stories, purge old removals, build the search index.
 
         With `index_in_background`, start returns before the index is built (seconds at
-        100,000 passages), so the bot connects at once (see bot.app.indexing).
+        100,000 passages), so the bot connects at once (see bot.app.indexing). With
+        `read_casts_in_background` (the running bot), characters left to read (by this
+        load, or by a `conteur load` stopped before it read them) are read meanwhile.
         """
         report = await self.load_paths([stories_dir], index=False)
-        self.cast_reading.start()
+        if read_casts_in_background:
+            self.cast_reading.start()
         for path, reason in report.rejected:
             log.warning("Built-in story %s rejected: %s", path, reason)
         purged = await self.store.stories.purge_removed(self.store.clock() - RESTORE_WINDOW)

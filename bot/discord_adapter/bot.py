@@ -139,7 +139,9 @@ class ConteurBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         # Before the start's index build, so no other process's change slips between.
         await self.library.follow_changes()
-        report = await self.library.start(self.settings.stories_dir, index_in_background=True)
+        report = await self.library.start(
+            self.settings.stories_dir, index_in_background=True, read_casts_in_background=True
+        )
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)

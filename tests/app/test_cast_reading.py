@@ -117,7 +117,7 @@ async def test_a_load_stopped_before_its_casts_were_read_is_completed_at_the_nex
         library = Library(store)
         empty = tmp_path / "no-new-stories"
         empty.mkdir()
-        await library.start(empty)  # what `conteur run` does first
+        await library.start(empty, read_casts_in_background=True)  # as `conteur run` does
         try:
             await library.cast_reading.finished()
         finally:
