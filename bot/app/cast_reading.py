@@ -42,28 +42,37 @@ async def read_pending_casts(
     """Read and store the cast of every story pending now (and of any made pending
     meanwhile further on); returns how many were stored.
 
-    A story whose reading fails is logged and left pending, to be tried again by the
-    next reader, so one bad text never stops the others.
+    A story whose reading fails is left pending, to be tried again by the next reader,
+    so one bad text never stops the others; the first failure is logged with its
+    traceback, the rest counted. A batch where every reading fails (the workers cannot
+    start, say) ends the pass: the next reader tries again.
     """
     total = await store.casts.pending_total()
     limit = asyncio.Semaphore(in_flight)
-    done = stored = after_id = 0
+    done = stored = after_id = failed = 0
 
     async def read_one(story: PendingStory) -> ReadCast | None:
+        nonlocal failed
         async with limit:
             try:
                 return ReadCast(story.id, story.content_hash, await read(story))
             except Exception:
-                log.exception("Could not read the characters of story %d", story.id)
+                failed += 1
+                if failed == 1:
+                    log.exception("Could not read the characters of story %d", story.id)
                 return None
 
     while batch := await store.casts.pending_stories(BATCH_SIZE, after_id=after_id):
         after_id = batch[-1].id
-        reads = await asyncio.gather(*(read_one(story) for story in batch))
-        stored += await store.casts.store_read_casts([r for r in reads if r is not None])
+        reads = [r for r in await asyncio.gather(*(read_one(s) for s in batch)) if r is not None]
+        stored += await store.casts.store_read_casts(reads)
         done += len(batch)
         if progress is not None:
             progress(min(done, total), max(total, done))
+        if not reads:
+            break
+    if failed:
+        log.warning("Could not read the characters of %d stories; they stay pending", failed)
     return stored
 
 

@@ -148,3 +148,24 @@ async def test_a_story_whose_reading_fails_is_left_pending_and_the_others_are_st
     assert left.title == failing
     assert await Library(store).read_casts() == 1  # the next reader finishes it
     assert await store.casts.pending_total() == 0
+
+
+async def test_a_batch_where_every_reading_fails_ends_the_pass(store, tmp_path, caplog):
+    from bot.app.cast_reading import BATCH_SIZE
+
+    for number, (title, text) in enumerate(story_texts(BATCH_SIZE + 3)):
+        (tmp_path / f"{number:03d}.txt").write_text(f"Title: {title}\n\n{text}\n")
+    await Library(store).load_paths([tmp_path], defer_casts=True)
+    attempts = 0
+
+    async def broken(story: PendingStory) -> Cast:
+        nonlocal attempts
+        attempts += 1
+        raise RuntimeError("the workers cannot start")
+
+    assert await read_pending_casts(store, broken, in_flight=4) == 0
+    assert attempts == BATCH_SIZE  # not once per story of the library
+    assert await store.casts.pending_total() == BATCH_SIZE + 3
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1
+    assert f"{BATCH_SIZE} stories; they stay pending" in caplog.text
