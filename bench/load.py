@@ -21,6 +21,8 @@ memory once the index is built. Each size is loaded `--runs` times (3) into fres
 databases; the median run is shown, every run's rate after it.
 `--untitled` writes the files without titles: each is then named after its protagonist,
 so its characters are read during the load, as before casts could wait.
+`--in-bot` reads the casts as the running bot does (`BackgroundCastReading`: one worker,
+one story at a time) and prints the event loop's lag meanwhile.
 `--without-characters` makes extraction answer nothing (in the loading process), to show
 what the rest of the load path costs on its own.
 """
@@ -53,7 +55,13 @@ def rss_mb() -> float:
 
 
 async def load_worker(
-    count: int, database: Path, *, characters: bool, read_casts: bool, untitled: bool
+    count: int,
+    database: Path,
+    *,
+    characters: bool,
+    read_casts: bool,
+    untitled: bool,
+    in_bot: bool,
 ) -> dict[str, float]:
     from bench.corpus import story_texts
 
@@ -82,12 +90,18 @@ async def load_worker(
             report = await library.load_paths([Path(folder)], index=False)
             elapsed = time.perf_counter() - started
             casts_s = float("nan")
+            lags: list[float] = []
             if read_casts:
-                pending = await store.casts.pending_total()  # none for untitled files
                 reading = time.perf_counter()
-                read = await library.read_casts()
+                if in_bot:
+                    probe = asyncio.get_running_loop().create_task(loop_lags(lags))
+                    library.cast_reading.start()
+                    await library.cast_reading.finished()
+                    probe.cancel()
+                    library.analyser.close()
+                else:
+                    await library.read_casts()
                 casts_s = time.perf_counter() - reading
-                assert read == pending, (read, pending)
                 assert not await store.casts.pending_total()
     assert report.ok, report.rejected[:3]
     size = sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
@@ -97,7 +111,26 @@ async def load_worker(
         "stories_per_s": len(report.added) / elapsed,
         "db_mb": size / 1e6,
         "casts_s": casts_s,
+        "lag_p99_ms": percentile(lags, 0.99) * 1000,
+        "lag_max_ms": max(lags, default=float("nan")) * 1000,
     }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")
+
+
+# How often the probe asks the event loop for a turn while the bot reads casts.
+PROBE_S = 0.01
+
+
+async def loop_lags(lags: list[float]) -> None:
+    """How late each turn of the event loop comes while the bot reads casts."""
+    while True:
+        asked = time.perf_counter()
+        await asyncio.sleep(PROBE_S)
+        lags.append(time.perf_counter() - asked - PROBE_S)
 
 
 async def start_worker(database: Path) -> dict[str, float]:
@@ -159,6 +192,12 @@ def main() -> None:
         " characters are read during the load (the old rate)",
     )
     parser.add_argument(
+        "--in-bot",
+        action="store_true",
+        help="read the casts as the running bot does (one worker, in the background) and"
+        " show the event loop's lag meanwhile",
+    )
+    parser.add_argument(
         "--skip-casts", action="store_true", help="do not time reading the casts after the load"
     )
     parser.add_argument(
@@ -173,6 +212,7 @@ def main() -> None:
             args.db,
             characters=not args.without_characters,
             untitled=args.untitled,
+            in_bot=args.in_bot,
             read_casts=args.read_casts,
         )
         print(json.dumps(asyncio.run(result)))
@@ -188,6 +228,7 @@ def main() -> None:
     print("-" * len(header))
     extra = ["--without-characters"] if args.without_characters else []
     extra += ["--untitled"] if args.untitled else []
+    extra += ["--in-bot"] if args.in_bot else []
     for size in (int(s) for s in args.sizes.split(",")):
         loads = []
         for run in range(args.runs):
@@ -207,6 +248,11 @@ def main() -> None:
             f"{started['search_ready_s']:>15.2f} {started['rss_mb']:>7.0f} "
             f"{int(started['indexed_passages']):>9,}   (runs: {rates} stories/s)"
         )
+        if args.in_bot and not args.skip_casts:
+            print(
+                f"{'':>8} casts read by the running bot; event loop lag meanwhile: "
+                f"p99 {loads[-1]['lag_p99_ms']:.1f} ms, max {loads[-1]['lag_max_ms']:.1f} ms"
+            )
 
 
 if __name__ == "__main__":
