@@ -1,8 +1,8 @@
 """Reading the characters of stories a big load stored without them.
 
 A load of thousands of files stores titled stories with their cast pending (see
-bot.app.loading): reading characters costs about 30 ms a story, twenty times the rest
-of the load. The casts are read here afterwards, a batch at a time, off the event loop
+bot.app.loading): reading characters costs 10-30 ms a story, nine tenths of a load
+that reads them. The casts are read here afterwards, a batch at a time, off the event loop
 (in worker processes), and stored one transaction a batch. Until a story's cast is
 stored, what needs it says "still reading this story" (`StillReading`), and the
 character catalogues pick the new casts up when the batch's audit entry lands.

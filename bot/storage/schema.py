@@ -223,8 +223,8 @@ MIGRATIONS: tuple[str, ...] = (
         seen_at TEXT NOT NULL
     );
     """,
-    # 12: a big `conteur load` stores stories before reading their characters (about 30 ms
-    # a story, most of a load's time); a background reader fills the cast in later
+    # 12: a big `conteur load` stores stories before reading their characters (10-30 ms a
+    # story, most of a load's time); a background reader fills the cast in later
     """
     ALTER TABLE stories ADD COLUMN cast_pending INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX stories_cast_pending ON stories (id) WHERE cast_pending = 1;
