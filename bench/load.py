@@ -59,9 +59,9 @@ async def load_worker(
     database: Path,
     *,
     characters: bool,
-    read_casts: bool,
-    untitled: bool,
-    in_bot: bool,
+    read_casts: bool = True,  # bench/burst.py loads a library to use: casts and all
+    untitled: bool = False,
+    in_bot: bool = False,
 ) -> dict[str, float]:
     from bench.corpus import story_texts
 

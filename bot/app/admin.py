@@ -22,6 +22,7 @@ class Health:
     dm_subscriptions: int
     database: str
     database_bytes: int | None  # None for an in-memory database
+    casts_pending: int = 0  # stories a big load stored whose characters are still being read
 
 
 async def reload_builtins(library: Library, stories_dir: Path) -> LoadReport:
@@ -54,4 +55,5 @@ async def health(library: Library) -> Health:
         dm_subscriptions=dms,
         database=store.path,
         database_bytes=_file_size(store.path),
+        casts_pending=await store.casts.pending_total(),
     )
