@@ -29,6 +29,11 @@ async def test_characters_say_still_reading_until_the_background_reader_is_done(
     info = await world.member.slash(world.channel, "story info", story="the-ferry")
     fields = {f.name: f.value for f in info.response.embeds[0].fields}
     assert fields["Characters and places"].startswith("Still reading this story")
+    # Questions to discuss come from the characters: they wait for them too.
+    discuss = await world.member.slash(world.channel, "story discuss", story="the-ferry")
+    assert discuss.response.ephemeral, "public"
+    assert "I'm still reading “The Ferry”" in discuss.response.embeds[0].description
+    assert raised(world.env) == [StillReading]
     # The story itself is there already: readable and searchable.
     found = await world.member.slash(world.channel, "search", query="fjord at dawn")
     assert "The Ferry" in found.response.embeds[0].fields[0].name
