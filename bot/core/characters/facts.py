@@ -313,12 +313,13 @@ def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, 
             if not _is_speech(paragraph, open_, close):
                 continue
             unquoted = [m for m in people if not m.quoted]
-            if _spoken_by_someone_unnamed(paragraph, close):
+            after = _speaker_after(analysis, paragraph, close, unquoted)
+            if after is None and _spoken_by_someone_unnamed(paragraph, close):
                 previous = None
                 continue
             speaker = (
                 _self_named(analysis, paragraph, open_, close)
-                or _speaker_after(analysis, paragraph, close, unquoted)
+                or after
                 or _speaker_before(analysis, paragraph, open_, unquoted)
                 or previous
             )
