@@ -24,7 +24,6 @@ from bot.core.characters.scan import (
     Paragraph,
     build_vocabulary,
     mentions_in,
-    paragraph_sentence_starts,
     quote_spans,
 )
 from bot.core.characters.unnamed import add_unnamed_people
@@ -58,9 +57,7 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
     paragraphs: dict[int, Paragraph] = {}
     for passage in passages:
         quotes = quote_spans(passage.text)
-        paragraphs[passage.number] = Paragraph(
-            passage, quotes, paragraph_sentence_starts(passage.text, quotes)
-        )
+        paragraphs[passage.number] = Paragraph(passage, quotes)
     vocabulary = build_vocabulary(list(paragraphs.values()))
     mentions = [m for p in paragraphs.values() for m in mentions_in(p, vocabulary)]
     groups = group_mentions(mentions, paragraphs)

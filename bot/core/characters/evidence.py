@@ -217,10 +217,9 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
         group.kind = "none"
     if group.kind == "person" and _never_someone(group, evidence, paragraphs):
         group.kind = "none"
-    if group.kind == "person" and not evidence.strong_person:
-        # Always "the X" and nothing only people do: a thing ("the Arabian Nights").
-        if evidence.after_the == len(group.mentions):
-            group.kind = "none"
+    always_the = evidence.after_the == len(group.mentions)
+    if group.kind == "person" and not evidence.strong_person and always_the:
+        group.kind = "none"  # always "the X", nothing only people do: "the Arabian Nights"
     return evidence
 
 

@@ -192,9 +192,9 @@ def _nationality_origins(paragraph: Paragraph) -> list[tuple[int, str]]:
     """ "Russian heritage", "Norwegian by birth", "a Swiss photographer", "was Irish"."""
     text = paragraph.text
     origins: list[tuple[int, str]] = []
-    for match in WORD_RE.finditer(text):
+    for match in paragraph.capitals:
         word = match.group()
-        if not word[0].isupper() or word.lower() not in NATIONALITIES:
+        if word.lower() not in NATIONALITIES:
             continue
         if paragraph.quoted(match.start()):
             continue

@@ -23,6 +23,7 @@ from bot.core.characters.patterns import (
     SPEECH_AFTER_VERB_RE,
     WORD_RE,
 )
+from bot.core.characters.tokens import LowerCaseWords, capitalised_words, starts_word
 from bot.core.lexicon import (
     CALENDAR_PREPOSITIONS,
     CONTINENTS,
@@ -68,23 +69,33 @@ class Mention:
     group: int = -1
 
 
-@dataclass(slots=True)
 class Paragraph:
-    passage: Passage
-    quotes: list[tuple[int, int]]  # (opening mark index, closing mark index), in order
-    sentence_starts: list[int] = field(default_factory=list)
-    quote_opens: list[int] = field(default_factory=list)
-    # The text with the commas between coordinated adjectives ("a gentle, untidy man")
-    # swapped for a placeholder of the same length, so descriptions read past them.
-    np_text: str = ""
+    """One paragraph as the rules read it: its quotations, capitalised words, sentence
+    starts (worked out the first time something asks) and noun-phrase text."""
 
-    def __post_init__(self) -> None:
-        self.quote_opens = [open_ for open_, _ in self.quotes]
-        self.np_text = _join_coordinated_adjectives(self.passage.text)
+    __slots__ = ("_sentence_starts", "capitals", "np_text", "passage", "quote_opens", "quotes")
+
+    def __init__(self, passage: Passage, quotes: list[tuple[int, int]]) -> None:
+        self.passage = passage
+        self.quotes = quotes  # (opening mark index, closing mark index), in order
+        self.quote_opens = [open_ for open_, _ in quotes]
+        # The words whose first letter is upper-case, as WORD_RE would split them.
+        self.capitals = capitalised_words(passage.text)
+        # The text with the commas between coordinated adjectives ("a gentle, untidy
+        # man") swapped for a placeholder of the same length, so descriptions read past
+        # them.
+        self.np_text = _join_coordinated_adjectives(passage.text)
+        self._sentence_starts: list[int] | None = None
 
     @property
     def text(self) -> str:
         return self.passage.text
+
+    @property
+    def sentence_starts(self) -> list[int]:
+        if self._sentence_starts is None:
+            self._sentence_starts = paragraph_sentence_starts(self.passage.text, self.quotes)
+        return self._sentence_starts
 
     def quoted(self, position: int) -> bool:
         index = bisect.bisect_left(self.quote_opens, position) - 1
@@ -215,24 +226,22 @@ def _place_kind_of_phrase(words: Sequence[str]) -> str | None:
     return None
 
 
+_NEVER_NAMES = (
+    FUNCTION_WORDS | GREETINGS | DAYS | MONTHS | NATIONALITIES | NEVER_PEOPLE | SENTENCE_ADVERBS
+)
+# One word that names a place by itself: a country, a continent, "Saint-Malo".
+_PLACE_WORDS = COUNTRIES | CONTINENTS
+
+
 def _never_a_name(word: str) -> bool:
-    lowered = word.lower()
-    return (
-        lowered in FUNCTION_WORDS
-        or lowered in GREETINGS
-        or lowered in DAYS
-        or lowered in MONTHS
-        or lowered in NATIONALITIES
-        or lowered in NEVER_PEOPLE
-        or lowered in SENTENCE_ADVERBS
-    )
+    return word.lower() in _NEVER_NAMES
 
 
 @dataclass(slots=True)
 class Vocabulary:
     """Words as the whole story uses them, for telling names from ordinary words."""
 
-    lower: set[str] = field(default_factory=set)  # seen in lower case
+    lower: LowerCaseWords  # "is this word seen in lower case?"
     mid_sentence_capitals: set[str] = field(default_factory=set)
     # Listed words the text uses as names: "a woman named May", ""...," Will said".
     licensed: set[str] = field(default_factory=set)
@@ -242,14 +251,11 @@ class Vocabulary:
 
 
 def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
-    vocabulary = Vocabulary()
+    vocabulary = Vocabulary(LowerCaseWords("\n".join(p.text for p in paragraphs)))
     for paragraph in paragraphs:
-        for match in WORD_RE.finditer(paragraph.text):
-            word = match.group()
-            if word[0].islower():
-                vocabulary.lower.add(word)
-            elif not _starts_sentence(paragraph, match.start()):
-                name = _strip_possessive(word)[0]
+        for match in paragraph.capitals:
+            if not _starts_sentence(paragraph, match.start()):
+                name = _strip_possessive(match.group())[0]
                 vocabulary.mid_sentence_capitals.add(name)
                 if _never_a_name(name) and _used_as_a_name(paragraph.text, match, name):
                     vocabulary.licensed.add(name)
@@ -295,73 +301,103 @@ def _is_sentence_opener(word: str, vocabulary: Vocabulary) -> bool:
     return looks_inflected and word not in vocabulary.mid_sentence_capitals
 
 
-def _phrase_spans(text: str) -> list[list[re.Match[str]]]:
-    """Runs of capitalised words joined by single spaces, particles, or "Mr. "."""
-    tokens = list(WORD_RE.finditer(text))
+# "d'Artagnan", "l'Isle": an elided particle glued to a capital continues a name.
+_ELIDED_RE = re.compile(r"['’][A-ZÀ-Þ]")
+# What may stand between two capitalised words of one name: a space, or ". " after a
+# title or an initial, then up to two particles ("de la") or "of" after an "of" head.
+_GAP_RE = re.compile(
+    r"(\.?) (?:([^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*) "
+    r"(?:([^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*) )?)?"
+)
+
+
+def _elided_words(text: str) -> list[re.Match[str]]:
+    found = []
+    for mark in _ELIDED_RE.finditer(text):
+        start = mark.start() - 1
+        if start >= 0 and text[start] in "dl" and starts_word(text, start):
+            word = WORD_RE.match(text, start)
+            if word is not None:
+                found.append(word)
+    return found
+
+
+def _phrase_spans(paragraph: Paragraph) -> list[list[re.Match[str]]]:
+    """Runs of capitalised words joined by single spaces, particles, or "Mr. ".
+
+    Reads only the capitalised words (and elided particles): whatever else stands
+    between two of them is either a joining gap (_GAP_RE) or ends the name."""
+    text = paragraph.text
+    tokens = paragraph.capitals
+    if "'" in text or "’" in text:
+        elided = _elided_words(text)
+        if elided:
+            tokens = sorted([*tokens, *elided], key=lambda m: m.start())
     phrases: list[list[re.Match[str]]] = []
     index = 0
-    while index < len(tokens):
-        if not _is_capitalised(tokens[index].group()):
-            index += 1
-            continue
-        phrase = [tokens[index]]
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
         index += 1
-        while index < len(tokens):
+        if not _is_capitalised(token.group()):
+            continue
+        phrase = [token]
+        while index < count:
             previous = phrase[-1]
-            if _strip_possessive(previous.group())[1]:
-                break
-            gap = text[previous.end() : tokens[index].start()]
-            # "Mr. Okafor", "Ralph D. Spencer", "St. Louis": a full stop inside a name.
             word_before = previous.group()
-            inside_name = (
+            if word_before.endswith(("'s", "’s")) and len(word_before) > 3:
+                break  # a possessive ends the name: "Anna's Tom"
+            following = tokens[index]
+            gap = _GAP_RE.fullmatch(text, previous.end(), following.start())
+            if gap is None:
+                break
+            # "Mr. Okafor", "Ralph D. Spencer", "St. Louis": a full stop inside a name.
+            if gap.group(1) and not (
                 _title_key(word_before) is not None
                 or (len(word_before) == 1 and word_before.isupper() and len(phrase) > 1)
                 or word_before.lower() in ("st", "mt", "ste")
-            )
-            dotted = gap == ". " and inside_name
-            if gap != " " and not dotted:
+            ):
                 break
-            word = tokens[index].group()
-            if _is_capitalised(word):
-                phrase.append(tokens[index])
-                index += 1
-                continue
-            joined = _join_connector(text, tokens, index, phrase)
-            if joined == 0:
+            word = following.group()
+            if gap.group(2) is None:  # nothing between: the next word continues it
+                if _is_capitalised(word) or (word[0] in "dl" and not word[0].isupper()):
+                    phrase.append(following)
+                    index += 1
+                    continue
                 break
-            phrase.extend(tokens[index : index + joined])
-            index += joined
+            joined = _joined_by(gap, previous, word)
+            if not joined:
+                break
+            phrase.extend(_between(text, previous.end(), following.start()))
+            phrase.append(following)
+            index += 1
         phrases.append(phrase)
     return phrases
 
 
-def _join_connector(
-    text: str, tokens: list[re.Match[str]], index: int, phrase: list[re.Match[str]]
-) -> int:
-    """How many tokens from `index` continue the name ("de la Concorde"): 0 if none."""
-    word = tokens[index].group()
-    if re.match(r"^[dl]['’][A-ZÀ-Þ]", word):
-        return 1
-    takes_of = word == "of" and phrase[-1].group().lower() in OF_HEADS
-    if word not in PARTICLES and not takes_of:
-        return 0
-    for length in (1, 2):  # "de Lyon", "de la Concorde"
-        following = index + length
-        if following >= len(tokens):
-            return 0
-        if text[tokens[following - 1].end() : tokens[following].start()] != " ":
-            return 0
-        if _is_capitalised(tokens[following].group()):
-            return length + 1
-        if tokens[following].group() not in PARTICLES:
-            return 0
-    return 0
+def _joined_by(gap: re.Match[str], previous: re.Match[str], following: str) -> bool:
+    """Whether the particles in the gap join the words around them ("de la Concorde")."""
+    first, second = gap.group(2), gap.group(3)
+    takes_of = first == "of" and previous.group().lower() in OF_HEADS
+    if first not in PARTICLES and not takes_of:
+        return False
+    if second is not None and second not in PARTICLES:
+        return False
+    return _is_capitalised(following)
+
+
+def _between(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(WORD_RE.finditer(text, start, end))
 
 
 def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
     mentions: list[Mention] = []
-    text = paragraph.text
-    for phrase in _phrase_spans(text):
+    for phrase in _phrase_spans(paragraph):
+        if len(phrase) == 1:  # most are: "She", "The", "Anna"
+            mention = _single_word_mention(phrase[0], paragraph, vocabulary)
+            if mention is not None:
+                mentions.append(mention)
+            continue
         for part in _split_phrase(phrase, paragraph, vocabulary):
             mention = _mention_from(part, paragraph)
             if mention is not None:
@@ -372,8 +408,10 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
 
 
 # "Mr. and Mrs. White": the first title is a person too, with the name that follows.
+# (The capital comes first and the word boundary after it, so the engine skips ahead to
+# capitals in C; the same matches as r"\b[A-Z]...".)
 _COUPLE_RE = re.compile(
-    r"\b(?P<title>[A-Z][a-z]{1,11})\.?\s+and\s+[A-Z][a-z]{1,11}\.?\s+"
+    r"(?P<title>[A-Z](?<!\w.)[a-z]{1,11})\.?\s+and\s+[A-Z][a-z]{1,11}\.?\s+"
     r"(?P<name>[A-Z][\w'’-]+)"
 )
 
@@ -404,6 +442,41 @@ def _couples(paragraph: Paragraph) -> list[Mention]:
             )
         )
     return found
+
+
+def _single_word_mention(
+    token: re.Match[str], paragraph: Paragraph, vocabulary: Vocabulary
+) -> Mention | None:
+    """_split_phrase then _mention_from for a one-word phrase, without the lists."""
+    word = token.group()
+    possessive = word.endswith(("'s", "’s")) and len(word) > 3
+    name = word[:-2] if possessive else word
+    lowered = name.lower()
+    never = lowered in _NEVER_NAMES
+    placeish = lowered in _PLACE_WORDS or lowered.startswith(PLACE_HYPHEN_PREFIXES)
+    if never or not placeish:
+        licensed = name in vocabulary.licensed
+        if never and not licensed:
+            return None
+        if licensed and _licensed_word_used_otherwise(token, paragraph, vocabulary):
+            return None
+    if _title_key(name) is not None:
+        return None  # "Madame!" alone is a form of address
+    start = token.start()
+    end = token.end() - (2 if possessive else 0)
+    return Mention(
+        passage=paragraph.passage.number,
+        start=start,
+        end=end,
+        after=token.end(),
+        words=(name,),
+        title=None,
+        surface=paragraph.passage.text[start:end],
+        possessive=possessive,
+        initial=_starts_sentence(paragraph, start),
+        quoted=paragraph.quoted(start),
+        place_kind=_place_kind_of_phrase((name,)) if placeish else None,
+    )
 
 
 def _split_phrase(

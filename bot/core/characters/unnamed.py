@@ -127,8 +127,11 @@ def _join_epithets(
             described.mentions = []
 
 
+# Each alternative opens with a letter so the engine skips in C to where one can start;
+# the word boundary comes after the letter: the same matches as r"\b[Hh]is|...".
 _KIN_RE = re.compile(
-    r"(?:\b[Hh]is|\b[Hh]er|\b[Tt]heir|\b[Mm]y|['’]s)\s+(?:[a-z]+\s+)?"
+    r"(?:H(?<!\w.)is|h(?<!\w.)is|H(?<!\w.)er|h(?<!\w.)er|T(?<!\w.)heir|t(?<!\w.)heir"
+    r"|M(?<!\w.)y|m(?<!\w.)y|'s|’s)\s+(?:[a-z]+\s+)?"
     rf"(?P<noun>{_NOUNS}),?\s+(?P<name>[A-Z][\w'’-]+)"
 )
 
