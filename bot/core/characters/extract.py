@@ -26,6 +26,7 @@ from bot.core.characters.facts import (
     pronoun_descriptions,
 )
 from bot.core.characters.patterns import (
+    PRONOUN_RE,
     WORD_RE,
 )
 from bot.core.lexicon import (
@@ -143,7 +144,7 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
 # named in the title outweighs anything the text can say.
 _REFERENCE_WEIGHT = 0.5
 _TITLE_WEIGHT = 10_000.0
-_NARRATION_PRONOUN_RE = re.compile(r"\b(?:she|he|her|his|him)\b", re.IGNORECASE)
+_NARRATION_PRONOUN_RE = PRONOUN_RE
 
 
 def _pronoun_references(analysis: Analysis) -> Counter[int]:

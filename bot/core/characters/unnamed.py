@@ -72,7 +72,7 @@ _MIN_ACTS = 2
 _MIN_NARRATOR_I = 8
 _WORDS_PER_I = 120
 _NARRATOR = ("the", "narrator")
-_NARRATION_I_RE = re.compile(r"\bI\b(?!\.)")
+_NARRATION_I_RE = re.compile(r"I(?<!\w.)(?![\w.])")  # r"\bI\b(?!\.)", literal first
 # "…, Sam?", "For the love of God, Montresor!": a name called, after a comma.
 _VOCATIVE_RE = re.compile(r",\s+(?P<name>[A-Z][\w'’-]+)(?=\s*[,!?.\"”’]|$)")
 
