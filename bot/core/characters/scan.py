@@ -73,7 +73,15 @@ class Paragraph:
     """One paragraph as the rules read it: its quotations, capitalised words, sentence
     starts (worked out the first time something asks) and noun-phrase text."""
 
-    __slots__ = ("_sentence_starts", "capitals", "np_text", "passage", "quote_opens", "quotes")
+    __slots__ = (
+        "_opens_sentence",
+        "_sentence_starts",
+        "capitals",
+        "np_text",
+        "passage",
+        "quote_opens",
+        "quotes",
+    )
 
     def __init__(self, passage: Passage, quotes: list[tuple[int, int]]) -> None:
         self.passage = passage
@@ -86,6 +94,7 @@ class Paragraph:
         # them.
         self.np_text = _join_coordinated_adjectives(passage.text)
         self._sentence_starts: list[int] | None = None
+        self._opens_sentence: dict[int, bool] = {}  # _starts_sentence, asked once each
 
     @property
     def text(self) -> str:
@@ -100,6 +109,14 @@ class Paragraph:
     def quoted(self, position: int) -> bool:
         index = bisect.bisect_left(self.quote_opens, position) - 1
         return index >= 0 and position < self.quotes[index][1]
+
+    def opens_sentence(self, position: int) -> bool:
+        """Whether a word at `position` opens a sentence (or a quotation); each position is
+        read once, though the vocabulary, the mentions and the evidence all ask."""
+        known = self._opens_sentence.get(position)
+        if known is None:
+            known = self._opens_sentence[position] = _read_sentence_start(self, position)
+        return known
 
     def opens_quote(self, index: int) -> bool:
         found = bisect.bisect_left(self.quote_opens, index)
@@ -171,6 +188,10 @@ def paragraph_sentence_starts(text: str, quotes: list[tuple[int, int]]) -> list[
 
 
 def _starts_sentence(paragraph: Paragraph, position: int) -> bool:
+    return paragraph.opens_sentence(position)
+
+
+def _read_sentence_start(paragraph: Paragraph, position: int) -> bool:
     text = paragraph.text
     index = position - 1
     while index >= 0 and text[index] in " \t\"“«‘'(*_[":

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 _LETTER = r"[^\W\d_]"
 _TAIL = rf"{_LETTER}*(?:['’]{_LETTER}+|-{_LETTER}+)*"
@@ -110,3 +112,25 @@ class LowerCaseWords:
                 return True
             index = text.find(word, index + 1)
         return False
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """An alternation of `words` as a regular expression that shares their prefixes
+    ("m(?:a(?:id|n)|other)"): the engine tests a few letters, not every word in turn.
+    Where one word is a prefix of another the longer is tried first, as in an
+    alternation sorted longest first."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)

@@ -20,6 +20,7 @@ from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.coreference import epithet_owner, join, title_holders
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
 from bot.core.characters.scan import Mention, Paragraph
+from bot.core.characters.tokens import word_trie
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
@@ -48,7 +49,7 @@ _EPITHETS = frozenset("friend friends companion companions".split())
 _ADJECTIVES = COMMON_ADJECTIVES | frozenset(
     "little poor strange elder married young old fat lean".split()
 )
-_NOUNS = "|".join(sorted(DESCRIBED_NOUNS | _GENERIC_NOUNS, key=len, reverse=True))
+_NOUNS = word_trie(DESCRIBED_NOUNS | _GENERIC_NOUNS)
 # The nouns are spelled out so that "the young lady" is tried as "young" + "lady" too.
 _DESCRIBED_RE = re.compile(
     r"\b(?P<det>[Tt]he|[Mm]y|[Oo]ur|(?P<owner>[A-Z][\w'’-]*)['’]s)\s+"
