@@ -31,6 +31,7 @@ from bot.core.lexicon import (
     PRONOUN_GENDER,
 )
 from bot.core.models import Passage
+from bot.core.text import fold
 
 
 @dataclass(slots=True)
@@ -42,6 +43,8 @@ class Analysis:
     places: dict[str, PlaceInfo]
     by_passage: dict[int, list[Mention]] = field(default_factory=dict)  # all, in order
     people_by_passage: dict[int, list[Mention]] = field(default_factory=dict)
+    # Folded names, each folded once per story: names and places repeat.
+    folds: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for mention in self.mentions:  # scanned paragraph by paragraph, left to right
@@ -51,6 +54,12 @@ class Analysis:
 
     def person_mentions(self, passage: int) -> list[Mention]:
         return self.people_by_passage.get(passage, [])
+
+    def fold(self, text: str) -> str:
+        folded = self.folds.get(text)
+        if folded is None:
+            folded = self.folds[text] = fold(text)
+        return folded
 
 
 def analyse(passages: Sequence[Passage]) -> Analysis:

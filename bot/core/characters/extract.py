@@ -36,7 +36,6 @@ from bot.core.lexicon import (
 )
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
-from bot.core.text import fold
 
 
 def _meets(analysis: Analysis, spoken_in: dict[int, set[int]]) -> dict[int, list[Fact]]:
@@ -66,10 +65,10 @@ def _places_of(
 ) -> tuple[Fact, ...]:
     """Places named in the paragraphs where the person is, first time each; not origins."""
     numbers = {m.passage for m in group.mentions} | spoken_in
-    origin_keys = {fold(f.text) for f in origins}
+    origin_keys = {analysis.fold(f.text) for f in origins}
     located: list[tuple[int, int, str]] = []
     for key, place in analysis.places.items():
-        if origin_keys and (key in origin_keys or fold(place.name) in origin_keys):
+        if origin_keys and (key in origin_keys or analysis.fold(place.name) in origin_keys):
             continue
         here = [m for m in place.mentions if m.passage in numbers]
         if here:

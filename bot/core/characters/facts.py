@@ -220,7 +220,7 @@ def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, 
     for mention in analysis.by_passage.get(paragraph.passage.number, []):
         if mention.quoted or mention.possessive:
             continue
-        place = analysis.places.get(fold(" ".join(mention.words)))
+        place = analysis.places.get(analysis.fold(" ".join(mention.words)))
         if place is None:
             continue
         before = paragraph.text[max(0, mention.start - 40) : mention.start]
