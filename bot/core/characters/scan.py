@@ -81,10 +81,12 @@ class Paragraph:
         "passage",
         "quote_opens",
         "quotes",
+        "text",
     )
 
     def __init__(self, passage: Passage, quotes: list[tuple[int, int]]) -> None:
         self.passage = passage
+        self.text = passage.text
         self.quotes = quotes  # (opening mark index, closing mark index), in order
         self.quote_opens = [open_ for open_, _ in quotes]
         # The words whose first letter is upper-case, as WORD_RE would split them.
@@ -95,10 +97,6 @@ class Paragraph:
         self.np_text = _join_coordinated_adjectives(passage.text)
         self._sentence_starts: list[int] | None = None
         self._opens_sentence: dict[int, bool] = {}  # _starts_sentence, asked once each
-
-    @property
-    def text(self) -> str:
-        return self.passage.text
 
     @property
     def sentence_starts(self) -> list[int]:
@@ -360,8 +358,9 @@ def _phrase_spans(paragraph: Paragraph) -> list[list[re.Match[str]]]:
     while index < count:
         token = tokens[index]
         index += 1
-        if not _is_capitalised(token.group()):
-            continue
+        first = token.group()
+        if (len(first) > 1 and first.isupper()) or not first[0].isupper():
+            continue  # an acronym, or an elided particle: neither starts a name
         phrase = [token]
         while index < count:
             previous = phrase[-1]
