@@ -345,12 +345,14 @@ def _nearest_before(mention: Mention, choices: Sequence[Group], index: _Index) -
     return min(choices, key=lambda g: (g.first.passage, g.first.start))
 
 
-def alias_forms(group: Group) -> tuple[str, ...]:
-    """Every form, fullest first; the display name is always one of them."""
+def alias_forms(group: Group, name: str | None = None) -> tuple[str, ...]:
+    """Every form, fullest first; the display name (`name`, if worked out already) is
+    always one of them."""
     forms: dict[str, tuple[int, int]] = {}
     for order, mention in enumerate(group.mentions):
-        forms.setdefault(mention.surface, (-len(mention.surface.split()), order))
-    name = display_name(group)
+        if mention.surface not in forms:
+            forms[mention.surface] = (-len(mention.surface.split()), order)
+    name = display_name(group) if name is None else name
     forms.setdefault(name, (-len(name.split()), len(forms)))
     return tuple(sorted(forms, key=lambda f: forms[f]))
 

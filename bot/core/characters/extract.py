@@ -38,7 +38,9 @@ from bot.core.models import Passage
 from bot.core.parsing import readable_passages
 
 
-def _meets(analysis: Analysis, spoken_in: dict[int, set[int]]) -> dict[int, list[Fact]]:
+def _meets(
+    analysis: Analysis, spoken_in: dict[int, set[int]], names: dict[int, str]
+) -> dict[int, list[Fact]]:
     present: dict[int, set[int]] = defaultdict(set)
     for mention in analysis.mentions:
         if mention.group >= 0 and analysis.groups[mention.group].kind == "person":
@@ -46,7 +48,6 @@ def _meets(analysis: Analysis, spoken_in: dict[int, set[int]]) -> dict[int, list
     for group_id, numbers in spoken_in.items():
         for number in numbers:
             present[number].add(group_id)
-    names = {g.id: display_name(g) for g in analysis.people}
     meets: dict[int, dict[int, int]] = defaultdict(dict)
     for number in sorted(present):
         for one in present[number]:
@@ -111,15 +112,16 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
                     origins[group_id].add(fact.passage, 0, word)
     lines: dict[int, FactSet] = defaultdict(FactSet)
     spoken_in = attribute_lines(analysis, lines)
-    meets = _meets(analysis, spoken_in)
+    names = {person.id: display_name(person) for person in analysis.people}
+    meets = _meets(analysis, spoken_in, names)
     referred = _pronoun_references(analysis)
     titled = _named_in_title(analysis, title)
     characters: list[tuple[float, Character]] = []
     for person in analysis.people:
         origin_facts = origins[person.id].facts()
         character = Character(
-            name=display_name(person),
-            aliases=alias_forms(person),
+            name=names[person.id],
+            aliases=alias_forms(person, names[person.id]),
             mentions=len(person.mentions),
             first_passage=person.first.passage,
             role=SUPPORTING,

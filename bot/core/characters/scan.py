@@ -330,6 +330,10 @@ _GAP_RE = re.compile(
 )
 
 
+# ". de la " is the longest gap that can join two words of a name ("of" is shorter).
+_LONGEST_GAP = len(". ") + 2 * (max(map(len, PARTICLES)) + 1)
+
+
 def _elided_words(text: str) -> list[re.Match[str]]:
     found = []
     for mark in _ELIDED_RE.finditer(text):
@@ -368,6 +372,8 @@ def _phrase_spans(paragraph: Paragraph) -> list[list[re.Match[str]]]:
             if word_before.endswith(("'s", "’s")) and len(word_before) > 3:
                 break  # a possessive ends the name: "Anna's Tom"
             following = tokens[index]
+            if following.start() - previous.end() > _LONGEST_GAP:
+                break  # too far apart for a space, a full stop and two particles
             gap = _GAP_RE.fullmatch(text, previous.end(), following.start())
             if gap is None:
                 break

@@ -50,7 +50,7 @@ def _upper_letters(first: int, last: int) -> str:
 # (rare, but emoji are) take the general pattern.
 _BMP_UPPER = _upper_letters(0, 0x10000)
 _CAPITAL_BMP_RE = re.compile(rf"[{_BMP_UPPER}]{_NOT_INSIDE}{_TAIL}")
-_ASTRAL = "\U00010000"
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
 @functools.cache
@@ -61,7 +61,7 @@ def _capital_any_re() -> re.Pattern[str]:
 
 def capitalised_words(text: str) -> list[re.Match[str]]:
     """Every word of `text` (as WORD_RE splits it) whose first letter is upper-case."""
-    if text and max(text) >= _ASTRAL:
+    if _ASTRAL_RE.search(text):
         return list(_capital_any_re().finditer(text))
     return list(_CAPITAL_BMP_RE.finditer(text))
 
