@@ -162,17 +162,20 @@ def _taken(mentions: Sequence[Mention]) -> dict[int, list[Mention]]:
 def _narrator(
     paragraphs: dict[int, Paragraph], groups: dict[int, Group], mentions: list[Mention]
 ) -> list[tuple[tuple[str, ...], list[Mention], str | None]]:
-    found: list[Mention] = []
-    narration_words = 0
+    narrated: list[tuple[int, int, int]] = []
     for number, paragraph in paragraphs.items():
-        text = paragraph.text
-        narration_words += len(text.split())
-        for match in _NARRATION_I_RE.finditer(text):
-            if paragraph.quoted(match.start()):
-                continue
-            found.append(_mention(number, match.start(), match.end(), "the narrator", paragraph))
-    if len(found) < _MIN_NARRATOR_I or len(found) * _WORDS_PER_I < narration_words:
+        for match in _NARRATION_I_RE.finditer(paragraph.text):
+            if not paragraph.quoted(match.start()):
+                narrated.append((number, match.start(), match.end()))
+    if len(narrated) < _MIN_NARRATOR_I:
         return []
+    narration_words = sum(len(p.text.split()) for p in paragraphs.values())
+    if len(narrated) * _WORDS_PER_I < narration_words:
+        return []
+    found = [
+        _mention(number, start, end, "the narrator", paragraphs[number])
+        for number, start, end in narrated
+    ]
     name = _narrator_name(paragraphs, groups, mentions)
     if name is None:
         return [(_NARRATOR, found, None)]
