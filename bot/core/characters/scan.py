@@ -442,9 +442,13 @@ _COUPLE_RE = re.compile(
 )
 
 
+# What every couple has in the middle, searched from its literal "and" first: cheap.
+_AND_TITLE_RE = re.compile(r"and\s+[A-Z][a-z]{1,11}\.?\s+[A-Z]")
+
+
 def _couples(paragraph: Paragraph) -> list[Mention]:
     found: list[Mention] = []
-    if " and " not in paragraph.text:
+    if " and " not in paragraph.text or not _AND_TITLE_RE.search(paragraph.text):
         return found
     for match in _COUPLE_RE.finditer(paragraph.text):
         title = _title_key(match["title"])
