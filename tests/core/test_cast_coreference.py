@@ -21,7 +21,7 @@ def named(found: Cast, name: str) -> Character:
 
 INNKEEPER = (
     "Mr. Hale, the innkeeper, poured the wine for the travellers.\n\n"
-    "The innkeeper laughed at the rain. \"It will stop by noon,\" the innkeeper said.\n\n"
+    'The innkeeper laughed at the rain. "It will stop by noon," the innkeeper said.\n\n'
     "Nobody believed him, and the innkeeper went back to his barrels."
 )
 
@@ -47,7 +47,7 @@ def test_a_description_only_ever_beside_the_name_stays_a_description():
 SERGEANT = (
     "A knock came at the door, and Tom opened it.\n\n"
     '"Sergeant-Major Quill," he said, introducing him to his mother.\n\n'
-    "The sergeant-major shook hands and took the chair by the fire. \"Ten years in the "
+    'The sergeant-major shook hands and took the chair by the fire. "Ten years in the '
     'hills," said the sergeant-major, shaking his head.\n\n'
     '"Tell us about the hills, Quill," said Tom. Quill only smiled.\n\n'
     '"Nothing worth hearing," said the soldier, hastily. The soldier drank his tea.'

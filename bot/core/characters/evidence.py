@@ -33,11 +33,11 @@ from bot.core.characters.patterns import (
     WHO_AFTER_RE,
     WORD_RE,
 )
+from bot.core.characters.phrases import is_place_prefix
 from bot.core.characters.scan import (
     Mention,
     Paragraph,
     Vocabulary,
-    is_place_prefix,
     previous_words,
 )
 from bot.core.lexicon import (

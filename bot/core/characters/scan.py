@@ -21,31 +21,31 @@ from bot.core.characters.patterns import (
     PLAIN_WORD_RE,
     QUOTE_MARK_RE,
     SPEECH_AFTER_VERB_RE,
-    WORD_RE,
 )
-from bot.core.characters.tokens import LowerCaseWords, capitalised_words, starts_word
+from bot.core.characters.phrases import (
+    NEVER_NAMES,
+    PLACE_WORDS,
+    is_capitalised,
+    is_place_prefix,
+    never_a_name,
+    phrase_spans,
+    place_kind_of_phrase,
+    strip_possessive,
+    title_key,
+)
+from bot.core.characters.tokens import LowerCaseWords, capitalised_words
 from bot.core.lexicon import (
     CALENDAR_PREPOSITIONS,
-    CONTINENTS,
-    COUNTRIES,
     DAYS,
     FUNCTION_WORDS,
     GREETINGS,
     MONTHS,
     NAME_LIKE_FUNCTION_WORDS,
     NATIONALITIES,
-    NEVER_PEOPLE,
-    OF_HEADS,
-    PARTICLES,
     PERSON_VERBS,
-    PLACE_HEADS,
     PLACE_HYPHEN_PREFIXES,
-    PLACE_PREFIXES,
-    SENTENCE_ADVERBS,
     SPEECH_VERBS,
     TIME_WORDS,
-    TITLE_SYNONYMS,
-    TITLES,
 )
 from bot.core.models import Passage
 from bot.core.sentences import is_abbreviation, sentence_ends
@@ -203,59 +203,6 @@ def _read_sentence_start(paragraph: Paragraph, position: int) -> bool:
     return text[index] == "." and not is_abbreviation(text, index)
 
 
-def _strip_possessive(word: str) -> tuple[str, bool]:
-    for suffix in ("'s", "’s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            return word[: -len(suffix)], True
-    return word, False
-
-
-def _is_capitalised(word: str) -> bool:
-    # Acronyms ("NASA", "OK") are left out: rarely a character, often an organisation.
-    return word[0].isupper() and not (len(word) > 1 and word.isupper())
-
-
-def _title_key(word: str) -> str | None:
-    key = word.lower().rstrip(".")
-    if key not in TITLES:
-        return None
-    return TITLE_SYNONYMS.get(key, key)
-
-
-def is_place_prefix(word: str) -> bool:
-    lowered = word.lower()
-    return lowered in PLACE_PREFIXES or lowered.startswith(PLACE_HYPHEN_PREFIXES)
-
-
-def _place_kind_of_phrase(words: Sequence[str]) -> str | None:
-    """The kind of place the phrase's own words name, if they do."""
-    lowered = [w.lower() for w in words]
-    if lowered[0] in PLACE_PREFIXES and len(words) > 1:
-        return PLACE_PREFIXES[lowered[0]]
-    if lowered[0].startswith(PLACE_HYPHEN_PREFIXES):
-        return "place"
-    head = lowered[lowered.index("of") - 1] if "of" in lowered[1:] else lowered[-1]
-    if len(words) > 1 and head in PLACE_HEADS:
-        return PLACE_HEADS[head]
-    joined = " ".join(lowered)
-    if joined in COUNTRIES:
-        return "country"
-    if joined in CONTINENTS:
-        return "place"
-    return None
-
-
-_NEVER_NAMES = (
-    FUNCTION_WORDS | GREETINGS | DAYS | MONTHS | NATIONALITIES | NEVER_PEOPLE | SENTENCE_ADVERBS
-)
-# One word that names a place by itself: a country, a continent, "Saint-Malo".
-_PLACE_WORDS = COUNTRIES | CONTINENTS
-
-
-def _never_a_name(word: str) -> bool:
-    return word.lower() in _NEVER_NAMES
-
-
 @dataclass(slots=True)
 class Vocabulary:
     """Words as the whole story uses them, for telling names from ordinary words."""
@@ -266,7 +213,7 @@ class Vocabulary:
     licensed: set[str] = field(default_factory=set)
 
     def never_a_name(self, word: str) -> bool:
-        return word not in self.licensed and _never_a_name(word)
+        return word not in self.licensed and never_a_name(word)
 
 
 def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
@@ -274,9 +221,9 @@ def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
     for paragraph in paragraphs:
         for match in paragraph.capitals:
             if not _starts_sentence(paragraph, match.start()):
-                name = _strip_possessive(match.group())[0]
+                name = strip_possessive(match.group())[0]
                 vocabulary.mid_sentence_capitals.add(name)
-                if _never_a_name(name) and _used_as_a_name(paragraph.text, match, name):
+                if never_a_name(name) and _used_as_a_name(paragraph.text, match, name):
                     vocabulary.licensed.add(name)
     return vocabulary
 
@@ -291,7 +238,7 @@ _PERSON_APPOSITION_RE = re.compile(
 def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
     """A listed word capitalised mid-sentence and named, or speaking, is a name here:
     "a woman named May", ""...," Will said", ""...," said Will." (not "the French said")."""
-    if not _is_capitalised(word):
+    if not is_capitalised(word):
         return False
     lowered = word.lower()
     previous = previous_words(text[max(0, match.start() - 30) : match.start()], 1)
@@ -314,111 +261,15 @@ def _is_sentence_opener(word: str, vocabulary: Vocabulary) -> bool:
     """A sentence-initial word that is an ordinary word: "Determined", "Slowly"."""
     if word in vocabulary.licensed:
         return False
-    if _never_a_name(word) or word.lower() in vocabulary.lower:
+    if never_a_name(word) or word.lower() in vocabulary.lower:
         return True
     looks_inflected = word.lower().endswith(("ly", "ed", "ing"))
     return looks_inflected and word not in vocabulary.mid_sentence_capitals
 
 
-# "d'Artagnan", "l'Isle": an elided particle glued to a capital continues a name.
-_ELIDED_RE = re.compile(r"['’][A-ZÀ-Þ]")
-# What may stand between two capitalised words of one name: a space, or ". " after a
-# title or an initial, then up to two particles ("de la") or "of" after an "of" head.
-_GAP_RE = re.compile(
-    r"(\.?) (?:([^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*) "
-    r"(?:([^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*) )?)?"
-)
-
-
-# ". de la " is the longest gap that can join two words of a name ("of" is shorter).
-_LONGEST_GAP = len(". ") + 2 * (max(map(len, PARTICLES)) + 1)
-
-
-def _elided_words(text: str) -> list[re.Match[str]]:
-    found = []
-    for mark in _ELIDED_RE.finditer(text):
-        start = mark.start() - 1
-        if start >= 0 and text[start] in "dl" and starts_word(text, start):
-            word = WORD_RE.match(text, start)
-            if word is not None:
-                found.append(word)
-    return found
-
-
-def _phrase_spans(paragraph: Paragraph) -> list[list[re.Match[str]]]:
-    """Runs of capitalised words joined by single spaces, particles, or "Mr. ".
-
-    Reads only the capitalised words (and elided particles): whatever else stands
-    between two of them is either a joining gap (_GAP_RE) or ends the name."""
-    text = paragraph.text
-    tokens = paragraph.capitals
-    if "'" in text or "’" in text:
-        elided = _elided_words(text)
-        if elided:
-            tokens = sorted([*tokens, *elided], key=lambda m: m.start())
-    phrases: list[list[re.Match[str]]] = []
-    index = 0
-    count = len(tokens)
-    while index < count:
-        token = tokens[index]
-        index += 1
-        first = token.group()
-        if (len(first) > 1 and first.isupper()) or not first[0].isupper():
-            continue  # an acronym, or an elided particle: neither starts a name
-        phrase = [token]
-        while index < count:
-            previous = phrase[-1]
-            word_before = previous.group()
-            if word_before.endswith(("'s", "’s")) and len(word_before) > 3:
-                break  # a possessive ends the name: "Anna's Tom"
-            following = tokens[index]
-            if following.start() - previous.end() > _LONGEST_GAP:
-                break  # too far apart for a space, a full stop and two particles
-            gap = _GAP_RE.fullmatch(text, previous.end(), following.start())
-            if gap is None:
-                break
-            # "Mr. Okafor", "Ralph D. Spencer", "St. Louis": a full stop inside a name.
-            if gap.group(1) and not (
-                _title_key(word_before) is not None
-                or (len(word_before) == 1 and word_before.isupper() and len(phrase) > 1)
-                or word_before.lower() in ("st", "mt", "ste")
-            ):
-                break
-            word = following.group()
-            if gap.group(2) is None:  # nothing between: the next word continues it
-                if _is_capitalised(word) or (word[0] in "dl" and not word[0].isupper()):
-                    phrase.append(following)
-                    index += 1
-                    continue
-                break
-            joined = _joined_by(gap, previous, word)
-            if not joined:
-                break
-            phrase.extend(_between(text, previous.end(), following.start()))
-            phrase.append(following)
-            index += 1
-        phrases.append(phrase)
-    return phrases
-
-
-def _joined_by(gap: re.Match[str], previous: re.Match[str], following: str) -> bool:
-    """Whether the particles in the gap join the words around them ("de la Concorde")."""
-    first, second = gap.group(2), gap.group(3)
-    takes_of = first == "of" and previous.group().lower() in OF_HEADS
-    if first not in PARTICLES and not takes_of:
-        return False
-    if second is not None and second not in PARTICLES:
-        return False
-    return _is_capitalised(following)
-
-
-def _between(text: str, start: int, end: int) -> list[re.Match[str]]:
-    return list(WORD_RE.finditer(text, start, end))
-
-
 def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
     mentions: list[Mention] = []
-    for phrase in _phrase_spans(paragraph):
+    for phrase in phrase_spans(paragraph.text, paragraph.capitals):
         if len(phrase) == 1:  # most are: "She", "The", "Anna"
             mention = _single_word_mention(phrase[0], paragraph, vocabulary)
             if mention is not None:
@@ -451,10 +302,10 @@ def _couples(paragraph: Paragraph) -> list[Mention]:
     if " and " not in paragraph.text or not _AND_TITLE_RE.search(paragraph.text):
         return found
     for match in _COUPLE_RE.finditer(paragraph.text):
-        title = _title_key(match["title"])
-        second = _title_key(match.group().split()[2])
-        name, possessive = _strip_possessive(match["name"])
-        if title is None or second is None or _title_key(name) is not None:
+        title = title_key(match["title"])
+        second = title_key(match.group().split()[2])
+        name, possessive = strip_possessive(match["name"])
+        if title is None or second is None or title_key(name) is not None:
             continue
         start = match.start()
         found.append(
@@ -482,15 +333,15 @@ def _single_word_mention(
     possessive = word.endswith(("'s", "’s")) and len(word) > 3
     name = word[:-2] if possessive else word
     lowered = name.lower()
-    never = lowered in _NEVER_NAMES
-    placeish = lowered in _PLACE_WORDS or lowered.startswith(PLACE_HYPHEN_PREFIXES)
+    never = lowered in NEVER_NAMES
+    placeish = lowered in PLACE_WORDS or lowered.startswith(PLACE_HYPHEN_PREFIXES)
     if never or not placeish:
         licensed = name in vocabulary.licensed
         if never and not licensed:
             return None
         if licensed and _licensed_word_used_otherwise(token, paragraph, vocabulary):
             return None
-    if _title_key(name) is not None:
+    if title_key(name) is not None:
         return None  # "Madame!" alone is a form of address
     start = token.start()
     end = token.end() - (2 if possessive else 0)
@@ -505,7 +356,7 @@ def _single_word_mention(
         possessive=possessive,
         initial=_starts_sentence(paragraph, start),
         quoted=paragraph.quoted(start),
-        place_kind=_place_kind_of_phrase((name,)) if placeish else None,
+        place_kind=place_kind_of_phrase((name,)) if placeish else None,
     )
 
 
@@ -513,8 +364,8 @@ def _split_phrase(
     phrase: list[re.Match[str]], paragraph: Paragraph, vocabulary: Vocabulary
 ) -> list[list[re.Match[str]]]:
     """Drop ordinary words from a phrase's edges; split it at words that are never names."""
-    words = [_strip_possessive(t.group())[0] for t in phrase]
-    if _place_kind_of_phrase(words) is not None and not _never_a_name(words[0]):
+    words = [strip_possessive(t.group())[0] for t in phrase]
+    if place_kind_of_phrase(words) is not None and not never_a_name(words[0]):
         return [phrase]
     first = phrase[0]
     if (
@@ -527,7 +378,7 @@ def _split_phrase(
     parts: list[list[re.Match[str]]] = [[]]
     after_split = False
     for token in phrase:
-        word = _strip_possessive(token.group())[0]
+        word = strip_possessive(token.group())[0]
         if vocabulary.never_a_name(word) or (after_split and word.lower() in TIME_WORDS):
             # "Christmas Day Anna": the holiday and its "Day" both go.
             parts.append([])
@@ -539,7 +390,7 @@ def _split_phrase(
         p
         for p in parts
         if p
-        and _is_capitalised(p[0].group())
+        and is_capitalised(p[0].group())
         and (len(p) > 1 or not _licensed_word_used_otherwise(p[0], paragraph, vocabulary))
     ]
 
@@ -548,7 +399,7 @@ def _licensed_word_used_otherwise(
     token: re.Match[str], paragraph: Paragraph, vocabulary: Vocabulary
 ) -> bool:
     """Where a name that is also a listed word is the word: "May I?", "in May"."""
-    word = _strip_possessive(token.group())[0]
+    word = strip_possessive(token.group())[0]
     if word not in vocabulary.licensed:
         return False
     text = paragraph.text
@@ -563,13 +414,13 @@ def _licensed_word_used_otherwise(
 def _mention_from(tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention | None:
     text = paragraph.text
     words = [t.group() for t in tokens]
-    last, possessive = _strip_possessive(words[-1])
+    last, possessive = strip_possessive(words[-1])
     words[-1] = last
     end = tokens[-1].end() - (2 if possessive else 0)
-    title = _title_key(words[0])
+    title = title_key(words[0])
     if title is not None:
         words = words[1:]
-        if not words or any(_title_key(w) for w in words):
+        if not words or any(title_key(w) for w in words):
             return None  # "Madame!" alone is a form of address; "Dr. Dr." is noise
     start = tokens[0].start()
     return Mention(
@@ -583,7 +434,7 @@ def _mention_from(tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention 
         possessive=possessive,
         initial=_starts_sentence(paragraph, start),
         quoted=paragraph.quoted(start),
-        place_kind=None if title else _place_kind_of_phrase(words),
+        place_kind=None if title else place_kind_of_phrase(words),
     )
 
 
