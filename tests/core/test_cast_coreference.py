@@ -103,6 +103,8 @@ def test_a_child_is_not_the_titled_woman_beside_her():
 def test_a_work_compared_to_is_not_a_place():
     text = (
         "Mrs. Pell listened to the tale of the paw.\n\n"
-        '"Sounds like the Persian Tales," said Mrs. Pell, as she rose to lay the supper.'
+        '"Sounds like the Golden Fables," said Mrs. Pell, as she rose to lay the supper.'
     )
-    assert "Persian Tales" not in {p.name for p in cast(text).places}
+    found = cast(text)
+    assert "Golden Fables" not in {p.name for p in found.places}
+    assert [c.name for c in found.characters] == ["Mrs. Pell"]
