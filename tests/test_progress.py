@@ -152,3 +152,49 @@ async def test_a_failed_batch_of_a_deferred_load_leaves_no_story_and_no_pending_
     for table in ("passages", "story_versions", "audit_log"):
         (count,) = await store.db.fetchone(f"SELECT count(*) FROM {table}")
         assert count == 0, table
+
+
+async def test_a_batch_failing_while_the_next_is_decided_stops_the_load_whole_batches_kept(
+    store, tmp_path, monkeypatch, backend
+):
+    """Batches are written while the next files are decided; one that fails ends the load,
+    and every story is there whole or not at all."""
+    import pytest
+
+    import bot.app.loading as loading
+    from bot.app.library import Library
+    from bot.storage.bulk_load import BulkWriter
+    from bot.storage.stories import StoryRepository
+
+    monkeypatch.setattr(loading, "BATCH_SIZE", 2)
+    for number in range(7):
+        (tmp_path / f"{number}.txt").write_text(f"Title: Tale {number}\n\nAn owl flew, {number}.")
+    calls = 0
+
+    def third_fails() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # in the second batch
+            raise OSError("disk full")
+
+    real_rows, real_passages = BulkWriter._story_rows, StoryRepository._insert_passages
+
+    def failing_rows(self, write, now, **options):
+        third_fails()
+        real_rows(self, write, now, **options)
+
+    async def failing_passages(self, story_id, passages):
+        third_fails()
+        await real_passages(self, story_id, passages)
+
+    if backend == "sqlite":
+        monkeypatch.setattr(BulkWriter, "_story_rows", failing_rows)
+    else:
+        monkeypatch.setattr(StoryRepository, "_insert_passages", failing_passages)
+    with pytest.raises(OSError):
+        await Library(store).load_paths([tmp_path], defer_casts=True)
+    stored = await store.stories.visible_stories(None)
+    assert sorted(s.title for s in stored) == ["Tale 0", "Tale 1"]
+    (passages,) = await store.db.fetchone("SELECT count(*) FROM passages")
+    assert passages == 2
+    assert await store.casts.pending_total() == 2
