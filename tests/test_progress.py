@@ -168,7 +168,8 @@ async def test_a_batch_failing_while_the_next_is_decided_stops_the_load_whole_ba
 
     monkeypatch.setattr(loading, "BATCH_SIZE", 2)
     for number in range(7):
-        (tmp_path / f"{number}.txt").write_text(f"Title: Tale {number}\n\nAn owl flew, {number}.")
+        text = f"Title: Tale {number}\n\nA grey owl flew by, {number}."
+        (tmp_path / f"{number}.txt").write_text(text)
     calls = 0
 
     def third_fails() -> None:
