@@ -1,0 +1,195 @@
+"""A story cut into the pieces an answer can quote, each knowing whom it is about.
+
+A piece is a sentence, or one sentence of a long speech: the splitter keeps a quotation
+whole ("‘Poor aunt … they went out. In crossing the moor … bog. …’" is one sentence), but
+the answer to "what happened to them?" is one sentence inside it.
+
+Each piece carries the word forms it holds and a token for every character it is about:
+one it names by any alias; one a pronoun stands for (he/she → the last character of that
+gender named before, the usual reading of a story); the speaker of a quotation it
+belongs to ("… said the old man"), who is also the "I" inside it; a first-person
+narrator, who is the "I" outside quotations.
+
+Plain Python (no discord import).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.cast import Character
+from bot.core.models import Passage
+from bot.core.parsing import readable_passages
+from bot.core.sentences import split_sentences
+from bot.core.text import fold, words
+from bot.core.wordforms import base_form, word_root
+
+_QUOTED_RE = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
+_DOUBLE_QUOTES_RE = re.compile(r"[\"“”]")
+_PRONOUNS = {
+    "m": re.compile(r"\b(?:he|him|his|himself)\b", re.I),
+    "f": re.compile(r"\b(?:she|her|hers|herself)\b", re.I),
+}
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|myself|mine)\b")
+NARRATOR = "the narrator"
+# A sentence longer than this that holds a quotation is quoted sentence by sentence; a
+# shorter one is quoted whole ("Agreed. You stake two millions," said the lawyer).
+SPLIT_ABOVE = 200
+_MIN_PIECE_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One quotable piece of a story."""
+
+    title: str
+    passage: int
+    text: str
+    forms: frozenset[str]  # word forms and roots, and "@<n>" for each character it is about
+    speech: bool  # whether it is (part of) a quotation
+
+
+def person_token(index: int) -> str:
+    return f"@{index}"
+
+
+def word_forms(text: str) -> list[str]:
+    """Each word's inflection-free form and, where it differs, its root ("proposition" →
+    "propos", met by "propose")."""
+    forms = []
+    for word in words(fold(text)):
+        base = base_form(word)
+        forms.append(base)
+        root = word_root(base)
+        if root != base:
+            forms.append(root)
+    return forms
+
+
+def story_units(
+    sources: Sequence[tuple[str, Sequence[Passage]]], characters: Sequence[Character]
+) -> list[Unit]:
+    """The quotable pieces of `sources` (story title, passages), in text order."""
+    patterns = name_patterns(characters)
+    narrator = next((i for i, c in enumerate(characters) if NARRATOR in c.aliases), None)
+    main = _main_characters(characters)
+    units: list[Unit] = []
+    for title, passages in sources:
+        last: dict[str, int] = {}  # gender → the character of that gender named last
+        for passage in readable_passages(passages):
+            for sentence in split_sentences(passage.text):
+                people = _people(sentence, patterns, characters, narrator, last, main)
+                quoted = _QUOTED_RE.search(sentence) is not None
+                for piece in _pieces(sentence):
+                    inside = quoted and (len(piece) < len(sentence) or _is_all_quote(piece))
+                    units.append(
+                        Unit(
+                            title,
+                            passage.number,
+                            piece,
+                            frozenset([*word_forms(piece), *people]),
+                            inside or quoted,
+                        )
+                    )
+    return units
+
+
+def _people(
+    sentence: str,
+    patterns: Sequence[re.Pattern[str]],
+    characters: Sequence[Character],
+    narrator: int | None,
+    last: dict[str, int],
+    main: dict[str, int],
+) -> list[str]:
+    """The tokens of the characters a sentence is about; `last` is brought up to date."""
+    outside = _QUOTED_RE.sub(" ", sentence)
+    named: dict[int, int] = {}  # character → where it is first named
+    for index, pattern in enumerate(patterns):
+        match = pattern.search(sentence)
+        if match is not None:
+            named[index] = match.start()
+    if narrator is not None and _FIRST_PERSON_RE.search(outside):
+        named.setdefault(narrator, len(sentence))
+    found = set(named)
+    for gender, pronoun in _PRONOUNS.items():
+        match = pronoun.search(sentence)
+        if match is None:
+            continue
+        first_named = min(
+            (at for i, at in named.items() if characters[i].gender == gender), default=None
+        )
+        if first_named is None or match.start() < first_named:
+            # "he" is the last man named before, or the story's main man, whom a pronoun
+            # often means long after another man was named ("her sister Josephine told
+            # her": "her" is not Josephine).
+            found.update(i for i in (last.get(gender), main.get(gender)) if i is not None)
+    for index in sorted(named, key=lambda i: named[i]):
+        gender = characters[index].gender
+        if gender is not None and index != narrator:
+            last[gender] = index
+    return [person_token(i) for i in sorted(found)]
+
+
+def _main_characters(characters: Sequence[Character]) -> dict[str, int]:
+    """For each gender, the character of it the story mentions most."""
+    main: dict[str, int] = {}
+    for index, character in enumerate(characters):
+        gender = character.gender
+        if gender is not None and (
+            gender not in main or character.mentions > characters[main[gender]].mentions
+        ):
+            main[gender] = index
+    return main
+
+
+def _pieces(sentence: str) -> list[str]:
+    """The sentence, or, when it is a long one holding a quotation of several sentences,
+    each of them: the splitter is run with the double quotes masked, then the pieces are
+    cut from the original text at the same places. A piece of a few words ("Agreed.")
+    stays with the next one."""
+    if len(sentence) <= SPLIT_ABOVE or not _DOUBLE_QUOTES_RE.search(sentence):
+        return [sentence]
+    masked = _DOUBLE_QUOTES_RE.sub("'", sentence)
+    pieces = split_sentences(masked)
+    if len(pieces) < 2:
+        return [sentence]
+    out: list[str] = []
+    cursor = 0
+    carried = 0  # where a piece too short to stand alone began
+    for piece in pieces:
+        start = masked.find(piece, cursor)
+        if start < 0:
+            return [sentence]
+        cursor = start + len(piece)
+        if len(words(piece)) < _MIN_PIECE_WORDS and piece is not pieces[-1]:
+            continue
+        out.append(sentence[carried:cursor].strip())
+        carried = cursor
+    return out
+
+
+def _is_all_quote(piece: str) -> bool:
+    stripped = piece.strip()
+    return stripped[:1] in '"“' and stripped[-1:] in '"”'
+
+
+def name_patterns(characters: Sequence[Character]) -> list[re.Pattern[str]]:
+    """How each character is named in a sentence: any alias, as written (so "White" the
+    name is not "white" the colour); "the lawyer" also as "a lawyer", before the text
+    knows him."""
+    patterns = []
+    for character in characters:
+        forms = sorted((a for a in character.aliases if a != NARRATOR), key=len, reverse=True)
+        alternatives = [
+            r"(?:[Tt]he|[Aa]n?)\s+" + re.escape(form[4:])
+            if form.startswith("the ")
+            else re.sub(r"['’]", "['’]", re.escape(form))
+            for form in forms
+        ]
+        if not alternatives:
+            alternatives = [r"(?!x)x"]  # named only as the narrator: never by a word
+        patterns.append(re.compile(rf"(?<![\w'’])(?:{'|'.join(alternatives)})(?!\w)"))
+    return patterns

@@ -1,0 +1,100 @@
+"""What a reader's question asks for, read from its shape.
+
+"Who came to the house at four o'clock?" asks for a person; "What does Montresor produce
+when Fortunato asks for a sign?" asks for a thing, at the moment a clause names; "What
+does the narrator promise her?" asks for words someone says. `shape_of` splits a question
+into its kind, its main part, a time clause (when/after/before …) that only locates the
+moment, and what the answer must hold (a name, an age, a sum of money, a length of time,
+a quotation).
+
+Plain Python (no discord import).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KIND_RES = {
+    "who": re.compile(r"^\s*(?:who|whom|whose)\b", re.I),
+    "where": re.compile(r"^\s*where\b", re.I),
+    "when": re.compile(r"^\s*(?:when|what\s+time|what\s+day|what\s+year)\b", re.I),
+    "why": re.compile(r"^\s*why\b", re.I),
+    "number": re.compile(r"^\s*(?:how\s+(?:much|many|old|long|far)|what\s+age)\b", re.I),
+}
+# "What is the lawyer's name?", "What is the first name of her husband?": only a sentence
+# that names someone can answer. ("What name does he register under?" is another kind.)
+_NAME_QUESTION_RE = re.compile(
+    r"^\s*what(?:'s|’s|\s+is|\s+was)\s+(?:the\s+|her\s+|his\s+|their\s+)?"
+    r"(?:[\w.’' -]+?(?:'s|’s)\s+)?"
+    r"(?:first\s+|last\s+|real\s+|full\s+|sur)?name\b",
+    re.I,
+)
+# "What name does the boy give him?", "what does she call him?": a sentence that gives
+# someone a name answers.
+_NEW_NAME_RE = re.compile(r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b", re.I)
+_AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b", re.I)
+_MONEY_RE = re.compile(r"^\s*how\s+much\s+(?:money|cash|does\s+\w+\s+(?:pay|cost|spend))", re.I)
+_DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
+# A clause that places the question in time: what follows it is where to look, not what
+# to answer. "when" alone at the start is the question's kind, not a clause.
+_CLAUSE_RE = re.compile(
+    r"\s(?P<relation>when|whenever|after|before|while|until|once|as\s+soon\s+as)\s+(?P<clause>.+)$",
+    re.I,
+)
+# Verbs of saying and writing: what someone says is in a quotation or a letter.
+_SPEECH_RE = re.compile(
+    r"\b(?:say|says|said|tell|tells|told|ask|asks|asked|promise[sd]?|repl(?:y|ies|ied)|"
+    r"answer(?:s|ed)?|whisper(?:s|ed)?|shout(?:s|ed)?|cr(?:y|ies|ied)|propose[sd]?|"
+    r"beg(?:s|ged)?|order(?:s|ed)?|warn(?:s|ed)?|suggest(?:s|ed)?|exclaim(?:s|ed)?|"
+    r"murmur(?:s|ed)?|declare[sd]?|write|writes|wrote|word|words)\b",
+    re.I,
+)
+_WHAT_RE = re.compile(r"^\s*what\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    kind: str  # who | where | when | why | number | what
+    main: str  # the question without its kind word and clause
+    clause: str  # the words of a when/after/before clause, or ""
+    relation: str  # "when", "after", "before" … or ""
+    naming: bool  # asks for someone's name
+    new_name: bool  # asks what someone is called by another
+    age: bool
+    money: bool
+    duration: bool
+    speech: bool  # asks what someone says, asks, promises …
+
+
+def question_kind(question: str) -> str:
+    for kind, pattern in KIND_RES.items():
+        if pattern.match(question):
+            return kind
+    return "what"
+
+
+def shape_of(question: str) -> Shape:
+    kind = question_kind(question)
+    asked = KIND_RES[kind].sub("", question, count=1) if kind in KIND_RES else question
+    naming = _NAME_QUESTION_RE.search(question) is not None
+    if naming:
+        # Whose name is asked is what the sentence must be about; that it names is given.
+        asked = re.sub(r"\b(?:first|last|real|full|sur)?name\b", " ", asked, flags=re.I)
+    clause, relation = "", ""
+    match = _CLAUSE_RE.search(asked.rstrip(" ?!."))
+    if match is not None and match.start() > 0:
+        clause, relation = match["clause"], " ".join(match["relation"].lower().split())
+        asked = asked[: match.start()]
+    return Shape(
+        kind=kind,
+        main=asked,
+        clause=clause,
+        relation=relation,
+        naming=naming,
+        new_name=not naming and _NEW_NAME_RE.search(question) is not None,
+        age=_AGE_RE.match(question) is not None,
+        money=_MONEY_RE.match(question) is not None,
+        duration=_DURATION_RE.match(question) is not None,
+        speech=_WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None,
+    )
