@@ -34,6 +34,12 @@ _PRONOUNS = {
 }
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|myself|mine)\b")
 NARRATOR = "the narrator"
+# "Why can't she go?" is answered by "she could not go": a negation matches any other.
+NEGATION = "¬"
+# A he or she the story does not say is whom: a token for the pronoun's gender, which
+# half-matches any character of that gender.
+PRONOUN_TOKENS = {"m": "♂", "f": "♀"}
+_NEGATIONS = frozenset("not never no nor cannot nothing nobody none neither".split())
 # A sentence longer than this that holds a quotation is quoted sentence by sentence; a
 # shorter one is quoted whole ("Agreed. You stake two millions," said the lawyer).
 SPLIT_ABOVE = 200
@@ -48,7 +54,7 @@ class Unit:
     passage: int
     text: str
     forms: frozenset[str]  # word forms and roots, and "@<n>" for each character it is about
-    speech: bool  # whether it is (part of) a quotation
+    speakers: frozenset[str]  # the tokens of who says it, when it is (part of) a quotation
 
 
 def person_token(index: int) -> str:
@@ -60,6 +66,8 @@ def word_forms(text: str) -> list[str]:
     "propos", met by "propose")."""
     forms = []
     for word in words(fold(text)):
+        if word in _NEGATIONS or word.endswith("n't"):
+            forms.append(NEGATION)
         base = base_form(word)
         forms.append(base)
         root = word_root(base)
@@ -80,17 +88,16 @@ def story_units(
         last: dict[str, int] = {}  # gender → the character of that gender named last
         for passage in readable_passages(passages):
             for sentence in split_sentences(passage.text):
-                people = _people(sentence, patterns, characters, narrator, last, main)
+                people, speakers = _people(sentence, patterns, characters, narrator, last, main)
                 quoted = _QUOTED_RE.search(sentence) is not None
                 for piece in _pieces(sentence):
-                    inside = quoted and (len(piece) < len(sentence) or _is_all_quote(piece))
                     units.append(
                         Unit(
                             title,
                             passage.number,
                             piece,
                             frozenset([*word_forms(piece), *people]),
-                            inside or quoted,
+                            frozenset(speakers) if quoted else frozenset(),
                         )
                     )
     return units
@@ -103,9 +110,11 @@ def _people(
     narrator: int | None,
     last: dict[str, int],
     main: dict[str, int],
-) -> list[str]:
-    """The tokens of the characters a sentence is about; `last` is brought up to date."""
-    outside = _QUOTED_RE.sub(" ", sentence)
+) -> tuple[list[str], list[str]]:
+    """The tokens of the characters a sentence is about, and of those who speak its
+    quotation (the people its words outside the quotation name: "… said the old man");
+    `last` is brought up to date."""
+    outside = _QUOTED_RE.sub(lambda m: " " * len(m.group()), sentence)
     named: dict[int, int] = {}  # character → where it is first named
     for index, pattern in enumerate(patterns):
         match = pattern.search(sentence)
@@ -114,10 +123,17 @@ def _people(
     if narrator is not None and _FIRST_PERSON_RE.search(outside):
         named.setdefault(narrator, len(sentence))
     found = set(named)
+    genders: list[str] = []
+    speakers: set[int] = set()
+    if len(outside.strip()) < len(sentence.strip()):
+        speakers = {i for i in named if patterns[i].search(outside)}
+        if narrator is not None and _FIRST_PERSON_RE.search(outside):
+            speakers.add(narrator)
     for gender, pronoun in _PRONOUNS.items():
         match = pronoun.search(sentence)
         if match is None:
             continue
+        genders.append(PRONOUN_TOKENS[gender])
         first_named = min(
             (at for i, at in named.items() if characters[i].gender == gender), default=None
         )
@@ -125,12 +141,16 @@ def _people(
             # "he" is the last man named before, or the story's main man, whom a pronoun
             # often means long after another man was named ("her sister Josephine told
             # her": "her" is not Josephine).
-            found.update(i for i in (last.get(gender), main.get(gender)) if i is not None)
+            meant = [i for i in (last.get(gender), main.get(gender)) if i is not None]
+            found.update(meant)
+            if len(outside.strip()) < len(sentence.strip()) and pronoun.search(outside):
+                speakers.update(meant)
     for index in sorted(named, key=lambda i: named[i]):
         gender = characters[index].gender
         if gender is not None and index != narrator:
             last[gender] = index
-    return [person_token(i) for i in sorted(found)]
+    people = [person_token(i) for i in sorted(found)] + genders
+    return people, [person_token(i) for i in sorted(speakers)]
 
 
 def _main_characters(characters: Sequence[Character]) -> dict[str, int]:
@@ -169,11 +189,6 @@ def _pieces(sentence: str) -> list[str]:
         out.append(sentence[carried:cursor].strip())
         carried = cursor
     return out
-
-
-def _is_all_quote(piece: str) -> bool:
-    stripped = piece.strip()
-    return stripped[:1] in '"“' and stripped[-1:] in '"”'
 
 
 def name_patterns(characters: Sequence[Character]) -> list[re.Pattern[str]]:

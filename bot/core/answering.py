@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from bot.core.answer_units import Unit, person_token, story_units
+from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token, story_units
 from bot.core.cast import Character
 from bot.core.models import Passage
 from bot.core.question_shape import Shape, question_kind, shape_of
@@ -40,6 +40,7 @@ from bot.core.wordforms import base_form, word_root
 
 __all__ = ["MIN_COVERAGE", "Found", "find_answer", "question_kind"]
 
+_NEGATIONS = frozenset("not never no nor cannot".split())
 # Words that frame a question rather than say what it is about.
 _FRAME_WORDS = frozenset(
     """can could would will should shall may might must please tell explain describe know
@@ -58,6 +59,10 @@ _PARAGRAPH_SHARE = 0.75
 # A when/after/before clause is looked for this many pieces around the answer.
 _CLAUSE_REACH = 3
 _CLAUSE_SHARE = 0.9
+_STATE_REACH = 8
+_STATE_PARAGRAPHS = 4
+# What a he or she holds of a character of that gender the piece does not name.
+_PRONOUN_SHARE = 0.5
 _MAX_QUOTE_CHARS = 600
 # A second answer, from elsewhere in the text, is quoted when it scores this close to the
 # first: two readings of the question, the reader judges.
@@ -95,7 +100,9 @@ _TIME_RE = re.compile(
 )
 _DURATION_RE = re.compile(rf"\b{_NUMBER_WORDS}\s+{_TIME_UNITS}\b", re.I)
 _REASON_RE = re.compile(
-    r"\b(?:because|since|so that|in order|for|that is why|so|to|reason|only escape)\b", re.I
+    r"\b(?:because|since|so that|in order|that is why|reason|owing to|on account of|"
+    r"for fear|lest|wanted to|meant to|hoped to|escape|purpose)\b",
+    re.I,
 )
 _NUMBER_RE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
@@ -145,6 +152,12 @@ class _Terms:
     main: list[frozenset[str]]
     clause: list[frozenset[str]]
     people: frozenset[str]  # the tokens of the characters the question names
+    subject: str | None  # the token of the one it names first: who says, does …
+    # Verbs of saying that weigh nothing when the story never uses them: "what does he
+    # promise?" is answered by what he says ("I will bring you something"), promise or not.
+    optional: frozenset[frozenset[str]]
+    # A character's term → the pronoun token of their gender, which holds half of it.
+    pronouns: dict[frozenset[str], str]
 
 
 def find_answer(
@@ -160,8 +173,12 @@ def find_answer(
     terms = _terms(shape, characters)
     if not units or not (terms.main or terms.clause):
         return []
-    own, located, paragraph = _coverages(terms, units)
+    own, located, paragraph = _coverages(terms, units, shape)
     eligible = _eligible(shape, units)
+    if shape.speech and terms.subject is not None:
+        # "What does he promise her?": only what he says can answer, when he says anything.
+        said = [i for i in eligible if terms.subject in units[i].speakers]
+        eligible = said or eligible
     feature = _feature(shape, places)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
@@ -175,13 +192,17 @@ def find_answer(
             score += _KIND_BONUS
         if shape.kind == "who" and _someone_else(units[index].forms, terms.people):
             score += _KIND_BONUS  # "Who told her?": a person the question does not name
+        if shape.speech and terms.subject in units[index].speakers:
+            score += _KIND_BONUS  # "What does he promise?": what he says
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
     answers: list[list[int]] = []
     for index in ranked:
         if len(answers) == _MAX_ANSWERS:
             break
-        if max(located[index], contexts[index]) < MIN_COVERAGE:
+        # A name is given by a piece about the one named, not by its neighbour.
+        reached = located[index] if shape.naming else max(located[index], contexts[index])
+        if reached < MIN_COVERAGE:
             continue
         if answers and (
             scores[index] < _RUNNER_UP_SHARE * scores[answers[0][0]]
@@ -189,6 +210,12 @@ def find_answer(
         ):
             continue
         chosen = _with_context(index, units, own, feature)
+        if (
+            shape.happened
+            and index + 1 < len(units)
+            and units[index + 1].passage == units[index].passage
+        ):
+            chosen.append(index + 1)  # "What happened to them?": what the next sentence says
         if shape.kind == "where" and places:
             chosen += _scene(chosen, units, places, terms.people)
         answers.append(chosen)
@@ -206,12 +233,12 @@ def find_answer(
 
 
 def _coverages(
-    terms: _Terms, units: Sequence[Unit]
+    terms: _Terms, units: Sequence[Unit], shape: Shape
 ) -> tuple[list[float], list[float], dict[tuple[str, int], float]]:
     """The share of the question's weight each piece holds by itself; the same with the
     clause found anywhere within reach of it; and the share each paragraph holds."""
     everything = [*terms.main, *terms.clause]
-    weights = _weights(everything, units)
+    weights = _weights(everything, units, terms.optional)
     total = sum(weights) or 1.0
     main_weights = weights[: len(terms.main)]
     clause_weights = weights[len(terms.main) :]
@@ -219,7 +246,12 @@ def _coverages(
     def held(forms: Collection[str], wanted: Sequence[frozenset[str]], w: Sequence[float]) -> float:
         found = set(forms)
         return sum(
-            weight for term, weight in zip(wanted, w, strict=True) if not found.isdisjoint(term)
+            weight
+            if not found.isdisjoint(term)
+            else _PRONOUN_SHARE * weight
+            if terms.pronouns.get(term) in found
+            else 0.0
+            for term, weight in zip(wanted, w, strict=True)
         )
 
     main = [held(u.forms, terms.main, main_weights) for u in units]
@@ -228,7 +260,10 @@ def _coverages(
     located = own
     if terms.clause:
         located = [
-            (main[i] + max(clause[i], _CLAUSE_SHARE * max(clause[j] for j in _reach(i, units))))
+            (
+                main[i]
+                + max(clause[i], _CLAUSE_SHARE * max(clause[j] for j in _reach(i, units, shape)))
+            )
             / total
             for i in range(len(units))
         ]
@@ -241,12 +276,24 @@ def _coverages(
     return own, located, paragraph
 
 
-def _reach(index: int, units: Sequence[Unit]) -> list[int]:
-    """The pieces around `index`, in the same story, where a clause may be told."""
-    title = units[index].title
-    low = max(0, index - _CLAUSE_REACH)
-    high = min(len(units), index + _CLAUSE_REACH + 1)
-    return [i for i in range(low, high) if units[i].title == title]
+def _reach(index: int, units: Sequence[Unit], shape: Shape) -> list[int]:
+    """The pieces, in the same story, where the clause of a question answered by piece
+    `index` may be told. "What does he do when she screams?": the scream comes first, a few
+    pieces before; "before he opens the vault", a few after. A state ("how old was he
+    when …", "what time was it when …") holds for a while: a paragraph or two either way."""
+    here = units[index]
+    if shape.kind in ("number", "when") or shape.relation == "while":
+        low, high = index - _STATE_REACH, index + _STATE_REACH
+    elif shape.relation in ("before", "until"):
+        low, high = index, index + _CLAUSE_REACH
+    else:
+        low, high = index - _CLAUSE_REACH, index
+    return [
+        i
+        for i in range(max(0, low), min(len(units), high + 1))
+        if units[i].title == here.title
+        and abs(units[i].passage - here.passage) <= _STATE_PARAGRAPHS
+    ]
 
 
 def _eligible(shape: Shape, units: Sequence[Unit]) -> list[int]:
@@ -272,7 +319,7 @@ def _feature(shape: Shape, places: Collection[str]) -> Callable[[Unit], bool] | 
     if shape.new_name:
         return lambda unit: _NEW_NAME_RE.search(unit.text) is not None
     if shape.speech:
-        return lambda unit: unit.speech or _SPEECH_MARK_RE.search(unit.text) is not None
+        return lambda unit: bool(unit.speakers) or _SPEECH_MARK_RE.search(unit.text) is not None
     if shape.kind == "where" and places:
         named = _places_re(places)
         return lambda unit: (
@@ -346,48 +393,74 @@ def _terms(shape: Shape, characters: Sequence[Character]) -> _Terms:
     clause, clause_people = _words_of(shape.clause, characters)
     said = {next(iter(term)) for term in main if len(term) == 1}
     clause = [term for term in clause if not (len(term) == 1 and next(iter(term)) in said)]
-    return _Terms(main, clause, frozenset(main_people | clause_people))
-
-
-def _words_of(text: str, characters: Sequence[Character]) -> tuple[list[frozenset[str]], set[str]]:
-    folded = fold(text)
-    terms: list[frozenset[str]] = []
-    people: set[str] = set()
-    name_words: set[str] = set()
+    optional = frozenset(_term(word) for word in shape.speech_words)
+    subject = main_people[0] if main_people else (clause_people[0] if clause_people else None)
+    pronouns = {}
     for index, character in enumerate(characters):
-        said = [alias for alias in character.aliases if _says(folded, fold(alias))]
-        if said:
-            token = person_token(index)
-            people.add(token)
-            terms.append(frozenset({token}))
-            name_words.update(word for alias in said for word in words(fold(alias)))
+        if character.gender in PRONOUN_TOKENS:
+            pronouns[frozenset({person_token(index)})] = PRONOUN_TOKENS[character.gender]
+    return _Terms(main, clause, frozenset(main_people + clause_people), subject, optional, pronouns)
+
+
+def _words_of(text: str, characters: Sequence[Character]) -> tuple[list[frozenset[str]], list[str]]:
+    """The terms of `text`, and the tokens of the characters it names in the order it
+    names them (the longest name first where two overlap: "Mangan's sister" is not
+    Mangan)."""
+    folded = fold(text)
+    spans: list[tuple[int, int, int]] = []
+    for index, character in enumerate(characters):
+        for alias in character.aliases:
+            spans += [(m.start(), m.end(), index) for m in _mentions(folded, fold(alias))]
+    taken: list[tuple[int, int, int]] = []
+    for start, end, index in sorted(spans, key=lambda span: span[0] - span[1]):
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, index))
+    people = list(dict.fromkeys(person_token(index) for _, _, index in sorted(taken)))
+    terms = [frozenset({token}) for token in people]
+    rest = list(folded)
+    for start, end, _ in taken:
+        rest[start:end] = " " * (end - start)
     seen: set[str] = set()
-    for word in words(folded):
-        if word in STOP_WORDS or word in _FRAME_WORDS or word in seen or word in name_words:
+    for word in words("".join(rest)):
+        if word in _NEGATIONS or word.endswith("n't"):
+            word = NEGATION
+        elif word in STOP_WORDS or word in _FRAME_WORDS:
+            continue
+        if word in seen:
             continue
         seen.add(word)
-        base = base_form(word)
-        terms.append(frozenset({base, word_root(base)}))
+        terms.append(frozenset({NEGATION}) if word == NEGATION else _term(word))
     return terms, people
 
 
-def _says(text: str, phrase: str) -> bool:
-    """Whether `text` (folded) names `phrase`, in any of its forms ("Richards" for
+def _term(word: str) -> frozenset[str]:
+    base = base_form(word)
+    return frozenset({base, word_root(base)})
+
+
+def _mentions(text: str, phrase: str) -> list[re.Match[str]]:
+    """Where `text` (folded) names `phrase`, in any of its forms ("Richards" for
     "Richard", "the Whites'" for "White")."""
-    if re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text) is not None:
-        return True
-    return re.search(rf"(?<![\w']){re.escape(phrase)}(?:'|s'|s\b|'s\b)", text) is not None
+    return list(re.finditer(rf"(?<![\w']){re.escape(phrase)}(?:s'|s\b|'s\b|'|(?![\w']))", text))
 
 
-def _weights(terms: Sequence[frozenset[str]], units: Sequence[Unit]) -> list[float]:
-    """Inverse piece frequency: a word in every piece weighs little."""
+def _weights(
+    terms: Sequence[frozenset[str]], units: Sequence[Unit], optional: Collection[frozenset[str]]
+) -> list[float]:
+    """Inverse piece frequency: a word in every piece weighs little; an optional word the
+    story never uses, nothing."""
     frequency: Counter[int] = Counter()
     for unit in units:
         for index, term in enumerate(terms):
             if unit.forms & term:
                 frequency[index] += 1
     count = len(units)
-    return [math.log(1 + count / (1 + frequency[index])) for index in range(len(terms))]
+    return [
+        0.0
+        if term in optional and not frequency[index]
+        else math.log(1 + count / (1 + frequency[index]))
+        for index, term in enumerate(terms)
+    ]
 
 
 def _neighbours(index: int, units: Sequence[Unit]) -> list[int]:

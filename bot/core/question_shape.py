@@ -50,6 +50,7 @@ _SPEECH_RE = re.compile(
     r"murmur(?:s|ed)?|declare[sd]?|write|writes|wrote|word|words)\b",
     re.I,
 )
+_HAPPENED_RE = re.compile(r"^\s*what\s+(?:happened|happens|became)\s+(?:to|of)\b", re.I)
 _WHAT_RE = re.compile(r"^\s*what\b", re.I)
 
 
@@ -65,6 +66,8 @@ class Shape:
     money: bool
     duration: bool
     speech: bool  # asks what someone says, asks, promises …
+    speech_words: tuple[str, ...]  # the verbs of saying it uses, as written
+    happened: bool  # "what happened to …": an event, told after its people are named
 
 
 def question_kind(question: str) -> str:
@@ -86,6 +89,7 @@ def shape_of(question: str) -> Shape:
     if match is not None and match.start() > 0:
         clause, relation = match["clause"], " ".join(match["relation"].lower().split())
         asked = asked[: match.start()]
+    speech = _WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None
     return Shape(
         kind=kind,
         main=asked,
@@ -96,5 +100,9 @@ def shape_of(question: str) -> Shape:
         age=_AGE_RE.match(question) is not None,
         money=_MONEY_RE.match(question) is not None,
         duration=_DURATION_RE.match(question) is not None,
-        speech=_WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None,
+        happened=_HAPPENED_RE.match(question) is not None,
+        speech=speech,
+        speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))
+        if speech
+        else (),
     )
