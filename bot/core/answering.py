@@ -59,6 +59,7 @@ _PARAGRAPH_SHARE = 0.75
 # A when/after/before clause is looked for this many pieces around the answer.
 _CLAUSE_REACH = 3
 _CLAUSE_SHARE = 0.9
+_SELF_CLAUSE_SHARE = 0.6
 _STATE_REACH = 8
 _STATE_PARAGRAPHS = 4
 # What a he or she holds of a character of that gender the piece does not name.
@@ -174,11 +175,7 @@ def find_answer(
     if not units or not (terms.main or terms.clause):
         return []
     own, located, paragraph = _coverages(terms, units, shape)
-    eligible = _eligible(shape, units)
-    if shape.speech and terms.subject is not None:
-        # "What does he promise her?": only what he says can answer, when he says anything.
-        said = [i for i in eligible if terms.subject in units[i].speakers]
-        eligible = said or eligible
+    eligible = _eligible(shape, units, terms.subject)
     feature = _feature(shape, places)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
@@ -259,10 +256,15 @@ def _coverages(
     own = [(m + c) / total for m, c in zip(main, clause, strict=True)]
     located = own
     if terms.clause:
+        # The piece that tells the clause is the moment asked about, seldom its answer.
         located = [
             (
                 main[i]
-                + max(clause[i], _CLAUSE_SHARE * max(clause[j] for j in _reach(i, units, shape)))
+                + max(
+                    _SELF_CLAUSE_SHARE * clause[i],
+                    _CLAUSE_SHARE
+                    * max((clause[j] for j in _reach(i, units, shape) if j != i), default=0.0),
+                )
             )
             / total
             for i in range(len(units))
@@ -296,8 +298,13 @@ def _reach(index: int, units: Sequence[Unit], shape: Shape) -> list[int]:
     ]
 
 
-def _eligible(shape: Shape, units: Sequence[Unit]) -> list[int]:
+def _eligible(shape: Shape, units: Sequence[Unit], subject: str | None) -> list[int]:
     """The pieces that can answer this kind of question at all."""
+    if shape.speech and subject is not None:
+        # "What does he promise her?": only what he says can answer, when he says anything.
+        said = [i for i, unit in enumerate(units) if subject in unit.speakers]
+        if said:
+            return said
     wanted: re.Pattern[str] | None = None
     if shape.naming:
         wanted = _NAMING_RE  # "What is the lawyer's name?": a piece that names someone
