@@ -300,6 +300,11 @@ def _reach(index: int, units: Sequence[Unit], shape: Shape) -> list[int]:
 
 def _eligible(shape: Shape, units: Sequence[Unit], subject: str | None) -> list[int]:
     """The pieces that can answer this kind of question at all."""
+    if shape.new_name:
+        # "What name does the boy give him?": a piece that gives someone a name.
+        naming = [i for i, unit in enumerate(units) if _NEW_NAME_RE.search(unit.text)]
+        if naming:
+            return naming
     if shape.speech and subject is not None:
         # "What does he promise her?": only what he says can answer, when he says anything.
         said = [i for i, unit in enumerate(units) if subject in unit.speakers]
@@ -400,8 +405,11 @@ def _terms(shape: Shape, characters: Sequence[Character]) -> _Terms:
     clause, clause_people = _words_of(shape.clause, characters)
     said = {next(iter(term)) for term in main if len(term) == 1}
     clause = [term for term in clause if not (len(term) == 1 and next(iter(term)) in said)]
-    optional = frozenset(_term(word) for word in shape.speech_words)
     subject = main_people[0] if main_people else (clause_people[0] if clause_people else None)
+    optional = frozenset(_term(word) for word in shape.speech_words)
+    if subject is not None:
+        # Only the subject's own words are looked at: the verb of saying adds nothing.
+        main = [term for term in main if term not in optional]
     pronouns = {}
     for index, character in enumerate(characters):
         if character.gender in PRONOUN_TOKENS:

@@ -84,6 +84,8 @@ def shape_of(question: str) -> Shape:
     if naming:
         # Whose name is asked is what the sentence must be about; that it names is given.
         asked = re.sub(r"\b(?:first|last|real|full|sur)?name\b", " ", asked, flags=re.I)
+    if not naming and _NEW_NAME_RE.search(question):
+        asked = re.sub(r"\b(?:nick)?name\b", " ", asked, flags=re.I)
     clause, relation = "", ""
     match = _CLAUSE_RE.search(asked.rstrip(" ?!."))
     if match is not None and match.start() > 0:
