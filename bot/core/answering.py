@@ -58,6 +58,7 @@ _KIND_BONUS = 0.15
 _PARAGRAPH_SHARE = 0.75
 # A when/after/before clause is looked for this many pieces around the answer.
 _CLAUSE_REACH = 3
+_BEFORE_REACH = 6
 _CLAUSE_SHARE = 0.9
 _SELF_CLAUSE_SHARE = 0.6
 _STATE_REACH = 8
@@ -287,7 +288,7 @@ def _reach(index: int, units: Sequence[Unit], shape: Shape) -> list[int]:
     if shape.kind in ("number", "when") or shape.relation == "while":
         low, high = index - _STATE_REACH, index + _STATE_REACH
     elif shape.relation in ("before", "until"):
-        low, high = index, index + _CLAUSE_REACH
+        low, high = index, index + _BEFORE_REACH  # "before" says nothing of how long
     else:
         low, high = index - _CLAUSE_REACH, index
     return [
