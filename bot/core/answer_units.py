@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.cast import Character
 from bot.core.models import Passage
@@ -63,24 +64,31 @@ def person_token(index: int) -> str:
 
 def word_forms(text: str) -> list[str]:
     """Each word's inflection-free form and, where it differs, its root ("proposition" →
-    "propos", met by "propose")."""
-    forms = []
-    for word in words(fold(text)):
-        if word in _NEGATIONS or word.endswith("n't"):
-            forms.append(NEGATION)
-        base = base_form(word)
-        forms.append(base)
-        root = word_root(base)
-        if root != base:
-            forms.append(root)
+    "propos", met by "propose"); a negation also as NEGATION."""
+    forms: list[str] = []
+    for word in words(text):
+        forms.extend(_forms_of_word(word))
     return forms
+
+
+@lru_cache(maxsize=65_536)
+def _forms_of_word(word: str) -> tuple[str, ...]:
+    # A story repeats its words: each is worked out once.
+    word = fold(word)
+    forms = [NEGATION] if word in _NEGATIONS or word.endswith("n't") else []
+    base = base_form(word)
+    forms.append(base)
+    root = word_root(base)
+    if root != base:
+        forms.append(root)
+    return tuple(forms)
 
 
 def story_units(
     sources: Sequence[tuple[str, Sequence[Passage]]], characters: Sequence[Character]
 ) -> list[Unit]:
     """The quotable pieces of `sources` (story title, passages), in text order."""
-    patterns = name_patterns(characters)
+    names = Names(characters)
     narrator = next((i for i, c in enumerate(characters) if NARRATOR in c.aliases), None)
     main = _main_characters(characters)
     units: list[Unit] = []
@@ -88,7 +96,7 @@ def story_units(
         last: dict[str, int] = {}  # gender → the character of that gender named last
         for passage in readable_passages(passages):
             for sentence in split_sentences(passage.text):
-                people, speakers = _people(sentence, patterns, characters, narrator, last, main)
+                people, speakers = _people(sentence, names, characters, narrator, last, main)
                 quoted = _QUOTED_RE.search(sentence) is not None
                 for piece in _pieces(sentence):
                     units.append(
@@ -105,7 +113,7 @@ def story_units(
 
 def _people(
     sentence: str,
-    patterns: Sequence[re.Pattern[str]],
+    names: Names,
     characters: Sequence[Character],
     narrator: int | None,
     last: dict[str, int],
@@ -115,18 +123,14 @@ def _people(
     quotation (the people its words outside the quotation name: "… said the old man");
     `last` is brought up to date."""
     outside = _QUOTED_RE.sub(lambda m: " " * len(m.group()), sentence)
-    named: dict[int, int] = {}  # character → where it is first named
-    for index, pattern in enumerate(patterns):
-        match = pattern.search(sentence)
-        if match is not None:
-            named[index] = match.start()
+    named = names.find(sentence)  # character → where it is first named
     if narrator is not None and _FIRST_PERSON_RE.search(outside):
         named.setdefault(narrator, len(sentence))
     found = set(named)
     genders: list[str] = []
     speakers: set[int] = set()
     if len(outside.strip()) < len(sentence.strip()):
-        speakers = {i for i in named if patterns[i].search(outside)}
+        speakers = set(names.find(outside))
         if narrator is not None and _FIRST_PERSON_RE.search(outside):
             speakers.add(narrator)
     for gender, pronoun in _PRONOUNS.items():
@@ -191,20 +195,37 @@ def _pieces(sentence: str) -> list[str]:
     return out
 
 
-def name_patterns(characters: Sequence[Character]) -> list[re.Pattern[str]]:
-    """How each character is named in a sentence: any alias, as written (so "White" the
-    name is not "white" the colour); "the lawyer" also as "a lawyer", before the text
-    knows him."""
-    patterns = []
-    for character in characters:
-        forms = sorted((a for a in character.aliases if a != NARRATOR), key=len, reverse=True)
-        alternatives = [
-            r"(?:[Tt]he|[Aa]n?)\s+" + re.escape(form[4:])
-            if form.startswith("the ")
-            else re.sub(r"['’]", "['’]", re.escape(form))
-            for form in forms
-        ]
-        if not alternatives:
-            alternatives = [r"(?!x)x"]  # named only as the narrator: never by a word
-        patterns.append(re.compile(rf"(?<![\w'’])(?:{'|'.join(alternatives)})(?!\w)"))
-    return patterns
+class Names:
+    """Every alias of a cast in one pattern, so a sentence is searched once, not once a
+    character: any alias, as written (so "White" the name is not "white" the colour);
+    "the lawyer" also as "a lawyer", before the text knows him."""
+
+    def __init__(self, characters: Sequence[Character]) -> None:
+        self._owners: dict[str, list[int]] = {}
+        alternatives: dict[str, str] = {}
+        for index, character in enumerate(characters):
+            for alias in character.aliases:
+                if alias == NARRATOR:
+                    continue  # named only as the narrator: never by a word
+                self._owners.setdefault(_key(alias), []).append(index)
+                alternatives[alias] = (
+                    r"(?:[Tt]he|[Aa]n?)\s+" + re.escape(alias[4:])
+                    if alias.startswith("the ")
+                    else re.sub(r"['’]", "['’]", re.escape(alias))
+                )
+        ordered = sorted(alternatives, key=len, reverse=True)
+        body = "|".join(alternatives[alias] for alias in ordered) or r"(?!x)x"
+        self._pattern = re.compile(rf"(?<![\w'’])(?:{body})(?!\w)")
+
+    def find(self, text: str) -> dict[int, int]:
+        """Each character `text` names, with where it first names them."""
+        found: dict[int, int] = {}
+        for match in self._pattern.finditer(text):
+            for index in self._owners.get(_key(match.group()), ()):
+                found.setdefault(index, match.start())
+        return found
+
+
+def _key(name: str) -> str:
+    key = " ".join(name.replace("’", "'").casefold().split())
+    return re.sub(r"^(?:an?|the) ", "the ", key)
