@@ -64,9 +64,9 @@ async def _quoted_answer(
         if story is None:
             return Answer(UNANSWERABLE, ())
         cast = await store.casts.get_cast(story_id)
-        places = [place.name for place in cast.places]
+        named_places = [place.name for place in cast.places]
         return quote_found(
-            find_answer(question, [(story.title, story.passages)], cast.characters, places)
+            find_answer(question, [(story.title, story.passages)], cast.characters, named_places)
         )
     query = search_query(question_terms(question))
     if not query:

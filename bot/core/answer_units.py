@@ -150,9 +150,9 @@ def _people(
             if len(outside.strip()) < len(sentence.strip()) and pronoun.search(outside):
                 speakers.update(meant)
     for index in sorted(named, key=lambda i: named[i]):
-        gender = characters[index].gender
-        if gender is not None and index != narrator:
-            last[gender] = index
+        said_gender = characters[index].gender
+        if said_gender is not None and index != narrator:
+            last[said_gender] = index
     people = [person_token(i) for i in sorted(found)] + genders
     return people, [person_token(i) for i in sorted(speakers)]
 
