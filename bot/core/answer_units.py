@@ -76,11 +76,13 @@ def _forms_of_word(word: str) -> tuple[str, ...]:
     # A story repeats its words: each is worked out once.
     word = fold(word)
     forms = [NEGATION] if word in _NEGATIONS or word.endswith("n't") else []
-    base = base_form(word)
-    forms.append(base)
-    root = word_root(base)
-    if root != base:
-        forms.append(root)
+    # "counter-proposition" is also a proposition.
+    for part in dict.fromkeys([word, *word.split("-")] if "-" in word else [word]):
+        base = base_form(part)
+        forms.append(base)
+        root = word_root(base)
+        if root != base:
+            forms.append(root)
     return tuple(forms)
 
 

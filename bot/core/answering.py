@@ -100,6 +100,14 @@ _TIME_RE = re.compile(
     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d+)\b",
     re.I,
 )
+# A time of day: "at nine o'clock", "ten minutes to ten", "half past six", "at noon".
+_CLOCK_RE = re.compile(
+    r"\bo['’]clock\b|\b(?:minutes?|quarter|half)\s+(?:to|past)\b|\bnoon\b|\bmidnight\b"
+    r"|\b\d{1,2}[.:]\d{2}\b",
+    re.I,
+)
+# How something is done: "by telling him", "by a second telegram".
+_MANNER_RE = re.compile(r"\bby\s+(?:\w+ing|a|an|the|his|her|their|my|means)\b", re.I)
 _DURATION_RE = re.compile(rf"\b{_NUMBER_WORDS}\s+{_TIME_UNITS}\b", re.I)
 _REASON_RE = re.compile(
     r"\b(?:because|since|so that|in order|that is why|reason|owing to|on account of|"
@@ -134,6 +142,7 @@ _KIND_FEATURES = {
     "when": _TIME_RE,
     "why": _REASON_RE,
     "number": _NUMBER_RE,
+    "how": _MANNER_RE,
 }
 
 
@@ -208,6 +217,7 @@ def find_answer(
         ):
             continue
         chosen = _with_context(index, units, own, feature)
+        chosen += _subject_next_door(index, chosen, units, shape, terms.subject)
         if (
             shape.happened
             and index + 1 < len(units)
@@ -316,6 +326,8 @@ def _eligible(shape: Shape, units: Sequence[Unit], subject: str | None) -> list[
         wanted = _NAMING_RE  # "What is the lawyer's name?": a piece that names someone
     elif shape.age:
         wanted = _AGE_RE
+    elif shape.clock:
+        wanted = _CLOCK_RE
     elif shape.money:
         wanted = _MONEY_RE
     elif shape.duration:
@@ -393,6 +405,22 @@ def _with_context(
         # The time, place, person or words asked for are next door (after, first).
         chosen += [i for i in sorted(options, reverse=True) if feature(units[i])][:1]
     return chosen
+
+
+def _subject_next_door(
+    best: int, chosen: Sequence[int], units: Sequence[Unit], shape: Shape, subject: str | None
+) -> list[int]:
+    """ "How does he make sure no one is home?" answered by "There was no one at home"
+    (which restates it) is completed by the next piece about him ("I had told them …"):
+    what the subject does is the answer, in a piece about the subject."""
+    if shape.kind in ("who", "where", "number") or subject is None:
+        return []
+    if any(subject in units[i].forms for i in chosen):
+        return []
+    for other in sorted(_neighbours(best, units), reverse=True):
+        if subject in units[other].forms and other not in chosen:
+            return [other]
+    return []
 
 
 def _someone_else(forms: frozenset[str], asked: frozenset[str]) -> bool:

@@ -21,6 +21,7 @@ KIND_RES = {
     "when": re.compile(r"^\s*(?:when|what\s+time|what\s+day|what\s+year)\b", re.I),
     "why": re.compile(r"^\s*why\b", re.I),
     "number": re.compile(r"^\s*(?:how\s+(?:much|many|old|long|far)|what\s+age)\b", re.I),
+    "how": re.compile(r"^\s*how\b", re.I),
 }
 # "What is the lawyer's name?", "What is the first name of her husband?": only a sentence
 # that names someone can answer. ("What name does he register under?" is another kind.)
@@ -33,6 +34,7 @@ _NAME_QUESTION_RE = re.compile(
 # "What name does the boy give him?", "what does she call him?": a sentence that gives
 # someone a name answers.
 _NEW_NAME_RE = re.compile(r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b", re.I)
+_CLOCK_QUESTION_RE = re.compile(r"^\s*(?:at\s+)?what\s+(?:time|hour)\b", re.I)
 _AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b", re.I)
 _MONEY_RE = re.compile(r"^\s*how\s+much\s+(?:money|cash|does\s+\w+\s+(?:pay|cost|spend))", re.I)
 _DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
@@ -56,13 +58,14 @@ _WHAT_RE = re.compile(r"^\s*what\b", re.I)
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    kind: str  # who | where | when | why | number | what
+    kind: str  # who | where | when | why | number | how | what
     main: str  # the question without its kind word and clause
     clause: str  # the words of a when/after/before clause, or ""
     relation: str  # "when", "after", "before" … or ""
     naming: bool  # asks for someone's name
     new_name: bool  # asks what someone is called by another
     age: bool
+    clock: bool  # "what time is it …": a time of day
     money: bool
     duration: bool
     speech: bool  # asks what someone says, asks, promises …
@@ -100,6 +103,7 @@ def shape_of(question: str) -> Shape:
         naming=naming,
         new_name=not naming and _NEW_NAME_RE.search(question) is not None,
         age=_AGE_RE.match(question) is not None,
+        clock=_CLOCK_QUESTION_RE.match(question) is not None,
         money=_MONEY_RE.match(question) is not None,
         duration=_DURATION_RE.match(question) is not None,
         happened=_HAPPENED_RE.match(question) is not None,
