@@ -45,6 +45,12 @@ _NEGATIONS = frozenset("not never no nor cannot nothing nobody none neither".spl
 # shorter one is quoted whole ("Agreed. You stake two millions," said the lawyer).
 SPLIT_ABOVE = 200
 _MIN_PIECE_WORDS = 4
+_MAX_SIGNATURE_WORDS = 6
+_MAX_LETTER_PARAGRAPHS = 8
+_CLOSING_RE = re.compile(r"^\s*(?:\S+\s+){0,4}\S+,\s*$")
+_SALUTATION_RE = re.compile(
+    r"^\s*(?:(?:my\s+)?dear\b|gentlemen\b|sirs?\b|madam\b)[^.!?]{0,40}[:,]", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +102,18 @@ def story_units(
     units: list[Unit] = []
     for title, passages in sources:
         last: dict[str, int] = {}  # gender → the character of that gender named last
-        for passage in readable_passages(passages):
+        readable = readable_passages(passages)
+        writers = _letter_writers(readable, names)
+        for position, passage in enumerate(readable):
+            writer = writers.get(position)
+            # In a letter, "I" is its writer, and all of it is what the writer says.
+            first_person = narrator if writer is None else writer
             for sentence in split_sentences(passage.text):
-                people, speakers = _people(sentence, names, characters, narrator, last, main)
+                people, speakers = _people(sentence, names, characters, first_person, last, main)
                 quoted = _QUOTED_RE.search(sentence) is not None
+                if writer is not None:
+                    people = [*people, person_token(writer)]
+                    speakers, quoted = [person_token(writer)], True
                 for piece in _pieces(sentence):
                     units.append(
                         Unit(
@@ -111,6 +125,33 @@ def story_units(
                         )
                     )
     return units
+
+
+def _letter_writers(passages: Sequence[Passage], names: Names) -> dict[int, int]:
+    """The paragraphs of letters signed with a character's name, each with its writer: a
+    paragraph that is only a name ("EBENEZER DORSET.", "Your old friend, Jimmy.") signs
+    those before it, back to the salutation ("Gentlemen:", "Dear Old Pal:"), or the one
+    just before when there is none."""
+    writers: dict[int, int] = {}
+    for position, passage in enumerate(passages):
+        text = passage.text.strip()
+        if len(words(text)) > _MAX_SIGNATURE_WORDS or _DOUBLE_QUOTES_RE.search(text):
+            continue
+        signer = names.signer(text)
+        if signer is None or position == 0:
+            continue
+        end = position
+        if end > 1 and _CLOSING_RE.match(passages[end - 1].text):
+            end -= 1  # "Your old friend," is the signature's, not the letter's
+        body = [end - 1]
+        for earlier in range(end - 1, max(-1, end - 1 - _MAX_LETTER_PARAGRAPHS), -1):
+            if _DOUBLE_QUOTES_RE.search(passages[earlier].text):
+                break
+            if _SALUTATION_RE.match(passages[earlier].text):
+                body = list(range(earlier, position))
+                break
+        writers.update(dict.fromkeys(body, signer))
+    return writers
 
 
 def _people(
@@ -218,6 +259,16 @@ class Names:
         ordered = sorted(alternatives, key=len, reverse=True)
         body = "|".join(alternatives[alias] for alias in ordered) or r"(?!x)x"
         self._pattern = re.compile(rf"(?<![\w'’])(?:{body})(?!\w)")
+        self._signature = re.compile(rf"(?<![\w'’])(?:{body})(?!\w)", re.IGNORECASE)
+
+    def signer(self, text: str) -> int | None:
+        """The character a signature names, when `text` is a name alone, in any case,
+        after a closing such as "Your old friend,"."""
+        for match in self._signature.finditer(text):
+            owners = self._owners.get(_key(match.group()))
+            if owners and not text[match.end() :].strip(" .,!").strip():
+                return owners[0]
+        return None
 
     def find(self, text: str) -> dict[int, int]:
         """Each character `text` names, with where it first names them."""
