@@ -135,6 +135,12 @@ _AGE_RE = re.compile(
     rf"|\b{_AGE_NUMBER}\s+last\s+birthday\b",
     re.I,
 )
+# Reported speech: "he told her that …", "she asked him to …", "I promised to …".
+_REPORTED_RE = re.compile(
+    r"\b(?:said|told|asked|promised|replied|answered|begged|ordered|warned|suggested|"
+    r"declared|proposed|wrote)\s+(?:\w+\s+)?(?:that|to|if|whether)\b",
+    re.I,
+)
 _SPEECH_MARK_RE = re.compile(r"[\"“”]|:\s*\S")
 _KIND_FEATURES = {
     "who": _PERSON_RE,
@@ -317,8 +323,15 @@ def _eligible(shape: Shape, units: Sequence[Unit], subject: str | None) -> list[
         if naming:
             return naming
     if shape.speech and subject is not None:
-        # "What does he promise her?": only what he says can answer, when he says anything.
-        said = [i for i, unit in enumerate(units) if subject in unit.speakers]
+        # "What does he promise her?": only what he says can answer, when he says anything:
+        # his quotations and letters, or a sentence about him with a verb of saying ("he
+        # told her that …").
+        said = [
+            i
+            for i, unit in enumerate(units)
+            if subject in unit.speakers
+            or (subject in unit.forms and _REPORTED_RE.search(unit.text) is not None)
+        ]
         if said:
             return said
     wanted: re.Pattern[str] | None = None

@@ -190,3 +190,59 @@ def test_the_shape_of_a_question():
     assert shape_of("How much money does he take?").money
     assert shape_of("How long does it take?").duration
     assert shape_of("When does the train leave?").clause == ""
+
+
+def test_a_signed_letter_is_what_its_writer_says():
+    otto = person("Otto Brandt", "Otto", gender="m")
+    text = (
+        "Otto Brandt said little at the meeting and went home early.\n\n"
+        "The answer came by the evening post.\n\n"
+        "Sirs: I have your note about the mill. I think your price is high. You repair the "
+        "wheel and pay me forty crowns, and I will sign the lease.\n\n"
+        "OTTO BRANDT."
+    )
+    found = answers(text, "What does Otto Brandt propose in his answer?", (otto,))
+    assert any("pay me forty crowns" in quote for quote in found)
+    units = story_units([("Tale", split_passages(text))], (otto,))
+    letter = [unit for unit in units if "forty crowns" in unit.text]
+    assert letter and "@0" in letter[0].speakers
+
+
+def test_a_what_does_he_say_question_reads_his_reported_speech_too():
+    ivo = person("Ivo", gender="m")
+    text = (
+        "Ivo came into the kitchen with mud on his boots.\n\n"
+        "Ivo told her that the bridge had been washed away in the night.\n\n"
+        "The bridge was the only way to the village."
+    )
+    found = answers(text, "What does Ivo tell her about the bridge?", (ivo,))
+    assert "Ivo told her that the bridge had been washed away in the night." in found
+
+
+def test_how_looks_for_the_means_and_what_time_for_a_time_of_day():
+    text = (
+        "The clerk wanted to be certain of the news.\n\n"
+        "He made certain of it by a second telegram.\n\n"
+        "The telegram was short and cost little.\n\n"
+        "It was a long road to the fair. The fair had been going since noon when we "
+        "arrived, and the lamps were being lit; the church clock said ten minutes to nine."
+    )
+    assert "He made certain of it by a second telegram." in answers(
+        text, "How did the clerk make certain of the news?"
+    )
+    found = answers(text, "What time was it when we arrived at the fair?")
+    assert any("ten minutes to nine" in quote for quote in found)
+    assert shape_of("What time is it when he leaves?").clock
+    assert shape_of("How did he do it?").kind == "how"
+
+
+def test_a_piece_about_someone_else_is_completed_by_the_next_about_the_subject():
+    vera = person("Vera", gender="f")
+    text = (
+        "Vera wanted the house empty that night.\n\n"
+        "There were no servants at home that night. Vera had given them all a holiday "
+        "until morning.\n\n"
+        "The house was dark."
+    )
+    found = answers(text, "How does Vera make sure there are no servants at home?", (vera,))
+    assert "Vera had given them all a holiday until morning." in found
