@@ -106,6 +106,8 @@ _CLOCK_RE = re.compile(
     r"|\b\d{1,2}[.:]\d{2}\b",
     re.I,
 )
+# A place by its name: "in Elmore", "at the Golden Lion", "from Paris".
+_PLACE_NAMED_RE = re.compile(r"\b(?:in|at|from|to|near|into)\s+(?:the\s+)?([A-Z][\w-]+)(?![\w'’-])")
 # How something is done: "by telling him", "by a second telegram".
 _MANNER_RE = re.compile(r"\bby\s+(?:\w+ing|a|an|the|his|her|their|my|means)\b", re.I)
 _DURATION_RE = re.compile(rf"\b{_NUMBER_WORDS}\s+{_TIME_UNITS}\b", re.I)
@@ -192,6 +194,8 @@ def find_answer(
         return []
     own, located, paragraph = _coverages(terms, units, shape)
     eligible = _eligible(shape, units, terms.subject)
+    if shape.place_name:
+        eligible = _naming_a_place(eligible, units, characters, places)
     feature = _feature(shape, places)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
@@ -315,6 +319,24 @@ def _reach(index: int, units: Sequence[Unit], shape: Shape) -> list[int]:
     ]
 
 
+def _naming_a_place(
+    eligible: Sequence[int],
+    units: Sequence[Unit],
+    characters: Sequence[Character],
+    places: Collection[str],
+) -> list[int]:
+    """ "In what town …": the pieces that name a place, one the cast knows or a capitalised
+    word after in/at/from … that is nobody's name ("at Richard's" is not a town)."""
+    names = {word for c in characters for alias in c.aliases for word in words(alias)}
+    known = _places_re(places) if places else None
+    return [
+        i
+        for i in eligible
+        if (known is not None and known.search(units[i].text))
+        or any(m.group(1) not in names for m in _PLACE_NAMED_RE.finditer(units[i].text))
+    ]
+
+
 def _eligible(shape: Shape, units: Sequence[Unit], subject: str | None) -> list[int]:
     """The pieces that can answer this kind of question at all."""
     if shape.new_name:
@@ -335,7 +357,11 @@ def _eligible(shape: Shape, units: Sequence[Unit], subject: str | None) -> list[
         if said:
             return said
     wanted: re.Pattern[str] | None = None
-    if shape.naming:
+    if shape.exact:
+        # "What exactly was the insult?": a piece that says what it was ("the insult was
+        # …", "the insult: …"), not one that only mentions it.
+        wanted = re.compile(rf"\b{re.escape(shape.exact)}\w*\s*(?:was|were|is|are|:|—|–|--)", re.I)
+    elif shape.naming:
         wanted = _NAMING_RE  # "What is the lawyer's name?": a piece that names someone
     elif shape.age:
         wanted = _AGE_RE

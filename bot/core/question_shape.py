@@ -35,6 +35,19 @@ _NAME_QUESTION_RE = re.compile(
 # someone a name answers.
 _NEW_NAME_RE = re.compile(r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b", re.I)
 _CLOCK_QUESTION_RE = re.compile(r"^\s*(?:at\s+)?what\s+(?:time|hour)\b", re.I)
+_PLACE_NAME_QUESTION_RE = re.compile(
+    r"\b(?:what|which)\s+(?:town|city|village|country|county|state|street|port|island)\b"
+    r"(?:\s+or\s+\w+)?",
+    re.I,
+)
+_PLACE_NOUNS_RE = re.compile(
+    r"\b(?:town|city|village|country|county|state|street|port|island)\b", re.I
+)
+_EXACT_RE = re.compile(
+    r"^\s*what\s+(?:exactly|precisely)\s+(?:was|is|were|are)\s+(?:the|his|her|their|its)\s+"
+    r"(\w+)",
+    re.I,
+)
 _AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b", re.I)
 _MONEY_RE = re.compile(r"^\s*how\s+much\s+(?:money|cash|does\s+\w+\s+(?:pay|cost|spend))", re.I)
 _DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
@@ -66,6 +79,10 @@ class Shape:
     new_name: bool  # asks what someone is called by another
     age: bool
     clock: bool  # "what time is it …": a time of day
+    place_name: bool  # "in what town …": a place by its name
+    # "What exactly was the insult?": the thing whose content is asked ("insult"), which
+    # only a piece saying what it was answers; "" for other questions.
+    exact: str
     money: bool
     duration: bool
     speech: bool  # asks what someone says, asks, promises …
@@ -87,6 +104,10 @@ def shape_of(question: str) -> Shape:
     if naming:
         # Whose name is asked is what the sentence must be about; that it names is given.
         asked = re.sub(r"\b(?:first|last|real|full|sur)?name\b", " ", asked, flags=re.I)
+    place = _PLACE_NAME_QUESTION_RE.search(asked)
+    if place is not None:
+        # "In what town or city …": what kind of place is asked is the question's kind.
+        asked = asked[: place.start()] + " " + _PLACE_NOUNS_RE.sub(" ", asked[place.start() :])
     if not naming and _NEW_NAME_RE.search(question):
         asked = re.sub(r"\b(?:nick)?name\b", " ", asked, flags=re.I)
     clause, relation = "", ""
@@ -94,6 +115,7 @@ def shape_of(question: str) -> Shape:
     if match is not None and match.start() > 0:
         clause, relation = match["clause"], " ".join(match["relation"].lower().split())
         asked = asked[: match.start()]
+    exact = _EXACT_RE.match(question)
     speech = _WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None
     return Shape(
         kind=kind,
@@ -104,6 +126,8 @@ def shape_of(question: str) -> Shape:
         new_name=not naming and _NEW_NAME_RE.search(question) is not None,
         age=_AGE_RE.match(question) is not None,
         clock=_CLOCK_QUESTION_RE.match(question) is not None,
+        place_name=place is not None,
+        exact=exact.group(1).casefold() if exact else "",
         money=_MONEY_RE.match(question) is not None,
         duration=_DURATION_RE.match(question) is not None,
         happened=_HAPPENED_RE.match(question) is not None,

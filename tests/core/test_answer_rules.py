@@ -246,3 +246,26 @@ def test_a_piece_about_someone_else_is_completed_by_the_next_about_the_subject()
     )
     found = answers(text, "How does Vera make sure there are no servants at home?", (vera,))
     assert "Vera had given them all a holiday until morning." in found
+
+
+def test_what_exactly_is_answered_only_by_a_piece_that_says_what_it_was():
+    text = (
+        "Many slights of Carlo I had borne, but when he ventured upon insult, I swore to "
+        "be even with him.\n\n"
+        "The wager was simple: a barrel of wine against his horse."
+    )
+    assert answers(text, "What exactly was the insult Carlo gave the narrator?") == []
+    assert "The wager was simple: a barrel of wine against his horse." in answers(
+        text, "What exactly was the wager?"
+    )
+
+
+def test_in_what_town_wants_a_place_by_its_name():
+    text = (
+        "The Drews lived quietly and kept to themselves.\n\nThey had lived there for twenty years."
+    )
+    assert answers(text, "In what town do the Drews live?") == []
+    town = text + "\n\nEvery Sunday the Drews drove to church in Ashby."
+    assert "Every Sunday the Drews drove to church in Ashby." in answers(
+        town, "In what town do the Drews live?"
+    )
