@@ -404,26 +404,40 @@ def _scene(
     chosen: Sequence[int], units: Sequence[Unit], places: Collection[str], people: frozenset[str]
 ) -> list[int]:
     """For a where-question whose answer names no place: the piece that first brings the
-    character asked about to the place the scene is in (the last place named before)."""
-    named = _places_re(places)
-    if any(named.search(units[i].text) for i in chosen):
+    character asked about to the place the scene is in (the last place the story puts
+    someone in, at or to before it: "in Elmore", not "passes for Amontillado")."""
+    if any(_places_re(places).search(units[i].text) for i in chosen):
         return []
+    located = _located_re(places)
     start = min(chosen)
     title = units[start].title
     place = None
     for index in range(start - 1, max(-1, start - _SCENE_REACH), -1):
         if units[index].title != title:
             break
-        match = named.search(units[index].text)
+        match = located.search(units[index].text)
         if match is not None:
-            place = match.group()
+            place = match.group("place")
             break
     if place is None:
         return []
     for index, unit in enumerate(units[:start]):
-        if unit.title == title and place in unit.text and (not people or unit.forms & people):
+        match = located.search(unit.text)
+        if (
+            unit.title == title
+            and match is not None
+            and match.group("place") == place
+            and (not people or unit.forms & people)
+        ):
             return [index]
     return []
+
+
+def _located_re(places: Collection[str]) -> re.Pattern[str]:
+    names = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:in|at|to|into|reached|entered|near)\s+(?:the\s+)?(?P<place>{names})(?!\w)"
+    )
 
 
 def _with_context(
