@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from bot.core.answer_units import Unit
 from bot.core.cast import Character
 from bot.core.question_shape import Shape
-from bot.core.text import words
+from bot.core.text import fold, words
 
 # How far back a where-question looks for the place its scene is in.
 _SCENE_REACH = 60
@@ -26,9 +26,12 @@ _NEW_NAME_RE = re.compile(
     r"\b(?:named|called|calls|christened|dubbed|nicknamed|registered\s+as|known\s+as)\s+"
     r"(?:\w+\s+)?[\"“‘]?[A-Z]"
 )
-_PERSON_RE = re.compile(
-    r"(?:\b[a-z,;:—–-]+\s+|[\"“‘]\s*)[A-Z][\w'’-]+|\b(?:man|woman|boy|girl|lady|he|she|they)\b"
+# A capitalised word inside a sentence or a quotation, or two opening one: a name.
+_NAME_RE = re.compile(
+    r"(?:\b[a-z,;:—–-]+\s+|[\"“‘]\s*)(?P<name>[A-Z][\w'’-]+)"
+    r"|^\s*(?P<first>[A-Z][\w'’-]+)\s+[A-Z][\w'’-]+"
 )
+_PERSON_NOUN_RE = re.compile(r"\b(?:man|woman|boy|girl|lady|he|she|they)\b")
 _PLACE_RE = re.compile(
     r"\b(?:in|into|at|to|from|inside|beneath|under|near|on)\s+(?:the|a|an|his|her|their|my)\b"
 )
@@ -89,7 +92,6 @@ _REPORTED_RE = re.compile(
 )
 _SPEECH_MARK_RE = re.compile(r"[\"“”]|:\s*\S")
 _KIND_FEATURES = {
-    "who": _PERSON_RE,
     "where": _PLACE_RE,
     "when": _TIME_RE,
     "why": _REASON_RE,
@@ -157,16 +159,29 @@ def eligible_pieces(shape: Shape, units: Sequence[Unit], subject: str | None) ->
     return [i for i, unit in enumerate(units) if wanted.search(unit.text)]
 
 
-def kind_feature(shape: Shape, places: Collection[str]) -> Callable[[Unit], bool] | None:
+def kind_feature(
+    shape: Shape, places: Collection[str], question: str
+) -> Callable[[Unit], bool] | None:
     """What a piece that answers this kind of question holds, as a test of a piece."""
     if shape.new_name:
         return lambda unit: _NEW_NAME_RE.search(unit.text) is not None
-    if shape.speech:
+    if shape.speech and shape.kind == "what":
         return lambda unit: bool(unit.speakers) or _SPEECH_MARK_RE.search(unit.text) is not None
     if shape.kind == "where" and places:
         named = places_re(places)
         return lambda unit: (
             named.search(unit.text) is not None or _PLACE_RE.search(unit.text) is not None
+        )
+    if shape.kind == "who":
+        # A name the question does not already hold ("Amontillado" in "Who will he consult
+        # about the Amontillado?" is no answer), or a person by a noun ("a man", "she").
+        asked = {fold(word) for word in words(question)}
+        return lambda unit: (
+            any(
+                fold(match.group("name") or match.group("first")) not in asked
+                for match in _NAME_RE.finditer(unit.text)
+            )
+            or _PERSON_NOUN_RE.search(unit.text) is not None
         )
     pattern = _KIND_FEATURES.get(shape.kind)
     if pattern is None:

@@ -46,6 +46,7 @@ _NEGATIONS = frozenset("not never no nor cannot nothing nobody none neither".spl
 SPLIT_ABOVE = 200
 _MIN_PIECE_WORDS = 4
 _MAX_SIGNATURE_WORDS = 6
+_DIALOGUE_RE = re.compile(r"^\s*[\"“]")
 _MAX_LETTER_PARAGRAPHS = 8
 _CLOSING_RE = re.compile(r"^\s*(?:\S+\s+){0,4}\S+,\s*$")
 _SALUTATION_RE = re.compile(
@@ -104,27 +105,54 @@ def story_units(
         last: dict[str, int] = {}  # gender → the character of that gender named last
         readable = readable_passages(passages)
         writers = _letter_writers(readable, names)
+        turns: list[frozenset[str] | None] = []  # each paragraph's speakers; None: narration
         for position, passage in enumerate(readable):
             writer = writers.get(position)
             # In a letter, "I" is its writer, and all of it is what the writer says.
             first_person = narrator if writer is None else writer
+            told: list[tuple[str, list[str], frozenset[str]]] = []
             for sentence in split_sentences(passage.text):
-                people, speakers = _people(sentence, names, characters, first_person, last, main)
+                people, said_by = _people(sentence, names, characters, first_person, last, main)
                 quoted = _QUOTED_RE.search(sentence) is not None
                 if writer is not None:
                     people = [*people, person_token(writer)]
-                    speakers, quoted = [person_token(writer)], True
+                    said_by, quoted = [person_token(writer)], True
+                told.append((sentence, people, frozenset(said_by) if quoted else frozenset()))
+            turn = _turn(passage.text, told, turns)
+            turns.append(turn)
+            for sentence, people, speakers in told:
+                if turn and not speakers and _QUOTED_RE.search(sentence):
+                    speakers = turn  # an unattributed line of dialogue: whose turn it is
                 for piece in _pieces(sentence):
                     units.append(
                         Unit(
                             title,
                             passage.number,
                             piece,
-                            frozenset([*word_forms(piece), *people]),
-                            frozenset(speakers) if quoted else frozenset(),
+                            frozenset([*word_forms(piece), *people, *speakers]),
+                            speakers,
                         )
                     )
     return units
+
+
+def _turn(
+    text: str,
+    told: Sequence[tuple[str, list[str], frozenset[str]]],
+    turns: Sequence[frozenset[str] | None],
+) -> frozenset[str] | None:
+    """Who speaks a paragraph of dialogue (one that opens with a quotation): whoever its
+    words name as speaking, or, when they name no one and the two paragraphs before are
+    dialogue too, the speaker of the one two back, since speakers take turns ("I have my
+    doubts." / "Amontillado!" / "As you are engaged, I am on my way to Luchesi.")."""
+    if not _DIALOGUE_RE.match(text):
+        return None
+    named = frozenset(token for _, _, speakers in told for token in speakers)
+    if named:
+        return named
+    if len(turns) >= 2 and turns[-1] is not None and turns[-2]:
+        return turns[-2]
+    return frozenset()
 
 
 def _letter_writers(passages: Sequence[Passage], names: Names) -> dict[int, int]:

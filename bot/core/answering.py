@@ -117,7 +117,7 @@ def find_answer(
     eligible = eligible_pieces(shape, units, terms.subject)
     if shape.place_name:
         eligible = naming_a_place(eligible, units, characters, places)
-    feature = kind_feature(shape, places)
+    feature = kind_feature(shape, places, question)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
     for index in eligible:

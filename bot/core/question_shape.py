@@ -66,6 +66,11 @@ _SPEECH_RE = re.compile(
     re.I,
 )
 _HAPPENED_RE = re.compile(r"^\s*what\s+(?:happened|happens|became)\s+(?:to|of)\b", re.I)
+_DOES_SAY_RE = re.compile(
+    r"\b(?:does|did|do|will|would)\s+[^?]*?\b(?:say|tell|ask|promise|reply|answer|whisper|"
+    r"shout|cry|propose|beg|order|warn|suggest|exclaim|murmur|declare|write)\b",
+    re.I,
+)
 _WHAT_RE = re.compile(r"^\s*what\b", re.I)
 
 
@@ -116,7 +121,11 @@ def shape_of(question: str) -> Shape:
         clause, relation = match["clause"], " ".join(match["relation"].lower().split())
         asked = asked[: match.start()]
     exact = _EXACT_RE.match(question)
-    speech = _WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None
+    # "What does he promise?", "Who does he say he will consult?": the words someone says.
+    said = _DOES_SAY_RE.search(asked)
+    speech = said is not None or (
+        _WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None
+    )
     return Shape(
         kind=kind,
         main=asked,

@@ -269,3 +269,32 @@ def test_in_what_town_wants_a_place_by_its_name():
     assert "Every Sunday the Drews drove to church in Ashby." in answers(
         town, "In what town do the Drews live?"
     )
+
+
+def test_unattributed_lines_of_dialogue_are_spoken_in_turns():
+    ned, rosa = person("Ned", gender="m"), person("Rosa", gender="f")
+    text = (
+        '"I have my doubts," said Ned.\n\n'
+        '"Doubts!" said Rosa.\n\n'
+        '"And I mean to settle them."\n\n'
+        '"Settle them!"\n\n'
+        '"As you are busy, I am on my way to old Tobin."'
+    )
+    units = story_units([("Tale", split_passages(text))], (ned, rosa))
+    speakers = {unit.text: unit.speakers for unit in units}
+    assert speakers['"And I mean to settle them."'] == {"@0"}
+    assert speakers['"Settle them!"'] == {"@1"}
+    assert speakers['"As you are busy, I am on my way to old Tobin."'] == {"@0"}
+    found = answers(text, "Who does Ned say he is on his way to?", (ned, rosa))
+    assert '"As you are busy, I am on my way to old Tobin."' in found
+
+
+def test_who_wants_a_name_the_question_does_not_hold():
+    text = (
+        "Nobody in the town had tasted such wine.\n\n"
+        "At dawn the Tokay came up from the harbour. Hanna Lisk had carried it on "
+        "her back.\n\n"
+        "The town slept late that day."
+    )
+    found = answers(text, "Who brought the Tokay up from the harbour?")
+    assert "Hanna Lisk had carried it on her back." in found
