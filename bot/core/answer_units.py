@@ -46,6 +46,7 @@ _NEGATIONS = frozenset("not never no nor cannot nothing nobody none neither".spl
 SPLIT_ABOVE = 200
 _MIN_PIECE_WORDS = 4
 _MAX_SIGNATURE_WORDS = 6
+_CACHED_STORIES = 8
 _DIALOGUE_RE = re.compile(r"^\s*[\"“]")
 _MAX_LETTER_PARAGRAPHS = 8
 _CLOSING_RE = re.compile(r"^\s*(?:\S+\s+){0,4}\S+,\s*$")
@@ -95,8 +96,20 @@ def _forms_of_word(word: str) -> tuple[str, ...]:
 
 def story_units(
     sources: Sequence[tuple[str, Sequence[Passage]]], characters: Sequence[Character]
-) -> list[Unit]:
+) -> tuple[Unit, ...]:
     """The quotable pieces of `sources` (story title, passages), in text order."""
+    return _story_units(
+        tuple((title, tuple(passages)) for title, passages in sources), tuple(characters)
+    )
+
+
+# A reader asks a story several questions in a row: its pieces are worked out once. Keyed
+# by the texts and the cast themselves (equal values, not the same objects), so a story
+# read again from the database finds them; a few stories' worth is kept.
+@lru_cache(maxsize=_CACHED_STORIES)
+def _story_units(
+    sources: tuple[tuple[str, tuple[Passage, ...]], ...], characters: tuple[Character, ...]
+) -> tuple[Unit, ...]:
     names = Names(characters)
     narrator = next((i for i, c in enumerate(characters) if NARRATOR in c.aliases), None)
     main = _main_characters(characters)
@@ -133,7 +146,7 @@ def story_units(
                             speakers,
                         )
                     )
-    return units
+    return tuple(units)
 
 
 def _turn(
