@@ -36,6 +36,7 @@ __all__ = [
     "SHORT_MAX_CHARS",
     "SHORT_MAX_SENTENCES",
     "SHORT_MIN_SENTENCES",
+    "SHORT_PARAGRAPHS_FROM",
     "Length",
     "Retelling",
     "RetoldSentence",
@@ -58,6 +59,8 @@ SHORT_MIN_SENTENCES = 3
 _SHORT_TARGET = 12
 # The ending may bring up to three more (the turn a coda closes), never past this.
 SHORT_MAX_SENTENCES = 15
+# A short retelling of this many sentences or more is shown as beginning, middle and end.
+SHORT_PARAGRAPHS_FROM = 6
 # Share of the story's sentences a medium / long retelling keeps.
 MEDIUM_SHARE = 1 / 3
 LONG_SHARE = 1 / 2
@@ -71,6 +74,9 @@ _UNKNOWN_NAME_ALLOWANCE = 40
 class RetoldSentence:
     text: str
     passage: int  # where it comes from
+    # Which third of the story it comes from (0 beginning, 1 middle, 2 end): a short
+    # retelling's paragraphs.
+    part: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +86,20 @@ class Retelling:
 
     @property
     def text(self) -> str:
-        """Short: one paragraph. Medium and long: a paragraph break where the source
-        passage changes, so a long retelling keeps the story's rhythm."""
-        if self.length == "short":
+        """Short: the beginning, middle and end of the story as up to three paragraphs
+        (one when there are too few sentences to make paragraphs of), so a dozen
+        sentences do not read as one wall. Medium and long: a paragraph break where the
+        source passage changes, so a long retelling keeps the story's rhythm."""
+        short = self.length == "short"
+        if short and len(self.sentences) < SHORT_PARAGRAPHS_FROM:
             return " ".join(sentence.text for sentence in self.sentences)
         paragraphs: list[list[str]] = []
         previous: int | None = None
         for sentence in self.sentences:
-            if sentence.passage != previous:
+            where = sentence.part if short else sentence.passage
+            if where != previous:
                 paragraphs.append([])
-                previous = sentence.passage
+                previous = where
             paragraphs[-1].append(sentence.text)
         return "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
 
@@ -173,7 +183,7 @@ def retell(
                 chosen = sorted([*chosen, introduction])
                 texts = [close_quotes(sentences[index].text) for index in chosen]
     retold = tuple(
-        RetoldSentence(text, sentences[index].passage)
+        RetoldSentence(text, sentences[index].passage, index * 3 // len(sentences))
         for index, text in zip(chosen, texts, strict=True)
     )
     return Retelling(retold, length)
