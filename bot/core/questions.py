@@ -221,11 +221,7 @@ def _turning_point_question(story: _Story) -> str | None:
         # not met, and neither is someone there from the start: the text must tell the
         # meeting ("a woman named Sophie greeted her").
         present = met.mentions >= _PRESENT_MENTIONS or bool(met.lines)
-        if (
-            present
-            and _meeting_told(story, fact.passage, met, hero)
-            and not related(story.passages, hero, met)
-        ):
+        if present and _meeting_told(story, met, hero) and not related(story.passages, hero, met):
             return f"What changes for {called(hero)} after meeting {called(met)}?"
     turning = turning_point(story.passages)
     if turning is None:
@@ -247,8 +243,9 @@ def _turning_point_question(story: _Story) -> str | None:
     return None
 
 
-def _meeting_told(story: _Story, number: int, met: Character, hero: Character) -> bool:
-    passage = next((p for p in story.passages if p.number == number), None)
+def _meeting_told(story: _Story, met: Character, hero: Character) -> bool:
+    """Whether the paragraph that brings `met` into the story tells them meeting `hero`."""
+    passage = next((p for p in story.passages if p.number == met.first_passage), None)
     return passage is not None and introduced(passage, met, hero)
 
 
