@@ -151,8 +151,7 @@ def _tier(text: str, hero_gender: str | None) -> int:
     named: "He had been far from the scene" in a story about a woman)."""
     count = len(text.split())
     tier = 0 if _TERSE_WORDS <= count <= _TELLING_MAX_WORDS else 1
-    pronoun = opening_pronoun(text)
-    if pronoun is not None and hero_gender is not None and pronoun != hero_gender:
+    if hero_gender is not None and opening_pronoun(text) not in (None, hero_gender):
         tier += 2
     return tier
 

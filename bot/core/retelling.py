@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.introductions import introductions
 from bot.core.models import Passage
 from bot.core.naming import (
     CLAUSE_PRONOUN_RES,
@@ -164,6 +165,7 @@ def retell(
             most = SHORT_MAX_SENTENCES - 1
             budget = (SHORT_MAX_CHARS, allowance)
             chosen = choose_plot(sentences, stems, weighted, target, most, *budget, measure, known)
+            chosen = _with_introductions(sentences, chosen, most, allowance, measure)
         else:
             chosen = _choose(sentences, scores, target)
     texts = [close_quotes(sentences[index].text) for index in chosen]
@@ -187,6 +189,25 @@ def retell(
         for index, text in zip(chosen, texts, strict=True)
     )
     return Retelling(retold, length)
+
+
+def _with_introductions(
+    sentences: Sequence[StorySentence],
+    chosen: list[int],
+    most: int,
+    allowance: int,
+    measure: Callable[[str], int],
+) -> list[int]:
+    """`chosen` with the sentences that introduce the people it shows acting, as many as
+    the sentence limit and the embed's budget allow."""
+    used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
+    added = []
+    for index in introductions(sentences, chosen, most - len(chosen)):
+        size = measure(sentences[index].text) + 1
+        if used + size <= SHORT_MAX_CHARS:
+            added.append(index)
+            used += size
+    return sorted([*chosen, *added])
 
 
 def _choose(sentences: Sequence[StorySentence], scores: Sequence[float], target: int) -> list[int]:
