@@ -18,19 +18,26 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import accumulate
 
-from bot.core.lexicon import FUNCTION_WORDS, GREETINGS, SPEECH_VERBS
+from bot.core.lexicon import FUNCTION_WORDS, GREETINGS
 from bot.core.naming import StorySentence
 from bot.core.sentences import quotes_balanced
 
 # A name used this often is someone the story follows, worth introducing.
 _MIN_NAME_USES = 3
-# An introduction says something: at least this many words.
+# An introduction says something, briefly: at least and at most this many words.
 _TELLING_WORDS = 7
+_BRIEF_WORDS = 40
 # Mid-sentence (after a small letter or a comma), so "Then" or "Every" opening a
 # sentence is not taken for a name; over the whole text at once, which is fast.
 _NAME_RE = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b(?!['’-]\w)")
 _WORD_RE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 _DESCRIBED_RE = re.compile(r"\b[Tt]he ([a-z]+)\b")
+# Verbs that only ever say someone speaks: "called" also names ("a town called Summit")
+# and "began" also starts ("Paris began to feel like home").
+_SAYS = frozenset(
+    """said says asked asks replied answered whispered murmured shouted cried exclaimed
+    muttered yelled insisted""".split()
+)
 _NOT_NAMES = frozenset(word.capitalize() for word in FUNCTION_WORDS | GREETINGS)
 
 
@@ -44,22 +51,35 @@ class _People:
         # Where each sentence starts in `text`, to find a mention's sentence by bisection.
         self.starts = list(accumulate((len(s.text) + 1 for s in sentences[:-1]), initial=0))
         uses = Counter(_NAME_RE.findall(self.text))
-        self.names = {n for n, count in uses.items() if count >= _MIN_NAME_USES} - _NOT_NAMES
+        recurring = {n for n, count in uses.items() if count >= _MIN_NAME_USES} - _NOT_NAMES
+        # A name that speaks is a person's: "Paris" recurs as much as "Sophie" does.
+        self.names = {name for name in recurring if self._speaks(name)}
         self.voiced: dict[str, bool] = {}
 
     def _is_voiced(self, noun: str) -> bool:
         if noun not in self.voiced:
-            # A literal search: a pattern opening on "\b[Tt]he" scans the text slowly.
-            needle = f"he {noun}"
-            found = False
-            start = self.text.find(needle)
-            while start > 0 and not found:
-                end = start + len(needle)
-                whole = self.text[start - 1] in "Tt" and not self.text[end : end + 1].isalpha()
-                found = whole and _speaks_around(self.text, start - 1, end)
-                start = self.text.find(needle, end)
-            self.voiced[noun] = found and noun not in FUNCTION_WORDS
+            self.voiced[noun] = noun not in FUNCTION_WORDS and self._speaks(f"the {noun}")
         return self.voiced[noun]
+
+    def _speaks(self, person: str) -> bool:
+        """Whether the text has `person` say something: "said the keeper", "Sophie
+        asked". Literal searches: a pattern opening on "\b[Tt]he" scans the text slowly."""
+        described = person.startswith("the ")
+        needle = "he " + person[4:] if described else person
+        start = self.text.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            begin = start - 1 if described else start
+            whole = (
+                begin >= 0
+                and (not described or self.text[begin] in "Tt")
+                and (begin == 0 or not self.text[begin - 1].isalpha())
+                and not self.text[end : end + 1].isalpha()
+            )
+            if whole and _speaks_around(self.text, begin, end):
+                return True
+            start = self.text.find(needle, end)
+        return False
 
     def first_mention(self, person: str, before: int) -> int | None:
         """The first sentence before `before` that mentions `person` and can stand alone."""
@@ -91,17 +111,14 @@ def _speaks_around(text: str, start: int, end: int) -> bool:
     """ "said the keeper" or "the keeper shouted": a speech verb just before or after."""
     before = text[max(0, start - 16) : start].split()
     after = text[end : end + 16].split()
-    return bool(
-        (before and before[-1] in SPEECH_VERBS)
-        or (after and after[0].rstrip(",.;:!?") in SPEECH_VERBS)
-    )
+    return bool((before and before[-1] in _SAYS) or (after and after[0].rstrip(",.;:!?") in _SAYS))
 
 
 def _introduces(text: str) -> bool:
     """Whether a sentence can introduce someone on its own: not half a quotation, not
-    "He said:", not a bare "Done!" cried the banker."""
+    "He said:", not a bare "Done!" cried the banker, not a speech of half a page."""
     return (
-        len(text.split()) >= _TELLING_WORDS
+        _TELLING_WORDS <= len(text.split()) <= _BRIEF_WORDS
         and quotes_balanced(text)
         and not text.rstrip(" \"”’'").endswith(":")
     )

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from bot.core.introductions import introductions
 from bot.core.naming import StorySentence, opening_pronoun
 from bot.core.ranking import KEY_WORD_RE, STEM_LENGTH
 from bot.core.search import STOP_WORDS
@@ -89,21 +90,26 @@ def choose_plot(
     measure: Callable[[str], int],
     hero_gender: str | None,
 ) -> list[int]:
-    """A short retelling of `target` sentences (`most` with what the ending needs): the
-    first and last sentences, then one sentence from each
+    """A short retelling of `target` sentences (`most` with what the ending needs and
+    the introductions): the first sentence and the ending, the sentences introducing the
+    people the ending shows (the setup it depends on), then one sentence from each
     stretch of the story in turn, the one that adds most of the story's recurring words
-    not yet told (weighed by centrality and narration). Recurring words are the plot's
+    not yet told (weighed by centrality and narration), and last the introductions of
+    the people those show acting, while there is room. Recurring words are the plot's
     things and people (the paw, the wish, the vault); covering each once follows the plot
     instead of retelling its busiest scene three times."""
     last = len(sentences) - 1
     chosen = {0, *_ending(sentences, scores, hero_gender)}
     used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
+    used += _introduce(sentences, chosen, most, budget - used, measure)
     frequency = Counter(stem for found in stems for stem in found)
+    orphans = _orphaned_lines(sentences)
     covered = set().union(*(stems[i] for i in chosen))
     top = max(scores) or 1.0
     middle = last - 1
     # The opening and the last sentence take two of the target; sentences the ending
-    # needs besides (the turn a coda closes) do not take the middle's share.
+    # needs besides (the turn a coda closes) do not take the middle's share, and the
+    # middle of the story always has a sentence.
     slots = max(1, min(target - 2, most - len(chosen)))
     stretches = [
         [i for i in range(1, last) if (i - 1) * slots // max(1, middle) == slot]
@@ -128,11 +134,33 @@ def choose_plot(
         ]
         if not usable:
             continue
-        best = max(usable, key=lambda i: (-_tier(sentences[i].text, hero_gender), gain(i), -i))
+        best = max(
+            usable,
+            key=lambda i: (-_tier(sentences[i].text, hero_gender) - (i in orphans), gain(i), -i),
+        )
         chosen.add(best)
         used += measure(sentences[best].text) + 1
         covered |= stems[best]
+    _introduce(sentences, chosen, most, budget - used, measure)
     return sorted(chosen)
+
+
+def _introduce(
+    sentences: Sequence[StorySentence],
+    chosen: set[int],
+    most: int,
+    left: int,
+    measure: Callable[[str], int],
+) -> int:
+    """Adds to `chosen` the sentences introducing the people it shows, as many as `most`
+    sentences and `left` characters allow; returns the characters then used."""
+    used = 0
+    for index in introductions(sentences, sorted(chosen), most - len(chosen)):
+        size = measure(sentences[index].text) + 1
+        if used + size <= left:
+            chosen.add(index)
+            used += size
+    return used
 
 
 # A last sentence this short ("In pace requiescat!") is a coda: the ending is told by
@@ -154,6 +182,19 @@ def _tier(text: str, hero_gender: str | None) -> int:
     if hero_gender is not None and opening_pronoun(text) not in (None, hero_gender):
         tier += 2
     return tier
+
+
+def _orphaned_lines(sentences: Sequence[StorySentence]) -> set[int]:
+    """Sentences that are all quotation in a paragraph where another sentence says who
+    speaks ("Hold the lamp, Pip!" the keeper shouted. "Hold it steady…"): alone, the
+    line loses its speaker, and the sentence naming them tells it better. A paragraph
+    of dialogue with no "said" at all keeps its lines: there the turns tell who speaks."""
+    quoted = {i for i, s in enumerate(sentences) if '"' in s.text or "“" in s.text}
+    bare = {
+        i for i in quoted if not any(c.isalpha() for c in _QUOTED_RE.sub("", sentences[i].text))
+    }
+    attributed = {sentences[i].passage for i in quoted - bare}
+    return {i for i in bare if sentences[i].passage in attributed}
 
 
 def _ending(

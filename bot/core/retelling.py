@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.introductions import introductions
 from bot.core.models import Passage
 from bot.core.naming import (
     CLAUSE_PRONOUN_RES,
@@ -58,7 +57,8 @@ SHORT_MIN_SENTENCES = 3
 # Enough sentences to carry a whole plot (setup, turns, ending) in one embed: the opening
 # and the last sentence, and a sentence from each of up to ten stretches between them.
 _SHORT_TARGET = 12
-# The ending may bring up to three more (the turn a coda closes), never past this.
+# The ending (the turn a coda closes) and the introductions of the people the kept
+# sentences show acting may bring a quarter more, never past this.
 SHORT_MAX_SENTENCES = 15
 # A short retelling of this many sentences or more is shown as beginning, middle and end.
 SHORT_PARAGRAPHS_FROM = 6
@@ -161,18 +161,17 @@ def retell(
             stems = plot_stems(sentences)
             weighted = weigh_for_plot(sentences, scores, stems)
             known = gender or (pronoun_gender(sentences, protagonist) if protagonist else None)
-            # One place left for the sentence that introduces whom an opening "She" means.
-            most = SHORT_MAX_SENTENCES - 1
+            # What the ending and the introductions may add stays in proportion (a story
+            # of twenty sentences is told in five at most), with one place left for the
+            # sentence that introduces whom an opening "She" means.
+            most = min(SHORT_MAX_SENTENCES, target + max(1, target // 3))
+            most -= 1 if _opens_on_pronoun(sentences[0].text) else 0
             budget = (SHORT_MAX_CHARS, allowance)
             chosen = choose_plot(sentences, stems, weighted, target, most, *budget, measure, known)
-            chosen = _with_introductions(sentences, chosen, most, allowance, measure)
         else:
             chosen = _choose(sentences, scores, target)
     texts = [close_quotes(sentences[index].text) for index in chosen]
-    opening = LEADING_PRONOUN_RE.match(texts[0]) or any(
-        pattern.match(texts[0]) for pattern in CLAUSE_PRONOUN_RES
-    )
-    if opening:
+    if _opens_on_pronoun(texts[0]):
         # Guessed only when needed: reading the whole text for names costs a millisecond.
         name = protagonist or guess_protagonist(" ".join(p.text for p in passages))
         named = name and refers_to(texts[0], name, sentences, gender)
@@ -191,23 +190,10 @@ def retell(
     return Retelling(retold, length)
 
 
-def _with_introductions(
-    sentences: Sequence[StorySentence],
-    chosen: list[int],
-    most: int,
-    allowance: int,
-    measure: Callable[[str], int],
-) -> list[int]:
-    """`chosen` with the sentences that introduce the people it shows acting, as many as
-    the sentence limit and the embed's budget allow."""
-    used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
-    added = []
-    for index in introductions(sentences, chosen, most - len(chosen)):
-        size = measure(sentences[index].text) + 1
-        if used + size <= SHORT_MAX_CHARS:
-            added.append(index)
-            used += size
-    return sorted([*chosen, *added])
+def _opens_on_pronoun(text: str) -> bool:
+    return LEADING_PRONOUN_RE.match(text) is not None or any(
+        pattern.match(text) for pattern in CLAUSE_PRONOUN_RES
+    )
 
 
 def _choose(sentences: Sequence[StorySentence], scores: Sequence[float], target: int) -> list[int]:
