@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Sequence
 from itertools import accumulate
 
@@ -27,9 +26,7 @@ _MIN_NAME_USES = 3
 # An introduction says something, briefly: at least and at most this many words.
 _TELLING_WORDS = 7
 _BRIEF_WORDS = 40
-# Mid-sentence (after a small letter or a comma), so "Then" or "Every" opening a
-# sentence is not taken for a name; over the whole text at once, which is fast.
-_NAME_RE = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b(?!['’-]\w)")
+_MID_SENTENCE = frozenset("abcdefghijklmnopqrstuvwxyz,;")
 _WORD_RE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 _DESCRIBED_RE = re.compile(r"\b[Tt]he ([a-z]+)\b")
 # Verbs that only ever say someone speaks: "called" also names ("a town called Summit")
@@ -38,48 +35,55 @@ _SAYS = frozenset(
     """said says asked asks replied answered whispered murmured shouted cried exclaimed
     muttered yelled insisted""".split()
 )
+_SAYS_RE = re.compile(rf" (?:{'|'.join(sorted(_SAYS))})\b")
+_PUNCTUATION = "\"“”‘’',.;:!?—–-()"
 _NOT_NAMES = frozenset(word.capitalize() for word in FUNCTION_WORDS | GREETINGS)
 
 
-class _People:
-    """Who the story's people are: names counted once over the whole text, and each
-    "the <noun>" a retold sentence has looked up once ("said the keeper" anywhere?)."""
+class People:
+    """Who the story's people are, decided for the words the retold sentences use only
+    (a handful), each once: a name that recurs mid-sentence and speaks, a "the <noun>"
+    that speaks ("said the keeper")."""
 
     def __init__(self, sentences: Sequence[StorySentence]) -> None:
         self.sentences = sentences
         self.text = "\n".join(sentence.text for sentence in sentences)
         # Where each sentence starts in `text`, to find a mention's sentence by bisection.
         self.starts = list(accumulate((len(s.text) + 1 for s in sentences[:-1]), initial=0))
-        uses = Counter(_NAME_RE.findall(self.text))
-        recurring = {n for n, count in uses.items() if count >= _MIN_NAME_USES} - _NOT_NAMES
-        # A name that speaks is a person's: "Paris" recurs as much as "Sophie" does.
-        self.names = {name for name in recurring if self._speaks(name)}
-        self.voiced: dict[str, bool] = {}
+        self.known: dict[str, bool] = {}
+        self.speakers = _speakers(self.text)
 
     def _is_voiced(self, noun: str) -> bool:
-        if noun not in self.voiced:
-            self.voiced[noun] = noun not in FUNCTION_WORDS and self._speaks(f"the {noun}")
-        return self.voiced[noun]
+        if noun not in self.known:
+            self.known[noun] = noun not in FUNCTION_WORDS and self._speaks(f"the {noun}")
+        return self.known[noun]
 
-    def _speaks(self, person: str) -> bool:
-        """Whether the text has `person` say something: "said the keeper", "Sophie
-        asked". Literal searches: a pattern opening on "\b[Tt]he" scans the text slowly."""
-        described = person.startswith("the ")
-        needle = "he " + person[4:] if described else person
-        start = self.text.find(needle)
+    def _is_named(self, name: str) -> bool:
+        # A name that speaks is a person's: "Paris" recurs as much as "Sophie" does.
+        if name not in self.known:
+            self.known[name] = (
+                name not in _NOT_NAMES and self._mid_sentence_uses(name) >= _MIN_NAME_USES
+            ) and self._speaks(name)
+        return self.known[name]
+
+    def _mid_sentence_uses(self, name: str) -> int:
+        """Uses after a small letter or a comma: "Then" or "Every" opening a sentence is
+        not taken for a name."""
+        needle = f" {name}"
+        count, start = 0, self.text.find(needle)
         while start >= 0:
             end = start + len(needle)
-            begin = start - 1 if described else start
-            whole = (
-                begin >= 0
-                and (not described or self.text[begin] in "Tt")
-                and (begin == 0 or not self.text[begin - 1].isalpha())
-                and not self.text[end : end + 1].isalpha()
-            )
-            if whole and _speaks_around(self.text, begin, end):
-                return True
+            if (
+                start > 0
+                and self.text[start - 1] in _MID_SENTENCE
+                and not _continues(self.text, end)
+            ):
+                count += 1
             start = self.text.find(needle, end)
-        return False
+        return count
+
+    def _speaks(self, person: str) -> bool:
+        return person in self.speakers
 
     def first_mention(self, person: str, before: int) -> int | None:
         """The first sentence before `before` that mentions `person` and can stand alone."""
@@ -102,16 +106,39 @@ class _People:
         return None
 
     def in_sentence(self, text: str) -> set[str]:
-        found = set(_WORD_RE.findall(text)) & self.names
+        found = {name for name in _WORD_RE.findall(text) if self._is_named(name)}
         described = {noun for noun in _DESCRIBED_RE.findall(text) if self._is_voiced(noun)}
         return found | {f"the {noun}" for noun in described}
 
 
-def _speaks_around(text: str, start: int, end: int) -> bool:
-    """ "said the keeper" or "the keeper shouted": a speech verb just before or after."""
-    before = text[max(0, start - 16) : start].split()
-    after = text[end : end + 16].split()
-    return bool((before and before[-1] in _SAYS) or (after and after[0].rstrip(",.;:!?") in _SAYS))
+def _continues(text: str, end: int) -> bool:
+    """Whether the word found ends before `end` only in part ("Paris" in "Parisian")."""
+    following = text[end : end + 2]
+    return bool(following) and (
+        following[0].isalpha() or (following[0] in "'’-" and following[1:].isalpha())
+    )
+
+
+def _speakers(text: str) -> set[str]:
+    """Who the text has say something: the name or "the <noun>" just before or after a
+    speech verb ("said the keeper", "Sophie asked"). One search for the verbs (a pattern
+    opening on a space is fast), then a look at their neighbours."""
+    found: set[str] = set()
+    for match in _SAYS_RE.finditer(text):
+        before = [
+            w.strip(_PUNCTUATION) for w in text[max(0, match.start() - 40) : match.start()].split()
+        ]
+        after = [w.strip(_PUNCTUATION) for w in text[match.end() : match.end() + 40].split()]
+        for words in (before[-2:], after[:2]):
+            if len(words) == 2 and words[0].lower() == "the":
+                found.add(f"the {words[1]}")
+        if before and before[-1][:1].isupper():
+            found.add(before[-1])
+        if after and after[0][:1].isupper():
+            found.add(after[0])
+            if after[0].endswith(".") and len(after) > 1:  # "said Mrs. White"
+                found.add(after[1])
+    return found
 
 
 def _introduces(text: str) -> bool:
@@ -124,15 +151,13 @@ def _introduces(text: str) -> bool:
     )
 
 
-def introductions(
-    sentences: Sequence[StorySentence], chosen: Sequence[int], room: int
-) -> list[int]:
+def introductions(people: People, chosen: Sequence[int], room: int) -> list[int]:
     """Up to `room` sentences to add to `chosen` (sorted): for each person a kept
     sentence mentions before any kept sentence has, the first sentence of the text that
     mentions them and can stand alone, when that comes earlier."""
     if room <= 0:
         return []
-    people = _People(sentences)
+    sentences = people.sentences
     known: set[str] = set()
     added: list[int] = []
     for index in chosen:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from bot.core.introductions import introductions
+from bot.core.introductions import People, introductions
 from bot.core.naming import StorySentence, opening_pronoun
 from bot.core.ranking import KEY_WORD_RE, STEM_LENGTH
 from bot.core.search import STOP_WORDS
@@ -101,7 +101,8 @@ def choose_plot(
     last = len(sentences) - 1
     chosen = {0, *_ending(sentences, scores, hero_gender)}
     used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
-    used += _introduce(sentences, chosen, most, budget - used, measure)
+    people = People(sentences)
+    used += _introduce(people, chosen, most, budget - used, measure)
     frequency = Counter(stem for found in stems for stem in found)
     orphans = _orphaned_lines(sentences)
     covered = set().union(*(stems[i] for i in chosen))
@@ -141,12 +142,12 @@ def choose_plot(
         chosen.add(best)
         used += measure(sentences[best].text) + 1
         covered |= stems[best]
-    _introduce(sentences, chosen, most, budget - used, measure)
+    _introduce(people, chosen, most, budget - used, measure)
     return sorted(chosen)
 
 
 def _introduce(
-    sentences: Sequence[StorySentence],
+    people: People,
     chosen: set[int],
     most: int,
     left: int,
@@ -155,8 +156,8 @@ def _introduce(
     """Adds to `chosen` the sentences introducing the people it shows, as many as `most`
     sentences and `left` characters allow; returns the characters then used."""
     used = 0
-    for index in introductions(sentences, sorted(chosen), most - len(chosen)):
-        size = measure(sentences[index].text) + 1
+    for index in introductions(people, sorted(chosen), most - len(chosen)):
+        size = measure(people.sentences[index].text) + 1
         if used + size <= left:
             chosen.add(index)
             used += size

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from bot.core.introductions import introductions
+from bot.core.introductions import People, introductions
 from bot.core.models import Passage
 from bot.core.naming import StorySentence
 from bot.core.parsing import split_passages
@@ -150,11 +150,11 @@ def test_a_place_that_never_speaks_is_not_introduced_as_a_person() -> None:
         StorySentence(3, "Lena Ward met the carrier, who said nothing about Kirkby at all."),
         StorySentence(4, "At noon the bells of Kirkby were ringing over the wet roofs."),
     ]
-    assert introductions(sentences, [0, 3], room=2) == []
+    assert introductions(People(sentences), [0, 3], room=2) == []
     # The same name, given a voice, is someone: the sentence bringing them in is added.
     voiced = [*sentences[:3], StorySentence(4, "At noon the bells rang, and Kirkby said hello.")]
     voiced[1] = StorySentence(2, "Her brother Kirkby waited for her at the mill below the moor.")
-    assert introductions(voiced, [0, 3], room=2) == [1]
+    assert introductions(People(voiced), [0, 3], room=2) == [1]
 
 
 # --- descriptions as names ------------------------------------------------------------------
