@@ -17,8 +17,6 @@ from collections.abc import Callable, Sequence
 
 from bot.core.introductions import People, introductions
 from bot.core.naming import StorySentence, opening_pronoun
-from bot.core.ranking import KEY_WORD_RE, STEM_LENGTH
-from bot.core.search import STOP_WORDS
 from bot.core.sentences import quotes_balanced
 
 # What a short retelling wants from a sentence besides centrality: narration over talk
@@ -31,14 +29,6 @@ _TERSE_WORDS = 7
 _ENDING_BONUS = 0.6
 _ENDING_PASSAGES = 2
 _RARE_STEM_SHARE = 0.02
-
-
-def plot_stems(sentences: Sequence[StorySentence]) -> list[set[str]]:
-    """Each sentence's content-word stems, as the plot measures use them."""
-    return [
-        {w[:STEM_LENGTH] for w in KEY_WORD_RE.findall(s.text.lower()) if w not in STOP_WORDS}
-        for s in sentences
-    ]
 
 
 def weigh_for_plot(

@@ -28,8 +28,8 @@ from bot.core.naming import (
     refers_to,
 )
 from bot.core.parsing import guess_protagonist, readable_passages
-from bot.core.plot import choose_plot, introduces_what_follows, plot_stems, weigh_for_plot
-from bot.core.ranking import rank_sentences
+from bot.core.plot import choose_plot, introduces_what_follows, weigh_for_plot
+from bot.core.ranking import rank_sentences, sentence_stems
 from bot.core.sentences import close_quotes, quotes_balanced, split_sentences
 
 __all__ = [
@@ -154,11 +154,11 @@ def retell(
     if len(sentences) <= target:
         chosen = list(range(len(sentences)))
     else:
-        scores = rank_sentences([sentence.text for sentence in sentences])
+        stems = sentence_stems([sentence.text for sentence in sentences])
+        scores = rank_sentences([sentence.text for sentence in sentences], stems)
         # Room for the name that may replace a leading "She", possessive included.
         allowance = measure(protagonist) + 2 if protagonist else _UNKNOWN_NAME_ALLOWANCE
         if length == "short":
-            stems = plot_stems(sentences)
             weighted = weigh_for_plot(sentences, scores, stems)
             known = gender or (pronoun_gender(sentences, protagonist) if protagonist else None)
             # What the ending and the introductions may add stays in proportion (a story
