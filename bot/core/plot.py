@@ -1,9 +1,12 @@
 """Which sentences a short retelling keeps: the shape of the whole story in one embed.
 
-The opening sentence, the ending with the turn it closes, and one sentence from each
-stretch between them: the one that adds most of the story's recurring words not yet told,
-among those that tell the plot on their own (long enough to say something, short enough to
-read at once, with no pronoun that can only mean someone the retelling has not named).
+The opening sentence, the ending with the turn it closes (looked for past a terse
+one-line paragraph), the sentences introducing the people it shows, and one sentence from
+each stretch between them: the one that adds most of the story's recurring words not yet
+told, among those that tell the plot on their own (long enough to say something, short
+enough to read at once, with no pronoun that can only mean someone the retelling has not
+named, with its speaker when the paragraph names one). Last, the introductions of the
+people the middle shows acting, while the sentence limit and the embed allow.
 
 Plain Python (no discord import).
 """
