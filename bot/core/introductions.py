@@ -125,10 +125,12 @@ def _speakers(text: str) -> set[str]:
     opening on a space is fast), then a look at their neighbours."""
     found: set[str] = set()
     for match in _SAYS_RE.finditer(text):
-        before = [
-            w.strip(_PUNCTUATION) for w in text[max(0, match.start() - 40) : match.start()].split()
-        ]
-        after = [w.strip(_PUNCTUATION) for w in text[match.end() : match.end() + 40].split()]
+        spoken = text[max(0, match.start() - 40) : match.start()].split()
+        if spoken and spoken[-1][-1:] in "\"”’'":
+            spoken = []  # the end of the quotation itself: "Yes," said …
+        before = [w.strip(_PUNCTUATION) for w in spoken]
+        raw = text[match.end() : match.end() + 40].split()
+        after = [w.strip(_PUNCTUATION) for w in raw]
         for words in (before[-2:], after[:2]):
             if len(words) == 2 and words[0].lower() == "the":
                 found.add(f"the {words[1]}")
@@ -136,7 +138,7 @@ def _speakers(text: str) -> set[str]:
             found.add(before[-1])
         if after and after[0][:1].isupper():
             found.add(after[0])
-            if after[0].endswith(".") and len(after) > 1:  # "said Mrs. White"
+            if raw[0].endswith(".") and len(after) > 1:  # "said Mrs. White"
                 found.add(after[1])
     return found
 
