@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 from bot.core.introductions import People, introductions
 from bot.core.naming import StorySentence, opening_pronoun
+from bot.core.ranking import STEM_LENGTH
 from bot.core.sentences import quotes_balanced
 
 # What a short retelling wants from a sentence besides centrality: narration over talk
@@ -60,6 +61,7 @@ def weigh_for_plot(
     return weighted
 
 
+_CAPITALISED_RE = re.compile(r"\b[A-Z][a-z]+")
 # A quotation, open to the end of the sentence if it does not close there.
 _QUOTED_RE = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 
@@ -110,9 +112,25 @@ def choose_plot(
         for slot in range(slots)
     ]
 
+    # The ending's own words count as told, except for the setup it pays off: the words
+    # it shares with the rest of the story (the hair, the watch), which the middle must
+    # still tell once before the ending can.
+    # Names are not setup: whoever the ending names is introduced on their own.
+    ending = set().union(*(stems[i] for i in chosen if i != 0))
+    named = {
+        word[:STEM_LENGTH].lower()
+        for i in chosen
+        for word in _CAPITALISED_RE.findall(sentences[i].text)
+    }
+    setup = {stem for stem in ending - named if frequency[stem] > 1} - stems[0]
+    # Set up before the last third, where the story turns towards its ending.
+    setup_before = 2 * len(sentences) // 3
+
     def gain(index: int) -> float:
         # Per word, so a long speech does not win by the number of words it spends.
         new = stems[index] - covered
+        if index < setup_before:
+            new |= stems[index] & setup
         value = sum(math.log1p(frequency[stem] - 1) for stem in new)
         length = math.sqrt(max(1, len(sentences[index].text.split())))
         return value * (0.5 + scores[index] / top) / length
@@ -135,6 +153,7 @@ def choose_plot(
         chosen.add(best)
         used += measure(sentences[best].text) + 1
         covered |= stems[best]
+        setup -= stems[best]
     _introduce(people, chosen, most, budget - used, measure)
     return sorted(chosen)
 

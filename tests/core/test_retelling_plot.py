@@ -99,6 +99,53 @@ def test_the_endings_extra_sentences_leave_the_middle_its_share() -> None:
     assert len(retelling.sentences) <= SHORT_MAX_SENTENCES
 
 
+_WINTER = [
+    "The wind came off the river and rattled the windows all afternoon.",
+    "Snow lay on the roofs, and the lamps were lit early in the dusk.",
+    "A tram rattled past the corner with its bell ringing in the cold.",
+    "Smoke rose from the chimneys and hung low over the frozen yards.",
+    "The church clock struck the hours, one after another, all day long.",
+    "Children slid on the ice in the gutter until they were called in.",
+    "A baker's boy ran by with a tray of loaves balanced on his head.",
+    "Somewhere below, a dog barked at the coal cart and then fell quiet.",
+    "The landlady swept the steps twice and complained about the weather.",
+    "Frost drew ferns across the glass of every window in the building.",
+    "The grocer hung a wreath of holly above his door and lit a candle.",
+    "Carol singers stood at the corner and sang until their breath froze.",
+    "The stove ticked as it cooled, and the kettle sang on the hob.",
+    "Pigeons huddled under the eaves with their feathers puffed out.",
+    "A policeman walked his beat slowly, stamping his boots at each corner.",
+    "Lights came on one by one in the windows across the narrow street.",
+    "The postman brought cards for every flat except the one at the top.",
+    "Ice cracked on the puddles as the carts went by in the evening.",
+]
+
+
+def winter(start: int, end: int) -> list[str]:
+    return [" ".join(_WINTER[i : i + 2]) for i in range(start, end, 2)]
+
+
+def test_a_twist_keeps_the_sacrifice_its_ending_pays_off() -> None:
+    # The ending's words (hair, sold) are the setup the middle must tell before it.
+    passages = story(
+        "Nora Bell had one dollar and eighty-seven cents, and tomorrow would be Christmas.",
+        winter(0, 4),
+        "Nora had long brown hair that fell below her knees, the pride of the flat.",
+        "Her husband Tom had a gold watch that had been his father's and his grandfather's.",
+        winter(4, 8),
+        "That afternoon Nora went to the wig-maker and sold her hair for twenty dollars.",
+        "With the money she bought a platinum chain for Tom's watch.",
+        winter(8, 14),
+        "Tom came home late and stood very still when he saw her short hair.",
+        winter(14, 18),
+        "He drew a package from his coat. Inside lay the combs she had wanted for her hair.",
+        '"I sold the watch to buy your combs," Tom said, and smiled.',
+    )
+    kept = texts(passages, protagonist="Nora Bell", gender="f")
+    assert kept[-1] == '"I sold the watch to buy your combs," Tom said, and smiled.'
+    assert "That afternoon Nora went to the wig-maker and sold her hair for twenty dollars." in kept
+
+
 # --- sentences that tell the plot -----------------------------------------------------------
 
 
