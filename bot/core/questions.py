@@ -281,11 +281,15 @@ def _occasion(passages: Sequence[Passage], turning: Passage, hero: Character) ->
 
 def _place_role_question(story: _Story) -> str | None:
     """What part does Montmartre play in Léa Roux's story? (The story's main place, when
-    the text treats it as one: not "the goddess of Victory".)"""
+    the text treats it as one, not "the goddess of Victory", and its narration puts the
+    protagonist and the place in one sentence: a wine someone says "let us proceed to",
+    or a country only a visitor's tales are set in, is no part of their story.)"""
     if story.hero is None or story.setting is None:
         return None
     text = " ".join(passage.text for passage in story.passages)
     if not surely_a_place(story.setting, text):
+        return None
+    if not at_with(story.passages, story.hero, rf"\b{re.escape(story.setting)}\b"):
         return None
     return f"What part does {story.setting} play in {_possessive(called(story.hero))} story?"
 

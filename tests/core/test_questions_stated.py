@@ -5,7 +5,7 @@ about. Casts are built by hand, so these tests do not depend on the extractor.""
 
 from __future__ import annotations
 
-from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact
+from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
 from bot.core.compare import Side, compare_characters
 from bot.core.models import Passage
 from bot.core.parsing import split_passages
@@ -209,3 +209,22 @@ def test_a_title_made_of_the_opening_words_is_not_asked_about() -> None:
     text = passages("I was eleven the winter my father sent me away.", "I went home in spring.")
     made_up = discussion_questions(text, Cast((hero,)), title="I was eleven the winter my father")
     assert not any("called" in question for question in made_up)
+
+
+def test_a_place_is_part_of_the_story_when_the_narration_puts_the_protagonist_there() -> None:
+    hero = person("Ida Marsh", "Ida", gender="f", role=PROTAGONIST)
+    cast = Cast((hero,), (Place("Kirkby", "place", 3, 1),))
+    only_said = passages(
+        "Ida Marsh kept the inn at the crossroads all winter.",
+        "“Let us proceed to Kirkby,” the drover said. “The road to Kirkby is long.”",
+        "“Kirkby is a fine town,” he said again, and Ida Marsh poured his ale.",
+    )
+    questions = discussion_questions(only_said, cast, title="The Inn")
+    assert not any("Kirkby" in question for question in questions)
+    went = passages(
+        "Ida Marsh kept the inn at the crossroads all winter.",
+        "In the spring Ida Marsh walked to Kirkby with her basket of eggs.",
+        "The market at Kirkby was loud, and the road to Kirkby was long.",
+    )
+    questions = discussion_questions(went, cast, title="The Inn")
+    assert "What part does Kirkby play in Ida's story?" in questions
