@@ -26,8 +26,8 @@ _MIN_NAME_USES = 3
 # An introduction says something, briefly: at least and at most this many words.
 _TELLING_WORDS = 7
 _BRIEF_WORDS = 40
-_MID_SENTENCE = frozenset("abcdefghijklmnopqrstuvwxyz,;")
-_WORD_RE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+# Words, letters of any alphabet ("Léa", "Ågot"); a name is one that starts upper-case.
+_WORD_RE = re.compile(r"(?<![\w'’-])[^\W\d_]+(?:-[^\W\d_]+)?(?![\w'’-])")
 _DESCRIBED_RE = re.compile(r"\b[Tt]he ([a-z]+)\b")
 # Verbs that only ever say someone speaks: "called" also names ("a town called Summit")
 # and "began" also starts ("Paris began to feel like home").
@@ -75,7 +75,7 @@ class People:
             end = start + len(needle)
             if (
                 start > 0
-                and self.text[start - 1] in _MID_SENTENCE
+                and (self.text[start - 1].islower() or self.text[start - 1] in ",;")
                 and not _continues(self.text, end)
             ):
                 count += 1
@@ -106,7 +106,11 @@ class People:
         return None
 
     def in_sentence(self, text: str) -> set[str]:
-        found = {name for name in _WORD_RE.findall(text) if self._is_named(name)}
+        found = {
+            name
+            for name in _WORD_RE.findall(text)
+            if name[0].isupper() and name[1:2].islower() and self._is_named(name)
+        }
         described = {noun for noun in _DESCRIBED_RE.findall(text) if self._is_voiced(noun)}
         return found | {f"the {noun}" for noun in described}
 

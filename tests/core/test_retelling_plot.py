@@ -281,3 +281,14 @@ def test_the_short_retelling_does_not_depend_on_hash_seeds() -> None:
     }
     assert len(outputs) == 1
     assert "The keeper met me at the foot of the tower." in outputs.pop()
+
+
+def test_names_of_any_alphabet_are_introduced() -> None:
+    sentences = [
+        StorySentence(1, "Léa Roux walked to the harbour at dawn with her paints."),
+        StorySentence(2, "The town woke slowly around the harbour and its boats."),
+        StorySentence(3, "Later she met Zoë Brun, a painter, who said hello to Léa there."),
+        StorySentence(4, "Everyone talked about Zoë all week, and Léa heard it too."),
+        StorySentence(5, "“Come,” said Zoë. The gallery opened, and everyone loved Zoë and Léa."),
+    ]
+    assert introductions(People(sentences), [0, 4], room=2) == [2]
