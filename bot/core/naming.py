@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.lexicon import FUNCTION_WORDS
+
 
 @dataclass(frozen=True, slots=True)
 class StorySentence:
@@ -39,7 +41,22 @@ def refers_to(
     if known != wanted:
         return False
     naming = first_naming(sentences, name)
-    return naming is not None and sentences[naming].passage <= sentences[0].passage + 2
+    if naming is None or sentences[naming].passage > sentences[0].passage + 2:
+        return False
+    # Nobody else may be named before them: "She" could then be that other woman. Any
+    # capitalised word that is not a function word counts ("Mrs. Hale came in"), so a
+    # place may keep the pronoun too; keeping it is always faithful.
+    named = _naming_re(name).search(sentences[naming].text)
+    lead = sentences[naming].text[: named.start() if named else 0]
+    before = " ".join([*(s.text for s in sentences[:naming]), lead])
+    own = set(name.split())
+    return not any(
+        word not in own and word.lower() not in FUNCTION_WORDS
+        for word in _CAPITALISED_RE.findall(before)
+    )
+
+
+_CAPITALISED_RE = re.compile(r"\b[^\W\d_a-z][\w'’-]*")
 
 
 def first_naming(sentences: Sequence[StorySentence], name: str) -> int | None:

@@ -292,3 +292,22 @@ def test_names_of_any_alphabet_are_introduced() -> None:
         StorySentence(5, "“Come,” said Zoë. The gallery opened, and everyone loved Zoë and Léa."),
     ]
     assert introductions(People(sentences), [0, 4], room=2) == [2]
+
+
+def test_an_opening_she_stays_when_another_woman_is_named_before_the_protagonist() -> None:
+    passages = story(
+        "She waited by the window all evening. Mrs. Hale came in at noon with the post.",
+        "Anna Karlsson looked up from her book. She smiled at the letter.",
+        "The bells rang. The square filled. Pigeons rose. Night came. Lamps were lit.",
+    )
+    kept = texts(passages, protagonist="Anna Karlsson", gender="f")
+    assert kept[0] == "She waited by the window all evening."
+    assert "Anna Karlsson looked up from her book." in kept  # whom she may be, told next
+    alone = story(
+        "She waited by the window all evening. The post came at noon.",
+        "Anna Karlsson looked up from her book. She smiled at the letter.",
+        "The bells rang. The square filled. Pigeons rose. Night came. Lamps were lit.",
+    )
+    assert texts(alone, protagonist="Anna Karlsson", gender="f")[0] == (
+        "Anna Karlsson waited by the window all evening."
+    )
