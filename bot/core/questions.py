@@ -68,6 +68,9 @@ class _Story:
     setting: str | None  # the most mentioned place
     asked: list[str]  # the questions chosen so far, which later ones must not repeat
 
+    def name(self, character: Character) -> str:
+        return called(character, self.cast)
+
 
 def discussion_questions(
     passages: Sequence[Passage], cast: Cast, *, title: str, limit: int = 4
@@ -100,10 +103,21 @@ def _setting(cast: Cast) -> str | None:
     return max(cast.places, key=lambda place: place.mentions).name
 
 
-def called(character: Character) -> str:
+def called(character: Character, cast: Cast | None = None) -> str:
     """The name the story calls a character by most briefly: "Valérie", or "Léa Roux"
-    when the text never shortens it."""
-    return min(character.aliases or (character.name,), key=len)
+    when the text never shortens it; never a word of someone else's name in the cast
+    ("White" is the mother's, the father's and the son's: "Mrs. White"), unless no
+    other name is left."""
+    names = character.aliases or (character.name,)
+    others = {
+        word
+        for other in (cast.characters if cast else ())
+        if other is not character
+        for alias in (other.name, *other.aliases)
+        for word in alias.split()
+    }
+    clear = [name for name in names if not set(name.split()) <= others]
+    return min(clear or names, key=len)
 
 
 def _possessive(name: str) -> str:
@@ -133,7 +147,7 @@ def _departure_question(story: _Story) -> str | None:
     for passage in story.passages:
         match = leaving.search(passage.text)
         if match and _mentions(passage.text, hero):
-            return f"Why does {called(hero)} leave {match.group(1)}?"
+            return f"Why does {story.name(hero)} leave {match.group(1)}?"
     return None
 
 
@@ -149,7 +163,7 @@ def _gift_question(story: _Story) -> str | None:
         return None
     for giver in _others(story):
         if gives(story.passages, giver, hero):
-            return f"What does {_possessive(called(giver))} gift mean to {called(hero)}?"
+            return f"What does {_possessive(story.name(giver))} gift mean to {story.name(hero)}?"
     return None
 
 
@@ -163,7 +177,7 @@ def _line_question(story: _Story) -> str | None:
         for fact in lines:
             if len(fact.text.split()) >= _MIN_LINE_WORDS:
                 quote = quotable(fact.text, allowed)
-                return f"What does {called(speaker)} mean by “{quote}”?"
+                return f"What does {story.name(speaker)} mean by “{quote}”?"
     return None
 
 
@@ -201,7 +215,7 @@ def _place_change_question(story: _Story) -> str | None:
     origins = {fact.text for fact in hero.origins}
     if not origins or story.setting in origins:
         return None
-    return f"How does {story.setting} change {called(hero)}?"
+    return f"How does {story.setting} change {story.name(hero)}?"
 
 
 _PRESENT_MENTIONS = 2
@@ -222,7 +236,7 @@ def _turning_point_question(story: _Story) -> str | None:
         # meeting ("a woman named Sophie greeted her").
         present = met.mentions >= _PRESENT_MENTIONS or bool(met.lines)
         if present and _meeting_told(story, met, hero) and not related(story.passages, hero, met):
-            return f"What changes for {called(hero)} after meeting {called(met)}?"
+            return f"What changes for {story.name(hero)} after meeting {story.name(met)}?"
     turning = turning_point(story.passages)
     if turning is None:
         return None
@@ -236,10 +250,10 @@ def _turning_point_question(story: _Story) -> str | None:
         and at_with(story.passages, hero, re.escape(p.name))
     ]
     if venues:
-        return f"What changes for {called(hero)} at {venues[0]}?"
+        return f"What changes for {story.name(hero)} at {venues[0]}?"
     occasion = _occasion(story.passages, turning, hero)
     if occasion:
-        return f"What changes for {called(hero)} at the {occasion}?"
+        return f"What changes for {story.name(hero)} at the {occasion}?"
     return None
 
 
@@ -291,7 +305,7 @@ def _place_role_question(story: _Story) -> str | None:
         return None
     if not at_with(story.passages, story.hero, rf"\b{re.escape(story.setting)}\b"):
         return None
-    return f"What part does {story.setting} play in {_possessive(called(story.hero))} story?"
+    return f"What part does {story.setting} play in {_possessive(story.name(story.hero))} story?"
 
 
 def _title_question(story: _Story) -> str | None:
@@ -323,14 +337,14 @@ def _relationship_question(story: _Story) -> str | None:
             continue
         together = any(story.cast.find(fact.text) is other for fact in hero.meets)
         if together and not related(story.passages, hero, other):
-            return f"What does {called(other)} see in {called(hero)}?"
+            return f"What does {story.name(other)} see in {story.name(hero)}?"
     return None
 
 
 def _change_question(story: _Story) -> str | None:
     if story.hero is None:
         return None
-    return f"How has {called(story.hero)} changed by the end of the story?"
+    return f"How has {story.name(story.hero)} changed by the end of the story?"
 
 
 _TEMPLATES: tuple[Callable[[_Story], str | None], ...] = (

@@ -228,3 +228,14 @@ def test_a_place_is_part_of_the_story_when_the_narration_puts_the_protagonist_th
     )
     questions = discussion_questions(went, cast, title="The Inn")
     assert "What part does Kirkby play in Ida's story?" in questions
+
+
+def test_a_question_never_names_someone_by_a_word_of_another_persons_name() -> None:
+    line = Fact("The idea of our listening to such nonsense at our age", 2)
+    mother = person("Mrs. White", "White", gender="f", first=1, lines=(line,))
+    father = person("Mr. White", gender="m", role=PROTAGONIST)
+    son = person("Herbert White", "Herbert", gender="m")
+    text = passages("Mr. White played chess with his son.", "Mrs. White knitted by the fire.")
+    questions = discussion_questions(text, Cast((father, mother, son)), title="The Paw")
+    assert any(q.startswith("What does Mrs. White mean by “The idea") for q in questions)
+    assert not any(q.startswith("What does White ") for q in questions)
