@@ -69,7 +69,10 @@ async def _quoted_answer(
             return Answer(UNANSWERABLE, ())
         # A story whose characters are still being read is quoted all the same.
         cast = await store.casts.ready_cast(story_id) or Cast()
-        return quote_found(find_answer(question, [(story.title, story.passages)], cast.characters))
+        named_places = [place.name for place in cast.places]
+        return quote_found(
+            find_answer(question, [(story.title, story.passages)], cast.characters, named_places)
+        )
     query = search_query(question_terms(question))
     if not query:
         return Answer(UNANSWERABLE, ())
@@ -82,8 +85,11 @@ async def _quoted_answer(
     summaries = await store.stories.summaries(list(near))
     sources = []
     characters: list[Character] = []
+    places: list[str] = []
     for sid, numbers in near.items():
         passages = await store.stories.get_passages(sid)
         sources.append((summaries[sid].title, [p for p in passages if p.number in numbers]))
-        characters.extend((await store.casts.ready_cast(sid) or Cast()).characters)
-    return quote_found(find_answer(question, sources, characters))
+        cast = await store.casts.ready_cast(sid) or Cast()
+        characters.extend(cast.characters)
+        places.extend(place.name for place in cast.places)
+    return quote_found(find_answer(question, sources, characters, places))
