@@ -154,11 +154,10 @@ async def test_a_failed_batch_of_a_deferred_load_leaves_no_story_and_no_pending_
         assert count == 0, table
 
 
-async def test_a_batch_failing_while_the_next_is_decided_stops_the_load_whole_batches_kept(
+async def test_a_failing_batch_stops_the_load_and_the_batches_before_it_are_kept_whole(
     store, tmp_path, monkeypatch, backend
 ):
-    """Batches are written while the next files are decided; one that fails ends the load,
-    and every story is there whole or not at all."""
+    """A batch that fails ends the load; every story is there whole or not at all."""
     import pytest
 
     import bot.app.loading as loading

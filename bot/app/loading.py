@@ -125,7 +125,6 @@ class _Load:
         self.writer, self.snapshot, self.report = writer, snapshot, report
         self.on_written = on_written
         self.batch: list[StoryWrite] = []
-        self._writing: asyncio.Future[None] | None = None  # the batch being written
 
     def changed_file(self, path: Path, data: bytes) -> ParsedStory | None:
         """The file's story, or None when it is stored already as it is."""
@@ -196,38 +195,17 @@ class _Load:
         return replace(parsed, title=f"{parsed.title} ({number})")
 
     async def flush(self) -> None:
-        """Start writing the batch; the next files are decided while it is written.
-
-        Writing took half a load's time, the parsing and deciding the other half: they
-        now overlap. A batch starts once the one before it is written, in order, since
-        a batch may name a story the one before adds (its id comes from that write).
-        """
-        await self.written()
+        """Write the batch, then decide the next files. Not while deciding them: a load
+        beside the running bot would then hold the write lock almost without a break,
+        and the bot's own writes (a page turned, a post claimed) wait for a break
+        between two transactions."""
         if not self.batch:
             return
         batch, self.batch = self.batch, []
-        self._writing = asyncio.ensure_future(self._write(batch))
-
-    async def _write(self, batch: list[StoryWrite]) -> None:
         await self.writer.write(batch)
         if self.on_written is not None:
             written = [(w.story.id, w.parsed) for w in batch if w.parsed is not None]
             await self.on_written(written)
-
-    async def written(self) -> None:
-        """Wait for the batch being written; its failure is the load's."""
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            await writing
-
-    async def settle(self) -> None:
-        """After a load that failed or was stopped: let a batch being written finish (a
-        thread in mid-transaction cannot be stopped) before its connection closes."""
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            await asyncio.wait([writing])
-            if not writing.cancelled():
-                writing.exception()  # the load's own error is the one reported
 
 
 async def load_files(
@@ -244,13 +222,10 @@ async def load_files(
     With `defer_casts`, titled stories are stored with their characters still to read
     (`bot.app.cast_reading` reads them)."""
     writer = open_load_writer(store.db, store.stories)
-    load: _Load | None = None
     try:
         load = _Load(writer, await writer.read_snapshot(), report, on_written)
         await _load(load, files, progress, defer_casts=defer_casts)
     finally:
-        if load is not None:
-            await load.settle()
         writer.close()
 
 
@@ -337,6 +312,5 @@ async def _load(
             while waiting:
                 await store_next()
     await load.flush()
-    await load.written()
     if progress is not None:
         progress(len(files), len(files))
