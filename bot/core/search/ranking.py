@@ -122,7 +122,7 @@ class Ranking(Postings):
         is_stop = text in STOP_WORDS
         expansions: dict[int, float] = {}
         exact = self._term_ids.get(text)
-        exact_df = len(self._postings[exact]) if exact is not None else 0
+        exact_df = self._postings.df(exact) if exact is not None else 0
         if exact is not None and exact_df:
             expansions[exact] = 1.0
         if not is_stop:
@@ -142,7 +142,7 @@ class Ranking(Postings):
     def _add_known(self, expansions: dict[int, float], terms: set[str], similarity: float) -> None:
         for term in terms:
             term_id = self._term_ids.get(term)
-            if term_id is not None and self._postings[term_id]:
+            if term_id is not None and self._postings.df(term_id):
                 expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
 
     def _add_typos(self, expansions: dict[int, float], text: str, exact_df: int) -> None:
@@ -153,7 +153,7 @@ class Ranking(Postings):
                 continue
             if not exact_df:
                 expansions[term_id] = TYPO_SIMILARITY[distance]
-            elif len(self._postings[term_id]) >= TYPO_OVER_RARE_WORD_FACTOR * exact_df:
+            elif self._postings.df(term_id) >= TYPO_OVER_RARE_WORD_FACTOR * exact_df:
                 expansions[term_id] = TYPO_SIMILARITY[distance] * TYPO_OVER_RARE_WORD_SIMILARITY
 
     def _typo_neighbours(self, text: str, max_distance: int) -> list[tuple[int, int]]:
@@ -182,11 +182,11 @@ class Ranking(Postings):
             term_id = ids[index]
             # A mistyped word is rarely meant as "the" or "her" (but may be "before").
             short_stop_word = len(terms[index]) < 5 and terms[index] in STOP_WORDS
-            if distance and self._postings[term_id] and not short_stop_word:
+            if distance and self._postings.df(term_id) and not short_stop_word:
                 (near if distance == 1 else far).append((term_id, int(distance)))
         if len(far) > _MAX_TWO_TYPO_NEIGHBOURS:
             far = heapq.nlargest(
-                _MAX_TWO_TYPO_NEIGHBOURS, far, key=lambda item: len(self._postings[item[0]])
+                _MAX_TWO_TYPO_NEIGHBOURS, far, key=lambda item: self._postings.df(item[0])
             )
         return near + far
 
@@ -213,13 +213,11 @@ class Ranking(Postings):
         A completion's similarity grows with the share of it that was typed.
         """
         ids = [self._term_ids[term] for term in terms]
-        best = heapq.nlargest(
-            MAX_COMPLETIONS, ids, key=lambda term_id: len(self._postings[term_id])
-        )
+        best = heapq.nlargest(MAX_COMPLETIONS, ids, key=self._postings.df)
         return [
             (term_id, base + 0.3 * typed / len(self._terms[term_id]))
             for term_id in best
-            if self._postings[term_id]
+            if self._postings.df(term_id)
         ]
 
     def _weigh(self, plan_words: list[_QueryWord]) -> None:
@@ -235,7 +233,7 @@ class Ranking(Postings):
         """
         matched_caps = []
         for word in plan_words:
-            document_frequency = {t: len(self._postings[t]) for t in word.expansions}
+            document_frequency = {t: self._postings.df(t) for t in word.expansions}
             word.size = sum(document_frequency.values())
             if not word.expansions:
                 continue
@@ -321,7 +319,7 @@ class Ranking(Postings):
         for term_id, weight in sorted(word.weights.items(), key=itemgetter(1)):
             # Ascending weight: a passage with several expansions keeps the best one.
             if weight >= strong:
-                weights.update(dict.fromkeys(self._postings[term_id], weight))
+                weights.update(dict.fromkeys(self._postings.get(term_id), weight))
         return self._in_scope(weights, mask)
 
     @staticmethod
@@ -394,17 +392,13 @@ class Ranking(Postings):
         floor: list[float] = []  # min-heap: the `limit` best sure scores so far (coverage)
         covered = []
         # Hot loop (up to RERANK_CANDIDATES passes): helpers inlined, lookups hoisted.
-        stories, pid_slot = self._stories, self._pid_slot
+        read, at, size = self._folded.read, self._folded_at, self._folded_size
         terms, term_weights = plan.terms, plan.term_weights
         slack = candidates.slack
         for pid in pids:
             if len(floor) == limit and (scores[pid] + slack) / total < floor[0]:
                 break
-            story = stories[pid_slot[pid]]
-            assert story is not None
-            index = pid - story.first_pid
-            ends = story.folded_ends
-            folded = story.folded[ends[index - 1] if index else 0 : ends[index]]
+            folded = read(at[pid], size[pid]).decode("utf-8")
             best: dict[int, float] = {}  # query word position -> best weight found
             for term in terms.intersection(folded.split()):
                 for position, weight in term_weights[term]:
