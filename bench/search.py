@@ -181,6 +181,7 @@ async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
             "size": size,
             "passages": len(library.index),
             "build_s": build,
+            "origin": library.live_index.origin,
             "rss_built_mb": rss_built,
             "rss_index_mb": rss_built - rss_before,
             "load_before": os.getloadavg()[0],
@@ -318,7 +319,7 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
                 f"| {percentile(lat, 0.95):.1f} ms | {max(lat):.0f} ms "
                 f"| {sum(s['hits']) / len(s['hits']):.3f} | {_distinct_recall(r['size'], s)} "
                 f"| {s['max_stall_ms']:.1f} / {s['p99_stall_ms']:.1f} ms "
-                f"| {r['build_s']:.1f} s | {r['startup_s']:.2f} s "
+                f"| {r['build_s']:.1f} s ({r['origin']}) | {r['startup_s']:.2f} s "
                 f"| {r['rss_after_mb']:.0f} MiB | {r['load_before']:.1f}-{r['load_after']:.1f} |"
             )
     print()
@@ -351,6 +352,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=140, help="queries per set")
     parser.add_argument("--repeats", type=int, default=3, help="runs per query (median)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep each corpus and its saved index under this folder and reuse them: a "
+        "second run measures a restart (the index opened, not built)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--populate", type=Path, help=argparse.SUPPRESS)
@@ -362,13 +369,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         (args.populate.parent / "queries.json").write_text(json.dumps(as_json))
         return
     if args.worker:
-        folder = make_corpus(args.size, args.queries, args.seed)
+        kept = args.keep / f"{args.size}-{args.queries}-{args.seed}" if args.keep else None
+        if kept is not None and (kept / "queries.json").exists():
+            folder = kept  # the corpus of an earlier run, and the index it saved
+        else:
+            folder = make_corpus(args.size, args.queries, args.seed)
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(folder, kept)
+                folder = kept
         result = asyncio.run(worker(folder, args.size, args.repeats))
-        shutil.rmtree(folder, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(folder, ignore_errors=True)
         print(json.dumps(result))
         return
     rows = []
     common = ["--queries", str(args.queries), "--seed", str(args.seed)]
+    if args.keep:
+        common += ["--keep", str(args.keep.resolve())]
     for size in (int(s) for s in args.sizes.split(",")):
         started = time.perf_counter()
         repeats = str(args.repeats)

@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.core.models import Passage
 from bot.core.search import SearchHit, SearchIndex, snapshot
+from bot.core.search.blobs import IndexDamaged
 from bot.errors import Busy
 from bot.storage import Store
 from bot.storage.search_feed import StoryStamp
@@ -262,19 +263,45 @@ class LiveIndex:
         self, query: str, *, story_ids: Collection[int] | None, limit: int
     ) -> list[SearchHit]:
         """`SearchIndex.search` in a worker thread (after `ready()`, which catches up)."""
-        return await asyncio.to_thread(_prepared_search, self.index, query, story_ids, limit)
+        try:
+            return await asyncio.to_thread(_prepared_search, self.index, query, story_ids, limit)
+        except IndexDamaged as error:
+            raise self._damaged(error) from error
 
     async def suggest(self, query: str, *, story_ids: Collection[int] | None) -> list[str]:
         """`SearchIndex.suggest` in a worker thread (after `ready()`)."""
-        return await asyncio.to_thread(self.index.suggest, query, story_ids=story_ids)
+        try:
+            return await asyncio.to_thread(self.index.suggest, query, story_ids=story_ids)
+        except IndexDamaged as error:
+            raise self._damaged(error) from error
 
     async def apply(self, change: IndexChange) -> None:
         """Apply a change made through this process, off the event loop."""
         if self._pending is not None:
             self._pending.append(change)
         else:
-            await asyncio.to_thread(change, self.index)
+            try:
+                await asyncio.to_thread(change, self.index)
+            except IndexDamaged as error:
+                # The change is in the database: the rebuild reads it from there.
+                self._damaged(error)
         self._on_change()
+
+    def _damaged(self, error: IndexDamaged) -> Busy:
+        """The saved file the index reads from was damaged after it was opened (a disk
+        error, a hand edit): nothing it says can be trusted. It is deleted and the index
+        rebuilt from the database, and meanwhile searches say so."""
+        if self._ready.is_set():
+            log.error("Saved search index damaged (%s): rebuilding from the database", error)
+            if self.snapshot_path is not None:
+                self.snapshot_path.unlink(missing_ok=True)
+            self._ready.clear()  # at once: searches from now on answer Busy
+            self._indexed_passages = 0
+            self._spawn(self.build_in_background(), "search-index-rebuild")
+        return Busy(
+            f"The library is being indexed ({self.progress_percent} %).",
+            hint="Searching works in a few seconds: try again then.",
+        )
 
     async def catch_up(self) -> None:
         """Index what other processes changed in the database since the last look."""

@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import os
 import weakref
+import zlib
 from array import array
 from collections.abc import Iterator
 
 _CHUNK = 1 << 22  # bytes copied per step when a blob is saved
+
+
+class IndexDamaged(Exception):
+    """Bytes read from a saved index do not match the checksum saved with them."""
 
 
 class OpenFile:
@@ -36,7 +41,7 @@ class OpenFile:
         while len(data) < size:  # regular files give it all at once; be safe anyway
             more = os.pread(self.fd, size - len(data), offset + len(data))
             if not more:
-                raise OSError(f"saved search index shorter than expected at {offset}")
+                raise IndexDamaged(f"saved search index cut short at {offset}")
             data += more
         return data
 
@@ -94,11 +99,18 @@ class PostingLists:
     index has no base; a saved one has no additions until the library changes.
     """
 
-    __slots__ = ("_added", "_base_terms", "_count", "_ends", "_flat")
+    __slots__ = ("_added", "_base_terms", "_count", "_crcs", "_ends", "_flat")
 
-    def __init__(self, flat: Blob | None = None, ends: array[int] | None = None) -> None:
+    def __init__(
+        self,
+        flat: Blob | None = None,
+        ends: array[int] | None = None,
+        crcs: array[int] | None = None,
+    ) -> None:
         self._flat = flat if flat is not None else Blob()
         self._ends = ends if ends is not None else array("Q", [0])
+        # CRC-32 of each base term's list: a damaged file never gives a wrong result.
+        self._crcs = crcs
         self._base_terms = len(self._ends) - 1
         self._count = self._base_terms
         self._added: dict[int, array[int]] = {}
@@ -132,10 +144,13 @@ class PostingLists:
         found = array("I")
         if term_id < self._base_terms:
             start, end = self._ends[term_id], self._ends[term_id + 1]
-            if limit is not None:
-                end = min(end, start + limit)
             if end > start:
-                found.frombytes(self._flat.read(4 * start, 4 * (end - start)))
+                data = self._flat.read(4 * start, 4 * (end - start))
+                if self._crcs is not None and zlib.crc32(data) != self._crcs[term_id]:
+                    raise IndexDamaged(f"posting list {term_id}")
+                found.frombytes(data)
+                if limit is not None:
+                    del found[limit:]
         added = self._added.get(term_id)
         if added is not None and (limit is None or len(found) < limit):
             found.extend(added if limit is None else added[: limit - len(found)])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
+import heapq
 from collections.abc import Collection
 
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from bot.core.search.hits import SearchHit
+from bot.core.search.postings import _decompressed
 from bot.core.search.ranking import Ranking, _Plan
 from bot.core.search.typos import _max_typos
 from bot.core.search.words import (
@@ -21,6 +22,7 @@ from bot.core.search.words import (
 )
 
 _DISTANT_SUGGESTION_CUTOFF = 0.75
+_SCAN_SLICE = 20_000
 
 
 class SearchIndex(Ranking):
@@ -64,13 +66,16 @@ class SearchIndex(Ranking):
         first = self._slot_first[slot]
         start = self._original_end[pid - 1] if pid > first else 0
         end = self._original_end[pid]
-        block = (self._originals, self._slot_original_at[slot], self._slot_original_size[slot])
+        originals, at, size = (
+            self._originals,
+            self._slot_original_at[slot],
+            self._slot_original_size[slot],
+        )
 
         def text() -> str:
-            key = block[1]
-            if key not in texts:
-                texts[key] = zlib.decompress(block[0].read(block[1], block[2]))
-            return texts[key][start:end].decode("utf-8")
+            if at not in texts:
+                texts[at] = _decompressed(originals, at, size)
+            return texts[at][start:end].decode("utf-8")
 
         return SearchHit.lazy(
             self._slot_story[slot], self._numbers[pid], score, text, plan.highlight_levels
@@ -119,17 +124,25 @@ class SearchIndex(Ranking):
         # Rare path (nothing within two typos): a linear rapidfuzz scan of the vocabulary.
         # Jaro-Winkler favours a shared beginning, which is how words are misremembered
         # ("paintbrushes" -> "paintings", where plain ratio prefers "instruments").
-        found = process.extract(
-            text,
-            self._terms,
-            scorer=JaroWinkler.normalized_similarity,
-            limit=20,
-            score_cutoff=_DISTANT_SUGGESTION_CUTOFF,
-        )
+        # A slice of the vocabulary per call: one call over 358,000 terms would hold the
+        # interpreter lock (and so the event loop) for tens of milliseconds.
+        found: list[tuple[float, int]] = []
+        for start in range(0, len(self._terms), _SCAN_SLICE):
+            found += [
+                (score, start + index)
+                for _, score, index in process.extract(
+                    text,
+                    self._terms[start : start + _SCAN_SLICE],
+                    scorer=JaroWinkler.normalized_similarity,
+                    limit=20,
+                    score_cutoff=_DISTANT_SUGGESTION_CUTOFF,
+                )
+            ]
+        best = heapq.nlargest(20, found, key=lambda item: (item[0], -item[1]))
         # Ranked after every term within two typos (distance 1-2), best similarity first.
         return [
             (3.0 - score, -self._postings.df(term_id), term_id)
-            for _, score, term_id in found
+            for score, term_id in best
             if self._postings.df(term_id)
         ]
 

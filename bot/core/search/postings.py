@@ -15,9 +15,10 @@ from array import array
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress
+from zlib import crc32
 
 from bot.core.models import Passage
-from bot.core.search.blobs import Blob, PostingLists
+from bot.core.search.blobs import Blob, IndexDamaged, PostingLists
 from bot.core.search.typos import _DeletionIndex, _term_variants
 from bot.core.search.words import _fold_cache, folded_text
 
@@ -30,6 +31,14 @@ _MIN_PREFIX_BUCKET = 3
 # Scopes (one per server that searched) kept until the index changes; a mask is a byte a
 # passage, so this bounds them at a few megabytes at 1M passages.
 _SCOPES_KEPT = 16
+
+
+def _decompressed(originals: Blob, at: int, size: int) -> bytes:
+    """A story's original texts; zlib's own checksum tells a damaged file."""
+    try:
+        return zlib.decompress(originals.read(at, size))
+    except zlib.error as error:
+        raise IndexDamaged(f"story texts at {at}: {error}") from error
 
 
 @dataclass(slots=True, frozen=True)
@@ -56,6 +65,7 @@ class Postings:
         self._numbers = array("I")  # passage number in its story
         self._folded_at = array("Q")  # offset of its folded text in `_folded`
         self._folded_size = array("I")
+        self._folded_crc = array("I")  # CRC-32 of it: read from a file, it is checked
         self._original_end = array("I")  # end of its text in its story's decompressed block
         # Per story slot.
         self._slot_story = array("q")  # story id, or -1 once removed
@@ -86,12 +96,16 @@ class Postings:
     # ------------------------------------------------------------------ texts
 
     def _folded_passage(self, pid: int) -> str:
-        return self._folded.read(self._folded_at[pid], self._folded_size[pid]).decode("utf-8")
+        data = self._folded.read(self._folded_at[pid], self._folded_size[pid])
+        if crc32(data) != self._folded_crc[pid]:
+            raise IndexDamaged(f"folded text of passage {pid}")
+        return data.decode("utf-8")
 
     def _story_texts(self, slot: int) -> bytes:
         """The decompressed original texts of a story slot, concatenated."""
-        at, size = self._slot_original_at[slot], self._slot_original_size[slot]
-        return zlib.decompress(self._originals.read(at, size))
+        return _decompressed(
+            self._originals, self._slot_original_at[slot], self._slot_original_size[slot]
+        )
 
     def _original_passage(self, pid: int, texts: bytes | None = None) -> str:
         """Passage `pid`'s text; pass its story's `_story_texts` to reuse them."""
@@ -147,6 +161,7 @@ class Postings:
         at = self._folded.append(b"".join(folded_parts))
         self._folded_at.extend(accumulate(sizes[:-1], initial=at))
         self._folded_size.extend(sizes)
+        self._folded_crc.extend(map(crc32, folded_parts))
         self._numbers.extend(p.number for p in passages)
         originals = [p.text.encode("utf-8") for p in passages]
         self._original_end.extend(accumulate(map(len, originals)))
@@ -221,6 +236,7 @@ class Postings:
             self._numbers,
             self._folded_at,
             self._folded_size,
+            self._folded_crc,
             self._original_end,
             self._slot_story,
             self._slot_count,
@@ -229,14 +245,16 @@ class Postings:
             self._folded,
             self._originals,
         )
-        (terms, postings, _, numbers, folded_at, folded_size, original_end) = old[:7]
-        (slot_story, slot_count, original_at, original_size, folded, originals) = old[7:]
+        (terms, postings, _, numbers, folded_at, folded_size, folded_crc) = old[:7]
+        (original_end, slot_story, slot_count, original_at, original_size) = old[7:12]
+        (folded, originals) = old[12:]
         self._reset()
         self._folded, self._originals = folded, originals
         self._pid_slot = array("i", map(new_slot.__getitem__, compress(pid_slot, alive)))
         self._numbers = array("I", compress(numbers, alive))
         self._folded_at = array("Q", compress(folded_at, alive))
         self._folded_size = array("I", compress(folded_size, alive))
+        self._folded_crc = array("I", compress(folded_crc, alive))
         self._original_end = array("I", compress(original_end, alive))
         pick = live_slots.__iter__
         self._slot_story = array("q", map(slot_story.__getitem__, pick()))
@@ -292,11 +310,3 @@ class Postings:
         for slot in chosen:
             mask[first[slot] : first[slot] + count[slot]] = b"\x01" * count[slot]
         return mask
-
-    @staticmethod
-    def _in_scope(weights: dict[int, float], mask: bytearray | None) -> dict[int, float]:
-        """`weights` of the passages the mask allows (all, without a mask)."""
-        if mask is None:
-            return weights
-        kept = list(compress(weights, map(mask.__getitem__, weights)))
-        return dict(zip(kept, map(weights.__getitem__, kept), strict=True))

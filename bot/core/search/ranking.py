@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, islice
 from operator import itemgetter
+from zlib import crc32
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.core.search.blobs import IndexDamaged
 from bot.core.search.postings import _MIN_PREFIX_BUCKET, Postings
 from bot.core.search.typos import _DELETION_PREFIX, _deletions, _max_typos
 from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections, _spelling_variants
@@ -45,6 +49,10 @@ _DISTANT_SUGGESTION_CUTOFF = 0.75
 # Walking 50,000 postings costs ~4 ms; at 1M passages a lower cap costs recall.
 _MAX_CREATING_SHARE = 0.05
 _MAX_CREATING_FLOOR = 10_000
+# Searches run in worker threads, and one C-level call (a dict made from 200,000
+# postings) holds the interpreter lock from start to end: the event loop would wait that
+# long. Big lists are handled this many items per call (about a millisecond each here).
+_GIL_SLICE = 16_384
 
 
 @dataclass(slots=True)
@@ -319,8 +327,11 @@ class Ranking(Postings):
         for term_id, weight in sorted(word.weights.items(), key=itemgetter(1)):
             # Ascending weight: a passage with several expansions keeps the best one.
             if weight >= strong:
-                weights.update(dict.fromkeys(self._postings.get(term_id), weight))
-        return self._in_scope(weights, mask)
+                for pids in _slices(self._postings.get(term_id)):
+                    if mask is not None:
+                        pids = array("I", compress(pids, map(mask.__getitem__, pids)))
+                    weights.update(dict.fromkeys(pids, weight))
+        return weights
 
     @staticmethod
     def _merge(scores: dict[int, float], word_scores: dict[int, float]) -> dict[int, float]:
@@ -392,13 +403,21 @@ class Ranking(Postings):
         floor: list[float] = []  # min-heap: the `limit` best sure scores so far (coverage)
         covered = []
         # Hot loop (up to RERANK_CANDIDATES passes): helpers inlined, lookups hoisted.
-        read, at, size = self._folded.read, self._folded_at, self._folded_size
+        read, at, size, crcs = (
+            self._folded.read,
+            self._folded_at,
+            self._folded_size,
+            self._folded_crc,
+        )
         terms, term_weights = plan.terms, plan.term_weights
         slack = candidates.slack
         for pid in pids:
             if len(floor) == limit and (scores[pid] + slack) / total < floor[0]:
                 break
-            folded = read(at[pid], size[pid]).decode("utf-8")
+            data = read(at[pid], size[pid])
+            if crc32(data) != crcs[pid]:
+                raise IndexDamaged(f"folded text of passage {pid}")
+            folded = data.decode("utf-8")
             best: dict[int, float] = {}  # query word position -> best weight found
             for term in terms.intersection(folded.split()):
                 for position, weight in term_weights[term]:
@@ -425,7 +444,23 @@ class Ranking(Postings):
         if threshold is None or RERANK_CANDIDATES != PRUNING_DEPTH:
             threshold = heapq.nlargest(RERANK_CANDIDATES, scores.values())[-1]
         if threshold <= 0.0:
-            return sorted(scores)[:RERANK_CANDIDATES]
-        above = list(compress(scores, map(threshold.__lt__, scores.values())))
-        tied = sorted(compress(scores, map(threshold.__eq__, scores.values())))
+            return heapq.nsmallest(RERANK_CANDIDATES, scores)
+        above: list[int] = []
+        tied: list[int] = []
+        items = iter(scores.items())
+        while chunk := list(islice(items, _GIL_SLICE)):
+            pids, values = zip(*chunk, strict=True)
+            above.extend(compress(pids, map(threshold.__lt__, values)))
+            tied.extend(compress(pids, map(threshold.__eq__, values)))
+        tied.sort()
         return above + tied[: RERANK_CANDIDATES - len(above)]
+
+
+def _slices(pids: array[int]) -> Iterator[array[int]]:
+    """`pids` in slices of _GIL_SLICE, so no single C-level step holds the interpreter
+    lock for long (see _GIL_SLICE)."""
+    if len(pids) <= _GIL_SLICE:
+        yield pids
+        return
+    for start in range(0, len(pids), _GIL_SLICE):
+        yield pids[start : start + _GIL_SLICE]

@@ -33,7 +33,7 @@ from bot.core.search.index import SearchIndex
 from bot.core.search.postings import _MIN_PREFIX_BUCKET
 
 # Bump when anything the file holds, or how the index reads it, changes.
-FORMAT = "conteur-search-3"
+FORMAT = "conteur-search-4"
 _MAGIC = b"CONTEUR-SEARCH\n"
 _TRAILER = struct.Struct("<QQ8s")  # table offset, table size, end mark
 _END = b"CSINDEX\x00"
@@ -42,12 +42,14 @@ _WRITE_CHUNK = 1 << 16  # postings of this many terms per write
 # Sections read at open (checksummed), with their array type codes; "terms" is text.
 _ARRAYS = {
     "posting_ends": "Q",
+    "posting_crcs": "I",
     "typo_entries": "q",
     "typo_ends": "Q",
     "pid_slot": "i",
     "numbers": "I",
     "folded_at": "Q",
     "folded_size": "I",
+    "folded_crc": "I",
     "original_end": "I",
     "slot_story": "q",
     "slot_first": "I",
@@ -90,16 +92,19 @@ def save(index: SearchIndex, file: BinaryIO, meta: Any) -> None:
     file.write(_MAGIC)
     postings = index._postings
     ends = array("Q", [0])
+    crcs = array("I")
 
     def posting_parts() -> Iterable[bytes]:
         for first in range(0, len(postings), _WRITE_CHUNK):
             last = min(len(postings), first + _WRITE_CHUNK)
-            chunk = [postings.get(term_id) for term_id in range(first, last)]
-            ends.extend(_running(ends[-1], map(len, chunk)))
-            yield b"".join(map(bytes, chunk))
+            chunk = [postings.get(term_id).tobytes() for term_id in range(first, last)]
+            ends.extend(_running(ends[-1], (len(data) // 4 for data in chunk)))
+            crcs.extend(map(zlib.crc32, chunk))
+            yield b"".join(chunk)
 
     writer.section("postings", posting_parts())
     writer.section("posting_ends", [ends.tobytes()])
+    writer.section("posting_crcs", [crcs.tobytes()])
     shards = index._typos._shards
     writer.section("typo_entries", (shard.tobytes() for shard in shards))
     typo_ends = array("Q", _running(0, map(len, shards)))
@@ -211,7 +216,9 @@ def _load(file: BinaryIO) -> tuple[SearchIndex, Any]:
     postings_blob = lazy("postings")
     if len(ends) != len(terms) + 1 or 4 * ends[-1] != len(postings_blob):
         raise SnapshotUnusable("inconsistent postings")
-    index._postings = PostingLists(postings_blob, ends)
+    if len(arrays["posting_crcs"]) != len(terms):
+        raise SnapshotUnusable("inconsistent postings")
+    index._postings = PostingLists(postings_blob, ends, arrays["posting_crcs"])
     entries = arrays["typo_entries"]
     if len(typo_ends) != len(index._typos._shards) + 1 or typo_ends[-1] != len(entries):
         raise SnapshotUnusable("inconsistent typo index")
@@ -239,7 +246,13 @@ def _load(file: BinaryIO) -> tuple[SearchIndex, Any]:
 
 def _check_shapes(index: SearchIndex) -> None:
     passages = len(index._pid_slot)
-    per_passage = (index._numbers, index._folded_at, index._folded_size, index._original_end)
+    per_passage = (
+        index._numbers,
+        index._folded_at,
+        index._folded_size,
+        index._folded_crc,
+        index._original_end,
+    )
     slots = len(index._slot_story)
     per_slot = (
         index._slot_first,
