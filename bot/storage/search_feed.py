@@ -33,6 +33,21 @@ class SearchFeedRepository:
         )
         return {row[0]: (row[1], row[2]) for row in rows}
 
+    async def fingerprint(self) -> tuple[int, int, int, str]:
+        """(newest audit entry, live stories, sum of their ids, newest update): moves with
+        every change to the library, by any process, for two seeks and a scan of
+        `stories` (no text read). A saved search index stamped with the same one is
+        current without comparing every story's stamp.
+        """
+        audit = await self._db.fetchone("SELECT max(id) FROM audit_log")
+        row = await self._db.fetchone(
+            "SELECT count(*), coalesce(sum(id), 0), coalesce(max(updated_at), '')"
+            " FROM stories WHERE deleted_at IS NULL"
+        )
+        assert row is not None
+        latest = int(audit[0]) if audit and audit[0] is not None else 0
+        return latest, int(row[0]), int(row[1]), str(row[2])
+
     async def live_passage_count(self) -> int:
         row = await self._db.fetchone(
             "SELECT coalesce(sum(passage_count), 0) FROM stories WHERE deleted_at IS NULL"

@@ -200,3 +200,30 @@ async def test_after_a_build_the_saved_file_serves(store):
     # The built index (texts and posting lists in memory) made way for the saved one.
     assert library.index._folded.in_memory == 0
     assert await library.search("eiffel tower", guild_id=None)
+
+
+@pytest.mark.sqlite_only  # the index is saved beside a database file
+async def test_a_restart_with_nothing_changed_does_not_compare_every_story(store, monkeypatch):
+    first = await started_library(store)
+    await first.live_index.wait_idle()
+    compared: list[int] = []
+    stamps = store.search_feed.live_story_stamps
+
+    async def counted_stamps():
+        compared.append(1)
+        return await stamps()
+
+    monkeypatch.setattr(store.search_feed, "live_story_stamps", counted_stamps)
+    second = await started_library(store)
+    assert second.live_index.origin == "opened"
+    assert await second.search("eiffel tower", guild_id=None)
+    await second.live_index.wait_idle()
+    assert compared == []  # the fingerprint said the saved index is current
+    # Another process's write is still noticed: then the stamps are compared.
+    async with await Store.open(store.path) as other:
+        await Library(other).add_story(
+            parse_story_text("Title: Wren\n\nA small wren nested in the old postbox."),
+            guild_id=None,
+        )
+    assert await second.search("wren postbox", guild_id=None)
+    assert compared == [1]
