@@ -186,6 +186,7 @@ async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
             "rss_index_mb": rss_built - rss_before,
             "load_before": os.getloadavg()[0],
         }
+        result["idle_stall"] = await idle_stalls()
         for name, query_set in queries.items():
             for query in query_set[:5]:  # warm-up
                 await real_call(library, query.text)
@@ -199,6 +200,18 @@ async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
 
 
 BURST = 20
+
+
+async def idle_stalls(seconds: float = 3.0) -> dict[str, float]:
+    """The 1 ms ticker alone, no search running: how late the loop wakes because of the
+    machine (other processes on its cores), to compare the stalls under searches with."""
+    stalls: list[float] = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        before = time.perf_counter()
+        await asyncio.sleep(0.001)
+        stalls.append((time.perf_counter() - before - 0.001) * 1000)
+    return {"max_stall_ms": max(stalls), "p99_stall_ms": percentile(stalls, 0.99)}
 
 
 async def run_burst(library: Any, queries: Sequence[BenchQuery]) -> dict[str, float]:
@@ -325,6 +338,11 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
     print()
     print(f"A burst of {BURST} searches at once (windows set):")
     for r in rows:
+        idle = r["idle_stall"]
+        print(
+            f"- {r['size']:,} passages, no search running (the machine's own noise): event "
+            f"loop stall max {idle['max_stall_ms']:.1f} ms, p99 {idle['p99_stall_ms']:.1f} ms"
+        )
         b = r["burst"]
         print(
             f"- {r['size']:,} passages: {b['burst_ms']:.0f} ms for the burst, event loop stall "

@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import gc
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Sequence
@@ -49,14 +50,19 @@ CATCH_UP_INLINE = 200
 # with the search, so the event loop only cuts snippets.
 PREPARED_HITS = 25
 SNAPSHOT_SUFFIX = ".search-index"
+# Searches run in worker threads and hold the interpreter lock while they compute: the
+# event loop gets it back after at most this long plus the longest single C-level step
+# of a search (3.3 ms of CPU at 1M passages; big steps are sliced, see ranking.py).
+# Python's default, 5 ms, would let one search delay every other interaction by 8 ms+.
+SWITCH_INTERVAL_S = 0.001
 
 
-def _digests(stamps: dict[int, StoryStamp]) -> Stamps:
+def _digests(stamps: list[StoryStamp]) -> Stamps:
     return {
         story_id: int.from_bytes(
             blake2b(f"{updated}\x00{content}".encode(), digest_size=8).digest(), "little"
         )
-        for story_id, (updated, content) in stamps.items()
+        for story_id, updated, content in stamps
     }
 
 
@@ -108,6 +114,8 @@ class LiveIndex:
     """One SearchIndex, its background build and its catching up with the database."""
 
     def __init__(self, store: Store, on_change: Callable[[], None]) -> None:
+        if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.store = store
         self.index = SearchIndex()
         self._on_change = on_change

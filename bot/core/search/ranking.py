@@ -447,11 +447,12 @@ class Ranking(Postings):
             return heapq.nsmallest(RERANK_CANDIDATES, scores)
         above: list[int] = []
         tied: list[int] = []
-        items = iter(scores.items())
-        while chunk := list(islice(items, _GIL_SLICE)):
-            pids, values = zip(*chunk, strict=True)
-            above.extend(compress(pids, map(threshold.__lt__, values)))
-            tied.extend(compress(pids, map(threshold.__eq__, values)))
+        # Keys and values walk in step (a dict iterates both in one order).
+        keys, values = iter(scores), iter(scores.values())
+        while pids := list(islice(keys, _GIL_SLICE)):
+            chunk = list(islice(values, _GIL_SLICE))
+            above.extend(compress(pids, map(threshold.__lt__, chunk)))
+            tied.extend(compress(pids, map(threshold.__eq__, chunk)))
         tied.sort()
         return above + tied[: RERANK_CANDIDATES - len(above)]
 
