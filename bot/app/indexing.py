@@ -21,24 +21,19 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Sequence
-from hashlib import blake2b
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from bot.app.index_stamps import Stamps
 from bot.core.models import Passage
 from bot.core.search import SearchHit, SearchIndex, snapshot
 from bot.core.search.blobs import IndexDamaged
 from bot.errors import Busy
 from bot.storage import Store
-from bot.storage.search_feed import StoryStamp
 
 log = logging.getLogger(__name__)
 
 IndexChange = Callable[[SearchIndex], None]
-# Story id -> a 64-bit digest of its stamp (updated_at, content hash): what the index
-# last saw of each story, in a fifth of the memory of the strings (110k stories at 1M
-# passages).
-Stamps = dict[int, int]
 Fingerprint = tuple[int, int, int, str]
 # Up to this many passages the start-up build is awaited (about a second here): a small
 # library is searchable as soon as the bot is up, and only big ones answer "being indexed".
@@ -55,15 +50,6 @@ SNAPSHOT_SUFFIX = ".search-index"
 # of a search (3.3 ms of CPU at 1M passages; big steps are sliced, see ranking.py).
 # Python's default, 5 ms, would let one search delay every other interaction by 8 ms+.
 SWITCH_INTERVAL_S = 0.001
-
-
-def _digests(stamps: list[StoryStamp]) -> Stamps:
-    return {
-        story_id: int.from_bytes(
-            blake2b(f"{updated}\x00{content}".encode(), digest_size=8).digest(), "little"
-        )
-        for story_id, updated, content in stamps
-    }
 
 
 def release_freed_memory() -> None:
@@ -242,10 +228,10 @@ class LiveIndex:
         try:
             with path.open("rb") as file:
                 index, meta = snapshot.load(file)
-            stamps, fingerprint = meta["stamps"], tuple(meta["fingerprint"])
-            if not isinstance(stamps, dict) or len(fingerprint) != 4:
-                raise TypeError("meta of another shape")
-        except (OSError, snapshot.SnapshotUnusable, KeyError, TypeError, IndexError) as error:
+            stamps, fingerprint = Stamps.from_saved(meta["stamps"]), tuple(meta["fingerprint"])
+            if len(fingerprint) != 4:
+                raise ValueError("meta of another shape")
+        except (OSError, snapshot.SnapshotUnusable, KeyError, TypeError, ValueError) as error:
             log.warning("Saved search index %s not used (%s): rebuilding", path, error)
             return None
         return index, stamps, fingerprint
@@ -258,7 +244,8 @@ class LiveIndex:
         temporary = path.with_name(path.name + ".tmp")
         try:
             with temporary.open("wb") as file:
-                snapshot.save(index, file, {"stamps": stamps, "fingerprint": fingerprint})
+                meta = {"stamps": stamps.saved(), "fingerprint": fingerprint}
+                snapshot.save(index, file, meta)
             temporary.replace(path)  # whole or not at all
         except OSError:
             log.exception("Could not save the search index to %s", path)
@@ -279,7 +266,7 @@ class LiveIndex:
 
     async def _read_stamps(self) -> Stamps:
         stamps = await self.store.search_feed.live_story_stamps()
-        return await asyncio.to_thread(_digests, stamps)
+        return await asyncio.to_thread(Stamps.of, stamps)
 
     def _finish(self, produced: _Produced | None, started: float) -> None:
         """On the event loop: changes made during the build, then the index is served.
@@ -394,9 +381,7 @@ class LiveIndex:
                 return  # another search caught up meanwhile
             self._data_version = version
             stamps = await self._read_stamps()
-            old = self._stamps
-            changed = [story_id for story_id, stamp in stamps.items() if old.get(story_id) != stamp]
-            removed = [story_id for story_id in old if story_id not in stamps]
+            changed, removed = await asyncio.to_thread(self._stamps.changes, stamps)
             self._stamps = stamps
             self._on_change()  # built-ins may have come or gone: visible ids change
             if not changed and not removed:

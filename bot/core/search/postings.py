@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import zlib
 from array import array
+from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress
@@ -59,6 +60,9 @@ class Postings:
         self._terms: list[str] = []
         self._postings = PostingLists()
         self._typos = _DeletionIndex()
+        # Completions: a saved index brings its terms' ids in alphabetical order (a range
+        # of it is the terms with a prefix); terms added since are in prefix buckets.
+        self._alphabetical = array("I")
         self._prefixes: dict[str, list[str]] = {}
         # Per passage id.
         self._pid_slot = array("i")  # story slot, or -1 once removed
@@ -92,6 +96,18 @@ class Postings:
     @property
     def vocabulary_size(self) -> int:
         return len(self._terms)
+
+    def _starting_with(self, prefix: str) -> list[str]:
+        """The terms that start with `prefix` (3 letters or more), in term id order."""
+        terms = self._terms
+        found: list[str] = []
+        if self._alphabetical:
+            order, key = self._alphabetical, terms.__getitem__
+            low = bisect_left(order, prefix, key=key)
+            high = bisect_left(order, prefix + "\U0010ffff", low, key=key)
+            found = list(map(terms.__getitem__, sorted(order[low:high])))
+        bucket = self._prefixes.get(prefix[:_MIN_PREFIX_BUCKET], ())
+        return found + [term for term in bucket if term.startswith(prefix)]
 
     # ------------------------------------------------------------------ texts
 

@@ -200,13 +200,12 @@ class Ranking(Postings):
 
     def _completions(self, prefix: str) -> list[tuple[int, float]]:
         """The most frequent terms that `prefix` starts (a truncated last word)."""
-        bucket = self._prefixes.get(prefix[:_MIN_PREFIX_BUCKET], [])
-        longer = [term for term in bucket if len(term) > len(prefix) and term.startswith(prefix)]
+        longer = [term for term in self._starting_with(prefix) if len(term) > len(prefix)]
         return self._likeliest(longer, len(prefix), 0.6)
 
     def _fuzzy_completions(self, prefix: str) -> list[tuple[int, float]]:
         """Terms that start with `prefix` give or take one typo (typo + truncation)."""
-        bucket = self._prefixes.get(prefix[:_MIN_PREFIX_BUCKET], [])
+        bucket = self._starting_with(prefix[:_MIN_PREFIX_BUCKET])
         length = len(prefix)
         heads = [term[:length] for term in bucket]
         found = process.extract(

@@ -30,10 +30,9 @@ from typing import Any, BinaryIO
 
 from bot.core.search.blobs import Blob, OpenFile, PostingLists
 from bot.core.search.index import SearchIndex
-from bot.core.search.postings import _MIN_PREFIX_BUCKET
 
 # Bump when anything the file holds, or how the index reads it, changes.
-FORMAT = "conteur-search-4"
+FORMAT = "conteur-search-5"
 _MAGIC = b"CONTEUR-SEARCH\n"
 _TRAILER = struct.Struct("<QQ8s")  # table offset, table size, end mark
 _END = b"CSINDEX\x00"
@@ -56,6 +55,7 @@ _ARRAYS = {
     "slot_count": "I",
     "slot_original_at": "Q",
     "slot_original_size": "I",
+    "alphabetical": "I",
 }
 # Sections left in the file and read on demand (their sizes are checked).
 _LAZY = ("postings", "folded", "originals")
@@ -110,6 +110,9 @@ def save(index: SearchIndex, file: BinaryIO, meta: Any) -> None:
     typo_ends = array("Q", _running(0, map(len, shards)))
     writer.section("typo_ends", [array("Q", [0]).tobytes() + typo_ends.tobytes()])
     writer.section("terms", ["\n".join(index._terms).encode("utf-8")])
+    terms = index._terms
+    alphabetical = array("I", sorted(range(len(terms)), key=terms.__getitem__))
+    writer.section("alphabetical", [alphabetical.tobytes()])
     writer.section("folded", index._folded.chunks())
     writer.section("originals", index._originals.chunks())
     for name in _ARRAYS:
@@ -229,15 +232,10 @@ def _load(file: BinaryIO) -> tuple[SearchIndex, Any]:
     _check_shapes(index)
     index._terms = terms
     index._term_ids = dict(zip(terms, range(len(terms)), strict=True))
-    prefixes = index._prefixes
-    for term in terms:
-        if len(term) >= _MIN_PREFIX_BUCKET:
-            bucket = prefixes.get(term[:_MIN_PREFIX_BUCKET])
-            if bucket is None:
-                prefixes[term[:_MIN_PREFIX_BUCKET]] = [term]
-            else:
-                bucket.append(term)
-    index._slot_of = {sid: slot for slot, sid in enumerate(index._slot_story) if sid >= 0}
+    if len(index._alphabetical) != len(terms):
+        raise SnapshotUnusable("inconsistent vocabulary")
+    index._slot_of = dict(zip(index._slot_story, range(len(index._slot_story)), strict=True))
+    index._slot_of.pop(-1, None)  # removed stories' slots
     index._live, index._dead = table["live"], table["dead"]
     if len(index._pid_slot) != index._live + index._dead:
         raise SnapshotUnusable("inconsistent passage counts")
