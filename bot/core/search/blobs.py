@@ -18,6 +18,7 @@ import weakref
 import zlib
 from array import array
 from collections.abc import Iterator
+from typing import Any
 
 _CHUNK = 1 << 22  # bytes copied per step when a blob is saved
 
@@ -44,6 +45,16 @@ class OpenFile:
                 raise IndexDamaged(f"saved search index cut short at {offset}")
             data += more
         return data
+
+    def read_into(self, offset: int, target: array[Any]) -> None:
+        """Fill `target`'s memory with the bytes at `offset` (no intermediate copy)."""
+        view = memoryview(target).cast("B")
+        done = 0
+        while done < len(view):
+            count = os.preadv(self.fd, [view[done:]], offset + done)
+            if not count:
+                raise IndexDamaged(f"saved search index cut short at {offset + done}")
+            done += count
 
 
 class Blob:

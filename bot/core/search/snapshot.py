@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 
 from bot.core.search.blobs import Blob, OpenFile, PostingLists
 from bot.core.search.index import SearchIndex
+from bot.core.search.typos import _DeletionIndex
 
 # Bump when anything the file holds, or how the index reads it, changes.
 FORMAT = "conteur-search-5"
@@ -105,10 +106,17 @@ def save(index: SearchIndex, file: BinaryIO, meta: Any) -> None:
     writer.section("postings", posting_parts())
     writer.section("posting_ends", [ends.tobytes()])
     writer.section("posting_crcs", [crcs.tobytes()])
-    shards = index._typos._shards
-    writer.section("typo_entries", (shard.tobytes() for shard in shards))
-    typo_ends = array("Q", _running(0, map(len, shards)))
-    writer.section("typo_ends", [array("Q", [0]).tobytes() + typo_ends.tobytes()])
+    typos = index._typos
+    typo_ends = array("Q", [0])
+
+    def typo_parts() -> Iterable[bytes]:
+        for number in range(typos.SHARDS):
+            shard = typos.shard(number)
+            typo_ends.append(typo_ends[-1] + len(shard))
+            yield shard.tobytes()
+
+    writer.section("typo_entries", typo_parts())
+    writer.section("typo_ends", [typo_ends.tobytes()])
     writer.section("terms", ["\n".join(index._terms).encode("utf-8")])
     terms = index._terms
     alphabetical = array("I", sorted(range(len(terms)), key=terms.__getitem__))
@@ -202,11 +210,23 @@ def _load(file: BinaryIO) -> tuple[SearchIndex, Any]:
             return Blob(whole[offset : offset + length])
         return Blob(file=opened, offset=offset, size=length)
 
-    arrays = {}
-    for name, code in _ARRAYS.items():
+    def checked_array(name: str, code: str) -> array[Any]:
+        # Read straight into the array's memory: at 1M passages these are ~190 MB, and
+        # going through a bytes object would copy them once more.
+        offset, length, crc = sections[name]
         values = array(code)
-        values.frombytes(checked(name))
-        arrays[name] = values
+        if length % values.itemsize or offset + length > size:
+            raise SnapshotUnusable(f"cut short ({name})")
+        if opened is None:
+            values.frombytes(whole[offset : offset + length])
+        elif length:
+            values = array(code, [0]) * (length // values.itemsize)
+            opened.read_into(offset, values)
+        if zlib.crc32(values) != crc:
+            raise SnapshotUnusable(f"damaged ({name})")
+        return values
+
+    arrays = {name: checked_array(name, code) for name, code in _ARRAYS.items()}
     text = checked("terms").decode("utf-8")
     terms = text.split("\n") if text else []
     meta = marshal.loads(checked("meta"))
@@ -222,12 +242,10 @@ def _load(file: BinaryIO) -> tuple[SearchIndex, Any]:
     if len(arrays["posting_crcs"]) != len(terms):
         raise SnapshotUnusable("inconsistent postings")
     index._postings = PostingLists(postings_blob, ends, arrays["posting_crcs"])
-    entries = arrays["typo_entries"]
-    if len(typo_ends) != len(index._typos._shards) + 1 or typo_ends[-1] != len(entries):
-        raise SnapshotUnusable("inconsistent typo index")
-    index._typos._shards = [
-        entries[typo_ends[i] : typo_ends[i + 1]] for i in range(len(typo_ends) - 1)
-    ]
+    try:
+        index._typos = _DeletionIndex(arrays["typo_entries"], typo_ends)
+    except ValueError as error:
+        raise SnapshotUnusable("inconsistent typo index") from error
     index._folded, index._originals = lazy("folded"), lazy("originals")
     _check_shapes(index)
     index._terms = terms
@@ -262,9 +280,10 @@ def _check_shapes(index: SearchIndex) -> None:
         len(values) != slots for values in per_slot
     ):
         raise SnapshotUnusable("inconsistent arrays")
+    # (The arrays' contents passed their CRC: they are what was written. What is checked
+    # here is that the sections agree with each other.)
     if passages and (
-        max(index._pid_slot) >= slots
-        or max(index._folded_at[i] + index._folded_size[i] for i in (0, passages - 1))
+        max(index._folded_at[i] + index._folded_size[i] for i in (0, passages - 1))
         > len(index._folded)
     ):
         raise SnapshotUnusable("inconsistent passages")
