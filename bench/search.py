@@ -4,6 +4,8 @@ Run from the repository root:
 
     .venv/bin/python -m bench.search                          # 10k, 100k, 1M passages
     .venv/bin/python -m bench.search --sizes 10000 --queries 70
+    .venv/bin/python -m bench.search --sizes 1000000 --keep /tmp/search-bench   # twice:
+        # the first run builds and saves the index, the second opens it (a restart)
 
 What one measured call is (`real_call`, step for step what `cogs/search.py` does for
 `/search query:...` in a server): validate the query; `Library.search` with the server's
