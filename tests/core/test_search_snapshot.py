@@ -171,3 +171,18 @@ def test_a_damaged_section_read_at_open_is_refused(index, tmp_path):
     path.write_bytes(bytes(whole))
     with pytest.raises(SnapshotUnusable, match="damaged"):
         opened_from(path)
+
+
+def test_an_emptied_and_compacted_index_saves_and_opens(tmp_path):
+    index = SearchIndex()
+    index.add_stories(seed_stories().items())
+    for story_id in seed_stories():
+        index.remove_story(story_id)
+    index.compact()
+    path = tmp_path / "index"
+    saved_to(index, path)
+    copy = opened_from(path)
+    assert (len(copy), copy.story_count, copy.vocabulary_size) == (0, 0, 0)
+    assert copy.search("eiffel tower") == []
+    copy.add_story(*story(9, "The lighthouse keeper fed the gulls every morning."))
+    assert copy.search("lighthous keper")[0].story_id == 9

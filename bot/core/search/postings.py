@@ -245,39 +245,24 @@ class Postings:
         new_slot = array("i", [-1]) * len(self._slot_story)
         for new, previous in enumerate(live_slots):
             new_slot[previous] = new
-        old = (
-            self._terms,
-            self._postings,
-            pid_slot,
-            self._numbers,
-            self._folded_at,
-            self._folded_size,
-            self._folded_crc,
-            self._original_end,
-            self._slot_story,
-            self._slot_count,
-            self._slot_original_at,
-            self._slot_original_size,
-            self._folded,
-            self._originals,
-        )
-        (terms, postings, _, numbers, folded_at, folded_size, folded_crc) = old[:7]
-        (original_end, slot_story, slot_count, original_at, original_size) = old[7:12]
-        (folded, originals) = old[12:]
+        terms, postings = self._terms, self._postings
+        per_passage = {
+            name: getattr(self, name)
+            for name in ("_numbers", "_folded_at", "_folded_size", "_folded_crc", "_original_end")
+        }
+        per_slot = {
+            name: getattr(self, name)
+            for name in ("_slot_story", "_slot_count", "_slot_original_at", "_slot_original_size")
+        }
+        folded, originals = self._folded, self._originals  # texts stay where they are
         self._reset()
         self._folded, self._originals = folded, originals
         self._pid_slot = array("i", map(new_slot.__getitem__, compress(pid_slot, alive)))
-        self._numbers = array("I", compress(numbers, alive))
-        self._folded_at = array("Q", compress(folded_at, alive))
-        self._folded_size = array("I", compress(folded_size, alive))
-        self._folded_crc = array("I", compress(folded_crc, alive))
-        self._original_end = array("I", compress(original_end, alive))
-        pick = live_slots.__iter__
-        self._slot_story = array("q", map(slot_story.__getitem__, pick()))
-        self._slot_count = array("I", map(slot_count.__getitem__, pick()))
-        self._slot_first = array("I", accumulate(self._slot_count[:-1], initial=0))
-        self._slot_original_at = array("Q", map(original_at.__getitem__, pick()))
-        self._slot_original_size = array("I", map(original_size.__getitem__, pick()))
+        for name, values in per_passage.items():
+            setattr(self, name, array(values.typecode, compress(values, alive)))
+        for name, values in per_slot.items():
+            setattr(self, name, array(values.typecode, map(values.__getitem__, live_slots)))
+        self._slot_first = array("I", accumulate(self._slot_count, initial=0))[:-1]
         self._slot_of = {sid: slot for slot, sid in enumerate(self._slot_story)}
         self._live = len(self._pid_slot)
         self._typos.begin_bulk()
