@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import gc
 import logging
 import sys
 import threading
@@ -63,7 +62,8 @@ def release_freed_memory() -> None:
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         return
-    gc.collect()
+    # (No gc.collect() first: the index holds no reference cycles, so dropping it frees
+    # it at once, and a full collection would hold the interpreter lock meanwhile.)
     trim(0)
 
 
