@@ -15,6 +15,10 @@ process, and prints:
   before the bursts, whose backlog would otherwise be timed with them;
 - resident memory before and after `--mixed` interactions (at the smallest size).
 
+`--cache DIR` keeps each size's loaded library there (with its saved search index) and
+runs on a copy, so a second run skips the minute of loading; `--only bursts` (or
+`singles`, `upload`, `memory`) runs just those parts.
+
 The machine is shared: numbers vary with its load; the script prints the load average.
 """
 
@@ -25,6 +29,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -108,14 +113,39 @@ async def timed(work: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-async def run_size(size: int, mixed: int, folder: Path, fake: dict[str, Any]) -> dict[str, Any]:
+PARTS = ("singles", "upload", "bursts", "memory")
+
+
+async def library_of(size: int, folder: Path, cache: Path | None) -> Path:
+    """A loaded library of `size` stories in `folder`: built, or copied from `cache`."""
+    database = folder / f"burst-{size}.sqlite3"
+    if cache is None:
+        await load_worker(size, database, characters=True)
+        return database
+    kept = cache / str(size)
+    if not (kept / database.name).exists():
+        kept.mkdir(parents=True, exist_ok=True)
+        await load_worker(size, kept / database.name, characters=True)
+    for file in kept.iterdir():  # the database, its WAL files, the saved search index
+        shutil.copy(file, folder / file.name)
+    return database
+
+
+async def run_size(
+    size: int,
+    mixed: int,
+    folder: Path,
+    fake: dict[str, Any],
+    *,
+    cache: Path | None = None,
+    parts: tuple[str, ...] = PARTS,
+) -> dict[str, Any]:
     from bot.app.moderation import prepare, publish
     from bot.config import DEFAULT_STORIES_DIR, Settings
     from bot.discord_adapter.bot import ConteurBot
     from bot.storage import Store
 
-    database = folder / f"burst-{size}.sqlite3"
-    await load_worker(size, database, characters=True)
+    database = await library_of(size, folder, cache)
     port = int(fake["port"])
     discord.http.Route.BASE = fake["api_base"]
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake["gateway_url"])
@@ -133,8 +163,12 @@ async def run_size(size: int, mixed: int, folder: Path, fake: dict[str, Any]) ->
         connection = asyncio.create_task(bot.connect(reconnect=False))
         await bot.wait_for("guild_available", timeout=60)
         await bot.library.index_ready()
+        if cache is not None:  # the index as built, saved for the next run's copy
+            for file in folder.glob(f"{database.name}*"):
+                if not (cache / str(size) / file.name).exists():
+                    shutil.copy(file, cache / str(size) / file.name)
         try:
-            figures |= await measure(bot, store, port, mixed, prepare, publish)
+            figures |= await measure(bot, store, port, mixed, prepare, publish, parts)
         finally:
             await bot.close()
             connection.cancel()
@@ -156,7 +190,13 @@ def start_fake() -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
 
 
 async def measure(
-    bot: Any, store: Any, port: int, mixed: int, prepare: Any, publish: Any
+    bot: Any,
+    store: Any,
+    port: int,
+    mixed: int,
+    prepare: Any,
+    publish: Any,
+    parts: tuple[str, ...] = PARTS,
 ) -> dict[str, Any]:
     rng = random.Random(16)
     stories = await store.stories.visible_stories(None)
@@ -200,6 +240,29 @@ async def measure(
         "page turn": page_turn,
     }
     figures: dict[str, Any] = {}
+    if "singles" in parts:
+        figures |= await singles(port, kinds)
+    if "upload" in parts:
+        figures |= await upload(bot, port, prepare, publish)
+    makers = list(kinds.values())
+    if "bursts" in parts:
+        rng.seed(400)  # the same bursts whichever parts ran before
+        for burst in (50, 200, 400):
+            results = await interact(port, [rng.choice(makers)() for _ in range(burst)])
+            in_time = sum(1 for r in results if r["answered"] and r["elapsed"] <= 3.0)
+            figures[f"burst {burst} in 3 s %"] = 100 * in_time / burst
+            late = sorted(r["elapsed"] or 99.0 for r in results)
+            figures[f"burst {burst} slowest s"] = late[-1]
+    if mixed and "memory" in parts:
+        before = rss_mb()
+        for _ in range(mixed // 200):
+            await interact(port, [rng.choice(makers)() for _ in range(200)])
+        figures["RSS MB before/after"] = (before, rss_mb(), mixed)
+    return figures
+
+
+async def singles(port: int, kinds: dict[str, Callable[[], dict[str, Any]]]) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
     for label, make in kinds.items():
         times = []
         for _ in range(30):
@@ -207,6 +270,11 @@ async def measure(
             if result["elapsed"] is not None:
                 times.append(result["elapsed"] * 1000)
         figures[f"{label} ms"] = (statistics.median(times), percentile(times, 0.95))
+    return figures
+
+
+async def upload(bot: Any, port: int, prepare: Any, publish: Any) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
     guild_id = int(control(port, "state")["guild_id"])
     text = " ".join(f"Mira{n} Solberg walked to the quay at dawn." for n in range(300))
     preview_s, preview = await timed(
@@ -229,16 +297,6 @@ async def measure(
             lambda: prepare(bot.library, guild_id=guild_id, user_id=8, text=heavy)
         )
     figures["152 KB preview s"], figures["loop stall ms"] = heavy_s, stall.worst * 1000
-    makers = list(kinds.values())
-    for burst in (50, 200, 400):
-        results = await interact(port, [rng.choice(makers)() for _ in range(burst)])
-        in_time = sum(1 for r in results if r["answered"] and r["elapsed"] <= 3.0)
-        figures[f"burst {burst} in 3 s %"] = 100 * in_time / burst
-    if mixed:
-        before = rss_mb()
-        for _ in range(mixed // 200):
-            await interact(port, [rng.choice(makers)() for _ in range(200)])
-        figures["RSS MB before/after"] = (before, rss_mb(), mixed)
     return figures
 
 
@@ -252,7 +310,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="2000,10000")
     parser.add_argument("--mixed", type=int, default=20_000, help="interactions for RSS")
+    parser.add_argument("--cache", type=Path, help="keep loaded libraries here between runs")
+    parser.add_argument("--only", default=",".join(PARTS), help="parts to run: " + ",".join(PARTS))
     args = parser.parse_args()
+    parts = tuple(part for part in args.only.split(",") if part in PARTS)
     print(f"load average: {os.getloadavg()}")
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as folder:
@@ -260,7 +321,9 @@ def main() -> None:
             mixed = args.mixed if size == min(sizes) else 0
             process, fake = start_fake()
             try:
-                figures = asyncio.run(run_size(size, mixed, Path(folder), fake))
+                figures = asyncio.run(
+                    run_size(size, mixed, Path(folder), fake, cache=args.cache, parts=parts)
+                )
             finally:
                 assert process.stdin is not None
                 process.stdin.close()
