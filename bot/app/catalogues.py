@@ -28,8 +28,40 @@ from bot.storage import Store
 
 @dataclass(frozen=True, slots=True)
 class StoryCatalogue:
-    stories: list[StorySummary]
+    """The visible stories in the story list's order, with what finds one fast.
+
+    `/story read` by a typed title folded every title of the library to compare it
+    (7 ms at 10,000 stories, a seventh of a burst's time); `/story list` sorted and
+    counted the library in SQLite (40 ms). Both are lookups here.
+    """
+
+    stories: list[StorySummary]  # built-ins first, then the server's own; by title
     index: WordIndex
+    by_slug: dict[str, int]  # slug → position
+    by_title: dict[str, int]  # folded title → first position
+
+    @classmethod
+    def build(cls, stories: list[StorySummary]) -> StoryCatalogue:
+        keys = [key_words(s.title, s.slug, s.protagonist, s.author) for s in stories]
+        by_title: dict[str, int] = {}
+        for position, story in enumerate(stories):
+            by_title.setdefault(fold(story.title), position)
+        return cls(
+            stories,
+            WordIndex(keys),
+            {story.slug: position for position, story in reversed(list(enumerate(stories)))},
+            by_title,
+        )
+
+    def exact(self, value: str) -> StorySummary | None:
+        """As `bot.core.matching.exact_story`: the first story with this slug or title."""
+        text = value.strip()
+        found = [
+            position
+            for position in (self.by_slug.get(text), self.by_title.get(fold(text)))
+            if position is not None
+        ]
+        return self.stories[min(found)] if found else None
 
 
 CHOICE_VALUE_LIMIT = 100  # Discord's limit for an autocomplete choice's value
@@ -89,8 +121,7 @@ class Catalogues:
                 found = self._stories.get(guild_id)
                 if found is None:
                     stories = await self.store.stories.visible_stories(guild_id)
-                    keys = [key_words(s.title, s.slug, s.protagonist, s.author) for s in stories]
-                    found = StoryCatalogue(stories, await asyncio.to_thread(WordIndex, keys))
+                    found = await asyncio.to_thread(StoryCatalogue.build, stories)
                     self._stories[guild_id] = found
         return found
 
