@@ -83,6 +83,9 @@ async def send_error(
     try:
         await _reply(interaction, embed=embed, view=view)
     except discord.HTTPException as rich_failed:
+        if _expired(rich_failed):  # late while the error was made: no one to tell
+            log.warning("Interaction %s expired before its error was sent", interaction.id)
+            return
         # Whatever made the embed unsendable, a short plain line still tells the user.
         log.warning("Error embed refused (%s); sending it as plain text", rich_failed.status)
         try:
