@@ -326,8 +326,10 @@ async def rendered(preparing: Awaitable[Any]) -> Any:
     from bot.discord_adapter.ui.moderation import preview_view
 
     preview = await preparing
-    payload = {"embeds": [preview_embed(preview).to_dict()], "components": []}
-    payload["components"] = preview_view(preview).to_components()
+    payload = {
+        "embeds": [preview_embed(preview).to_dict()],
+        "components": preview_view(preview).to_components(),
+    }
     discord.utils._to_json(payload)
     return preview
 

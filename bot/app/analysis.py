@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from types import TracebackType
 
+from bot.app.cast_transfer import PackedCast, pack_cast, unpack_cast
 from bot.core.cast import Cast
 from bot.core.characters import extract_cast
 from bot.core.models import ParsedStory
@@ -33,6 +34,13 @@ def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
     if parsed.title_was_derived and cast.protagonist is not None:
         parsed = replace(parsed, title=f"The Story of {cast.protagonist.name}")
     return parsed, cast
+
+
+def analyse_packed(parsed: ParsedStory) -> tuple[str, PackedCast]:
+    """`analyse` for the live bot's worker: what comes back is the title and the cast as
+    plain tuples (see bot/app/cast_transfer.py), not the story and the cast as objects."""
+    analysed, cast = analyse(parsed)
+    return analysed.title, pack_cast(cast)
 
 
 # How often a worker checks that the process that started it is still there.
@@ -119,11 +127,13 @@ class BackgroundAnalyser:
             )
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, analyse, parsed)
+            title, packed = await loop.run_in_executor(self._pool, analyse_packed, parsed)
         except BrokenProcessPool:
             # The worker died (killed, out of memory): a fresh one for the next story.
             self._pool = None
             raise
+        cast = await unpack_cast(packed)
+        return (parsed if title == parsed.title else replace(parsed, title=title)), cast
 
     def close(self) -> None:
         if self._pool is not None:

@@ -51,9 +51,7 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
     return story
 
 
-def _resolve(
-    value: str, catalogue: StoryCatalogue, hidden: Sequence[StorySummary]
-) -> StorySummary:
+def _resolve(value: str, catalogue: StoryCatalogue, hidden: Sequence[StorySummary]) -> StorySummary:
     """`resolve_story` over the catalogue: its exact names and ranking precomputed.
 
     The stories hidden here compete too (see `resolve_story`); they are few, and with
