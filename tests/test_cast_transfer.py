@@ -59,3 +59,14 @@ async def test_a_huge_cast_is_rebuilt_in_slices_letting_others_run() -> None:
     assert await unpack_cast(packed) == cast
     other.cancel()
     assert ticks >= 60 * 200 // FACTS_PER_SLICE >= 2
+
+
+async def test_a_preview_s_cast_names_everyone_without_their_facts() -> None:
+    parsed = parse_story_text(TEXT, "test")
+    cast = extract_cast(parsed.passages, title=parsed.title)
+    named = await unpack_cast(pickle.loads(pickle.dumps(pack_cast(cast, facts=False))))
+    assert [(c.name, c.aliases, c.role) for c in named.characters] == [
+        (c.name, c.aliases, c.role) for c in cast.characters
+    ]
+    assert named.places == cast.places
+    assert not any(c.descriptions or c.meets or c.lines for c in named.characters)

@@ -36,11 +36,11 @@ def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
     return parsed, cast
 
 
-def analyse_packed(parsed: ParsedStory) -> tuple[str, PackedCast]:
+def analyse_packed(parsed: ParsedStory, facts: bool) -> tuple[str, PackedCast]:
     """`analyse` for the live bot's worker: what comes back is the title and the cast as
     plain tuples (see bot/app/cast_transfer.py), not the story and the cast as objects."""
     analysed, cast = analyse(parsed)
-    return analysed.title, pack_cast(cast)
+    return analysed.title, pack_cast(cast, facts=facts)
 
 
 # How often a worker checks that the process that started it is still there.
@@ -119,7 +119,9 @@ class BackgroundAnalyser:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    async def analyse(self, parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
+    async def analyse(self, parsed: ParsedStory, *, facts: bool = True) -> tuple[ParsedStory, Cast]:
+        """The story (titled, if untitled) and its cast; without `facts`, only who and
+        where (a preview's needs: a name-heavy text's facts are ~100,000 objects)."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -127,7 +129,7 @@ class BackgroundAnalyser:
             )
         loop = asyncio.get_running_loop()
         try:
-            title, packed = await loop.run_in_executor(self._pool, analyse_packed, parsed)
+            title, packed = await loop.run_in_executor(self._pool, analyse_packed, parsed, facts)
         except BrokenProcessPool:
             # The worker died (killed, out of memory): a fresh one for the next story.
             self._pool = None

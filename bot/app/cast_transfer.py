@@ -27,14 +27,20 @@ _PLACE_PARTS = tuple(f.name for f in fields(Place))
 PackedCast = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
 
 
-def pack_cast(cast: Cast) -> PackedCast:
-    """In the worker: every character and place as nested tuples of plain values."""
+def pack_cast(cast: Cast, *, facts: bool = True) -> PackedCast:
+    """In the worker: every character and place as nested tuples of plain values.
+
+    Without `facts`, each character's facts are left out (a preview shows who is in the
+    story, not what the text says of them: the facts are extracted again at Publish).
+    """
     characters = tuple(
         (
             *(getattr(character, name) for name in _PLAIN_FIELDS),
             *(
-                tuple(tuple(getattr(fact, part) for part in _FACT_PARTS) for fact in facts)
-                for facts in (getattr(character, name) for name in _FACT_FIELDS)
+                tuple(tuple(getattr(fact, part) for part in _FACT_PARTS) for fact in group)
+                if facts
+                else ()
+                for group in (getattr(character, name) for name in _FACT_FIELDS)
             ),
         )
         for character in cast.characters

@@ -208,7 +208,19 @@ async def find_visible_character(
     A typed name that fits characters of several stories (two Sophies) asks the
     user to pick one rather than guessing. Only names are compared: a story's
     title is not a character, and input without a letter or digit names no one.
+    The character comes whole, facts and all, from its story's cast: the catalogue
+    that found it keeps names only.
     """
+    ref = await _find_character(store, guild_id, value, story_id=story_id)
+    cast = await store.casts.get_cast(ref.story.id)
+    whole = next((c for c in cast.characters if c.name == ref.character.name), None)
+    # Its story changed between the two reads: the names are right, and that is all.
+    return CharacterRef(ref.story, whole) if whole is not None else ref
+
+
+async def _find_character(
+    store: Store, guild_id: int | None, value: str, *, story_id: int | None
+) -> CharacterRef:
     catalogue = await catalogues_of(store).characters(guild_id)
     if story_id is None and value in catalogue.by_value:  # what autocomplete sent
         return CharacterRef(*catalogue.entries[catalogue.by_value[value]])
