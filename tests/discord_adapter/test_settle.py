@@ -21,7 +21,7 @@ async def _started(tmp_path: Path, *, settle_memory: bool) -> int:
         async def no_sync(*, guild: object = None) -> list[object]:
             return []
 
-        bot.tree.sync = no_sync  # type: ignore[method-assign]
+        bot.tree.sync = no_sync  # type: ignore[method-assign, assignment]
         try:
             await bot.setup_hook()
             await bot.settled()
