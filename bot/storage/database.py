@@ -335,10 +335,17 @@ class SqliteDatabase(Database):
         async with self._write_lock:
             self._transaction_owner = asyncio.current_task()
             try:
-                # IMMEDIATE: the write lock before the first read, so nothing read
-                # here can be overtaken by another process's commit.
-                await retry_busy(lambda: writer.execute("BEGIN IMMEDIATE"), self.path)
+                if writer.in_transaction:  # left open by a task cancelled mid-statement
+                    log.warning("%s: rolling back a transaction left open", self.path)
+                    await _rollback(writer)
                 try:
+                    # IMMEDIATE: the write lock before the first read, so nothing read
+                    # here can be overtaken by another process's commit. Inside the
+                    # try: a task cancelled while BEGIN runs in the connection's thread
+                    # has begun a transaction all the same, and must end it. (Left
+                    # open, every later write failed: "cannot start a transaction
+                    # within a transaction", 3,200 times in 20,000 interactions.)
+                    await retry_busy(lambda: writer.execute("BEGIN IMMEDIATE"), self.path)
                     yield
                     await writer.execute("COMMIT")
                 except BaseException:
