@@ -256,7 +256,7 @@ class Catalogues:
 
     async def _read_all_casts(self, guild_id: int | None, missing: list[int]) -> None:
         """The casts of every visible story, in one read (a few with none of their own)."""
-        entries = await self.store.casts.visible_characters(guild_id)
+        entries = await self.store.casts.visible_characters_named(guild_id)
         self._casts.update(await asyncio.to_thread(_cast_parts, entries, missing))
 
 
