@@ -396,7 +396,9 @@ async def _configure(connection: aiosqlite.Connection) -> None:
 
 
 async def _rollback(connection: aiosqlite.Connection) -> None:
-    """Undo whatever the transaction did; quiet when it had not begun or already ended."""
-    # "no transaction is active": BEGIN failed, or COMMIT went through.
-    with contextlib.suppress(sqlite3.OperationalError):
+    """Undo whatever the transaction did; quiet when it had not begun or already ended,
+    or the connection is closed: the error that brought us here is the one to raise."""
+    # "no transaction is active": BEGIN failed, or COMMIT went through. ProgrammingError
+    # and ValueError: the database was closed (the bot stopping) under the transaction.
+    with contextlib.suppress(sqlite3.OperationalError, sqlite3.ProgrammingError, ValueError):
         await connection.execute("ROLLBACK")
