@@ -87,17 +87,23 @@ def name_heavy_text(size: int, seed: int = 7) -> str:
 
 
 class Stall:
-    """The event loop's longest delay in waking a 5 ms ticker."""
+    """The event loop's longest delay in waking a 5 ms ticker, and the loop thread's own
+    CPU time during that delay: on a machine whose cores are taken by others, a delay
+    spent waiting for a core (or for the interpreter lock) shows little CPU of the loop's
+    own; work on the loop shows as much CPU as delay."""
 
     def __init__(self) -> None:
         self.worst = 0.0
+        self.worst_cpu = 0.0
         self._task: asyncio.Task[None] | None = None
 
     async def _tick(self) -> None:
         while True:
-            before = time.perf_counter()
+            before, cpu = time.perf_counter(), time.thread_time()
             await asyncio.sleep(0.005)
-            self.worst = max(self.worst, time.perf_counter() - before - 0.005)
+            late = time.perf_counter() - before - 0.005
+            if late > self.worst:
+                self.worst, self.worst_cpu = late, time.thread_time() - cpu
 
     def __enter__(self) -> Stall:
         self._task = asyncio.get_running_loop().create_task(self._tick())
@@ -314,6 +320,7 @@ async def upload(bot: Any, port: int, prepare: Any, publish: Any) -> dict[str, A
             lambda: rendered(prepare(bot.library, guild_id=guild_id, user_id=8, text=heavy))
         )
     figures["152 KB preview s"], figures["loop stall ms"] = heavy_s, stall.worst * 1000
+    figures["loop stall: loop's CPU ms"] = stall.worst_cpu * 1000
     with Stall() as stall:
         heavy_s, _ = await timed(
             lambda: publish(
@@ -326,6 +333,7 @@ async def upload(bot: Any, port: int, prepare: Any, publish: Any) -> dict[str, A
             )
         )
     figures["152 KB publish s"], figures["publish loop stall ms"] = heavy_s, stall.worst * 1000
+    figures["publish loop stall: loop's CPU ms"] = stall.worst_cpu * 1000
     return figures
 
 
