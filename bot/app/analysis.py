@@ -20,6 +20,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, TypeVar
 
+from bot.app.cast_transfer import PackedCast, pack_cast, unpack_cast
 from bot.core.cast import Cast
 from bot.core.characters import extract_cast
 from bot.core.models import ParsedStory, Passage
@@ -42,6 +43,18 @@ def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
 def read_cast(title: str, passages: tuple[Passage, ...]) -> Cast:
     """The cast of a story stored with a chosen title: what `analyse` finds for it."""
     return extract_cast(passages, title=title)
+
+
+def analyse_packed(parsed: ParsedStory, facts: bool) -> tuple[str, PackedCast]:
+    """`analyse` for the live bot's worker: what comes back is the title and the cast as
+    plain tuples (see bot/app/cast_transfer.py), not the story and the cast as objects."""
+    analysed, cast = analyse(parsed)
+    return analysed.title, pack_cast(cast, facts=facts)
+
+
+def read_cast_packed(title: str, passages: tuple[Passage, ...]) -> PackedCast:
+    """`read_cast` for the live bot's worker, packed as `analyse_packed` is."""
+    return pack_cast(read_cast(title, passages))
 
 
 # How often a worker checks that the process that started it is still there.
@@ -137,12 +150,16 @@ class BackgroundAnalyser:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    async def analyse(self, parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
-        return await self._run(analyse, parsed)
+    async def analyse(self, parsed: ParsedStory, *, facts: bool = True) -> tuple[ParsedStory, Cast]:
+        """The story (titled, if untitled) and its cast; without `facts`, only who and
+        where (a preview's needs: a name-heavy text's facts are ~100,000 objects)."""
+        title, packed = await self._run(analyse_packed, parsed, facts)
+        cast = await unpack_cast(packed)
+        return (parsed if title == parsed.title else replace(parsed, title=title)), cast
 
     async def read_cast(self, title: str, passages: tuple[Passage, ...]) -> Cast:
         """A stored story's cast, for the background reading of big loads' casts."""
-        return await self._run(read_cast, title, passages)
+        return await unpack_cast(await self._run(read_cast_packed, title, passages))
 
     async def _run(self, function: Callable[..., T], *args: Any) -> T:
         if self._pool is None:

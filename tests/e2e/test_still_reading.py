@@ -11,6 +11,8 @@ FERRY = (
 
 
 async def test_characters_say_still_reading_until_the_background_reader_is_done(world, tmp_path):
+    # The catalogues are built before the load: the load and the reading amend them.
+    assert await world.member.autocomplete(world.channel, "character show", "name", "valerie")
     (tmp_path / "ferry.txt").write_text(FERRY)
     library = world.env.bot.library
     await library.load_paths([tmp_path], defer_casts=True)
