@@ -14,13 +14,13 @@ from bot.core.characters.patterns import (
     CLOSING_QUOTES,
     COMMON_ADJECTIVES,
     COORDINATED_NEXT_RE,
-    COORDINATED_START_RE,
     JOINED_COMMA,
     NOT_ADJECTIVES,
     OPENING_QUOTES,
     PLAIN_WORD_RE,
     QUOTE_MARK_RE,
     SPEECH_AFTER_VERB_RE,
+    coordinated_starts,
 )
 from bot.core.characters.phrases import (
     NEVER_NAMES,
@@ -133,9 +133,7 @@ def _join_coordinated_adjectives(text: str) -> str:
     if "," not in text:
         return text
     joined: list[int] = []
-    for match in COORDINATED_START_RE.finditer(text):
-        comma = match.end(1)
-        word = match.group(1)
+    for word, comma in coordinated_starts(text):
         while _adjective_like(word):
             following = COORDINATED_NEXT_RE.match(text, comma + 1)
             if following is None or not _continues_noun_phrase(following):
