@@ -4,8 +4,17 @@ and the random text of test_cast_patterns, and on cases written for their edges.
 
 from __future__ import annotations
 
+import random
+
 from bot.core.characters.facts import _COMMA_SHE_HE_RE
-from bot.core.characters.patterns import AS_A_PRONOUN_RE, COORDINATED_START_RE, coordinated_starts
+from bot.core.characters.patterns import (
+    AS_A_PRONOUN_RE,
+    COORDINATED_START_RE,
+    PRONOUN_RE,
+    coordinated_starts,
+)
+from bot.core.characters.scan import Paragraph
+from bot.core.models import Passage
 from tests.core.test_cast_patterns import TEXTS
 
 EDGES = [
@@ -30,3 +39,18 @@ def test_a_paragraph_with_as_a_she_has_the_comma_and_pronoun_it_is_found_by():
     for text in texts:
         if AS_A_PRONOUN_RE.search(text):
             assert _COMMA_SHE_HE_RE.search(text), text
+
+
+def test_a_paragraphs_pronouns_in_a_range_are_what_a_scan_of_that_range_finds():
+    chance = random.Random(4)
+    texts = ["she shelter, He hers his him; HİM ſhe her.", "he", "xhe she", *TEXTS[:1500]]
+    for text in texts:
+        paragraph = Paragraph(Passage(1, text, 0, len(text)), [])
+        bounds = {(0, len(text)), (0, len(text) + 5), (4, 2), (0, 7), (1, 6)}
+        for _ in range(6):
+            one, other = chance.randint(0, len(text)), chance.randint(0, len(text))
+            bounds.add((min(one, other), max(one, other)))
+        for start, end in [(0, None), *bounds]:
+            expected = PRONOUN_RE.finditer(text, start, len(text) if end is None else end)
+            got = paragraph.pronouns(start, end)
+            assert [m.span() for m in got] == [m.span() for m in expected], (text, start, end)

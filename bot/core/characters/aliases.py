@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.characters.patterns import (
-    PRONOUN_RE,
     WORD_RE,
 )
 from bot.core.characters.scan import (
@@ -86,7 +85,7 @@ def gender_votes(
 def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:
     """The gender of the first subject or possessive he/she pronoun in text[start:end]."""
     text = paragraph.text
-    for match in PRONOUN_RE.finditer(text, start, end):
+    for match in paragraph.pronouns(start, end):
         pronoun = match.group().lower()
         if paragraph.quoted(match.start()) or pronoun == "him":
             continue  # "laughed at him": someone else

@@ -161,7 +161,7 @@ def _pronoun_references(analysis: Analysis) -> Counter[int]:
         ]
         events += [
             (match.start(), PRONOUN_GENDER.get(match.group().lower()), -1)
-            for match in _NARRATION_PRONOUN_RE.finditer(paragraph.text)
+            for match in paragraph.pronouns()
             if not paragraph.quoted(match.start())
         ]
         for _, gender, group in sorted(events):

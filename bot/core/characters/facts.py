@@ -29,7 +29,6 @@ from bot.core.characters.patterns import (
     LIST_AFTER_RE,
     NAMED_RE,
     PRONOUN_IS_A_RE,
-    PRONOUN_RE,
     SELF_NAMING_RE,
     SPEECH_AFTER_VERB_RE,
     SPEECH_END,
@@ -171,7 +170,7 @@ def _sentence_owner(analysis: Analysis, paragraph: Paragraph, start: int, end: i
     for mention in analysis.person_mentions(paragraph.passage.number):
         if start <= mention.start < end and not mention.quoted:
             return analysis.groups[mention.group]
-    for match in PRONOUN_RE.finditer(paragraph.text, start, end):
+    for match in paragraph.pronouns(start, end):
         if not paragraph.quoted(match.start()):
             return resolve_pronoun(analysis, paragraph.passage.number, match.start(), match.group())
     return None
