@@ -242,12 +242,18 @@ class Vocabulary:
 
 def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
     vocabulary = Vocabulary(LowerCaseWords("\n".join(p.text for p in paragraphs)))
+    # Every capitalised word of the story passes here: strip_possessive and never_a_name
+    # are spelled out inline.
+    mid_sentence = vocabulary.mid_sentence_capitals
     for paragraph in paragraphs:
+        opens_sentence = paragraph.opens_sentence
         for match in paragraph.capitals:
-            if not _starts_sentence(paragraph, match.start()):
-                name = strip_possessive(match.group())[0]
-                vocabulary.mid_sentence_capitals.add(name)
-                if never_a_name(name) and _used_as_a_name(paragraph.text, match, name):
+            if not opens_sentence(match.start()):
+                name = match.group()
+                if len(name) > 3 and name.endswith(("'s", "’s")):
+                    name = name[:-2]
+                mid_sentence.add(name)
+                if name.lower() in NEVER_NAMES and _used_as_a_name(paragraph.text, match, name):
                     vocabulary.licensed.add(name)
     return vocabulary
 
