@@ -14,6 +14,7 @@ from bot.core.characters.patterns import (
     coordinated_starts,
 )
 from bot.core.characters.scan import Paragraph
+from bot.core.characters.unnamed import _DESCRIBED_RE, described_matches
 from bot.core.models import Passage
 from tests.core.test_cast_patterns import TEXTS
 
@@ -54,3 +55,17 @@ def test_a_paragraphs_pronouns_in_a_range_are_what_a_scan_of_that_range_finds():
             expected = PRONOUN_RE.finditer(text, start, len(text) if end is None else end)
             got = paragraph.pronouns(start, end)
             assert [m.span() for m in got] == [m.span() for m in expected], (text, start, end)
+
+
+def test_described_matches_are_the_pattern_matches_in_each_text():
+    texts = [
+        *EDGES,
+        "the old man said; Tom's son; x-Tom's little old man; O'Brien's wife came",
+        "(the  man, the\tman, É's man, My uncle, Our guests' hats, Ann's's maid",
+        "the",
+        "",
+        *TEXTS,
+    ]
+    expected = [[(m.span(), m.groups()) for m in _DESCRIBED_RE.finditer(t)] for t in texts]
+    found = [[(m.span(), m.groups()) for m in ms] for ms in described_matches(texts)]
+    assert found == expected
