@@ -12,8 +12,6 @@ Montresor!") takes that name; one nobody names is "the narrator".
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -22,7 +20,7 @@ from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.coreference import epithet_owner, join, title_holders
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
 from bot.core.characters.scan import Mention, Paragraph
-from bot.core.characters.tokens import word_trie
+from bot.core.characters.tokens import literal_starts, matches_at, word_trie
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
@@ -280,44 +278,23 @@ def _described(
     return people, named
 
 
-# Where a _DESCRIBED_RE match can start, found fast: its determiner is a literal ("the",
-# "my", "our", each followed by a space), or a capitalised owner before a literal "'s ".
-_DETERMINERS_RE = tuple(
-    re.compile(rf"{word}(?=\s)") for word in ("the", "The", "my", "My", "our", "Our", "'s", "’s")
-)
-
-
 def described_matches(texts: Sequence[str]) -> list[list[re.Match[str]]]:
-    """What _DESCRIBED_RE.finditer finds in each text. The determiners are searched for as
-    literals, once over all the texts together (the engine skips to a literal in C), and
-    the pattern is tried only where one starts, in order, as finditer would."""
-    joined = "\n".join(texts)
-    offsets = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-    starts: list[set[int]] = [set() for _ in texts]
-    for pattern in _DETERMINERS_RE:
-        for found in pattern.finditer(joined):
-            index = bisect.bisect_right(offsets, found.start()) - 1
-            at, text = found.start() - offsets[index], texts[index]
-            if text[at] not in "'’":
-                starts[index].add(at)
-                continue
+    """What _DESCRIBED_RE.finditer finds in each text, tried only where a match can
+    start: a determiner ("the", "my", "our"), or a capitalised owner before an "'s"."""
+    matches: list[list[re.Match[str]]] = []
+    found = literal_starts(texts, ("the", "The", "my", "My", "our", "Our", "'s", "’s"))
+    for text, starts in zip(texts, found, strict=True):
+        for at in [at for at in starts if text[at] in "'’"]:
+            starts.discard(at)
             # An owner is [A-Z] after a word boundary, anywhere in the run of [\w'’-]
             # before the "'s": "O'Brien's", "x-Tom's".
             before = at - 1
             while before >= 0 and (text[before].isalnum() or text[before] in "_'’-"):
                 previous = text[before - 1] if before else " "
                 if "A" <= text[before] <= "Z" and not (previous.isalnum() or previous == "_"):
-                    starts[index].add(before)
+                    starts.add(before)
                 before -= 1
-    matches: list[list[re.Match[str]]] = []
-    for text, candidates in zip(texts, starts, strict=True):
-        found_here: list[re.Match[str]] = []
-        end = 0
-        for start in sorted(candidates):
-            if start >= end and (match := _DESCRIBED_RE.match(text, start)) is not None:
-                found_here.append(match)
-                end = match.end()
-        matches.append(found_here)
+        matches.append(matches_at(_DESCRIBED_RE, text, starts))
     return matches
 
 
