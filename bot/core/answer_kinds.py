@@ -195,14 +195,20 @@ def places_re(places: Collection[str]) -> re.Pattern[str]:
 
 
 def scene(
-    chosen: Sequence[int], units: Sequence[Unit], places: Collection[str], people: frozenset[str]
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    places: Collection[str],
+    people: frozenset[str],
+    characters: Sequence[Character] = (),
 ) -> list[int]:
     """For a where-question whose answer names no place: the piece that first brings the
     character asked about to the place the scene is in (the last place the story puts
-    someone in, at or to before it: "in Elmore", not "passes for Amontillado")."""
+    someone in, at or to before it: "in Elmore", not "passes for Amontillado"). A town the
+    cast's places missed counts too: a capitalised word after in/at/to that is nobody's
+    name ("remained in Harlow")."""
     if any(places_re(places).search(units[i].text) for i in chosen):
         return []
-    located = located_re(places)
+    located = located_re(places, characters)
     start = min(chosen)
     title = units[start].title
     place = None
@@ -227,8 +233,13 @@ def scene(
     return []
 
 
-def located_re(places: Collection[str]) -> re.Pattern[str]:
-    names = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
+def located_re(places: Collection[str], characters: Sequence[Character] = ()) -> re.Pattern[str]:
+    options = [re.escape(name) for name in sorted(places, key=len, reverse=True)]
+    if characters:
+        people = {word for c in characters for alias in c.aliases for word in alias.split()}
+        nobody = "".join(rf"(?!{re.escape(word)}(?![\w'’-]))" for word in sorted(people))
+        options.append(rf"{nobody}[A-Z][\w-]+(?![\w'’-])")
+    names = "|".join(options)
     return re.compile(
         rf"\b(?:in|at|to|into|reached|entered|near)\s+(?:the\s+)?(?P<place>{names})(?!\w)"
     )

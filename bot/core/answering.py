@@ -156,7 +156,7 @@ def find_answer(
         ):
             chosen.append(index + 1)  # "What happened to them?": what the next sentence says
         if shape.kind == "where" and places:
-            chosen += scene(chosen, units, places, terms.people)
+            chosen += scene(chosen, units, places, terms.people, characters)
         answers.append(chosen)
     # Shortest first: the reader sees the most direct answer before the longer one.
     answers.sort(key=lambda answer: sum(len(units[i].text) for i in answer))

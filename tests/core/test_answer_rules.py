@@ -164,6 +164,22 @@ def test_where_is_answered_by_the_place_the_scene_is_in():
     )
 
 
+def test_the_scene_is_a_town_the_cast_places_missed():
+    # The cast knows the inn as a place but not the town: "remained in Harlow" still says
+    # where the shop is, and the answer is the piece that first brings Dan there.
+    dan = person("Dan Rook", "Dan", gender="m")
+    text = (
+        "One spring Dan Rook stepped off the coach in Harlow, a small town by the river.\n\n"
+        "He went to the Crown Inn and took a room.\n\n"
+        "He liked the people and they liked him.\n\n"
+        "Dan remained in Harlow and prospered. He opened a shop and sold boots to the valley."
+    )
+    found = answers(text, "Where does Dan settle and open a shop?", (dan,), ("the Crown Inn",))
+    assert (
+        "One spring Dan Rook stepped off the coach in Harlow, a small town by the river." in found
+    )
+
+
 def test_word_roots_and_plural_names_match():
     assert word_root(base_form("proposition")) == word_root(base_form("propose"))
     assert word_root(base_form("kidnappers")) == word_root(base_form("kidnap"))
