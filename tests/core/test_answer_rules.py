@@ -180,6 +180,33 @@ def test_the_scene_is_a_town_the_cast_places_missed():
     )
 
 
+def test_a_wish_is_made_by_saying_it_and_first_is_an_order_not_a_word():
+    # "First" orders the wishes; the sentence that holds the word is about someone else's.
+    # His wish is what he says in the first person: "I wish for …".
+    tom = person("Tom Hale", "Tom", "the old man", gender="m")
+    text = (
+        "Tom Hale turned the ring over in his hand by the fire.\n\n"
+        "Tom had heard that the first owner of the ring wished for a crown and got a coffin.\n\n"
+        "The kettle sang and the cat slept on the mat by the door.\n\n"
+        "The wind rattled the shutters and the lamp smoked in its glass.\n\n"
+        '"I wish for a new roof," said the old man, holding up the ring.'
+    )
+    found = answers(text, "What does Tom wish for first?", (tom,))
+    assert found[0] == '"I wish for a new roof," said the old man, holding up the ring.'
+    # Told of him, "Tom wished …" holds the question as well; said by him, the wish is made.
+    text = (
+        "Tom Hale turned the ring over in his hand by the fire.\n\n"
+        "All that winter Tom wished the snow would stop, and it did not.\n\n"
+        "The kettle sang and the cat slept on the mat by the door.\n\n"
+        "The wind rattled the shutters and the lamp smoked in its glass.\n\n"
+        "His son laughed at the ring and told him to wish.\n\n"
+        '"I wish for a new roof," said the old man, holding up the ring.'
+    )
+    found = answers(text, "What does Tom wish for?", (tom,))
+    assert '"I wish for a new roof," said the old man, holding up the ring.' in found
+    assert "All that winter Tom wished the snow would stop, and it did not." not in found
+
+
 def test_word_roots_and_plural_names_match():
     assert word_root(base_form("proposition")) == word_root(base_form("propose"))
     assert word_root(base_form("kidnappers")) == word_root(base_form("kidnap"))
