@@ -207,6 +207,23 @@ def test_a_wish_is_made_by_saying_it_and_first_is_an_order_not_a_word():
     assert "All that winter Tom wished the snow would stop, and it did not." not in found
 
 
+def test_where_someone_is_led_is_the_place_named_next_in_the_paragraph():
+    # Setting out names no place; the arrival, two sentences on, does. The scene before
+    # (the fair in Bramley) is where they started, not where he leads him.
+    kit = person("Kit Marlow", "Kit", gender="m")
+    ned = person("Ned Ashe", "Ned", gender="m")
+    text = (
+        "Kit met Ned at the fair in Bramley and praised the wine in his cellar.\n\n"
+        "Kit took the lamp and led Ned through the kitchen and out by the back door. "
+        "He went down the narrow steps first, telling him to mind his head. "
+        "They came at last to the bottom and stood together in the cold crypt of Greyholm."
+    )
+    found = answers(text, "Where does Kit lead Ned?", (kit, ned), ("Bramley", "Greyholm"))
+    assert "They came at last to the bottom and stood together in the cold crypt of Greyholm." in (
+        found
+    )
+
+
 def test_word_roots_and_plural_names_match():
     assert word_root(base_form("proposition")) == word_root(base_form("propose"))
     assert word_root(base_form("kidnappers")) == word_root(base_form("kidnap"))
