@@ -199,6 +199,7 @@ class ServedRoute:
         return sum(1 for part in self.template.split("/") if part and not part.startswith("{"))
 
 
+CALLBACK_ROUTE = "/interactions/{interaction_id}/{interaction_token}/callback"
 ROUTES: tuple[ServedRoute, ...] = (
     ServedRoute("GET", "/users/@me", "_get_current_user", bodiless=True),
     ServedRoute("GET", "/oauth2/applications/@me", "_get_application", bodiless=True),
@@ -211,7 +212,7 @@ ROUTES: tuple[ServedRoute, ...] = (
     ),
     ServedRoute(
         "POST",
-        "/interactions/{interaction_id}/{interaction_token}/callback",
+        CALLBACK_ROUTE,
         "_interaction_callback",
         bot_auth=False,
     ),
@@ -297,6 +298,11 @@ class FakeDiscord:
         self.ready_count = 0  # GUILD_CREATEs sent: one per (re)connection
         self.interactions: dict[str, Interaction] = {}
         self._request_arrived = asyncio.Condition()
+        # Interaction id → the future its first callback request resolves. A burst of
+        # 400 waiting on the condition above rescanned every request recorded so far on
+        # each arrival: the fake's own loop fell seconds behind, and its lateness
+        # (arrivals stamped late) was timed as the bot's.
+        self._callback_waiters: dict[str, asyncio.Future[RecordedRequest]] = {}
 
         self.identify: dict[str, Json] | None = None
         self.identified = asyncio.Event()
@@ -520,6 +526,10 @@ class FakeDiscord:
         recorded.status = status
         self.problems.extend(recorded.problems)
         self.requests.append(recorded)
+        if recorded.route == CALLBACK_ROUTE:
+            waiter = self._callback_waiters.pop(recorded.path.split("/")[2], None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(recorded)
         async with self._request_arrived:
             self._request_arrived.notify_all()
         return json_response(status, payload)
@@ -1178,13 +1188,14 @@ class FakeDiscord:
 
     async def interact(self, interaction: Interaction) -> Reply:
         """Send the interaction over the gateway and wait for the bot's answer to it."""
+        answered = asyncio.get_running_loop().create_future()
+        self._callback_waiters[interaction.id] = answered
         interaction.sent_at = time.monotonic()
-        await self.dispatch("INTERACTION_CREATE", interaction.payload)
-        callback = await self.wait_for_request(
-            lambda r: (
-                r.route == "/interactions/{interaction_id}/{interaction_token}/callback"
-                and r.path.split("/")[2] == interaction.id
-            ),
-        )
+        try:
+            await self.dispatch("INTERACTION_CREATE", interaction.payload)
+            async with asyncio.timeout(WAIT_S):
+                callback = await answered
+        finally:
+            self._callback_waiters.pop(interaction.id, None)
         message_id = interaction.original_message_id
         return Reply(interaction, callback, self.messages.get(message_id) if message_id else None)
