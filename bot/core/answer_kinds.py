@@ -18,6 +18,8 @@ from bot.core.text import fold, words
 
 # How far back a where-question looks for the place its scene is in.
 _SCENE_REACH = 60
+# How many pieces on, in the same paragraph, it looks for the place someone arrives at.
+_ARRIVAL_REACH = 3
 
 # A sentence that gives a name: "a girl named May", "his name was Tom" (not "her name was
 # like a summons").
@@ -195,14 +197,30 @@ def places_re(places: Collection[str]) -> re.Pattern[str]:
 
 
 def scene(
-    chosen: Sequence[int], units: Sequence[Unit], places: Collection[str], people: frozenset[str]
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    places: Collection[str],
+    people: frozenset[str],
+    characters: Sequence[Character] = (),
 ) -> list[int]:
-    """For a where-question whose answer names no place: the piece that first brings the
+    """For a where-question whose answer names no place: the next piece of its paragraph
+    that names one (where they arrive), or else the piece that first brings the
     character asked about to the place the scene is in (the last place the story puts
-    someone in, at or to before it: "in Elmore", not "passes for Amontillado")."""
-    if any(places_re(places).search(units[i].text) for i in chosen):
+    someone in, at or to before it: "in Elmore", not "passes for Amontillado"). A town the
+    cast's places missed counts too: a capitalised word after in/at/to that is nobody's
+    name ("remained in Harlow")."""
+    named = places_re(places)
+    if any(named.search(units[i].text) for i in chosen):
         return []
-    located = located_re(places)
+    # "Where does he lead him?" answered by setting out ("bowed him through several suites
+    # of rooms"): the place he arrives at is told next, in the same paragraph.
+    end = max(chosen)
+    for index in range(end + 1, min(len(units), end + 1 + _ARRIVAL_REACH)):
+        if (units[index].title, units[index].passage) != (units[end].title, units[end].passage):
+            break
+        if named.search(units[index].text):
+            return [index]
+    located = located_re(places, characters)
     start = min(chosen)
     title = units[start].title
     place = None
@@ -227,8 +245,13 @@ def scene(
     return []
 
 
-def located_re(places: Collection[str]) -> re.Pattern[str]:
-    names = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
+def located_re(places: Collection[str], characters: Sequence[Character] = ()) -> re.Pattern[str]:
+    options = [re.escape(name) for name in sorted(places, key=len, reverse=True)]
+    if characters:
+        people = {word for c in characters for alias in c.aliases for word in alias.split()}
+        nobody = "".join(rf"(?!{re.escape(word)}(?![\w'’-]))" for word in sorted(people))
+        options.append(rf"{nobody}[A-Z][\w-]+(?![\w'’-])")
+    names = "|".join(options)
     return re.compile(
         rf"\b(?:in|at|to|into|reached|entered|near)\s+(?:the\s+)?(?P<place>{names})(?!\w)"
     )

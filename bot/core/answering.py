@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
 from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token, story_units
@@ -48,6 +49,9 @@ _FRAME_WORDS = frozenset(
     happen happens happened mean means meant story stories exactly really kind sort each
     every both other also very just even ever own according""".split()
 )
+# "What does he wish for first?": an order, not a word the answer holds ("the first man
+# had three wishes" is not his first wish).
+_ORDER_RE = re.compile(r"\b(?:at\s+)?(?:first|last|finally)\s*[?.!]*\s*$", re.IGNORECASE)
 # A question must find at least this share of its weighed words in one piece (with its
 # neighbour's help) to be answered.
 MIN_COVERAGE = 0.3
@@ -132,6 +136,8 @@ def find_answer(
             score += _KIND_BONUS  # "Who told her?": a person the question does not name
         if shape.speech and terms.subject in units[index].speakers:
             score += _KIND_BONUS  # "What does he promise?": what he says
+        elif _says_he_does(units[index], terms):
+            score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
     answers: list[list[int]] = []
@@ -156,7 +162,7 @@ def find_answer(
         ):
             chosen.append(index + 1)  # "What happened to them?": what the next sentence says
         if shape.kind == "where" and places:
-            chosen += scene(chosen, units, places, terms.people)
+            chosen += scene(chosen, units, places, terms.people, characters)
         answers.append(chosen)
     # Shortest first: the reader sees the most direct answer before the longer one.
     answers.sort(key=lambda answer: sum(len(units[i].text) for i in answer))
@@ -276,6 +282,19 @@ def _subject_next_door(
     return []
 
 
+def _says_he_does(unit: Unit, terms: _Terms) -> bool:
+    """The subject saying "I <the question's verb>": a wish, an oath, a promise is made by
+    saying it, so his own words in the first person are the act asked about."""
+    if terms.subject is None or terms.subject not in unit.speakers:
+        return False
+    said = [fold(word) for word in words(unit.text)]
+    verbs = [term for term in terms.main if terms.subject not in term]
+    return any(
+        word == "i" and any(not _term(after).isdisjoint(term) for term in verbs)
+        for word, after in pairwise(said)
+    )
+
+
 def _someone_else(forms: frozenset[str], asked: frozenset[str]) -> bool:
     return any(form.startswith("@") and form not in asked for form in forms)
 
@@ -283,7 +302,7 @@ def _someone_else(forms: frozenset[str], asked: frozenset[str]) -> bool:
 def _terms(shape: Shape, characters: Sequence[Character]) -> _Terms:
     """Each word the question is about, as the set of forms that count as it; a character
     it names is one term, held by any piece about them."""
-    main, main_people = _words_of(shape.main, characters)
+    main, main_people = _words_of(_ORDER_RE.sub("", shape.main), characters)
     clause, clause_people = _words_of(shape.clause, characters)
     said = {next(iter(term)) for term in main if len(term) == 1}
     clause = [term for term in clause if not (len(term) == 1 and next(iter(term)) in said)]

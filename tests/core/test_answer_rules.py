@@ -164,6 +164,66 @@ def test_where_is_answered_by_the_place_the_scene_is_in():
     )
 
 
+def test_the_scene_is_a_town_the_cast_places_missed():
+    # The cast knows the inn as a place but not the town: "remained in Harlow" still says
+    # where the shop is, and the answer is the piece that first brings Dan there.
+    dan = person("Dan Rook", "Dan", gender="m")
+    text = (
+        "One spring Dan Rook stepped off the coach in Harlow, a small town by the river.\n\n"
+        "He went to the Crown Inn and took a room.\n\n"
+        "He liked the people and they liked him.\n\n"
+        "Dan remained in Harlow and prospered. He opened a shop and sold boots to the valley."
+    )
+    found = answers(text, "Where does Dan settle and open a shop?", (dan,), ("the Crown Inn",))
+    assert (
+        "One spring Dan Rook stepped off the coach in Harlow, a small town by the river." in found
+    )
+
+
+def test_a_wish_is_made_by_saying_it_and_first_is_an_order_not_a_word():
+    # "First" orders the wishes; the sentence that holds the word is about someone else's.
+    # His wish is what he says in the first person: "I wish for …".
+    tom = person("Tom Hale", "Tom", "the old man", gender="m")
+    text = (
+        "Tom Hale turned the ring over in his hand by the fire.\n\n"
+        "Tom had heard that the first owner of the ring wished for a crown and got a coffin.\n\n"
+        "The kettle sang and the cat slept on the mat by the door.\n\n"
+        "The wind rattled the shutters and the lamp smoked in its glass.\n\n"
+        '"I wish for a new roof," said the old man, holding up the ring.'
+    )
+    found = answers(text, "What does Tom wish for first?", (tom,))
+    assert found[0] == '"I wish for a new roof," said the old man, holding up the ring.'
+    # Told of him, "Tom wished …" holds the question as well; said by him, the wish is made.
+    text = (
+        "Tom Hale turned the ring over in his hand by the fire.\n\n"
+        "All that winter Tom wished the snow would stop, and it did not.\n\n"
+        "The kettle sang and the cat slept on the mat by the door.\n\n"
+        "The wind rattled the shutters and the lamp smoked in its glass.\n\n"
+        "His son laughed at the ring and told him to wish.\n\n"
+        '"I wish for a new roof," said the old man, holding up the ring.'
+    )
+    found = answers(text, "What does Tom wish for?", (tom,))
+    assert '"I wish for a new roof," said the old man, holding up the ring.' in found
+    assert "All that winter Tom wished the snow would stop, and it did not." not in found
+
+
+def test_where_someone_is_led_is_the_place_named_next_in_the_paragraph():
+    # Setting out names no place; the arrival, two sentences on, does. The scene before
+    # (the fair in Bramley) is where they started, not where he leads him.
+    kit = person("Kit Marlow", "Kit", gender="m")
+    ned = person("Ned Ashe", "Ned", gender="m")
+    text = (
+        "Kit met Ned at the fair in Bramley and praised the wine in his cellar.\n\n"
+        "Kit took the lamp and led Ned through the kitchen and out by the back door. "
+        "He went down the narrow steps first, telling him to mind his head. "
+        "They came at last to the bottom and stood together in the cold crypt of Greyholm."
+    )
+    found = answers(text, "Where does Kit lead Ned?", (kit, ned), ("Bramley", "Greyholm"))
+    assert "They came at last to the bottom and stood together in the cold crypt of Greyholm." in (
+        found
+    )
+
+
 def test_word_roots_and_plural_names_match():
     assert word_root(base_form("proposition")) == word_root(base_form("propose"))
     assert word_root(base_form("kidnappers")) == word_root(base_form("kidnap"))
