@@ -284,10 +284,18 @@ async def _load(settings: Settings, paths: Sequence[Path]) -> int:
 
     progress = LoadProgress(sys.stdout)
     async with await Store.open(settings.database) as store:
-        report = await Library(store).load_paths(paths, index=False, progress=progress)
-    progress.finish()
-    for line in report.summary_lines():
-        print(line)
+        library = Library(store)
+        report = await library.load_paths(paths, index=False, progress=progress)
+        progress.finish()
+        for line in report.summary_lines():
+            print(line, flush=True)
+        # The stories are in, searchable and readable; their characters come next. An
+        # interrupted reading is finished by the next `conteur run` or `conteur load`.
+        reading = LoadProgress(sys.stdout, doing="reading characters", unit="stories")
+        read = await library.read_casts(progress=reading)
+        reading.finish()
+        if read:
+            print(f"characters read for {read:,} {'story' if read == 1 else 'stories'}")
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -422,6 +430,7 @@ async def _characters(settings: Settings, args: argparse.Namespace) -> int:
     async with await Store.open(settings.database) as store:
         library = Library(store)
         await library.load_paths([settings.stories_dir], index=False)
+        await library.read_casts()  # this command lists them: read any still to read now
         try:
             only = await find_visible_story(store, args.guild, args.story) if args.story else None
         except UserError as error:

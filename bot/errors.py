@@ -51,3 +51,21 @@ class Busy(UserError):
     """The bot is not ready for this yet (the library is being indexed): try again soon."""
 
     title = "One moment"
+
+
+class StillReading(Busy):
+    """A story stored by a big load whose characters are not read yet (a minute or so)."""
+
+    def __init__(self, title: str | None = None, *, stories: int = 1) -> None:
+        if title is not None:
+            message = (
+                f"I'm still reading “{title}”: its characters and places will be ready "
+                "in a minute or two."
+            )
+        else:
+            count = f"{stories:,} new stories" if stories > 1 else "a new story"
+            whose = "their" if stories > 1 else "its"
+            message = (
+                f"I'm still reading {count}: {whose} characters will be ready in a minute or two."
+            )
+        super().__init__(message, hint="Try again shortly.")

@@ -1,4 +1,7 @@
-"""Progress of a long `conteur load`: a bar on a terminal, plain lines otherwise."""
+"""Progress of a long `conteur load`: a bar on a terminal, plain lines otherwise.
+
+Twice for a big load: its files, then the characters read after it (bot.app.cast_reading).
+"""
 
 from __future__ import annotations
 
@@ -28,8 +31,11 @@ class LoadProgress:
         *,
         terminal: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
+        doing: str = "loading",
+        unit: str = "files",
     ) -> None:
         self.stream = stream
+        self.doing, self.unit = doing, unit
         self.terminal = stream.isatty() if terminal is None else terminal
         self.clock = clock
         self.started = clock()
@@ -60,14 +66,14 @@ class LoadProgress:
         rate = self._rate(done, now)
         eta = (total - done) / rate if rate > 0 else 0.0
         return (
-            f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:,}/{total:,} files"
+            f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:,}/{total:,} {self.unit}"
             f"  {rate:,.0f}/s  ETA {_duration(eta)} "
         )
 
     def line(self, done: int, total: int, now: float) -> str:
         return (
-            f"loading: {done:,} of {total:,} files ({100 * done // total} %),"
-            f" {self._rate(done, now):,.0f} files/s, {_duration(now - self.started)} so far"
+            f"{self.doing}: {done:,} of {total:,} {self.unit} ({100 * done // total} %),"
+            f" {self._rate(done, now):,.0f} {self.unit}/s, {_duration(now - self.started)} so far"
         )
 
     def finish(self) -> None:

@@ -56,7 +56,10 @@ def test_killing_a_load_ends_its_extraction_workers(tmp_path: Path) -> None:
     stories.mkdir()
     names = " ".join(f"Name{n} Person{n}" for n in range(400))
     for number in range(POOL_THRESHOLD * 3):
-        (stories / f"{number:04}.txt").write_text(f"Title: Tale {number}\n\n{names}.\n\nThe end.")
+        # Each text its own (a duplicate is rejected before anyone reads its characters).
+        (stories / f"{number:04}.txt").write_text(
+            f"Title: Tale {number}\n\n{names} Number{number}.\n\nThe end."
+        )
     load = subprocess.Popen(
         [sys.executable, "-m", "bot", "load", str(stories), "--db", str(tmp_path / "db.sqlite3")],
         cwd=ROOT,

@@ -63,6 +63,33 @@ def test_load_prints_a_summary_and_fails_when_a_file_is_rejected(capsys, tmp_pat
     assert "bad.txt: bad.txt looks like a binary file, not text." in out
 
 
+def test_a_big_load_stores_the_stories_then_reads_their_characters(
+    capsys, tmp_path, isolated_settings
+):
+    import sqlite3
+
+    from bot.app.library import DEFER_CASTS_FROM
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    count = DEFER_CASTS_FROM + 6
+    for number in range(count):
+        (folder / f"{number:03d}.txt").write_text(
+            f"Title: Tale {number}\n\nIngrid Holm{number} rowed to the island on day {number}."
+            f"\n\nIngrid slept in the lighthouse. Ingrid came home."
+        )
+    assert cli.main(["load", str(folder)]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert f"{count} added, 0 updated, 0 unchanged, 0 rejected" in out
+    assert out.rstrip().endswith(f"characters read for {count} stories")
+    database = sqlite3.connect(isolated_settings / "cli.sqlite3")
+    pending, protagonists = database.execute(
+        "SELECT sum(cast_pending), count(protagonist) FROM stories"
+    ).fetchone()
+    database.close()
+    assert (pending, protagonists) == (0, count)
+
+
 def test_invite_needs_the_application_id(capsys, monkeypatch, isolated_settings):
     assert cli.main(["invite"]) == cli.EXIT_USAGE
     assert "DISCORD_APPLICATION_ID" in capsys.readouterr().err

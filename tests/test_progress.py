@@ -84,12 +84,12 @@ async def test_a_batch_that_fails_leaves_no_part_of_any_of_its_stories(
     real = BulkWriter._story_rows
     calls = 0
 
-    def failing(self, write, now):
+    def failing(self, write, now, **options):
         nonlocal calls
         calls += 1
         if calls == 2:
             raise OSError("disk full")
-        real(self, write, now)
+        real(self, write, now, **options)
 
     async def failing_cast(db, story_id, cast):
         nonlocal calls
@@ -109,3 +109,92 @@ async def test_a_batch_that_fails_leaves_no_part_of_any_of_its_stories(
     for table in ("passages", "story_versions", "audit_log"):
         (count,) = await store.db.fetchone(f"SELECT count(*) FROM {table}")
         assert count == 1, table
+
+
+async def test_a_failed_batch_of_a_deferred_load_leaves_no_story_and_no_pending_cast(
+    store, tmp_path, monkeypatch, backend
+):
+    """A story stored with its cast pending is whole; one from a failed batch is not there."""
+    import pytest
+
+    from bot.app.library import Library
+    from bot.storage.bulk_load import BulkWriter
+    from bot.storage.stories import StoryRepository
+
+    for name in ("b", "c", "d"):
+        (tmp_path / f"{name}.txt").write_text(f"Title: Tale {name}\n\nAn owl flew by, {name}.")
+    calls = 0
+
+    def second_fails() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("disk full")
+
+    real_rows, real_passages = BulkWriter._story_rows, StoryRepository._insert_passages
+
+    def failing_rows(self, write, now, **options):
+        second_fails()
+        real_rows(self, write, now, **options)
+
+    async def failing_passages(self, story_id, passages):
+        second_fails()
+        await real_passages(self, story_id, passages)
+
+    if backend == "sqlite":
+        monkeypatch.setattr(BulkWriter, "_story_rows", failing_rows)
+    else:
+        monkeypatch.setattr(StoryRepository, "_insert_passages", failing_passages)
+    with pytest.raises(OSError):
+        await Library(store).load_paths([tmp_path], defer_casts=True)
+    assert await store.stories.visible_stories(None) == []
+    assert await store.casts.pending_total() == 0
+    for table in ("passages", "story_versions", "audit_log"):
+        (count,) = await store.db.fetchone(f"SELECT count(*) FROM {table}")
+        assert count == 0, table
+
+
+async def test_a_failing_batch_stops_the_load_and_the_batches_before_it_are_kept_whole(
+    store, tmp_path, monkeypatch, backend
+):
+    """A batch that fails ends the load; every story is there whole or not at all."""
+    import pytest
+
+    import bot.app.loading as loading
+    from bot.app.library import Library
+    from bot.storage.bulk_load import BulkWriter
+    from bot.storage.stories import StoryRepository
+
+    monkeypatch.setattr(loading, "BATCH_SIZE", 2)
+    for number in range(7):
+        text = f"Title: Tale {number}\n\nA grey owl flew by, {number}."
+        (tmp_path / f"{number}.txt").write_text(text)
+    calls = 0
+
+    def third_fails() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # in the second batch
+            raise OSError("disk full")
+
+    real_rows, real_passages = BulkWriter._story_rows, StoryRepository._insert_passages
+
+    def failing_rows(self, write, now, **options):
+        third_fails()
+        real_rows(self, write, now, **options)
+
+    async def failing_passages(self, story_id, passages):
+        third_fails()
+        await real_passages(self, story_id, passages)
+
+    if backend == "sqlite":
+        monkeypatch.setattr(BulkWriter, "_story_rows", failing_rows)
+    else:
+        monkeypatch.setattr(StoryRepository, "_insert_passages", failing_passages)
+    with pytest.raises(OSError):
+        await Library(store).load_paths([tmp_path], defer_casts=True)
+    stored = await store.stories.visible_stories(None)
+    assert sorted(s.title for s in stored) == ["Tale 0", "Tale 1"]
+    (passages,) = await store.db.fetchone("SELECT count(*) FROM passages")
+    assert passages == 2
+    assert await store.casts.pending_total() == 2

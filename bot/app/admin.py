@@ -22,11 +22,15 @@ class Health:
     dm_subscriptions: int
     database: str
     database_bytes: int | None  # None for an in-memory database
+    casts_pending: int = 0  # stories a big load stored whose characters are still being read
 
 
 async def reload_builtins(library: Library, stories_dir: Path) -> LoadReport:
-    """Load new or changed files from the stories folder; searchable at once."""
-    return await library.load_paths([stories_dir])
+    """Load new or changed files from the stories folder; searchable at once (characters
+    of a big reload a minute or two later, read in the background)."""
+    report = await library.load_paths([stories_dir])
+    library.cast_reading.start()
+    return report
 
 
 def _file_size(path: str) -> int | None:
@@ -51,4 +55,5 @@ async def health(library: Library) -> Health:
         dm_subscriptions=dms,
         database=store.path,
         database_bytes=_file_size(store.path),
+        casts_pending=await store.casts.pending_total(),
     )

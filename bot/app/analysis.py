@@ -13,15 +13,19 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from types import TracebackType
+from typing import Any, TypeVar
 
 from bot.app.cast_transfer import PackedCast, pack_cast, unpack_cast
 from bot.core.cast import Cast
 from bot.core.characters import extract_cast
-from bot.core.models import ParsedStory
+from bot.core.models import ParsedStory, Passage
+
+T = TypeVar("T")
 
 # Below this many stories to analyse, worker start-up (~0.3 s) costs more than it saves.
 POOL_THRESHOLD = 64
@@ -36,11 +40,21 @@ def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
     return parsed, cast
 
 
+def read_cast(title: str, passages: tuple[Passage, ...]) -> Cast:
+    """The cast of a story stored with a chosen title: what `analyse` finds for it."""
+    return extract_cast(passages, title=title)
+
+
 def analyse_packed(parsed: ParsedStory, facts: bool) -> tuple[str, PackedCast]:
     """`analyse` for the live bot's worker: what comes back is the title and the cast as
     plain tuples (see bot/app/cast_transfer.py), not the story and the cast as objects."""
     analysed, cast = analyse(parsed)
     return analysed.title, pack_cast(cast, facts=facts)
+
+
+def read_cast_packed(title: str, passages: tuple[Passage, ...]) -> PackedCast:
+    """`read_cast` for the live bot's worker, packed as `analyse_packed` is."""
+    return pack_cast(read_cast(title, passages))
 
 
 # How often a worker checks that the process that started it is still there.
@@ -65,12 +79,24 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 class Analyser:
-    """`analyse` in worker processes when there are many stories, in place otherwise."""
+    """`analyse` in worker processes when there are many stories, in place otherwise.
+
+    The workers start on first use: a big load that reads its casts later may have no
+    untitled file to analyse at all.
+    """
 
     def __init__(self, story_count: int, *, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self._pooled = story_count >= POOL_THRESHOLD and self.workers > 1
         self._pool: Executor | None = None
-        if story_count >= POOL_THRESHOLD and self.workers > 1:
+
+    @property
+    def in_flight_limit(self) -> int:
+        """How many stories may wait for analysis at once (bounds memory, keeps cores fed)."""
+        return 8 * self.workers if self._pooled else 1
+
+    def _workers(self) -> Executor:
+        if self._pool is None:
             # spawn, not fork: the process already runs SQLite's and asyncio's threads.
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -79,19 +105,24 @@ class Analyser:
                 initializer=die_with_parent,
                 initargs=(os.getpid(),),
             )
-
-    @property
-    def in_flight_limit(self) -> int:
-        """How many stories may wait for analysis at once (bounds memory, keeps cores fed)."""
-        return 8 * self.workers if self._pool else 1
+        return self._pool
 
     def submit(self, parsed: ParsedStory) -> asyncio.Future[tuple[ParsedStory, Cast]]:
         loop = asyncio.get_running_loop()
-        if self._pool is None:
+        if not self._pooled:
             future: asyncio.Future[tuple[ParsedStory, Cast]] = loop.create_future()
             future.set_result(analyse(parsed))
             return future
-        return loop.run_in_executor(self._pool, analyse, parsed)
+        return loop.run_in_executor(self._workers(), analyse, parsed)
+
+    def read_cast(self, title: str, passages: tuple[Passage, ...]) -> asyncio.Future[Cast]:
+        """A stored story's cast (`read_cast`), in a worker when there are many."""
+        loop = asyncio.get_running_loop()
+        if not self._pooled:
+            future: asyncio.Future[Cast] = loop.create_future()
+            future.set_result(read_cast(title, passages))
+            return future
+        return loop.run_in_executor(self._workers(), read_cast, title, passages)
 
     def __enter__(self) -> Analyser:
         return self
@@ -122,6 +153,15 @@ class BackgroundAnalyser:
     async def analyse(self, parsed: ParsedStory, *, facts: bool = True) -> tuple[ParsedStory, Cast]:
         """The story (titled, if untitled) and its cast; without `facts`, only who and
         where (a preview's needs: a name-heavy text's facts are ~100,000 objects)."""
+        title, packed = await self._run(analyse_packed, parsed, facts)
+        cast = await unpack_cast(packed)
+        return (parsed if title == parsed.title else replace(parsed, title=title)), cast
+
+    async def read_cast(self, title: str, passages: tuple[Passage, ...]) -> Cast:
+        """A stored story's cast, for the background reading of big loads' casts."""
+        return await unpack_cast(await self._run(read_cast_packed, title, passages))
+
+    async def _run(self, function: Callable[..., T], *args: Any) -> T:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -129,13 +169,11 @@ class BackgroundAnalyser:
             )
         loop = asyncio.get_running_loop()
         try:
-            title, packed = await loop.run_in_executor(self._pool, analyse_packed, parsed, facts)
+            return await loop.run_in_executor(self._pool, function, *args)
         except BrokenProcessPool:
             # The worker died (killed, out of memory): a fresh one for the next story.
             self._pool = None
             raise
-        cast = await unpack_cast(packed)
-        return (parsed if title == parsed.title else replace(parsed, title=title)), cast
 
     def close(self) -> None:
         if self._pool is not None:

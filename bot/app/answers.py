@@ -14,7 +14,7 @@ from bot.core.answers import (
     question_terms,
     quote_found,
 )
-from bot.core.cast import Character
+from bot.core.cast import Cast, Character
 from bot.core.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
 # Across the library, the answer is looked for in this many passages search finds.
@@ -46,7 +46,11 @@ async def answer_question(
         # Only the stories with a character the question may name: one query each.
         subject = parsed.subject
         titles = {story.id: story.title for story, c in characters if is_named(subject, c)}
-        casts = [(titles[sid], await store.casts.get_cast(sid)) for sid in sorted(titles)]
+        casts = [
+            (titles[sid], cast)
+            for sid in sorted(titles)
+            if (cast := await store.casts.ready_cast(sid)) is not None
+        ]
         answer = answer_from_cast(parsed, casts)
         if answer is not None:
             return answer
@@ -63,7 +67,8 @@ async def _quoted_answer(
         story = await store.stories.get_story(story_id)
         if story is None:
             return Answer(UNANSWERABLE, ())
-        cast = await store.casts.get_cast(story_id)
+        # A story whose characters are still being read is quoted all the same.
+        cast = await store.casts.ready_cast(story_id) or Cast()
         named_places = [place.name for place in cast.places]
         return quote_found(
             find_answer(question, [(story.title, story.passages)], cast.characters, named_places)
@@ -84,7 +89,7 @@ async def _quoted_answer(
     for sid, numbers in near.items():
         passages = await store.stories.get_passages(sid)
         sources.append((summaries[sid].title, [p for p in passages if p.number in numbers]))
-        cast = await store.casts.get_cast(sid)
+        cast = await store.casts.ready_cast(sid) or Cast()
         characters.extend(cast.characters)
         places.extend(place.name for place in cast.places)
     return quote_found(find_answer(question, sources, characters, places))

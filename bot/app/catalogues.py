@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from bot.core.cast import Character
+from bot.core.cast import Cast, Character
 from bot.core.matching import key_words
 from bot.core.models import StorySummary
 from bot.core.text import fold
@@ -224,7 +224,9 @@ class Catalogues:
     async def _read_casts(self, catalogue: StoryCatalogue) -> None:
         for story in catalogue.stories:
             if story.id not in self._casts:
-                cast = await self.store.casts.get_cast(story.id)
+                # A story whose characters are still being read has none yet: its own
+                # audit entry, when they are stored, has it read again.
+                cast = await self.store.casts.ready_cast(story.id) or Cast()
                 self._casts[story.id] = tuple(CastPart.of(story, c) for c in cast.characters)
 
     async def stories(self, guild_id: int | None) -> StoryCatalogue:

@@ -32,9 +32,14 @@ async def namesakes(
 async def casts(
     library: Library, guild_id: int | None, story: Story | None = None
 ) -> list[tuple[StorySummary, Cast]]:
-    """Who is in each story visible here (or in one): `conteur characters`."""
+    """Who is in each story visible here (or in one): `conteur characters`. A story whose
+    characters are still being read (by another process) is left out."""
     stories = [story.summary] if story else await library.store.stories.visible_stories(guild_id)
-    return [(summary, await library.store.casts.get_cast(summary.id)) for summary in stories]
+    return [
+        (summary, cast)
+        for summary in stories
+        if (cast := await library.store.casts.ready_cast(summary.id)) is not None
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,10 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from bot.app.analysis import BackgroundAnalyser
+from bot.app.analysis import POOL_THRESHOLD, BackgroundAnalyser
 from bot.app.analysis import analyse as analyse  # re-exported: moderation previews use it
+from bot.app.cast_reading import BackgroundCastReading, read_casts_with_every_core
+from bot.app.cast_reading import Progress as ReadingProgress
 from bot.app.indexing import IndexChange, LiveIndex
 from bot.app.loading import STORY_SUFFIXES as STORY_SUFFIXES  # re-exported: uploads check it
 from bot.app.loading import LoadReport as LoadReport  # re-exported: admin reports it
@@ -28,6 +30,9 @@ from bot.storage import Store
 log = logging.getLogger(__name__)
 
 RESTORE_WINDOW = timedelta(days=30)
+# From this many files a load stores titled stories first and reads their characters
+# after (bot.app.cast_reading); below it, worker start-up costs more than waiting saves.
+DEFER_CASTS_FROM = POOL_THRESHOLD
 
 
 # A hit far weaker than the best one matched only a stray word or two; showing
@@ -53,18 +58,30 @@ class Library:
         self.preview_limits = PreviewLimits(store.clock)
         # Previews' and publishes' character extraction, off the event loop.
         self.analyser = BackgroundAnalyser()
+        # The casts big loads left to read, read on the same worker (bot.app.cast_reading).
+        self.cast_reading = BackgroundCastReading(store, self.analyser)
 
     @property
     def index(self) -> SearchIndex:
         return self.live_index.index
 
-    async def start(self, stories_dir: Path, *, index_in_background: bool = False) -> LoadReport:
+    async def start(
+        self,
+        stories_dir: Path,
+        *,
+        index_in_background: bool = False,
+        read_casts_in_background: bool = False,
+    ) -> LoadReport:
         """Load new or changed built-in stories, purge old removals, build the search index.
 
         With `index_in_background`, start returns before the index is built (seconds at
-        100,000 passages), so the bot connects at once (see bot.app.indexing).
+        100,000 passages), so the bot connects at once (see bot.app.indexing). With
+        `read_casts_in_background` (the running bot), characters left to read (by this
+        load, or by a `conteur load` stopped before it read them) are read meanwhile.
         """
         report = await self.load_paths([stories_dir], index=False)
+        if read_casts_in_background:
+            self.cast_reading.start()
         for path, reason in report.rejected:
             log.warning("Built-in story %s rejected: %s", path, reason)
         purged = await self.store.stories.purge_removed(self.store.clock() - RESTORE_WINDOW)
@@ -207,8 +224,14 @@ class Library:
         *,
         index: bool = True,
         progress: Progress | None = None,
+        defer_casts: bool | None = None,
     ) -> LoadReport:
-        """Load files and folders as built-in stories (bot.app.loading), in file order."""
+        """Load files and folders as built-in stories (bot.app.loading), in file order.
+
+        `defer_casts` (by default: when there are enough files for it to pay) stores titled
+        stories with their characters still to read: `read_casts` or `cast_reading.start`
+        reads them.
+        """
         report = LoadReport()
         files = find_story_files(paths, report)
         await load_files(
@@ -217,10 +240,15 @@ class Library:
             report,
             on_written=self._index_written if index else None,
             progress=progress,
+            defer_casts=len(files) >= DEFER_CASTS_FROM if defer_casts is None else defer_casts,
         )
         if not index:
             self._visible_ids.clear()
         return report
+
+    async def read_casts(self, progress: ReadingProgress | None = None) -> int:
+        """Read every pending cast now, on every core (`conteur load` after its load)."""
+        return await read_casts_with_every_core(self.store, progress)
 
     async def _index_written(self, written: Written) -> None:
         stories = [(story_id, parsed.passages) for story_id, parsed in written]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.app.catalogues import StoryCatalogue, catalogues_of, character_value
-from bot.core.cast import Character
+from bot.core.cast import Cast, Character
 from bot.core.matching import (
     AUTOCOMPLETE_LIMIT,
     StoryMatch,
@@ -21,7 +21,7 @@ from bot.core.matching import (
 )
 from bot.core.models import Story, StorySummary
 from bot.core.text import echo, fold
-from bot.errors import Ambiguous, InvalidInput, NotFound
+from bot.errors import Ambiguous, InvalidInput, NotFound, StillReading
 from bot.storage import Store
 
 CHOICE_NAME_LIMIT = 100  # Discord's limit for an autocomplete choice's name and value
@@ -180,7 +180,7 @@ async def _hidden_character_refs(store: Store, guild_id: int | None) -> list[Cha
     return [
         CharacterRef(story, character)
         for story in await store.stories.hidden_stories(guild_id)
-        for character in (await store.casts.get_cast(story.id)).characters
+        for character in (await store.casts.ready_cast(story.id) or Cast()).characters
     ]
 
 
@@ -230,6 +230,8 @@ async def _find_character(
         for ref in refs:
             if value == ref.choice_value:
                 return ref
+        if not refs:
+            await store.casts.get_cast(story_id)  # StillReading, when it is why none is here
     if not names_anything(value):
         raise NotFound(f"There is no character called {echo(value)} in the stories here.")
     # The characters of stories hidden here compete too, so that their names say
@@ -270,6 +272,9 @@ async def _find_character(
             f"More than one character is called {echo(value)}: {listed}.",
             hint=f"Pick the one you mean from the list as you type, or type it in full: {values}.",
         )
+    if story_id is None and (pending := await store.casts.pending_count(guild_id)):
+        # Perhaps in a story loaded a moment ago, whose characters are being read.
+        raise StillReading(stories=pending)
     names = [r.label for r, _score in ranked[:3]]
     raise NotFound(
         f"There is no character called {echo(value)} in the stories here.",

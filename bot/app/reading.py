@@ -140,9 +140,9 @@ async def open_random(
     return await show_page(library, story, user_id=user_id, page=saved or 1, resumed=bool(saved))
 
 
-async def story_cast(library: Library, story: Story) -> Cast:
-    """Who and where: /story info's characters and places."""
-    return await library.store.casts.get_cast(story.id)
+async def story_cast(library: Library, story: Story) -> Cast | None:
+    """Who and where: /story info's characters and places (None while still being read)."""
+    return await library.store.casts.ready_cast(story.id)
 
 
 async def bookmarks(library: Library, *, user_id: int, guild_id: int | None) -> list[Bookmark]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.app.library import Library
+from bot.core.cast import Cast
 from bot.core.clock import Clock
 from bot.core.cooldown import Cooldown
 from bot.core.models import Story
@@ -41,9 +42,14 @@ class Discussion:
     questions: list[str]
 
 
-async def discuss(library: Library, story: Story, measure: Measure) -> Discussion:
+async def cast_to_discuss(library: Library, story: Story) -> Cast:
+    """The people the questions are about; StillReading for a story loaded a moment ago
+    (asked before the reply is deferred, so that message stays the member's alone)."""
+    return await library.store.casts.get_cast(story.id)
+
+
+async def discuss(library: Library, story: Story, cast: Cast, measure: Measure) -> Discussion:
     """A short retelling and questions to talk about, from the story's events and people."""
-    cast = await library.store.casts.get_cast(story.id)
 
     def prepare() -> Discussion:
         hero = cast.protagonist

@@ -134,6 +134,7 @@ class ConteurBot(commands.AutoShardedBot):
         if self._settling is not None:
             self._settling.cancel()
         await self.library.stop_following()
+        await self.library.cast_reading.stop()
         if self.storyteller is not None:
             await self.storyteller.close()
         self.library.analyser.close()
@@ -146,7 +147,9 @@ class ConteurBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         # Before the start's index build, so no other process's change slips between.
         await self.library.follow_changes()
-        report = await self.library.start(self.settings.stories_dir, index_in_background=True)
+        report = await self.library.start(
+            self.settings.stories_dir, index_in_background=True, read_casts_in_background=True
+        )
         log.info("Built-in stories: %s", report.summary_lines()[0])
         for extension in EXTENSIONS:
             await self.load_extension(extension)

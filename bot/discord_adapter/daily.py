@@ -25,6 +25,7 @@ import aiohttp
 import discord
 
 from bot.app.ownership import DM_LEASE, OwnedClaims
+from bot.core.cast import Cast
 from bot.core.fanout import (
     Acquire,
     FanoutReport,
@@ -354,7 +355,8 @@ class DailyService:
             story = await self.bot.store.stories.get_story(story_id)
             if story is None:
                 return
-            cast = await self.bot.store.casts.get_cast(story_id)
+            # A story loaded a moment ago may have no characters yet: questions without.
+            cast = await self.bot.store.casts.ready_cast(story_id) or Cast()
             questions = discussion_questions(story.passages, cast, title=story.title)
             await acquire()
             thread = await message.create_thread(name=thread_name(story.title))

@@ -119,7 +119,7 @@ class StoryWrite:
     story: KnownStory
     source_path: str
     parsed: ParsedStory | None = None
-    cast: Cast | None = None
+    cast: Cast | None = None  # None for an add or replace: read later (`cast_pending`)
     hash_before: str | None = None
     guild_before: int | None = None
 
@@ -168,13 +168,21 @@ class RepositoryWriter:
                 elif write.kind == "add":
                     assert write.parsed is not None
                     added = await self._stories.add_story(
-                        write.parsed, guild_id=None, source_path=write.source_path, cast=write.cast
+                        write.parsed,
+                        guild_id=None,
+                        source_path=write.source_path,
+                        cast=write.cast,
+                        cast_pending=write.cast is None,
                     )
                     write.story.id = added.id
                 else:
                     assert write.parsed is not None
                     await self._stories.replace_story(
-                        write.story.id, write.parsed, source_path=write.source_path, cast=write.cast
+                        write.story.id,
+                        write.parsed,
+                        source_path=write.source_path,
+                        cast=write.cast,
+                        cast_pending=write.cast is None,
                     )
 
     def close(self) -> None:
@@ -266,8 +274,8 @@ class BulkWriter:
 
     def _add(self, write: StoryWrite, now: str) -> None:
         parsed, cast = write.parsed, write.cast
-        assert parsed is not None and cast is not None
-        protagonist = cast.protagonist.name if cast.protagonist else None
+        assert parsed is not None
+        protagonist = cast.protagonist.name if cast and cast.protagonist else None
         # The id and slug are chosen here, inside the transaction: the running bot may
         # have added a story since the snapshot.
         cursor = self._db.execute(
@@ -278,13 +286,14 @@ class BulkWriter:
                 slug=self._free_slug(parsed.title),
                 source_path=write.source_path,
                 protagonist=protagonist,
+                cast_pending=cast is None,
                 now=now,
                 actor_id=None,
             ),
         )
         assert cursor.lastrowid is not None
         write.story.id = cursor.lastrowid
-        self._story_rows(write, now)
+        self._story_rows(write, now, replacing=False)
         self._audit(None, "add", write, None)
 
     def _free_slug(self, title: str) -> str:
@@ -294,8 +303,8 @@ class BulkWriter:
 
     def _replace(self, write: StoryWrite, now: str) -> None:
         parsed, cast = write.parsed, write.cast
-        assert parsed is not None and cast is not None
-        protagonist = cast.protagonist.name if cast.protagonist else None
+        assert parsed is not None
+        protagonist = cast.protagonist.name if cast and cast.protagonist else None
         self._db.execute(
             UPDATE_STORY,
             story_update_row(
@@ -303,23 +312,26 @@ class BulkWriter:
                 parsed,
                 source_path=write.source_path,
                 protagonist=protagonist,
+                cast_pending=cast is None,
                 now=now,
             ),
         )
         self._db.execute(DELETE_PASSAGES, (write.story.id,))
-        self._story_rows(write, now)
+        self._story_rows(write, now, replacing=True)
         self._audit(write.guild_before, "edit", write, write.hash_before)
 
-    def _story_rows(self, write: StoryWrite, now: str) -> None:
-        """Passages, the next version, characters and places of a written story."""
+    def _story_rows(self, write: StoryWrite, now: str, *, replacing: bool) -> None:
+        """Passages, the next version, characters and places (none yet, when pending)."""
         parsed, cast, story_id = write.parsed, write.cast, write.story.id
-        assert parsed is not None and cast is not None
+        assert parsed is not None
         self._db.executemany(INSERT_PASSAGE, passage_rows(story_id, parsed.passages))
         self._db.execute(INSERT_NEXT_VERSION, version_row(story_id, parsed, None, now))
-        self._db.execute(DELETE_CHARACTERS, (story_id,))
-        self._db.execute(DELETE_PLACES, (story_id,))
-        self._db.executemany(INSERT_CHARACTER, character_rows(story_id, cast))
-        self._db.executemany(INSERT_PLACE, place_rows(story_id, cast))
+        if replacing:  # a new story has none to delete
+            self._db.execute(DELETE_CHARACTERS, (story_id,))
+            self._db.execute(DELETE_PLACES, (story_id,))
+        if cast is not None:
+            self._db.executemany(INSERT_CHARACTER, character_rows(story_id, cast))
+            self._db.executemany(INSERT_PLACE, place_rows(story_id, cast))
 
     def _audit(
         self, guild_id: int | None, action: str, write: StoryWrite, hash_before: str | None

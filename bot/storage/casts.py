@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core.cast import Cast, Character, Fact, Place
-from bot.core.models import StorySummary
+from bot.core.models import Passage, StorySummary
+from bot.errors import StillReading
+from bot.storage.audit import Change, record_change
 from bot.storage.database import Database
 from bot.storage.rows import (
     DELETE_CHARACTERS,
@@ -54,11 +57,109 @@ async def write_cast(db: Database, story_id: int, cast: Cast) -> None:
     await db.executemany(INSERT_PLACE, place_rows(story_id, cast))
 
 
+@dataclass(frozen=True, slots=True)
+class PendingStory:
+    """A story stored without its characters: what reading them needs."""
+
+    id: int
+    title: str
+    content_hash: str
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCast:
+    """A pending story's characters, read from the text with this hash."""
+
+    story_id: int
+    content_hash: str
+    cast: Cast
+
+
 class CastRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def get_cast(self, story_id: int) -> Cast:
+        """The story's characters and places; StillReading while they are not read yet."""
+        row = await self._db.fetchone(
+            "SELECT title, cast_pending FROM stories WHERE id = ?", (story_id,)
+        )
+        if row is not None and row[1]:
+            raise StillReading(row[0])
+        return await self._stored_cast(story_id)
+
+    async def ready_cast(self, story_id: int) -> Cast | None:
+        """The story's characters, or None while they are not read yet (for callers that
+        can go on without them)."""
+        row = await self._db.fetchone("SELECT cast_pending FROM stories WHERE id = ?", (story_id,))
+        if row is not None and row[0]:
+            return None
+        return await self._stored_cast(story_id)
+
+    async def pending_count(self, guild_id: int | None) -> int:
+        """How many stories this server can see have characters still to be read."""
+        row = await self._db.fetchone(
+            f"SELECT count(*) FROM stories WHERE cast_pending = 1 AND {VISIBLE}",
+            {"guild_id": guild_id},
+        )
+        return int(row[0])
+
+    async def pending_total(self) -> int:
+        """How many stories of the whole library have characters still to be read."""
+        row = await self._db.fetchone("SELECT count(*) FROM stories WHERE cast_pending = 1")
+        return int(row[0])
+
+    async def pending_stories(self, limit: int, *, after_id: int = 0) -> list[PendingStory]:
+        """The first `limit` stories after `after_id` whose characters are still to be
+        read (removed ones too: a restored story needs its cast)."""
+        rows = await self._db.fetchall(
+            "SELECT id, title, content_hash FROM stories WHERE cast_pending = 1 AND id > ?"
+            " ORDER BY id LIMIT ?",
+            (after_id, limit),
+        )
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        passages: dict[int, list[Passage]] = {story_id: [] for story_id in ids}
+        for story_id, number, text, start, end in await self._db.fetchall(
+            'SELECT story_id, number, text, start, "end" FROM passages'
+            f" WHERE story_id IN ({','.join('?' * len(ids))}) ORDER BY story_id, number",
+            ids,
+        ):
+            passages[story_id].append(Passage(number, text, start, end))
+        return [PendingStory(i, title, h, tuple(passages[i])) for i, title, h in rows]
+
+    async def store_read_casts(self, reads: Sequence[ReadCast]) -> int:
+        """Store characters read in the background, in one transaction; returns how many.
+
+        A story edited or replaced since it was read (another hash) is left for its own
+        reading; one whose cast is stored already is left alone. An audit entry for each
+        story tells every process's catalogues which stories have characters now.
+        """
+        stored = 0
+        async with self._db.transaction():
+            for read in reads:
+                protagonist = read.cast.protagonist
+                changed = await self._db.execute(
+                    "UPDATE stories SET protagonist = ?, cast_pending = 0"
+                    " WHERE id = ? AND content_hash = ? AND cast_pending = 1",
+                    (
+                        protagonist.name if protagonist else None,
+                        read.story_id,
+                        read.content_hash,
+                    ),
+                )
+                if changed:
+                    await write_cast(self._db, read.story_id, read.cast)
+                    await record_change(
+                        self._db,
+                        Change(None, None, "characters", read.story_id, None, read.content_hash),
+                    )
+                    stored += 1
+        return stored
+
+    async def _stored_cast(self, story_id: int) -> Cast:
         characters = await self._db.fetchall(
             "SELECT name, role, mentions, first_passage, details FROM characters"
             " WHERE story_id = ? ORDER BY position",

@@ -20,13 +20,13 @@ FACT_FIELDS = ("descriptions", "origins", "lines", "meets", "places")
 
 INSERT_STORY = (
     "INSERT INTO stories (guild_id, slug, title, title_key, author, body,"
-    " content_hash, source_path, word_count, passage_count, protagonist,"
-    " created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " content_hash, source_path, word_count, passage_count, protagonist, cast_pending,"
+    " created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 UPDATE_STORY = (
     "UPDATE stories SET title = ?, title_key = ?, author = ?, body = ?,"
     " content_hash = ?, source_path = coalesce(?, source_path), word_count = ?,"
-    " passage_count = ?, protagonist = ?, updated_at = ? WHERE id = ?"
+    " passage_count = ?, protagonist = ?, cast_pending = ?, updated_at = ? WHERE id = ?"
 )
 DELETE_PASSAGES = "DELETE FROM passages WHERE story_id = ?"
 INSERT_PASSAGE = 'INSERT INTO passages (story_id, number, start, "end", text) VALUES (?,?,?,?,?)'
@@ -80,10 +80,11 @@ def story_row(
     slug: str,
     source_path: str | None,
     protagonist: str | None,
+    cast_pending: bool,
     now: str,
     actor_id: int | None,
 ) -> tuple[Any, ...]:
-    """INSERT_STORY's parameters."""
+    """INSERT_STORY's parameters; `cast_pending`: its characters are still to be read."""
     return (
         guild_id,
         slug,
@@ -96,6 +97,7 @@ def story_row(
         parsed.word_count,
         len(parsed.passages),
         protagonist,
+        int(cast_pending),
         now,
         now,
         actor_id,
@@ -108,6 +110,7 @@ def story_update_row(
     *,
     source_path: str | None,
     protagonist: str | None,
+    cast_pending: bool,
     now: str,
 ) -> tuple[Any, ...]:
     """UPDATE_STORY's parameters."""
@@ -121,6 +124,7 @@ def story_update_row(
         parsed.word_count,
         len(parsed.passages),
         protagonist,
+        int(cast_pending),
         now,
         story_id,
     )

@@ -231,4 +231,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX stories_live ON stories
         (deleted_at, guild_id, id, updated_at, content_hash, passage_count);
     """,
+    # 13: a big `conteur load` stores stories before reading their characters (10-30 ms a
+    # story, most of a load's time); a background reader fills the cast in later
+    """
+    ALTER TABLE stories ADD COLUMN cast_pending INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX stories_cast_pending ON stories (id) WHERE cast_pending = 1;
+    """,
 )

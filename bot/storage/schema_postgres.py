@@ -240,4 +240,9 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX stories_live ON stories
         (deleted_at, guild_id, id, updated_at, content_hash, passage_count);
     """,
+    # 13: stories whose characters are still to be read
+    """
+    ALTER TABLE stories ADD COLUMN cast_pending BIGINT NOT NULL DEFAULT 0;
+    CREATE INDEX stories_cast_pending ON stories (id) WHERE cast_pending = 1;
+    """,
 )

@@ -54,9 +54,14 @@ class StoryRepository:
         guild_id: int | None,
         source_path: str | None = None,
         cast: Cast | None = None,
+        cast_pending: bool = False,
         actor_id: int | None = None,
     ) -> StorySummary:
-        """Insert a story, its passages, characters, first version and audit entry at once."""
+        """Insert a story, its passages, characters, first version and audit entry at once.
+
+        With `cast_pending` (and no `cast`), its characters are read later
+        (`CastRepository.store_read_casts`); until then the story says so.
+        """
         now = self._db.now_text()
         protagonist = cast.protagonist.name if cast and cast.protagonist else None
         async with self._db.transaction():
@@ -69,6 +74,7 @@ class StoryRepository:
                     slug=slug,
                     source_path=source_path,
                     protagonist=protagonist,
+                    cast_pending=cast_pending,
                     now=now,
                     actor_id=actor_id,
                 ),
@@ -92,9 +98,12 @@ class StoryRepository:
         *,
         source_path: str | None = None,
         cast: Cast | None = None,
+        cast_pending: bool = False,
         actor_id: int | None = None,
     ) -> StorySummary:
-        """A new version of a story: text, title, passages and characters; the slug stays."""
+        """A new version of a story: text, title, passages and characters; the slug stays.
+
+        With `cast_pending`, the old characters go and the new ones are read later."""
         protagonist = cast.protagonist.name if cast and cast.protagonist else None
         async with self._db.transaction():
             before = await self._db.fetchone(
@@ -107,14 +116,15 @@ class StoryRepository:
                     parsed,
                     source_path=source_path,
                     protagonist=protagonist,
+                    cast_pending=cast_pending,
                     now=self._db.now_text(),
                 ),
             )
             await self._db.execute(DELETE_PASSAGES, (story_id,))
             await self._insert_passages(story_id, parsed.passages)
             await self._record_version(story_id, parsed, actor_id)
-            if cast is not None:
-                await write_cast(self._db, story_id, cast)
+            if cast is not None or cast_pending:
+                await write_cast(self._db, story_id, cast or Cast())
             await record_change(
                 self._db,
                 Change(

@@ -18,7 +18,7 @@ from bot.core.models import Story, StorySummary
 from bot.core.retelling import Retelling
 from bot.errors import InvalidInput
 from bot.storyteller.prompts import Turn
-from bot.storyteller.service import Allowance, Progress, Storyteller, Told
+from bot.storyteller.service import FROM_THE_TEXT, Allowance, Progress, Storyteller, Told
 
 NO_MODEL = "This bot has no storyteller model configured, so there is nothing to turn on."
 NOT_ON = (
@@ -32,6 +32,9 @@ IN_DMS = (
 NOT_CONFIGURED = (
     "This bot has no storyteller model configured, so this is a retelling in the story's own words"
 )
+# The storyteller is grounded in the story's characters; a story a big load stored a
+# moment ago has none yet (bot.app.cast_reading), so the answer from the text stands in.
+STILL_READING = f"{FROM_THE_TEXT}: I'm still reading this story's characters"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +87,16 @@ async def retell_in_style(
 ) -> StyledRetelling:
     note = NOT_CONFIGURED if storyteller is None else NOT_ON if guild_id else IN_DMS
     if storyteller is not None and guild_id is not None and await storyteller.is_on(guild_id):
-        cast = await storyteller.store.casts.get_cast(story.id)
-        told = await storyteller.retell(story, cast, style, guild_id=guild_id, progress=progress)
-        if told.text is not None:
-            return StyledRetelling(story.summary, told, None, None)
-        note = told.note
+        cast = await storyteller.store.casts.ready_cast(story.id)
+        if cast is None:
+            note = STILL_READING
+        else:
+            told = await storyteller.retell(
+                story, cast, style, guild_id=guild_id, progress=progress
+            )
+            if told.text is not None:
+                return StyledRetelling(story.summary, told, None, None)
+            note = told.note
     extractive = await telling.retell_story(story, length, measure)
     return StyledRetelling(story.summary, None, extractive, note)
 
@@ -115,13 +123,16 @@ async def ask(
     if storyteller is not None and guild_id is not None and await storyteller.is_on(guild_id):
         story = await _story_for(library, question, guild_id, story_id)
         if story is not None:
-            cast = await library.store.casts.get_cast(story.id)
-            told = await storyteller.answer(
-                story, cast, question, guild_id=guild_id, progress=progress
-            )
-            if told.text is not None:
-                return Asked(told, None, None)
-            note = told.note
+            cast = await library.store.casts.ready_cast(story.id)
+            if cast is None:
+                note = STILL_READING
+            else:
+                told = await storyteller.answer(
+                    story, cast, question, guild_id=guild_id, progress=progress
+                )
+                if told.text is not None:
+                    return Asked(told, None, None)
+                note = told.note
     answer = await answer_question(library, question, guild_id=guild_id, story_id=story_id)
     return Asked(None, answer, note)
 
@@ -136,14 +147,16 @@ async def thread_reply(
 ) -> Asked:
     """A reply in a discussion thread to the last of `turns`."""
     story = await library.store.stories.get_story(story_id)
+    note: str | None = None
     if story is not None and story_id in await library.visible_ids(guild_id):
-        cast = await library.store.casts.get_cast(story.id)
-        told = await storyteller.converse(story, cast, turns, guild_id=guild_id)
-        if told.text is not None:
-            return Asked(told, None, None)
-        note: str | None = told.note
-    else:
-        note = None
+        cast = await library.store.casts.ready_cast(story.id)
+        if cast is None:
+            note = STILL_READING
+        else:
+            told = await storyteller.converse(story, cast, turns, guild_id=guild_id)
+            if told.text is not None:
+                return Asked(told, None, None)
+            note = told.note
     question = turns[-1].text
     answer = await answer_question(library, question, guild_id=guild_id, story_id=story_id)
     return Asked(None, answer, note)

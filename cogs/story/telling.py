@@ -90,8 +90,9 @@ async def discuss(interaction: Interaction, story: StoryArg) -> None:
             ephemeral=True,
         )
         return
+    cast = await telling.cast_to_discuss(bot.library, found)
     await interaction.response.defer(thinking=True)
-    discussion = await telling.discuss(bot.library, story, shown_length)
+    discussion = await telling.discuss(bot.library, story, cast, shown_length)
     retelling, questions = discussion.retelling, discussion.questions
     # The short retelling fits one embed; should a single sentence not, the rest
     # follows in more messages rather than being dropped.

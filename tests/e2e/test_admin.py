@@ -40,6 +40,24 @@ async def test_an_owner_sees_the_library_index_and_subscriptions(world, owned):
     assert fields["Story of the day"] == "1 channels, 0 DMs"
 
 
+async def test_health_counts_the_stories_whose_characters_are_still_being_read(
+    world, owned, tmp_path
+):
+    owner, _stories = owned
+    loaded = tmp_path / "bulk"
+    loaded.mkdir()
+    (loaded / "ferry.txt").write_text("Title: The Ferry\n\nMarta Solberg crossed the fjord.")
+    library = world.env.bot.library
+    await library.load_paths([loaded], defer_casts=True)
+    result = await owner.slash(world.channel, "admin health")
+    fields = {field.name: field.value for field in result.response.embeds[0].fields}
+    assert fields["Characters"] == "still being read for 1 story loaded in bulk"
+    library.cast_reading.start()
+    await library.cast_reading.finished()
+    result = await owner.slash(world.channel, "admin health")
+    assert "Characters" not in {field.name for field in result.response.embeds[0].fields}
+
+
 async def test_reload_makes_a_new_file_readable_and_searchable_without_a_restart(world, owned):
     owner, stories = owned
     (stories / "heron.txt").write_text(

@@ -547,3 +547,25 @@ async def test_in_dms_the_storyteller_is_never_used_and_says_why(world, model):
     assert description(result).startswith("Zoe Kuznetsova stepped off the crowded train")
     assert footer(result).startswith("The storyteller is only used in servers")
     assert model.requests == []
+
+
+async def test_a_story_whose_characters_are_still_being_read_is_told_from_the_text(
+    world, model, tmp_path
+):
+    """The storyteller is grounded in the cast; a story a big load stored a moment ago
+    has none yet, so the model is not asked and the text answers, saying why."""
+    await turn_on(world)
+    (tmp_path / "ferry.txt").write_text(
+        "Title: The Ferry\n\nMarta Solberg crossed the fjord at dawn with a red lantern."
+        "\n\nMarta went home to Bergen before the rain."
+    )
+    await world.env.bot.library.load_paths([tmp_path], defer_casts=True)
+    retold = await world.member.slash(world.channel, "story retell", story="ferry", style="plain")
+    assert description(retold).startswith("Marta Solberg crossed the fjord")
+    assert footer(retold).startswith("From the text: I'm still reading this story's characters")
+    asked = await world.member.slash(
+        world.channel, "story ask", question="what does Marta carry?", story="ferry"
+    )
+    assert "red lantern" in description(asked)
+    assert footer(asked) == "From the text: I'm still reading this story's characters"
+    assert model.requests == []

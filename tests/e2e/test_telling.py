@@ -222,13 +222,13 @@ async def test_a_mention_is_not_taken_for_a_text_command(world):
 
 async def test_ask_defers_and_reads_only_the_casts_it_needs(world, store, monkeypatch):
     loaded = []
-    get_cast = store.casts.get_cast
+    read_cast = store.casts._stored_cast  # what every cast read comes down to
 
     async def counting(story_id):
         loaded.append(story_id)
-        return await get_cast(story_id)
+        return await read_cast(story_id)
 
-    monkeypatch.setattr(store.casts, "get_cast", counting)
+    monkeypatch.setattr(store.casts, "_stored_cast", counting)
     result = await world.member.slash(world.channel, "story ask", question="who is Léa Roux?")
     callbacks = [r.json for r in world.env.http_requests if r.path.endswith("/callback")]
     assert callbacks[-1]["type"] == 5  # "thinking…": deferred, then the answer

@@ -24,6 +24,13 @@ def health_embed(health: Health, *, servers: int, latency_ms: float | None) -> d
         inline=False,
     )
     embed.add_field(name="Search index", value=indexed, inline=False)
+    if health.casts_pending:
+        stories = "story" if health.casts_pending == 1 else "stories"
+        embed.add_field(
+            name="Characters",
+            value=f"still being read for {health.casts_pending:,} {stories} loaded in bulk",
+            inline=False,
+        )
     embed.add_field(
         name="Story of the day",
         value=f"{health.channel_subscriptions:,} channels, {health.dm_subscriptions:,} DMs",

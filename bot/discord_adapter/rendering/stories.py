@@ -31,16 +31,26 @@ def first_line(story: Story) -> str:
     return next(iter(split_sentences(readable[0].text)), readable[0].text)
 
 
-def story_info_embed(story: Story, cast: Cast) -> discord.Embed:
+# /story info of a story a big load stored a moment ago, before its characters are read.
+STILL_READING = (
+    "Still reading this story: its characters and places will be here in a minute or two."
+)
+
+
+def story_info_embed(story: Story, cast: Cast | None) -> discord.Embed:
+    """`cast` is None while the story's characters are still being read."""
     summary = story.summary
     embed = discord.Embed(title=title_text(summary.title), colour=STORY_COLOUR)
     embed.description = f"*{escape(shorten(first_line(story), 600))}*"
     embed.add_field(name="Author", value=escape(summary.author or "Unknown"))
     embed.add_field(name="Length", value=f"{summary.word_count:,} words")
     embed.add_field(name="Reading time", value=f"about {summary.reading_minutes} min")
-    people, places = cast_summary(cast)
-    embed.add_field(name="Characters", value=shorten(people, FIELD_VALUE_LIMIT), inline=False)
-    embed.add_field(name="Places", value=shorten(places, FIELD_VALUE_LIMIT), inline=False)
+    if cast is None:
+        embed.add_field(name="Characters and places", value=STILL_READING, inline=False)
+    else:
+        people, places = cast_summary(cast)
+        embed.add_field(name="Characters", value=shorten(people, FIELD_VALUE_LIMIT), inline=False)
+        embed.add_field(name="Places", value=shorten(places, FIELD_VALUE_LIMIT), inline=False)
     scope = "Built in" if summary.is_builtin else "Added by this server"
     embed.set_footer(text=f"{scope} · {summary.passage_count} paragraphs · {summary.slug}")
     return embed
