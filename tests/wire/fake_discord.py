@@ -1140,8 +1140,10 @@ class FakeDiscord:
         self.alice_permissions = ALL_PERMISSIONS if body.get("moderator") else MEMBER_PERMISSIONS
 
         async def one(spec: dict[str, Json]) -> dict[str, Json]:
-            # In another guild or channel, or on an older connection of the guild's shard
-            # (two processes running one shard, as in a rolling restart): all optional.
+            # Sent `after` seconds from now (a benchmark's steady arrivals); in another
+            # guild or channel, or on an older connection of the guild's shard (two
+            # processes running one shard, as in a rolling restart): all optional.
+            await asyncio.sleep(float(spec.get("after", 0)))
             guild = self.guild(str(spec["guild"])) if "guild" in spec else None
             where: dict[str, Json] = {"guild": guild, "channel_id": spec.get("channel_id")}
             if "custom_id" in spec:
