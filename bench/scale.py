@@ -132,30 +132,37 @@ def busiest_second(stamps: Sequence[float]) -> int:
 
 
 async def storage_calls(
-    target: str, calls: int, rate: float, *, phase: float = 0.0, epoch: float | None = None
+    target: str, calls: int, rate: float, *, phase: float = 0.0, together: Any = None
 ) -> list[float]:
-    """`calls` of a /story read's storage work, started `rate` a second from `epoch` (a
-    time.monotonic(), which all processes share on Linux), `phase` of an interval late.
+    """`calls` of a /story read's storage work, each started on time, `rate` a second
+    once every process passed the barrier `together`, `phase` of an interval late; each
+    timed from when it was due to its end, as a member would wait.
 
-    Not back to back: N processes each at rate/N make the same total load as one at
-    rate; and interleaved: N processes calling at the same instants make a load no
-    member traffic makes (the first version of this bench did both, and blamed the
-    processes for it).
+    The same total load for 1 process or N: N processes each at rate/N, interleaved. The
+    first version of this bench ran each process's calls back to back, N processes at
+    once: N times the load, in step, and one process never overlapped two calls (a late
+    call delayed the next, uncounted) where N processes did, as a bot's one process does.
     """
     store = await Store.open(target)
     try:
         slug = (await store.stories.visible_stories(None))[0].slug
-        took = []
-        began = time.monotonic() if epoch is None else epoch
-        for n in range(calls):
-            await asyncio.sleep(max(0.0, began + (n + phase) / rate - time.monotonic()))
-            started = time.perf_counter()
+        if together is not None:  # every process started and connected
+            await asyncio.to_thread(together.wait)
+        began = time.monotonic()
+
+        async def call(n: int, due: float) -> float:
             story_id = await store.stories.visible_story_with_slug(None, slug)
             assert story_id is not None
             await store.stories.get_story(story_id)
             await store.reading.save_position(50_000 + n % 100, story_id, n % 5)
-            took.append(time.perf_counter() - started)
-        return took
+            return time.monotonic() - due
+
+        running = []
+        for n in range(calls):
+            due = began + (n + phase) / rate
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            running.append(asyncio.create_task(call(n, due)))
+        return list(await asyncio.gather(*running))
     finally:
         await store.close()
 
@@ -165,10 +172,10 @@ def _storage_process(
     calls: int,
     rate: float,
     phase: float,
-    epoch: float,
+    together: Any,
     results: multiprocessing.Queue,  # type: ignore[type-arg]
 ) -> None:
-    results.put(asyncio.run(storage_calls(target, calls, rate, phase=phase, epoch=epoch)))
+    results.put(asyncio.run(storage_calls(target, calls, rate, phase=phase, together=together)))
 
 
 def run_processes(target, args_of: Sequence[tuple[Any, ...]]) -> list[Any]:
@@ -238,12 +245,12 @@ def storage_report(url: str, server: PostgresServer, *, calls: int, rate: float)
     asyncio.run(prepare(sqlite_path, 0))
     alone = asyncio.run(storage_calls(sqlite_path, calls, rate))
     print("  SQLite, 1 process:      ", percentiles(alone))
-    # Calls start a few seconds on: every process is started and connected by then.
-    one = run_processes(_storage_process, [(url, calls, rate, 0.0, time.monotonic() + 5)])
+    one = run_processes(_storage_process, [(url, calls, rate, 0.0, None)])
     print("  PostgreSQL, 1 process:  ", percentiles(one[0]))
-    epoch = time.monotonic() + 5
+    together = multiprocessing.get_context("spawn").Barrier(PROCESSES)
     shares = [
-        (url, calls // PROCESSES, rate / PROCESSES, k / PROCESSES, epoch) for k in range(PROCESSES)
+        (url, calls // PROCESSES, rate / PROCESSES, k / PROCESSES, together)
+        for k in range(PROCESSES)
     ]
     three = run_processes(_storage_process, shares)
     print("  PostgreSQL, 3 processes:", percentiles([t for part in three for t in part]))

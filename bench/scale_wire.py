@@ -168,6 +168,9 @@ def end_to_end(
 
     from bot.storage import Store
 
+    if rounds < 1:
+        return
+
     async def a_slug() -> str:
         async with await Store.open(url) as store:
             stories = await store.stories.visible_stories(None)
