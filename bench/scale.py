@@ -51,6 +51,7 @@ from tests.doubles import ManualClock
 from tests.postgres_server import PostgresServer
 
 PROCESSES = 3
+POOL_WARM_UP = 8  # calls at once before timing: the store's pool grows to this
 NOW = datetime(2026, 6, 1, 9, 0, 30, tzinfo=UTC)  # the subscriptions' minute
 STORY = "Title: Bench {n}\n\n" + "The keeper climbed the stairs and counted the boats. " * 20
 
@@ -132,7 +133,13 @@ def busiest_second(stamps: Sequence[float]) -> int:
 
 
 async def storage_calls(
-    target: str, calls: int, rate: float, *, phase: float = 0.0, together: Any = None
+    target: str,
+    calls: int,
+    rate: float,
+    *,
+    phase: float = 0.0,
+    together: Any = None,
+    warm: bool = True,
 ) -> list[float]:
     """`calls` of a /story read's storage work, each started on time, `rate` a second
     once every process passed the barrier `together`, `phase` of an interval late; each
@@ -146,9 +153,6 @@ async def storage_calls(
     store = await Store.open(target)
     try:
         slug = (await store.stories.visible_stories(None))[0].slug
-        if together is not None:  # every process started and connected
-            await asyncio.to_thread(together.wait)
-        began = time.monotonic()
 
         async def call(n: int, due: float) -> float:
             story_id = await store.stories.visible_story_with_slug(None, slug)
@@ -157,6 +161,11 @@ async def storage_calls(
             await store.reading.save_position(50_000 + n % 100, story_id, n % 5)
             return time.monotonic() - due
 
+        if warm:  # a pool at the size the load keeps it at, as in a bot that has run a while
+            await asyncio.gather(*(call(n, time.monotonic()) for n in range(POOL_WARM_UP)))
+        if together is not None:  # every process started, connected and warm
+            await asyncio.to_thread(together.wait)
+        began = time.monotonic()
         running = []
         for n in range(calls):
             due = began + (n + phase) / rate
