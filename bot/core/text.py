@@ -32,8 +32,12 @@ _EXTRA_FOLDS = str.maketrans(
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so `Valérie` and `valerie` compare equal."""
+    if text.isascii():  # nothing to translate, decompose or strip
+        return text.casefold()
     lowered = text.casefold().translate(_EXTRA_FOLDS)
     decomposed = unicodedata.normalize("NFKD", lowered)
+    if decomposed.isascii():
+        return decomposed
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

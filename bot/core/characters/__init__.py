@@ -12,9 +12,13 @@ See docs/characters.md for the rules and their known limits.
 
 The package, in the order a story goes through it:
 - patterns.py   the phrases and small word tables the rules read text with
+- tokens.py     the capitalised words and the lower-case vocabulary, found fast
+- phrases.py    which capitalised words run together into one name
 - scan.py       capitalised phrases in each paragraph become mentions
 - evidence.py   what the words around each mention say; person, place or neither
 - aliases.py    one person's forms merged; gender from titles, nouns and pronouns
+- unnamed.py    the narrator and the described people who act
+- coreference.py  descriptions that are someone already named ("the old man")
 - analysis.py   one pass over the story tying the above together
 - facts.py      descriptions, origins and lines, each with its paragraph
 - extract.py    the cast: characters and places

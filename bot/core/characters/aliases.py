@@ -134,9 +134,12 @@ def group_mentions(mentions: list[Mention], paragraphs: dict[int, Paragraph]) ->
     groups: dict[int, Group] = {}
     by_words: dict[tuple[str, ...], Group] = {}
 
+    index = _Index(mentions)
+
     def new_group(words: tuple[str, ...]) -> Group:
         group = Group(id=len(groups), words=words)
         groups[group.id] = group
+        index.add_group(group)
         return group
 
     def add(group: Group, mention: Mention) -> None:
@@ -157,7 +160,7 @@ def group_mentions(mentions: list[Mention], paragraphs: dict[int, Paragraph]) ->
         key=lambda m: (m.title is None, m.passage, m.start),
     )
     for mention in singles:
-        group, ambiguous = _single_word_group(mention, groups, mentions, paragraphs)
+        group, ambiguous = _single_word_group(mention, index, paragraphs)
         if ambiguous:
             continue  # "Martin laughed", with Paul and Elena Martin: no one can tell which
         if group is None:
@@ -172,13 +175,37 @@ def group_mentions(mentions: list[Mention], paragraphs: dict[int, Paragraph]) ->
     return groups
 
 
-def _titled_otherwise(word: str, title: str, mentions: Sequence[Mention]) -> bool:
-    """Whether the text gives `word` another gender's title too ("Mrs. White")."""
-    gender = TITLES.get(title)
-    return any(
-        m.title is not None and m.words == (word,) and TITLES.get(m.title) not in (None, gender)
-        for m in mentions
-    )
+class _Index:
+    """Lookups grouping needs, built once instead of scanning every mention each time."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.groups_by_word: dict[str, list[Group]] = defaultdict(list)
+        # The genders of the titles each one-word name is given: "Mrs. White" -> {"f"}.
+        self.title_genders: dict[str, set[str | None]] = defaultdict(set)
+        self.by_passage: dict[int, list[Mention]] = defaultdict(list)
+        self.order = {id(m): i for i, m in enumerate(mentions)}
+        for mention in mentions:
+            if mention.title is not None and len(mention.words) == 1:
+                self.title_genders[mention.words[0]].add(TITLES.get(mention.title))
+            self.by_passage[mention.passage].append(mention)
+        for found in self.by_passage.values():
+            found.sort(key=lambda m: m.start)
+
+    def add_group(self, group: Group) -> None:
+        for word in dict.fromkeys((group.words[0], group.words[-1])):
+            self.groups_by_word[word].append(group)
+
+    def titled_otherwise(self, word: str, title: str) -> bool:
+        """Whether the text gives `word` another gender's title too ("Mrs. White")."""
+        gender = TITLES.get(title)
+        return any(other not in (None, gender) for other in self.title_genders.get(word, ()))
+
+    def first_start_between(self, passage: int, after: int, end: int) -> int:
+        """Where the first mention starting in (after, end) of a paragraph starts, or end."""
+        for other in self.by_passage.get(passage, ()):
+            if other.start > after:
+                return min(other.start, end)
+        return end
 
 
 def _part_spouses(
@@ -216,12 +243,17 @@ def _set_genders(
 ) -> None:
     """Each full name's likely gender: titles, then pronouns after its first-name mentions."""
     stops = _name_starts(candidates)
+    # Before one-word forms are grouped, a mention's group is a full name's, and a bare
+    # first name ("Amara") is nobody's yet: the two lists never share a mention.
+    by_group: dict[int, list[Mention]] = defaultdict(list)
+    bare: dict[str, list[Mention]] = defaultdict(list)
+    for mention in candidates:
+        if mention.group >= 0:
+            by_group[mention.group].append(mention)
+        if len(mention.words) == 1 and mention.title is None:
+            bare[mention.words[0]].append(mention)
     for group in groups:
-        related = [
-            m
-            for m in candidates
-            if m.group == group.id or (m.words == (group.words[0],) and m.title is None)
-        ]
+        related = by_group.get(group.id, []) + bare.get(group.words[0], [])
         votes = gender_votes(related, paragraphs, stops) + noun_votes(related, paragraphs)
         votes += [g for t in group.titles if (g := TITLES.get(t)) for _ in range(3)]
         group.gender = majority(votes)
@@ -239,8 +271,7 @@ def _compatible(group: Group, title: str | None) -> bool:
 
 def _single_word_group(
     mention: Mention,
-    groups: dict[int, Group],
-    mentions: Sequence[Mention],
+    index: _Index,
     paragraphs: dict[int, Paragraph],
 ) -> tuple[Group | None, bool]:
     """The person a one-word form refers to, if any, and whether it is ambiguous.
@@ -252,21 +283,21 @@ def _single_word_group(
     word = mention.words[0]
     matches = [
         g
-        for g in groups.values()
-        if g.mentions and word in (g.words[0], g.words[-1]) and _compatible(g, mention.title)
+        for g in index.groups_by_word.get(word, ())
+        if g.mentions and _compatible(g, mention.title)
     ]
     if mention.title is not None:
         exact = [g for g in matches if mention.title in g.titles]
         # "Mr. White" is "Herbert White" only where no other White has a title: with a
         # Mrs. White in the story, Mr. White is her husband, Herbert their son.
-        family = _titled_otherwise(word, mention.title, mentions)
+        family = index.titled_otherwise(word, mention.title)
         matches = exact or [g for g in matches if len(g.words) > 1 and not g.titles and not family]
         matches = [g for g in matches if g.words[-1] == word]
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
         matches = [g for g in matches if len(g.words) > 1 or g.titles]
         if len(matches) > 1:
-            gender = _pronoun_after(mention, paragraphs[mention.passage], mentions)
+            gender = _pronoun_after(mention, paragraphs[mention.passage], index)
             fitting = [g for g in matches if g.gender == gender]
             others_differ = all(g.gender not in (None, gender) for g in matches if g not in fitting)
             if gender is not None and len(fitting) == 1 and others_differ:
@@ -280,51 +311,48 @@ def _single_word_group(
                 return None, True
     if len(matches) <= 1:
         return (matches[0] if matches else None), False
-    return _nearest_before(mention, matches, mentions), False
+    return _nearest_before(mention, matches, index), False
 
 
-def _pronoun_after(
-    mention: Mention, paragraph: Paragraph, mentions: Sequence[Mention]
-) -> str | None:
+def _pronoun_after(mention: Mention, paragraph: Paragraph, index: _Index) -> str | None:
     """The gender of the first he/she-type pronoun after a name, in its sentence and
     before anyone else is named: "Reyes, the elder, shook his head" is a man."""
     text = paragraph.text
     starts = paragraph.sentence_starts
-    index = bisect.bisect_right(starts, mention.start)
-    end = starts[index] if index < len(starts) else len(text)
-    for other in mentions:
-        if other.passage == mention.passage and mention.after < other.start < end:
-            end = other.start
+    position = bisect.bisect_right(starts, mention.start)
+    sentence_end = starts[position] if position < len(starts) else len(text)
+    end = index.first_start_between(mention.passage, mention.after, sentence_end)
     found = _first_pronoun_gender(paragraph, mention.after, end)
-    if found is not None or end < (starts[index] if index < len(starts) else len(text)):
+    if found is not None or end < sentence_end:
         return found
     # "Bellamy said, kneading. He did not look up": the next sentence, if no one else
     # is named before its pronoun.
-    following = starts[index + 1] if index + 1 < len(starts) else len(text)
-    for other in mentions:
-        if other.passage == mention.passage and end <= other.start < following:
-            following = other.start
+    following = starts[position + 1] if position + 1 < len(starts) else len(text)
+    following = index.first_start_between(mention.passage, end - 1, following)
     return _first_pronoun_gender(paragraph, end, following)
 
 
-def _nearest_before(
-    mention: Mention, choices: Sequence[Group], mentions: Sequence[Mention]
-) -> Group:
-    ids = {g.id for g in choices}
+def _nearest_before(mention: Mention, choices: Sequence[Group], index: _Index) -> Group:
     position = (mention.passage, mention.start)
-    earlier = [m for m in mentions if m.group in ids and (m.passage, m.start) < position]
+    earlier = [
+        (m.passage, m.start, -index.order[id(m)], g)
+        for g in choices
+        for m in g.mentions
+        if (m.passage, m.start) < position
+    ]
     if earlier:
-        nearest = max(earlier, key=lambda m: (m.passage, m.start))
-        return next(g for g in choices if g.id == nearest.group)
+        return max(earlier, key=lambda item: item[:3])[3]
     return min(choices, key=lambda g: (g.first.passage, g.first.start))
 
 
-def alias_forms(group: Group) -> tuple[str, ...]:
-    """Every form, fullest first; the display name is always one of them."""
+def alias_forms(group: Group, name: str | None = None) -> tuple[str, ...]:
+    """Every form, fullest first; the display name (`name`, if worked out already) is
+    always one of them."""
     forms: dict[str, tuple[int, int]] = {}
     for order, mention in enumerate(group.mentions):
-        forms.setdefault(mention.surface, (-len(mention.surface.split()), order))
-    name = display_name(group)
+        if mention.surface not in forms:
+            forms[mention.surface] = (-len(mention.surface.split()), order)
+    name = display_name(group) if name is None else name
     forms.setdefault(name, (-len(name.split()), len(forms)))
     return tuple(sorted(forms, key=lambda f: forms[f]))
 

@@ -24,7 +24,6 @@ from bot.core.characters.scan import (
     Paragraph,
     build_vocabulary,
     mentions_in,
-    paragraph_sentence_starts,
     quote_spans,
 )
 from bot.core.characters.unnamed import add_unnamed_people
@@ -32,6 +31,7 @@ from bot.core.lexicon import (
     PRONOUN_GENDER,
 )
 from bot.core.models import Passage
+from bot.core.text import fold
 
 
 @dataclass(slots=True)
@@ -43,6 +43,8 @@ class Analysis:
     places: dict[str, PlaceInfo]
     by_passage: dict[int, list[Mention]] = field(default_factory=dict)  # all, in order
     people_by_passage: dict[int, list[Mention]] = field(default_factory=dict)
+    # Folded names, each folded once per story: names and places repeat.
+    folds: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for mention in self.mentions:  # scanned paragraph by paragraph, left to right
@@ -53,14 +55,18 @@ class Analysis:
     def person_mentions(self, passage: int) -> list[Mention]:
         return self.people_by_passage.get(passage, [])
 
+    def fold(self, text: str) -> str:
+        folded = self.folds.get(text)
+        if folded is None:
+            folded = self.folds[text] = fold(text)
+        return folded
+
 
 def analyse(passages: Sequence[Passage]) -> Analysis:
     paragraphs: dict[int, Paragraph] = {}
     for passage in passages:
         quotes = quote_spans(passage.text)
-        paragraphs[passage.number] = Paragraph(
-            passage, quotes, paragraph_sentence_starts(passage.text, quotes)
-        )
+        paragraphs[passage.number] = Paragraph(passage, quotes)
     vocabulary = build_vocabulary(list(paragraphs.values()))
     mentions = [m for p in paragraphs.values() for m in mentions_in(p, vocabulary)]
     groups = group_mentions(mentions, paragraphs)

@@ -33,11 +33,11 @@ from bot.core.characters.patterns import (
     WHO_AFTER_RE,
     WORD_RE,
 )
+from bot.core.characters.phrases import is_place_prefix
 from bot.core.characters.scan import (
     Mention,
     Paragraph,
     Vocabulary,
-    is_place_prefix,
     previous_words,
 )
 from bot.core.lexicon import (
@@ -63,6 +63,7 @@ class _Evidence:
     district: int = 0
     river: int = 0
     with_the: int = 0
+    after_the: int = 0  # place cue or not: "like the Arabian Nights" counts here
 
 
 def _weigh(mention: Mention, text: str, evidence: _Evidence) -> None:
@@ -70,6 +71,7 @@ def _weigh(mention: Mention, text: str, evidence: _Evidence) -> None:
     before = text[max(0, mention.start - 60) : mention.start]
     after = text[mention.after : mention.after + 80]
     previous = ["", "", "", *previous_words(before)]  # padded: previous[-3] always exists
+    evidence.after_the += previous[-1] == "the"
     if mention.title is not None:
         evidence.person += 5
         evidence.strong_person = True
@@ -135,6 +137,7 @@ def _weigh_person_cues(
             _weigh_apposition(appositive, after, evidence)
 
 
+_LIKENESS_WORDS = frozenset("like unlike".split())
 _CALLED_AFTER_RE = re.compile(
     r"^[!?.,][^\"”]{0,120}[\"”],?\s+(?:\w+ly\s+)?(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
 )
@@ -165,6 +168,8 @@ def _weigh_place_cues(previous: list[str], after: str, evidence: _Evidence) -> N
     third, second, last = previous[-3:]
     if last in ("to", "at", "with") and second in PERSON_PREP_VERBS:
         return  # "smiled at Sophie": the preposition belongs to the verb
+    if last == "the" and second in _LIKENESS_WORDS:
+        return  # "Sounds like the Arabian Nights": a thing compared, not somewhere
     if last == "to" and second in MOTION_VERBS:
         evidence.place += 1
         return
@@ -212,6 +217,9 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
         group.kind = "none"
     if group.kind == "person" and _never_someone(group, evidence, paragraphs):
         group.kind = "none"
+    always_the = evidence.after_the == len(group.mentions)
+    if group.kind == "person" and not evidence.strong_person and always_the:
+        group.kind = "none"  # always "the X", nothing only people do: "the Arabian Nights"
     return evidence
 
 

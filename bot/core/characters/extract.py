@@ -26,6 +26,7 @@ from bot.core.characters.facts import (
     pronoun_descriptions,
 )
 from bot.core.characters.patterns import (
+    PRONOUN_RE,
     WORD_RE,
 )
 from bot.core.lexicon import (
@@ -35,10 +36,11 @@ from bot.core.lexicon import (
 )
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
-from bot.core.text import fold
 
 
-def _meets(analysis: Analysis, spoken_in: dict[int, set[int]]) -> dict[int, list[Fact]]:
+def _meets(
+    analysis: Analysis, spoken_in: dict[int, set[int]], names: dict[int, str]
+) -> dict[int, list[Fact]]:
     present: dict[int, set[int]] = defaultdict(set)
     for mention in analysis.mentions:
         if mention.group >= 0 and analysis.groups[mention.group].kind == "person":
@@ -46,7 +48,6 @@ def _meets(analysis: Analysis, spoken_in: dict[int, set[int]]) -> dict[int, list
     for group_id, numbers in spoken_in.items():
         for number in numbers:
             present[number].add(group_id)
-    names = {g.id: display_name(g) for g in analysis.people}
     meets: dict[int, dict[int, int]] = defaultdict(dict)
     for number in sorted(present):
         for one in present[number]:
@@ -65,10 +66,10 @@ def _places_of(
 ) -> tuple[Fact, ...]:
     """Places named in the paragraphs where the person is, first time each; not origins."""
     numbers = {m.passage for m in group.mentions} | spoken_in
-    origin_keys = {fold(f.text) for f in origins}
+    origin_keys = {analysis.fold(f.text) for f in origins}
     located: list[tuple[int, int, str]] = []
     for key, place in analysis.places.items():
-        if origin_keys and (key in origin_keys or fold(place.name) in origin_keys):
+        if origin_keys and (key in origin_keys or analysis.fold(place.name) in origin_keys):
             continue
         here = [m for m in place.mentions if m.passage in numbers]
         if here:
@@ -111,15 +112,16 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
                     origins[group_id].add(fact.passage, 0, word)
     lines: dict[int, FactSet] = defaultdict(FactSet)
     spoken_in = attribute_lines(analysis, lines)
-    meets = _meets(analysis, spoken_in)
+    names = {person.id: display_name(person) for person in analysis.people}
+    meets = _meets(analysis, spoken_in, names)
     referred = _pronoun_references(analysis)
     titled = _named_in_title(analysis, title)
     characters: list[tuple[float, Character]] = []
     for person in analysis.people:
         origin_facts = origins[person.id].facts()
         character = Character(
-            name=display_name(person),
-            aliases=alias_forms(person),
+            name=names[person.id],
+            aliases=alias_forms(person, names[person.id]),
             mentions=len(person.mentions),
             first_passage=person.first.passage,
             role=SUPPORTING,
@@ -143,7 +145,7 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
 # named in the title outweighs anything the text can say.
 _REFERENCE_WEIGHT = 0.5
 _TITLE_WEIGHT = 10_000.0
-_NARRATION_PRONOUN_RE = re.compile(r"\b(?:she|he|her|his|him)\b", re.IGNORECASE)
+_NARRATION_PRONOUN_RE = PRONOUN_RE
 
 
 def _pronoun_references(analysis: Analysis) -> Counter[int]:

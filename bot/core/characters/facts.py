@@ -192,9 +192,9 @@ def _nationality_origins(paragraph: Paragraph) -> list[tuple[int, str]]:
     """ "Russian heritage", "Norwegian by birth", "a Swiss photographer", "was Irish"."""
     text = paragraph.text
     origins: list[tuple[int, str]] = []
-    for match in WORD_RE.finditer(text):
+    for match in paragraph.capitals:
         word = match.group()
-        if not word[0].isupper() or word.lower() not in NATIONALITIES:
+        if word.lower() not in NATIONALITIES:
             continue
         if paragraph.quoted(match.start()):
             continue
@@ -220,7 +220,7 @@ def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, 
     for mention in analysis.by_passage.get(paragraph.passage.number, []):
         if mention.quoted or mention.possessive:
             continue
-        place = analysis.places.get(fold(" ".join(mention.words)))
+        place = analysis.places.get(analysis.fold(" ".join(mention.words)))
         if place is None:
             continue
         before = paragraph.text[max(0, mention.start - 40) : mention.start]
@@ -313,12 +313,13 @@ def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, 
             if not _is_speech(paragraph, open_, close):
                 continue
             unquoted = [m for m in people if not m.quoted]
-            if _spoken_by_someone_unnamed(paragraph, close):
+            after = _speaker_after(analysis, paragraph, close, unquoted)
+            if after is None and _spoken_by_someone_unnamed(paragraph, close):
                 previous = None
                 continue
             speaker = (
                 _self_named(analysis, paragraph, open_, close)
-                or _speaker_after(analysis, paragraph, close, unquoted)
+                or after
                 or _speaker_before(analysis, paragraph, open_, unquoted)
                 or previous
             )

@@ -18,7 +18,15 @@ from bot.core.lexicon import (
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
 
 
-PRONOUN_RE = re.compile(r"\b(?:she|he|her|his|him)\b", re.IGNORECASE)
+# Patterns that would open with a word boundary open with their first letter instead, the
+# boundary checked right after it ("(?<!\w.)"): the engine then skips in C to where a
+# match can start. Case-blind letters are spelled out as re.IGNORECASE matches them
+# ("ſ" is an "s", "ı" and "İ" are an "i"), so each finds exactly what the plain form did.
+_SHE_HE = r"[sSſhH](?<!\w.)(?:(?<=[sSſ])[hH][eE]|(?<=[hH])[eE])"
+# r"\b(?:she|he|her|his|him)\b", case-blind.
+PRONOUN_RE = re.compile(
+    r"[sSſhH](?<!\w.)(?:(?<=[sSſ])[hH][eE]|(?<=[hH])(?:[eE]|[eE][rR]|[iIİı][sSſ]|[iIİı][mM]))\b"
+)
 
 
 _NP = r"[^,.;:!?\"“”()–—]"
@@ -27,7 +35,7 @@ _NP = r"[^,.;:!?\"“”()–—]"
 AS_A_RE = re.compile(rf"\b[Aa]s\s+(an?\s+{_NP}{{1,60}}?),\s*$")
 
 
-AS_A_PRONOUN_RE = re.compile(rf"\b[Aa]s\s+(an?\s+{_NP}{{1,60}}?),\s*(she|he)\b")
+AS_A_PRONOUN_RE = re.compile(rf"(?:A(?<!\w.)s|a(?<!\w.)s)\s+(an?\s+{_NP}{{1,60}}?),\s*(she|he)\b")
 
 
 NAMED_RE = re.compile(
@@ -57,10 +65,10 @@ IS_A_RE = re.compile(
 )
 
 
+# r"\b(she|he)\s+(?:was|is|became)\s+(an?\s+NP)(?=...)", case-blind.
 PRONOUN_IS_A_RE = re.compile(
-    rf"\b(she|he)\s+(?:was|is|became)\s+(an?\s+{_NP}{{1,50}}?)"
-    r"(?=\s+(?:who|that|which|and|but|with|in|at|on|from|for|to)\b|[,.;:!?–—]|$)",
-    re.IGNORECASE,
+    rf"({_SHE_HE})(?i:\s+(?:was|is|became)\s+(an?\s+{_NP}{{1,50}}?)"
+    r"(?=\s+(?:who|that|which|and|but|with|in|at|on|from|for|to)\b|[,.;:!?–—]|$))"
 )
 
 
@@ -230,7 +238,8 @@ JOINED_COMMA = "\ue000"  # a private-use character: never in a story, never whit
 
 
 COORDINATED_START_RE = re.compile(
-    r"\b(?:[Aa]n?|[Tt]he|[Hh]er|[Hh]is|[Tt]heir)\s+([a-z][\w'’-]*)(?=,\s+[a-z])"
+    r"(?:A(?<!\w.)n?|a(?<!\w.)n?|T(?<!\w.)he|t(?<!\w.)he|H(?<!\w.)er|h(?<!\w.)er"
+    r"|H(?<!\w.)is|h(?<!\w.)is|T(?<!\w.)heir|t(?<!\w.)heir)\s+([a-z][\w'’-]*)(?=,\s+[a-z])"
 )
 
 

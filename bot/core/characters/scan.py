@@ -21,30 +21,31 @@ from bot.core.characters.patterns import (
     PLAIN_WORD_RE,
     QUOTE_MARK_RE,
     SPEECH_AFTER_VERB_RE,
-    WORD_RE,
 )
+from bot.core.characters.phrases import (
+    NEVER_NAMES,
+    PLACE_WORDS,
+    is_capitalised,
+    is_place_prefix,
+    never_a_name,
+    phrase_spans,
+    place_kind_of_phrase,
+    strip_possessive,
+    title_key,
+)
+from bot.core.characters.tokens import LowerCaseWords, capitalised_words
 from bot.core.lexicon import (
     CALENDAR_PREPOSITIONS,
-    CONTINENTS,
-    COUNTRIES,
     DAYS,
     FUNCTION_WORDS,
     GREETINGS,
     MONTHS,
     NAME_LIKE_FUNCTION_WORDS,
     NATIONALITIES,
-    NEVER_PEOPLE,
-    OF_HEADS,
-    PARTICLES,
     PERSON_VERBS,
-    PLACE_HEADS,
     PLACE_HYPHEN_PREFIXES,
-    PLACE_PREFIXES,
-    SENTENCE_ADVERBS,
     SPEECH_VERBS,
     TIME_WORDS,
-    TITLE_SYNONYMS,
-    TITLES,
 )
 from bot.core.models import Passage
 from bot.core.sentences import is_abbreviation, sentence_ends
@@ -68,27 +69,52 @@ class Mention:
     group: int = -1
 
 
-@dataclass(slots=True)
 class Paragraph:
-    passage: Passage
-    quotes: list[tuple[int, int]]  # (opening mark index, closing mark index), in order
-    sentence_starts: list[int] = field(default_factory=list)
-    quote_opens: list[int] = field(default_factory=list)
-    # The text with the commas between coordinated adjectives ("a gentle, untidy man")
-    # swapped for a placeholder of the same length, so descriptions read past them.
-    np_text: str = ""
+    """One paragraph as the rules read it: its quotations, capitalised words, sentence
+    starts (worked out the first time something asks) and noun-phrase text."""
 
-    def __post_init__(self) -> None:
-        self.quote_opens = [open_ for open_, _ in self.quotes]
-        self.np_text = _join_coordinated_adjectives(self.passage.text)
+    __slots__ = (
+        "_opens_sentence",
+        "_sentence_starts",
+        "capitals",
+        "np_text",
+        "passage",
+        "quote_opens",
+        "quotes",
+        "text",
+    )
+
+    def __init__(self, passage: Passage, quotes: list[tuple[int, int]]) -> None:
+        self.passage = passage
+        self.text = passage.text
+        self.quotes = quotes  # (opening mark index, closing mark index), in order
+        self.quote_opens = [open_ for open_, _ in quotes]
+        # The words whose first letter is upper-case, as WORD_RE would split them.
+        self.capitals = capitalised_words(passage.text)
+        # The text with the commas between coordinated adjectives ("a gentle, untidy
+        # man") swapped for a placeholder of the same length, so descriptions read past
+        # them.
+        self.np_text = _join_coordinated_adjectives(passage.text)
+        self._sentence_starts: list[int] | None = None
+        self._opens_sentence: dict[int, bool] = {}  # _starts_sentence, asked once each
 
     @property
-    def text(self) -> str:
-        return self.passage.text
+    def sentence_starts(self) -> list[int]:
+        if self._sentence_starts is None:
+            self._sentence_starts = paragraph_sentence_starts(self.passage.text, self.quotes)
+        return self._sentence_starts
 
     def quoted(self, position: int) -> bool:
         index = bisect.bisect_left(self.quote_opens, position) - 1
         return index >= 0 and position < self.quotes[index][1]
+
+    def opens_sentence(self, position: int) -> bool:
+        """Whether a word at `position` opens a sentence (or a quotation); each position is
+        read once, though the vocabulary, the mentions and the evidence all ask."""
+        known = self._opens_sentence.get(position)
+        if known is None:
+            known = self._opens_sentence[position] = _read_sentence_start(self, position)
+        return known
 
     def opens_quote(self, index: int) -> bool:
         found = bisect.bisect_left(self.quote_opens, index)
@@ -160,6 +186,10 @@ def paragraph_sentence_starts(text: str, quotes: list[tuple[int, int]]) -> list[
 
 
 def _starts_sentence(paragraph: Paragraph, position: int) -> bool:
+    return paragraph.opens_sentence(position)
+
+
+def _read_sentence_start(paragraph: Paragraph, position: int) -> bool:
     text = paragraph.text
     index = position - 1
     while index >= 0 and text[index] in " \t\"“«‘'(*_[":
@@ -173,85 +203,27 @@ def _starts_sentence(paragraph: Paragraph, position: int) -> bool:
     return text[index] == "." and not is_abbreviation(text, index)
 
 
-def _strip_possessive(word: str) -> tuple[str, bool]:
-    for suffix in ("'s", "’s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            return word[: -len(suffix)], True
-    return word, False
-
-
-def _is_capitalised(word: str) -> bool:
-    # Acronyms ("NASA", "OK") are left out: rarely a character, often an organisation.
-    return word[0].isupper() and not (len(word) > 1 and word.isupper())
-
-
-def _title_key(word: str) -> str | None:
-    key = word.lower().rstrip(".")
-    if key not in TITLES:
-        return None
-    return TITLE_SYNONYMS.get(key, key)
-
-
-def is_place_prefix(word: str) -> bool:
-    lowered = word.lower()
-    return lowered in PLACE_PREFIXES or lowered.startswith(PLACE_HYPHEN_PREFIXES)
-
-
-def _place_kind_of_phrase(words: Sequence[str]) -> str | None:
-    """The kind of place the phrase's own words name, if they do."""
-    lowered = [w.lower() for w in words]
-    if lowered[0] in PLACE_PREFIXES and len(words) > 1:
-        return PLACE_PREFIXES[lowered[0]]
-    if lowered[0].startswith(PLACE_HYPHEN_PREFIXES):
-        return "place"
-    head = lowered[lowered.index("of") - 1] if "of" in lowered[1:] else lowered[-1]
-    if len(words) > 1 and head in PLACE_HEADS:
-        return PLACE_HEADS[head]
-    joined = " ".join(lowered)
-    if joined in COUNTRIES:
-        return "country"
-    if joined in CONTINENTS:
-        return "place"
-    return None
-
-
-def _never_a_name(word: str) -> bool:
-    lowered = word.lower()
-    return (
-        lowered in FUNCTION_WORDS
-        or lowered in GREETINGS
-        or lowered in DAYS
-        or lowered in MONTHS
-        or lowered in NATIONALITIES
-        or lowered in NEVER_PEOPLE
-        or lowered in SENTENCE_ADVERBS
-    )
-
-
 @dataclass(slots=True)
 class Vocabulary:
     """Words as the whole story uses them, for telling names from ordinary words."""
 
-    lower: set[str] = field(default_factory=set)  # seen in lower case
+    lower: LowerCaseWords  # "is this word seen in lower case?"
     mid_sentence_capitals: set[str] = field(default_factory=set)
     # Listed words the text uses as names: "a woman named May", ""...," Will said".
     licensed: set[str] = field(default_factory=set)
 
     def never_a_name(self, word: str) -> bool:
-        return word not in self.licensed and _never_a_name(word)
+        return word not in self.licensed and never_a_name(word)
 
 
 def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
-    vocabulary = Vocabulary()
+    vocabulary = Vocabulary(LowerCaseWords("\n".join(p.text for p in paragraphs)))
     for paragraph in paragraphs:
-        for match in WORD_RE.finditer(paragraph.text):
-            word = match.group()
-            if word[0].islower():
-                vocabulary.lower.add(word)
-            elif not _starts_sentence(paragraph, match.start()):
-                name = _strip_possessive(word)[0]
+        for match in paragraph.capitals:
+            if not _starts_sentence(paragraph, match.start()):
+                name = strip_possessive(match.group())[0]
                 vocabulary.mid_sentence_capitals.add(name)
-                if _never_a_name(name) and _used_as_a_name(paragraph.text, match, name):
+                if never_a_name(name) and _used_as_a_name(paragraph.text, match, name):
                     vocabulary.licensed.add(name)
     return vocabulary
 
@@ -266,7 +238,7 @@ _PERSON_APPOSITION_RE = re.compile(
 def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
     """A listed word capitalised mid-sentence and named, or speaking, is a name here:
     "a woman named May", ""...," Will said", ""...," said Will." (not "the French said")."""
-    if not _is_capitalised(word):
+    if not is_capitalised(word):
         return False
     lowered = word.lower()
     previous = previous_words(text[max(0, match.start() - 30) : match.start()], 1)
@@ -289,79 +261,20 @@ def _is_sentence_opener(word: str, vocabulary: Vocabulary) -> bool:
     """A sentence-initial word that is an ordinary word: "Determined", "Slowly"."""
     if word in vocabulary.licensed:
         return False
-    if _never_a_name(word) or word.lower() in vocabulary.lower:
+    if never_a_name(word) or word.lower() in vocabulary.lower:
         return True
     looks_inflected = word.lower().endswith(("ly", "ed", "ing"))
     return looks_inflected and word not in vocabulary.mid_sentence_capitals
 
 
-def _phrase_spans(text: str) -> list[list[re.Match[str]]]:
-    """Runs of capitalised words joined by single spaces, particles, or "Mr. "."""
-    tokens = list(WORD_RE.finditer(text))
-    phrases: list[list[re.Match[str]]] = []
-    index = 0
-    while index < len(tokens):
-        if not _is_capitalised(tokens[index].group()):
-            index += 1
-            continue
-        phrase = [tokens[index]]
-        index += 1
-        while index < len(tokens):
-            previous = phrase[-1]
-            if _strip_possessive(previous.group())[1]:
-                break
-            gap = text[previous.end() : tokens[index].start()]
-            # "Mr. Okafor", "Ralph D. Spencer", "St. Louis": a full stop inside a name.
-            word_before = previous.group()
-            inside_name = (
-                _title_key(word_before) is not None
-                or (len(word_before) == 1 and word_before.isupper() and len(phrase) > 1)
-                or word_before.lower() in ("st", "mt", "ste")
-            )
-            dotted = gap == ". " and inside_name
-            if gap != " " and not dotted:
-                break
-            word = tokens[index].group()
-            if _is_capitalised(word):
-                phrase.append(tokens[index])
-                index += 1
-                continue
-            joined = _join_connector(text, tokens, index, phrase)
-            if joined == 0:
-                break
-            phrase.extend(tokens[index : index + joined])
-            index += joined
-        phrases.append(phrase)
-    return phrases
-
-
-def _join_connector(
-    text: str, tokens: list[re.Match[str]], index: int, phrase: list[re.Match[str]]
-) -> int:
-    """How many tokens from `index` continue the name ("de la Concorde"): 0 if none."""
-    word = tokens[index].group()
-    if re.match(r"^[dl]['’][A-ZÀ-Þ]", word):
-        return 1
-    takes_of = word == "of" and phrase[-1].group().lower() in OF_HEADS
-    if word not in PARTICLES and not takes_of:
-        return 0
-    for length in (1, 2):  # "de Lyon", "de la Concorde"
-        following = index + length
-        if following >= len(tokens):
-            return 0
-        if text[tokens[following - 1].end() : tokens[following].start()] != " ":
-            return 0
-        if _is_capitalised(tokens[following].group()):
-            return length + 1
-        if tokens[following].group() not in PARTICLES:
-            return 0
-    return 0
-
-
 def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
     mentions: list[Mention] = []
-    text = paragraph.text
-    for phrase in _phrase_spans(text):
+    for phrase in phrase_spans(paragraph.text, paragraph.capitals):
+        if len(phrase) == 1:  # most are: "She", "The", "Anna"
+            mention = _single_word_mention(phrase[0], paragraph, vocabulary)
+            if mention is not None:
+                mentions.append(mention)
+            continue
         for part in _split_phrase(phrase, paragraph, vocabulary):
             mention = _mention_from(part, paragraph)
             if mention is not None:
@@ -372,21 +285,27 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
 
 
 # "Mr. and Mrs. White": the first title is a person too, with the name that follows.
+# (The capital comes first and the word boundary after it, so the engine skips ahead to
+# capitals in C; the same matches as r"\b[A-Z]...".)
 _COUPLE_RE = re.compile(
-    r"\b(?P<title>[A-Z][a-z]{1,11})\.?\s+and\s+[A-Z][a-z]{1,11}\.?\s+"
+    r"(?P<title>[A-Z](?<!\w.)[a-z]{1,11})\.?\s+and\s+[A-Z][a-z]{1,11}\.?\s+"
     r"(?P<name>[A-Z][\w'’-]+)"
 )
 
 
+# What every couple has in the middle, searched from its literal "and" first: cheap.
+_AND_TITLE_RE = re.compile(r"and\s+[A-Z][a-z]{1,11}\.?\s+[A-Z]")
+
+
 def _couples(paragraph: Paragraph) -> list[Mention]:
     found: list[Mention] = []
-    if " and " not in paragraph.text:
+    if " and " not in paragraph.text or not _AND_TITLE_RE.search(paragraph.text):
         return found
     for match in _COUPLE_RE.finditer(paragraph.text):
-        title = _title_key(match["title"])
-        second = _title_key(match.group().split()[2])
-        name, possessive = _strip_possessive(match["name"])
-        if title is None or second is None or _title_key(name) is not None:
+        title = title_key(match["title"])
+        second = title_key(match.group().split()[2])
+        name, possessive = strip_possessive(match["name"])
+        if title is None or second is None or title_key(name) is not None:
             continue
         start = match.start()
         found.append(
@@ -406,12 +325,47 @@ def _couples(paragraph: Paragraph) -> list[Mention]:
     return found
 
 
+def _single_word_mention(
+    token: re.Match[str], paragraph: Paragraph, vocabulary: Vocabulary
+) -> Mention | None:
+    """_split_phrase then _mention_from for a one-word phrase, without the lists."""
+    word = token.group()
+    possessive = word.endswith(("'s", "’s")) and len(word) > 3
+    name = word[:-2] if possessive else word
+    lowered = name.lower()
+    never = lowered in NEVER_NAMES
+    placeish = lowered in PLACE_WORDS or lowered.startswith(PLACE_HYPHEN_PREFIXES)
+    if never or not placeish:
+        licensed = name in vocabulary.licensed
+        if never and not licensed:
+            return None
+        if licensed and _licensed_word_used_otherwise(token, paragraph, vocabulary):
+            return None
+    if title_key(name) is not None:
+        return None  # "Madame!" alone is a form of address
+    start = token.start()
+    end = token.end() - (2 if possessive else 0)
+    return Mention(
+        passage=paragraph.passage.number,
+        start=start,
+        end=end,
+        after=token.end(),
+        words=(name,),
+        title=None,
+        surface=paragraph.passage.text[start:end],
+        possessive=possessive,
+        initial=_starts_sentence(paragraph, start),
+        quoted=paragraph.quoted(start),
+        place_kind=place_kind_of_phrase((name,)) if placeish else None,
+    )
+
+
 def _split_phrase(
     phrase: list[re.Match[str]], paragraph: Paragraph, vocabulary: Vocabulary
 ) -> list[list[re.Match[str]]]:
     """Drop ordinary words from a phrase's edges; split it at words that are never names."""
-    words = [_strip_possessive(t.group())[0] for t in phrase]
-    if _place_kind_of_phrase(words) is not None and not _never_a_name(words[0]):
+    words = [strip_possessive(t.group())[0] for t in phrase]
+    if place_kind_of_phrase(words) is not None and not never_a_name(words[0]):
         return [phrase]
     first = phrase[0]
     if (
@@ -424,7 +378,7 @@ def _split_phrase(
     parts: list[list[re.Match[str]]] = [[]]
     after_split = False
     for token in phrase:
-        word = _strip_possessive(token.group())[0]
+        word = strip_possessive(token.group())[0]
         if vocabulary.never_a_name(word) or (after_split and word.lower() in TIME_WORDS):
             # "Christmas Day Anna": the holiday and its "Day" both go.
             parts.append([])
@@ -436,7 +390,7 @@ def _split_phrase(
         p
         for p in parts
         if p
-        and _is_capitalised(p[0].group())
+        and is_capitalised(p[0].group())
         and (len(p) > 1 or not _licensed_word_used_otherwise(p[0], paragraph, vocabulary))
     ]
 
@@ -445,7 +399,7 @@ def _licensed_word_used_otherwise(
     token: re.Match[str], paragraph: Paragraph, vocabulary: Vocabulary
 ) -> bool:
     """Where a name that is also a listed word is the word: "May I?", "in May"."""
-    word = _strip_possessive(token.group())[0]
+    word = strip_possessive(token.group())[0]
     if word not in vocabulary.licensed:
         return False
     text = paragraph.text
@@ -460,13 +414,13 @@ def _licensed_word_used_otherwise(
 def _mention_from(tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention | None:
     text = paragraph.text
     words = [t.group() for t in tokens]
-    last, possessive = _strip_possessive(words[-1])
+    last, possessive = strip_possessive(words[-1])
     words[-1] = last
     end = tokens[-1].end() - (2 if possessive else 0)
-    title = _title_key(words[0])
+    title = title_key(words[0])
     if title is not None:
         words = words[1:]
-        if not words or any(_title_key(w) for w in words):
+        if not words or any(title_key(w) for w in words):
             return None  # "Madame!" alone is a form of address; "Dr. Dr." is noise
     start = tokens[0].start()
     return Mention(
@@ -480,7 +434,7 @@ def _mention_from(tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention 
         possessive=possessive,
         initial=_starts_sentence(paragraph, start),
         quoted=paragraph.quoted(start),
-        place_kind=None if title else _place_kind_of_phrase(words),
+        place_kind=None if title else place_kind_of_phrase(words),
     )
 
 

@@ -17,8 +17,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from bot.core.characters.aliases import Group, gender_votes, majority
+from bot.core.characters.coreference import epithet_owner, join, title_holders
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
 from bot.core.characters.scan import Mention, Paragraph
+from bot.core.characters.tokens import word_trie
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
@@ -47,7 +49,7 @@ _EPITHETS = frozenset("friend friends companion companions".split())
 _ADJECTIVES = COMMON_ADJECTIVES | frozenset(
     "little poor strange elder married young old fat lean".split()
 )
-_NOUNS = "|".join(sorted(DESCRIBED_NOUNS | _GENERIC_NOUNS, key=len, reverse=True))
+_NOUNS = word_trie(DESCRIBED_NOUNS | _GENERIC_NOUNS)
 # The nouns are spelled out so that "the young lady" is tried as "young" + "lady" too.
 _DESCRIBED_RE = re.compile(
     r"\b(?P<det>[Tt]he|[Mm]y|[Oo]ur|(?P<owner>[A-Z][\w'’-]*)['’]s)\s+"
@@ -71,7 +73,7 @@ _MIN_ACTS = 2
 _MIN_NARRATOR_I = 8
 _WORDS_PER_I = 120
 _NARRATOR = ("the", "narrator")
-_NARRATION_I_RE = re.compile(r"\bI\b(?!\.)")
+_NARRATION_I_RE = re.compile(r"I(?<!\w.)(?![\w.])")  # r"\bI\b(?!\.)", literal first
 # "…, Sam?", "For the love of God, Montresor!": a name called, after a comma.
 _VOCATIVE_RE = re.compile(r",\s+(?P<name>[A-Z][\w'’-]+)(?=\s*[,!?.\"”’]|$)")
 
@@ -81,21 +83,22 @@ def add_unnamed_people(
     mentions: list[Mention],
     groups: dict[int, Group],
 ) -> None:
-    """Add the narrator and the described people who act, as person groups."""
-    taken = _taken_spans(mentions)
+    """Add the narrator and the described people who act, as person groups; a
+    description the text ties to someone already in the cast joins them instead."""
+    taken = _taken(mentions)
     narrator = _narrator(paragraphs, groups, mentions)
-    described = _described(paragraphs, groups, taken)
+    described, apposed = _described(paragraphs, groups, taken)
     kin = _kin_names(paragraphs, groups)
+    titled = title_holders(paragraphs, (g for g in groups.values() if g.kind == "person"))
     for words, found, gender in [*narrator, *described]:
-        named = kin.get(words[-1]) if words[0] == "the" else None
+        named = None
+        if words[0] == "the":
+            # "their son Herbert" … "the son"; "Mr. Adams, the old banker";
+            # "Sergeant-Major Morris" … "the soldier": someone named, under a noun.
+            named = kin.get(words[-1]) or apposed.pop(words, None) or titled.get(words[-1])
         if named is not None:
-            # "their son Herbert" … "the son": Herbert, under another name.
-            for mention in found:
-                mention.words = named.words
-                mention.group = named.id
-                named.mentions.append(mention)
-                mentions.append(mention)
-            named.mentions.sort(key=lambda m: (m.passage, m.start))
+            join(named, found, paragraphs)
+            mentions.extend(found)
             continue
         group = Group(id=len(groups), words=words, kind="person", gender=gender)
         if found and words != found[-1].words:
@@ -106,10 +109,30 @@ def add_unnamed_people(
             group.mentions.append(mention)
             mentions.append(mention)
     mentions.sort(key=lambda m: (m.passage, m.start))
+    _join_epithets(paragraphs, mentions, groups)
 
 
+def _join_epithets(
+    paragraphs: dict[int, Paragraph], mentions: Sequence[Mention], groups: dict[int, Group]
+) -> None:
+    """ "the old man" where the text makes plain it is Mr. White: Mr. White."""
+    by_passage: dict[int, list[Mention]] = defaultdict(list)
+    for mention in mentions:  # in text order
+        by_passage[mention.passage].append(mention)
+    for described in [g for g in groups.values() if g.kind == "person" and g.mentions]:
+        if described.words[0] != "the" or described.words[-1] not in _GENERIC_NOUNS:
+            continue
+        owner = epithet_owner(described, paragraphs, groups, by_passage)
+        if owner is not None:
+            join(owner, described.mentions, paragraphs)
+            described.mentions = []
+
+
+# Each alternative opens with a letter so the engine skips in C to where one can start;
+# the word boundary comes after the letter: the same matches as r"\b[Hh]is|...".
 _KIN_RE = re.compile(
-    r"(?:\b[Hh]is|\b[Hh]er|\b[Tt]heir|\b[Mm]y|['’]s)\s+(?:[a-z]+\s+)?"
+    r"(?:H(?<!\w.)is|h(?<!\w.)is|H(?<!\w.)er|h(?<!\w.)er|T(?<!\w.)heir|t(?<!\w.)heir"
+    r"|M(?<!\w.)y|m(?<!\w.)y|'s|’s)\s+(?:[a-z]+\s+)?"
     rf"(?P<noun>{_NOUNS}),?\s+(?P<name>[A-Z][\w'’-]+)"
 )
 
@@ -128,28 +151,31 @@ def _kin_names(paragraphs: dict[int, Paragraph], groups: dict[int, Group]) -> di
     return {noun: groups[next(iter(ids))] for noun, ids in named.items() if len(ids) == 1}
 
 
-def _taken_spans(mentions: Sequence[Mention]) -> dict[int, list[tuple[int, int]]]:
-    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+def _taken(mentions: Sequence[Mention]) -> dict[int, list[Mention]]:
+    taken: dict[int, list[Mention]] = defaultdict(list)
     for mention in mentions:
-        spans[mention.passage].append((mention.start, mention.after))
-    return spans
+        taken[mention.passage].append(mention)
+    return taken
 
 
 # --------------------------------------------------------------------------- narrator
 def _narrator(
     paragraphs: dict[int, Paragraph], groups: dict[int, Group], mentions: list[Mention]
 ) -> list[tuple[tuple[str, ...], list[Mention], str | None]]:
-    found: list[Mention] = []
-    narration_words = 0
+    narrated: list[tuple[int, int, int]] = []
     for number, paragraph in paragraphs.items():
-        text = paragraph.text
-        narration_words += len(text.split())
-        for match in _NARRATION_I_RE.finditer(text):
-            if paragraph.quoted(match.start()):
-                continue
-            found.append(_mention(number, match.start(), match.end(), "the narrator", paragraph))
-    if len(found) < _MIN_NARRATOR_I or len(found) * _WORDS_PER_I < narration_words:
+        for match in _NARRATION_I_RE.finditer(paragraph.text):
+            if not paragraph.quoted(match.start()):
+                narrated.append((number, match.start(), match.end()))
+    if len(narrated) < _MIN_NARRATOR_I:
         return []
+    narration_words = sum(len(p.text.split()) for p in paragraphs.values())
+    if len(narrated) * _WORDS_PER_I < narration_words:
+        return []
+    found = [
+        _mention(number, start, end, "the narrator", paragraphs[number])
+        for number, start, end in narrated
+    ]
     name = _narrator_name(paragraphs, groups, mentions)
     if name is None:
         return [(_NARRATOR, found, None)]
@@ -186,13 +212,17 @@ def _narrator_name(
 def _described(
     paragraphs: dict[int, Paragraph],
     groups: dict[int, Group],
-    taken: dict[int, list[tuple[int, int]]],
-) -> list[tuple[tuple[str, ...], list[Mention], str | None]]:
+    taken: dict[int, list[Mention]],
+) -> tuple[list[tuple[tuple[str, ...], list[Mention], str | None]], dict[tuple[str, ...], Group]]:
+    """The described people who act, and the descriptions set beside one person's name
+    ("Mr. Adams, the old banker"), with that person."""
     owners = {g.words[-1] for g in groups.values() if g.kind == "person"}
     found: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
     acts: Counter[tuple[str, ...]] = Counter()
     mine: Counter[tuple[str, ...]] = Counter()
     beside_a_name: Counter[tuple[str, ...]] = Counter()
+    apposed: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    apposed_to: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for number, paragraph in paragraphs.items():
         text = paragraph.text
         for match in _DESCRIBED_RE.finditer(text):
@@ -203,14 +233,29 @@ def _described(
                 continue
             if text.startswith(("'s", "’s"), match.end()):
                 continue  # "the fisherman's daughter" speaks, not the fisherman
-            if _next_to_a_name(text, match, taken.get(number, ())):
+            beside = _next_to_a_name(text, match, taken.get(number, ()))
+            if beside is not None:
                 beside_a_name[key] += 1  # "Mr. Adams, the old banker": him, named
+                group = groups.get(beside.group)
+                if group is not None and group.kind == "person" and key[0] == "the":
+                    apposed_to[key].add(group.id)
+                    written = _mention(number, match.start(), match.end(), " ".join(key), paragraph)
+                    apposed[key].append(written)
+                else:
+                    apposed_to[key].add(-1)
                 continue
             surface = " ".join(key)
             mine[key] += match["det"].lower() in ("my", "our")
             found[key].append(_mention(number, match.start(), match.end(), surface, paragraph))
             acts[key] += _acts(text, match)
-    people = []
+    people: list[tuple[tuple[str, ...], list[Mention], str | None]] = []
+    named: dict[tuple[str, ...], Group] = {}
+    for key, ids in apposed_to.items():
+        # Only a description also used on its own stands for them; one that is only
+        # ever beside the name is a description of them (facts.py), not another name.
+        if len(ids) == 1 and -1 not in ids and found.get(key):
+            named[key] = groups[next(iter(ids))]
+            people.append((key, [*found.pop(key), *apposed[key]], None))
     for key, occurrences in found.items():
         if key[-1] in RELATION_NOUNS and not mine[key] and key[0] == "the":
             continue  # "the son" with no "my son": the named son, under a noun
@@ -228,7 +273,7 @@ def _described(
         gender = "f" if noun in FEMALE_NOUNS else "m" if noun in MALE_NOUNS else None
         gender = gender or majority(gender_votes(occurrences, paragraphs))
         people.append((key, occurrences, gender))
-    return people
+    return people, named
 
 
 def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[str, ...] | None:
@@ -251,17 +296,19 @@ def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[
     return ("the", noun)
 
 
-def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+def _overlaps(taken: Sequence[Mention], start: int, end: int) -> bool:
+    return any(m.start < end and start < m.after for m in taken)
 
 
-def _next_to_a_name(text: str, match: re.Match[str], spans: Sequence[tuple[int, int]]) -> bool:
-    for start, end in spans:
+def _next_to_a_name(text: str, match: re.Match[str], taken: Sequence[Mention]) -> Mention | None:
+    """The name the description stands beside, if any: "Name, the D" or "the D, Name"."""
+    for mention in taken:
+        start, end = mention.start, mention.after
         if 0 <= match.start() - end <= 2 and text[end : match.start()].strip() in (",", ""):
-            return True
+            return mention
         if 0 <= start - match.end() <= 2 and text[match.end() : start].strip() in (",", ""):
-            return True
-    return False
+            return mention
+    return None
 
 
 def _acts(text: str, match: re.Match[str]) -> int:

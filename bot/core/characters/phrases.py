@@ -1,0 +1,177 @@
+"""Words and phrases: which capitalised words run together into one name ("Dr. Amara
+Okafor", "Gare de Lyon", "Comte d'Artagnan"), and what a single word says by itself (a
+title, a possessive, a place's own word, a word that is never a name)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.characters.patterns import WORD_RE
+from bot.core.characters.tokens import starts_word
+from bot.core.lexicon import (
+    CONTINENTS,
+    COUNTRIES,
+    DAYS,
+    FUNCTION_WORDS,
+    GREETINGS,
+    MONTHS,
+    NATIONALITIES,
+    NEVER_PEOPLE,
+    OF_HEADS,
+    PARTICLES,
+    PLACE_HEADS,
+    PLACE_HYPHEN_PREFIXES,
+    PLACE_PREFIXES,
+    SENTENCE_ADVERBS,
+    TITLE_SYNONYMS,
+    TITLES,
+)
+
+
+def strip_possessive(word: str) -> tuple[str, bool]:
+    for suffix in ("'s", "’s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)], True
+    return word, False
+
+
+def is_capitalised(word: str) -> bool:
+    # Acronyms ("NASA", "OK") are left out: rarely a character, often an organisation.
+    return word[0].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def title_key(word: str) -> str | None:
+    key = word.lower().rstrip(".")
+    if key not in TITLES:
+        return None
+    return TITLE_SYNONYMS.get(key, key)
+
+
+def is_place_prefix(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in PLACE_PREFIXES or lowered.startswith(PLACE_HYPHEN_PREFIXES)
+
+
+def place_kind_of_phrase(words: Sequence[str]) -> str | None:
+    """The kind of place the phrase's own words name, if they do."""
+    lowered = [w.lower() for w in words]
+    if lowered[0] in PLACE_PREFIXES and len(words) > 1:
+        return PLACE_PREFIXES[lowered[0]]
+    if lowered[0].startswith(PLACE_HYPHEN_PREFIXES):
+        return "place"
+    head = lowered[lowered.index("of") - 1] if "of" in lowered[1:] else lowered[-1]
+    if len(words) > 1 and head in PLACE_HEADS:
+        return PLACE_HEADS[head]
+    joined = " ".join(lowered)
+    if joined in COUNTRIES:
+        return "country"
+    if joined in CONTINENTS:
+        return "place"
+    return None
+
+
+NEVER_NAMES = (
+    FUNCTION_WORDS | GREETINGS | DAYS | MONTHS | NATIONALITIES | NEVER_PEOPLE | SENTENCE_ADVERBS
+)
+# One word that names a place by itself: a country, a continent, "Saint-Malo".
+PLACE_WORDS = COUNTRIES | CONTINENTS
+
+
+def never_a_name(word: str) -> bool:
+    return word.lower() in NEVER_NAMES
+
+
+# "d'Artagnan", "l'Isle": an elided particle glued to a capital continues a name.
+_ELIDED_RE = re.compile(r"['’][A-ZÀ-Þ]")
+# What may stand between two capitalised words of one name: a space, or ". " after a
+# title or an initial, then up to two particles ("de la") or "of" after an "of" head.
+_GAP_RE = re.compile(
+    r"(\.?) (?:([^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*) "
+    r"(?:([^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*) )?)?"
+)
+
+
+# ". de la " is the longest gap that can join two words of a name ("of" is shorter).
+_LONGEST_GAP = len(". ") + 2 * (max(map(len, PARTICLES)) + 1)
+
+
+def _elided_words(text: str) -> list[re.Match[str]]:
+    found = []
+    for mark in _ELIDED_RE.finditer(text):
+        start = mark.start() - 1
+        if start >= 0 and text[start] in "dl" and starts_word(text, start):
+            word = WORD_RE.match(text, start)
+            if word is not None:
+                found.append(word)
+    return found
+
+
+def phrase_spans(text: str, capitals: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """Runs of capitalised words joined by single spaces, particles, or "Mr. ".
+
+    Reads only the capitalised words of `text` (and elided particles): whatever else
+    stands between two of them is either a joining gap (_GAP_RE) or ends the name."""
+    tokens = capitals
+    if "'" in text or "’" in text:
+        elided = _elided_words(text)
+        if elided:
+            tokens = sorted([*tokens, *elided], key=lambda m: m.start())
+    phrases: list[list[re.Match[str]]] = []
+    index = 0
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
+        index += 1
+        first = token.group()
+        if (len(first) > 1 and first.isupper()) or not first[0].isupper():
+            continue  # an acronym, or an elided particle: neither starts a name
+        phrase = [token]
+        while index < count:
+            previous = phrase[-1]
+            word_before = previous.group()
+            if word_before.endswith(("'s", "’s")) and len(word_before) > 3:
+                break  # a possessive ends the name: "Anna's Tom"
+            following = tokens[index]
+            if following.start() - previous.end() > _LONGEST_GAP:
+                break  # too far apart for a space, a full stop and two particles
+            gap = _GAP_RE.fullmatch(text, previous.end(), following.start())
+            if gap is None:
+                break
+            # "Mr. Okafor", "Ralph D. Spencer", "St. Louis": a full stop inside a name.
+            if gap.group(1) and not (
+                title_key(word_before) is not None
+                or (len(word_before) == 1 and word_before.isupper() and len(phrase) > 1)
+                or word_before.lower() in ("st", "mt", "ste")
+            ):
+                break
+            word = following.group()
+            if gap.group(2) is None:  # nothing between: the next word continues it
+                if is_capitalised(word) or (word[0] in "dl" and not word[0].isupper()):
+                    phrase.append(following)
+                    index += 1
+                    continue
+                break
+            joined = _joined_by(gap, previous, word)
+            if not joined:
+                break
+            phrase.extend(_between(text, previous.end(), following.start()))
+            phrase.append(following)
+            index += 1
+        phrases.append(phrase)
+    return phrases
+
+
+def _joined_by(gap: re.Match[str], previous: re.Match[str], following: str) -> bool:
+    """Whether the particles in the gap join the words around them ("de la Concorde")."""
+    first, second = gap.group(2), gap.group(3)
+    takes_of = first == "of" and previous.group().lower() in OF_HEADS
+    if first not in PARTICLES and not takes_of:
+        return False
+    if second is not None and second not in PARTICLES:
+        return False
+    return is_capitalised(following)
+
+
+def _between(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(WORD_RE.finditer(text, start, end))

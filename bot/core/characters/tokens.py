@@ -1,0 +1,136 @@
+"""The words the character rules look at, found without reading every word in Python.
+
+Most of a story's words are lower-case and never a name, so the scan asks the regular
+expression engine for the capitalised words only (a character set first lets it skip
+everything else in C), and answers "does the story use this word in lower case?" by
+searching for that word, not by collecting every word of the story. Both give exactly
+what splitting the text into words with patterns.WORD_RE would: same words, same offsets.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+_LETTER = r"[^\W\d_]"
+_TAIL = rf"{_LETTER}*(?:['’]{_LETTER}+|-{_LETTER}+)*"
+# A word starts where the previous character is no letter, and no apostrophe or hyphen
+# right after a letter (which would have continued the previous word).
+_NOT_INSIDE = rf"(?<!{_LETTER}.)(?<!{_LETTER}['’-].)"
+
+
+def _ranges(codes: list[int]) -> str:
+    spans: list[list[int]] = []
+    for code in codes:
+        if spans and spans[-1][1] == code - 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in spans
+    )
+
+
+def _is_letter(char: str) -> bool:
+    r"""What `[^\W\d_]` matches: a word character that is no digit and no underscore."""
+    return char.isalnum() and not char.isdecimal() and char != "_"
+
+
+def _upper_letters(first: int, last: int) -> str:
+    return _ranges([c for c in range(first, last) if chr(c).isupper() and _is_letter(chr(c))])
+
+
+# Upper-case letters of the Basic Multilingual Plane as one character set: the engine
+# tests a character against it in constant time and skips to the next candidate in C. A
+# set with astral characters is scanned range by range, so texts with astral characters
+# (rare, but emoji are) take the general pattern.
+_BMP_UPPER = _upper_letters(0, 0x10000)
+_CAPITAL_BMP_RE = re.compile(rf"[{_BMP_UPPER}]{_NOT_INSIDE}{_TAIL}")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _capital_any_re() -> re.Pattern[str]:
+    upper = _BMP_UPPER + _upper_letters(0x10000, sys.maxunicode + 1)
+    return re.compile(rf"(?<!{_LETTER})(?<!{_LETTER}['’-])(?=[{upper}]){_LETTER}{_TAIL}")
+
+
+def capitalised_words(text: str) -> list[re.Match[str]]:
+    """Every word of `text` (as WORD_RE splits it) whose first letter is upper-case."""
+    if _ASTRAL_RE.search(text):
+        return list(_capital_any_re().finditer(text))
+    return list(_CAPITAL_BMP_RE.finditer(text))
+
+
+def starts_word(text: str, index: int) -> bool:
+    """Whether a word of WORD_RE starts at `index`, a letter: not inside another word."""
+    if index == 0:
+        return True
+    before = text[index - 1]
+    if _is_letter(before):
+        return False
+    return not (before in "'’-" and index >= 2 and _is_letter(text[index - 2]))
+
+
+def ends_word(text: str, end: int) -> bool:
+    """Whether a word reaching `end` stops there rather than running on."""
+    if end >= len(text):
+        return True
+    char = text[end]
+    if _is_letter(char):
+        return False
+    return not (char in "'’-" and end + 1 < len(text) and _is_letter(text[end + 1]))
+
+
+class LowerCaseWords:
+    """ "Does the story use `word`, in lower case, as a word of its own?" for a story's
+    text, answered by searching for the word (and remembered for this story only)."""
+
+    __slots__ = ("_answers", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._answers: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word or not word[0].islower():
+            return False
+        answer = self._answers.get(word)
+        if answer is None:
+            answer = self._answers[word] = self._find(word)
+        return answer
+
+    def _find(self, word: str) -> bool:
+        text = self._text
+        index = text.find(word)
+        while index >= 0:
+            if starts_word(text, index) and ends_word(text, index + len(word)):
+                return True
+            index = text.find(word, index + 1)
+        return False
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """An alternation of `words` as a regular expression that shares their prefixes
+    ("m(?:a(?:id|n)|other)"): the engine tests a few letters, not every word in turn.
+    Where one word is a prefix of another the longer is tried first, as in an
+    alternation sorted longest first."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
