@@ -49,7 +49,8 @@ from tests.wire.control import control
 from tests.wire.openapi import SpecUnavailable, load_spec
 from tests.wire.sim_clock import FileClock
 
-pytestmark = pytest.mark.wire
+# Several bot processes at once: run one such test at a time (see the Makefile).
+pytestmark = [pytest.mark.wire, pytest.mark.xdist_group("processes")]
 
 TOKEN = "fake-token-processes"
 APPLICATION_ID = 1_302_203_301_101_110_013
