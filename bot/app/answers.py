@@ -64,7 +64,10 @@ async def _quoted_answer(
         if story is None:
             return Answer(UNANSWERABLE, ())
         cast = await store.casts.get_cast(story_id)
-        return quote_found(find_answer(question, [(story.title, story.passages)], cast.characters))
+        named_places = [place.name for place in cast.places]
+        return quote_found(
+            find_answer(question, [(story.title, story.passages)], cast.characters, named_places)
+        )
     query = search_query(question_terms(question))
     if not query:
         return Answer(UNANSWERABLE, ())
@@ -77,8 +80,11 @@ async def _quoted_answer(
     summaries = await store.stories.summaries(list(near))
     sources = []
     characters: list[Character] = []
+    places: list[str] = []
     for sid, numbers in near.items():
         passages = await store.stories.get_passages(sid)
         sources.append((summaries[sid].title, [p for p in passages if p.number in numbers]))
-        characters.extend((await store.casts.get_cast(sid)).characters)
-    return quote_found(find_answer(question, sources, characters))
+        cast = await store.casts.get_cast(sid)
+        characters.extend(cast.characters)
+        places.extend(place.name for place in cast.places)
+    return quote_found(find_answer(question, sources, characters, places))

@@ -24,6 +24,7 @@ from bot.core.lexicon import (
 from bot.core.models import Passage
 from bot.core.places import surely_a_place
 from bot.core.relations import related
+from bot.core.stated import introduced
 from bot.core.text import fold
 
 ASPECTS = ("Origins", "Who they are", "Places", "People met", "Arc")
@@ -202,15 +203,17 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
     one_char, other_char = first.character, second.character
     points = []
     same_story = fold(first.story_title) == fold(second.story_title)
-    met = next((f for f in one_char.meets if f.text == other_char.name), None)
-    if same_story and met is not None and not related(first.passages, one_char, other_char):
-        where = ((first.story_title, met.passage),)
+    meeting = _meeting(first, second) if same_story else None
+    if meeting is not None and not related(first.passages, one_char, other_char):
+        where = ((first.story_title, meeting),)
         points.append(Point(f"{one_char.name} and {other_char.name} meet", where))
     exclude = (one_char.name, other_char.name)
     for one, other in _matching(one_char.meets, other_char.meets, exclude):
         refs: Refs = _refs(first, one, second, other)
         if same_story:
-            points.append(Point(f"Both meet {one.text}", refs))
+            # Sharing a paragraph with someone is what the text shows; a meeting it
+            # seldom tells of both (two kidnappers do not "meet" the boy they took).
+            points.append(Point(f"Both share a scene with {one.text}", refs))
             continue
         text = f"Both meet someone named {one.text}"
         art = _art_world_descriptions(first, one.text, second, other.text)
@@ -220,6 +223,25 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
             refs += _refs(first, one_desc, second, other_desc)
         points.append(Point(text, refs))
     return points
+
+
+def _meeting(first: Side, second: Side) -> int | None:
+    """The first paragraph naming both of two characters of a story, when the text tells
+    one meeting the other (the newcomer introduced with the other there), not merely
+    that they share a paragraph."""
+    for host, newcomer in (
+        (first.character, second.character),
+        (second.character, first.character),
+    ):
+        shared = next((f for f in host.meets if f.text == newcomer.name), None)
+        if shared is None:
+            continue
+        passage = next((p for p in first.passages if p.number == newcomer.first_passage), None)
+        if passage is not None and introduced(passage, newcomer, host):
+            return shared.passage  # where both are named, the meeting told just before
+        if not first.passages:
+            return shared.passage  # without the text, the extracted fact is all there is
+    return None
 
 
 def _description_of(side: Side, name: str, wanted: Callable[[Fact], bool]) -> Fact | None:

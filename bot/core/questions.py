@@ -23,6 +23,7 @@ from bot.core.places import surely_a_place
 from bot.core.ranking import rank_sentences
 from bot.core.relations import related
 from bot.core.retelling import story_sentences
+from bot.core.stated import at_with, gives, introduced
 from bot.core.text import shorten, words
 
 # --- discussion questions -----------------------------------------------------------------
@@ -46,6 +47,8 @@ _OCCASIONS = frozenset(
     festival market fair dinner interview audition competition studio theatre theater museum
     café cafe restaurant bar station church school hospital trial""".split()
 )
+# An occasion is a noun after one of these ("a show", "the party"), never "show you".
+_DETERMINERS = r"(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur)"
 # When the cast gives too little to fill three questions; they name no one.
 _GENERIC_QUESTIONS = (
     "Which moment of the story stays with you most, and why?",
@@ -63,15 +66,19 @@ class _Story:
     title: str
     hero: Character | None
     setting: str | None  # the most mentioned place
+    asked: list[str]  # the questions chosen so far, which later ones must not repeat
+
+    def name(self, character: Character) -> str:
+        return called(character, self.cast)
 
 
 def discussion_questions(
     passages: Sequence[Passage], cast: Cast, *, title: str, limit: int = 4
 ) -> list[str]:
     """Three or four questions about this story, most specific first. Deterministic."""
-    story = _Story(readable_passages(passages), cast, title, _hero(cast), _setting(cast))
-    allowed = allowed_names(cast)
     questions: list[str] = []
+    story = _Story(readable_passages(passages), cast, title, _hero(cast), _setting(cast), questions)
+    allowed = allowed_names(cast)
     for template in _TEMPLATES:
         if len(questions) >= limit:
             break  # later templates are less specific, and the turning point costs a ranking
@@ -96,10 +103,21 @@ def _setting(cast: Cast) -> str | None:
     return max(cast.places, key=lambda place: place.mentions).name
 
 
-def called(character: Character) -> str:
+def called(character: Character, cast: Cast | None = None) -> str:
     """The name the story calls a character by most briefly: "Valérie", or "Léa Roux"
-    when the text never shortens it."""
-    return min(character.aliases or (character.name,), key=len)
+    when the text never shortens it; never a word of someone else's name in the cast
+    ("White" is the mother's, the father's and the son's: "Mrs. White"), unless no
+    other name is left."""
+    names = character.aliases or (character.name,)
+    others = {
+        word
+        for other in (cast.characters if cast else ())
+        if other is not character
+        for alias in (other.name, *other.aliases)
+        for word in alias.split()
+    }
+    clear = [name for name in names if not set(name.split()) <= others]
+    return min(clear or names, key=len)
 
 
 def _possessive(name: str) -> str:
@@ -129,21 +147,23 @@ def _departure_question(story: _Story) -> str | None:
     for passage in story.passages:
         match = leaving.search(passage.text)
         if match and _mentions(passage.text, hero):
-            return f"Why does {called(hero)} leave {match.group(1)}?"
+            return f"Why does {story.name(hero)} leave {match.group(1)}?"
     return None
 
 
 def _gift_question(story: _Story) -> str | None:
-    """What does Sophie's gift mean to Zoe? Asked when another character gives."""
+    """What does Sophie's gift mean to Zoe? Asked when the narration says another
+    character gives the protagonist something, not when a paragraph merely has a giving
+    word and someone in it ("give" in a promise, "hands" as in her hands)."""
     hero = story.hero
     if hero is None:
         return None
-    for passage in story.passages:
-        if not _GIFT_RE.search(passage.text):
-            continue
-        giver = next((c for c in _others(story) if _mentions(passage.text, c)), None)
-        if giver is not None:
-            return f"What does {_possessive(called(giver))} gift mean to {called(hero)}?"
+    candidates = [p for p in story.passages if _GIFT_RE.search(p.text)]
+    if not candidates:
+        return None
+    for giver in _others(story):
+        if gives(story.passages, giver, hero):
+            return f"What does {_possessive(story.name(giver))} gift mean to {story.name(hero)}?"
     return None
 
 
@@ -157,7 +177,7 @@ def _line_question(story: _Story) -> str | None:
         for fact in lines:
             if len(fact.text.split()) >= _MIN_LINE_WORDS:
                 quote = quotable(fact.text, allowed)
-                return f"What does {called(speaker)} mean by “{quote}”?"
+                return f"What does {story.name(speaker)} mean by “{quote}”?"
     return None
 
 
@@ -195,7 +215,7 @@ def _place_change_question(story: _Story) -> str | None:
     origins = {fact.text for fact in hero.origins}
     if not origins or story.setting in origins:
         return None
-    return f"How does {story.setting} change {called(hero)}?"
+    return f"How does {story.setting} change {story.name(hero)}?"
 
 
 _PRESENT_MENTIONS = 2
@@ -211,20 +231,36 @@ def _turning_point_question(story: _Story) -> str | None:
         met = story.cast.find(fact.text)
         if met is None or met is hero:
             continue
-        # Someone named once in passing ("a book by Walter Scott") is not met.
+        # Someone named once in passing ("a book by Walter Scott") is not met, kin are
+        # not met, and neither is someone there from the start: the text must tell the
+        # meeting ("a woman named Sophie greeted her").
         present = met.mentions >= _PRESENT_MENTIONS or bool(met.lines)
-        if present and not related(story.passages, hero, met):
-            return f"What changes for {called(hero)} after meeting {called(met)}?"
+        if present and _meeting_told(story, met, hero) and not related(story.passages, hero, met):
+            return f"What changes for {story.name(hero)} after meeting {story.name(met)}?"
     turning = turning_point(story.passages)
     if turning is None:
         return None
-    venues = [p.name for p in story.cast.places if p.kind == "venue" and p.name in turning.text]
+    # The venue or occasion must be one the narration puts the protagonist at: not a
+    # station someone else says they came from, not "show" the verb.
+    venues = [
+        p.name
+        for p in story.cast.places
+        if p.kind == "venue"
+        and p.name in turning.text
+        and at_with(story.passages, hero, re.escape(p.name))
+    ]
     if venues:
-        return f"What changes for {called(hero)} at {venues[0]}?"
-    occasion = _occasion(story.passages, turning)
+        return f"What changes for {story.name(hero)} at {venues[0]}?"
+    occasion = _occasion(story.passages, turning, hero)
     if occasion:
-        return f"What changes for {called(hero)} at the {occasion}?"
+        return f"What changes for {story.name(hero)} at the {occasion}?"
     return None
+
+
+def _meeting_told(story: _Story, met: Character, hero: Character) -> bool:
+    """Whether the paragraph that brings `met` into the story tells them meeting `hero`."""
+    passage = next((p for p in story.passages if p.number == met.first_passage), None)
+    return passage is not None and introduced(passage, met, hero)
 
 
 def turning_point(passages: Sequence[Passage]) -> Passage | None:
@@ -240,47 +276,75 @@ def turning_point(passages: Sequence[Passage]) -> Passage | None:
     return max(second_half, key=lambda p: (best.get(p.number, 0.0), -p.number))
 
 
-def _occasion(passages: Sequence[Passage], turning: Passage) -> str | None:
+def _occasion(passages: Sequence[Passage], turning: Passage, hero: Character) -> str | None:
     """The occasion the turning point happens at: an occasion word of that passage (else
-    of the second half), the one the whole story mentions most."""
+    of the second half), the one the whole story mentions most, among those a sentence
+    of the narration puts the protagonist at ("she had a show to get to")."""
     counts = Counter(word for p in passages for word in words(p.text.lower()) if word in _OCCASIONS)
     second_half = " ".join(p.text for p in passages if p.number > len(passages) / 2)
     for text in (turning.text, second_half):
-        present = [word for word in words(text.lower()) if word in _OCCASIONS]
+        present = [
+            word
+            for word in dict.fromkeys(words(text.lower()))
+            if word in _OCCASIONS and at_with(passages, hero, rf"\b{_DETERMINERS}\s+{word}\b")
+        ]
         if present:
-            return max(dict.fromkeys(present), key=lambda word: counts[word])
+            return max(present, key=lambda word: counts[word])
     return None
 
 
 def _place_role_question(story: _Story) -> str | None:
     """What part does Montmartre play in Léa Roux's story? (The story's main place, when
-    the text treats it as one: not "the goddess of Victory".)"""
+    the text treats it as one, not "the goddess of Victory", and its narration puts the
+    protagonist and the place in one sentence: a wine someone says "let us proceed to",
+    or a country only a visitor's tales are set in, is no part of their story.)"""
     if story.hero is None or story.setting is None:
         return None
     text = " ".join(passage.text for passage in story.passages)
     if not surely_a_place(story.setting, text):
         return None
-    return f"What part does {story.setting} play in {_possessive(called(story.hero))} story?"
+    if not at_with(story.passages, story.hero, rf"\b{re.escape(story.setting)}\b"):
+        return None
+    return f"What part does {story.setting} play in {_possessive(story.name(story.hero))} story?"
 
 
 def _title_question(story: _Story) -> str | None:
     """Why is the story called “Montmartre”? Kept only when the title's words are the
-    story's names, like every question: "The Story of Léa Roux" is dropped for "Story"."""
-    return f"Why is the story called “{story.title}”?" if story.title else None
+    story's names, like every question: "The Story of Léa Roux" is dropped for "Story".
+    A title that is only the story's opening words (made up for a text without one) is
+    no author's choice to ask about."""
+    if not story.title or _title_is_opening(story):
+        return None
+    return f"Why is the story called “{story.title}”?"
+
+
+def _title_is_opening(story: _Story) -> bool:
+    title = words(story.title.lower())
+    opening = words(story.passages[0].text.lower()) if story.passages else []
+    return bool(title) and opening[: len(title)] == title
 
 
 def _relationship_question(story: _Story) -> str | None:
-    """What does Sophie see in Valérie? (The first supporting character.)"""
-    others = [c for c in _others(story) if c.role == SUPPORTING]
-    if story.hero is None or not others:
+    """What does Sophie see in Valérie? Asked of the first supporting character who
+    shares a scene with the protagonist, is not their kin (a sister does not "see
+    something in" her brother) and is in no question asked already: after "What changes
+    for Framton after meeting Mrs. Sappleton?", what she sees in him asks it again."""
+    hero = story.hero
+    if hero is None:
         return None
-    return f"What does {called(others[0])} see in {called(story.hero)}?"
+    for other in _others(story):
+        if other.role != SUPPORTING or any(_mentions(q, other) for q in story.asked):
+            continue
+        together = any(story.cast.find(fact.text) is other for fact in hero.meets)
+        if together and not related(story.passages, hero, other):
+            return f"What does {story.name(other)} see in {story.name(hero)}?"
+    return None
 
 
 def _change_question(story: _Story) -> str | None:
     if story.hero is None:
         return None
-    return f"How has {called(story.hero)} changed by the end of the story?"
+    return f"How has {story.name(story.hero)} changed by the end of the story?"
 
 
 _TEMPLATES: tuple[Callable[[_Story], str | None], ...] = (

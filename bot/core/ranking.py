@@ -45,7 +45,18 @@ _COMMON_SHARE = 1 / 3
 _MIN_COMMON = 3
 
 
-def _sentence_keys(sentences: Sequence[str]) -> list[str]:
+def sentence_stems(sentences: Sequence[str]) -> list[set[str]]:
+    """Each sentence's content-word stems: the words the ranking compares and the short
+    retelling counts ("painting" and "paintings" one stem)."""
+    # Lower-casing is enough: a word is spelt the same way throughout one story, and
+    # accent folding (`fold`) would cost a third of the retelling's time.
+    return [
+        {w[:STEM_LENGTH] for w in KEY_WORD_RE.findall(sentence.lower()) if w not in STOP_WORDS}
+        for sentence in sentences
+    ]
+
+
+def _sentence_keys(stem_sets: Sequence[set[str]]) -> list[str]:
     """Each sentence's content-word stems, one character per stem, sorted.
 
     With every stem a single unique character in sorted order, the longest common
@@ -53,16 +64,10 @@ def _sentence_keys(sentences: Sequence[str]) -> list[str]:
     (2·LCS / total length) is the Dice overlap of the two sentences' words, computed in
     C++ rather than by Python set arithmetic.
     """
-    stem_sets = [
-        # Lower-casing is enough: a word is spelt the same way throughout one story, and
-        # accent folding (`fold`) would cost a third of the retelling's time.
-        {w[:STEM_LENGTH] for w in KEY_WORD_RE.findall(sentence.lower()) if w not in STOP_WORDS}
-        for sentence in sentences
-    ]
     # A stem in most sentences (usually the protagonist's name) links everything to
     # everything, so it says nothing about which sentences are central.
     frequency = Counter(stem for stems in stem_sets for stem in stems)
-    too_common = max(_MIN_COMMON, len(sentences) * _COMMON_SHARE)
+    too_common = max(_MIN_COMMON, len(stem_sets) * _COMMON_SHARE)
     symbols: dict[str, str] = {}
     keys = []
     for stems in stem_sets:
@@ -73,11 +78,14 @@ def _sentence_keys(sentences: Sequence[str]) -> list[str]:
     return keys
 
 
-def rank_sentences(sentences: Sequence[str]) -> list[float]:
-    """A centrality score for each sentence (TextRank); higher is more central."""
+def rank_sentences(
+    sentences: Sequence[str], stems: Sequence[set[str]] | None = None
+) -> list[float]:
+    """A centrality score for each sentence (TextRank); higher is more central. `stems`
+    (from `sentence_stems`) when the caller has them already."""
     if not sentences:
         return []
-    graph = _similarity_graph(_sentence_keys(sentences))
+    graph = _similarity_graph(_sentence_keys(stems or sentence_stems(sentences)))
     if len(sentences) > _MAX_GRAPH_SENTENCES:
         # On a sampled graph PageRank's refinement (a neighbour's own centrality) would
         # only be known for the sample, and its iterations would cost more than the

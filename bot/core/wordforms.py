@@ -36,6 +36,8 @@ _IRREGULAR = {
     "does": "do", "done": "do",
     # One act under two verbs: what someone "handed" over, they gave.
     "handed": "give",
+    # A noun or adjective whose verb no ending rule reaches: "the truth" is what is "true".
+    "truth": "true", "dead": "die", "death": "die",
 }  # fmt: skip
 _SUFFIXES = ("ments", "ment", "ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s")
 _MIN_STEM = 3
@@ -69,3 +71,22 @@ def _without_suffix(word: str) -> str:
                 stem = word[:-1]  # "wishes" → "wish", but "hides" → "hide"
             return stem
     return word
+
+
+# Endings that make one word from another ("proposition" from "propose", "truth" from
+# "true", "kidnapper" from "kidnap"), longest first.
+_DERIVATIONS = ("ations", "ation", "itions", "ition", "ions", "ion", "ness", "ity", "ful",
+                "ous", "ers", "er", "th", "al")  # fmt: skip
+_MIN_ROOT = 4
+
+
+def word_root(form: str) -> str:
+    """A base form without its derivational ending, for matching a question's word to the
+    text's other part of speech: "proposition" and "propose" both give "propos"."""
+    for ending in _DERIVATIONS:
+        if form.endswith(ending) and len(form) - len(ending) >= _MIN_ROOT:
+            root = form[: -len(ending)]
+            if len(root) > _MIN_ROOT and root[-1] == root[-2]:
+                root = root[:-1]  # "kidnapper" → "kidnap"
+            return root
+    return form

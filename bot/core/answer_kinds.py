@@ -1,0 +1,234 @@
+"""What a piece must hold to answer a question of a given shape, and the scene a
+where-answer is in: the patterns of a person, a place, a time, a reason, a means, a number,
+an age, a sum of money, a duration, a time of day, a name given; who may answer a
+what-did-X-say question. Used by `answering.find_answer`.
+
+Plain Python (no discord import).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+
+from bot.core.answer_units import Unit
+from bot.core.cast import Character
+from bot.core.question_shape import Shape
+from bot.core.text import fold, words
+
+# How far back a where-question looks for the place its scene is in.
+_SCENE_REACH = 60
+
+# A sentence that gives a name: "a girl named May", "his name was Tom" (not "her name was
+# like a summons").
+_NAMING_RE = re.compile(r"\b(?:named|called|name\s+(?:is|was))\s+[\"“‘]?[A-Z]")
+_NEW_NAME_RE = re.compile(
+    r"\b(?:named|called|calls|christened|dubbed|nicknamed|registered\s+as|known\s+as)\s+"
+    r"(?:\w+\s+)?[\"“‘]?[A-Z]"
+)
+# A capitalised word inside a sentence or a quotation, or two opening one: a name.
+_NAME_RE = re.compile(
+    r"(?:\b[a-z,;:—–-]+\s+|[\"“‘]\s*)(?P<name>[A-Z][\w'’-]+)"
+    r"|^\s*(?P<first>[A-Z][\w'’-]+)\s+[A-Z][\w'’-]+"
+)
+_PERSON_NOUN_RE = re.compile(r"\b(?:man|woman|boy|girl|lady|he|she|they)\b")
+_PLACE_RE = re.compile(
+    r"\b(?:in|into|at|to|from|inside|beneath|under|near|on)\s+(?:the|a|an|his|her|their|my)\b"
+)
+_NUMBER_WORDS = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|thousand|million|a|an|half\s+an?)(?:-\w+)?"
+)
+_TIME_UNITS = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?)"
+_TIME_RE = re.compile(
+    rf"\b(?:o'clock|o’clock|morning|evening|night|noon|midnight|dawn|dusk|{_TIME_UNITS}|ago|"
+    r"later|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d+)\b",
+    re.I,
+)
+# A time of day: "at nine o'clock", "ten minutes to ten", "half past six", "at noon".
+_CLOCK_RE = re.compile(
+    r"\bo['’]clock\b|\b(?:minutes?|quarter|half)\s+(?:to|past)\b|\bnoon\b|\bmidnight\b"
+    r"|\b\d{1,2}[.:]\d{2}\b",
+    re.I,
+)
+# A place by its name: "in Elmore", "at the Golden Lion", "from Paris".
+_PLACE_NAMED_RE = re.compile(r"\b(?:in|at|from|to|near|into)\s+(?:the\s+)?([A-Z][\w-]+)(?![\w'’-])")
+# How something is done: "by telling him", "by a second telegram".
+_MANNER_RE = re.compile(r"\bby\s+(?:\w+ing|a|an|the|his|her|their|my|means)\b", re.I)
+_DURATION_RE = re.compile(rf"\b{_NUMBER_WORDS}\s+{_TIME_UNITS}\b", re.I)
+_REASON_RE = re.compile(
+    r"\b(?:because|since|so that|in order|that is why|reason|owing to|on account of|"
+    r"for fear|lest|wanted to|meant to|hoped to|escape|purpose)\b",
+    re.I,
+)
+_NUMBER_RE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|hundred|thousand|million|millions|dozen|half)\b",
+    re.I,
+)
+# Money as stories count it: a number, or a coin or note by name.
+_MONEY_RE = re.compile(
+    r"\b(?:\d+|dollars?|cents?|pounds?|shillings?|pence|penny|pennies|florins?|guineas?|"
+    r"sovereigns?|crowns?|francs?|sous?|roubles?|rubles?|kopecks?|marks?|lire|lira|"
+    r"sixpence|twopence|threepence|dimes?|nickels?|quarters?|farthings?|coins?)\b",
+    re.I,
+)
+# An age as stories give one: "nine years old", "a man of about twenty-five", "aged ten",
+# "the nine-year-old girl", "was nine last birthday".
+_AGE_NUMBER = _NUMBER_WORDS.replace("|a|an|half\\s+an?", "")
+_AGE_RE = re.compile(
+    rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|\bof\s+(?:about\s+|some\s+)?{_AGE_NUMBER}\b"
+    rf"|\baged\s+{_AGE_NUMBER}\b|\bage\s+of\s+{_AGE_NUMBER}\b"
+    rf"|\b{_AGE_NUMBER}\s+last\s+birthday\b",
+    re.I,
+)
+# Reported speech: "he told her that …", "she asked him to …", "I promised to …".
+_REPORTED_RE = re.compile(
+    r"\b(?:said|told|asked|promised|replied|answered|begged|ordered|warned|suggested|"
+    r"declared|proposed|wrote)\s+(?:\w+\s+)?(?:that|to|if|whether)\b",
+    re.I,
+)
+_SPEECH_MARK_RE = re.compile(r"[\"“”]|:\s*\S")
+_KIND_FEATURES = {
+    "where": _PLACE_RE,
+    "when": _TIME_RE,
+    "why": _REASON_RE,
+    "number": _NUMBER_RE,
+    "how": _MANNER_RE,
+}
+
+
+def naming_a_place(
+    eligible: Sequence[int],
+    units: Sequence[Unit],
+    characters: Sequence[Character],
+    places: Collection[str],
+) -> list[int]:
+    """ "In what town …": the pieces that name a place, one the cast knows or a capitalised
+    word after in/at/from … that is nobody's name ("at Richard's" is not a town)."""
+    names = {word for c in characters for alias in c.aliases for word in words(alias)}
+    known = places_re(places) if places else None
+    return [
+        i
+        for i in eligible
+        if (known is not None and known.search(units[i].text))
+        or any(m.group(1) not in names for m in _PLACE_NAMED_RE.finditer(units[i].text))
+    ]
+
+
+def eligible_pieces(shape: Shape, units: Sequence[Unit], subject: str | None) -> list[int]:
+    """The pieces that can answer this kind of question at all."""
+    if shape.new_name:
+        # "What name does the boy give him?": a piece that gives someone a name.
+        naming = [i for i, unit in enumerate(units) if _NEW_NAME_RE.search(unit.text)]
+        if naming:
+            return naming
+    if shape.speech and subject is not None:
+        # "What does he promise her?": only what he says can answer, when he says anything:
+        # his quotations and letters, or a sentence about him with a verb of saying ("he
+        # told her that …").
+        said = [
+            i
+            for i, unit in enumerate(units)
+            if subject in unit.speakers
+            or (subject in unit.forms and _REPORTED_RE.search(unit.text) is not None)
+        ]
+        if said:
+            return said
+    wanted: re.Pattern[str] | None = None
+    if shape.exact:
+        # "What exactly was the insult?": a piece that says what it was ("the insult was
+        # …", "the insult: …"), not one that only mentions it.
+        wanted = re.compile(rf"\b{re.escape(shape.exact)}\w*\s*(?:was|were|is|are|:|—|–|--)", re.I)
+    elif shape.naming:
+        wanted = _NAMING_RE  # "What is the lawyer's name?": a piece that names someone
+    elif shape.age:
+        wanted = _AGE_RE
+    elif shape.clock:
+        wanted = _CLOCK_RE
+    elif shape.money:
+        wanted = _MONEY_RE
+    elif shape.duration:
+        wanted = _DURATION_RE
+    elif shape.kind == "number":
+        wanted = _NUMBER_RE
+    if wanted is None:
+        return list(range(len(units)))
+    return [i for i, unit in enumerate(units) if wanted.search(unit.text)]
+
+
+def kind_feature(
+    shape: Shape, places: Collection[str], question: str
+) -> Callable[[Unit], bool] | None:
+    """What a piece that answers this kind of question holds, as a test of a piece."""
+    if shape.new_name:
+        return lambda unit: _NEW_NAME_RE.search(unit.text) is not None
+    if shape.speech and shape.kind == "what":
+        return lambda unit: bool(unit.speakers) or _SPEECH_MARK_RE.search(unit.text) is not None
+    if shape.kind == "where" and places:
+        named = places_re(places)
+        return lambda unit: (
+            named.search(unit.text) is not None or _PLACE_RE.search(unit.text) is not None
+        )
+    if shape.kind == "who":
+        # A name the question does not already hold ("Amontillado" in "Who will he consult
+        # about the Amontillado?" is no answer), or a person by a noun ("a man", "she").
+        asked = {fold(word) for word in words(question)}
+        return lambda unit: (
+            any(
+                fold(match.group("name") or match.group("first")) not in asked
+                for match in _NAME_RE.finditer(unit.text)
+            )
+            or _PERSON_NOUN_RE.search(unit.text) is not None
+        )
+    pattern = _KIND_FEATURES.get(shape.kind)
+    if pattern is None:
+        return None
+    return lambda unit: pattern.search(unit.text) is not None
+
+
+def places_re(places: Collection[str]) -> re.Pattern[str]:
+    names = sorted(places, key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(name) for name in names)})(?!\w)")
+
+
+def scene(
+    chosen: Sequence[int], units: Sequence[Unit], places: Collection[str], people: frozenset[str]
+) -> list[int]:
+    """For a where-question whose answer names no place: the piece that first brings the
+    character asked about to the place the scene is in (the last place the story puts
+    someone in, at or to before it: "in Elmore", not "passes for Amontillado")."""
+    if any(places_re(places).search(units[i].text) for i in chosen):
+        return []
+    located = located_re(places)
+    start = min(chosen)
+    title = units[start].title
+    place = None
+    for index in range(start - 1, max(-1, start - _SCENE_REACH), -1):
+        if units[index].title != title:
+            break
+        match = located.search(units[index].text)
+        if match is not None:
+            place = match.group("place")
+            break
+    if place is None:
+        return []
+    for index, unit in enumerate(units[:start]):
+        match = located.search(unit.text)
+        if (
+            unit.title == title
+            and match is not None
+            and match.group("place") == place
+            and (not people or unit.forms & people)
+        ):
+            return [index]
+    return []
+
+
+def located_re(places: Collection[str]) -> re.Pattern[str]:
+    names = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:in|at|to|into|reached|entered|near)\s+(?:the\s+)?(?P<place>{names})(?!\w)"
+    )

@@ -1,0 +1,147 @@
+"""What a reader's question asks for, read from its shape.
+
+"Who came to the house at four o'clock?" asks for a person; "What does Montresor produce
+when Fortunato asks for a sign?" asks for a thing, at the moment a clause names; "What
+does the narrator promise her?" asks for words someone says. `shape_of` splits a question
+into its kind, its main part, a time clause (when/after/before …) that only locates the
+moment, and what the answer must hold (a name, an age, a sum of money, a length of time,
+a quotation).
+
+Plain Python (no discord import).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KIND_RES = {
+    "who": re.compile(r"^\s*(?:who|whom|whose)\b", re.I),
+    "where": re.compile(r"^\s*where\b", re.I),
+    "when": re.compile(r"^\s*(?:when|what\s+time|what\s+day|what\s+year)\b", re.I),
+    "why": re.compile(r"^\s*why\b", re.I),
+    "number": re.compile(r"^\s*(?:how\s+(?:much|many|old|long|far)|what\s+age)\b", re.I),
+    "how": re.compile(r"^\s*how\b", re.I),
+}
+# "What is the lawyer's name?", "What is the first name of her husband?": only a sentence
+# that names someone can answer. ("What name does he register under?" is another kind.)
+_NAME_QUESTION_RE = re.compile(
+    r"^\s*what(?:'s|’s|\s+is|\s+was)\s+(?:the\s+|her\s+|his\s+|their\s+)?"
+    r"(?:[\w.’' -]+?(?:'s|’s)\s+)?"
+    r"(?:first\s+|last\s+|real\s+|full\s+|sur)?name\b",
+    re.I,
+)
+# "What name does the boy give him?", "what does she call him?": a sentence that gives
+# someone a name answers.
+_NEW_NAME_RE = re.compile(r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b", re.I)
+_CLOCK_QUESTION_RE = re.compile(r"^\s*(?:at\s+)?what\s+(?:time|hour)\b", re.I)
+_PLACE_NAME_QUESTION_RE = re.compile(
+    r"\b(?:what|which)\s+(?:town|city|village|country|county|state|street|port|island)\b"
+    r"(?:\s+or\s+\w+)?",
+    re.I,
+)
+_PLACE_NOUNS_RE = re.compile(
+    r"\b(?:town|city|village|country|county|state|street|port|island)\b", re.I
+)
+_EXACT_RE = re.compile(
+    r"^\s*what\s+(?:exactly|precisely)\s+(?:was|is|were|are)\s+(?:the|his|her|their|its)\s+"
+    r"(\w+)",
+    re.I,
+)
+_AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b", re.I)
+_MONEY_RE = re.compile(r"^\s*how\s+much\s+(?:money|cash|does\s+\w+\s+(?:pay|cost|spend))", re.I)
+_DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
+# A clause that places the question in time: what follows it is where to look, not what
+# to answer. "when" alone at the start is the question's kind, not a clause.
+_CLAUSE_RE = re.compile(
+    r"\s(?P<relation>when|whenever|after|before|while|until|once|as\s+soon\s+as)\s+(?P<clause>.+)$",
+    re.I,
+)
+# Verbs of saying and writing: what someone says is in a quotation or a letter.
+_SPEECH_RE = re.compile(
+    r"\b(?:say|says|said|tell|tells|told|ask|asks|asked|promise[sd]?|repl(?:y|ies|ied)|"
+    r"answer(?:s|ed)?|whisper(?:s|ed)?|shout(?:s|ed)?|cr(?:y|ies|ied)|propose[sd]?|"
+    r"beg(?:s|ged)?|order(?:s|ed)?|warn(?:s|ed)?|suggest(?:s|ed)?|exclaim(?:s|ed)?|"
+    r"murmur(?:s|ed)?|declare[sd]?|write|writes|wrote|word|words)\b",
+    re.I,
+)
+_HAPPENED_RE = re.compile(r"^\s*what\s+(?:happened|happens|became)\s+(?:to|of)\b", re.I)
+_DOES_SAY_RE = re.compile(
+    r"\b(?:does|did|do|will|would)\s+[^?]*?\b(?:say|tell|ask|promise|reply|answer|whisper|"
+    r"shout|cry|propose|beg|order|warn|suggest|exclaim|murmur|declare|write)\b",
+    re.I,
+)
+_WHAT_RE = re.compile(r"^\s*what\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    kind: str  # who | where | when | why | number | how | what
+    main: str  # the question without its kind word and clause
+    clause: str  # the words of a when/after/before clause, or ""
+    relation: str  # "when", "after", "before" … or ""
+    naming: bool  # asks for someone's name
+    new_name: bool  # asks what someone is called by another
+    age: bool
+    clock: bool  # "what time is it …": a time of day
+    place_name: bool  # "in what town …": a place by its name
+    # "What exactly was the insult?": the thing whose content is asked ("insult"), which
+    # only a piece saying what it was answers; "" for other questions.
+    exact: str
+    money: bool
+    duration: bool
+    speech: bool  # asks what someone says, asks, promises …
+    speech_words: tuple[str, ...]  # the verbs of saying it uses, as written
+    happened: bool  # "what happened to …": an event, told after its people are named
+
+
+def question_kind(question: str) -> str:
+    for kind, pattern in KIND_RES.items():
+        if pattern.match(question):
+            return kind
+    return "what"
+
+
+def shape_of(question: str) -> Shape:
+    kind = question_kind(question)
+    asked = KIND_RES[kind].sub("", question, count=1) if kind in KIND_RES else question
+    naming = _NAME_QUESTION_RE.search(question) is not None
+    if naming:
+        # Whose name is asked is what the sentence must be about; that it names is given.
+        asked = re.sub(r"\b(?:first|last|real|full|sur)?name\b", " ", asked, flags=re.I)
+    place = _PLACE_NAME_QUESTION_RE.search(asked)
+    if place is not None:
+        # "In what town or city …": what kind of place is asked is the question's kind.
+        asked = asked[: place.start()] + " " + _PLACE_NOUNS_RE.sub(" ", asked[place.start() :])
+    if not naming and _NEW_NAME_RE.search(question):
+        asked = re.sub(r"\b(?:nick)?name\b", " ", asked, flags=re.I)
+    clause, relation = "", ""
+    match = _CLAUSE_RE.search(asked.rstrip(" ?!."))
+    if match is not None and match.start() > 0:
+        clause, relation = match["clause"], " ".join(match["relation"].lower().split())
+        asked = asked[: match.start()]
+    exact = _EXACT_RE.match(question)
+    # "What does he promise?", "Who does he say he will consult?": the words someone says.
+    said = _DOES_SAY_RE.search(asked)
+    speech = said is not None or (
+        _WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None
+    )
+    return Shape(
+        kind=kind,
+        main=asked,
+        clause=clause,
+        relation=relation,
+        naming=naming,
+        new_name=not naming and _NEW_NAME_RE.search(question) is not None,
+        age=_AGE_RE.match(question) is not None,
+        clock=_CLOCK_QUESTION_RE.match(question) is not None,
+        place_name=place is not None,
+        exact=exact.group(1).casefold() if exact else "",
+        money=_MONEY_RE.match(question) is not None,
+        duration=_DURATION_RE.match(question) is not None,
+        happened=_HAPPENED_RE.match(question) is not None,
+        speech=speech,
+        speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))
+        if speech
+        else (),
+    )

@@ -1,0 +1,125 @@
+"""What the text itself states between two characters, for questions that presuppose it.
+
+"What does Sophie's gift mean to Zoe?" presupposes that Sophie gives Zoe something, and
+"What changes for Valérie after meeting Sophie?" that they meet. Sharing a paragraph is
+not that: the warden who hands Jimmy his pardon gives no gift, and a husband's friend who
+is there from the first page is never met. These tests read the narration (never what
+someone says: "I will give you letters" is a promise, not a gift) for the sentence that
+says it.
+
+Plain Python (no discord import).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.cast import Character
+from bot.core.models import Passage
+from bot.core.sentences import split_sentences
+
+# Quoted speech, open to the end of the sentence when it does not close there.
+_SPEECH_RE = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+# Verbs that give; "handed" and "hands" only hand over unless the text calls it a gift.
+_GIVES = r"gave|gives|give|presented|handed|hands"
+_HANDS_ONLY = frozenset({"handed", "hands"})
+_GIFT_WORD_RE = re.compile(r"\bgifts?\b", re.IGNORECASE)
+# An adverb or two between giver and verb: "Sophie quietly handed her…".
+_ADVERBS = r"(?:\w+ly\s+){0,2}"
+_OBJECT_PRONOUNS = {"f": "her", "m": "him"}
+_SUBJECT_PRONOUNS = {"f": "[Ss]he|[Hh]er", "m": "[Hh]e|[Hh]im|[Hh]is"}
+_ANY_PRONOUN = "[Ss]he|[Hh]er|[Hh]e|[Hh]im|[Hh]is"
+
+
+def names_pattern(character: Character) -> str:
+    """Any of the character's names, longest first, "the keeper" also as "The keeper"."""
+    forms = sorted(character.aliases or (character.name,), key=len, reverse=True)
+    return "|".join(
+        "[Tt]he " + re.escape(form[4:]) if form.startswith("the ") else re.escape(form)
+        for form in forms
+    )
+
+
+def narration(passage: Passage) -> list[str]:
+    """The passage's sentences with what anyone says left out."""
+    return [_SPEECH_RE.sub(" … ", sentence) for sentence in split_sentences(passage.text)]
+
+
+def _recipient(character: Character) -> str:
+    """How a sentence names whom something is given to: a name, a pronoun of the right
+    gender, or "me" for a narrator."""
+    forms = [names_pattern(character), _OBJECT_PRONOUNS.get(character.gender or "", "her|him")]
+    if "the narrator" in character.aliases:
+        forms.append("me")
+    return "|".join(forms)
+
+
+def gives(passages: Sequence[Passage], giver: Character, receiver: Character) -> bool:
+    """Whether the narration says `giver` gives `receiver` something ("Sophie handed her a
+    small canvas", "The keeper gave me his old brass compass"), a handing-over counting
+    only when the paragraph or the next calls it a gift."""
+    pattern = re.compile(
+        rf"(?<![\w'’])(?:{names_pattern(giver)})\s+{_ADVERBS}(?P<verb>{_GIVES})\s+"
+        rf"(?:{_recipient(receiver)})\b"
+    )
+    for index, passage in enumerate(passages):
+        for sentence in narration(passage):
+            found = pattern.search(sentence)
+            if found is None:
+                continue
+            if found["verb"] not in _HANDS_ONLY:
+                return True
+            following = passages[index + 1].text if index + 1 < len(passages) else ""
+            if _GIFT_WORD_RE.search(passage.text + " " + following):
+                return True
+    return False
+
+
+def introduced(passage: Passage, newcomer: Character, host: Character) -> bool:
+    """Whether the paragraph where `newcomer` first appears tells them meeting `host`:
+    one sentence of its narration names both (a pronoun of the host's gender will do)
+    and introduces the newcomer as someone new: "a warm-eyed woman named Sophie greeted
+    her", "Zoe introduced herself, and the artist, Sophie…", "He met Miss Annabel
+    Adams". Someone already known ("Her husband's friend Richards was there") or only
+    named in passing ("a prominent citizen named Ebenezer Dorset") is not met."""
+    if passage.number != newcomer.first_passage:
+        return False
+    names = names_pattern(newcomer)
+    proper = "|".join(re.escape(form) for form in newcomer.aliases if not form.startswith("the "))
+    patterns = [
+        rf"\bintroduc\w*\b.*(?:{names})|(?:{names}).*\bintroduc",
+        rf"\b(?:met|meets|meet)\s+(?:{names})\b",
+        rf"(?<![\w'’])(?:{names}),\s+(?:a|an)\s",
+        rf"\b(?:a|an)\s+[\w-]+(?:\s+[\w-]+)?,\s+(?:{names})\b",
+    ]
+    if proper:  # "called the watchman" calls out to him; "a man called Ivan" names him
+        patterns.append(rf"\b(?:named|called)\s+(?:{proper})\b")
+    host_named = _named_re(host)
+    return any(
+        host_named.search(sentence) and any(re.search(p, sentence) for p in patterns)
+        for sentence in narration(passage)
+    )
+
+
+def at_with(passages: Sequence[Passage], character: Character, phrase: str) -> bool:
+    """Whether one sentence of the narration names `character` (or a pronoun that can
+    be theirs) together with `phrase` (a regular expression): "she had a show to get
+    to" puts her at the show; "I have come from the Gare de Lyon," said by someone
+    else, does not put her there."""
+    named, wanted = _named_re(character), re.compile(phrase)
+    return any(
+        named.search(sentence) and wanted.search(sentence)
+        for passage in passages
+        for sentence in narration(passage)
+    )
+
+
+def _named_re(character: Character) -> re.Pattern[str]:
+    """A character in a sentence: a name, a pronoun of their gender (either, when the
+    text never tells it), "I" for a narrator."""
+    forms = [names_pattern(character)]
+    forms.append(_SUBJECT_PRONOUNS.get(character.gender or "", _ANY_PRONOUN))
+    if "the narrator" in character.aliases:
+        forms.append("I|me|my")
+    return re.compile(rf"(?<![\w'’])(?:{'|'.join(forms)})(?![\w'’])")
