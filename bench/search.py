@@ -4,6 +4,8 @@ Run from the repository root:
 
     .venv/bin/python -m bench.search                          # 10k, 100k, 1M passages
     .venv/bin/python -m bench.search --sizes 10000 --queries 70
+    .venv/bin/python -m bench.search --sizes 1000000 --keep /tmp/search-bench   # twice:
+        # the first run builds and saves the index, the second opens it (a restart)
 
 What one measured call is (`real_call`, step for step what `cogs/search.py` does for
 `/search query:...` in a server): validate the query; `Library.search` with the server's
@@ -181,10 +183,12 @@ async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
             "size": size,
             "passages": len(library.index),
             "build_s": build,
+            "origin": library.live_index.origin,
             "rss_built_mb": rss_built,
             "rss_index_mb": rss_built - rss_before,
             "load_before": os.getloadavg()[0],
         }
+        result["idle_stall"] = await idle_stalls()
         for name, query_set in queries.items():
             for query in query_set[:5]:  # warm-up
                 await real_call(library, query.text)
@@ -200,44 +204,63 @@ async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
 BURST = 20
 
 
+async def idle_stalls(seconds: float = 3.0) -> dict[str, float]:
+    """The 1 ms ticker alone, no search running: how late the loop wakes because of the
+    machine (other processes on its cores), to compare the stalls under searches with."""
+    ticker = Ticker()
+    await asyncio.sleep(seconds)
+    return await ticker.stop()
+
+
+class Ticker:
+    """A 1 ms ticker beside the work: how late the event loop wakes (its stalls), and
+    how much CPU this process used during each stall.
+
+    On a shared machine the loop also wakes late when the process is not running at
+    all (other processes have the cores). A stall the process is *responsible* for is
+    one during which it ran: its own work on the loop, or a search thread holding the
+    interpreter lock. So each stall is also counted as min(lateness, CPU the process
+    used meanwhile): "attributable" below.
+    """
+
+    def __init__(self) -> None:
+        self.stalls: list[float] = []
+        self.attributable: list[float] = []
+        self._running = True
+        self._task = asyncio.create_task(self._tick())
+
+    async def _tick(self) -> None:
+        while self._running:
+            before, cpu = time.perf_counter(), time.process_time()
+            await asyncio.sleep(0.001)
+            late = (time.perf_counter() - before - 0.001) * 1000
+            self.stalls.append(late)
+            self.attributable.append(min(late, (time.process_time() - cpu) * 1000))
+
+    async def stop(self) -> dict[str, float]:
+        self._running = False
+        await self._task
+        return {
+            "max_stall_ms": max(self.stalls),
+            "p99_stall_ms": percentile(self.stalls, 0.99),
+            "max_attributable_ms": max(self.attributable),
+        }
+
+
 async def run_burst(library: Any, queries: Sequence[BenchQuery]) -> dict[str, float]:
     """BURST searches at once (members of a big server typing together), with the 1 ms
     ticker beside them: how long the burst takes and how late the loop wakes meanwhile."""
-    stalls: list[float] = []
-    running = True
-
-    async def ticker() -> None:
-        while running:
-            before = time.perf_counter()
-            await asyncio.sleep(0.001)
-            stalls.append((time.perf_counter() - before - 0.001) * 1000)
-
-    ticking = asyncio.create_task(ticker())
+    ticker = Ticker()
     started = time.perf_counter()
     await asyncio.gather(*(real_call(library, q.text) for q in queries[:BURST]))
     elapsed = (time.perf_counter() - started) * 1000
-    running = False
-    await ticking
-    return {
-        "burst_ms": elapsed,
-        "max_stall_ms": max(stalls),
-        "p99_stall_ms": percentile(stalls, 0.99),
-    }
+    return {"burst_ms": elapsed, **await ticker.stop()}
 
 
 async def run_set(
     library: Any, store: Any, queries: Sequence[BenchQuery], repeats: int
 ) -> dict[str, Any]:
-    stalls: list[float] = []
-    running = True
-
-    async def ticker() -> None:
-        while running:
-            before = time.perf_counter()
-            await asyncio.sleep(0.001)
-            stalls.append((time.perf_counter() - before - 0.001) * 1000)
-
-    ticking = asyncio.create_task(ticker())
+    ticker = Ticker()
     latencies, hits, sizes, distinct = [], [], [], []
     for query in queries:
         runs = []
@@ -250,16 +273,13 @@ async def run_set(
         hits.append(target in found[:10])
         distinct.append(query.ambiguous <= 10)
         sizes.append(len(payload))
-    running = False
-    await ticking
     return {
         "latencies_ms": latencies,
         "hits": hits,
         "kinds": [query.kind for query in queries],
         "distinct": distinct,
-        "max_stall_ms": max(stalls),
-        "p99_stall_ms": percentile(stalls, 0.99),
         "payload_bytes": statistics.median(sizes),
+        **await ticker.stop(),
     }
 
 
@@ -305,7 +325,7 @@ def _distinct_recall(size: int, results: dict[str, Any]) -> str:
 def print_table(rows: Sequence[dict[str, Any]]) -> None:
     print(
         "| passages | query set | median | p95 | max | recall@10 "
-        "| recall@10, distinct windows (queries) | loop stall max / p99 "
+        "| recall@10, distinct windows (queries) | loop stall max / p99 (attributable) "
         "| build | start-up (index exists) | RSS (process) | load |"
     )
     print("|" + "---|" * 12)
@@ -317,17 +337,25 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
                 f"| {r['size']:,} | {name} | {statistics.median(lat):.1f} ms "
                 f"| {percentile(lat, 0.95):.1f} ms | {max(lat):.0f} ms "
                 f"| {sum(s['hits']) / len(s['hits']):.3f} | {_distinct_recall(r['size'], s)} "
-                f"| {s['max_stall_ms']:.1f} / {s['p99_stall_ms']:.1f} ms "
-                f"| {r['build_s']:.1f} s | {r['startup_s']:.2f} s "
+                f"| {s['max_stall_ms']:.1f} / {s['p99_stall_ms']:.1f} "
+                f"({s['max_attributable_ms']:.1f}) ms "
+                f"| {r['build_s']:.1f} s ({r['origin']}) | {r['startup_s']:.2f} s "
                 f"| {r['rss_after_mb']:.0f} MiB | {r['load_before']:.1f}-{r['load_after']:.1f} |"
             )
     print()
     print(f"A burst of {BURST} searches at once (windows set):")
     for r in rows:
+        idle = r["idle_stall"]
+        print(
+            f"- {r['size']:,} passages, no search running (the machine's own noise): event "
+            f"loop stall max {idle['max_stall_ms']:.1f} ms, p99 {idle['p99_stall_ms']:.1f} ms"
+            f" (attributable {idle['max_attributable_ms']:.1f} ms)"
+        )
         b = r["burst"]
         print(
             f"- {r['size']:,} passages: {b['burst_ms']:.0f} ms for the burst, event loop stall "
-            f"max {b['max_stall_ms']:.1f} ms, p99 {b['p99_stall_ms']:.1f} ms"
+            f"max {b['max_stall_ms']:.1f} ms, p99 {b['p99_stall_ms']:.1f} ms, attributable to "
+            f"the process at most {b['max_attributable_ms']:.1f} ms"
         )
     print()
     print("Recall@10 by query kind (anchored / windows):")
@@ -351,6 +379,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=140, help="queries per set")
     parser.add_argument("--repeats", type=int, default=3, help="runs per query (median)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep each corpus and its saved index under this folder and reuse them: a "
+        "second run measures a restart (the index opened, not built)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--populate", type=Path, help=argparse.SUPPRESS)
@@ -362,13 +396,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         (args.populate.parent / "queries.json").write_text(json.dumps(as_json))
         return
     if args.worker:
-        folder = make_corpus(args.size, args.queries, args.seed)
+        kept = args.keep / f"{args.size}-{args.queries}-{args.seed}" if args.keep else None
+        if kept is not None and (kept / "queries.json").exists():
+            folder = kept  # the corpus of an earlier run, and the index it saved
+        else:
+            folder = make_corpus(args.size, args.queries, args.seed)
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(folder, kept)
+                folder = kept
         result = asyncio.run(worker(folder, args.size, args.repeats))
-        shutil.rmtree(folder, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(folder, ignore_errors=True)
         print(json.dumps(result))
         return
     rows = []
     common = ["--queries", str(args.queries), "--seed", str(args.seed)]
+    if args.keep:
+        common += ["--keep", str(args.keep.resolve())]
     for size in (int(s) for s in args.sizes.split(",")):
         started = time.perf_counter()
         repeats = str(args.repeats)

@@ -357,7 +357,7 @@ async def _run_bot(settings: Settings, *, sync: bool, clock: Clock) -> None:
     assert settings.discord_token is not None
     async with (
         await Store.open(settings.database, clock=clock) as store,
-        ConteurBot(settings, store, sync_globally=sync) as bot,
+        ConteurBot(settings, store, sync_globally=sync, settle_memory=True) as bot,
     ):
         await bot.start(settings.discord_token)
 

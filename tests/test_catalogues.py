@@ -77,3 +77,67 @@ def test_every_text_close_enough_to_be_a_near_duplicate_is_a_candidate() -> None
             continue
         low, high = _comparable_word_counts(len(text.split()))
         assert low <= len(other.split()) <= high, (len(text.split()), len(other.split()))
+
+
+def _shape(catalogue: object) -> object:
+    """What a catalogue answers with, comparable between two catalogues."""
+    from bot.app.catalogues import CharacterCatalogue, StoryCatalogue
+
+    if isinstance(catalogue, StoryCatalogue):
+        index = catalogue.index
+        return (
+            catalogue.stories,
+            catalogue.by_slug,
+            catalogue.by_title,
+            index.frequency,
+            dict(index.postings),
+        )
+    assert isinstance(catalogue, CharacterCatalogue)
+    return (
+        catalogue.entries,
+        catalogue.by_value,
+        catalogue.by_alias,
+        dict(catalogue.index.postings),
+        dict(catalogue.names.postings),
+    )
+
+
+async def test_a_catalogue_amended_after_changes_is_the_one_built_afresh(tmp_path: Path) -> None:
+    """Adds, edits, hides, removals and restores by two processes: the catalogue amended
+    story by story answers exactly as one built from scratch, and the parts of stories
+    that did not change are reused, not recomputed."""
+    from bot.app.catalogues import Catalogues
+
+    path = tmp_path / "db.sqlite3"
+    rng = random.Random(3)
+    async with await Store.open(path) as store, await Store.open(path) as other:
+        ids = []
+        for number in range(12):
+            name = _word(rng).title()
+            parsed = parse_story_text(_story(f"{_word(rng).title()} {number}", name))
+            added = await store.stories.add_story(
+                parsed, guild_id=None if number % 3 else 1, cast=extract_cast(parsed.passages)
+            )
+            ids.append(added.id)
+        kept = Catalogues(store)
+        for guild_id in (1, 2):
+            await kept.characters(guild_id)
+        untouched = kept._casts[ids[1]]
+        edited = parse_story_text(_story("Renamed Harbour", "Ines"))
+        await other.stories.replace_story(
+            ids[4], edited, actor_id=9, cast=extract_cast(edited.passages)
+        )
+        await store.stories.set_hidden(1, ids[2], actor_id=9, hidden=True)
+        await other.stories.remove_story(ids[3], actor_id=9)
+        await store.stories.remove_story(ids[5], actor_id=9)
+        await store.stories.restore_story(ids[5], actor_id=9)
+        late = parse_story_text(_story("Aaron's Quay", "Orla"))
+        await other.stories.add_story(late, guild_id=2, cast=extract_cast(late.passages))
+        for guild_id in (1, 2):
+            fresh = Catalogues(store)
+            assert _shape(await kept.stories(guild_id)) == _shape(await fresh.stories(guild_id))
+            assert _shape(await kept.characters(guild_id)) == _shape(
+                await fresh.characters(guild_id)
+            )
+        assert kept._casts[ids[1]] is untouched
+        assert ids[3] not in kept._casts

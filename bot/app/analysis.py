@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from types import TracebackType
 
+from bot.app.cast_transfer import PackedCast, pack_cast, unpack_cast
 from bot.core.cast import Cast
 from bot.core.characters import extract_cast
 from bot.core.models import ParsedStory
@@ -33,6 +34,13 @@ def analyse(parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
     if parsed.title_was_derived and cast.protagonist is not None:
         parsed = replace(parsed, title=f"The Story of {cast.protagonist.name}")
     return parsed, cast
+
+
+def analyse_packed(parsed: ParsedStory, facts: bool) -> tuple[str, PackedCast]:
+    """`analyse` for the live bot's worker: what comes back is the title and the cast as
+    plain tuples (see bot/app/cast_transfer.py), not the story and the cast as objects."""
+    analysed, cast = analyse(parsed)
+    return analysed.title, pack_cast(cast, facts=facts)
 
 
 # How often a worker checks that the process that started it is still there.
@@ -111,7 +119,9 @@ class BackgroundAnalyser:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    async def analyse(self, parsed: ParsedStory) -> tuple[ParsedStory, Cast]:
+    async def analyse(self, parsed: ParsedStory, *, facts: bool = True) -> tuple[ParsedStory, Cast]:
+        """The story (titled, if untitled) and its cast; without `facts`, only who and
+        where (a preview's needs: a name-heavy text's facts are ~100,000 objects)."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -119,11 +129,13 @@ class BackgroundAnalyser:
             )
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, analyse, parsed)
+            title, packed = await loop.run_in_executor(self._pool, analyse_packed, parsed, facts)
         except BrokenProcessPool:
             # The worker died (killed, out of memory): a fresh one for the next story.
             self._pool = None
             raise
+        cast = await unpack_cast(packed)
+        return (parsed if title == parsed.title else replace(parsed, title=title)), cast
 
     def close(self) -> None:
         if self._pool is not None:

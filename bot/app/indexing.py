@@ -14,23 +14,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from bot.app.index_stamps import Stamps
 from bot.core.models import Passage
 from bot.core.search import SearchHit, SearchIndex, snapshot
+from bot.core.search.blobs import IndexDamaged
 from bot.errors import Busy
 from bot.storage import Store
-from bot.storage.search_feed import StoryStamp
 
 log = logging.getLogger(__name__)
 
 IndexChange = Callable[[SearchIndex], None]
-Stamps = dict[int, StoryStamp]
+Fingerprint = tuple[int, int, int, str]
 # Up to this many passages the start-up build is awaited (about a second here): a small
 # library is searchable as soon as the bot is up, and only big ones answer "being indexed".
 INLINE_BUILD_PASSAGES = 20_000
@@ -41,6 +44,34 @@ CATCH_UP_INLINE = 200
 # with the search, so the event loop only cuts snippets.
 PREPARED_HITS = 25
 SNAPSHOT_SUFFIX = ".search-index"
+# Searches run in worker threads and hold the interpreter lock while they compute: the
+# event loop gets it back after at most this long plus the longest single C-level step
+# of a search (3.3 ms of CPU at 1M passages; big steps are sliced, see ranking.py).
+# Python's default, 5 ms, would let one search delay every other interaction by 8 ms+.
+SWITCH_INTERVAL_S = 0.001
+
+
+def release_freed_memory() -> None:
+    """Hand the heap pages a build freed back to the system.
+
+    glibc keeps freed memory for reuse: after a build at 1M passages is dropped for the
+    saved file, the process would stay hundreds of megabytes bigger than it needs.
+    Elsewhere (another C library) this does nothing.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    # (No gc.collect() first: the index holds no reference cycles, so dropping it frees
+    # it at once, and a full collection would hold the interpreter lock meanwhile.)
+    trim(0)
+
+
+class _Produced(NamedTuple):
+    built: SearchIndex
+    saved_stamps: Stamps | None  # an index opened from its file: the stamps saved with it
+    # Opened and current (fingerprints match): the data_version it is current at.
+    current_at: int | None
 
 
 def _build_index(stories: Iterable[tuple[int, Sequence[Passage]]]) -> SearchIndex:
@@ -69,6 +100,8 @@ class LiveIndex:
     """One SearchIndex, its background build and its catching up with the database."""
 
     def __init__(self, store: Store, on_change: Callable[[], None]) -> None:
+        if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.store = store
         self.index = SearchIndex()
         self._on_change = on_change
@@ -82,6 +115,7 @@ class LiveIndex:
         # The stories as last indexed, and the data_version they were read at; None until
         # a build ran (a Library used without start() keeps only its own writes in step).
         self._stamps: Stamps | None = None
+        self._fingerprint: Fingerprint | None = None
         self._data_version: int | None = None
         self._catching_up = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
@@ -116,16 +150,18 @@ class LiveIndex:
         self._ready.clear()  # at once: a search from now on knows
         self._pending = []
         started = time.perf_counter()
+        opened = await self._open_current()
+        if opened is not None:
+            self._finish(opened, started)
+            return
         stories = await self._prepare()
-        opened = await asyncio.to_thread(self._open_saved)
-        if opened is not None or self._total_passages <= INLINE_BUILD_PASSAGES:
-            produced = opened or await asyncio.to_thread(self._indexed, stories)
-            self._finish(produced, started)
+        if self._total_passages <= INLINE_BUILD_PASSAGES:
+            self._finish(await asyncio.to_thread(self._indexed, stories), started)
             return
         loop = asyncio.get_running_loop()
 
         def run() -> None:
-            produced: tuple[SearchIndex, Stamps | None] | None = None
+            produced: _Produced | None = None
             try:
                 produced = self._indexed(stories)
             except Exception:
@@ -141,90 +177,129 @@ class LiveIndex:
             self._pending = []
         self._ready.clear()
         started = time.perf_counter()
-        produced: tuple[SearchIndex, Stamps | None] | None = None
+        produced: _Produced | None = None
         try:
-            stories = await self._prepare()
-            produced = await asyncio.to_thread(self._open_saved) or await asyncio.to_thread(
-                self._indexed, stories
-            )
+            produced = await self._open_current()
+            if produced is None:
+                stories = await self._prepare()
+                produced = await asyncio.to_thread(self._indexed, stories)
         finally:
             self._finish(produced, started)
 
-    def _indexed(
-        self, stories: Iterable[tuple[int, Sequence[Passage]]]
-    ) -> tuple[SearchIndex, Stamps | None]:
+    def _indexed(self, stories: Iterable[tuple[int, Sequence[Passage]]]) -> _Produced:
         """In a worker thread: a new build, saved for the next start before it serves (so
-        the save needs no lock and no second copy of the index in memory)."""
-        index = _build_index(self._counted(stories))
-        if self._stamps is not None:
-            self._save(index, self._stamps)
-        return index, None
+        the save needs no lock and no second copy of the index in memory).
 
-    def _open_saved(self) -> tuple[SearchIndex, Stamps | None] | None:
-        """In a worker thread: the saved index and the stamps it was saved with, if usable."""
+        Once saved, the file is what serves: a built index holds its texts and posting
+        lists in memory, an opened one leaves them in the file (a quarter of the memory).
+        """
+        index = _build_index(self._counted(stories))
+        stamps, fingerprint = self._stamps, self._fingerprint
+        if (
+            stamps is not None
+            and fingerprint is not None
+            and self._save(index, stamps, fingerprint)
+        ):
+            opened = self._open_saved()
+            if opened is not None:
+                index = opened[0]
+                release_freed_memory()
+        return _Produced(index, None, None)
+
+    async def _open_current(self) -> _Produced | None:
+        """The saved index, if there is a usable one, and whether it is current."""
+        if self.snapshot_path is None or not self.snapshot_path.exists():
+            return None
+        # Read before opening: a commit from now on shows as a new data_version.
+        version = await self.store.search_feed.data_version()
+        fingerprint = await self.store.search_feed.fingerprint()
+        opened = await asyncio.to_thread(self._open_saved)
+        if opened is None:
+            return None
+        index, stamps, saved_fingerprint = opened
+        return _Produced(index, stamps, version if saved_fingerprint == fingerprint else None)
+
+    def _open_saved(self) -> tuple[SearchIndex, Stamps, Fingerprint] | None:
+        """In a worker thread: the saved index, the stamps and fingerprint it was saved
+        with, if the file is usable."""
         path = self.snapshot_path
         if path is None or not path.exists():
             return None
         try:
             with path.open("rb") as file:
                 index, meta = snapshot.load(file)
-            stamps = {int(k): (str(v[0]), str(v[1])) for k, v in meta["stamps"].items()}
-        except (OSError, snapshot.SnapshotUnusable, KeyError, TypeError, IndexError) as error:
+            stamps, fingerprint = Stamps.from_saved(meta["stamps"]), tuple(meta["fingerprint"])
+            if len(fingerprint) != 4:
+                raise ValueError("meta of another shape")
+        except (OSError, snapshot.SnapshotUnusable, KeyError, TypeError, ValueError) as error:
             log.warning("Saved search index %s not used (%s): rebuilding", path, error)
             return None
-        return index, stamps
+        return index, stamps, fingerprint
 
-    def _save(self, index: SearchIndex, stamps: Stamps) -> None:
+    def _save(self, index: SearchIndex, stamps: Stamps, fingerprint: Fingerprint) -> bool:
         """Save the index beside the database; a failure only costs the next start time."""
         path = self.snapshot_path
         if path is None:
-            return
+            return False
         temporary = path.with_name(path.name + ".tmp")
         try:
             with temporary.open("wb") as file:
-                snapshot.save(index, file, {"stamps": stamps})
+                meta = {"stamps": stamps.saved(), "fingerprint": fingerprint}
+                snapshot.save(index, file, meta)
             temporary.replace(path)  # whole or not at all
         except OSError:
             log.exception("Could not save the search index to %s", path)
+            return False
+        return True
 
     async def _prepare(self) -> Iterable[tuple[int, Sequence[Passage]]]:
         """What the build reads first; then the stories to index."""
         # In this order: a commit between these reads or during the build shows as a
-        # new data_version at the next check, and is indexed again then (harmless).
+        # new data_version at the next check (and a new fingerprint at the next start),
+        # and is indexed again then (harmless).
         self._data_version = await self.store.search_feed.data_version()
-        self._stamps = await self.store.search_feed.live_story_stamps()
+        self._fingerprint = await self.store.search_feed.fingerprint()
+        self._stamps = await self._read_stamps()
         self._total_passages = await self.store.search_feed.live_passage_count()
         self._indexed_passages = 0
         return await self.store.stories.live_passages()
 
-    def _finish(self, produced: tuple[SearchIndex, Stamps | None] | None, started: float) -> None:
+    async def _read_stamps(self) -> Stamps:
+        stamps = await self.store.search_feed.live_story_stamps()
+        return await asyncio.to_thread(Stamps.of, stamps)
+
+    def _finish(self, produced: _Produced | None, started: float) -> None:
         """On the event loop: changes made during the build, then the index is served.
 
         `produced` is None when the build failed: the old index (maybe empty) keeps
-        serving. An index opened from its file comes with the stamps it was saved with:
-        what changed in the database since is indexed at once (`catch_up`).
+        serving. An index opened from its file comes with the stamps it was saved with;
+        unless the database's fingerprint says nothing changed since, what changed is
+        indexed at once (`catch_up`).
         """
+        catch_up = False
         try:
             if produced is None:
                 return
-            built, saved_stamps = produced
             for change in self._pending or ():
-                change(built)  # a few stories at most: milliseconds
-            self.index = built
+                change(produced.built)  # a few stories at most: milliseconds
+            self.index = produced.built
+            opened = produced.saved_stamps is not None
+            self.origin = "opened" if opened else "indexed"
             log.info(
                 "Search index: %d passages %s in %.1f s",
-                len(built),
-                "opened" if saved_stamps is not None else "indexed",
+                len(produced.built),
+                self.origin,
                 time.perf_counter() - started,
             )
-            self.origin = "opened" if saved_stamps is not None else "indexed"
-            if saved_stamps is not None:
-                self._stamps, self._data_version = saved_stamps, None
+            if produced.saved_stamps is not None:
+                self._stamps = produced.saved_stamps
+                self._data_version = produced.current_at
+                catch_up = produced.current_at is None
         finally:
             self._pending = None
             self._on_change()
             self._ready.set()
-        if produced is not None and produced[1] is not None:
+        if catch_up:
             self._spawn(self.catch_up(), "search-index-catch-up")
 
     def _counted(
@@ -254,19 +329,45 @@ class LiveIndex:
         self, query: str, *, story_ids: Collection[int] | None, limit: int
     ) -> list[SearchHit]:
         """`SearchIndex.search` in a worker thread (after `ready()`, which catches up)."""
-        return await asyncio.to_thread(_prepared_search, self.index, query, story_ids, limit)
+        try:
+            return await asyncio.to_thread(_prepared_search, self.index, query, story_ids, limit)
+        except IndexDamaged as error:
+            raise self._damaged(error) from error
 
     async def suggest(self, query: str, *, story_ids: Collection[int] | None) -> list[str]:
         """`SearchIndex.suggest` in a worker thread (after `ready()`)."""
-        return await asyncio.to_thread(self.index.suggest, query, story_ids=story_ids)
+        try:
+            return await asyncio.to_thread(self.index.suggest, query, story_ids=story_ids)
+        except IndexDamaged as error:
+            raise self._damaged(error) from error
 
     async def apply(self, change: IndexChange) -> None:
         """Apply a change made through this process, off the event loop."""
         if self._pending is not None:
             self._pending.append(change)
         else:
-            await asyncio.to_thread(change, self.index)
+            try:
+                await asyncio.to_thread(change, self.index)
+            except IndexDamaged as error:
+                # The change is in the database: the rebuild reads it from there.
+                self._damaged(error)
         self._on_change()
+
+    def _damaged(self, error: IndexDamaged) -> Busy:
+        """The saved file the index reads from was damaged after it was opened (a disk
+        error, a hand edit): nothing it says can be trusted. It is deleted and the index
+        rebuilt from the database, and meanwhile searches say so."""
+        if self._ready.is_set():
+            log.error("Saved search index damaged (%s): rebuilding from the database", error)
+            if self.snapshot_path is not None:
+                self.snapshot_path.unlink(missing_ok=True)
+            self._ready.clear()  # at once: searches from now on answer Busy
+            self._indexed_passages = 0
+            self._spawn(self.build_in_background(), "search-index-rebuild")
+        return Busy(
+            f"The library is being indexed ({self.progress_percent} %).",
+            hint="Searching works in a few seconds: try again then.",
+        )
 
     async def catch_up(self) -> None:
         """Index what other processes changed in the database since the last look."""
@@ -279,10 +380,8 @@ class LiveIndex:
             if version == self._data_version:
                 return  # another search caught up meanwhile
             self._data_version = version
-            stamps = await self.store.search_feed.live_story_stamps()
-            old = self._stamps
-            changed = [story_id for story_id, stamp in stamps.items() if old.get(story_id) != stamp]
-            removed = [story_id for story_id in old if story_id not in stamps]
+            stamps = await self._read_stamps()
+            changed, removed = await asyncio.to_thread(self._stamps.changes, stamps)
             self._stamps = stamps
             self._on_change()  # built-ins may have come or gone: visible ids change
             if not changed and not removed:

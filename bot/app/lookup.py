@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.app.catalogues import catalogues_of, character_value
+from bot.app.catalogues import StoryCatalogue, catalogues_of, character_value
 from bot.core.cast import Character
 from bot.core.matching import (
     AUTOCOMPLETE_LIMIT,
+    StoryMatch,
+    confident_story,
     exact_story,
     key_words,
     names_anything,
@@ -36,8 +38,7 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
     story_id = await store.stories.visible_story_with_slug(guild_id, value.strip())
     if story_id is None:
         hidden = await store.stories.hidden_stories(guild_id) if guild_id is not None else []
-        visible = (await catalogues_of(store).stories(guild_id)).stories
-        found = resolve_story(value, visible, hidden=hidden)
+        found = _resolve(value, await catalogues_of(store).stories(guild_id), hidden)
         if any(story.id == found.id for story in hidden):
             raise NotFound(
                 f"“{found.title}” is hidden in this server.",
@@ -48,6 +49,24 @@ async def find_visible_story(store: Store, guild_id: int | None, value: str) -> 
     if story is None:  # removed between the two reads
         raise NotFound(f"I couldn't find a story called {echo(value)}.")
     return story
+
+
+def _resolve(value: str, catalogue: StoryCatalogue, hidden: Sequence[StorySummary]) -> StorySummary:
+    """`resolve_story` over the catalogue: its exact names and ranking precomputed.
+
+    The stories hidden here compete too (see `resolve_story`); they are few, and with
+    any the ranking is computed afresh over both, as the catalogue's does not hold them.
+    """
+    text = value.strip()
+    if not names_anything(text):
+        return resolve_story(text, catalogue.stories, hidden=hidden)
+    found = catalogue.exact(text) or exact_story(text, hidden)
+    if found is not None:
+        return found
+    if hidden:
+        return resolve_story(text, catalogue.stories, hidden=hidden)
+    ranked = [StoryMatch(catalogue.stories[i], score) for i, score in catalogue.index.rank(text, 5)]
+    return confident_story(text, ranked)
 
 
 async def find_exact_story(
@@ -63,10 +82,15 @@ async def find_exact_story(
     A guess is fine for reading; acting on a guess hides or removes the wrong
     story. `stories` overrides where to look (removed or hidden ones).
     """
-    pool = list(stories) if stories is not None else await store.stories.visible_stories(guild_id)
-    if only is not None:
-        pool = [story for story in pool if only(story)]
-    found = exact_story(value, pool)
+    if stories is None and only is None:
+        catalogue = await catalogues_of(store).stories(guild_id)
+        pool: list[StorySummary] = catalogue.stories
+        found = catalogue.exact(value)
+    else:
+        pool = list(stories) if stories is not None else await _visible(store, guild_id)
+        if only is not None:
+            pool = [story for story in pool if only(story)]
+        found = exact_story(value, pool)
     if found is not None:
         return found
     close = [m.story.title for m in rank_stories(value, pool, limit=3)]
@@ -74,6 +98,10 @@ async def find_exact_story(
     if close and names_anything(value):
         hint += " " + suggest(close)
     raise NotFound(f"No story here is called exactly {echo(value)}.", hint=hint)
+
+
+async def _visible(store: Store, guild_id: int | None) -> list[StorySummary]:
+    return (await catalogues_of(store).stories(guild_id)).stories
 
 
 async def find_story_to_change(store: Store, guild_id: int | None, value: str) -> Story:
@@ -180,7 +208,19 @@ async def find_visible_character(
     A typed name that fits characters of several stories (two Sophies) asks the
     user to pick one rather than guessing. Only names are compared: a story's
     title is not a character, and input without a letter or digit names no one.
+    The character comes whole, facts and all, from its story's cast: the catalogue
+    that found it keeps names only.
     """
+    ref = await _find_character(store, guild_id, value, story_id=story_id)
+    cast = await store.casts.get_cast(ref.story.id)
+    whole = next((c for c in cast.characters if c.name == ref.character.name), None)
+    # Its story changed between the two reads: the names are right, and that is all.
+    return CharacterRef(ref.story, whole) if whole is not None else ref
+
+
+async def _find_character(
+    store: Store, guild_id: int | None, value: str, *, story_id: int | None
+) -> CharacterRef:
     catalogue = await catalogues_of(store).characters(guild_id)
     if story_id is None and value in catalogue.by_value:  # what autocomplete sent
         return CharacterRef(*catalogue.entries[catalogue.by_value[value]])

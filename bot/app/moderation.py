@@ -113,7 +113,8 @@ async def prepare(
         parsed = _keep_current_title(parsed, editing, title_given=title is not None)
         parsed = _keep_current_author(parsed, editing, author_given=author is not None)
     # Off the event loop: a long text full of names takes seconds (everyone else waits).
-    parsed, cast = await library.analyser.analyse(parsed)
+    # The preview names who is in it; what the text says of each is extracted at Publish.
+    parsed, cast = await library.analyser.analyse(parsed, facts=False)
     parsed = await _free_title(library.store, parsed, guild_id, editing)
     duplicate, similarity = await _near_duplicate(library, parsed, guild_id, editing)
     current_hash = editing.content_hash if editing is not None else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from bot.app.catalogues import catalogues_of
 from bot.app.library import Library
 from bot.app.lookup import get_visible_story
 from bot.core.cast import Cast
@@ -42,14 +43,18 @@ class StoryListPage:
 
 
 async def list_stories(library: Library, guild_id: int | None, page: int) -> StoryListPage:
-    """One page of the stories visible here, with who is in each."""
+    """One page of the stories visible here, with who is in each.
+
+    A slice of the catalogue, in the same order: counting and sorting the library in
+    SQLite took 40 ms at 10,000 stories on the one database thread every read shares.
+    """
     store = library.store
-    total = await store.stories.count_visible_stories(guild_id)
+    visible = (await catalogues_of(store).stories(guild_id)).stories
+    total = len(visible)
     page_count = max(1, -(-total // LIST_PAGE_SIZE))
     number = clamp_page(page, page_count)
-    stories = await store.stories.visible_stories_page(
-        guild_id, offset=(number - 1) * LIST_PAGE_SIZE, limit=LIST_PAGE_SIZE
-    )
+    start = (number - 1) * LIST_PAGE_SIZE
+    stories = visible[start : start + LIST_PAGE_SIZE]
     characters = await store.casts.character_names([story.id for story in stories])
     return StoryListPage(stories, characters, number, page_count, total)
 

@@ -159,6 +159,10 @@ class RateLimiter:
     back `per` after that, by which time the request has surely arrived. A token never
     settled comes back `per + headroom` after its grant: the headroom absorbs the jitter
     between grant and arrival for those.
+
+    `starts_spent`: a process that starts cannot know what the process before it (killed a
+    moment ago, or still running a last second on the same budget) sent; it begins as if
+    its whole budget had just been granted, so a quick restart never doubles a second.
     """
 
     def __init__(
@@ -169,6 +173,7 @@ class RateLimiter:
         clock: Clock,
         sleep: Sleep,
         headroom: float = 0.25,
+        starts_spent: bool = False,
     ) -> None:
         if rate < 1 or per <= 0 or headroom < 0:
             raise ValueError("rate must be at least 1, per positive and headroom not negative")
@@ -178,6 +183,9 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._spent: list[_Token] = []  # tokens not yet back
+        if starts_spent:
+            back = clock() + per + headroom
+            self._spent = [_Token(back, None) for _ in range(rate)]
 
     def settle(self) -> None:
         """The current task's requests are over: their tokens come back `per` from now."""

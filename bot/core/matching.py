@@ -123,7 +123,14 @@ def resolve_story(
     found = exact_story(text, everything)
     if found is not None:
         return found
-    ranked = rank_stories(text, everything, limit=5)
+    return confident_story(text, rank_stories(text, everything, limit=5), hidden=hidden)
+
+
+def confident_story(
+    text: str, ranked: Sequence[StoryMatch], *, hidden: Sequence[StorySummary] = ()
+) -> StorySummary:
+    """The best of `ranked` (best first) if clearly the one meant, else NotFound with the
+    closest titles: what `resolve_story` decides when nothing is named exactly."""
     if ranked and ranked[0].score >= _CONFIDENT_SCORE:
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if ranked[0].score - runner_up >= _CONFIDENT_MARGIN:

@@ -11,10 +11,11 @@ The ranking is the same as `bot.core.matching.rank_by_words`, and tested to be s
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -23,7 +24,7 @@ from bot.core.text import fold, words
 
 
 class WordIndex:
-    def __init__(self, keys: Sequence[set[str]]) -> None:
+    def __init__(self, keys: Sequence[Collection[str]]) -> None:
         self.size = len(keys)
         self.frequency = Counter(word for key in keys for word in key)
         # In first-seen order, as rank_by_words has it: ties between equally good words
@@ -31,10 +32,13 @@ class WordIndex:
         self.vocabulary = list(self.frequency)
         self.position = {word: index for index, word in enumerate(self.vocabulary)}
         self.alphabetical = sorted(self.vocabulary)  # prefixes are a range here
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
         for index, key in enumerate(keys):
             for word in key:
-                self.postings[word].append(index)
+                postings[word].append(index)
+        # Tuples of ints, unlike lists, are left out of the garbage collector's full
+        # passes: 66,000 fewer objects to traverse at 10,000 stories, each time.
+        self.postings = {word: tuple(ids) for word, ids in postings.items()}
 
     def _scores(self, query_word: str, *, typing: bool) -> dict[str, float]:
         scores = {
@@ -60,21 +64,32 @@ class WordIndex:
         if not query_words:
             return [(index, 100.0) for index in range(min(limit, self.size))]
         total_weight = 0.0
-        totals: dict[int, float] = defaultdict(float)
+        totals: dict[int, float] = {}
         for position, query_word in enumerate(query_words):
             scores = self._scores(query_word, typing=position == len(query_words) - 1)
             meant = max(scores, key=scores.__getitem__, default=None)
             weight = math.log(1 + self.size / self.frequency[meant]) if meant else math.log(2)
             total_weight += weight
+            # Each key's best-matching word: words taken worst first, a better one
+            # overwrites. A typed "the" reaches every title, so this runs as dict
+            # updates in C rather than a Python loop over 10,000 postings.
             best: dict[int, float] = {}
-            for word, score in scores.items():
-                for index in self.postings.get(word, ()):
-                    if score > best.get(index, 0.0):
-                        best[index] = score
-            for index, score in best.items():
-                totals[index] += weight * score
-        ranked = sorted(
-            ((index, total / total_weight) for index, total in totals.items()),
-            key=lambda pair: (-pair[1], pair[0]),
+            for word, score in sorted(scores.items(), key=lambda pair: pair[1]):
+                found = self.postings.get(word)
+                if found:
+                    best.update(dict.fromkeys(found, score))
+            if not totals:
+                totals = {index: weight * score for index, score in best.items()}
+            else:
+                for index, score in best.items():
+                    totals[index] = totals.get(index, 0.0) + weight * score
+        # Only the best `limit` are ordered, not every key a common word reached.
+        ranked = heapq.nsmallest(
+            limit,
+            [
+                (-score, index)
+                for index, total in totals.items()
+                if (score := total / total_weight) >= _MINIMUM_SCORE
+            ],
         )
-        return [pair for pair in ranked if pair[1] >= _MINIMUM_SCORE][:limit]
+        return [(index, -negated) for negated, index in ranked]

@@ -89,7 +89,10 @@ class DailyService:
         if self._limiter is None:  # needs the running loop, whose clock may be virtual
             loop = asyncio.get_running_loop()
             self._limiter = RateLimiter(
-                self.bot.ownership.requests_per_second, clock=loop.time, sleep=asyncio.sleep
+                self.bot.ownership.requests_per_second,
+                clock=loop.time,
+                sleep=asyncio.sleep,
+                starts_spent=True,
             )
         return self._limiter
 

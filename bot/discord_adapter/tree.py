@@ -66,6 +66,12 @@ async def send_error(
 
     `view`: a way forward offered with it (reopen a rejected form).
     """
+    if _expired(error):
+        # Discord has forgotten the interaction: nothing can reach the user, and two
+        # more refused requests (the embed, then plain text) would only add to the
+        # backlog that made it late.
+        log.warning("Interaction %s expired before it was answered", interaction.id)
+        return
     embed = explain(error)
     if embed is None:
         command = interaction.command.qualified_name if interaction.command else "component"
@@ -77,12 +83,24 @@ async def send_error(
     try:
         await _reply(interaction, embed=embed, view=view)
     except discord.HTTPException as rich_failed:
+        if _expired(rich_failed):  # late while the error was made: no one to tell
+            log.warning("Interaction %s expired before its error was sent", interaction.id)
+            return
         # Whatever made the embed unsendable, a short plain line still tells the user.
         log.warning("Error embed refused (%s); sending it as plain text", rich_failed.status)
         try:
             await _reply(interaction, content=plain_text(embed))
         except discord.HTTPException:
             log.warning("Could not deliver an error message for interaction %s", interaction.id)
+
+
+UNKNOWN_INTERACTION = 10062  # Discord's code once an interaction's time is up
+
+
+def _expired(error: BaseException) -> bool:
+    cause = error.__cause__ or getattr(error, "original", None)
+    found = cause if isinstance(cause, discord.NotFound) else error
+    return isinstance(found, discord.NotFound) and found.code == UNKNOWN_INTERACTION
 
 
 async def _reply(

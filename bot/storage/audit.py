@@ -72,3 +72,15 @@ class AuditRepository:
         """
         row = await self._db.fetchone("SELECT max(id) FROM audit_log")
         return int(row[0]) if row and row[0] is not None else 0
+
+    async def changed_story_ids(self, after_id: int, limit: int) -> set[int] | None:
+        """The stories changed by the entries after `after_id`; None if more than `limit`.
+
+        What an in-memory catalogue built at entry `after_id` must read again (settings
+        entries name no story and change none).
+        """
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT story_id FROM audit_log WHERE id > ? AND story_id IS NOT NULL LIMIT ?",
+            (after_id, limit + 1),
+        )
+        return {int(row[0]) for row in rows} if len(rows) <= limit else None

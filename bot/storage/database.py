@@ -335,10 +335,17 @@ class SqliteDatabase(Database):
         async with self._write_lock:
             self._transaction_owner = asyncio.current_task()
             try:
-                # IMMEDIATE: the write lock before the first read, so nothing read
-                # here can be overtaken by another process's commit.
-                await retry_busy(lambda: writer.execute("BEGIN IMMEDIATE"), self.path)
+                if writer.in_transaction:  # left open by a task cancelled mid-statement
+                    log.warning("%s: rolling back a transaction left open", self.path)
+                    await _rollback(writer)
                 try:
+                    # IMMEDIATE: the write lock before the first read, so nothing read
+                    # here can be overtaken by another process's commit. Inside the
+                    # try: a task cancelled while BEGIN runs in the connection's thread
+                    # has begun a transaction all the same, and must end it. (Left
+                    # open, every later write failed: "cannot start a transaction
+                    # within a transaction", 3,200 times in 20,000 interactions.)
+                    await retry_busy(lambda: writer.execute("BEGIN IMMEDIATE"), self.path)
                     yield
                     await writer.execute("COMMIT")
                 except BaseException:
@@ -389,7 +396,9 @@ async def _configure(connection: aiosqlite.Connection) -> None:
 
 
 async def _rollback(connection: aiosqlite.Connection) -> None:
-    """Undo whatever the transaction did; quiet when it had not begun or already ended."""
-    # "no transaction is active": BEGIN failed, or COMMIT went through.
-    with contextlib.suppress(sqlite3.OperationalError):
+    """Undo whatever the transaction did; quiet when it had not begun or already ended,
+    or the connection is closed: the error that brought us here is the one to raise."""
+    # "no transaction is active": BEGIN failed, or COMMIT went through. ProgrammingError
+    # and ValueError: the database was closed (the bot stopping) under the transaction.
+    with contextlib.suppress(sqlite3.OperationalError, sqlite3.ProgrammingError, ValueError):
         await connection.execute("ROLLBACK")

@@ -223,4 +223,12 @@ MIGRATIONS: tuple[str, ...] = (
         seen_at TEXT NOT NULL
     );
     """,
+    # 12: the live stories' ids and stamps in an index of their own: every scan the search
+    # index makes at start-up (is the saved index current? which stories changed? which
+    # may a server see?) read every story's body to reach deleted_at, the last column
+    # (0.3-0.9 s a query at 110,000 stories; tens of milliseconds from this index)
+    """
+    CREATE INDEX stories_live ON stories
+        (deleted_at, guild_id, id, updated_at, content_hash, passage_count);
+    """,
 )

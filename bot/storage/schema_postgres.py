@@ -235,4 +235,9 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         seen_at {_TEXT} NOT NULL
     );
     """,
+    # 12: the live stories' ids and stamps in an index of their own (start-up scans)
+    """
+    CREATE INDEX stories_live ON stories
+        (deleted_at, guild_id, id, updated_at, content_hash, passage_count);
+    """,
 )

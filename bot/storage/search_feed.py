@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from bot.core.models import Passage
 from bot.storage.database import Database
 
-# What identifies one saved state of a story: an edit changes both, a same-second
-# re-save of other text still changes the hash.
-StoryStamp = tuple[str, str]
+# What identifies one saved state of a story (id, updated_at, content hash): an edit
+# changes both, a same-second re-save of other text still changes the hash.
+StoryStamp = tuple[int, str, str]
 
 
 class SearchFeedRepository:
@@ -26,12 +26,28 @@ class SearchFeedRepository:
         """Changes whenever another connection (another process) has committed."""
         return await self._db.data_version()
 
-    async def live_story_stamps(self) -> dict[int, StoryStamp]:
-        """Every live story's id -> (updated_at, content hash)."""
-        rows = await self._db.fetchall(
+    async def live_story_stamps(self) -> list[tuple[int, str, str]]:
+        """Every live story's (id, updated_at, content hash), as rows: at 100,000 stories
+        the caller turns them into what it keeps in a worker thread, off the event loop."""
+        rows: list[StoryStamp] = await self._db.fetchall(
             "SELECT id, updated_at, content_hash FROM stories WHERE deleted_at IS NULL"
         )
-        return {row[0]: (row[1], row[2]) for row in rows}
+        return rows
+
+    async def fingerprint(self) -> tuple[int, int, int, str]:
+        """(newest audit entry, live stories, sum of their ids, newest update): moves with
+        every change to the library, by any process, for two seeks and a scan of
+        `stories` (no text read). A saved search index stamped with the same one is
+        current without comparing every story's stamp.
+        """
+        audit = await self._db.fetchone("SELECT max(id) FROM audit_log")
+        row = await self._db.fetchone(
+            "SELECT count(*), coalesce(sum(id), 0), coalesce(max(updated_at), '')"
+            " FROM stories WHERE deleted_at IS NULL"
+        )
+        assert row is not None
+        latest = int(audit[0]) if audit and audit[0] is not None else 0
+        return latest, int(row[0]), int(row[1]), str(row[2])
 
     async def live_passage_count(self) -> int:
         row = await self._db.fetchone(

@@ -2,6 +2,7 @@
 made by another process."""
 
 import asyncio
+import marshal
 import threading
 
 import pytest
@@ -10,6 +11,7 @@ import bot.app.indexing as indexing
 from bot.app.library import Library
 from bot.config import DEFAULT_STORIES_DIR
 from bot.core.parsing import parse_story_text
+from bot.core.search import snapshot
 from bot.errors import Busy
 from bot.storage import Store
 
@@ -144,3 +146,84 @@ async def test_an_unusable_saved_index_is_rebuilt(store):
     assert await second.search("eiffel tower", guild_id=None)
     await second.live_index.wait_idle()
     assert path.read_bytes() != b"garbage"  # saved again
+
+
+@pytest.mark.sqlite_only  # the index is saved beside a database file
+async def test_a_saved_index_damaged_after_opening_is_rebuilt_never_misread(store):
+    first = await started_library(store)
+    await first.live_index.wait_idle()
+    second = await started_library(store)
+    assert second.live_index.origin == "opened"
+    expected = await second.search("eiffel tower", guild_id=None)
+    assert expected
+    path = second.live_index.snapshot_path
+    assert path is not None
+    # A disk error under the running bot: the posting lists and texts it reads on demand
+    # are zeros now (written in place: the same file the index has open).
+    whole = path.read_bytes()
+    table_at, table_size, _ = snapshot._TRAILER.unpack(whole[-snapshot._TRAILER.size :])
+    sections = marshal.loads(whole[table_at : table_at + table_size])["sections"]
+    with path.open("r+b") as file:
+        for name in ("postings", "folded", "originals"):
+            offset, length, _ = sections[name]
+            file.seek(offset)
+            file.write(bytes(length))
+    with pytest.raises(Busy) as raised:
+        await second.search("eiffel tower", guild_id=None)
+    assert "being indexed" in raised.value.message
+    await second.live_index.wait_idle()
+    assert second.live_index.origin == "indexed"
+    assert await second.search("eiffel tower", guild_id=None) == expected
+    assert path.exists()  # saved again, whole
+
+
+@pytest.mark.sqlite_only  # the index is saved beside a database file
+async def test_a_saved_index_cut_short_is_rebuilt(store):
+    first = await started_library(store)
+    await first.live_index.wait_idle()
+    expected = await first.search("eiffel tower", guild_id=None)
+    path = first.live_index.snapshot_path
+    assert path is not None
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # a crash while copying it, a full disk
+    second = await started_library(store)
+    assert second.live_index.origin == "indexed"
+    assert await second.search("eiffel tower", guild_id=None) == expected
+    await second.live_index.wait_idle()
+    assert path.read_bytes() != whole[: len(whole) // 2]
+
+
+@pytest.mark.sqlite_only  # the index is saved beside a database file
+async def test_after_a_build_the_saved_file_serves(store):
+    library = await started_library(store)
+    await library.live_index.wait_idle()
+    # The built index (texts and posting lists in memory) made way for the saved one.
+    assert library.index._folded.in_memory == 0
+    assert await library.search("eiffel tower", guild_id=None)
+
+
+@pytest.mark.sqlite_only  # the index is saved beside a database file
+async def test_a_restart_with_nothing_changed_does_not_compare_every_story(store, monkeypatch):
+    first = await started_library(store)
+    await first.live_index.wait_idle()
+    compared: list[int] = []
+    stamps = store.search_feed.live_story_stamps
+
+    async def counted_stamps():
+        compared.append(1)
+        return await stamps()
+
+    monkeypatch.setattr(store.search_feed, "live_story_stamps", counted_stamps)
+    second = await started_library(store)
+    assert second.live_index.origin == "opened"
+    assert await second.search("eiffel tower", guild_id=None)
+    await second.live_index.wait_idle()
+    assert compared == []  # the fingerprint said the saved index is current
+    # Another process's write is still noticed: then the stamps are compared.
+    async with await Store.open(store.path) as other:
+        await Library(other).add_story(
+            parse_story_text("Title: Wren\n\nA small wren nested in the old postbox."),
+            guild_id=None,
+        )
+    assert await second.search("wren postbox", guild_id=None)
+    assert compared == [1]

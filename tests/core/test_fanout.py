@@ -152,6 +152,22 @@ def test_rate_limiter_allows_a_burst_then_one_window_later():
     assert grants[119] == pytest.approx(2.0)
 
 
+def test_a_limiter_that_starts_spent_waits_out_one_window_first():
+    # A restarted process may follow a killed one that used the whole budget a moment ago.
+    async def main(loop: VirtualTimeLoop) -> list[float]:
+        limiter = RateLimiter(5, 1.0, clock=loop.time, sleep=asyncio.sleep, starts_spent=True)
+        grants = []
+        for _ in range(6):
+            await limiter.acquire()
+            grants.append(loop.time())
+        return grants
+
+    grants = run(main)
+    assert grants[0] == pytest.approx(1.25)
+    assert grants[4] == pytest.approx(1.25)
+    assert grants[5] > grants[4]
+
+
 def test_fan_out_never_exceeds_50_sends_in_any_second():
     async def main(loop: VirtualTimeLoop) -> tuple[FakeDiscord, FanoutReport, float]:
         discord = FakeDiscord(loop)

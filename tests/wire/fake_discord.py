@@ -213,6 +213,7 @@ class ServedRoute:
         return sum(1 for part in self.template.split("/") if part and not part.startswith("{"))
 
 
+CALLBACK_ROUTE = "/interactions/{interaction_id}/{interaction_token}/callback"
 ROUTES: tuple[ServedRoute, ...] = (
     ServedRoute("GET", "/users/@me", "_get_current_user", bodiless=True),
     ServedRoute("GET", "/oauth2/applications/@me", "_get_application", bodiless=True),
@@ -225,7 +226,7 @@ ROUTES: tuple[ServedRoute, ...] = (
     ),
     ServedRoute(
         "POST",
-        "/interactions/{interaction_id}/{interaction_token}/callback",
+        CALLBACK_ROUTE,
         "_interaction_callback",
         bot_auth=False,
     ),
@@ -343,6 +344,11 @@ class FakeDiscord:
         self.ready_by_shard = [0] * shard_count
         self.interactions: dict[str, Interaction] = {}
         self._request_arrived = asyncio.Condition()
+        # Interaction id → the future its first callback request resolves. A burst of
+        # 400 waiting on the condition above rescanned every request recorded so far on
+        # each arrival: the fake's own loop fell seconds behind, and its lateness
+        # (arrivals stamped late) was timed as the bot's.
+        self._callback_waiters: dict[str, asyncio.Future[RecordedRequest]] = {}
 
         self.identify: dict[str, Json] | None = None
         self.identified = asyncio.Event()
@@ -589,6 +595,10 @@ class FakeDiscord:
         recorded.status = status
         self.problems.extend(recorded.problems)
         self.requests.append(recorded)
+        if recorded.route == CALLBACK_ROUTE:
+            waiter = self._callback_waiters.pop(recorded.path.split("/")[2], None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(recorded)
         async with self._request_arrived:
             self._request_arrived.notify_all()
         return json_response(status, payload)
@@ -1414,16 +1424,17 @@ class FakeDiscord:
         On its guild's shard only, as Discord does; to the shard's newest connection
         unless `connection` picks another open one.
         """
+        answered = asyncio.get_running_loop().create_future()
+        self._callback_waiters[interaction.id] = answered
         interaction.sent_at = time.monotonic()
         shard = self.shard_of(interaction.payload.get("guild_id"))
-        await self.dispatch(
-            "INTERACTION_CREATE", interaction.payload, shard=shard, connection=connection
-        )
-        callback = await self.wait_for_request(
-            lambda r: (
-                r.route == "/interactions/{interaction_id}/{interaction_token}/callback"
-                and r.path.split("/")[2] == interaction.id
-            ),
-        )
+        try:
+            await self.dispatch(
+                "INTERACTION_CREATE", interaction.payload, shard=shard, connection=connection
+            )
+            async with asyncio.timeout(WAIT_S):
+                callback = await answered
+        finally:
+            self._callback_waiters.pop(interaction.id, None)
         message_id = interaction.original_message_id
         return Reply(interaction, callback, self.messages.get(message_id) if message_id else None)

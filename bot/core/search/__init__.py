@@ -16,10 +16,12 @@ Two stages (design, trade-offs and measured numbers: docs/search.md):
    score = 100 x coverage x (0.7 + 0.3 x phrase). Bounds on both let most candidates be
    skipped without changing the results.
 
-Memory stays at a few hundred bytes per passage: postings are 4-byte ints; each passage's
-folded text is kept once (re-ranking reads it); the original text is zlib-compressed per
-story (only the returned hits need it); the typo index is sorted `array('q')` shards of
-hashed deletion variants (8 bytes an entry) rather than a dict of strings.
+Memory: no Python object per passage or story, flat arrays instead. The posting lists
+and the texts (folded for re-ranking, original zlib-compressed per story for hits) are
+blobs: in an index opened from its saved file they stay in the file and a search reads
+the few it needs (`blobs`); only the vocabulary, the typo index (sorted `array('q')`
+shards of hashed deletion variants, 8 bytes an entry) and the per-passage arrays are
+held in memory: about 190 bytes a passage at a million passages.
 
 Updates are incremental: adding a story indexes only its passages; removing one marks its
 passages dead (skipped at query time) until a compaction, run once dead passages
@@ -27,11 +29,12 @@ outnumber live ones, renumbers everything with C-level passes.
 
 Every public method holds an internal lock: one index can be shared by the event loop and
 worker threads (calls are serialised, not parallel). `snapshot` saves an index to a file
-and opens it again, so a restart does not rebuild it.
+and opens it again (reading only the arrays), so a restart does not rebuild it.
 
-Modules: `words` (validation, folding, spellings), `typos` (the typo index), `postings`
-(data, updates, compaction, scopes), `ranking` (planning, candidates, re-ranking), `hits`
-(results and highlights), `index` (`SearchIndex`), `snapshot` (saving and opening).
+Modules: `words` (validation, folding, spellings), `typos` (the typo index), `blobs`
+(file-backed bytes and posting lists), `postings` (data, updates, compaction, scopes),
+`ranking` (planning, candidates, re-ranking), `hits` (results and highlights), `index`
+(`SearchIndex`), `snapshot` (saving and opening).
 """
 
 from bot.core.search.hits import SearchHit

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
+import heapq
 from collections.abc import Collection
 
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from bot.core.search.hits import SearchHit
+from bot.core.search.postings import _decompressed
 from bot.core.search.ranking import Ranking, _Plan
 from bot.core.search.typos import _max_typos
 from bot.core.search.words import (
@@ -21,6 +22,7 @@ from bot.core.search.words import (
 )
 
 _DISTANT_SUGGESTION_CUTOFF = 0.75
+_SCAN_SLICE = 20_000
 
 
 class SearchIndex(Ranking):
@@ -54,23 +56,29 @@ class SearchIndex(Ranking):
             ]
 
     def _hit(self, plan: _Plan, pid: int, score: float, texts: dict[int, bytes]) -> SearchHit:
-        """A lazy hit: the story's texts are decompressed (once per search) when read.
+        """A lazy hit: the story's texts are read and decompressed (once per search)
+        when its text is first asked for.
 
-        The story object is captured, not looked up later: a compaction may renumber
-        passages before the caller reads the hit, but never changes a story's texts.
+        Everything the text needs is taken now: a compaction may renumber passages and
+        story slots before the caller reads the hit, but never moves a story's texts.
         """
         slot = self._pid_slot[pid]
-        story = self._stories[slot]
-        assert story is not None
-        index = pid - story.first_pid
+        first = self._slot_first[slot]
+        start = self._original_end[pid - 1] if pid > first else 0
+        end = self._original_end[pid]
+        originals, at, size = (
+            self._originals,
+            self._slot_original_at[slot],
+            self._slot_original_size[slot],
+        )
 
         def text() -> str:
-            if slot not in texts:
-                texts[slot] = zlib.decompress(story.compressed)
-            return story.original_passage(index, texts[slot])
+            if at not in texts:
+                texts[at] = _decompressed(originals, at, size)
+            return texts[at][start:end].decode("utf-8")
 
         return SearchHit.lazy(
-            story.story_id, story.number(index), score, text, plan.highlight_levels
+            self._slot_story[slot], self._numbers[pid], score, text, plan.highlight_levels
         )
 
     # ------------------------------------------------------------------ suggestions
@@ -103,7 +111,7 @@ class SearchIndex(Ranking):
         if exact is not None and self._first_visible_pid(exact, slots) is not None:
             return []  # the word is in the library: nothing to correct
         near: list[tuple[float, int, int]] = [
-            (distance, -len(self._postings[term_id]), term_id)
+            (distance, -self._postings.df(term_id), term_id)
             for term_id, distance in self._typo_neighbours(text, max(1, _max_typos(text)))
         ]
         if not near:
@@ -116,23 +124,31 @@ class SearchIndex(Ranking):
         # Rare path (nothing within two typos): a linear rapidfuzz scan of the vocabulary.
         # Jaro-Winkler favours a shared beginning, which is how words are misremembered
         # ("paintbrushes" -> "paintings", where plain ratio prefers "instruments").
-        found = process.extract(
-            text,
-            self._terms,
-            scorer=JaroWinkler.normalized_similarity,
-            limit=20,
-            score_cutoff=_DISTANT_SUGGESTION_CUTOFF,
-        )
+        # A slice of the vocabulary per call: one call over 358,000 terms would hold the
+        # interpreter lock (and so the event loop) for tens of milliseconds.
+        found: list[tuple[float, int]] = []
+        for start in range(0, len(self._terms), _SCAN_SLICE):
+            found += [
+                (score, start + index)
+                for _, score, index in process.extract(
+                    text,
+                    self._terms[start : start + _SCAN_SLICE],
+                    scorer=JaroWinkler.normalized_similarity,
+                    limit=20,
+                    score_cutoff=_DISTANT_SUGGESTION_CUTOFF,
+                )
+            ]
+        best = heapq.nlargest(20, found, key=lambda item: (item[0], -item[1]))
         # Ranked after every term within two typos (distance 1-2), best similarity first.
         return [
-            (3.0 - score, -len(self._postings[term_id]), term_id)
-            for _, score, term_id in found
-            if self._postings[term_id]
+            (3.0 - score, -self._postings.df(term_id), term_id)
+            for score, term_id in best
+            if self._postings.df(term_id)
         ]
 
     def _first_visible_pid(self, term_id: int, slots: set[int] | None) -> int | None:
         # Bounded scan: a term only found in other servers' stories is never suggested.
-        for pid in self._postings[term_id][:10_000]:
+        for pid in self._postings.get(term_id, limit=10_000):
             slot = self._pid_slot[pid]
             if slot >= 0 and (slots is None or slot in slots):
                 return pid
@@ -143,9 +159,7 @@ class SearchIndex(Ranking):
         pid = self._first_visible_pid(term_id, slots)
         if pid is None:
             return None
-        story = self._stories[self._pid_slot[pid]]
-        assert story is not None
-        text = story.original_passage(pid - story.first_pid)
+        text = self._original_passage(pid)
         term = self._terms[term_id]
         forms = [span for span in _SPAN_RE.findall(text) if _fold_span(span) == term]
         lower = [form for form in forms if form == form.lower()]

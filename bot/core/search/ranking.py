@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, islice
 from operator import itemgetter
+from zlib import crc32
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.core.search.blobs import IndexDamaged
 from bot.core.search.postings import _MIN_PREFIX_BUCKET, Postings
 from bot.core.search.typos import _DELETION_PREFIX, _deletions, _max_typos
 from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections, _spelling_variants
@@ -45,6 +49,10 @@ _DISTANT_SUGGESTION_CUTOFF = 0.75
 # Walking 50,000 postings costs ~4 ms; at 1M passages a lower cap costs recall.
 _MAX_CREATING_SHARE = 0.05
 _MAX_CREATING_FLOOR = 10_000
+# Searches run in worker threads, and one C-level call (a dict made from 200,000
+# postings) holds the interpreter lock from start to end: the event loop would wait that
+# long. Big lists are handled this many items per call (about a millisecond each here).
+_GIL_SLICE = 16_384
 
 
 @dataclass(slots=True)
@@ -122,7 +130,7 @@ class Ranking(Postings):
         is_stop = text in STOP_WORDS
         expansions: dict[int, float] = {}
         exact = self._term_ids.get(text)
-        exact_df = len(self._postings[exact]) if exact is not None else 0
+        exact_df = self._postings.df(exact) if exact is not None else 0
         if exact is not None and exact_df:
             expansions[exact] = 1.0
         if not is_stop:
@@ -142,7 +150,7 @@ class Ranking(Postings):
     def _add_known(self, expansions: dict[int, float], terms: set[str], similarity: float) -> None:
         for term in terms:
             term_id = self._term_ids.get(term)
-            if term_id is not None and self._postings[term_id]:
+            if term_id is not None and self._postings.df(term_id):
                 expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
 
     def _add_typos(self, expansions: dict[int, float], text: str, exact_df: int) -> None:
@@ -153,7 +161,7 @@ class Ranking(Postings):
                 continue
             if not exact_df:
                 expansions[term_id] = TYPO_SIMILARITY[distance]
-            elif len(self._postings[term_id]) >= TYPO_OVER_RARE_WORD_FACTOR * exact_df:
+            elif self._postings.df(term_id) >= TYPO_OVER_RARE_WORD_FACTOR * exact_df:
                 expansions[term_id] = TYPO_SIMILARITY[distance] * TYPO_OVER_RARE_WORD_SIMILARITY
 
     def _typo_neighbours(self, text: str, max_distance: int) -> list[tuple[int, int]]:
@@ -182,23 +190,22 @@ class Ranking(Postings):
             term_id = ids[index]
             # A mistyped word is rarely meant as "the" or "her" (but may be "before").
             short_stop_word = len(terms[index]) < 5 and terms[index] in STOP_WORDS
-            if distance and self._postings[term_id] and not short_stop_word:
+            if distance and self._postings.df(term_id) and not short_stop_word:
                 (near if distance == 1 else far).append((term_id, int(distance)))
         if len(far) > _MAX_TWO_TYPO_NEIGHBOURS:
             far = heapq.nlargest(
-                _MAX_TWO_TYPO_NEIGHBOURS, far, key=lambda item: len(self._postings[item[0]])
+                _MAX_TWO_TYPO_NEIGHBOURS, far, key=lambda item: self._postings.df(item[0])
             )
         return near + far
 
     def _completions(self, prefix: str) -> list[tuple[int, float]]:
         """The most frequent terms that `prefix` starts (a truncated last word)."""
-        bucket = self._prefixes.get(prefix[:_MIN_PREFIX_BUCKET], [])
-        longer = [term for term in bucket if len(term) > len(prefix) and term.startswith(prefix)]
+        longer = [term for term in self._starting_with(prefix) if len(term) > len(prefix)]
         return self._likeliest(longer, len(prefix), 0.6)
 
     def _fuzzy_completions(self, prefix: str) -> list[tuple[int, float]]:
         """Terms that start with `prefix` give or take one typo (typo + truncation)."""
-        bucket = self._prefixes.get(prefix[:_MIN_PREFIX_BUCKET], [])
+        bucket = self._starting_with(prefix[:_MIN_PREFIX_BUCKET])
         length = len(prefix)
         heads = [term[:length] for term in bucket]
         found = process.extract(
@@ -213,13 +220,11 @@ class Ranking(Postings):
         A completion's similarity grows with the share of it that was typed.
         """
         ids = [self._term_ids[term] for term in terms]
-        best = heapq.nlargest(
-            MAX_COMPLETIONS, ids, key=lambda term_id: len(self._postings[term_id])
-        )
+        best = heapq.nlargest(MAX_COMPLETIONS, ids, key=self._postings.df)
         return [
             (term_id, base + 0.3 * typed / len(self._terms[term_id]))
             for term_id in best
-            if self._postings[term_id]
+            if self._postings.df(term_id)
         ]
 
     def _weigh(self, plan_words: list[_QueryWord]) -> None:
@@ -235,7 +240,7 @@ class Ranking(Postings):
         """
         matched_caps = []
         for word in plan_words:
-            document_frequency = {t: len(self._postings[t]) for t in word.expansions}
+            document_frequency = {t: self._postings.df(t) for t in word.expansions}
             word.size = sum(document_frequency.values())
             if not word.expansions:
                 continue
@@ -321,8 +326,11 @@ class Ranking(Postings):
         for term_id, weight in sorted(word.weights.items(), key=itemgetter(1)):
             # Ascending weight: a passage with several expansions keeps the best one.
             if weight >= strong:
-                weights.update(dict.fromkeys(self._postings[term_id], weight))
-        return self._in_scope(weights, mask)
+                for pids in _slices(self._postings.get(term_id)):
+                    if mask is not None:
+                        pids = array("I", compress(pids, map(mask.__getitem__, pids)))
+                    weights.update(dict.fromkeys(pids, weight))
+        return weights
 
     @staticmethod
     def _merge(scores: dict[int, float], word_scores: dict[int, float]) -> dict[int, float]:
@@ -394,17 +402,21 @@ class Ranking(Postings):
         floor: list[float] = []  # min-heap: the `limit` best sure scores so far (coverage)
         covered = []
         # Hot loop (up to RERANK_CANDIDATES passes): helpers inlined, lookups hoisted.
-        stories, pid_slot = self._stories, self._pid_slot
+        read, at, size, crcs = (
+            self._folded.read,
+            self._folded_at,
+            self._folded_size,
+            self._folded_crc,
+        )
         terms, term_weights = plan.terms, plan.term_weights
         slack = candidates.slack
         for pid in pids:
             if len(floor) == limit and (scores[pid] + slack) / total < floor[0]:
                 break
-            story = stories[pid_slot[pid]]
-            assert story is not None
-            index = pid - story.first_pid
-            ends = story.folded_ends
-            folded = story.folded[ends[index - 1] if index else 0 : ends[index]]
+            data = read(at[pid], size[pid])
+            if crc32(data) != crcs[pid]:
+                raise IndexDamaged(f"folded text of passage {pid}")
+            folded = data.decode("utf-8")
             best: dict[int, float] = {}  # query word position -> best weight found
             for term in terms.intersection(folded.split()):
                 for position, weight in term_weights[term]:
@@ -431,7 +443,24 @@ class Ranking(Postings):
         if threshold is None or RERANK_CANDIDATES != PRUNING_DEPTH:
             threshold = heapq.nlargest(RERANK_CANDIDATES, scores.values())[-1]
         if threshold <= 0.0:
-            return sorted(scores)[:RERANK_CANDIDATES]
-        above = list(compress(scores, map(threshold.__lt__, scores.values())))
-        tied = sorted(compress(scores, map(threshold.__eq__, scores.values())))
+            return heapq.nsmallest(RERANK_CANDIDATES, scores)
+        above: list[int] = []
+        tied: list[int] = []
+        # Keys and values walk in step (a dict iterates both in one order).
+        keys, values = iter(scores), iter(scores.values())
+        while pids := list(islice(keys, _GIL_SLICE)):
+            chunk = list(islice(values, _GIL_SLICE))
+            above.extend(compress(pids, map(threshold.__lt__, chunk)))
+            tied.extend(compress(pids, map(threshold.__eq__, chunk)))
+        tied.sort()
         return above + tied[: RERANK_CANDIDATES - len(above)]
+
+
+def _slices(pids: array[int]) -> Iterator[array[int]]:
+    """`pids` in slices of _GIL_SLICE, so no single C-level step holds the interpreter
+    lock for long (see _GIL_SLICE)."""
+    if len(pids) <= _GIL_SLICE:
+        yield pids
+        return
+    for start in range(0, len(pids), _GIL_SLICE):
+        yield pids[start : start + _GIL_SLICE]

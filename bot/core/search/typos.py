@@ -45,34 +45,53 @@ class _DeletionIndex:
     """
 
     SHARD_BITS = 12
+    SHARDS = 1 << SHARD_BITS
     ID_BITS = 24
     KEY_BITS = 20
     _ID_MASK = (1 << ID_BITS) - 1
 
-    def __init__(self) -> None:
-        self._shards = [array("q") for _ in range(1 << self.SHARD_BITS)]
+    def __init__(self, base: array[int] | None = None, ends: array[int] | None = None) -> None:
+        # A saved index's entries, all shards in one sorted run each, read as they are
+        # (`ends[n]` is where shard n ends); entries added since go to per-shard arrays.
+        self._base = base if base is not None else array("q")
+        self._base_ends = ends if ends is not None else array("Q", [0] * (self.SHARDS + 1))
+        if len(self._base_ends) != self.SHARDS + 1 or self._base_ends[-1] != len(self._base):
+            raise ValueError("typo index of another shape")
+        self._shards = [array("q") for _ in range(self.SHARDS)]
         self._unsorted: set[int] = set()
         self._bulk = False
 
-    def _locate(self, variant: str) -> tuple[array[int], int, int]:
+    def _locate(self, variant: str) -> tuple[int, int]:
         hashed = crc32(variant.encode())
         shard_number = hashed & ((1 << self.SHARD_BITS) - 1)
         key = (hashed >> self.SHARD_BITS) & ((1 << self.KEY_BITS) - 1)
-        return self._shards[shard_number], shard_number, key << self.ID_BITS
+        return shard_number, key << self.ID_BITS
 
     def add(self, variant: str, term_id: int) -> None:
-        shard, number, base = self._locate(variant)
+        number, base = self._locate(variant)
         if self._bulk:
-            shard.append(base | term_id)
+            self._shards[number].append(base | term_id)
             self._unsorted.add(number)
         else:
-            insort(shard, base | term_id)
+            insort(self._shards[number], base | term_id)
 
     def lookup(self, variant: str) -> list[int]:
-        shard, _, base = self._locate(variant)
-        low = bisect_left(shard, base)
-        high = bisect_left(shard, base + (1 << self.ID_BITS), low)
-        return list(map(self._ID_MASK.__and__, shard[low:high]))
+        number, base = self._locate(variant)
+        found: list[int] = []
+        for entries, first, last in (
+            (self._base, self._base_ends[number], self._base_ends[number + 1]),
+            (self._shards[number], 0, len(self._shards[number])),
+        ):
+            low = bisect_left(entries, base, first, last)
+            high = bisect_left(entries, base + (1 << self.ID_BITS), low, last)
+            found += map(self._ID_MASK.__and__, entries[low:high])
+        return found
+
+    def shard(self, number: int) -> array[int]:
+        """Shard `number`'s entries, sorted (saving writes them)."""
+        saved = self._base[self._base_ends[number] : self._base_ends[number + 1]]
+        added = self._shards[number]
+        return array("q", sorted(saved + added)) if added else saved
 
     def begin_bulk(self) -> None:
         # Appending then sorting each touched shard once is ~50x faster than insorting.

@@ -41,6 +41,11 @@ async def within_deadline(
         return await task, False
     try:
         await defer()
+    except discord.HTTPException:
+        # Discord refused (the interaction expired under a backlog): the work, a write
+        # perhaps half done, still finishes; only its answer has nowhere to go.
+        await asyncio.wait({task})
+        raise
     except BaseException:
         task.cancel()
         raise
