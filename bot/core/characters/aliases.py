@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.characters.patterns import (
-    PRONOUN_RE,
     WORD_RE,
 )
 from bot.core.characters.scan import (
@@ -86,7 +85,7 @@ def gender_votes(
 def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:
     """The gender of the first subject or possessive he/she pronoun in text[start:end]."""
     text = paragraph.text
-    for match in PRONOUN_RE.finditer(text, start, end):
+    for match in paragraph.pronouns(start, end):
         pronoun = match.group().lower()
         if paragraph.quoted(match.start()) or pronoun == "him":
             continue  # "laughed at him": someone else
@@ -144,6 +143,7 @@ def group_mentions(mentions: list[Mention], paragraphs: dict[int, Paragraph]) ->
 
     def add(group: Group, mention: Mention) -> None:
         group.mentions.append(mention)
+        index.placed(group, mention)
         mention.group = group.id
         if mention.title:
             group.titles.add(mention.title)
@@ -184,6 +184,9 @@ class _Index:
         self.title_genders: dict[str, set[str | None]] = defaultdict(set)
         self.by_passage: dict[int, list[Mention]] = defaultdict(list)
         self.order = {id(m): i for i, m in enumerate(mentions)}
+        # Each group's mentions as (passage, start, -order), sorted: the latest one before
+        # a point is a bisection, not a scan of all of them.
+        self.placements: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         for mention in mentions:
             if mention.title is not None and len(mention.words) == 1:
                 self.title_genders[mention.words[0]].add(TITLES.get(mention.title))
@@ -194,6 +197,17 @@ class _Index:
     def add_group(self, group: Group) -> None:
         for word in dict.fromkeys((group.words[0], group.words[-1])):
             self.groups_by_word[word].append(group)
+
+    def placed(self, group: Group, mention: Mention) -> None:
+        key = (mention.passage, mention.start, -self.order[id(mention)])
+        bisect.insort(self.placements[group.id], key)
+
+    def latest_before(self, group: Group, position: tuple[int, int]) -> tuple[int, int, int] | None:
+        """The group's last mention before `position`, the earlier-listed on a tie."""
+        keys = self.placements.get(group.id, ())
+        # (passage, start) == position sorts after position: (p, s, x) > (p, s).
+        found = bisect.bisect_left(keys, position)
+        return keys[found - 1] if found else None
 
     def titled_otherwise(self, word: str, title: str) -> bool:
         """Whether the text gives `word` another gender's title too ("Mrs. White")."""
@@ -335,13 +349,10 @@ def _pronoun_after(mention: Mention, paragraph: Paragraph, index: _Index) -> str
 def _nearest_before(mention: Mention, choices: Sequence[Group], index: _Index) -> Group:
     position = (mention.passage, mention.start)
     earlier = [
-        (m.passage, m.start, -index.order[id(m)], g)
-        for g in choices
-        for m in g.mentions
-        if (m.passage, m.start) < position
+        (latest, g) for g in choices if (latest := index.latest_before(g, position)) is not None
     ]
     if earlier:
-        return max(earlier, key=lambda item: item[:3])[3]
+        return max(earlier, key=lambda item: item[0])[1]
     return min(choices, key=lambda g: (g.first.passage, g.first.start))
 
 

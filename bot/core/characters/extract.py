@@ -29,6 +29,7 @@ from bot.core.characters.patterns import (
     PRONOUN_RE,
     WORD_RE,
 )
+from bot.core.characters.scan import Mention
 from bot.core.lexicon import (
     NATIONALITIES,
     PLACE_HEADS,
@@ -61,20 +62,39 @@ def _meets(
     }
 
 
+def _first_mentions(analysis: Analysis) -> dict[int, list[tuple[str, int, Mention]]]:
+    """Per paragraph, each place's first mention there, with its order in the place's list:
+    a person's places are read from their paragraphs, not from every place's mentions."""
+    firsts: dict[int, dict[str, tuple[str, int, Mention]]] = defaultdict(dict)
+    for key, place in analysis.places.items():
+        for order, mention in enumerate(place.mentions):
+            firsts[mention.passage].setdefault(key, (key, order, mention))
+    return {number: list(found.values()) for number, found in firsts.items()}
+
+
 def _places_of(
-    analysis: Analysis, group: Group, spoken_in: set[int], origins: Sequence[Fact]
+    analysis: Analysis,
+    group: Group,
+    spoken_in: set[int],
+    origins: Sequence[Fact],
+    firsts: dict[int, list[tuple[str, int, Mention]]],
 ) -> tuple[Fact, ...]:
     """Places named in the paragraphs where the person is, first time each; not origins."""
     numbers = {m.passage for m in group.mentions} | spoken_in
     origin_keys = {analysis.fold(f.text) for f in origins}
+    # Each place's earliest-listed mention in the person's paragraphs.
+    earliest: dict[str, tuple[int, Mention]] = {}
+    for number in numbers:
+        for key, order, mention in firsts.get(number, ()):
+            known = earliest.get(key)
+            if known is None or order < known[0]:
+                earliest[key] = (order, mention)
     located: list[tuple[int, int, str]] = []
-    for key, place in analysis.places.items():
+    for key, (_, first) in earliest.items():
+        place = analysis.places[key]
         if origin_keys and (key in origin_keys or analysis.fold(place.name) in origin_keys):
             continue
-        here = [m for m in place.mentions if m.passage in numbers]
-        if here:
-            first = here[0]
-            located.append((first.passage, first.start, place.name))
+        located.append((first.passage, first.start, place.name))
     return tuple(Fact(name, passage) for passage, _, name in sorted(located))
 
 
@@ -117,6 +137,7 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
     referred = _pronoun_references(analysis)
     titled = _named_in_title(analysis, title)
     characters: list[tuple[float, Character]] = []
+    firsts = _first_mentions(analysis)
     for person in analysis.people:
         origin_facts = origins[person.id].facts()
         character = Character(
@@ -130,7 +151,7 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
             origins=origin_facts,
             lines=lines[person.id].facts(),
             meets=tuple(meets.get(person.id, ())),
-            places=_places_of(analysis, person, spoken_in[person.id], origin_facts),
+            places=_places_of(analysis, person, spoken_in[person.id], origin_facts, firsts),
         )
         paragraphs_present = len({m.passage for m in person.mentions})
         centrality = _centrality(character, paragraphs_present, len(passages))
@@ -161,7 +182,7 @@ def _pronoun_references(analysis: Analysis) -> Counter[int]:
         ]
         events += [
             (match.start(), PRONOUN_GENDER.get(match.group().lower()), -1)
-            for match in _NARRATION_PRONOUN_RE.finditer(paragraph.text)
+            for match in paragraph.pronouns()
             if not paragraph.quoted(match.start())
         ]
         for _, gender, group in sorted(events):

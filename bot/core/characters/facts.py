@@ -29,7 +29,6 @@ from bot.core.characters.patterns import (
     LIST_AFTER_RE,
     NAMED_RE,
     PRONOUN_IS_A_RE,
-    PRONOUN_RE,
     SELF_NAMING_RE,
     SPEECH_AFTER_VERB_RE,
     SPEECH_END,
@@ -140,6 +139,8 @@ def pronoun_descriptions(analysis: Analysis, found: dict[int, FactSet]) -> None:
             (AS_A_PRONOUN_RE, 1, 2),
             (PRONOUN_IS_A_RE, 2, 1),
         ):
+            if pattern is AS_A_PRONOUN_RE and not _COMMA_SHE_HE_RE.search(paragraph.np_text):
+                continue  # its ", she" is rare: most paragraphs need no scan for "As a"
             for match in pattern.finditer(paragraph.np_text):
                 if paragraph.quoted(match.start()) or not _usable_np(match.group(np_group)):
                     continue
@@ -148,6 +149,10 @@ def pronoun_descriptions(analysis: Analysis, found: dict[int, FactSet]) -> None:
                 )
                 if person is not None:
                     found[person.id].add(number, match.start(np_group), match.group(np_group))
+
+
+# What every AS_A_PRONOUN_RE match ends with, found from its literal comma.
+_COMMA_SHE_HE_RE = re.compile(r",\s*(?:she|he)\b")
 
 
 def gender_from_descriptions(group: Group, descriptions: Sequence[Fact]) -> None:
@@ -165,7 +170,7 @@ def _sentence_owner(analysis: Analysis, paragraph: Paragraph, start: int, end: i
     for mention in analysis.person_mentions(paragraph.passage.number):
         if start <= mention.start < end and not mention.quoted:
             return analysis.groups[mention.group]
-    for match in PRONOUN_RE.finditer(paragraph.text, start, end):
+    for match in paragraph.pronouns(start, end):
         if not paragraph.quoted(match.start()):
             return resolve_pronoun(analysis, paragraph.passage.number, match.start(), match.group())
     return None

@@ -14,13 +14,14 @@ from bot.core.characters.patterns import (
     CLOSING_QUOTES,
     COMMON_ADJECTIVES,
     COORDINATED_NEXT_RE,
-    COORDINATED_START_RE,
     JOINED_COMMA,
     NOT_ADJECTIVES,
     OPENING_QUOTES,
     PLAIN_WORD_RE,
+    PRONOUN_RE,
     QUOTE_MARK_RE,
     SPEECH_AFTER_VERB_RE,
+    coordinated_starts,
 )
 from bot.core.characters.phrases import (
     NEVER_NAMES,
@@ -75,6 +76,8 @@ class Paragraph:
 
     __slots__ = (
         "_opens_sentence",
+        "_pronoun_starts",
+        "_pronouns",
         "_sentence_starts",
         "capitals",
         "np_text",
@@ -97,12 +100,35 @@ class Paragraph:
         self.np_text = _join_coordinated_adjectives(passage.text)
         self._sentence_starts: list[int] | None = None
         self._opens_sentence: dict[int, bool] = {}  # _starts_sentence, asked once each
+        self._pronouns: list[re.Match[str]] | None = None  # PRONOUN_RE's, when first asked
+        self._pronoun_starts: list[int] = []
 
     @property
     def sentence_starts(self) -> list[int]:
         if self._sentence_starts is None:
             self._sentence_starts = paragraph_sentence_starts(self.passage.text, self.quotes)
         return self._sentence_starts
+
+    def pronouns(self, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+        """What PRONOUN_RE.finditer(text, start, end) finds, from one scan of the paragraph:
+        its matches inside the range, and one the range's end cuts out of a longer word
+        ("she" of "shelter"), which only a scan that stops there finds."""
+        if self._pronouns is None:
+            self._pronouns = list(PRONOUN_RE.finditer(self.text))
+            self._pronoun_starts = [m.start() for m in self._pronouns]
+        size = len(self.text)
+        end = size if end is None or end > size else end
+        found = bisect.bisect_left(self._pronoun_starts, start)
+        inside = bisect.bisect_left(self._pronoun_starts, end, found)
+        matches = self._pronouns[found:inside]
+        if matches and matches[-1].end() > end:
+            matches.pop()  # runs past the end: the scan that stops there reads it cut short
+        if end < size:
+            # A pronoun is 2-3 letters: a cut one starts at most 3 before the end.
+            cut = PRONOUN_RE.search(self.text, max(start, end - 3), end)
+            if cut is not None and cut.end() == end and not (matches and matches[-1].end() == end):
+                matches.append(cut)
+        return matches
 
     def quoted(self, position: int) -> bool:
         index = bisect.bisect_left(self.quote_opens, position) - 1
@@ -133,9 +159,7 @@ def _join_coordinated_adjectives(text: str) -> str:
     if "," not in text:
         return text
     joined: list[int] = []
-    for match in COORDINATED_START_RE.finditer(text):
-        comma = match.end(1)
-        word = match.group(1)
+    for word, comma in coordinated_starts(text):
         while _adjective_like(word):
             following = COORDINATED_NEXT_RE.match(text, comma + 1)
             if following is None or not _continues_noun_phrase(following):
@@ -218,12 +242,18 @@ class Vocabulary:
 
 def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
     vocabulary = Vocabulary(LowerCaseWords("\n".join(p.text for p in paragraphs)))
+    # Every capitalised word of the story passes here: strip_possessive and never_a_name
+    # are spelled out inline.
+    mid_sentence = vocabulary.mid_sentence_capitals
     for paragraph in paragraphs:
+        opens_sentence = paragraph.opens_sentence
         for match in paragraph.capitals:
-            if not _starts_sentence(paragraph, match.start()):
-                name = strip_possessive(match.group())[0]
-                vocabulary.mid_sentence_capitals.add(name)
-                if never_a_name(name) and _used_as_a_name(paragraph.text, match, name):
+            if not opens_sentence(match.start()):
+                name = match.group()
+                if len(name) > 3 and name.endswith(("'s", "’s")):
+                    name = name[:-2]
+                mid_sentence.add(name)
+                if name.lower() in NEVER_NAMES and _used_as_a_name(paragraph.text, match, name):
                     vocabulary.licensed.add(name)
     return vocabulary
 

@@ -20,7 +20,7 @@ from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.coreference import epithet_owner, join, title_holders
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
 from bot.core.characters.scan import Mention, Paragraph
-from bot.core.characters.tokens import word_trie
+from bot.core.characters.tokens import literal_starts, matches_at, word_trie
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
@@ -223,9 +223,11 @@ def _described(
     beside_a_name: Counter[tuple[str, ...]] = Counter()
     apposed: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
     apposed_to: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    for number, paragraph in paragraphs.items():
+    for (number, paragraph), matches in zip(
+        paragraphs.items(), described_matches([p.text for p in paragraphs.values()]), strict=True
+    ):
         text = paragraph.text
-        for match in _DESCRIBED_RE.finditer(text):
+        for match in matches:
             key = _key(match, owners, paragraph)
             # "Mangan's sister": Mangan is a mention of his own; the sister starts after.
             own_start = match.end("owner") if match["owner"] else match.start()
@@ -274,6 +276,26 @@ def _described(
         gender = gender or majority(gender_votes(occurrences, paragraphs))
         people.append((key, occurrences, gender))
     return people, named
+
+
+def described_matches(texts: Sequence[str]) -> list[list[re.Match[str]]]:
+    """What _DESCRIBED_RE.finditer finds in each text, tried only where a match can
+    start: a determiner ("the", "my", "our"), or a capitalised owner before an "'s"."""
+    matches: list[list[re.Match[str]]] = []
+    found = literal_starts(texts, ("the", "The", "my", "My", "our", "Our", "'s", "’s"))
+    for text, starts in zip(texts, found, strict=True):
+        for at in [at for at in starts if text[at] in "'’"]:
+            starts.discard(at)
+            # An owner is [A-Z] after a word boundary, anywhere in the run of [\w'’-]
+            # before the "'s": "O'Brien's", "x-Tom's".
+            before = at - 1
+            while before >= 0 and (text[before].isalnum() or text[before] in "_'’-"):
+                previous = text[before - 1] if before else " "
+                if "A" <= text[before] <= "Z" and not (previous.isalnum() or previous == "_"):
+                    starts.add(before)
+                before -= 1
+        matches.append(matches_at(_DESCRIBED_RE, text, starts))
+    return matches
 
 
 def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[str, ...] | None:
