@@ -23,7 +23,7 @@ console: $(STAMP)
 
 ## The whole suite: lint, format check, types, tests.
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,7 +20,7 @@ import discord
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.cast import Cast
-from bot.core.clock import system_clock
+from bot.core.clock import Clock, system_clock
 from bot.gateway_closes import fatal_close, unexpected_close
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock = system_clock) -> int:
+    """`clock` is for tests that run the bot in processes of their own on simulated time."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.subcommand is None:
@@ -159,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     _setup_logging(settings, quiet=quiet)
     try:
-        return _dispatch(args, settings)
+        return _dispatch(args, settings, clock)
     except KeyboardInterrupt:
         return EXIT_FAILED
     except BrokenPipeError:
@@ -168,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     if args.subcommand == "invite":
         return _invite(settings)
     if args.subcommand == "load":
@@ -190,7 +191,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_characters(settings, args))
     if args.subcommand == "migrate":
         return asyncio.run(_migrate(settings, args))
-    return _run(settings, sync=args.sync, console_fallback=args.console_if_no_token)
+    return _run(settings, sync=args.sync, console_fallback=args.console_if_no_token, clock=clock)
 
 
 async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -319,7 +320,7 @@ async def _console(
                 await bot.storyteller.close()
 
 
-def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:
+def _run(settings: Settings, *, sync: bool, console_fallback: bool, clock: Clock) -> int:
     if settings.discord_token is None:
         if console_fallback:
             print("No DISCORD_TOKEN configured, so opening the offline console instead.")
@@ -335,7 +336,7 @@ def _run(settings: Settings, *, sync: bool, console_fallback: bool) -> int:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return EXIT_USAGE
     try:
-        asyncio.run(_run_bot(settings, sync=sync))
+        asyncio.run(_run_bot(settings, sync=sync, clock=clock))
     except discord.LoginFailure:
         print(
             "Discord rejected DISCORD_TOKEN. Reset the token in the developer portal "
@@ -357,13 +358,13 @@ def _closed(code: int | None) -> int:
     return EXIT_USAGE if fatal is not None and fatal.usage else EXIT_FAILED
 
 
-async def _run_bot(settings: Settings, *, sync: bool) -> None:
+async def _run_bot(settings: Settings, *, sync: bool, clock: Clock) -> None:
     from bot.discord_adapter.bot import ConteurBot
     from bot.storage import Store
 
     assert settings.discord_token is not None
     async with (
-        await Store.open(settings.database) as store,
+        await Store.open(settings.database, clock=clock) as store,
         ConteurBot(settings, store, sync_globally=sync, settle_memory=True) as bot,
     ):
         await bot.start(settings.discord_token)

@@ -284,7 +284,7 @@ def test_a_gateway_closed_for_good_ends_run_with_a_message_not_a_traceback(
         _settings_factory(isolated_settings, {"DISCORD_TOKEN": "x" * 59}),
     )
 
-    async def closed(settings, *, sync):
+    async def closed(settings, *, sync, clock):
         if code == 4014:  # discord.py turns this one into its own exception
             raise discord.PrivilegedIntentsRequired(None)
         raise discord.ConnectionClosed(_ClosedSocket(), shard_id=None, code=code)  # type: ignore[arg-type]

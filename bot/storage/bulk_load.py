@@ -166,15 +166,7 @@ class RepositoryWriter:
                 if write.kind == "move":
                     await self._stories.set_source_path(write.story.id, write.source_path)
                 elif write.kind == "add":
-                    assert write.parsed is not None
-                    added = await self._stories.add_story(
-                        write.parsed,
-                        guild_id=None,
-                        source_path=write.source_path,
-                        cast=write.cast,
-                        cast_pending=write.cast is None,
-                    )
-                    write.story.id = added.id
+                    await self._add_unless_stored_meanwhile(write)
                 else:
                     assert write.parsed is not None
                     await self._stories.replace_story(
@@ -184,6 +176,40 @@ class RepositoryWriter:
                         cast=write.cast,
                         cast_pending=write.cast is None,
                     )
+
+    async def _add_unless_stored_meanwhile(self, write: StoryWrite) -> None:
+        """As BulkWriter's: another load (or process starting, which loads the built-in
+        stories) may have stored the same file since the snapshot.
+
+        Decided inside the batch's transaction, which holds the write lock every process
+        takes (PostgresDatabase), so no other load can store it between the look and
+        the insert: adding it again broke the source path's unique index and failed the
+        load, or stopped a bot process starting beside others.
+        """
+        assert write.parsed is not None
+        row = await self._db.fetchone(
+            "SELECT id, content_hash FROM stories WHERE source_path = ?", (write.source_path,)
+        )
+        if row is None:
+            added = await self._stories.add_story(
+                write.parsed,
+                guild_id=None,
+                source_path=write.source_path,
+                cast=write.cast,
+                cast_pending=write.cast is None,
+            )
+            write.story.id = added.id
+            return
+        write.story.id = row[0]
+        if row[1] != write.parsed.content_hash:
+            write.hash_before = row[1]
+            await self._stories.replace_story(
+                row[0],
+                write.parsed,
+                source_path=write.source_path,
+                cast=write.cast,
+                cast_pending=write.cast is None,
+            )
 
     def close(self) -> None:
         """Nothing of its own to close: it writes through the store's connections."""

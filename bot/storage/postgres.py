@@ -173,7 +173,17 @@ class PostgresDatabase(Database):
 
     @classmethod
     async def open(cls, url: str, clock: Clock) -> Self:
-        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE, reset=_keep_session)
+        # Connections opened for a burst are kept, not closed after five idle minutes
+        # (asyncpg's default): a new one costs a server process and a few round trips,
+        # tens of milliseconds on busy cores, paid again by each process at every burst
+        # after a quiet spell (bench/scale.py: cold pools made 3 processes look slower).
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            reset=_keep_session,
+            max_inactive_connection_lifetime=0,
+        )
         database = cls(pool, url, clock)
         try:
             await database._migrate()

@@ -21,7 +21,11 @@ class ReadingRepository:
         self._db = db
 
     async def save_position(self, user_id: int, story_id: int, page: int) -> None:
-        async with self._db.transaction():
+        # Two upserts that read nothing first: they need not take turns with the library's
+        # writes (on PostgreSQL, a lock every process queues for). Every page turn saves
+        # the place, and with several processes on busy cores a turn held by a process
+        # waiting for CPU made the others' page turns wait too (bench/scale.py).
+        async with self._db.transaction(serialized=False):
             await self._db.execute(
                 "INSERT INTO reading_positions (user_id, story_id, page, updated_at)"
                 " VALUES (?,?,?,?) ON CONFLICT (user_id, story_id)"

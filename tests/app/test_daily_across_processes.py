@@ -18,6 +18,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+
 from bot.app.daily import DailySchedule
 from bot.app.library import Library
 from bot.app.ownership import DM_LEASE, OwnedClaims, Ownership
@@ -146,6 +148,9 @@ class Process:
         return True
 
 
+# Timing decides which process is killed mid-fan-out: not beside the tests that start
+# several bot processes (see the Makefile).
+@pytest.mark.xdist_group("processes")
 async def test_three_processes_post_each_subscription_once_a_day_through_kills(
     postgres_server,
 ):

@@ -3,7 +3,9 @@
 The unmodified bot talks to it exactly as it talks to Discord; only discord.py's two
 base URLs change (`Route.BASE` and `DiscordWebSocket.DEFAULT_GATEWAY`). It holds one
 guild with one text channel, one member ("alice", the user whose clicks the tests
-play) and the bot itself.
+play) and the bot itself; or, for tests of several processes, several guilds spread
+over shards as Discord spreads them (`(guild_id >> 22) % shard_count`), each shard's
+events sent only on that shard's connections, and DM channels opened on request.
 
 What it does, and why:
 
@@ -168,6 +170,18 @@ class Reply:
         return list(source.get("embeds") or [])
 
 
+@dataclass
+class FakeGuild:
+    """One server: its id decides its shard, as on Discord."""
+
+    id: str
+    name: str
+    channel_ids: list[str]
+
+    def shard(self, shard_count: int) -> int:
+        return (int(self.id) >> 22) % shard_count
+
+
 Handler = Callable[[RecordedRequest, dict[str, str]], Awaitable[tuple[int, Json]]]
 
 
@@ -225,6 +239,7 @@ ROUTES: tuple[ServedRoute, ...] = (
     ),
     ServedRoute("POST", "/channels/{channel_id}/messages", "_create_message"),
     ServedRoute("GET", "/channels/{channel_id}/messages", "_list_messages", bodiless=True),
+    ServedRoute("POST", "/users/@me/channels", "_create_dm"),
     ServedRoute("POST", "/channels/{channel_id}/messages/{message_id}/threads", "_create_thread"),
 )
 TOKEN_ROUTES = frozenset(route.template for route in ROUTES if not route.bot_auth)
@@ -236,6 +251,16 @@ MESSAGE_ROUTES = frozenset(
         "/channels/{channel_id}/messages",
     }
 )
+
+
+def _follow_up_of(token: str) -> Callable[[RecordedRequest], bool]:
+    def matches(request: RecordedRequest) -> bool:
+        return (
+            request.route == "/webhooks/{webhook_id}/{webhook_token}"
+            and request.path.split("/")[3] == token
+        )
+
+    return matches
 
 
 def find_route(method: str, path: str) -> tuple[ServedRoute, dict[str, str]] | None:
@@ -257,12 +282,16 @@ class FakeDiscord:
         text_channels: int = 1,
         bot_permissions: int = BOT_PERMISSIONS,
         reconnects: bool = False,
+        guilds: int = 1,
+        shard_count: int = 1,
     ) -> None:
         self.token = token
         self.bot_permissions = bot_permissions
         # A bot killed and started again connects anew while the fake may not yet have
-        # seen the old socket close; allowed only where a test kills the bot.
+        # seen the old socket close; allowed only where a test kills the bot. The newest
+        # connection of a shard gets its events.
         self.reconnects = reconnects
+        self.shard_count = shard_count
         self.checks = list(checks)
         self.approved_intents = approved_intents
         self._ids = snowflakes()
@@ -282,20 +311,37 @@ class FakeDiscord:
         self.owner: dict[str, Json] = self._user("owner")
         self.alice: dict[str, Json] = self._user("alice")
         self.alice_permissions = MEMBER_PERMISSIONS  # ALL_PERMISSIONS: alice moderates
-        self.guild_id = self._new_id()
-        self.channel_ids = [self._new_id() for _ in range(max(1, text_channels))]
+        # Guild n on shard n % shard_count, so every shard has servers.
+        self.guilds = [
+            FakeGuild(
+                self._new_id_on_shard(number % shard_count),
+                "Wire Test Server" if number == 0 else f"Wire Test Server {number + 1}",
+                [self._new_id() for _ in range(max(1, text_channels))],
+            )
+            for number in range(max(1, guilds))
+        ]
+        # The first guild is the one single-guild tests talk about.
+        self.guild_id = self.guilds[0].id
+        self.channel_ids = self.guilds[0].channel_ids
         self.channel_id = self.channel_ids[0]
         self.bot_role_id = self._new_id()
+        # Every channel the bot may post in: the guilds' (and threads'), and DMs (None).
+        self.channel_guilds: dict[str, str | None] = {
+            channel: guild.id for guild in self.guilds for channel in guild.channel_ids
+        }
+        self.dm_channels: dict[str, str] = {}  # recipient's user id → DM channel id
+        self._threads: set[str] = set()
 
         self.requests: list[RecordedRequest] = []
         self.problems: list[str] = []
         self._reported = 0
         self.commands: dict[str, dict[str, Json]] = {}  # by name, as last synced
         self.messages: dict[str, dict[str, Json]] = {}
-        self.history: dict[str, list[str]] = {channel: [] for channel in self.channel_ids}
+        self.history: dict[str, list[str]] = {channel: [] for channel in self.channel_guilds}
         self._nonces: dict[tuple[str, str], tuple[float, str]] = {}  # → (when, message id)
         self.nonce_hits = 0  # messages not posted again thanks to enforce_nonce
-        self.ready_count = 0  # GUILD_CREATEs sent: one per (re)connection
+        self.ready_count = 0  # READYs sent: one per (re)connection of any shard
+        self.ready_by_shard = [0] * shard_count
         self.interactions: dict[str, Interaction] = {}
         self._request_arrived = asyncio.Condition()
         # Interaction id → the future its first callback request resolves. A burst of
@@ -308,7 +354,8 @@ class FakeDiscord:
         self.identified = asyncio.Event()
         self.gateway_frames: list[dict[str, Json]] = []
         self.heartbeats_acked = 0
-        self._ws: web.WebSocketResponse | None = None
+        # Each shard's identified connections, oldest first.
+        self._shards: dict[int, list[web.WebSocketResponse]] = {}
         self._sequence = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -322,6 +369,7 @@ class FakeDiscord:
         app.router.add_get("/_control/state", self._control_state)
         app.router.add_post("/_control/burst", self._control_burst)
         app.router.add_post("/_control/interact", self._control_interact)
+        app.router.add_post("/_control/flow", self._control_flow)
         app.router.add_route("*", "/{tail:.*}", self._outside_api)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -331,8 +379,10 @@ class FakeDiscord:
         return self
 
     async def close(self) -> None:
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close()
+        for sockets in self._shards.values():
+            for ws in sockets:
+                if not ws.closed:
+                    await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -349,6 +399,22 @@ class FakeDiscord:
 
     def _new_id(self) -> str:
         return str(next(self._ids))
+
+    def _new_id_on_shard(self, shard: int) -> str:
+        """A snowflake Discord would route to `shard`: its timestamp decides."""
+        snowflake = int(self._new_id())
+        moment = snowflake >> 22
+        moment += (shard - moment) % self.shard_count
+        return str((moment << 22) | (snowflake & ((1 << 22) - 1)))
+
+    def guild(self, guild_id: str) -> FakeGuild:
+        found = next((guild for guild in self.guilds if guild.id == str(guild_id)), None)
+        assert found is not None, f"no guild {guild_id} in the fake"
+        return found
+
+    def shard_of(self, guild_id: str | None) -> int:
+        """Discord sends a server's events to one shard, DMs' to shard 0."""
+        return 0 if guild_id is None else (int(guild_id) >> 22) % self.shard_count
 
     def _user(self, name: str) -> dict[str, Json]:
         return {
@@ -377,11 +443,12 @@ class FakeDiscord:
             **({"tags": {"bot_id": self.application_id}} if name == "Conteur" else {}),
         }
 
-    def guild_payload(self) -> dict[str, Json]:
+    def guild_payload(self, guild: FakeGuild | None = None) -> dict[str, Json]:
         """GUILD_CREATE as Discord sends it to a bot without the GUILD_MEMBERS intent."""
+        guild = guild or self.guilds[0]
         return {
-            "id": self.guild_id,
-            "name": "Wire Test Server",
+            "id": guild.id,
+            "name": guild.name,
             "icon": None,
             "splash": None,
             "discovery_splash": None,
@@ -398,7 +465,7 @@ class FakeDiscord:
             "premium_tier": 0,
             "premium_subscription_count": 0,
             "preferred_locale": "en-US",
-            "system_channel_id": self.channel_id,
+            "system_channel_id": guild.channel_ids[0],
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,
@@ -411,7 +478,7 @@ class FakeDiscord:
             "emojis": [],
             "stickers": [],
             "roles": [
-                self._role(self.guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
+                self._role(guild.id, "@everyone", MEMBER_PERMISSIONS, 0),
                 self._role(self._new_id(), "Moderators", str(0x2000 | 0x20), 2),
                 self._role(self.bot_role_id, "Conteur", str(self.bot_permissions), 1),
             ],
@@ -419,7 +486,7 @@ class FakeDiscord:
                 {
                     "id": channel_id,
                     "type": 0,
-                    "guild_id": self.guild_id,
+                    "guild_id": guild.id,
                     "name": "general" if position == 0 else f"reading-{position}",
                     "position": position,
                     "parent_id": None,
@@ -430,7 +497,9 @@ class FakeDiscord:
                     "permission_overwrites": [],
                     "flags": 0,
                 }
-                for position, channel_id in enumerate(self.channel_ids)
+                for position, channel_id in enumerate(guild.channel_ids)
+                if self.channel_guilds.get(channel_id) == guild.id
+                and channel_id not in self._threads
             ],
             "threads": [],
             "members": [self.member_payload(self.bot_user, [self.bot_role_id])],
@@ -607,7 +676,7 @@ class FakeDiscord:
     ) -> tuple[int, Json]:
         if params["application_id"] != self.application_id:
             return self._error(recorded, 403, 50001, "Missing Access (another application)")
-        if "guild_id" in params and params["guild_id"] != self.guild_id:
+        if "guild_id" in params and params["guild_id"] not in {g.id for g in self.guilds}:
             return self._error(recorded, 403, 50001, "Missing Access (unknown guild)")
         synced = []
         for command in recorded.body or []:
@@ -637,12 +706,15 @@ class FakeDiscord:
         interaction: Interaction | None,
         channel_id: str | None = None,
     ) -> dict[str, Json]:
+        if interaction is not None:
+            channel_id = channel_id or str(interaction.payload["channel_id"])
         channel_id = channel_id or self.channel_id
+        guild_id = self.channel_guilds.get(channel_id)
         message: dict[str, Json] = {
             "id": self._new_id(),
             "type": 20 if interaction else 0,  # CHAT_INPUT_COMMAND reply, else DEFAULT
             "channel_id": channel_id,
-            "guild_id": self.guild_id,
+            **({"guild_id": guild_id} if guild_id is not None else {}),
             "author": self.bot_user,
             "content": data.get("content") or "",
             # Discord stores every embed it accepts as a "rich" one.
@@ -665,7 +737,7 @@ class FakeDiscord:
                 "id": interaction.id,
                 "type": interaction.payload["type"],
                 "user": self.alice,
-                "authorizing_integration_owners": {"0": self.guild_id},
+                "authorizing_integration_owners": {"0": guild_id},
             }
         if data.get("nonce") is not None:
             message["nonce"] = data["nonce"]  # echoed in the answer, as Discord does
@@ -778,7 +850,7 @@ class FakeDiscord:
         self, recorded: RecordedRequest, params: dict[str, str]
     ) -> tuple[int, Json]:
         channel_id = params["channel_id"]
-        if channel_id not in self.history or channel_id not in self.channel_ids:
+        if channel_id not in self.history or channel_id not in self.channel_guilds:
             return self._error(recorded, 404, 10003, "Unknown Channel")
         body = recorded.body or {}
         nonce = body.get("nonce")
@@ -803,12 +875,16 @@ class FakeDiscord:
             return self._error(recorded, 404, 10008, "Unknown Message")
         thread_id = message_id  # Discord gives a thread made from a message its id
         self.history.setdefault(thread_id, [])
-        self.channel_ids.append(thread_id)
+        guild_id = self.channel_guilds.get(channel_id)
+        if guild_id == self.guild_id:
+            self.channel_ids.append(thread_id)  # single-guild tests look for threads here
+        self.channel_guilds[thread_id] = guild_id
+        self._threads.add(thread_id)
         body = recorded.body or {}
         return 200, {
             "id": thread_id,
             "type": 11,
-            "guild_id": self.guild_id,
+            "guild_id": guild_id,
             "parent_id": channel_id,
             "owner_id": self.application_id,
             "name": body.get("name", "thread"),
@@ -853,6 +929,32 @@ class FakeDiscord:
             ids = ids[-limit:]
         return 200, [self.messages[str(i)] for i in reversed(ids)]
 
+    async def _create_dm(self, recorded: RecordedRequest, _: dict[str, str]) -> tuple[int, Json]:
+        """The DM channel with a user: the same one every time, as on Discord."""
+        recipient = str((recorded.body or {}).get("recipient_id", ""))
+        if not recipient.isdigit():
+            return self._error(recorded, 400, 50035, "Invalid Form Body (recipient_id)")
+        channel_id = self.dm_channels.get(recipient)
+        if channel_id is None:
+            channel_id = self.dm_channels[recipient] = self._new_id()
+            self.channel_guilds[channel_id] = None
+            self.history[channel_id] = []
+        user = {
+            "id": recipient,
+            "username": f"reader{recipient[-4:]}",
+            "discriminator": "0",
+            "global_name": None,
+            "avatar": None,
+            "public_flags": 0,
+        }
+        return 200, {
+            "id": channel_id,
+            "type": 1,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user],
+        }
+
     async def wait_for_request(
         self, predicate: Callable[[RecordedRequest], bool]
     ) -> RecordedRequest:
@@ -878,31 +980,30 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        if self._ws is not None and not self._ws.closed:
-            if self.reconnects:
-                await self._ws.close()  # the killed bot's socket, not yet seen to close
-            else:
-                self.problems.append("gateway: a second connection while the first is open")
-        self._ws = ws
         if request.query.get("v") != "10" or request.query.get("encoding") != "json":
             self.problems.append(f"gateway: unexpected query {dict(request.query)}")
         # Plain-text frames even when zlib-stream is requested: discord.py decompresses
         # only binary frames, and text keeps the fake readable.
         await ws.send_json({"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
-        async for frame in ws:
-            if frame.type != aiohttp.WSMsgType.TEXT:
-                self.problems.append(f"gateway: unexpected {frame.type.name} frame")
-                continue
-            message = json.loads(frame.data)
-            self.gateway_frames.append(message)
-            op = message.get("op")
-            if op == HEARTBEAT:
-                await ws.send_json({"op": HEARTBEAT_ACK})
-                self.heartbeats_acked += 1
-            elif op == IDENTIFY:
-                await self._on_identify(ws, message["d"])
-            elif op == RESUME:
-                self.problems.append("gateway: RESUME, but no session was ever lost")
+        try:
+            async for frame in ws:
+                if frame.type != aiohttp.WSMsgType.TEXT:
+                    self.problems.append(f"gateway: unexpected {frame.type.name} frame")
+                    continue
+                message = json.loads(frame.data)
+                self.gateway_frames.append(message)
+                op = message.get("op")
+                if op == HEARTBEAT:
+                    await ws.send_json({"op": HEARTBEAT_ACK})
+                    self.heartbeats_acked += 1
+                elif op == IDENTIFY:
+                    await self._on_identify(ws, message["d"])
+                elif op == RESUME:
+                    self.problems.append("gateway: RESUME, but no session was ever lost")
+        finally:
+            for sockets in self._shards.values():
+                if ws in sockets:
+                    sockets.remove(ws)
         return ws
 
     async def _on_identify(self, ws: web.WebSocketResponse, data: dict[str, Json]) -> None:
@@ -920,7 +1021,20 @@ class FakeDiscord:
         if refused:
             await ws.close(code=CLOSE_DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
             return
-        await self.dispatch(
+        shard, count = data.get("shard") or (0, 1)
+        if count != self.shard_count or not 0 <= shard < count:
+            self.problems.append(
+                f"gateway: IDENTIFY for shard {shard} of {count}; the fake has {self.shard_count}"
+            )
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return
+        sockets = self._shards.setdefault(shard, [])
+        if any(not other.closed for other in sockets) and not self.reconnects:
+            self.problems.append(f"gateway: a second connection to shard {shard} while one is open")
+        sockets.append(ws)
+        guilds = [guild for guild in self.guilds if guild.shard(self.shard_count) == shard]
+        await self._send(
+            ws,
             "READY",
             {
                 "v": 10,
@@ -929,7 +1043,7 @@ class FakeDiscord:
                 "session_type": "normal",
                 "session_id": secrets.token_hex(16),
                 "resume_gateway_url": self.gateway_url,
-                "guilds": [{"id": self.guild_id, "unavailable": True}],
+                "guilds": [{"id": guild.id, "unavailable": True} for guild in guilds],
                 "private_channels": [],
                 "relationships": [],
                 "presences": [],
@@ -941,14 +1055,27 @@ class FakeDiscord:
                 **({"shard": data["shard"]} if "shard" in data else {}),
             },
         )
-        await self.dispatch("GUILD_CREATE", self.guild_payload())
+        for guild in guilds:
+            await self._send(ws, "GUILD_CREATE", self.guild_payload(guild))
         self.ready_count += 1
+        self.ready_by_shard[shard] += 1
 
-    async def dispatch(self, event: str, data: dict[str, Json]) -> None:
-        if self._ws is None or self._ws.closed:
-            raise AssertionError(f"cannot send {event}: the bot is not connected")
+    def connections(self, shard: int) -> list[web.WebSocketResponse]:
+        """The shard's open connections, oldest first."""
+        return [ws for ws in self._shards.get(shard, []) if not ws.closed]
+
+    async def dispatch(
+        self, event: str, data: dict[str, Json], *, shard: int = 0, connection: int = -1
+    ) -> None:
+        """Send an event on the shard's newest connection (or the `connection`-th open one)."""
+        sockets = self.connections(shard)
+        if not sockets:
+            raise AssertionError(f"cannot send {event}: no connection for shard {shard}")
+        await self._send(sockets[connection], event, data)
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Json]) -> None:
         self._sequence += 1
-        await self._ws.send_json({"op": DISPATCH, "t": event, "s": self._sequence, "d": data})
+        await ws.send_json({"op": DISPATCH, "t": event, "s": self._sequence, "d": data})
 
     # ------------------------------------------------------------ control (another process)
 
@@ -973,13 +1100,16 @@ class FakeDiscord:
         ]
         state = {
             "ready_count": self.ready_count,
-            "connected": self._ws is not None and not self._ws.closed,
+            "ready_by_shard": self.ready_by_shard,
+            "connected": any(self.connections(shard) for shard in range(self.shard_count)),
+            "connections": [len(self.connections(shard)) for shard in range(self.shard_count)],
             "posts": posts,
             "arrivals": arrivals,
             "nonce_hits": self.nonce_hits,
             "problems": self.problems,
             "guild_id": self.guild_id,
             "channel_ids": self.channel_ids,
+            "dm_channels": self.dm_channels,
         }
         return json_response(200, state)
 
@@ -1020,6 +1150,12 @@ class FakeDiscord:
         self.alice_permissions = ALL_PERMISSIONS if body.get("moderator") else MEMBER_PERMISSIONS
 
         async def one(spec: dict[str, Json]) -> dict[str, Json]:
+            # Sent `after` seconds from now (a benchmark's steady arrivals); in another
+            # guild or channel, or on an older connection of the guild's shard (two
+            # processes running one shard, as in a rolling restart): all optional.
+            await asyncio.sleep(float(spec.get("after", 0)))
+            guild = self.guild(str(spec["guild"])) if "guild" in spec else None
+            where: dict[str, Json] = {"guild": guild, "channel_id": spec.get("channel_id")}
             if "custom_id" in spec:
                 custom_id = str(spec["custom_id"])
                 message = self._message(
@@ -1028,39 +1164,110 @@ class FakeDiscord:
                     ]}]},
                     interaction=None,
                 )  # fmt: skip
-                interaction = self.component_interaction(message, custom_id)
+                interaction = self.component_interaction(message, custom_id, **where)
             else:
                 interaction = self.command_interaction(
-                    str(spec["command"]), spec.get("options") or {}, focused=spec.get("focused")
+                    str(spec["command"]),
+                    spec.get("options") or {},
+                    focused=spec.get("focused"),
+                    **where,
                 )
             try:
-                reply = await self.interact(interaction)
+                reply = await self.interact(interaction, connection=int(spec.get("connection", -1)))
             except TimeoutError:
                 return {"answered": False, "elapsed": None}
             return {
                 "answered": reply.callback.status in (200, 204),
                 "elapsed": reply.callback.arrived - interaction.sent_at,
                 "type": reply.type,
+                "embeds": reply.embeds,
+                "content": (reply.message or reply.data).get("content"),
             }
 
         results = await asyncio.gather(*(one(spec) for spec in body["interactions"]))
         return json_response(200, {"results": results})
 
+    async def _control_flow(self, request: web.Request) -> web.Response:
+        """One member's steps, each on the previous answer: a command, then the form it
+        opened filled in (`{"form": {field: value}}`), then a button of the reply
+        clicked (`{"click": label}`). Each step's answer, as /_control/interact gives it.
+        """
+        body = await request.json()
+        self.alice_permissions = ALL_PERMISSIONS if body.get("moderator") else MEMBER_PERMISSIONS
+        guild = self.guild(str(body["guild"])) if "guild" in body else None
+        answers: list[dict[str, Json]] = []
+        previous: Reply | None = None
+        shown: dict[str, Json] = {}  # what the member sees of the previous answer
+        for step in body["steps"]:
+            if "command" in step:
+                interaction = self.command_interaction(
+                    str(step["command"]), step.get("options") or {}, guild=guild
+                )
+            elif "form" in step:
+                assert previous is not None and previous.interaction.modal is not None, (
+                    "no form was opened to fill in"
+                )
+                interaction = self.modal_submit(
+                    previous.interaction.modal, step["form"], guild=guild
+                )
+            else:
+                custom_id = next(
+                    item["custom_id"]
+                    for row in shown.get("components") or []
+                    for item in row.get("components") or []
+                    if item.get("label") == step["click"]
+                )
+                message = self.messages.get(str(shown.get("id"))) or self._message(
+                    shown, interaction=None
+                )
+                interaction = self.component_interaction(message, custom_id, guild=guild)
+            try:
+                previous = await self.interact(interaction)
+                shown = dict(previous.message or previous.data)
+                if previous.type == DEFERRED_CHANNEL_MESSAGE:  # "thinking…", then a follow-up
+                    followup = await self.wait_for_request(
+                        _follow_up_of(previous.interaction.token)
+                    )
+                    shown = dict(followup.body or {})
+            except TimeoutError:
+                answers.append({"answered": False})
+                break
+            answers.append(
+                {
+                    "answered": previous.callback.status in (200, 204),
+                    "type": previous.type,
+                    "embeds": shown.get("embeds") or [],
+                    "content": shown.get("content"),
+                    "components": shown.get("components") or [],
+                }
+            )
+        return json_response(200, {"results": answers})
+
     # ------------------------------------------------------------ playing the user
 
-    def _interaction(self, kind: int, data: dict[str, Json], **extra: Json) -> Interaction:
+    def _interaction(
+        self,
+        kind: int,
+        data: dict[str, Json],
+        *,
+        guild: FakeGuild | None = None,
+        channel_id: str | None = None,
+        **extra: Json,
+    ) -> Interaction:
+        guild = guild or self.guilds[0]
+        channel_id = channel_id or guild.channel_ids[0]
         payload: dict[str, Json] = {
             "id": self._new_id(),
             "application_id": self.application_id,
             "type": kind,
             "data": data,
-            "guild_id": self.guild_id,
-            "guild": {"id": self.guild_id, "locale": "en-US", "features": []},
-            "channel_id": self.channel_id,
+            "guild_id": guild.id,
+            "guild": {"id": guild.id, "locale": "en-US", "features": []},
+            "channel_id": channel_id,
             "channel": {
-                "id": self.channel_id,
+                "id": channel_id,
                 "type": 0,
-                "guild_id": self.guild_id,
+                "guild_id": guild.id,
                 "name": "general",
                 "position": 0,
                 "parent_id": None,
@@ -1075,7 +1282,7 @@ class FakeDiscord:
             "locale": "en-GB",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": self.guild_id},
+            "authorizing_integration_owners": {"0": guild.id},
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
             **extra,
@@ -1100,7 +1307,13 @@ class FakeDiscord:
         return options
 
     def command_interaction(
-        self, command: str, options: Mapping[str, Json] | None = None, *, focused: str | None = None
+        self,
+        command: str,
+        options: Mapping[str, Json] | None = None,
+        *,
+        focused: str | None = None,
+        guild: FakeGuild | None = None,
+        channel_id: str | None = None,
     ) -> Interaction:
         """`/story read` with options, as typed by alice; autocomplete when `focused` is set."""
         root, *sub = command.split()
@@ -1140,10 +1353,21 @@ class FakeDiscord:
             ]
         else:
             data["options"] = self._options(definitions, options or {}, focused)
-        return self._interaction(AUTOCOMPLETE if focused else APPLICATION_COMMAND, data)
+        return self._interaction(
+            AUTOCOMPLETE if focused else APPLICATION_COMMAND,
+            data,
+            guild=guild,
+            channel_id=channel_id,
+        )
 
     def component_interaction(
-        self, message: dict[str, Json], custom_id: str, values: Sequence[str] | None = None
+        self,
+        message: dict[str, Json],
+        custom_id: str,
+        values: Sequence[str] | None = None,
+        *,
+        guild: FakeGuild | None = None,
+        channel_id: str | None = None,
     ) -> Interaction:
         """Alice clicking the component `custom_id` on `message` (choosing `values` in a select)."""
         component = next(
@@ -1160,9 +1384,17 @@ class FakeDiscord:
         data: dict[str, Json] = {"custom_id": custom_id, "component_type": component["type"]}
         if values is not None:
             data["values"] = list(values)
-        return self._interaction(MESSAGE_COMPONENT, data, message=message)
+        return self._interaction(
+            MESSAGE_COMPONENT, data, guild=guild, channel_id=channel_id, message=message
+        )
 
-    def modal_submit(self, modal: Mapping[str, Json], values: Mapping[str, str]) -> Interaction:
+    def modal_submit(
+        self,
+        modal: Mapping[str, Json],
+        values: Mapping[str, str],
+        *,
+        guild: FakeGuild | None = None,
+    ) -> Interaction:
         """Alice sending the form `modal` (as the bot opened it) with these field values."""
         rows: list[Json] = []
         for row in modal.get("components") or []:
@@ -1183,16 +1415,23 @@ class FakeDiscord:
             else:
                 rows.append({"type": 1, "components": fields})
         return self._interaction(
-            MODAL_SUBMIT, {"custom_id": modal["custom_id"], "components": rows}
+            MODAL_SUBMIT, {"custom_id": modal["custom_id"], "components": rows}, guild=guild
         )
 
-    async def interact(self, interaction: Interaction) -> Reply:
-        """Send the interaction over the gateway and wait for the bot's answer to it."""
+    async def interact(self, interaction: Interaction, *, connection: int = -1) -> Reply:
+        """Send the interaction over the gateway and wait for the bot's answer to it.
+
+        On its guild's shard only, as Discord does; to the shard's newest connection
+        unless `connection` picks another open one.
+        """
         answered = asyncio.get_running_loop().create_future()
         self._callback_waiters[interaction.id] = answered
         interaction.sent_at = time.monotonic()
+        shard = self.shard_of(interaction.payload.get("guild_id"))
         try:
-            await self.dispatch("INTERACTION_CREATE", interaction.payload)
+            await self.dispatch(
+                "INTERACTION_CREATE", interaction.payload, shard=shard, connection=connection
+            )
             async with asyncio.timeout(WAIT_S):
                 callback = await answered
         finally:

@@ -28,6 +28,8 @@ async def serve(args: argparse.Namespace) -> None:
         text_channels=args.text_channels,
         bot_permissions=BOT_PERMISSIONS | READ_MESSAGE_HISTORY,
         reconnects=True,
+        guilds=args.guilds,
+        shard_count=args.shards,
     ).start()
     print(
         json.dumps(
@@ -37,6 +39,14 @@ async def serve(args: argparse.Namespace) -> None:
                 "gateway_url": fake.gateway_url,
                 "guild_id": fake.guild_id,
                 "channel_ids": fake.channel_ids,
+                "guilds": [
+                    {
+                        "id": guild.id,
+                        "shard": guild.shard(fake.shard_count),
+                        "channel_ids": guild.channel_ids,
+                    }
+                    for guild in fake.guilds
+                ],
             }
         ),
         flush=True,
@@ -53,7 +63,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--token", required=True)
     parser.add_argument("--application-id", type=int, required=True)
-    parser.add_argument("--text-channels", type=int, default=1)
+    parser.add_argument("--text-channels", type=int, default=1, help="in each guild")
+    parser.add_argument("--guilds", type=int, default=1, help="guild n is on shard n %% shards")
+    parser.add_argument("--shards", type=int, default=1)
     # The benchmark measures the bot, not the fake's validation of every body.
     parser.add_argument("--no-checks", action="store_true")
     asyncio.run(serve(parser.parse_args()))

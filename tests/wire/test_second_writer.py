@@ -33,7 +33,8 @@ from bot.storage import Store
 from tests.wire.control import control
 from tests.wire.openapi import SpecUnavailable, load_spec
 
-pytestmark = pytest.mark.wire
+# Several processes and a deadline of 3 s: run one such test at a time (see the Makefile).
+pytestmark = [pytest.mark.wire, pytest.mark.xdist_group("processes")]
 
 TOKEN = "fake-token-second-writer"
 APPLICATION_ID = 1_302_203_301_101_110_012

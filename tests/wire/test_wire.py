@@ -44,7 +44,9 @@ from tests.wire.fake_discord import (
 )
 from tests.wire.openapi import DiscordSpec, SpecUnavailable, load_spec
 
-pytestmark = pytest.mark.wire
+# Discord's 3-second deadline is enforced: not beside the tests that start several
+# bot processes (one worker runs the group in turn; see the Makefile).
+pytestmark = [pytest.mark.wire, pytest.mark.xdist_group("processes")]
 
 TOKEN = "fake-token"
 APPLICATION_ID = 1_302_203_301_101_110_011
