@@ -9,7 +9,10 @@ the others take its share. The delivery log's claim stays the guarantee of
 exactly-once either way: ownership only decides who tries, so no two processes race.
 
 Discord's global limit of 50 requests a second is for the bot, across every process.
-It is split by shards: a process running k of n shards may send 50·k/n a second. The
+The daily posts may use 45 of it (`LIMITER_RATE`): the rest is for requests that take no
+token, such as the 4 a process makes when it starts, which can fall in the same second as
+a killed process's last posts. The 45 are split by shards: a process running k of n
+shards may send 45·k/n a second. The
 split needs no coordination (no shared counter to ask before each request, none to go
 wrong when the database is slow) and never exceeds the limit while the processes run
 disjoint shards, which Discord itself requires. Its cost: one process's unused share
@@ -23,7 +26,7 @@ import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.core.fanout import DISCORD_GLOBAL_RATE
+from bot.core.fanout import LIMITER_RATE
 from bot.core.schedule import Subscription
 from bot.storage import Store
 from bot.storage.daily import DailyRepository
@@ -86,9 +89,9 @@ class Ownership:
     def requests_per_second(self) -> int:
         """This process's share of Discord's global budget (see the module's docstring)."""
         if self.shard_count is None:
-            return DISCORD_GLOBAL_RATE
+            return LIMITER_RATE
         mine = len(self.shard_ids) if self.shard_ids is not None else self.shard_count
-        return max(1, DISCORD_GLOBAL_RATE * mine // self.shard_count)
+        return max(1, LIMITER_RATE * mine // self.shard_count)
 
 
 class OwnedClaims:

@@ -7,7 +7,7 @@ from datetime import time
 from bot.app.daily import DailySchedule
 from bot.app.library import Library
 from bot.app.ownership import Ownership, shard_of
-from bot.core.fanout import DISCORD_GLOBAL_RATE
+from bot.core.fanout import DISCORD_GLOBAL_RATE, LIMITER_RATE
 from bot.storage import Store
 
 # Snowflakes whose shard (of 3) is 0, 1 and 2.
@@ -20,16 +20,16 @@ def test_discords_shard_formula():
 
 def test_the_budget_is_split_by_shards_and_never_exceeds_discords():
     alone = Ownership(store=None)  # type: ignore[arg-type]
-    assert alone.requests_per_second == DISCORD_GLOBAL_RATE and not alone.sharded
+    assert alone.requests_per_second == LIMITER_RATE < DISCORD_GLOBAL_RATE and not alone.sharded
     split = [
         Ownership(store=None, shard_count=3, shard_ids=(i,))  # type: ignore[arg-type]
         for i in range(3)
     ]
     assert all(part.sharded for part in split)
-    assert sum(part.requests_per_second for part in split) <= DISCORD_GLOBAL_RATE
-    assert sum(part.requests_per_second for part in split) >= DISCORD_GLOBAL_RATE * 0.9
+    assert sum(part.requests_per_second for part in split) <= LIMITER_RATE
+    assert sum(part.requests_per_second for part in split) >= LIMITER_RATE * 0.9
     everything = Ownership(store=None, shard_count=2, shard_ids=(0, 1))  # type: ignore[arg-type]
-    assert not everything.sharded and everything.requests_per_second == DISCORD_GLOBAL_RATE
+    assert not everything.sharded and everything.requests_per_second == LIMITER_RATE
 
 
 async def test_each_process_plans_only_its_shards_channels_and_its_leased_dms(database, store):
