@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -45,6 +44,7 @@ from bot.config import DEFAULT_STORIES_DIR
 from bot.core.fanout import delivery_nonce
 from bot.storage import Store
 from tests.postgres_server import PostgresServer
+from tests.wire.bot_process import BotProcess, wait_for
 from tests.wire.control import control
 from tests.wire.openapi import SpecUnavailable, load_spec
 from tests.wire.sim_clock import FileClock
@@ -86,60 +86,19 @@ LOADED_TEXT = (
 
 
 def _wait_for(predicate: Callable[[], bool], what: str, timeout: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    wait_for(predicate, what, timeout)
 
 
-class Bot:
-    """One `conteur run` process running one shard; its logs in files read afterwards."""
-
-    def __init__(self, name: str, env: dict[str, str], logs: Path) -> None:
-        self.name, self.env, self.logs, self.runs = name, env, logs, 0
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.runs += 1
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.wire.run_bot"],
-                env=self.env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    @property
-    def log_path(self) -> Path:
-        return self.logs / f"{self.name}-{self.runs}.log"
+class Bot(BotProcess):
+    """One `conteur run` process running one shard."""
 
     def started(self) -> bool:
         """Connected, and its search index built (only then does a restart count as back)."""
         assert self.process is not None
         if self.process.poll() is not None:
             raise AssertionError(f"{self.name} exited: {self.log_path.read_text()[-3000:]}")
-        log = self.log_path.read_text(errors="replace")
+        log = self.current_log()
         return "Connected as" in log and "Search index:" in log
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def log_text(self) -> str:
-        return "\n".join(
-            path.read_text(errors="replace") for path in sorted(self.logs.glob(f"{self.name}-*"))
-        )
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import pytest
 from bench.corpus import story_texts
 from bot.config import DEFAULT_STORIES_DIR
 from bot.storage import Store
+from tests.wire.bot_process import BotProcess, wait_for
 from tests.wire.control import control
 from tests.wire.openapi import SpecUnavailable, load_spec
 
@@ -50,11 +50,7 @@ def _control(fake: dict[str, Any], path: str, body: Any = None) -> Any:
 
 
 def _wait_for(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    wait_for(predicate, what, timeout)
 
 
 def _busiest_second(arrivals: list[list[Any]]) -> list[list[Any]]:
@@ -84,44 +80,6 @@ async def _subscribe_every_channel(database: Path, fake: dict[str, Any]) -> date
                 limit=len(fake["channel_ids"]),
             )
     return now
-
-
-class Bot:
-    """`conteur run` in a process of its own, its log in a file the test reads after."""
-
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env, self.logs, self.runs = env, logs, 0
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.runs += 1
-        log = (self.logs / f"bot-{self.runs}.log").open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.wire.run_bot"],
-            env=self.env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def current_log(self) -> str:
-        return (self.logs / f"bot-{self.runs}.log").read_text(errors="replace")
-
-    def log_text(self) -> str:
-        return "\n".join(path.read_text(errors="replace") for path in self.logs.glob("bot-*.log"))
 
 
 @pytest.fixture
@@ -170,7 +128,7 @@ def test_daily_posts_exactly_once_while_load_writes_and_the_bot_is_killed(
     }
     logs = tmp_path / "logs"
     logs.mkdir()
-    bot = Bot(env, logs)
+    bot = BotProcess("bot", env, logs)
     loader = subprocess.Popen(
         [sys.executable, "-m", "bot", "load", str(stories), "--db", str(database)],
         env=env,
@@ -237,13 +195,13 @@ def test_daily_posts_exactly_once_while_load_writes_and_the_bot_is_killed(
     assert not state["problems"], state["problems"][:5]
 
 
-def _start_and_wait(bot: Bot, fake: dict[str, Any]) -> None:
+def _start_and_wait(bot: BotProcess, fake: dict[str, Any]) -> None:
     ready_before = _control(fake, "state")["ready_count"]
     bot.start()
     _wait_for(lambda: _control(fake, "state")["ready_count"] > ready_before, 60, "the bot")
 
 
-def _wait_until_started(bot: Bot) -> None:
+def _wait_until_started(bot: BotProcess) -> None:
     """Connected and its search index built: start-up's own CPU is another issue's matter
     (the index build in a thread takes the GIL for seconds on this 2-core machine)."""
     _wait_for(
