@@ -118,33 +118,10 @@ async def test_a_failed_batch_of_a_deferred_load_leaves_no_story_and_no_pending_
     import pytest
 
     from bot.app.library import Library
-    from bot.storage.bulk_load import BulkWriter
-    from bot.storage.stories import StoryRepository
 
     for name in ("b", "c", "d"):
         (tmp_path / f"{name}.txt").write_text(f"Title: Tale {name}\n\nAn owl flew by, {name}.")
-    calls = 0
-
-    def second_fails() -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise OSError("disk full")
-
-    real_rows, real_passages = BulkWriter._story_rows, StoryRepository._insert_passages
-
-    def failing_rows(self, write, now, **options):
-        second_fails()
-        real_rows(self, write, now, **options)
-
-    async def failing_passages(self, story_id, passages):
-        second_fails()
-        await real_passages(self, story_id, passages)
-
-    if backend == "sqlite":
-        monkeypatch.setattr(BulkWriter, "_story_rows", failing_rows)
-    else:
-        monkeypatch.setattr(StoryRepository, "_insert_passages", failing_passages)
+    _fail_story_write(monkeypatch, backend, number=2)
     with pytest.raises(OSError):
         await Library(store).load_paths([tmp_path], defer_casts=True)
     assert await store.stories.visible_stories(None) == []
@@ -162,35 +139,12 @@ async def test_a_failing_batch_stops_the_load_and_the_batches_before_it_are_kept
 
     import bot.app.loading as loading
     from bot.app.library import Library
-    from bot.storage.bulk_load import BulkWriter
-    from bot.storage.stories import StoryRepository
 
     monkeypatch.setattr(loading, "BATCH_SIZE", 2)
     for number in range(7):
         text = f"Title: Tale {number}\n\nA grey owl flew by, {number}."
         (tmp_path / f"{number}.txt").write_text(text)
-    calls = 0
-
-    def third_fails() -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 3:  # in the second batch
-            raise OSError("disk full")
-
-    real_rows, real_passages = BulkWriter._story_rows, StoryRepository._insert_passages
-
-    def failing_rows(self, write, now, **options):
-        third_fails()
-        real_rows(self, write, now, **options)
-
-    async def failing_passages(self, story_id, passages):
-        third_fails()
-        await real_passages(self, story_id, passages)
-
-    if backend == "sqlite":
-        monkeypatch.setattr(BulkWriter, "_story_rows", failing_rows)
-    else:
-        monkeypatch.setattr(StoryRepository, "_insert_passages", failing_passages)
+    _fail_story_write(monkeypatch, backend, number=3)  # in the second batch
     with pytest.raises(OSError):
         await Library(store).load_paths([tmp_path], defer_casts=True)
     stored = await store.stories.visible_stories(None)
@@ -198,3 +152,32 @@ async def test_a_failing_batch_stops_the_load_and_the_batches_before_it_are_kept
     (passages,) = await store.db.fetchone("SELECT count(*) FROM passages")
     assert passages == 2
     assert await store.casts.pending_total() == 2
+
+
+def _fail_story_write(monkeypatch, backend: str, *, number: int) -> None:
+    """The load's `number`-th story write fails as a full disk would, on either backend."""
+    from bot.storage.bulk_load import BulkWriter
+    from bot.storage.stories import StoryRepository
+
+    calls = 0
+
+    def count() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == number:
+            raise OSError("disk full")
+
+    real_rows, real_passages = BulkWriter._story_rows, StoryRepository._insert_passages
+
+    def failing_rows(self, write, now, **options):
+        count()
+        real_rows(self, write, now, **options)
+
+    async def failing_passages(self, story_id, passages):
+        count()
+        await real_passages(self, story_id, passages)
+
+    if backend == "sqlite":
+        monkeypatch.setattr(BulkWriter, "_story_rows", failing_rows)
+    else:
+        monkeypatch.setattr(StoryRepository, "_insert_passages", failing_passages)
