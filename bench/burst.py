@@ -32,8 +32,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -44,6 +42,7 @@ import discord
 import yarl
 
 from bench.load import load_worker, rss_mb
+from tests.wire.bot_process import fake_discord_process
 from tests.wire.control import control as wire_control
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,20 +184,6 @@ async def run_size(
             await bot.close()
             connection.cancel()
     return figures
-
-
-def start_fake() -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "tests.wire.serve", "--token", TOKEN,
-            "--application-id", str(APPLICATION_ID), "--no-checks",
-        ],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None
-    return process, json.loads(process.stdout.readline())
 
 
 async def measure(
@@ -370,15 +355,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             mixed = args.mixed if size == min(sizes) else 0
-            process, fake = start_fake()
-            try:
+            options = ("--token", TOKEN, "--application-id", str(APPLICATION_ID), "--no-checks")
+            with fake_discord_process(*options) as fake:
                 figures = asyncio.run(
                     run_size(size, mixed, Path(folder), fake, cache=args.cache, parts=parts)
                 )
-            finally:
-                assert process.stdin is not None
-                process.stdin.close()
-                process.wait(timeout=30)
             print(json.dumps(figures, ensure_ascii=False), flush=True)
 
 

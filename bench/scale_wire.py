@@ -8,7 +8,6 @@ bench/scale.py's docstring for what is printed.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import statistics
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.postgres_server import PostgresServer
+from tests.wire.bot_process import fake_discord_process
 from tests.wire.control import control
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,32 +66,24 @@ def _ms(samples: Sequence[float], share: float) -> float:
     return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+FAKE_OPTIONS = (
+    "--token", TOKEN, "--application-id", str(APPLICATION_ID), "--guilds", str(SHARDS),
+    "--shards", str(SHARDS), "--no-checks",
+)  # fmt: skip
+
+
 class Fake:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "tests.wire.serve", "--token", TOKEN,
-                "--application-id", str(APPLICATION_ID), "--guilds", str(SHARDS),
-                "--shards", str(SHARDS), "--no-checks",
-            ],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )  # fmt: skip
-        assert self.process.stdout is not None
-        self.info: dict[str, Any] = json.loads(self.process.stdout.readline())
-        self.port = int(self.info["port"])
+    """The running fake Discord (`fake_discord_process`), as the bench talks to it."""
+
+    def __init__(self, info: dict[str, Any]) -> None:
+        self.info = info
+        self.port = int(info["port"])
 
     def state(self) -> Any:
         return control(self.port, "state")
 
     def interact(self, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return list(control(self.port, "interact", {"interactions": specs}, timeout=600)["results"])
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
 
 
 def _start(fake: Fake, url: str, shard_ids: Sequence[str | None], logs: Path) -> list[Any]:
@@ -182,9 +174,9 @@ def end_to_end(
     )
     logs = server.folder / "bench-logs"
     logs.mkdir(exist_ok=True)
-    fake = Fake()
     samples: dict[str, list[float]] = {name: [] for name in LAYOUTS}
-    try:
+    with fake_discord_process(*FAKE_OPTIONS) as info:
+        fake = Fake(info)
         for round_number in range(rounds):
             for name, shard_ids in LAYOUTS.items():
                 processes = _start(fake, url, shard_ids, logs)
@@ -210,8 +202,6 @@ def end_to_end(
                     f" pg {idle[1] - before[1]:.2f}; under load: bot {after[0] - idle[0]:.2f}"
                     f" pg {after[1] - idle[1]:.2f}"
                 )
-    finally:
-        fake.close()
     for name, took in samples.items():
         print(
             f"  all rounds, {name:<22} p50 {statistics.median(took) * 1000:6.1f} ms"

@@ -1,16 +1,40 @@
-"""`conteur run` (through tests/wire/run_bot.py) in a process of its own, for the tests
-that kill and restart it: each run's log goes to a file the test reads afterwards."""
+"""Processes of the wire-level tests and benches: the fake Discord (tests/wire/serve.py)
+and `conteur run` (through tests/wire/run_bot.py), which they kill and restart; each
+run's log goes to a file read afterwards."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def fake_discord_process(*options: str) -> Iterator[dict[str, Any]]:
+    """The fake Discord in a process of its own, with serve.py's options; yields what it
+    printed when ready (its port, application and channel ids)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.wire.serve", *options],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        line = process.stdout.readline()
+        assert line, "the fake Discord did not start"
+        yield json.loads(line)
+    finally:
+        process.stdin.close()  # serve.py stops when its stdin closes
+        process.wait(timeout=30)
 
 
 def wait_for(predicate: Callable[[], bool], what: str, timeout: float) -> None:

@@ -44,7 +44,7 @@ from bot.config import DEFAULT_STORIES_DIR
 from bot.core.fanout import delivery_nonce
 from bot.storage import Store
 from tests.postgres_server import PostgresServer
-from tests.wire.bot_process import BotProcess, wait_for
+from tests.wire.bot_process import BotProcess, fake_discord_process, wait_for
 from tests.wire.control import control
 from tests.wire.openapi import SpecUnavailable, load_spec
 from tests.wire.sim_clock import FileClock
@@ -107,22 +107,11 @@ def fake() -> Iterator[dict[str, Any]]:
         load_spec()
     except SpecUnavailable as error:
         pytest.skip(str(error))
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "tests.wire.serve", "--token", TOKEN,
-            "--application-id", str(APPLICATION_ID), "--guilds", str(GUILDS),
-            "--shards", str(SHARDS), "--text-channels", str(SUBSCRIBED_CHANNELS + 1),
-        ],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None and process.stdin is not None
-    line = process.stdout.readline()
-    assert line, "the fake Discord did not start"
-    yield json.loads(line)
-    process.stdin.close()
-    process.wait(timeout=30)
+    with fake_discord_process(
+        "--token", TOKEN, "--application-id", str(APPLICATION_ID), "--guilds", str(GUILDS),
+        "--shards", str(SHARDS), "--text-channels", str(SUBSCRIBED_CHANNELS + 1),
+    ) as info:  # fmt: skip
+        yield info
 
 
 @pytest.fixture

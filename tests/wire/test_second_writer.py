@@ -29,7 +29,7 @@ import pytest
 from bench.corpus import story_texts
 from bot.config import DEFAULT_STORIES_DIR
 from bot.storage import Store
-from tests.wire.bot_process import BotProcess, wait_for
+from tests.wire.bot_process import BotProcess, fake_discord_process, wait_for
 from tests.wire.control import control
 from tests.wire.openapi import SpecUnavailable, load_spec
 
@@ -88,21 +88,11 @@ def fake(tmp_path: Path) -> Any:
         load_spec()
     except SpecUnavailable as error:
         pytest.skip(str(error))
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "tests.wire.serve", "--token", TOKEN,
-            "--application-id", str(APPLICATION_ID), "--text-channels", str(CHANNELS),
-        ],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None and process.stdin is not None
-    line = process.stdout.readline()
-    assert line, "the fake Discord did not start"
-    yield json.loads(line)
-    process.stdin.close()
-    process.wait(timeout=30)
+    with fake_discord_process(
+        "--token", TOKEN, "--application-id", str(APPLICATION_ID),
+        "--text-channels", str(CHANNELS),
+    ) as info:  # fmt: skip
+        yield info
 
 
 def test_daily_posts_exactly_once_while_load_writes_and_the_bot_is_killed(
