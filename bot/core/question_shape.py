@@ -35,14 +35,9 @@ _NAME_QUESTION_RE = re.compile(
 # someone a name answers.
 _NEW_NAME_RE = re.compile(r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b", re.I)
 _CLOCK_QUESTION_RE = re.compile(r"^\s*(?:at\s+)?what\s+(?:time|hour)\b", re.I)
-_PLACE_NAME_QUESTION_RE = re.compile(
-    r"\b(?:what|which)\s+(?:town|city|village|country|county|state|street|port|island)\b"
-    r"(?:\s+or\s+\w+)?",
-    re.I,
-)
-_PLACE_NOUNS_RE = re.compile(
-    r"\b(?:town|city|village|country|county|state|street|port|island)\b", re.I
-)
+_PLACE_NOUNS = r"(?:town|city|village|country|county|state|street|port|island)"
+_PLACE_NAME_QUESTION_RE = re.compile(rf"\b(?:what|which)\s+{_PLACE_NOUNS}\b(?:\s+or\s+\w+)?", re.I)
+_PLACE_NOUNS_RE = re.compile(rf"\b{_PLACE_NOUNS}\b", re.I)
 _EXACT_RE = re.compile(
     r"^\s*what\s+(?:exactly|precisely)\s+(?:was|is|were|are)\s+(?:the|his|her|their|its)\s+"
     r"(\w+)",
