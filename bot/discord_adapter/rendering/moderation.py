@@ -9,6 +9,7 @@ import discord
 
 from bot.core.duplicates import shown_similarity
 from bot.core.models import StoryVersion
+from bot.core.parsing import readable_passages
 from bot.core.text import shorten
 from bot.discord_adapter.rendering import (
     FIELD_VALUE_LIMIT,
@@ -33,9 +34,11 @@ def preview_embed(preview: Preview) -> discord.Embed:
     parsed = preview.parsed
     editing = preview.draft.story_id is not None
     warned = preview.near_duplicate is not None or preview.changed_meanwhile
+    # The opening paragraph as /story info reads it: a section number ("I") is no opening.
+    opening = (readable_passages(parsed.passages) or parsed.passages)[0].text
     embed = discord.Embed(
         title=title_text(f"Preview: {parsed.title}"),
-        description=escape(shorten(parsed.passages[0].text, 700)),
+        description=escape(shorten(opening, 700)),
         colour=WARNING_COLOUR if warned else STORY_COLOUR,
     )
     embed.add_field(name="Author", value=escape(parsed.author or "—"))

@@ -129,6 +129,15 @@ GOOD_FILES = {
 }
 
 
+async def test_the_preview_opens_on_the_first_paragraph_not_a_section_number(world):
+    body = "I\n\n" + HERON.split("\n\n", 1)[1]
+    shown = await preview_file(
+        world.moderator, world.channel, "heron.txt", story_file("The Heron", body)
+    )
+    opening = HERON.split("\n\n")[1].split()[:4]
+    assert shown.response.embeds[0].description.split()[:4] == opening
+
+
 async def test_a_text_or_markdown_file_previews_then_publishes(world):
     body = HERON.split("\n\n", 1)[1]
     untitled = await preview_file(world.moderator, world.channel, "untitled.txt", body.encode())
