@@ -7,13 +7,13 @@ from __future__ import annotations
 import random
 
 from bot.core.characters.facts import _COMMA_SHE_HE_RE
+from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import (
     AS_A_PRONOUN_RE,
     COORDINATED_START_RE,
     PRONOUN_RE,
     coordinated_starts,
 )
-from bot.core.characters.scan import Paragraph
 from bot.core.characters.unnamed import _DESCRIBED_RE, described_matches
 from bot.core.models import Passage
 from tests.core.test_cast_patterns import TEXTS

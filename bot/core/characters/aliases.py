@@ -8,14 +8,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     WORD_RE,
 )
-from bot.core.characters.scan import (
-    Mention,
-    Paragraph,
-    previous_words,
-)
+from bot.core.characters.scan import Mention
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,

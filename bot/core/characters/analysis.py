@@ -19,13 +19,8 @@ from bot.core.characters.evidence import (
     collect_places,
     people_by_surname,
 )
-from bot.core.characters.scan import (
-    Mention,
-    Paragraph,
-    build_vocabulary,
-    mentions_in,
-    quote_spans,
-)
+from bot.core.characters.paragraph import Paragraph, quote_spans
+from bot.core.characters.scan import Mention, build_vocabulary, mentions_in
 from bot.core.characters.unnamed import add_unnamed_people
 from bot.core.lexicon import (
     PRONOUN_GENDER,

@@ -21,7 +21,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from bot.core.characters.aliases import Group, gender_votes, majority
-from bot.core.characters.scan import Mention, Paragraph
+from bot.core.characters.paragraph import Paragraph
+from bot.core.characters.scan import Mention
 from bot.core.lexicon import TITLES
 
 # What a title makes its holder: a sergeant-major is "the soldier" as much as "the

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.characters.aliases import Group, gender_votes
+from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
     APPOSITION_PERSON_NOUNS,
@@ -34,12 +35,7 @@ from bot.core.characters.patterns import (
     WORD_RE,
 )
 from bot.core.characters.phrases import is_place_prefix
-from bot.core.characters.scan import (
-    Mention,
-    Paragraph,
-    Vocabulary,
-    previous_words,
-)
+from bot.core.characters.scan import Mention, Vocabulary
 from bot.core.lexicon import (
     DEMONYM_SUFFIXES,
     INSTITUTION_HEADS,

@@ -15,6 +15,7 @@ from bot.core.characters.analysis import (
     Analysis,
     resolve_pronoun,
 )
+from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
     APPOSITION_PERSON_NOUNS,
@@ -36,11 +37,7 @@ from bot.core.characters.patterns import (
     VAGUE_NP_SECOND_WORDS,
     WORD_RE,
 )
-from bot.core.characters.scan import (
-    Mention,
-    Paragraph,
-    previous_words,
-)
+from bot.core.characters.scan import Mention
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     MALE_NOUNS,

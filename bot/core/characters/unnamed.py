@@ -18,8 +18,9 @@ from collections.abc import Sequence
 
 from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.coreference import epithet_owner, join, title_holders
+from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
-from bot.core.characters.scan import Mention, Paragraph
+from bot.core.characters.scan import Mention
 from bot.core.characters.tokens import literal_starts, matches_at, word_trie
 from bot.core.lexicon import (
     FEMALE_NOUNS,
