@@ -67,6 +67,8 @@ class Vocabulary:
     mid_sentence_inflected: set[str] = field(default_factory=set)
     # Listed words the text uses as names: "a woman named May", ""...," Will said".
     licensed: set[str] = field(default_factory=set)
+    # What each word, standing alone, reads as in this story (see _single_word_mention).
+    words: dict[str, _WordReading] = field(default_factory=dict)
 
     def never_a_name(self, word: str) -> bool:
         return word not in self.licensed and never_a_name(word)
@@ -205,36 +207,55 @@ def _couples(paragraph: Paragraph) -> list[Mention]:
 def _single_word_mention(
     token: re.Match[str], paragraph: Paragraph, vocabulary: Vocabulary
 ) -> Mention | None:
-    """_split_phrase then _mention_from for a one-word phrase, without the lists."""
+    """_split_phrase then _mention_from for a one-word phrase, without the lists: what a
+    word says by itself is worked out once per story (vocabulary.words)."""
     word = token.group()
+    known = vocabulary.words.get(word, _UNSEEN)
+    if known is _UNSEEN:
+        known = vocabulary.words[word] = _single_word(word, vocabulary)
+    if known is None:
+        return None
+    name, possessive, licensed, place_kind = known
+    if licensed and _licensed_word_used_otherwise(token, paragraph, vocabulary):
+        return None
+    start = token.start()
+    after = token.end()
+    end = after - 2 if possessive else after
+    return Mention(
+        paragraph.passage.number,
+        start,
+        end,
+        after,
+        (name,),
+        None,
+        paragraph.text[start:end],
+        possessive,
+        paragraph.opens_sentence(start),
+        paragraph.quoted(start),
+        place_kind,
+    )
+
+
+# (name, possessive, licensed, place kind): a word's reading wherever it stands alone, or
+# None when it never is a mention alone.
+_WordReading = tuple[str, bool, bool, str | None] | None
+_UNSEEN: _WordReading = ("", False, False, None)
+
+
+def _single_word(word: str, vocabulary: Vocabulary) -> _WordReading:
     possessive = word.endswith(("'s", "’s")) and len(word) > 3
     name = word[:-2] if possessive else word
     lowered = name.lower()
     never = lowered in NEVER_NAMES
     placeish = lowered in PLACE_WORDS or lowered.startswith(PLACE_HYPHEN_PREFIXES)
+    licensed = False
     if never or not placeish:
         licensed = name in vocabulary.licensed
         if never and not licensed:
             return None
-        if licensed and _licensed_word_used_otherwise(token, paragraph, vocabulary):
-            return None
     if title_key(name) is not None:
         return None  # "Madame!" alone is a form of address
-    start = token.start()
-    end = token.end() - (2 if possessive else 0)
-    return Mention(
-        passage=paragraph.passage.number,
-        start=start,
-        end=end,
-        after=token.end(),
-        words=(name,),
-        title=None,
-        surface=paragraph.passage.text[start:end],
-        possessive=possessive,
-        initial=paragraph.opens_sentence(start),
-        quoted=paragraph.quoted(start),
-        place_kind=place_kind_of_phrase((name,)) if placeish else None,
-    )
+    return name, possessive, licensed, place_kind_of_phrase((name,)) if placeish else None
 
 
 def _split_phrase(
