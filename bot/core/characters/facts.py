@@ -239,6 +239,13 @@ def _is_speech(paragraph: Paragraph, open_: int, close: int) -> bool:
     return content.endswith(SPEECH_END) or len(content.split()) >= 4
 
 
+_GAP_RE = re.compile(r"[\s,]*")
+_SAID_GAP_RE = re.compile(r"[\s,]*(\w+)\s+")
+_PRONOUN_SAID_RE = re.compile(r"^[\s,]*(she|he)\s+(?:\w+ly\s+)?(\w+)", re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[,:]\s*$")
+_SENTENCE_MARK_RE = re.compile(r"[.!?\"“”]")
+
+
 def _speaker_after(
     analysis: Analysis, paragraph: Paragraph, close: int, people: list[Mention]
 ) -> Group | None:
@@ -246,19 +253,16 @@ def _speaker_after(
     text = paragraph.text
     tail = text[close + 1 : close + 60]
     for mention in people:
-        gap = text[close + 1 : mention.start]
-        if mention.start > close and re.fullmatch(r"[\s,]*", gap):
+        if mention.start <= close:
+            continue
+        if _GAP_RE.fullmatch(text, close + 1, mention.start):
             verb = SPEECH_AFTER_VERB_RE.match(text[mention.end : mention.end + 30])
             if verb and verb.group(1).lower() in SPEECH_VERBS:
                 return analysis.groups[mention.group]
-        said_before_name = re.fullmatch(r"[\s,]*(\w+)\s+", gap)  # "...," said Sophie
-        if (
-            mention.start > close
-            and said_before_name
-            and (said_before_name.group(1).lower() in SPEECH_VERBS)
-        ):
-            return analysis.groups[mention.group]
-    pronoun = re.match(r"^[\s,]*(she|he)\s+(?:\w+ly\s+)?(\w+)", tail, re.IGNORECASE)
+        said_before_name = _SAID_GAP_RE.fullmatch(text, close + 1, mention.start)
+        if said_before_name and said_before_name.group(1).lower() in SPEECH_VERBS:
+            return analysis.groups[mention.group]  # "...," said Sophie
+    pronoun = _PRONOUN_SAID_RE.match(tail)
     if pronoun and pronoun.group(2).lower() in SPEECH_VERBS:
         return resolve_pronoun(
             analysis, paragraph.passage.number, close + 1 + pronoun.start(1), pronoun.group(1)
@@ -278,8 +282,7 @@ def _speaker_before(
         verb = SPEECH_AFTER_VERB_RE.match(between)
         said = verb is not None and verb.group(1).lower() in SPEECH_VERBS
         # The verb and the quote must be one clause: "Sophie said, "..."", no full stop between.
-        one_clause = re.search(r"[,:]\s*$", between) and not re.search(r"[.!?\"“”]", between)
-        if said and one_clause:
+        if said and _CLAUSE_END_RE.search(between) and not _SENTENCE_MARK_RE.search(between):
             return analysis.groups[mention.group]
     return None
 
