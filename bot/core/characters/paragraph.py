@@ -26,6 +26,11 @@ from bot.core.models import Passage
 from bot.core.sentences import ABBREVIATIONS, is_abbreviation
 
 
+# The letters PRONOUN_RE's matches end with: a pronoun the end of a range cuts out of a
+# longer word ("she" of "shelter") ends with one of them right before the end.
+_PRONOUN_LAST_LETTERS = frozenset("eErRsSſmM")
+
+
 class Paragraph:
     """One paragraph as the rules read it: its quotations, capitalised words, sentence
     starts (worked out the first time something asks) and noun-phrase text."""
@@ -79,7 +84,7 @@ class Paragraph:
         matches = self._pronouns[found:inside]
         if matches and matches[-1].end() > end:
             matches.pop()  # runs past the end: the scan that stops there reads it cut short
-        if end < size:
+        if end < size and self.text[end - 1] in _PRONOUN_LAST_LETTERS:
             # A pronoun is 2-3 letters: a cut one starts at most 3 before the end.
             cut = PRONOUN_RE.search(self.text, max(start, end - 3), end)
             if cut is not None and cut.end() == end and not (matches and matches[-1].end() == end):
@@ -167,8 +172,13 @@ def paragraph_sentence_starts(text: str, quotes: list[tuple[int, int]]) -> list[
 
 # sentences.sentence_ends's terminal (its _TERMINAL_RE), kept only where whitespace or the
 # end follows: the engine tests that in C, and a terminal it turns down never hides one
-# that sentence_ends keeps (what follows the shorter run is the rest of the same run).
-_TERMINAL_BEFORE_SPACE_RE = re.compile(r"(?:[.!?…]+|[—–]+(?=[\"”]))[\"”’')\]]*(?!\S)")
+# that sentence_ends keeps (what follows the shorter run is the rest of the same run). It
+# opens with one character set, where _TERMINAL_RE opens with two alternatives: the engine
+# then skips in C to the punctuation, instead of trying the pattern at every character
+# (five times faster on a story).
+_TERMINAL_BEFORE_SPACE_RE = re.compile(
+    r"[.!?…—–](?:(?<=[.!?…])[.!?…]*|(?<=[—–])[—–]*(?=[\"”]))[\"”’')\]]*(?!\S)"
+)
 
 
 # More letters than the longest abbreviation has ("approx"): a full stop after them ends a
