@@ -7,14 +7,21 @@ from __future__ import annotations
 import random
 
 from bot.core.characters.facts import _COMMA_SHE_HE_RE
-from bot.core.characters.paragraph import Paragraph
+from bot.core.characters.paragraph import Paragraph, quote_spans
 from bot.core.characters.patterns import (
     AS_A_PRONOUN_RE,
     COORDINATED_START_RE,
     PRONOUN_RE,
     coordinated_starts,
 )
-from bot.core.characters.unnamed import _DESCRIBED_RE, described_matches
+from bot.core.characters.tokens import literal_starts
+from bot.core.characters.unnamed import (
+    _DESCRIBED_RE,
+    _KIN_RE,
+    _OWNED_LITERALS,
+    described_matches,
+    kin_matches,
+)
 from bot.core.models import Passage
 from tests.core.test_cast_patterns import TEXTS
 
@@ -70,3 +77,21 @@ def test_described_matches_are_the_pattern_matches_in_each_text():
     expected = [[(m.span(), m.groups()) for m in _DESCRIBED_RE.finditer(t)] for t in texts]
     found = [[(m.span(), m.groups()) for m in ms] for ms in described_matches(texts)]
     assert found == expected
+
+
+def test_kin_matches_are_the_pattern_matches_in_each_paragraph():
+    texts = [
+        *EDGES,
+        "his son Herbert, Their wife, Anna; Tom's uncle Bob; my  old aunt,\tMay; other son Al",
+        "this son Al; HİS son Al; hIs son Al; x'his son Al; Mr. White's son Herbert's wife Mary",
+        "their\nson Tom, My sister\u00a0Jo, O'Brien’s brother Sean, (her daughter Ann)",
+        "",
+        *TEXTS,
+    ]
+    paragraphs = {
+        number: Paragraph(Passage(number, text, 0, len(text)), quote_spans(text))
+        for number, text in enumerate(texts, 1)
+    }
+    expected = [[(m.span(), m.groups()) for m in _KIN_RE.finditer(t)] for t in texts]
+    found = kin_matches(paragraphs, literal_starts(texts, _OWNED_LITERALS))
+    assert [[(m.span(), m.groups()) for m in ms] for ms in found] == expected

@@ -25,7 +25,6 @@ from bot.core.lexicon import FUNCTION_WORDS, PERSON_VERBS, SPEECH_VERBS
 from bot.core.models import Passage
 from bot.core.sentences import ABBREVIATIONS, is_abbreviation
 
-
 # The letters PRONOUN_RE's matches end with: a pronoun the end of a range cuts out of a
 # longer word ("she" of "shelter") ends with one of them right before the end.
 _PRONOUN_LAST_LETTERS = frozenset("eErRsSſmM")
