@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.cast import Fact
@@ -38,6 +38,7 @@ from bot.core.characters.patterns import (
     WORD_RE,
 )
 from bot.core.characters.scan import Mention
+from bot.core.characters.tokens import matches_at
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     MALE_NOUNS,
@@ -136,9 +137,15 @@ def pronoun_descriptions(analysis: Analysis, found: dict[int, FactSet]) -> None:
             (AS_A_PRONOUN_RE, 1, 2),
             (PRONOUN_IS_A_RE, 2, 1),
         ):
-            if pattern is AS_A_PRONOUN_RE and not _COMMA_SHE_HE_RE.search(paragraph.np_text):
-                continue  # its ", she" is rare: most paragraphs need no scan for "As a"
-            for match in pattern.finditer(paragraph.np_text):
+            if pattern is AS_A_PRONOUN_RE:
+                if not _COMMA_SHE_HE_RE.search(paragraph.np_text):
+                    continue  # its ", she" is rare: most paragraphs need no scan for "As a"
+                matches: Iterable[re.Match[str]] = pattern.finditer(paragraph.np_text)
+            else:
+                # "she was ..." starts where a pronoun does: tried there only.
+                starts = [m.start() for m in paragraph.pronouns()]
+                matches = matches_at(pattern, paragraph.np_text, starts)
+            for match in matches:
                 if paragraph.quoted(match.start()) or not _usable_np(match.group(np_group)):
                     continue
                 person = resolve_pronoun(
