@@ -228,8 +228,10 @@ def previous_words(before: str, limit: int = 3) -> list[str]:
     if not before or not before[-1].isspace():
         return []
     words: list[str] = []
-    for token in reversed(before.split()[-limit:]):
-        if not PLAIN_WORD_RE.fullmatch(token):
+    # rsplit: only the last `limit` words are cut out of the text before the name.
+    for token in reversed(before.rsplit(None, limit)[-limit:]):
+        # A word of letters only is a plain word; the pattern is read only for the others.
+        if not (token.isalpha() or PLAIN_WORD_RE.fullmatch(token)):
             break
         words.append(token.lower())
     words.reverse()
