@@ -55,13 +55,21 @@ class FactSet:
     """Facts found for one person, with their offsets so they can be put in text order."""
 
     found: list[tuple[int, int, str]] = field(default_factory=list)
+    # What facts() last gave, until the next add: the cast asks for them more than once.
+    read: tuple[Fact, ...] | None = None
 
     def add(self, passage: int, position: int, text: str) -> None:
         cleaned = " ".join(text.replace(JOINED_COMMA, ",").split()).strip(" ,")
         if cleaned:
             self.found.append((passage, position, cleaned))
+            self.read = None
 
     def facts(self) -> tuple[Fact, ...]:
+        if self.read is None:
+            self.read = self._facts()
+        return self.read
+
+    def _facts(self) -> tuple[Fact, ...]:
         seen: set[str] = set()
         result: list[Fact] = []
         for passage, _, text in sorted(self.found):
