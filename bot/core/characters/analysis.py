@@ -3,6 +3,7 @@ collected; what the facts, the cast and the arc are read from."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -40,6 +41,10 @@ class Analysis:
     people_by_passage: dict[int, list[Mention]] = field(default_factory=dict)
     # Folded names, each folded once per story: names and places repeat.
     folds: dict[str, str] = field(default_factory=dict)
+    # The place each name's words name, if any, looked up once per name.
+    places_by_words: dict[tuple[str, ...], PlaceInfo | None] = field(default_factory=dict)
+    # Per paragraph, its capitalised nationalities ("Russian"), in order.
+    nationalities: dict[int, list[re.Match[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for mention in self.mentions:  # scanned paragraph by paragraph, left to right
@@ -74,7 +79,9 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
     add_unnamed_people(paragraphs, mentions, groups)
     people = [g for g in groups.values() if g.kind == "person" and g.mentions]
     places = collect_places(mentions, groups, evidence)
-    return Analysis(paragraphs, mentions, groups, people, places)
+    analysis = Analysis(paragraphs, mentions, groups, people, places)
+    analysis.nationalities = vocabulary.nationalities
+    return analysis
 
 
 def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: str) -> Group | None:

@@ -42,7 +42,6 @@ from bot.core.characters.tokens import matches_at
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     MALE_NOUNS,
-    NATIONALITIES,
     ORIGIN_NOUNS,
     SPEECH_VERBS,
     TIME_WORDS,
@@ -191,7 +190,8 @@ def _sentence_owner(analysis: Analysis, paragraph: Paragraph, start: int, end: i
 def find_origins(analysis: Analysis, found: dict[int, FactSet]) -> None:
     """Nationalities and home countries, from sentences about one person."""
     for number, paragraph in analysis.paragraphs.items():
-        hits = _nationality_origins(paragraph) + _place_origins(analysis, paragraph)
+        nationalities = analysis.nationalities.get(number, ())
+        hits = _nationality_origins(paragraph, nationalities) + _place_origins(analysis, paragraph)
         owners: dict[int, Group | None] = {}
         for position, origin in hits:
             sentence = bisect.bisect_right(paragraph.sentence_starts, position) - 1
@@ -205,14 +205,15 @@ def find_origins(analysis: Analysis, found: dict[int, FactSet]) -> None:
                 found[owner.id].add(number, position, origin)
 
 
-def _nationality_origins(paragraph: Paragraph) -> list[tuple[int, str]]:
-    """ "Russian heritage", "Norwegian by birth", "a Swiss photographer", "was Irish"."""
+def _nationality_origins(
+    paragraph: Paragraph, nationalities: Sequence[re.Match[str]]
+) -> list[tuple[int, str]]:
+    """ "Russian heritage", "Norwegian by birth", "a Swiss photographer", "was Irish":
+    read at the paragraph's capitalised nationalities."""
     text = paragraph.text
     origins: list[tuple[int, str]] = []
-    for match in paragraph.capitals:
+    for match in nationalities:
         word = match.group()
-        if word.lower() not in NATIONALITIES:
-            continue
         if paragraph.quoted(match.start()):
             continue
         following = [w.lower() for w in WORD_RE.findall(text[match.end() : match.end() + 40])]
@@ -234,16 +235,30 @@ def _nationality_origins(paragraph: Paragraph) -> list[tuple[int, str]]:
 def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, str]]:
     """ "born in Lyon", "grew up in Galway", "to leave Russia" (countries only)."""
     origins: list[tuple[int, str]] = []
+    places = analysis.places_by_words
     for mention in analysis.by_passage.get(paragraph.passage.number, []):
         if mention.quoted or mention.possessive:
             continue
-        place = analysis.places.get(analysis.fold(" ".join(mention.words)))
+        words = mention.words
+        if words not in places:
+            places[words] = analysis.places.get(analysis.fold(" ".join(words)))
+        place = places[words]
         if place is None:
             continue
         before = paragraph.text[max(0, mention.start - 40) : mention.start]
-        if BORN_RE.search(before) or (place.kind == "country" and LEAVE_RE.search(before)):
+        if (_may_end_born_in(before) and BORN_RE.search(before)) or (
+            place.kind == "country" and LEAVE_RE.search(before)
+        ):
             origins.append((mention.start, place.name))
     return origins
+
+
+def _may_end_born_in(before: str) -> bool:
+    """Whether `before` can end as BORN_RE wants ("born in ", "came from the "): a space,
+    after a word that ends like "in", "of", "native", "from" or "the". Cheaper than the
+    pattern, which opens with a word boundary and so is tried at every offset."""
+    stripped = before.rstrip()
+    return len(stripped) < len(before) and stripped[-1:] in "nNfFeEmM"
 
 
 def _is_speech(paragraph: Paragraph, open_: int, close: int) -> bool:

@@ -69,6 +69,9 @@ class Vocabulary:
     licensed: set[str] = field(default_factory=set)
     # What each word, standing alone, reads as in this story (see _single_word_mention).
     words: dict[str, _WordReading] = field(default_factory=dict)
+    # Per paragraph, its capitalised nationalities ("Russian"), which origins read: found
+    # here, where every capitalised word is looked up anyway.
+    nationalities: dict[int, list[re.Match[str]]] = field(default_factory=dict)
 
     def never_a_name(self, word: str) -> bool:
         return word not in self.licensed and never_a_name(word)
@@ -85,12 +88,16 @@ def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
     mid_sentence = vocabulary.mid_sentence_inflected
     for paragraph in paragraphs:
         text = paragraph.text
+        nationalities: list[re.Match[str]] = []
         for match in paragraph.capitals:
             name = match.group()
-            if len(name) > 3 and name.endswith(("'s", "’s")):
+            possessive = len(name) > 3 and name.endswith(("'s", "’s"))
+            if possessive:
                 name = name[:-2]
             lowered = name.lower()
             if lowered in NEVER_NAMES:
+                if not possessive and lowered in NATIONALITIES:
+                    nationalities.append(match)  # (no listed nationality has an apostrophe)
                 if (
                     lowered not in _NEVER_LICENSED
                     and _used_as_a_name(text, match, name)
@@ -99,6 +106,8 @@ def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
                     vocabulary.licensed.add(name)
             elif lowered.endswith(_INFLECTED) and not paragraph.opens_sentence(match.start()):
                 mid_sentence.add(name)
+        if nationalities:
+            vocabulary.nationalities[paragraph.passage.number] = nationalities
     return vocabulary
 
 
