@@ -24,6 +24,7 @@ from bot.core.characters.patterns import (
     BORN_RE,
     CLAUSE_NP_BEFORE_RE,
     IS_A_RE,
+    IS_A_WORDS,
     JOINED_COMMA,
     LABEL_BEFORE_RE,
     LEAVE_RE,
@@ -36,6 +37,7 @@ from bot.core.characters.patterns import (
     UNNAMED_SPEAKER_RES,
     VAGUE_NP_SECOND_WORDS,
     WORD_RE,
+    next_word_may_be,
 )
 from bot.core.characters.scan import Mention
 from bot.core.characters.tokens import matches_at
@@ -133,7 +135,11 @@ def _descriptions_after(mention: Mention, before: str, after: str, found: FactSe
                 item = re.sub(r"^(?:and|or)\s+", "", item.strip())
                 if item and item[0].islower() and len(item.split()) <= 8:
                     found.add(mention.passage, mention.end + index, item)
-    elif (is_a := IS_A_RE.match(after)) and _usable_np(is_a.group(1)):
+    elif (
+        next_word_may_be(after, IS_A_WORDS)
+        and (is_a := IS_A_RE.match(after))
+        and _usable_np(is_a.group(1))
+    ):
         found.add(mention.passage, mention.end, is_a.group(1))
 
 

@@ -65,6 +65,16 @@ IS_A_RE = re.compile(
 )
 
 
+# What the word after a name starts with where IS_A_RE can match.
+IS_A_WORDS = ("was", "is", "became", "had")
+
+
+def next_word_may_be(after: str, starts: str | tuple[str, ...]) -> bool:
+    """Whether spaces open `after` and what follows them starts with one of `starts`: a
+    test in C that spares a pattern wanting that, which most texts after a name fail."""
+    return after[:1].isspace() and after.lstrip().startswith(starts)
+
+
 # r"\b(she|he)\s+(?:was|is|became)\s+(an?\s+NP)(?=...)", case-blind.
 PRONOUN_IS_A_RE = re.compile(
     rf"({_SHE_HE})(?i:\s+(?:was|is|became)\s+(an?\s+{_NP}{{1,50}}?)"
