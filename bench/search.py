@@ -162,7 +162,9 @@ def make_corpus(size: int, n_queries: int, seed: int) -> Path:
 
 async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
     from bot.app.library import Library
+    from bot.discord_adapter.bot import freeze_start_up_objects
     from bot.storage import Store
+    from cogs import search  # noqa: F401 (loaded before the freeze, as the bot loads its cogs)
 
     database = folder / "bench.sqlite3"
     queries = {
@@ -179,7 +181,11 @@ async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
         gc.collect()
         rss_built = rss_mb()
         await library.live_index.wait_idle()
+        # As `conteur run` does once its index is ready: full garbage collections over
+        # start-up's objects would otherwise stall the loop in the middle of a search.
+        frozen = freeze_start_up_objects()
         result: dict[str, Any] = {
+            "frozen_objects": frozen,
             "size": size,
             "passages": len(library.index),
             "build_s": build,
