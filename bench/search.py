@@ -131,18 +131,14 @@ async def real_call(library: Any, query: str) -> tuple[str, list[tuple[int, int]
     """`/search query:<query>` in server GUILD, as cogs/search.py answers it: the search
     pipeline (bot/app/searching.py), then the embed and buttons serialised to JSON."""
     from bot.app.searching import search_passages
-    from bot.discord_adapter.rendering import ResultLine, bold_highlights, no_results_embed
+    from bot.discord_adapter.rendering import no_results_embed
     from cogs.search import SearchResultsView
 
     outcome = await search_passages(library, query, guild_id=GUILD)
     if not outcome.results:
         embed = no_results_embed(outcome.query, outcome.suggestions, within=outcome.within)
         return json.dumps({"embeds": [embed.to_dict()]}), []
-    lines = [
-        ResultLine(r.story.title, r.passage, bold_highlights(r.snippet, r.highlights))
-        for r in outcome.results
-    ]
-    view = SearchResultsView(outcome.query, lines, [r.story.id for r in outcome.results])
+    view = SearchResultsView(outcome.query, outcome.results)
     payload = {"embeds": [view.embed().to_dict()], "components": view.to_components()}
     return json.dumps(payload), [(r.story.id, r.passage) for r in outcome.results]
 

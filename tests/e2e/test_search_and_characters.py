@@ -36,6 +36,11 @@ async def test_search_pages_when_there_are_many_results(world, store):
     second = await world.member.click(result.response.message, label="Next")
     assert len(second.response.embeds[0].fields) == 3
     assert second.response.embeds[0].fields[0].name.startswith("6. Heron")
+    # A page's snippets are cut when it is shown: the second's too, matches in bold.
+    assert all(
+        "**grey heron**" in field.value and "**reeds**" in field.value
+        for field in second.response.embeds[0].fields
+    )
 
 
 async def test_search_in_one_story_and_for_one_character(world):
