@@ -10,10 +10,12 @@ Run from the repository root:
 What one measured call is (`real_call`, step for step what `cogs/search.py` does for
 `/search query:...` in a server): validate the query; `Library.search` with the server's
 scope (its visible stories: built-ins it has not hidden plus its own, never another
-server's) and `limit=50`, which runs the engine in a worker thread; the relevance floor;
-the first 25 hits; their stories' summaries from SQLite; snippets and bold highlights;
-the embed and buttons rendered and serialised to the JSON Discord would receive. No
-result: the suggestions and the "nothing found" embed instead.
+server's) and `limit=25`, which runs the engine in a worker thread; the relevance floor;
+their stories' summaries from SQLite; the first page's snippets and bold highlights (the
+other pages' are made when a reader turns to them); the embed and buttons rendered and
+serialised to the JSON Discord would receive. No result: the suggestions and the
+"nothing found" embed instead. As `conteur run` does, the process's start-up objects
+are frozen for the garbage collector once the index is ready.
 
 For each size a fresh subprocess (memory and caches of one never leak into
 another) writes the corpus of bench/corpus.py into a real database (5% of the stories
