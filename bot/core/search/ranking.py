@@ -7,6 +7,7 @@ import math
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress, islice
 from operator import itemgetter
 from zlib import crc32
 
@@ -83,9 +84,6 @@ class _Candidates:
     scores: dict[int, float]  # passage id -> partial score over the walked words
     threshold: float | None  # the PRUNING_DEPTH-th best score, if stage 1 computed it
     slack: float  # the most exact scoring can add to a partial score
-    # The RERANK_CANDIDATES best scores, best first, when stage 1 computed the threshold
-    # from them (the cut of the candidates reuses them: one pass over the scores, not two).
-    best: list[float] | None = None
 
 
 class Ranking(Postings):
@@ -290,7 +288,6 @@ class Ranking(Postings):
         remaining = sum(word.idf for word in ordered)
         walked_idf = 0.0
         threshold: float | None = None
-        best: list[float] | None = None
         walked: list[_QueryWord] = []
         too_common = max(_MAX_CREATING_FLOOR, int(_MAX_CREATING_SHARE * self._live))
         for word in ordered:
@@ -302,9 +299,8 @@ class Ranking(Postings):
             walked_idf += word.idf
             # The threshold is at most the walked words' idf: skip computing it while that
             # bound alone shows the next word must still be walked.
-            best = self._best_scores(scores) if remaining <= walked_idf else None
-            threshold = None if best is None else self._threshold(best)
-        return _Candidates(scores, threshold, self._slack(plan, walked), best)
+            threshold = self._threshold(scores) if remaining <= walked_idf else None
+        return _Candidates(scores, threshold, self._slack(plan, walked))
 
     @staticmethod
     def _slack(plan: _Plan, walked: list[_QueryWord]) -> float:
@@ -331,8 +327,8 @@ class Ranking(Postings):
             # Ascending weight: a passage with several expansions keeps the best one.
             if weight >= strong:
                 for pids in _slices(self._postings.get(term_id)):
-                    # A comprehension, not compress(map(mask.__getitem__, ...)): see
-                    # _top_candidates.
+                    # A comprehension, not compress(map(mask.__getitem__, ...)): calling a
+                    # bound method per posting costs three times the comparison.
                     kept = pids if mask is None else [pid for pid in pids if mask[pid]]
                     weights.update(dict.fromkeys(kept, weight))
         return weights
@@ -351,13 +347,10 @@ class Ranking(Postings):
         return large
 
     @staticmethod
-    def _best_scores(scores: dict[int, float]) -> list[float]:
-        return heapq.nlargest(max(RERANK_CANDIDATES, PRUNING_DEPTH), scores.values())
-
-    @staticmethod
-    def _threshold(best: list[float]) -> float:
-        """The PRUNING_DEPTH-th best score (0 while there are fewer candidates)."""
-        return best[PRUNING_DEPTH - 1] if len(best) >= PRUNING_DEPTH else 0.0
+    def _threshold(scores: dict[int, float]) -> float:
+        if len(scores) < PRUNING_DEPTH:
+            return 0.0
+        return heapq.nlargest(PRUNING_DEPTH, scores.values())[-1]
 
     # ---- stage 2: re-ranking
 
@@ -403,7 +396,7 @@ class Ranking(Postings):
         `limit` candidates are already sure of (their coverage with the phrase floor).
         """
         scores = candidates.scores
-        pids = self._top_candidates(scores, candidates.best)
+        pids = self._top_candidates(scores, candidates.threshold)
         pids.sort()  # ties go to the oldest passage
         pids.sort(key=scores.__getitem__, reverse=True)
         total = plan.total_weight or 1.0
@@ -440,23 +433,26 @@ class Ranking(Postings):
         return covered
 
     @staticmethod
-    def _top_candidates(scores: dict[int, float], best: list[float] | None) -> list[int]:
+    def _top_candidates(scores: dict[int, float], threshold: float | None) -> list[int]:
         """The RERANK_CANDIDATES best-scored passage ids; ties go to the oldest passages.
 
-        `best`, when stage 1 computed it, is the RERANK_CANDIDATES best scores.
+        `threshold`, when stage 1 computed it, is the PRUNING_DEPTH-th best score.
         """
         if len(scores) <= RERANK_CANDIDATES:
             return list(scores)
-        if best is None or len(best) < RERANK_CANDIDATES:
-            best = heapq.nlargest(RERANK_CANDIDATES, scores.values())
-        cutoff = best[RERANK_CANDIDATES - 1]
-        if cutoff <= 0.0:
+        # C-level passes only: many candidates often share the same few score values.
+        if threshold is None or RERANK_CANDIDATES != PRUNING_DEPTH:
+            threshold = heapq.nlargest(RERANK_CANDIDATES, scores.values())[-1]
+        if threshold <= 0.0:
             return heapq.nsmallest(RERANK_CANDIDATES, scores)
-        # Plain comprehensions, not compress(map(cutoff.__lt__, ...)): a comparison in
-        # the loop costs a third of a method call per item, and the thread can give the
-        # interpreter lock back between items.
-        above = [pid for pid, score in scores.items() if score > cutoff]
-        tied = [pid for pid, score in scores.items() if score == cutoff]
+        above: list[int] = []
+        tied: list[int] = []
+        # Keys and values walk in step (a dict iterates both in one order).
+        keys, values = iter(scores), iter(scores.values())
+        while pids := list(islice(keys, _GIL_SLICE)):
+            chunk = list(islice(values, _GIL_SLICE))
+            above.extend(compress(pids, map(threshold.__lt__, chunk)))
+            tied.extend(compress(pids, map(threshold.__eq__, chunk)))
         tied.sort()
         return above + tied[: RERANK_CANDIDATES - len(above)]
 
