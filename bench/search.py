@@ -25,9 +25,11 @@ seeded query sets on the same target passages: *anchored* (a window around the
 passage's rarest word) and *windows* (a window anywhere in it), each perturbed by kind
 (exact, typo, no accents, swapped, truncated, partial, mixed). Each query runs
 `--repeats` times and counts with its median; the table shows median and p95 over the
-queries, recall@10 (the target passage among the first ten results), the event loop's
-worst stall while the queries run (a 1 ms ticker beside them), resident memory, build
-time and time to searchable when an index already exists.
+queries, the process's CPU time per call (all its threads: what a call costs, which the
+machine's load moves far less than the latency), recall@10 (the target passage among the
+first ten results), the event loop's worst stall while the queries run (a 1 ms ticker
+beside them), resident memory, build time and time to searchable when an index already
+exists.
 
 The tantivy candidate of issue 12 was measured with this script and removed; its numbers
 and the decision are in docs/search.md.
@@ -265,20 +267,23 @@ async def run_set(
     library: Any, store: Any, queries: Sequence[BenchQuery], repeats: int
 ) -> dict[str, Any]:
     ticker = Ticker()
-    latencies, hits, sizes, distinct = [], [], [], []
+    latencies, cpu, hits, sizes, distinct = [], [], [], [], []
     for query in queries:
-        runs = []
+        runs, cpu_runs = [], []
         for _ in range(repeats):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             payload, found = await real_call(library, query.text)
             runs.append((time.perf_counter() - started) * 1000)
+            cpu_runs.append((time.process_time() - cpu_started) * 1000)
         latencies.append(statistics.median(runs))
+        cpu.append(statistics.median(cpu_runs))
         target = (query.story_index + 1, query.passage_number)
         hits.append(target in found[:10])
         distinct.append(query.ambiguous <= 10)
         sizes.append(len(payload))
     return {
         "latencies_ms": latencies,
+        "cpu_ms": cpu,
         "hits": hits,
         "kinds": [query.kind for query in queries],
         "distinct": distinct,
@@ -328,18 +333,19 @@ def _distinct_recall(size: int, results: dict[str, Any]) -> str:
 
 def print_table(rows: Sequence[dict[str, Any]]) -> None:
     print(
-        "| passages | query set | median | p95 | max | recall@10 "
+        "| passages | query set | median | p95 | max | CPU median / p95 | recall@10 "
         "| recall@10, distinct windows (queries) | loop stall max / p99 (attributable) "
         "| build | start-up (index exists) | RSS (process) | load |"
     )
-    print("|" + "---|" * 12)
+    print("|" + "---|" * 13)
     for r in rows:
         for name in ("anchored", "windows"):
             s = r[name]
-            lat = s["latencies_ms"]
+            lat, cpu = s["latencies_ms"], s["cpu_ms"]
             print(
                 f"| {r['size']:,} | {name} | {statistics.median(lat):.1f} ms "
                 f"| {percentile(lat, 0.95):.1f} ms | {max(lat):.0f} ms "
+                f"| {statistics.median(cpu):.1f} / {percentile(cpu, 0.95):.1f} ms "
                 f"| {sum(s['hits']) / len(s['hits']):.3f} | {_distinct_recall(r['size'], s)} "
                 f"| {s['max_stall_ms']:.1f} / {s['p99_stall_ms']:.1f} "
                 f"({s['max_attributable_ms']:.1f}) ms "
