@@ -42,14 +42,15 @@ def freeze_start_up_objects() -> int:
     """Leave what lives as long as the process out of the garbage collector's full passes;
     returns how many objects are frozen.
 
-    A full collection traverses every tracked object (discord.py's state, the modules and
-    their functions, the search index's vocabulary): 150-400 ms on a shared machine at
-    10,000 stories, 13-29 ms of one thread's CPU for the ~60,000 objects of a bot with
-    the search cog loaded. It runs in whichever thread allocated last, often a search's
-    worker thread, and holds the interpreter lock throughout: the event loop stalls that
-    long. Frozen, they are skipped. What is frozen and later dropped is still freed by
-    reference counting; only a reference cycle among frozen objects would stay, and one
-    process freezes once (`conteur run`, and bench/search.py as it does).
+    A full collection traverses every tracked object (the catalogues, discord.py's state,
+    the modules and their functions): 150-400 ms on a shared machine at 10,000 stories,
+    during a name-heavy upload's 100,000 new objects; 13-30 ms of CPU for the 30,000-65,000
+    objects of `bench/search.py`'s process. It runs in whichever thread allocated last (a
+    search's worker thread, an interaction's handler) and holds the interpreter lock
+    throughout: the event loop stalls that long. Frozen, they are skipped. What is frozen
+    and later dropped is still freed by reference counting; only a reference cycle among
+    frozen objects would stay, and a process freezes once (`conteur run` once its index is
+    ready, and bench/search.py as it does).
     """
     gc.collect()
     gc.freeze()
