@@ -220,13 +220,16 @@ async def idle_stalls(seconds: float = 3.0) -> dict[str, float]:
 
 class Ticker:
     """A 1 ms ticker beside the work: how late the event loop wakes (its stalls), and
-    how much CPU this process used during each stall.
+    how much of each stall this process is responsible for.
 
     On a shared machine the loop also wakes late when the process is not running at
     all (other processes have the cores). A stall the process is *responsible* for is
-    one during which it ran: its own work on the loop, or a search thread holding the
-    interpreter lock. So each stall is also counted as min(lateness, CPU the process
-    used meanwhile): "attributable" below.
+    its own work on the loop, or the loop's thread waiting for the interpreter lock
+    while another of its threads (a search) computes. So each stall is also counted,
+    "attributable", as the smaller of: the lateness less the time the loop's thread
+    spent ready to run but waiting for a core (Linux's per-thread run-queue wait,
+    /proc/thread-self/schedstat), and the CPU the process used meanwhile (a search
+    thread waiting for a core while it holds the lock is the machine's doing too).
     """
 
     def __init__(self) -> None:
@@ -236,12 +239,20 @@ class Ticker:
         self._task = asyncio.create_task(self._tick())
 
     async def _tick(self) -> None:
-        while self._running:
-            before, cpu = time.perf_counter(), time.process_time()
-            await asyncio.sleep(0.001)
-            late = (time.perf_counter() - before - 0.001) * 1000
-            self.stalls.append(late)
-            self.attributable.append(min(late, (time.process_time() - cpu) * 1000))
+        schedstat = _open_schedstat()  # here: the loop's thread
+        try:
+            while self._running:
+                before, cpu = time.perf_counter(), time.process_time()
+                queued = _run_queue_wait(schedstat)
+                await asyncio.sleep(0.001)
+                late = (time.perf_counter() - before - 0.001) * 1000
+                self.stalls.append(late)
+                own = late - (_run_queue_wait(schedstat) - queued) * 1000
+                cpu_used = (time.process_time() - cpu) * 1000
+                self.attributable.append(max(0.0, min(own, cpu_used)))
+        finally:
+            if schedstat is not None:
+                os.close(schedstat)
 
     async def stop(self) -> dict[str, float]:
         self._running = False
@@ -251,6 +262,19 @@ class Ticker:
             "p99_stall_ms": percentile(self.stalls, 0.99),
             "max_attributable_ms": max(self.attributable),
         }
+
+
+def _open_schedstat() -> int | None:
+    """The calling thread's scheduler statistics (Linux), or None where there are none."""
+    try:
+        return os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+    except OSError:
+        return None
+
+
+def _run_queue_wait(schedstat: int | None) -> float:
+    """Seconds that thread has spent ready to run but waiting for a core (0 if unknown)."""
+    return 0.0 if schedstat is None else int(os.pread(schedstat, 128, 0).split()[1]) / 1e9
 
 
 async def run_burst(library: Any, queries: Sequence[BenchQuery]) -> dict[str, float]:
