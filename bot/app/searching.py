@@ -20,7 +20,9 @@ class PassageResult:
 
     The snippet (and its highlights) is cut when first asked for: /search shows five
     results a page, and reading, highlighting and cutting the 20 a reader may never page
-    to was a fifth of the whole call's time at 100,000 passages.
+    to was a fifth of the whole call's time at 100,000 passages. Until then the result
+    keeps its hit, which reads the text from the index file it was found in (a rebuild
+    that replaces the file does not disturb it).
     """
 
     __slots__ = ("_cut", "_hit", "_width", "passage", "score", "story")
