@@ -67,7 +67,7 @@ class Vocabulary:
     mid_sentence_inflected: set[str] = field(default_factory=set)
     # Listed words the text uses as names: "a woman named May", ""...," Will said".
     licensed: set[str] = field(default_factory=set)
-    # What each word, standing alone, reads as in this story (see _single_word_mention).
+    # What each word, standing alone, reads as in this story (see _single_word).
     words: dict[str, _WordReading] = field(default_factory=dict)
     # Per paragraph, its capitalised nationalities ("Russian"), which origins read: found
     # here, where every capitalised word is looked up anyway.
@@ -157,11 +157,41 @@ def _is_sentence_opener(word: str, vocabulary: Vocabulary) -> bool:
 
 def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
     mentions: list[Mention] = []
-    for phrase in phrase_spans(paragraph.text, paragraph.capitals):
+    number = paragraph.passage.number
+    text = paragraph.text
+    readings = vocabulary.words
+    for phrase in phrase_spans(text, paragraph.capitals):
         if len(phrase) == 1:  # most are: "She", "The", "Anna"
-            mention = _single_word_mention(phrase[0], paragraph, vocabulary)
-            if mention is not None:
-                mentions.append(mention)
+            # _split_phrase then _mention_from for a one-word phrase, without the lists:
+            # what a word says by itself is worked out once per story (_single_word).
+            token = phrase[0]
+            word = token.group()
+            known = readings.get(word, _UNSEEN)
+            if known is _UNSEEN:
+                known = readings[word] = _single_word(word, vocabulary)
+            if known is None:
+                continue
+            words, possessive, licensed, place_kind = known
+            if licensed and _licensed_word_used_otherwise(token, paragraph, vocabulary):
+                continue
+            start = token.start()
+            after = token.end()
+            end = after - 2 if possessive else after
+            mentions.append(
+                Mention(
+                    number,
+                    start,
+                    end,
+                    after,
+                    words,
+                    None,
+                    text[start:end],
+                    possessive,
+                    paragraph.opens_sentence(start),
+                    paragraph.quoted(start),
+                    place_kind,
+                )
+            )
             continue
         for part in _split_phrase(phrase, paragraph, vocabulary):
             mention = _mention_from(part, paragraph)
@@ -213,42 +243,10 @@ def _couples(paragraph: Paragraph) -> list[Mention]:
     return found
 
 
-def _single_word_mention(
-    token: re.Match[str], paragraph: Paragraph, vocabulary: Vocabulary
-) -> Mention | None:
-    """_split_phrase then _mention_from for a one-word phrase, without the lists: what a
-    word says by itself is worked out once per story (vocabulary.words)."""
-    word = token.group()
-    known = vocabulary.words.get(word, _UNSEEN)
-    if known is _UNSEEN:
-        known = vocabulary.words[word] = _single_word(word, vocabulary)
-    if known is None:
-        return None
-    name, possessive, licensed, place_kind = known
-    if licensed and _licensed_word_used_otherwise(token, paragraph, vocabulary):
-        return None
-    start = token.start()
-    after = token.end()
-    end = after - 2 if possessive else after
-    return Mention(
-        paragraph.passage.number,
-        start,
-        end,
-        after,
-        (name,),
-        None,
-        paragraph.text[start:end],
-        possessive,
-        paragraph.opens_sentence(start),
-        paragraph.quoted(start),
-        place_kind,
-    )
-
-
-# (name, possessive, licensed, place kind): a word's reading wherever it stands alone, or
-# None when it never is a mention alone.
-_WordReading = tuple[str, bool, bool, str | None] | None
-_UNSEEN: _WordReading = ("", False, False, None)
+# ((name,), possessive, licensed, place kind): a word's reading wherever it stands alone,
+# or None when it never is a mention alone.
+_WordReading = tuple[tuple[str], bool, bool, str | None] | None
+_UNSEEN: _WordReading = (("",), False, False, None)
 
 
 def _single_word(word: str, vocabulary: Vocabulary) -> _WordReading:
@@ -264,7 +262,7 @@ def _single_word(word: str, vocabulary: Vocabulary) -> _WordReading:
             return None
     if title_key(name) is not None:
         return None  # "Madame!" alone is a form of address
-    return name, possessive, licensed, place_kind_of_phrase((name,)) if placeish else None
+    return (name,), possessive, licensed, place_kind_of_phrase((name,)) if placeish else None
 
 
 def _split_phrase(
