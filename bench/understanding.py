@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.referents import Someone, referents_moved
 from bench.retell import generated_story, percentile
 from bot.app.answers import answer_question
 from bot.app.library import Library
@@ -56,7 +57,7 @@ from bot.core.cast import Cast, Character
 from bot.core.characters import extract_cast
 from bot.core.compare import Side, compare_characters
 from bot.core.models import Passage
-from bot.core.parsing import parse_story
+from bot.core.parsing import parse_story, readable_passages
 from bot.core.questions import discussion_questions
 from bot.core.retelling import Length, retell
 from bot.discord_adapter.rendering.telling import shown_length
@@ -139,6 +140,7 @@ class Scores:
     endings: list[int] = field(default_factory=lambda: [0, 0])
     medium_events: list[int] = field(default_factory=lambda: [0, 0])
     changed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
     bad_questions: list[str] = field(default_factory=list)
     questions: int = 0
     bad_comparisons: list[str] = field(default_factory=list)
@@ -337,6 +339,8 @@ def score_retellings(
     scores: Scores,
 ) -> None:
     events = truth["events"]
+    paragraphs = [(p.number, p.text) for p in readable_passages(passages)]
+    someone = [Someone(p.name, p.forms, p.gender) for p in people if p.gender in ("f", "m")]
     for length in LENGTHS:
         retelling = retell(passages, length=length, protagonist=protagonist, measure=shown_length)
         if length in ("short", "medium"):
@@ -350,6 +354,8 @@ def score_retellings(
                 lost = [event["event"] for event, ok in zip(events, kept, strict=True) if not ok]
                 scores.lost_events += lost
         kept_sentences = retelling.sentences
+        moved = referents_moved([(s.text, s.passage) for s in kept_sentences], paragraphs, someone)
+        scores.moved += [f"{length}: {line}" for line in moved]
         for index, sentence in enumerate(kept_sentences):
             following = kept_sentences[index + 1] if index + 1 < len(kept_sentences) else None
             next_kept = following.passage if following else None
@@ -516,6 +522,7 @@ COLUMNS = (
     ("endings", 7),
     ("medium-ev", 9),
     ("changed", 7),
+    ("referent", 8),
     ("bad-q", 5),
     ("bad-cmp", 7),
 )
@@ -536,6 +543,7 @@ def _row(name: str, s: Scores) -> str:
         f"{s.endings[0]}/{s.endings[1]}",
         f"{s.medium_events[0]}/{s.medium_events[1]}",
         str(len(s.changed)),
+        str(len(s.moved)),
         f"{len(s.bad_questions)}/{s.questions}",
         str(len(s.bad_comparisons)),
     ]
@@ -549,6 +557,7 @@ def _details(name: str, s: Scores) -> Iterable[str]:
         ("answers without the evidence", s.missed_answers),
         ("events lost in the short retelling", s.lost_events),
         ("changed sentences", s.changed),
+        ("pronouns meaning someone else", s.moved),
         ("bad questions", s.bad_questions),
         ("bad comparison lines", s.bad_comparisons),
     ):
