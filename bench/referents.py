@@ -52,18 +52,23 @@ def _items(text: str, people: Sequence[Someone], gender: str) -> list[tuple[int,
     he had read, the banker put …") say nothing of whom the sentence is about."""
     narration = _narration(text)
     found: list[tuple[int, str | None]] = []
-    for person in people:
-        if person.gender != gender:
-            continue
-        for form in person.forms:
-            for match in re.finditer(rf"(?<![\w']){re.escape(form)}(?![\w])", narration):
-                if narration.startswith("'s", match.end()):
-                    continue
-                # "her sister Josephine": the pronoun's person is the topic, not Josephine.
-                holder = None if form.startswith("the ") else _HOLDER_RE.search(
-                    narration, 0, match.start()
-                )
-                found.append((holder.start(), None) if holder else (match.start(), person.name))
+    taken: set[int] = set()  # "Ben Price's" is not "Ben": longer forms first
+    forms = sorted(
+        ((form, person) for person in people for form in person.forms),
+        key=lambda pair: -len(pair[0]),
+    )
+    for form, person in forms:
+        for match in re.finditer(rf"(?<![\w']){re.escape(form)}(?![\w])", narration):
+            if match.start() in taken:
+                continue
+            taken.update(range(match.start(), match.end()))
+            if person.gender != gender or narration.startswith("'s", match.end()):
+                continue
+            # "her sister Josephine": the pronoun's person is the topic, not Josephine.
+            holder = (
+                None if form.startswith("the ") else _HOLDER_RE.search(narration, 0, match.start())
+            )
+            found.append((holder.start(), None) if holder else (match.start(), person.name))
     nouns = _GENERIC_NOUNS[gender]
     for match in re.finditer(rf"\b(?:a|an|the|this|that)\s+(?:[a-z]+\s+)?(?:{nouns})\b", narration):
         if not any(start == match.start() for start, _ in found):

@@ -60,6 +60,7 @@ from bot.core.models import Passage
 from bot.core.parsing import parse_story, readable_passages
 from bot.core.questions import discussion_questions
 from bot.core.retelling import Length, retell
+from bot.core.sentences import split_sentences
 from bot.discord_adapter.rendering.telling import shown_length
 from bot.storage import Store
 
@@ -276,6 +277,8 @@ def _last_person_before(
             continue
         for form in person.forms:
             for match in re.finditer(rf"(?<![\w']){re.escape(form)}(?![\w])", folded):
+                if folded.startswith("'s", match.end()):
+                    continue  # "the banker's house" is about the house
                 if best is None or match.start() > best[0]:
                     best = (match.start(), person)
     return best[1] if best else protagonist
@@ -300,7 +303,14 @@ def sentence_changed(
         return "cut at a colon, what it introduces (the next paragraph) left out"
     if _plain(retold) in _plain(paragraph):
         return None
-    source, mine = _tokens(paragraph), _tokens(retold)
+    # Diffed against the sentence of the paragraph it is (a name put for an opening
+    # "He" must not read as the sentence before it deleted).
+    mine = _tokens(retold)
+    source = max(
+        (_tokens(sentence) for sentence in split_sentences(paragraph)),
+        key=lambda words: difflib.SequenceMatcher(None, words, mine, autojunk=False).ratio(),
+    )
+    before_sentence = paragraph[: paragraph.find(" ".join(source[:3])[:12])] if source else ""
     matcher = difflib.SequenceMatcher(None, source, mine, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
@@ -320,7 +330,9 @@ def sentence_changed(
         person = _person_named(mine[j1:j2], people)
         gender = _PRONOUN_GENDER[fold(source[i1])]
         before = " ".join(p.text for p in passages[max(0, passage - 3) : passage - 1])
-        before += " " + " ".join(source[:i1])
+        before += " " + before_sentence + " " + " ".join(source[:i1])
+        # Whom "…," he said means is the narration's, never a name inside the quotation.
+        before = re.sub(r'"[^"]*"?\s*$|“[^”]*”?\s*$', " ", before)
         referent = _last_person_before(before, people, gender, protagonist)
         if person is None:
             reasons.append(f"{source[i1]} → {' '.join(mine[j1:j2])} (no one)")
