@@ -76,9 +76,10 @@ def _items(text: str, people: Sequence[Someone], gender: str) -> list[tuple[int,
     for match in _PRONOUN_RE.finditer(narration):
         word = match.group().lower()
         opening = match.start() == len(narration) - len(narration.lstrip())
-        if _PRONOUNS[word] == gender and (word in ("he", "she") or opening):
-            if not _OPENING_CLAUSE_RE.match(narration[: match.start()]):
-                found.append((match.start(), None))
+        subject = word in ("he", "she") or opening
+        ahead = _OPENING_CLAUSE_RE.match(narration[: match.start()])
+        if _PRONOUNS[word] == gender and subject and not ahead:
+            found.append((match.start(), None))
     return sorted(found, key=lambda item: (item[0], item[1] is None))
 
 
@@ -106,7 +107,13 @@ def first_pronoun(text: str, people: Sequence[Someone]) -> tuple[int, str] | Non
         if any(start < match.start() for start in named):
             return None
         after = [start for start in named if start > match.start()]
-        if after and not re.search(r"[;:]|, (?:and|but)\b", narration[match.start() : after[0]]):
+        # Only a possessive or an opening clause looks ahead; "He had not expected the
+        # lawyer…" is about someone before.
+        ahead = match.group().lower() not in ("he", "she") or bool(
+            _OPENING_CLAUSE_RE.match(narration[: match.start()])
+        )
+        clause = narration[match.start() : after[0]] if after else ""
+        if after and ahead and not re.search(r"[;:]|, (?:and|but)\b", clause):
             return None
         return match.start(), gender
     return None
@@ -127,11 +134,11 @@ def referent(earlier: Sequence[str], people: Sequence[Someone], gender: str) -> 
 
 def referents_moved(
     retold: Sequence[tuple[str, int]],
-    paragraphs: Sequence[str],
+    paragraphs: Sequence[tuple[int, str]],
     people: Sequence[Someone],
 ) -> list[str]:
-    """The retold sentences (text, paragraph index) whose pronoun means someone else in
-    the retelling than in the text."""
+    """The retold sentences (text, passage number) whose pronoun means someone else in
+    the retelling than in the text; `paragraphs` are (passage number, text)."""
     story: list[tuple[int, str]] = [
         (number, sentence)
         for number, paragraph in paragraphs

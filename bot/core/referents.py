@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.core.introductions import People
+from bot.core.introductions import NOT_NAMES, People
 from bot.core.naming import StorySentence
 from bot.core.sentences import quotes_balanced
 
@@ -43,13 +43,14 @@ _TITLED_RE = re.compile(
     rf"\b(?P<title>{'|'.join(sorted(_TITLES, key=len, reverse=True))})\.?\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+))*)"
 )
+_FIRST_NAME_RE = re.compile(r"\b([A-Z][\w'’-]+) $")
 _FULL_NAME_RE = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+ [A-Z][a-z]+(?![\w'’])")
 # Someone the text has not named yet: a pronoun after this means them, not anyone known.
 _NEW_PERSON = {
     "m": re.compile(
-        r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z]+\s+)?(?:man|boy|gentleman|fellow|youth)\b"
+        r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z-]+\s+)?(?:man|boy|gentleman|fellow|youth)\b"
     ),
-    "f": re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z]+\s+)?(?:woman|girl|lady)\b"),
+    "f": re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z-]+\s+)?(?:woman|girl|lady)\b"),
 }
 # A subordinate clause opening the sentence: its pronoun looks ahead to the subject.
 _OPENING_CLAUSE_RE = re.compile(
@@ -109,10 +110,15 @@ class Referents:
     def _person_re(self) -> re.Pattern[str] | None:
         """Names and "the <someone>" the text has speak, and the protagonist, in one
         pattern (longest first); a description may carry one adjective ("the old banker")."""
+        # A name the text has speak once is someone (the retelling's introductions want
+        # a name used often; here a single "said Nell" makes Nell a possible "she").
         names = {
             word
             for word in self.people.speakers
-            if " " not in word and word in self.people.text and self.people._is_named(word)
+            if " " not in word
+            and word[:1].isupper()
+            and word not in NOT_NAMES
+            and self.people._mid_sentence_uses(word) >= 1
         }
         nouns = {
             person[4:]
@@ -203,7 +209,12 @@ class Referents:
             if holder:
                 found.append(_Mention(holder.start(), holder.end(), None))
             else:
-                found.append(_Mention(match.start(), match.end(), who, match.group()))
+                # The whole name as the text gives it: "Léa Roux", not "Roux".
+                first = _FIRST_NAME_RE.search(narration, 0, match.start())
+                start = match.start()
+                if first is not None and first.group(1) not in NOT_NAMES:
+                    start = first.start()
+                found.append(_Mention(start, match.end(), who, narration[start : match.end()]))
             taken.update(range(match.start(), match.end()))
         for match in _NEW_PERSON[gender].finditer(narration):
             if match.start() not in taken:
@@ -232,7 +243,12 @@ class Referents:
             if any(start < match.start() for start in named):
                 return None
             after = [start for start in named if start > match.start()]
-            if after and not _CLAUSE_BREAK_RE.search(narration[match.start() : after[0]]):
+            # Only a possessive or an opening clause looks ahead ("Together with his
+            # servants the banker…", "When he had read, the banker…"); "He had not
+            # expected the lawyer…" is about someone before.
+            ahead = match.group().lower() != "he" and match.group().lower() != "she"
+            ahead = ahead or bool(_OPENING_CLAUSE_RE.match(narration[: match.start()]))
+            if after and ahead and not _CLAUSE_BREAK_RE.search(narration[match.start() : after[0]]):
                 return None
             return match, gender
         return None
@@ -240,7 +256,8 @@ class Referents:
     def referent(self, earlier: Sequence[str], gender: str) -> tuple[_Mention | None, bool, int]:
         """Whom a pronoun of `gender` means after `earlier` (nearest last), whether that
         is clear (nobody else of the gender named on the way), and how many sentences
-        back it is named. (None, False, 0) when a reader cannot tell."""
+        back it is named: someone new ("a man") is a mention of no one (`who` ""), and
+        after a line of dialogue alone (whoever's turn it is) (None, False, 0)."""
         named: set[str] = set()  # people of the gender named on the way back
         for back, text in enumerate(reversed(earlier[-_WINDOW:]), start=1):
             if not _narration(text).strip(" .,;:!?-—–'’"):
@@ -250,7 +267,7 @@ class Referents:
             first = items[0] if items else None
             if first is not None and first.who is not None:
                 if not first.who:
-                    return None, False, 0
+                    return first, False, back  # someone new: no one the reader knows
                 # Clear: nobody else of the gender on the way ("" is someone new), and
                 # nobody the reader might take for the subject before it ("No, the clerk
                 # needn't call the boy. He would carry…" is neither the clerk nor the boy).
@@ -290,16 +307,21 @@ def keep_referents(
     told: list[str] = []
     last = len(chosen) - 1
     for position, (index, text) in enumerate(zip(chosen, texts, strict=True)):
-        if 0 < position < last and _PLURAL_LEAD_RE.match(_narration(text)):
-            if not kept or kept[-1] != index - 1:
-                continue  # "Some of them thought…": of whom, the sentence before said
+        plural = 0 < position < last and _PLURAL_LEAD_RE.match(_narration(text))
+        if plural and (not kept or kept[-1] != index - 1):
+            continue  # "Some of them thought…": of whom, the sentence before said
         found = referents.pronoun(text) if position else None
         if found is not None:
             match, gender = found
             before = [s.text for s in sentences[max(0, index - _WINDOW) : index]]
             meant, clear, back = referents.referent(before, gender)
             now = referents.referent(told, gender)[0] if meant is not None else None
-            if meant is not None and (now is None or now.who != meant.who):
+            if meant is not None and not meant.who:
+                # The text means someone it has not named ("May, the nine-year-old
+                # girl"); after the sentences left out it would mean someone known.
+                if now is not None and now.who and position != last:
+                    continue
+            elif meant is not None and (now is None or now.who != meant.who):
                 lead = text[: match.start()]
                 subject = not _NOT_SUBJECT_LEAD_RE.search(lead) and not re.search(
                     r"\b[A-Z]", lead[1:]
@@ -308,7 +330,11 @@ def keep_referents(
                 root = index - back
                 if clear and subject and named is not None:
                     text = named
-                elif _brief(sentences[root].text) and (not kept or root > kept[-1]):
+                elif (
+                    _brief(sentences[root].text)
+                    and (not kept or root > kept[-1])
+                    and _agrees(referents, root, told)
+                ):
                     introduced = referents.referent([*told, sentences[root].text], gender)[0]
                     if introduced is not None and introduced.who == meant.who:
                         if len(sentences[root].text) + 1 <= room:
@@ -324,6 +350,20 @@ def keep_referents(
         kept.append(index)
         told.append(text)
     return kept, told
+
+
+def _agrees(referents: Referents, index: int, told: Sequence[str]) -> bool:
+    """Whether the story's sentence `index`, told after `told`, has no pronoun that would
+    mean someone else than in the text (a sentence brought to name someone must not
+    misname another: "She had then shot the bolts … as she had seen Mr. Adams do")."""
+    text = referents.sentences[index].text
+    found = referents.pronoun(text)
+    if found is None:
+        return True
+    before = [s.text for s in referents.sentences[max(0, index - _WINDOW) : index]]
+    meant = referents.referent(before, found[1])[0]
+    now = referents.referent(told, found[1])[0]
+    return meant is None or (now is not None and now.who == meant.who and bool(meant.who))
 
 
 def _brief(text: str) -> bool:

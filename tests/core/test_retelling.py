@@ -65,6 +65,12 @@ def generated_story(word_count: int = 5_000, seed_value: int = 11) -> tuple[Pass
     return split_passages("\n\n".join(paragraphs))
 
 
+def renamed(source: str, retold: str) -> bool:
+    """`retold` is `source` with its opening pronoun turned into a name (bot.core.referents)."""
+    pronoun, _, rest = source.partition(" ")
+    return pronoun in ("He", "She", "His", "Her") and retold.endswith(" " + rest)
+
+
 def source_order(retelling: Retelling, passages: tuple[Passage, ...]) -> list[int]:
     """Where each retold sentence sits among the story's sentences."""
     sentences = story_sentences(passages)
@@ -72,7 +78,10 @@ def source_order(retelling: Retelling, passages: tuple[Passage, ...]) -> list[in
     start = 0
     for retold in retelling.sentences[1:]:  # the first may have been renamed
         index = next(
-            i for i in range(start, len(sentences)) if sentences[i] == (retold.passage, retold.text)
+            i
+            for i in range(start, len(sentences))
+            if sentences[i] == (retold.passage, retold.text)
+            or (sentences[i][0] == retold.passage and renamed(sentences[i][1], retold.text))
         )
         positions.append(index)
         start = index + 1
