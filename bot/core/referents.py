@@ -43,6 +43,13 @@ _TITLED_RE = re.compile(
     rf"\b(?P<title>{'|'.join(sorted(_TITLES, key=len, reverse=True))})\.?\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+))*)"
 )
+# The last word of a place's name, not a person's ("Elmore Bank", "Buckingham Street").
+_PLACE_NOUNS = frozenset(
+    """Street Road Lane Avenue Square Place Bridge Gate Tower Theatre Theater Church
+    Cathedral Chapel Station Bank Hotel Inn House Hall Park Garden Gardens River Lake
+    Mountain Hill Valley City Town Village County State States Island Sea Ocean Bay Cove
+    Creek Street School College University Hospital Market Abbey Castle Palace Row""".split()
+)
 _FIRST_NAME_RE = re.compile(r"\b([A-Z][\w'’-]+) $")
 _FULL_NAME_RE = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+ [A-Z][a-z]+(?![\w'’])")
 # Someone the text has not named yet: a pronoun after this means them, not anyone known.
@@ -115,10 +122,7 @@ class Referents:
         names = {
             word
             for word in self.people.speakers
-            if " " not in word
-            and word[:1].isupper()
-            and word not in NOT_NAMES
-            and self.people._mid_sentence_uses(word) >= 1
+            if " " not in word and word[:1].isupper() and word not in NOT_NAMES | _TITLES.keys()
         }
         nouns = {
             person[4:]
@@ -129,7 +133,11 @@ class Referents:
         }
         # A first name and a surname mid-sentence ("It was Brently Mallard who entered")
         # is someone, silent or not, when the pronouns after it say who.
-        self._full_names = set(_FULL_NAME_RE.findall(self.people.text)) - names
+        self._full_names = {
+            full
+            for full in _FULL_NAME_RE.findall(self.people.text)
+            if full.rsplit(" ", 1)[-1] not in _PLACE_NOUNS
+        } - names
         names |= self._full_names
         if self.protagonist:
             if self.protagonist[:4].lower() == "the ":
@@ -144,6 +152,13 @@ class Referents:
             alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
             parts.append(rf"(?<![\w'’])(?P<named>{alternatives})(?![\w])")
         return re.compile("|".join(parts)) if parts else None
+
+    @property
+    def silent(self) -> set[str]:
+        """Full names the text never has speak: someone to keep pronouns from, but whose
+        gender (from the pronouns after them) is too weak to put them in a sentence."""
+        self._person_re  # noqa: B018 (works the names out)
+        return self._full_names
 
     def gender_of(self, who: str) -> str | None:
         if who not in self._genders:
@@ -383,8 +398,8 @@ def _named(
     None when the gender is not known to agree or the pronoun's role is unsure ("her" is
     "her book" or "saw her")."""
     assert meant.who
-    if referents.gender_of(meant.who) != gender:
-        return None
+    if referents.gender_of(meant.who) != gender or meant.who in referents.silent:
+        return None  # a silent full name's gender is a guess: never put in a sentence
     word = match.group()
     form = meant.form
     if form[:4] == "The " and match.start() > 0:

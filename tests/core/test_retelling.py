@@ -176,8 +176,11 @@ def test_long_generated_story_stays_within_bounds() -> None:
     short = retell(passages, length="short")
     assert SHORT_MIN_SENTENCES <= len(short.sentences) <= SHORT_MAX_SENTENCES
     assert len(short.text) <= SHORT_MAX_CHARS
-    assert abs(len(retell(passages, length="medium").sentences) - total / 3) <= 2
-    assert abs(len(retell(passages, length="long").sentences) - total / 2) <= 2
+    # Within 2% of their share: a sentence that names whom a kept pronoun means may come
+    # along (bot.core.referents), one whose pronoun would mean someone else may go.
+    slack = max(2, total * 0.02)
+    assert abs(len(retell(passages, length="medium").sentences) - total / 3) <= slack
+    assert abs(len(retell(passages, length="long").sentences) - total / 2) <= slack
 
 
 def test_one_paragraph_story_is_returned_whole() -> None:
