@@ -23,7 +23,7 @@ from bot.core.places import surely_a_place
 from bot.core.ranking import rank_sentences
 from bot.core.relations import related
 from bot.core.retelling import story_sentences
-from bot.core.stated import at_with, gives, introduced
+from bot.core.stated import at_with, gives, introduced, one_person, present_at
 from bot.core.text import shorten, words
 
 # --- discussion questions -----------------------------------------------------------------
@@ -247,7 +247,7 @@ def _turning_point_question(story: _Story) -> str | None:
         for p in story.cast.places
         if p.kind == "venue"
         and p.name in turning.text
-        and at_with(story.passages, hero, re.escape(p.name))
+        and present_at(story.passages, hero, p.name.removeprefix("the "))
     ]
     if venues:
         return f"What changes for {story.name(hero)} at {venues[0]}?"
@@ -286,7 +286,7 @@ def _occasion(passages: Sequence[Passage], turning: Passage, hero: Character) ->
         present = [
             word
             for word in dict.fromkeys(words(text.lower()))
-            if word in _OCCASIONS and at_with(passages, hero, rf"\b{_DETERMINERS}\s+{word}\b")
+            if word in _OCCASIONS and present_at(passages, hero, word)
         ]
         if present:
             return max(present, key=lambda word: counts[word])
@@ -336,7 +336,9 @@ def _relationship_question(story: _Story) -> str | None:
         if other.role != SUPPORTING or any(_mentions(q, other) for q in story.asked):
             continue
         together = any(story.cast.find(fact.text) is other for fact in hero.meets)
-        if together and not related(story.passages, hero, other):
+        # A second name of the hero ("registered as Ralph D. Spencer") sees nothing in him.
+        apart = together and not one_person(story.passages, other, hero)
+        if apart and not related(story.passages, hero, other):
             return f"What does {story.name(other)} see in {story.name(hero)}?"
     return None
 

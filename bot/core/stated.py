@@ -115,6 +115,42 @@ def at_with(passages: Sequence[Passage], character: Character, phrase: str) -> b
     )
 
 
+# Being at or going to a venue or an occasion, said of someone: "she approached the
+# gallery", "smiled at the crowd at the show", "she had a show to get to". A word before
+# the occasion may describe it ("the small gallery").
+_PRESENCE = r"at|to|into|in|inside|towards?|reached|entered|attended|visited|approached|had|has"
+_DETERMINER = r"(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur)"
+_SUBJECTS = {"f": "[Ss]he", "m": "[Hh]e"}
+
+
+def present_at(passages: Sequence[Passage], character: Character, word: str) -> bool:
+    """Whether the narration says `character` is at, goes to or has the venue or occasion
+    `word`: they are the subject (a name, he/she, "I" for a narrator) of a clause that
+    puts them there. Sharing a sentence is not enough: "his business to decay; and …
+    an ordinary banker, trembling at every rise and fall in the market" puts no one at
+    a market."""
+    subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
+    if "the narrator" in character.aliases:
+        subjects.append("I")
+    pattern = re.compile(
+        rf"(?<![\w'’])(?:{'|'.join(subjects)})(?![\w'’])[^.;:!?…]{{0,80}}?"
+        rf"\b(?:{_PRESENCE})\s+{_DETERMINER}\s+(?:[\w-]+\s+)?{re.escape(word)}\b"
+    )
+    return any(pattern.search(sentence) for passage in passages for sentence in narration(passage))
+
+
+def one_person(passages: Sequence[Passage], one: Character, other: Character) -> bool:
+    """Whether the narration gives one of the two as the other's second name: "Jimmy went
+    to the Planters' Hotel, registered as Ralph D. Spencer" (as, named, called, alias).
+    A cast may list such names as two people; nothing is asked of one about the other."""
+    a, b = names_pattern(one), names_pattern(other)  # "as I best could" renames no one
+    renamed = r"[^.;:!?…]{0,60}?\b(?:as|named|called|alias)\s+"
+    pattern = re.compile(
+        rf"(?<![\w'’])(?:(?:{a}){renamed}(?:{b})|(?:{b}){renamed}(?:{a}))(?![\w'’])"
+    )
+    return any(pattern.search(sentence) for passage in passages for sentence in narration(passage))
+
+
 def _named_re(character: Character) -> re.Pattern[str]:
     """A character in a sentence: a name, a pronoun of their gender (either, when the
     text never tells it), "I" for a narrator."""

@@ -10,7 +10,7 @@ from bot.core.compare import Side, compare_characters
 from bot.core.models import Passage
 from bot.core.parsing import split_passages
 from bot.core.questions import discussion_questions
-from bot.core.stated import at_with, gives, introduced
+from bot.core.stated import at_with, gives, introduced, one_person, present_at
 
 
 def person(
@@ -163,6 +163,43 @@ def test_an_occasion_needs_a_sentence_putting_the_protagonist_at_it() -> None:
         "Ida Marsh smiled at the crowd at the show.",
     )
     assert at_with(noun, hero, r"\b(?:[Aa]|[Tt]he)\s+show\b")
+
+
+def test_a_market_in_a_sentence_about_someone_is_not_a_market_they_are_at() -> None:
+    # "The … market" here is the stock market a sentence about his ruin mentions: nothing
+    # puts him at one, so no question asks what changes for him there.
+    hero = person("Hugo Brand", "Hugo", gender="m", role=PROTAGONIST)
+    ruin = passages(
+        "Hugo Brand counted his debts by the window.",
+        "Speculation had brought his business to decay; and the proud man of business had "
+        "become an ordinary broker, trembling at every rise and fall in the market.",
+        "Hugo Brand closed the ledger and went to bed.",
+    )
+    assert not present_at(ruin, hero, "market")
+    questions = discussion_questions(ruin, Cast((hero,)), title="Ledger")
+    assert not any("at the market" in question for question in questions)
+    errand = passages(
+        "Hugo Brand counted his debts by the window.",
+        "In the morning he walked to the market with his last coins.",
+        "Hugo Brand closed the ledger and went to bed.",
+    )
+    assert present_at(errand, hero, "market")
+
+
+def test_a_second_name_of_the_protagonist_sees_nothing_in_him() -> None:
+    # The cast lists the name he registers under as another person; the text says it is
+    # his: no "What does Karl Wendt see in Otto?".
+    hero = person("Otto Lamm", "Otto", gender="m", role=PROTAGONIST, meets=(Fact("Karl Wendt", 2),))
+    alias = person("Karl Wendt", "Karl", gender="m", first=2, meets=(Fact("Otto Lamm", 2),))
+    text = passages(
+        "Otto Lamm left the city on the night train.",
+        "Otto took a room at the inn, registered as Karl Wendt, and slept till noon.",
+        "Karl Wendt opened a bakery and Otto was never seen again.",
+    )
+    assert one_person(text, alias, hero)
+    questions = discussion_questions(text, Cast((hero, alias)), title="Bakery")
+    assert not any("see in" in question for question in questions)
+    assert not one_person(text, alias, person("Nell Ashby", "Nell", gender="f"))
 
 
 # --- relations and repetition ---------------------------------------------------------------
