@@ -24,7 +24,7 @@ from bot.core.lexicon import (
 from bot.core.models import Passage
 from bot.core.places import surely_a_place
 from bot.core.relations import related
-from bot.core.stated import introduced
+from bot.core.stated import goes_to, introduced, renamed_as, spoken_by
 from bot.core.text import fold
 
 ASPECTS = ("Origins", "Who they are", "Places", "People met", "Arc")
@@ -195,7 +195,19 @@ def _sure_places(side: Side) -> tuple[Fact, ...]:
     if not side.passages:
         return side.character.places
     text = " ".join(passage.text for passage in side.passages)
-    return tuple(fact for fact in side.character.places if surely_a_place(fact.text, text))
+    return tuple(
+        fact
+        for fact in side.character.places
+        if surely_a_place(fact.text, text) and _goes_to(side, fact.text)
+    )
+
+
+def _goes_to(side: Side, place: str) -> bool:
+    """Whether the narration has the character go to or be at the place: "I strode down
+    Buckingham Street" does; "unfitted to a Christian State", in a sentence about the
+    guests, puts no one there, and "the Amontillado" is only ever proceeded to in talk."""
+    name = place.removeprefix("the ").removeprefix("The ")
+    return goes_to(side.passages, side.character, name)
 
 
 def _shared_people(first: Side, second: Side) -> list[Point]:
@@ -209,6 +221,8 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
         points.append(Point(f"{one_char.name} and {other_char.name} meet", where))
     exclude = (one_char.name, other_char.name)
     for one, other in _matching(one_char.meets, other_char.meets, exclude):
+        if not (_someone_else(first, one.text) and _someone_else(second, other.text)):
+            continue
         refs: Refs = _refs(first, one, second, other)
         if same_story:
             # Sharing a paragraph with someone is what the text shows; a meeting it
@@ -223,6 +237,24 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
             refs += _refs(first, one_desc, second, other_desc)
         points.append(Point(text, refs))
     return points
+
+
+def _someone_else(side: Side, name: str) -> bool:
+    """Whether `name`, in the side's story, is someone besides the side's character who is
+    there: named in two paragraphs at least (not "a book by Walter Scott"), and not the
+    character under another name ("registered as Ralph D. Spencer", "Dandy Jim
+    Valentine" for Jimmy Valentine: a cast may list those as people). Without the text,
+    the extracted facts are all there is."""
+    if not side.passages:
+        return True
+    own = {word for alias in side.character.aliases for word in alias.split()}
+    if set(name.split()) & own - {"the", "Mr.", "Mrs.", "Miss", "Mr", "Mrs"}:
+        return False
+    if renamed_as(side.passages, side.character, name):
+        return False
+    form = "[Tt]he " + re.escape(name[4:]) if name.startswith("the ") else re.escape(name)
+    pattern = re.compile(rf"(?<![\w'’]){form}(?![\w'’])")
+    return sum(1 for passage in side.passages if pattern.search(passage.text)) >= 2
 
 
 def _meeting(first: Side, second: Side) -> int | None:
@@ -357,8 +389,9 @@ def _short_names(first: Side, second: Side) -> tuple[str, str]:
     """First names, unless they clash ("Sophie" and "Sophie") or are titles ("Mr.")."""
 
     def short(character: Character) -> str:
+        # "Mangan's sister" is not "Mangan's".
         head = character.first_name
-        return character.name if head.endswith(".") else head
+        return character.name if head.endswith((".", "'s", "’s")) else head
 
     one, other = short(first.character), short(second.character)
     if one != other:
@@ -419,20 +452,20 @@ def _place_differences(first: Side, second: Side, names: tuple[str, str]) -> lis
 
 
 def _people_difference(first: Side, second: Side, names: tuple[str, str]) -> list[Point]:
+    """Who only one of two characters of different stories shares a scene with. In one
+    story nothing is said: the other is often there under a pronoun ("her sister
+    Josephine told her"), so "only" and "no one" would be guesses."""
+    if fold(first.story_title) == fold(second.story_title):
+        return []
     exclude = {first.character.name, second.character.name}
     one = [f for f in first.character.meets if f.text not in exclude]
     other = [f for f in second.character.meets if f.text not in exclude]
     points = []
-    for side, mine, theirs, name, other_name in (
-        (first, one, other, *names),
-        (second, other, one, *names[::-1]),
-    ):
-        only = _only_in(mine, theirs)
-        if only and not theirs:
-            text = f"{name} meets {_listed(only)}; {other_name} meets no one the text names"
+    for side, mine, theirs, name in ((first, one, other, names[0]), (second, other, one, names[1])):
+        only = [f for f in _only_in(mine, theirs) if _someone_else(side, f.text)]
+        if only:
+            text = f"Only {name} shares a scene with {_listed(only)}"
             points.append(Point(text, _side_refs(side, only)))
-        elif only:
-            points.append(Point(f"Only {name} meets {_listed(only)}", _side_refs(side, only)))
     return points
 
 
@@ -442,8 +475,35 @@ def _voice_difference(first: Side, second: Side, names: tuple[str, str]) -> list
         (first, second, *names),
         (second, first, *names[::-1]),
     ):
-        if side.character.lines and not other.character.lines:
-            line = max(side.character.lines, key=lambda f: (len(f.text.split()), -f.passage))
+        # The line must be theirs by the text (the paragraph names them as its speaker),
+        # and "no lines" must be plain: the other is never named where anyone speaks
+        # ("'How?' said he." in a scene with Fortunato may well be his).
+        lines = [f for f in side.character.lines if _spoken_by(side, f)]
+        if lines and not other.character.lines and not _near_talk(other):
+            line = max(lines, key=lambda f: (len(f.text.split()), -f.passage))
             text = f"{name} speaks (“{line.text}”); {other_name} has no lines of dialogue"
             return [Point(text, ((side.story_title, line.passage),))]
     return []
+
+
+def _spoken_by(side: Side, line: Fact) -> bool:
+    if not side.passages:
+        return True
+    passage = next((p for p in side.passages if p.number == line.passage), None)
+    return passage is not None and spoken_by(passage, side.character)
+
+
+def _near_talk(side: Side) -> bool:
+    """Whether the character is named in a paragraph where someone speaks."""
+    if not side.passages:
+        return False
+    forms = (
+        re.escape(alias).replace("'", "['’]").replace("’", "['’]")
+        for alias in side.character.aliases
+    )
+    pattern = re.compile("|".join(rf"(?<![\w'’]){form}(?![\w'’])" for form in forms))
+    return any(
+        pattern.search(passage.text)
+        for passage in side.passages
+        if any(mark in passage.text for mark in '"“”')
+    )

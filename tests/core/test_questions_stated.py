@@ -137,11 +137,53 @@ def test_a_comparison_says_two_people_meet_only_when_the_text_tells_it() -> None
 def test_people_both_share_paragraphs_with_are_not_said_to_be_met() -> None:
     sam = person("Sam", gender="m", role=PROTAGONIST, meets=(Fact("the boy", 2),))
     bill = person("Bill", gender="m", meets=(Fact("the boy", 2),))
-    text = passages("Sam and Bill rode out.", "Sam and Bill took the boy up the mountain.")
+    text = passages(
+        "Sam and Bill rode out.",
+        "Sam and Bill took the boy up the mountain.",
+        "The boy threw stones at the cave.",
+    )
     cast_sides = (Side("R", sam, text), Side("R", bill, text))
     lines = [p.text for p in compare_characters(*cast_sides).shared]
     assert "Both share a scene with the boy" in lines
     assert not any(line.startswith("Both meet") for line in lines)
+
+
+def test_comparison_lines_say_only_what_the_text_puts_with_the_character() -> None:
+    host = person("the host", gender="m", role=PROTAGONIST, meets=(Fact("Ivo Lind", 2),))
+    host = Character(
+        host.name,
+        host.aliases,
+        mentions=4,
+        first_passage=1,
+        role=PROTAGONIST,
+        gender="m",
+        places=(Fact("Christian State", 1), Fact("Vienna", 3)),
+        meets=(Fact("Ivo Lind", 2), Fact("Walter Scott", 3)),
+        lines=(Fact("Execution kills instantly", 2),),
+    )
+    guest = Character(
+        "Ivo Lind",
+        ("Ivo Lind", "Ivo"),
+        mentions=4,
+        first_passage=2,
+        role=SUPPORTING,
+        gender="m",
+        meets=(Fact("the host", 2),),
+    )
+    text = passages(
+        "The host gave a party. The guests found the death penalty unfitted to a Christian State.",
+        "“Execution kills instantly,” said Ivo Lind. “Not so,” the host replied.",
+        "In spring the host travelled to Vienna with a novel by Walter Scott.",
+    )
+    comparison = compare_characters(Side("B", host, text), Side("B", guest, text))
+    lines = [p.text for p in (*comparison.shared, *comparison.differences)]
+    # Vienna is where he goes; the Christian State is in a sentence about the guests.
+    assert "Only the host goes to Vienna" in lines
+    assert not any("Christian State" in line for line in lines)
+    # One story: who is "only" met, or met by no one, would be a guess (pronouns).
+    assert not any("meets" in line or "Walter Scott" in line for line in lines)
+    # The line is Ivo's by the text, and Ivo is named where people talk: no voice claim.
+    assert not any("speaks" in line or "no lines" in line for line in lines)
 
 
 # --- occasions and venues -------------------------------------------------------------------
