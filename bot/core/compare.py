@@ -253,7 +253,7 @@ def _someone_else(side: Side, name: str) -> bool:
     if renamed_as(side.passages, side.character, name):
         return False
     form = "[Tt]he " + re.escape(name[4:]) if name.startswith("the ") else re.escape(name)
-    pattern = re.compile(rf"(?<![\w'’]){form}(?![\w'’])")
+    pattern = re.compile(rf"(?<![\w'’]){form}(?!\w)")  # "Mangan's" names Mangan too
     return sum(1 for passage in side.passages if pattern.search(passage.text)) >= 2
 
 

@@ -257,6 +257,13 @@ def _turning_point_question(story: _Story) -> str | None:
     return None
 
 
+def _named_again(story: _Story, label: str) -> bool:
+    """Whether the text calls someone by `label` in two paragraphs at least."""
+    form = "[Tt]he " + re.escape(label[4:]) if label.startswith("the ") else re.escape(label)
+    pattern = re.compile(rf"(?<![\w'’]){form}(?!\w)")  # "Wild Jack's" names him too
+    return sum(1 for passage in story.passages if pattern.search(passage.text)) >= 2
+
+
 def _meeting_told(story: _Story, met: Character, hero: Character) -> bool:
     """Whether the paragraph that brings `met` into the story tells them meeting `hero`."""
     passage = next((p for p in story.passages if p.number == met.first_passage), None)
@@ -336,8 +343,10 @@ def _relationship_question(story: _Story) -> str | None:
         if other.role != SUPPORTING or any(_mentions(q, other) for q in story.asked):
             continue
         together = any(story.cast.find(fact.text) is other for fact in hero.meets)
-        # A second name of the hero ("registered as Ralph D. Spencer") sees nothing in him.
+        # A second name of the hero ("registered as Ralph D. Spencer") sees nothing in him,
+        # and a name the text uses once ("Buffalo Bill's show") is no one who sees.
         apart = together and not one_person(story.passages, other, hero)
+        apart = apart and _named_again(story, story.name(other))
         if apart and not related(story.passages, hero, other):
             return f"What does {story.name(other)} see in {story.name(hero)}?"
     return None

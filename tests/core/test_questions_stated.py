@@ -228,6 +228,23 @@ def test_a_market_in_a_sentence_about_someone_is_not_a_market_they_are_at() -> N
     assert present_at(errand, hero, "market")
 
 
+def test_someone_the_text_names_once_is_not_asked_what_they_see() -> None:
+    # A cast can take a show's name for a person ("Buffalo Bill's show", merged with
+    # "Bill"): the text calls no one that again, so no one of that name sees anything.
+    hero = person("Red Fox", "Fox", gender="m", role=PROTAGONIST, meets=(Fact("Wild Jack", 2),))
+    show = person("Wild Jack", gender="m", first=2, meets=(Fact("Red Fox", 2),))
+    lines = (
+        "Red Fox ran about the cave all morning.",
+        "Red Fox said the camp looked like Wild Jack's show, and laughed.",
+        "Red Fox sang by the fire until late.",
+    )
+    questions = discussion_questions(passages(*lines), Cast((hero, show)), title="Cave")
+    assert not any("see in" in question for question in questions)
+    again = passages(*lines, "Wild Jack rode into the camp at dawn and watched Red Fox sing.")
+    questions = discussion_questions(again, Cast((hero, show)), title="Cave")
+    assert "What does Wild Jack see in Fox?" in questions
+
+
 def test_a_second_name_of_the_protagonist_sees_nothing_in_him() -> None:
     # The cast lists the name he registers under as another person; the text says it is
     # his: no "What does Karl Wendt see in Otto?".
@@ -275,6 +292,7 @@ def test_no_question_asks_again_about_someone_an_earlier_one_asks_about() -> Non
         "Nell Ashby kept the lighthouse alone.",
         "One evening a fisherman named Tobias knocked at her door.",
         "Mae came with the bread on Sundays, and Nell waited for her at the gate.",
+        "Mae stayed for supper when the sea was rough.",
     )
     questions = discussion_questions(text, Cast((hero, tobias, mae)), title="The Light")
     assert "What does Tobias see in Nell?" not in questions
