@@ -104,7 +104,9 @@ def first_pronoun(text: str, people: Sequence[Someone]) -> tuple[int, str] | Non
     for match in _PRONOUN_RE.finditer(narration):
         gender = _PRONOUNS[match.group().lower()]
         named = [start for start, name in _items(text, people, gender) if name]
-        if any(start < match.start() for start in named):
+        if any(start < match.start() for start in named) or _owner_before(
+            narration[: match.start()], people, gender
+        ):
             return None
         after = [start for start in named if start > match.start()]
         # Only a possessive or an opening clause looks ahead; "He had not expected the
@@ -117,6 +119,17 @@ def first_pronoun(text: str, people: Sequence[Someone]) -> tuple[int, str] | Non
             return None
         return match.start(), gender
     return None
+
+
+def _owner_before(lead: str, people: Sequence[Someone], gender: str) -> bool:
+    """ "Herbert's hand grasped the paw, and … he wiped his hand": a possessive name of
+    the pronoun's gender before it says whom it means."""
+    return any(
+        re.search(rf"(?<![\w']){re.escape(form)}'s\b", lead)
+        for person in people
+        if person.gender == gender
+        for form in person.forms
+    )
 
 
 def referent(earlier: Sequence[str], people: Sequence[Someone], gender: str) -> str | None:

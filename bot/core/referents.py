@@ -23,6 +23,7 @@ Plain Python (no discord import).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,7 +52,10 @@ _PLACE_NOUNS = frozenset(
     Creek Street School College University Hospital Market Abbey Castle Palace Row""".split()
 )
 _FIRST_NAME_RE = re.compile(r"\b([A-Z][\w'’-]+) $")
-_FULL_NAME_RE = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+ [A-Z][a-z]+(?![\w'’])")
+# A capitalised name after a small letter or a comma (not a sentence's first word), and
+# the surname after it if there is one.
+_MID_NAME_RE = re.compile(r"[a-z,;] ([A-Z][a-z]+)(?: ([A-Z][a-z]+))?(?![\w'’-])")
+_SILENT_NAME_USES = 3
 # Someone the text has not named yet: a pronoun after this means them, not anyone known.
 _NEW_PERSON = {
     "m": re.compile(
@@ -83,6 +87,9 @@ _BRIEF_WORDS = 40
 # How far after a name its pronouns are looked for (about a sentence).
 _GENDER_REACH = 200
 _GENDER_VOTES = 20
+_CLEAR_VOTES = 4
+# How far before a name its first name or a "her sister" is looked for, in characters.
+_LOOK_BACK = 40
 # How far back a reader looks for whom a pronoun means, in sentences.
 _WINDOW = 12
 
@@ -124,19 +131,31 @@ class Referents:
             for word in self.people.speakers
             if " " not in word and word[:1].isupper() and word not in NOT_NAMES | _TITLES.keys()
         }
+        text = self.people.text
         nouns = {
             person[4:]
             for person in self.people.speakers
             if person.startswith("the ")
             and self.people._is_voiced(person[4:])
-            and re.search(rf"\b[Tt]he {re.escape(person[4:])}[,.;:!?”\"’]", self.people.text)
+            and _ends_a_phrase(text, "he " + person[4:])
         }
-        # A first name and a surname mid-sentence ("It was Brently Mallard who entered")
-        # is someone, silent or not, when the pronouns after it say who.
+        # Mid-sentence, a first name and a surname ("It was Brently Mallard who entered")
+        # or a single name used again and again ("old Dorset", "Mr. Dorset") is someone,
+        # silent or not, when the pronouns after it say who.
+        found: list[str] = []
+        counts: Counter[str] = Counter()
+        for first, second in _MID_NAME_RE.findall(text):
+            if second:
+                found.append(f"{first} {second}")
+            else:
+                counts[first] += 1
+        found += [name for name, uses in counts.items() if uses >= _SILENT_NAME_USES]
         self._full_names = {
             full
-            for full in _FULL_NAME_RE.findall(self.people.text)
+            for full in found
             if full.rsplit(" ", 1)[-1] not in _PLACE_NOUNS
+            and full not in NOT_NAMES
+            and full not in _TITLES
         } - names
         names |= self._full_names
         if self.protagonist:
@@ -190,6 +209,8 @@ class Referents:
             seen += whole
             if pronoun is not None:
                 votes[_PRONOUNS[pronoun.group().lower()]] += 1
+                if min(votes.values()) == 0 and max(votes.values()) >= _CLEAR_VOTES:
+                    break  # four to none already says it
         if votes["m"] > 2 * votes["f"]:
             return "m"
         if votes["f"] > 2 * votes["m"]:
@@ -220,12 +241,13 @@ class Referents:
             known = self.gender_of(who)
             if known not in (gender, None) or (known is None and who in self._full_names):
                 continue  # a silent full name is someone only when pronouns say who
-            holder = None if described else _HOLDER_RE.search(narration, 0, match.start())
+            near = max(0, match.start() - _LOOK_BACK)
+            holder = None if described else _HOLDER_RE.search(narration, near, match.start())
             if holder:
                 found.append(_Mention(holder.start(), holder.end(), None))
             else:
                 # The whole name as the text gives it: "Léa Roux", not "Roux".
-                first = _FIRST_NAME_RE.search(narration, 0, match.start())
+                first = _FIRST_NAME_RE.search(narration, near, match.start())
                 start = match.start()
                 if first is not None and first.group(1) not in NOT_NAMES:
                     start = first.start()
@@ -290,6 +312,21 @@ class Referents:
                 clear = named == {first.who} and not _SOMEONE_BEFORE_RE.search(lead[1:])
                 return first, clear, back
         return None, False, 0
+
+
+def _ends_a_phrase(text: str, needle: str) -> bool:
+    """Whether "[Tt]he <noun>" occurs followed by punctuation ("said the lawyer,"), so
+    the noun is a person and not an adjective ("the old" of "the old man")."""
+    start = text.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if start > 0 and text[start - 1] in "Tt" and text[end : end + 1] in _PHRASE_END:
+            return True
+        start = text.find(needle, end)
+    return False
+
+
+_PHRASE_END = frozenset(",.;:!?”\"’")
 
 
 def _key(name: str) -> str:
