@@ -326,7 +326,7 @@ def _ends_a_phrase(text: str, needle: str) -> bool:
     return False
 
 
-_PHRASE_END = frozenset(",.;:!?”\"’")
+_PHRASE_END = frozenset(',.;:!?”"’')
 
 
 def _key(name: str) -> str:
