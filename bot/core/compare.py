@@ -18,13 +18,20 @@ from bot.core.characters import (
     is_nationality,
     place_in_sentence,
 )
+from bot.core.compare_evidence import (
+    elsewhere,
+    goes_to_place,
+    line_is_theirs,
+    near_talk,
+    someone_else,
+)
 from bot.core.lexicon import (
     PERSON_ROLE_NOUNS,
 )
 from bot.core.models import Passage
 from bot.core.places import surely_a_place
 from bot.core.relations import related
-from bot.core.stated import goes_to, introduced, renamed_as, spoken_by
+from bot.core.stated import introduced
 from bot.core.text import fold
 
 ASPECTS = ("Origins", "Who they are", "Places", "People met", "Arc")
@@ -198,16 +205,9 @@ def _sure_places(side: Side) -> tuple[Fact, ...]:
     return tuple(
         fact
         for fact in side.character.places
-        if surely_a_place(fact.text, text) and _goes_to(side, fact.text)
+        if surely_a_place(fact.text, text)
+        and goes_to_place(side.passages, side.character, fact.text)
     )
-
-
-def _goes_to(side: Side, place: str) -> bool:
-    """Whether the narration has the character go to or be at the place: "I strode down
-    Buckingham Street" does; "unfitted to a Christian State", in a sentence about the
-    guests, puts no one there, and "the Amontillado" is only ever proceeded to in talk."""
-    name = place.removeprefix("the ").removeprefix("The ")
-    return goes_to(side.passages, side.character, name)
 
 
 def _shared_people(first: Side, second: Side) -> list[Point]:
@@ -221,7 +221,10 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
         points.append(Point(f"{one_char.name} and {other_char.name} meet", where))
     exclude = (one_char.name, other_char.name)
     for one, other in _matching(one_char.meets, other_char.meets, exclude):
-        if not (_someone_else(first, one.text) and _someone_else(second, other.text)):
+        if not (
+            someone_else(first.passages, one_char, one.text)
+            and someone_else(second.passages, other_char, other.text)
+        ):
             continue
         refs: Refs = _refs(first, one, second, other)
         if same_story:
@@ -237,24 +240,6 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
             refs += _refs(first, one_desc, second, other_desc)
         points.append(Point(text, refs))
     return points
-
-
-def _someone_else(side: Side, name: str) -> bool:
-    """Whether `name`, in the side's story, is someone besides the side's character who is
-    there: named in two paragraphs at least (not "a book by Walter Scott"), and not the
-    character under another name ("registered as Ralph D. Spencer", "Dandy Jim
-    Valentine" for Jimmy Valentine: a cast may list those as people). Without the text,
-    the extracted facts are all there is."""
-    if not side.passages:
-        return True
-    own = {word for alias in side.character.aliases for word in alias.split()}
-    if set(name.split()) & own - {"the", "Mr.", "Mrs.", "Miss", "Mr", "Mrs"}:
-        return False
-    if renamed_as(side.passages, side.character, name):
-        return False
-    form = "[Tt]he " + re.escape(name[4:]) if name.startswith("the ") else re.escape(name)
-    pattern = re.compile(rf"(?<![\w'’]){form}(?!\w)")  # "Mangan's" names Mangan too
-    return sum(1 for passage in side.passages if pattern.search(passage.text)) >= 2
 
 
 def _meeting(first: Side, second: Side) -> int | None:
@@ -445,6 +430,8 @@ def _place_differences(first: Side, second: Side, names: tuple[str, str]) -> lis
     pairs = ((first, second, names[0]), (second, first, names[1]))
     for side, other, name in pairs:
         only = _only_in(_sure_places(side), _sure_places(other))
+        # Only where the text never names the other with the place.
+        only = [f for f in only if not elsewhere(other.passages, other.character, f.text)]
         if only:
             text = f"Only {name} goes to {_listed(only, places=True)}"
             points.append(Point(text, _side_refs(side, only)))
@@ -462,7 +449,9 @@ def _people_difference(first: Side, second: Side, names: tuple[str, str]) -> lis
     other = [f for f in second.character.meets if f.text not in exclude]
     points = []
     for side, mine, theirs, name in ((first, one, other, names[0]), (second, other, one, names[1])):
-        only = [f for f in _only_in(mine, theirs) if _someone_else(side, f.text)]
+        only = [
+            f for f in _only_in(mine, theirs) if someone_else(side.passages, side.character, f.text)
+        ]
         if only:
             text = f"Only {name} shares a scene with {_listed(only)}"
             points.append(Point(text, _side_refs(side, only)))
@@ -478,32 +467,11 @@ def _voice_difference(first: Side, second: Side, names: tuple[str, str]) -> list
         # The line must be theirs by the text (the paragraph names them as its speaker),
         # and "no lines" must be plain: the other is never named where anyone speaks
         # ("'How?' said he." in a scene with Fortunato may well be his).
-        lines = [f for f in side.character.lines if _spoken_by(side, f)]
-        if lines and not other.character.lines and not _near_talk(other):
+        lines = [
+            f for f in side.character.lines if line_is_theirs(side.passages, side.character, f)
+        ]
+        if lines and not other.character.lines and not near_talk(other.passages, other.character):
             line = max(lines, key=lambda f: (len(f.text.split()), -f.passage))
             text = f"{name} speaks (“{line.text}”); {other_name} has no lines of dialogue"
             return [Point(text, ((side.story_title, line.passage),))]
     return []
-
-
-def _spoken_by(side: Side, line: Fact) -> bool:
-    if not side.passages:
-        return True
-    passage = next((p for p in side.passages if p.number == line.passage), None)
-    return passage is not None and spoken_by(passage, side.character)
-
-
-def _near_talk(side: Side) -> bool:
-    """Whether the character is named in a paragraph where someone speaks."""
-    if not side.passages:
-        return False
-    forms = (
-        re.escape(alias).replace("'", "['’]").replace("’", "['’]")
-        for alias in side.character.aliases
-    )
-    pattern = re.compile("|".join(rf"(?<![\w'’]){form}(?![\w'’])" for form in forms))
-    return any(
-        pattern.search(passage.text)
-        for passage in side.passages
-        if any(mark in passage.text for mark in '"“”')
-    )

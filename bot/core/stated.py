@@ -149,7 +149,10 @@ def present_at(
 # Being somewhere, said of someone: a preposition or verb of place a few words after
 # them in one clause, the place a few words on ("stepped back into the bustling streets
 # of Paris", "strode down Buckingham Street", "reached the station").
-_TO_PLACE = r"in|into|to|at|onto|through|down|across|over|towards?|reached|entered|visited"
+_TO_PLACE = (
+    r"in|into|(?<!going )(?<!was )to|at|onto|through|down|across|over|towards?|reached|entered|"
+    r"visited"
+)
 _WORDS_TO = r"(?:[^\w.;:!?…]+[\w'’-]+){0,8}?[^\w.;:!?…]+"
 _WORDS_ON = r"(?:[\w'’-]+\s+){0,4}?"
 
@@ -158,8 +161,8 @@ def goes_to(passages: Sequence[Passage], character: Character, place: str) -> bo
     """Whether the narration has `character` (a name, he/she, "I" for a narrator) go to
     or be at `place` in one clause. The extractor's places come from the paragraph, so
     "Only the banker goes to the Christian State" was "unfitted to a Christian State" in
-    a sentence about the guests, and "the burglar's tools in the East" are where the
-    tools are, a dozen words after him."""
+    a sentence about the guests, "the burglar's tools in the East" are where the tools
+    are, a dozen words after him, and "was going to Little Rock" is a plan."""
     subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
     if "the narrator" in character.aliases:
         subjects.append("I")
@@ -176,7 +179,7 @@ def renamed_as(passages: Sequence[Passage], character: Character, name: str) -> 
     return _renamed(passages, names_pattern(character), re.escape(name))
 
 
-_SAYS = (
+SAYS = (
     r"said|says|say|asked|asks|replied|answered|cried|exclaimed|whispered|murmured|"
     r"shouted|muttered|called|went on|added|continued|began|thought|remarked|observed"
 )
@@ -193,8 +196,8 @@ def spoken_by(passage: Passage, character: Character) -> bool:
     elif character.gender in _SUBJECTS:
         names += "|" + _SUBJECTS[character.gender]
     pattern = re.compile(
-        rf"(?<![\w'’])(?:{names})(?![\w'’])\s+(?:\w+ly\s+)?(?:{_SAYS})\b|"
-        rf"\b(?:{_SAYS})\s+(?:{names})(?![\w'’])"
+        rf"(?<![\w'’])(?:{names})(?![\w'’])\s+(?:\w+ly\s+)?(?:{SAYS})\b|"
+        rf"\b(?:{SAYS})\s+(?:{names})(?![\w'’])"
     )
     return pattern.search(told) is not None
 

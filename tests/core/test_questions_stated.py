@@ -186,6 +186,29 @@ def test_comparison_lines_say_only_what_the_text_puts_with_the_character() -> No
     assert not any("speaks" in line or "no lines" in line for line in lines)
 
 
+def test_only_one_goes_somewhere_only_when_the_text_never_puts_the_other_there() -> None:
+    sam = Character(
+        "Sam",
+        ("Sam",),
+        mentions=4,
+        first_passage=1,
+        role=PROTAGONIST,
+        gender="m",
+        places=(Fact("Summit", 1), Fact("Elmore", 2), Fact("Dover", 3)),
+    )
+    bill = Character("Bill", ("Bill",), mentions=4, first_passage=1, role=SUPPORTING, gender="m")
+    text = passages(
+        "Sam walked into Summit at noon, and Bill ran a mile out of Summit before dark.",
+        "Sam was going to Elmore the next day to buy a ring.",
+        "Sam rode to Dover with the letter.",
+    )
+    lines = [
+        p.text for p in compare_characters(Side("R", sam, text), Side("R", bill, text)).differences
+    ]
+    assert "Only Sam goes to Dover" in lines  # Bill is never named with Dover
+    assert not any("Summit" in line or "Elmore" in line for line in lines)
+
+
 # --- occasions and venues -------------------------------------------------------------------
 
 
