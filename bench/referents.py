@@ -47,7 +47,8 @@ def _narration(text: str) -> str:
 def _items(text: str, people: Sequence[Someone], gender: str) -> list[tuple[int, str | None]]:
     """The people of `gender` the narration names (not as a possessive) and its pronouns
     of that gender that can be a sentence's subject, in order: (position, name), None for
-    a pronoun, "" for someone new ("a man", "the woman"). A possessive or object pronoun
+    a pronoun, "" for someone new ("a man", "May, the girl"; "the man" is most often
+    someone already there). A possessive or object pronoun
     ("Together with his servants the banker went") and one in an opening clause ("When
     he had read, the banker put …") say nothing of whom the sentence is about."""
     narration = _narration(text)
@@ -70,7 +71,9 @@ def _items(text: str, people: Sequence[Someone], gender: str) -> list[tuple[int,
             )
             found.append((holder.start(), None) if holder else (match.start(), person.name))
     nouns = _GENERIC_NOUNS[gender]
-    for match in re.finditer(rf"\b(?:a|an|the|this|that)\s+(?:[a-z]+\s+)?(?:{nouns})\b", narration):
+    for match in re.finditer(
+        rf"(?:\b(?:a|an)|(?<=[a-z]{{3}}, )the)\s+(?:[a-z-]+\s+)?(?:{nouns})\b", narration
+    ):
         if not any(start == match.start() for start, _ in found):
             found.append((match.start(), ""))
     for match in _PRONOUN_RE.finditer(narration):

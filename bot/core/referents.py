@@ -57,11 +57,17 @@ _FIRST_NAME_RE = re.compile(r"\b([A-Z][\w'’-]+) $")
 _MID_NAME_RE = re.compile(r"[a-z,;] ([A-Z][a-z]+)(?: ([A-Z][a-z]+))?(?![\w'’-])")
 _SILENT_NAME_USES = 3
 # Someone the text has not named yet: a pronoun after this means them, not anyone known.
+# Only "a man", or "the girl" in apposition to a name the text does not know ("May, the
+# nine-year-old girl"): "the man" is most often someone already there ("The man wore
+# motley").
+# Right after "<Name>, ": lookbehinds are of fixed width, so one per name length.
+_AFTER_A_NAME = "|".join(rf"(?<=\b[A-Z][a-z]{{{n}}}, )" for n in range(1, 12))
 _NEW_PERSON = {
-    "m": re.compile(
-        r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z-]+\s+)?(?:man|boy|gentleman|fellow|youth)\b"
-    ),
-    "f": re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z-]+\s+)?(?:woman|girl|lady)\b"),
+    gender: re.compile(rf"(?:\b[Aa]n?|(?:{_AFTER_A_NAME})the)\s+(?:[a-z-]+\s+)?(?:{nouns})\b")
+    for gender, nouns in (
+        ("m", "man|boy|gentleman|fellow|youth"),
+        ("f", "woman|girl|lady"),
+    )
 }
 # A subordinate clause opening the sentence: its pronoun looks ahead to the subject.
 _OPENING_CLAUSE_RE = re.compile(

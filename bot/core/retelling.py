@@ -33,6 +33,7 @@ from bot.core.plot import choose_plot, introduces_what_follows, weigh_for_plot
 from bot.core.ranking import rank_sentences, sentence_stems
 from bot.core.referents import Referents, keep_referents
 from bot.core.sentences import close_quotes, quotes_balanced, split_sentences
+from bot.core.turns import keep_turns
 
 __all__ = [
     "SHORT_MAX_CHARS",
@@ -194,6 +195,8 @@ def retell(
         SHORT_MAX_CHARS - sum(measure(text) + 1 for text in texts) if length == "short" else 10**9
     )
     chosen, texts = keep_referents(referents, chosen, texts, _apostrophe(passages), room)
+    # And each kept line of dialogue must still be said by whom the text has say it.
+    chosen, texts = keep_turns(sentences, chosen, texts)
     retold = tuple(
         RetoldSentence(text, sentences[index].passage, index * 3 // len(sentences))
         for index, text in zip(chosen, texts, strict=True)

@@ -151,3 +151,35 @@ def _first_man_before(earlier: Sequence[str], men: Sequence[str]) -> str | None:
         if found:
             return min(found)[1]
     return None
+
+
+def test_the_man_is_someone_already_there_and_a_man_is_someone_new() -> None:
+    lines = [
+        '"Good evening," said Fortunato, and shook my hand.',
+        "The man wore motley and a cap with bells.",
+    ]
+    referents = Referents(sentences(lines), None, None)
+    meant, _, _ = referents.referent(lines, "m")
+    assert meant is not None and meant.who == "Fortunato"
+    stranger = [lines[0], "A man in a grey coat stood by the door."]
+    meant, clear, _ = referents.referent(stranger, "m")
+    assert meant is not None and meant.who == "" and not clear
+
+
+def test_a_line_left_two_turns_from_the_same_speakers_line_is_not_retold() -> None:
+    from bot.core.turns import keep_turns
+
+    lines = [
+        "We went down into the vaults with a torch.",
+        '"Where is the cask?"',
+        '"In the next vault, beyond the bones."',
+        '"Show me the cask, then."',
+        "I led him on without a word.",
+    ]
+    story = [StorySentence(i + 1, line) for i, line in enumerate(lines)]
+    # Kept one after the other, the two lines of the same man would read as question
+    # and answer of two.
+    assert keep_turns(story, [0, 1, 3, 4], [lines[i] for i in (0, 1, 3, 4)])[0] == [0, 1, 4]
+    # Turns that still alternate, or a line after narration, stay.
+    assert keep_turns(story, [0, 1, 2, 4], [lines[i] for i in (0, 1, 2, 4)])[0] == [0, 1, 2, 4]
+    assert keep_turns(story, [0, 3, 4], [lines[i] for i in (0, 3, 4)])[0] == [0, 3, 4]
