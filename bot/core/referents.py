@@ -60,15 +60,15 @@ _SILENT_NAME_USES = 3
 # Only "a man", or "the girl" in apposition to a name the text does not know ("May, the
 # nine-year-old girl"): "the man" is most often someone already there ("The man wore
 # motley").
-# Right after "<Name>, ": lookbehinds are of fixed width, so one per name length.
-_AFTER_A_NAME = "|".join(rf"(?<=\b[A-Z][a-z]{{{n}}}, )" for n in range(1, 12))
 _NEW_PERSON = {
-    gender: re.compile(rf"(?:\b[Aa]n?|(?:{_AFTER_A_NAME})the)\s+(?:[a-z-]+\s+)?(?:{nouns})\b")
+    gender: re.compile(rf"\b(?:[Aa]n?|[A-Z][a-z]+, (?P<the>the))\s+(?:[a-z-]+\s+)?(?:{nouns})\b")
     for gender, nouns in (
         ("m", "man|boy|gentleman|fellow|youth"),
         ("f", "woman|girl|lady"),
     )
 }
+# Looked for before the pattern, which is slow and seldom finds anything.
+_NEW_PERSON_HINTS = {"m": ("man", "boy", "fellow", "youth"), "f": ("woman", "girl", "lady")}
 # A subordinate clause opening the sentence: its pronoun looks ahead to the subject.
 _OPENING_CLAUSE_RE = re.compile(
     r"^\W*(?:[Ww]hen|[Aa]s|[Aa]fter|[Bb]efore|[Ww]hile|[Oo]nce|[Aa]lthough|[Tt]hough|"
@@ -259,9 +259,11 @@ class Referents:
                     start = first.start()
                 found.append(_Mention(start, match.end(), who, narration[start : match.end()]))
             taken.update(range(match.start(), match.end()))
-        for match in _NEW_PERSON[gender].finditer(narration):
-            if match.start() not in taken:
-                found.append(_Mention(match.start(), match.end(), ""))
+        if any(hint in narration for hint in _NEW_PERSON_HINTS[gender]):
+            for match in _NEW_PERSON[gender].finditer(narration):
+                begin = match.start("the") if match["the"] else match.start()
+                if begin not in taken:
+                    found.append(_Mention(begin, match.end(), ""))
         for match in _PRONOUN_RE.finditer(narration):
             word = match.group().lower()
             if _PRONOUNS[word] != gender:
