@@ -182,8 +182,11 @@ def find_answer(
         if shape.kind == "where" and places:
             chosen += scene(chosen, units, places, terms.people, characters)
         answers.append(chosen)
-    # Shortest first: the reader sees the most direct answer before the longer one.
-    answers.sort(key=lambda answer: sum(len(units[i].text) for i in answer))
+    # Best first, as ranked: the reader takes the first quotation for the answer, and the
+    # shorter runner-up was often the one that only shares a word ("The only escape from
+    # bankruptcy …" for "Who tells the banker that the prisoner has escaped?"); on the
+    # development set the evidence comes first in 29 answers of 37 this way, 27 shortest
+    # first.
     quoted: dict[int, None] = {}
     for answer in answers:
         quoted.update(dict.fromkeys(sorted(i for i in answer if i not in quoted)))
