@@ -142,6 +142,7 @@ class Scores:
     medium_events: list[int] = field(default_factory=lambda: [0, 0])
     changed: list[str] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
+    misquoted: list[str] = field(default_factory=list)
     bad_questions: list[str] = field(default_factory=list)
     questions: int = 0
     bad_comparisons: list[str] = field(default_factory=list)
@@ -213,11 +214,18 @@ def _one_to_one(people: Sequence[Person], characters: Sequence[Character]) -> di
 
 # ------------------------------------------------------------------------ answers
 async def score_answers(
-    library: Library, story_id: int, truth: dict[str, Any], scores: Scores
+    library: Library,
+    story_id: int,
+    truth: dict[str, Any],
+    scores: Scores,
+    passages: Sequence[Passage] = (),
 ) -> None:
     for item in truth["questions"]:
         answer = await answer_question(library, item["question"], guild_id=None, story_id=story_id)
         not_said = bool(_NOT_SAID_RE.search(answer.text))
+        scores.misquoted += [
+            f"{item['question']}: {why}" for why in misquoted(answer.text, passages)
+        ]
         if item["evidence"] is None:
             scores.honest_not_said[1] += 1
             scores.honest_not_said[0] += not_said
@@ -230,6 +238,26 @@ async def score_answers(
         else:
             scores.false_not_said += not_said
             scores.missed_answers.append(item["question"])
+
+
+_QUOTED_ANSWER_RE = re.compile(r"“(?P<quote>.*?)” — (?P<title>[^\n]+?), ¶(?P<number>\d+)", re.S)
+
+
+def misquoted(answer: str, passages: Sequence[Passage]) -> list[str]:
+    """The quotations of an answer that are not the text's words: each run between "…"
+    must be a piece of its paragraph, word for word (quote marks and spacing aside), so
+    two sentences the text keeps apart are never run together as one passage."""
+    by_number = {p.number: p.text for p in passages}
+    wrong = []
+    for match in _QUOTED_ANSWER_RE.finditer(answer):
+        paragraph = by_number.get(int(match["number"]))
+        if paragraph is None:
+            continue
+        source = _plain(paragraph)
+        for run in match["quote"].split(" … "):
+            if _plain(run) not in source:
+                wrong.append(f"¶{match['number']}: {run[:80]!r} is not in its paragraph")
+    return wrong
 
 
 # ---------------------------------------------------------------------- retelling
@@ -529,6 +557,7 @@ COLUMNS = (
     ("answered", 8),
     ("evidence", 8),
     ("false-ns", 8),
+    ("misquote", 8),
     ("honest-ns", 9),
     ("short-ev", 8),
     ("endings", 7),
@@ -550,6 +579,7 @@ def _row(name: str, s: Scores) -> str:
         f"{s.evidence[0] + s.honest_not_said[0]}/{s.evidence[1] + s.honest_not_said[1]}",
         f"{s.evidence[0]}/{s.evidence[1]}",
         str(s.false_not_said),
+        str(len(s.misquoted)),
         f"{s.honest_not_said[0]}/{s.honest_not_said[1]}",
         f"{s.short_events[0]}/{s.short_events[1]}",
         f"{s.endings[0]}/{s.endings[1]}",
@@ -567,6 +597,7 @@ def _details(name: str, s: Scores) -> Iterable[str]:
         ("missed people", s.missed_people),
         ("non-people", s.non_people),
         ("answers without the evidence", s.missed_answers),
+        ("quotations that are not the text's words", s.misquoted),
         ("events lost in the short retelling", s.lost_events),
         ("changed sentences", s.changed),
         ("pronouns meaning someone else", s.moved),
@@ -596,7 +627,7 @@ async def evaluate(verbose: bool) -> Scores:
                 cast = await store.casts.get_cast(summary.id)
                 scores = Scores()
                 people = score_cast(cast, story_truth, scores)
-                await score_answers(library, summary.id, story_truth, scores)
+                await score_answers(library, summary.id, story_truth, scores, story.passages)
                 score_retellings(story.passages, summary.protagonist, story_truth, people, scores)
                 score_talk(story.passages, cast, story.title, story_truth, people, scores)
                 name = filename.removesuffix(".txt")
