@@ -125,6 +125,11 @@ def shape_of(question: str) -> Shape:
     if place is not None:
         # "In what town or city …": what kind of place is asked is the question's kind.
         asked = asked[: place.start()] + " " + _PLACE_NOUNS_RE.sub(" ", asked[place.start() :])
+    money = _MONEY_RE.match(question) is not None
+    if money:
+        # "How much money did he bet?": that the answer is a sum is given; the sentence
+        # must be about the betting ("I stake two millions"), not about "money".
+        asked = re.sub(r"^\s*(?:money|cash)\b", " ", asked, flags=re.I)
     if not naming and _NEW_NAME_RE.search(question):
         asked = re.sub(r"\b(?:nick)?name\b", " ", asked, flags=re.I)
     position = ""
@@ -154,7 +159,7 @@ def shape_of(question: str) -> Shape:
         clock=_CLOCK_QUESTION_RE.match(question) is not None,
         place_name=place is not None,
         exact=exact.group(1).casefold() if exact else "",
-        money=_MONEY_RE.match(question) is not None,
+        money=money,
         duration=_DURATION_RE.match(question) is not None,
         happened=_HAPPENED_RE.match(question) is not None,
         position=position,

@@ -3,6 +3,7 @@ answer_units.py, question_shape.py), each on a small invented story."""
 
 from __future__ import annotations
 
+from bot.core.answer_kinds import eligible_pieces
 from bot.core.answer_units import story_units
 from bot.core.answering import find_answer
 from bot.core.cast import SUPPORTING, Character
@@ -423,3 +424,26 @@ def test_what_someone_does_at_a_moment_one_common_word_names_is_not_guessed():
     )
     assert shape_of("What does Ada do just before the time is up?").relation == "before"
     assert answers(text, "What does Ada do just before the time is up?", (ada,)) == []
+
+
+def test_a_sum_said_by_its_size_alone_is_money():
+    units = story_units(
+        [
+            (
+                "Tale",
+                split_passages(
+                    "“Gentlemen, I stake two millions,” cried the banker.\n\n"
+                    "He paid £5 for the cab.\n\n"
+                    "The banker was rich then, and the guests admired his money."
+                ),
+            )
+        ],
+        (),
+    )
+    shape = shape_of("How much money did the banker bet?")
+    eligible = [units[i].text for i in eligible_pieces(shape, units, None)]
+    assert any("two millions" in text for text in eligible)
+    assert any("£5" in text for text in eligible)
+    assert not any("admired his money" in text for text in eligible)
+    # That a sum is asked is the question's kind: "money" is no word the answer must hold.
+    assert "money" not in shape.main and "bet" in shape.main
