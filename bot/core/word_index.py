@@ -4,18 +4,31 @@ Ranking a typed name against 10,000 stories (or their 100,000 characters) recoun
 every word of every key, rescored the whole vocabulary in Python and summed a score
 for every key, on each autocomplete: a second per keystroke at 10,000 stories. A
 `WordIndex` is built once per library state (see bot/app/catalogues.py) and holds the
-word frequencies, the vocabulary (sorted, so prefixes are a range) and, per word, the
-keys that contain it; a query then touches only the keys holding a word it matched.
-The ranking is the same as `bot.core.matching.rank_by_words`, and tested to be so.
+vocabulary (in first-seen order, as rank_by_words has it) and, per word, the keys that
+contain it; a query then touches only the keys holding a word it matched.
+
+It is flat: the vocabulary is one list of interned words (the story, character and
+name indexes share theirs), and everything else is arrays
+of machine integers indexed by a word's place in it (a word's keys are a slice of one
+array; how often it occurs is that slice's length; the alphabetical order, for prefixes,
+is an array of places). The dicts and tuples it replaces held 3-4 times the bytes, and
+were tracked objects every full garbage collection traversed.
+
+An `IndexView` ranks what one server sees: the keys of the shared built-in library's
+index minus those it hides, then its own index's keys. The ranking is the same as
+`bot.core.matching.rank_by_words` over exactly those keys, and tested to be so.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import sys
+from array import array
 from bisect import bisect_left
-from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import islice
 
 from rapidfuzz import fuzz, process
 
@@ -24,72 +37,238 @@ from bot.core.text import fold, words
 
 
 class WordIndex:
+    __slots__ = ("_alphabetical", "_offsets", "_postings", "size", "vocabulary")
+
     def __init__(self, keys: Sequence[Collection[str]]) -> None:
         self.size = len(keys)
-        self.frequency = Counter(word for key in keys for word in key)
-        # In first-seen order, as rank_by_words has it: ties between equally good words
-        # go by this order, and the ranking must not change.
-        self.vocabulary = list(self.frequency)
-        self.position = {word: index for index, word in enumerate(self.vocabulary)}
-        self.alphabetical = sorted(self.vocabulary)  # prefixes are a range here
-        postings: dict[str, list[int]] = defaultdict(list)
+        place: dict[str, int] = {}
+        found: list[list[int]] = []
         for index, key in enumerate(keys):
             for word in key:
-                postings[word].append(index)
-        # Tuples of ints, unlike lists, are left out of the garbage collector's full
-        # passes: 66,000 fewer objects to traverse at 10,000 stories, each time.
-        self.postings = {word: tuple(ids) for word, ids in postings.items()}
+                at = place.get(word)
+                if at is None:
+                    place[sys.intern(word)] = len(found)
+                    found.append([index])
+                else:
+                    found[at].append(index)
+        # In first-seen order, as rank_by_words has it: ties between equally good words
+        # go by this order, and the ranking must not change.
+        self.vocabulary: list[str] = list(place)
+        self._alphabetical = array("i", sorted(range(len(found)), key=self.vocabulary.__getitem__))
+        self._offsets = array("i", [0])
+        self._postings = array("i")
+        for indexes in found:
+            self._postings.extend(indexes)
+            self._offsets.append(len(self._postings))
 
-    def _scores(self, query_word: str, *, typing: bool) -> dict[str, float]:
-        scores = {
-            word: score
-            for word, score, _index in process.extract(
-                query_word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=60, limit=None
-            )
-        }
-        if typing and len(query_word) >= 2:  # the word being typed is a prefix of what is meant
-            start = bisect_left(self.alphabetical, query_word)
-            prefixed = []
-            for word in self.alphabetical[start:]:
-                if not word.startswith(query_word):
-                    break
-                prefixed.append(word)
-            for word in sorted(prefixed, key=self.position.__getitem__):
-                scores[word] = 100.0
-        return scores
+    def frequency(self, place: int) -> int:
+        """How many times the word at this place occurs in the keys."""
+        return self._offsets[place + 1] - self._offsets[place]
+
+    def keys_of(self, place: int) -> array[int]:
+        """The keys holding the word at this place, ascending."""
+        return self._postings[self._offsets[place] : self._offsets[place + 1]]
+
+    def place(self, word: str) -> int | None:
+        """The word's place in the vocabulary, if it has one."""
+        at = bisect_left(self._alphabetical, word, key=self.vocabulary.__getitem__)
+        if at < len(self._alphabetical) and self.vocabulary[self._alphabetical[at]] == word:
+            return self._alphabetical[at]
+        return None
+
+    def matches(self, query_word: str) -> list[tuple[str, float, int]]:
+        """(word, score, place) of every plausible word, best first (ties by place)."""
+        return process.extract(
+            query_word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=60, limit=None
+        )
+
+    def prefixed(self, prefix: str) -> Iterator[int]:
+        """The places of the words that start with `prefix` (alphabetically)."""
+        vocabulary = self.vocabulary
+        start = bisect_left(self._alphabetical, prefix, key=vocabulary.__getitem__)
+        for place in islice(self._alphabetical, start, None):
+            if not vocabulary[place].startswith(prefix):
+                break
+            yield place
+
+    def postings(self) -> dict[str, tuple[int, ...]]:
+        """Every word with its keys (to compare two indexes in tests)."""
+        return {word: tuple(self.keys_of(place)) for place, word in enumerate(self.vocabulary)}
 
     def rank(self, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[int, float]]:
         """(index, score) of the keys best matching `query`, best first."""
+        return IndexView(self).rank(query, limit)
+
+
+class IndexView:
+    """A base index's keys minus `hidden` ones, then `extra`'s keys (numbered from the
+    base's size on): what a server sees of the built-in library, with its own stories.
+
+    Ranked as `rank_by_words` ranks those keys. The base's places and key numbers are
+    kept (a hidden key is never answered), so a server's view costs only its own index
+    and the words of the keys it hides. Which equally good word a typed word is taken
+    to mean goes by first-seen order; a hidden key may have been where a word was first
+    seen, so with hidden keys that order is recomputed for the words in play, from the
+    keys themselves (`base_keys`, `extra_keys`).
+    """
+
+    def __init__(
+        self,
+        base: WordIndex,
+        hidden: Iterable[int] = (),
+        extra: WordIndex | None = None,
+        *,
+        base_keys: Sequence[Collection[str]] = (),
+        extra_keys: Sequence[Collection[str]] = (),
+    ) -> None:
+        self.base = base
+        self.hidden = tuple(sorted(set(hidden)))
+        self.extra = extra
+        self._base_keys = base_keys
+        self._extra_keys = extra_keys
+        self.size = base.size - len(self.hidden) + (extra.size if extra else 0)
+        # Occurrences in hidden keys, by base place: what the view's frequencies lack.
+        self._hidden_counts: Counter[int] = Counter()
+        if self.hidden:
+            assert len(base_keys) == base.size, "hidden keys need the base's keys"
+            for key_number in self.hidden:
+                for word in base_keys[key_number]:
+                    place = base.place(word)
+                    if place is not None:
+                        self._hidden_counts[place] += 1
+        # The extra index's words by combined place: the base's place when the base has
+        # the word too, else after the base's vocabulary.
+        self._extra_places: list[int] = []
+        # Combined place → the extra index's place (only for words the extra has).
+        self._in_extra: dict[int, int] = {}
+        if extra is not None:
+            assert not self.hidden or len(extra_keys) == extra.size
+            after = len(base.vocabulary)
+            for place, word in enumerate(extra.vocabulary):
+                combined = base.place(word)
+                if combined is None:
+                    combined, after = after, after + 1
+                self._extra_places.append(combined)
+                self._in_extra[combined] = place
+
+    def _word(self, combined: int) -> str:
+        if combined < len(self.base.vocabulary):
+            return self.base.vocabulary[combined]
+        assert self.extra is not None
+        return self.extra.vocabulary[self._in_extra[combined]]
+
+    def _frequency(self, combined: int) -> int:
+        count = 0
+        if combined < len(self.base.vocabulary):
+            count = self.base.frequency(combined) - self._hidden_counts.get(combined, 0)
+        if self.extra is not None and combined in self._in_extra:
+            count += self.extra.frequency(self._in_extra[combined])
+        return count
+
+    def _keys(self, combined: int) -> Iterator[Iterable[int]]:
+        """The key numbers holding this word (hidden ones included: the caller drops them)."""
+        if combined < len(self.base.vocabulary):
+            yield self.base.keys_of(combined)
+        if self.extra is not None and combined in self._in_extra:
+            offset = self.base.size
+            yield [offset + key for key in self.extra.keys_of(self._in_extra[combined])]
+
+    def _first_seen(self, combined: int) -> tuple[int, int]:
+        """Where rank_by_words's vocabulary would meet this word: its first shown key
+        and its place in that key (only needed when hidden keys moved some words)."""
+        word = self._word(combined)
+        hidden = set(self.hidden)
+        for keys in self._keys(combined):
+            for key_number in keys:
+                if key_number not in hidden:
+                    if key_number < self.base.size:
+                        return key_number, list(self._base_keys[key_number]).index(word)
+                    own = self._extra_keys[key_number - self.base.size]
+                    return key_number, list(own).index(word)
+        return sys.maxsize, 0  # only in hidden keys: not in the view's vocabulary
+
+    def _scores(self, query_word: str, *, typing: bool) -> dict[int, float]:
+        """As `matching._vocabulary_scores`, by combined place, in the same order."""
+        found = [(place, score) for _word, score, place in self.base.matches(query_word)]
+        if self.extra is not None:
+            extra_places = self._extra_places
+            base_size = len(self.base.vocabulary)
+            found += [
+                (extra_places[place], score)
+                for _word, score, place in self.extra.matches(query_word)
+                if extra_places[place] >= base_size  # the base's matches have the others
+            ]
+        prefixed: list[int] = []
+        if typing and len(query_word) >= 2:  # the word being typed is a prefix of what is meant
+            prefixed = list(self.base.prefixed(query_word))
+            if self.extra is not None:
+                prefixed += [
+                    self._extra_places[place]
+                    for place in self.extra.prefixed(query_word)
+                    if self._extra_places[place] >= len(self.base.vocabulary)
+                ]
+        if self.hidden:
+            # Words only hidden keys hold are not in the view's vocabulary, and the words
+            # left are in the order their first shown key gives them.
+            found = [pair for pair in found if self._frequency(pair[0]) > 0]
+            prefixed = [place for place in prefixed if self._frequency(place) > 0]
+            order = {place: self._first_seen(place) for place, _ in found}
+            order.update((place, self._first_seen(place)) for place in prefixed)
+            found.sort(key=lambda pair: (-pair[1], order[pair[0]]))
+            prefixed.sort(key=order.__getitem__)
+        else:
+            if self.extra is not None:  # best first, ties by place, across both indexes
+                found.sort(key=lambda pair: (-pair[1], pair[0]))
+            prefixed.sort()
+        scores = dict(found)
+        for place in prefixed:
+            scores[place] = 100.0
+        return scores
+
+    def shown(self) -> Iterator[int]:
+        """Every key number the view shows, in order."""
+        hidden = set(self.hidden)
+        yield from (key for key in range(self.base.size) if key not in hidden)
+        if self.extra is not None:
+            yield from range(self.base.size, self.base.size + self.extra.size)
+
+    def rank(self, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[int, float]]:
+        """(key number, score) of the keys best matching `query`, best first."""
         query_words = words(fold(query).replace("-", " "))
         if not query_words:
-            return [(index, 100.0) for index in range(min(limit, self.size))]
+            return [(key, 100.0) for key in islice(self.shown(), limit)]
         total_weight = 0.0
         totals: dict[int, float] = {}
         for position, query_word in enumerate(query_words):
             scores = self._scores(query_word, typing=position == len(query_words) - 1)
             meant = max(scores, key=scores.__getitem__, default=None)
-            weight = math.log(1 + self.size / self.frequency[meant]) if meant else math.log(2)
+            weight = (
+                math.log(1 + self.size / self._frequency(meant))
+                if meant is not None
+                else math.log(2)
+            )
             total_weight += weight
             # Each key's best-matching word: words taken worst first, a better one
             # overwrites. A typed "the" reaches every title, so this runs as dict
             # updates in C rather than a Python loop over 10,000 postings.
             best: dict[int, float] = {}
-            for word, score in sorted(scores.items(), key=lambda pair: pair[1]):
-                found = self.postings.get(word)
-                if found:
-                    best.update(dict.fromkeys(found, score))
+            for place, score in sorted(scores.items(), key=lambda pair: pair[1]):
+                for keys in self._keys(place):
+                    best.update(dict.fromkeys(keys, score))
+            for key in self.hidden:
+                best.pop(key, None)
             if not totals:
-                totals = {index: weight * score for index, score in best.items()}
+                totals = {key: weight * score for key, score in best.items()}
             else:
-                for index, score in best.items():
-                    totals[index] = totals.get(index, 0.0) + weight * score
+                for key, score in best.items():
+                    totals[key] = totals.get(key, 0.0) + weight * score
         # Only the best `limit` are ordered, not every key a common word reached.
         ranked = heapq.nsmallest(
             limit,
             [
-                (-score, index)
-                for index, total in totals.items()
+                (-score, key)
+                for key, total in totals.items()
                 if (score := total / total_weight) >= _MINIMUM_SCORE
             ],
         )
-        return [(index, -negated) for negated, index in ranked]
+        return [(key, -negated) for negated, key in ranked]
