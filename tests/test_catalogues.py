@@ -240,6 +240,16 @@ async def test_servers_share_the_built_in_layer_and_see_only_their_own(tmp_path:
             await find_visible_character(store, 1, "Ines Varga")
         assert (await find_visible_character(store, 2, "Maeve")).story.id == added["Harbour Bells"]
 
+        listed = {g: [s.slug for s in (await catalogues.stories(g)).stories] for g in (1, 2, 3)}
+        assert listed == {
+            1: ["harbour"],
+            2: ["harbour", "harbour-lights", "harbour-bells"],
+            3: ["harbour", "harbour-lights"],
+        }
+        second = (await catalogues.stories(2)).stories
+        assert [s.slug for s in second[1:]] == ["harbour-lights", "harbour-bells"]
+        assert second[-1].slug == "harbour-bells" and len(second) == 3
+        assert [s.slug for s, _c in (await catalogues.characters(1)).entries] == ["harbour"]
         views = [await catalogues.characters(guild_id) for guild_id in (1, 2, 3)]
         assert views[0].base is views[1].base is views[2].base
         assert views[2].entries is views[2].base.entries  # nothing of its own: no copy at all

@@ -123,6 +123,7 @@ class IndexView:
     ) -> None:
         self.base = base
         self.hidden = tuple(sorted(set(hidden)))
+        self._hidden_set = frozenset(self.hidden)
         self.extra = extra
         self._base_keys = base_keys
         self._extra_keys = extra_keys
@@ -173,22 +174,42 @@ class IndexView:
             offset = self.base.size
             yield [offset + key for key in self.extra.keys_of(self._in_extra[combined])]
 
+    def _moved(self, combined: int) -> bool:
+        """Whether a hidden key is where the base first saw this word: then the view
+        first sees it later than its place says."""
+        if not self.hidden or combined >= len(self.base.vocabulary):
+            return False
+        return self.base._postings[self.base._offsets[combined]] in self._hidden_set
+
     def _first_seen(self, combined: int) -> tuple[int, int]:
-        """Where rank_by_words's vocabulary would meet this word: its first shown key
-        and its place in that key (only needed when hidden keys moved some words)."""
+        """Where rank_by_words's vocabulary would first meet this word: its first shown
+        key and its place in that key."""
         word = self._word(combined)
-        hidden = set(self.hidden)
         for keys in self._keys(combined):
             for key_number in keys:
-                if key_number not in hidden:
+                if key_number not in self._hidden_set:
                     if key_number < self.base.size:
                         return key_number, list(self._base_keys[key_number]).index(word)
                     own = self._extra_keys[key_number - self.base.size]
                     return key_number, list(own).index(word)
         return sys.maxsize, 0  # only in hidden keys: not in the view's vocabulary
 
-    def _scores(self, query_word: str, *, typing: bool) -> dict[int, float]:
-        """As `matching._vocabulary_scores`, by combined place, in the same order."""
+    def _first(self, places: Iterable[int]) -> int:
+        """The word rank_by_words's vocabulary meets first, of these.
+
+        Places are in that order except for words a hidden key moved, which are few:
+        those are compared by where they are first seen, with the best of the rest.
+        """
+        places = list(places)
+        if not self.hidden:
+            return min(places)
+        stay = [place for place in places if not self._moved(place)]
+        moved = [place for place in places if self._moved(place)]
+        return min(moved + ([min(stay)] if stay else []), key=self._first_seen)
+
+    def _scores(self, query_word: str, *, typing: bool) -> tuple[dict[int, float], int | None]:
+        """As `matching._vocabulary_scores`, by combined place, with the word the first
+        best of them is (which rank_by_words takes to be the one meant)."""
         found = [(place, score) for _word, score, place in self.base.matches(query_word)]
         if self.extra is not None:
             extra_places = self._extra_places
@@ -207,28 +228,33 @@ class IndexView:
                     for place in self.extra.prefixed(query_word)
                     if self._extra_places[place] >= len(self.base.vocabulary)
                 ]
-        if self.hidden:
-            # Words only hidden keys hold are not in the view's vocabulary, and the words
-            # left are in the order their first shown key gives them.
+        if self.hidden:  # words only hidden keys hold are not in the view's vocabulary
             found = [pair for pair in found if self._frequency(pair[0]) > 0]
             prefixed = [place for place in prefixed if self._frequency(place) > 0]
-            order = {place: self._first_seen(place) for place, _ in found}
-            order.update((place, self._first_seen(place)) for place in prefixed)
-            found.sort(key=lambda pair: (-pair[1], order[pair[0]]))
-            prefixed.sort(key=order.__getitem__)
-        else:
-            if self.extra is not None:  # best first, ties by place, across both indexes
-                found.sort(key=lambda pair: (-pair[1], pair[0]))
-            prefixed.sort()
         scores = dict(found)
         for place in prefixed:
             scores[place] = 100.0
-        return scores
+        return scores, self._meant(found, prefixed)
+
+    def _meant(self, found: list[tuple[int, float]], prefixed: list[int]) -> int | None:
+        """The first word of the highest score in rank_by_words's dict of scores: its
+        fuzzy matches best first (ties in vocabulary order), then the prefixed words
+        (raised to 100 where they already are, appended in vocabulary order)."""
+        if prefixed:
+            raised = set(prefixed)
+            tied = [(place, score) for place, score in found if score == 100.0 or place in raised]
+            if tied:
+                top = max(score for _place, score in tied)
+                return self._first(place for place, score in tied if score == top)
+            return self._first(prefixed)
+        if not found:
+            return None
+        top = max(score for _place, score in found)
+        return self._first(place for place, score in found if score == top)
 
     def shown(self) -> Iterator[int]:
         """Every key number the view shows, in order."""
-        hidden = set(self.hidden)
-        yield from (key for key in range(self.base.size) if key not in hidden)
+        yield from (key for key in range(self.base.size) if key not in self._hidden_set)
         if self.extra is not None:
             yield from range(self.base.size, self.base.size + self.extra.size)
 
@@ -240,8 +266,7 @@ class IndexView:
         total_weight = 0.0
         totals: dict[int, float] = {}
         for position, query_word in enumerate(query_words):
-            scores = self._scores(query_word, typing=position == len(query_words) - 1)
-            meant = max(scores, key=scores.__getitem__, default=None)
+            scores, meant = self._scores(query_word, typing=position == len(query_words) - 1)
             weight = (
                 math.log(1 + self.size / self._frequency(meant))
                 if meant is not None
