@@ -2,7 +2,7 @@
 server hides, then the server's own stories.
 
 Every server saw its own copy of the built-in library's catalogue: at 10,000 built-in
-stories, 65 MB on each server's first lookup. A layer (`StoryLayer`, `CharacterLayer`)
+stories, 65 MB on the first server's first lookups, 16 MB more on each other's. A layer (`StoryLayer`, `CharacterLayer`)
 is a set of stories or characters with what finds them; the built-in one is built once
 and shared, and a server's view (`StoryCatalogue`, `CharacterCatalogue`) adds only its
 own layer and the numbers of the built-in entries it hides. A view numbers its entries
@@ -10,9 +10,10 @@ as its layers do: the built-in layer's numbers (a hidden one is never answered),
 the own layer's after them; `at` gives the entry of a number `rank` answers.
 
 A layer keeps what a lookup returns (summaries, characters without facts) and its
-indexes, not each entry's match keys: those are recomputed when a layer is built
-(a tenth of a second at 10,000 stories, in a worker thread), which costs less than
-holding 27,000 tuples for a rebuild that only a change to the built-in library causes.
+indexes, not each entry's match keys: those are recomputed when a layer is built (half
+a second of CPU at 10,000 stories, in a worker thread), which costs less than holding
+27,000 tuples for a rebuild that only a change to a built-in story causes, once for
+every server.
 """
 
 from __future__ import annotations

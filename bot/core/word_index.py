@@ -97,10 +97,6 @@ class WordIndex:
             yield self._places[at]
             at += 1
 
-    def postings(self) -> dict[str, tuple[int, ...]]:
-        """Every word with its keys (to compare two indexes in tests)."""
-        return {word: tuple(self.keys_of(place)) for place, word in enumerate(self.vocabulary)}
-
     def rank(self, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[int, float]]:
         """(index, score) of the keys best matching `query`, best first."""
         return IndexView(self).rank(query, limit)
