@@ -2,10 +2,11 @@
 server hides, then the server's own stories.
 
 Every server saw its own copy of the built-in library's catalogue: at 10,000 built-in
-stories, 65 MB on the first server's first lookups, 16 MB more on each other's. A layer (`StoryLayer`, `CharacterLayer`)
-is a set of stories or characters with what finds them; the built-in one is built once
-and shared, and a server's view (`StoryCatalogue`, `CharacterCatalogue`) adds only its
-own layer and the numbers of the built-in entries it hides. A view numbers its entries
+stories, 65 MB on the first server's first lookups, 16 MB more on each other's. A
+layer (`StoryLayer`, `CharacterLayer`) is a set of stories or characters with what
+finds them; the built-in one is built once and shared, and a server's view
+(`StoryCatalogue`, `CharacterCatalogue`) adds only its own layer and the numbers of
+the built-in entries it hides. A view numbers its entries
 as its layers do: the built-in layer's numbers (a hidden one is never answered), then
 the own layer's after them; `at` gives the entry of a number `rank` answers.
 
