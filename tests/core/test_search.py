@@ -457,3 +457,23 @@ def test_snippet_of_a_real_hit_keeps_its_highlights(index: SearchIndex) -> None:
     snippet, marks = make_snippet(hit.text, hit.highlights, width=120)
     assert "Eiffel Tower at sunset" in [snippet[s:e] for s, e in marks]
     assert len(snippet) <= 122
+
+
+# ----------------------------------------------------------------- recall at scale
+# Each test reproduces, on a small hand-made library, one way the benchmark's target
+# passages were lost at a million passages (bench/search_misses.py says which).
+
+
+def test_a_tie_on_the_rarest_word_is_decided_by_the_words_not_walked() -> None:
+    # 200 passages hold the rare word "brirtles"; "hair" is commoner, so stage 1 stops
+    # after "brirtles" (no passage without it can reach the top). All 200 tie, and the
+    # cut of the 150 re-ranked kept the oldest: the newest, the only one with "hair"
+    # as well, was never scored. Counting "hair" for the tied ones keeps it.
+    index = SearchIndex()
+    stories = [story(n, f"The lantern {n} of brirtles by the meadow.") for n in range(1, 200)]
+    stories.append(story(200, "She combed the brirtles of her hair by the meadow."))
+    stories += [story(n, f"Her hair was loose on chapter {n}.") for n in range(201, 601)]
+    stories += [story(n, f"A quiet morning on the quay, page {n}.") for n in range(601, 1001)]
+    index.add_stories(stories)
+    hits = index.search("brirtles hair")
+    assert hits[0].story_id == 200

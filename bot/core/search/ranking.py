@@ -7,7 +7,7 @@ import math
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress, islice
+from itertools import compress
 from operator import itemgetter
 from zlib import crc32
 
@@ -16,6 +16,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.core.search.blobs import IndexDamaged
 from bot.core.search.postings import _MIN_PREFIX_BUCKET, Postings
+from bot.core.search.refining import best_candidates
 from bot.core.search.typos import _DELETION_PREFIX, _deletions, _max_typos
 from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections, _spelling_variants
 
@@ -82,7 +83,7 @@ class _Plan:
 @dataclass(slots=True)
 class _Candidates:
     scores: dict[int, float]  # passage id -> partial score over the walked words
-    threshold: float | None  # the PRUNING_DEPTH-th best score, if stage 1 computed it
+    top: list[int]  # the RERANK_CANDIDATES best of them (ties: the oldest)
     slack: float  # the most exact scoring can add to a partial score
 
 
@@ -300,7 +301,23 @@ class Ranking(Postings):
             # The threshold is at most the walked words' idf: skip computing it while that
             # bound alone shows the next word must still be walked.
             threshold = self._threshold(scores) if remaining <= walked_idf else None
-        return _Candidates(scores, threshold, self._slack(plan, walked))
+        # The RERANK_CANDIDATES best, the words left counted where they decide the cut
+        # (refining.py).
+        left = [word for word in ordered if word not in walked]
+        strong = [self._strong(word) for word in left] if len(scores) > RERANK_CANDIDATES else []
+        refined, top = best_candidates(
+            scores, strong, self._postings.get, RERANK_CANDIDATES, self._live
+        )
+        walked += left[:refined]
+        return _Candidates(scores, top, self._slack(plan, walked))
+
+    def _strong(self, word: _QueryWord) -> tuple[float, list[tuple[int, float, int]]]:
+        """(cap, its strong expansions as (term id, weight, postings)): what walking it
+        adds to a passage (see _word_scores)."""
+        strong = WALKED_WEIGHT_SHARE * word.idf
+        df = self._postings.df
+        expansions = [(t, w, df(t)) for t, w in word.weights.items() if w >= strong]
+        return word.idf, expansions
 
     @staticmethod
     def _slack(plan: _Plan, walked: list[_QueryWord]) -> float:
@@ -395,7 +412,7 @@ class Ranking(Postings):
         `limit` candidates are already sure of (their coverage with the phrase floor).
         """
         scores = candidates.scores
-        pids = self._top_candidates(scores, candidates.threshold)
+        pids = list(candidates.top)
         pids.sort()  # ties go to the oldest passage
         pids.sort(key=scores.__getitem__, reverse=True)
         total = plan.total_weight or 1.0
@@ -430,30 +447,6 @@ class Ranking(Postings):
             elif sure > floor[0]:
                 heapq.heapreplace(floor, sure)
         return covered
-
-    @staticmethod
-    def _top_candidates(scores: dict[int, float], threshold: float | None) -> list[int]:
-        """The RERANK_CANDIDATES best-scored passage ids; ties go to the oldest passages.
-
-        `threshold`, when stage 1 computed it, is the PRUNING_DEPTH-th best score.
-        """
-        if len(scores) <= RERANK_CANDIDATES:
-            return list(scores)
-        # C-level passes only: many candidates often share the same few score values.
-        if threshold is None or RERANK_CANDIDATES != PRUNING_DEPTH:
-            threshold = heapq.nlargest(RERANK_CANDIDATES, scores.values())[-1]
-        if threshold <= 0.0:
-            return heapq.nsmallest(RERANK_CANDIDATES, scores)
-        above: list[int] = []
-        tied: list[int] = []
-        # Keys and values walk in step (a dict iterates both in one order).
-        keys, values = iter(scores), iter(scores.values())
-        while pids := list(islice(keys, _GIL_SLICE)):
-            chunk = list(islice(values, _GIL_SLICE))
-            above.extend(compress(pids, map(threshold.__lt__, chunk)))
-            tied.extend(compress(pids, map(threshold.__eq__, chunk)))
-        tied.sort()
-        return above + tied[: RERANK_CANDIDATES - len(above)]
 
 
 def _slices(pids: array[int]) -> Iterator[array[int]]:
