@@ -92,6 +92,7 @@ def _start(fake: Fake, url: str, shard_ids: Sequence[str | None], logs: Path) ->
         "DISCORD_TOKEN": TOKEN,
         "DISCORD_APPLICATION_ID": str(APPLICATION_ID),
         "CONTEUR_DATABASE": url,
+        "CONTEUR_INDEX_DIR": str(logs / "indexes"),
         "CONTEUR_DEV_GUILD_ID": fake.info["guild_id"],
         "CONTEUR_FAKE_API": fake.info["api_base"],
         "CONTEUR_FAKE_GATEWAY": fake.info["gateway_url"],

@@ -17,6 +17,8 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_ROOT / "data" / "conteur.sqlite3"
 DEFAULT_STORIES_DIR = PROJECT_ROOT / "data" / "stories"
+# Where a PostgreSQL library's search index is saved: nothing sits beside a URL.
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "data"
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -54,6 +56,9 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     # The optional storyteller: an OpenAI-compatible chat completions endpoint.
     model: ModelSettings | None = None
+    # Where the search index is saved between starts. None: beside a SQLite database,
+    # and not at all for PostgreSQL (then it is built at every start).
+    index_dir: Path | None = None
 
     @property
     def database(self) -> Path | str:
@@ -107,7 +112,15 @@ def load_settings(
         owner_ids=_snowflake_set(values, "CONTEUR_OWNER_IDS"),
         log_level=_log_level(values, "CONTEUR_LOG_LEVEL"),
         model=_model(values),
+        index_dir=_index_dir(values, is_url),
     )
+
+
+def _index_dir(values: Mapping[str, str], is_url: bool) -> Path | None:
+    """CONTEUR_INDEX_DIR if set; else data/ for PostgreSQL, whose URL has no folder."""
+    if values.get("CONTEUR_INDEX_DIR", "").strip():
+        return _path(values, "CONTEUR_INDEX_DIR", DEFAULT_INDEX_DIR)
+    return DEFAULT_INDEX_DIR if is_url else None
 
 
 def _model(values: Mapping[str, str]) -> ModelSettings | None:

@@ -125,6 +125,19 @@ def test_a_postgresql_url_selects_the_shared_store():
     assert load_settings({}, env_file=NO_FILE).database == DEFAULT_DATABASE
 
 
+def test_the_search_index_folder():
+    url = "postgresql://conteur:secret@db.example:5432/conteur"
+    # SQLite: beside the database unless told; PostgreSQL: data/ unless told.
+    assert load_settings({}, env_file=NO_FILE).index_dir is None
+    assert load_settings({"CONTEUR_DATABASE": url}, env_file=NO_FILE).index_dir == (
+        PROJECT_ROOT / "data"
+    )
+    told = load_settings({"CONTEUR_DATABASE": url, "CONTEUR_INDEX_DIR": "cache/idx"}, NO_FILE)
+    assert told.index_dir == PROJECT_ROOT / "cache" / "idx"
+    absolute = load_settings({"CONTEUR_INDEX_DIR": "/var/cache/conteur"}, env_file=NO_FILE)
+    assert absolute.index_dir == Path("/var/cache/conteur")
+
+
 def test_shards_default_to_all_of_them_here():
     assert load_settings({}, env_file=NO_FILE).shard_count is None
     settings = load_settings({"CONTEUR_SHARD_COUNT": "2"}, env_file=NO_FILE)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import hashlib
 import logging
+import os
 import sys
 import threading
 import time
@@ -49,6 +51,25 @@ SNAPSHOT_SUFFIX = ".search-index"
 # of a search (3.3 ms of CPU at 1M passages; big steps are sliced, see ranking.py).
 # Python's default, 5 ms, would let one search delay every other interaction by 8 ms+.
 SWITCH_INTERVAL_S = 0.001
+
+
+def saved_index_file(
+    local: Path | None, address: str, index_dir: Path | None = None
+) -> Path | None:
+    """Where the library's search index is saved between starts; None: nowhere.
+
+    Beside a SQLite file (or in `index_dir`); for a PostgreSQL library only in
+    `index_dir`, under a name made from the server's address (its password masked), so
+    that two libraries never share one file. Each machine keeps its own copy: the index
+    is read with `pread`, and a local file is what makes that cheap. `local` is the
+    SQLite file (None for a server or memory), `address` the store's masked address.
+    """
+    if local is not None:
+        return (index_dir or local.parent) / (local.name + SNAPSHOT_SUFFIX)
+    if index_dir is None or not address.startswith(("postgresql:", "postgres:")):
+        return None
+    digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
+    return index_dir / f"postgresql-{digest}{SNAPSHOT_SUFFIX}"
 
 
 def release_freed_memory() -> None:
@@ -99,7 +120,9 @@ def _log_failure(task: asyncio.Task[None]) -> None:
 class LiveIndex:
     """One SearchIndex, its background build and its catching up with the database."""
 
-    def __init__(self, store: Store, on_change: Callable[[], None]) -> None:
+    def __init__(
+        self, store: Store, on_change: Callable[[], None], index_dir: Path | None = None
+    ) -> None:
         if sys.getswitchinterval() > SWITCH_INTERVAL_S:
             sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.store = store
@@ -119,10 +142,9 @@ class LiveIndex:
         self._data_version: int | None = None
         self._catching_up = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
-        # The index is saved beside the database and opened at the next start.
-        self.snapshot_path = (
-            None if store.local_file is None else Path(str(store.local_file) + SNAPSHOT_SUFFIX)
-        )
+        # The index is saved (beside the database, or in index_dir) and opened at the
+        # next start.
+        self.snapshot_path = saved_index_file(store.local_file, store.path, index_dir)
         # How the last build got its index: "opened" (the saved file) or "indexed".
         self.origin: str | None = None
 
@@ -241,14 +263,19 @@ class LiveIndex:
         path = self.snapshot_path
         if path is None:
             return False
-        temporary = path.with_name(path.name + ".tmp")
+        # Its own temporary name: processes of one PostgreSQL library on one machine
+        # save the same file, and two writers of one temporary file would mix them.
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             with temporary.open("wb") as file:
                 meta = {"stamps": stamps.saved(), "fingerprint": fingerprint}
                 snapshot.save(index, file, meta)
             temporary.replace(path)  # whole or not at all
         except OSError:
             log.exception("Could not save the search index to %s", path)
+            with contextlib.suppress(OSError):  # a full disk keeps no half file
+                temporary.unlink(missing_ok=True)
             return False
         return True
 

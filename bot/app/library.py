@@ -49,10 +49,10 @@ def relevant(hits: list[SearchHit]) -> list[SearchHit]:
 
 
 class Library:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, index_dir: Path | None = None) -> None:
         self.store = store
         self._visible_ids: dict[int | None, frozenset[int]] = {}
-        self.live_index = LiveIndex(store, on_change=self._visible_ids.clear)
+        self.live_index = LiveIndex(store, on_change=self._visible_ids.clear, index_dir=index_dir)
         self._stop_listening: Callable[[], Awaitable[None]] | None = None
         self._catching_up: set[asyncio.Task[None]] = set()
         self.preview_limits = PreviewLimits(store.clock)

@@ -142,8 +142,8 @@ def _row_value(side: Side, aspect: str) -> str:
         return _facts_value(character.origins)
     if aspect == "Who they are":
         return "; ".join(f"{f.text} (¶ {f.passage})" for f in character.descriptions[:6])
-    if aspect == "Places":
-        return _facts_value(character.places)
+    if aspect == "Places":  # only what the "goes to" lines below may also say
+        return _facts_value(_sure_places(side))
     if aspect == "People met":
         return _facts_value(character.meets)
     return " → ".join(f"“{fact.text}” (¶ {fact.passage})" for fact in _arc(side))

@@ -18,7 +18,22 @@ from bot.core.lexicon import CONTINENTS, COUNTRIES, PLACE_HEADS, PLACE_PREFIXES
 
 def surely_a_place(name: str, text: str) -> bool:
     """Whether `name` is a place by its words or by how `text` uses it."""
+    if _only_ever_indefinite(name, text):
+        return False
     return _named_as_a_place(name) or _gone_to(name, text)
+
+
+def _only_ever_indefinite(name: str, text: str) -> bool:
+    """A name the text only ever writes after "a" or "an" ("unfitted to a Christian
+    State") is a kind of thing, not one place anybody goes to."""
+    bare = name.removeprefix("the ")
+    uses = [m.start() for m in re.finditer(rf"\b{re.escape(bare)}\b", text)]
+    return bool(uses) and all(
+        _INDEFINITE_BEFORE_RE.search(text[max(0, at - 4) : at]) for at in uses
+    )
+
+
+_INDEFINITE_BEFORE_RE = re.compile(r"(?:^|\W)[Aa]n?\s+$")
 
 
 _TOWARDS_RE = r"\b(?:in|into|at|to|from|through|near|across|toward|towards|reached|left)\s+"

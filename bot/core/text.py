@@ -10,6 +10,9 @@ from anyascii import anyascii
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _SLUG_STRIP_RE = re.compile(r"[^a-z0-9]+")
+# An apostrophe inside a word joins it ("Monkey's" is one word), so the slug does not
+# split it into "monkey-s", which nobody would type.
+_INNER_APOSTROPHE_RE = re.compile(r"(?<=[a-z0-9])['’ʼ](?=[a-z0-9])")
 
 # Letters that NFKD does not decompose into "base + accent" but that readers
 # still type without their diacritic.
@@ -49,11 +52,12 @@ def words(text: str) -> list[str]:
 def slugify(text: str, max_length: int = 60) -> str:
     """A URL- and custom_id-safe slug: ascii, lower case, hyphen separated.
 
-    Other scripts are transliterated ("Война и мир" → "voyna-i-mir"); a title with
+    Other scripts are transliterated ("Война и мир" → "voina-i-mir"); a title with
     nothing to transliterate gets a short id stable for that title, never a word
     every such title would share.
     """
-    slug = _SLUG_STRIP_RE.sub("-", anyascii(fold(text)).lower()).strip("-")
+    ascii_text = _INNER_APOSTROPHE_RE.sub("", fold(text))
+    slug = _SLUG_STRIP_RE.sub("-", anyascii(ascii_text).lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]

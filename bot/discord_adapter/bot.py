@@ -100,7 +100,7 @@ class ConteurBot(commands.AutoShardedBot):
         self.rejected_forms = RejectedForms()
         self.settings = settings
         self.store = store
-        self.library = Library(store)
+        self.library = Library(store, index_dir=settings.index_dir)
         self.ownership = Ownership(store, settings.shard_count, settings.shard_ids)
         self.daily = DailySchedule(self.library, owns=self.ownership.owns)
         self.random = rng or random.Random()

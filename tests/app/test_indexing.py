@@ -4,6 +4,7 @@ made by another process."""
 import asyncio
 import marshal
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -227,3 +228,43 @@ async def test_a_restart_with_nothing_changed_does_not_compare_every_story(store
         )
     assert await second.search("wren postbox", guild_id=None)
     assert compared == [1]
+
+
+async def test_a_restart_opens_the_index_saved_in_the_index_folder(store, tmp_path):
+    # On PostgreSQL too: nothing sits beside a URL, so the index goes to CONTEUR_INDEX_DIR
+    # (data/ by default) and a restart opens it instead of indexing everything again.
+    folder = tmp_path / "indexes"
+    first = Library(store, index_dir=folder)
+    await first.start(DEFAULT_STORIES_DIR)
+    await first.live_index.wait_idle()
+    assert first.live_index.origin == "indexed"
+    saved = first.live_index.snapshot_path
+    assert saved is not None and saved.parent == folder and saved.exists()
+    await first.add_story(
+        parse_story_text("Title: Wren\n\nA small wren nested in the old postbox."), guild_id=None
+    )
+    second = Library(store, index_dir=folder)
+    await second.start(DEFAULT_STORIES_DIR)
+    await second.live_index.wait_idle()
+    assert second.live_index.origin == "opened"
+    assert await second.search("wren postbox", guild_id=None)  # caught up after the save
+    assert await second.search("eiffel tower", guild_id=None)
+    assert [p.name for p in folder.iterdir()] == [saved.name]  # no temporary file left
+
+
+async def test_without_an_index_folder_a_postgresql_library_saves_nothing(store):
+    library = Library(store)
+    if store.local_file is None:
+        assert library.live_index.snapshot_path is None
+    else:
+        assert library.live_index.snapshot_path == Path(f"{store.local_file}.search-index")
+
+
+def test_two_postgresql_libraries_never_share_a_saved_index(tmp_path):
+    one = indexing.saved_index_file(None, "postgresql://conteur:***@db1/conteur", tmp_path)
+    two = indexing.saved_index_file(None, "postgresql://conteur:***@db2/conteur", tmp_path)
+    assert one is not None and two is not None and one != two
+    assert one.parent == tmp_path and "***" not in one.name and "db1" not in one.name
+    assert indexing.saved_index_file(None, ":memory:", tmp_path) is None
+    beside = indexing.saved_index_file(tmp_path / "x.sqlite3", str(tmp_path / "x.sqlite3"))
+    assert beside == tmp_path / "x.sqlite3.search-index"

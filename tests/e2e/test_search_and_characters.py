@@ -148,6 +148,21 @@ async def test_compare_puts_two_characters_side_by_side(world):
     assert "ballerina" in fields["How they differ"]
 
 
+async def test_compare_leaves_out_what_the_text_says_of_neither(world):
+    text = (
+        "Title: The Quiet Pair\n\n"
+        "Marta Lind and Oskar Berg sat by the window. Marta said nothing. "
+        "Oskar said nothing either. They found silence fitted to a Northern State."
+    )
+    await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    result = await world.member.slash(
+        world.channel, "character compare", first="marta lind", second="oskar berg"
+    )
+    names = [f.name for f in result.response.embeds[0].fields]
+    assert "Origins · Marta" not in names  # neither has one: no row of two dashes
+    assert not any("Northern State" in f.value for f in result.response.embeds[0].fields)
+
+
 async def test_compare_with_itself_says_so(world):
     result = await world.member.slash(
         world.channel, "character compare", first="lea", second="léa roux"

@@ -180,6 +180,8 @@ def test_three_processes_post_every_subscription_once_a_day_while_killed(
         "DISCORD_TOKEN": TOKEN,
         "DISCORD_APPLICATION_ID": str(APPLICATION_ID),
         "CONTEUR_DATABASE": database,
+        # The three processes share one saved search index, as on one machine.
+        "CONTEUR_INDEX_DIR": str(tmp_path / "indexes"),
         "CONTEUR_STORIES_DIR": str(DEFAULT_STORIES_DIR),
         "CONTEUR_DEV_GUILD_ID": fake["guild_id"],
         "CONTEUR_FAKE_API": fake["api_base"],

@@ -110,6 +110,8 @@ def comparison_embed(
         embed.set_footer(text="That is one character twice: pick someone else to compare.")
         return embed
     for aspect, first_value, second_value in comparison.rows:
+        if not first_value and not second_value:
+            continue  # two dashes side by side tell the reader nothing
         embed.add_field(
             name=f"{aspect} · {first_character.first_name}",
             value=shorten(escape(first_value) or NOTHING, 1024),
