@@ -123,6 +123,9 @@ def expansion_losses(
     for term in window:
         if term in STOP_WORDS or term in expanded or term not in words:
             continue
+        tail = plan.tail
+        if tail is not None and term.startswith(tail.prefix) and len(term) > len(tail.prefix):
+            continue  # a completion not searched, but counted at re-ranking
         # The query word it became: the closest one by edit distance or as a prefix.
         distance, position = min(  # the query's content words (else it was dropped)
             (

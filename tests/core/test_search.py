@@ -477,3 +477,19 @@ def test_a_tie_on_the_rarest_word_is_decided_by_the_words_not_walked() -> None:
     index.add_stories(stories)
     hits = index.search("brirtles hair")
     assert hits[0].story_id == 200
+
+
+def test_a_rare_completion_of_a_short_last_word_counts_at_re_ranking() -> None:
+    # "tes" starts 62 terms; only the 50 most frequent are searched, and the rare
+    # "tesex" is not one of them. The passage the reader meant was a candidate (by its
+    # other words) but re-ranking gave it nothing for "tes": twelve passages with the
+    # frequent "testa" ranked above it.
+    index = SearchIndex()
+    stories = [story(1, "An art traimpembrin tesex by the sea.")]
+    stories += [story(n, "An art traimpembrin testa by the sea.") for n in range(2, 14)]
+    fillers = [f"tes{a}{b}" for a in "bcdfghjklmnp" for b in "aeiou"] * 2
+    stories += [story(100 + n, f"A {word} lantern.") for n, word in enumerate(fillers)]
+    index.add_stories(stories)
+    hit = index.search("art traimpembrin tes")[0]
+    assert hit.story_id == 1
+    assert "art traimpembrin tesex" in [hit.text[start:end] for start, end in hit.highlights]

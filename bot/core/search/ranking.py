@@ -17,6 +17,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.core.search.blobs import IndexDamaged
 from bot.core.search.postings import _MIN_PREFIX_BUCKET, Postings
 from bot.core.search.refining import best_candidates
+from bot.core.search.tails import CompletionTail
 from bot.core.search.typos import _DELETION_PREFIX, _deletions, _max_typos
 from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections, _spelling_variants
 
@@ -66,6 +67,9 @@ class _QueryWord:
     size: int = 0  # postings over all expansions (an upper bound of matching passages)
     idf: float = 0.0  # the most a passage can get for this word
     weights: dict[int, float] = field(default_factory=dict)  # term id -> weight (<= idf)
+    # A last word with more completions than were searched: the others count at
+    # re-ranking (tails.py).
+    more_completions: bool = False
 
 
 @dataclass(slots=True)
@@ -78,6 +82,7 @@ class _Plan:
     terms: frozenset[str]  # the keys of term_weights, for fast intersections
     # term -> 2 for a content word, 1 for a stop word (only highlighted inside a phrase)
     highlight_levels: dict[str, int]
+    tail: CompletionTail | None = None  # the last word's completions not searched
 
 
 @dataclass(slots=True)
@@ -118,6 +123,12 @@ class Ranking(Postings):
             for term_id in word.expansions:
                 term = self._terms[term_id]
                 levels[term] = max(levels.get(term, 0), level)
+        last = plan_words[-1]
+        tail = (
+            CompletionTail.of(len(plan_words) - 1, last.text, last.idf)
+            if last.more_completions
+            else None
+        )
         return _Plan(
             text=" ".join(texts),
             words=plan_words,
@@ -125,6 +136,7 @@ class Ranking(Postings):
             term_weights=term_weights,
             terms=frozenset(term_weights),
             highlight_levels=levels,
+            tail=tail,
         )
 
     def _query_word(self, text: str, *, is_last: bool) -> _QueryWord:
@@ -138,15 +150,18 @@ class Ranking(Postings):
             self._add_known(expansions, _spelling_variants(text), VARIANT_SIMILARITY)
             self._add_known(expansions, _inflections(text), INFLECTION_SIMILARITY)
         same_word = frozenset(expansions)
+        more_completions = False
         if not is_stop:
             self._add_typos(expansions, text, exact_df)
             if is_last and len(text) >= MIN_PREFIX_LENGTH:
-                completions = self._completions(text)
+                completions, more_completions = self._completions(text)
                 if not exact_df and len(text) >= _MIN_FUZZY_PREFIX_LENGTH:
                     completions += self._fuzzy_completions(text)
                 for term_id, similarity in completions:
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
-        return _QueryWord(text, is_stop, expansions, same_word)
+        word = _QueryWord(text, is_stop, expansions, same_word)
+        word.more_completions = more_completions
+        return word
 
     def _add_known(self, expansions: dict[int, float], terms: set[str], similarity: float) -> None:
         for term in terms:
@@ -199,10 +214,11 @@ class Ranking(Postings):
             )
         return near + far
 
-    def _completions(self, prefix: str) -> list[tuple[int, float]]:
-        """The most frequent terms that `prefix` starts (a truncated last word)."""
+    def _completions(self, prefix: str) -> tuple[list[tuple[int, float]], bool]:
+        """The most frequent terms that `prefix` starts (a truncated last word), and
+        whether there are more."""
         longer = [term for term in self._starting_with(prefix) if len(term) > len(prefix)]
-        return self._likeliest(longer, len(prefix), 0.6)
+        return self._likeliest(longer, len(prefix), 0.6), len(longer) > MAX_COMPLETIONS
 
     def _fuzzy_completions(self, prefix: str) -> list[tuple[int, float]]:
         """Terms that start with `prefix` give or take one typo (typo + truncation)."""
@@ -319,6 +335,20 @@ class Ranking(Postings):
         expansions = [(t, w, df(t)) for t, w in word.weights.items() if w >= strong]
         return word.idf, expansions
 
+    def _add_tail(
+        self, plan: _Plan, tail: CompletionTail, folded: str, best: dict[int, float]
+    ) -> None:
+        """Count the best completion of the last word that was not searched, if it
+        beats what the passage has for that word; it is highlighted like the others."""
+        weight, term = tail.best(folded, self._term_idf)
+        if weight > best.get(tail.position, 0.0):
+            best[tail.position] = weight
+            plan.highlight_levels.setdefault(term, 2)
+
+    def _term_idf(self, term: str) -> float:
+        term_id = self._term_ids.get(term)
+        return self._idf(self._postings.df(term_id) if term_id is not None else 0)
+
     @staticmethod
     def _slack(plan: _Plan, walked: list[_QueryWord]) -> float:
         """The most exact scoring can add to a partial score: the words not walked, and
@@ -329,7 +359,10 @@ class Ranking(Postings):
                 slack += word.idf if word.expansions else 0.0
                 continue
             strong = WALKED_WEIGHT_SHARE * word.idf
-            slack += max((w for w in word.weights.values() if w < strong), default=0.0)
+            weak = max((w for w in word.weights.values() if w < strong), default=0.0)
+            if plan.tail is not None and word is plan.words[plan.tail.position]:
+                weak = max(weak, plan.tail.bound)
+            slack += weak
         return slack
 
     def _word_scores(self, word: _QueryWord, mask: bytearray | None) -> dict[int, float]:
@@ -425,7 +458,7 @@ class Ranking(Postings):
             self._folded_size,
             self._folded_crc,
         )
-        terms, term_weights = plan.terms, plan.term_weights
+        terms, term_weights, tail = plan.terms, plan.term_weights, plan.tail
         slack = candidates.slack
         for pid in pids:
             if len(floor) == limit and (scores[pid] + slack) / total < floor[0]:
@@ -439,6 +472,8 @@ class Ranking(Postings):
                 for position, weight in term_weights[term]:
                     if weight > best.get(position, 0.0):
                         best[position] = weight
+            if tail is not None and best.get(tail.position, 0.0) < tail.bound:
+                self._add_tail(plan, tail, folded, best)
             coverage = min(1.0, sum(best.values()) / total)
             covered.append((coverage, pid, folded))
             sure = coverage * PHRASE_FLOOR

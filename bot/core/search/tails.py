@@ -1,0 +1,54 @@
+"""The completions of a half-typed last word past the most frequent ones.
+
+A last word of three or four letters starts hundreds of terms in a big library ("tes":
+663 at a million passages). Only the MAX_COMPLETIONS most frequent are searched (each
+is a posting list to walk), and a reader who typed "tes" for the rare "tesex" lost
+the passage although the query's other words had made it a candidate: re-ranking did
+not count "tesex". The other completions cost nothing until re-ranking, where each
+candidate's folded text is searched for a word with that beginning (one regular
+expression, C speed) and the best one counts like any completion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# What a completion is worth, as in ranking._completions: it grows with the typed share.
+COMPLETION_BASE = 0.6
+COMPLETION_TYPED_SHARE = 0.3
+
+
+def completion_similarity(typed: int, length: int) -> float:
+    return COMPLETION_BASE + COMPLETION_TYPED_SHARE * typed / length
+
+
+@dataclass(slots=True, frozen=True)
+class CompletionTail:
+    """The completions of query word `position` that were not searched."""
+
+    position: int
+    prefix: str
+    cap: float  # the word's idf: no completion is worth more than the word itself
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, position: int, prefix: str, cap: float) -> CompletionTail:
+        pattern = re.compile(rf"(?:^| )({re.escape(prefix)}\S+)")
+        return cls(position, prefix, cap, pattern)
+
+    @property
+    def bound(self) -> float:
+        """The most a tail completion can be worth (the shortest one, as rare as the cap)."""
+        return completion_similarity(len(self.prefix), len(self.prefix) + 1) * self.cap
+
+    def best(self, folded: str, idf: Callable[[str], float]) -> tuple[float, str]:
+        """The best weight of a completion in the passage's `folded` text, and its term
+        ("" and 0.0 if none); `idf` gives a term's idf."""
+        best, chosen = 0.0, ""
+        for term in self.pattern.findall(folded):
+            weight = completion_similarity(len(self.prefix), len(term)) * min(idf(term), self.cap)
+            if weight > best:
+                best, chosen = weight, term
+        return best, chosen
