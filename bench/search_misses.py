@@ -43,14 +43,16 @@ from rapidfuzz.distance import DamerauLevenshtein  # noqa: E402
 from bench.corpus import BenchQuery  # noqa: E402
 from bot.app.library import relevant  # noqa: E402
 from bot.core.search import SearchIndex, folded_text, snapshot, validate_query  # noqa: E402
+from bot.core.search.planning import (  # noqa: E402
+    _MAX_TWO_TYPO_NEIGHBOURS,
+    _TRUSTED_WORD_PASSAGES,
+    _Plan,
+)
 from bot.core.search.ranking import (  # noqa: E402
     _MAX_CREATING_FLOOR,
     _MAX_CREATING_SHARE,
-    _MAX_TWO_TYPO_NEIGHBOURS,
-    _TRUSTED_WORD_PASSAGES,
     PHRASE_FLOOR,
     WALKED_WEIGHT_SHARE,
-    _Plan,
 )
 from bot.core.search.typos import _max_typos  # noqa: E402
 from bot.core.search.words import STOP_WORDS  # noqa: E402

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# What a completion is worth, as in ranking._completions: it grows with the typed share.
+# What a completion is worth, as in planning._completions: it grows with the typed share.
 COMPLETION_BASE = 0.6
 COMPLETION_TYPED_SHARE = 0.3
 
