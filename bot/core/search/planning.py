@@ -97,7 +97,7 @@ class Planning(Postings):
                 levels[term] = max(levels.get(term, 0), level)
         last = plan_words[-1]
         tail = (
-            CompletionTail.of(len(plan_words) - 1, last.text, last.idf)
+            CompletionTail.of(len(plan_words) - 1, last.text, last.idf, self._term_idf)
             if last.more_completions
             else None
         )
@@ -262,7 +262,7 @@ class Planning(Postings):
     ) -> None:
         """Count the best completion of the last word that was not searched, if it
         beats what the passage has for that word; it is highlighted like the others."""
-        weight, term = tail.best(folded, self._term_idf)
+        weight, term = tail.best(folded)
         if weight > best.get(tail.position, 0.0):
             best[tail.position] = weight
             plan.highlight_levels.setdefault(term, 2)

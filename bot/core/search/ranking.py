@@ -220,8 +220,14 @@ class Ranking(Planning):
                 for position, weight in term_weights[term]:
                     if weight > best.get(position, 0.0):
                         best[position] = weight
-            if tail is not None and best.get(tail.position, 0.0) < tail.bound:
-                self._add_tail(plan, tail, folded, best)
+            if tail is not None:
+                had = best.get(tail.position, 0.0)
+                # Only where the tail's best could lift the passage into the top `limit`.
+                if had < tail.bound and (
+                    len(floor) < limit
+                    or (sum(best.values()) + tail.bound - had) / total >= floor[0]
+                ):
+                    self._add_tail(plan, tail, folded, best)
             coverage = min(1.0, sum(best.values()) / total)
             covered.append((coverage, pid, folded))
             sure = coverage * PHRASE_FLOOR

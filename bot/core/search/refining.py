@@ -22,8 +22,7 @@ import heapq
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from itertools import compress, islice, repeat
-from operator import add, eq, ge, gt, itemgetter
+from operator import add, itemgetter
 
 # Work allowed for refining one search, in postings intersected (about 35 ns each
 # here): a tenth of the library's size (a search's own work grows with it), within
@@ -37,6 +36,8 @@ _BISECT_COST = 24
 # Refining is worth it if it is expected to leave at most this many times `depth`
 # contenders: a bigger tie is cut by age again, and the work would be for little.
 _EXPECTED_TIE = 2
+# Contenders sampled to estimate what share of them holds a word.
+_SAMPLE = 64
 _SLICE = 16_384  # items per C-level step (see ranking._GIL_SLICE)
 
 # A word to refine: its cap (the most it adds to a passage) and its strong expansions,
@@ -63,41 +64,69 @@ def best_candidates(
         return 0, list(scores)
     cut = heapq.nlargest(depth, scores.values())[-1]
     left = sum(cap for cap, _ in words)
-    contenders, values = _at_least(iter(scores), iter(scores.values()), cut - left)
+    # Comprehensions, not compress(map(...)): cheaper here, and the interpreter lock is
+    # given back between items.
+    bound = cut - left
+    contenders = [pid for pid, score in scores.items() if score >= bound]
     low, high = REFINE_BUDGET
     budget = min(high, max(low, int(REFINE_BUDGET_SHARE * passages)))
-    affordable = _affordable(len(contenders), words, passages, depth, budget)
+    lists: dict[int, array[int]] = {}  # read once, for the estimate and the refining
+
+    def read(term_id: int) -> array[int]:
+        if term_id not in lists:
+            lists[term_id] = postings(term_id)
+        return lists[term_id]
+
+    affordable = _affordable(contenders, words, read, depth, budget)
     for cap, expansions in words[:affordable]:
-        _add_word(scores, contenders, expansions, postings)
+        _add_word(scores, contenders, expansions, read)
         left -= cap
-        values = list(map(scores.__getitem__, contenders))
+        values = [scores[pid] for pid in contenders]
         cut = heapq.nlargest(depth, values)[-1]
-        contenders, values = _at_least(iter(contenders), iter(values), cut - left)
-    above, _ = _at_least(iter(contenders), iter(values), cut, gt)
-    tied, _ = _at_least(iter(contenders), iter(values), cut, eq)
-    tied.sort()
+        bound = cut - left
+        contenders = [pid for pid, score in zip(contenders, values, strict=True) if score >= bound]
+    above = [pid for pid in contenders if scores[pid] > cut]
+    tied = sorted(pid for pid in contenders if scores[pid] == cut)
     return affordable, above + tied[: depth - len(above)]
 
 
 def _affordable(
-    contenders: int, words: Sequence[Word], passages: int, depth: int, budget: int
+    contenders: list[int],
+    words: Sequence[Word],
+    read: Callable[[int], array[int]],
+    depth: int,
+    budget: int,
 ) -> int:
-    """How many of `words` to refine: those within the budget, if they are expected to
-    leave about `depth` contenders (each keeps the share of them its postings have in
-    the library); none otherwise, since the cut would stay a tie anyway."""
-    if contenders <= depth:
+    """How many of `words` to refine: the fewest expected to leave about `depth`
+    contenders, within the budget; none if even all affordable ones are not.
+
+    What share of the contenders holds a word is estimated on an even sample of them:
+    the library-wide share misleads, since the passages of a tie are often copies of
+    one template paragraph that all hold the same common words (refining by those
+    changes nothing) or none of them.
+    """
+    if len(contenders) <= depth:
         return 0
-    count = 0
-    expected = float(contenders)
-    for _, expansions in words:
+    sample = contenders[:: max(1, len(contenders) // _SAMPLE)]
+    sampled = set(sample)
+    expected = float(len(contenders))
+    for count, (_, expansions) in enumerate(words, start=1):
         sizes = sum(size for _, _, size in expansions)
-        cost = _CONTENDER_COST * contenders + min(sizes, _BISECT_COST * contenders)
+        cost = _CONTENDER_COST * len(contenders) + min(sizes, _BISECT_COST * len(contenders))
         if cost > budget:
             break
         budget -= cost
-        count += 1
-        expected *= min(1.0, sizes / max(1, passages))
-    return count if expected <= _EXPECTED_TIE * depth else 0
+        held: set[int] = set()
+        for term_id, _, size in expansions:
+            if size > _BISECT_COST * len(sample):
+                pids = read(term_id)
+                held.update(pid for pid in sample if _holds(pids, pid))
+            else:
+                held |= sampled.intersection(read(term_id))
+        expected *= len(held) / len(sample)
+        if expected <= _EXPECTED_TIE * depth:
+            return count
+    return 0
 
 
 def _add_word(
@@ -137,22 +166,3 @@ def _slices(items: Sequence[int]) -> Iterator[Sequence[int]]:
 def _holds(pids: array[int], pid: int) -> bool:
     at = bisect_left(pids, pid)
     return at < len(pids) and pids[at] == pid
-
-
-def _at_least(
-    pids: Iterator[int],
-    values: Iterator[float],
-    bound: float,
-    compare: Callable[[float, float], bool] = ge,
-) -> tuple[list[int], list[float]]:
-    """The passages (and their scores) whose score compares so to `bound` (`pids` and
-    their `values` walk in step), in C-level slices."""
-    found: list[int] = []
-    kept: list[float] = []
-    bounds = repeat(bound)
-    while part := list(islice(pids, _SLICE)):
-        chunk = list(islice(values, _SLICE))
-        mask = list(map(compare, chunk, bounds))
-        found.extend(compress(part, mask))
-        kept.extend(compress(chunk, mask))
-    return found, kept

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # What a completion is worth, as in planning._completions: it grows with the typed share.
 COMPLETION_BASE = 0.6
@@ -24,31 +24,42 @@ def completion_similarity(typed: int, length: int) -> float:
     return COMPLETION_BASE + COMPLETION_TYPED_SHARE * typed / length
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class CompletionTail:
     """The completions of query word `position` that were not searched."""
 
     position: int
     prefix: str
     cap: float  # the word's idf: no completion is worth more than the word itself
+    idf: Callable[[str], float]  # a term's idf in the library
     pattern: re.Pattern[str]
+    # The most a completion can be worth: the shortest one, as rare as the cap.
+    bound: float
+    weights: dict[str, float] = field(default_factory=dict)  # term -> weight, as found
 
     @classmethod
-    def of(cls, position: int, prefix: str, cap: float) -> CompletionTail:
-        pattern = re.compile(rf"(?:^| )({re.escape(prefix)}\S+)")
-        return cls(position, prefix, cap, pattern)
+    def of(
+        cls, position: int, prefix: str, cap: float, idf: Callable[[str], float]
+    ) -> CompletionTail:
+        # A literal first is searched at C speed; "(?:^| )" before it was ten times
+        # slower. A match inside a word ("pegasus" for "gas") is dropped by `best`.
+        pattern = re.compile(rf"{re.escape(prefix)}\S+")
+        bound = completion_similarity(len(prefix), len(prefix) + 1) * cap
+        return cls(position, prefix, cap, idf, pattern, bound)
 
-    @property
-    def bound(self) -> float:
-        """The most a tail completion can be worth (the shortest one, as rare as the cap)."""
-        return completion_similarity(len(self.prefix), len(self.prefix) + 1) * self.cap
-
-    def best(self, folded: str, idf: Callable[[str], float]) -> tuple[float, str]:
+    def best(self, folded: str) -> tuple[float, str]:
         """The best weight of a completion in the passage's `folded` text, and its term
-        ("" and 0.0 if none); `idf` gives a term's idf."""
+        ("" and 0.0 if none)."""
         best, chosen = 0.0, ""
-        for term in self.pattern.findall(folded):
-            weight = completion_similarity(len(self.prefix), len(term)) * min(idf(term), self.cap)
+        for match in self.pattern.finditer(folded):
+            start = match.start()
+            if start and folded[start - 1] != " ":
+                continue
+            term = match.group()
+            weight = self.weights.get(term)
+            if weight is None:
+                similarity = completion_similarity(len(self.prefix), len(term))
+                weight = self.weights[term] = similarity * min(self.idf(term), self.cap)
             if weight > best:
                 best, chosen = weight, term
         return best, chosen
