@@ -108,8 +108,6 @@ class Ranking(Planning):
                 continue
             strong = WALKED_WEIGHT_SHARE * word.idf
             weak = max((w for w in word.weights.values() if w < strong), default=0.0)
-            if plan.tail is not None and word is plan.words[plan.tail.position]:
-                weak = max(weak, plan.tail.bound)
             slack += weak
         return slack
 

@@ -26,9 +26,10 @@ from operator import add, itemgetter
 
 # Work allowed for refining one search, in postings intersected (about 35 ns each
 # here): a tenth of the library's size (a search's own work grows with it), within
-# 40,000 and 100,000 (1.5-3.5 ms).
+# 20,000 and 100,000 (0.7-3.5 ms). At 100k passages 40,000 found one more window of
+# the benchmark's 140 and added ~0.4 ms to the p95 of that set.
 REFINE_BUDGET_SHARE = 0.1
-REFINE_BUDGET = (40_000, 100_000)
+REFINE_BUDGET = (20_000, 100_000)
 # What a contender costs per word (hashed, looked up, its score updated and compared
 # again), and a binary search in a posting list, in postings intersected.
 _CONTENDER_COST = 4
