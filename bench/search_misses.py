@@ -12,14 +12,18 @@ it says where the target was lost, first stage first:
 
 - `expansion`: a word of the target's window is not among the terms its query word
   stands for (and why: too many typos, a two-typo neighbour cut by the cap, a word taken
-  as typed, a completion not among the most frequent...);
+  as typed, a completion not among the most frequent...); `expansion, hopeless` when
+  even with that word counted the target would not reach the top ten;
 - `not walked`: stage 1 never reached the target (MaxScore stopped, or the words it
   holds were too common to walk);
 - `cut at 150`: a candidate, but not among the RERANK_CANDIDATES best partial scores;
-- `pruned`: full scoring of the 150 would have put it in the top ten (a pruning bug);
-- `outranked`: scored, but ten passages scored higher; `equivalent` when one of them
-  holds the window word for word (the reader cannot tell it from the target);
-- `floor`: ranked, but dropped by the relevance floor.
+- `pruned or floor`: full scoring of the 150 puts it in the top ten, yet the search did
+  not return it there (a re-ranking shortcut, or the relevance floor: never seen);
+- `outranked`: scored, but ten passages scored higher (or as high and older); how many
+  of them hold the window word for word.
+
+A miss is *equivalent* when one of the top ten holds the window word for word (the
+reader cannot tell it from the target): listed only with `--all`.
 """
 
 from __future__ import annotations
@@ -103,6 +107,9 @@ def full_score(
     for term in set(term_weights).intersection(folded.split()):
         for position, weight in term_weights[term]:
             best[position] = max(best.get(position, 0.0), weight)
+    if plan.tail is not None:  # the last word's completions not searched
+        weight, _ = plan.tail.best(folded)
+        best[plan.tail.position] = max(best.get(plan.tail.position, 0.0), weight)
     coverage = min(1.0, sum(best.values()) / (plan.total_weight or 1.0))
     phrase = fuzz.partial_ratio(plan.text, folded)
     return 100.0 * coverage * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase / 100.0)
@@ -243,9 +250,14 @@ def diagnose(
             f"partial {scores[pid]:.2f}, {rank} candidates above (of {len(scores)}); {context}",
         )
     elif (own, -pid) >= scored[min(TOP, len(scored)) - 1]:
-        verdict = Verdict("pruned" if target not in found else "floor", context)
+        # Scored in the top ten without the re-ranking's shortcuts: dropped by them, or
+        # by the relevance floor (never seen on the benchmark).
+        verdict = Verdict("pruned or floor", context)
     else:
         rank = sum(1 for s, _ in scored if s > own)
+        tied = sum(1 for s, _ in scored if s == own) - 1
+        if tied:
+            context += f", {tied} others with the same score (the oldest first)"
         better = [index._folded_passage(-p) for s, p in scored[:TOP]]
         same = sum(holds_window(text, query.window) for text in better)
         verdict = Verdict(
