@@ -10,10 +10,12 @@ Run from the repository root:
 What one measured call is (`real_call`, step for step what `cogs/search.py` does for
 `/search query:...` in a server): validate the query; `Library.search` with the server's
 scope (its visible stories: built-ins it has not hidden plus its own, never another
-server's) and `limit=50`, which runs the engine in a worker thread; the relevance floor;
-the first 25 hits; their stories' summaries from SQLite; snippets and bold highlights;
-the embed and buttons rendered and serialised to the JSON Discord would receive. No
-result: the suggestions and the "nothing found" embed instead.
+server's) and `limit=25`, which runs the engine in a worker thread; the relevance floor;
+their stories' summaries from SQLite; the first page's snippets and bold highlights (the
+other pages' are made when a reader turns to them); the embed and buttons rendered and
+serialised to the JSON Discord would receive. No result: the suggestions and the
+"nothing found" embed instead. As `conteur run` does, the process's start-up objects
+are frozen for the garbage collector once the index is ready.
 
 For each size a fresh subprocess (memory and caches of one never leak into
 another) writes the corpus of bench/corpus.py into a real database (5% of the stories
@@ -23,12 +25,13 @@ seeded query sets on the same target passages: *anchored* (a window around the
 passage's rarest word) and *windows* (a window anywhere in it), each perturbed by kind
 (exact, typo, no accents, swapped, truncated, partial, mixed). Each query runs
 `--repeats` times and counts with its median; the table shows median and p95 over the
-queries, recall@10 *strict* (the target passage among the first ten results) and
-*equivalent* (the target or a passage holding its unperturbed window word for word: the
-corpus reuses paragraphs as templates, and the reader cannot tell such a passage from
-the target; bench/search_misses.py explains the misses), the event loop's worst stall
-while the queries run (a 1 ms ticker beside them), resident memory, build time and time
-to searchable when an index already exists.
+queries, the process's CPU time per call (all its threads: what a call costs, which the
+machine's load moves far less than the latency), recall@10 *strict* (the target passage
+among the first ten results) and *equivalent* (the target or a passage holding its
+unperturbed window word for word: the corpus reuses paragraphs as templates, and the
+reader cannot tell such a passage from the target; bench/search_misses.py explains the
+misses), the event loop's worst stall while the queries run (a 1 ms ticker beside them),
+resident memory, build time and time to searchable when an index already exists.
 
 The tantivy candidate of issue 12 was measured with this script and removed; its numbers
 and the decision are in docs/search.md.
@@ -134,18 +137,14 @@ async def real_call(library: Any, query: str) -> tuple[str, list[tuple[int, int]
     """`/search query:<query>` in server GUILD, as cogs/search.py answers it: the search
     pipeline (bot/app/searching.py), then the embed and buttons serialised to JSON."""
     from bot.app.searching import search_passages
-    from bot.discord_adapter.rendering import ResultLine, bold_highlights, no_results_embed
+    from bot.discord_adapter.rendering import no_results_embed
     from cogs.search import SearchResultsView
 
     outcome = await search_passages(library, query, guild_id=GUILD)
     if not outcome.results:
         embed = no_results_embed(outcome.query, outcome.suggestions, within=outcome.within)
         return json.dumps({"embeds": [embed.to_dict()]}), []
-    lines = [
-        ResultLine(r.story.title, r.passage, bold_highlights(r.snippet, r.highlights))
-        for r in outcome.results
-    ]
-    view = SearchResultsView(outcome.query, lines, [r.story.id for r in outcome.results])
+    view = SearchResultsView(outcome.query, outcome.results)
     payload = {"embeds": [view.embed().to_dict()], "components": view.to_components()}
     return json.dumps(payload), [(r.story.id, r.passage) for r in outcome.results]
 
@@ -165,7 +164,9 @@ def make_corpus(size: int, n_queries: int, seed: int) -> Path:
 
 async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
     from bot.app.library import Library
+    from bot.discord_adapter.bot import freeze_start_up_objects
     from bot.storage import Store
+    from cogs import search  # noqa: F401 (loaded before the freeze, as the bot loads its cogs)
 
     database = folder / "bench.sqlite3"
     queries = {
@@ -182,7 +183,11 @@ async def worker(folder: Path, size: int, repeats: int) -> dict[str, Any]:
         gc.collect()
         rss_built = rss_mb()
         await library.live_index.wait_idle()
+        # As `conteur run` does once its index is ready: full garbage collections over
+        # start-up's objects would otherwise stall the loop in the middle of a search.
+        frozen = freeze_start_up_objects()
         result: dict[str, Any] = {
+            "frozen_objects": frozen,
             "size": size,
             "passages": len(library.index),
             "build_s": build,
@@ -217,13 +222,16 @@ async def idle_stalls(seconds: float = 3.0) -> dict[str, float]:
 
 class Ticker:
     """A 1 ms ticker beside the work: how late the event loop wakes (its stalls), and
-    how much CPU this process used during each stall.
+    how much of each stall this process is responsible for.
 
     On a shared machine the loop also wakes late when the process is not running at
     all (other processes have the cores). A stall the process is *responsible* for is
-    one during which it ran: its own work on the loop, or a search thread holding the
-    interpreter lock. So each stall is also counted as min(lateness, CPU the process
-    used meanwhile): "attributable" below.
+    its own work on the loop, or the loop's thread waiting for the interpreter lock
+    while another of its threads (a search) computes. So each stall is also counted,
+    "attributable", as the smaller of: the lateness less the time the loop's thread
+    spent ready to run but waiting for a core (Linux's per-thread run-queue wait,
+    /proc/thread-self/schedstat), and the CPU the process used meanwhile (a search
+    thread waiting for a core while it holds the lock is the machine's doing too).
     """
 
     def __init__(self) -> None:
@@ -233,12 +241,20 @@ class Ticker:
         self._task = asyncio.create_task(self._tick())
 
     async def _tick(self) -> None:
-        while self._running:
-            before, cpu = time.perf_counter(), time.process_time()
-            await asyncio.sleep(0.001)
-            late = (time.perf_counter() - before - 0.001) * 1000
-            self.stalls.append(late)
-            self.attributable.append(min(late, (time.process_time() - cpu) * 1000))
+        schedstat = _open_schedstat()  # here: the loop's thread
+        try:
+            while self._running:
+                before, cpu = time.perf_counter(), time.process_time()
+                queued = _run_queue_wait(schedstat)
+                await asyncio.sleep(0.001)
+                late = (time.perf_counter() - before - 0.001) * 1000
+                self.stalls.append(late)
+                own = late - (_run_queue_wait(schedstat) - queued) * 1000
+                cpu_used = (time.process_time() - cpu) * 1000
+                self.attributable.append(max(0.0, min(own, cpu_used)))
+        finally:
+            if schedstat is not None:
+                os.close(schedstat)
 
     async def stop(self) -> dict[str, float]:
         self._running = False
@@ -248,6 +264,19 @@ class Ticker:
             "p99_stall_ms": percentile(self.stalls, 0.99),
             "max_attributable_ms": max(self.attributable),
         }
+
+
+def _open_schedstat() -> int | None:
+    """The calling thread's scheduler statistics (Linux), or None where there are none."""
+    try:
+        return os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+    except OSError:
+        return None
+
+
+def _run_queue_wait(schedstat: int | None) -> float:
+    """Seconds that thread has spent ready to run but waiting for a core (0 if unknown)."""
+    return 0.0 if schedstat is None else int(os.pread(schedstat, 128, 0).split()[1]) / 1e9
 
 
 async def run_burst(library: Any, queries: Sequence[BenchQuery]) -> dict[str, float]:
@@ -264,14 +293,16 @@ async def run_set(
     library: Any, database: Path, queries: Sequence[BenchQuery], repeats: int
 ) -> dict[str, Any]:
     ticker = Ticker()
-    latencies, hits, equivalents, sizes, distinct = [], [], [], [], []
+    latencies, cpu, hits, equivalents, sizes, distinct = [], [], [], [], [], []
     for query in queries:
-        runs = []
+        runs, cpu_runs = [], []
         for _ in range(repeats):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             payload, found = await real_call(library, query.text)
             runs.append((time.perf_counter() - started) * 1000)
+            cpu_runs.append((time.process_time() - cpu_started) * 1000)
         latencies.append(statistics.median(runs))
+        cpu.append(statistics.median(cpu_runs))
         target = (query.story_index + 1, query.passage_number)
         hits.append(target in found[:10])
         equivalents.append(hits[-1] or holds_window(database, found[:10], query.window))
@@ -279,6 +310,7 @@ async def run_set(
         sizes.append(len(payload))
     return {
         "latencies_ms": latencies,
+        "cpu_ms": cpu,
         "hits": hits,
         "equivalent_hits": equivalents,
         "kinds": [query.kind for query in queries],
@@ -348,19 +380,20 @@ def _distinct_recall(size: int, results: dict[str, Any]) -> str:
 
 def print_table(rows: Sequence[dict[str, Any]]) -> None:
     print(
-        "| passages | query set | median | p95 | max | recall@10 strict (target) "
-        "| recall@10 equivalent (target or its window word for word) "
+        "| passages | query set | median | p95 | max | CPU median / p95 "
+        "| recall@10 strict (target) | recall@10 equivalent (target or its window word for word) "
         "| recall@10 strict, distinct windows (queries) | loop stall max / p99 (attributable) "
         "| build | start-up (index exists) | RSS (process) | load |"
     )
-    print("|" + "---|" * 13)
+    print("|" + "---|" * 14)
     for r in rows:
         for name in ("anchored", "windows"):
             s = r[name]
-            lat = s["latencies_ms"]
+            lat, cpu = s["latencies_ms"], s["cpu_ms"]
             print(
                 f"| {r['size']:,} | {name} | {statistics.median(lat):.1f} ms "
                 f"| {percentile(lat, 0.95):.1f} ms | {max(lat):.0f} ms "
+                f"| {statistics.median(cpu):.1f} / {percentile(cpu, 0.95):.1f} ms "
                 f"| {sum(s['hits']) / len(s['hits']):.3f} "
                 f"| {sum(s['equivalent_hits']) / len(s['hits']):.3f} "
                 f"| {_distinct_recall(r['size'], s)} "

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot.app.searching import search_passages
+from bot.app.searching import PassageResult, search_passages
 from bot.core.search import MAX_QUERY_LENGTH
 from bot.discord_adapter.bot import ConteurBot
 from bot.discord_adapter.rendering import (
@@ -32,29 +33,40 @@ class SearchResultsView(discord.ui.View):
     view for 15 minutes (as long as the interaction's follow-ups can be edited).
     """
 
-    def __init__(self, query: str, lines: list[ResultLine], ids: list[int], page: int = 1) -> None:
+    def __init__(self, query: str, results: Sequence[PassageResult], page: int = 1) -> None:
         super().__init__(timeout=15 * 60)
-        self.query, self.lines, self.ids, self.page = query, lines, ids, page
-        self.page_count = max(1, -(-len(lines) // RESULTS_PER_PAGE))
+        self.query, self.results, self.page = query, results, page
+        # A page's lines are made when it is shown: most readers never turn one.
+        self._lines: dict[int, ResultLine] = {}
+        self.page_count = max(1, -(-len(results) // RESULTS_PER_PAGE))
         self._build()
 
     def embed(self) -> discord.Embed:
         first = (self.page - 1) * RESULTS_PER_PAGE
+        shown = range(first, min(first + RESULTS_PER_PAGE, len(self.results)))
         return search_embed(
             self.query,
-            self.lines[first : first + RESULTS_PER_PAGE],
+            [self._line(rank) for rank in shown],
             first_rank=first + 1,
-            total=len(self.lines),
+            total=len(self.results),
             page=self.page,
             page_count=self.page_count,
         )
 
+    def _line(self, rank: int) -> ResultLine:
+        line = self._lines.get(rank)
+        if line is None:
+            result = self.results[rank]
+            snippet = bold_highlights(result.snippet, result.highlights)
+            line = self._lines[rank] = ResultLine(result.story.title, result.passage, snippet)
+        return line
+
     def _build(self) -> None:
         self.clear_items()
         first = (self.page - 1) * RESULTS_PER_PAGE
-        for rank in range(first, min(first + RESULTS_PER_PAGE, len(self.lines))):
-            line = self.lines[rank]
-            self.add_item(OpenPassageButton(self.ids[rank], line.passage, rank + 1))
+        for rank in range(first, min(first + RESULTS_PER_PAGE, len(self.results))):
+            result = self.results[rank]
+            self.add_item(OpenPassageButton(result.story.id, result.passage, rank + 1))
         if self.page_count > 1:
             previous = discord.ui.Button[SearchResultsView](
                 label="Previous", row=1, disabled=self.page <= 1
@@ -111,11 +123,7 @@ class SearchCog(commands.Cog):
             embed = no_results_embed(outcome.query, outcome.suggestions, within=outcome.within)
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
-        lines = [
-            ResultLine(r.story.title, r.passage, bold_highlights(r.snippet, r.highlights))
-            for r in outcome.results
-        ]
-        view = SearchResultsView(outcome.query, lines, [r.story.id for r in outcome.results])
+        view = SearchResultsView(outcome.query, outcome.results)
         await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
         self.live.add(interaction.user.id, view)
 

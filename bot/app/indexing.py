@@ -42,9 +42,10 @@ INLINE_BUILD_PASSAGES = 20_000
 # Catching up with more changed stories than this runs in the background (the search
 # answers from the index as it is): indexing 2,000 new stories takes about a second.
 CATCH_UP_INLINE = 200
-# /search shows at most 25 hits: their texts and highlights are made in the worker thread
-# with the search, so the event loop only cuts snippets.
-PREPARED_HITS = 25
+# /search shows its first page of 5 hits: their texts and highlights are made in the
+# worker thread with the search, so the event loop only cuts snippets. The other pages'
+# are made if a reader turns to them (a fifth of a millisecond a page).
+PREPARED_HITS = 5
 SNAPSHOT_SUFFIX = ".search-index"
 # Searches run in worker threads and hold the interpreter lock while they compute: the
 # event loop gets it back after at most this long plus the longest single C-level step

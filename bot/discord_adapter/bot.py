@@ -37,6 +37,26 @@ OPEN_FORMS_PER_MEMBER = 2  # Discord's client shows one form at a time (two: ano
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
+
+def freeze_start_up_objects() -> int:
+    """Leave what lives as long as the process out of the garbage collector's full passes;
+    returns how many objects are frozen.
+
+    A full collection traverses every tracked object (the catalogues, discord.py's state,
+    the modules and their functions): 150-400 ms on a shared machine at 10,000 stories,
+    during a name-heavy upload's 100,000 new objects; 13-30 ms of CPU for the 30,000-65,000
+    objects of `bench/search.py`'s process. It runs in whichever thread allocated last (a
+    search's worker thread, an interaction's handler) and holds the interpreter lock
+    throughout: the event loop stalls that long. Frozen, they are skipped. What is frozen
+    and later dropped is still freed by reference counting; only a reference cycle among
+    frozen objects would stay, and a process freezes once (`conteur run` once its index is
+    ready, and bench/search.py as it does).
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 # Loaded in this order by setup_hook; one feature per module.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.story",
@@ -163,20 +183,10 @@ class ConteurBot(commands.AutoShardedBot):
             await asyncio.shield(self._settling)
 
     async def _freeze_long_lived(self) -> None:
-        """Once the search index is built, leave what lives as long as the process out of
-        the garbage collector's full passes.
-
-        A full collection traverses every tracked object (the index's 133,000 arrays at
-        10,000 stories, discord.py's state, the modules): 150-400 ms on a shared machine,
-        run in the middle of whichever interaction allocated last, often during a
-        name-heavy upload's 100,000 new objects. Frozen, they are skipped. What is frozen
-        and later dropped is still freed by reference counting; only a reference cycle
-        among frozen objects would stay, and one process freezes once, here.
-        """
+        """Once the search index is built, `freeze_start_up_objects`."""
         await self.library.index_ready()
-        gc.collect()
-        gc.freeze()
-        log.info("Start-up objects frozen for the garbage collector: %d", gc.get_freeze_count())
+        frozen = freeze_start_up_objects()
+        log.info("Start-up objects frozen for the garbage collector: %d", frozen)
 
     async def sync_commands(self) -> None:
         """Guild sync for development (instant); global only when asked (rate-limited, slow).

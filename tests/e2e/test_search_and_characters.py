@@ -36,6 +36,23 @@ async def test_search_pages_when_there_are_many_results(world, store):
     second = await world.member.click(result.response.message, label="Next")
     assert len(second.response.embeds[0].fields) == 3
     assert second.response.embeds[0].fields[0].name.startswith("6. Heron")
+    # A page's snippets are cut when it is shown: the second's too, matches in bold.
+    assert all(
+        "**grey heron**" in field.value and "**reeds**" in field.value
+        for field in second.response.embeds[0].fields
+    )
+
+
+async def test_a_later_page_reads_its_passages_even_after_the_index_was_rebuilt(world):
+    for number in range(8):
+        text = f"Title: Egret {number}\n\nThe white egret fished in the shallows, calm {number}."
+        await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    result = await world.member.slash(world.channel, "search", query="white egret shallows")
+    await world.env.bot.library.rebuild_index()  # a new index, the old one dropped
+    second = await world.member.click(result.response.message, label="Next")
+    fields = second.response.embeds[0].fields
+    assert [f.name.split(" · ")[0] for f in fields] == ["6. Egret 5", "7. Egret 6", "8. Egret 7"]
+    assert all("**white egret**" in f.value and "**shallows**" in f.value for f in fields)
 
 
 async def test_search_in_one_story_and_for_one_character(world):
