@@ -34,6 +34,9 @@ REFINE_BUDGET = (20_000, 100_000)
 # again), and a binary search in a posting list, in postings intersected.
 _CONTENDER_COST = 4
 _BISECT_COST = 24
+# Reading a posting list (a system call, its CRC, the array) and intersecting it, apart
+# from its length: a last word brings up to 50 completions, each a list.
+_LIST_COST = 200
 # Refining is worth it if it is expected to leave at most this many times `depth`
 # contenders: a bigger tie is cut by age again, and the work would be for little.
 _EXPECTED_TIE = 2
@@ -114,6 +117,7 @@ def _affordable(
     for count, (_, expansions) in enumerate(words, start=1):
         sizes = sum(size for _, _, size in expansions)
         cost = _CONTENDER_COST * len(contenders) + min(sizes, _BISECT_COST * len(contenders))
+        cost += _LIST_COST * len(expansions)
         if cost > budget:
             break
         budget -= cost
