@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.referents import Someone, referents_moved
 from bench.retell import generated_story, percentile
 from bot.app.answers import answer_question
 from bot.app.library import Library
@@ -56,9 +57,10 @@ from bot.core.cast import Cast, Character
 from bot.core.characters import extract_cast
 from bot.core.compare import Side, compare_characters
 from bot.core.models import Passage
-from bot.core.parsing import parse_story
+from bot.core.parsing import parse_story, readable_passages
 from bot.core.questions import discussion_questions
 from bot.core.retelling import Length, retell
+from bot.core.sentences import split_sentences
 from bot.discord_adapter.rendering.telling import shown_length
 from bot.storage import Store
 
@@ -139,6 +141,8 @@ class Scores:
     endings: list[int] = field(default_factory=lambda: [0, 0])
     medium_events: list[int] = field(default_factory=lambda: [0, 0])
     changed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    misquoted: list[str] = field(default_factory=list)
     bad_questions: list[str] = field(default_factory=list)
     questions: int = 0
     bad_comparisons: list[str] = field(default_factory=list)
@@ -210,11 +214,18 @@ def _one_to_one(people: Sequence[Person], characters: Sequence[Character]) -> di
 
 # ------------------------------------------------------------------------ answers
 async def score_answers(
-    library: Library, story_id: int, truth: dict[str, Any], scores: Scores
+    library: Library,
+    story_id: int,
+    truth: dict[str, Any],
+    scores: Scores,
+    passages: Sequence[Passage] = (),
 ) -> None:
     for item in truth["questions"]:
         answer = await answer_question(library, item["question"], guild_id=None, story_id=story_id)
         not_said = bool(_NOT_SAID_RE.search(answer.text))
+        scores.misquoted += [
+            f"{item['question']}: {why}" for why in misquoted(answer.text, passages)
+        ]
         if item["evidence"] is None:
             scores.honest_not_said[1] += 1
             scores.honest_not_said[0] += not_said
@@ -227,6 +238,26 @@ async def score_answers(
         else:
             scores.false_not_said += not_said
             scores.missed_answers.append(item["question"])
+
+
+_QUOTED_ANSWER_RE = re.compile(r"“(?P<quote>.*?)” — (?P<title>[^\n]+?), ¶(?P<number>\d+)", re.S)
+
+
+def misquoted(answer: str, passages: Sequence[Passage]) -> list[str]:
+    """The quotations of an answer that are not the text's words: each run between "…"
+    must be a piece of its paragraph, word for word (quote marks and spacing aside), so
+    two sentences the text keeps apart are never run together as one passage."""
+    by_number = {p.number: p.text for p in passages}
+    wrong = []
+    for match in _QUOTED_ANSWER_RE.finditer(answer):
+        paragraph = by_number.get(int(match["number"]))
+        if paragraph is None:
+            continue
+        source = _plain(paragraph)
+        for run in match["quote"].split(" … "):
+            if _plain(run) not in source:
+                wrong.append(f"¶{match['number']}: {run[:80]!r} is not in its paragraph")
+    return wrong
 
 
 # ---------------------------------------------------------------------- retelling
@@ -274,6 +305,8 @@ def _last_person_before(
             continue
         for form in person.forms:
             for match in re.finditer(rf"(?<![\w']){re.escape(form)}(?![\w])", folded):
+                if folded.startswith("'s", match.end()):
+                    continue  # "the banker's house" is about the house
                 if best is None or match.start() > best[0]:
                     best = (match.start(), person)
     return best[1] if best else protagonist
@@ -298,7 +331,14 @@ def sentence_changed(
         return "cut at a colon, what it introduces (the next paragraph) left out"
     if _plain(retold) in _plain(paragraph):
         return None
-    source, mine = _tokens(paragraph), _tokens(retold)
+    # Diffed against the sentence of the paragraph it is (a name put for an opening
+    # "He" must not read as the sentence before it deleted).
+    mine = _tokens(retold)
+    source = max(
+        (_tokens(sentence) for sentence in split_sentences(paragraph)),
+        key=lambda words: difflib.SequenceMatcher(None, words, mine, autojunk=False).ratio(),
+    )
+    before_sentence = paragraph[: paragraph.find(" ".join(source[:3])[:12])] if source else ""
     matcher = difflib.SequenceMatcher(None, source, mine, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
@@ -318,7 +358,9 @@ def sentence_changed(
         person = _person_named(mine[j1:j2], people)
         gender = _PRONOUN_GENDER[fold(source[i1])]
         before = " ".join(p.text for p in passages[max(0, passage - 3) : passage - 1])
-        before += " " + " ".join(source[:i1])
+        before += " " + before_sentence + " " + " ".join(source[:i1])
+        # Whom "…," he said means is the narration's, never a name inside the quotation.
+        before = re.sub(r'"[^"]*"?\s*$|“[^”]*”?\s*$', " ", before)
         referent = _last_person_before(before, people, gender, protagonist)
         if person is None:
             reasons.append(f"{source[i1]} → {' '.join(mine[j1:j2])} (no one)")
@@ -337,6 +379,8 @@ def score_retellings(
     scores: Scores,
 ) -> None:
     events = truth["events"]
+    paragraphs = [(p.number, p.text) for p in readable_passages(passages)]
+    someone = [Someone(p.name, p.forms, p.gender) for p in people if p.gender in ("f", "m")]
     for length in LENGTHS:
         retelling = retell(passages, length=length, protagonist=protagonist, measure=shown_length)
         if length in ("short", "medium"):
@@ -350,6 +394,8 @@ def score_retellings(
                 lost = [event["event"] for event, ok in zip(events, kept, strict=True) if not ok]
                 scores.lost_events += lost
         kept_sentences = retelling.sentences
+        moved = referents_moved([(s.text, s.passage) for s in kept_sentences], paragraphs, someone)
+        scores.moved += [f"{length}: {line}" for line in moved]
         for index, sentence in enumerate(kept_sentences):
             following = kept_sentences[index + 1] if index + 1 < len(kept_sentences) else None
             next_kept = following.passage if following else None
@@ -511,11 +557,13 @@ COLUMNS = (
     ("answered", 8),
     ("evidence", 8),
     ("false-ns", 8),
+    ("misquote", 8),
     ("honest-ns", 9),
     ("short-ev", 8),
     ("endings", 7),
     ("medium-ev", 9),
     ("changed", 7),
+    ("referent", 8),
     ("bad-q", 5),
     ("bad-cmp", 7),
 )
@@ -531,11 +579,13 @@ def _row(name: str, s: Scores) -> str:
         f"{s.evidence[0] + s.honest_not_said[0]}/{s.evidence[1] + s.honest_not_said[1]}",
         f"{s.evidence[0]}/{s.evidence[1]}",
         str(s.false_not_said),
+        str(len(s.misquoted)),
         f"{s.honest_not_said[0]}/{s.honest_not_said[1]}",
         f"{s.short_events[0]}/{s.short_events[1]}",
         f"{s.endings[0]}/{s.endings[1]}",
         f"{s.medium_events[0]}/{s.medium_events[1]}",
         str(len(s.changed)),
+        str(len(s.moved)),
         f"{len(s.bad_questions)}/{s.questions}",
         str(len(s.bad_comparisons)),
     ]
@@ -547,8 +597,10 @@ def _details(name: str, s: Scores) -> Iterable[str]:
         ("missed people", s.missed_people),
         ("non-people", s.non_people),
         ("answers without the evidence", s.missed_answers),
+        ("quotations that are not the text's words", s.misquoted),
         ("events lost in the short retelling", s.lost_events),
         ("changed sentences", s.changed),
+        ("pronouns meaning someone else", s.moved),
         ("bad questions", s.bad_questions),
         ("bad comparison lines", s.bad_comparisons),
     ):
@@ -575,7 +627,7 @@ async def evaluate(verbose: bool) -> Scores:
                 cast = await store.casts.get_cast(summary.id)
                 scores = Scores()
                 people = score_cast(cast, story_truth, scores)
-                await score_answers(library, summary.id, story_truth, scores)
+                await score_answers(library, summary.id, story_truth, scores, story.passages)
                 score_retellings(story.passages, summary.protagonist, story_truth, people, scores)
                 score_talk(story.passages, cast, story.title, story_truth, people, scores)
                 name = filename.removesuffix(".txt")

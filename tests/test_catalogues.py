@@ -5,12 +5,15 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from bot.app.catalogues import catalogues_of
 from bot.app.lookup import character_choices, story_choices
 from bot.core.characters import extract_cast
 from bot.core.matching import key_words, rank_by_words
 from bot.core.parsing import parse_story_text
-from bot.core.word_index import WordIndex
+from bot.core.text import fold
+from bot.core.word_index import IndexView, WordIndex
 from bot.storage import Store
 
 SYLLABLES = ["va", "le", "rie", "mo", "ran", "ka", "thi", "su", "no", "él", "bri", "dge"]
@@ -79,26 +82,37 @@ def test_every_text_close_enough_to_be_a_near_duplicate_is_a_candidate() -> None
         assert low <= len(other.split()) <= high, (len(text.split()), len(other.split()))
 
 
+QUERIES = ("", "harb", "ines varga", "mo", "lerie", "the quay", "orla", "renamed")
+
+
 def _shape(catalogue: object) -> object:
-    """What a catalogue answers with, comparable between two catalogues."""
-    from bot.app.catalogues import CharacterCatalogue, StoryCatalogue
+    """What a catalogue answers with, comparable between two catalogues (by story id
+    and character name, so that two builds numbering alike is not assumed)."""
+    from bot.app.catalogue_views import CharacterCatalogue, StoryCatalogue, character_value
 
     if isinstance(catalogue, StoryCatalogue):
-        index = catalogue.index
         return (
-            catalogue.stories,
-            catalogue.by_slug,
-            catalogue.by_title,
-            index.frequency,
-            dict(index.postings),
+            list(catalogue.stories),
+            [catalogue.exact(s.slug) for s in catalogue.stories],
+            [catalogue.exact(s.title.upper()) for s in catalogue.stories],
+            [
+                [(catalogue.at(n).id, score) for n, score in catalogue.index.rank(q)]
+                for q in QUERIES
+            ],
         )
     assert isinstance(catalogue, CharacterCatalogue)
+
+    def named(number: int) -> tuple[int, str]:
+        story, character = catalogue.at(number)
+        return story.id, character.name
+
+    entries = list(catalogue.entries)
     return (
-        catalogue.entries,
-        catalogue.by_value,
-        catalogue.by_alias,
-        dict(catalogue.index.postings),
-        dict(catalogue.names.postings),
+        entries,
+        [named(n) for s, c in entries if (n := catalogue.with_value(character_value(s, c)))],
+        [[named(n) for n in catalogue.with_alias(fold(a))] for _s, c in entries for a in c.aliases],
+        [[(named(n), score) for n, score in catalogue.index.rank(q)] for q in QUERIES],
+        [[(named(n), score) for n, score in catalogue.names.rank(q)] for q in QUERIES],
     )
 
 
@@ -141,3 +155,107 @@ async def test_a_catalogue_amended_after_changes_is_the_one_built_afresh(tmp_pat
             )
         assert kept._casts[ids[1]] is untouched
         assert ids[3] not in kept._casts
+
+
+def test_a_view_ranks_exactly_as_rank_by_words_over_the_keys_it_shows() -> None:
+    """The built-in index minus hidden keys, plus a server's own: the same ranking as
+    one computed over exactly the keys the server sees (hidden keys' words included,
+    which may have been where a word was first seen)."""
+    rng = random.Random(12)
+    for _ in range(40):
+        base = [
+            tuple(key_words(*(_word(rng) for _ in range(rng.randint(1, 4))))) for _ in range(50)
+        ]
+        own = [tuple(key_words(*(_word(rng) for _ in range(rng.randint(1, 4))))) for _ in range(8)]
+        own = own[: rng.choice([0, 1, 8])]
+        hidden = sorted(rng.sample(range(len(base)), rng.choice([0, 1, 5])))
+        view = IndexView(
+            WordIndex(base),
+            hidden,
+            WordIndex(own) if own else None,
+            base_keys=base,
+            extra_keys=own,
+        )
+        numbers = [n for n in range(len(base)) if n not in hidden]
+        numbers += [len(base) + n for n in range(len(own))]
+        shown = [base[n] if n < len(base) else own[n - len(base)] for n in numbers]
+        for _ in range(10):
+            typed = " ".join(_word(rng)[: rng.randint(1, 6)] for _ in range(rng.randint(0, 3)))
+            expected = [(numbers[i], score) for i, score in rank_by_words(typed, shown, 25)]  # type: ignore[arg-type]
+            assert view.rank(typed, 25) == expected, (typed, hidden, len(own))
+
+
+async def test_servers_share_the_built_in_layer_and_see_only_their_own(tmp_path: Path) -> None:
+    """A built-in hidden in one server is never suggested or resolved there, and still is
+    elsewhere; a server's own story is never in another's; every server's catalogue
+    stands on one built-in layer (the same objects), before and after changes."""
+    from bot.app.lookup import find_visible_character, find_visible_story
+    from bot.errors import NotFound
+
+    async with await Store.open(tmp_path / "db.sqlite3") as store:
+        added = {}
+        for title, name, guild_id in [
+            ("Harbour", "Orla", None),
+            ("Harbour Lights", "Ines", None),
+            ("Harbour Bells", "Maeve", 2),
+        ]:
+            parsed = parse_story_text(_story(title, name))
+            story = await store.stories.add_story(
+                parsed, guild_id=guild_id, cast=extract_cast(parsed.passages)
+            )
+            added[title] = story.id
+        await store.stories.set_hidden(1, added["Harbour Lights"], actor_id=9, hidden=True)
+        catalogues = catalogues_of(store)
+
+        async def seen(guild_id: int) -> tuple[list[str], list[str]]:
+            stories = [v for _, v in await story_choices(store, guild_id, "harb")]
+            names = [
+                label
+                for typed in ("orla", "ines", "maeve", "varga")
+                for label, _ in await character_choices(store, guild_id, typed)
+            ]
+            return sorted(stories), sorted({label.split()[0] for label in names})
+
+        assert await seen(1) == (["harbour"], ["Orla"])
+        assert await seen(2) == (
+            ["harbour", "harbour-bells", "harbour-lights"],
+            ["Ines", "Maeve", "Orla"],
+        )
+        assert await seen(3) == (["harbour", "harbour-lights"], ["Ines", "Orla"])
+        with pytest.raises(NotFound, match="hidden in this server"):
+            await find_visible_story(store, 1, "Harbour Lights")
+        assert (await find_visible_story(store, 3, "Harbour Lights")).id == added["Harbour Lights"]
+        for guild_id in (1, 3):
+            try:
+                found = await find_visible_story(store, guild_id, "Harbour Bells")
+            except NotFound:
+                pass
+            else:
+                assert found.id != added["Harbour Bells"]
+            with pytest.raises(NotFound):
+                await find_visible_character(store, guild_id, "Maeve Varga")
+            with pytest.raises(NotFound):
+                await find_visible_character(store, guild_id, "harbour-bells/Maeve Varga")
+        with pytest.raises(NotFound, match="hidden in this server"):
+            await find_visible_character(store, 1, "Ines Varga")
+        assert (await find_visible_character(store, 2, "Maeve")).story.id == added["Harbour Bells"]
+
+        listed = {g: [s.slug for s in (await catalogues.stories(g)).stories] for g in (1, 2, 3)}
+        assert listed == {
+            1: ["harbour"],
+            2: ["harbour", "harbour-lights", "harbour-bells"],
+            3: ["harbour", "harbour-lights"],
+        }
+        second = (await catalogues.stories(2)).stories
+        assert [s.slug for s in second[1:]] == ["harbour-lights", "harbour-bells"]
+        assert second[-1].slug == "harbour-bells" and len(second) == 3
+        assert [s.slug for s, _c in (await catalogues.characters(1)).entries] == ["harbour"]
+        views = [await catalogues.characters(guild_id) for guild_id in (1, 2, 3)]
+        assert views[0].base is views[1].base is views[2].base
+        assert views[2].entries is views[2].base.entries  # nothing of its own: no copy at all
+        # Changes follow: server 1 shows its hidden story again, server 2's is removed.
+        await store.stories.set_hidden(1, added["Harbour Lights"], actor_id=9, hidden=False)
+        await store.stories.remove_story(added["Harbour Bells"], actor_id=9)
+        assert await seen(1) == (["harbour", "harbour-lights"], ["Ines", "Orla"])
+        assert await seen(2) == (["harbour", "harbour-lights"], ["Ines", "Orla"])
+        assert (await catalogues.stories(1)).base is (await catalogues.stories(2)).base

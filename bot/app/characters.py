@@ -23,8 +23,8 @@ async def namesakes(
     catalogue = await catalogues_of(library.store).characters(guild_id)
     return [
         story
-        for position in catalogue.by_alias.get(fold(ref.character.name), [])
-        for story, character in [catalogue.entries[position]]
+        for number in catalogue.with_alias(fold(ref.character.name))
+        for story, character in [catalogue.at(number)]
         if character.name == ref.character.name and story.id != ref.story.id
     ]
 

@@ -23,6 +23,7 @@ from bot.app.loading import STORY_SUFFIXES as STORY_SUFFIXES  # re-exported: upl
 from bot.app.loading import LoadReport as LoadReport  # re-exported: admin reports it
 from bot.app.loading import Progress, Written, find_story_files, load_files
 from bot.app.preview_limits import PreviewLimits
+from bot.app.visible_ids import VisibleIds
 from bot.core.models import ParsedStory, StorySummary
 from bot.core.search import SearchHit, SearchIndex
 from bot.storage import Store
@@ -51,7 +52,7 @@ def relevant(hits: list[SearchHit]) -> list[SearchHit]:
 class Library:
     def __init__(self, store: Store, *, index_dir: Path | None = None) -> None:
         self.store = store
-        self._visible_ids: dict[int | None, frozenset[int]] = {}
+        self._visible_ids = VisibleIds(store.stories.visible_story_ids)
         self.live_index = LiveIndex(store, on_change=self._visible_ids.clear, index_dir=index_dir)
         self._stop_listening: Callable[[], Awaitable[None]] | None = None
         self._catching_up: set[asyncio.Task[None]] = set()
@@ -178,7 +179,7 @@ class Library:
 
     async def set_hidden(self, guild_id: int, story_id: int, actor_id: int, hidden: bool) -> None:
         await self.store.stories.set_hidden(guild_id, story_id, actor_id, hidden)
-        self._visible_ids.pop(guild_id, None)
+        self._visible_ids.forget(guild_id)
 
     async def reindex(self, story_id: int, parsed: ParsedStory) -> None:
         """Make a saved story searchable; for saves made in a caller's own transaction."""
@@ -188,12 +189,8 @@ class Library:
     # ------------------------------------------------------------------ reads
 
     async def visible_ids(self, guild_id: int | None) -> frozenset[int]:
-        """Cached per server; any change to the library clears it."""
-        ids = self._visible_ids.get(guild_id)
-        if ids is None:
-            ids = frozenset(await self.store.stories.visible_story_ids(guild_id))
-            self._visible_ids[guild_id] = ids
-        return ids
+        """Cached (see bot.app.visible_ids); any change to the library clears it."""
+        return await self._visible_ids.of(guild_id)
 
     async def search(
         self,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.app.catalogues import StoryCatalogue, catalogues_of, character_value
+from bot.app.catalogue_views import StoryCatalogue, character_value
+from bot.app.catalogues import catalogues_of
 from bot.core.cast import Cast, Character
 from bot.core.matching import (
     AUTOCOMPLETE_LIMIT,
@@ -65,7 +66,7 @@ def _resolve(value: str, catalogue: StoryCatalogue, hidden: Sequence[StorySummar
         return found
     if hidden:
         return resolve_story(text, catalogue.stories, hidden=hidden)
-    ranked = [StoryMatch(catalogue.stories[i], score) for i, score in catalogue.index.rank(text, 5)]
+    ranked = [StoryMatch(catalogue.at(i), score) for i, score in catalogue.index.rank(text, 5)]
     return confident_story(text, ranked)
 
 
@@ -84,7 +85,7 @@ async def find_exact_story(
     """
     if stories is None and only is None:
         catalogue = await catalogues_of(store).stories(guild_id)
-        pool: list[StorySummary] = catalogue.stories
+        pool: Sequence[StorySummary] = catalogue.stories
         found = catalogue.exact(value)
     else:
         pool = list(stories) if stories is not None else await _visible(store, guild_id)
@@ -100,7 +101,7 @@ async def find_exact_story(
     raise NotFound(f"No story here is called exactly {echo(value)}.", hint=hint)
 
 
-async def _visible(store: Store, guild_id: int | None) -> list[StorySummary]:
+async def _visible(store: Store, guild_id: int | None) -> Sequence[StorySummary]:
     return (await catalogues_of(store).stories(guild_id)).stories
 
 
@@ -140,7 +141,8 @@ async def story_choices(
     catalogue = await catalogues_of(store).stories(guild_id)
     if only is None:  # the usual case: ranked by the shared, precomputed index
         ranked = catalogue.index.rank(typed, AUTOCOMPLETE_LIMIT)
-        return [(_choice_name(catalogue.stories[i]), catalogue.stories[i].slug) for i, _ in ranked]
+        found = [catalogue.at(number) for number, _score in ranked]
+        return [(_choice_name(story), story.slug) for story in found]
     stories = [story for story in catalogue.stories if only(story)]
     return [
         (_choice_name(match.story), match.story.slug)
@@ -196,7 +198,7 @@ async def character_choices(
 ) -> list[tuple[str, str]]:
     """Autocomplete: the same name in two stories shows twice, each with its story."""
     catalogue = await catalogues_of(store).characters(guild_id)
-    refs = [CharacterRef(*catalogue.entries[i]) for i, _score in catalogue.index.rank(typed)]
+    refs = [CharacterRef(*catalogue.at(number)) for number, _score in catalogue.index.rank(typed)]
     return [(ref.label, ref.choice_value) for ref in refs]
 
 
@@ -222,8 +224,8 @@ async def _find_character(
     store: Store, guild_id: int | None, value: str, *, story_id: int | None
 ) -> CharacterRef:
     catalogue = await catalogues_of(store).characters(guild_id)
-    if story_id is None and value in catalogue.by_value:  # what autocomplete sent
-        return CharacterRef(*catalogue.entries[catalogue.by_value[value]])
+    if story_id is None and (number := catalogue.with_value(value)) is not None:
+        return CharacterRef(*catalogue.at(number))  # what autocomplete sent
     refs: list[CharacterRef] = []
     if story_id is not None:
         refs = [CharacterRef(s, c) for s, c in catalogue.entries if s.id == story_id]
@@ -239,10 +241,10 @@ async def _find_character(
     hidden = await _hidden_character_refs(store, guild_id) if story_id is None else []
     folded = fold(value.strip())
     if story_id is None and not hidden:  # the usual case: the catalogue's precomputed keys
-        entry = catalogue.entries
-        exact = [CharacterRef(*entry[index]) for index in catalogue.by_alias.get(folded, [])]
+        at = catalogue.at
+        exact = [CharacterRef(*at(number)) for number in catalogue.with_alias(folded)]
         ranked = [
-            (CharacterRef(*entry[index]), score) for index, score in catalogue.names.rank(value, 5)
+            (CharacterRef(*at(number)), score) for number, score in catalogue.names.rank(value, 5)
         ]
     else:
         if story_id is None:

@@ -54,7 +54,7 @@ async def list_stories(library: Library, guild_id: int | None, page: int) -> Sto
     page_count = max(1, -(-total // LIST_PAGE_SIZE))
     number = clamp_page(page, page_count)
     start = (number - 1) * LIST_PAGE_SIZE
-    stories = visible[start : start + LIST_PAGE_SIZE]
+    stories = list(visible[start : start + LIST_PAGE_SIZE])
     characters = await store.casts.character_names([story.id for story in stories])
     return StoryListPage(stories, characters, number, page_count, total)
 

@@ -70,11 +70,14 @@ _NUMBER_RE = re.compile(
     r"twenty|thirty|forty|fifty|hundred|thousand|million|millions|dozen|half)\b",
     re.I,
 )
-# Money as stories count it: a number, or a coin or note by name.
+# Money as stories count it: a number, a coin or note by name, a currency sign, or a sum
+# said by its size alone ("I stake two millions", "a thousand").
 _MONEY_RE = re.compile(
     r"\b(?:\d+|dollars?|cents?|pounds?|shillings?|pence|penny|pennies|florins?|guineas?|"
     r"sovereigns?|crowns?|francs?|sous?|roubles?|rubles?|kopecks?|marks?|lire|lira|"
-    r"sixpence|twopence|threepence|dimes?|nickels?|quarters?|farthings?|coins?)\b",
+    r"sixpence|twopence|threepence|dimes?|nickels?|quarters?|farthings?|coins?|"
+    r"millions|thousands|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+    r"fifty|a\s+few|several)\s+(?:hundred|thousand|million)s?)\b|[$£€¥₽]\s?\d",
     re.I,
 )
 # An age as stories give one: "nine years old", "a man of about twenty-five", "aged ten",

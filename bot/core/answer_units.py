@@ -274,9 +274,22 @@ def _pieces(sentence: str) -> list[str]:
         cursor = start + len(piece)
         if len(words(piece)) < _MIN_PIECE_WORDS and piece is not pieces[-1]:
             continue
-        out.append(sentence[carried:cursor].strip())
+        piece = sentence[carried:cursor].strip()
+        # A piece that begins inside the quotation is still someone speaking: it opens
+        # with its quote mark, so that quoted alone it does not read as narration ("I
+        # have only to take this half-dead thing…" is the banker's thought).
+        opening = _open_quote(masked[:carried], sentence[:carried])
+        out.append(opening + piece if opening and not piece.startswith(opening) else piece)
         carried = cursor
     return out
+
+
+def _open_quote(masked: str, original: str) -> str:
+    """The double quote mark open at the end of `original`, or ""."""
+    curly = original.count("“") - original.count("”")
+    if curly > 0:
+        return "“"
+    return '"' if original.count('"') % 2 else ""
 
 
 class Names:

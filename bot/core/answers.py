@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -324,14 +325,27 @@ def quote_found(found: Sequence[Found]) -> Answer:
     sentences of one paragraph in one quotation."""
     if not found:
         return Answer(UNANSWERABLE, ())
-    grouped: dict[tuple[str, int], list[str]] = {}
+    grouped: dict[tuple[str, int], list[Found]] = {}
     for item in found:
-        grouped.setdefault((item.title, item.passage), []).append(item.text)
+        grouped.setdefault((item.title, item.passage), []).append(item)
     parts = [
-        f"“{_nested(' '.join(texts))}” — {title}, ¶{number}"
-        for (title, number), texts in grouped.items()
+        f"“{_nested(_joined(items))}” — {title}, ¶{number}"
+        for (title, number), items in grouped.items()
     ]
     return Answer("\n\n".join(parts), tuple(grouped))
+
+
+def _joined(items: Sequence[Found]) -> str:
+    """The pieces of one paragraph in the text's order; where the text has sentences
+    between two of them, "…" says so (run together, "He recollected further …" and "The
+    least attempt …" would read as one passage)."""
+    ordered = sorted(items, key=lambda item: item.position)
+    text = ordered[0].text
+    for before, item in pairwise(ordered):
+        known = before.position >= 0 and item.position >= 0
+        apart = known and item.position != before.position + 1
+        text += (" … " if apart else " ") + item.text
+    return text
 
 
 def _nested(text: str) -> str:

@@ -18,6 +18,13 @@ from bot.core.characters import (
     is_nationality,
     place_in_sentence,
 )
+from bot.core.compare_evidence import (
+    elsewhere,
+    goes_to_place,
+    line_is_theirs,
+    near_talk,
+    someone_else,
+)
 from bot.core.lexicon import (
     PERSON_ROLE_NOUNS,
 )
@@ -195,7 +202,12 @@ def _sure_places(side: Side) -> tuple[Fact, ...]:
     if not side.passages:
         return side.character.places
     text = " ".join(passage.text for passage in side.passages)
-    return tuple(fact for fact in side.character.places if surely_a_place(fact.text, text))
+    return tuple(
+        fact
+        for fact in side.character.places
+        if surely_a_place(fact.text, text)
+        and goes_to_place(side.passages, side.character, fact.text)
+    )
 
 
 def _shared_people(first: Side, second: Side) -> list[Point]:
@@ -209,6 +221,11 @@ def _shared_people(first: Side, second: Side) -> list[Point]:
         points.append(Point(f"{one_char.name} and {other_char.name} meet", where))
     exclude = (one_char.name, other_char.name)
     for one, other in _matching(one_char.meets, other_char.meets, exclude):
+        if not (
+            someone_else(first.passages, one_char, one.text)
+            and someone_else(second.passages, other_char, other.text)
+        ):
+            continue
         refs: Refs = _refs(first, one, second, other)
         if same_story:
             # Sharing a paragraph with someone is what the text shows; a meeting it
@@ -357,8 +374,9 @@ def _short_names(first: Side, second: Side) -> tuple[str, str]:
     """First names, unless they clash ("Sophie" and "Sophie") or are titles ("Mr.")."""
 
     def short(character: Character) -> str:
+        # "Mangan's sister" is not "Mangan's".
         head = character.first_name
-        return character.name if head.endswith(".") else head
+        return character.name if head.endswith((".", "'s", "’s")) else head
 
     one, other = short(first.character), short(second.character)
     if one != other:
@@ -412,6 +430,8 @@ def _place_differences(first: Side, second: Side, names: tuple[str, str]) -> lis
     pairs = ((first, second, names[0]), (second, first, names[1]))
     for side, other, name in pairs:
         only = _only_in(_sure_places(side), _sure_places(other))
+        # Only where the text never names the other with the place.
+        only = [f for f in only if not elsewhere(other.passages, other.character, f.text)]
         if only:
             text = f"Only {name} goes to {_listed(only, places=True)}"
             points.append(Point(text, _side_refs(side, only)))
@@ -419,20 +439,22 @@ def _place_differences(first: Side, second: Side, names: tuple[str, str]) -> lis
 
 
 def _people_difference(first: Side, second: Side, names: tuple[str, str]) -> list[Point]:
+    """Who only one of two characters of different stories shares a scene with. In one
+    story nothing is said: the other is often there under a pronoun ("her sister
+    Josephine told her"), so "only" and "no one" would be guesses."""
+    if fold(first.story_title) == fold(second.story_title):
+        return []
     exclude = {first.character.name, second.character.name}
     one = [f for f in first.character.meets if f.text not in exclude]
     other = [f for f in second.character.meets if f.text not in exclude]
     points = []
-    for side, mine, theirs, name, other_name in (
-        (first, one, other, *names),
-        (second, other, one, *names[::-1]),
-    ):
-        only = _only_in(mine, theirs)
-        if only and not theirs:
-            text = f"{name} meets {_listed(only)}; {other_name} meets no one the text names"
+    for side, mine, theirs, name in ((first, one, other, names[0]), (second, other, one, names[1])):
+        only = [
+            f for f in _only_in(mine, theirs) if someone_else(side.passages, side.character, f.text)
+        ]
+        if only:
+            text = f"Only {name} shares a scene with {_listed(only)}"
             points.append(Point(text, _side_refs(side, only)))
-        elif only:
-            points.append(Point(f"Only {name} meets {_listed(only)}", _side_refs(side, only)))
     return points
 
 
@@ -442,8 +464,14 @@ def _voice_difference(first: Side, second: Side, names: tuple[str, str]) -> list
         (first, second, *names),
         (second, first, *names[::-1]),
     ):
-        if side.character.lines and not other.character.lines:
-            line = max(side.character.lines, key=lambda f: (len(f.text.split()), -f.passage))
+        # The line must be theirs by the text (the paragraph names them as its speaker),
+        # and "no lines" must be plain: the other is never named where anyone speaks
+        # ("'How?' said he." in a scene with Fortunato may well be his).
+        lines = [
+            f for f in side.character.lines if line_is_theirs(side.passages, side.character, f)
+        ]
+        if lines and not other.character.lines and not near_talk(other.passages, other.character):
+            line = max(lines, key=lambda f: (len(f.text.split()), -f.passage))
             text = f"{name} speaks (“{line.text}”); {other_name} has no lines of dialogue"
             return [Point(text, ((side.story_title, line.passage),))]
     return []

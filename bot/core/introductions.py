@@ -37,7 +37,7 @@ _SAYS = frozenset(
 )
 _SAYS_RE = re.compile(rf" (?:{'|'.join(sorted(_SAYS))})\b")
 _PUNCTUATION = "\"“”‘’',.;:!?—–-()"
-_NOT_NAMES = frozenset(word.capitalize() for word in FUNCTION_WORDS | GREETINGS)
+NOT_NAMES = frozenset(word.capitalize() for word in FUNCTION_WORDS | GREETINGS)
 
 
 class People:
@@ -62,7 +62,7 @@ class People:
         # A name that speaks is a person's: "Paris" recurs as much as "Sophie" does.
         if name not in self.known:
             self.known[name] = (
-                name not in _NOT_NAMES and self._mid_sentence_uses(name) >= _MIN_NAME_USES
+                name not in NOT_NAMES and self._mid_sentence_uses(name) >= _MIN_NAME_USES
             ) and self._speaks(name)
         return self.known[name]
 

@@ -84,6 +84,7 @@ def choose_plot(
     allowance: int,
     measure: Callable[[str], int],
     hero_gender: str | None,
+    people: People | None = None,
 ) -> list[int]:
     """A short retelling of `target` sentences (`most` with what the ending needs and
     the introductions): the first sentence and the ending, the sentences introducing the
@@ -96,7 +97,7 @@ def choose_plot(
     last = len(sentences) - 1
     chosen = {0, *_ending(sentences, scores, hero_gender)}
     used = sum(measure(sentences[i].text) + 1 for i in chosen) + allowance
-    people = People(sentences)
+    people = people or People(sentences)
     used += _introduce(people, chosen, most, budget - used, measure)
     frequency = Counter(stem for found in stems for stem in found)
     orphans = _orphaned_lines(sentences)

@@ -49,9 +49,25 @@ _DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
 # A clause that places the question in time: what follows it is where to look, not what
 # to answer. "when" alone at the start is the question's kind, not a clause.
 _CLAUSE_RE = re.compile(
-    r"\s(?P<relation>when|whenever|after|before|while|until|once|as\s+soon\s+as)\s+(?P<clause>.+)$",
+    r"\s(?:(?:just|right|shortly|immediately|soon|long|not\s+long)\s+)?"
+    r"(?P<relation>when|whenever|after|before|while|until|once|as\s+soon\s+as)\s+(?P<clause>.+)$",
     re.I,
 )
+# Where in the story the question is: "at the end", "in the end", "finally" look at its
+# last pages, "at the beginning", "at first" at its first. The words say where, not what
+# the answer holds ("What does the banker do at the end?" is not about an "end").
+_POSITION_RES = {
+    "end": re.compile(
+        r"\b(?:at|in|by|towards?|near)\s+the\s+(?:very\s+)?(?:end|close|last)"
+        r"(?:\s+of\s+the\s+(?:story|tale))?\b|\b(?:finally|in\s+the\s+end|at\s+last)\b",
+        re.I,
+    ),
+    "start": re.compile(
+        r"\b(?:at|in)\s+the\s+(?:very\s+)?(?:beginning|start|opening)"
+        r"(?:\s+of\s+the\s+(?:story|tale))?\b",
+        re.I,
+    ),
+}
 # Verbs of saying and writing: what someone says is in a quotation or a letter.
 _SPEECH_RE = re.compile(
     r"\b(?:say|says|said|tell|tells|told|ask|asks|asked|promise[sd]?|repl(?:y|ies|ied)|"
@@ -88,6 +104,7 @@ class Shape:
     speech: bool  # asks what someone says, asks, promises …
     speech_words: tuple[str, ...]  # the verbs of saying it uses, as written
     happened: bool  # "what happened to …": an event, told after its people are named
+    position: str = ""  # "end" or "start": the part of the story the question is about
 
 
 def question_kind(question: str) -> str:
@@ -108,8 +125,18 @@ def shape_of(question: str) -> Shape:
     if place is not None:
         # "In what town or city …": what kind of place is asked is the question's kind.
         asked = asked[: place.start()] + " " + _PLACE_NOUNS_RE.sub(" ", asked[place.start() :])
+    money = _MONEY_RE.match(question) is not None
+    if money:
+        # "How much money did he bet?": that the answer is a sum is given; the sentence
+        # must be about the betting ("I stake two millions"), not about "money".
+        asked = re.sub(r"^\s*(?:money|cash)\b", " ", asked, flags=re.I)
     if not naming and _NEW_NAME_RE.search(question):
         asked = re.sub(r"\b(?:nick)?name\b", " ", asked, flags=re.I)
+    position = ""
+    for where, pattern in _POSITION_RES.items():
+        if pattern.search(asked):
+            position, asked = where, pattern.sub(" ", asked)
+            break
     clause, relation = "", ""
     match = _CLAUSE_RE.search(asked.rstrip(" ?!."))
     if match is not None and match.start() > 0:
@@ -132,9 +159,10 @@ def shape_of(question: str) -> Shape:
         clock=_CLOCK_QUESTION_RE.match(question) is not None,
         place_name=place is not None,
         exact=exact.group(1).casefold() if exact else "",
-        money=_MONEY_RE.match(question) is not None,
+        money=money,
         duration=_DURATION_RE.match(question) is not None,
         happened=_HAPPENED_RE.match(question) is not None,
+        position=position,
         speech=speech,
         speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))
         if speech

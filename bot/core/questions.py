@@ -23,7 +23,7 @@ from bot.core.places import surely_a_place
 from bot.core.ranking import rank_sentences
 from bot.core.relations import related
 from bot.core.retelling import story_sentences
-from bot.core.stated import at_with, gives, introduced
+from bot.core.stated import at_with, gives, introduced, one_person, present_at
 from bot.core.text import shorten, words
 
 # --- discussion questions -----------------------------------------------------------------
@@ -247,7 +247,7 @@ def _turning_point_question(story: _Story) -> str | None:
         for p in story.cast.places
         if p.kind == "venue"
         and p.name in turning.text
-        and at_with(story.passages, hero, re.escape(p.name))
+        and present_at(story.passages, hero, p.name.removeprefix("the "))
     ]
     if venues:
         return f"What changes for {story.name(hero)} at {venues[0]}?"
@@ -255,6 +255,13 @@ def _turning_point_question(story: _Story) -> str | None:
     if occasion:
         return f"What changes for {story.name(hero)} at the {occasion}?"
     return None
+
+
+def _named_again(story: _Story, label: str) -> bool:
+    """Whether the text calls someone by `label` in two paragraphs at least."""
+    form = "[Tt]he " + re.escape(label[4:]) if label.startswith("the ") else re.escape(label)
+    pattern = re.compile(rf"(?<![\w'’]){form}(?!\w)")  # "Wild Jack's" names him too
+    return sum(1 for passage in story.passages if pattern.search(passage.text)) >= 2
 
 
 def _meeting_told(story: _Story, met: Character, hero: Character) -> bool:
@@ -286,7 +293,7 @@ def _occasion(passages: Sequence[Passage], turning: Passage, hero: Character) ->
         present = [
             word
             for word in dict.fromkeys(words(text.lower()))
-            if word in _OCCASIONS and at_with(passages, hero, rf"\b{_DETERMINERS}\s+{word}\b")
+            if word in _OCCASIONS and present_at(passages, hero, word)
         ]
         if present:
             return max(present, key=lambda word: counts[word])
@@ -336,7 +343,11 @@ def _relationship_question(story: _Story) -> str | None:
         if other.role != SUPPORTING or any(_mentions(q, other) for q in story.asked):
             continue
         together = any(story.cast.find(fact.text) is other for fact in hero.meets)
-        if together and not related(story.passages, hero, other):
+        # A second name of the hero ("registered as Ralph D. Spencer") sees nothing in him,
+        # and a name the text uses once ("Buffalo Bill's show") is no one who sees.
+        apart = together and not one_person(story.passages, other, hero)
+        apart = apart and _named_again(story, story.name(other))
+        if apart and not related(story.passages, hero, other):
             return f"What does {story.name(other)} see in {story.name(hero)}?"
     return None
 

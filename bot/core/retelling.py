@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.introductions import People
 from bot.core.models import Passage
 from bot.core.naming import (
     CLAUSE_PRONOUN_RES,
@@ -30,7 +31,9 @@ from bot.core.naming import (
 from bot.core.parsing import guess_protagonist, readable_passages
 from bot.core.plot import choose_plot, introduces_what_follows, weigh_for_plot
 from bot.core.ranking import rank_sentences, sentence_stems
+from bot.core.referents import Referents, keep_referents
 from bot.core.sentences import close_quotes, quotes_balanced, split_sentences
+from bot.core.turns import keep_turns
 
 __all__ = [
     "SHORT_MAX_CHARS",
@@ -151,6 +154,7 @@ def retell(
     if not sentences:
         return Retelling((), length)
     target = target_sentence_count(len(sentences), length)
+    people = People(sentences)
     if len(sentences) <= target:
         chosen = list(range(len(sentences)))
     else:
@@ -167,7 +171,9 @@ def retell(
             most = min(SHORT_MAX_SENTENCES, target + max(1, target // 3))
             most -= 1 if _opens_on_pronoun(sentences[0].text) else 0
             budget = (SHORT_MAX_CHARS, allowance)
-            chosen = choose_plot(sentences, stems, weighted, target, most, *budget, measure, known)
+            chosen = choose_plot(
+                sentences, stems, weighted, target, most, *budget, measure, known, people
+            )
         else:
             chosen = _choose(sentences, scores, target)
     texts = [close_quotes(sentences[index].text) for index in chosen]
@@ -183,6 +189,14 @@ def retell(
             if introduction is not None and introduction not in chosen:
                 chosen = sorted([*chosen, introduction])
                 texts = [close_quotes(sentences[index].text) for index in chosen]
+    # Sentences were left out: each kept pronoun must still mean whom the text means.
+    referents = Referents(sentences, protagonist, gender, people)
+    room = (
+        SHORT_MAX_CHARS - sum(measure(text) + 1 for text in texts) if length == "short" else 10**9
+    )
+    chosen, texts = keep_referents(referents, chosen, texts, _apostrophe(passages), room)
+    # And each kept line of dialogue must still be said by whom the text has say it.
+    chosen, texts = keep_turns(sentences, chosen, texts)
     retold = tuple(
         RetoldSentence(text, sentences[index].passage, index * 3 // len(sentences))
         for index, text in zip(chosen, texts, strict=True)

@@ -115,6 +115,118 @@ def at_with(passages: Sequence[Passage], character: Character, phrase: str) -> b
     )
 
 
+# Being at or going to a venue or an occasion, said of someone: "she approached the
+# gallery", "smiled at the crowd at the show", "she had a show to get to". A word before
+# the occasion may describe it ("the small gallery").
+_PRESENCE = (
+    r"at|to|into|in|inside|towards?|reached|entered|attended|visited|approached|had|has|"
+    r"down|through|along|across|within"
+)
+_DETERMINER = r"(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur)"
+_SUBJECTS = {"f": "[Ss]he", "m": "[Hh]e"}
+
+
+def present_at(
+    passages: Sequence[Passage], character: Character, word: str, *, proper: bool = False
+) -> bool:
+    """Whether the narration says `character` is at, goes to or has the venue or occasion
+    `word`: they are the subject (a name, he/she, "I" for a narrator) of a clause that
+    puts them there. Sharing a sentence is not enough: "his business to decay; and …
+    an ordinary banker, trembling at every rise and fall in the market" puts no one at
+    a market. A `proper` name needs no article ("came to Paris", "down Buckingham
+    Street")."""
+    subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
+    if "the narrator" in character.aliases:
+        subjects.append("I")
+    pattern = re.compile(
+        rf"(?<![\w'’])(?:{'|'.join(subjects)})(?![\w'’])[^.;:!?…]{{0,80}}?"
+        rf"\b(?:{_PRESENCE})\s+(?:{_DETERMINER}\s+){'?' if proper else ''}(?:[\w-]+\s+)?"
+        rf"{re.escape(word)}\b"
+    )
+    return any(pattern.search(sentence) for passage in passages for sentence in narration(passage))
+
+
+# Being somewhere, said of someone: a preposition or verb of place a few words after
+# them in one clause, the place a few words on ("stepped back into the bustling streets
+# of Paris", "strode down Buckingham Street", "reached the station").
+_TO_PLACE = (
+    r"in|into|(?<!going )(?<!was )to|at|onto|through|down|across|over|towards?|reached|entered|"
+    r"visited"
+)
+_WORDS_TO = r"(?:[^\w.;:!?…]+[\w'’-]+){0,8}?[^\w.;:!?…]+"
+_WORDS_ON = r"(?:[\w'’-]+\s+){0,4}?"
+
+
+def goes_to(passages: Sequence[Passage], character: Character, place: str) -> bool:
+    """Whether the narration has `character` (a name, he/she, "I" for a narrator) go to
+    or be at `place` in one clause. The extractor's places come from the paragraph, so
+    "Only the banker goes to the Christian State" was "unfitted to a Christian State" in
+    a sentence about the guests, "the burglar's tools in the East" are where the tools
+    are, a dozen words after him, and "was going to Little Rock" is a plan."""
+    subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
+    if "the narrator" in character.aliases:
+        subjects.append("I")
+    pattern = re.compile(
+        rf"(?<![\w'’])(?:{'|'.join(subjects)})(?![\w'’]){_WORDS_TO}"
+        rf"(?:{_TO_PLACE})\s+{_WORDS_ON}{re.escape(place)}\b"
+    )
+    return any(pattern.search(sentence) for passage in passages for sentence in narration(passage))
+
+
+def renamed_as(passages: Sequence[Passage], character: Character, name: str) -> bool:
+    """Whether the narration gives `name` as another name of `character` ("Jimmy …
+    registered as Ralph D. Spencer")."""
+    return _renamed(passages, names_pattern(character), re.escape(name))
+
+
+SAYS = (
+    r"said|says|say|asked|asks|replied|answered|cried|exclaimed|whispered|murmured|"
+    r"shouted|muttered|called|went on|added|continued|began|thought|remarked|observed"
+)
+
+
+def spoken_by(passage: Passage, character: Character) -> bool:
+    """Whether the paragraph's narration names `character` as a speaker: a name, a pronoun
+    of their gender, or "I" for a narrator, next to a verb of saying; a narrator's line
+    in a paragraph where only "he said" speaks is someone else's."""
+    told = " ".join(narration(passage))
+    names = names_pattern(character)
+    if "the narrator" in character.aliases:
+        names += "|I"  # never "he said": that is someone else talking to the narrator
+    elif character.gender in _SUBJECTS:
+        names += "|" + _SUBJECTS[character.gender]
+    pattern = re.compile(
+        rf"(?<![\w'’])(?:{names})(?![\w'’])\s+(?:\w+ly\s+)?(?:{SAYS})\b|"
+        rf"\b(?:{SAYS})\s+(?:{names})(?![\w'’])"
+    )
+    return pattern.search(told) is not None
+
+
+def one_person(passages: Sequence[Passage], one: Character, other: Character) -> bool:
+    """Whether the narration gives one of the two as the other's second name: "Jimmy went
+    to the Planters' Hotel, registered as Ralph D. Spencer".
+    A cast may list such names as two people; nothing is asked of one about the other."""
+    return _renamed(passages, names_pattern(one), names_pattern(other))
+
+
+# Taking a second name: "registered as", "known as", "passing as", "signed himself",
+# "under the name of", "alias". "A woman named Sophie" names someone new, and "as I
+# best could" renames no one, so "as", "named" and "called" alone do not count.
+_RENAMED = (
+    r"[^.;:!?…]{0,60}?\b(?:(?:registered|known|going|passing|travell?ing|signed|disguised|"
+    r"introduced)\s+(?:himself\s+|herself\s+)?(?:as|under the name(?: of)?)|"
+    r"under the name(?: of)?|alias)\s+"
+)
+
+
+def _renamed(passages: Sequence[Passage], mine: str, other: str) -> bool:
+    pattern = re.compile(
+        rf"(?<![\w'’])(?:(?:{mine}){_RENAMED}(?:{other})|(?:{other}){_RENAMED}(?:{mine}))"
+        r"(?![\w'’])"
+    )
+    return any(pattern.search(sentence) for passage in passages for sentence in narration(passage))
+
+
 def _named_re(character: Character) -> re.Pattern[str]:
     """A character in a sentence: a name, a pronoun of their gender (either, when the
     text never tells it), "I" for a narrator."""

@@ -269,6 +269,15 @@ class StoryRepository:
         )
         return [summary_from_row(row) for row in rows]
 
+    async def own_visible_stories(self, guild_id: int) -> list[StorySummary]:
+        """A server's own stories it may see (not those it hides), by title."""
+        rows = await self._db.fetchall(
+            f"SELECT {SUMMARY_COLUMNS} FROM stories WHERE stories.guild_id = :guild_id"
+            f" AND {VISIBLE} ORDER BY title_key",
+            {"guild_id": guild_id},
+        )
+        return [summary_from_row(row) for row in rows]
+
     async def visible_story_with_slug(self, guild_id: int | None, slug: str) -> int | None:
         """The id of the visible story with this exact slug (what autocomplete sends)."""
         row = await self._db.fetchone(

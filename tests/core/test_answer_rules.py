@@ -3,6 +3,7 @@ answer_units.py, question_shape.py), each on a small invented story."""
 
 from __future__ import annotations
 
+from bot.core.answer_kinds import eligible_pieces
 from bot.core.answer_units import story_units
 from bot.core.answering import find_answer
 from bot.core.cast import SUPPORTING, Character
@@ -41,8 +42,9 @@ def test_a_sentence_inside_a_long_speech_is_quoted_by_itself():
         'ever found the oars, and the widow still keeps a lamp lit in her window," he said.'
     )
     found = answers(text, "What happened to the boat before noon?")
+    # Quoted alone, it is still the sailor speaking: it keeps its quotation marks.
     assert (
-        "A squall came down from the cliffs before noon and the boat was driven onto the rocks."
+        '"A squall came down from the cliffs before noon and the boat was driven onto the rocks."'
         in found
     )
     assert not any("harbour" in quote for quote in found)
@@ -358,3 +360,90 @@ def test_who_wants_a_name_the_question_does_not_hold():
     )
     found = answers(text, "Who brought the Tokay up from the harbour?")
     assert "Hanna Lisk had carried it on her back." in found
+
+
+# --- quoting faithfully, where in the story, and when a moment is too vague -----------------
+
+
+def test_pieces_of_a_thought_quoted_together_each_keep_their_quotation_marks():
+    text = (
+        "The miller climbed the stairs in the dark.\n\n"
+        "“Poor fool,” thought the miller, “he sleeps and dreams of gold. I have only to take "
+        "the pillow and press it down, and nobody in the village will ever know how he died. "
+        "But first let me read what he has written on that sheet of paper by the candle.”"
+    )
+    found = answers(text, "What could the miller press down?")
+    pillow = next(quote for quote in found if "pillow" in quote)
+    # The middle sentence is the miller's thought, not the narration's.
+    assert pillow.startswith("“I have only to take the pillow")
+    assert pillow.endswith("how he died.”")
+
+
+def test_two_sentences_of_a_paragraph_that_are_not_next_to_each_other_are_marked_apart():
+    from bot.core.answering import Found
+    from bot.core.answers import quote_found
+
+    found = [
+        Found("Tale", 3, "The rules were read aloud.", 10),
+        Found("Tale", 3, "Nobody could leave before the bell.", 13),
+        Found("Tale", 3, "The bell rang at noon.", 14),
+    ]
+    assert quote_found(found).text == (
+        "“The rules were read aloud. … Nobody could leave before the bell. The bell rang at "
+        "noon.” — Tale, ¶3"
+    )
+
+
+def test_at_the_end_looks_at_the_end_and_a_he_there_is_the_man_named_there():
+    olaf = person("Olaf", gender="m")
+    pieter = person("Pieter", gender="m")
+    opening = "Olaf and Pieter sailed north together in the spring of that year."
+    middle = [
+        f"The wind held steady on day {n} and the nets came up full of herring." for n in range(30)
+    ]
+    ending = (
+        "At the harbour Pieter sold the catch, counted the coins twice and bought a red "
+        "scarf. He walked home along the dyke whistling."
+    )
+    text = "\n\n".join([opening, *middle, ending])
+    found = answers(text, "What does Pieter do at the end?", (olaf, pieter))
+    assert found and "sold the catch" in found[0]
+    # Olaf is never named at the end: the "He" there is Pieter's, so nothing is quoted.
+    assert answers(text, "What does Olaf do at the end?", (olaf, pieter)) == []
+
+
+def test_what_someone_does_at_a_moment_one_common_word_names_is_not_guessed():
+    ada = person("Ada", gender="f")
+    text = "\n\n".join(
+        [
+            "Ada signed the contract at that time of year when the roads were closed.",
+            "Ada was to stay on the farm for ten years, and not one day less than the time agreed.",
+            "The time passed slowly. Ada read every book in the house.",
+            "At the last hour Ada climbed out of the window and walked to the station.",
+        ]
+    )
+    assert shape_of("What does Ada do just before the time is up?").relation == "before"
+    assert answers(text, "What does Ada do just before the time is up?", (ada,)) == []
+
+
+def test_a_sum_said_by_its_size_alone_is_money():
+    units = story_units(
+        [
+            (
+                "Tale",
+                split_passages(
+                    "“Gentlemen, I stake two millions,” cried the banker.\n\n"
+                    "He paid £5 for the cab.\n\n"
+                    "The banker was rich then, and the guests admired his money."
+                ),
+            )
+        ],
+        (),
+    )
+    shape = shape_of("How much money did the banker bet?")
+    eligible = [units[i].text for i in eligible_pieces(shape, units, None)]
+    assert any("two millions" in text for text in eligible)
+    assert any("£5" in text for text in eligible)
+    assert not any("admired his money" in text for text in eligible)
+    # That a sum is asked is the question's kind: "money" is no word the answer must hold.
+    assert "money" not in shape.main and "bet" in shape.main

@@ -10,7 +10,7 @@ from bot.core.compare import Side, compare_characters
 from bot.core.models import Passage
 from bot.core.parsing import split_passages
 from bot.core.questions import discussion_questions
-from bot.core.stated import at_with, gives, introduced
+from bot.core.stated import at_with, gives, introduced, one_person, present_at
 
 
 def person(
@@ -137,11 +137,76 @@ def test_a_comparison_says_two_people_meet_only_when_the_text_tells_it() -> None
 def test_people_both_share_paragraphs_with_are_not_said_to_be_met() -> None:
     sam = person("Sam", gender="m", role=PROTAGONIST, meets=(Fact("the boy", 2),))
     bill = person("Bill", gender="m", meets=(Fact("the boy", 2),))
-    text = passages("Sam and Bill rode out.", "Sam and Bill took the boy up the mountain.")
+    text = passages(
+        "Sam and Bill rode out.",
+        "Sam and Bill took the boy up the mountain.",
+        "The boy threw stones at the cave.",
+    )
     cast_sides = (Side("R", sam, text), Side("R", bill, text))
     lines = [p.text for p in compare_characters(*cast_sides).shared]
     assert "Both share a scene with the boy" in lines
     assert not any(line.startswith("Both meet") for line in lines)
+
+
+def test_comparison_lines_say_only_what_the_text_puts_with_the_character() -> None:
+    host = person("the host", gender="m", role=PROTAGONIST, meets=(Fact("Ivo Lind", 2),))
+    host = Character(
+        host.name,
+        host.aliases,
+        mentions=4,
+        first_passage=1,
+        role=PROTAGONIST,
+        gender="m",
+        places=(Fact("Christian State", 1), Fact("Vienna", 3)),
+        meets=(Fact("Ivo Lind", 2), Fact("Walter Scott", 3)),
+        lines=(Fact("Execution kills instantly", 2),),
+    )
+    guest = Character(
+        "Ivo Lind",
+        ("Ivo Lind", "Ivo"),
+        mentions=4,
+        first_passage=2,
+        role=SUPPORTING,
+        gender="m",
+        meets=(Fact("the host", 2),),
+    )
+    text = passages(
+        "The host gave a party. The guests found the death penalty unfitted to a Christian State.",
+        "“Execution kills instantly,” said Ivo Lind. “Not so,” the host replied.",
+        "In spring the host travelled to Vienna with a novel by Walter Scott.",
+    )
+    comparison = compare_characters(Side("B", host, text), Side("B", guest, text))
+    lines = [p.text for p in (*comparison.shared, *comparison.differences)]
+    # Vienna is where he goes; the Christian State is in a sentence about the guests.
+    assert "Only the host goes to Vienna" in lines
+    assert not any("Christian State" in line for line in lines)
+    # One story: who is "only" met, or met by no one, would be a guess (pronouns).
+    assert not any("meets" in line or "Walter Scott" in line for line in lines)
+    # The line is Ivo's by the text, and Ivo is named where people talk: no voice claim.
+    assert not any("speaks" in line or "no lines" in line for line in lines)
+
+
+def test_only_one_goes_somewhere_only_when_the_text_never_puts_the_other_there() -> None:
+    sam = Character(
+        "Sam",
+        ("Sam",),
+        mentions=4,
+        first_passage=1,
+        role=PROTAGONIST,
+        gender="m",
+        places=(Fact("Summit", 1), Fact("Elmore", 2), Fact("Dover", 3)),
+    )
+    bill = Character("Bill", ("Bill",), mentions=4, first_passage=1, role=SUPPORTING, gender="m")
+    text = passages(
+        "Sam walked into Summit at noon, and Bill ran a mile out of Summit before dark.",
+        "Sam was going to Elmore the next day to buy a ring.",
+        "Sam rode to Dover with the letter.",
+    )
+    lines = [
+        p.text for p in compare_characters(Side("R", sam, text), Side("R", bill, text)).differences
+    ]
+    assert "Only Sam goes to Dover" in lines  # Bill is never named with Dover
+    assert not any("Summit" in line or "Elmore" in line for line in lines)
 
 
 # --- occasions and venues -------------------------------------------------------------------
@@ -163,6 +228,60 @@ def test_an_occasion_needs_a_sentence_putting_the_protagonist_at_it() -> None:
         "Ida Marsh smiled at the crowd at the show.",
     )
     assert at_with(noun, hero, r"\b(?:[Aa]|[Tt]he)\s+show\b")
+
+
+def test_a_market_in_a_sentence_about_someone_is_not_a_market_they_are_at() -> None:
+    # "The … market" here is the stock market a sentence about his ruin mentions: nothing
+    # puts him at one, so no question asks what changes for him there.
+    hero = person("Hugo Brand", "Hugo", gender="m", role=PROTAGONIST)
+    ruin = passages(
+        "Hugo Brand counted his debts by the window.",
+        "Speculation had brought his business to decay; and the proud man of business had "
+        "become an ordinary broker, trembling at every rise and fall in the market.",
+        "Hugo Brand closed the ledger and went to bed.",
+    )
+    assert not present_at(ruin, hero, "market")
+    questions = discussion_questions(ruin, Cast((hero,)), title="Ledger")
+    assert not any("at the market" in question for question in questions)
+    errand = passages(
+        "Hugo Brand counted his debts by the window.",
+        "In the morning he walked to the market with his last coins.",
+        "Hugo Brand closed the ledger and went to bed.",
+    )
+    assert present_at(errand, hero, "market")
+
+
+def test_someone_the_text_names_once_is_not_asked_what_they_see() -> None:
+    # A cast can take a show's name for a person ("Buffalo Bill's show", merged with
+    # "Bill"): the text calls no one that again, so no one of that name sees anything.
+    hero = person("Red Fox", "Fox", gender="m", role=PROTAGONIST, meets=(Fact("Wild Jack", 2),))
+    show = person("Wild Jack", gender="m", first=2, meets=(Fact("Red Fox", 2),))
+    lines = (
+        "Red Fox ran about the cave all morning.",
+        "Red Fox said the camp looked like Wild Jack's show, and laughed.",
+        "Red Fox sang by the fire until late.",
+    )
+    questions = discussion_questions(passages(*lines), Cast((hero, show)), title="Cave")
+    assert not any("see in" in question for question in questions)
+    again = passages(*lines, "Wild Jack rode into the camp at dawn and watched Red Fox sing.")
+    questions = discussion_questions(again, Cast((hero, show)), title="Cave")
+    assert "What does Wild Jack see in Fox?" in questions
+
+
+def test_a_second_name_of_the_protagonist_sees_nothing_in_him() -> None:
+    # The cast lists the name he registers under as another person; the text says it is
+    # his: no "What does Karl Wendt see in Otto?".
+    hero = person("Otto Lamm", "Otto", gender="m", role=PROTAGONIST, meets=(Fact("Karl Wendt", 2),))
+    alias = person("Karl Wendt", "Karl", gender="m", first=2, meets=(Fact("Otto Lamm", 2),))
+    text = passages(
+        "Otto Lamm left the city on the night train.",
+        "Otto took a room at the inn, registered as Karl Wendt, and slept till noon.",
+        "Karl Wendt opened a bakery and Otto was never seen again.",
+    )
+    assert one_person(text, alias, hero)
+    questions = discussion_questions(text, Cast((hero, alias)), title="Bakery")
+    assert not any("see in" in question for question in questions)
+    assert not one_person(text, alias, person("Nell Ashby", "Nell", gender="f"))
 
 
 # --- relations and repetition ---------------------------------------------------------------
@@ -196,6 +315,7 @@ def test_no_question_asks_again_about_someone_an_earlier_one_asks_about() -> Non
         "Nell Ashby kept the lighthouse alone.",
         "One evening a fisherman named Tobias knocked at her door.",
         "Mae came with the bread on Sundays, and Nell waited for her at the gate.",
+        "Mae stayed for supper when the sea was rough.",
     )
     questions = discussion_questions(text, Cast((hero, tobias, mae)), title="The Light")
     assert "What does Tobias see in Nell?" not in questions

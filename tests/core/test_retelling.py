@@ -65,6 +65,12 @@ def generated_story(word_count: int = 5_000, seed_value: int = 11) -> tuple[Pass
     return split_passages("\n\n".join(paragraphs))
 
 
+def renamed(source: str, retold: str) -> bool:
+    """`retold` is `source` with its opening pronoun turned into a name (bot.core.referents)."""
+    pronoun, _, rest = source.partition(" ")
+    return pronoun in ("He", "She", "His", "Her") and retold.endswith(" " + rest)
+
+
 def source_order(retelling: Retelling, passages: tuple[Passage, ...]) -> list[int]:
     """Where each retold sentence sits among the story's sentences."""
     sentences = story_sentences(passages)
@@ -72,7 +78,10 @@ def source_order(retelling: Retelling, passages: tuple[Passage, ...]) -> list[in
     start = 0
     for retold in retelling.sentences[1:]:  # the first may have been renamed
         index = next(
-            i for i in range(start, len(sentences)) if sentences[i] == (retold.passage, retold.text)
+            i
+            for i in range(start, len(sentences))
+            if sentences[i] == (retold.passage, retold.text)
+            or (sentences[i][0] == retold.passage and renamed(sentences[i][1], retold.text))
         )
         positions.append(index)
         start = index + 1
@@ -167,8 +176,11 @@ def test_long_generated_story_stays_within_bounds() -> None:
     short = retell(passages, length="short")
     assert SHORT_MIN_SENTENCES <= len(short.sentences) <= SHORT_MAX_SENTENCES
     assert len(short.text) <= SHORT_MAX_CHARS
-    assert abs(len(retell(passages, length="medium").sentences) - total / 3) <= 2
-    assert abs(len(retell(passages, length="long").sentences) - total / 2) <= 2
+    # Within 2% of their share: a sentence that names whom a kept pronoun means may come
+    # along (bot.core.referents), one whose pronoun would mean someone else may go.
+    slack = max(2, total * 0.02)
+    assert abs(len(retell(passages, length="medium").sentences) - total / 3) <= slack
+    assert abs(len(retell(passages, length="long").sentences) - total / 2) <= slack
 
 
 def test_one_paragraph_story_is_returned_whole() -> None:
