@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import threading
+from array import array
 from collections.abc import Collection
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.core.models import Passage
+from bot.core.search.refining import best_candidates
 from bot.core.search import (
     MAX_QUERY_LENGTH,
     SearchHit,
@@ -493,3 +495,26 @@ def test_a_rare_completion_of_a_short_last_word_counts_at_re_ranking() -> None:
     hit = index.search("art traimpembrin tes")[0]
     assert hit.story_id == 1
     assert "art traimpembrin tesex" in [hit.text[start:end] for start, end in hit.highlights]
+
+
+def test_refining_a_tie_only_counts_the_words_that_decide_it() -> None:
+    # 1,000 passages tie; "rare" (held by 20 of them, the newest) decides the cut of
+    # 150, "common" (held by all of them) could not: it is not even read.
+    scores = dict.fromkeys(range(1_000), 5.0)
+    rare, common = array("I", range(980, 1_000)), array("I", range(1_000))
+    read: list[int] = []
+
+    def postings(term_id: int) -> array[int]:
+        read.append(term_id)
+        return {1: rare, 2: common}[term_id]
+
+    words = [(3.0, [(1, 3.0, len(rare))]), (1.0, [(2, 1.0, len(common))])]
+    refined, top = best_candidates(scores, words, postings, 150, 100_000)
+    assert refined == 1
+    assert set(range(980, 1_000)) <= set(top)
+    assert len(top) == 150 and 2 not in read
+    # Only "common" left: every contender holds it, refining would change nothing.
+    scores = dict.fromkeys(range(1_000), 5.0)
+    refined, top = best_candidates(scores, words[1:], postings, 150, 100_000)
+    assert refined == 0
+    assert top == list(range(150))  # the oldest, as without refining
