@@ -13,7 +13,6 @@ import pytest
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.core.models import Passage
-from bot.core.search.refining import best_candidates
 from bot.core.search import (
     MAX_QUERY_LENGTH,
     SearchHit,
@@ -21,6 +20,7 @@ from bot.core.search import (
     folded_text,
     validate_query,
 )
+from bot.core.search.refining import best_candidates
 from bot.core.snippets import make_snippet
 from bot.core.text import fold
 from bot.errors import InvalidInput
