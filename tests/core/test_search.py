@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import threading
+from array import array
 from collections.abc import Collection
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from bot.core.search import (
     folded_text,
     validate_query,
 )
+from bot.core.search.refining import best_candidates
 from bot.core.snippets import make_snippet
 from bot.core.text import fold
 from bot.errors import InvalidInput
@@ -457,3 +459,62 @@ def test_snippet_of_a_real_hit_keeps_its_highlights(index: SearchIndex) -> None:
     snippet, marks = make_snippet(hit.text, hit.highlights, width=120)
     assert "Eiffel Tower at sunset" in [snippet[s:e] for s, e in marks]
     assert len(snippet) <= 122
+
+
+# ----------------------------------------------------------------- recall at scale
+# Each test reproduces, on a small hand-made library, one way the benchmark's target
+# passages were lost at a million passages (bench/search_misses.py says which).
+
+
+def test_a_tie_on_the_rarest_word_is_decided_by_the_words_not_walked() -> None:
+    # 200 passages hold the rare word "brirtles"; "hair" is commoner, so stage 1 stops
+    # after "brirtles" (no passage without it can reach the top). All 200 tie, and the
+    # cut of the 150 re-ranked kept the oldest: the newest, the only one with "hair"
+    # as well, was never scored. Counting "hair" for the tied ones keeps it.
+    index = SearchIndex()
+    stories = [story(n, f"The lantern {n} of brirtles by the meadow.") for n in range(1, 200)]
+    stories.append(story(200, "She combed the brirtles of her hair by the meadow."))
+    stories += [story(n, f"Her hair was loose on chapter {n}.") for n in range(201, 601)]
+    stories += [story(n, f"A quiet morning on the quay, page {n}.") for n in range(601, 1001)]
+    index.add_stories(stories)
+    hits = index.search("brirtles hair")
+    assert hits[0].story_id == 200
+
+
+def test_a_rare_completion_of_a_short_last_word_counts_at_re_ranking() -> None:
+    # "tes" starts 62 terms; only the 50 most frequent are searched, and the rare
+    # "tesex" is not one of them. The passage the reader meant was a candidate (by its
+    # other words) but re-ranking gave it nothing for "tes": twelve passages with the
+    # frequent "testa" ranked above it.
+    index = SearchIndex()
+    stories = [story(1, "An art traimpembrin tesex by the sea.")]
+    stories += [story(n, "An art traimpembrin testa by the sea.") for n in range(2, 14)]
+    fillers = [f"tes{a}{b}" for a in "bcdfghjklmnp" for b in "aeiou"] * 2
+    stories += [story(100 + n, f"A {word} lantern.") for n, word in enumerate(fillers)]
+    index.add_stories(stories)
+    hit = index.search("art traimpembrin tes")[0]
+    assert hit.story_id == 1
+    assert "art traimpembrin tesex" in [hit.text[start:end] for start, end in hit.highlights]
+
+
+def test_refining_a_tie_only_counts_the_words_that_decide_it() -> None:
+    # 1,000 passages tie; "rare" (held by 20 of them, the newest) decides the cut of
+    # 150, "common" (held by all of them) could not: it is not even read.
+    scores = dict.fromkeys(range(1_000), 5.0)
+    rare, common = array("I", range(980, 1_000)), array("I", range(1_000))
+    read: list[int] = []
+
+    def postings(term_id: int) -> array[int]:
+        read.append(term_id)
+        return {1: rare, 2: common}[term_id]
+
+    words = [(3.0, [(1, 3.0, len(rare))]), (1.0, [(2, 1.0, len(common))])]
+    refined, top = best_candidates(scores, words, postings, 150, 100_000)
+    assert refined == 1
+    assert set(range(980, 1_000)) <= set(top)
+    assert len(top) == 150 and 2 not in read
+    # Only "common" left: every contender holds it, refining would change nothing.
+    scores = dict.fromkeys(range(1_000), 5.0)
+    refined, top = best_candidates(scores, words[1:], postings, 150, 100_000)
+    assert refined == 0
+    assert top == list(range(150))  # the oldest, as without refining

@@ -9,8 +9,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from bot.core.search.hits import SearchHit
+from bot.core.search.planning import _Plan
 from bot.core.search.postings import _decompressed
-from bot.core.search.ranking import Ranking, _Plan
+from bot.core.search.ranking import Ranking
 from bot.core.search.typos import _max_typos
 from bot.core.search.words import (
     _SPAN_RE,

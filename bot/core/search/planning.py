@@ -1,0 +1,272 @@
+"""Planning: what each query word may stand for, and what each of its terms is worth.
+
+A query word becomes a set of terms with a similarity (the word as typed, its other
+spellings, singular/plural, typo neighbours, completions of a half-typed last word),
+then each term gets its weight: similarity x idf, within the word's cap. Stage 1 and
+re-ranking (ranking.py) only read the plan.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.core.search.postings import _MIN_PREFIX_BUCKET, Postings
+from bot.core.search.tails import CompletionTail
+from bot.core.search.typos import _DELETION_PREFIX, _deletions, _max_typos
+from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections, _spelling_variants
+
+# Similarity of a query word to the terms it expands to (an exact match is 1.0).
+VARIANT_SIMILARITY = 0.95
+INFLECTION_SIMILARITY = 0.9
+TYPO_SIMILARITY = {1: 0.8, 2: 0.65}
+# A rare exact match that has a far more common neighbour one typo away is probably a typo
+# of that neighbour ("form"/"from"): the neighbour is searched too, a bit less trusted.
+TYPO_OVER_RARE_WORD_FACTOR = 10
+TYPO_OVER_RARE_WORD_SIMILARITY = 0.85
+MAX_COMPLETIONS = 50
+_MIN_FUZZY_PREFIX_LENGTH = 4
+# A query word found in this many passages is taken as typed, not as a typo.
+_TRUSTED_WORD_PASSAGES = 50
+_MAX_TWO_TYPO_NEIGHBOURS = 30
+MIN_PREFIX_LENGTH = 3
+
+
+@dataclass(slots=True)
+class _QueryWord:
+    text: str
+    is_stop: bool
+    expansions: dict[int, float]  # term id -> similarity to the query word
+    # The word itself: as typed, its other spellings and its singular/plural (term ids).
+    same_word: frozenset[int]
+    size: int = 0  # postings over all expansions (an upper bound of matching passages)
+    idf: float = 0.0  # the most a passage can get for this word
+    weights: dict[int, float] = field(default_factory=dict)  # term id -> weight (<= idf)
+    # A last word with more completions than were searched: the others count at
+    # re-ranking (tails.py).
+    more_completions: bool = False
+
+
+@dataclass(slots=True)
+class _Plan:
+    text: str  # the folded query, as rapidfuzz compares it with folded passages
+    words: list[_QueryWord]
+    total_weight: float  # sum of the words' idf: a passage matching all of them exactly
+    # term -> (query word position, weight) for every word the term stands for
+    term_weights: dict[str, list[tuple[int, float]]]
+    terms: frozenset[str]  # the keys of term_weights, for fast intersections
+    # term -> 2 for a content word, 1 for a stop word (only highlighted inside a phrase)
+    highlight_levels: dict[str, int]
+    tail: CompletionTail | None = None  # the last word's completions not searched
+
+
+class Planning(Postings):
+    """What each query word may stand for (the plan of a search), over the postings."""
+
+    @staticmethod
+    def _worth_searching(plan: _Plan) -> bool:
+        # Passages that only share "the" and "of" with the query are not results, unless
+        # the query is made of nothing but such words.
+        content = [word for word in plan.words if not word.is_stop]
+        return any(word.expansions for word in content or plan.words)
+
+    # ---- planning: what each query word may stand for
+
+    def _plan(self, cleaned: str) -> _Plan:
+        texts = _folded_query_words(cleaned)
+        plan_words = []
+        for position, text in enumerate(texts):
+            is_last = position == len(texts) - 1
+            plan_words.append(self._query_word(text, is_last=is_last))
+        self._weigh(plan_words)
+        only_stop_words = all(word.is_stop for word in plan_words)
+        term_weights: dict[str, list[tuple[int, float]]] = {}
+        for position, word in enumerate(plan_words):
+            for term_id, weight in word.weights.items():
+                term_weights.setdefault(self._terms[term_id], []).append((position, weight))
+        # Stop words are only highlighted inside a phrase, unless they are all there is.
+        levels: dict[str, int] = {}
+        for word in plan_words:
+            level = 1 if word.is_stop and not only_stop_words else 2
+            for term_id in word.expansions:
+                term = self._terms[term_id]
+                levels[term] = max(levels.get(term, 0), level)
+        last = plan_words[-1]
+        tail = (
+            CompletionTail.of(len(plan_words) - 1, last.text, last.idf, self._term_idf)
+            if last.more_completions
+            else None
+        )
+        return _Plan(
+            text=" ".join(texts),
+            words=plan_words,
+            total_weight=sum(word.idf for word in plan_words),
+            term_weights=term_weights,
+            terms=frozenset(term_weights),
+            highlight_levels=levels,
+            tail=tail,
+        )
+
+    def _query_word(self, text: str, *, is_last: bool) -> _QueryWord:
+        is_stop = text in STOP_WORDS
+        expansions: dict[int, float] = {}
+        exact = self._term_ids.get(text)
+        exact_df = self._postings.df(exact) if exact is not None else 0
+        if exact is not None and exact_df:
+            expansions[exact] = 1.0
+        if not is_stop:
+            self._add_known(expansions, _spelling_variants(text), VARIANT_SIMILARITY)
+            self._add_known(expansions, _inflections(text), INFLECTION_SIMILARITY)
+        same_word = frozenset(expansions)
+        more_completions = False
+        if not is_stop:
+            self._add_typos(expansions, text, exact_df)
+            if is_last and len(text) >= MIN_PREFIX_LENGTH:
+                completions, more_completions = self._completions(text)
+                if not exact_df and len(text) >= _MIN_FUZZY_PREFIX_LENGTH:
+                    completions += self._fuzzy_completions(text)
+                for term_id, similarity in completions:
+                    expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
+        word = _QueryWord(text, is_stop, expansions, same_word)
+        word.more_completions = more_completions
+        return word
+
+    def _add_known(self, expansions: dict[int, float], terms: set[str], similarity: float) -> None:
+        for term in terms:
+            term_id = self._term_ids.get(term)
+            if term_id is not None and self._postings.df(term_id):
+                expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
+
+    def _add_typos(self, expansions: dict[int, float], text: str, exact_df: int) -> None:
+        if exact_df >= _TRUSTED_WORD_PASSAGES:
+            return  # a word the library uses this often is what the reader meant
+        for term_id, distance in self._typo_neighbours(text, _max_typos(text)):
+            if term_id in expansions:
+                continue
+            if not exact_df:
+                expansions[term_id] = TYPO_SIMILARITY[distance]
+            elif self._postings.df(term_id) >= TYPO_OVER_RARE_WORD_FACTOR * exact_df:
+                expansions[term_id] = TYPO_SIMILARITY[distance] * TYPO_OVER_RARE_WORD_SIMILARITY
+
+    def _typo_neighbours(self, text: str, max_distance: int) -> list[tuple[int, int]]:
+        """Live terms within `max_distance` edits (swapping two letters is one edit).
+
+        All one-edit neighbours are kept; of the two-edit ones, only the most frequent
+        (the likeliest meant, and in a big library a short word has hundreds).
+        """
+        if max_distance == 0:
+            return []
+        candidates: set[int] = set()
+        term_ids = self._term_ids
+        for variant in _deletions(text[:_DELETION_PREFIX], max_distance):
+            term_id = term_ids.get(variant)
+            if term_id is not None:
+                candidates.add(term_id)
+            candidates.update(self._typos.lookup(variant))
+        ids = list(candidates)
+        terms = list(map(self._terms.__getitem__, ids))
+        found = process.extract(
+            text, terms, scorer=DamerauLevenshtein.distance, score_cutoff=max_distance, limit=None
+        )
+        near: list[tuple[int, int]] = []
+        far: list[tuple[int, int]] = []
+        for _, distance, index in found:
+            term_id = ids[index]
+            # A mistyped word is rarely meant as "the" or "her" (but may be "before").
+            short_stop_word = len(terms[index]) < 5 and terms[index] in STOP_WORDS
+            if distance and self._postings.df(term_id) and not short_stop_word:
+                (near if distance == 1 else far).append((term_id, int(distance)))
+        if len(far) > _MAX_TWO_TYPO_NEIGHBOURS:
+            far = heapq.nlargest(
+                _MAX_TWO_TYPO_NEIGHBOURS, far, key=lambda item: self._postings.df(item[0])
+            )
+        return near + far
+
+    def _completions(self, prefix: str) -> tuple[list[tuple[int, float]], bool]:
+        """The most frequent terms that `prefix` starts (a truncated last word), and
+        whether there are more."""
+        longer = [term for term in self._starting_with(prefix) if len(term) > len(prefix)]
+        return self._likeliest(longer, len(prefix), 0.6), len(longer) > MAX_COMPLETIONS
+
+    def _fuzzy_completions(self, prefix: str) -> list[tuple[int, float]]:
+        """Terms that start with `prefix` give or take one typo (typo + truncation)."""
+        bucket = self._starting_with(prefix[:_MIN_PREFIX_BUCKET])
+        length = len(prefix)
+        heads = [term[:length] for term in bucket]
+        found = process.extract(
+            prefix, heads, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
+        )
+        longer = [bucket[i] for _, distance, i in found if distance and len(bucket[i]) > length]
+        return self._likeliest(longer, length, 0.5)
+
+    def _likeliest(self, terms: list[str], typed: int, base: float) -> list[tuple[int, float]]:
+        """Up to MAX_COMPLETIONS live completions, most frequent first.
+
+        A completion's similarity grows with the share of it that was typed.
+        """
+        ids = [self._term_ids[term] for term in terms]
+        best = heapq.nlargest(MAX_COMPLETIONS, ids, key=self._postings.df)
+        return [
+            (term_id, base + 0.3 * typed / len(self._terms[term_id]))
+            for term_id in best
+            if self._postings.df(term_id)
+        ]
+
+    def _weigh(self, plan_words: list[_QueryWord]) -> None:
+        """What each expansion of each word is worth: similarity x idf, capped.
+
+        The cap (the word's `idf`, the most a passage can get for it) is the idf of the
+        word itself (as typed, other spellings, singular/plural: all equally worth the
+        cap) when the library has it, else the idf of all its expansions together.
+        Typo neighbours and completions are worth their own idf, within the cap. So a
+        typo that happens to match a rare unrelated term cannot outweigh the common
+        word the reader meant, and a rare word typed exactly is not diluted by the
+        common words one typo away from it.
+        """
+        matched_caps = []
+        for word in plan_words:
+            document_frequency = {t: self._postings.df(t) for t in word.expansions}
+            word.size = sum(document_frequency.values())
+            if not word.expansions:
+                continue
+            same = word.same_word
+            typed = sum(document_frequency[t] for t in same) if same else word.size
+            word.idf = self._idf(typed)
+            word.weights = {
+                term_id: similarity
+                * (
+                    word.idf
+                    if term_id in same
+                    else min(self._idf(document_frequency[term_id]), word.idf)
+                )
+                for term_id, similarity in word.expansions.items()
+            }
+            matched_caps.append(word.idf)
+        # A word that matches nothing still counts in the normalisation, as an average word.
+        average = sum(matched_caps) / len(matched_caps) if matched_caps else 1.0
+        for word in plan_words:
+            if not word.expansions:
+                word.idf = average
+
+    def _idf(self, matching: int) -> float:
+        total = max(1, self._live)
+        matching = min(matching, total)
+        return math.log(1 + (total - matching + 0.5) / (matching + 0.5))
+
+    def _add_tail(
+        self, plan: _Plan, tail: CompletionTail, folded: str, best: dict[int, float]
+    ) -> None:
+        """Count the best completion of the last word that was not searched, if it
+        beats what the passage has for that word; it is highlighted like the others."""
+        weight, term = tail.best(folded)
+        if weight > best.get(tail.position, 0.0):
+            best[tail.position] = weight
+            plan.highlight_levels.setdefault(term, 2)
+
+    def _term_idf(self, term: str) -> float:
+        term_id = self._term_ids.get(term)
+        return self._idf(self._postings.df(term_id) if term_id is not None else 0)
