@@ -22,7 +22,7 @@ from bot.core.characters.evidence import (
 )
 from bot.core.characters.paragraph import Paragraph, quote_spans
 from bot.core.characters.scan import Mention, build_vocabulary, mentions_in
-from bot.core.characters.unnamed import add_unnamed_people
+from bot.core.characters.unnamed import NARRATING_I, add_unnamed_people
 from bot.core.lexicon import (
     PRONOUN_GENDER,
 )
@@ -91,7 +91,10 @@ def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: st
         earlier = [
             m
             for m in analysis.person_mentions(number)
-            if (number < passage or m.start < position) and not m.quoted
+            if (number < passage or m.start < position)
+            and not m.quoted
+            # The narrating "I" is never the "he" or "she" of its own narration.
+            and m.surface != NARRATING_I
         ]
         for mention in sorted(earlier, key=lambda m: -m.start):
             group = analysis.groups[mention.group]

@@ -74,6 +74,8 @@ _MIN_ACTS = 2
 _MIN_NARRATOR_I = 8
 _WORDS_PER_I = 120
 _NARRATOR = ("the", "narrator")
+# The surface of each narrating "I" mention (its name may be another: "Montresor").
+NARRATING_I = "the narrator"
 _NARRATION_I_RE = re.compile(r"I(?<!\w.)(?![\w.])")  # r"\bI\b(?!\.)", literal first
 # "…, Sam?", "For the love of God, Montresor!": a name called, after a comma.
 _VOCATIVE_RE = re.compile(r",\s+(?P<name>[A-Z][\w'’-]+)(?=\s*[,!?.\"”’]|$)")
@@ -200,7 +202,7 @@ def _narrator(
     if len(narrated) * _WORDS_PER_I < narration_words:
         return []
     found = [
-        _mention(number, start, end, "the narrator", paragraphs[number])
+        _mention(number, start, end, NARRATING_I, paragraphs[number])
         for number, start, end in narrated
     ]
     name = _narrator_name(paragraphs, groups, mentions)
