@@ -307,6 +307,12 @@ def _single_word_group(
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
         matches = [g for g in matches if len(g.words) > 1 or g.titles]
+        # A full name only ever said in someone's talk ("making Buffalo Bill's show look
+        # like magic-lantern views") is not whom the narration's bare "Bill" means when
+        # the narration itself names another Bill.
+        narrated = [g for g in matches if _named_in_narration(g)]
+        if narrated and len(narrated) < len(matches):
+            matches = narrated
         if len(matches) > 1 and _told_apart_by_nothing(matches):
             return None, True
         if len(matches) > 1:
@@ -325,6 +331,11 @@ def _single_word_group(
     if len(matches) <= 1:
         return (matches[0] if matches else None), False
     return _nearest_before(mention, matches, index), False
+
+
+def _named_in_narration(group: Group) -> bool:
+    """Named in full or with a title ("Mr. Okafor") outside quotation marks."""
+    return any((len(m.words) > 1 or m.title is not None) and not m.quoted for m in group.mentions)
 
 
 def _told_apart_by_nothing(matches: Sequence[Group]) -> bool:
