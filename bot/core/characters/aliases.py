@@ -68,6 +68,8 @@ def gender_votes(
         if mention.quoted or mention.place_kind:
             continue
         paragraph = paragraphs[mention.passage]
+        if mention.possessive and _person_noun_after(paragraph.text, mention.after):
+            continue  # "Mangan's sister came out. She …": the she is the sister
         limit = min(len(paragraph.text), mention.after + 250)
         starts = stops.get(mention.passage, [])
         following = bisect.bisect_right(starts, mention.after)
@@ -77,6 +79,14 @@ def gender_votes(
         if gender is not None:
             votes.append(gender)
     return votes
+
+
+def _person_noun_after(text: str, after: int) -> bool:
+    following = WORD_RE.match(text, after + 1) if text[after : after + 1] == " " else None
+    return following is not None and following.group().lower() in _PERSON_NOUNS
+
+
+_PERSON_NOUNS = FEMALE_NOUNS | MALE_NOUNS
 
 
 def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:
