@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.core.search.postings import _MIN_PREFIX_BUCKET, Postings
+from bot.core.search.postings import Postings
+from bot.core.search.prefixes import (
+    may_start_within_one_typo,
+    one_typo_ranges,
+    starts_within_one_typo,
+)
 from bot.core.search.tails import CompletionTail
 from bot.core.search.typos import _DELETION_PREFIX, _deletions, _max_typos
 from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections, _spelling_variants
@@ -193,15 +198,35 @@ class Planning(Postings):
         return self._likeliest(longer, len(prefix), 0.6), len(longer) > MAX_COMPLETIONS
 
     def _fuzzy_completions(self, prefix: str) -> list[tuple[int, float]]:
-        """Terms that start with `prefix` give or take one typo (typo + truncation)."""
-        bucket = self._starting_with(prefix[:_MIN_PREFIX_BUCKET])
-        length = len(prefix)
-        heads = [term[:length] for term in bucket]
-        found = process.extract(
-            prefix, heads, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
-        )
-        longer = [bucket[i] for _, distance, i in found if distance and len(bucket[i]) > length]
-        return self._likeliest(longer, length, 0.5)
+        """Terms that start with `prefix` give or take one typo (typo + truncation),
+        the typo in its first letters too (prefixes.py)."""
+        ids: list[int] = []
+        if self._alphabetical:
+            order = self._alphabetical
+            for low, high in one_typo_ranges(prefix, order, self._terms.__getitem__):
+                ids += order[low:high]
+        # Terms added since the index was saved (all of them in a new build).
+        term_ids = self._term_ids
+        for head, bucket in self._prefixes.items():
+            if may_start_within_one_typo(prefix, head):
+                ids += [
+                    term_ids[t]
+                    for t in bucket
+                    if starts_within_one_typo(prefix, t) and not t.startswith(prefix)
+                ]
+        length, terms = len(prefix), self._terms
+        # The most frequent first, then the lengths of those only (a term no longer than
+        # the typed word is a typo neighbour, not a completion): hundreds of terms are
+        # found in a big library, and reading each one's string costs more than its df.
+        counts = self._postings.dfs(ids)
+        ranked = heapq.nlargest(2 * MAX_COMPLETIONS, zip(counts, ids, strict=True))
+        if (
+            len(ranked) < len(ids)
+            and sum(len(terms[t]) > length for _, t in ranked) < MAX_COMPLETIONS
+        ):
+            ranked = sorted(zip(counts, ids, strict=True), reverse=True)
+        best = [(c, t) for c, t in ranked if c and len(terms[t]) > length][:MAX_COMPLETIONS]
+        return [(term_id, 0.5 + 0.3 * length / len(terms[term_id])) for _, term_id in best]
 
     def _likeliest(self, terms: list[str], typed: int, base: float) -> list[tuple[int, float]]:
         """Up to MAX_COMPLETIONS live completions, most frequent first.
