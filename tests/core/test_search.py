@@ -527,6 +527,12 @@ def test_a_typo_in_the_first_letters_of_a_half_typed_word() -> None:
     for searched in (index, reopened):
         assert top(searched, "run ouza").story_id == 3
         assert top(searched, "one of mine sash").story_id == 4
+    # Where terms do start with the typed letters ("sashay"), its first three are taken
+    # as typed: a typo is looked for after them only.
+    index.add_story(5, passages_of("A sashay was seen by mine."))
+    hits = {hit.story_id: hit for hit in index.search("one of mine sash")}
+    at = hits[4].text.index("satshel")
+    assert not any(start <= at < end for start, end in hits[4].highlights)
 
 
 def test_one_typo_completions_are_every_term_a_string_one_edit_away_starts() -> None:
@@ -534,16 +540,23 @@ def test_one_typo_completions_are_every_term_a_string_one_edit_away_starts() -> 
     vocabulary = sorted({"".join(rng.choices("abcd", k=rng.randint(2, 7))) for _ in range(3_000)})
     order = list(range(len(vocabulary)))
     for typed in ("abca", "dcba", "aabbc", "bdacd", "cccc", "abcdab"):
-        ranges = one_typo_ranges(typed, order, vocabulary.__getitem__)
-        found = [vocabulary[i] for low, high in ranges for i in range(low, high)]
-        expected = [
-            term
-            for term in vocabulary
-            if starts_within_one_typo(typed, term) and not term.startswith(typed)
-        ]
-        assert found == expected
-        heads = {term[:3] for term in expected}
-        assert all(may_start_within_one_typo(typed, head) for head in heads)
+        for kept in (0, 3):
+            ranges = one_typo_ranges(typed, order, vocabulary.__getitem__, kept)
+            found = [vocabulary[i] for low, high in ranges for i in range(low, high)]
+            expected = [
+                term
+                for term in vocabulary
+                if not term.startswith(typed)
+                and any(
+                    DamerauLevenshtein.distance(typed, term[:cut]) <= 1
+                    for cut in range(max(4, kept), len(term) + 1)
+                )
+                and term.startswith(typed[:kept])
+            ]
+            assert found == expected
+            assert all(starts_within_one_typo(typed, term, kept) for term in expected)
+            heads = {term[:3] for term in expected}
+            assert all(may_start_within_one_typo(typed, head, kept) for head in heads)
 
 
 def test_refining_a_tie_only_counts_the_words_that_decide_it() -> None:

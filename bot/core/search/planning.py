@@ -133,7 +133,9 @@ class Planning(Postings):
             if is_last and len(text) >= MIN_PREFIX_LENGTH:
                 completions, more_completions = self._completions(text)
                 if not exact_df and len(text) >= _MIN_FUZZY_PREFIX_LENGTH:
-                    completions += self._fuzzy_completions(text)
+                    # Letters that start terms are likely right: a typo after them.
+                    kept = _MIN_FUZZY_PREFIX_LENGTH - 1 if completions else 0
+                    completions += self._fuzzy_completions(text, kept)
                 for term_id, similarity in completions:
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
         word = _QueryWord(text, is_stop, expansions, same_word)
@@ -197,22 +199,22 @@ class Planning(Postings):
         longer = [term for term in self._starting_with(prefix) if len(term) > len(prefix)]
         return self._likeliest(longer, len(prefix), 0.6), len(longer) > MAX_COMPLETIONS
 
-    def _fuzzy_completions(self, prefix: str) -> list[tuple[int, float]]:
+    def _fuzzy_completions(self, prefix: str, kept: int) -> list[tuple[int, float]]:
         """Terms that start with `prefix` give or take one typo (typo + truncation),
-        the typo in its first letters too (prefixes.py)."""
+        after its first `kept` letters (prefixes.py)."""
         ids: list[int] = []
         if self._alphabetical:
             order = self._alphabetical
-            for low, high in one_typo_ranges(prefix, order, self._terms.__getitem__):
+            for low, high in one_typo_ranges(prefix, order, self._terms.__getitem__, kept):
                 ids += order[low:high]
         # Terms added since the index was saved (all of them in a new build).
         term_ids = self._term_ids
         for head, bucket in self._prefixes.items():
-            if may_start_within_one_typo(prefix, head):
+            if may_start_within_one_typo(prefix, head, kept):
                 ids += [
                     term_ids[t]
                     for t in bucket
-                    if starts_within_one_typo(prefix, t) and not t.startswith(prefix)
+                    if starts_within_one_typo(prefix, t, kept) and not t.startswith(prefix)
                 ]
         length, terms = len(prefix), self._terms
         # The most frequent first, then the lengths of those only (a term no longer than

@@ -12,6 +12,11 @@ each); the letters tried for an insertion or a replacement are those the vocabul
 has after the letters before it, found by jumping from one to the next, so nothing
 depends on an alphabet.
 
+When terms do start with the typed letters, they are taken as typed up to the last
+MIN_LENGTH - 1 (`kept`): the library has words that start so, and a typo anywhere
+would bring the frequent words one letter away ("soun(d)" for "sosun") into every
+such query, for a reader who most likely typed those letters right.
+
 Strings shorter than MIN_LENGTH are not tried: three letters, one of them wrong, start
 hundreds of terms, and a completion is only trusted on four typed letters.
 """
@@ -28,11 +33,11 @@ _AFTER_ALL = "\U0010ffff"  # sorts after every letter: prefix + this ends the pr
 
 
 def one_typo_ranges(
-    typed: str, order: Sequence[int], key: Callable[[int], str]
+    typed: str, order: Sequence[int], key: Callable[[int], str], kept: int = 0
 ) -> list[tuple[int, int]]:
     """The ranges of `order` (term ids sorted by term, `key` gives a term) of the terms
     that a string one edit from `typed` starts, but for those that `typed` itself
-    starts: apart and ascending."""
+    starts: apart and ascending. The edit is after the first `kept` letters."""
     size = len(order)
 
     def span(prefix: str, low: int = 0, high: int = size) -> tuple[int, int]:
@@ -49,6 +54,8 @@ def one_typo_ranges(
         low, high = span(head, low, high)
         if low == high:
             break  # no term starts with `head`, nor with any longer head
+        if i < kept:
+            continue
         variants.setdefault(head + typed[i + 1 :], (low, high))  # a letter deleted
         if i + 1 < length and typed[i] != typed[i + 1]:  # two letters swapped
             variants.setdefault(head + typed[i + 1] + typed[i] + typed[i + 2 :], (low, high))
@@ -75,13 +82,13 @@ def one_typo_ranges(
             merged.append((start, end))
     if own_start == own_end:
         return merged
-    kept: list[tuple[int, int]] = []
+    apart: list[tuple[int, int]] = []
     for start, end in merged:
         if start < own_end and own_start < end:  # the one range that holds them
-            kept += [(a, b) for a, b in ((start, own_start), (own_end, end)) if a < b]
+            apart += [(a, b) for a, b in ((start, own_start), (own_end, end)) if a < b]
         else:
-            kept.append((start, end))
-    return kept
+            apart.append((start, end))
+    return apart
 
 
 def _next_letters(
@@ -101,21 +108,23 @@ def _next_letters(
         low = end
 
 
-def starts_within_one_typo(typed: str, term: str) -> bool:
-    """Whether a string one edit from `typed` (of MIN_LENGTH letters or more) starts
-    `term`: the same test as one_typo_ranges, for one term (the terms not in order)."""
+def starts_within_one_typo(typed: str, term: str, kept: int = 0) -> bool:
+    """Whether a string one edit from `typed` (of MIN_LENGTH letters or more, the edit
+    after the first `kept` letters) starts `term`: the same test as one_typo_ranges,
+    for one term (the terms not in order)."""
     length = len(typed)
-    return any(
+    return term.startswith(typed[:kept]) and any(
         DamerauLevenshtein.distance(typed, term[:cut], score_cutoff=1) <= 1
         for cut in (length - 1, length, length + 1)
         if cut >= MIN_LENGTH and cut <= len(term)
     )
 
 
-def may_start_within_one_typo(typed: str, head: str) -> bool:
+def may_start_within_one_typo(typed: str, head: str, kept: int = 0) -> bool:
     """Whether terms starting with `head` (a prefix bucket's three letters) may start
-    with a string one edit from `typed`."""
-    return any(
+    with a string one edit from `typed` (the edit after the first `kept` letters)."""
+    shared = min(kept, len(head))
+    return head[:shared] == typed[:shared] and any(
         DamerauLevenshtein.distance(head, typed[:cut], score_cutoff=1) <= 1
         for cut in (len(head) - 1, len(head), len(head) + 1)
     )
