@@ -133,9 +133,13 @@ class Planning(Postings):
             if is_last and len(text) >= MIN_PREFIX_LENGTH:
                 completions, more_completions = self._completions(text)
                 if not exact_df and len(text) >= _MIN_FUZZY_PREFIX_LENGTH:
-                    # Letters that start terms are likely right: a typo after them.
-                    kept = _MIN_FUZZY_PREFIX_LENGTH - 1 if completions else 0
-                    completions += self._fuzzy_completions(text, kept)
+                    # A typo in the first letters is the less likely one: looked for
+                    # when terms start with none of the typed word, nor with its first
+                    # letters and one typo after them.
+                    fuzzy = self._fuzzy_completions(text, _MIN_FUZZY_PREFIX_LENGTH - 1)
+                    if not completions and not fuzzy:
+                        fuzzy = self._fuzzy_completions(text, 0)
+                    completions += fuzzy
                 for term_id, similarity in completions:
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
         word = _QueryWord(text, is_stop, expansions, same_word)
