@@ -176,7 +176,14 @@ def why_not_expanded(index: SearchIndex, plan: _Plan, typed: str, term: str) -> 
         rank = longer.index(term) if term in longer else -1
         return prefix + f"completion {rank + 1} of {len(longer)} by frequency (50 kept)"
     if is_last and exact_df == 0 and starts_within_one_typo(typed, term):
-        return prefix + "completion with a typo, not among the 50 most frequent"
+        if term.startswith(typed[:3]) or not (
+            index._starting_with(typed) or index._fuzzy_completions(typed, 3)
+        ):
+            return prefix + "completion with a typo, not among the 50 most frequent"
+        return prefix + (
+            "completion with a typo in the first 3 letters, not looked for (terms start"
+            " with the typed word, or with its first 3 letters and a typo after them)"
+        )
     if is_last and starts_within_one_typo(typed, term):
         return prefix + "completion with a typo of a word the library has (not searched)"
     if is_last and any(
