@@ -1,21 +1,45 @@
 """The scans that find a pattern's matches another way, for speed, find exactly what the
-pattern finds (bot/core/characters/patterns.py, unnamed.py): on the seeds, the hard cases
-and the random text of test_cast_patterns, and on cases written for their edges."""
+pattern finds (bot/core/characters/patterns.py, paragraph.py, unnamed.py, facts.py,
+evidence.py): on the seeds, the hard cases and the random text of test_cast_patterns, and
+on cases written for their edges. A test that skips a pattern where a cheaper test says
+it cannot match checks that it never matches there."""
 
 from __future__ import annotations
 
 import random
 
-from bot.core.characters.facts import _COMMA_SHE_HE_RE
+from bot.core.characters.evidence import _DISTRICT_INITIALS
+from bot.core.characters.facts import _COMMA_SHE_HE_RE, _may_end_born_in
+from bot.core.characters.paragraph import (
+    Paragraph,
+    fast_sentence_ends,
+    previous_words,
+    quote_spans,
+)
 from bot.core.characters.patterns import (
     AS_A_PRONOUN_RE,
+    BORN_RE,
     COORDINATED_START_RE,
+    DISTRICT_AFTER_RE,
+    IS_A_RE,
+    IS_A_WORDS,
+    PLAIN_WORD_RE,
+    PRONOUN_IS_A_RE,
     PRONOUN_RE,
+    RELATION_AFTER_RE,
     coordinated_starts,
+    next_word_may_be,
 )
-from bot.core.characters.scan import Paragraph
-from bot.core.characters.unnamed import _DESCRIBED_RE, described_matches
+from bot.core.characters.tokens import literal_starts, matches_at
+from bot.core.characters.unnamed import (
+    _DESCRIBED_RE,
+    _KIN_RE,
+    _OWNED_LITERALS,
+    described_matches,
+    kin_matches,
+)
 from bot.core.models import Passage
+from bot.core.sentences import sentence_ends
 from tests.core.test_cast_patterns import TEXTS
 
 EDGES = [
@@ -70,3 +94,99 @@ def test_described_matches_are_the_pattern_matches_in_each_text():
     expected = [[(m.span(), m.groups()) for m in _DESCRIBED_RE.finditer(t)] for t in texts]
     found = [[(m.span(), m.groups()) for m in ms] for ms in described_matches(texts)]
     assert found == expected
+
+
+def test_kin_matches_are_the_pattern_matches_in_each_paragraph():
+    texts = [
+        *EDGES,
+        "his son Herbert, Their wife, Anna; Tom's uncle Bob; my  old aunt,\tMay; other son Al",
+        "this son Al; HİS son Al; hIs son Al; x'his son Al; Mr. White's son Herbert's wife Mary",
+        "their\nson Tom, My sister\u00a0Jo, O'Brien’s brother Sean, (her daughter Ann)",
+        "",
+        *TEXTS,
+    ]
+    paragraphs = {
+        number: Paragraph(Passage(number, text, 0, len(text)), quote_spans(text))
+        for number, text in enumerate(texts, 1)
+    }
+    expected = [[(m.span(), m.groups()) for m in _KIN_RE.finditer(t)] for t in texts]
+    found = kin_matches(paragraphs, literal_starts(texts, _OWNED_LITERALS))
+    assert [[(m.span(), m.groups()) for m in ms] for ms in found] == expected
+
+
+# Random text around the words the cheap tests look for.
+_PIECES = [
+    *"aAbBnNeEfFmMdDqQ'’-_1.,:;!?…—–\"”)]\n\t ",
+    " ", "\u00a0", "\u2028", "born in ", "grew up in ", "native of ", "came from the ",
+    "Born In ", "fled ", "was ", "is ", "became ", "had become ", "Was ", " and ", ",and ",
+    "his ", "her ", "sister ", "district ", "Quarter ", "neighbourhood ", "a ", "an ",
+    "painter ", "woman ", "the ", "Mr. ", "J. ", "approx. ", "No. ", "5 ", "e.g. ", "Anna ",
+    "she ", "He ", "ſhe ", "HİS ", "As ", "x ",
+]  # fmt: skip
+
+
+def _random_texts(count: int, seed: int) -> list[str]:
+    chance = random.Random(seed)
+    return [
+        "".join(chance.choice(_PIECES) for _ in range(chance.randint(0, 16))) for _ in range(count)
+    ]
+
+
+def test_sentence_ends_are_those_of_the_sentence_splitter():
+    for text in [*EDGES, *TEXTS, *_random_texts(6000, 1)]:
+        assert fast_sentence_ends(text) == sentence_ends(text), text
+
+
+def _plain_previous_words(before: str, limit: int) -> list[str]:
+    if not before or not before[-1].isspace():
+        return []
+    words: list[str] = []
+    for token in reversed(before.split()[-limit:]):
+        if not PLAIN_WORD_RE.fullmatch(token):
+            break
+        words.append(token.lower())
+    return words[::-1]
+
+
+def test_previous_words_are_the_plain_split_of_the_text_before():
+    for text in [*EDGES, *TEXTS[:1500], *_random_texts(4000, 2)]:
+        for end in range(0, len(text) + 1, 3):
+            for limit in (1, 3):
+                assert previous_words(text[:end], limit) == _plain_previous_words(
+                    text[:end], limit
+                ), (text[:end], limit)
+
+
+def test_the_patterns_after_a_name_match_only_where_the_next_word_may_start_them():
+    for text in [*TEXTS[:1500], *_random_texts(6000, 3)]:
+        for start in range(len(text)):
+            after = text[start : start + 80]
+            if IS_A_RE.match(after):
+                assert next_word_may_be(after, IS_A_WORDS), after
+            if RELATION_AFTER_RE.match(after):
+                assert next_word_may_be(after.removeprefix(","), "and"), after
+            if DISTRICT_AFTER_RE.match(after):
+                assert next_word_may_be(after, _DISTRICT_INITIALS), after
+
+
+def test_born_in_is_searched_only_where_the_text_before_may_end_with_it():
+    found = 0
+    for text in [*TEXTS[:1500], *_random_texts(8000, 4)]:
+        for end in range(len(text) + 1):
+            before = text[max(0, end - 40) : end]
+            if BORN_RE.search(before):
+                found += 1
+                assert _may_end_born_in(before), before
+    assert found  # the random text does say "born in" somewhere
+
+
+def test_she_was_a_is_found_from_the_paragraphs_pronouns():
+    texts = [*EDGES, "She was a painter. he is an old man, and ſhe became a nurse", *TEXTS]
+    for text in texts:
+        paragraph = Paragraph(Passage(1, text, 0, len(text)), quote_spans(text))
+        starts = [m.start() for m in paragraph.pronouns()]
+        found = matches_at(PRONOUN_IS_A_RE, paragraph.np_text, starts)
+        expected = list(PRONOUN_IS_A_RE.finditer(paragraph.np_text))
+        assert [(m.span(), m.groups()) for m in found] == [
+            (m.span(), m.groups()) for m in expected
+        ], text

@@ -203,6 +203,23 @@ def test_lines_are_attributed_by_verb_self_naming_and_sole_speaker():
     assert character(seed(VALERIE), "Valérie").lines == ()
 
 
+def test_he_said_is_never_the_narrating_i():
+    text = "\n\n".join(
+        [
+            "I had known Walter Pike for years, and I met him at the mill at dusk. I was "
+            "late, I admit, and I could see that Walter Pike was angry with me.",
+            "I told him about the river. I told him about the sacks.",
+            "“The water is rising,” he said. “We must move the flour tonight.”",
+            "“There is time yet,” I replied.",
+        ]
+    )
+    cast = extract_cast(split_passages(text))
+    walter = next(c for c in cast.characters if c.name == "Walter Pike")
+    assert "The water is rising" in [line.text for line in walter.lines]
+    others = [c for c in cast.characters if c.name != "Walter Pike"]
+    assert not any("The water is rising" in line.text for c in others for line in c.lines)
+
+
 def test_meets_is_the_first_shared_paragraph():
     assert facts(character(seed(VALERIE), "Valérie").meets) == [("Sophie", 7)]
     assert facts(character(seed(VALERIE), "Sophie").meets) == [("Valérie Ivanov", 7)]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from bot.core.pagination import paginate
 from bot.core.parsing import split_passages
-from bot.core.sentences import is_abbreviation, quotes_balanced, sentence_ends, split_sentences
+from bot.core.sentences import (
+    _TERMINAL_RE,
+    is_abbreviation,
+    quotes_balanced,
+    sentence_ends,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -82,3 +91,14 @@ def test_pagination_cuts_a_long_paragraph_between_sentences_only() -> None:
     assert len(pages) > 1
     for page in pages:
         assert page.text.startswith("Mr. Roux") and page.text.endswith("word.")
+
+
+def test_the_terminal_pattern_matches_as_its_plain_form():
+    plain = re.compile(r"(?:[.!?…]+|[—–]+(?=[\"”]))[\"”’')\]]*")
+    rng = random.Random(7)
+    alphabet = "ab .!?…—–\"”’')]x\n"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(300))
+        assert [m.span() for m in _TERMINAL_RE.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]

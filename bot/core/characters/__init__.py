@@ -13,6 +13,7 @@ See docs/characters.md for the rules and their known limits.
 The package, in the order a story goes through it:
 - patterns.py   the phrases and small word tables the rules read text with
 - tokens.py     the capitalised words and the lower-case vocabulary, found fast
+- paragraph.py  a paragraph as the rules read it: quotations, sentence starts, pronouns
 - phrases.py    which capitalised words run together into one name
 - scan.py       capitalised phrases in each paragraph become mentions
 - evidence.py   what the words around each mention say; person, place or neither

@@ -8,14 +8,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     WORD_RE,
 )
-from bot.core.characters.scan import (
-    Mention,
-    Paragraph,
-    previous_words,
-)
+from bot.core.characters.scan import Mention
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
@@ -310,6 +307,8 @@ def _single_word_group(
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
         matches = [g for g in matches if len(g.words) > 1 or g.titles]
+        if len(matches) > 1 and _told_apart_by_nothing(matches):
+            return None, True
         if len(matches) > 1:
             gender = _pronoun_after(mention, paragraphs[mention.passage], index)
             fitting = [g for g in matches if g.gender == gender]
@@ -326,6 +325,17 @@ def _single_word_group(
     if len(matches) <= 1:
         return (matches[0] if matches else None), False
     return _nearest_before(mention, matches, index), False
+
+
+def _told_apart_by_nothing(matches: Sequence[Group]) -> bool:
+    """Whether no pronoun could tell these people apart, so that the word is no one's
+    whatever follows it (what the rules below conclude, without reading the sentence): no
+    title among them, and no gender that one of them alone has while all the others have
+    another ("Bill" with Bill Driscoll and Buffalo Bill, both men)."""
+    if any(g.titles for g in matches):
+        return False
+    genders = [g.gender for g in matches]
+    return None in genders or all(genders.count(gender) > 1 for gender in genders)
 
 
 def _pronoun_after(mention: Mention, paragraph: Paragraph, index: _Index) -> str | None:

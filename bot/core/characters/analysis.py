@@ -3,6 +3,7 @@ collected; what the facts, the cast and the arc are read from."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,14 +20,9 @@ from bot.core.characters.evidence import (
     collect_places,
     people_by_surname,
 )
-from bot.core.characters.scan import (
-    Mention,
-    Paragraph,
-    build_vocabulary,
-    mentions_in,
-    quote_spans,
-)
-from bot.core.characters.unnamed import add_unnamed_people
+from bot.core.characters.paragraph import Paragraph, quote_spans
+from bot.core.characters.scan import Mention, build_vocabulary, mentions_in
+from bot.core.characters.unnamed import NARRATING_I, add_unnamed_people
 from bot.core.lexicon import (
     PRONOUN_GENDER,
 )
@@ -45,6 +41,10 @@ class Analysis:
     people_by_passage: dict[int, list[Mention]] = field(default_factory=dict)
     # Folded names, each folded once per story: names and places repeat.
     folds: dict[str, str] = field(default_factory=dict)
+    # The place each name's words name, if any, looked up once per name.
+    places_by_words: dict[tuple[str, ...], PlaceInfo | None] = field(default_factory=dict)
+    # Per paragraph, its capitalised nationalities ("Russian"), in order.
+    nationalities: dict[int, list[re.Match[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for mention in self.mentions:  # scanned paragraph by paragraph, left to right
@@ -79,7 +79,9 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
     add_unnamed_people(paragraphs, mentions, groups)
     people = [g for g in groups.values() if g.kind == "person" and g.mentions]
     places = collect_places(mentions, groups, evidence)
-    return Analysis(paragraphs, mentions, groups, people, places)
+    analysis = Analysis(paragraphs, mentions, groups, people, places)
+    analysis.nationalities = vocabulary.nationalities
+    return analysis
 
 
 def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: str) -> Group | None:
@@ -89,7 +91,10 @@ def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: st
         earlier = [
             m
             for m in analysis.person_mentions(number)
-            if (number < passage or m.start < position) and not m.quoted
+            if (number < passage or m.start < position)
+            and not m.quoted
+            # The narrating "I" is never the "he" or "she" of its own narration.
+            and m.surface != NARRATING_I
         ]
         for mention in sorted(earlier, key=lambda m: -m.start):
             group = analysis.groups[mention.group]

@@ -16,11 +16,9 @@ from bot.core.characters.analysis import (
     analyse,
     resolve_pronoun,
 )
+from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import (
     WORD_RE,
-)
-from bot.core.characters.scan import (
-    Paragraph,
 )
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages

@@ -21,7 +21,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from bot.core.characters.aliases import Group, gender_votes, majority
-from bot.core.characters.scan import Mention, Paragraph
+from bot.core.characters.paragraph import Paragraph
+from bot.core.characters.scan import Mention
 from bot.core.lexicon import TITLES
 
 # What a title makes its holder: a sergeant-major is "the soldier" as much as "the
@@ -125,7 +126,8 @@ def _couple_member(
     if len(adjectives) != 1 or described.words[-1] not in _SPOUSE_NOUNS:
         return None
     couple = re.compile(rf"\b[Tt]he\s+{re.escape(adjectives[0])}\s+couple\b")
-    if not any(couple.search(p.text) for p in paragraphs.values()):
+    # The word is looked for first: a pattern that opens with \b is tried at every offset.
+    if not any("couple" in p.text and couple.search(p.text) for p in paragraphs.values()):
         return None
     titled: dict[str, dict[str, list[Group]]] = defaultdict(lambda: defaultdict(list))
     for group in groups.values():
@@ -173,7 +175,7 @@ def _introduced(described: Group, paragraphs: dict[int, Paragraph]) -> bool:
         if number > first.passage:
             break
         limit = first.start if number == first.passage else len(paragraph.text)
-        if pattern.search(paragraph.text, 0, limit):
+        if words[-1] in paragraph.text and pattern.search(paragraph.text, 0, limit):
             return True
     return False
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.characters.aliases import Group, gender_votes
+from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
     APPOSITION_PERSON_NOUNS,
@@ -16,6 +17,7 @@ from bot.core.characters.patterns import (
     DISTRICT_AFTER_RE,
     DISTRICT_NOUNS,
     IS_A_RE,
+    IS_A_WORDS,
     MOTION_VERBS,
     PERSON_OBJECT_VERBS,
     PERSON_PREP_VERBS,
@@ -32,14 +34,10 @@ from bot.core.characters.patterns import (
     WEAK_PLACE_PREPS,
     WHO_AFTER_RE,
     WORD_RE,
+    next_word_may_be,
 )
 from bot.core.characters.phrases import is_place_prefix
-from bot.core.characters.scan import (
-    Mention,
-    Paragraph,
-    Vocabulary,
-    previous_words,
-)
+from bot.core.characters.scan import Mention, Vocabulary
 from bot.core.lexicon import (
     DEMONYM_SUFFIXES,
     INSTITUTION_HEADS,
@@ -90,7 +88,8 @@ def _weigh_person_cues(
         if verb and verb.group(1).lower() in PERSON_VERBS:
             evidence.person += 2
             evidence.strong_person = True
-        is_a = IS_A_RE.match(after)  # "Anna Berg was a gentle, untidy woman"
+        # "Anna Berg was a gentle, untidy woman"; the pattern only where "was" can follow.
+        is_a = IS_A_RE.match(after) if next_word_may_be(after, IS_A_WORDS) else None
         if is_a and is_a.group(1).split()[-1].lower() in APPOSITION_PERSON_NOUNS:
             evidence.person += 2
             evidence.strong_person = True
@@ -126,7 +125,7 @@ def _weigh_person_cues(
     if second in POSSESSIVE_DETERMINERS and last in RELATION_NOUNS:
         evidence.person += 3  # "his sister Elena"
         evidence.strong_person = True
-    if RELATION_AFTER_RE.match(after):
+    if next_word_may_be(after.removeprefix(","), "and") and RELATION_AFTER_RE.match(after):
         evidence.person += 3  # "Tomás and his sister"
         evidence.strong_person = True
     if after.startswith(","):
@@ -138,6 +137,10 @@ def _weigh_person_cues(
 
 
 _LIKENESS_WORDS = frozenset("like unlike".split())
+# What the word after the name starts with where DISTRICT_AFTER_RE can match.
+_DISTRICT_INITIALS = tuple("dDnNqQ")
+
+
 _CALLED_AFTER_RE = re.compile(
     r"^[!?.,][^\"”]{0,120}[\"”],?\s+(?:\w+ly\s+)?(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
 )
@@ -186,7 +189,10 @@ def _weigh_place_cues(previous: list[str], after: str, evidence: _Evidence) -> N
         evidence.city += 1
     if last == "of" and second == "country":
         evidence.country += 1
-    if (last == "of" and second in DISTRICT_NOUNS) or DISTRICT_AFTER_RE.match(after):
+    district_next = next_word_may_be(after, _DISTRICT_INITIALS)  # (case-blind: "District")
+    if (last == "of" and second in DISTRICT_NOUNS) or (
+        district_next and DISTRICT_AFTER_RE.match(after)
+    ):
         evidence.place += 1
         evidence.district += 1
     river_verb = second in RIVER_VERBS or (third in ("bank", "banks") and second == "of")

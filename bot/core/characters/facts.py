@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.cast import Fact
@@ -15,6 +15,7 @@ from bot.core.characters.analysis import (
     Analysis,
     resolve_pronoun,
 )
+from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
     APPOSITION_PERSON_NOUNS,
@@ -23,6 +24,7 @@ from bot.core.characters.patterns import (
     BORN_RE,
     CLAUSE_NP_BEFORE_RE,
     IS_A_RE,
+    IS_A_WORDS,
     JOINED_COMMA,
     LABEL_BEFORE_RE,
     LEAVE_RE,
@@ -35,16 +37,13 @@ from bot.core.characters.patterns import (
     UNNAMED_SPEAKER_RES,
     VAGUE_NP_SECOND_WORDS,
     WORD_RE,
+    next_word_may_be,
 )
-from bot.core.characters.scan import (
-    Mention,
-    Paragraph,
-    previous_words,
-)
+from bot.core.characters.scan import Mention
+from bot.core.characters.tokens import matches_at
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     MALE_NOUNS,
-    NATIONALITIES,
     ORIGIN_NOUNS,
     SPEECH_VERBS,
     TIME_WORDS,
@@ -57,13 +56,21 @@ class FactSet:
     """Facts found for one person, with their offsets so they can be put in text order."""
 
     found: list[tuple[int, int, str]] = field(default_factory=list)
+    # What facts() last gave, until the next add: the cast asks for them more than once.
+    read: tuple[Fact, ...] | None = None
 
     def add(self, passage: int, position: int, text: str) -> None:
         cleaned = " ".join(text.replace(JOINED_COMMA, ",").split()).strip(" ,")
         if cleaned:
             self.found.append((passage, position, cleaned))
+            self.read = None
 
     def facts(self) -> tuple[Fact, ...]:
+        if self.read is None:
+            self.read = self._facts()
+        return self.read
+
+    def _facts(self) -> tuple[Fact, ...]:
         seen: set[str] = set()
         result: list[Fact] = []
         for passage, _, text in sorted(self.found):
@@ -128,7 +135,11 @@ def _descriptions_after(mention: Mention, before: str, after: str, found: FactSe
                 item = re.sub(r"^(?:and|or)\s+", "", item.strip())
                 if item and item[0].islower() and len(item.split()) <= 8:
                     found.add(mention.passage, mention.end + index, item)
-    elif (is_a := IS_A_RE.match(after)) and _usable_np(is_a.group(1)):
+    elif (
+        next_word_may_be(after, IS_A_WORDS)
+        and (is_a := IS_A_RE.match(after))
+        and _usable_np(is_a.group(1))
+    ):
         found.add(mention.passage, mention.end, is_a.group(1))
 
 
@@ -139,9 +150,15 @@ def pronoun_descriptions(analysis: Analysis, found: dict[int, FactSet]) -> None:
             (AS_A_PRONOUN_RE, 1, 2),
             (PRONOUN_IS_A_RE, 2, 1),
         ):
-            if pattern is AS_A_PRONOUN_RE and not _COMMA_SHE_HE_RE.search(paragraph.np_text):
-                continue  # its ", she" is rare: most paragraphs need no scan for "As a"
-            for match in pattern.finditer(paragraph.np_text):
+            if pattern is AS_A_PRONOUN_RE:
+                if not _COMMA_SHE_HE_RE.search(paragraph.np_text):
+                    continue  # its ", she" is rare: most paragraphs need no scan for "As a"
+                matches: Iterable[re.Match[str]] = pattern.finditer(paragraph.np_text)
+            else:
+                # "she was ..." starts where a pronoun does: tried there only.
+                starts = [m.start() for m in paragraph.pronouns()]
+                matches = matches_at(pattern, paragraph.np_text, starts)
+            for match in matches:
                 if paragraph.quoted(match.start()) or not _usable_np(match.group(np_group)):
                     continue
                 person = resolve_pronoun(
@@ -179,7 +196,8 @@ def _sentence_owner(analysis: Analysis, paragraph: Paragraph, start: int, end: i
 def find_origins(analysis: Analysis, found: dict[int, FactSet]) -> None:
     """Nationalities and home countries, from sentences about one person."""
     for number, paragraph in analysis.paragraphs.items():
-        hits = _nationality_origins(paragraph) + _place_origins(analysis, paragraph)
+        nationalities = analysis.nationalities.get(number, ())
+        hits = _nationality_origins(paragraph, nationalities) + _place_origins(analysis, paragraph)
         owners: dict[int, Group | None] = {}
         for position, origin in hits:
             sentence = bisect.bisect_right(paragraph.sentence_starts, position) - 1
@@ -193,14 +211,15 @@ def find_origins(analysis: Analysis, found: dict[int, FactSet]) -> None:
                 found[owner.id].add(number, position, origin)
 
 
-def _nationality_origins(paragraph: Paragraph) -> list[tuple[int, str]]:
-    """ "Russian heritage", "Norwegian by birth", "a Swiss photographer", "was Irish"."""
+def _nationality_origins(
+    paragraph: Paragraph, nationalities: Sequence[re.Match[str]]
+) -> list[tuple[int, str]]:
+    """ "Russian heritage", "Norwegian by birth", "a Swiss photographer", "was Irish":
+    read at the paragraph's capitalised nationalities."""
     text = paragraph.text
     origins: list[tuple[int, str]] = []
-    for match in paragraph.capitals:
+    for match in nationalities:
         word = match.group()
-        if word.lower() not in NATIONALITIES:
-            continue
         if paragraph.quoted(match.start()):
             continue
         following = [w.lower() for w in WORD_RE.findall(text[match.end() : match.end() + 40])]
@@ -222,16 +241,30 @@ def _nationality_origins(paragraph: Paragraph) -> list[tuple[int, str]]:
 def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, str]]:
     """ "born in Lyon", "grew up in Galway", "to leave Russia" (countries only)."""
     origins: list[tuple[int, str]] = []
+    places = analysis.places_by_words
     for mention in analysis.by_passage.get(paragraph.passage.number, []):
         if mention.quoted or mention.possessive:
             continue
-        place = analysis.places.get(analysis.fold(" ".join(mention.words)))
+        words = mention.words
+        if words not in places:
+            places[words] = analysis.places.get(analysis.fold(" ".join(words)))
+        place = places[words]
         if place is None:
             continue
         before = paragraph.text[max(0, mention.start - 40) : mention.start]
-        if BORN_RE.search(before) or (place.kind == "country" and LEAVE_RE.search(before)):
+        if (_may_end_born_in(before) and BORN_RE.search(before)) or (
+            place.kind == "country" and LEAVE_RE.search(before)
+        ):
             origins.append((mention.start, place.name))
     return origins
+
+
+def _may_end_born_in(before: str) -> bool:
+    """Whether `before` can end as BORN_RE wants ("born in ", "came from the "): a space,
+    after a word that ends like "in", "of", "native", "from" or "the". Cheaper than the
+    pattern, which opens with a word boundary and so is tried at every offset."""
+    stripped = before.rstrip()
+    return len(stripped) < len(before) and stripped[-1:] in "nNfFeEmM"
 
 
 def _is_speech(paragraph: Paragraph, open_: int, close: int) -> bool:
@@ -242,6 +275,13 @@ def _is_speech(paragraph: Paragraph, open_: int, close: int) -> bool:
     return content.endswith(SPEECH_END) or len(content.split()) >= 4
 
 
+_GAP_RE = re.compile(r"[\s,]*")
+_SAID_GAP_RE = re.compile(r"[\s,]*(\w+)\s+")
+_PRONOUN_SAID_RE = re.compile(r"^[\s,]*(she|he)\s+(?:\w+ly\s+)?(\w+)", re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[,:]\s*$")
+_SENTENCE_MARK_RE = re.compile(r"[.!?\"“”]")
+
+
 def _speaker_after(
     analysis: Analysis, paragraph: Paragraph, close: int, people: list[Mention]
 ) -> Group | None:
@@ -249,19 +289,16 @@ def _speaker_after(
     text = paragraph.text
     tail = text[close + 1 : close + 60]
     for mention in people:
-        gap = text[close + 1 : mention.start]
-        if mention.start > close and re.fullmatch(r"[\s,]*", gap):
+        if mention.start <= close:
+            continue
+        if _GAP_RE.fullmatch(text, close + 1, mention.start):
             verb = SPEECH_AFTER_VERB_RE.match(text[mention.end : mention.end + 30])
             if verb and verb.group(1).lower() in SPEECH_VERBS:
                 return analysis.groups[mention.group]
-        said_before_name = re.fullmatch(r"[\s,]*(\w+)\s+", gap)  # "...," said Sophie
-        if (
-            mention.start > close
-            and said_before_name
-            and (said_before_name.group(1).lower() in SPEECH_VERBS)
-        ):
-            return analysis.groups[mention.group]
-    pronoun = re.match(r"^[\s,]*(she|he)\s+(?:\w+ly\s+)?(\w+)", tail, re.IGNORECASE)
+        said_before_name = _SAID_GAP_RE.fullmatch(text, close + 1, mention.start)
+        if said_before_name and said_before_name.group(1).lower() in SPEECH_VERBS:
+            return analysis.groups[mention.group]  # "...," said Sophie
+    pronoun = _PRONOUN_SAID_RE.match(tail)
     if pronoun and pronoun.group(2).lower() in SPEECH_VERBS:
         return resolve_pronoun(
             analysis, paragraph.passage.number, close + 1 + pronoun.start(1), pronoun.group(1)
@@ -281,8 +318,7 @@ def _speaker_before(
         verb = SPEECH_AFTER_VERB_RE.match(between)
         said = verb is not None and verb.group(1).lower() in SPEECH_VERBS
         # The verb and the quote must be one clause: "Sophie said, "..."", no full stop between.
-        one_clause = re.search(r"[,:]\s*$", between) and not re.search(r"[.!?\"“”]", between)
-        if said and one_clause:
+        if said and _CLAUSE_END_RE.search(between) and not _SENTENCE_MARK_RE.search(between):
             return analysis.groups[mention.group]
     return None
 

@@ -65,6 +65,16 @@ IS_A_RE = re.compile(
 )
 
 
+# What the word after a name starts with where IS_A_RE can match.
+IS_A_WORDS = ("was", "is", "became", "had")
+
+
+def next_word_may_be(after: str, starts: str | tuple[str, ...]) -> bool:
+    """Whether spaces open `after` and what follows them starts with one of `starts`: a
+    test in C that spares a pattern wanting that, which most texts after a name fail."""
+    return after[:1].isspace() and after.lstrip().startswith(starts)
+
+
 # r"\b(she|he)\s+(?:was|is|became)\s+(an?\s+NP)(?=...)", case-blind.
 PRONOUN_IS_A_RE = re.compile(
     rf"({_SHE_HE})(?i:\s+(?:was|is|became)\s+(an?\s+{_NP}{{1,50}}?)"
@@ -247,24 +257,25 @@ COORDINATED_START_RE = re.compile(
 COORDINATED_NEXT_RE = re.compile(r"\s+([a-z][\w'’-]*)(?:(,)(?=\s+[a-z])|\s+([a-z][\w'’-]*))?")
 
 
-# COORDINATED_START_RE's matches, found from their commas: a comma before a lower-case
-# word is rare next to the letters a determiner starts with, and what stands before it is
-# read backwards, on the reversed text, where the word and the determiner come first.
-_COMMA_BEFORE_LOWER_RE = re.compile(r",(?=\s+[a-z])")
-_REVERSED_DETERMINER_WORD_RE = re.compile(
-    r"([\w'’-]*[a-z])\s+(?:n?[Aa]|eh[Tt]|re[Hh]|si[Hh]|rieh[Tt])(?!\w)"
+# COORDINATED_START_RE's matches, found from their commas, on the reversed text: there the
+# comma comes first (a literal, which the engine skips to in C), then the word before it
+# and the determiner. No other comma can stand inside such a match, so one scan finds
+# every comma's; a comma must also have a lower-case word after it.
+_REVERSED_COORDINATED_RE = re.compile(
+    r",([\w'’-]*[a-z])\s+(?:n?[Aa]|eh[Tt]|re[Hh]|si[Hh]|rieh[Tt])(?!\w)"
 )
+_COMMA_BEFORE_LOWER_RE = re.compile(r",(?=\s+[a-z])")
 
 
 def coordinated_starts(text: str) -> list[tuple[str, int]]:
     """(word, the comma after it) for each match of COORDINATED_START_RE, in order."""
-    found: list[tuple[str, int]] = []
-    reversed_text = ""
+    if "," not in text:
+        return []
     size = len(text)
-    for comma in _COMMA_BEFORE_LOWER_RE.finditer(text):
-        end = comma.start()
-        reversed_text = reversed_text or text[::-1]
-        match = _REVERSED_DETERMINER_WORD_RE.match(reversed_text, size - end)
-        if match is not None:
-            found.append((text[size - match.end(1) : end], end))
+    found: list[tuple[str, int]] = []
+    for match in _REVERSED_COORDINATED_RE.finditer(text[::-1]):
+        comma = size - 1 - match.start()
+        if _COMMA_BEFORE_LOWER_RE.match(text, comma):
+            found.append((text[size - match.end(1) : comma], comma))
+    found.reverse()
     return found

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 
 from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.coreference import epithet_owner, join, title_holders
+from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
-from bot.core.characters.scan import Mention, Paragraph
+from bot.core.characters.scan import Mention
 from bot.core.characters.tokens import literal_starts, matches_at, word_trie
 from bot.core.lexicon import (
     FEMALE_NOUNS,
@@ -73,6 +74,8 @@ _MIN_ACTS = 2
 _MIN_NARRATOR_I = 8
 _WORDS_PER_I = 120
 _NARRATOR = ("the", "narrator")
+# The surface of each narrating "I" mention (its name may be another: "Montresor").
+NARRATING_I = "the narrator"
 _NARRATION_I_RE = re.compile(r"I(?<!\w.)(?![\w.])")  # r"\bI\b(?!\.)", literal first
 # "…, Sam?", "For the love of God, Montresor!": a name called, after a comma.
 _VOCATIVE_RE = re.compile(r",\s+(?P<name>[A-Z][\w'’-]+)(?=\s*[,!?.\"”’]|$)")
@@ -87,8 +90,11 @@ def add_unnamed_people(
     description the text ties to someone already in the cast joins them instead."""
     taken = _taken(mentions)
     narrator = _narrator(paragraphs, groups, mentions)
-    described, apposed = _described(paragraphs, groups, taken)
-    kin = _kin_names(paragraphs, groups)
+    texts = [p.text for p in paragraphs.values()]
+    # "my", "'s": where a description or a relative's noun may start, found once for both.
+    owned = literal_starts(texts, _OWNED_LITERALS)
+    described, apposed = _described(paragraphs, groups, taken, described_matches(texts, owned))
+    kin = _kin_names(paragraphs, groups, owned)
     titled = title_holders(paragraphs, (g for g in groups.values() if g.kind == "person"))
     for words, found, gender in [*narrator, *described]:
         named = None
@@ -137,18 +143,41 @@ _KIN_RE = re.compile(
 )
 
 
-def _kin_names(paragraphs: dict[int, Paragraph], groups: dict[int, Group]) -> dict[str, Group]:
+def _kin_names(
+    paragraphs: dict[int, Paragraph], groups: dict[int, Group], owned: list[set[int]]
+) -> dict[str, Group]:
     """Relatives the text names once ("their son Herbert", "his wife, Mary"): the noun
     then stands for that person, when it names only one."""
     people = {g.words[0]: g for g in groups.values() if g.kind == "person" and g.mentions}
     people.update({g.words[-1]: g for g in groups.values() if g.kind == "person" and g.mentions})
     named: dict[str, set[int]] = defaultdict(set)
-    for paragraph in paragraphs.values():
-        for match in _KIN_RE.finditer(paragraph.text):
+    for matches in kin_matches(paragraphs, owned):
+        for match in matches:
             group = people.get(match["name"])
             if group is not None and match["noun"] in DESCRIBED_NOUNS:
                 named[match["noun"]].add(group.id)
     return {noun: groups[next(iter(ids))] for noun, ids in named.items() if len(ids) == 1}
+
+
+# Where _KIN_RE's determiners can start: "my", "'s" (shared with the descriptions),
+# "their", and "his" / "her", which the paragraph's pronouns give.
+_OWNED_LITERALS = ("my", "My", "'s", "’s")
+_THEIR_LITERALS = ("their", "Their")
+
+
+def kin_matches(
+    paragraphs: dict[int, Paragraph], owned: list[set[int]]
+) -> list[list[re.Match[str]]]:
+    """What _KIN_RE.finditer finds in each paragraph, tried only where a determiner starts
+    (a pattern opening with "h", "t" or "m" would be tried at a tenth of the text)."""
+    texts = [p.text for p in paragraphs.values()]
+    their = literal_starts(texts, _THEIR_LITERALS)
+    return [
+        matches_at(_KIN_RE, text, {*mine, *theirs, *(m.start() for m in paragraph.pronouns())})
+        for paragraph, text, mine, theirs in zip(
+            paragraphs.values(), texts, owned, their, strict=True
+        )
+    ]
 
 
 def _taken(mentions: Sequence[Mention]) -> dict[int, list[Mention]]:
@@ -173,7 +202,7 @@ def _narrator(
     if len(narrated) * _WORDS_PER_I < narration_words:
         return []
     found = [
-        _mention(number, start, end, "the narrator", paragraphs[number])
+        _mention(number, start, end, NARRATING_I, paragraphs[number])
         for number, start, end in narrated
     ]
     name = _narrator_name(paragraphs, groups, mentions)
@@ -213,6 +242,7 @@ def _described(
     paragraphs: dict[int, Paragraph],
     groups: dict[int, Group],
     taken: dict[int, list[Mention]],
+    described: list[list[re.Match[str]]],
 ) -> tuple[list[tuple[tuple[str, ...], list[Mention], str | None]], dict[tuple[str, ...], Group]]:
     """The described people who act, and the descriptions set beside one person's name
     ("Mr. Adams, the old banker"), with that person."""
@@ -223,9 +253,7 @@ def _described(
     beside_a_name: Counter[tuple[str, ...]] = Counter()
     apposed: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
     apposed_to: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    for (number, paragraph), matches in zip(
-        paragraphs.items(), described_matches([p.text for p in paragraphs.values()]), strict=True
-    ):
+    for (number, paragraph), matches in zip(paragraphs.items(), described, strict=True):
         text = paragraph.text
         for match in matches:
             key = _key(match, owners, paragraph)
@@ -278,12 +306,18 @@ def _described(
     return people, named
 
 
-def described_matches(texts: Sequence[str]) -> list[list[re.Match[str]]]:
+def described_matches(
+    texts: Sequence[str], owned: list[set[int]] | None = None
+) -> list[list[re.Match[str]]]:
     """What _DESCRIBED_RE.finditer finds in each text, tried only where a match can
-    start: a determiner ("the", "my", "our"), or a capitalised owner before an "'s"."""
+    start: a determiner ("the", "my", "our"), or a capitalised owner before an "'s".
+    `owned`: where _OWNED_LITERALS start in each text, if already found."""
     matches: list[list[re.Match[str]]] = []
-    found = literal_starts(texts, ("the", "The", "my", "My", "our", "Our", "'s", "’s"))
-    for text, starts in zip(texts, found, strict=True):
+    if owned is None:
+        owned = literal_starts(texts, _OWNED_LITERALS)
+    found = literal_starts(texts, ("the", "The", "our", "Our"))
+    for text, starts, mine in zip(texts, found, owned, strict=True):
+        starts |= mine
         for at in [at for at in starts if text[at] in "'’"]:
             starts.discard(at)
             # An owner is [A-Z] after a word boundary, anywhere in the run of [\w'’-]
