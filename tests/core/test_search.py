@@ -527,6 +527,8 @@ def test_a_typo_in_the_first_letters_of_a_half_typed_word() -> None:
     for searched in (index, reopened):
         assert top(searched, "run ouza").story_id == 3
         assert top(searched, "one of mine sash").story_id == 4
+        # Alone (no other word matching), such a guess is not made: "did you mean" is.
+        assert searched.search("lighthouse ouza") == []
     # Where terms do start with the typed letters ("sashay"), its first three are taken
     # as typed: a typo is looked for after them only.
     index.add_story(5, passages_of("A sashay was seen by mine."))

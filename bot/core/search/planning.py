@@ -86,7 +86,9 @@ class Planning(Postings):
         plan_words = []
         for position, text in enumerate(texts):
             is_last = position == len(texts) - 1
-            plan_words.append(self._query_word(text, is_last=is_last))
+            # Whether the words before it match anything of their own (see below).
+            anchored = any(word.expansions and not word.is_stop for word in plan_words)
+            plan_words.append(self._query_word(text, is_last=is_last, anchored=anchored))
         self._weigh(plan_words)
         only_stop_words = all(word.is_stop for word in plan_words)
         term_weights: dict[str, list[tuple[int, float]]] = {}
@@ -116,7 +118,7 @@ class Planning(Postings):
             tail=tail,
         )
 
-    def _query_word(self, text: str, *, is_last: bool) -> _QueryWord:
+    def _query_word(self, text: str, *, is_last: bool, anchored: bool = False) -> _QueryWord:
         is_stop = text in STOP_WORDS
         expansions: dict[int, float] = {}
         exact = self._term_ids.get(text)
@@ -135,9 +137,10 @@ class Planning(Postings):
                 if not exact_df and len(text) >= _MIN_FUZZY_PREFIX_LENGTH:
                     # A typo in the first letters is the less likely one: looked for
                     # when terms start with none of the typed word, nor with its first
-                    # letters and one typo after them.
+                    # letters and one typo after them; and only beside other words that
+                    # match (alone, such a guess turns "gull" into "gallery").
                     fuzzy = self._fuzzy_completions(text, _MIN_FUZZY_PREFIX_LENGTH - 1)
-                    if not completions and not fuzzy:
+                    if anchored and not completions and not fuzzy:
                         fuzzy = self._fuzzy_completions(text, 0)
                     completions += fuzzy
                 for term_id, similarity in completions:
