@@ -31,8 +31,8 @@ class CharacterCog(commands.GroupCog, group_name="character"):
         story: StoryArg | None = None,
     ) -> None:
         """Who a character is, from what the story says about them."""
-        others = await characters.namesakes(self.bot.library, interaction.guild_id, name)
-        embed = character_embed(name.story, name.character, others)
+        found = await characters.profile(self.bot.library, interaction.guild_id, name)
+        embed = character_embed(name.story, found.character, found.namesakes)
         await interaction.response.send_message(embed=fit_embed(embed))
 
     @app_commands.command(

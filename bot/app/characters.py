@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.app.catalogues import catalogues_of
 from bot.app.library import Library
 from bot.app.lookup import CharacterRef
-from bot.core.cast import Cast
-from bot.core.compare import Comparison, Side, compare_characters
+from bot.core.cast import Cast, Character
+from bot.core.compare import Comparison, Side, compare_characters, places_gone_to
 from bot.core.models import Story, StorySummary
 from bot.core.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    character: Character  # its places only those the text has them go to or be at
+    namesakes: list[StorySummary]
+
+
+async def profile(library: Library, guild_id: int | None, ref: CharacterRef) -> Profile:
+    """What /character show says of someone: their facts, with "Goes to" held to the
+    sentences that have them go there (extraction keeps every place of their paragraphs:
+    "unfitted to a Christian State" sat in one about the banker), and their namesakes."""
+    passages = await library.store.stories.get_passages(ref.story.id)
+    places = await asyncio.to_thread(places_gone_to, ref.character, passages)
+    return Profile(replace(ref.character, places=places), await namesakes(library, guild_id, ref))
 
 
 async def namesakes(

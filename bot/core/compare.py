@@ -196,17 +196,21 @@ def _shared_places(first: Side, second: Side) -> list[Point]:
 
 
 def _sure_places(side: Side) -> tuple[Fact, ...]:
-    """The places a comparison may say someone goes to: with the text at hand, those it
-    names as places ("Street", "India") or goes to ("came to Paris"), so that a wine or a
-    book the extractor took for a place ("a pipe of Amontillado") is left out."""
-    if not side.passages:
-        return side.character.places
-    text = " ".join(passage.text for passage in side.passages)
+    return places_gone_to(side.character, side.passages)
+
+
+def places_gone_to(character: Character, passages: Sequence[Passage]) -> tuple[Fact, ...]:
+    """The places one may say someone goes to: with the text at hand, those it names as
+    places ("Street", "India") or goes to ("came to Paris"), and where a sentence has
+    them go or be, so that a wine or a book the extractor took for a place ("a pipe of
+    Amontillado") or a place in a paragraph about others is left out."""
+    if not passages:
+        return character.places
+    text = " ".join(passage.text for passage in passages)
     return tuple(
         fact
-        for fact in side.character.places
-        if surely_a_place(fact.text, text)
-        and goes_to_place(side.passages, side.character, fact.text)
+        for fact in character.places
+        if surely_a_place(fact.text, text) and goes_to_place(passages, character, fact.text)
     )
 
 

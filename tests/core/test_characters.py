@@ -220,6 +220,32 @@ def test_he_said_is_never_the_narrating_i():
     assert not any("The water is rising" in line.text for c in others for line in c.lines)
 
 
+def test_a_bare_name_is_the_one_the_narration_names_not_one_only_said_in_talk():
+    text = "\n\n".join(
+        [
+            "Tom Harlan and I rode into the valley at noon. Tom was tired.",
+            "“We'll make Davy Tom's circus look like a church picnic,” the boy said.",
+            "Tom laughed at that. Tom fed the horses, and Tom slept by the fire.",
+        ]
+    )
+    cast = extract_cast(split_passages(text))
+    harlan = next(c for c in cast.characters if c.name == "Tom Harlan")
+    assert harlan.mentions >= 5  # every bare "Tom" of the narration
+    assert all(c.mentions <= 1 for c in cast.characters if "Davy" in c.name)
+
+
+def test_the_she_after_his_wife_is_not_his_gender():
+    text = "\n\n".join(
+        [
+            "Tom Reed's wife came to the door. She was tired, and she said nothing.",
+            "Tom Reed's wife went back inside. She closed the shutters.",
+            "Later Tom Reed walked down to the harbour alone.",
+        ]
+    )
+    tom = next(c for c in extract_cast(split_passages(text)).characters if c.name == "Tom Reed")
+    assert tom.gender != "f"
+
+
 def test_meets_is_the_first_shared_paragraph():
     assert facts(character(seed(VALERIE), "Valérie").meets) == [("Sophie", 7)]
     assert facts(character(seed(VALERIE), "Sophie").meets) == [("Valérie Ivanov", 7)]

@@ -127,6 +127,20 @@ async def test_character_show_tells_who_they_are_from_the_text(world):
     assert "Paris (¶ 1)" in fields["Goes to"]
 
 
+async def test_character_show_goes_only_where_a_sentence_takes_them(world):
+    text = (
+        "Title: The Wager\n\n"
+        "Ivan Petrov paced his study. The guests found the law unfitted to a Christian "
+        "State, and Ivan Petrov said so loudly.\n\n"
+        "Ivan Petrov walked to Moscow the next morning."
+    )
+    await world.env.bot.library.add_story(parse_story_text(text), guild_id=world.guild.id)
+    result = await world.member.slash(world.channel, "character show", name="ivan petrov")
+    fields = {f.name: f.value for f in result.response.embeds[0].fields}
+    assert "Moscow" in fields["Goes to"]
+    assert "Christian State" not in fields["Goes to"]
+
+
 async def test_a_name_in_two_stories_is_disambiguated(world):
     ambiguous = await world.member.slash(world.channel, "character show", name="Sophie")
     shown = ambiguous.response.embeds[0]

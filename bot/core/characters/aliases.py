@@ -68,6 +68,8 @@ def gender_votes(
         if mention.quoted or mention.place_kind:
             continue
         paragraph = paragraphs[mention.passage]
+        if mention.possessive and _person_noun_after(paragraph.text, mention.after):
+            continue  # "Mangan's sister came out. She …": the she is the sister
         limit = min(len(paragraph.text), mention.after + 250)
         starts = stops.get(mention.passage, [])
         following = bisect.bisect_right(starts, mention.after)
@@ -77,6 +79,14 @@ def gender_votes(
         if gender is not None:
             votes.append(gender)
     return votes
+
+
+def _person_noun_after(text: str, after: int) -> bool:
+    following = WORD_RE.match(text, after + 1) if text[after : after + 1] == " " else None
+    return following is not None and following.group().lower() in _PERSON_NOUNS
+
+
+_PERSON_NOUNS = FEMALE_NOUNS | MALE_NOUNS
 
 
 def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:
@@ -307,6 +317,12 @@ def _single_word_group(
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
         matches = [g for g in matches if len(g.words) > 1 or g.titles]
+        # A full name only ever said in someone's talk ("making Buffalo Bill's show look
+        # like magic-lantern views") is not whom the narration's bare "Bill" means when
+        # the narration itself names another Bill.
+        narrated = [g for g in matches if _named_in_narration(g)]
+        if narrated and len(narrated) < len(matches):
+            matches = narrated
         if len(matches) > 1 and _told_apart_by_nothing(matches):
             return None, True
         if len(matches) > 1:
@@ -325,6 +341,11 @@ def _single_word_group(
     if len(matches) <= 1:
         return (matches[0] if matches else None), False
     return _nearest_before(mention, matches, index), False
+
+
+def _named_in_narration(group: Group) -> bool:
+    """Named in full or with a title ("Mr. Okafor") outside quotation marks."""
+    return any((len(m.words) > 1 or m.title is not None) and not m.quoted for m in group.mentions)
 
 
 def _told_apart_by_nothing(matches: Sequence[Group]) -> bool:

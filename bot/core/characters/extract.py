@@ -185,7 +185,8 @@ def _pronoun_references(analysis: Analysis) -> Counter[int]:
             for match in paragraph.pronouns()
             if not paragraph.quoted(match.start())
         ]
-        for _, gender, group in sorted(events):
+        # By position only: two mentions can start at one place, and a gender may be None.
+        for _, gender, group in sorted(events, key=lambda event: (event[0], event[2])):
             if gender is None:
                 continue
             if group >= 0:
