@@ -83,7 +83,7 @@ class Planning(Postings):
 
     def _plan(self, cleaned: str) -> _Plan:
         texts = _folded_query_words(cleaned)
-        plan_words = []
+        plan_words: list[_QueryWord] = []
         for position, text in enumerate(texts):
             is_last = position == len(texts) - 1
             # Whether the words before it match anything of their own (see below).
