@@ -135,15 +135,20 @@ def present_at(
     an ordinary banker, trembling at every rise and fall in the market" puts no one at
     a market. A `proper` name needs no article ("came to Paris", "down Buckingham
     Street")."""
-    subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
-    if "the narrator" in character.aliases:
-        subjects.append("I")
     pattern = re.compile(
-        rf"(?<![\w'’])(?:{'|'.join(subjects)})(?![\w'’])[^.;:!?…]{{0,80}}?"
+        rf"(?<![\w'’])(?:{_subjects(character)})(?![\w'’])[^.;:!?…]{{0,80}}?"
         rf"\b(?:{_PRESENCE})\s+(?:{_DETERMINER}\s+){'?' if proper else ''}(?:[\w-]+\s+)?"
         rf"{re.escape(word)}\b"
     )
     return any(pattern.search(sentence) for passage in passages for sentence in narration(passage))
+
+
+def _subjects(character: Character) -> str:
+    """How a sentence's subject may name them: a name, he/she, "I" for a narrator."""
+    subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
+    if "the narrator" in character.aliases:
+        subjects.append("I")
+    return "|".join(subjects)
 
 
 # Being somewhere, said of someone: a preposition or verb of place a few words after
@@ -163,11 +168,8 @@ def goes_to(passages: Sequence[Passage], character: Character, place: str) -> bo
     "Only the banker goes to the Christian State" was "unfitted to a Christian State" in
     a sentence about the guests, "the burglar's tools in the East" are where the tools
     are, a dozen words after him, and "was going to Little Rock" is a plan."""
-    subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
-    if "the narrator" in character.aliases:
-        subjects.append("I")
     pattern = re.compile(
-        rf"(?<![\w'’])(?:{'|'.join(subjects)})(?![\w'’]){_WORDS_TO}"
+        rf"(?<![\w'’])(?:{_subjects(character)})(?![\w'’]){_WORDS_TO}"
         rf"(?:{_TO_PLACE})\s+{_WORDS_ON}{re.escape(place)}\b"
     )
     return any(pattern.search(sentence) for passage in passages for sentence in narration(passage))

@@ -108,3 +108,15 @@ def test_a_work_compared_to_is_not_a_place():
     found = cast(text)
     assert "Golden Fables" not in {p.name for p in found.places}
     assert [c.name for c in found.characters] == ["Mrs. Pell"]
+
+
+def test_what_a_title_is_of_is_not_a_place():
+    text = (
+        "Mrs. Pell came down the stairs like the goddess of Triumph.\n\n"
+        "Mrs. Pell sailed down the banks of the Orinoco the next year."
+    )
+    found = cast(text)
+    places = {p.name for p in found.places}
+    assert "Triumph" not in places
+    assert "the Orinoco" in places or "Orinoco" in places
+    assert [c.name for c in found.characters] == ["Mrs. Pell"]

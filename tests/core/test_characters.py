@@ -246,6 +246,20 @@ def test_the_she_after_his_wife_is_not_his_gender():
     assert tom.gender != "f"
 
 
+def test_a_woman_named_as_her_sister_does_not_take_the_story_s_she():
+    text = "\n\n".join(
+        [
+            "Knowing that Mrs. Hale was ill, the doctor spoke softly. It was her sister "
+            "Greta who brought the letter.",
+            "She read it twice. She went to her room alone and she would have no one follow.",
+            "She sat by the open window. She thought of the years ahead, and she smiled.",
+            "At dusk Greta knocked at the door, and Mrs. Hale let her in.",
+        ]
+    )
+    cast = extract_cast(split_passages(text))
+    assert cast.characters[0].name == "Mrs. Hale"
+
+
 def test_meets_is_the_first_shared_paragraph():
     assert facts(character(seed(VALERIE), "Valérie").meets) == [("Sophie", 7)]
     assert facts(character(seed(VALERIE), "Sophie").meets) == [("Valérie Ivanov", 7)]

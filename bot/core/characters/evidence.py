@@ -137,6 +137,12 @@ def _weigh_person_cues(
 
 
 _LIKENESS_WORDS = frozenset("like unlike".split())
+# Someone's title that names what they are of: "the goddess of Victory", "the patron of
+# lost causes". Where a place follows ("the Duke of York"), the text says so elsewhere.
+_TITLES_WITH_OF = frozenset(
+    """god goddess gods king queen prince princess duke duchess lord lady emperor empress
+    patron spirit angel muse""".split()
+)
 # What the word after the name starts with where DISTRICT_AFTER_RE can match.
 _DISTRICT_INITIALS = tuple("dDnNqQ")
 
@@ -176,6 +182,8 @@ def _weigh_place_cues(previous: list[str], after: str, evidence: _Evidence) -> N
     if last == "to" and second in MOTION_VERBS:
         evidence.place += 1
         return
+    if last == "of" and second in _TITLES_WITH_OF:
+        return  # "like the goddess of Victory": whose title, not where
     preposition = second if last == "the" else last
     if preposition in STRONG_PLACE_PREPS:
         evidence.place += 2

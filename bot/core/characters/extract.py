@@ -25,12 +25,15 @@ from bot.core.characters.facts import (
     gender_from_descriptions,
     pronoun_descriptions,
 )
+from bot.core.characters.paragraph import previous_words
 from bot.core.characters.patterns import (
     PRONOUN_RE,
     WORD_RE,
 )
 from bot.core.characters.scan import Mention
 from bot.core.lexicon import (
+    FEMALE_NOUNS,
+    MALE_NOUNS,
     NATIONALITIES,
     PLACE_HEADS,
     PRONOUN_GENDER,
@@ -178,7 +181,7 @@ def _pronoun_references(analysis: Analysis) -> Counter[int]:
         events: list[tuple[int, str | None, int]] = [
             (m.start, analysis.groups[m.group].gender, m.group)
             for m in analysis.person_mentions(number)
-            if not m.quoted
+            if not m.quoted and not _introduced_as_kin(paragraph.text, m.start)
         ]
         events += [
             (match.start(), PRONOUN_GENDER.get(match.group().lower()), -1)
@@ -194,6 +197,20 @@ def _pronoun_references(analysis: Analysis) -> Counter[int]:
             elif gender in last:
                 counts[last[gender]] += 1
     return counts
+
+
+def _introduced_as_kin(text: str, start: int) -> bool:
+    """ "It was her sister Josephine who told her": named as someone's relative, she does
+    not take over the story's "she" from the woman the "her" is."""
+    before = previous_words(text[max(0, start - 30) : start], 2)
+    return (
+        len(before) == 2
+        and before[0].lower() in _POSSESSIVES
+        and before[1].lower() in FEMALE_NOUNS | MALE_NOUNS
+    )
+
+
+_POSSESSIVES = frozenset({"her", "his", "their", "my", "our", "your"})
 
 
 def _named_in_title(analysis: Analysis, title: str | None) -> Group | None:
