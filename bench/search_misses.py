@@ -52,6 +52,7 @@ from bot.core.search.planning import (  # noqa: E402
     _TRUSTED_WORD_PASSAGES,
     _Plan,
 )
+from bot.core.search.prefixes import starts_within_one_typo  # noqa: E402
 from bot.core.search.ranking import (  # noqa: E402
     _MAX_CREATING_FLOOR,
     _MAX_CREATING_SHARE,
@@ -135,13 +136,16 @@ def expansion_losses(
         tail = plan.tail
         if tail is not None and term.startswith(tail.prefix) and len(term) > len(tail.prefix):
             continue  # a completion not searched, but counted at re-ranking
-        # The query word it became: the closest one by edit distance or as a prefix.
-        distance, position = min(  # the query's content words (else it was dropped)
+        # The query word it became: the closest one by edit distance or as a prefix (a
+        # letter dropped or added included), the longer one on a tie.
+        distance, _, position = min(  # the query's content words (else it was dropped)
             (
                 min(
-                    DamerauLevenshtein.distance(word.text, term),
-                    DamerauLevenshtein.distance(word.text, term[: len(word.text)]),
+                    DamerauLevenshtein.distance(word.text, term[:cut])
+                    for cut in (len(term), len(word.text) - 1, len(word.text), len(word.text) + 1)
+                    if cut > 0
                 ),
+                -len(word.text),
                 position,
             )
             for position, word in enumerate(plan.words)
@@ -171,8 +175,22 @@ def why_not_expanded(index: SearchIndex, plan: _Plan, typed: str, term: str) -> 
         longer.sort(key=lambda t: -index._postings.df(index._term_ids[t]))
         rank = longer.index(term) if term in longer else -1
         return prefix + f"completion {rank + 1} of {len(longer)} by frequency (50 kept)"
-    if is_last and DamerauLevenshtein.distance(typed, term[: len(typed)]) <= 1:
-        return prefix + "completion with a typo not found (first 3 letters differ, or exact)"
+    if is_last and exact_df == 0 and starts_within_one_typo(typed, term):
+        if term.startswith(typed[:3]) or not (
+            index._starting_with(typed) or index._fuzzy_completions(typed, 3)
+        ):
+            return prefix + "completion with a typo, not among the 50 most frequent"
+        return prefix + (
+            "completion with a typo in the first 3 letters, not looked for (terms start"
+            " with the typed word, or with its first 3 letters and a typo after them)"
+        )
+    if is_last and starts_within_one_typo(typed, term):
+        return prefix + "completion with a typo of a word the library has (not searched)"
+    if is_last and any(
+        DamerauLevenshtein.distance(typed, term[:cut]) <= 2
+        for cut in (len(typed) - 1, len(typed), len(typed) + 1)
+    ):
+        return prefix + "completion with two typos (one is searched)"
     if exact_df >= _TRUSTED_WORD_PASSAGES and distance:
         return prefix + "typed word trusted (50+ passages), not typo-expanded"
     if distance > _max_typos(typed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import threading
@@ -18,7 +19,13 @@ from bot.core.search import (
     SearchHit,
     SearchIndex,
     folded_text,
+    snapshot,
     validate_query,
+)
+from bot.core.search.prefixes import (
+    may_start_within_one_typo,
+    one_typo_ranges,
+    starts_within_one_typo,
 )
 from bot.core.search.refining import best_candidates
 from bot.core.snippets import make_snippet
@@ -495,6 +502,63 @@ def test_a_rare_completion_of_a_short_last_word_counts_at_re_ranking() -> None:
     hit = index.search("art traimpembrin tes")[0]
     assert hit.story_id == 1
     assert "art traimpembrin tesex" in [hit.text[start:end] for start, end in hit.highlights]
+
+
+def test_a_typo_in_the_first_letters_of_a_half_typed_word() -> None:
+    # "ouza" is "rouzast" with its first letter dropped, then cut short; "sash" is
+    # "satshel" with a letter dropped, then cut. No term starts with "ouz" or "sas":
+    # the completions with a typo used to be looked for among the terms sharing the
+    # typed word's first three letters, and the older passage holding the other words
+    # came first. The saved index (terms in alphabetical order) and a new one (prefix
+    # buckets) answer alike.
+    index = SearchIndex()
+    index.add_stories(
+        [
+            story(1, "The run to the harbour was long."),
+            story(2, "One of mine was lost at sea."),
+            story(3, "The run to the rouzast was long."),
+            story(4, "One of mine, a satshel of leather."),
+        ]
+    )
+    file = io.BytesIO()
+    snapshot.save(index, file, None)
+    file.seek(0)
+    reopened, _ = snapshot.load(file)
+    for searched in (index, reopened):
+        assert top(searched, "run ouza").story_id == 3
+        assert top(searched, "one of mine sash").story_id == 4
+        # Alone (no other word matching), such a guess is not made: "did you mean" is.
+        assert searched.search("lighthouse ouza") == []
+    # Where terms do start with the typed letters ("sashay"), its first three are taken
+    # as typed: a typo is looked for after them only.
+    index.add_story(5, passages_of("A sashay was seen by mine."))
+    hits = {hit.story_id: hit for hit in index.search("one of mine sash")}
+    at = hits[4].text.index("satshel")
+    assert not any(start <= at < end for start, end in hits[4].highlights)
+
+
+def test_one_typo_completions_are_every_term_a_string_one_edit_away_starts() -> None:
+    rng = random.Random(7)
+    vocabulary = sorted({"".join(rng.choices("abcd", k=rng.randint(2, 7))) for _ in range(3_000)})
+    order = list(range(len(vocabulary)))
+    for typed in ("abca", "dcba", "aabbc", "bdacd", "cccc", "abcdab"):
+        for kept in (0, 3):
+            ranges = one_typo_ranges(typed, order, vocabulary.__getitem__, kept)
+            found = [vocabulary[i] for low, high in ranges for i in range(low, high)]
+            expected = [
+                term
+                for term in vocabulary
+                if not term.startswith(typed)
+                and any(
+                    DamerauLevenshtein.distance(typed, term[:cut]) <= 1
+                    for cut in range(max(4, kept), len(term) + 1)
+                )
+                and term.startswith(typed[:kept])
+            ]
+            assert found == expected
+            assert all(starts_within_one_typo(typed, term, kept) for term in expected)
+            heads = {term[:3] for term in expected}
+            assert all(may_start_within_one_typo(typed, head, kept) for head in heads)
 
 
 def test_refining_a_tie_only_counts_the_words_that_decide_it() -> None:

@@ -13,11 +13,12 @@ shared and evictable. A pread also gives the interpreter lock back while it wait
 
 from __future__ import annotations
 
+import operator
 import os
 import weakref
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 _CHUNK = 1 << 22  # bytes copied per step when a blob is saved
@@ -149,6 +150,22 @@ class PostingLists:
         if term_id < self._base_terms:
             count += self._ends[term_id + 1] - self._ends[term_id]
         return count
+
+    def dfs(self, term_ids: Sequence[int]) -> list[int]:
+        """`df` of each term, in one pass (hundreds of terms for one query word)."""
+        ends, base = self._ends, self._base_terms
+        if term_ids and max(term_ids) < base:  # at C speed: the usual case
+            after = map(ends.__getitem__, map((1).__add__, term_ids))
+            counts = list(map(operator.sub, after, map(ends.__getitem__, term_ids)))
+        else:
+            counts = [ends[t + 1] - ends[t] if t < base else 0 for t in term_ids]
+        if self._added:
+            added = self._added
+            for at, term_id in enumerate(term_ids):
+                more = added.get(term_id)
+                if more is not None:
+                    counts[at] += len(more)
+        return counts
 
     def get(self, term_id: int, limit: int | None = None) -> array[int]:
         """The term's passage ids, ascending (the first `limit` of them, if given)."""

@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.core.search.postings import _MIN_PREFIX_BUCKET, Postings
+from bot.core.search.postings import Postings
+from bot.core.search.prefixes import (
+    may_start_within_one_typo,
+    one_typo_ranges,
+    starts_within_one_typo,
+)
 from bot.core.search.tails import CompletionTail
 from bot.core.search.typos import _DELETION_PREFIX, _deletions, _max_typos
 from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections, _spelling_variants
@@ -78,10 +83,12 @@ class Planning(Postings):
 
     def _plan(self, cleaned: str) -> _Plan:
         texts = _folded_query_words(cleaned)
-        plan_words = []
+        plan_words: list[_QueryWord] = []
         for position, text in enumerate(texts):
             is_last = position == len(texts) - 1
-            plan_words.append(self._query_word(text, is_last=is_last))
+            # Whether the words before it match anything of their own (see below).
+            anchored = any(word.expansions and not word.is_stop for word in plan_words)
+            plan_words.append(self._query_word(text, is_last=is_last, anchored=anchored))
         self._weigh(plan_words)
         only_stop_words = all(word.is_stop for word in plan_words)
         term_weights: dict[str, list[tuple[int, float]]] = {}
@@ -111,7 +118,7 @@ class Planning(Postings):
             tail=tail,
         )
 
-    def _query_word(self, text: str, *, is_last: bool) -> _QueryWord:
+    def _query_word(self, text: str, *, is_last: bool, anchored: bool = False) -> _QueryWord:
         is_stop = text in STOP_WORDS
         expansions: dict[int, float] = {}
         exact = self._term_ids.get(text)
@@ -128,7 +135,14 @@ class Planning(Postings):
             if is_last and len(text) >= MIN_PREFIX_LENGTH:
                 completions, more_completions = self._completions(text)
                 if not exact_df and len(text) >= _MIN_FUZZY_PREFIX_LENGTH:
-                    completions += self._fuzzy_completions(text)
+                    # A typo in the first letters is the less likely one: looked for
+                    # when terms start with none of the typed word, nor with its first
+                    # letters and one typo after them; and only beside other words that
+                    # match (alone, such a guess turns "gull" into "gallery").
+                    fuzzy = self._fuzzy_completions(text, _MIN_FUZZY_PREFIX_LENGTH - 1)
+                    if anchored and not completions and not fuzzy:
+                        fuzzy = self._fuzzy_completions(text, 0)
+                    completions += fuzzy
                 for term_id, similarity in completions:
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
         word = _QueryWord(text, is_stop, expansions, same_word)
@@ -192,16 +206,36 @@ class Planning(Postings):
         longer = [term for term in self._starting_with(prefix) if len(term) > len(prefix)]
         return self._likeliest(longer, len(prefix), 0.6), len(longer) > MAX_COMPLETIONS
 
-    def _fuzzy_completions(self, prefix: str) -> list[tuple[int, float]]:
-        """Terms that start with `prefix` give or take one typo (typo + truncation)."""
-        bucket = self._starting_with(prefix[:_MIN_PREFIX_BUCKET])
-        length = len(prefix)
-        heads = [term[:length] for term in bucket]
-        found = process.extract(
-            prefix, heads, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
-        )
-        longer = [bucket[i] for _, distance, i in found if distance and len(bucket[i]) > length]
-        return self._likeliest(longer, length, 0.5)
+    def _fuzzy_completions(self, prefix: str, kept: int) -> list[tuple[int, float]]:
+        """Terms that start with `prefix` give or take one typo (typo + truncation),
+        after its first `kept` letters (prefixes.py)."""
+        ids: list[int] = []
+        if self._alphabetical:
+            order = self._alphabetical
+            for low, high in one_typo_ranges(prefix, order, self._terms.__getitem__, kept):
+                ids += order[low:high]
+        # Terms added since the index was saved (all of them in a new build).
+        term_ids = self._term_ids
+        for head, bucket in self._prefixes.items():
+            if may_start_within_one_typo(prefix, head, kept):
+                ids += [
+                    term_ids[t]
+                    for t in bucket
+                    if starts_within_one_typo(prefix, t, kept) and not t.startswith(prefix)
+                ]
+        length, terms = len(prefix), self._terms
+        # The most frequent first, then the lengths of those only (a term no longer than
+        # the typed word is a typo neighbour, not a completion): hundreds of terms are
+        # found in a big library, and reading each one's string costs more than its df.
+        counts = self._postings.dfs(ids)
+        ranked = heapq.nlargest(2 * MAX_COMPLETIONS, zip(counts, ids, strict=True))
+        if (
+            len(ranked) < len(ids)
+            and sum(len(terms[t]) > length for _, t in ranked) < MAX_COMPLETIONS
+        ):
+            ranked = sorted(zip(counts, ids, strict=True), reverse=True)
+        best = [(c, t) for c, t in ranked if c and len(terms[t]) > length][:MAX_COMPLETIONS]
+        return [(term_id, 0.5 + 0.3 * length / len(terms[term_id])) for _, term_id in best]
 
     def _likeliest(self, terms: list[str], typed: int, base: float) -> list[tuple[int, float]]:
         """Up to MAX_COMPLETIONS live completions, most frequent first.
