@@ -49,6 +49,13 @@ def _typed(rng: random.Random, keys: list[tuple[str, ...]]) -> str:
     return " ".join(rng.choice(["the", "story", "of", "st", "t", _name(rng)]) for _ in range(3))
 
 
+@pytest.fixture
+def always_visit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The best-first visit even where few keys are reached (a small library)."""
+    monkeypatch.setattr(word_index, "_FEW", 0)
+
+
+@pytest.mark.usefixtures("always_visit")
 @pytest.mark.parametrize("limit", [1, 5, 25])
 def test_ranks_as_rank_by_words_where_thousands_tie(limit: int) -> None:
     rng = random.Random(limit)
@@ -59,6 +66,7 @@ def test_ranks_as_rank_by_words_where_thousands_tie(limit: int) -> None:
         assert index.rank(typed, limit) == rank_by_words(typed, keys, limit), typed  # type: ignore[arg-type]
 
 
+@pytest.mark.usefixtures("always_visit")
 def test_a_view_with_hidden_and_own_keys_ranks_as_rank_by_words() -> None:
     rng = random.Random(7)
     base = _library(rng, 1_200)
@@ -74,6 +82,7 @@ def test_a_view_with_hidden_and_own_keys_ranks_as_rank_by_words() -> None:
         assert view.rank(typed, 25) == expected, typed
 
 
+@pytest.mark.usefixtures("always_visit")
 def test_when_the_visit_gives_up_every_key_is_ranked(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(3)
     keys = _library(rng, 600)
