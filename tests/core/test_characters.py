@@ -260,6 +260,17 @@ def test_a_woman_named_as_her_sister_does_not_take_the_story_s_she():
     assert cast.characters[0].name == "Mrs. Hale"
 
 
+def test_an_absolute_phrase_about_a_body_is_not_who_someone_is():
+    text = (
+        "Anna Holt ran to the gate. She turned to Paul Brenner, her large eyes full of "
+        "fear. Paul Brenner, a quiet locksmith, knelt by the lock."
+    )
+    paul = next(c for c in extract_cast(split_passages(text)).characters if "Paul" in c.name)
+    described = [fact.text for fact in paul.descriptions]
+    assert "a quiet locksmith" in described
+    assert not any("eyes" in text for text in described)
+
+
 def test_meets_is_the_first_shared_paragraph():
     assert facts(character(seed(VALERIE), "Valérie").meets) == [("Sophie", 7)]
     assert facts(character(seed(VALERIE), "Sophie").meets) == [("Valérie Ivanov", 7)]

@@ -93,7 +93,18 @@ def _usable_np(phrase: str) -> bool:
     words = phrase.split()
     if len(words) > 1 and words[1].lower() in VAGUE_NP_SECOND_WORDS:
         return False
+    if _BODY_PART_RE.match(phrase):
+        return False  # "turned to Jimmy, her large eyes full of anguish": not who he is
     return words[-1].lower() not in TIME_WORDS and len(words) <= 10
+
+
+# "her eyes …", "his hands trembling": an absolute phrase about someone's body, never
+# what the person named before it is.
+_BODY_PART_RE = re.compile(
+    r"(?:his|her|their|its|my)\s+(?:[\w'’-]+\s+){0,2}?(?:eyes?|face|hands?|head|hair|voice|"
+    r"lips|mouth|cheeks?|arms?|fingers?|feet|legs?|heart|shoulders?|brow|gaze|knees?)\b",
+    re.IGNORECASE,
+)
 
 
 def descriptions_at(mention: Mention, text: str, found: FactSet) -> None:
