@@ -171,7 +171,9 @@ def find_answer(
             or any(index in answer for answer in answers)
         ):
             continue
-        chosen = _with_context(index, units, own, feature)
+        # A piece that gives someone a name is the whole answer to "What name does he
+        # use?"; the neighbour that shares the question's other words would come first.
+        chosen = [index] if shape.new_name else _with_context(index, units, own, feature)
         chosen += _subject_next_door(index, chosen, units, shape, terms.subject)
         if (
             shape.happened

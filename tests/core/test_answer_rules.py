@@ -447,3 +447,13 @@ def test_a_sum_said_by_its_size_alone_is_money():
     assert not any("admired his money" in text for text in eligible)
     # That a sum is asked is the question's kind: "money" is no word the answer must hold.
     assert "money" not in shape.main and "bet" in shape.main
+
+
+def test_the_piece_that_gives_a_name_is_the_whole_answer():
+    dan = person("Dan Rook", "Dan", gender="m")
+    text = (
+        "One spring Dan Rook stepped off the coach in Harlow, a small town by the river.\n\n"
+        "Dan went to the Crown Inn, registered as Walter Hale, and took a room."
+    )
+    found = answers(text, "What name does Dan use in Harlow?", (dan,))
+    assert found == ["Dan went to the Crown Inn, registered as Walter Hale, and took a room."]
