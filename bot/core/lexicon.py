@@ -257,6 +257,8 @@ MALE_NOUNS = frozenset(
     """man boy gentleman father husband brother son uncle grandfather actor waiter king
     prince""".split()
 )
+# A noun that names a person and says their gender ("her sister", "Tom's wife").
+GENDERED_NOUNS = FEMALE_NOUNS | MALE_NOUNS
 PRONOUN_GENDER = {
     "she": "f",
     "her": "f",

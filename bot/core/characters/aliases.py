@@ -16,6 +16,7 @@ from bot.core.characters.scan import Mention
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
+    GENDERED_NOUNS,
     MALE_NOUNS,
     PRONOUN_GENDER,
     TITLES,
@@ -83,10 +84,7 @@ def gender_votes(
 
 def _person_noun_after(text: str, after: int) -> bool:
     following = WORD_RE.match(text, after + 1) if text[after : after + 1] == " " else None
-    return following is not None and following.group().lower() in _PERSON_NOUNS
-
-
-_PERSON_NOUNS = FEMALE_NOUNS | MALE_NOUNS
+    return following is not None and following.group().lower() in GENDERED_NOUNS
 
 
 def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:

@@ -32,8 +32,7 @@ from bot.core.characters.patterns import (
 )
 from bot.core.characters.scan import Mention
 from bot.core.lexicon import (
-    FEMALE_NOUNS,
-    MALE_NOUNS,
+    GENDERED_NOUNS,
     NATIONALITIES,
     PLACE_HEADS,
     PRONOUN_GENDER,
@@ -206,7 +205,7 @@ def _introduced_as_kin(text: str, start: int) -> bool:
     return (
         len(before) == 2
         and before[0].lower() in _POSSESSIVES
-        and before[1].lower() in FEMALE_NOUNS | MALE_NOUNS
+        and before[1].lower() in GENDERED_NOUNS
     )
 
 
