@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from bot.core.retelling import (
     story_sentences,
 )
 from bot.core.sentences import quotes_balanced
+from tests.hash_seeds import outputs_by_hash_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_STORIES = sorted((ROOT / "data" / "stories").glob("*.txt"))
@@ -144,17 +143,7 @@ def test_retelling_does_not_depend_on_hash_seeds() -> None:
         f"p = parse_story(Path({str(SEED_STORIES[2])!r}).read_bytes()).passages; "
         "print(retell(p, length='medium').text)"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env={"PYTHONHASHSEED": hash_seed, "PATH": ""},
-        ).stdout
-        for hash_seed in ("1", "2")
-    }
+    outputs = outputs_by_hash_seed(script, ("1", "2"))
     assert len(outputs) == 1
     assert outputs.pop().strip() == retell(seed(2), length="medium").text
 

@@ -5,9 +5,6 @@ act, descriptions as names, and beginning, middle and end as paragraphs."""
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
-from pathlib import Path
 
 from bot.core.introductions import People, introductions
 from bot.core.models import Passage
@@ -20,6 +17,7 @@ from bot.core.retelling import (
     retell,
     story_sentences,
 )
+from tests.hash_seeds import ROOT, outputs_by_hash_seed
 
 # Filler with no one in it, so that only the sentences a test is about name anyone.
 _WEATHER = [
@@ -260,25 +258,14 @@ def test_a_short_retelling_of_few_sentences_stays_one_paragraph() -> None:
 
 def test_the_short_retelling_does_not_depend_on_hash_seeds() -> None:
     # Sets of names and speakers must never decide what is kept: three interpreters.
-    root = Path(__file__).resolve().parents[2]
-    story_file = root / "tests" / "data" / "characters" / "lantern.txt"
+    story_file = ROOT / "tests" / "data" / "characters" / "lantern.txt"
     script = (
         "from pathlib import Path; from bot.core.parsing import parse_story; "
         "from bot.core.retelling import retell; "
         f"p = parse_story(Path({str(story_file)!r}).read_bytes()).passages; "
         "print(retell(p, length='short', protagonist='Pip').text)"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=root,
-            env={"PYTHONHASHSEED": hash_seed, "PATH": ""},
-        ).stdout
-        for hash_seed in ("1", "2", "3")
-    }
+    outputs = outputs_by_hash_seed(script, ("1", "2", "3"))
     assert len(outputs) == 1
     assert "The keeper met me at the foot of the tower." in outputs.pop()
 
