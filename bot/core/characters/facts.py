@@ -37,6 +37,8 @@ from bot.core.characters.patterns import (
     UNNAMED_SPEAKER_RES,
     VAGUE_NP_SECOND_WORDS,
     WORD_RE,
+    may_end_label,
+    may_end_leave,
     next_word_may_be,
 )
 from bot.core.characters.scan import Mention
@@ -264,7 +266,7 @@ def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, 
             continue
         before = paragraph.text[max(0, mention.start - 40) : mention.start]
         if (_may_end_born_in(before) and BORN_RE.search(before)) or (
-            place.kind == "country" and LEAVE_RE.search(before)
+            place.kind == "country" and may_end_leave(before) and LEAVE_RE.search(before)
         ):
             origins.append((mention.start, place.name))
     return origins
@@ -281,7 +283,8 @@ def _may_end_born_in(before: str) -> bool:
 def _is_speech(paragraph: Paragraph, open_: int, close: int) -> bool:
     """Dialogue, not a sign or a title: "Atelier des Rêves" is read, not said."""
     content = paragraph.text[open_ + 1 : close].strip()
-    if not content or LABEL_BEFORE_RE.search(paragraph.text[max(0, open_ - 30) : open_]):
+    before = paragraph.text[max(0, open_ - 30) : open_]
+    if not content or (may_end_label(before) and LABEL_BEFORE_RE.search(before)):
         return False
     return content.endswith(SPEECH_END) or len(content.split()) >= 4
 

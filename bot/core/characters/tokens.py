@@ -63,7 +63,8 @@ def _capital_any_re() -> re.Pattern[str]:
 
 def capitalised_words(text: str) -> list[re.Match[str]]:
     """Every word of `text` (as WORD_RE splits it) whose first letter is upper-case."""
-    if _ASTRAL_RE.search(text):
+    # isascii() is a flag CPython keeps on each string: no scan for an ASCII paragraph.
+    if not text.isascii() and _ASTRAL_RE.search(text):
         return list(_capital_any_re().finditer(text))
     return list(_CAPITAL_BMP_RE.finditer(text))
 
