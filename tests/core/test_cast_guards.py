@@ -9,15 +9,18 @@ import re
 import sys
 
 from bot.core.characters.coreference import _TITLE_BEFORE_RE, title_before
-from bot.core.characters.paragraph import previous_words
+from bot.core.characters.facts import _BEING_INITIALS, she_was_a_matches
+from bot.core.characters.paragraph import Paragraph, previous_words, quote_spans
 from bot.core.characters.patterns import (
     _LABEL_LAST_LETTERS,
     _LEAVE_LAST_LETTERS,
     LABEL_BEFORE_RE,
     LEAVE_RE,
+    PRONOUN_IS_A_RE,
     may_end_label,
     may_end_leave,
 )
+from bot.core.models import Passage
 from tests.core.test_cast_fast_scans import _plain_previous_words
 from tests.core.test_cast_patterns import TEXTS
 
@@ -25,7 +28,8 @@ _PIECES = [
     "read", "Reads:", "signs", "SIGN", "ſign", "spelled", "labeled", "word", "named", "called",
     "leave", "LEFT", "fleeing", "escaped", "her", "HIS", "their", "native", "home", "ſhe",
     "Sergeant-Major", "Mr.", "Dr", "St.", "Lady", "the", "said,", "x²", "½", "don't", "O’Brien",
-    "Anna", "mcDonald", "A-B", "-", ".", ":", ";", '"', "“", " ", "  ", "\n", "\t", "\u00a0",
+    "Anna", "mcDonald", "she", "He", "was", "İs", "became", "a", "painter",
+    "A-B", "-", ".", ":", ";", '"', "“", " ", "  ", "\n", "\t", "\u00a0",
     "\u2028", "é", "Élan", "Morris", "a", "Z",
 ]  # fmt: skip
 
@@ -87,3 +91,24 @@ def test_previous_words_read_numerals_and_apostrophes_as_the_pattern_does() -> N
             for limit in (1, 3):
                 before = text[:end]
                 assert previous_words(before, limit) == _plain_previous_words(before, limit)
+
+
+def test_the_being_initials_are_every_character_the_pattern_reads_as_them() -> None:
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(re.findall("(?i)[wib]", every)) <= set(_BEING_INITIALS)
+
+
+def test_she_was_a_is_tried_only_where_a_verb_of_being_may_follow() -> None:
+    texts = [
+        "She was a painter. he is an old man, and ſhe became a nurse; HE  WAS a cook",
+        "she\tİs a guest, he\nıs a host, her was a, She was, he",
+        *TEXTS,
+        *_random_texts(1500, 9),
+    ]
+    for text in texts:
+        paragraph = Paragraph(Passage(1, text, 0, len(text)), quote_spans(text))
+        expected = list(PRONOUN_IS_A_RE.finditer(paragraph.np_text))
+        found = she_was_a_matches(paragraph)
+        assert [(m.span(), m.groups()) for m in found] == [
+            (m.span(), m.groups()) for m in expected
+        ], text

@@ -168,9 +168,7 @@ def pronoun_descriptions(analysis: Analysis, found: dict[int, FactSet]) -> None:
                     continue  # its ", she" is rare: most paragraphs need no scan for "As a"
                 matches: Iterable[re.Match[str]] = pattern.finditer(paragraph.np_text)
             else:
-                # "she was ..." starts where a pronoun does: tried there only.
-                starts = [m.start() for m in paragraph.pronouns()]
-                matches = matches_at(pattern, paragraph.np_text, starts)
+                matches = she_was_a_matches(paragraph)
             for match in matches:
                 if paragraph.quoted(match.start()) or not _usable_np(match.group(np_group)):
                     continue
@@ -179,6 +177,27 @@ def pronoun_descriptions(analysis: Analysis, found: dict[int, FactSet]) -> None:
                 )
                 if person is not None:
                     found[person.id].add(number, match.start(np_group), match.group(np_group))
+
+
+# The first letters of "was", "is" and "became" as re.IGNORECASE reads them ("İs", "ıs").
+_BEING_INITIALS = "wWiIİıbB"
+
+
+def _may_be_a_verb_of_being(text: str, end: int) -> bool:
+    """Whether spaces follow a pronoun ending at `end`, then a letter "was", "is" or
+    "became" can start with: where PRONOUN_IS_A_RE can match after it."""
+    index = end
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return end < index < len(text) and text[index] in _BEING_INITIALS
+
+
+def she_was_a_matches(paragraph: Paragraph) -> list[re.Match[str]]:
+    """What PRONOUN_IS_A_RE.finditer(np_text) finds: "she was ..." starts where a pronoun
+    does, so it is tried there only, and only where "was", "is" or "became" may follow."""
+    text = paragraph.np_text
+    starts = [m.start() for m in paragraph.pronouns() if _may_be_a_verb_of_being(text, m.end())]
+    return matches_at(PRONOUN_IS_A_RE, text, starts)
 
 
 # What every AS_A_PRONOUN_RE match ends with, found from its literal comma.
