@@ -698,3 +698,18 @@ def test_a_story_titled_with_a_name_is_about_that_person():
     titled = extract_cast(passages, title="Nell Hale's Ledger").protagonist
     assert untitled is not None and untitled.name == "Tom Hale"
     assert titled is not None and titled.name == "Nell Hale"
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Valérie Ivanov", "Valérie"),
+        ("Madame Voronova", "Madame Voronova"),
+        ("Mrs White", "Mrs White"),
+        ("Mr. White", "Mr. White"),
+        ("Sergeant Morris", "Sergeant Morris"),
+        ("the old man", "the old man"),
+    ],
+)
+def test_a_short_name_is_never_a_bare_title(name, short):
+    assert Character(name, (name,), 1, 1, "supporting").first_name == short
