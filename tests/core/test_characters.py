@@ -633,6 +633,18 @@ def test_arc_quotes_the_narration_from_first_to_last():
     assert zoe[-1].text == "she was no longer the same ballerina who had left Paris so long ago"
 
 
+def test_arc_keeps_a_noun_phrase_whole_across_its_commas():
+    passages = split_passages(
+        "Madame Orlova opened the door. She was a small, grey woman with quick hands, and "
+        "she looked at my boots.\n\nMadame Orlova was tired, and she slept."
+    )
+    orlova = next(c for c in extract_cast(passages).characters if c.name == "Madame Orlova")
+    assert facts(character_arc(passages, orlova)) == [
+        ("She was a small, grey woman with quick hands", 1),
+        ("Madame Orlova was tired", 2),
+    ]
+
+
 def test_the_core_does_not_import_discord():
     code = (
         "import sys, bot.core.characters, bot.core.compare; "

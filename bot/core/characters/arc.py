@@ -38,6 +38,13 @@ _MIN_ARC_WORDS = 4
 _CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s+|:\s+|\s+[–—-]\s+")
 
 
+# A piece that stops inside a noun phrase ("She was a small", "his old"): the comma after
+# it separates adjectives ("a small, grey woman"), not clauses.
+_OPEN_NOUN_PHRASE_RE = re.compile(
+    r"\b(?:a|an|the|his|her|their|my|our|its|this|that|your)(?:\s+[\w'’-]+)?$", re.IGNORECASE
+)
+
+
 _LEADING_CONJUNCTION_RE = re.compile(r"^(?:and|but|yet|so|or)\s+", re.IGNORECASE)
 
 
@@ -111,15 +118,25 @@ def _reference_spans(
     return positions
 
 
+def _clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause, split at commas, semicolons, colons and dashes."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CLAUSE_SPLIT_RE.finditer(sentence):
+        inside_a_noun_phrase = match.group().startswith(",") and _OPEN_NOUN_PHRASE_RE.search(
+            sentence, start, match.start()
+        )
+        if not inside_a_noun_phrase:
+            spans.append((start, match.start()))
+            start = match.end()
+    spans.append((start, len(sentence)))
+    return spans
+
+
 def _best_clause(sentence: str, offset: int, references: list[int]) -> str | None:
     """The sentence's clause that both refers to the person and states something; failing
     that, one that refers to them, if the sentence states something at all."""
-    pieces: list[tuple[int, str]] = []
-    position = 0
-    for part in _CLAUSE_SPLIT_RE.split(sentence):
-        start = sentence.find(part, position)
-        position = start + len(part)
-        pieces.append((offset + start, part))
+    pieces = [(offset + start, sentence[start:end]) for start, end in _clause_spans(sentence)]
     states = [_STATE_WORDS.intersection(w.lower() for w in WORD_RE.findall(p)) for _, p in pieces]
     if not any(states):
         return None
