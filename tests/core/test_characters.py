@@ -645,6 +645,18 @@ def test_arc_keeps_a_noun_phrase_whole_across_its_commas():
     ]
 
 
+def test_arc_leaves_out_a_clause_about_her_husband():
+    passages = split_passages(
+        "Mrs. Hale was a quiet woman. She was tired of the sea.\n\n"
+        "Her husband was proud of the light, and he said nothing."
+    )
+    hale = next(c for c in extract_cast(passages).characters if c.name == "Mrs. Hale")
+    assert facts(character_arc(passages, hale)) == [
+        ("Mrs. Hale was a quiet woman", 1),
+        ("She was tired of the sea", 1),
+    ]
+
+
 def test_the_core_does_not_import_discord():
     code = (
         "import sys, bot.core.characters, bot.core.compare; "

@@ -18,8 +18,10 @@ from bot.core.characters.analysis import (
 )
 from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import (
+    RELATION_NOUNS,
     WORD_RE,
 )
+from bot.core.lexicon import PERSON_ROLE_NOUNS
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
 
@@ -30,6 +32,14 @@ _STATE_WORDS = frozenset(
 
 
 _ARC_PRONOUN_RE = re.compile(r"\b(?:she|he|her|his)\b", re.IGNORECASE)
+
+
+# After "her"/"his", a noun for a person: "her husband" is someone else, who the clause is
+# about.
+_OTHER_PERSON_AFTER_RE = re.compile(
+    r"\s+(?:own\s+)?(?:" + "|".join(sorted(PERSON_ROLE_NOUNS | RELATION_NOUNS)) + r")s?\b",
+    re.IGNORECASE,
+)
 
 
 _MIN_ARC_WORDS = 4
@@ -112,6 +122,8 @@ def _reference_spans(
         if m.group == group.id and start <= m.start < end and not m.possessive
     ]
     for match in _ARC_PRONOUN_RE.finditer(paragraph.text, start, end):
+        if _OTHER_PERSON_AFTER_RE.match(paragraph.text, match.end()):
+            continue  # "Her husband turned the gull over": his clause, not hers
         resolved = resolve_pronoun(analysis, paragraph.passage.number, match.start(), match.group())
         if resolved is not None and resolved.id == group.id:
             positions.append(match.start())
