@@ -737,3 +737,13 @@ def test_a_story_titled_with_a_name_is_about_that_person():
 )
 def test_a_short_name_is_never_a_bare_title(name, short):
     assert Character(name, (name,), 1, 1, "supporting").first_name == short
+
+
+def test_a_family_named_by_its_plural_is_not_a_place():
+    cast = extract_cast(
+        split_passages(
+            "Mr. Hale kept the light on Gull Rock. Mrs. Hale found a stranger on the shingle."
+            "\n\nYears afterwards the Hales retired to a cottage in St Ives."
+        )
+    )
+    assert [place.name for place in cast.places] == ["Gull Rock", "St Ives"]

@@ -21,7 +21,7 @@ from bot.core.characters.patterns import (
     RELATION_NOUNS,
     WORD_RE,
 )
-from bot.core.lexicon import PERSON_ROLE_NOUNS
+from bot.core.lexicon import FUNCTION_WORDS, PERSON_ROLE_NOUNS
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
 
@@ -48,11 +48,15 @@ _MIN_ARC_WORDS = 4
 _CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s+|:\s+|\s+[–—-]\s+")
 
 
-# A piece that stops inside a noun phrase ("She was a small", "his old"): the comma after
-# it separates adjectives ("a small, grey woman"), not clauses.
+# A piece that stops inside a noun phrase ("She was a small", "his old"), then an
+# adjective in lower case: the comma separates adjectives ("a small, grey woman"), not
+# clauses ("the city, but today felt different").
 _OPEN_NOUN_PHRASE_RE = re.compile(
     r"\b(?:a|an|the|his|her|their|my|our|its|this|that|your)(?:\s+[\w'’-]+)?$", re.IGNORECASE
 )
+
+
+_NEXT_WORD_RE = re.compile(r"[a-z][\w'’-]*")
 
 
 _LEADING_CONJUNCTION_RE = re.compile(r"^(?:and|but|yet|so|or)\s+", re.IGNORECASE)
@@ -135,8 +139,12 @@ def _clause_spans(sentence: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _CLAUSE_SPLIT_RE.finditer(sentence):
-        inside_a_noun_phrase = match.group().startswith(",") and _OPEN_NOUN_PHRASE_RE.search(
-            sentence, start, match.start()
+        after = _NEXT_WORD_RE.match(sentence, match.end())
+        inside_a_noun_phrase = (
+            match.group().startswith(",")
+            and after is not None
+            and after.group().lower() not in FUNCTION_WORDS
+            and _OPEN_NOUN_PHRASE_RE.search(sentence, start, match.start()) is not None
         )
         if not inside_a_noun_phrase:
             spans.append((start, match.start()))
