@@ -747,3 +747,17 @@ def test_a_family_named_by_its_plural_is_not_a_place():
         )
     )
     assert [place.name for place in cast.places] == ["Gull Rock", "St Ives"]
+
+
+def test_a_name_called_once_to_someone_else_is_not_the_narrators():
+    # She answers her husband's question; the narrator is only in the room.
+    story = (
+        "I went to see my uncle in March. I had not seen him for years, and I was glad "
+        "I came. I stayed four days. I talked, I listened, and I ate little.\n\n"
+        "Each evening Pyotr Voronov asked his wife whether the samovar was mended.\n\n"
+        '"Next week, Petya," she said. "They are slow."\n\n'
+        "I left him what money I had. I never saw him again, and I think of him often."
+    )
+    cast = extract_cast(split_passages(story))
+    assert cast.protagonist is not None and cast.protagonist.name == "the narrator"
+    assert "Petya" not in {alias for c in cast.characters for alias in c.aliases}
