@@ -761,3 +761,15 @@ def test_a_name_called_once_to_someone_else_is_not_the_narrators():
     cast = extract_cast(split_passages(story))
     assert cast.protagonist is not None and cast.protagonist.name == "the narrator"
     assert "Petya" not in {alias for c in cast.characters for alias in c.aliases}
+
+
+def test_someone_named_in_speech_is_not_met_unless_called():
+    cast = extract_cast(
+        split_passages(
+            'Madame Orlova opened the door. "You are Nikolai\'s boy," she said.\n\n'
+            'Olga Petrova came in. "Sit down, Olga," said Madame Orlova.'
+        )
+    )
+    orlova = cast.find("Madame Orlova")
+    assert orlova is not None
+    assert [(f.text, f.passage) for f in orlova.meets] == [("Olga Petrova", 2)]
