@@ -773,3 +773,10 @@ def test_someone_named_in_speech_is_not_met_unless_called():
     orlova = cast.find("Madame Orlova")
     assert orlova is not None
     assert [(f.text, f.passage) for f in orlova.meets] == [("Olga Petrova", 2)]
+
+
+def test_a_day_in_the_plural_is_no_place():
+    cast = extract_cast(
+        split_passages("Pyotr Voronov polished the samovar on Sundays and walked to Tula.")
+    )
+    assert [place.name for place in cast.places] == ["Tula"]
