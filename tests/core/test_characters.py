@@ -780,3 +780,16 @@ def test_a_day_in_the_plural_is_no_place():
         split_passages("Pyotr Voronov polished the samovar on Sundays and walked to Tula.")
     )
     assert [place.name for place in cast.places] == ["Tula"]
+
+
+@pytest.mark.parametrize("opening", ["", "Every day "])
+def test_a_name_and_patronymic_is_the_full_name_it_begins(opening):
+    cast = extract_cast(
+        split_passages(
+            f"Pyotr Ilyich Voronov lived behind the cathedral. {opening}Pyotr Ilyich polished "
+            "the samovar.\n\nPyotr Ilyich came down each evening, and he talked of the war."
+        )
+    )
+    assert [(c.name, c.aliases) for c in cast.characters] == [
+        ("Pyotr Ilyich Voronov", ("Pyotr Ilyich Voronov", "Pyotr Ilyich"))
+    ]
