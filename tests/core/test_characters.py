@@ -793,3 +793,13 @@ def test_a_name_and_patronymic_is_the_full_name_it_begins(opening):
     assert [(c.name, c.aliases) for c in cast.characters] == [
         ("Pyotr Ilyich Voronov", ("Pyotr Ilyich Voronov", "Pyotr Ilyich"))
     ]
+
+
+def test_whom_something_is_sold_to_is_no_place():
+    cast = extract_cast(
+        split_passages(
+            'Madame Orlova wiped her hands. "I sold it at Christmas to the Jew on Market '
+            'Street," she said. "Then I walked to the Kremlin."'
+        )
+    )
+    assert [place.name for place in cast.places] == ["Market Street", "the Kremlin"]
