@@ -739,6 +739,18 @@ def test_a_short_name_is_never_a_bare_title(name, short):
     assert Character(name, (name,), 1, 1, "supporting").first_name == short
 
 
+@pytest.mark.parametrize(
+    ("aliases", "short"),
+    [
+        (("Valérie Ivanov", "Valérie"), "Valérie"),
+        (("Pyotr Ilyich Voronov", "Pyotr Ilyich"), "Pyotr Ilyich"),
+        (("Ebenezer Dorset", "Dorset"), "Dorset"),
+    ],
+)
+def test_a_short_name_is_one_the_text_uses(aliases, short):
+    assert Character(aliases[0], aliases, 1, 1, "supporting").first_name == short
+
+
 def test_a_family_named_by_its_plural_is_not_a_place():
     cast = extract_cast(
         split_passages(
