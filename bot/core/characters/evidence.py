@@ -74,7 +74,7 @@ def _weigh(mention: Mention, text: str, evidence: _Evidence) -> None:
         evidence.person += 5
         evidence.strong_person = True
     _weigh_person_cues(mention, previous, before, after, evidence)
-    if not mention.possessive:
+    if not mention.possessive and not _received(previous, before):
         _weigh_place_cues(previous, after, evidence)
     elif previous[-1] in ("at", "to") and _POSSESSIVE_PLACE_RE.match(after):
         evidence.place += 1  # "be at Sully's, for I must see you": his place, not him
@@ -171,6 +171,20 @@ def _weigh_apposition(appositive: re.Match[str], after: str, evidence: _Evidence
     if verb_word in SAYING_VERBS or (about_a_person and verb_word in PERSON_VERBS):
         evidence.person += 2
         evidence.strong_person = True
+
+
+# Verbs whose "to" names who receives, not where: "gave the paw to the Sergeant".
+_RECIPIENT_VERBS = frozenset(
+    """sold sell sells selling gave give gives giving lent lend lends handed hand hands
+    showed show shows offered offer offers paid pay pays explained introduced""".split()
+)
+
+
+def _received(previous: list[str], before: str) -> bool:
+    """ "sold it at Christmas to the Jew": whom something went to, not where."""
+    if "to" not in previous[-2:]:
+        return False
+    return not _RECIPIENT_VERBS.isdisjoint(previous_words(before, 7)[:-1])
 
 
 def _weigh_place_cues(previous: list[str], after: str, evidence: _Evidence) -> None:
@@ -280,10 +294,17 @@ def _reads_as_a_full_name(group: Group, evidence: _Evidence) -> bool:
 
 
 def people_by_surname(groups: Iterable[Group], vocabulary: Vocabulary) -> None:
-    """ "Elena Reyes" is someone, so "Tomás Reyes", seen only opening sentences, is too."""
+    """ "Elena Reyes" is someone, so "Tomás Reyes", seen only opening sentences, is too;
+    "the Reyeses" are her family, not a place."""
     groups = list(groups)
     surnames = {g.words[-1] for g in groups if g.kind == "person" and len(g.words) > 1}
+    families = {
+        f"{g.words[-1]}{ending}" for g in groups if g.kind == "person" for ending in ("s", "es")
+    }
     for group in groups:
+        if group.kind == "place" and len(group.words) == 1 and group.words[0] in families:
+            group.kind = "none"  # "the Tregarthens had retired": the family, not a place
+            continue
         if (
             group.kind == "none"
             and 2 <= len(group.words) <= 3
