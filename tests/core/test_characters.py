@@ -815,3 +815,18 @@ def test_whom_something_is_sold_to_is_no_place():
         )
     )
     assert [place.name for place in cast.places] == ["Market Street", "the Kremlin"]
+
+
+def test_mr_and_mrs_with_his_full_name_are_him_and_her_under_his_name():
+    cast = extract_cast(
+        split_passages(
+            "Mr. and Mrs. Arthur Penhallow lived above the draper's shop. Ellen Penhallow had "
+            "been a schoolmistress, and she still corrected the customers.\n\n"
+            "Arthur was a mild man. He sold ribbon by the yard.\n\n"
+            "Mrs. Penhallow was ill, and she coughed all winter."
+        )
+    )
+    assert [(c.name, c.gender, set(c.aliases)) for c in cast.characters] == [
+        ("Ellen Penhallow", "f", {"Ellen Penhallow", "Mrs. Penhallow"}),
+        ("Arthur Penhallow", "m", {"Mr. Arthur Penhallow", "Arthur Penhallow", "Arthur"}),
+    ]
