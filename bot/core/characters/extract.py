@@ -260,7 +260,14 @@ def place_in_sentence(name: str) -> str:
         return name
     lowered = [w.lower() for w in words]
     head = lowered[lowered.index("of") - 1] if "of" in lowered[1:] else lowered[-1]
-    return f"the {name}" if head in PLACE_HEADS else name
+    return f"the {name}" if head in PLACE_HEADS and head not in _BARE_HEADS else name
+
+
+# Names with these heads take no article: "Fore Street", "Hyde Park", "Times Square".
+_BARE_HEADS = frozenset(
+    """street st road rd avenue ave lane square park boulevard row terrace drive way crescent
+    gardens hill close court alley station""".split()
+)
 
 
 def is_nationality(word: str) -> bool:
