@@ -59,7 +59,7 @@ PLAIN = {
     "she was a": (
         patterns.PRONOUN_IS_A_RE,
         re.compile(
-            rf"\b(she|he)\s+(?:was|is|became)\s+(an?\s+{_NP}{{1,50}}?)"
+            rf"\b(she|he)\s+(?:was|is|became|had been|has been)\s+(an?\s+{_NP}{{1,50}}?)"
             r"(?=\s+(?:who|that|which|and|but|with|in|at|on|from|for|to)\b|[,.;:!?–—]|$)",
             re.I,
         ),

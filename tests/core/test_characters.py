@@ -830,3 +830,15 @@ def test_mr_and_mrs_with_his_full_name_are_him_and_her_under_his_name():
         ("Ellen Penhallow", "f", {"Ellen Penhallow", "Mrs. Penhallow"}),
         ("Arthur Penhallow", "m", {"Mr. Arthur Penhallow", "Arthur Penhallow", "Arthur"}),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ellen Berg had been a schoolmistress before her marriage. Ellen smiled.",
+        "Ellen Berg smiled. She had been a schoolmistress before her marriage.",
+    ],
+)
+def test_what_someone_had_been_describes_them(text):
+    (ellen,) = extract_cast(split_passages(text)).characters
+    assert [f.text for f in ellen.descriptions] == ["a schoolmistress before her marriage"]
