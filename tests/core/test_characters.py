@@ -842,3 +842,11 @@ def test_mr_and_mrs_with_his_full_name_are_him_and_her_under_his_name():
 def test_what_someone_had_been_describes_them(text):
     (ellen,) = extract_cast(split_passages(text)).characters
     assert [f.text for f in ellen.descriptions] == ["a schoolmistress before her marriage"]
+
+
+def test_a_title_spelt_out_ends_its_sentence_at_a_full_stop():
+    text = '"Sixty-two percent, Captain. Better?" Dex grinned. Dex sat down. Capt. Reyes ran.'
+    assert [c.name for c in extract_cast(split_passages(text)).characters] == [
+        "Dex",
+        "Capt. Reyes",
+    ]
