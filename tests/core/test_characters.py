@@ -850,3 +850,11 @@ def test_a_title_spelt_out_ends_its_sentence_at_a_full_stop():
         "Dex",
         "Capt. Reyes",
     ]
+
+
+def test_a_ship_only_ever_named_in_italics_is_no_one():
+    text = (
+        "A freighter, the *Hollow Bell*, drifted near the Belt. Imara Vance read the report."
+        "\n\nThe *Hollow Bell* answered no call, and Imara frowned. Imara went aboard."
+    )
+    assert [c.name for c in extract_cast(split_passages(text)).characters] == ["Imara Vance"]

@@ -38,7 +38,7 @@ from bot.core.lexicon import (
     PRONOUN_GENDER,
 )
 from bot.core.models import Passage
-from bot.core.parsing import readable_passages
+from bot.core.parsing import italic_names, readable_passages
 
 
 def _meets(
@@ -122,6 +122,7 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
     A story is about whom the narration keeps referring to: mentions, and the he/she
     that refers back to them. A `title` naming a character makes them the protagonist
     ("Araby" names no one; "The Story of Léa" does)."""
+    in_italics = italic_names(passages)  # read before the markers are dropped
     passages = readable_passages(passages)
     if not passages:
         return Cast()
@@ -151,6 +152,8 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
     characters: list[tuple[float, Character]] = []
     firsts = _first_mentions(analysis)
     for person in analysis.people:
+        if names[person.id] in in_italics:
+            continue  # "the *Hollow Bell*": a ship, a book, an opera
         origin_facts = origins[person.id].facts()
         character = Character(
             name=names[person.id],
@@ -162,7 +165,7 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
             descriptions=descriptions[person.id].facts(),
             origins=origin_facts,
             lines=lines[person.id].facts(),
-            meets=tuple(meets.get(person.id, ())),
+            meets=tuple(fact for fact in meets.get(person.id, ()) if fact.text not in in_italics),
             places=_places_of(analysis, person, spoken_in[person.id], origin_facts, firsts),
         )
         paragraphs_present = len({m.passage for m in person.mentions})
