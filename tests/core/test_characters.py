@@ -857,4 +857,6 @@ def test_a_ship_only_ever_named_in_italics_is_no_one():
         "A freighter, the *Hollow Bell*, drifted near the Belt. Imara Vance read the report."
         "\n\nThe *Hollow Bell* answered no call, and Imara frowned. Imara went aboard."
     )
-    assert [c.name for c in extract_cast(split_passages(text)).characters] == ["Imara Vance"]
+    cast = extract_cast(split_passages(text))
+    assert [c.name for c in cast.characters] == ["Imara Vance"]
+    assert "Hollow Bell" not in [place.name for place in cast.places]
