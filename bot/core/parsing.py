@@ -254,10 +254,11 @@ def _clean_field(value: str | None, field: str, limit: int) -> str | None:
 # Project Gutenberg and Standard Ebooks conventions, read as a reader reads them. The
 # stored text keeps them; analysis (casts, retellings, answers) sees the text without them.
 
-# A section number alone in its paragraph ("I.", "II", "3."), a row of asterisks, or a
-# Markdown rule ("---", "___").
+# A section number alone in its paragraph ("I.", "II", "3.", "CHAPTER IV"), a row of
+# asterisks, or a Markdown rule ("---", "___").
 _SECTION_BREAK_RE = re.compile(
-    r"(?:[IVXLC]{1,7}|\d{1,3})\.?|(?:\*\s*){3,}|[*⁂]|(?:-\s*){3,}|(?:_\s*){3,}"
+    r"(?:(?i:chapter|part|book)\s+)?(?:[IVXLC]{1,7}|\d{1,3})\.?"
+    r"|(?:\*\s*){3,}|[*⁂]|(?:-\s*){3,}|(?:_\s*){3,}"
 )
 # _italics_ in plain-text editions, *italics* in Markdown and fan fiction: a marker that
 # opens or closes a word; **bold** in Markdown.
