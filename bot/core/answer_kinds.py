@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from bot.core.answer_units import Unit
 from bot.core.cast import Character
 from bot.core.question_shape import Shape
+from bot.core.search import STOP_WORDS
 from bot.core.text import fold, words
 
 # How far back a where-question looks for the place its scene is in.
@@ -180,7 +181,9 @@ def kind_feature(
     if shape.kind == "who":
         # A name the question does not already hold ("Amontillado" in "Who will he consult
         # about the Amontillado?" is no answer), or a person by a noun ("a man", "she").
-        asked = {fold(word) for word in words(question)}
+        # A capitalised word that opens a quotation ("And I must satisfy them.") is a name
+        # only when it is no function word.
+        asked = {re.sub(r"['’]s?$", "", fold(word)) for word in words(question)} | STOP_WORDS
         return lambda unit: (
             any(
                 fold(match.group("name") or match.group("first")) not in asked

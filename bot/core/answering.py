@@ -82,6 +82,8 @@ _MAX_ANSWERS = 2
 _RUNNER_UP_SHARE = 0.85
 # A piece holding this much of the question restates it; its answer is what follows.
 _ECHO = 0.9
+# A speaker's reply may come this many of their turns later in an unbroken exchange.
+_LATER_TURNS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +177,7 @@ def find_answer(
         # use?"; the neighbour that shares the question's other words would come first.
         chosen = [index] if shape.new_name else _with_context(index, units, own, feature)
         chosen += _subject_next_door(index, chosen, units, shape, terms.subject)
+        chosen += _later_turn(index, chosen, units, feature)
         if (
             shape.happened
             and index + 1 < len(units)
@@ -350,6 +353,36 @@ def _with_context(
         # The time, place, person or words asked for are next door (after, first).
         chosen += [i for i in sorted(options, reverse=True) if feature(units[i])][:1]
     return chosen
+
+
+def _later_turn(
+    best: int,
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    feature: Callable[[Unit], bool] | None,
+) -> list[int]:
+    """A line of dialogue that holds the question but not what it asks for (the person,
+    place, time …) is continued by its speaker's next lines of the same exchange, past
+    the other's interjections: "I was silly enough to pay without consulting you." /
+    "Amontillado!" / "I have my doubts." / "Amontillado!" / "As you are engaged, I am on my
+    way to Luchesi." A paragraph of narration ends the exchange."""
+    here = units[best]
+    if feature is None or not here.speakers or any(feature(units[i]) for i in chosen):
+        return []
+    turns = 0
+    paragraph = here.passage
+    for index in range(best + 1, len(units)):
+        unit = units[index]
+        if unit.title != here.title or not unit.speakers:
+            break
+        if unit.passage != paragraph:
+            paragraph = unit.passage
+            turns += unit.speakers == here.speakers
+            if turns > _LATER_TURNS:
+                break
+        if unit.speakers == here.speakers and index not in chosen and feature(unit):
+            return [index]
+    return []
 
 
 def _subject_next_door(

@@ -1,0 +1,78 @@
+"""/story ask on dialogue and on the sentences around the one that holds the question's
+words (bot/core/answering.py): each rule on a short invented story, the question, and
+the sentence that must be quoted."""
+
+from __future__ import annotations
+
+from bot.core.answering import find_answer
+from bot.core.answers import quote_found
+from bot.core.cast import SUPPORTING, Character
+from bot.core.parsing import split_passages
+
+
+def person(name: str, *aliases: str, gender: str | None = None, mentions: int = 3) -> Character:
+    return Character(
+        name=name,
+        aliases=(name, *aliases),
+        mentions=mentions,
+        first_passage=1,
+        role=SUPPORTING,
+        gender=gender,
+    )
+
+
+def answers(text: str, question: str, characters: tuple[Character, ...] = ()) -> list[str]:
+    found = find_answer(question, [("Tale", split_passages(text))], characters)
+    return [item.text for item in found]
+
+
+HAGGLE = "\n\n".join(
+    [
+        "I met Corbin on the quay at dusk, as the boats came in.",
+        '"I have bought a cask of the new brandy," I told him, "and I was rash enough to '
+        'pay the whole price without asking your opinion of it."',
+        '"Brandy!" said Corbin.',
+        '"I have my fears."',
+        '"Brandy!"',
+        '"And I must settle them."',
+        '"Brandy!"',
+        '"Since you are busy, I shall go to Pellow. If anyone has a palate, it is he."',
+        '"Pellow cannot tell brandy from vinegar."',
+    ]
+)
+
+
+def test_a_speaker_s_answer_comes_in_a_later_turn_of_the_same_exchange() -> None:
+    narrator = person("Narrator", "the narrator", gender="m")
+    corbin = person("Corbin", gender="m")
+    found = answers(
+        HAGGLE,
+        "Whose opinion does the narrator say he will ask about the brandy instead of Corbin's?",
+        (narrator, corbin),
+    )
+    # The line that holds the question's words says no one; the one naming Pellow, three
+    # of the narrator's turns later, past Corbin's cries, does.
+    assert found[0].startswith('"I have bought a cask')
+    assert '"Since you are busy, I shall go to Pellow. If anyone has a palate, it is he."' in found
+    # "And I must settle them." opens with a capital but names no one.
+    assert '"And I must settle them."' not in found
+
+
+def test_narration_ends_the_exchange() -> None:
+    narrator = person("Narrator", "the narrator", gender="m")
+    corbin = person("Corbin", gender="m")
+    text = HAGGLE.replace('"And I must settle them."', "The tide turned and we walked on.")
+    found = answers(
+        text,
+        "Whose opinion does the narrator say he will ask about the brandy instead of Corbin's?",
+        (narrator, corbin),
+    )
+    assert not any("Pellow" in quote for quote in found)
+
+
+def test_a_quotation_broken_off_by_a_dash_ends_with_a_closing_mark() -> None:
+    text = 'The clerk looked up.\n\n"If anyone knows, it is Pellow. He will tell me--"'
+    answer = quote_found(find_answer("Who will tell the clerk?", [("Tale", split_passages(text))]))
+    # Nested in the answer's own quotation marks, the line's marks become single ones; the
+    # last one closes it (it read "me—‘" before).
+    assert "“‘If anyone knows, it is Pellow. He will tell me—’” — Tale, ¶2" in answer.text
