@@ -76,3 +76,35 @@ def test_a_quotation_broken_off_by_a_dash_ends_with_a_closing_mark() -> None:
     # Nested in the answer's own quotation marks, the line's marks become single ones; the
     # last one closes it (it read "me—‘" before).
     assert "“‘If anyone knows, it is Pellow. He will tell me—’” — Tale, ¶2" in answer.text
+
+
+def test_a_line_his_sister_said_is_not_his() -> None:
+    tom = person("Tom", gender="m")
+    text = "\n\n".join(
+        [
+            "Tom packed his trunk for the country on a wet Monday.",
+            '"You will bury yourself down there," his sister had said, "and I shall have to '
+            'write to the vicar about you."',
+            "The carrier came at noon and the trunk went on the cart with the apples.",
+            "At the station Tom gave the porter a shilling for his trouble.",
+            '"I shall be back by June," said Tom to the porter.',
+        ]
+    )
+    # Only his own line is what Tom says: his sister's is never quoted as his.
+    found = answers(text, "What does Tom say he will write to the vicar?", (tom,))
+    assert not any("vicar" in quote for quote in found)
+
+
+def test_a_line_said_to_me_is_not_the_narrator_s() -> None:
+    narrator = person("the narrator", gender="m")
+    text = "\n\n".join(
+        [
+            "I walked up to the farm at noon with the new bucket.",
+            '"The well is poisoned," the farmer\'s wife told me.',
+            "The dog lay in the shade of the barn and the hens scratched in the dust.",
+            "I set the bucket down by the gate and looked at the hills.",
+            '"It will rain by evening," I said.',
+        ]
+    )
+    found = answers(text, "What does the narrator say is poisoned?", (narrator,))
+    assert not any("poisoned" in quote for quote in found)
