@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache
 
 from bot.core.answer_units import Unit
 from bot.core.cast import Character
@@ -31,9 +32,11 @@ _NEW_NAME_RE = re.compile(
 )
 # A capitalised word inside a sentence or a quotation, or two opening one: a name.
 _NAME_RE = re.compile(
-    r"(?:\b[a-z,;:—–-]+\s+|[\"“‘]\s*)(?P<name>[A-Z][\w'’-]+)"
-    r"|^\s*(?P<first>[A-Z][\w'’-]+)\s+[A-Z][\w'’-]+"
+    r"^\s*(?P<first>[A-Z][\w'’-]+)\s+[A-Z][\w'’-]+"
+    r"|(?P<inside>\b[a-z,;:—–-]+\s+)?(?<![\w'’])(?P<name>[A-Z][\w'’-]+)"
 )
+# A capital after a lower-case word or a comma: a name, wherever the story writes one.
+_INSIDE_NAME_RE = re.compile(r"\b[a-z,;:—–-]+\s+([A-Z][\w'’-]+)")
 _PERSON_NOUN_RE = re.compile(r"\b(?:man|woman|boy|girl|lady|he|she|they)\b")
 _PLACE_RE = re.compile(
     r"\b(?:in|into|at|to|from|inside|beneath|under|near|on)\s+(?:the|a|an|his|her|their|my)\b"
@@ -166,7 +169,7 @@ def eligible_pieces(shape: Shape, units: Sequence[Unit], subject: str | None) ->
 
 
 def kind_feature(
-    shape: Shape, places: Collection[str], question: str
+    shape: Shape, places: Collection[str], question: str, units: Sequence[Unit] = ()
 ) -> Callable[[Unit], bool] | None:
     """What a piece that answers this kind of question holds, as a test of a piece."""
     if shape.new_name:
@@ -180,21 +183,38 @@ def kind_feature(
         )
     if shape.kind == "who":
         # A name the question does not already hold ("Amontillado" in "Who will he consult
-        # about the Amontillado?" is no answer), or a person by a noun ("a man", "she").
-        # A capitalised word that opens a quotation ("And I must satisfy them.") is a name
-        # only when it is no function word.
+        # about the Amontillado?" is no answer), or a person by a noun ("a man", "she"). A
+        # capital that opens a quotation or a sentence is a name only when the story writes
+        # that word with a capital in mid-sentence too: "Execution kills instantly" names
+        # no one, "Luchesi cannot tell" does.
         asked = {re.sub(r"['’]s?$", "", fold(word)) for word in words(question)} | STOP_WORDS
+        names = name_words(tuple(units))
+
+        def named(match: re.Match[str]) -> bool:
+            word = match.group("name") or match.group("first")
+            if fold(word) in asked:
+                return False
+            if match.group("inside") is not None or match.group("first") is not None:
+                return True
+            return word in names
+
         return lambda unit: (
-            any(
-                fold(match.group("name") or match.group("first")) not in asked
-                for match in _NAME_RE.finditer(unit.text)
-            )
+            any(named(match) for match in _NAME_RE.finditer(unit.text))
             or _PERSON_NOUN_RE.search(unit.text) is not None
         )
     pattern = _KIND_FEATURES.get(shape.kind)
     if pattern is None:
         return None
     return lambda unit: pattern.search(unit.text) is not None
+
+
+@lru_cache(maxsize=8)
+def name_words(units: tuple[Unit, ...]) -> frozenset[str]:
+    """The words a story writes with a capital in mid-sentence: its names (worked out once
+    for the several questions a reader asks about one story)."""
+    return frozenset(
+        match.group(1) for unit in units for match in _INSIDE_NAME_RE.finditer(unit.text)
+    )
 
 
 def places_re(places: Collection[str]) -> re.Pattern[str]:

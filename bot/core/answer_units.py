@@ -73,6 +73,12 @@ class Unit:
     speakers: frozenset[str]  # the tokens of who says it, when it is (part of) a quotation
 
 
+def narration(text: str) -> str:
+    """The words of `text` outside its quotations: "said the host" of “I don't agree,”
+    said the host."""
+    return _QUOTED_RE.sub(" ", text).strip()
+
+
 def person_token(index: int) -> str:
     return f"@{index}"
 

@@ -31,7 +31,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
-from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token, story_units
+from bot.core.answer_units import (
+    NEGATION,
+    PRONOUN_TOKENS,
+    Unit,
+    narration,
+    person_token,
+    story_units,
+)
 from bot.core.cast import Character
 from bot.core.models import Passage
 from bot.core.question_shape import Shape, question_kind, shape_of
@@ -141,7 +148,7 @@ def find_answer(
             return []
     if shape.place_name:
         eligible = naming_a_place(eligible, units, characters, places)
-    feature = kind_feature(shape, places, question)
+    feature = kind_feature(shape, places, question, units)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
     for index in eligible:
@@ -178,6 +185,8 @@ def find_answer(
         chosen = [index] if shape.new_name else _with_context(index, units, own, feature)
         chosen += _subject_next_door(index, chosen, units, shape, terms.subject)
         chosen += _later_turn(index, chosen, units, feature)
+        if shape.kind == "who":
+            chosen += _attribution(index, chosen, units, feature)
         if (
             shape.happened
             and index + 1 < len(units)
@@ -383,6 +392,32 @@ def _later_turn(
         if unit.speakers == here.speakers and index not in chosen and feature(unit):
             return [index]
     return []
+
+
+def _attribution(
+    best: int,
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    feature: Callable[[Unit], bool] | None,
+) -> list[int]:
+    """ "Who said that capital punishment is more humane?" answered by a line of a speech
+    ("I myself have experienced neither …") is answered by who says it: the piece of the
+    speech that names its speaker ("'I don't agree with you,' said the host."), nearest
+    first, the one before it when two are as near."""
+    here = units[best]
+    if not here.speakers or (feature is not None and any(feature(units[i]) for i in chosen)):
+        return []
+    if any(narration(units[i].text) and here.speakers <= units[i].speakers for i in chosen):
+        return []  # the answer already says who speaks
+    paragraph = [
+        i
+        for i, unit in enumerate(units)
+        if (unit.title, unit.passage) == (here.title, here.passage)
+        and i not in chosen
+        and here.speakers <= unit.speakers
+        and narration(unit.text)
+    ]
+    return sorted(paragraph, key=lambda i: (abs(i - best), i))[:1]
 
 
 def _subject_next_door(

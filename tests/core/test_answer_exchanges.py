@@ -108,3 +108,23 @@ def test_a_line_said_to_me_is_not_the_narrator_s() -> None:
     )
     found = answers(text, "What does the narrator say is poisoned?", (narrator,))
     assert not any("poisoned" in quote for quote in found)
+
+
+def test_who_said_a_line_of_a_speech_is_answered_with_who_says_it() -> None:
+    text = "\n\n".join(
+        [
+            "The talk at supper turned to the old duelling laws, and most of the guests "
+            "thought them barbarous.",
+            "“I can't agree with any of you,” said the magistrate. “I have sat on the bench "
+            "for thirty years, and I have seen what a long sentence does to a young man. "
+            "In my judgment a quick fine is far more merciful than a year in the county "
+            "gaol, whatever the newspapers may say about it.” “Exile is kinder still.”",
+            "Nobody answered him, and the port went round again.",
+        ]
+    )
+    magistrate = person("the magistrate", gender="m")
+    found = answers(text, "Who said a fine is more merciful than gaol?", (magistrate,))
+    assert any("a quick fine is far more merciful" in quote for quote in found)
+    # The line names no one ("Exile", opening the next, is no name): who says it is told
+    # by the piece of the speech that names him.
+    assert "“I can't agree with any of you,” said the magistrate." in found
