@@ -190,7 +190,7 @@ def kind_feature(
         asked = {re.sub(r"['’]s?$", "", fold(word)) for word in words(question)} | STOP_WORDS
         names = name_words(tuple(units))
 
-        def named(match: re.Match[str]) -> bool:
+        def is_name(match: re.Match[str]) -> bool:
             word = match.group("name") or match.group("first")
             if fold(word) in asked:
                 return False
@@ -199,7 +199,7 @@ def kind_feature(
             return word in names
 
         return lambda unit: (
-            any(named(match) for match in _NAME_RE.finditer(unit.text))
+            any(is_name(match) for match in _NAME_RE.finditer(unit.text))
             or _PERSON_NOUN_RE.search(unit.text) is not None
         )
     pattern = _KIND_FEATURES.get(shape.kind)

@@ -26,16 +26,22 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from bot.core.answer_context import (
+    attribution,
+    later_turn,
+    neighbours,
+    subject_next_door,
+    with_context,
+)
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
 from bot.core.answer_units import (
     NEGATION,
     PRONOUN_TOKENS,
     Unit,
-    narration,
     person_token,
     story_units,
 )
@@ -87,10 +93,6 @@ _MAX_QUOTE_CHARS = 600
 # first: two readings of the question, the reader judges.
 _MAX_ANSWERS = 2
 _RUNNER_UP_SHARE = 0.85
-# A piece holding this much of the question restates it; its answer is what follows.
-_ECHO = 0.9
-# A speaker's reply may come this many of their turns later in an unbroken exchange.
-_LATER_TURNS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,7 @@ def find_answer(
     contexts: dict[int, float] = {}
     for index in eligible:
         contexts[index] = context = max(
-            max((own[i] for i in _neighbours(index, units)), default=0.0),
+            max((own[i] for i in neighbours(index, units)), default=0.0),
             _PARAGRAPH_SHARE * paragraph[(units[index].title, units[index].passage)],
         )
         score = located[index] + _NEIGHBOUR_SHARE * context
@@ -182,11 +184,11 @@ def find_answer(
             continue
         # A piece that gives someone a name is the whole answer to "What name does he
         # use?"; the neighbour that shares the question's other words would come first.
-        chosen = [index] if shape.new_name else _with_context(index, units, own, feature)
-        chosen += _subject_next_door(index, chosen, units, shape, terms.subject)
-        chosen += _later_turn(index, chosen, units, feature)
+        chosen = [index] if shape.new_name else with_context(index, units, own, feature)
+        chosen += subject_next_door(index, chosen, units, shape, terms.subject)
+        chosen += later_turn(index, chosen, units, feature)
         if shape.kind == "who":
-            chosen += _attribution(index, chosen, units, feature)
+            chosen += attribution(index, chosen, units, feature)
         if (
             shape.happened
             and index + 1 < len(units)
@@ -344,98 +346,6 @@ def _reach(index: int, units: Sequence[Unit], shape: Shape) -> list[int]:
     ]
 
 
-def _with_context(
-    best: int,
-    units: Sequence[Unit],
-    coverage: Sequence[float],
-    feature: Callable[[Unit], bool] | None,
-) -> list[int]:
-    """The answering piece, with the neighbour that completes it."""
-    chosen = [best]
-    options = _neighbours(best, units)
-    neighbour = max(options, key=lambda i: coverage[i]) if options else None
-    if neighbour is not None and coverage[neighbour] >= coverage[best]:
-        chosen.append(neighbour)  # the piece the question echoes, then its answer
-    elif coverage[best] >= _ECHO and best + 1 in options:
-        chosen.append(best + 1)  # "He had a weak point." Then: what it was.
-    elif feature is not None and not feature(units[best]):
-        # The time, place, person or words asked for are next door (after, first).
-        chosen += [i for i in sorted(options, reverse=True) if feature(units[i])][:1]
-    return chosen
-
-
-def _later_turn(
-    best: int,
-    chosen: Sequence[int],
-    units: Sequence[Unit],
-    feature: Callable[[Unit], bool] | None,
-) -> list[int]:
-    """A line of dialogue that holds the question but not what it asks for (the person,
-    place, time …) is continued by its speaker's next lines of the same exchange, past
-    the other's interjections: "I was silly enough to pay without consulting you." /
-    "Amontillado!" / "I have my doubts." / "Amontillado!" / "As you are engaged, I am on my
-    way to Luchesi." A paragraph of narration ends the exchange."""
-    here = units[best]
-    if feature is None or not here.speakers or any(feature(units[i]) for i in chosen):
-        return []
-    turns = 0
-    paragraph = here.passage
-    for index in range(best + 1, len(units)):
-        unit = units[index]
-        if unit.title != here.title or not unit.speakers:
-            break
-        if unit.passage != paragraph:
-            paragraph = unit.passage
-            turns += unit.speakers == here.speakers
-            if turns > _LATER_TURNS:
-                break
-        if unit.speakers == here.speakers and index not in chosen and feature(unit):
-            return [index]
-    return []
-
-
-def _attribution(
-    best: int,
-    chosen: Sequence[int],
-    units: Sequence[Unit],
-    feature: Callable[[Unit], bool] | None,
-) -> list[int]:
-    """ "Who said that capital punishment is more humane?" answered by a line of a speech
-    ("I myself have experienced neither …") is answered by who says it: the piece of the
-    speech that names its speaker ("'I don't agree with you,' said the host."), nearest
-    first, the one before it when two are as near."""
-    here = units[best]
-    if not here.speakers or (feature is not None and any(feature(units[i]) for i in chosen)):
-        return []
-    if any(narration(units[i].text) and here.speakers <= units[i].speakers for i in chosen):
-        return []  # the answer already says who speaks
-    paragraph = [
-        i
-        for i, unit in enumerate(units)
-        if (unit.title, unit.passage) == (here.title, here.passage)
-        and i not in chosen
-        and here.speakers <= unit.speakers
-        and narration(unit.text)
-    ]
-    return sorted(paragraph, key=lambda i: (abs(i - best), i))[:1]
-
-
-def _subject_next_door(
-    best: int, chosen: Sequence[int], units: Sequence[Unit], shape: Shape, subject: str | None
-) -> list[int]:
-    """ "How does he make sure no one is home?" answered by "There was no one at home"
-    (which restates it) is completed by the next piece about him ("I had told them …"):
-    what the subject does is the answer, in a piece about the subject."""
-    if shape.kind in ("who", "where", "number") or subject is None:
-        return []
-    if any(subject in units[i].forms for i in chosen):
-        return []
-    for other in sorted(_neighbours(best, units), reverse=True):
-        if subject in units[other].forms and other not in chosen:
-            return [other]
-    return []
-
-
 def _says_he_does(unit: Unit, terms: _Terms) -> bool:
     """The subject saying "I <the question's verb>": a wish, an oath, a promise is made by
     saying it, so his own words in the first person are the act asked about."""
@@ -539,14 +449,3 @@ def _weights(
         else math.log(1 + count / (1 + frequency[index]))
         for index, term in enumerate(terms)
     ]
-
-
-def _neighbours(index: int, units: Sequence[Unit]) -> list[int]:
-    here = units[index]
-    found = []
-    for other in (index - 1, index + 1):
-        if 0 <= other < len(units):
-            there = units[other]
-            if there.title == here.title and abs(there.passage - here.passage) <= 1:
-                found.append(other)
-    return found

@@ -1,0 +1,122 @@
+"""Which pieces around the one that answers complete the answer: the neighbour the
+question echoes or whose content the question's kind asks for, the next piece about the
+question's subject, a speaker's later turn of the same exchange, and the piece of a speech
+that names who says it. Used by `answering.find_answer`.
+
+Plain Python (no discord import).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from bot.core.answer_units import Unit, narration
+from bot.core.question_shape import Shape
+
+# A piece holding this much of the question restates it; its answer is what follows.
+_ECHO = 0.9
+# A speaker's reply may come this many of their turns later in an unbroken exchange.
+_LATER_TURNS = 4
+
+
+def with_context(
+    best: int,
+    units: Sequence[Unit],
+    coverage: Sequence[float],
+    feature: Callable[[Unit], bool] | None,
+) -> list[int]:
+    """The answering piece, with the neighbour that completes it."""
+    chosen = [best]
+    options = neighbours(best, units)
+    neighbour = max(options, key=lambda i: coverage[i]) if options else None
+    if neighbour is not None and coverage[neighbour] >= coverage[best]:
+        chosen.append(neighbour)  # the piece the question echoes, then its answer
+    elif coverage[best] >= _ECHO and best + 1 in options:
+        chosen.append(best + 1)  # "He had a weak point." Then: what it was.
+    elif feature is not None and not feature(units[best]):
+        # The time, place, person or words asked for are next door (after, first).
+        chosen += [i for i in sorted(options, reverse=True) if feature(units[i])][:1]
+    return chosen
+
+
+def later_turn(
+    best: int,
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    feature: Callable[[Unit], bool] | None,
+) -> list[int]:
+    """A line of dialogue that holds the question but not what it asks for (the person,
+    place, time …) is continued by its speaker's next lines of the same exchange, past
+    the other's interjections: "I was silly enough to pay without consulting you." /
+    "Amontillado!" / "I have my doubts." / "Amontillado!" / "As you are engaged, I am on my
+    way to Luchesi." A paragraph of narration ends the exchange."""
+    here = units[best]
+    if feature is None or not here.speakers or any(feature(units[i]) for i in chosen):
+        return []
+    turns = 0
+    paragraph = here.passage
+    for index in range(best + 1, len(units)):
+        unit = units[index]
+        if unit.title != here.title or not unit.speakers:
+            break
+        if unit.passage != paragraph:
+            paragraph = unit.passage
+            turns += unit.speakers == here.speakers
+            if turns > _LATER_TURNS:
+                break
+        if unit.speakers == here.speakers and index not in chosen and feature(unit):
+            return [index]
+    return []
+
+
+def attribution(
+    best: int,
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    feature: Callable[[Unit], bool] | None,
+) -> list[int]:
+    """ "Who said that capital punishment is more humane?" answered by a line of a speech
+    ("I myself have experienced neither …") is answered by who says it: the piece of the
+    speech that names its speaker ("'I don't agree with you,' said the host."), nearest
+    first, the one before it when two are as near."""
+    here = units[best]
+    if not here.speakers or (feature is not None and any(feature(units[i]) for i in chosen)):
+        return []
+    if any(narration(units[i].text) and here.speakers <= units[i].speakers for i in chosen):
+        return []  # the answer already says who speaks
+    paragraph = [
+        i
+        for i, unit in enumerate(units)
+        if (unit.title, unit.passage) == (here.title, here.passage)
+        and i not in chosen
+        and here.speakers <= unit.speakers
+        and narration(unit.text)
+    ]
+    return sorted(paragraph, key=lambda i: (abs(i - best), i))[:1]
+
+
+def subject_next_door(
+    best: int, chosen: Sequence[int], units: Sequence[Unit], shape: Shape, subject: str | None
+) -> list[int]:
+    """ "How does he make sure no one is home?" answered by "There was no one at home"
+    (which restates it) is completed by the next piece about him ("I had told them …"):
+    what the subject does is the answer, in a piece about the subject."""
+    if shape.kind in ("who", "where", "number") or subject is None:
+        return []
+    if any(subject in units[i].forms for i in chosen):
+        return []
+    for other in sorted(neighbours(best, units), reverse=True):
+        if subject in units[other].forms and other not in chosen:
+            return [other]
+    return []
+
+
+def neighbours(index: int, units: Sequence[Unit]) -> list[int]:
+    here = units[index]
+    found = []
+    for other in (index - 1, index + 1):
+        if 0 <= other < len(units):
+            there = units[other]
+            if there.title == here.title and abs(there.passage - here.passage) <= 1:
+                found.append(other)
+    return found
