@@ -8,6 +8,7 @@ Plain Python (no discord import).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from bot.core.answer_units import Unit, narration
@@ -17,6 +18,13 @@ from bot.core.question_shape import Shape
 _ECHO = 0.9
 # A speaker's reply may come this many of their turns later in an unbroken exchange.
 _LATER_TURNS = 4
+# A place a piece is in, at, of … by a common noun: "guarding the mouth of the cave".
+_SETTING_RE = re.compile(
+    r"\b(?:in|into|inside|at|to|from|near|of|on|outside|towards?|through|under|beneath|"
+    r"behind|within)\s+the\s+([a-z][a-z-]+)\b"
+)
+# A noun the story puts "the" before this often is one of its settings.
+_SETTING_USES = 3
 
 
 def with_context(
@@ -120,3 +128,25 @@ def neighbours(index: int, units: Sequence[Unit]) -> list[int]:
             if there.title == here.title and abs(there.passage - here.passage) <= 1:
                 found.append(other)
     return found
+
+
+def introduction(chosen: Sequence[int], units: Sequence[Unit]) -> list[int]:
+    """For a where-question answered by pieces that put someone in "the cave", a setting
+    the story keeps coming back to: the earlier piece that first brought it in as "a
+    cave", which says where it is ("On the rear elevation of this mountain was a cave.")."""
+    title = units[chosen[0]].title
+    first = min(chosen)
+    before = [i for i in range(first) if units[i].title == title]
+    story = [i for i, unit in enumerate(units) if unit.title == title]
+    for index in sorted(chosen):
+        for match in _SETTING_RE.finditer(units[index].text):
+            noun = re.escape(match.group(1))
+            definite = re.compile(rf"\bthe\s+{noun}\b", re.IGNORECASE)
+            if sum(1 for i in story if definite.search(units[i].text)) < _SETTING_USES:
+                continue
+            # "a cave", "a little mountain": the first time the story tells of it.
+            indefinite = re.compile(rf"\ban?\s+(?:[a-z-]+\s+)?{noun}\b", re.IGNORECASE)
+            introduced = next((i for i in before if indefinite.search(units[i].text)), None)
+            if introduced is not None:
+                return [] if introduced in chosen else [introduced]
+    return []

@@ -32,6 +32,7 @@ from itertools import pairwise
 
 from bot.core.answer_context import (
     attribution,
+    introduction,
     later_turn,
     neighbours,
     subject_next_door,
@@ -197,6 +198,8 @@ def find_answer(
             chosen.append(index + 1)  # "What happened to them?": what the next sentence says
         if shape.kind == "where" and places:
             chosen += scene(chosen, units, places, terms.people, characters)
+        if shape.kind == "where":
+            chosen += introduction(chosen, units)
         answers.append(chosen)
     # Best first, as ranked: the reader takes the first quotation for the answer, and the
     # shorter runner-up was often the one that only shares a word ("The only escape from

@@ -128,3 +128,22 @@ def test_who_said_a_line_of_a_speech_is_answered_with_who_says_it() -> None:
     # The line names no one ("Exile", opening the next, is no name): who says it is told
     # by the piece of the speech that names him.
     assert "“I can't agree with any of you,” said the magistrate." in found
+
+
+def test_where_is_answered_with_the_sentence_that_first_brought_the_place_in() -> None:
+    ned = person("Ned", gender="m")
+    tess = person("Tess", gender="f")
+    text = "\n\n".join(
+        [
+            "Half a mile past the village stood an old quarry. In the side of the quarry was "
+            "a hut.",
+            "Ned and Tess carried the girl up the hill after dark.",
+            "Tess kept watch by the door of the hut all night while Ned slept.",
+            "In the morning Ned went down for bread and left the girl tied up in the hut.",
+            "Nobody came near the hut for three days.",
+        ]
+    )
+    found = answers(text, "Where do Ned and Tess keep the girl?", (ned, tess))
+    # The pieces that hold the question say "in the hut"; where the hut is, the sentence
+    # that first told of it says.
+    assert "In the side of the quarry was a hut." in found
