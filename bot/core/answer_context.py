@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.core.answer_units import Unit, narration
+from bot.core.answer_units import Unit, narration, person_token
+from bot.core.cast import Character
 from bot.core.question_shape import Shape
+from bot.core.search import STOP_WORDS
+from bot.core.text import fold
 
 # A piece holding this much of the question restates it; its answer is what follows.
 _ECHO = 0.9
@@ -150,3 +153,47 @@ def introduction(chosen: Sequence[int], units: Sequence[Unit]) -> list[int]:
             if introduced is not None:
                 return [] if introduced in chosen else [introduced]
     return []
+
+
+def introduced_person(
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    characters: Sequence[Character],
+    asked: frozenset[str],
+) -> list[int]:
+    """For a who-question whose answer calls someone by a short name ("… about a monkey's
+    paw or something, Morris?"): the earlier piece where the story first named them, when
+    it names them more fully there ("'Sergeant-Major Morris,' he said, introducing him."),
+    which tells the reader who they are. A fuller form that is someone else's name ("Mr.
+    White" for "White") is not theirs."""
+    title = units[chosen[0]].title
+    before = [i for i in range(min(chosen)) if units[i].title == title]
+    everyone = {alias for character in characters for alias in character.aliases}
+    for index in sorted(chosen):
+        for number, character in enumerate(characters):
+            if person_token(number) in asked:
+                continue
+            for alias in sorted(character.aliases, key=len):
+                if not alias[:1].isupper() or not _names(alias).search(units[index].text):
+                    continue
+                first = next((i for i in before if _names(alias).search(units[i].text)), None)
+                if first is None or first in chosen:
+                    break
+                # A title or a first name before it: "Sergeant-Major Morris", not "She's
+                # Annabel" or "There the warden".
+                fuller = re.search(
+                    rf"(?<![\w'’])([A-Z][\w'’.-]*)\s+{re.escape(alias)}(?![\w'’])",
+                    units[first].text,
+                )
+                if (
+                    fuller is not None
+                    and re.sub(r"['’]s$", "", fold(fuller.group(1))) not in STOP_WORDS
+                    and fuller.group() not in everyone
+                ):
+                    return [first]
+                break
+    return []
+
+
+def _names(alias: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w'’]){re.escape(alias)}(?![\w'’])")

@@ -32,6 +32,7 @@ from itertools import pairwise
 
 from bot.core.answer_context import (
     attribution,
+    introduced_person,
     introduction,
     later_turn,
     neighbours,
@@ -190,6 +191,7 @@ def find_answer(
         chosen += later_turn(index, chosen, units, feature)
         if shape.kind == "who":
             chosen += attribution(index, chosen, units, feature)
+            chosen += introduced_person(chosen, units, characters, terms.people)
         if (
             shape.happened
             and index + 1 < len(units)

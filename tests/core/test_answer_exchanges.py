@@ -147,3 +147,35 @@ def test_where_is_answered_with_the_sentence_that_first_brought_the_place_in() -
     # The pieces that hold the question say "in the hut"; where the hut is, the sentence
     # that first told of it says.
     assert "In the side of the quarry was a hut." in found
+
+
+def test_who_is_answered_with_where_the_story_first_named_them_in_full() -> None:
+    pell = person("Mr. Pell", gender="m")
+    harrow = person("Harrow", "the captain", gender="m")
+    text = "\n\n".join(
+        [
+            "The Pells were at supper when the gate banged and boots came up the path.",
+            '"Captain Harrow," said Mr. Pell, ushering in a tall man in a wet coat.',
+            "The captain sat by the fire and drank his rum in silence.",
+            '"What was that you said about a silver compass, Harrow?" asked Mr. Pell.',
+            '"Nothing," said the captain. "It is cursed, and I wish I had never seen it."',
+        ]
+    )
+    found = answers(text, "Who brings the silver compass to the Pells' house?", (pell, harrow))
+    assert '"What was that you said about a silver compass, Harrow?" asked Mr. Pell.' in found
+    # "Harrow" alone does not say who he is; where the story first named him does.
+    assert '"Captain Harrow," said Mr. Pell, ushering in a tall man in a wet coat.' in found
+
+
+def test_a_fuller_form_that_is_someone_else_s_name_introduces_no_one() -> None:
+    father = person("Mr. Pell", gender="m")
+    mother = person("Mrs. Pell", "Pell", gender="f")
+    text = "\n\n".join(
+        [
+            "Mr. Pell read the paper by the lamp while the rain came down.",
+            "The house was quiet, and the clock ticked on the shelf above the fire.",
+            "At midnight it was Pell who heard the knock and ran to the door.",
+        ]
+    )
+    found = answers(text, "Who ran to the door at midnight?", (father, mother))
+    assert found == ["At midnight it was Pell who heard the knock and ran to the door."]
