@@ -155,6 +155,15 @@ def find_answer(
     feature = kind_feature(shape, places, question, units)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
+    # "What time is it when the narrator reaches the bazaar?": the time is the one told
+    # where he is (a clock he sees), not one the pieces around give another person.
+    state_of = (
+        terms.subject
+        if shape.kind in ("when", "number")
+        and terms.clause
+        and not any(term & terms.people for term in terms.main)
+        else None
+    )
     for index in eligible:
         contexts[index] = context = max(
             max((own[i] for i in neighbours(index, units)), default=0.0),
@@ -169,6 +178,8 @@ def find_answer(
             score += _KIND_BONUS  # "What does he promise?": what he says
         elif _says_he_does(units[index], terms):
             score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
+        if state_of is not None and state_of in units[index].forms:
+            score += _KIND_BONUS
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
     answers: list[list[int]] = []

@@ -179,3 +179,25 @@ def test_a_fuller_form_that_is_someone_else_s_name_introduces_no_one() -> None:
     )
     found = answers(text, "Who ran to the door at midnight?", (father, mother))
     assert found == ["At midnight it was Pell who heard the knock and ran to the door."]
+
+
+def test_the_time_when_someone_arrives_is_the_one_told_where_they_are() -> None:
+    narrator = person("the narrator", gender="m")
+    aunt = person("Mrs Hobb", gender="f")
+    text = "\n\n".join(
+        [
+            "Supper went on and on. Mrs Hobb rose to leave: it was past seven o'clock and "
+            "she feared the fog.",
+            "Far off a dog barked and the sound reached the kitchen faintly.",
+            "At last I was free to go, and I ran all the way down to the fair.",
+            "The gates were lit with lamps, and I saw on the church clock that it was ten "
+            "minutes to nine.",
+        ]
+    )
+    found = answers(text, "What time is it when the narrator reaches the fair?", (narrator, aunt))
+    assert (
+        "The gates were lit with lamps, and I saw on the church clock that it was ten "
+        "minutes to nine."
+    ) in found
+    # Seven o'clock is the time Mrs Hobb left, near a piece where something "reached".
+    assert not any("seven" in quote for quote in found)
