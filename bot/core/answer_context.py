@@ -135,8 +135,8 @@ def neighbours(index: int, units: Sequence[Unit]) -> list[int]:
 
 def introduction(chosen: Sequence[int], units: Sequence[Unit]) -> list[int]:
     """For a where-question answered by pieces that put someone in "the cave", a setting
-    the story keeps coming back to: the earlier piece that first brought it in as "a
-    cave", which says where it is ("On the rear elevation of this mountain was a cave.")."""
+    the story keeps coming back to: the earlier piece that set it down ("On the rear
+    elevation of this mountain was a cave."), which says where it is."""
     title = units[chosen[0]].title
     first = min(chosen)
     before = [i for i in range(first) if units[i].title == title]
@@ -147,8 +147,13 @@ def introduction(chosen: Sequence[int], units: Sequence[Unit]) -> list[int]:
             definite = re.compile(rf"\bthe\s+{noun}\b", re.IGNORECASE)
             if sum(1 for i in story if definite.search(units[i].text)) < _SETTING_USES:
                 continue
-            # "a cave", "a little mountain": the first time the story tells of it.
-            indefinite = re.compile(rf"\ban?\s+(?:[a-z-]+\s+)?{noun}\b", re.IGNORECASE)
+            # "was a cave", "stood a little hut": where the story first sets it down ("for
+            # a ransom" brings in no place).
+            indefinite = re.compile(
+                rf"\b(?:was|were|is|are|stood|stands|lay|lies|rose|rises)\s+an?\s+"
+                rf"(?:[a-z-]+\s+)?{noun}\b",
+                re.IGNORECASE,
+            )
             introduced = next((i for i in before if indefinite.search(units[i].text)), None)
             if introduced is not None:
                 return [] if introduced in chosen else [introduced]
