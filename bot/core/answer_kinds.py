@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 
-from bot.core.answer_units import Unit
+from bot.core.answer_units import NARRATOR, Unit
 from bot.core.cast import Character
 from bot.core.question_shape import Shape
 from bot.core.search import STOP_WORDS
@@ -37,7 +37,8 @@ _NAME_RE = re.compile(
 )
 # A capital after a lower-case word or a comma: a name, wherever the story writes one.
 _INSIDE_NAME_RE = re.compile(r"\b[a-z,;:—–-]+\s+([A-Z][\w'’-]+)")
-_PERSON_NOUN_RE = re.compile(r"\b(?:man|woman|boy|girl|lady|he|she|they)\b")
+# Someone by a noun: "a man", "the girl". A bare "he" or "she" says who to no reader.
+_PERSON_NOUN_RE = re.compile(r"\b(?:man|woman|boy|girl|lady|men|women|boys|girls|ladies)\b")
 _PLACE_RE = re.compile(
     r"\b(?:in|into|at|to|from|inside|beneath|under|near|on)\s+(?:the|a|an|his|her|their|my)\b"
 )
@@ -169,7 +170,11 @@ def eligible_pieces(shape: Shape, units: Sequence[Unit], subject: str | None) ->
 
 
 def kind_feature(
-    shape: Shape, places: Collection[str], question: str, units: Sequence[Unit] = ()
+    shape: Shape,
+    places: Collection[str],
+    question: str,
+    units: Sequence[Unit] = (),
+    characters: Sequence[Character] = (),
 ) -> Callable[[Unit], bool] | None:
     """What a piece that answers this kind of question holds, as a test of a piece."""
     if shape.new_name:
@@ -189,6 +194,9 @@ def kind_feature(
         # no one, "Luchesi cannot tell" does.
         asked = {re.sub(r"['’]s?$", "", fold(word)) for word in words(question)} | STOP_WORDS
         names = name_words(tuple(units))
+        # Or someone the cast knows by a description the question does not use ("The
+        # sergeant-major shook hands" answers "Who is the visitor from distant parts?").
+        described = described_re(characters, question)
 
         def is_name(match: re.Match[str]) -> bool:
             word = match.group("name") or match.group("first")
@@ -201,11 +209,32 @@ def kind_feature(
         return lambda unit: (
             any(is_name(match) for match in _NAME_RE.finditer(unit.text))
             or _PERSON_NOUN_RE.search(unit.text) is not None
+            or (described is not None and described.search(unit.text) is not None)
         )
     pattern = _KIND_FEATURES.get(shape.kind)
     if pattern is None:
         return None
     return lambda unit: pattern.search(unit.text) is not None
+
+
+def described_re(characters: Sequence[Character], question: str) -> re.Pattern[str] | None:
+    """The cast's descriptions of people ("the sergeant-major", "the banker") that
+    `question` does not hold, as one pattern; None when there are none."""
+    asked = fold(question)
+    descriptions = sorted(
+        {
+            alias[4:]
+            for character in characters
+            for alias in character.aliases
+            if alias.startswith("the ") and alias != NARRATOR and fold(alias[4:]) not in asked
+        },
+        key=len,
+        reverse=True,
+    )
+    if not descriptions:
+        return None
+    body = "|".join(re.escape(description) for description in descriptions)
+    return re.compile(rf"\b(?:[Tt]he|[Aa]n?)\s+(?:{body})(?![\w'’])")
 
 
 @lru_cache(maxsize=8)

@@ -152,7 +152,7 @@ def find_answer(
             return []
     if shape.place_name:
         eligible = naming_a_place(eligible, units, characters, places)
-    feature = kind_feature(shape, places, question, units)
+    feature = kind_feature(shape, places, question, units, characters)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
     # "What time is it when the narrator reaches the bazaar?": the time is the one told

@@ -201,3 +201,18 @@ def test_the_time_when_someone_arrives_is_the_one_told_where_they_are() -> None:
     ) in found
     # Seven o'clock is the time Mrs Hobb left, near a piece where something "reached".
     assert not any("seven" in quote for quote in found)
+
+
+def test_who_is_answered_by_a_description_the_cast_knows_not_by_a_bare_he() -> None:
+    harrow = person("Harrow", "the captain", gender="m")
+    text = "\n\n".join(
+        [
+            "The Pells sat by the fire while the rain beat on the windows.",
+            "The captain shook hands and took the chair nearest the fire.",
+            "At the third glass he began to talk, and the family listened to this stranger "
+            "from over the sea as he told of storms and wrecks.",
+        ]
+    )
+    found = answers(text, "Who is the stranger from over the sea?", (harrow,))
+    # "he" says who to no reader; "The captain" does.
+    assert "The captain shook hands and took the chair nearest the fire." in found
