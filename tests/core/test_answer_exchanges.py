@@ -216,3 +216,19 @@ def test_who_is_answered_by_a_description_the_cast_knows_not_by_a_bare_he() -> N
     found = answers(text, "Who is the stranger from over the sea?", (harrow,))
     # "he" says who to no reader; "The captain" does.
     assert "The captain shook hands and took the chair nearest the fire." in found
+
+
+def test_a_reply_is_read_with_the_question_it_answers() -> None:
+    dray = person("Mrs. Dray", gender="f")
+    text = "\n\n".join(
+        [
+            "The clerk from the mill stood by the door, turning his hat in his hands.",
+            '"The company admits no fault," he went on, "but it wishes to make you a small '
+            'payment as compensation."',
+            'Mrs. Dray looked up sharply. "How much?"',
+            '"Forty pounds," was the answer.',
+            "Nobody spoke for a long time.",
+        ]
+    )
+    found = answers(text, "How much compensation does the company offer?", (dray,))
+    assert '"Forty pounds," was the answer.' in found
