@@ -21,6 +21,10 @@ from bot.core.text import fold
 _ECHO = 0.9
 # A speaker's reply may come this many of their turns later in an unbroken exchange.
 _LATER_TURNS = 4
+# A piece that ends by asking: "His dry lips shaped the words, "How much?""
+_QUESTION_END_RE = re.compile(r"\?[\s\"'”’]*$")
+# A reply opens with a quotation: '"Two hundred pounds," was the answer.'
+_REPLY_RE = re.compile(r"\s*[\"“]")
 # A place a piece is in, at, of … by a common noun: "guarding the mouth of the cave".
 _SETTING_RE = re.compile(
     r"\b(?:in|into|inside|at|to|from|near|of|on|outside|towards?|through|under|beneath|"
@@ -202,3 +206,24 @@ def introduced_person(
 
 def _names(alias: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'’]){re.escape(alias)}(?![\w'’])")
+
+
+def exchange(index: int, units: Sequence[Unit]) -> list[int]:
+    """The pieces whose words count for piece `index`: its neighbours and, when it is a
+    line of dialogue and the piece before asks a question ("How much?"), what that
+    question was asked about: a reply is read with what was asked ("… a certain sum as
+    compensation." / "How much?" / "Two hundred pounds," was the answer)."""
+    near = neighbours(index, units)
+    asked = index - 1
+    reply = _REPLY_RE.match(units[index].text) is not None
+    if reply and asked in near and _QUESTION_END_RE.search(units[asked].text):
+        # What was asked about: the question's paragraph and the end of the one before.
+        here = units[asked]
+        start = asked
+        while start > 0 and (units[start - 1].title, units[start - 1].passage) == (
+            here.title,
+            here.passage,
+        ):
+            start -= 1
+        near += [i for i in range(max(0, start - 1), asked) if units[i].title == here.title]
+    return near

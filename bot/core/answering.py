@@ -32,10 +32,10 @@ from itertools import pairwise
 
 from bot.core.answer_context import (
     attribution,
+    exchange,
     introduced_person,
     introduction,
     later_turn,
-    neighbours,
     subject_next_door,
     with_context,
 )
@@ -91,10 +91,6 @@ _STATE_PARAGRAPHS = 4
 # What a he or she holds of a character of that gender the piece does not name.
 _PRONOUN_SHARE = 0.5
 _MAX_QUOTE_CHARS = 600
-# A piece that ends by asking: "His dry lips shaped the words, "How much?""
-_QUESTION_END_RE = re.compile(r"\?[\s\"'”’]*$")
-# A reply opens with a quotation: '"Two hundred pounds," was the answer.'
-_REPLY_RE = re.compile(r"\s*[\"“]")
 # A second answer, from elsewhere in the text, is quoted when it scores this close to the
 # first: two readings of the question, the reader judges.
 _MAX_ANSWERS = 2
@@ -170,7 +166,7 @@ def find_answer(
     )
     for index in eligible:
         contexts[index] = context = max(
-            max((own[i] for i in _exchange(index, units)), default=0.0),
+            max((own[i] for i in exchange(index, units)), default=0.0),
             _PARAGRAPH_SHARE * paragraph[(units[index].title, units[index].passage)],
         )
         score = located[index] + _NEIGHBOUR_SHARE * context
@@ -235,27 +231,6 @@ def find_answer(
         )
         for i in quoted
     ]
-
-
-def _exchange(index: int, units: Sequence[Unit]) -> list[int]:
-    """The pieces whose words count for piece `index`: its neighbours and, when it is a
-    line of dialogue and the piece before asks a question ("How much?"), what that
-    question was asked about: a reply is read with what was asked ("… a certain sum as
-    compensation." / "How much?" / "Two hundred pounds," was the answer)."""
-    near = neighbours(index, units)
-    asked = index - 1
-    reply = _REPLY_RE.match(units[index].text) is not None
-    if reply and asked in near and _QUESTION_END_RE.search(units[asked].text):
-        # What was asked about: the question's paragraph and the end of the one before.
-        here = units[asked]
-        start = asked
-        while start > 0 and (units[start - 1].title, units[start - 1].passage) == (
-            here.title,
-            here.passage,
-        ):
-            start -= 1
-        near += [i for i in range(max(0, start - 1), asked) if units[i].title == here.title]
-    return near
 
 
 def _coverages(
