@@ -46,7 +46,11 @@ def _meets(
 ) -> dict[int, list[Fact]]:
     present: dict[int, set[int]] = defaultdict(set)
     for mention in analysis.mentions:
-        if mention.group >= 0 and analysis.groups[mention.group].kind == "person":
+        if mention.group < 0:
+            continue
+        if mention.quoted and not _called(analysis.paragraphs[mention.passage].text, mention):
+            continue  # named in someone's speech ("You are Nikolai's boy"): not there
+        if analysis.groups[mention.group].kind == "person":
             present[mention.passage].add(mention.group)
     for group_id, numbers in spoken_in.items():
         for number in numbers:
@@ -62,6 +66,12 @@ def _meets(
         ]
         for one, met in meets.items()
     }
+
+
+def _called(text: str, mention: Mention) -> bool:
+    """Whether a name in speech is called ("Hold the lamp, Pip!"): whoever is called is there."""
+    before = text[: mention.start].rstrip()
+    return before.endswith((",", '"', "“")) and text[mention.end : mention.end + 1] in ",!?."
 
 
 def _first_mentions(analysis: Analysis) -> dict[int, list[tuple[str, int, Mention]]]:
