@@ -39,17 +39,24 @@ def with_context(
     units: Sequence[Unit],
     coverage: Sequence[float],
     feature: Callable[[Unit], bool] | None,
+    person: bool = False,
 ) -> list[int]:
-    """The answering piece, with the neighbour that completes it."""
+    """The answering piece, with the neighbour that completes it. `person`: the question
+    asks who, and a piece that names no one says it with a "he" or "she", whom the piece
+    before names ("The sergeant-major shook hands …" / "… this visitor from distant
+    parts, as he squared his broad shoulders …")."""
     chosen = [best]
     options = neighbours(best, units)
     neighbour = max(options, key=lambda i: coverage[i]) if options else None
+    lacking = feature is not None and not feature(units[best])
     if neighbour is not None and coverage[neighbour] >= coverage[best]:
         chosen.append(neighbour)  # the piece the question echoes, then its answer
+    elif person and lacking and feature is not None:
+        chosen += [i for i in sorted(options) if feature(units[i])][:1]
     elif coverage[best] >= _ECHO and best + 1 in options:
         chosen.append(best + 1)  # "He had a weak point." Then: what it was.
-    elif feature is not None and not feature(units[best]):
-        # The time, place, person or words asked for are next door (after, first).
+    elif lacking and feature is not None:
+        # The time, place or words asked for are next door (after, first).
         chosen += [i for i in sorted(options, reverse=True) if feature(units[i])][:1]
     return chosen
 
@@ -95,7 +102,7 @@ def attribution(
     speech that names its speaker ("'I don't agree with you,' said the host."), nearest
     first, the one before it when two are as near."""
     here = units[best]
-    if not here.speakers or (feature is not None and any(feature(units[i]) for i in chosen)):
+    if not here.speakers or (feature is not None and feature(here)):
         return []
     if any(narration(units[i].text) and here.speakers <= units[i].speakers for i in chosen):
         return []  # the answer already says who speaks

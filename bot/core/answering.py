@@ -197,7 +197,11 @@ def find_answer(
             continue
         # A piece that gives someone a name is the whole answer to "What name does he
         # use?"; the neighbour that shares the question's other words would come first.
-        chosen = [index] if shape.new_name else with_context(index, units, own, feature)
+        chosen = (
+            [index]
+            if shape.new_name
+            else with_context(index, units, own, feature, person=shape.kind == "who")
+        )
         chosen += subject_next_door(index, chosen, units, shape, terms.subject)
         chosen += later_turn(index, chosen, units, feature)
         if shape.kind == "who":
