@@ -142,7 +142,8 @@ def find_answer(
     terms = _terms(shape, characters)
     if not units or not (terms.main or terms.clause):
         return []
-    if _vague_moment(terms, units):
+    # An age, a time, a sum: what the answer must hold already narrows it down.
+    if shape.kind not in ("number", "when") and _vague_moment(terms, units):
         return []
     own, located, paragraph = _coverages(terms, units, shape)
     eligible = eligible_pieces(shape, units, terms.subject)
