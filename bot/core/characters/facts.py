@@ -179,13 +179,15 @@ def pronoun_descriptions(analysis: Analysis, found: dict[int, FactSet]) -> None:
                     found[person.id].add(number, match.start(np_group), match.group(np_group))
 
 
-# The first letters of "was", "is" and "became" as re.IGNORECASE reads them ("İs", "ıs").
-_BEING_INITIALS = "wWiIİıbB"
+# The first letters of PRONOUN_IS_A_RE's verbs ("was", "is", "became", "had been", "has
+# been") as re.IGNORECASE reads them ("İs", "ıs"). tests/core/test_cast_guards.py reads
+# the verbs from the pattern itself, so a verb added there fails it until added here.
+_BEING_INITIALS = "wWiIİıbBhH"
 
 
 def _may_be_a_verb_of_being(text: str, end: int) -> bool:
-    """Whether spaces follow a pronoun ending at `end`, then a letter "was", "is" or
-    "became" can start with: where PRONOUN_IS_A_RE can match after it."""
+    """Whether spaces follow a pronoun ending at `end`, then a letter one of
+    PRONOUN_IS_A_RE's verbs can start with: where that pattern can match after it."""
     index = end
     while index < len(text) and text[index].isspace():
         index += 1
@@ -194,7 +196,7 @@ def _may_be_a_verb_of_being(text: str, end: int) -> bool:
 
 def she_was_a_matches(paragraph: Paragraph) -> list[re.Match[str]]:
     """What PRONOUN_IS_A_RE.finditer(np_text) finds: "she was ..." starts where a pronoun
-    does, so it is tried there only, and only where "was", "is" or "became" may follow."""
+    does, so it is tried there only, and only where one of its verbs may follow."""
     text = paragraph.np_text
     starts = [m.start() for m in paragraph.pronouns() if _may_be_a_verb_of_being(text, m.end())]
     return matches_at(PRONOUN_IS_A_RE, text, starts)
