@@ -92,7 +92,11 @@ def _mention_from(tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention 
 def _stories() -> list[list[str]]:
     files = sorted(DATA.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
     stories = [[p.text for p in parse_story(f.read_bytes(), f.name).passages] for f in files]
-    return [*stories, TEXTS[:1500]]
+    couple = [
+        "Mr. and Mrs. Arthur Penhallow came at noon. Mrs. Arthur Penhallow sat down.",
+        "Arthur Penhallow laughed. Dr. Amara Okafor and Mrs. Arthur Penhallow talked.",
+    ]
+    return [*stories, couple, TEXTS[:1500]]
 
 
 def test_phrases_read_once_give_the_mentions_of_every_phrase_read_where_it_stands() -> None:
@@ -103,22 +107,22 @@ def test_phrases_read_once_give_the_mentions_of_every_phrase_read_where_it_stand
         ]
         vocabulary = build_vocabulary(paragraphs)
         for paragraph in paragraphs:
-            text = paragraph.text
-            phrases = phrase_spans(text, paragraph.capitals)
-            alone = {phrase[0].start() for phrase in phrases if len(phrase) == 1}
-            # Leave out one-word phrases' mentions and couples' ("Mr. and Mrs. White").
-            found = [
-                m
-                for m in mentions_in(paragraph, vocabulary)
-                if m.start not in alone and text[m.start : m.end] == m.surface
-            ]
-            expected = [
-                mention
-                for phrase in phrases
-                if len(phrase) > 1
-                for part in _split_phrase(phrase, paragraph, vocabulary)
-                if (mention := _mention_from(part, paragraph)) is not None
-            ]
-            assert found == sorted(expected, key=lambda m: m.start), text
-            several += len(found)
+            found = mentions_in(paragraph, vocabulary)
+            couples = scan._couples(paragraph)
+            # One-word phrases are read by their own path: taken as found.
+            alone = {m.start: m for m in found if m not in couples}
+            expected: list[Mention] = []
+            for phrase in phrase_spans(paragraph.text, paragraph.capitals):
+                if len(phrase) == 1:
+                    if phrase[0].start() in alone:
+                        expected.append(alone[phrase[0].start()])
+                    continue
+                for part in _split_phrase(phrase, paragraph, vocabulary):
+                    mention = _mention_from(part, paragraph)
+                    if mention is not None:
+                        expected.append(mention)
+                        several += 1
+            scan._wife_under_his_name(expected, couples)
+            expected.extend(couples)
+            assert found == sorted(expected, key=lambda m: m.start), paragraph.text
     assert several > 50
