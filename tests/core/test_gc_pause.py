@@ -13,10 +13,14 @@ from bot.core.gc_pause import gc_paused
 
 @pytest.fixture
 def collector_on() -> Iterator[None]:
+    """The collector on for the test, and as it was after it, whatever the test did:
+    a worker left with it off would never free the test database's connections."""
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:
+        gc.enable()
+    else:
         gc.disable()
 
 
