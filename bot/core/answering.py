@@ -392,6 +392,11 @@ def _terms(shape: Shape, characters: Sequence[Character]) -> _Terms:
     said = {next(iter(term)) for term in main if len(term) == 1}
     clause = [term for term in clause if not (len(term) == 1 and next(iter(term)) in said)]
     subject = main_people[0] if main_people else (clause_people[0] if clause_people else None)
+    if shape.sayer:
+        # "Where does the niece say Framton was chased?": the one who says it is the
+        # subject, and when the cast does not know them, no one's words are looked for.
+        sayers = _words_of(shape.sayer, characters)[1]
+        subject = sayers[0] if sayers else None
     optional = frozenset(_term(word) for word in shape.speech_words)
     if subject is not None:
         # Only the subject's own words are looked at: the verb of saying adds nothing.

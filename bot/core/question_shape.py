@@ -82,7 +82,7 @@ _SPEECH_RE = re.compile(
 )
 _HAPPENED_RE = re.compile(r"^\s*what\s+(?:happened|happens|became)\s+(?:to|of)\b", re.I)
 _DOES_SAY_RE = re.compile(
-    r"\b(?:does|did|do|will|would)\s+[^?]*?\b(?:say|tell|ask|promise|reply|answer|whisper|"
+    r"\b(?:does|did|do|will|would)\s+(?P<sayer>[^?]*?)\s*\b(?:say|tell|ask|promise|reply|answer|whisper|"
     r"shout|cry|propose|beg|order|warn|suggest|exclaim|murmur|declare|write|offer|demand|"
     r"threaten|confess|admit|announce|insist)\b",
     re.I,
@@ -110,6 +110,9 @@ class Shape:
     speech_words: tuple[str, ...]  # the verbs of saying it uses, as written
     happened: bool  # "what happened to …": an event, told after its people are named
     position: str = ""  # "end" or "start": the part of the story the question is about
+    # Who says it, as the question words them ("the niece" in "Where does the niece say
+    # Framton was chased?"); "" when the question does not say.
+    sayer: str = ""
 
 
 def question_kind(question: str) -> str:
@@ -173,6 +176,7 @@ def shape_of(question: str) -> Shape:
         happened=_HAPPENED_RE.match(question) is not None,
         position=position,
         speech=speech,
+        sayer=said["sayer"] if said is not None else "",
         speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))
         if speech
         else (),

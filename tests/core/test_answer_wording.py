@@ -99,3 +99,18 @@ def test_an_offer_is_made_by_saying_it() -> None:
     found = answers(text, "What does Tom offer?", (tom, miller))
     assert '"I\'ll give you ten shillings for him and a sack of oats," said Tom.' in found
     assert not any("miller" in quote for quote in found)
+
+
+def test_what_someone_the_cast_does_not_know_says_is_not_looked_for_in_another_s_lines() -> None:
+    tom = person("Tom", gender="m")
+    text = "\n\n".join(
+        [
+            '"I shall be quite well by Sunday," said Tom from his bed.',
+            '"He was bitten by an adder down in the long meadow," the nurse told the '
+            'doctor, "and he would not let me look at it."',
+            "The doctor nodded and opened his bag.",
+        ]
+    )
+    found = answers(text, "Where does the nurse say Tom was bitten?", (tom,))
+    # The nurse is no one the cast knows: the question is not about Tom's own words.
+    assert found and "bitten by an adder down in the long meadow" in found[0]
