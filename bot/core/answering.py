@@ -67,6 +67,10 @@ _FRAME_WORDS = frozenset(
 # "What does he wish for first?": an order, not a word the answer holds ("the first man
 # had three wishes" is not his first wish).
 _ORDER_RE = re.compile(r"\b(?:at\s+)?(?:first|last|finally)\s*[?.!]*\s*$", re.IGNORECASE)
+# "Mr. White's first wish": an ordinal after someone's name.
+_PERSON_ORDINAL_RE = re.compile(
+    r"(?P<owner>[\w.]+)['’]s\s+(?P<ordinal>first|second|third|last|final)\b", re.IGNORECASE
+)
 # A question must find at least this share of its weighed words in one piece (with its
 # neighbour's help) to be answered.
 MIN_COVERAGE = 0.3
@@ -387,7 +391,7 @@ def _someone_else(forms: frozenset[str], asked: frozenset[str]) -> bool:
 def _terms(shape: Shape, characters: Sequence[Character]) -> _Terms:
     """Each word the question is about, as the set of forms that count as it; a character
     it names is one term, held by any piece about them."""
-    main, main_people = _words_of(_ORDER_RE.sub("", shape.main), characters)
+    main, main_people = _words_of(_ordered(_ORDER_RE.sub("", shape.main), characters), characters)
     clause, clause_people = _words_of(shape.clause, characters)
     said = {next(iter(term)) for term in main if len(term) == 1}
     clause = [term for term in clause if not (len(term) == 1 and next(iter(term)) in said)]
@@ -414,6 +418,17 @@ def _terms(shape: Shape, characters: Sequence[Character]) -> _Terms:
             )
     people = frozenset(main_people + clause_people)
     return _Terms(main, clause, people, subject, optional, pronouns, rivals)
+
+
+def _ordered(text: str, characters: Sequence[Character]) -> str:
+    """ "Mr. White's first wish" is his wish that came first: after a person's name the
+    ordinal orders their acts and is no word the answer holds ("The first man had his
+    three wishes" is not it). After a thing ("the paw's first owner") it stays."""
+    for match in reversed(list(_PERSON_ORDINAL_RE.finditer(text))):
+        owner = fold(match.group("owner"))
+        if any(fold(alias).endswith(owner) for c in characters for alias in c.aliases):
+            text = text[: match.start("ordinal")] + text[match.end("ordinal") :]
+    return text
 
 
 def _words_of(text: str, characters: Sequence[Character]) -> tuple[list[frozenset[str]], list[str]]:

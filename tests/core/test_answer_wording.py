@@ -114,3 +114,20 @@ def test_what_someone_the_cast_does_not_know_says_is_not_looked_for_in_another_s
     found = answers(text, "Where does the nurse say Tom was bitten?", (tom,))
     # The nurse is no one the cast knows: the question is not about Tom's own words.
     assert found and "bitten by an adder down in the long meadow" in found[0]
+
+
+def test_someones_first_wish_is_the_wish_they_make_first() -> None:
+    pell = person("Mr. Pell", "the old man", gender="m")
+    text = "\n\n".join(
+        [
+            '"The first man had his three wishes," said the captain, "and the last of them '
+            'was for death."',
+            "The old man turned the ring over in his fingers for a long time.",
+            '"I wish for a hundred pounds," said the old man distinctly.',
+        ]
+    )
+    found = answers(text, "What is Mr. Pell's first wish?", (pell,))
+    assert found and found[0] == '"I wish for a hundred pounds," said the old man distinctly.'
+    # After a thing the ordinal stays a word the answer must hold.
+    found = answers(text, "What was the last wish of the ring's first man?", (pell,))
+    assert found and "the last of them" in found[0]
