@@ -131,3 +131,16 @@ def test_someones_first_wish_is_the_wish_they_make_first() -> None:
     # After a thing the ordinal stays a word the answer must hold.
     found = answers(text, "What was the last wish of the ring's first man?", (pell,))
     assert found and "the last of them" in found[0]
+
+
+def test_what_someone_is_proud_of_is_what_he_prides_himself_on() -> None:
+    olaf = person("Olaf", gender="m")
+    text = "\n\n".join(
+        [
+            "Olaf was a big man, feared on the quays and respected in the guild.",
+            "He prided himself on his knowledge of knots.",
+            "The new boat was launched in May.",
+        ]
+    )
+    found = answers(text, "What is Olaf proud of?", (olaf,))
+    assert found and found[0] == "He prided himself on his knowledge of knots."
