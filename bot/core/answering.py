@@ -169,6 +169,7 @@ def find_answer(
         and not any(term & terms.people for term in terms.main)
         else None
     )
+    negated = frozenset({NEGATION}) in terms.main
     for index in eligible:
         contexts[index] = context = max(
             max((own[i] for i in exchange(index, units)), default=0.0),
@@ -185,6 +186,8 @@ def find_answer(
             score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
         if state_of is not None and state_of in units[index].forms:
             score += _KIND_BONUS
+        if negated and NEGATION in units[index].forms:
+            score += _KIND_BONUS  # "Why can't she go?": "She could not go, … because …"
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
     answers: list[list[int]] = []

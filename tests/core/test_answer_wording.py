@@ -144,3 +144,20 @@ def test_what_someone_is_proud_of_is_what_he_prides_himself_on() -> None:
     )
     found = answers(text, "What is Olaf proud of?", (olaf,))
     assert found and found[0] == "He prided himself on his knowledge of knots."
+
+
+def test_why_cant_she_is_answered_by_a_sentence_that_says_she_cannot() -> None:
+    ada = person("Ada", gender="f")
+    text = "\n\n".join(
+        [
+            "Ada asked me whether I was going to the fair. It would be a grand fair, Ada "
+            "said; she would love to go to the fair.",
+            "I forgot whether I answered yes or no. The lamp over the door lit the curve of "
+            "her neck.",
+            "She could not go, she said, because her aunt was ill that week.",
+        ]
+    )
+    found = answers(text, "Why can't Ada go to the fair?", (ada,))
+    assert found[0] == "She could not go, she said, because her aunt was ill that week."
+    # "She would love to go" holds more of the question's words and says the opposite.
+    assert not any("love to go" in quote for quote in found)
