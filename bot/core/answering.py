@@ -40,7 +40,7 @@ from bot.core.answer_context import (
     with_context,
 )
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
-from bot.core.answer_terms import Terms, terms_of_question, term_of
+from bot.core.answer_terms import Terms, term_of, terms_of_question
 from bot.core.answer_units import (
     NEGATION,
     Unit,
