@@ -36,6 +36,7 @@ from bot.core.answer_context import (
     introduced_person,
     introduction,
     later_turn,
+    reason_before,
     subject_next_door,
     with_context,
 )
@@ -175,6 +176,8 @@ def find_answer(
         )
         chosen += subject_next_door(index, chosen, units, shape, terms.subject)
         chosen += later_turn(index, chosen, units, feature)
+        if shape.kind == "why":
+            chosen += reason_before(index, chosen, units)
         if shape.kind == "who":
             chosen += attribution(index, chosen, units, feature)
             chosen += introduced_person(chosen, units, characters, terms.people)
