@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, person_token
+from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token
 from bot.core.cast import Character
+from bot.core.lexicon import FEMALE_NOUNS, MALE_NOUNS
 from bot.core.question_shape import Shape
 from bot.core.search import STOP_WORDS
 from bot.core.text import fold, words
 from bot.core.wordforms import base_form, word_root
 
-_NEGATIONS = frozenset("not never no nor cannot".split())
+# "Why is she unable to go?" asks what "she could not go" answers.
+_NEGATIONS = frozenset("not never no nor cannot unable".split())
 # Words that frame a question rather than say what it is about.
 _FRAME_WORDS = frozenset(
     """can could would will should shall may might must please tell explain describe know
     happen happens happened mean means meant story stories exactly really kind sort each
-    every both other also very just even ever own according""".split()
+    every both other also very just even ever own according one""".split()
 )
 # "What does he wish for first?": an order, not a word the answer holds ("the first man
 # had three wishes" is not his first wish).
@@ -138,3 +140,26 @@ def _mentions(text: str, phrase: str) -> list[re.Match[str]]:
     """Where `text` (folded) names `phrase`, in any of its forms ("Richards" for
     "Richard", "the Whites'" for "White")."""
     return list(re.finditer(rf"(?<![\w']){re.escape(phrase)}(?:s'|s\b|'s\b|'|(?![\w']))", text))
+
+
+_GENDERED = FEMALE_NOUNS | MALE_NOUNS
+
+
+def someone_unnamed(terms: Terms, units: Sequence[Unit]) -> Terms:
+    """ "What did the narrator promise the girl?" in a story that never says "girl": she is
+    someone the cast does not know by that word, so any "she" or "her" holds the term (it
+    then weighs as little as a word on many pages)."""
+
+    def widened(term: frozenset[str]) -> frozenset[str]:
+        gender = next(
+            ("f" if form in FEMALE_NOUNS else "m" for form in term if form in _GENDERED), None
+        )
+        if gender is None or any(not unit.forms.isdisjoint(term) for unit in units):
+            return term
+        return term | {PRONOUN_TOKENS[gender]}
+
+    return replace(
+        terms,
+        main=[widened(term) for term in terms.main],
+        clause=[widened(term) for term in terms.clause],
+    )

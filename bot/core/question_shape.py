@@ -43,7 +43,7 @@ _EXACT_RE = re.compile(
     r"(\w+)",
     re.I,
 )
-_AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b", re.I)
+_AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b|\bwhat\s+is\s+(?:the|his|her)\s+age\b", re.I)
 _MONEY_RE = re.compile(r"^\s*how\s+much\s+(?:money|cash|does\s+\w+\s+(?:pay|cost|spend))", re.I)
 _DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
 # A clause that places the question in time: what follows it is where to look, not what
@@ -138,6 +138,9 @@ def shape_of(question: str) -> Shape:
         # "How much money did he bet?": that the answer is a sum is given; the sentence
         # must be about the betting ("I stake two millions"), not about "money".
         asked = re.sub(r"^\s*(?:money|cash)\b", " ", asked, flags=re.I)
+    if _AGE_RE.match(question) is not None:
+        # "What is the age of the niece?": that an age is asked is the question's kind.
+        asked = re.sub(r"\bage\b", " ", asked, flags=re.I)
     if not naming and _NEW_NAME_RE.search(question):
         # "What does the boy call Sam?": that a name is given is the question's kind, not
         # a word the answer holds ("called Summit" is no name for Sam).

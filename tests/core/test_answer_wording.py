@@ -161,3 +161,68 @@ def test_why_cant_she_is_answered_by_a_sentence_that_says_she_cannot() -> None:
     assert found[0] == "She could not go, she said, because her aunt was ill that week."
     # "She would love to go" holds more of the question's words and says the opposite.
     assert not any("love to go" in quote for quote in found)
+
+
+def test_the_girl_the_story_never_calls_a_girl_is_any_she() -> None:
+    narrator = person("the narrator", gender="m")
+    text = "\n\n".join(
+        [
+            "At last she spoke to me, and asked whether I was going to the fair.",
+            '"If I go," I said, "I will bring you something."',
+            "What innumerable follies laid waste my waking and sleeping thoughts after that "
+            "evening!",
+        ]
+    )
+    found = answers(text, "What did the narrator promise the girl?", (narrator,))
+    assert '"If I go," I said, "I will bring you something."' in found
+
+
+def test_a_name_asked_for_an_unnamed_sister_is_not_any_she_s() -> None:
+    text = "\n\n".join(
+        [
+            "Her name was like a summons to me. I never spoke it.",
+            "Her brother was a clerk named Tom Byrne. Tom Byrne was kind.",
+        ]
+    )
+    assert answers(text, "What is her sister's name?") == []
+
+
+def test_unable_to_is_a_negation_and_one_frames_the_question() -> None:
+    ada = person("Ada", gender="f")
+    text = "\n\n".join(
+        [
+            "Ada asked me whether I was going to the fair. It would be a grand fair, Ada "
+            "said; she would love to go to the fair.",
+            "I forgot whether I answered yes or no. The lamp over the door lit the curve of "
+            "her neck.",
+            "She could not go, she said, because her aunt was ill that week.",
+        ]
+    )
+    found = answers(text, "Why is Ada unable to go to the fair?", (ada,))
+    assert found[0] == "She could not go, she said, because her aunt was ill that week."
+    assert not any("love to go" in quote for quote in found)
+    olaf = person("Olaf", gender="m")
+    text = "\n\n".join(
+        [
+            "Olaf was a big man, feared on the quays.",
+            "He had a weak point, this Olaf, though in other things he was a man to be "
+            "respected. He could never refuse a wager.",
+            "The boat was launched in May.",
+        ]
+    )
+    # "one" is no word the answer holds: the piece that restates the question is followed
+    # by what the weak point was.
+    found = answers(text, "What was Olaf's one weak point?", (olaf,))
+    assert "He could never refuse a wager." in found
+
+
+def test_what_is_the_age_of_asks_for_an_age() -> None:
+    text = "\n\n".join(
+        [
+            "The niece had lived with her aunt at the manor since the war.",
+            "She was a very self-possessed young lady of fifteen.",
+            "The aunt had kept the house for twenty-two years.",
+        ]
+    )
+    found = answers(text, "What is the age of the niece?")
+    assert "She was a very self-possessed young lady of fifteen." in found
