@@ -2,9 +2,9 @@
 
 `make eval` asks truth.json's own questions, which the answer rules were developed on; the
 stories held back to judge the work come with questions nobody here has seen. This script
-asks the development stories' answerable questions again in other words (two rewordings
-each, as another reader might type them: a synonym, a pronoun, another verb, another
-order) and counts, per story, the answers that quote the truth's evidence sentence and
+asks the development stories' answerable questions again in other words (two or three
+rewordings each, as another reader might type them: a synonym, a pronoun, another verb,
+another order) and counts, per story, the answers that quote the truth's evidence sentence and
 the false "doesn't say". A rule that lifts `make eval` but not these is tuned to the
 wording of truth.json. Each rewording names the truth question it stands for by its
 index, so the evidence is truth.json's own.
@@ -42,6 +42,10 @@ REWORDINGS: dict[str, list[tuple[str, int]]] = {
         ("Where did Montresor bring Fortunato?", 4),
         ("What does Montresor show when Fortunato asks for a sign?", 5),
         ("What tool does Montresor show Fortunato?", 5),
+        ("What had Fortunato done to Montresor?", 0),
+        ("What was Fortunato's one weak point?", 1),
+        ("Where does Montresor lead his victim?", 4),
+        ("What does Montresor produce from under his cloak?", 5),
     ],
     "story-of-an-hour.txt": [
         ("Why did they break the news to Mrs. Mallard gently?", 0),
@@ -54,6 +58,10 @@ REWORDINGS: dict[str, list[tuple[str, int]]] = {
         ("What word did Mrs. Mallard keep whispering?", 4),
         ("What did the doctors say killed her?", 5),
         ("According to the doctors, what did she die of?", 5),
+        ("Why was Mrs. Mallard told the news so gently?", 0),
+        ("Who told Louise about the accident?", 1),
+        ("How did Richards confirm that Brently Mallard was dead?", 3),
+        ("What did the doctors think killed Mrs. Mallard?", 5),
     ],
     "ransom-of-red-chief.txt": [
         ("Whom did the two men kidnap?", 0),
@@ -65,6 +73,10 @@ REWORDINGS: dict[str, list[tuple[str, int]]] = {
         ("What is Ebenezer Dorset's counter-proposition?", 4),
         ("How do they get the boy to go home?", 5),
         ("How did Sam and Bill get Johnny to go back home?", 5),
+        ("Why did the two men need two thousand dollars?", 1),
+        ("What did Red Chief christen Sam?", 3),
+        ("What did Dorset propose to the kidnappers?", 4),
+        ("How did the kidnappers trick the boy into going home?", 5),
     ],
     "retrieved-reformation.txt": [
         ("Which detective is on Jimmy's trail?", 0),
@@ -77,6 +89,11 @@ REWORDINGS: dict[str, list[tuple[str, int]]] = {
         ("What does Jimmy ask Annabel to give him?", 4),
         ("How long does Jimmy take to open the vault?", 5),
         ("How long did it take Jimmy to open the safe?", 5),
+        ("Who was the detective on the case?", 0),
+        ("What name did Jimmy Valentine take in Elmore?", 1),
+        ("Where did Jimmy go after leaving prison to settle down?", 2),
+        ("What did Jimmy ask for before opening the vault?", 4),
+        ("How many minutes did Jimmy need to open the vault?", 5),
     ],
     "monkeys-paw.txt": [
         ("Who brought the paw to the house?", 0),
@@ -88,6 +105,10 @@ REWORDINGS: dict[str, list[tuple[str, int]]] = {
         ("What does the old man wish for first?", 3),
         ("Where is Herbert buried?", 5),
         ("Where did they bury Herbert?", 5),
+        ("Who gave the Whites the monkey's paw?", 0),
+        ("What was the paw's first owner's last wish?", 2),
+        ("How much money did Mr. White wish for?", 3),
+        ("Where was Herbert laid to rest?", 5),
     ],
     "open-window.txt": [
         ("Whom is Framton visiting with his letter of introduction?", 0),
@@ -98,6 +119,9 @@ REWORDINGS: dict[str, list[tuple[str, int]]] = {
         ("How does Framton react when he sees the figures?", 4),
         ("Where was Framton hunted by dogs, according to the niece?", 5),
         ("Where does the niece say Framton was chased by dogs?", 5),
+        ("Whom did Framton's sister send him to see?", 0),
+        ("What is the age of Mrs. Sappleton's niece?", 2),
+        ("Where was Framton chased by the pariah dogs?", 5),
     ],
     "araby.txt": [
         ("Where does the narrator lie in the mornings to watch the door?", 0),
@@ -108,6 +132,10 @@ REWORDINGS: dict[str, list[tuple[str, int]]] = {
         ("Whom does the narrator remind that he wants to go to the bazaar?", 3),
         ("Who does the narrator remind about the bazaar on Saturday?", 3),
         ("What time is it when he gets to the bazaar?", 5),
+        ("Why is Mangan's sister unable to go to the bazaar?", 1),
+        ("What did the narrator promise the girl?", 2),
+        ("What time was it when the narrator got to Araby?", 5),
+        ("How much money did the narrator have for the bazaar?", 4),
     ],
     "the-bet.txt": [
         ("How old was the lawyer at the time of the bet?", 0),
@@ -120,6 +148,10 @@ REWORDINGS: dict[str, list[tuple[str, int]]] = {
         ("Why did the banker decide to kill the lawyer?", 3),
         ("Who tells the banker about the escape?", 5),
         ("Who told the banker that the prisoner had escaped?", 5),
+        ("How old was the young lawyer at the party?", 0),
+        ("What does the banker stake?", 1),
+        ("Where is the prisoner kept?", 2),
+        ("Who told the banker the prisoner had run away?", 5),
     ],
 }
 
