@@ -17,6 +17,7 @@ from bot.core.cast import Character
 from bot.core.lexicon import FEMALE_NOUNS, MALE_NOUNS
 from bot.core.question_shape import Shape
 from bot.core.search import STOP_WORDS
+from bot.core.search.words import spelling_variants
 from bot.core.text import fold, words
 from bot.core.wordforms import base_form, word_root
 
@@ -162,4 +163,30 @@ def someone_unnamed(terms: Terms, units: Sequence[Unit]) -> Terms:
         terms,
         main=[widened(term) for term in terms.main],
         clause=[widened(term) for term in terms.clause],
+    )
+
+
+def as_the_story_spells(terms: Terms, units: Sequence[Unit]) -> Terms:
+    """A question word the story never uses, in the story's spelling when it has one: the
+    reader's "color", "gray", "traveled" are the text's "colour", "grey", "travelled"."""
+    used: set[str] = set()
+    for unit in units:
+        used.update(unit.forms)
+
+    def respelled(term: frozenset[str]) -> frozenset[str]:
+        if not used.isdisjoint(term):
+            return term
+        found = {
+            form
+            for word in term
+            for variant in spelling_variants(word)
+            for form in (base_form(variant), word_root(base_form(variant)))
+            if form in used
+        }
+        return term | found
+
+    return replace(
+        terms,
+        main=[respelled(term) for term in terms.main],
+        clause=[respelled(term) for term in terms.clause],
     )

@@ -41,7 +41,13 @@ from bot.core.answer_context import (
     with_context,
 )
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
-from bot.core.answer_terms import Terms, someone_unnamed, term_of, terms_of_question
+from bot.core.answer_terms import (
+    Terms,
+    as_the_story_spells,
+    someone_unnamed,
+    term_of,
+    terms_of_question,
+)
 from bot.core.answer_units import (
     NEGATION,
     Unit,
@@ -110,6 +116,7 @@ def find_answer(
     terms = terms_of_question(shape, characters)
     if not units or not (terms.main or terms.clause):
         return []
+    terms = as_the_story_spells(terms, units)
     if not (shape.naming or shape.new_name):
         # A name must be the named person's own: "her sister" is never any "she".
         terms = someone_unnamed(terms, units)

@@ -226,3 +226,17 @@ def test_what_is_the_age_of_asks_for_an_age() -> None:
     )
     found = answers(text, "What is the age of the niece?")
     assert "She was a very self-possessed young lady of fifteen." in found
+
+
+def test_a_question_in_american_spelling_finds_the_british_text() -> None:
+    text = "\n\n".join(
+        [
+            "The house stood at the end of the lane, and its door was never opened.",
+            "Nobody came down the lane for weeks at a time.",
+            "Its door was painted the colour of old blood, and nobody knew why.",
+        ]
+    )
+    found = answers(text, "What color was the door?")
+    assert (
+        found and found[0] == "Its door was painted the colour of old blood, and nobody knew why."
+    )
