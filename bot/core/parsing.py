@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.core.gutenberg import unwrap_gutenberg
 from bot.core.models import ParsedStory, Passage
 from bot.core.text import fold, shorten
 from bot.errors import StoryRejected
@@ -81,11 +82,17 @@ def parse_story_text(
     text: str, name: str = "text", *, title: str | None = None, author: str | None = None
 ) -> ParsedStory:
     """Parse decoded text; an explicit `title`/`author` overrides the header's."""
-    text = normalise_text(text)
-    header_title, header_author, body = _split_header(text)
+    unwrapped = unwrap_gutenberg(normalise_text(text))
+    header_title, header_author, body = _split_header(unwrapped.text)
     body = body.strip("\n")
-    if header_title is None:
-        header_title, header_author, body = _take_title_line(body, title, header_author)
+    header_title = header_title or unwrapped.title
+    header_author = header_author or unwrapped.author
+    if header_title is None or unwrapped.title is not None:
+        # A Gutenberg file repeats its title (and "By …") above the story: taken out.
+        line_title, header_author, body = _take_title_line(
+            body, title or header_title, header_author
+        )
+        header_title = header_title or line_title
     passages = split_passages(body)
     if sum(len(p.text.split()) for p in passages) < MIN_STORY_WORDS:
         raise StoryRejected(f"{name} has no story text (fewer than {MIN_STORY_WORDS} words).")
