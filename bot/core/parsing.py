@@ -216,7 +216,11 @@ def _take_title_line(
 
 
 # A story's first line that is a heading of its own, not its title.
-_NOT_A_TITLE_RE = re.compile(r"(?:chapter|part|book|prologue|epilogue|contents)\b", re.I)
+_NOT_A_TITLE_RE = re.compile(
+    r"(?:chapter|part|book|prologue|epilogue|contents)\b"
+    r"|.*,\s*(?:\d{3,4}|(?:\d{1,2}\s+)?[A-Z][a-z]+\s+\d{1,2}(?:,\s*\d{4})?)$",  # "London, 1888"
+    re.I,
+)
 _BYLINE_RE = re.compile(r"by\s+([^\n]{2,80})", re.IGNORECASE)
 _SMALL_TITLE_WORDS = frozenset("a an and as at but by for from in into of on or the to".split())
 
