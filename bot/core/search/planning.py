@@ -129,6 +129,13 @@ class Planning(Postings):
             self._add_known(expansions, _spelling_variants(text), VARIANT_SIMILARITY)
             self._add_known(expansions, _inflections(text), INFLECTION_SIMILARITY)
         same_word = frozenset(expansions)
+        if is_last and not exact_df:
+            # A last word the library does not have may be half-typed: the forms of it
+            # that it starts ("sashes" for "sash") are completions like the others, and
+            # a rare one must not set the word's cap alone (all its rare completions
+            # and typo neighbours would weigh as much as a rare word typed in full,
+            # and outweigh the words of the query typed right).
+            same_word = frozenset(t for t in same_word if not self._terms[t].startswith(text))
         more_completions = False
         if not is_stop:
             self._add_typos(expansions, text, exact_df)
