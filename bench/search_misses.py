@@ -138,7 +138,7 @@ def expansion_losses(
             continue  # a completion not searched, but counted at re-ranking
         # The query word it became: the closest one by edit distance or as a prefix (a
         # letter dropped or added included), the longer one on a tie.
-        distance, _, position = min(  # the query's content words (else it was dropped)
+        candidates = [  # the query's content words (else it was dropped)
             (
                 min(
                     DamerauLevenshtein.distance(word.text, term[:cut])
@@ -150,7 +150,9 @@ def expansion_losses(
             )
             for position, word in enumerate(plan.words)
             if not word.is_stop
-        )
+        ]
+        # A query of stop words only ("she to this") dropped every content word.
+        distance, _, position = min(candidates, default=(len(term), 0, 0))
         if distance > max(2, len(term) // 2):
             lost.append(Lost(term, None, "not in the query (dropped by the perturbation)"))
             continue
