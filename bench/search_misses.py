@@ -245,8 +245,8 @@ def diagnose(
     elif pid not in scores:
         too_common = max(_MAX_CREATING_FLOOR, int(_MAX_CREATING_SHARE * len(index)))
         walked = [
-            f"{w.text}(idf {w.idf:.1f}, {w.size} postings"
-            f"{', too common' if w.size > too_common else ''})"
+            f"{w.text}(idf {w.idf:.1f}, {index._walked_size(w)} postings walked of {w.size}"
+            f"{', too common' if index._walked_size(w) > too_common else ''})"
             for w in sorted(plan.words, key=lambda w: -w.idf)
             if w.expansions and not w.is_stop
         ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.search import SearchIndex
+import pytest
+
+from bot.core.search import SearchIndex, ranking
 from tests.core.test_search import story
 
 
@@ -23,3 +25,50 @@ def test_a_rare_form_of_an_unknown_half_typed_word_does_not_set_its_weight() -> 
     assert index.search("lantern mine sashes")[0].story_id == 2
     # Not the last word, so not half-typed: "sash" is the singular of "sashes".
     assert index.search("lantern sash mine")[0].story_id == 2
+
+
+def test_a_rare_word_typed_also_stands_for_a_neighbour_as_rare() -> None:
+    # "touche" (2 passages) typed for "stouche" (2 passages): a word that rare is no
+    # proof the reader meant it. Only neighbours ten times more frequent used to be
+    # searched, and the passage with "bustling stouche" came third, after two holding
+    # "touche" alone.
+    index = SearchIndex()
+    stories = [
+        story(1, "The bustling stouche of the harbour."),
+        story(2, "A touche of red paint."),
+        story(3, "A quiet touche at dusk."),
+        story(4, "The stouche fell at dawn."),
+    ]
+    stories += [
+        story(10 + n, f"The boats of the harbour came back, evening {n}.") for n in range(20)
+    ]
+    stories += [story(40 + n, f"A bustling market in the square, morning {n}.") for n in range(3)]
+    index.add_stories(stories)
+    assert index.search("bustling touche")[0].story_id == 1
+    # Typed right, each word still finds its own passages first.
+    assert {hit.story_id for hit in index.search("touche")[:2]} == {2, 3}
+    assert {hit.story_id for hit in index.search("stouche")[:2]} == {1, 4}
+
+
+def test_a_rare_word_with_common_neighbours_is_not_too_common_to_walk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A word found in more passages than a limit (10,000 at least, here 20) creates no
+    # candidates unless it is the query's rarest. "palon" (3 passages) has the common
+    # "salon" one typo away, counted at re-ranking only: walking "palon" reads its own 3
+    # postings. It used to be judged by all of its expansions (43 postings) and never
+    # walked: only the passages with "zephyrine" were candidates.
+    monkeypatch.setattr(ranking, "_MAX_CREATING_FLOOR", 20)
+    index = SearchIndex()
+    stories = [
+        story(1, "The palon by the river."),
+        story(2, "A zephyrine sat there."),
+        story(3, "Zephyrine slept."),
+        story(4, "A palon again."),
+        story(5, "Palon and more."),
+    ]
+    stories += [story(10 + n, f"The salon of the town, evening {n}.") for n in range(40)]
+    index.add_stories(stories)
+    found = [hit.story_id for hit in index.search("zephyrine palon")]
+    assert found[:2] == [3, 2]  # the rarest word first
+    assert set(found[2:]) == {1, 4, 5}

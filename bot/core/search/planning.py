@@ -29,9 +29,12 @@ from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections,
 VARIANT_SIMILARITY = 0.95
 INFLECTION_SIMILARITY = 0.9
 TYPO_SIMILARITY = {1: 0.8, 2: 0.65}
-# A rare exact match that has a far more common neighbour one typo away is probably a typo
-# of that neighbour ("form"/"from"): the neighbour is searched too, a bit less trusted.
-TYPO_OVER_RARE_WORD_FACTOR = 10
+# A rare exact match (in fewer than _TRUSTED_WORD_PASSAGES passages) may be a typo of a
+# neighbour the library uses as often or more ("form"/"from"; "touche" in 2 passages for
+# "stouche" in 2, a letter dropped): such neighbours are searched too, a bit less trusted.
+# (Only ten times more frequent ones were: a rare word's equally rare neighbours were
+# lost.) A neighbour rarer than the word typed is not: the reader typed a word that exists.
+TYPO_OVER_RARE_WORD_FACTOR = 1
 TYPO_OVER_RARE_WORD_SIMILARITY = 0.85
 MAX_COMPLETIONS = 50
 _MIN_FUZZY_PREFIX_LENGTH = 4

@@ -25,9 +25,12 @@ WALKED_WEIGHT_SHARE = 0.5
 # Final score = 100 x coverage x (PHRASE_FLOOR + (1 - PHRASE_FLOOR) x phrase / 100): a
 # passage with every query word but scattered or out of order keeps 70% of the score.
 PHRASE_FLOOR = 0.7
-# A word found in more than this share of the passages (and at least the floor) creates no
-# candidates, unless it is the rarest word of the query; it still counts at re-ranking.
-# Walking 50,000 postings costs ~4 ms; at 1M passages a lower cap costs recall.
+# A word whose walk would read more than this share of the passages (and at least the
+# floor) creates no candidates, unless it is the rarest word of the query; it still counts
+# at re-ranking. Walking 50,000 postings costs ~4 ms; at 1M passages a lower cap costs
+# recall. What a walk reads is the word's strong expansions, not all of them: a rare word
+# typed right ("rear", 46 passages) has common neighbours ("near", "fear") that re-ranking
+# alone counts, and counting them made it "too common" to walk.
 _MAX_CREATING_SHARE = 0.05
 _MAX_CREATING_FLOOR = 10_000
 # Searches run in worker threads, and one C-level call (a dict made from 200,000
@@ -69,7 +72,7 @@ class Ranking(Planning):
         walked: list[_QueryWord] = []
         too_common = max(_MAX_CREATING_FLOOR, int(_MAX_CREATING_SHARE * self._live))
         for word in ordered:
-            if scores and (word.size > too_common or remaining <= (threshold or 0)):
+            if scores and (remaining <= (threshold or 0) or self._walked_size(word) > too_common):
                 break
             scores = self._merge(scores, self._word_scores(word, mask))
             walked.append(word)
@@ -87,6 +90,10 @@ class Ranking(Planning):
         )
         walked += left[:refined]
         return _Candidates(scores, top, self._slack(plan, walked))
+
+    def _walked_size(self, word: _QueryWord) -> int:
+        """The postings that walking `word` reads (its strong expansions')."""
+        return sum(postings for _, _, postings in self._strong(word)[1])
 
     def _strong(self, word: _QueryWord) -> tuple[float, list[tuple[int, float, int]]]:
         """(cap, its strong expansions as (term id, weight, postings)): what walking it
