@@ -244,9 +244,10 @@ def diagnose(
         verdict = Verdict(stage, describe(lost) + f" ({context}; {where})")
     elif pid not in scores:
         too_common = max(_MAX_CREATING_FLOOR, int(_MAX_CREATING_SHARE * len(index)))
+        sizes = {id(w): index._walked_size(index._walked(w, too_common)) for w in plan.words}
         walked = [
-            f"{w.text}(idf {w.idf:.1f}, {index._walked_size(w)} postings walked of {w.size}"
-            f"{', too common' if index._walked_size(w) > too_common else ''})"
+            f"{w.text}(idf {w.idf:.1f}, {sizes[id(w)]} postings walked of {w.size}"
+            f"{', too common' if sizes[id(w)] > too_common else ''})"
             for w in sorted(plan.words, key=lambda w: -w.idf)
             if w.expansions and not w.is_stop
         ]

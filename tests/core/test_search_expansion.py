@@ -72,3 +72,27 @@ def test_a_rare_word_with_common_neighbours_is_not_too_common_to_walk(
     found = [hit.story_id for hit in index.search("zephyrine palon")]
     assert found[:2] == [3, 2]  # the rarest word first
     assert set(found[2:]) == {1, 4, 5}
+
+
+def test_the_common_completions_of_a_rare_last_word_are_walked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "aga" is a word of the library (2 passages) and the start of "again" (11). Worth
+    # far less than the rare word typed, "again" was a weak expansion, counted only for
+    # passages other words had found; "world" is too common to walk (the limit lowered
+    # from 10,000 postings to 20 here), so the passage holding "world" and "again" was
+    # never a candidate.
+    monkeypatch.setattr(ranking, "_MAX_CREATING_FLOOR", 20)
+    index = SearchIndex()
+    stories = [
+        story(1, "The aga stood still."),
+        story(2, "An aga by the door."),
+        story(3, "She walked out into the world again."),
+    ]
+    stories += [story(10 + n, f"The world turned, evening {n}.") for n in range(40)]
+    stories += [story(60 + n, f"Again the bells rang, morning {n}.") for n in range(10)]
+    index.add_stories(stories)
+    found = [hit.story_id for hit in index.search("world aga")]
+    assert 3 in found[:3]
+    # Typed in full, the rare word still finds its own passages first.
+    assert {hit.story_id for hit in index.search("aga")[:2]} == {1, 2}

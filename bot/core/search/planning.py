@@ -57,6 +57,10 @@ class _QueryWord:
     # A last word with more completions than were searched: the others count at
     # re-ranking (tails.py).
     more_completions: bool = False
+    # Expansions walked however weak (ranking.py): the completions of a rare last word.
+    walk_also: frozenset[int] = frozenset()
+    # What walking the word reads, (term id, weight, postings): set by ranking.py.
+    walk: list[tuple[int, float, int]] | None = None
 
 
 @dataclass(slots=True)
@@ -140,10 +144,19 @@ class Planning(Postings):
             # and outweigh the words of the query typed right).
             same_word = frozenset(t for t in same_word if not self._terms[t].startswith(text))
         more_completions = False
+        walk_also: frozenset[int] = frozenset()
         if not is_stop:
             self._add_typos(expansions, text, exact_df)
             if is_last and len(text) >= MIN_PREFIX_LENGTH:
                 completions, more_completions = self._completions(text)
+                if exact_df < _TRUSTED_WORD_PASSAGES:
+                    # A rare word may be typed in full, or be the start of a common one
+                    # ("aga", 7 passages, for "again", 14,573). Its completions are far
+                    # weaker than its cap (their idf is low), which made them weak
+                    # expansions, only counted for passages found by other words: when
+                    # these were too common to walk, the passage was never a candidate.
+                    # So they are walked, as far as the walk stays affordable (ranking.py).
+                    walk_also = frozenset(term_id for term_id, _ in completions)
                 if not exact_df and len(text) >= _MIN_FUZZY_PREFIX_LENGTH:
                     # A typo in the first letters is the less likely one: looked for
                     # when terms start with none of the typed word, nor with its first
@@ -157,6 +170,7 @@ class Planning(Postings):
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
         word = _QueryWord(text, is_stop, expansions, same_word)
         word.more_completions = more_completions
+        word.walk_also = walk_also
         return word
 
     def _add_known(self, expansions: dict[int, float], terms: set[str], similarity: float) -> None:
