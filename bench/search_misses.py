@@ -198,7 +198,7 @@ def why_not_expanded(index: SearchIndex, plan: _Plan, typed: str, term: str) -> 
     if distance > _max_typos(typed):
         return prefix + f"{distance} edits, more than {_max_typos(typed)} for its length"
     if exact_df and distance:
-        return prefix + "typed word is a rarer term: neighbours kept only if 10x more frequent"
+        return prefix + "typed word is a rarer term: neighbours kept only if as frequent or more"
     if distance == 2:
         return prefix + f"two-typo neighbour not among the {_MAX_TWO_TYPO_NEIGHBOURS} most frequent"
     return prefix + f"distance {distance}: not found by the typo index"

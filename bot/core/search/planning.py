@@ -30,11 +30,13 @@ VARIANT_SIMILARITY = 0.95
 INFLECTION_SIMILARITY = 0.9
 TYPO_SIMILARITY = {1: 0.8, 2: 0.65}
 # A rare exact match (in fewer than _TRUSTED_WORD_PASSAGES passages) may be a typo of a
-# neighbour the library uses as often or more ("form"/"from"; "touche" in 2 passages for
-# "stouche" in 2, a letter dropped): such neighbours are searched too, a bit less trusted.
-# (Only ten times more frequent ones were: a rare word's equally rare neighbours were
-# lost.) A neighbour rarer than the word typed is not: the reader typed a word that exists.
-TYPO_OVER_RARE_WORD_FACTOR = 1
+# neighbour the library uses more ("form"/"from"), a bit less trusted: one typo away, a
+# neighbour used as often or more ("touche" in 2 passages for "stouche" in 2, a letter
+# dropped; only ten times more frequent ones were searched, and a rare word's equally
+# rare neighbours were lost); two typos away, ten times more (a word that exists is less
+# likely two typos from the one meant: "gulls" is not "walls"). Never a rarer one: the
+# reader typed a word that exists.
+TYPO_OVER_RARE_WORD_FACTOR = {1: 1, 2: 10}
 TYPO_OVER_RARE_WORD_SIMILARITY = 0.85
 MAX_COMPLETIONS = 50
 _MIN_FUZZY_PREFIX_LENGTH = 4
@@ -187,7 +189,7 @@ class Planning(Postings):
                 continue
             if not exact_df:
                 expansions[term_id] = TYPO_SIMILARITY[distance]
-            elif self._postings.df(term_id) >= TYPO_OVER_RARE_WORD_FACTOR * exact_df:
+            elif self._postings.df(term_id) >= TYPO_OVER_RARE_WORD_FACTOR[distance] * exact_df:
                 expansions[term_id] = TYPO_SIMILARITY[distance] * TYPO_OVER_RARE_WORD_SIMILARITY
 
     def _typo_neighbours(self, text: str, max_distance: int) -> list[tuple[int, int]]:
