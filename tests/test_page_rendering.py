@@ -15,3 +15,7 @@ def test_markdown_emphasis_and_rules_read_as_in_a_book():
     assert shown == (
         f"The *Meridian* hummed. **Status**, she said.\n\n{SECTION_BREAK}\n\n2 \\* 3 = 6 \\*sic"
     )
+
+
+def test_a_chapter_heading_keeps_its_words():
+    assert published("CHAPTER IV\n\nIt rained.") == "**CHAPTER IV**\n\nIt rained."

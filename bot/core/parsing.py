@@ -6,6 +6,7 @@ one-line message, before anything touches the database.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
@@ -253,10 +254,11 @@ def _clean_field(value: str | None, field: str, limit: int) -> str | None:
 # Project Gutenberg and Standard Ebooks conventions, read as a reader reads them. The
 # stored text keeps them; analysis (casts, retellings, answers) sees the text without them.
 
-# A section number alone in its paragraph ("I.", "II", "3."), a row of asterisks, or a
-# Markdown rule ("---", "___").
+# A section number alone in its paragraph ("I.", "II", "3.", "CHAPTER IV"), a row of
+# asterisks, or a Markdown rule ("---", "___").
 _SECTION_BREAK_RE = re.compile(
-    r"(?:[IVXLC]{1,7}|\d{1,3})\.?|(?:\*\s*){3,}|[*⁂]|(?:-\s*){3,}|(?:_\s*){3,}"
+    r"(?:(?i:chapter|part|book)\s+)?(?:[IVXLC]{1,7}|\d{1,3})\.?"
+    r"|(?:\*\s*){3,}|[*⁂]|(?:-\s*){3,}|(?:_\s*){3,}"
 )
 # _italics_ in plain-text editions, *italics* in Markdown and fan fiction: a marker that
 # opens or closes a word; **bold** in Markdown.
@@ -289,6 +291,30 @@ def emphasis_spans(text: str) -> list[tuple[int, int, bool]]:
         masked = masked[:start] + " " * (end - start) + masked[end:]
     italic = [(*match.span(), False) for match in _ITALICS_RE.finditer(masked)]
     return sorted(bold + italic)
+
+
+def without_emphasis(
+    text: str, offsets: Sequence[tuple[int, int]]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """`text` with its emphasis markers dropped, and `offsets` (start, end) into it moved
+    to match: a search hit in "the *Hollow Bell*" shows "the Hollow Bell", the matched
+    words still marked."""
+    if "_" not in text and "*" not in text:
+        return text, tuple(offsets)
+    dropped: list[int] = []
+    for start, end, bold in emphasis_spans(text):
+        size = 2 if bold else 1
+        dropped += [*range(start, start + size), *range(end - size, end)]
+    if not dropped:
+        return text, tuple(offsets)
+    gone = set(dropped)
+    kept = "".join(ch for i, ch in enumerate(text) if i not in gone)
+    dropped.sort()
+
+    def moved(at: int) -> int:
+        return at - bisect.bisect_left(dropped, at)
+
+    return kept, tuple((moved(start), moved(end)) for start, end in offsets)
 
 
 def italic_names(passages: Sequence[Passage]) -> frozenset[str]:

@@ -10,6 +10,7 @@ from bot.core.parsing import (
     parse_story_text,
     readable_passages,
     split_passages,
+    without_emphasis,
 )
 from bot.errors import StoryRejected
 from tests.conftest import SEED_STORIES
@@ -173,6 +174,10 @@ def test_published_conventions_are_read_as_text_and_the_original_is_kept():
         ("---", True),
         ("- - -", True),
         ("___", True),
+        ("CHAPTER IV", True),
+        ("Chapter 2.", True),
+        ("Part II", True),
+        ("Chapter and verse", False),
         ("I went.", False),
         ("A", False),
         ("--", False),
@@ -201,3 +206,14 @@ def test_names_only_ever_in_italics_are_titles_not_people():
     assert italic_names(parsed.passages) == {"Meridian"}
     roman = parse_story_text(FAN_FICTION + "\n\nThe Meridian was old.")
     assert italic_names(roman.passages) == set()
+
+
+def test_a_text_without_its_emphasis_keeps_its_marked_words_marked():
+    text = "A freighter, the *Hollow Bell*, drifted; **Status**, _she_ said."
+    hollow = text.index("Hollow Bell")
+    status = text.index("Status")
+    kept, (first, second) = without_emphasis(text, [(hollow, hollow + 11), (status, status + 6)])
+    assert kept == "A freighter, the Hollow Bell, drifted; Status, she said."
+    assert kept[first[0] : first[1]] == "Hollow Bell"
+    assert kept[second[0] : second[1]] == "Status"
+    assert without_emphasis("2 * 3 = 6", [(0, 1)]) == ("2 * 3 = 6", ((0, 1),))

@@ -153,7 +153,7 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
     firsts = _first_mentions(analysis)
     for person in analysis.people:
         if names[person.id] in in_italics:
-            continue  # "the *Hollow Bell*": a ship, a book, an opera
+            continue  # "the *Hollow Bell*": a ship, a book, an opera; no one, and nowhere
         origin_facts = origins[person.id].facts()
         character = Character(
             name=names[person.id],
@@ -166,7 +166,11 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
             origins=origin_facts,
             lines=lines[person.id].facts(),
             meets=tuple(fact for fact in meets.get(person.id, ()) if fact.text not in in_italics),
-            places=_places_of(analysis, person, spoken_in[person.id], origin_facts, firsts),
+            places=tuple(
+                fact
+                for fact in _places_of(analysis, person, spoken_in[person.id], origin_facts, firsts)
+                if fact.text not in in_italics
+            ),
         )
         paragraphs_present = len({m.passage for m in person.mentions})
         centrality = _centrality(character, paragraphs_present, len(passages))
@@ -174,7 +178,8 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
         if person is titled:
             centrality += _TITLE_WEIGHT
         characters.append((centrality, character))
-    return Cast(characters=_rank(characters), places=_place_list(analysis))
+    places = tuple(place for place in _place_list(analysis) if place.name not in in_italics)
+    return Cast(characters=_rank(characters), places=places)
 
 
 # A he/she in the narration that refers back to someone counts for half a mention; being

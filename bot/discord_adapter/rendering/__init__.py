@@ -37,7 +37,10 @@ def published(text: str) -> str:
     paragraphs = []
     for paragraph in text.split("\n\n"):
         if is_section_break(paragraph):
-            paragraphs.append(SECTION_BREAK)
+            heading = paragraph.strip()
+            # "Chapter IV" keeps its words, in bold; a bare "IV" or "* * *" is a break.
+            named = heading[:4].lower() in ("chap", "part", "book")
+            paragraphs.append(f"**{escape(heading)}**" if named else SECTION_BREAK)
             continue
         paragraph = paragraph.replace("--", "—")
         out, position = [], 0
