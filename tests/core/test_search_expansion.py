@@ -50,6 +50,20 @@ def test_a_rare_word_typed_also_stands_for_a_neighbour_as_rare() -> None:
     assert {hit.story_id for hit in index.search("stouche")[:2]} == {1, 4}
 
 
+def test_a_rare_word_typed_does_not_stand_for_an_as_rare_word_two_typos_away() -> None:
+    # "gulls" (1 passage) is two typos from "walls" (1): a word that exists is seldom
+    # two typos from the one meant. A server that cannot see "violet gulls" gets
+    # nothing, not the walls.
+    index = SearchIndex()
+    stories = [
+        story(1, "The keeper counted seventeen violet gulls."),
+        story(2, "Candles lit the walls."),
+    ]
+    stories += [story(10 + n, f"The boats came back, evening {n}.") for n in range(40)]
+    index.add_stories(stories)
+    assert index.search("violet gulls", story_ids={2, *range(10, 50)}) == []
+
+
 def test_a_rare_word_with_common_neighbours_is_not_too_common_to_walk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
