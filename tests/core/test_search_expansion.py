@@ -110,3 +110,25 @@ def test_the_common_completions_of_a_rare_last_word_are_walked(
     assert 3 in found[:3]
     # Typed in full, the rare word still finds its own passages first.
     assert {hit.story_id for hit in index.search("aga")[:2]} == {1, 2}
+
+
+def test_a_rare_last_words_completions_are_walked_only_within_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The walk of "aga" may read 20 postings here: "agate" (5 passages) fits, "again"
+    # (30) does not, so only the passage with "world" and "agate" becomes a candidate.
+    monkeypatch.setattr(ranking, "_MAX_CREATING_FLOOR", 20)
+    index = SearchIndex()
+    stories = [
+        story(1, "The aga stood still."),
+        story(2, "An aga by the door."),
+        story(3, "She walked out into the world again."),
+        story(4, "The world shone like an agate."),
+    ]
+    stories += [story(10 + n, f"The world turned, evening {n}.") for n in range(40)]
+    stories += [story(60 + n, f"Again the bells rang, morning {n}.") for n in range(29)]
+    stories += [story(100 + n, f"An agate ring, night {n}.") for n in range(4)]
+    index.add_stories(stories)
+    found = [hit.story_id for hit in index.search("world aga")]
+    assert 4 in found
+    assert 3 not in found
