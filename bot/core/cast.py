@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core.lexicon import TITLES
+
 PROTAGONIST = "protagonist"
 SUPPORTING = "supporting"
 
@@ -38,10 +40,12 @@ class Character:
 
     @property
     def first_name(self) -> str:
-        """What the text calls them for short: "Valérie"; "Mr. Okafor" and "the banker"
-        stay whole."""
+        """What the text calls them for short: "Valérie"; "Mr. Okafor", "Madame Roux" and "the
+        banker" stay whole."""
         first = self.name.split()[0]
-        return self.name if first.endswith(".") or first.islower() else first
+        # "Madame Voronova" is not "Madame": a title alone names no one.
+        titled = first.endswith(".") or first.lower() in TITLES
+        return self.name if titled or first.islower() else first
 
 
 @dataclass(frozen=True, slots=True)

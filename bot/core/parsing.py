@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.core.models import ParsedStory, Passage
-from bot.core.text import shorten
+from bot.core.text import fold, shorten
 from bot.errors import StoryRejected
 
 # Big enough for a long short story (~35,000 words), small enough that one
@@ -83,6 +83,8 @@ def parse_story_text(
     text = normalise_text(text)
     header_title, header_author, body = _split_header(text)
     body = body.strip("\n")
+    if header_title is None:
+        header_title, header_author, body = _take_title_line(body, title, header_author)
     passages = split_passages(body)
     if sum(len(p.text.split()) for p in passages) < MIN_STORY_WORDS:
         raise StoryRejected(f"{name} has no story text (fewer than {MIN_STORY_WORDS} words).")
@@ -127,7 +129,8 @@ def derive_title(body: str) -> str:
     protagonist = guess_protagonist(body)
     if protagonist:
         return f"The Story of {protagonist}"
-    first_line = body.strip().split("\n", 1)[0]
+    opening = (p.text for p in split_passages(body) if not is_section_break(p.text))
+    first_line = next(opening, body.strip())
     return shorten(" ".join(first_line.split()[:8]).rstrip(".,;:!?"), MAX_TITLE_LENGTH)
 
 
@@ -177,6 +180,62 @@ def _split_header(text: str) -> tuple[str | None, str | None, str]:
             author = value or author
         index += 1
     return title, author, "\n".join(lines[index:])
+
+
+def _take_title_line(
+    body: str, given_title: str | None, header_author: str | None
+) -> tuple[str | None, str | None, str]:
+    """A first line that reads as a title ("The Samovar", then maybe "by A. Writer") is the
+    title, as in most plain-text editions and fan fiction, not the story's first paragraph.
+
+    With a title given explicitly the line is taken out only when it is that title, so
+    a short opening line of the story itself is never lost."""
+    untouched = None, header_author, body
+    paragraphs = _PARAGRAPH_BREAK_RE.split(body, maxsplit=2)
+    if len(paragraphs) < 2 or not _reads_as_title(paragraphs[0].strip()):
+        return untouched
+    line_title = _title_case_if_shouted(paragraphs[0].strip())
+    if given_title is not None and fold(given_title) != fold(line_title):
+        return untouched
+    byline = _BYLINE_RE.fullmatch(paragraphs[1].strip())
+    if byline is not None and len(paragraphs) == 3:
+        author, rest = header_author or byline.group(1).strip(), paragraphs[2]
+    else:
+        author, rest = header_author, body[len(paragraphs[0]) :]
+    if len(rest.split()) < MIN_STORY_WORDS:
+        return untouched
+    return line_title, author, rest.strip("\n")
+
+
+# A story's first line that is a heading of its own, not its title.
+_NOT_A_TITLE_RE = re.compile(r"(?:chapter|part|book|prologue|epilogue|contents)\b", re.I)
+_BYLINE_RE = re.compile(r"by\s+([^\n]{2,80})", re.IGNORECASE)
+_SMALL_TITLE_WORDS = frozenset("a an and as at but by for from in into of on or the to".split())
+
+
+def _reads_as_title(line: str) -> bool:
+    """One short line, with no sentence end, that opens no dialogue and is no section mark."""
+    words = line.split()
+    return (
+        "\n" not in line
+        and 1 <= len(words) <= 12
+        and len(line) <= MAX_TITLE_LENGTH
+        and (line[0].isupper() or line[0].isdigit())
+        and line[-1] not in ".,;:…\"”'’-–—"
+        and not is_section_break(line)
+        and _NOT_A_TITLE_RE.match(line) is None
+    )
+
+
+def _title_case_if_shouted(line: str) -> str:
+    """ "THE GIFT OF A SAMOVAR" reads "The Gift of a Samovar"; other titles stay as typed."""
+    if not line.isupper():
+        return line
+    words = line.lower().split()
+    return " ".join(
+        word if i and word in _SMALL_TITLE_WORDS else word[:1].upper() + word[1:]
+        for i, word in enumerate(words)
+    )
 
 
 def _clean_field(value: str | None, field: str, limit: int) -> str | None:

@@ -633,6 +633,30 @@ def test_arc_quotes_the_narration_from_first_to_last():
     assert zoe[-1].text == "she was no longer the same ballerina who had left Paris so long ago"
 
 
+def test_arc_keeps_a_noun_phrase_whole_across_its_commas():
+    passages = split_passages(
+        "Madame Orlova opened the door. She was a small, grey woman with quick hands, and "
+        "she looked at my boots.\n\nMadame Orlova was tired, and she slept."
+    )
+    orlova = next(c for c in extract_cast(passages).characters if c.name == "Madame Orlova")
+    assert facts(character_arc(passages, orlova)) == [
+        ("She was a small, grey woman with quick hands", 1),
+        ("Madame Orlova was tired", 2),
+    ]
+
+
+def test_arc_leaves_out_a_clause_about_her_husband():
+    passages = split_passages(
+        "Mrs. Hale was a quiet woman. She was tired of the sea.\n\n"
+        "Her husband was proud of the light, and he said nothing."
+    )
+    hale = next(c for c in extract_cast(passages).characters if c.name == "Mrs. Hale")
+    assert facts(character_arc(passages, hale)) == [
+        ("Mrs. Hale was a quiet woman", 1),
+        ("She was tired of the sea", 1),
+    ]
+
+
 def test_the_core_does_not_import_discord():
     code = (
         "import sys, bot.core.characters, bot.core.compare; "
@@ -698,3 +722,28 @@ def test_a_story_titled_with_a_name_is_about_that_person():
     titled = extract_cast(passages, title="Nell Hale's Ledger").protagonist
     assert untitled is not None and untitled.name == "Tom Hale"
     assert titled is not None and titled.name == "Nell Hale"
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Valérie Ivanov", "Valérie"),
+        ("Madame Voronova", "Madame Voronova"),
+        ("Mrs White", "Mrs White"),
+        ("Mr. White", "Mr. White"),
+        ("Sergeant Morris", "Sergeant Morris"),
+        ("the old man", "the old man"),
+    ],
+)
+def test_a_short_name_is_never_a_bare_title(name, short):
+    assert Character(name, (name,), 1, 1, "supporting").first_name == short
+
+
+def test_a_family_named_by_its_plural_is_not_a_place():
+    cast = extract_cast(
+        split_passages(
+            "Mr. Hale kept the light on Gull Rock. Mrs. Hale found a stranger on the shingle."
+            "\n\nYears afterwards the Hales retired to a cottage in St Ives."
+        )
+    )
+    assert [place.name for place in cast.places] == ["Gull Rock", "St Ives"]

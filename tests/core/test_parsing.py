@@ -56,6 +56,49 @@ def test_markdown_heading_is_the_title():
     assert len(parsed.passages) == 3
 
 
+@pytest.mark.parametrize(
+    ("opening", "title", "author"),
+    [
+        ("The Harbour\n\n", "The Harbour", None),
+        ("THE GIFT OF THE HARBOUR\n\nby O. Writer\n\n", "The Gift of the Harbour", "O. Writer"),
+        ("\n\nThe Harbour\n\n\nBy Jo March\n\n", "The Harbour", "Jo March"),
+    ],
+)
+def test_a_first_line_that_reads_as_a_title_is_the_title(opening, title, author):
+    parsed = parse_story_text(opening + BODY)
+    assert (parsed.title, parsed.author) == (title, author)
+    assert parsed.body == BODY
+    assert not parsed.title_was_derived
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["It was late.\n\n", '"Wait," she said\n\n', "II\n\n", "Chapter One\n\n", "Prologue\n\n"],
+)
+def test_a_first_line_that_is_story_or_heading_stays_in_the_story(opening):
+    parsed = parse_story_text(opening + BODY)
+    assert parsed.body == opening + BODY
+    assert parsed.title_was_derived
+
+
+def test_a_title_line_is_taken_out_only_when_it_is_the_given_title():
+    kept = parse_story_text("The Harbour\n\n" + BODY, title="Boats")
+    assert (kept.title, kept.body) == ("Boats", "The Harbour\n\n" + BODY)
+    same = parse_story_text("The Harbour\n\n" + BODY, title="the harbour")
+    assert same.body == BODY
+
+
+def test_a_title_line_needs_a_story_after_it():
+    parsed = parse_story_text("The Harbour\n\nby Jo March\n\nThe end, at last.")
+    assert parsed.body.startswith("The Harbour")
+
+
+def test_derived_title_skips_a_section_number():
+    assert derive_title("I\n\nit was raining on the quiet town that night, again.") == (
+        "it was raining on the quiet town that"
+    )
+
+
 def test_untitled_story_gets_a_derived_title():
     parsed = parse_story_text(BODY)
     assert parsed.title == "The Story of Anna Karlsson"

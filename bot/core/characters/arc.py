@@ -18,8 +18,10 @@ from bot.core.characters.analysis import (
 )
 from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import (
+    RELATION_NOUNS,
     WORD_RE,
 )
+from bot.core.lexicon import FUNCTION_WORDS, PERSON_ROLE_NOUNS
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
 
@@ -32,10 +34,29 @@ _STATE_WORDS = frozenset(
 _ARC_PRONOUN_RE = re.compile(r"\b(?:she|he|her|his)\b", re.IGNORECASE)
 
 
+# After "her"/"his", a noun for a person: "her husband" is someone else, who the clause is
+# about.
+_OTHER_PERSON_AFTER_RE = re.compile(
+    r"\s+(?:own\s+)?(?:" + "|".join(sorted(PERSON_ROLE_NOUNS | RELATION_NOUNS)) + r")s?\b",
+    re.IGNORECASE,
+)
+
+
 _MIN_ARC_WORDS = 4
 
 
 _CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s+|:\s+|\s+[–—-]\s+")
+
+
+# A piece that stops inside a noun phrase ("She was a small", "his old"), then an
+# adjective in lower case: the comma separates adjectives ("a small, grey woman"), not
+# clauses ("the city, but today felt different").
+_OPEN_NOUN_PHRASE_RE = re.compile(
+    r"\b(?:a|an|the|his|her|their|my|our|its|this|that|your)(?:\s+[\w'’-]+)?$", re.IGNORECASE
+)
+
+
+_NEXT_WORD_RE = re.compile(r"[a-z][\w'’-]*")
 
 
 _LEADING_CONJUNCTION_RE = re.compile(r"^(?:and|but|yet|so|or)\s+", re.IGNORECASE)
@@ -105,21 +126,37 @@ def _reference_spans(
         if m.group == group.id and start <= m.start < end and not m.possessive
     ]
     for match in _ARC_PRONOUN_RE.finditer(paragraph.text, start, end):
+        if _OTHER_PERSON_AFTER_RE.match(paragraph.text, match.end()):
+            continue  # "Her husband turned the gull over": his clause, not hers
         resolved = resolve_pronoun(analysis, paragraph.passage.number, match.start(), match.group())
         if resolved is not None and resolved.id == group.id:
             positions.append(match.start())
     return positions
 
 
+def _clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause, split at commas, semicolons, colons and dashes."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CLAUSE_SPLIT_RE.finditer(sentence):
+        after = _NEXT_WORD_RE.match(sentence, match.end())
+        inside_a_noun_phrase = (
+            match.group().startswith(",")
+            and after is not None
+            and after.group().lower() not in FUNCTION_WORDS
+            and _OPEN_NOUN_PHRASE_RE.search(sentence, start, match.start()) is not None
+        )
+        if not inside_a_noun_phrase:
+            spans.append((start, match.start()))
+            start = match.end()
+    spans.append((start, len(sentence)))
+    return spans
+
+
 def _best_clause(sentence: str, offset: int, references: list[int]) -> str | None:
     """The sentence's clause that both refers to the person and states something; failing
     that, one that refers to them, if the sentence states something at all."""
-    pieces: list[tuple[int, str]] = []
-    position = 0
-    for part in _CLAUSE_SPLIT_RE.split(sentence):
-        start = sentence.find(part, position)
-        position = start + len(part)
-        pieces.append((offset + start, part))
+    pieces = [(offset + start, sentence[start:end]) for start, end in _clause_spans(sentence)]
     states = [_STATE_WORDS.intersection(w.lower() for w in WORD_RE.findall(p)) for _, p in pieces]
     if not any(states):
         return None

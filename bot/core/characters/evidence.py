@@ -280,10 +280,17 @@ def _reads_as_a_full_name(group: Group, evidence: _Evidence) -> bool:
 
 
 def people_by_surname(groups: Iterable[Group], vocabulary: Vocabulary) -> None:
-    """ "Elena Reyes" is someone, so "Tomás Reyes", seen only opening sentences, is too."""
+    """ "Elena Reyes" is someone, so "Tomás Reyes", seen only opening sentences, is too;
+    "the Reyeses" are her family, not a place."""
     groups = list(groups)
     surnames = {g.words[-1] for g in groups if g.kind == "person" and len(g.words) > 1}
+    families = {
+        f"{g.words[-1]}{ending}" for g in groups if g.kind == "person" for ending in ("s", "es")
+    }
     for group in groups:
+        if group.kind == "place" and len(group.words) == 1 and group.words[0] in families:
+            group.kind = "none"  # "the Tregarthens had retired": the family, not a place
+            continue
         if (
             group.kind == "none"
             and 2 <= len(group.words) <= 3
