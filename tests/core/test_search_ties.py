@@ -10,7 +10,14 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable
 
+from bot.core.models import Passage
+from bot.core.search import SearchIndex
+from bot.core.search.proximity import closest_span, query_words_of
 from bot.core.search.refining import best_candidates
+
+
+def story(story_id: int, text: str) -> tuple[int, list[Passage]]:
+    return story_id, [Passage(1, text, 0, len(text))]
 
 
 def postings_of(lists: dict[int, array[int]]) -> Callable[[int], array[int]]:
@@ -64,3 +71,45 @@ def test_without_a_tie_at_the_cut_spare_changes_nothing() -> None:
     scores = {pid: float(1_000 - pid) for pid in range(1_000)}
     _, top = best_candidates(scores, [], postings_of({}), 150, 1_000_000, spare=150)
     assert top == list(range(150))
+
+
+def test_the_closest_span_holds_every_query_word_found() -> None:
+    query_words = query_words_of(
+        {"of": [(0, 0.2)], "paintings": [(1, 2.1)], "painting": [(1, 1.9)], "becai": [(2, 3.7)]}
+    )
+    together = "the becai of paintings hung there".split()
+    scattered = "of the painting she saw a becai".split()
+    assert closest_span(together, query_words) == 3
+    assert closest_span(scattered, query_words) == 7
+    # Only the words found count: a passage without "becai" is judged on the others.
+    assert closest_span("paintings of the sea".split(), query_words) == 2
+    assert closest_span("nothing here".split(), query_words) == 3
+
+
+def test_passages_with_the_same_score_come_closest_words_first() -> None:
+    # Every passage holds "becai", "of" and "paintings" once, and rapidfuzz's phrase
+    # score aligns the query on "of paintings by" in each: all 41 tie. The one holding
+    # the words side by side (in another order than typed: the reader swapped them)
+    # came after the 40 older ones, beyond the first ten. Now it is first.
+    index = SearchIndex()
+    stories = [
+        story(n, f"The becai {n} stood near a wall of paintings by the river.")
+        for n in range(1, 41)
+    ]
+    stories.append(story(41, "In the hall the becai of paintings by the river stood."))
+    index.add_stories(stories)
+    hits = index.search("of paintings becai", limit=10)
+    assert len({hit.score for hit in hits}) == 1  # a tie, not a better score
+    assert hits[0].story_id == 41
+
+
+def test_ordering_a_tie_by_proximity_is_deterministic() -> None:
+    index = SearchIndex()
+    index.add_stories(
+        [story(n, f"A becai {n} and the paintings of the old town.") for n in range(1, 60)]
+    )
+    first = [(h.story_id, h.score) for h in index.search("of paintings becai", limit=25)]
+    again = [(h.story_id, h.score) for h in index.search("of paintings becai", limit=25)]
+    assert first == again
+    scores = [score for _, score in first]
+    assert scores == sorted(scores, reverse=True)
