@@ -40,12 +40,17 @@ class Character:
 
     @property
     def first_name(self) -> str:
-        """What the text calls them for short: "Valérie"; "Mr. Okafor", "Madame Roux" and "the
-        banker" stay whole."""
+        """What the text calls them for short: "Valérie"; "Pyotr Ilyich" when it never says
+        "Pyotr" alone; "Mr. Okafor", "Madame Roux" and "the banker" stay whole."""
         first = self.name.split()[0]
         # "Madame Voronova" is not "Madame": a title alone names no one.
         titled = first.endswith(".") or first.lower() in TITLES
-        return self.name if titled or first.islower() else first
+        if titled or first.islower():
+            return self.name
+        if first in self.aliases or len(self.aliases) < 2:
+            return first
+        # The text never says "Pyotr" alone: the shortest form it does use.
+        return min(self.aliases, key=lambda alias: (len(alias.split()), self.aliases.index(alias)))
 
 
 @dataclass(frozen=True, slots=True)

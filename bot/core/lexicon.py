@@ -34,7 +34,9 @@ GREETINGS = frozenset(
 )
 # Listed words that are also given names, when the text uses them as one.
 NAME_LIKE_FUNCTION_WORDS = frozenset(["will"])
-DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+# "on Sundays" too: a day, plural, is no more a place or a person than the day.
+DAYS = frozenset(_WEEKDAYS + [f"{day}s" for day in _WEEKDAYS])
 MONTHS = frozenset(
     """january february march april may june july august september october november
     december""".split()

@@ -69,7 +69,7 @@ class _Story:
     asked: list[str]  # the questions chosen so far, which later ones must not repeat
 
     def name(self, character: Character) -> str:
-        return called(character, self.cast)
+        return called(character, self.cast, self.passages)
 
 
 def discussion_questions(
@@ -103,11 +103,12 @@ def _setting(cast: Cast) -> str | None:
     return max(cast.places, key=lambda place: place.mentions).name
 
 
-def called(character: Character, cast: Cast | None = None) -> str:
+def called(character: Character, cast: Cast | None = None, passages: Sequence[Passage] = ()) -> str:
     """The name the story calls a character by most briefly: "Valérie", or "Léa Roux"
     when the text never shortens it; never a word of someone else's name in the cast
     ("White" is the mother's, the father's and the son's: "Mrs. White"), unless no
-    other name is left."""
+    other name is left. With the text at hand, a short form it uses far less than a
+    longer one is not the name ("the Chief" once, "Red Chief" eleven times)."""
     names = character.aliases or (character.name,)
     others = {
         word
@@ -116,8 +117,33 @@ def called(character: Character, cast: Cast | None = None) -> str:
         for alias in (other.name, *other.aliases)
         for word in alias.split()
     }
-    clear = [name for name in names if not set(name.split()) <= others]
-    return min(clear or names, key=len)
+    clear = [name for name in names if not set(name.split()) <= others] or list(names)
+    if passages and len(clear) > 1:
+        uses = _uses_alone(clear, " ".join(passage.text for passage in passages))
+        most = max(uses.values())
+        if most >= _CLEAR_USES:
+            clear = [name for name in clear if uses[name] * 3 >= most] or clear
+    return min(clear, key=len)
+
+
+# A longer name used this often is the name unless the short form is used a third as often.
+_CLEAR_USES = 3
+
+
+def _uses_alone(names: Sequence[str], text: str) -> dict[str, int]:
+    """How often the text writes each name other than inside a longer one of `names`."""
+    counts = {
+        name: len(re.findall(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])", text)) for name in names
+    }
+    return {
+        name: counts[name]
+        - sum(counts[longer] for longer in names if longer != name and _inside(name, longer))
+        for name in names
+    }
+
+
+def _inside(name: str, longer: str) -> bool:
+    return f" {name} " in f" {longer} "
 
 
 def _possessive(name: str) -> str:

@@ -16,6 +16,7 @@ from operator import mul, sub
 from rapidfuzz import fuzz, process
 
 from bot.core.search import STOP_WORDS
+from bot.core.wordforms import irregular_base
 
 # Word stems this long make "painting" and "paintings" the same word in a sentence key.
 STEM_LENGTH = 5
@@ -45,13 +46,20 @@ _COMMON_SHARE = 1 / 3
 _MIN_COMMON = 3
 
 
-def sentence_stems(sentences: Sequence[str]) -> list[set[str]]:
+def sentence_stems(sentences: Sequence[str], *, irregular: bool = False) -> list[set[str]]:
     """Each sentence's content-word stems: the words the ranking compares and the short
-    retelling counts ("painting" and "paintings" one stem)."""
+    retelling counts ("painting" and "paintings" one stem). With `irregular`, an
+    irregular verb's forms are one stem too ("sold" and "sell"): the short retelling's
+    setup ("I sold the shop") is what its ending pays off ("something to sell")."""
     # Lower-casing is enough: a word is spelt the same way throughout one story, and
     # accent folding (`fold`) would cost a third of the retelling's time.
+    base = irregular_base if irregular else str
     return [
-        {w[:STEM_LENGTH] for w in KEY_WORD_RE.findall(sentence.lower()) if w not in STOP_WORDS}
+        {
+            base(w)[:STEM_LENGTH]
+            for w in KEY_WORD_RE.findall(sentence.lower())
+            if w not in STOP_WORDS
+        }
         for sentence in sentences
     ]
 

@@ -163,6 +163,7 @@ def retell(
         # Room for the name that may replace a leading "She", possessive included.
         allowance = measure(protagonist) + 2 if protagonist else _UNKNOWN_NAME_ALLOWANCE
         if length == "short":
+            stems = sentence_stems([sentence.text for sentence in sentences], irregular=True)
             weighted = weigh_for_plot(sentences, scores, stems)
             known = gender or (pronoun_gender(sentences, protagonist) if protagonist else None)
             # What the ending and the introductions may add stays in proportion (a story

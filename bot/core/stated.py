@@ -145,9 +145,10 @@ def present_at(
 
 def _subjects(character: Character) -> str:
     """How a sentence's subject may name them: a name, he/she, "I" for a narrator."""
-    subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
     if "the narrator" in character.aliases:
-        subjects.append("I")
+        # The narration says "I" of its narrator: its "he" is the dealer, not them.
+        return f"{names_pattern(character)}|I"
+    subjects = [names_pattern(character), _SUBJECTS.get(character.gender or "", "[Ss]he|[Hh]e")]
     return "|".join(subjects)
 
 

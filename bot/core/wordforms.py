@@ -43,6 +43,12 @@ _SUFFIXES = ("ments", "ment", "ingly", "edly", "ings", "ing", "ied", "ies", "ed"
 _MIN_STEM = 3
 
 
+def irregular_base(word: str) -> str:
+    """A lower-case word's base form when it is irregular ("sold" → "sell"), else itself:
+    cheap enough for every word of a story."""
+    return _IRREGULAR.get(word, word)
+
+
 def base_form(word: str) -> str:
     """The word without its inflection: "selling", "sells", "sold" → "sell"; a final
     silent "e" goes too, so "hoped" and "hope" meet at "hop"."""

@@ -59,7 +59,7 @@ PLAIN = {
     "she was a": (
         patterns.PRONOUN_IS_A_RE,
         re.compile(
-            rf"\b(she|he)\s+(?:was|is|became)\s+(an?\s+{_NP}{{1,50}}?)"
+            rf"\b(she|he)\s+(?:was|is|became|had been|has been)\s+(an?\s+{_NP}{{1,50}}?)"
             r"(?=\s+(?:who|that|which|and|but|with|in|at|on|from|for|to)\b|[,.;:!?–—]|$)",
             re.I,
         ),
@@ -72,7 +72,8 @@ PLAIN = {
     "couple": (
         _COUPLE_RE,
         re.compile(
-            r"\b(?P<title>[A-Z][a-z]{1,11})\.?\s+and\s+[A-Z][a-z]{1,11}\.?\s+(?P<name>[A-Z][\w'’-]+)"
+            r"\b(?P<title>[A-Z][a-z]{1,11})\.?\s+and\s+(?P<second>[A-Z][a-z]{1,11})\.?\s+"
+            r"(?P<name>[A-Z][\w'’-]+)(?:\s+(?P<surname>[A-Z][\w'’-]+))?"
         ),
     ),
 }

@@ -739,6 +739,18 @@ def test_a_short_name_is_never_a_bare_title(name, short):
     assert Character(name, (name,), 1, 1, "supporting").first_name == short
 
 
+@pytest.mark.parametrize(
+    ("aliases", "short"),
+    [
+        (("Valérie Ivanov", "Valérie"), "Valérie"),
+        (("Pyotr Ilyich Voronov", "Pyotr Ilyich"), "Pyotr Ilyich"),
+        (("Ebenezer Dorset", "Dorset"), "Dorset"),
+    ],
+)
+def test_a_short_name_is_one_the_text_uses(aliases, short):
+    assert Character(aliases[0], aliases, 1, 1, "supporting").first_name == short
+
+
 def test_a_family_named_by_its_plural_is_not_a_place():
     cast = extract_cast(
         split_passages(
@@ -747,3 +759,86 @@ def test_a_family_named_by_its_plural_is_not_a_place():
         )
     )
     assert [place.name for place in cast.places] == ["Gull Rock", "St Ives"]
+
+
+def test_a_name_called_once_to_someone_else_is_not_the_narrators():
+    # She answers her husband's question; the narrator is only in the room.
+    story = (
+        "I went to see my uncle in March. I had not seen him for years, and I was glad "
+        "I came. I stayed four days. I talked, I listened, and I ate little.\n\n"
+        "Each evening Pyotr Voronov asked his wife whether the samovar was mended.\n\n"
+        '"Next week, Petya," she said. "They are slow."\n\n'
+        "I left him what money I had. I never saw him again, and I think of him often."
+    )
+    cast = extract_cast(split_passages(story))
+    assert cast.protagonist is not None and cast.protagonist.name == "the narrator"
+    assert "Petya" not in {alias for c in cast.characters for alias in c.aliases}
+
+
+def test_someone_named_in_speech_is_not_met_unless_called():
+    cast = extract_cast(
+        split_passages(
+            'Madame Orlova opened the door. "You are Nikolai\'s boy," she said.\n\n'
+            'Olga Petrova came in. "Sit down, Olga," said Madame Orlova.'
+        )
+    )
+    orlova = cast.find("Madame Orlova")
+    assert orlova is not None
+    assert [(f.text, f.passage) for f in orlova.meets] == [("Olga Petrova", 2)]
+
+
+def test_a_day_in_the_plural_is_no_place():
+    cast = extract_cast(
+        split_passages("Pyotr Voronov polished the samovar on Sundays and walked to Tula.")
+    )
+    assert [place.name for place in cast.places] == ["Tula"]
+
+
+@pytest.mark.parametrize("opening", ["", "Every day "])
+def test_a_name_and_patronymic_is_the_full_name_it_begins(opening):
+    cast = extract_cast(
+        split_passages(
+            f"Pyotr Ilyich Voronov lived behind the cathedral. {opening}Pyotr Ilyich polished "
+            "the samovar.\n\nPyotr Ilyich came down each evening, and he talked of the war."
+        )
+    )
+    assert [(c.name, c.aliases) for c in cast.characters] == [
+        ("Pyotr Ilyich Voronov", ("Pyotr Ilyich Voronov", "Pyotr Ilyich"))
+    ]
+
+
+def test_whom_something_is_sold_to_is_no_place():
+    cast = extract_cast(
+        split_passages(
+            'Madame Orlova wiped her hands. "I sold it at Christmas to the Jew on Market '
+            'Street," she said. "Then I walked to the Kremlin."'
+        )
+    )
+    assert [place.name for place in cast.places] == ["Market Street", "the Kremlin"]
+
+
+def test_mr_and_mrs_with_his_full_name_are_him_and_her_under_his_name():
+    cast = extract_cast(
+        split_passages(
+            "Mr. and Mrs. Arthur Penhallow lived above the draper's shop. Ellen Penhallow had "
+            "been a schoolmistress, and she still corrected the customers.\n\n"
+            "Arthur was a mild man. He sold ribbon by the yard.\n\n"
+            "Mrs. Penhallow was ill, and she coughed all winter."
+        )
+    )
+    assert [(c.name, c.gender, set(c.aliases)) for c in cast.characters] == [
+        ("Ellen Penhallow", "f", {"Ellen Penhallow", "Mrs. Penhallow"}),
+        ("Arthur Penhallow", "m", {"Mr. Arthur Penhallow", "Arthur Penhallow", "Arthur"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ellen Berg had been a schoolmistress before her marriage. Ellen smiled.",
+        "Ellen Berg smiled. She had been a schoolmistress before her marriage.",
+    ],
+)
+def test_what_someone_had_been_describes_them(text):
+    (ellen,) = extract_cast(split_passages(text)).characters
+    assert [f.text for f in ellen.descriptions] == ["a schoolmistress before her marriage"]

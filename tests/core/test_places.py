@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.cast import Character
+from bot.core.characters.extract import place_in_sentence
+from bot.core.parsing import split_passages
 from bot.core.places import surely_a_place
+from bot.core.stated import goes_to
 
 TEXT = (
     "She stepped into the streets of Montmartre. A pipe of Amontillado waited. "
@@ -41,3 +45,28 @@ def test_a_place_is_one_the_text_names_or_goes_to(name, place):
 )
 def test_a_name_only_ever_after_a_or_an_is_not_a_place(name, text, place):
     assert surely_a_place(name, text) is place
+
+
+def test_a_narrator_goes_where_the_narration_says_i_go_not_where_he_goes():
+    passages = split_passages(
+        "On the fourth day I went to Market Street myself. The dealer remembered the "
+        "samovar; he had sold it again in January, to a merchant from Tula."
+    )
+    narrator = Character("the narrator", ("the narrator",), 2, 1, "protagonist")
+    assert goes_to(passages, narrator, "Market Street")
+    assert not goes_to(passages, narrator, "Tula")
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Eiffel Tower", "the Eiffel Tower"),
+        ("Bolshoi Theatre", "the Bolshoi Theatre"),
+        ("Fore Street", "Fore Street"),
+        ("Hyde Park", "Hyde Park"),
+        ("Paris", "Paris"),
+        ("the Seine", "the Seine"),
+    ],
+)
+def test_a_place_reads_in_a_sentence_with_the_article_it_takes(name, written):
+    assert place_in_sentence(name) == written

@@ -265,7 +265,8 @@ def test_someone_the_text_names_once_is_not_asked_what_they_see() -> None:
     assert not any("see in" in question for question in questions)
     again = passages(*lines, "Wild Jack rode into the camp at dawn and watched Red Fox sing.")
     questions = discussion_questions(again, Cast((hero, show)), title="Cave")
-    assert "What does Wild Jack see in Fox?" in questions
+    # The text says "Red Fox" every time, never "Fox" alone: he is Red Fox.
+    assert "What does Wild Jack see in Red Fox?" in questions
 
 
 def test_a_second_name_of_the_protagonist_sees_nothing_in_him() -> None:
@@ -359,3 +360,15 @@ def test_a_question_never_names_someone_by_a_word_of_another_persons_name() -> N
     questions = discussion_questions(text, Cast((father, mother, son)), title="The Paw")
     assert any(q.startswith("What does Mrs. White mean by “The idea") for q in questions)
     assert not any(q.startswith("What does White ") for q in questions)
+
+
+def test_a_short_form_the_text_hardly_uses_is_not_the_name_asked_about() -> None:
+    # "the Chief" once, "Red Chief" five times: a reader says Red Chief.
+    hero = person("Red Chief", "Chief", gender="m", role=PROTAGONIST)
+    text = passages(
+        "Red Chief sat on Bill's chest. Red Chief yelled.",
+        "Red Chief would not eat, and the Chief would not sleep.",
+        "At dawn Red Chief ran to Summit. Red Chief laughed at us all.",
+    )
+    questions = discussion_questions(text, Cast((hero,)), title="Ransom")
+    assert "How has Red Chief changed by the end of the story?" in questions

@@ -69,7 +69,8 @@ MODAL, MODAL_SUBMIT = 9, 5
 EPHEMERAL = 1 << 6
 INTERACTION_DEADLINE_S = 3.0  # Discord shows "The application did not respond" after this
 # Every wait is bounded, so a bot that never answers fails in seconds, not at CI's timeout.
-WAIT_S = 10.0
+# 30 s, not 10: on a loaded 2-core machine logging in (app, guild sync, library) took 10.
+WAIT_S = 30.0
 
 ALL_PERMISSIONS = str((1 << 51) - 1)
 # The bot's role: view, send, embed links, create public threads (no history by default).

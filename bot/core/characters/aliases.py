@@ -250,9 +250,13 @@ def _part_spouses(
 
 
 def _longer_form(words: tuple[str, ...], by_words: dict[tuple[str, ...], Group]) -> Group | None:
-    """ "Amara Okafor" inside "Amara Ngozi Okafor": same first and last word."""
+    """ "Amara Okafor" inside "Amara Ngozi Okafor": same first and last word; or the
+    name's first words, "Pyotr Ilyich" (name and patronymic) of "Pyotr Ilyich Voronov"."""
     for known, group in by_words.items():
-        if len(known) > len(words) and known[0] == words[0] and known[-1] == words[-1]:
+        longer = len(known) > len(words)
+        if longer and known[0] == words[0] and known[-1] == words[-1]:
+            return group
+        if longer and known[: len(words)] == words:
             return group
     return None
 

@@ -74,7 +74,7 @@ def _weigh(mention: Mention, text: str, evidence: _Evidence) -> None:
         evidence.person += 5
         evidence.strong_person = True
     _weigh_person_cues(mention, previous, before, after, evidence)
-    if not mention.possessive:
+    if not mention.possessive and not _received(previous, before):
         _weigh_place_cues(previous, after, evidence)
     elif previous[-1] in ("at", "to") and _POSSESSIVE_PLACE_RE.match(after):
         evidence.place += 1  # "be at Sully's, for I must see you": his place, not him
@@ -171,6 +171,20 @@ def _weigh_apposition(appositive: re.Match[str], after: str, evidence: _Evidence
     if verb_word in SAYING_VERBS or (about_a_person and verb_word in PERSON_VERBS):
         evidence.person += 2
         evidence.strong_person = True
+
+
+# Verbs whose "to" names who receives, not where: "gave the paw to the Sergeant".
+_RECIPIENT_VERBS = frozenset(
+    """sold sell sells selling gave give gives giving lent lend lends handed hand hands
+    showed show shows offered offer offers paid pay pays explained introduced""".split()
+)
+
+
+def _received(previous: list[str], before: str) -> bool:
+    """ "sold it at Christmas to the Jew": whom something went to, not where."""
+    if "to" not in previous[-2:]:
+        return False
+    return not _RECIPIENT_VERBS.isdisjoint(previous_words(before, 7)[:-1])
 
 
 def _weigh_place_cues(previous: list[str], after: str, evidence: _Evidence) -> None:

@@ -46,7 +46,11 @@ def _meets(
 ) -> dict[int, list[Fact]]:
     present: dict[int, set[int]] = defaultdict(set)
     for mention in analysis.mentions:
-        if mention.group >= 0 and analysis.groups[mention.group].kind == "person":
+        if mention.group < 0:
+            continue
+        if mention.quoted and not _called(analysis.paragraphs[mention.passage].text, mention):
+            continue  # named in someone's speech ("You are Nikolai's boy"): not there
+        if analysis.groups[mention.group].kind == "person":
             present[mention.passage].add(mention.group)
     for group_id, numbers in spoken_in.items():
         for number in numbers:
@@ -62,6 +66,12 @@ def _meets(
         ]
         for one, met in meets.items()
     }
+
+
+def _called(text: str, mention: Mention) -> bool:
+    """Whether a name in speech is called ("Hold the lamp, Pip!"): whoever is called is there."""
+    before = text[: mention.start].rstrip()
+    return before.endswith((",", '"', "“")) and text[mention.end : mention.end + 1] in ",!?."
 
 
 def _first_mentions(analysis: Analysis) -> dict[int, list[tuple[str, int, Mention]]]:
@@ -250,7 +260,14 @@ def place_in_sentence(name: str) -> str:
         return name
     lowered = [w.lower() for w in words]
     head = lowered[lowered.index("of") - 1] if "of" in lowered[1:] else lowered[-1]
-    return f"the {name}" if head in PLACE_HEADS else name
+    return f"the {name}" if head in PLACE_HEADS and head not in _BARE_HEADS else name
+
+
+# Names with these heads take no article: "Fore Street", "Hyde Park", "Times Square".
+_BARE_HEADS = frozenset(
+    """street st road rd avenue ave lane square park boulevard row terrace drive way crescent
+    gardens hill close court alley station""".split()
+)
 
 
 def is_nationality(word: str) -> bool:

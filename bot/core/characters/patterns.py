@@ -60,13 +60,13 @@ LIST_AFTER_RE = re.compile(r"^,\s*([^.;:!?\"“”()]+)")
 
 
 IS_A_RE = re.compile(
-    rf"^\s+(?:was|is|became|had become)\s+(an?\s+{_NP}{{1,50}}?)"
+    rf"^\s+(?:was|is|became|had become|had been|has been)\s+(an?\s+{_NP}{{1,50}}?)"
     r"(?=\s+(?:who|that|which|and|but|with|in|at|on|from|for|to)\b|[,.;:!?–—]|$)"
 )
 
 
 # What the word after a name starts with where IS_A_RE can match.
-IS_A_WORDS = ("was", "is", "became", "had")
+IS_A_WORDS = ("was", "is", "became", "had", "has")
 
 
 def next_word_may_be(after: str, starts: str | tuple[str, ...]) -> bool:
@@ -75,9 +75,9 @@ def next_word_may_be(after: str, starts: str | tuple[str, ...]) -> bool:
     return after[:1].isspace() and after.lstrip().startswith(starts)
 
 
-# r"\b(she|he)\s+(?:was|is|became)\s+(an?\s+NP)(?=...)", case-blind.
+# r"\b(she|he)\s+(?:was|is|became|had been|has been)\s+(an?\s+NP)(?=...)", case-blind.
 PRONOUN_IS_A_RE = re.compile(
-    rf"({_SHE_HE})(?i:\s+(?:was|is|became)\s+(an?\s+{_NP}{{1,50}}?)"
+    rf"({_SHE_HE})(?i:\s+(?:was|is|became|had been|has been)\s+(an?\s+{_NP}{{1,50}}?)"
     r"(?=\s+(?:who|that|which|and|but|with|in|at|on|from|for|to)\b|[,.;:!?–—]|$))"
 )
 

@@ -36,6 +36,7 @@ from bot.core.lexicon import (
     PLACE_HYPHEN_PREFIXES,
     SPEECH_VERBS,
     TIME_WORDS,
+    TITLES,
 )
 
 
@@ -197,7 +198,9 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
             mention = _mention_from(part, paragraph)
             if mention is not None:
                 mentions.append(mention)
-    mentions.extend(_couples(paragraph))
+    couples = _couples(paragraph)
+    _wife_under_his_name(mentions, couples)
+    mentions.extend(couples)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -205,9 +208,11 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
 # "Mr. and Mrs. White": the first title is a person too, with the name that follows.
 # (The capital comes first and the word boundary after it, so the engine skips ahead to
 # capitals in C; the same matches as r"\b[A-Z]...".)
+# "Mr. and Mrs. Arthur Penhallow": he is Arthur Penhallow; she, by the custom of the
+# day, is Mrs. Penhallow under her husband's name.
 _COUPLE_RE = re.compile(
-    r"(?P<title>[A-Z](?<!\w.)[a-z]{1,11})\.?\s+and\s+[A-Z][a-z]{1,11}\.?\s+"
-    r"(?P<name>[A-Z][\w'’-]+)"
+    r"(?P<title>[A-Z](?<!\w.)[a-z]{1,11})\.?\s+and\s+(?P<second>[A-Z][a-z]{1,11})\.?\s+"
+    r"(?P<name>[A-Z][\w'’-]+)(?:\s+(?P<surname>[A-Z][\w'’-]+))?"
 )
 
 
@@ -221,10 +226,15 @@ def _couples(paragraph: Paragraph) -> list[Mention]:
         return found
     for match in _COUPLE_RE.finditer(paragraph.text):
         title = title_key(match["title"])
-        second = title_key(match.group().split()[2])
+        second = title_key(match["second"])
         name, possessive = strip_possessive(match["name"])
         if title is None or second is None or title_key(name) is not None:
             continue
+        words: tuple[str, ...] = (name,)
+        if match["surname"] and not possessive and TITLES.get(title) == "m":
+            surname, possessive = strip_possessive(match["surname"])
+            if not never_a_name(surname):
+                words = (name, surname)
         start = match.start()
         found.append(
             Mention(
@@ -232,15 +242,27 @@ def _couples(paragraph: Paragraph) -> list[Mention]:
                 start=start,
                 end=match.end("title"),
                 after=match.end("title"),
-                words=(name,),
+                words=words,
                 title=title,
-                surface=f"{match['title']}. {name}",
+                surface=f"{match['title']}. {' '.join(words)}",
                 possessive=possessive,
                 initial=paragraph.opens_sentence(start),
                 quoted=paragraph.quoted(start),
             )
         )
     return found
+
+
+def _wife_under_his_name(mentions: list[Mention], couples: list[Mention]) -> None:
+    """ "Mrs. Arthur Penhallow" beside "Mr. and": her mention is Mrs. Penhallow."""
+    for husband in couples:
+        if len(husband.words) < 2:
+            continue
+        for mention in mentions:
+            if mention.start > husband.start and mention.words == husband.words:
+                mention.words = husband.words[-1:]
+                mention.surface = f"{mention.surface.split()[0]} {husband.words[-1]}"
+                break
 
 
 # ((name,), possessive, licensed, place kind): a word's reading wherever it stands alone,

@@ -79,6 +79,11 @@ NARRATING_I = "the narrator"
 _NARRATION_I_RE = re.compile(r"I(?<!\w.)(?![\w.])")  # r"\bI\b(?!\.)", literal first
 # "…, Sam?", "For the love of God, Montresor!": a name called, after a comma.
 _VOCATIVE_RE = re.compile(r",\s+(?P<name>[A-Z][\w'’-]+)(?=\s*[,!?.\"”’]|$)")
+# The narrator speaking: "…," I said / said I. A name called in a paragraph next to one
+# is called to the narrator; elsewhere it may be called to anyone in the room.
+_NARRATOR_SPEAKS_RE = re.compile(
+    rf"\bI\s+(?:{'|'.join(sorted(SPEECH_VERBS))})\b|\b(?:said|replied|asked|cried)\s+I\b"
+)
 
 
 def add_unnamed_people(
@@ -219,10 +224,12 @@ def _narrator_name(
     paragraphs: dict[int, Paragraph], groups: dict[int, Group], mentions: Sequence[Mention]
 ) -> str | None:
     """The name others call the narrator: a one-word name only ever said inside quotation
-    marks, as a vocative ("…, Sam?"), and never by the narration itself."""
+    marks, as a vocative ("…, Sam?"), and never by the narration itself; called once, it
+    must be in talk with the narrator ("Next week, Petya," said to her husband is not)."""
     narrated = {m.words for m in mentions if not m.quoted}
     calls: Counter[str] = Counter()
-    for paragraph in paragraphs.values():
+    in_talk: set[str] = set()
+    for number, paragraph in paragraphs.items():
         for start, end in paragraph.quotes:
             speech = paragraph.text[start + 1 : end]
             for match in _VOCATIVE_RE.finditer(speech):
@@ -230,11 +237,23 @@ def _narrator_name(
                 ordinary = name.lower() in FUNCTION_WORDS or name.lower() in GREETINGS
                 if (name,) not in narrated and not ordinary:
                     calls[name] += 1
+                    if name not in in_talk and _in_talk_with_the_narrator(paragraphs, number):
+                        in_talk.add(name)
     if not calls:
         return None
     name, count = calls.most_common(1)[0]
     said = sum(1 for m in mentions if m.words == (name,))
-    return name if count >= 1 and count * 2 >= said else None
+    sure = count >= 2 or name in in_talk
+    return name if sure and count * 2 >= said else None
+
+
+def _in_talk_with_the_narrator(paragraphs: dict[int, Paragraph], number: int) -> bool:
+    """The narrator speaks in this paragraph or the one before or after it."""
+    return any(
+        _NARRATOR_SPEAKS_RE.search(paragraphs[n].text)
+        for n in (number - 1, number, number + 1)
+        if n in paragraphs
+    )
 
 
 # --------------------------------------------------------------------------- described
