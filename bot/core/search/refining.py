@@ -27,7 +27,8 @@ from operator import add, itemgetter
 # Work allowed for refining one search, in postings intersected (about 35 ns each
 # here): a quarter of the library's size (a search's own work grows with it), within
 # 40,000 and 250,000 (1.4-9 ms). The budget is an upper bound: refining runs only where
-# it is expected to narrow the tie (see _EXPECTED_TIE), a few queries in a hundred.
+# it is expected to narrow the tie (see _EXPECTED_TIE): on the benchmark, a quarter of
+# the queries, mostly for far less.
 REFINE_BUDGET_SHARE = 0.25
 REFINE_BUDGET = (40_000, 250_000)
 # What a contender costs per word (hashed, looked up, its score updated and compared
