@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.app.library import Library
 from bot.app.lookup import CharacterRef
 from bot.core.models import Story, StorySummary
+from bot.core.parsing import without_emphasis
 from bot.core.search import SearchHit, validate_query
 from bot.core.snippets import make_snippet
 
@@ -46,7 +47,8 @@ class PassageResult:
 
     def _snippet(self) -> tuple[str, tuple[tuple[int, int], ...]]:
         if self._cut is None:
-            self._cut = make_snippet(self._hit.text, self._hit.highlights, self._width)
+            text, highlights = without_emphasis(self._hit.text, self._hit.highlights)
+            self._cut = make_snippet(text, highlights, self._width)
         return self._cut
 
 

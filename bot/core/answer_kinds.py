@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache
 
-from bot.core.answer_units import Unit
+from bot.core.answer_units import NARRATOR, Unit
 from bot.core.cast import Character
 from bot.core.question_shape import Shape
+from bot.core.search import STOP_WORDS
 from bot.core.text import fold, words
 
 # How far back a where-question looks for the place its scene is in.
@@ -30,10 +32,13 @@ _NEW_NAME_RE = re.compile(
 )
 # A capitalised word inside a sentence or a quotation, or two opening one: a name.
 _NAME_RE = re.compile(
-    r"(?:\b[a-z,;:—–-]+\s+|[\"“‘]\s*)(?P<name>[A-Z][\w'’-]+)"
-    r"|^\s*(?P<first>[A-Z][\w'’-]+)\s+[A-Z][\w'’-]+"
+    r"^\s*(?P<first>[A-Z][\w'’-]+)\s+[A-Z][\w'’-]+"
+    r"|(?P<inside>\b[a-z,;:—–-]+\s+)?(?<![\w'’])(?P<name>[A-Z][\w'’-]+)"
 )
-_PERSON_NOUN_RE = re.compile(r"\b(?:man|woman|boy|girl|lady|he|she|they)\b")
+# A capital after a lower-case word or a comma: a name, wherever the story writes one.
+_INSIDE_NAME_RE = re.compile(r"\b[a-z,;:—–-]+\s+([A-Z][\w'’-]+)")
+# Someone by a noun: "a man", "the girl". A bare "he" or "she" says who to no reader.
+_PERSON_NOUN_RE = re.compile(r"\b(?:man|woman|boy|girl|lady|men|women|boys|girls|ladies)\b")
 _PLACE_RE = re.compile(
     r"\b(?:in|into|at|to|from|inside|beneath|under|near|on)\s+(?:the|a|an|his|her|their|my)\b"
 )
@@ -165,7 +170,11 @@ def eligible_pieces(shape: Shape, units: Sequence[Unit], subject: str | None) ->
 
 
 def kind_feature(
-    shape: Shape, places: Collection[str], question: str
+    shape: Shape,
+    places: Collection[str],
+    question: str,
+    units: Sequence[Unit] = (),
+    characters: Sequence[Character] = (),
 ) -> Callable[[Unit], bool] | None:
     """What a piece that answers this kind of question holds, as a test of a piece."""
     if shape.new_name:
@@ -179,19 +188,62 @@ def kind_feature(
         )
     if shape.kind == "who":
         # A name the question does not already hold ("Amontillado" in "Who will he consult
-        # about the Amontillado?" is no answer), or a person by a noun ("a man", "she").
-        asked = {fold(word) for word in words(question)}
+        # about the Amontillado?" is no answer), or a person by a noun ("a man", "she"). A
+        # capital that opens a quotation or a sentence is a name only when the story writes
+        # that word with a capital in mid-sentence too: "Execution kills instantly" names
+        # no one, "Luchesi cannot tell" does.
+        asked = {re.sub(r"['’]s?$", "", fold(word)) for word in words(question)} | STOP_WORDS
+        names = name_words(tuple(units))
+        # Or someone the cast knows by a description the question does not use ("The
+        # sergeant-major shook hands" answers "Who is the visitor from distant parts?").
+        described = described_re(characters, question)
+
+        def is_name(match: re.Match[str]) -> bool:
+            word = match.group("name") or match.group("first")
+            if fold(word) in asked:
+                return False
+            if match.group("inside") is not None or match.group("first") is not None:
+                return True
+            return word in names
+
         return lambda unit: (
-            any(
-                fold(match.group("name") or match.group("first")) not in asked
-                for match in _NAME_RE.finditer(unit.text)
-            )
+            any(is_name(match) for match in _NAME_RE.finditer(unit.text))
             or _PERSON_NOUN_RE.search(unit.text) is not None
+            or (described is not None and described.search(unit.text) is not None)
         )
     pattern = _KIND_FEATURES.get(shape.kind)
     if pattern is None:
         return None
     return lambda unit: pattern.search(unit.text) is not None
+
+
+def described_re(characters: Sequence[Character], question: str) -> re.Pattern[str] | None:
+    """The cast's descriptions of people ("the sergeant-major", "the banker") that
+    `question` does not hold, as one pattern; None when there are none."""
+    asked = fold(question)
+    descriptions = sorted(
+        {
+            alias[4:]
+            for character in characters
+            for alias in character.aliases
+            if alias.startswith("the ") and alias != NARRATOR and fold(alias[4:]) not in asked
+        },
+        key=len,
+        reverse=True,
+    )
+    if not descriptions:
+        return None
+    body = "|".join(re.escape(description) for description in descriptions)
+    return re.compile(rf"\b(?:[Tt]he|[Aa]n?)\s+(?:{body})(?![\w'’])")
+
+
+@lru_cache(maxsize=8)
+def name_words(units: tuple[Unit, ...]) -> frozenset[str]:
+    """The words a story writes with a capital in mid-sentence: its names (worked out once
+    for the several questions a reader asks about one story)."""
+    return frozenset(
+        match.group(1) for unit in units for match in _INSIDE_NAME_RE.finditer(unit.text)
+    )
 
 
 def places_re(places: Collection[str]) -> re.Pattern[str]:

@@ -34,6 +34,13 @@ _PRONOUNS = {
     "f": re.compile(r"\b(?:she|her|hers|herself)\b", re.I),
 }
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|myself|mine)\b")
+# Who speaks a quotation is the subject of its verb of saying: "he said", "said she"; not
+# "his sister had said" or "she told him".
+_SPEAKING_PRONOUNS = {
+    "m": re.compile(r"\bhe\b", re.I),
+    "f": re.compile(r"\bshe\b", re.I),
+}
+_SPEAKING_I_RE = re.compile(r"\bI\b")
 NARRATOR = "the narrator"
 # "Why can't she go?" is answered by "she could not go": a negation matches any other.
 NEGATION = "¬"
@@ -64,6 +71,12 @@ class Unit:
     text: str
     forms: frozenset[str]  # word forms and roots, and "@<n>" for each character it is about
     speakers: frozenset[str]  # the tokens of who says it, when it is (part of) a quotation
+
+
+def narration(text: str) -> str:
+    """The words of `text` outside its quotations: "said the host" of “I don't agree,”
+    said the host."""
+    return _QUOTED_RE.sub(" ", text).strip()
 
 
 def person_token(index: int) -> str:
@@ -215,7 +228,7 @@ def _people(
     speakers: set[int] = set()
     if len(outside.strip()) < len(sentence.strip()):
         speakers = set(names.find(outside))
-        if narrator is not None and _FIRST_PERSON_RE.search(outside):
+        if narrator is not None and _SPEAKING_I_RE.search(outside):
             speakers.add(narrator)
     for gender, pronoun in _PRONOUNS.items():
         match = pronoun.search(sentence)
@@ -231,7 +244,8 @@ def _people(
             # her": "her" is not Josephine).
             meant = [i for i in (last.get(gender), main.get(gender)) if i is not None]
             found.update(meant)
-            if len(outside.strip()) < len(sentence.strip()) and pronoun.search(outside):
+            quoting = len(outside.strip()) < len(sentence.strip())
+            if quoting and _SPEAKING_PRONOUNS[gender].search(outside):
                 speakers.update(meant)
     for index in sorted(named, key=lambda i: named[i]):
         said_gender = characters[index].gender

@@ -26,12 +26,27 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from bot.core.answer_context import (
+    attribution,
+    exchange,
+    introduced_person,
+    introduction,
+    later_turn,
+    subject_next_door,
+    with_context,
+)
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
-from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token, story_units
+from bot.core.answer_units import (
+    NEGATION,
+    PRONOUN_TOKENS,
+    Unit,
+    person_token,
+    story_units,
+)
 from bot.core.cast import Character
 from bot.core.models import Passage
 from bot.core.question_shape import Shape, question_kind, shape_of
@@ -80,8 +95,6 @@ _MAX_QUOTE_CHARS = 600
 # first: two readings of the question, the reader judges.
 _MAX_ANSWERS = 2
 _RUNNER_UP_SHARE = 0.85
-# A piece holding this much of the question restates it; its answer is what follows.
-_ECHO = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +142,8 @@ def find_answer(
     terms = _terms(shape, characters)
     if not units or not (terms.main or terms.clause):
         return []
-    if _vague_moment(terms, units):
+    # An age, a time, a sum: what the answer must hold already narrows it down.
+    if shape.kind not in ("number", "when") and _vague_moment(terms, units):
         return []
     own, located, paragraph = _coverages(terms, units, shape)
     eligible = eligible_pieces(shape, units, terms.subject)
@@ -139,12 +153,21 @@ def find_answer(
             return []
     if shape.place_name:
         eligible = naming_a_place(eligible, units, characters, places)
-    feature = kind_feature(shape, places, question)
+    feature = kind_feature(shape, places, question, units, characters)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
+    # "What time is it when the narrator reaches the bazaar?": the time is the one told
+    # where he is (a clock he sees), not one the pieces around give another person.
+    state_of = (
+        terms.subject
+        if shape.kind in ("when", "number")
+        and terms.clause
+        and not any(term & terms.people for term in terms.main)
+        else None
+    )
     for index in eligible:
         contexts[index] = context = max(
-            max((own[i] for i in _neighbours(index, units)), default=0.0),
+            max((own[i] for i in exchange(index, units)), default=0.0),
             _PARAGRAPH_SHARE * paragraph[(units[index].title, units[index].passage)],
         )
         score = located[index] + _NEIGHBOUR_SHARE * context
@@ -156,6 +179,8 @@ def find_answer(
             score += _KIND_BONUS  # "What does he promise?": what he says
         elif _says_he_does(units[index], terms):
             score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
+        if state_of is not None and state_of in units[index].forms:
+            score += _KIND_BONUS
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
     answers: list[list[int]] = []
@@ -173,8 +198,16 @@ def find_answer(
             continue
         # A piece that gives someone a name is the whole answer to "What name does he
         # use?"; the neighbour that shares the question's other words would come first.
-        chosen = [index] if shape.new_name else _with_context(index, units, own, feature)
-        chosen += _subject_next_door(index, chosen, units, shape, terms.subject)
+        chosen = (
+            [index]
+            if shape.new_name
+            else with_context(index, units, own, feature, person=shape.kind == "who")
+        )
+        chosen += subject_next_door(index, chosen, units, shape, terms.subject)
+        chosen += later_turn(index, chosen, units, feature)
+        if shape.kind == "who":
+            chosen += attribution(index, chosen, units, feature)
+            chosen += introduced_person(chosen, units, characters, terms.people)
         if (
             shape.happened
             and index + 1 < len(units)
@@ -183,6 +216,8 @@ def find_answer(
             chosen.append(index + 1)  # "What happened to them?": what the next sentence says
         if shape.kind == "where" and places:
             chosen += scene(chosen, units, places, terms.people, characters)
+        if shape.kind == "where":
+            chosen += introduction(chosen, units)
         answers.append(chosen)
     # Best first, as ranked: the reader takes the first quotation for the answer, and the
     # shorter runner-up was often the one that only shares a word ("The only escape from
@@ -332,42 +367,6 @@ def _reach(index: int, units: Sequence[Unit], shape: Shape) -> list[int]:
     ]
 
 
-def _with_context(
-    best: int,
-    units: Sequence[Unit],
-    coverage: Sequence[float],
-    feature: Callable[[Unit], bool] | None,
-) -> list[int]:
-    """The answering piece, with the neighbour that completes it."""
-    chosen = [best]
-    options = _neighbours(best, units)
-    neighbour = max(options, key=lambda i: coverage[i]) if options else None
-    if neighbour is not None and coverage[neighbour] >= coverage[best]:
-        chosen.append(neighbour)  # the piece the question echoes, then its answer
-    elif coverage[best] >= _ECHO and best + 1 in options:
-        chosen.append(best + 1)  # "He had a weak point." Then: what it was.
-    elif feature is not None and not feature(units[best]):
-        # The time, place, person or words asked for are next door (after, first).
-        chosen += [i for i in sorted(options, reverse=True) if feature(units[i])][:1]
-    return chosen
-
-
-def _subject_next_door(
-    best: int, chosen: Sequence[int], units: Sequence[Unit], shape: Shape, subject: str | None
-) -> list[int]:
-    """ "How does he make sure no one is home?" answered by "There was no one at home"
-    (which restates it) is completed by the next piece about him ("I had told them …"):
-    what the subject does is the answer, in a piece about the subject."""
-    if shape.kind in ("who", "where", "number") or subject is None:
-        return []
-    if any(subject in units[i].forms for i in chosen):
-        return []
-    for other in sorted(_neighbours(best, units), reverse=True):
-        if subject in units[other].forms and other not in chosen:
-            return [other]
-    return []
-
-
 def _says_he_does(unit: Unit, terms: _Terms) -> bool:
     """The subject saying "I <the question's verb>": a wish, an oath, a promise is made by
     saying it, so his own words in the first person are the act asked about."""
@@ -471,14 +470,3 @@ def _weights(
         else math.log(1 + count / (1 + frequency[index]))
         for index, term in enumerate(terms)
     ]
-
-
-def _neighbours(index: int, units: Sequence[Unit]) -> list[int]:
-    here = units[index]
-    found = []
-    for other in (index - 1, index + 1):
-        if 0 <= other < len(units):
-            there = units[other]
-            if there.title == here.title and abs(there.passage - here.passage) <= 1:
-                found.append(other)
-    return found

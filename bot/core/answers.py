@@ -358,7 +358,11 @@ def _nested(text: str) -> str:
             out.append("’")
         elif char == '"':
             before = text[index - 1] if index else " "
-            out.append("‘" if before.isspace() or before in "([—–-" else "’")
+            after = text[index + 1] if index + 1 < len(text) else " "
+            # A mark after a dash closes a broken-off line ("He will tell me--") when
+            # nothing follows it.
+            opening = before.isspace() or (before in "([—–-" and not after.isspace())
+            out.append("‘" if opening else "’")
         else:
             out.append(char)
     return "".join(out)

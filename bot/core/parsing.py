@@ -6,6 +6,7 @@ one-line message, before anything touches the database.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
@@ -253,12 +254,22 @@ def _clean_field(value: str | None, field: str, limit: int) -> str | None:
 # Project Gutenberg and Standard Ebooks conventions, read as a reader reads them. The
 # stored text keeps them; analysis (casts, retellings, answers) sees the text without them.
 
-# A section number alone in its paragraph ("I.", "II", "3."), or a row of asterisks.
-_SECTION_BREAK_RE = re.compile(r"(?:[IVXLC]{1,7}|\d{1,3})\.?|(?:\*\s*){3,}|[*⁂]")
-# _italics_ in plain-text editions: an underscore that opens or closes a word.
-_ITALICS_RE = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+# A section number alone in its paragraph ("I.", "II", "3.", "CHAPTER IV"), a row of
+# asterisks, or a Markdown rule ("---", "___").
+_SECTION_BREAK_RE = re.compile(
+    r"(?:(?i:chapter|part|book)\s+)?(?:[IVXLC]{1,7}|\d{1,3})\.?"
+    r"|(?:\*\s*){3,}|[*⁂]|(?:-\s*){3,}|(?:_\s*){3,}"
+)
+# _italics_ in plain-text editions, *italics* in Markdown and fan fiction: a marker that
+# opens or closes a word; **bold** in Markdown.
+_ITALICS_RE = re.compile(r"(?<![\w_*])([_*])(?=[^\s_*])([^_*\n]+?)(?<=\S)\1(?![\w_*])")
+_BOLD_RE = re.compile(r"(?<![\w*])\*\*(?=[^\s*])([^*\n]+?)(?<=\S)\*\*(?![\w*])")
 # "--" is the ASCII spelling of a dash.
 _ASCII_DASH_RE = re.compile(r"(?<!-)--(?!-)")
+# A fan-fiction author's note or disclaimer: shown to readers, but not the story.
+_AUTHORS_NOTE_RE = re.compile(
+    r"[*_\s]*(?:A/N|A\.N\.|Author['’]?s\s+notes?|Disclaimer)\b", re.IGNORECASE
+)
 
 
 def is_section_break(text: str) -> bool:
@@ -266,28 +277,86 @@ def is_section_break(text: str) -> bool:
     return _SECTION_BREAK_RE.fullmatch(text.strip()) is not None
 
 
-def italic_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each `_italic_` stretch, markers included."""
-    return [match.span() for match in _ITALICS_RE.finditer(text)]
+def is_authors_note(text: str) -> bool:
+    """Whether a paragraph is an author's note ("A/N: thanks to my beta…")."""
+    return _AUTHORS_NOTE_RE.match(text) is not None
+
+
+def emphasis_spans(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, bold) of each stretch in `_italics_`, `*italics*` or `**bold**`,
+    markers included, in text order."""
+    bold = [(*match.span(), True) for match in _BOLD_RE.finditer(text)] if "**" in text else []
+    masked = text
+    for start, end, _ in bold:  # so "**x**" is not read as italics inside asterisks
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    italic = [(*match.span(), False) for match in _ITALICS_RE.finditer(masked)]
+    return sorted(bold + italic)
+
+
+def without_emphasis(
+    text: str, offsets: Sequence[tuple[int, int]]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """`text` with its emphasis markers dropped, and `offsets` (start, end) into it moved
+    to match: a search hit in "the *Hollow Bell*" shows "the Hollow Bell", the matched
+    words still marked."""
+    if "_" not in text and "*" not in text:
+        return text, tuple(offsets)
+    dropped: list[int] = []
+    for start, end, bold in emphasis_spans(text):
+        size = 2 if bold else 1
+        dropped += [*range(start, start + size), *range(end - size, end)]
+    if not dropped:
+        return text, tuple(offsets)
+    gone = set(dropped)
+    kept = "".join(ch for i, ch in enumerate(text) if i not in gone)
+    dropped.sort()
+
+    def moved(at: int) -> int:
+        return at - bisect.bisect_left(dropped, at)
+
+    return kept, tuple((moved(start), moved(end)) for start, end in offsets)
+
+
+def italic_names(passages: Sequence[Passage]) -> frozenset[str]:
+    """Capitalised phrases the text only ever writes in italics: a ship (*Hollow Bell*), a
+    book, an opera, a foreign word. Never a person."""
+    emphasised: set[str] = set()
+    for passage in passages:
+        if "_" in passage.text or "*" in passage.text:
+            for start, end, _ in emphasis_spans(passage.text):
+                inner = passage.text[start:end].strip("*_")
+                if all(word[:1].isupper() for word in inner.split()[:5]):
+                    emphasised.add(inner)
+    if not emphasised:
+        return frozenset()
+    text = "\n".join(plain_text(p.text) for p in passages)
+    marked = "\n".join(p.text for p in passages)
+    return frozenset(
+        name
+        for name in emphasised
+        if text.count(name) == marked.count(f"_{name}_") + marked.count(f"*{name}*")
+    )
 
 
 def plain_text(text: str) -> str:
-    """A paragraph as words: italics markers dropped, "--" read as a dash."""
-    if "_" in text:
-        text = _ITALICS_RE.sub(r"\1", text)
+    """A paragraph as words: emphasis markers dropped, "--" read as a dash."""
+    if "**" in text:
+        text = _BOLD_RE.sub(r"\1", text)
+    if "_" in text or "*" in text:
+        text = _ITALICS_RE.sub(r"\2", text)
     if "--" in text:
         text = _ASCII_DASH_RE.sub("—", text)
     return text
 
 
 def readable_passages(passages: Sequence[Passage]) -> tuple[Passage, ...]:
-    """The passages analysis should read: section breaks left out, each paragraph as
-    `plain_text`. Numbers and offsets stay those of the stored story, so every ¶ cited is
-    the reader's."""
+    """The passages analysis should read: section breaks and author's notes left out, each
+    paragraph as `plain_text`. Numbers and offsets stay those of the stored story, so
+    every ¶ cited is the reader's."""
     return tuple(
         Passage(p.number, plain_text(p.text), p.start, p.end)
-        if ("_" in p.text or "--" in p.text)
+        if ("_" in p.text or "*" in p.text or "--" in p.text)
         else p
         for p in passages
-        if not is_section_break(p.text)
+        if not is_section_break(p.text) and not is_authors_note(p.text)
     )

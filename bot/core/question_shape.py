@@ -50,7 +50,8 @@ _DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
 # to answer. "when" alone at the start is the question's kind, not a clause.
 _CLAUSE_RE = re.compile(
     r"\s(?:(?:just|right|shortly|immediately|soon|long|not\s+long)\s+)?"
-    r"(?P<relation>when|whenever|after|before|while|until|once|as\s+soon\s+as)\s+(?P<clause>.+)$",
+    r"(?P<relation>when|whenever|after|before|while|until|once|as\s+soon\s+as|"
+    r"at\s+the\s+time\s+of)\s+(?P<clause>.+)$",
     re.I,
 )
 # Where in the story the question is: "at the end", "in the end", "finally" look at its
@@ -73,13 +74,17 @@ _SPEECH_RE = re.compile(
     r"\b(?:say|says|said|tell|tells|told|ask|asks|asked|promise[sd]?|repl(?:y|ies|ied)|"
     r"answer(?:s|ed)?|whisper(?:s|ed)?|shout(?:s|ed)?|cr(?:y|ies|ied)|propose[sd]?|"
     r"beg(?:s|ged)?|order(?:s|ed)?|warn(?:s|ed)?|suggest(?:s|ed)?|exclaim(?:s|ed)?|"
-    r"murmur(?:s|ed)?|declare[sd]?|write|writes|wrote|word|words)\b",
+    r"murmur(?:s|ed)?|declare[sd]?|write|writes|wrote|word|words|"
+    # Acts done by saying: an offer, a demand, a threat, a confession is said or written.
+    r"offer(?:s|ed)?|demand(?:s|ed)?|threaten(?:s|ed)?|confess(?:es|ed)?|admit(?:s|ted)?|"
+    r"announce[sd]?|insist(?:s|ed)?)\b",
     re.I,
 )
 _HAPPENED_RE = re.compile(r"^\s*what\s+(?:happened|happens|became)\s+(?:to|of)\b", re.I)
 _DOES_SAY_RE = re.compile(
     r"\b(?:does|did|do|will|would)\s+[^?]*?\b(?:say|tell|ask|promise|reply|answer|whisper|"
-    r"shout|cry|propose|beg|order|warn|suggest|exclaim|murmur|declare|write)\b",
+    r"shout|cry|propose|beg|order|warn|suggest|exclaim|murmur|declare|write|offer|demand|"
+    r"threaten|confess|admit|announce|insist)\b",
     re.I,
 )
 _WHAT_RE = re.compile(r"^\s*what\b", re.I)
@@ -131,7 +136,9 @@ def shape_of(question: str) -> Shape:
         # must be about the betting ("I stake two millions"), not about "money".
         asked = re.sub(r"^\s*(?:money|cash)\b", " ", asked, flags=re.I)
     if not naming and _NEW_NAME_RE.search(question):
-        asked = re.sub(r"\b(?:nick)?name\b", " ", asked, flags=re.I)
+        # "What does the boy call Sam?": that a name is given is the question's kind, not
+        # a word the answer holds ("called Summit" is no name for Sam).
+        asked = re.sub(r"\b(?:(?:nick)?name|call)\b", " ", asked, flags=re.I)
     position = ""
     for where, pattern in _POSITION_RES.items():
         if pattern.search(asked):
@@ -141,6 +148,8 @@ def shape_of(question: str) -> Shape:
     match = _CLAUSE_RE.search(asked.rstrip(" ?!."))
     if match is not None and match.start() > 0:
         clause, relation = match["clause"], " ".join(match["relation"].lower().split())
+        if relation == "at the time of":
+            relation = "while"  # "how old was he at the time of the bet": a span of time
         asked = asked[: match.start()]
     exact = _EXACT_RE.match(question)
     # "What does he promise?", "Who does he say he will consult?": the words someone says.

@@ -38,6 +38,8 @@ _IRREGULAR = {
     "handed": "give",
     # A noun or adjective whose verb no ending rule reaches: "the truth" is what is "true".
     "truth": "true", "dead": "die", "death": "die",
+    # Words in -s that are no plural of the word without it: "the news" is not "new".
+    "news": "news", "means": "means", "goods": "goods",
 }  # fmt: skip
 _SUFFIXES = ("ments", "ment", "ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s")
 _MIN_STEM = 3
@@ -66,6 +68,8 @@ def _without_suffix(word: str) -> str:
     if irregular is not None:
         return irregular
     for suffix in _SUFFIXES:
+        if suffix == "s" and word.endswith("ss"):
+            break  # "weakness", "address": no plural
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             stem = word[: -len(suffix)]
             if suffix in ("ied", "ies"):

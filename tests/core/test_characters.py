@@ -633,28 +633,29 @@ def test_arc_quotes_the_narration_from_first_to_last():
     assert zoe[-1].text == "she was no longer the same ballerina who had left Paris so long ago"
 
 
-def test_arc_keeps_a_noun_phrase_whole_across_its_commas():
-    passages = split_passages(
-        "Madame Orlova opened the door. She was a small, grey woman with quick hands, and "
-        "she looked at my boots.\n\nMadame Orlova was tired, and she slept."
-    )
-    orlova = next(c for c in extract_cast(passages).characters if c.name == "Madame Orlova")
-    assert facts(character_arc(passages, orlova)) == [
-        ("She was a small, grey woman with quick hands", 1),
-        ("Madame Orlova was tired", 2),
-    ]
-
-
-def test_arc_leaves_out_a_clause_about_her_husband():
-    passages = split_passages(
-        "Mrs. Hale was a quiet woman. She was tired of the sea.\n\n"
-        "Her husband was proud of the light, and he said nothing."
-    )
-    hale = next(c for c in extract_cast(passages).characters if c.name == "Mrs. Hale")
-    assert facts(character_arc(passages, hale)) == [
-        ("Mrs. Hale was a quiet woman", 1),
-        ("She was tired of the sea", 1),
-    ]
+@pytest.mark.parametrize(
+    ("text", "name", "arc"),
+    [
+        # A comma between adjectives does not end the clause.
+        (
+            "Madame Orlova opened the door. She was a small, grey woman with quick hands, "
+            "and she looked at my boots.\n\nMadame Orlova was tired, and she slept.",
+            "Madame Orlova",
+            [("She was a small, grey woman with quick hands", 1), ("Madame Orlova was tired", 2)],
+        ),
+        # "Her husband was proud" is his clause, not hers.
+        (
+            "Mrs. Hale was a quiet woman. She was tired of the sea.\n\n"
+            "Her husband was proud of the light, and he said nothing.",
+            "Mrs. Hale",
+            [("Mrs. Hale was a quiet woman", 1), ("She was tired of the sea", 1)],
+        ),
+    ],
+)
+def test_arc_quotes_whole_clauses_about_the_person_only(text, name, arc):
+    passages = split_passages(text)
+    person = next(c for c in extract_cast(passages).characters if c.name == name)
+    assert facts(character_arc(passages, person)) == arc
 
 
 def test_the_core_does_not_import_discord():
@@ -842,3 +843,21 @@ def test_mr_and_mrs_with_his_full_name_are_him_and_her_under_his_name():
 def test_what_someone_had_been_describes_them(text):
     (ellen,) = extract_cast(split_passages(text)).characters
     assert [f.text for f in ellen.descriptions] == ["a schoolmistress before her marriage"]
+
+
+def test_a_title_spelt_out_ends_its_sentence_at_a_full_stop():
+    text = '"Sixty-two percent, Captain. Better?" Dex grinned. Dex sat down. Capt. Reyes ran.'
+    assert [c.name for c in extract_cast(split_passages(text)).characters] == [
+        "Dex",
+        "Capt. Reyes",
+    ]
+
+
+def test_a_ship_only_ever_named_in_italics_is_no_one():
+    text = (
+        "A freighter, the *Hollow Bell*, drifted near the Belt. Imara Vance read the report."
+        "\n\nThe *Hollow Bell* answered no call, and Imara frowned. Imara went aboard."
+    )
+    cast = extract_cast(split_passages(text))
+    assert [c.name for c in cast.characters] == ["Imara Vance"]
+    assert "Hollow Bell" not in [place.name for place in cast.places]

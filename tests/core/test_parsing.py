@@ -5,10 +5,12 @@ from bot.core.parsing import (
     content_hash,
     derive_title,
     is_section_break,
+    italic_names,
     parse_story,
     parse_story_text,
     readable_passages,
     split_passages,
+    without_emphasis,
 )
 from bot.errors import StoryRejected
 from tests.conftest import SEED_STORIES
@@ -164,7 +166,54 @@ def test_published_conventions_are_read_as_text_and_the_original_is_kept():
 
 @pytest.mark.parametrize(
     ("text", "is_break"),
-    [("I", True), ("II.", True), ("3.", True), ("* * *", True), ("I went.", False), ("A", False)],
+    [
+        ("I", True),
+        ("II.", True),
+        ("3.", True),
+        ("* * *", True),
+        ("---", True),
+        ("- - -", True),
+        ("___", True),
+        ("CHAPTER IV", True),
+        ("Chapter 2.", True),
+        ("Part II", True),
+        ("Chapter and verse", False),
+        ("I went.", False),
+        ("A", False),
+        ("--", False),
+    ],
 )
 def test_section_numbers_alone_are_breaks(text, is_break):
     assert is_section_break(text) is is_break
+
+
+FAN_FICTION = (
+    "# Stardust\n\n*A/N: for the winter exchange. Thanks to my beta, Kestrel!*\n\n---\n\n"
+    "The bridge of the *Meridian* hummed. Imara read the **report** twice.\n\n"
+    "Disclaimer: I own nothing.\n\nThe *Meridian* turned for home, and Imara slept."
+)
+
+
+def test_authors_notes_and_markdown_are_read_as_the_story_they_surround():
+    parsed = parse_story_text(FAN_FICTION)
+    readable = readable_passages(parsed.passages)
+    assert [p.number for p in readable] == [3, 5]
+    assert readable[0].text == "The bridge of the Meridian hummed. Imara read the report twice."
+
+
+def test_names_only_ever_in_italics_are_titles_not_people():
+    parsed = parse_story_text(FAN_FICTION)
+    assert italic_names(parsed.passages) == {"Meridian"}
+    roman = parse_story_text(FAN_FICTION + "\n\nThe Meridian was old.")
+    assert italic_names(roman.passages) == set()
+
+
+def test_a_text_without_its_emphasis_keeps_its_marked_words_marked():
+    text = "A freighter, the *Hollow Bell*, drifted; **Status**, _she_ said."
+    hollow = text.index("Hollow Bell")
+    status = text.index("Status")
+    kept, (first, second) = without_emphasis(text, [(hollow, hollow + 11), (status, status + 6)])
+    assert kept == "A freighter, the Hollow Bell, drifted; Status, she said."
+    assert kept[first[0] : first[1]] == "Hollow Bell"
+    assert kept[second[0] : second[1]] == "Status"
+    assert without_emphasis("2 * 3 = 6", [(0, 1)]) == ("2 * 3 = 6", ((0, 1),))

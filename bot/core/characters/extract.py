@@ -38,7 +38,7 @@ from bot.core.lexicon import (
     PRONOUN_GENDER,
 )
 from bot.core.models import Passage
-from bot.core.parsing import readable_passages
+from bot.core.parsing import italic_names, readable_passages
 
 
 def _meets(
@@ -122,6 +122,7 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
     A story is about whom the narration keeps referring to: mentions, and the he/she
     that refers back to them. A `title` naming a character makes them the protagonist
     ("Araby" names no one; "The Story of Léa" does)."""
+    in_italics = italic_names(passages)  # read before the markers are dropped
     passages = readable_passages(passages)
     if not passages:
         return Cast()
@@ -151,6 +152,8 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
     characters: list[tuple[float, Character]] = []
     firsts = _first_mentions(analysis)
     for person in analysis.people:
+        if names[person.id] in in_italics:
+            continue  # "the *Hollow Bell*": a ship, a book, an opera; no one, and nowhere
         origin_facts = origins[person.id].facts()
         character = Character(
             name=names[person.id],
@@ -162,8 +165,12 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
             descriptions=descriptions[person.id].facts(),
             origins=origin_facts,
             lines=lines[person.id].facts(),
-            meets=tuple(meets.get(person.id, ())),
-            places=_places_of(analysis, person, spoken_in[person.id], origin_facts, firsts),
+            meets=tuple(fact for fact in meets.get(person.id, ()) if fact.text not in in_italics),
+            places=tuple(
+                fact
+                for fact in _places_of(analysis, person, spoken_in[person.id], origin_facts, firsts)
+                if fact.text not in in_italics
+            ),
         )
         paragraphs_present = len({m.passage for m in person.mentions})
         centrality = _centrality(character, paragraphs_present, len(passages))
@@ -171,7 +178,8 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
         if person is titled:
             centrality += _TITLE_WEIGHT
         characters.append((centrality, character))
-    return Cast(characters=_rank(characters), places=_place_list(analysis))
+    places = tuple(place for place in _place_list(analysis) if place.name not in in_italics)
+    return Cast(characters=_rank(characters), places=places)
 
 
 # A he/she in the narration that refers back to someone counts for half a mention; being

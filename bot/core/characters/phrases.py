@@ -107,6 +107,13 @@ def _elided_words(text: str) -> list[re.Match[str]]:
     return found
 
 
+# Titles written with a full stop: "Dr. Okoro". A title spelt out ends its sentence at
+# one: "Sixty-two percent, Captain. Better?" names no "Captain Better".
+_TITLE_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof capt lt sgt col gen rev mme mlle messrs hon gov sen fr".split()
+)
+
+
 def phrase_spans(text: str, capitals: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     """Runs of capitalised words joined by single spaces, particles, or "Mr. ".
 
@@ -140,7 +147,7 @@ def phrase_spans(text: str, capitals: list[re.Match[str]]) -> list[list[re.Match
                 break
             # "Mr. Okafor", "Ralph D. Spencer", "St. Louis": a full stop inside a name.
             if gap.group(1) and not (
-                title_key(word_before) is not None
+                word_before.lower() in _TITLE_ABBREVIATIONS
                 or (len(word_before) == 1 and word_before.isupper() and len(phrase) > 1)
                 or word_before.lower() in ("st", "mt", "ste")
             ):

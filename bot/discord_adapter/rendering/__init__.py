@@ -12,7 +12,7 @@ import discord
 
 from bot.core.models import StorySummary
 from bot.core.pagination import Page
-from bot.core.parsing import is_section_break, italic_spans
+from bot.core.parsing import emphasis_spans, is_section_break
 from bot.core.text import shorten
 
 STORY_COLOUR = discord.Colour.from_rgb(142, 94, 194)
@@ -31,18 +31,24 @@ SECTION_BREAK = "⁂"
 
 
 def published(text: str) -> str:
-    """Story text as a reader expects it: escaped like `escape`, but `_italics_` shown in
-    italics, "--" as a dash and a section number alone in its paragraph as a break."""
+    """Story text as a reader expects it: escaped like `escape`, but `_italics_` and
+    `*italics*` shown in italics, `**bold**` in bold, "--" as a dash and a section number
+    or a rule alone in its paragraph as a break."""
     paragraphs = []
     for paragraph in text.split("\n\n"):
         if is_section_break(paragraph):
-            paragraphs.append(SECTION_BREAK)
+            heading = paragraph.strip()
+            # "Chapter IV" keeps its words, in bold; a bare "IV" or "* * *" is a break.
+            named = heading[:4].lower() in ("chap", "part", "book")
+            paragraphs.append(f"**{escape(heading)}**" if named else SECTION_BREAK)
             continue
         paragraph = paragraph.replace("--", "—")
         out, position = [], 0
-        for start, end in italic_spans(paragraph):
+        for start, end, bold in emphasis_spans(paragraph):
+            marker = "**" if bold else "*"
+            inner = paragraph[start + len(marker) : end - len(marker)]
             out.append(escape(paragraph[position:start]))
-            out.append(f"*{escape(paragraph[start + 1 : end - 1])}*")
+            out.append(f"{marker}{escape(inner)}{marker}")
             position = end
         out.append(escape(paragraph[position:]))
         paragraphs.append("".join(out))
