@@ -28,7 +28,8 @@ async def test_mentions_in_a_story_never_ping_and_show_literally(world):
     role = world.guild.roles["Mods"]
     text = (
         f"@everyone and @here, listen: <@{world.member.id}> and <@&{role.id}> met Marta Lind "
-        "by the river. Marta Lind laughed.\n\nThen the **heron** came back, as it always did."
+        "by the river. Marta Lind laughed.\n\nThen the **heron** came back, as it always did. "
+        "The ~~ice~~ was ||gone||."
     )
     shown = await world.moderator.slash(world.channel, "story add")
     preview = await world.moderator.submit_modal(
@@ -44,7 +45,9 @@ async def test_mentions_in_a_story_never_ping_and_show_literally(world):
     read = await world.member.slash(world.channel, "story read", story="everyone at the river")
     page = read.response.embeds[0].description
     assert "@everyone" not in page and f"<@{world.member.id}>" not in page
-    assert "\\*\\*heron\\*\\*" in page  # markdown shown as typed, not as formatting
+    # The story's own emphasis reads as emphasis; any other markdown is shown as typed.
+    assert "**heron**" in page
+    assert "\\~\\~ice\\~\\~" in page and "\\|\\|gone\\|\\|" in page
     # And whatever the bot sends allows no mention at all.
     sent = [
         r.json.get("data", r.json)
