@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.core.gutenberg import unwrap_gutenberg
 from bot.core.models import ParsedStory, Passage
 from bot.core.text import fold, shorten
 from bot.errors import StoryRejected
@@ -81,11 +82,17 @@ def parse_story_text(
     text: str, name: str = "text", *, title: str | None = None, author: str | None = None
 ) -> ParsedStory:
     """Parse decoded text; an explicit `title`/`author` overrides the header's."""
-    text = normalise_text(text)
-    header_title, header_author, body = _split_header(text)
+    unwrapped = unwrap_gutenberg(normalise_text(text))
+    header_title, header_author, body = _split_header(unwrapped.text)
     body = body.strip("\n")
-    if header_title is None:
-        header_title, header_author, body = _take_title_line(body, title, header_author)
+    header_title = header_title or unwrapped.title
+    header_author = header_author or unwrapped.author
+    if header_title is None or unwrapped.title is not None:
+        # A Gutenberg file repeats its title (and "By …") above the story: taken out.
+        line_title, header_author, body = _take_title_line(
+            body, title or header_title, header_author
+        )
+        header_title = header_title or line_title
     passages = split_passages(body)
     if sum(len(p.text.split()) for p in passages) < MIN_STORY_WORDS:
         raise StoryRejected(f"{name} has no story text (fewer than {MIN_STORY_WORDS} words).")
@@ -209,7 +216,11 @@ def _take_title_line(
 
 
 # A story's first line that is a heading of its own, not its title.
-_NOT_A_TITLE_RE = re.compile(r"(?:chapter|part|book|prologue|epilogue|contents)\b", re.I)
+_NOT_A_TITLE_RE = re.compile(
+    r"(?:chapter|part|book|prologue|epilogue|contents)\b"
+    r"|.*,\s*(?:\d{3,4}|(?:\d{1,2}\s+)?[A-Z][a-z]+\s+\d{1,2}(?:,\s*\d{4})?)$",  # "London, 1888"
+    re.I,
+)
 _BYLINE_RE = re.compile(r"by\s+([^\n]{2,80})", re.IGNORECASE)
 _SMALL_TITLE_WORDS = frozenset("a an and as at but by for from in into of on or the to".split())
 

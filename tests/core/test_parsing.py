@@ -75,7 +75,15 @@ def test_a_first_line_that_reads_as_a_title_is_the_title(opening, title, author)
 
 @pytest.mark.parametrize(
     "opening",
-    ["It was late.\n\n", '"Wait," she said\n\n', "II\n\n", "Chapter One\n\n", "Prologue\n\n"],
+    [
+        "It was late.\n\n",
+        '"Wait," she said\n\n',
+        "II\n\n",
+        "Chapter One\n\n",
+        "Prologue\n\n",
+        "London, 1888\n\n",
+        "Paris, March 3\n\n",
+    ],
 )
 def test_a_first_line_that_is_story_or_heading_stays_in_the_story(opening):
     parsed = parse_story_text(opening + BODY)
