@@ -139,7 +139,7 @@ def expansion_losses(
             continue  # a completion not searched, but counted at re-ranking
         # The query word it became: the closest one by edit distance or as a prefix (a
         # letter dropped or added included), the longer one on a tie.
-        distance, _, position = min(  # the query's content words (else it was dropped)
+        candidates = [  # the query's content words (else it was dropped)
             (
                 min(
                     DamerauLevenshtein.distance(word.text, term[:cut])
@@ -151,7 +151,9 @@ def expansion_losses(
             )
             for position, word in enumerate(plan.words)
             if not word.is_stop
-        )
+        ]
+        # A query of stop words only ("she to this") dropped every content word.
+        distance, _, position = min(candidates, default=(len(term), 0, 0))
         if distance > max(2, len(term) // 2):
             lost.append(Lost(term, None, "not in the query (dropped by the perturbation)"))
             continue
@@ -197,7 +199,7 @@ def why_not_expanded(index: SearchIndex, plan: _Plan, typed: str, term: str) -> 
     if distance > _max_typos(typed):
         return prefix + f"{distance} edits, more than {_max_typos(typed)} for its length"
     if exact_df and distance:
-        return prefix + "typed word is a rarer term: neighbours kept only if 10x more frequent"
+        return prefix + "typed word is a rarer term: neighbours kept only if as frequent or more"
     if distance == 2:
         return prefix + f"two-typo neighbour not among the {_MAX_TWO_TYPO_NEIGHBOURS} most frequent"
     return prefix + f"distance {distance}: not found by the typo index"
@@ -247,9 +249,10 @@ def diagnose(
         verdict = Verdict(stage, describe(lost) + f" ({context}; {where})")
     elif pid not in scores:
         too_common = max(_MAX_CREATING_FLOOR, int(_MAX_CREATING_SHARE * len(index)))
+        sizes = {id(w): index._walked_size(index._walked(w, too_common)) for w in plan.words}
         walked = [
-            f"{w.text}(idf {w.idf:.1f}, {w.size} postings"
-            f"{', too common' if w.size > too_common else ''})"
+            f"{w.text}(idf {w.idf:.1f}, {sizes[id(w)]} postings walked of {w.size}"
+            f"{', too common' if sizes[id(w)] > too_common else ''})"
             for w in sorted(plan.words, key=lambda w: -w.idf)
             if w.expansions and not w.is_stop
         ]

@@ -29,9 +29,14 @@ from bot.core.search.words import STOP_WORDS, _folded_query_words, _inflections,
 VARIANT_SIMILARITY = 0.95
 INFLECTION_SIMILARITY = 0.9
 TYPO_SIMILARITY = {1: 0.8, 2: 0.65}
-# A rare exact match that has a far more common neighbour one typo away is probably a typo
-# of that neighbour ("form"/"from"): the neighbour is searched too, a bit less trusted.
-TYPO_OVER_RARE_WORD_FACTOR = 10
+# A rare exact match (in fewer than _TRUSTED_WORD_PASSAGES passages) may be a typo of a
+# neighbour the library uses more ("form"/"from"), a bit less trusted: one typo away, a
+# neighbour used as often or more ("touche" in 2 passages for "stouche" in 2, a letter
+# dropped; only ten times more frequent ones were searched, and a rare word's equally
+# rare neighbours were lost); two typos away, ten times more (a word that exists is less
+# likely two typos from the one meant: "gulls" is not "walls"). Never a rarer one: the
+# reader typed a word that exists.
+TYPO_OVER_RARE_WORD_FACTOR = {1: 1, 2: 10}
 TYPO_OVER_RARE_WORD_SIMILARITY = 0.85
 MAX_COMPLETIONS = 50
 _MIN_FUZZY_PREFIX_LENGTH = 4
@@ -54,6 +59,10 @@ class _QueryWord:
     # A last word with more completions than were searched: the others count at
     # re-ranking (tails.py).
     more_completions: bool = False
+    # Expansions walked however weak (ranking.py): the completions of a rare last word.
+    walk_also: frozenset[int] = frozenset()
+    # What walking the word reads, (term id, weight, postings): set by ranking.py.
+    walk: list[tuple[int, float, int]] | None = None
 
 
 @dataclass(slots=True)
@@ -129,11 +138,27 @@ class Planning(Postings):
             self._add_known(expansions, _spelling_variants(text), VARIANT_SIMILARITY)
             self._add_known(expansions, _inflections(text), INFLECTION_SIMILARITY)
         same_word = frozenset(expansions)
+        if is_last and not exact_df:
+            # A last word the library does not have may be half-typed: the forms of it
+            # that it starts ("sashes" for "sash") are completions like the others, and
+            # a rare one must not set the word's cap alone (all its rare completions
+            # and typo neighbours would weigh as much as a rare word typed in full,
+            # and outweigh the words of the query typed right).
+            same_word = frozenset(t for t in same_word if not self._terms[t].startswith(text))
         more_completions = False
+        walk_also: frozenset[int] = frozenset()
         if not is_stop:
             self._add_typos(expansions, text, exact_df)
             if is_last and len(text) >= MIN_PREFIX_LENGTH:
                 completions, more_completions = self._completions(text)
+                if exact_df < _TRUSTED_WORD_PASSAGES:
+                    # A rare word may be typed in full, or be the start of a common one
+                    # ("aga", 7 passages, for "again", 14,573). Its completions are far
+                    # weaker than its cap (their idf is low), which made them weak
+                    # expansions, only counted for passages found by other words: when
+                    # these were too common to walk, the passage was never a candidate.
+                    # So they are walked, as far as the walk stays affordable (ranking.py).
+                    walk_also = frozenset(term_id for term_id, _ in completions)
                 if not exact_df and len(text) >= _MIN_FUZZY_PREFIX_LENGTH:
                     # A typo in the first letters is the less likely one: looked for
                     # when terms start with none of the typed word, nor with its first
@@ -147,6 +172,7 @@ class Planning(Postings):
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
         word = _QueryWord(text, is_stop, expansions, same_word)
         word.more_completions = more_completions
+        word.walk_also = walk_also
         return word
 
     def _add_known(self, expansions: dict[int, float], terms: set[str], similarity: float) -> None:
@@ -163,7 +189,7 @@ class Planning(Postings):
                 continue
             if not exact_df:
                 expansions[term_id] = TYPO_SIMILARITY[distance]
-            elif self._postings.df(term_id) >= TYPO_OVER_RARE_WORD_FACTOR * exact_df:
+            elif self._postings.df(term_id) >= TYPO_OVER_RARE_WORD_FACTOR[distance] * exact_df:
                 expansions[term_id] = TYPO_SIMILARITY[distance] * TYPO_OVER_RARE_WORD_SIMILARITY
 
     def _typo_neighbours(self, text: str, max_distance: int) -> list[tuple[int, int]]:

@@ -35,9 +35,12 @@ PHRASE_FLOOR = 0.7
 # Re-ranking's phrase cutoff is lowered by this much, so that a passage tying the
 # `limit`-th score is scored (and its tie ordered), not dropped by a rounding.
 _TIE_MARGIN = 1e-6
-# A word found in more than this share of the passages (and at least the floor) creates no
-# candidates, unless it is the rarest word of the query; it still counts at re-ranking.
-# Walking 50,000 postings costs ~4 ms; at 1M passages a lower cap costs recall.
+# A word whose walk would read more than this share of the passages (and at least the
+# floor) creates no candidates, unless it is the rarest word of the query; it still counts
+# at re-ranking. Walking 50,000 postings costs ~4 ms; at 1M passages a lower cap costs
+# recall. What a walk reads is the word's strong expansions, not all of them: a rare word
+# typed right ("rear", 46 passages) has common neighbours ("near", "fear") that re-ranking
+# alone counts, and counting them made it "too common" to walk.
 _MAX_CREATING_SHARE = 0.05
 _MAX_CREATING_FLOOR = 10_000
 # Searches run in worker threads, and one C-level call (a dict made from 200,000
@@ -77,10 +80,13 @@ class Ranking(Planning):
         walked_idf = 0.0
         threshold: float | None = None
         walked: list[_QueryWord] = []
-        too_common = max(_MAX_CREATING_FLOOR, int(_MAX_CREATING_SHARE * self._live))
+        too_common = self._too_common()
         for word in ordered:
-            if scores and (word.size > too_common or remaining <= (threshold or 0)):
+            if scores and remaining <= (threshold or 0):
                 break
+            walk = self._walked(word, too_common)
+            if scores and self._walked_size(walk) > too_common:
+                break  # but the first word is walked whatever it costs
             scores = self._merge(scores, self._word_scores(word, mask))
             walked.append(word)
             remaining -= word.idf
@@ -91,7 +97,11 @@ class Ranking(Planning):
         # The RERANK_CANDIDATES best, the words left counted where they decide the cut
         # (refining.py).
         left = [word for word in ordered if word not in walked]
-        strong = [self._strong(word) for word in left] if len(scores) > RERANK_CANDIDATES else []
+        strong = (
+            [(word.idf, self._walked(word, too_common)) for word in left]
+            if len(scores) > RERANK_CANDIDATES
+            else []
+        )
         spare = min(RERANK_CANDIDATES, int(TIE_SPARE_SHARE * self._live))
         refined, top = best_candidates(
             scores, strong, self._postings.get, RERANK_CANDIDATES, self._live, spare
@@ -99,26 +109,45 @@ class Ranking(Planning):
         walked += left[:refined]
         return _Candidates(scores, top, self._slack(plan, walked))
 
-    def _strong(self, word: _QueryWord) -> tuple[float, list[tuple[int, float, int]]]:
-        """(cap, its strong expansions as (term id, weight, postings)): what walking it
-        adds to a passage (see _word_scores)."""
+    def _too_common(self) -> int:
+        """Walking more postings than this for a word is too much (see _MAX_CREATING_SHARE)."""
+        return max(_MAX_CREATING_FLOOR, int(_MAX_CREATING_SHARE * self._live))
+
+    def _walked(self, word: _QueryWord, limit: int) -> list[tuple[int, float, int]]:
+        """What walking `word` reads, as (term id, weight, postings), kept on the word:
+        its strong expansions (worth at least WALKED_WEIGHT_SHARE of its cap), and the
+        completions planning asks to walk however weak (`walk_also`: those of a rare
+        last word), the most frequent first, those that keep the walk within `limit`
+        postings."""
         strong = WALKED_WEIGHT_SHARE * word.idf
         df = self._postings.df
-        expansions = [(t, w, df(t)) for t, w in word.weights.items() if w >= strong]
-        return word.idf, expansions
+        walk = [(t, w, df(t)) for t, w in word.weights.items() if w >= strong]
+        also = word.walk_also
+        extra = [(t, w, df(t)) for t, w in word.weights.items() if w < strong and t in also]
+        size = self._walked_size(walk)
+        for item in sorted(extra, key=lambda item: (-item[2], item[0])):
+            if size + item[2] > limit:
+                continue  # a rarer one may still fit
+            walk.append(item)
+            size += item[2]
+        word.walk = walk
+        return walk
+
+    @staticmethod
+    def _walked_size(walk: list[tuple[int, float, int]]) -> int:
+        return sum(postings for _, _, postings in walk)
 
     @staticmethod
     def _slack(plan: _Plan, walked: list[_QueryWord]) -> float:
         """The most exact scoring can add to a partial score: the words not walked, and
-        the best weak (not walked) expansion of each walked word."""
+        the best expansion not walked of each walked word."""
         slack = 0.0
         for word in plan.words:
             if word not in walked:
                 slack += word.idf if word.expansions else 0.0
                 continue
-            strong = WALKED_WEIGHT_SHARE * word.idf
-            weak = max((w for w in word.weights.values() if w < strong), default=0.0)
-            slack += weak
+            read = {term_id for term_id, _, _ in word.walk or ()}
+            slack += max((w for t, w in word.weights.items() if t not in read), default=0.0)
         return slack
 
     def _word_scores(self, word: _QueryWord, mask: bytearray | None) -> dict[int, float]:
@@ -128,15 +157,13 @@ class Ranking(Planning):
         create thousands of candidates for little; re-ranking still counts them.
         """
         weights: dict[int, float] = {}
-        strong = WALKED_WEIGHT_SHARE * word.idf
-        for term_id, weight in sorted(word.weights.items(), key=itemgetter(1)):
-            # Ascending weight: a passage with several expansions keeps the best one.
-            if weight >= strong:
-                for pids in _slices(self._postings.get(term_id)):
-                    # A comprehension, not compress(map(mask.__getitem__, ...)): calling a
-                    # bound method per posting costs three times the comparison.
-                    kept = pids if mask is None else [pid for pid in pids if mask[pid]]
-                    weights.update(dict.fromkeys(kept, weight))
+        # Ascending weight: a passage with several expansions keeps the best one.
+        for term_id, weight, _ in sorted(word.walk or (), key=itemgetter(1)):
+            for pids in _slices(self._postings.get(term_id)):
+                # A comprehension, not compress(map(mask.__getitem__, ...)): calling a
+                # bound method per posting costs three times the comparison.
+                kept = pids if mask is None else [pid for pid in pids if mask[pid]]
+                weights.update(dict.fromkeys(kept, weight))
         return weights
 
     @staticmethod
