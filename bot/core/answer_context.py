@@ -25,6 +25,11 @@ _LATER_TURNS = 4
 _QUESTION_END_RE = re.compile(r"\?[\s\"'”’]*$")
 # A reply opens with a quotation: '"Two hundred pounds," was the answer.'
 _REPLY_RE = re.compile(r"\s*[\"“]")
+# "That is why …", "This was why …": the reason is what was just said.
+_POINTS_BACK_RE = re.compile(
+    r"^[\s\"'“‘]*(?:and\s+)?(?:that|this|which)(?:['’]s|\s+is|\s+was)\s+(?:just\s+)?why\b",
+    re.IGNORECASE,
+)
 # A place a piece is in, at, of … by a common noun: "guarding the mouth of the cave".
 _SETTING_RE = re.compile(
     r"\b(?:in|into|inside|at|to|from|near|of|on|outside|towards?|through|under|beneath|"
@@ -234,3 +239,13 @@ def exchange(index: int, units: Sequence[Unit]) -> list[int]:
             start -= 1
         near += [i for i in range(max(0, start - 1), asked) if units[i].title == here.title]
     return near
+
+
+def reason_before(best: int, chosen: Sequence[int], units: Sequence[Unit]) -> list[int]:
+    """A why-answer that says "That is why the window is kept open" points back: the
+    reason is the piece before it ("Poor aunt always thinks that they will come back some
+    day …")."""
+    if not _POINTS_BACK_RE.match(units[best].text):
+        return []
+    before = best - 1
+    return [before] if before in neighbours(best, units) and before not in chosen else []

@@ -47,7 +47,7 @@ NEGATION = "¬"
 # A he or she the story does not say is whom: a token for the pronoun's gender, which
 # half-matches any character of that gender.
 PRONOUN_TOKENS = {"m": "♂", "f": "♀"}
-_NEGATIONS = frozenset("not never no nor cannot nothing nobody none neither".split())
+_NEGATIONS = frozenset("not never no nor cannot nothing nobody none neither unable".split())
 # A sentence longer than this that holds a quotation is quoted sentence by sentence; a
 # shorter one is quoted whole ("Agreed. You stake two millions," said the lawyer).
 SPLIT_ABOVE = 200

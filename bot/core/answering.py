@@ -36,37 +36,31 @@ from bot.core.answer_context import (
     introduced_person,
     introduction,
     later_turn,
+    reason_before,
     subject_next_door,
     with_context,
 )
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
+from bot.core.answer_terms import (
+    Terms,
+    as_the_story_spells,
+    someone_unnamed,
+    term_of,
+    terms_of_question,
+)
 from bot.core.answer_units import (
     NEGATION,
-    PRONOUN_TOKENS,
     Unit,
-    person_token,
     story_units,
 )
 from bot.core.cast import Character
 from bot.core.models import Passage
 from bot.core.question_shape import Shape, question_kind, shape_of
-from bot.core.search import STOP_WORDS
 from bot.core.sentences import close_quotes
 from bot.core.text import fold, shorten, words
-from bot.core.wordforms import base_form, word_root
 
 __all__ = ["MIN_COVERAGE", "Found", "find_answer", "question_kind"]
 
-_NEGATIONS = frozenset("not never no nor cannot".split())
-# Words that frame a question rather than say what it is about.
-_FRAME_WORDS = frozenset(
-    """can could would will should shall may might must please tell explain describe know
-    happen happens happened mean means meant story stories exactly really kind sort each
-    every both other also very just even ever own according""".split()
-)
-# "What does he wish for first?": an order, not a word the answer holds ("the first man
-# had three wishes" is not his first wish).
-_ORDER_RE = re.compile(r"\b(?:at\s+)?(?:first|last|finally)\s*[?.!]*\s*$", re.IGNORECASE)
 # A question must find at least this share of its weighed words in one piece (with its
 # neighbour's help) to be answered.
 MIN_COVERAGE = 0.3
@@ -109,26 +103,6 @@ class Found:
     position: int = -1
 
 
-@dataclass(frozen=True, slots=True)
-class _Terms:
-    """The question's words, each as the set of forms that count as it: those of its main
-    part, then those of its clause."""
-
-    main: list[frozenset[str]]
-    clause: list[frozenset[str]]
-    people: frozenset[str]  # the tokens of the characters the question names
-    subject: str | None  # the token of the one it names first: who says, does …
-    # Verbs of saying that weigh nothing when the story never uses them: "what does he
-    # promise?" is answered by what he says ("I will bring you something"), promise or not.
-    optional: frozenset[frozenset[str]]
-    # A character's term → the pronoun token of their gender, which holds half of it.
-    pronouns: dict[frozenset[str], str]
-    # A character's term → the other characters of their gender. Asked about the end of
-    # the story, where the one asked about may never be named, a piece naming another of
-    # them ("the banker put the sheet … He went out") has its "he" for that one.
-    rivals: dict[frozenset[str], frozenset[str]]
-
-
 def find_answer(
     question: str,
     sources: Sequence[tuple[str, Sequence[Passage]]],
@@ -139,9 +113,13 @@ def find_answer(
     when none does. `places` are the names of the stories' places."""
     units = story_units(sources, characters)
     shape = shape_of(question)
-    terms = _terms(shape, characters)
+    terms = terms_of_question(shape, characters)
     if not units or not (terms.main or terms.clause):
         return []
+    terms = as_the_story_spells(terms, units)
+    if not (shape.naming or shape.new_name):
+        # A name must be the named person's own: "her sister" is never any "she".
+        terms = someone_unnamed(terms, units)
     # An age, a time, a sum: what the answer must hold already narrows it down.
     if shape.kind not in ("number", "when") and _vague_moment(terms, units):
         return []
@@ -165,6 +143,7 @@ def find_answer(
         and not any(term & terms.people for term in terms.main)
         else None
     )
+    negated = frozenset({NEGATION}) in terms.main
     for index in eligible:
         contexts[index] = context = max(
             max((own[i] for i in exchange(index, units)), default=0.0),
@@ -181,6 +160,8 @@ def find_answer(
             score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
         if state_of is not None and state_of in units[index].forms:
             score += _KIND_BONUS
+        if negated and NEGATION in units[index].forms:
+            score += _KIND_BONUS  # "Why can't she go?": "She could not go, … because …"
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
     answers: list[list[int]] = []
@@ -205,6 +186,8 @@ def find_answer(
         )
         chosen += subject_next_door(index, chosen, units, shape, terms.subject)
         chosen += later_turn(index, chosen, units, feature)
+        if shape.kind == "why":
+            chosen += reason_before(index, chosen, units)
         if shape.kind == "who":
             chosen += attribution(index, chosen, units, feature)
             chosen += introduced_person(chosen, units, characters, terms.people)
@@ -239,7 +222,7 @@ def find_answer(
 
 
 def _coverages(
-    terms: _Terms, units: Sequence[Unit], shape: Shape
+    terms: Terms, units: Sequence[Unit], shape: Shape
 ) -> tuple[list[float], list[float], dict[tuple[str, int], float]]:
     """The share of the question's weight each piece holds by itself; the same with the
     clause found anywhere within reach of it; and the share each paragraph holds."""
@@ -288,7 +271,7 @@ def _coverages(
     return own, located, paragraph
 
 
-def _vague_moment(terms: _Terms, units: Sequence[Unit]) -> bool:
+def _vague_moment(terms: Terms, units: Sequence[Unit]) -> bool:
     """Whether the question is only "what does X do" at a moment one common word names
     ("… just before the time is up": "time" is in half a dozen places): any piece about X
     near any "time" would do, so no quotation is better than a guess."""
@@ -304,7 +287,7 @@ def _vague_moment(terms: _Terms, units: Sequence[Unit]) -> bool:
 def _someone_else_there(
     eligible: Sequence[int],
     units: Sequence[Unit],
-    terms: _Terms,
+    terms: Terms,
     characters: Sequence[Character],
 ) -> bool:
     """Whether the part of the story asked about never names the one asked about but
@@ -367,7 +350,7 @@ def _reach(index: int, units: Sequence[Unit], shape: Shape) -> list[int]:
     ]
 
 
-def _says_he_does(unit: Unit, terms: _Terms) -> bool:
+def _says_he_does(unit: Unit, terms: Terms) -> bool:
     """The subject saying "I <the question's verb>": a wish, an oath, a promise is made by
     saying it, so his own words in the first person are the act asked about."""
     if terms.subject is None or terms.subject not in unit.speakers:
@@ -375,82 +358,13 @@ def _says_he_does(unit: Unit, terms: _Terms) -> bool:
     said = [fold(word) for word in words(unit.text)]
     verbs = [term for term in terms.main if terms.subject not in term]
     return any(
-        word == "i" and any(not _term(after).isdisjoint(term) for term in verbs)
+        word == "i" and any(not term_of(after).isdisjoint(term) for term in verbs)
         for word, after in pairwise(said)
     )
 
 
 def _someone_else(forms: frozenset[str], asked: frozenset[str]) -> bool:
     return any(form.startswith("@") and form not in asked for form in forms)
-
-
-def _terms(shape: Shape, characters: Sequence[Character]) -> _Terms:
-    """Each word the question is about, as the set of forms that count as it; a character
-    it names is one term, held by any piece about them."""
-    main, main_people = _words_of(_ORDER_RE.sub("", shape.main), characters)
-    clause, clause_people = _words_of(shape.clause, characters)
-    said = {next(iter(term)) for term in main if len(term) == 1}
-    clause = [term for term in clause if not (len(term) == 1 and next(iter(term)) in said)]
-    subject = main_people[0] if main_people else (clause_people[0] if clause_people else None)
-    optional = frozenset(_term(word) for word in shape.speech_words)
-    if subject is not None:
-        # Only the subject's own words are looked at: the verb of saying adds nothing.
-        main = [term for term in main if term not in optional]
-    pronouns = {}
-    rivals = {}
-    for index, character in enumerate(characters):
-        if character.gender in PRONOUN_TOKENS:
-            term = frozenset({person_token(index)})
-            pronouns[term] = PRONOUN_TOKENS[character.gender]
-            rivals[term] = frozenset(
-                person_token(other)
-                for other, someone in enumerate(characters)
-                if other != index and someone.gender == character.gender
-            )
-    people = frozenset(main_people + clause_people)
-    return _Terms(main, clause, people, subject, optional, pronouns, rivals)
-
-
-def _words_of(text: str, characters: Sequence[Character]) -> tuple[list[frozenset[str]], list[str]]:
-    """The terms of `text`, and the tokens of the characters it names in the order it
-    names them (the longest name first where two overlap: "Mangan's sister" is not
-    Mangan)."""
-    folded = fold(text)
-    spans: list[tuple[int, int, int]] = []
-    for index, character in enumerate(characters):
-        for alias in character.aliases:
-            spans += [(m.start(), m.end(), index) for m in _mentions(folded, fold(alias))]
-    taken: list[tuple[int, int, int]] = []
-    for start, end, index in sorted(spans, key=lambda span: span[0] - span[1]):
-        if all(end <= s or start >= e for s, e, _ in taken):
-            taken.append((start, end, index))
-    people = list(dict.fromkeys(person_token(index) for _, _, index in sorted(taken)))
-    terms = [frozenset({token}) for token in people]
-    rest = list(folded)
-    for start, end, _ in taken:
-        rest[start:end] = " " * (end - start)
-    seen: set[str] = set()
-    for word in words("".join(rest)):
-        if word in _NEGATIONS or word.endswith("n't"):
-            word = NEGATION
-        elif word in STOP_WORDS or word in _FRAME_WORDS:
-            continue
-        if word in seen:
-            continue
-        seen.add(word)
-        terms.append(frozenset({NEGATION}) if word == NEGATION else _term(word))
-    return terms, people
-
-
-def _term(word: str) -> frozenset[str]:
-    base = base_form(word)
-    return frozenset({base, word_root(base)})
-
-
-def _mentions(text: str, phrase: str) -> list[re.Match[str]]:
-    """Where `text` (folded) names `phrase`, in any of its forms ("Richards" for
-    "Richard", "the Whites'" for "White")."""
-    return list(re.finditer(rf"(?<![\w']){re.escape(phrase)}(?:s'|s\b|'s\b|'|(?![\w']))", text))
 
 
 def _weights(

@@ -43,7 +43,7 @@ _EXACT_RE = re.compile(
     r"(\w+)",
     re.I,
 )
-_AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b", re.I)
+_AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b|\bwhat\s+is\s+(?:the|his|her)\s+age\b", re.I)
 _MONEY_RE = re.compile(r"^\s*how\s+much\s+(?:money|cash|does\s+\w+\s+(?:pay|cost|spend))", re.I)
 _DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
 # A clause that places the question in time: what follows it is where to look, not what
@@ -82,7 +82,7 @@ _SPEECH_RE = re.compile(
 )
 _HAPPENED_RE = re.compile(r"^\s*what\s+(?:happened|happens|became)\s+(?:to|of)\b", re.I)
 _DOES_SAY_RE = re.compile(
-    r"\b(?:does|did|do|will|would)\s+[^?]*?\b(?:say|tell|ask|promise|reply|answer|whisper|"
+    r"\b(?:does|did|do|will|would)\s+(?P<sayer>[^?]*?)\s*\b(?:say|tell|ask|promise|reply|answer|whisper|"
     r"shout|cry|propose|beg|order|warn|suggest|exclaim|murmur|declare|write|offer|demand|"
     r"threaten|confess|admit|announce|insist)\b",
     re.I,
@@ -110,6 +110,9 @@ class Shape:
     speech_words: tuple[str, ...]  # the verbs of saying it uses, as written
     happened: bool  # "what happened to …": an event, told after its people are named
     position: str = ""  # "end" or "start": the part of the story the question is about
+    # Who says it, as the question words them ("the niece" in "Where does the niece say
+    # Framton was chased?"); "" when the question does not say.
+    sayer: str = ""
 
 
 def question_kind(question: str) -> str:
@@ -135,6 +138,9 @@ def shape_of(question: str) -> Shape:
         # "How much money did he bet?": that the answer is a sum is given; the sentence
         # must be about the betting ("I stake two millions"), not about "money".
         asked = re.sub(r"^\s*(?:money|cash)\b", " ", asked, flags=re.I)
+    if _AGE_RE.match(question) is not None:
+        # "What is the age of the niece?": that an age is asked is the question's kind.
+        asked = re.sub(r"\bage\b", " ", asked, flags=re.I)
     if not naming and _NEW_NAME_RE.search(question):
         # "What does the boy call Sam?": that a name is given is the question's kind, not
         # a word the answer holds ("called Summit" is no name for Sam).
@@ -173,6 +179,7 @@ def shape_of(question: str) -> Shape:
         happened=_HAPPENED_RE.match(question) is not None,
         position=position,
         speech=speech,
+        sayer=said["sayer"] if said is not None else "",
         speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))
         if speech
         else (),

@@ -37,7 +37,8 @@ _IRREGULAR = {
     # One act under two verbs: what someone "handed" over, they gave.
     "handed": "give",
     # A noun or adjective whose verb no ending rule reaches: "the truth" is what is "true".
-    "truth": "true", "dead": "die", "death": "die",
+    "truth": "true", "dead": "die", "death": "die", "pride": "proud", "prided": "proud",
+    "prides": "proud", "anger": "angry", "angered": "angry",
     # Words in -s that are no plural of the word without it: "the news" is not "new".
     "news": "news", "means": "means", "goods": "goods",
 }  # fmt: skip

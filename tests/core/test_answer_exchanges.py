@@ -236,3 +236,16 @@ def test_a_reply_is_read_with_the_question_it_answers() -> None:
     )
     found = answers(text, "How much compensation does the company offer?", (dray,))
     assert '"Forty pounds," was the answer.' in found
+
+
+def test_that_is_why_points_back_to_the_reason() -> None:
+    text = "\n\n".join(
+        [
+            "The lamp in the cottage window burned every night of the year.",
+            "Old Meg still believes her son will row home across the bay one evening. That "
+            "is why the lamp is left burning till dawn. The neighbours have stopped asking.",
+        ]
+    )
+    found = answers(text, "Why is the lamp left burning?")
+    assert "Old Meg still believes her son will row home across the bay one evening." in found
+    assert "That is why the lamp is left burning till dawn." in found

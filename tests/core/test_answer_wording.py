@@ -99,3 +99,144 @@ def test_an_offer_is_made_by_saying_it() -> None:
     found = answers(text, "What does Tom offer?", (tom, miller))
     assert '"I\'ll give you ten shillings for him and a sack of oats," said Tom.' in found
     assert not any("miller" in quote for quote in found)
+
+
+def test_what_someone_the_cast_does_not_know_says_is_not_looked_for_in_another_s_lines() -> None:
+    tom = person("Tom", gender="m")
+    text = "\n\n".join(
+        [
+            '"I shall be quite well by Sunday," said Tom from his bed.',
+            '"He was bitten by an adder down in the long meadow," the nurse told the '
+            'doctor, "and he would not let me look at it."',
+            "The doctor nodded and opened his bag.",
+        ]
+    )
+    found = answers(text, "Where does the nurse say Tom was bitten?", (tom,))
+    # The nurse is no one the cast knows: the question is not about Tom's own words.
+    assert found and "bitten by an adder down in the long meadow" in found[0]
+
+
+def test_someones_first_wish_is_the_wish_they_make_first() -> None:
+    pell = person("Mr. Pell", "the old man", gender="m")
+    text = "\n\n".join(
+        [
+            '"The first man had his three wishes," said the captain, "and the last of them '
+            'was for death."',
+            "The old man turned the ring over in his fingers for a long time.",
+            '"I wish for a hundred pounds," said the old man distinctly.',
+        ]
+    )
+    found = answers(text, "What is Mr. Pell's first wish?", (pell,))
+    assert found and found[0] == '"I wish for a hundred pounds," said the old man distinctly.'
+    # After a thing the ordinal stays a word the answer must hold.
+    found = answers(text, "What was the last wish of the ring's first man?", (pell,))
+    assert found and "the last of them" in found[0]
+
+
+def test_what_someone_is_proud_of_is_what_he_prides_himself_on() -> None:
+    olaf = person("Olaf", gender="m")
+    text = "\n\n".join(
+        [
+            "Olaf was a big man, feared on the quays and respected in the guild.",
+            "He prided himself on his knowledge of knots.",
+            "The new boat was launched in May.",
+        ]
+    )
+    found = answers(text, "What is Olaf proud of?", (olaf,))
+    assert found and found[0] == "He prided himself on his knowledge of knots."
+
+
+def test_why_cant_she_is_answered_by_a_sentence_that_says_she_cannot() -> None:
+    ada = person("Ada", gender="f")
+    text = "\n\n".join(
+        [
+            "Ada asked me whether I was going to the fair. It would be a grand fair, Ada "
+            "said; she would love to go to the fair.",
+            "I forgot whether I answered yes or no. The lamp over the door lit the curve of "
+            "her neck.",
+            "She could not go, she said, because her aunt was ill that week.",
+        ]
+    )
+    found = answers(text, "Why can't Ada go to the fair?", (ada,))
+    assert found[0] == "She could not go, she said, because her aunt was ill that week."
+    # "She would love to go" holds more of the question's words and says the opposite.
+    assert not any("love to go" in quote for quote in found)
+
+
+def test_the_girl_the_story_never_calls_a_girl_is_any_she() -> None:
+    narrator = person("the narrator", gender="m")
+    text = "\n\n".join(
+        [
+            "At last she spoke to me, and asked whether I was going to the fair.",
+            '"If I go," I said, "I will bring you something."',
+            "What innumerable follies laid waste my waking and sleeping thoughts after that "
+            "evening!",
+        ]
+    )
+    found = answers(text, "What did the narrator promise the girl?", (narrator,))
+    assert '"If I go," I said, "I will bring you something."' in found
+
+
+def test_a_name_asked_for_an_unnamed_sister_is_not_any_she_s() -> None:
+    text = "\n\n".join(
+        [
+            "Her name was like a summons to me. I never spoke it.",
+            "Her brother was a clerk named Tom Byrne. Tom Byrne was kind.",
+        ]
+    )
+    assert answers(text, "What is her sister's name?") == []
+
+
+def test_unable_to_is_a_negation_and_one_frames_the_question() -> None:
+    ada = person("Ada", gender="f")
+    text = "\n\n".join(
+        [
+            "Ada asked me whether I was going to the fair. It would be a grand fair, Ada "
+            "said; she would love to go to the fair.",
+            "I forgot whether I answered yes or no. The lamp over the door lit the curve of "
+            "her neck.",
+            "She could not go, she said, because her aunt was ill that week.",
+        ]
+    )
+    found = answers(text, "Why is Ada unable to go to the fair?", (ada,))
+    assert found[0] == "She could not go, she said, because her aunt was ill that week."
+    assert not any("love to go" in quote for quote in found)
+    olaf = person("Olaf", gender="m")
+    text = "\n\n".join(
+        [
+            "Olaf was a big man, feared on the quays.",
+            "He had a weak point, this Olaf, though in other things he was a man to be "
+            "respected. He could never refuse a wager.",
+            "The boat was launched in May.",
+        ]
+    )
+    # "one" is no word the answer holds: the piece that restates the question is followed
+    # by what the weak point was.
+    found = answers(text, "What was Olaf's one weak point?", (olaf,))
+    assert "He could never refuse a wager." in found
+
+
+def test_what_is_the_age_of_asks_for_an_age() -> None:
+    text = "\n\n".join(
+        [
+            "The niece had lived with her aunt at the manor since the war.",
+            "She was a very self-possessed young lady of fifteen.",
+            "The aunt had kept the house for twenty-two years.",
+        ]
+    )
+    found = answers(text, "What is the age of the niece?")
+    assert "She was a very self-possessed young lady of fifteen." in found
+
+
+def test_a_question_in_american_spelling_finds_the_british_text() -> None:
+    text = "\n\n".join(
+        [
+            "The house stood at the end of the lane, and its door was never opened.",
+            "Nobody came down the lane for weeks at a time.",
+            "Its door was painted the colour of old blood, and nobody knew why.",
+        ]
+    )
+    found = answers(text, "What color was the door?")
+    assert (
+        found and found[0] == "Its door was painted the colour of old blood, and nobody knew why."
+    )

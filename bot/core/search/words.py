@@ -126,6 +126,13 @@ def _folded_query_words(query: str) -> list[str]:
 # --------------------------------------------------------------------------- spelling
 
 
+def spelling_variants(word: str) -> set[str]:
+    """British <-> American spellings of a folded word, as candidates ("colour" → "color"):
+    the caller keeps those its text uses (/story ask matches a question's "color" to a
+    story's "colour")."""
+    return _spelling_variants(word)
+
+
 def _spelling_variants(word: str) -> set[str]:
     """British <-> American spellings of `word` (candidates; the caller keeps real terms)."""
     found = set()
