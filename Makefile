@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test console lint typecheck bench eval clean
+.PHONY: run test console lint typecheck native bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,17 +12,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+## Cast extraction compiled with mypyc into build/native/, rebuilt only when its sources
+## changed; where it cannot be built (no C compiler) the same code runs as pure Python.
+native: $(STAMP)
+	$(BIN)/python -m bot.native_build
+
 ## Connect to Discord if DISCORD_TOKEN is set; otherwise open the offline console.
-run: $(STAMP)
+run: native
 	$(BIN)/conteur run --console-if-no-token
 
 ## AS=librarian|moderator|admin: who you are in the console (default: a member).
 AS ?= member
-console: $(STAMP)
+console: native
 	$(BIN)/conteur console --as $(AS)
 
 ## The whole suite: lint, format check, types, tests.
-test: $(STAMP) lint typecheck
+test: native lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
@@ -41,8 +46,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.storyteller
 
 ## How well the bot understands real stories (../shared/realstories); see docs/understanding.md.
-eval: $(STAMP)
+eval: native
 	$(BIN)/python -m bench.understanding
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build

@@ -33,6 +33,20 @@ _EXTRA_FOLDS = str.maketrans(
 )
 
 
+class _WithoutCombiningMarks(dict[int, int | None]):
+    """str.translate's table that drops combining marks (the accents NFKD splits off) and
+    keeps every other character: each character's class is read from unicodedata the
+    first time it is met, so a long line is one pass in C, not a Python loop over it."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_STRIP_COMBINING = _WithoutCombiningMarks()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, so `Valérie` and `valerie` compare equal."""
     if text.isascii():  # nothing to translate, decompose or strip
@@ -41,7 +55,7 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", lowered)
     if decomposed.isascii():
         return decomposed
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed.translate(_STRIP_COMBINING)
 
 
 def words(text: str) -> list[str]:

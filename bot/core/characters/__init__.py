@@ -26,7 +26,17 @@ The package, in the order a story goes through it:
 - arc.py        how the text first and last shows a character
 """
 
-from bot.core.characters.arc import character_arc
-from bot.core.characters.extract import extract_cast, is_nationality, place_in_sentence
+from bot.native import compiled_path
+
+# The modules compiled by `python -m bot.native_build`, when the build matches these
+# sources (bot/native.py); otherwise this directory's Python, which gives the same casts.
+__path__[:0] = compiled_path(__name__, __file__)
+
+from bot.core.characters.arc import character_arc  # noqa: E402 - after the path is chosen
+from bot.core.characters.extract import (  # noqa: E402
+    extract_cast,
+    is_nationality,
+    place_in_sentence,
+)
 
 __all__ = ["character_arc", "extract_cast", "is_nationality", "place_in_sentence"]

@@ -71,14 +71,33 @@ def _title_nouns(person: Group, paragraphs: dict[int, Paragraph]) -> set[str]:
     words: set[str] = set(person.titles)
     for mention in person.mentions:
         if mention.title is None:
-            text = paragraphs[mention.passage].text
-            before = _TITLE_BEFORE_RE.search(text, max(0, mention.start - 30), mention.start)
-            if before is not None:
-                words.update(before.group(1).lower().split("-"))
+            title = title_before(paragraphs[mention.passage].text, mention.start)
+            if title is not None:
+                words.update(title.lower().split("-"))
     nouns = {w for w in words if w in _TITLE_NOUNS}
     for word in list(nouns):
         nouns |= _TITLE_NOUNS[word]
     return nouns
+
+
+def title_before(text: str, start: int) -> str | None:
+    """What _TITLE_BEFORE_RE finds in the 30 characters before `start`. It can match only
+    in the last run of letters, hyphens and full stops before the spaces there, and only
+    if that run has a capital: most words before a name are "the", "said", "and", and
+    those are turned down without the pattern, which would be tried at every offset."""
+    low = max(0, start - 30)
+    end = start
+    while end > low and text[end - 1].isspace():
+        end -= 1
+    if end == start:
+        return None  # no space before the name: nothing can end there
+    run = end
+    while run > low and (text[run - 1].isalpha() or text[run - 1] in "-."):
+        run -= 1
+    if not any("A" <= char <= "Z" for char in text[run:end]):
+        return None
+    found = _TITLE_BEFORE_RE.search(text, low, start)
+    return None if found is None else found.group(1)
 
 
 def epithet_owner(

@@ -31,6 +31,7 @@ from bot.core.characters.patterns import (
     WORD_RE,
 )
 from bot.core.characters.scan import Mention
+from bot.core.gc_pause import gc_paused
 from bot.core.lexicon import (
     GENDERED_NOUNS,
     NATIONALITIES,
@@ -122,6 +123,11 @@ def extract_cast(passages: Sequence[Passage], *, title: str | None = None) -> Ca
     A story is about whom the narration keeps referring to: mentions, and the he/she
     that refers back to them. A `title` naming a character makes them the protagonist
     ("Araby" names no one; "The Story of Léa" does)."""
+    with gc_paused():
+        return _extract_cast(passages, title)
+
+
+def _extract_cast(passages: Sequence[Passage], title: str | None) -> Cast:
     in_italics = italic_names(passages)  # read before the markers are dropped
     passages = readable_passages(passages)
     if not passages:

@@ -238,8 +238,15 @@ def previous_words(before: str, limit: int = 3) -> list[str]:
     words: list[str] = []
     # rsplit: only the last `limit` words are cut out of the text before the name.
     for token in reversed(before.rsplit(None, limit)[-limit:]):
-        # A word of letters only is a plain word; the pattern is read only for the others.
-        if not (token.isalpha() or PLAIN_WORD_RE.fullmatch(token)):
+        # A word of letters only is a plain word; the pattern is read only for the others
+        # that can be one: with an apostrophe, or of letters and numerals ("x²": neither
+        # isalpha nor a digit, but a letter to the pattern). "said," is neither.
+        if not (
+            token.isalpha()
+            or (
+                ("'" in token or "’" in token or token.isalnum()) and PLAIN_WORD_RE.fullmatch(token)
+            )
+        ):
             break
         words.append(token.lower())
     words.reverse()

@@ -183,6 +183,18 @@ LABEL_BEFORE_RE = re.compile(
     r"|words|sign|signs)\s*:?\s*$",
     re.IGNORECASE,
 )
+# The last letters of its words, as re.IGNORECASE reads them ("ſ" is an "s").
+_LABEL_LAST_LETTERS = "dDsSſgGnN"
+
+
+def may_end_label(before: str) -> bool:
+    """Whether `before` can end as LABEL_BEFORE_RE wants: a last word ending like one of
+    its words, then spaces and a colon. A test in C that spares the pattern, which opens
+    with a word boundary and so is tried at every offset."""
+    stripped = before.rstrip()
+    if stripped.endswith(":"):
+        stripped = stripped[:-1].rstrip()
+    return stripped[-1:] in _LABEL_LAST_LETTERS and stripped != ""
 
 
 SPEECH_END = tuple(".,!?…—–-")
@@ -208,6 +220,14 @@ LEAVE_RE = re.compile(
     r"(?:native\s+|home\s+)?$",
     re.IGNORECASE,
 )
+_LEAVE_LAST_LETTERS = "eEtTgGdDrRsSſ"
+
+
+def may_end_leave(before: str) -> bool:
+    """Whether `before` can end as LEAVE_RE wants: spaces after a word that ends like
+    one of its words (see may_end_label)."""
+    stripped = before.rstrip()
+    return len(stripped) < len(before) and stripped != "" and stripped[-1] in _LEAVE_LAST_LETTERS
 
 
 BORN_RE = re.compile(

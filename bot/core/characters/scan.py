@@ -70,6 +70,11 @@ class Vocabulary:
     licensed: set[str] = field(default_factory=set)
     # What each word, standing alone, reads as in this story (see _single_word).
     words: dict[str, _WordReading] = field(default_factory=dict)
+    # How each phrase of several words splits into mentions (see mentions_in), by its
+    # words and whether it opens a sentence.
+    phrases: dict[tuple[tuple[str, ...], bool], list[tuple[int, int, _PartReading | None]]] = field(
+        default_factory=dict
+    )
     # Per paragraph, its capitalised nationalities ("Russian"), which origins read: found
     # here, where every capitalised word is looked up anyway.
     nationalities: dict[int, list[re.Match[str]]] = field(default_factory=dict)
@@ -194,10 +199,24 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
                 )
             )
             continue
-        for part in _split_phrase(phrase, paragraph, vocabulary):
-            mention = _mention_from(part, paragraph)
-            if mention is not None:
-                mentions.append(mention)
+        # A phrase of several words: how it splits and what each part names are read
+        # once per story for each spelling and sentence position ("Valérie Ivanov"
+        # recurs); only where each part stands is read here.
+        texts = tuple(token.group() for token in phrase)
+        key = (texts, paragraph.opens_sentence(phrase[0].start()))
+        plan = vocabulary.phrases.get(key)
+        if plan is None:
+            plan = vocabulary.phrases[key] = [
+                (first, last, _part_reading(texts[first:last]))
+                for first, last in _phrase_parts(texts, key[1], vocabulary)
+            ]
+        for first, last, reading in plan:
+            if last - first == 1 and _licensed_word_used_otherwise(
+                phrase[first], paragraph, vocabulary
+            ):
+                continue
+            if reading is not None:
+                mentions.append(_placed(reading, phrase[first:last], paragraph))
     couples = _couples(paragraph)
     _wife_under_his_name(mentions, couples)
     mentions.extend(couples)
@@ -287,39 +306,72 @@ def _single_word(word: str, vocabulary: Vocabulary) -> _WordReading:
     return (name,), possessive, licensed, place_kind_of_phrase((name,)) if placeish else None
 
 
-def _split_phrase(
-    phrase: list[re.Match[str]], paragraph: Paragraph, vocabulary: Vocabulary
-) -> list[list[re.Match[str]]]:
-    """Drop ordinary words from a phrase's edges; split it at words that are never names."""
-    words = [strip_possessive(t.group())[0] for t in phrase]
+def _phrase_parts(
+    texts: tuple[str, ...], opens_sentence: bool, vocabulary: Vocabulary
+) -> list[tuple[int, int]]:
+    """Which words of a phrase are names, as (first, last) ranges: ordinary words dropped
+    from its start, the phrase split at words that are never names. Read from the words
+    alone and whether the phrase opens a sentence (see mentions_in)."""
+    words = [strip_possessive(text)[0] for text in texts]
     if place_kind_of_phrase(words) is not None and not never_a_name(words[0]):
-        return [phrase]
-    first = phrase[0]
+        return [(0, len(texts))]
+    begin = 0
     if (
-        len(phrase) > 1
-        and paragraph.opens_sentence(first.start())
-        and not is_place_prefix(first.group())
+        len(texts) > 1
+        and opens_sentence
+        and not is_place_prefix(texts[0])
         and _is_sentence_opener(words[0], vocabulary)
     ):
-        phrase = phrase[1:]
-    parts: list[list[re.Match[str]]] = [[]]
+        begin = 1
+    parts: list[tuple[int, int]] = []
     after_split = False
-    for token in phrase:
-        word = strip_possessive(token.group())[0]
+    for index in range(begin, len(texts)):
+        word = words[index]
         if vocabulary.never_a_name(word) or (after_split and word.lower() in TIME_WORDS):
             # "Christmas Day Anna": the holiday and its "Day" both go.
-            parts.append([])
+            parts.append((begin, index))
+            begin = index + 1
             after_split = True
         else:
             after_split = False
-            parts[-1].append(token)
-    return [
-        p
-        for p in parts
-        if p
-        and is_capitalised(p[0].group())
-        and (len(p) > 1 or not _licensed_word_used_otherwise(p[0], paragraph, vocabulary))
-    ]
+    parts.append((begin, len(texts)))
+    return [(first, last) for first, last in parts if last > first and is_capitalised(texts[first])]
+
+
+# What a part of a phrase names, wherever it stands: (words without the title, title,
+# possessive, place kind); None for a title alone ("Madame!") or titles only ("Dr. Dr.").
+_PartReading = tuple[tuple[str, ...], str | None, bool, str | None]
+
+
+def _part_reading(texts: tuple[str, ...]) -> _PartReading | None:
+    words = list(texts)
+    words[-1], possessive = strip_possessive(words[-1])
+    title = title_key(words[0])
+    if title is not None:
+        words = words[1:]
+        if not words or any(title_key(w) for w in words):
+            return None  # "Madame!" alone is a form of address; "Dr. Dr." is noise
+    return tuple(words), title, possessive, None if title else place_kind_of_phrase(words)
+
+
+def _placed(reading: _PartReading, tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention:
+    words, title, possessive, place_kind = reading
+    start = tokens[0].start()
+    after = tokens[-1].end()
+    end = after - 2 if possessive else after
+    return Mention(
+        passage=paragraph.passage.number,
+        start=start,
+        end=end,
+        after=after,
+        words=words,
+        title=title,
+        surface=paragraph.text[start:end],
+        possessive=possessive,
+        initial=paragraph.opens_sentence(start),
+        quoted=paragraph.quoted(start),
+        place_kind=place_kind,
+    )
 
 
 def _licensed_word_used_otherwise(
@@ -336,30 +388,3 @@ def _licensed_word_used_otherwise(
     previous = previous_words(text[max(0, token.start() - 20) : token.start()], 1)
     calendar = word.lower() in MONTHS or word.lower() in DAYS
     return calendar and bool(previous) and previous[0] in CALENDAR_PREPOSITIONS
-
-
-def _mention_from(tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention | None:
-    text = paragraph.text
-    words = [t.group() for t in tokens]
-    last, possessive = strip_possessive(words[-1])
-    words[-1] = last
-    end = tokens[-1].end() - (2 if possessive else 0)
-    title = title_key(words[0])
-    if title is not None:
-        words = words[1:]
-        if not words or any(title_key(w) for w in words):
-            return None  # "Madame!" alone is a form of address; "Dr. Dr." is noise
-    start = tokens[0].start()
-    return Mention(
-        passage=paragraph.passage.number,
-        start=start,
-        end=end,
-        after=tokens[-1].end(),
-        words=tuple(words),
-        title=title,
-        surface=text[start:end],
-        possessive=possessive,
-        initial=paragraph.opens_sentence(start),
-        quoted=paragraph.quoted(start),
-        place_kind=None if title else place_kind_of_phrase(words),
-    )

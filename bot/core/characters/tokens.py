@@ -9,7 +9,6 @@ what splitting the text into words with patterns.WORD_RE would: same words, same
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import re
@@ -63,7 +62,8 @@ def _capital_any_re() -> re.Pattern[str]:
 
 def capitalised_words(text: str) -> list[re.Match[str]]:
     """Every word of `text` (as WORD_RE splits it) whose first letter is upper-case."""
-    if _ASTRAL_RE.search(text):
+    # isascii() is a flag CPython keeps on each string: no scan for an ASCII paragraph.
+    if not text.isascii() and _ASTRAL_RE.search(text):
         return list(_capital_any_re().finditer(text))
     return list(_CAPITAL_BMP_RE.finditer(text))
 
@@ -144,13 +144,26 @@ def literal_starts(texts: Sequence[str], literals: Iterable[str]) -> list[set[in
     lets the engine skip to it in C, and one call per literal costs less than one per
     paragraph."""
     joined = "\n".join(texts)
-    offsets = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    # Where each text ends in the joined text, its newline included.
+    ends = list(itertools.accumulate(len(t) + 1 for t in texts))
     starts: list[set[int]] = [set() for _ in texts]
     for literal in literals:
-        for found in re.finditer(rf"{re.escape(literal)}(?=\s)", joined):
-            index = bisect.bisect_right(offsets, found.start()) - 1
-            starts[index].add(found.start() - offsets[index])
+        pattern = _LITERAL_PATTERNS.get(literal)
+        if pattern is None:
+            pattern = _LITERAL_PATTERNS[literal] = re.compile(rf"{re.escape(literal)}(?=\s)")
+        # The matches come in order: the text each is in is found by walking on, not by a
+        # bisection per match.
+        index, offset = 0, 0
+        for found in pattern.finditer(joined):
+            at = found.start()
+            while at >= ends[index]:
+                offset = ends[index]
+                index += 1
+            starts[index].add(at - offset)
     return starts
+
+
+_LITERAL_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:

@@ -178,10 +178,25 @@ def kin_matches(
     texts = [p.text for p in paragraphs.values()]
     their = literal_starts(texts, _THEIR_LITERALS)
     return [
-        matches_at(_KIN_RE, text, {*mine, *theirs, *(m.start() for m in paragraph.pronouns())})
+        matches_at(_KIN_RE, text, {*mine, *theirs, *_his_her_starts(paragraph)})
         for paragraph, text, mine, theirs in zip(
             paragraphs.values(), texts, owned, their, strict=True
         )
+    ]
+
+
+_HIS_HER = ("his", "His", "her", "Her")
+
+
+def _his_her_starts(paragraph: Paragraph) -> list[int]:
+    """The pronouns where _KIN_RE can start: "his" or "her" as it spells them, then a
+    space ("he", "she", "HIS" and "her," never start one)."""
+    text = paragraph.text
+    return [
+        start
+        for match in paragraph.pronouns()
+        if text.startswith(_HIS_HER, start := match.start())
+        and text[start + 3 : start + 4].isspace()
     ]
 
 
