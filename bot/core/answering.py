@@ -40,6 +40,7 @@ from bot.core.answer_context import (
     subject_next_door,
     with_context,
 )
+from bot.core.answer_roles import given_to, receiver_of, things_it_holds
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
 from bot.core.answer_terms import (
     Terms,
@@ -50,6 +51,7 @@ from bot.core.answer_terms import (
 )
 from bot.core.answer_units import (
     NEGATION,
+    Names,
     Unit,
     story_units,
 )
@@ -123,12 +125,19 @@ def find_answer(
     # An age, a time, a sum: what the answer must hold already narrows it down.
     if shape.kind not in ("number", "when") and _vague_moment(terms, units):
         return []
-    own, located, paragraph = _coverages(terms, units, shape)
+    # "What did he give the stranger?": a piece where it goes to someone else holds
+    # nothing of the question, nor lends its words to its neighbours; one where it goes to
+    # the stranger has the roles asked about.
+    names = Names(characters)
+    taker = receiver_of(question, names)
+    roles = [0] * len(units) if taker is None else [given_to(u, taker, names) for u in units]
+    own, located, paragraph = _coverages(terms, units, shape, roles)
     eligible = eligible_pieces(shape, units, terms.subject)
     if shape.position:
         eligible = _in_part(eligible, units, shape.position)
         if _someone_else_there(eligible, units, terms, characters):
             return []
+    eligible = [i for i in eligible if roles[i] >= 0]
     if shape.place_name:
         eligible = naming_a_place(eligible, units, characters, places)
     feature = kind_feature(shape, places, question, units, characters)
@@ -160,10 +169,16 @@ def find_answer(
             score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
         if state_of is not None and state_of in units[index].forms:
             score += _KIND_BONUS
+        if roles[index] > 0:
+            score += _KIND_BONUS
         if negated and NEGATION in units[index].forms:
             score += _KIND_BONUS  # "Why can't she go?": "She could not go, … because …"
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
+    import os
+    if os.environ.get("A2DBG"):
+        for i in ranked[:6]:
+            print("DBG", round(scores[i], 3), round(located[i], 3), round(contexts[i], 3), units[i].passage, units[i].text[:60])
     answers: list[list[int]] = []
     for index in ranked:
         if len(answers) == _MAX_ANSWERS:
@@ -222,30 +237,48 @@ def find_answer(
 
 
 def _coverages(
-    terms: Terms, units: Sequence[Unit], shape: Shape
+    terms: Terms, units: Sequence[Unit], shape: Shape, roles: Sequence[int]
 ) -> tuple[list[float], list[float], dict[tuple[str, int], float]]:
     """The share of the question's weight each piece holds by itself; the same with the
-    clause found anywhere within reach of it; and the share each paragraph holds."""
+    clause found anywhere within reach of it; and the share each paragraph holds. A piece
+    whose roles contradict the question (`roles` -1) holds none of it."""
     everything = [*terms.main, *terms.clause]
     weights = _weights(everything, units, terms.optional)
     total = sum(weights) or 1.0
     main_weights = weights[: len(terms.main)]
     clause_weights = weights[len(terms.main) :]
 
-    def held(forms: Collection[str], wanted: Sequence[frozenset[str]], w: Sequence[float]) -> float:
+    # "'I sold it at Christmas …'": the thing an "it" stands for, held half.
+    its = things_it_holds(everything, units)
+    main_count = len(terms.main)
+
+    def held(
+        forms: Collection[str],
+        wanted: Sequence[frozenset[str]],
+        w: Sequence[float],
+        it: Collection[int] = (),
+    ) -> float:
         found = set(forms)
         return sum(
             weight
             if not found.isdisjoint(term)
             else _PRONOUN_SHARE * weight
-            if terms.pronouns.get(term) in found
+            if (terms.pronouns.get(term) in found or index in it)
             and (not shape.position or found.isdisjoint(terms.rivals.get(term, ())))
             else 0.0
-            for term, weight in zip(wanted, w, strict=True)
+            for index, (term, weight) in enumerate(zip(wanted, w, strict=True))
         )
 
-    main = [held(u.forms, terms.main, main_weights) for u in units]
-    clause = [held(u.forms, terms.clause, clause_weights) for u in units]
+    main = [
+        held(u.forms, terms.main, main_weights, its[i]) if roles[i] >= 0 else 0.0
+        for i, u in enumerate(units)
+    ]
+    clause = [
+        held(u.forms, terms.clause, clause_weights, {j - main_count for j in its[i]})
+        if roles[i] >= 0
+        else 0.0
+        for i, u in enumerate(units)
+    ]
     own = [(m + c) / total for m, c in zip(main, clause, strict=True)]
     located = own
     if terms.clause:
@@ -263,8 +296,9 @@ def _coverages(
             for i in range(len(units))
         ]
     paragraph_forms: dict[tuple[str, int], set[str]] = {}
-    for unit in units:
-        paragraph_forms.setdefault((unit.title, unit.passage), set()).update(unit.forms)
+    for unit, role in zip(units, roles, strict=True):
+        if role >= 0:
+            paragraph_forms.setdefault((unit.title, unit.passage), set()).update(unit.forms)
     paragraph = {
         key: held(forms, everything, weights) / total for key, forms in paragraph_forms.items()
     }

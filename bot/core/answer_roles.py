@@ -1,0 +1,116 @@
+"""What a piece's words stand for beyond themselves, and whether its roles fit the question.
+
+- An "it" stands for a thing the pieces just before named: "'I sold it at Christmas …'"
+  holds the samovar of the paragraphs before it, as a reader takes it. It holds the thing
+  half, as a he/she holds a character of its gender, since "it" may mean something else.
+- Who gives to whom: "What did Ann give the stranger?" is not answered by a piece where
+  something is given to another person ("… which he gave to Mrs. Lund"): a quotation whose
+  roles contradict the question is worse than saying less.
+
+Plain Python (no discord import).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.answer_units import Names, Unit, word_forms
+
+# How far back (pieces, paragraphs) an "it" may look for what it stands for.
+_IT_REACH = 6
+_IT_PARAGRAPHS = 3
+_IT_RE = re.compile(r"\bit\b", re.I)
+# A noun as a determiner introduces it: "the samovar", "the old samovar" (either of the
+# two words after the determiner, since which is the noun is not known).
+_DETERMINED_RE = re.compile(
+    r"\b(?:the|a|an|his|her|my|their|its|this|that|your|our)\s+([\w'’-]+)(?:\s+([\w'’-]+))?",
+    re.I,
+)
+
+
+def things_it_holds(terms: Sequence[frozenset[str]], units: Sequence[Unit]) -> list[set[int]]:
+    """For each piece, the indices of `terms` its "it" may stand for: a term the piece does
+    not hold itself, held as a noun (after a determiner) by one of the few pieces before it
+    in the same story. A person's token is never an "it"."""
+    wanted = [
+        (index, term)
+        for index, term in enumerate(terms)
+        if not any(form.startswith("@") for form in term)
+    ]
+    held: list[set[int]] = [set() for _ in units]
+    if not wanted:
+        return held
+    nouns: dict[int, set[str]] = {}
+
+    def nouns_of(position: int) -> set[str]:
+        if position not in nouns:
+            nouns[position] = {
+                form
+                for match in _DETERMINED_RE.finditer(units[position].text)
+                for form in word_forms(f"{match.group(1)} {match.group(2) or ''}")
+            }
+        return nouns[position]
+
+    for position, unit in enumerate(units):
+        if "it" not in unit.forms or _IT_RE.search(unit.text) is None:
+            continue
+        for earlier in range(position - 1, max(-1, position - 1 - _IT_REACH), -1):
+            before = units[earlier]
+            if before.title != unit.title or unit.passage - before.passage > _IT_PARAGRAPHS:
+                break
+            for index, term in wanted:
+                if unit.forms.isdisjoint(term) and not nouns_of(earlier).isdisjoint(term):
+                    held[position].add(index)
+    return held
+
+
+# Verbs that move a thing from one person to another, in any form.
+_GIVING = (
+    r"(?:give|gives|gave|given|giving|hand|hands|handed|handing|sell|sells|sold|selling|"
+    r"send|sends|sent|sending|lend|lends|lent|lending|offer|offers|offered|pass|passes|passed|"
+    r"bring|brings|brought|show|shows|showed|shown|pay|pays|paid|leave|leaves|left)"
+)
+# "… put it into the stranger's hands": a thing put into someone's hands is given.
+_GIVING_RE = re.compile(
+    rf"\b{_GIVING}\b|\b(?:put|puts|placed|pressed|thrust)\b[^.;:!?]{{0,40}}?\binto\b", re.I
+)
+# How close after the verb (or its "to") the receiver is named: "gave the boy",
+# "gave to Mrs. Lund", "sold it at Christmas to the Jew".
+_RECEIVER_AT = 1
+_TO_RE = re.compile(r"^(?:\s+(?!to\b)[\w'’-]+){0,5}?\s+to\s+", re.I)
+
+
+def receiver_of(question: str, names: Names) -> int | None:
+    """The character a question asks something was given, sold, sent … to: "What did Ann
+    give the stranger?" → the stranger; None when it names no one there."""
+    match = _GIVING_RE.search(question)
+    if match is None:
+        return None
+    return _named_after(question[match.end() :], names)
+
+
+def given_to(unit: Unit, receiver: int, names: Names) -> int:
+    """1 when the piece gives, sells, sends … something to `receiver` ("put it into the
+    stranger's hands"); -1 when only to other characters ("… which he gave to Mrs. Lund"
+    answers nothing given to the stranger); 0 when it names no one receiving."""
+    others = False
+    for match in _GIVING_RE.finditer(unit.text):
+        taker = _named_after(unit.text[match.end() :], names)
+        if taker == receiver:
+            return 1
+        others = others or taker is not None
+    return -1 if others else 0
+
+
+def _named_after(text: str, names: Names) -> int | None:
+    """The character named right after a verb, or right after the "to" that follows it."""
+    to = _TO_RE.match(text)
+    for start in (0, to.end() if to is not None else -1):
+        if start < 0:
+            continue
+        found = names.find(text[start : start + 60])
+        first = min(found.items(), key=lambda item: item[1], default=None)
+        if first is not None and first[1] <= _RECEIVER_AT:
+            return first[0]
+    return None
