@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from bot.core.answer_terms import term_of
 from bot.core.answer_units import Names, Unit, word_forms
+from bot.core.cast import Character
+from bot.core.text import fold
 
 # How far back (pieces, paragraphs) an "it" may look for what it stands for.
 _IT_REACH = 6
@@ -114,3 +118,103 @@ def _named_after(text: str, names: Names) -> int | None:
         if first is not None and first[1] <= _RECEIVER_AT:
             return first[0]
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Doer:
+    """Who the question says does its verb: a character, or only a gender ("why did she
+    sell …?"), and the verb's forms."""
+
+    person: int | None
+    gender: str | None
+    verb: frozenset[str]
+
+
+_ASKED_DOER_RE = re.compile(
+    r"\b(?:did|does|do|will|would|had|has|could|can|should|must)\s+(?P<rest>.+)$", re.I
+)
+_GENDERS = {"he": "m", "she": "f"}
+# Between a doer and its verb: "he had sold", "she had at last sold", "I then gave".
+_BETWEEN = frozenset(
+    "had has have was were would could did do does then also never not at last once first "
+    "finally already just only soon had'd".split()
+)
+_BETWEEN_WORDS = 3
+_WORD_RE = re.compile(r"[\w'’-]+")
+
+
+def asked_doer(question: str, names: Names, characters: Sequence[Character]) -> Doer | None:
+    """The doer of "did <he / she / a character> <verb>", or None when the question has
+    no such shape ("Who sold the samovar?")."""
+    match = _ASKED_DOER_RE.search(question)
+    if match is None:
+        return None
+    rest = match["rest"]
+    head = _WORD_RE.match(rest.lstrip())
+    person: int | None
+    gender: str | None
+    if head is not None and fold(head.group()) in _GENDERS:
+        person, gender, after = None, _GENDERS[fold(head.group())], rest.lstrip()[head.end() :]
+    else:
+        opened = names.opening(rest)
+        if opened is None:
+            return None
+        person, gender, after = opened[0], characters[opened[0]].gender, rest[opened[1] :]
+    verb = _WORD_RE.search(after)
+    if verb is None or (person is None and gender is None):
+        return None
+    return Doer(person, gender, term_of(verb.group()))
+
+
+def doer_contradicts(
+    unit: Unit,
+    doer: Doer,
+    names: Names,
+    characters: Sequence[Character],
+    narrator: int | None,
+) -> bool:
+    """Whether every time the piece says the question's verb, its doer is someone else: a
+    he where the question asks about a she ("The dealer … he had sold it again" for "Why
+    did she sell the samovar?"), or another character by name, or an "I" who is another
+    (a quotation's "I" is its speaker, the narration's the narrator). A doer the piece
+    does not show (a "which", a "who", a passive) contradicts nothing."""
+    text = unit.text
+    tokens = list(_WORD_RE.finditer(text))
+    said = 0
+    for position, token in enumerate(tokens):
+        if term_of(token.group()).isdisjoint(doer.verb):
+            continue
+        said += 1
+        before = position - 1
+        while (
+            before >= 0
+            and position - before <= _BETWEEN_WORDS
+            and (fold(tokens[before].group()) in _BETWEEN or tokens[before].group().endswith("ly"))
+        ):
+            before -= 1
+        if before < 0:
+            return False
+        word = tokens[before]
+        person: int | None = None
+        gender: str | None = None
+        folded = fold(word.group())
+        if folded in _GENDERS:
+            gender = _GENDERS[folded]
+        elif word.group() == "I":
+            inside = text[: word.start()].count("“") > text[: word.start()].count("”") or (
+                text[: word.start()].count('"') % 2 == 1
+            )
+            if inside and len(unit.speakers) == 1:
+                person = int(next(iter(unit.speakers)).removeprefix("@"))
+            elif not inside:
+                person = narrator
+        else:
+            person = names.ending_at(text[: word.end()])
+        if person is not None:
+            gender = characters[person].gender
+        other = (doer.person is not None and person is not None and person != doer.person) or (
+            doer.gender is not None and gender is not None and gender != doer.gender
+        )
+        if not other:
+            return False
+    return said > 0

@@ -40,8 +40,14 @@ from bot.core.answer_context import (
     subject_next_door,
     with_context,
 )
-from bot.core.answer_roles import given_to, receiver_of, things_it_holds
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
+from bot.core.answer_roles import (
+    asked_doer,
+    doer_contradicts,
+    given_to,
+    receiver_of,
+    things_it_holds,
+)
 from bot.core.answer_terms import (
     Terms,
     as_the_story_spells,
@@ -50,6 +56,7 @@ from bot.core.answer_terms import (
     terms_of_question,
 )
 from bot.core.answer_units import (
+    NARRATOR,
     NEGATION,
     Names,
     Unit,
@@ -131,6 +138,14 @@ def find_answer(
     names = Names(characters)
     taker = receiver_of(question, names)
     roles = [0] * len(units) if taker is None else [given_to(u, taker, names) for u in units]
+    # "Why did she sell it?": never a piece where a he, or another by name, sells it.
+    doer = asked_doer(question, names, characters)
+    if doer is not None:
+        narrator = next((i for i, c in enumerate(characters) if NARRATOR in c.aliases), None)
+        roles = [
+            -1 if doer_contradicts(unit, doer, names, characters, narrator) else role
+            for unit, role in zip(units, roles, strict=True)
+        ]
     own, located, paragraph = _coverages(terms, units, shape, roles)
     eligible = eligible_pieces(shape, units, terms.subject)
     if shape.position:
@@ -171,14 +186,12 @@ def find_answer(
             score += _KIND_BONUS
         if roles[index] > 0:
             score += _KIND_BONUS
+        if shape.kind == "who" and _someone_says_i_did(units[index], terms):
+            score += _KIND_BONUS  # "Who sold it?": "'I sold it at Christmas,' she said"
         if negated and NEGATION in units[index].forms:
             score += _KIND_BONUS  # "Why can't she go?": "She could not go, … because …"
         scores[index] = score
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
-    import os
-    if os.environ.get("A2DBG"):
-        for i in ranked[:6]:
-            print("DBG", round(scores[i], 3), round(located[i], 3), round(contexts[i], 3), units[i].passage, units[i].text[:60])
     answers: list[list[int]] = []
     for index in ranked:
         if len(answers) == _MAX_ANSWERS:
@@ -391,6 +404,19 @@ def _says_he_does(unit: Unit, terms: Terms) -> bool:
         return False
     said = [fold(word) for word in words(unit.text)]
     verbs = [term for term in terms.main if terms.subject not in term]
+    return any(
+        word == "i" and any(not term_of(after).isdisjoint(term) for term in verbs)
+        for word, after in pairwise(said)
+    )
+
+
+def _someone_says_i_did(unit: Unit, terms: Terms) -> bool:
+    """A quotation whose "I" does the question's verb, said by someone the question does
+    not name: the "I" is its speaker, a person named as surely as by their name."""
+    if not unit.speakers or unit.speakers <= terms.people:
+        return False
+    said = [fold(word) for word in words(unit.text)]
+    verbs = [term for term in terms.main if not any(form.startswith("@") for form in term)]
     return any(
         word == "i" and any(not term_of(after).isdisjoint(term) for term in verbs)
         for word, after in pairwise(said)

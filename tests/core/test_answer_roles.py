@@ -42,30 +42,61 @@ def test_a_purpose_after_a_comma_is_a_reason() -> None:
         [
             "Ivo had a silver watch from his grandfather and wore it every day.",
             "Everyone on the farm knew the watch and asked Ivo the time.",
-            "In the hard winter Ivo sold the watch, to buy seed for the spring.",
             "Ivo sold the watch to a pedlar with a red cart, who sold watches along the coast.",
+            "The snow lay deep on the roads until March.",
+            "In the hard winter Ivo sold the watch, to buy seed for the spring.",
         ]
     )
     found = answers(text, "Why did Ivo sell the watch?", (ivo,))
-    assert found and found[0] == "In the hard winter Ivo sold the watch, to buy seed for the spring."
+    assert found
+    assert found[0] == "In the hard winter Ivo sold the watch, to buy seed for the spring."
 
 
 def test_an_it_in_a_line_stands_for_the_thing_named_just_before() -> None:
-    # Without the "it", the sentence that names the clock but not the selling would win.
+    # "the clock" is rarer than "sold": without the "it", Dora's winding it would win.
     dora = person("Dora", gender="f")
-    narrator = person("the narrator", gender="m")
     text = "\n\n".join(
         [
-            "The clock had stood in the hall since my grandfather built the house.",
-            "When I came home in May the hall was bare, and the clock was gone.",
-            '"Where is it?" I asked. Dora looked at the floor.',
-            '"I sold it in the winter, to pay the rent," said Dora.',
-            "The clock was a fine one; the rent was small, and the clock had a loud tick.",
-            "The clock had a loud tick and a brass face that caught the light.",
+            "The pedlar sold kettles from his cart. He sold pans and brooms too.",
+            "The pedlar came to the farm on a Tuesday, and Dora bought a broom.",
+            "The old clock had stood in the hall since her grandfather built the house.",
+            '"I sold it in the winter," said Dora.',
+            "Dora wound the clock every Sunday evening.",
+            "Dora baked bread on Mondays and washed on Tuesdays.",
         ]
     )
-    found = answers(text, "Why did Dora sell the clock?", (dora, narrator))
-    assert found and found[0] == '"I sold it in the winter, to pay the rent," said Dora.'
+    found = answers(text, "When did Dora sell the clock?", (dora,))
+    assert found and found[0] == '"I sold it in the winter," said Dora.'
+
+
+def test_a_line_where_a_he_does_it_does_not_answer_what_she_did() -> None:
+    dora = person("Dora", gender="f")
+    text = "\n\n".join(
+        [
+            "The clock had stood in the hall since Dora's grandfather built the house.",
+            '"I sold it in the winter, to pay the rent," said Dora.',
+            "The pedlar remembered the clock; he had sold it again in May, to a farmer.",
+        ]
+    )
+    found = answers(text, "Why did she sell the clock?", (dora,))
+    assert found and not any("pedlar" in line for line in found)
+    assert found[0] == '"I sold it in the winter, to pay the rent," said Dora.'
+
+
+def test_who_did_it_is_answered_by_the_speaker_who_says_i_did() -> None:
+    dora = person("Dora", gender="f")
+    text = "\n\n".join(
+        [
+            "The clock had stood in the hall since Dora's grandfather built the house.",
+            "In May the hall was bare, and the clock was gone from the hall.",
+            '"I sold it in the winter," said Dora, "to the man on Bridge Street."',
+            "Everyone in the town had known the clock and its loud tick.",
+            "In June I walked to Bridge Street myself.",
+            "The dealer remembered the clock; he had sold it again in May, to a farmer.",
+        ]
+    )
+    found = answers(text, "Who sold the clock?", (dora, person("the narrator", gender="m")))
+    assert any(line.startswith('"I sold it in the winter,"') for line in found)
 
 
 def test_what_someone_gave_another_is_never_what_a_third_was_given() -> None:
@@ -83,8 +114,7 @@ def test_what_someone_gave_another_is_never_what_a_third_was_given() -> None:
     )
     found = answers(text, "What did Mr. Lund give the stranger?", (ann, ole, stranger))
     assert found[0] == (
-        "In spring Mr. Lund took down his father's compass and put it into the"
-        " stranger's hands."
+        "In spring Mr. Lund took down his father's compass and put it into the stranger's hands."
     )
     assert not any("wooden fish" in line for line in found)
     # The other way round, the fish is the answer.
