@@ -166,6 +166,63 @@ def asked_doer(question: str, names: Names, characters: Sequence[Character]) -> 
     return Doer(person, gender, term_of(verb.group()))
 
 
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """Who a piece shows doing a verb: the word before it ("he", "I", a name), the
+    character it is when the piece tells (a name; a quotation's "I" is its speaker, the
+    narration's the narrator) and their gender."""
+
+    word: str
+    person: int | None
+    gender: str | None
+
+
+def doers_in(
+    unit: Unit,
+    verb: frozenset[str],
+    names: Names,
+    characters: Sequence[Character],
+    narrator: int | None,
+) -> list[Seen | None]:
+    """For each time the piece says `verb`, who does it, or None when the piece does not
+    show a doer right before it (a "which", a "who", a passive)."""
+    text = unit.text
+    tokens = list(_WORD_RE.finditer(text))
+    seen: list[Seen | None] = []
+    for position, token in enumerate(tokens):
+        if term_of(token.group()).isdisjoint(verb):
+            continue
+        before = position - 1
+        while (
+            before >= 0
+            and position - before <= _BETWEEN_WORDS
+            and (fold(tokens[before].group()) in _BETWEEN or tokens[before].group().endswith("ly"))
+        ):
+            before -= 1
+        if before < 0:
+            seen.append(None)
+            continue
+        word = tokens[before]
+        person: int | None = None
+        gender: str | None = None
+        folded = fold(word.group())
+        if folded in _GENDERS:
+            gender = _GENDERS[folded]
+        elif word.group() == "I":
+            opened = text[: word.start()]
+            inside = opened.count("“") > opened.count("”") or opened.count('"') % 2 == 1
+            if inside and len(unit.speakers) == 1:
+                person = int(next(iter(unit.speakers)).removeprefix("@"))
+            elif not inside:
+                person = narrator
+        else:
+            person = names.ending_at(text[: word.end()])
+        if person is not None:
+            gender = characters[person].gender
+        seen.append(Seen(folded, person, gender))
+    return seen
+
+
 def doer_contradicts(
     unit: Unit,
     doer: Doer,
@@ -178,43 +235,46 @@ def doer_contradicts(
     did she sell the samovar?"), or another character by name, or an "I" who is another
     (a quotation's "I" is its speaker, the narration's the narrator). A doer the piece
     does not show (a "which", a "who", a passive) contradicts nothing."""
-    text = unit.text
-    tokens = list(_WORD_RE.finditer(text))
-    said = 0
-    for position, token in enumerate(tokens):
-        if term_of(token.group()).isdisjoint(doer.verb):
-            continue
-        said += 1
-        before = position - 1
-        while (
-            before >= 0
-            and position - before <= _BETWEEN_WORDS
-            and (fold(tokens[before].group()) in _BETWEEN or tokens[before].group().endswith("ly"))
-        ):
-            before -= 1
-        if before < 0:
+    seen = doers_in(unit, doer.verb, names, characters, narrator)
+    for one in seen:
+        if one is None:
             return False
-        word = tokens[before]
-        person: int | None = None
-        gender: str | None = None
-        folded = fold(word.group())
-        if folded in _GENDERS:
-            gender = _GENDERS[folded]
-        elif word.group() == "I":
-            inside = text[: word.start()].count("“") > text[: word.start()].count("”") or (
-                text[: word.start()].count('"') % 2 == 1
-            )
-            if inside and len(unit.speakers) == 1:
-                person = int(next(iter(unit.speakers)).removeprefix("@"))
-            elif not inside:
-                person = narrator
-        else:
-            person = names.ending_at(text[: word.end()])
-        if person is not None:
-            gender = characters[person].gender
-        other = (doer.person is not None and person is not None and person != doer.person) or (
-            doer.gender is not None and gender is not None and gender != doer.gender
-        )
+        other = (
+            doer.person is not None and one.person is not None and one.person != doer.person
+        ) or (doer.gender is not None and one.gender is not None and one.gender != doer.gender)
         if not other:
             return False
-    return said > 0
+    return bool(seen)
+
+
+# "Who sold it?": the verb right after "who", when it is no auxiliary ("Who did he
+# meet?" asks for the one met, "Who was she?" for a description).
+_WHO_VERB_RE = re.compile(r"^\s*who\s+(?P<verb>[\w'’-]+)", re.I)
+_AUXILIARIES = frozenset(
+    "did does do was were is are will would has had have can could shall should may might "
+    "must".split()
+)
+
+
+def who_verb(question: str) -> frozenset[str] | None:
+    """The forms of the verb a who-question asks the doer of, or None."""
+    match = _WHO_VERB_RE.match(question)
+    if match is None or fold(match["verb"]) in _AUXILIARIES:
+        return None
+    return term_of(match["verb"])
+
+
+def only_a_pronoun_does(
+    unit: Unit,
+    verb: frozenset[str],
+    names: Names,
+    characters: Sequence[Character],
+    narrator: int | None,
+) -> bool:
+    """Whether every time the piece says the verb a who-question asks about, its doer is a
+    bare he or she: the piece does not say who ("he had sold it again"), however many
+    other people it names."""
+    seen = doers_in(unit, verb, names, characters, narrator)
+    return bool(seen) and all(
+        one is not None and one.word in _GENDERS and one.person is None for one in seen
+    )

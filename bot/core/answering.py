@@ -45,8 +45,10 @@ from bot.core.answer_roles import (
     asked_doer,
     doer_contradicts,
     given_to,
+    only_a_pronoun_does,
     receiver_of,
     things_it_holds,
+    who_verb,
 )
 from bot.core.answer_terms import (
     Terms,
@@ -140,8 +142,8 @@ def find_answer(
     roles = [0] * len(units) if taker is None else [given_to(u, taker, names) for u in units]
     # "Why did she sell it?": never a piece where a he, or another by name, sells it.
     doer = asked_doer(question, names, characters)
+    narrator = next((i for i, c in enumerate(characters) if NARRATOR in c.aliases), None)
     if doer is not None:
-        narrator = next((i for i, c in enumerate(characters) if NARRATOR in c.aliases), None)
         roles = [
             -1 if doer_contradicts(unit, doer, names, characters, narrator) else role
             for unit, role in zip(units, roles, strict=True)
@@ -168,15 +170,20 @@ def find_answer(
         else None
     )
     negated = frozenset({NEGATION}) in terms.main
+    asked_verb = who_verb(question) if shape.kind == "who" else None
     for index in eligible:
         contexts[index] = context = max(
             max((own[i] for i in exchange(index, units)), default=0.0),
             _PARAGRAPH_SHARE * paragraph[(units[index].title, units[index].passage)],
         )
         score = located[index] + _NEIGHBOUR_SHARE * context
-        if feature is not None and feature(units[index]):
+        # "Who sold it?" is not answered by "he had sold it": the piece does not say who.
+        unnamed = asked_verb is not None and only_a_pronoun_does(
+            units[index], asked_verb, names, characters, narrator
+        )
+        if feature is not None and feature(units[index]) and not unnamed:
             score += _KIND_BONUS
-        if shape.kind == "who" and _someone_else(units[index].forms, terms.people):
+        if shape.kind == "who" and not unnamed and _someone_else(units[index].forms, terms.people):
             score += _KIND_BONUS  # "Who told her?": a person the question does not name
         if shape.speech and terms.subject in units[index].speakers:
             score += _KIND_BONUS  # "What does he promise?": what he says
@@ -217,7 +224,9 @@ def find_answer(
         if shape.kind == "why":
             chosen += reason_before(index, chosen, units)
         if shape.kind == "who":
-            chosen += attribution(index, chosen, units, feature)
+            # "'I sold it …'" answers who sold it only with who says it.
+            said_by = None if _someone_says_i_did(units[index], terms) else feature
+            chosen += attribution(index, chosen, units, said_by)
             chosen += introduced_person(chosen, units, characters, terms.people)
         if (
             shape.happened
