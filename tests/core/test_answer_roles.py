@@ -120,3 +120,16 @@ def test_what_someone_gave_another_is_never_what_a_third_was_given() -> None:
     # The other way round, the fish is the answer.
     found = answers(text, "What did the stranger give Mrs. Lund?", (ann, ole, stranger))
     assert any("wooden fish" in line for line in found)
+
+
+def test_an_answer_that_holds_what_is_asked_is_not_followed_by_the_next_sentence() -> None:
+    # "He had a weak point." is followed by what it was; "Karl mended the net" says who.
+    text = "\n\n".join(
+        [
+            "The storm came in October and the boats stayed in.",
+            "Then old Karl mended the big net in three nights by lamplight.",
+            "I left the island soon after and took the ferry to Bergen.",
+        ]
+    )
+    found = answers(text, "Who mended the big net?")
+    assert found == ["Then old Karl mended the big net in three nights by lamplight."]
