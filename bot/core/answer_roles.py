@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.answer_terms import term_of
 from bot.core.answer_units import Names, Unit, word_forms
@@ -33,6 +34,17 @@ _DETERMINED_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=16_384)
+def _nouns(text: str) -> frozenset[str]:
+    """The forms of the words a determiner introduces in `text` (cached: a story's pieces
+    are asked about again and again)."""
+    return frozenset(
+        form
+        for match in _DETERMINED_RE.finditer(text)
+        for form in word_forms(f"{match.group(1)} {match.group(2) or ''}")
+    )
+
+
 def things_it_holds(terms: Sequence[frozenset[str]], units: Sequence[Unit]) -> list[set[int]]:
     """For each piece, the indices of `terms` its "it" may stand for: a term the piece does
     not hold itself, held as a noun (after a determiner) by one of the few pieces before it
@@ -45,17 +57,6 @@ def things_it_holds(terms: Sequence[frozenset[str]], units: Sequence[Unit]) -> l
     held: list[set[int]] = [set() for _ in units]
     if not wanted:
         return held
-    nouns: dict[int, set[str]] = {}
-
-    def nouns_of(position: int) -> set[str]:
-        if position not in nouns:
-            nouns[position] = {
-                form
-                for match in _DETERMINED_RE.finditer(units[position].text)
-                for form in word_forms(f"{match.group(1)} {match.group(2) or ''}")
-            }
-        return nouns[position]
-
     for position, unit in enumerate(units):
         if "it" not in unit.forms or _IT_RE.search(unit.text) is None:
             continue
@@ -64,7 +65,7 @@ def things_it_holds(terms: Sequence[frozenset[str]], units: Sequence[Unit]) -> l
             if before.title != unit.title or unit.passage - before.passage > _IT_PARAGRAPHS:
                 break
             for index, term in wanted:
-                if unit.forms.isdisjoint(term) and not nouns_of(earlier).isdisjoint(term):
+                if unit.forms.isdisjoint(term) and not _nouns(before.text).isdisjoint(term):
                     held[position].add(index)
     return held
 
@@ -186,6 +187,8 @@ def doers_in(
 ) -> list[Seen | None]:
     """For each time the piece says `verb`, who does it, or None when the piece does not
     show a doer right before it (a "which", a "who", a passive)."""
+    if unit.forms.isdisjoint(verb):
+        return []  # most pieces: the verb is not there at all
     text = unit.text
     tokens = list(_WORD_RE.finditer(text))
     seen: list[Seen | None] = []

@@ -422,10 +422,12 @@ def _says_he_does(unit: Unit, terms: Terms) -> bool:
 def _someone_says_i_did(unit: Unit, terms: Terms) -> bool:
     """A quotation whose "I" does the question's verb, said by someone the question does
     not name: the "I" is its speaker, a person named as surely as by their name."""
-    if not unit.speakers or unit.speakers <= terms.people:
+    if not unit.speakers or unit.speakers <= terms.people or "i" not in unit.forms:
+        return False
+    verbs = [term for term in terms.main if not any(form.startswith("@") for form in term)]
+    if all(unit.forms.isdisjoint(term) for term in verbs):
         return False
     said = [fold(word) for word in words(unit.text)]
-    verbs = [term for term in terms.main if not any(form.startswith("@") for form in term)]
     return any(
         word == "i" and any(not term_of(after).isdisjoint(term) for term in verbs)
         for word, after in pairwise(said)
