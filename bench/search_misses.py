@@ -19,8 +19,8 @@ it says where the target was lost, first stage first:
 - `cut at 150`: a candidate, but not among the RERANK_CANDIDATES best partial scores;
 - `pruned or floor`: full scoring of the 150 puts it in the top ten, yet the search did
   not return it there (a re-ranking shortcut, or the relevance floor: never seen);
-- `outranked`: scored, but ten passages scored higher (or as high and older); how many
-  of them hold the window word for word.
+- `outranked`: scored, but ten passages scored higher (or as high, with the query's words
+  closer together, or as close and older); how many of them hold the window word for word.
 
 A miss is *equivalent* when one of the top ten holds the window word for word (the
 reader cannot tell it from the target): listed only with `--all`.
@@ -53,6 +53,7 @@ from bot.core.search.planning import (  # noqa: E402
     _Plan,
 )
 from bot.core.search.prefixes import starts_within_one_typo  # noqa: E402
+from bot.core.search.proximity import closest_span, query_words_of  # noqa: E402
 from bot.core.search.ranking import (  # noqa: E402
     _MAX_CREATING_FLOOR,
     _MAX_CREATING_SHARE,
@@ -226,9 +227,13 @@ def diagnose(
     candidates = index._candidates(plan, mask)
     scores = candidates.scores
     top150 = candidates.top
-    scored = sorted(
-        ((full_score(plan, index._folded_passage(p)), -p) for p in top150), reverse=True
-    )
+    # As re-ranking orders them: score, then the query's words closest together, then age.
+    query_words = query_words_of(plan.term_weights)
+
+    def rank_key(p: int, text: str) -> tuple[float, int, int]:
+        return full_score(plan, text), -closest_span(text.split(), query_words), -p
+
+    scored = sorted((rank_key(p, index._folded_passage(p)) for p in top150), reverse=True)
     tenth = scored[TOP - 1][0] if len(scored) >= TOP else 0.0
     context = f"target score {own:.1f}, 10th of the 150 {tenth:.1f}"
     extra: dict[str, list[tuple[int, float]]] = {}
@@ -270,16 +275,16 @@ def diagnose(
             "cut at 150",
             f"partial {scores[pid]:.2f}, {rank} candidates above (of {len(scores)}); {context}",
         )
-    elif (own, -pid) >= scored[min(TOP, len(scored)) - 1]:
+    elif rank_key(pid, folded) >= scored[min(TOP, len(scored)) - 1]:
         # Scored in the top ten without the re-ranking's shortcuts: dropped by them, or
         # by the relevance floor (never seen on the benchmark).
         verdict = Verdict("pruned or floor", context)
     else:
-        rank = sum(1 for s, _ in scored if s > own)
-        tied = sum(1 for s, _ in scored if s == own) - 1
+        rank = sum(1 for s, *_ in scored if s > own)
+        tied = sum(1 for s, *_ in scored if s == own) - 1
         if tied:
-            context += f", {tied} others with the same score (the oldest first)"
-        better = [index._folded_passage(-p) for s, p in scored[:TOP]]
+            context += f", {tied} others with the same score (words closest first, then the oldest)"
+        better = [index._folded_passage(-p) for *_, p in scored[:TOP]]
         same = sum(holds_window(text, query.window) for text in better)
         verdict = Verdict(
             "outranked",

@@ -6,6 +6,7 @@ import heapq
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from operator import itemgetter
 from zlib import crc32
 
@@ -13,10 +14,16 @@ from rapidfuzz import fuzz
 
 from bot.core.search.blobs import IndexDamaged
 from bot.core.search.planning import Planning, _Plan, _QueryWord
+from bot.core.search.proximity import closest_span, query_words_of
 from bot.core.search.refining import best_candidates
 
 # How many stage-1 candidates are re-ranked with rapidfuzz.
 RERANK_CANDIDATES = 150
+# When the 150th partial score ties with the next ones (a rare word held by thousands
+# of passages at 1M, and the words left cannot untie them: see refining.py), up to
+# this share of the library's size more of the tie are re-ranked too, at most
+# RERANK_CANDIDATES more: at 1M passages, 150 (about 1.5 ms); at 100k, 15.
+TIE_SPARE_SHARE = 0.00015
 # MaxScore stops walking rarer-to-commoner words once a new passage could no longer
 # enter the top PRUNING_DEPTH by partial score.
 PRUNING_DEPTH = 50
@@ -25,6 +32,9 @@ WALKED_WEIGHT_SHARE = 0.5
 # Final score = 100 x coverage x (PHRASE_FLOOR + (1 - PHRASE_FLOOR) x phrase / 100): a
 # passage with every query word but scattered or out of order keeps 70% of the score.
 PHRASE_FLOOR = 0.7
+# Re-ranking's phrase cutoff is lowered by this much, so that a passage tying the
+# `limit`-th score is scored (and its tie ordered), not dropped by a rounding.
+_TIE_MARGIN = 1e-6
 # A word whose walk would read more than this share of the passages (and at least the
 # floor) creates no candidates, unless it is the rarest word of the query; it still counts
 # at re-ranking. Walking 50,000 postings costs ~4 ms; at 1M passages a lower cap costs
@@ -92,8 +102,9 @@ class Ranking(Planning):
             if len(scores) > RERANK_CANDIDATES
             else []
         )
+        spare = min(RERANK_CANDIDATES, int(TIE_SPARE_SHARE * self._live))
         refined, top = best_candidates(
-            scores, strong, self._postings.get, RERANK_CANDIDATES, self._live
+            scores, strong, self._postings.get, RERANK_CANDIDATES, self._live, spare
         )
         walked += left[:refined]
         return _Candidates(scores, top, self._slack(plan, walked))
@@ -189,25 +200,29 @@ class Ranking(Planning):
         """
         covered = self._coverages(plan, candidates, limit)
         covered.sort(key=lambda item: (-item[0], item[1]))
-        best: list[tuple[float, int]] = []  # min-heap of (score, -pid): the top `limit`
+        scored: list[tuple[float, int, str]] = []  # (score, pid, folded), phrase-scored
+        best: list[float] = []  # min-heap: the `limit` best scores so far
         for coverage, pid, folded in covered:
             ceiling = 100.0 * coverage
-            if len(best) == limit and ceiling < best[0][0]:
+            if len(best) == limit and ceiling < best[0]:
                 break  # sorted by coverage: no later candidate can enter either
-            # The phrase score this passage needs to beat the current `limit`-th.
+            # The phrase score this passage needs to tie the current `limit`-th (a hair
+            # less: a tie is ordered below, the float inverted may round up).
             needed = (
-                (best[0][0] / ceiling - PHRASE_FLOOR) / (1 - PHRASE_FLOOR) * 100.0
+                (best[0] / ceiling - PHRASE_FLOOR) / (1 - PHRASE_FLOOR) * 100.0 - _TIE_MARGIN
                 if (len(best) == limit)
                 else 0.0
             )
             phrase = fuzz.partial_ratio(plan.text, folded, score_cutoff=max(0.0, needed))
-            entry = (ceiling * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase / 100.0), -pid)
+            # Below the cutoff the phrase is 0 and the score understated, but then it is
+            # below the `limit`-th anyway: it never reaches the top.
+            score = ceiling * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase / 100.0)
+            scored.append((score, pid, folded))
             if len(best) < limit:
-                heapq.heappush(best, entry)
-            elif entry > best[0]:
-                heapq.heapreplace(best, entry)
-        ranked = sorted(best, reverse=True)
-        return [(-negative_pid, round(score, 2)) for score, negative_pid in ranked]
+                heapq.heappush(best, score)
+            elif score > best[0]:
+                heapq.heapreplace(best, score)
+        return [(pid, round(score, 2)) for score, pid in _ordered(plan, scored, limit)]
 
     def _coverages(
         self, plan: _Plan, candidates: _Candidates, limit: int
@@ -262,6 +277,30 @@ class Ranking(Planning):
             elif sure > floor[0]:
                 heapq.heapreplace(floor, sure)
         return covered
+
+
+def _ordered(
+    plan: _Plan, scored: list[tuple[float, int, str]], limit: int
+) -> list[tuple[float, int]]:
+    """The `limit` best (score, pid), best first; passages with the same score ordered
+    by how close together they hold the query's words (proximity.py), then the oldest."""
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    if len(scored) <= 1:
+        return [(score, pid) for score, pid, _ in scored]
+    last = scored[min(limit, len(scored)) - 1][0]  # the `limit`-th best score
+    ordered: list[tuple[float, int]] = []
+    query_words: dict[str, tuple[int, ...]] | None = None
+    for score, group in groupby(scored, key=itemgetter(0)):
+        if score < last or len(ordered) >= limit:
+            break
+        tied = list(group)
+        if len(tied) > 1:
+            if query_words is None:
+                query_words = query_words_of(plan.term_weights)
+            words = query_words
+            tied.sort(key=lambda item: (closest_span(item[2].split(), words), item[1]))
+        ordered += [(score, pid) for _, pid, _ in tied]
+    return ordered[:limit]
 
 
 def _slices(pids: array[int]) -> Iterator[array[int]]:

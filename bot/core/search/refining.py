@@ -25,11 +25,12 @@ from collections.abc import Callable, Iterator, Sequence
 from operator import add, itemgetter
 
 # Work allowed for refining one search, in postings intersected (about 35 ns each
-# here): a tenth of the library's size (a search's own work grows with it), within
-# 20,000 and 100,000 (0.7-3.5 ms). At 100k passages 40,000 found one more window of
-# the benchmark's 140 and added ~0.4 ms to the p95 of that set.
-REFINE_BUDGET_SHARE = 0.1
-REFINE_BUDGET = (20_000, 100_000)
+# here): a quarter of the library's size (a search's own work grows with it), within
+# 40,000 and 250,000 (1.4-9 ms). The budget is an upper bound: refining runs only where
+# it is expected to narrow the tie (see _EXPECTED_TIE): on the benchmark, a quarter of
+# the queries, mostly for far less.
+REFINE_BUDGET_SHARE = 0.25
+REFINE_BUDGET = (40_000, 250_000)
 # What a contender costs per word (hashed, looked up, its score updated and compared
 # again), and a binary search in a posting list, in postings intersected.
 _CONTENDER_COST = 4
@@ -38,8 +39,10 @@ _BISECT_COST = 24
 # from its length: a last word brings up to 50 completions, each a list.
 _LIST_COST = 200
 # Refining is worth it if it is expected to leave at most this many times `depth`
-# contenders: a bigger tie is cut by age again, and the work would be for little.
-_EXPECTED_TIE = 2
+# contenders: a bigger tie is cut by age again, and the work would be for little. At
+# 2, ties the words left would have narrowed to 300-1,200 passages were left whole to
+# age (1M passages: "her sea feamil", 4,685 tied on "sea", 311 once "feamil" counted).
+_EXPECTED_TIE = 8
 # Contenders sampled to estimate what share of them holds a word.
 _SAMPLE = 64
 _SLICE = 16_384  # items per C-level step (see ranking._GIL_SLICE)
@@ -55,11 +58,13 @@ def best_candidates(
     postings: Callable[[int], array[int]],
     depth: int,
     passages: int,
+    spare: int = 0,
 ) -> tuple[int, list[int]]:
     """The `depth` best passages by partial score (ties: the oldest), once `words`
     (rarest first) are added to the scores of the passages that could enter them with
     them; and how many words were added (a prefix of `words`). `passages` is the
-    library's size (how common a term is).
+    library's size (how common a term is). When the `depth`-th best ties with the
+    next ones, up to `spare` more of the tie are taken (the oldest).
 
     A passage whose score plus the caps of the words left is below the `depth`-th best
     score cannot enter the cut, with or without them: it is left as it is.
@@ -91,7 +96,7 @@ def best_candidates(
         contenders = [pid for pid, score in zip(contenders, values, strict=True) if score >= bound]
     above = [pid for pid in contenders if scores[pid] > cut]
     tied = sorted(pid for pid in contenders if scores[pid] == cut)
-    return affordable, above + tied[: depth - len(above)]
+    return affordable, above + tied[: depth + spare - len(above)]
 
 
 def _affordable(
@@ -101,8 +106,9 @@ def _affordable(
     depth: int,
     budget: int,
 ) -> int:
-    """How many of `words` to refine: the fewest expected to leave about `depth`
-    contenders, within the budget; none if even all affordable ones are not.
+    """How many of `words` to refine: the fewest expected to leave at most
+    _EXPECTED_TIE x `depth` contenders, within the budget, less the last ones every
+    sampled contender holds; none if even all affordable ones are not expected to.
 
     What share of the contenders holds a word is estimated on an even sample of them:
     the library-wide share misleads, since the passages of a tie are often copies of
@@ -114,6 +120,7 @@ def _affordable(
     sample = contenders[:: max(1, len(contenders) // _SAMPLE)]
     sampled = set(sample)
     expected = float(len(contenders))
+    useful = 0  # the words up to the last one some sampled contender lacks
     for count, (_, expansions) in enumerate(words, start=1):
         sizes = sum(size for _, _, size in expansions)
         cost = _CONTENDER_COST * len(contenders) + min(sizes, _BISECT_COST * len(contenders))
@@ -128,9 +135,12 @@ def _affordable(
                 held.update(pid for pid in sample if _holds(pids, pid))
             else:
                 held |= sampled.intersection(read(term_id))
+        if len(held) < len(sample):
+            useful = count
         expected *= len(held) / len(sample)
         if expected <= _EXPECTED_TIE * depth:
-            return count
+            # A word every contender holds would change nothing: not worth reading.
+            return useful
     return 0
 
 
