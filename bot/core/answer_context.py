@@ -58,7 +58,7 @@ def with_context(
         chosen.append(neighbour)  # the piece the question echoes, then its answer
     elif person and lacking and feature is not None:
         chosen += [i for i in sorted(options) if feature(units[i])][:1]
-    elif coverage[best] >= _ECHO and best + 1 in options:
+    elif coverage[best] >= _ECHO and best + 1 in options and (feature is None or lacking):
         chosen.append(best + 1)  # "He had a weak point." Then: what it was.
     elif lacking and feature is not None:
         # The time, place or words asked for are next door (after, first).

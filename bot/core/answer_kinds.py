@@ -70,6 +70,14 @@ _REASON_RE = re.compile(
     r"for fear|lest|wanted to|meant to|hoped to|escape|purpose)\b",
     re.I,
 )
+# A purpose is a reason: "I sold it at Christmas, to pay the doctor". An infinitive set off
+# by a comma ("…, to pay", "…, so as to spare her"), not "to" before a person or a thing
+# ("…, to a merchant from Tula", "…, to him").
+_PURPOSE_RE = re.compile(
+    r"[,;]\s+(?:(?:so\s+as|only|partly|chiefly)\s+)?to\s+(?!(?:the|a|an|his|her|their|my|"
+    r"your|our|its|him|them|me|us|you|it|this|that|these|those|be|one|each|every|all|"
+    r"whom|which)\b)[a-z]+\b"
+)
 _NUMBER_RE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty|forty|fifty|hundred|thousand|million|millions|dozen|half)\b",
@@ -100,11 +108,19 @@ _REPORTED_RE = re.compile(
     r"declared|proposed|wrote)\s+(?:\w+\s+)?(?:that|to|if|whether)\b",
     re.I,
 )
+# An illness as a story tells one: what the doctor "called it", what someone died of or
+# suffered from, or a word for being ill.
+ILLNESS_RE = re.compile(
+    r"\b(?:called|named|pronounced|diagnosed|declared)\s+it\b"
+    r"|\b(?:died|dying|die|dies|ill|sick|suffer(?:s|ed|ing)?|laid\s+up)\s+(?:of|from|with)\b"
+    r"|\b(?:illness|disease|sickness|fever|ailment|malady|consumption|infirmit(?:y|ies))\b"
+    r"|\b(?:was|were|is|are|fell|been)\s+(?:\w+\s+)?(?:ill|sick)\b",
+    re.I,
+)
 _SPEECH_MARK_RE = re.compile(r"[\"“”]|:\s*\S")
 _KIND_FEATURES = {
     "where": _PLACE_RE,
     "when": _TIME_RE,
-    "why": _REASON_RE,
     "number": _NUMBER_RE,
     "how": _MANNER_RE,
 }
@@ -154,6 +170,8 @@ def eligible_pieces(shape: Shape, units: Sequence[Unit], subject: str | None) ->
         wanted = re.compile(rf"\b{re.escape(shape.exact)}\w*\s*(?:was|were|is|are|:|—|–|--)", re.I)
     elif shape.naming:
         wanted = _NAMING_RE  # "What is the lawyer's name?": a piece that names someone
+    elif shape.illness:
+        wanted = ILLNESS_RE  # "What illness did she have?": a piece that names one
     elif shape.age:
         wanted = _AGE_RE
     elif shape.clock:
@@ -210,6 +228,10 @@ def kind_feature(
             any(is_name(match) for match in _NAME_RE.finditer(unit.text))
             or _PERSON_NOUN_RE.search(unit.text) is not None
             or (described is not None and described.search(unit.text) is not None)
+        )
+    if shape.kind == "why":
+        return lambda unit: (
+            _REASON_RE.search(unit.text) is not None or _PURPOSE_RE.search(unit.text) is not None
         )
     pattern = _KIND_FEATURES.get(shape.kind)
     if pattern is None:

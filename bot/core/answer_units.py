@@ -338,6 +338,23 @@ class Names:
                 return owners[0]
         return None
 
+    def ending_at(self, text: str) -> int | None:
+        """The character whose name `text` ends with ("… said Mr. Lund"), or None."""
+        for match in self._pattern.finditer(text):
+            if match.end() == len(text):
+                owners = self._owners.get(_key(match.group()))
+                return owners[0] if owners else None
+        return None
+
+    def opening(self, text: str) -> tuple[int, int] | None:
+        """The character `text` names at its start (after spaces), with where the name
+        ends: "Mr. Lund give the stranger?" → (Mr. Lund's index, 9)."""
+        match = self._pattern.match(text, len(text) - len(text.lstrip()))
+        if match is None:
+            return None
+        owners = self._owners.get(_key(match.group()))
+        return (owners[0], match.end()) if owners else None
+
     def find(self, text: str) -> dict[int, int]:
         """Each character `text` names, with where it first names them."""
         found: dict[int, int] = {}

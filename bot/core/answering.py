@@ -41,6 +41,15 @@ from bot.core.answer_context import (
     with_context,
 )
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
+from bot.core.answer_roles import (
+    asked_doer,
+    doer_contradicts,
+    given_to,
+    only_a_pronoun_does,
+    receiver_of,
+    things_it_holds,
+    who_verb,
+)
 from bot.core.answer_terms import (
     Terms,
     as_the_story_spells,
@@ -49,7 +58,9 @@ from bot.core.answer_terms import (
     terms_of_question,
 )
 from bot.core.answer_units import (
+    NARRATOR,
     NEGATION,
+    Names,
     Unit,
     story_units,
 )
@@ -123,12 +134,27 @@ def find_answer(
     # An age, a time, a sum: what the answer must hold already narrows it down.
     if shape.kind not in ("number", "when") and _vague_moment(terms, units):
         return []
-    own, located, paragraph = _coverages(terms, units, shape)
+    # "What did he give the stranger?": a piece where it goes to someone else holds
+    # nothing of the question, nor lends its words to its neighbours; one where it goes to
+    # the stranger has the roles asked about.
+    names = Names(characters)
+    taker = receiver_of(question, names)
+    roles = [0] * len(units) if taker is None else [given_to(u, taker, names) for u in units]
+    # "Why did she sell it?": never a piece where a he, or another by name, sells it.
+    doer = asked_doer(question, names, characters)
+    narrator = next((i for i, c in enumerate(characters) if NARRATOR in c.aliases), None)
+    if doer is not None:
+        roles = [
+            -1 if doer_contradicts(unit, doer, names, characters, narrator) else role
+            for unit, role in zip(units, roles, strict=True)
+        ]
+    own, located, paragraph = _coverages(terms, units, shape, roles)
     eligible = eligible_pieces(shape, units, terms.subject)
     if shape.position:
         eligible = _in_part(eligible, units, shape.position)
         if _someone_else_there(eligible, units, terms, characters):
             return []
+    eligible = [i for i in eligible if roles[i] >= 0]
     if shape.place_name:
         eligible = naming_a_place(eligible, units, characters, places)
     feature = kind_feature(shape, places, question, units, characters)
@@ -144,15 +170,20 @@ def find_answer(
         else None
     )
     negated = frozenset({NEGATION}) in terms.main
+    asked_verb = who_verb(question) if shape.kind == "who" else None
     for index in eligible:
         contexts[index] = context = max(
             max((own[i] for i in exchange(index, units)), default=0.0),
             _PARAGRAPH_SHARE * paragraph[(units[index].title, units[index].passage)],
         )
         score = located[index] + _NEIGHBOUR_SHARE * context
-        if feature is not None and feature(units[index]):
+        # "Who sold it?" is not answered by "he had sold it": the piece does not say who.
+        unnamed = asked_verb is not None and only_a_pronoun_does(
+            units[index], asked_verb, names, characters, narrator
+        )
+        if feature is not None and feature(units[index]) and not unnamed:
             score += _KIND_BONUS
-        if shape.kind == "who" and _someone_else(units[index].forms, terms.people):
+        if shape.kind == "who" and not unnamed and _someone_else(units[index].forms, terms.people):
             score += _KIND_BONUS  # "Who told her?": a person the question does not name
         if shape.speech and terms.subject in units[index].speakers:
             score += _KIND_BONUS  # "What does he promise?": what he says
@@ -160,6 +191,10 @@ def find_answer(
             score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
         if state_of is not None and state_of in units[index].forms:
             score += _KIND_BONUS
+        if roles[index] > 0:
+            score += _KIND_BONUS
+        if shape.kind == "who" and _someone_says_i_did(units[index], terms):
+            score += _KIND_BONUS  # "Who sold it?": "'I sold it at Christmas,' she said"
         if negated and NEGATION in units[index].forms:
             score += _KIND_BONUS  # "Why can't she go?": "She could not go, … because …"
         scores[index] = score
@@ -189,7 +224,9 @@ def find_answer(
         if shape.kind == "why":
             chosen += reason_before(index, chosen, units)
         if shape.kind == "who":
-            chosen += attribution(index, chosen, units, feature)
+            # "'I sold it …'" answers who sold it only with who says it.
+            said_by = None if _someone_says_i_did(units[index], terms) else feature
+            chosen += attribution(index, chosen, units, said_by)
             chosen += introduced_person(chosen, units, characters, terms.people)
         if (
             shape.happened
@@ -222,30 +259,48 @@ def find_answer(
 
 
 def _coverages(
-    terms: Terms, units: Sequence[Unit], shape: Shape
+    terms: Terms, units: Sequence[Unit], shape: Shape, roles: Sequence[int]
 ) -> tuple[list[float], list[float], dict[tuple[str, int], float]]:
     """The share of the question's weight each piece holds by itself; the same with the
-    clause found anywhere within reach of it; and the share each paragraph holds."""
+    clause found anywhere within reach of it; and the share each paragraph holds. A piece
+    whose roles contradict the question (`roles` -1) holds none of it."""
     everything = [*terms.main, *terms.clause]
     weights = _weights(everything, units, terms.optional)
     total = sum(weights) or 1.0
     main_weights = weights[: len(terms.main)]
     clause_weights = weights[len(terms.main) :]
 
-    def held(forms: Collection[str], wanted: Sequence[frozenset[str]], w: Sequence[float]) -> float:
+    # "'I sold it at Christmas …'": the thing an "it" stands for, held half.
+    its = things_it_holds(everything, units)
+    main_count = len(terms.main)
+
+    def held(
+        forms: Collection[str],
+        wanted: Sequence[frozenset[str]],
+        w: Sequence[float],
+        it: Collection[int] = (),
+    ) -> float:
         found = set(forms)
         return sum(
             weight
             if not found.isdisjoint(term)
             else _PRONOUN_SHARE * weight
-            if terms.pronouns.get(term) in found
+            if (terms.pronouns.get(term) in found or index in it)
             and (not shape.position or found.isdisjoint(terms.rivals.get(term, ())))
             else 0.0
-            for term, weight in zip(wanted, w, strict=True)
+            for index, (term, weight) in enumerate(zip(wanted, w, strict=True))
         )
 
-    main = [held(u.forms, terms.main, main_weights) for u in units]
-    clause = [held(u.forms, terms.clause, clause_weights) for u in units]
+    main = [
+        held(u.forms, terms.main, main_weights, its[i]) if roles[i] >= 0 else 0.0
+        for i, u in enumerate(units)
+    ]
+    clause = [
+        held(u.forms, terms.clause, clause_weights, {j - main_count for j in its[i]})
+        if roles[i] >= 0
+        else 0.0
+        for i, u in enumerate(units)
+    ]
     own = [(m + c) / total for m, c in zip(main, clause, strict=True)]
     located = own
     if terms.clause:
@@ -263,8 +318,9 @@ def _coverages(
             for i in range(len(units))
         ]
     paragraph_forms: dict[tuple[str, int], set[str]] = {}
-    for unit in units:
-        paragraph_forms.setdefault((unit.title, unit.passage), set()).update(unit.forms)
+    for unit, role in zip(units, roles, strict=True):
+        if role >= 0:
+            paragraph_forms.setdefault((unit.title, unit.passage), set()).update(unit.forms)
     paragraph = {
         key: held(forms, everything, weights) / total for key, forms in paragraph_forms.items()
     }
@@ -357,6 +413,21 @@ def _says_he_does(unit: Unit, terms: Terms) -> bool:
         return False
     said = [fold(word) for word in words(unit.text)]
     verbs = [term for term in terms.main if terms.subject not in term]
+    return any(
+        word == "i" and any(not term_of(after).isdisjoint(term) for term in verbs)
+        for word, after in pairwise(said)
+    )
+
+
+def _someone_says_i_did(unit: Unit, terms: Terms) -> bool:
+    """A quotation whose "I" does the question's verb, said by someone the question does
+    not name: the "I" is its speaker, a person named as surely as by their name."""
+    if not unit.speakers or unit.speakers <= terms.people or "i" not in unit.forms:
+        return False
+    verbs = [term for term in terms.main if not any(form.startswith("@") for form in term)]
+    if all(unit.forms.isdisjoint(term) for term in verbs):
+        return False
+    said = [fold(word) for word in words(unit.text)]
     return any(
         word == "i" and any(not term_of(after).isdisjoint(term) for term in verbs)
         for word, after in pairwise(said)

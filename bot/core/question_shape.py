@@ -88,6 +88,15 @@ _DOES_SAY_RE = re.compile(
     re.I,
 )
 _WHAT_RE = re.compile(r"^\s*what\b", re.I)
+# "What illness did she have?": that an illness is asked is the question's kind; the text
+# names it without the word ("the doctor called it a weakness of the chest").
+_ILLNESS_NOUNS = r"(?:illness|disease|sickness|ailment|malady|complaint|infirmity)"
+_ILLNESS_QUESTION_RE = re.compile(
+    rf"^\s*(?:what|which)\s+(?:kind\s+of\s+|sort\s+of\s+)?{_ILLNESS_NOUNS}\b"
+    rf"|^\s*what\s+(?:was|is)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w.’' -]+?(?:'s|’s)\s+)?"
+    rf"{_ILLNESS_NOUNS}\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +122,7 @@ class Shape:
     # Who says it, as the question words them ("the niece" in "Where does the niece say
     # Framton was chased?"); "" when the question does not say.
     sayer: str = ""
+    illness: bool = False  # "what illness …": a piece that names or diagnoses one
 
 
 def question_kind(question: str) -> str:
@@ -145,6 +155,10 @@ def shape_of(question: str) -> Shape:
         # "What does the boy call Sam?": that a name is given is the question's kind, not
         # a word the answer holds ("called Summit" is no name for Sam).
         asked = re.sub(r"\b(?:(?:nick)?name|call)\b", " ", asked, flags=re.I)
+    illness = _ILLNESS_QUESTION_RE.match(question) is not None
+    if illness:
+        # "suffer from" says no more than the kind does.
+        asked = re.sub(rf"\b{_ILLNESS_NOUNS}\b|\bsuffer\w*\s+from\b", " ", asked, flags=re.I)
     position = ""
     for where, pattern in _POSITION_RES.items():
         if pattern.search(asked):
@@ -178,6 +192,7 @@ def shape_of(question: str) -> Shape:
         duration=_DURATION_RE.match(question) is not None,
         happened=_HAPPENED_RE.match(question) is not None,
         position=position,
+        illness=illness,
         speech=speech,
         sayer=said["sayer"] if said is not None else "",
         speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))

@@ -1,0 +1,105 @@
+"""/story ask on three short stories written for the team (bench/new_stories/), with
+questions nobody tuned the answer rules to before they were asked.
+
+truth.json's stories and their rewordings are where the rules were developed; these are
+new texts, as a moderator would add them, with the sentence a careful reader would quote
+for each question. Counted: the answers that quote it first, that quote it anywhere,
+and the false "doesn't say". Questions about something the text does not say are marked
+with evidence None: the honest answer is "doesn't say".
+
+Run from the repository root:  .venv/bin/python -m bench.answer_new_stories [-v]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+from pathlib import Path
+
+from bench.understanding import _NOT_SAID_RE, _plain
+from bot.app.answers import answer_question
+from bot.app.library import Library
+from bot.core.parsing import parse_story
+from bot.storage import Store
+
+FOLDER = Path(__file__).parent / "new_stories"
+
+# (question, a words-for-words part of the evidence sentence, or None when the text
+# does not say)
+QUESTIONS: dict[str, list[tuple[str, str | None]]] = {
+    "samovar.txt": [
+        ("Who sold the samovar?", "I sold it at Christmas to the Jew on Market Street"),
+        ("Why did she sell the samovar?", "to pay the doctor"),
+        ("Why did Madame Voronova sell the samovar?", "to pay the doctor"),
+        ("To whom did the dealer sell the samovar?", "to a merchant from Tula"),
+        ("When did Pyotr Ilyich die?", "Pyotr Ilyich had died in April"),
+        ("What did the narrator leave his uncle?", "I left my uncle what money I had"),
+        ("What did the uncle ask for at the end?", "he had asked for tea"),
+        ("How long did the narrator stay?", "I stayed four days"),
+    ],
+    "lighthouse.txt": [
+        ("What did Mr. Tregarthen give the stranger?", "put it into the stranger's hands"),
+        ("What did the stranger give Mrs. Tregarthen?", "which he gave to Mrs. Tregarthen"),
+        ("Who found the stranger?", "Mrs. Tregarthen found him on the shingle"),
+        ("Where did Mrs. Tregarthen find the stranger?", "found him on the shingle at dawn"),
+        ("What was the stranger's name?", None),
+        ("What came back in the parcel?", "Inside was the brass telescope"),
+    ],
+    "ribbon.txt": [
+        ("What illness did Ellen have?", "the doctor called it a weakness of the chest"),
+        ("What disease did Mrs. Penhallow suffer from?", "weakness of the chest"),
+        ("Why did Arthur sell the shop?", "she must go to the sea"),
+        ("Who bought the shop?", "Dunstan bought it for his nephew"),
+        ("What did Ellen tie round Arthur's wrist?", "a length of blue ribbon"),
+        ("Where did they go in March?", "In March they went to Falmouth"),
+    ],
+}
+
+
+async def evaluate(verbose: bool) -> tuple[int, int, int, int]:
+    first = anywhere = silent = asked = 0
+    with tempfile.TemporaryDirectory() as folder:
+        store = await Store.open(Path(folder) / "new_stories.sqlite3")
+        try:
+            library = Library(store)
+            print(f"{'story':<14} {'first':>6} {'quoted':>7} {'false-ns':>9}")
+            for filename, questions in QUESTIONS.items():
+                raw = (FOLDER / filename).read_bytes()
+                story = await library.add_story(parse_story(raw, filename), guild_id=None)
+                hits = top = none = 0
+                for question, evidence in questions:
+                    answer = await answer_question(
+                        library, question, guild_id=None, story_id=story.id
+                    )
+                    said_nothing = _NOT_SAID_RE.search(answer.text) is not None
+                    if evidence is None:
+                        hit = on_top = said_nothing
+                    else:
+                        hit = _plain(evidence) in _plain(answer.text)
+                        opening = answer.text.split("\n\n")[0]
+                        on_top = _plain(evidence) in _plain(opening)
+                        none += said_nothing
+                    hits += hit
+                    top += on_top
+                    if verbose and not on_top:
+                        print(f"  {'miss' if not hit else 'not first'}: {question}")
+                        print(f"    answered: {answer.text[:240]!r}")
+                name = filename.removesuffix(".txt")
+                print(f"{name:<14} {top:>4}/{len(questions)} {hits:>5}/{len(questions)} {none:>9}")
+                first, anywhere = first + top, anywhere + hits
+                silent, asked = silent + none, asked + len(questions)
+        finally:
+            await store.close()
+    print(f"{'TOTAL':<14} {first:>4}/{asked} {anywhere:>5}/{asked} {silent:>9}")
+    return first, anywhere, silent, asked
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    asyncio.run(evaluate(parser.parse_args().verbose))
+
+
+if __name__ == "__main__":
+    main()
