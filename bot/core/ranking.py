@@ -16,7 +16,7 @@ from operator import mul, sub
 from rapidfuzz import fuzz, process
 
 from bot.core.search import STOP_WORDS
-from bot.core.wordforms import irregular_base
+from bot.core.wordforms import IRREGULAR_FORMS
 
 # Word stems this long make "painting" and "paintings" the same word in a sentence key.
 STEM_LENGTH = 5
@@ -46,22 +46,30 @@ _COMMON_SHARE = 1 / 3
 _MIN_COMMON = 3
 
 
-def sentence_stems(sentences: Sequence[str], *, irregular: bool = False) -> list[set[str]]:
+def sentence_stems(sentences: Sequence[str]) -> list[set[str]]:
     """Each sentence's content-word stems: the words the ranking compares and the short
-    retelling counts ("painting" and "paintings" one stem). With `irregular`, an
-    irregular verb's forms are one stem too ("sold" and "sell"): the short retelling's
-    setup ("I sold the shop") is what its ending pays off ("something to sell")."""
+    retelling counts ("painting" and "paintings" one stem)."""
     # Lower-casing is enough: a word is spelt the same way throughout one story, and
     # accent folding (`fold`) would cost a third of the retelling's time.
-    base = irregular_base if irregular else str
     return [
-        {
-            base(w)[:STEM_LENGTH]
-            for w in KEY_WORD_RE.findall(sentence.lower())
-            if w not in STOP_WORDS
-        }
+        {w[:STEM_LENGTH] for w in KEY_WORD_RE.findall(sentence.lower()) if w not in STOP_WORDS}
         for sentence in sentences
     ]
+
+
+def with_irregular_bases(stems: Sequence[set[str]]) -> list[set[str]]:
+    """The same stems with an irregular verb's forms read as its base ("sold" as "sell"):
+    the short retelling's setup ("I sold the shop") is what its ending pays off
+    ("something to sell")."""
+    bases = _IRREGULAR_STEMS
+    return [{bases.get(stem, stem) for stem in found} for found in stems]
+
+
+_IRREGULAR_STEMS = {
+    form[:STEM_LENGTH]: base[:STEM_LENGTH]
+    for form, base in IRREGULAR_FORMS.items()
+    if form[:STEM_LENGTH] != base[:STEM_LENGTH]
+}
 
 
 def _sentence_keys(stem_sets: Sequence[set[str]]) -> list[str]:

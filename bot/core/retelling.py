@@ -30,7 +30,7 @@ from bot.core.naming import (
 )
 from bot.core.parsing import guess_protagonist, readable_passages
 from bot.core.plot import choose_plot, introduces_what_follows, weigh_for_plot
-from bot.core.ranking import rank_sentences, sentence_stems
+from bot.core.ranking import rank_sentences, sentence_stems, with_irregular_bases
 from bot.core.referents import Referents, keep_referents
 from bot.core.sentences import close_quotes, quotes_balanced, split_sentences
 from bot.core.turns import keep_turns
@@ -163,7 +163,7 @@ def retell(
         # Room for the name that may replace a leading "She", possessive included.
         allowance = measure(protagonist) + 2 if protagonist else _UNKNOWN_NAME_ALLOWANCE
         if length == "short":
-            stems = sentence_stems([sentence.text for sentence in sentences], irregular=True)
+            stems = with_irregular_bases(stems)
             weighted = weigh_for_plot(sentences, scores, stems)
             known = gender or (pronoun_gender(sentences, protagonist) if protagonist else None)
             # What the ending and the introductions may add stays in proportion (a story

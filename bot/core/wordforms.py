@@ -8,7 +8,7 @@ third-party stemmer. Good enough to compare words, never shown to anyone.
 from __future__ import annotations
 
 # Past tenses and participles that no suffix rule reaches, to their base form.
-_IRREGULAR = {
+IRREGULAR_FORMS = {
     "sold": "sell", "told": "tell", "hid": "hide", "hidden": "hide", "gave": "give",
     "given": "give", "took": "take", "taken": "take", "brought": "bring", "bought": "buy",
     "came": "come", "went": "go", "gone": "go", "made": "make", "thought": "think",
@@ -46,12 +46,6 @@ _SUFFIXES = ("ments", "ment", "ingly", "edly", "ings", "ing", "ied", "ies", "ed"
 _MIN_STEM = 3
 
 
-def irregular_base(word: str) -> str:
-    """A lower-case word's base form when it is irregular ("sold" → "sell"), else itself:
-    cheap enough for every word of a story."""
-    return _IRREGULAR.get(word, word)
-
-
 def base_form(word: str) -> str:
     """The word without its inflection: "selling", "sells", "sold" → "sell"; a final
     silent "e" goes too, so "hoped" and "hope" meet at "hop"."""
@@ -65,7 +59,7 @@ def _without_suffix(word: str) -> str:
     word = word.casefold().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
-    irregular = _IRREGULAR.get(word)
+    irregular = IRREGULAR_FORMS.get(word)
     if irregular is not None:
         return irregular
     for suffix in _SUFFIXES:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.ranking import sentence_stems
+from bot.core.ranking import sentence_stems, with_irregular_bases
 
 
 def test_stems_cut_words_to_their_first_letters_without_stop_words():
@@ -13,5 +13,6 @@ def test_an_irregular_verb_is_one_stem_with_its_base_only_when_asked():
     sentences = ['"I sold the shop," said Arthur.', '"Now you have something to sell."']
     plain = sentence_stems(sentences)
     assert "sold" in plain[0] and "sell" in plain[1]
-    forms = sentence_stems(sentences, irregular=True)
+    forms = with_irregular_bases(plain)
     assert "sell" in forms[0] and "sell" in forms[1]
+    assert with_irregular_bases(sentence_stems(["He brought bread."])) == [{"bring", "bread"}]
