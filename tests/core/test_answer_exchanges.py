@@ -6,25 +6,8 @@ from __future__ import annotations
 
 from bot.core.answering import find_answer
 from bot.core.answers import quote_found
-from bot.core.cast import SUPPORTING, Character
 from bot.core.parsing import split_passages
-
-
-def person(name: str, *aliases: str, gender: str | None = None, mentions: int = 3) -> Character:
-    return Character(
-        name=name,
-        aliases=(name, *aliases),
-        mentions=mentions,
-        first_passage=1,
-        role=SUPPORTING,
-        gender=gender,
-    )
-
-
-def answers(text: str, question: str, characters: tuple[Character, ...] = ()) -> list[str]:
-    found = find_answer(question, [("Tale", split_passages(text))], characters)
-    return [item.text for item in found]
-
+from tests.core.answer_helpers import answers, person
 
 HAGGLE = "\n\n".join(
     [

@@ -5,21 +5,7 @@ short invented story, the question, and the sentence that must (or must not) be 
 
 from __future__ import annotations
 
-from bot.core.answering import find_answer
-from bot.core.cast import SUPPORTING, Character
-from bot.core.parsing import split_passages
-
-
-def person(name: str, *aliases: str, gender: str | None = None) -> Character:
-    return Character(
-        name=name, aliases=(name, *aliases), mentions=3, first_passage=1, role=SUPPORTING,
-        gender=gender,
-    )  # fmt: skip
-
-
-def answers(text: str, question: str, characters: tuple[Character, ...] = ()) -> list[str]:
-    found = find_answer(question, [("Tale", split_passages(text))], characters)
-    return [item.text for item in found]
+from tests.core.answer_helpers import answers, person
 
 
 def test_what_the_doctor_called_it_names_the_illness() -> None:

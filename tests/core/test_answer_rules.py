@@ -5,32 +5,10 @@ from __future__ import annotations
 
 from bot.core.answer_kinds import eligible_pieces
 from bot.core.answer_units import story_units
-from bot.core.answering import find_answer
-from bot.core.cast import SUPPORTING, Character
 from bot.core.parsing import split_passages
 from bot.core.question_shape import shape_of
 from bot.core.wordforms import base_form, word_root
-
-
-def person(name: str, *aliases: str, gender: str | None = None, mentions: int = 3) -> Character:
-    return Character(
-        name=name,
-        aliases=(name, *aliases),
-        mentions=mentions,
-        first_passage=1,
-        role=SUPPORTING,
-        gender=gender,
-    )
-
-
-def answers(
-    text: str,
-    question: str,
-    characters: tuple[Character, ...] = (),
-    places: tuple[str, ...] = (),
-) -> list[str]:
-    found = find_answer(question, [("Tale", split_passages(text))], characters, places)
-    return [item.text for item in found]
+from tests.core.answer_helpers import answers, person
 
 
 def test_a_sentence_inside_a_long_speech_is_quoted_by_itself():

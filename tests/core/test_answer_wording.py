@@ -4,22 +4,8 @@ the sentence that must be quoted."""
 
 from __future__ import annotations
 
-from bot.core.answering import find_answer
-from bot.core.cast import SUPPORTING, Character
-from bot.core.parsing import split_passages
 from bot.core.wordforms import base_form, word_root
-
-
-def person(name: str, *aliases: str, gender: str | None = None) -> Character:
-    return Character(
-        name=name, aliases=(name, *aliases), mentions=3, first_passage=1, role=SUPPORTING,
-        gender=gender,
-    )  # fmt: skip
-
-
-def answers(text: str, question: str, characters: tuple[Character, ...] = ()) -> list[str]:
-    found = find_answer(question, [("Tale", split_passages(text))], characters)
-    return [item.text for item in found]
+from tests.core.answer_helpers import answers, person
 
 
 def test_a_word_in_ss_or_news_is_no_plural() -> None:
