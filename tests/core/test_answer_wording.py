@@ -4,6 +4,8 @@ the sentence that must be quoted."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.wordforms import base_form, word_root
 from tests.core.answer_helpers import answers, person
 
@@ -132,18 +134,21 @@ def test_what_someone_is_proud_of_is_what_he_prides_himself_on() -> None:
     assert found and found[0] == "He prided himself on his knowledge of knots."
 
 
-def test_why_cant_she_is_answered_by_a_sentence_that_says_she_cannot() -> None:
-    ada = person("Ada", gender="f")
-    text = "\n\n".join(
-        [
-            "Ada asked me whether I was going to the fair. It would be a grand fair, Ada "
-            "said; she would love to go to the fair.",
-            "I forgot whether I answered yes or no. The lamp over the door lit the curve of "
-            "her neck.",
-            "She could not go, she said, because her aunt was ill that week.",
-        ]
-    )
-    found = answers(text, "Why can't Ada go to the fair?", (ada,))
+ADA_AT_THE_FAIR = "\n\n".join(
+    [
+        "Ada asked me whether I was going to the fair. It would be a grand fair, Ada "
+        "said; she would love to go to the fair.",
+        "I forgot whether I answered yes or no. The lamp over the door lit the curve of her neck.",
+        "She could not go, she said, because her aunt was ill that week.",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "question", ["Why can't Ada go to the fair?", "Why is Ada unable to go to the fair?"]
+)
+def test_why_cant_she_is_answered_by_a_sentence_that_says_she_cannot(question: str) -> None:
+    found = answers(ADA_AT_THE_FAIR, question, (person("Ada", gender="f"),))
     assert found[0] == "She could not go, she said, because her aunt was ill that week."
     # "She would love to go" holds more of the question's words and says the opposite.
     assert not any("love to go" in quote for quote in found)
@@ -173,20 +178,7 @@ def test_a_name_asked_for_an_unnamed_sister_is_not_any_she_s() -> None:
     assert answers(text, "What is her sister's name?") == []
 
 
-def test_unable_to_is_a_negation_and_one_frames_the_question() -> None:
-    ada = person("Ada", gender="f")
-    text = "\n\n".join(
-        [
-            "Ada asked me whether I was going to the fair. It would be a grand fair, Ada "
-            "said; she would love to go to the fair.",
-            "I forgot whether I answered yes or no. The lamp over the door lit the curve of "
-            "her neck.",
-            "She could not go, she said, because her aunt was ill that week.",
-        ]
-    )
-    found = answers(text, "Why is Ada unable to go to the fair?", (ada,))
-    assert found[0] == "She could not go, she said, because her aunt was ill that week."
-    assert not any("love to go" in quote for quote in found)
+def test_one_frames_the_question() -> None:
     olaf = person("Olaf", gender="m")
     text = "\n\n".join(
         [
