@@ -195,6 +195,15 @@ TITLES: dict[str, str | None] = {
         None,
     ),
 }
+# Ranks and offices a story may call someone by, with "the": "the Colonel", "the Vicar".
+# Never a place; someone when the text has them act or speak ("said the Colonel").
+OFFICES = frozenset(
+    """colonel major general admiral captain lieutenant commander sergeant corporal
+    governor mayor magistrate judge squire vicar rector parson curate bishop cardinal
+    abbot prior duke duchess earl countess baron baroness marquis marquess emperor empress
+    king queen prince princess consul ambassador president chancellor minister professor
+    doctor inspector superintendent constable warden""".split()
+)
 TITLE_SYNONYMS = {
     "mister": "mr",
     "doctor": "dr",

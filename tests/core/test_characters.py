@@ -861,3 +861,26 @@ def test_a_ship_only_ever_named_in_italics_is_no_one():
     cast = extract_cast(split_passages(text))
     assert [c.name for c in cast.characters] == ["Imara Vance"]
     assert "Hollow Bell" not in [place.name for place in cast.places]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # An office who speaks is someone, under the name the text calls him by.
+        (
+            'The Colonel came in slowly. He leaned on a stick. "Keep it," said the Colonel.'
+            "\n\nThe Colonel lived at the top of Rook Lane.",
+            ["the Colonel"],
+        ),
+        # A bare office that never acts is no one, and never a place.
+        (
+            "That spring Jimmy got a pardon from the Governor. The Governor signed it, and "
+            "Jimmy left.",
+            ["Jimmy"],
+        ),
+    ],
+)
+def test_an_office_is_someone_when_they_speak_and_never_a_place(text, people):
+    cast = extract_cast(split_passages(text))
+    assert [c.name for c in cast.characters] == people
+    assert not any(place.name.endswith(("Colonel", "Governor")) for place in cast.places)

@@ -42,6 +42,7 @@ from bot.core.lexicon import (
     DEMONYM_SUFFIXES,
     INSTITUTION_HEADS,
     NEVER_PEOPLE,
+    OFFICES,
     PEOPLE_PLURALS,
     PERSON_NOUNS,
     PERSON_VERBS,
@@ -108,8 +109,8 @@ def _weigh_person_cues(
         evidence.strong_person = True
     if after.startswith(",") and before.endswith(", ") and CLAUSE_NP_BEFORE_RE.search(before):
         evidence.person += 3  # apposition: "the artist, Sophie,"
-    if last in SPEECH_VERBS:  # "...," said Sophie
-        evidence.person += 2
+    if last in SPEECH_VERBS or (last == "the" and second in SPEECH_VERBS):
+        evidence.person += 2  # "...," said Sophie; "...," said the Colonel
     if mention.quoted and before.endswith(", ") and _CALLED_AFTER_RE.match(after):
         # Only in a line someone is said to speak: a song ("I said, Bertie, why do you
         # bound?") calls no one.
@@ -246,9 +247,18 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
     if group.kind == "person" and _never_someone(group, evidence, paragraphs):
         group.kind = "none"
     always_the = evidence.after_the == len(group.mentions)
-    if group.kind == "person" and not evidence.strong_person and always_the:
+    if len(group.words) == 1 and group.words[0].lower() in OFFICES:
+        # "the Colonel" is nowhere; someone when they speak or act, else a bare office.
+        group.kind = "person" if evidence.person >= _OFFICE_ACTS else "none"
+        if group.kind == "person" and evidence.after_the * 2 > len(group.mentions):
+            group.label = f"the {group.words[0]}"  # as the text calls him
+    elif group.kind == "person" and not evidence.strong_person and always_the:
         group.kind = "none"  # always "the X", nothing only people do: "the Arabian Nights"
     return evidence
+
+
+# Person evidence an office needs to be someone: a line said ("said the Colonel").
+_OFFICE_ACTS = 2
 
 
 def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Paragraph]) -> bool:
