@@ -884,3 +884,27 @@ def test_an_office_is_someone_when_they_speak_and_never_a_place(text, people):
     cast = extract_cast(split_passages(text))
     assert [c.name for c in cast.characters] == people
     assert not any(place.name.endswith(("Colonel", "Governor")) for place in cast.places)
+
+
+@pytest.mark.parametrize(
+    ("text", "narrator"),
+    [
+        # A page-long story's narrator says "I" a few times.
+        (
+            "On the first of February Aunt Agatha went up Rook Lane. I went with her, because "
+            "I was nine and nobody had thought to stop me. The Colonel came in slowly; he was "
+            "older than I had thought.\n\nHe came every Sunday. It rained, I think, on half.",
+            True,
+        ),
+        # Two "I"s in a page are not enough.
+        (
+            "On the first of February Aunt Agatha went up Rook Lane. I went with her. The "
+            "Colonel came in slowly; he was older than I had thought, and he leaned on a "
+            "stick.\n\nHe came every Sunday for six years, and it rained on half of them.",
+            False,
+        ),
+    ],
+)
+def test_a_short_story_told_in_the_first_person_has_its_narrator(text, narrator):
+    names = [c.name for c in extract_cast(split_passages(text)).characters]
+    assert ("the narrator" in names) is narrator
