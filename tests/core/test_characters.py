@@ -650,6 +650,13 @@ def test_arc_quotes_the_narration_from_first_to_last():
             "Mrs. Hale",
             [("Mrs. Hale was a quiet woman", 1), ("She was tired of the sea", 1)],
         ),
+        # "with her, because I was nine" is the narrator's clause.
+        (
+            "Aunt Agatha put on her hat. I went with her, because I was nine and nobody "
+            "stopped me.\n\nAunt Agatha was tired, and she slept.",
+            "Aunt Agatha",
+            [("Aunt Agatha was tired", 2)],
+        ),
     ],
 )
 def test_arc_quotes_whole_clauses_about_the_person_only(text, name, arc):

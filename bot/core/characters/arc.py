@@ -42,6 +42,11 @@ _OTHER_PERSON_AFTER_RE = re.compile(
 )
 
 
+# After "her", what she has ("her true sanctuary"); anything else ("with her, because")
+# makes "her" the object of someone else's clause.
+_OWNED_AFTER_RE = re.compile(r"\s+(?!(?:" + "|".join(sorted(FUNCTION_WORDS)) + r")\b)[a-z][\w'’-]*")
+
+
 _MIN_ARC_WORDS = 4
 
 
@@ -128,6 +133,10 @@ def _reference_spans(
     for match in _ARC_PRONOUN_RE.finditer(paragraph.text, start, end):
         if _OTHER_PERSON_AFTER_RE.match(paragraph.text, match.end()):
             continue  # "Her husband turned the gull over": his clause, not hers
+        if match.group().lower() == "her" and not _OWNED_AFTER_RE.match(
+            paragraph.text, match.end()
+        ):
+            continue  # "I went with her, because I was nine": the clause is about me
         resolved = resolve_pronoun(analysis, paragraph.passage.number, match.start(), match.group())
         if resolved is not None and resolved.id == group.id:
             positions.append(match.start())
