@@ -94,12 +94,16 @@ _MONEY_RE = re.compile(
     re.I,
 )
 # An age as stories give one: "nine years old", "a man of about twenty-five", "aged ten",
-# "the nine-year-old girl", "was nine last birthday".
+# "the nine-year-old girl", "was nine last birthday", "I was nine and".
 _AGE_NUMBER = _NUMBER_WORDS.replace("|a|an|half\\s+an?", "")
 _AGE_RE = re.compile(
     rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|\bof\s+(?:about\s+|some\s+)?{_AGE_NUMBER}\b"
     rf"|\baged\s+{_AGE_NUMBER}\b|\bage\s+of\s+{_AGE_NUMBER}\b"
-    rf"|\b{_AGE_NUMBER}\s+last\s+birthday\b",
+    rf"|\b{_AGE_NUMBER}\s+last\s+birthday\b"
+    # "because I was nine": a bare number someone is, with no unit after it.
+    rf"|\b(?:I|he|she)\s+(?:was|is|am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?"
+    rf"{_AGE_NUMBER}\b(?![- ](?:of|o['’]clock|minutes?|hours?|days?|weeks?|months?|times?"
+    rf"|feet|foot|miles?|yards?|inches|pounds?|dollars?|shillings?|pence|cents?|percent)\b)",
     re.I,
 )
 # Reported speech: "he told her that …", "she asked him to …", "I promised to …".

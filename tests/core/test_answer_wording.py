@@ -218,3 +218,17 @@ def test_a_question_in_american_spelling_finds_the_british_text() -> None:
     assert (
         found and found[0] == "Its door was painted the colour of old blood, and nobody knew why."
     )
+
+
+def test_an_age_given_as_a_bare_number_answers_how_old() -> None:
+    narrator = person("the narrator")
+    text = "\n\n".join(
+        [
+            "On the first of February my aunt went up Rook Lane to see the Colonel.",
+            "I went with her, because I was nine and nobody had thought to stop me.",
+            "The Colonel was ten minutes late, and he was one of the old kind.",
+        ]
+    )
+    found = answers(text, "How old was the narrator?", (narrator,))
+    assert "I went with her, because I was nine and nobody had thought to stop me." in found
+    assert not any("ten minutes" in quote for quote in found)
