@@ -204,6 +204,15 @@ OFFICES = frozenset(
     king queen prince princess consul ambassador president chancellor minister professor
     doctor inspector superintendent constable warden""".split()
 )
+# What a family calls its own, used as a name ("Mum says", "Gran laughs"), and the gender
+# the word itself says.
+KIN_NAMES: dict[str, str] = {
+    **dict.fromkeys(
+        "mum mom mummy mommy mother ma mama mamma gran granny grandma grandmother nan nana".split(),
+        "f",
+    ),
+    **dict.fromkeys("dad daddy father pa papa grandpa grandad granddad grandfather".split(), "m"),
+}
 TITLE_SYNONYMS = {
     "mister": "mr",
     "doctor": "dr",

@@ -915,3 +915,13 @@ def test_an_office_is_someone_when_they_speak_and_never_a_place(text, people):
 def test_a_short_story_told_in_the_first_person_has_its_narrator(text, narrator):
     names = [c.name for c in extract_cast(split_passages(text)).characters]
     assert ("the narrator" in names) is narrator
+
+
+def test_a_family_word_used_as_a_name_says_its_gender():
+    text = (
+        'Mum is in the kitchen when I get home. "You are late," says Mum. I tell her about '
+        'the dog.\n\nGran laughs from the armchair. "Leave the boy alone," Gran says. Dad '
+        "comes in at six. I go to bed.\n\nIn the morning Mum makes toast, and Dad reads."
+    )
+    genders = {c.name: c.gender for c in extract_cast(split_passages(text)).characters}
+    assert (genders["Mum"], genders["Gran"], genders["Dad"]) == ("f", "f", "m")

@@ -17,6 +17,7 @@ from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
     GENDERED_NOUNS,
+    KIN_NAMES,
     MALE_NOUNS,
     PRONOUN_GENDER,
     TITLES,
@@ -172,7 +173,7 @@ def group_mentions(mentions: list[Mention], paragraphs: dict[int, Paragraph]) ->
             key = (f"{mention.title}.", *mention.words) if mention.title else mention.words
             group = by_words.get(key) or new_group(mention.words)
             by_words[key] = group
-            group.gender = TITLES.get(mention.title or "")
+            group.gender = TITLES.get(mention.title or "") or KIN_NAMES.get(key[-1].lower())
         add(group, mention)
     for group in groups.values():
         group.mentions.sort(key=lambda m: (m.passage, m.start))
