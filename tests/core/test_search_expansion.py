@@ -8,6 +8,13 @@ from bot.core.search import SearchIndex, ranking
 from tests.core.test_search import story
 
 
+@pytest.fixture
+def low_walk_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word read in more than 20 postings is too common to walk (10,000 at least in the
+    bot): small libraries show what the limit does."""
+    monkeypatch.setattr(ranking, "_MAX_CREATING_FLOOR", 20)
+
+
 def test_a_rare_form_of_an_unknown_half_typed_word_does_not_set_its_weight() -> None:
     # The library has no "sash", but one passage has "sashes" and a few have rare words
     # starting with "sash". "sashes" used to set the word's cap as if "sash" were a rare
@@ -64,15 +71,13 @@ def test_a_rare_word_typed_does_not_stand_for_an_as_rare_word_two_typos_away() -
     assert index.search("violet gulls", story_ids={2, *range(10, 50)}) == []
 
 
-def test_a_rare_word_with_common_neighbours_is_not_too_common_to_walk(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("low_walk_limit")
+def test_a_rare_word_with_common_neighbours_is_not_too_common_to_walk() -> None:
     # A word found in more passages than a limit (10,000 at least, here 20) creates no
     # candidates unless it is the query's rarest. "palon" (3 passages) has the common
     # "salon" one typo away, counted at re-ranking only: walking "palon" reads its own 3
     # postings. It used to be judged by all of its expansions (43 postings) and never
     # walked: only the passages with "zephyrine" were candidates.
-    monkeypatch.setattr(ranking, "_MAX_CREATING_FLOOR", 20)
     index = SearchIndex()
     stories = [
         story(1, "The palon by the river."),
@@ -88,15 +93,13 @@ def test_a_rare_word_with_common_neighbours_is_not_too_common_to_walk(
     assert set(found[2:]) == {1, 4, 5}
 
 
-def test_the_common_completions_of_a_rare_last_word_are_walked(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("low_walk_limit")
+def test_the_common_completions_of_a_rare_last_word_are_walked() -> None:
     # "aga" is a word of the library (2 passages) and the start of "again" (11). Worth
     # far less than the rare word typed, "again" was a weak expansion, counted only for
     # passages other words had found; "world" is too common to walk (the limit lowered
     # from 10,000 postings to 20 here), so the passage holding "world" and "again" was
     # never a candidate.
-    monkeypatch.setattr(ranking, "_MAX_CREATING_FLOOR", 20)
     index = SearchIndex()
     stories = [
         story(1, "The aga stood still."),
@@ -112,12 +115,10 @@ def test_the_common_completions_of_a_rare_last_word_are_walked(
     assert {hit.story_id for hit in index.search("aga")[:2]} == {1, 2}
 
 
-def test_a_rare_last_words_completions_are_walked_only_within_the_limit(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("low_walk_limit")
+def test_a_rare_last_words_completions_are_walked_only_within_the_limit() -> None:
     # The walk of "aga" may read 20 postings here: "agate" (5 passages) fits, "again"
     # (30) does not, so only the passage with "world" and "agate" becomes a candidate.
-    monkeypatch.setattr(ranking, "_MAX_CREATING_FLOOR", 20)
     index = SearchIndex()
     stories = [
         story(1, "The aga stood still."),
