@@ -21,7 +21,7 @@ FUNCTION_WORDS = frozenset(
     another other others each every either neither both all any some many much more most few
     several such no not never always often sometimes still just only even also too very
     quite rather almost already soon later again perhaps maybe yes well okay ok please thanks
-    thank sorry dear let let's do does did don't didn't can can't could couldn't will won't
+    thank sorry dear dearest let let's do does did don't didn't can can't could couldn't will won't
     would wouldn't should shouldn't must might shall is are was were be been being am have
     has had having nothing everything something anything nobody everyone someone anyone""".split()
 )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ def gender_votes(
         paragraph = paragraphs[mention.passage]
         if mention.possessive and _person_noun_after(paragraph.text, mention.after):
             continue  # "Mangan's sister came out. She …": the she is the sister
+        if _called_in_narration(paragraph.text, mention):
+            continue  # "I am going to marry him, Clara. Tell Henry before he…": not her
         limit = min(len(paragraph.text), mention.after + 250)
         starts = stops.get(mention.passage, [])
         following = bisect.bisect_right(starts, mention.after)
@@ -81,6 +84,14 @@ def gender_votes(
         if gender is not None:
             votes.append(gender)
     return votes
+
+
+def _called_in_narration(text: str, mention: Mention) -> bool:
+    """A name the narration calls to, as a letter does ("…marry him, Clara."): whoever
+    the next he or she is, it is not the one spoken to."""
+    return text[mention.start - 2 : mention.start] == ", " and text[
+        mention.after : mention.after + 1
+    ] in (".", "!", "?")
 
 
 def _person_noun_after(text: str, after: int) -> bool:
@@ -115,12 +126,26 @@ def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) ->
         text = paragraphs[mention.passage].text
         previous = previous_words(text[max(0, mention.start - 20) : mention.start], 1)
         if not previous:
+            previous = _signed_as(text[: mention.start])
+        if not previous:
             continue
         if previous[0] in FEMALE_NOUNS:
             votes += ["f"] * 3
         elif previous[0] in MALE_NOUNS:
             votes += ["m"] * 3
     return votes
+
+
+def _signed_as(before: str) -> list[str]:
+    """A letter signed "Your loving sister,\nMargaret": the noun of the sign-off."""
+    if not _SIGN_OFF_NOUN_RE.fullmatch(before):
+        return []
+    return [word for word in before.lower().replace(",", " ").split() if word in GENDERED_NOUNS][:1]
+
+
+# "Your loving sister,", "Ever your son,", "Yours, your brother,": the whole paragraph
+# before the name.
+_SIGN_OFF_NOUN_RE = re.compile(r"\s*(?:ever\s+)?yours?\b[^.!?\"“”]{0,40},\s*", re.IGNORECASE)
 
 
 def majority(votes: Iterable[str]) -> str | None:

@@ -107,6 +107,9 @@ def _weigh_person_cues(
     if last in ("i'm", "i’m") or (second, last) in (("i", "am"), ("name", "is"), ("call", "me")):
         evidence.person += 3
         evidence.strong_person = True
+    if _in_a_letter_heading(before, after):
+        evidence.person += 3  # "My dear Clara," heads a letter; "Your sister, Margaret" signs it
+        evidence.strong_person = True
     if after.startswith(",") and before.endswith(", ") and CLAUSE_NP_BEFORE_RE.search(before):
         evidence.person += 3  # apposition: "the artist, Sophie,"
     if last in SPEECH_VERBS or (last == "the" and second in SPEECH_VERBS):
@@ -135,6 +138,23 @@ def _weigh_person_cues(
         appositive = APPOSITION_AFTER_RE.match(after)
         if appositive:
             _weigh_apposition(appositive, after, evidence)
+
+
+def _in_a_letter_heading(before: str, after: str) -> bool:
+    """A letter's salutation ("My dear Clara,", "Dearest Meg,") or its signature ("Your
+    loving sister,\nMargaret"): whoever a letter is to or from is someone. Only where the
+    paragraph is the salutation or the sign-off, so "dear old London" in a sentence is not."""
+    if _SALUTATION_RE.fullmatch(before) and after.startswith((",", "!", ":")):
+        return len(after.split()) <= 1  # the salutation line alone, or wrapped onto the body
+    return _SIGN_OFF_RE.fullmatch(before) is not None and after.strip() in ("", ".")
+
+
+_SALUTATION_RE = re.compile(r"\s*(?:my\s+)?(?:dear|dearest)\s+", re.IGNORECASE)
+_SIGN_OFF_RE = re.compile(
+    r"\s*(?:yours?|ever|love|with\s+love|sincerely|affectionately|faithfully|truly)\b"
+    r"[^.!?\"“”]{0,60},\s*",
+    re.IGNORECASE,
+)
 
 
 _LIKENESS_WORDS = frozenset("like unlike".split())

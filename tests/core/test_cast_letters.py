@@ -1,0 +1,56 @@
+"""A story told in letters: whoever a letter is to or from is someone, with what the
+salutation and the signature say, and no more."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.characters import extract_cast
+from bot.core.parsing import split_passages
+
+LETTERS = (
+    "Thornbury, 3rd March\n\n"
+    "My dear Clara,\n\n"
+    "I have bought the orchard. Mr. Abernethy signed the papers this morning.\n\n"
+    "Your loving sister,\nMargaret\n\n"
+    "London, 9th March\n\n"
+    "Dearest Meg,\n\n"
+    "You are quite mad. Henry says an orchard is a fine thing for a widow.\n\n"
+    "Clara\n\n"
+    "Thornbury, 30th September\n\n"
+    "My dear Clara,\n\n"
+    "I am going to marry him, Clara. Tell Henry before he hears it from Mrs. Lowe.\n\n"
+    "Your sister,\nMargaret"
+)
+
+
+def _cast() -> dict[str, str | None]:
+    return {c.name: c.gender for c in extract_cast(split_passages(LETTERS)).characters}
+
+
+def test_whoever_a_letter_is_to_or_from_is_in_the_cast():
+    assert {"Clara", "Margaret", "Meg"} <= set(_cast())
+
+
+def test_the_salutation_is_not_part_of_the_name():
+    assert not any("Dear" in name for name in _cast())
+
+
+def test_a_sign_off_says_who_signs_it():
+    assert _cast()["Margaret"] == "f"  # "Your loving sister, Margaret"
+
+
+def test_whoever_the_letter_calls_to_is_not_the_next_he():
+    # "…marry him, Clara. Tell Henry before he hears it": the he is not Clara.
+    assert _cast()["Clara"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goodbye, dear old London, said Tom. Tom left London for Paris.",
+        "We sailed from dear London. Tom wept.",
+    ],
+)
+def test_dear_in_a_sentence_is_not_a_salutation(text):
+    assert "London" not in {c.name for c in extract_cast(split_passages(text)).characters}
