@@ -96,7 +96,7 @@ class Retelling:
         source passage changes, so a long retelling keeps the story's rhythm."""
         short = self.length == "short"
         if short and len(self.sentences) < SHORT_PARAGRAPHS_FROM:
-            return " ".join(sentence.text for sentence in self.sentences)
+            return _joined([sentence.text for sentence in self.sentences])
         paragraphs: list[list[str]] = []
         previous: int | None = None
         for sentence in self.sentences:
@@ -105,7 +105,29 @@ class Retelling:
                 paragraphs.append([])
                 previous = where
             paragraphs[-1].append(sentence.text)
-        return "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
+        return "\n\n".join(_joined(paragraph) for paragraph in paragraphs)
+
+
+def _joined(texts: Sequence[str]) -> str:
+    """Sentences run on, but a heading keeps its own line: a letter's dateline or its
+    signature run into a sentence would read as one ("Thornbury, 3rd March I mean to…")."""
+    joined = texts[0] if texts else ""
+    for before, text in zip(texts, texts[1:], strict=False):
+        joined += ("\n" if is_heading(before) or is_heading(text) else " ") + text
+    return joined
+
+
+def is_heading(text: str) -> bool:
+    """A dateline ("Thornbury, 3rd March"), a letter's salutation or sign-off, a chapter's
+    name: a few words with nothing to end them, as no sentence of the story is."""
+    stripped = text.rstrip()
+    if not stripped or stripped[-1] in _SENTENCE_ENDS:
+        return False
+    return len(stripped.split()) <= _HEADING_WORDS
+
+
+_SENTENCE_ENDS = frozenset(".!?…:;\"”’')]—-*_")
+_HEADING_WORDS = 8
 
 
 def story_sentences(passages: Sequence[Passage]) -> list[tuple[int, str]]:

@@ -1,5 +1,6 @@
 """A story told in letters: whoever a letter is to or from is someone, with what the
-salutation and the signature say, and no more."""
+salutation and the signature say, and no more; a dateline and a signature are lines of
+their own in a retelling."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from bot.core.characters import extract_cast
 from bot.core.parsing import split_passages
+from bot.core.retelling import Retelling, RetoldSentence, retell
 
 LETTERS = (
     "Thornbury, 3rd March\n\n"
@@ -54,3 +56,21 @@ def test_whoever_the_letter_calls_to_is_not_the_next_he():
 )
 def test_dear_in_a_sentence_is_not_a_salutation(text):
     assert "London" not in {c.name for c in extract_cast(split_passages(text)).characters}
+
+
+def test_a_retelling_keeps_a_dateline_and_a_signature_on_their_own_lines():
+    text = retell(split_passages(LETTERS), length="short").text
+    assert "Thornbury, 3rd March\n" in text
+    assert "Thornbury, 3rd March I" not in text
+    assert text.endswith("\nYour sister, Margaret")
+
+
+def test_a_sentence_with_no_full_stop_inside_a_paragraph_still_runs_on():
+    sentences = (
+        RetoldSentence("Tom ran.", 1),
+        RetoldSentence("Then he stopped and looked back at the long road home", 1),
+    )
+    assert (
+        Retelling(sentences, "short").text
+        == "Tom ran. Then he stopped and looked back at the long road home"
+    )
