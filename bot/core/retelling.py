@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from bot.core.introductions import People
@@ -112,7 +113,7 @@ def _joined(texts: Sequence[str]) -> str:
     """Sentences run on, but a heading keeps its own line: a letter's dateline or its
     signature run into a sentence would read as one ("Thornbury, 3rd March I mean to…")."""
     joined = texts[0] if texts else ""
-    for before, text in zip(texts, texts[1:], strict=False):
+    for before, text in pairwise(texts):
         joined += ("\n" if is_heading(before) or is_heading(text) else " ") + text
     return joined
 
