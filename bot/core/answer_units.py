@@ -58,7 +58,7 @@ _DIALOGUE_RE = re.compile(r"^\s*[\"“]")
 _MAX_LETTER_PARAGRAPHS = 8
 _CLOSING_RE = re.compile(r"^\s*(?:\S+\s+){0,4}\S+,\s*$")
 _SALUTATION_RE = re.compile(
-    r"^\s*(?:(?:my\s+)?dear\b|gentlemen\b|sirs?\b|madam\b)[^.!?]{0,40}[:,]", re.I
+    r"^\s*(?:(?:my\s+)?dear(?:est)?\b|gentlemen\b|sirs?\b|madam\b)[^.!?]{0,40}[:,]", re.I
 )
 
 
@@ -149,6 +149,8 @@ def _story_units(
             for sentence, people, speakers in told:
                 if turn and not speakers and _QUOTED_RE.search(sentence):
                     speakers = turn  # an unattributed line of dialogue: whose turn it is
+                if _is_salutation(sentence):
+                    continue  # "My dear Clara," answers nothing; the letter it opens may
                 for piece in _pieces(sentence):
                     units.append(
                         Unit(
@@ -206,6 +208,12 @@ def _letter_writers(passages: Sequence[Passage], names: Names) -> dict[int, int]
                 break
         writers.update(dict.fromkeys(body, signer))
     return writers
+
+
+def _is_salutation(sentence: str) -> bool:
+    return len(words(sentence)) <= _MAX_SIGNATURE_WORDS and bool(
+        _SALUTATION_RE.fullmatch(sentence.strip())
+    )
 
 
 def _people(

@@ -9,6 +9,7 @@ import pytest
 from bot.core.characters import extract_cast
 from bot.core.parsing import split_passages
 from bot.core.retelling import Retelling, RetoldSentence, retell
+from tests.core.answer_helpers import answers, person
 
 LETTERS = (
     "Thornbury, 3rd March\n\n"
@@ -74,3 +75,11 @@ def test_a_sentence_with_no_full_stop_inside_a_paragraph_still_runs_on():
         Retelling(sentences, "short").text
         == "Tom ran. Then he stopped and looked back at the long road home"
     )
+
+
+def test_a_salutation_is_never_the_answer_the_letter_gives():
+    margaret = person("Margaret", gender="f")
+    clara = person("Clara")
+    quotes = answers(LETTERS, "Who bought the orchard?", (margaret, clara))
+    assert quotes and quotes[0].startswith("I have bought the orchard.")
+    assert not any(quote.startswith("My dear Clara") for quote in quotes)
