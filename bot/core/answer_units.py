@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.cast import Character
+from bot.core.letters import is_salutation, letter_writers
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
 from bot.core.sentences import split_sentences
@@ -52,14 +53,8 @@ _NEGATIONS = frozenset("not never no nor cannot nothing nobody none neither unab
 # shorter one is quoted whole ("Agreed. You stake two millions," said the lawyer).
 SPLIT_ABOVE = 200
 _MIN_PIECE_WORDS = 4
-_MAX_SIGNATURE_WORDS = 6
 _CACHED_STORIES = 8
 _DIALOGUE_RE = re.compile(r"^\s*[\"“]")
-_MAX_LETTER_PARAGRAPHS = 8
-_CLOSING_RE = re.compile(r"^\s*(?:\S+\s+){0,4}\S+,\s*$")
-_SALUTATION_RE = re.compile(
-    r"^\s*(?:(?:my\s+)?dear(?:est)?\b|gentlemen\b|sirs?\b|madam\b)[^.!?]{0,40}[:,]", re.I
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +125,7 @@ def _story_units(
     for title, passages in sources:
         last: dict[str, int] = {}  # gender → the character of that gender named last
         readable = readable_passages(passages)
-        writers = _letter_writers(readable, names)
+        writers = letter_writers([p.text for p in readable], names.signer)
         turns: list[frozenset[str] | None] = []  # each paragraph's speakers; None: narration
         for position, passage in enumerate(readable):
             writer = writers.get(position)
@@ -149,7 +144,7 @@ def _story_units(
             for sentence, people, speakers in told:
                 if turn and not speakers and _QUOTED_RE.search(sentence):
                     speakers = turn  # an unattributed line of dialogue: whose turn it is
-                if _is_salutation(sentence):
+                if is_salutation(sentence):
                     continue  # "My dear Clara," answers nothing; the letter it opens may
                 for piece in _pieces(sentence):
                     units.append(
@@ -181,39 +176,6 @@ def _turn(
     if len(turns) >= 2 and turns[-1] is not None and turns[-2]:
         return turns[-2]
     return frozenset()
-
-
-def _letter_writers(passages: Sequence[Passage], names: Names) -> dict[int, int]:
-    """The paragraphs of letters signed with a character's name, each with its writer: a
-    paragraph that is only a name ("EBENEZER DORSET.", "Your old friend, Jimmy.") signs
-    those before it, back to the salutation ("Gentlemen:", "Dear Old Pal:"), or the one
-    just before when there is none."""
-    writers: dict[int, int] = {}
-    for position, passage in enumerate(passages):
-        text = passage.text.strip()
-        if len(words(text)) > _MAX_SIGNATURE_WORDS or _DOUBLE_QUOTES_RE.search(text):
-            continue
-        signer = names.signer(text)
-        if signer is None or position == 0:
-            continue
-        end = position
-        if end > 1 and _CLOSING_RE.match(passages[end - 1].text):
-            end -= 1  # "Your old friend," is the signature's, not the letter's
-        body = [end - 1]
-        for earlier in range(end - 1, max(-1, end - 1 - _MAX_LETTER_PARAGRAPHS), -1):
-            if _DOUBLE_QUOTES_RE.search(passages[earlier].text):
-                break
-            if _SALUTATION_RE.match(passages[earlier].text):
-                body = list(range(earlier, position))
-                break
-        writers.update(dict.fromkeys(body, signer))
-    return writers
-
-
-def _is_salutation(sentence: str) -> bool:
-    return len(words(sentence)) <= _MAX_SIGNATURE_WORDS and bool(
-        _SALUTATION_RE.fullmatch(sentence.strip())
-    )
 
 
 def _people(

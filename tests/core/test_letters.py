@@ -83,3 +83,27 @@ def test_a_salutation_is_never_the_answer_the_letter_gives():
     quotes = answers(LETTERS, "Who bought the orchard?", (margaret, clara))
     assert quotes and quotes[0].startswith("I have bought the orchard.")
     assert not any(quote.startswith("My dear Clara") for quote in quotes)
+
+
+def test_the_i_of_each_signed_letter_is_its_writer_not_one_narrator():
+    text = LETTERS.replace(
+        "You are quite mad.", "You are quite mad, and I envy you. I cannot come."
+    )
+    cast = {c.name: c for c in extract_cast(split_passages(text)).characters}
+    assert "the narrator" not in cast
+    assert "the narrator" in cast["Margaret"].aliases  # "I have bought the orchard"
+    assert "the narrator" in cast["Clara"].aliases  # "I envy you"
+    assert cast["Margaret"].mentions == 2 + 2  # her two signatures and her two "I"s
+
+
+def test_a_name_called_after_a_comma_signs_no_letter():
+    text = "\n\n".join(
+        [
+            "I walked to the harbour with my brother before the storm came in from the west.",
+            "I told him that I would not sail, and I meant it, though I had promised.",
+            "Come here, Tom.",
+            "I said it twice before Tom turned round and came back up the wet steps.",
+        ]
+    )
+    names = [c.name for c in extract_cast(split_passages(text)).characters]
+    assert names[0] == "the narrator"

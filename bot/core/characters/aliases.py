@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from bot.core.characters.patterns import (
     WORD_RE,
 )
 from bot.core.characters.scan import Mention
+from bot.core.letters import SIGN_OFF_RE
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
@@ -138,14 +138,9 @@ def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) ->
 
 def _signed_as(before: str) -> list[str]:
     """A letter signed "Your loving sister,\nMargaret": the noun of the sign-off."""
-    if not _SIGN_OFF_NOUN_RE.fullmatch(before):
+    if not SIGN_OFF_RE.fullmatch(before):
         return []
     return [word for word in before.lower().replace(",", " ").split() if word in GENDERED_NOUNS][:1]
-
-
-# "Your loving sister,", "Ever your son,", "Yours, your brother,": the whole paragraph
-# before the name.
-_SIGN_OFF_NOUN_RE = re.compile(r"\s*(?:ever\s+)?yours?\b[^.!?\"“”]{0,40},\s*", re.IGNORECASE)
 
 
 def majority(votes: Iterable[str]) -> str | None:

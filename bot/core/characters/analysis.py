@@ -20,6 +20,7 @@ from bot.core.characters.evidence import (
     collect_places,
     people_by_surname,
 )
+from bot.core.characters.letters import sign_letters
 from bot.core.characters.paragraph import Paragraph, quote_spans
 from bot.core.characters.scan import Mention, build_vocabulary, mentions_in
 from bot.core.characters.unnamed import NARRATING_I, add_unnamed_people
@@ -77,6 +78,7 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
             gender_votes(person.mentions, paragraphs) + noun_votes(person.mentions, paragraphs)
         )
     add_unnamed_people(paragraphs, mentions, groups)
+    sign_letters(paragraphs, groups, mentions)
     people = [g for g in groups.values() if g.kind == "person" and g.mentions]
     places = collect_places(mentions, groups, evidence)
     analysis = Analysis(paragraphs, mentions, groups, people, places)

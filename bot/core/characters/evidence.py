@@ -38,6 +38,7 @@ from bot.core.characters.patterns import (
 )
 from bot.core.characters.phrases import is_place_prefix
 from bot.core.characters.scan import Mention, Vocabulary
+from bot.core.letters import SIGN_OFF_RE
 from bot.core.lexicon import (
     DEMONYM_SUFFIXES,
     INSTITUTION_HEADS,
@@ -146,15 +147,10 @@ def _in_a_letter_heading(before: str, after: str) -> bool:
     paragraph is the salutation or the sign-off, so "dear old London" in a sentence is not."""
     if _SALUTATION_RE.fullmatch(before) and after.startswith((",", "!", ":")):
         return len(after.split()) <= 1  # the salutation line alone, or wrapped onto the body
-    return _SIGN_OFF_RE.fullmatch(before) is not None and after.strip() in ("", ".")
+    return SIGN_OFF_RE.fullmatch(before) is not None and after.strip() in ("", ".")
 
 
 _SALUTATION_RE = re.compile(r"\s*(?:my\s+)?(?:dear|dearest)\s+", re.IGNORECASE)
-_SIGN_OFF_RE = re.compile(
-    r"\s*(?:yours?|ever|love|with\s+love|sincerely|affectionately|faithfully|truly)\b"
-    r"[^.!?\"“”]{0,60},\s*",
-    re.IGNORECASE,
-)
 
 
 _LIKENESS_WORDS = frozenset("like unlike".split())

@@ -72,7 +72,7 @@ _ACTING_VERBS = (
 _MIN_ACTS = 2
 # First person: "I" in the narration at least this often, and once every this many words.
 _MIN_NARRATOR_I = 8
-_SHORTEST_NARRATOR_I = 3
+SHORTEST_NARRATOR_I = 3
 _WORDS_PER_I = 120
 _NARRATOR = ("the", "narrator")
 # The surface of each narrating "I" mention (its name may be another: "Montresor").
@@ -217,7 +217,7 @@ def _narrator(
         for match in _NARRATION_I_RE.finditer(paragraph.text):
             if not paragraph.quoted(match.start()):
                 narrated.append((number, match.start(), match.end()))
-    if len(narrated) < _SHORTEST_NARRATOR_I:
+    if len(narrated) < SHORTEST_NARRATOR_I:
         return []
     narration_words = sum(len(p.text.split()) for p in paragraphs.values())
     if len(narrated) * _WORDS_PER_I < narration_words:
