@@ -173,7 +173,9 @@ def retell(
     name) is the pronoun's; otherwise the pronoun stays and the sentence that first names
     the protagonist is kept too.
     """
-    sentences = [StorySentence(number, text) for number, text in story_sentences(passages)]
+    sentences = _without_signature(
+        [StorySentence(number, text) for number, text in story_sentences(passages)]
+    )
     if not sentences:
         return Retelling((), length)
     target = target_sentence_count(len(sentences), length)
@@ -226,6 +228,19 @@ def retell(
         for index, text in zip(chosen, texts, strict=True)
     )
     return Retelling(retold, length)
+
+
+def _without_signature(sentences: list[StorySentence]) -> list[StorySentence]:
+    """A story that ends on a letter's signature ("Your sister, Margaret") ends, for the
+    retelling, on the sentence before it: that is the ending to keep and the turn it
+    closes, not the signature's."""
+    while (
+        len(sentences) > 1
+        and sentences[-2].passage != sentences[-1].passage
+        and is_heading(sentences[-1].text)
+    ):
+        sentences = sentences[:-1]
+    return sentences
 
 
 def _opens_on_pronoun(text: str) -> bool:
