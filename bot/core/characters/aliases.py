@@ -60,10 +60,17 @@ def gender_votes(
     mentions: Sequence[Mention],
     paragraphs: dict[int, Paragraph],
     stops: dict[int, list[int]] | None = None,
+    background: str | None = None,
 ) -> list[str]:
     """The first he/she-type pronoun after each mention, before anyone else is named
     (a name in `stops`, by default `mentions`). "him" and an object "her" ("smiled at
-    her") are someone else, so they do not count."""
+    her") are someone else, so they do not count.
+
+    `background`: the gender the narration's pronouns mostly have (a story that says
+    "she" of its heroine on every line). A pronoun of that gender after a name may be
+    hers, so it weighs half of one of the other gender; and when the other gender's
+    he or his follows it ("Owen was kind. She was to go away with him to be his wife"),
+    that is the name's."""
     if stops is None:
         stops = _name_starts(mentions)
     votes: list[str] = []
@@ -81,9 +88,52 @@ def gender_votes(
         if following < len(starts):
             limit = min(limit, starts[following])
         gender = _first_pronoun_gender(paragraph, mention.after, limit)
-        if gender is not None:
+        if gender is None:
+            continue
+        if background is None:
             votes.append(gender)
+        elif gender != background:
+            votes += [gender, gender]
+        else:
+            other = _other_gender_after(paragraph, mention.after, limit, background)
+            votes.append(other or gender)
     return votes
+
+
+def _other_gender_after(paragraph: Paragraph, start: int, end: int, background: str) -> str | None:
+    """A subject or possessive pronoun not of the `background` gender in text[start:end]."""
+    for match in paragraph.pronouns(start, end):
+        gender = PRONOUN_GENDER[match.group().lower()]
+        if gender == background or paragraph.quoted(match.start()):
+            continue
+        pronoun = match.group().lower()
+        if pronoun in ("he", "his", "she") or (
+            pronoun == "her" and _possessive_her(paragraph.text, match.end())
+        ):
+            return gender
+    return None
+
+
+def narration_gender(paragraphs: dict[int, Paragraph]) -> str | None:
+    """The gender of most of the narration's he/she pronouns, when it is most by far."""
+    counts: Counter[str] = Counter()
+    for paragraph in paragraphs.values():
+        for match in paragraph.pronouns():
+            if not paragraph.quoted(match.start()):
+                counts[PRONOUN_GENDER[match.group().lower()]] += 1
+    if not counts:
+        return None
+    (top, top_count), *rest = counts.most_common()
+    other = rest[0][1] if rest else 0
+    return (
+        top if top_count >= _BACKGROUND_LEAST and top_count >= _BACKGROUND_RATIO * other else None
+    )
+
+
+# A story is told of "her" when she has this many of its pronouns, and this many times
+# the other gender's.
+_BACKGROUND_LEAST = 10
+_BACKGROUND_RATIO = 2
 
 
 def _called_in_narration(text: str, mention: Mention) -> bool:

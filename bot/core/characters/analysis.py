@@ -12,6 +12,7 @@ from bot.core.characters.aliases import (
     gender_votes,
     group_mentions,
     majority,
+    narration_gender,
     noun_votes,
 )
 from bot.core.characters.evidence import (
@@ -73,9 +74,11 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
     groups = group_mentions(mentions, paragraphs)
     evidence = {g.id: classify(g, paragraphs, vocabulary) for g in groups.values()}
     people_by_surname(groups.values(), vocabulary)
+    background = narration_gender(paragraphs)
     for person in [g for g in groups.values() if g.kind == "person"]:
         person.gender = person.gender or majority(
-            gender_votes(person.mentions, paragraphs) + noun_votes(person.mentions, paragraphs)
+            gender_votes(person.mentions, paragraphs, background=background)
+            + noun_votes(person.mentions, paragraphs)
         )
     add_unnamed_people(paragraphs, mentions, groups)
     sign_letters(paragraphs, groups, mentions)

@@ -1,0 +1,38 @@
+"""A story told of "her" on every line: a she after a man's name is most likely still
+hers, so it does not make him a woman; a woman named beside her keeps her gender."""
+
+from __future__ import annotations
+
+from bot.core.characters import extract_cast
+from bot.core.parsing import split_passages
+
+HER_STORY = "\n\n".join(
+    [
+        "She sat at the window and watched the rain. She was tired, and her hands ached.",
+        "She had dusted the room once a week for years. She knew every chair in it.",
+        "Kitty Boland had gone back to Cork. She had written once, and never again.",
+        "Kitty had been her friend at the shop. She still missed her.",
+        "Owen was kind and open-hearted. She was to go away with him and be his wife.",
+        "She remembered the first evening. She had laughed at his stories of the sea.",
+        "One day her father quarrelled with Owen, and after that she met him in secret.",
+        "She stood on the quay at last. She gripped the railing, and she did not go.",
+    ]
+)
+
+
+def _genders() -> dict[str, str | None]:
+    return {c.name: c.gender for c in extract_cast(split_passages(HER_STORY)).characters}
+
+
+def test_a_man_named_in_her_story_is_not_made_a_woman_by_her_she():
+    assert _genders()["Owen"] != "f"
+
+
+def test_a_woman_named_in_her_story_keeps_her_she():
+    assert _genders()["Kitty Boland"] == "f"
+
+
+def test_a_story_of_both_reads_the_first_pronoun_as_before():
+    text = "Owen came in from the rain. She looked up from the fire.\n\nOwen sat down."
+    (owen,) = extract_cast(split_passages(text)).characters
+    assert owen.gender == "f"  # nothing says otherwise, and no "she" is told of anyone else
