@@ -43,6 +43,7 @@ from bot.core.characters.patterns import (
 )
 from bot.core.characters.scan import Mention
 from bot.core.characters.tokens import matches_at
+from bot.core.characters.unnamed_speakers import said_by_someone_unnamed
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     MALE_NOUNS,
@@ -335,9 +336,11 @@ def _speaker_after(
             return analysis.groups[mention.group]  # "...," said Sophie
     pronoun = _PRONOUN_SAID_RE.match(tail)
     if pronoun and pronoun.group(2).lower() in SPEECH_VERBS:
-        return resolve_pronoun(
-            analysis, paragraph.passage.number, close + 1 + pronoun.start(1), pronoun.group(1)
-        )
+        at = close + 1 + pronoun.start(1)
+        number = paragraph.passage.number
+        if said_by_someone_unnamed(analysis, number, at, pronoun.group(1)):
+            return None
+        return resolve_pronoun(analysis, number, at, pronoun.group(1))
     return None
 
 
@@ -378,6 +381,15 @@ def _spoken_by_someone_unnamed(paragraph: Paragraph, close: int) -> bool:
     return False
 
 
+def _said_by_a_described_person(analysis: Analysis, paragraph: Paragraph, close: int) -> bool:
+    """ "...," he said, where the nearest man is "her father", whom the text never names."""
+    pronoun = _PRONOUN_SAID_RE.match(paragraph.text[close + 1 : close + 60])
+    if pronoun is None or pronoun.group(2).lower() not in SPEECH_VERBS:
+        return False
+    at = close + 1 + pronoun.start(1)
+    return said_by_someone_unnamed(analysis, paragraph.passage.number, at, pronoun.group(1))
+
+
 def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, set[int]]:
     """Attribute each quotation; returns the paragraphs each person speaks in."""
     spoken_in: dict[int, set[int]] = defaultdict(set)
@@ -390,7 +402,10 @@ def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, 
                 continue
             unquoted = [m for m in people if not m.quoted]
             after = _speaker_after(analysis, paragraph, close, unquoted)
-            if after is None and _spoken_by_someone_unnamed(paragraph, close):
+            if after is None and (
+                _spoken_by_someone_unnamed(paragraph, close)
+                or _said_by_a_described_person(analysis, paragraph, close)
+            ):
                 previous = None
                 continue
             speaker = (
