@@ -1,4 +1,4 @@
-"""A story told of "her" on every line: a she after a man's name is most likely still
+"""Gender and labels in a story told of "her": a she after a man's name is most likely still
 hers, so it does not make him a woman; a woman named beside her keeps her gender."""
 
 from __future__ import annotations
@@ -36,3 +36,16 @@ def test_a_story_of_both_reads_the_first_pronoun_as_before():
     text = "Owen came in from the rain. She looked up from the fire.\n\nOwen sat down."
     (owen,) = extract_cast(split_passages(text)).characters
     assert owen.gender == "f"  # nothing says otherwise, and no "she" is told of anyone else
+
+
+def test_a_first_name_is_labelled_as_the_text_says_it_most():
+    text = (
+        '"Miss Nora, the ladies are waiting." Nora ran to the counter.\n\n'
+        '"Look lively, Miss Nora." Nora did not answer. Nora was tired.'
+    )
+    assert [c.name for c in extract_cast(split_passages(text)).characters] == ["Nora"]
+
+
+def test_a_titled_surname_keeps_its_title():
+    text = "Mr. White lit his pipe. Mr. White smiled. White was happy."
+    assert [c.name for c in extract_cast(split_passages(text)).characters] == ["Mr. White"]

@@ -479,11 +479,15 @@ def display_name(group: Group) -> str:
         return group.label
     counts = Counter(m.surface for m in group.mentions)
 
-    def fullness(mention: Mention) -> tuple[bool, int, bool, int, int, int]:
-        titled_single = len(mention.words) == 1 and mention.title is not None
+    def fullness(mention: Mention) -> tuple[bool, int, int, bool, int, int, int]:
+        single = len(mention.words) == 1
+        titled_single = single and mention.title is not None
         return (
             not mention.surface[:1].islower(),  # a name before a description ("the son")
             len(mention.words),
+            # One word: the form the text uses most ("Nora" over the shop's "Miss Nora"),
+            # the title first when they are even ("Mr. White" over "White").
+            counts[mention.surface] if single else 0,
             titled_single,
             counts[mention.surface],
             -mention.passage,
