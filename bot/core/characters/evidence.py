@@ -260,6 +260,8 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
         group.kind = "place"
     if group.kind == "place" and _is_demonym_like(group.words):
         group.kind = "none"
+    if group.kind == "place" and _emphasised_common_noun(group, evidence, vocabulary):
+        group.kind = "none"
     if group.kind == "person" and _never_someone(group, evidence, paragraphs):
         group.kind = "none"
     always_the = evidence.after_the == len(group.mentions)
@@ -275,6 +277,25 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
 
 # Person evidence an office needs to be someone: a line said ("said the Colonel").
 _OFFICE_ACTS = 2
+
+
+def _emphasised_common_noun(group: Group, evidence: _Evidence, vocabulary: Vocabulary) -> bool:
+    """ "to rid myself of the Eye for ever", in a story that says "his eye" throughout: a
+    word the story otherwise writes in lower case, capitalised once after "the", is the
+    thing made large, not a place, unless something only places have says so ("in the
+    Park")."""
+    return (
+        len(group.words) == 1
+        and len(group.mentions) == 1
+        and evidence.after_the == 1
+        and evidence.place < _PLACE_SAID
+        and group.words[0].lower() in vocabulary.lower
+    )
+
+
+# Place evidence that says "a place" by itself: a strong preposition ("in", "through")
+# and "the", or more.
+_PLACE_SAID = 3
 
 
 def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Paragraph]) -> bool:
