@@ -925,3 +925,13 @@ def test_a_family_word_used_as_a_name_says_its_gender():
     )
     genders = {c.name: c.gender for c in extract_cast(split_passages(text)).characters}
     assert (genders["Mum"], genders["Gran"], genders["Dad"]) == ("f", "f", "m")
+
+
+def test_people_who_act_together_under_a_plural_are_one_of_the_cast():
+    text = (
+        "I narrate this, and I remember it well: I was calm. I smiled.\n\n"
+        "There entered three men, officers of the police. I bade the officers search. "
+        "The officers were satisfied. They sat and chatted, and I talked.\n\n"
+        "The officers were pleasant, and smiled. I wished them gone."
+    )
+    assert "the officers" in [c.name for c in extract_cast(split_passages(text)).characters]

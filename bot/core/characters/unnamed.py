@@ -59,12 +59,13 @@ _DESCRIBED_RE = re.compile(
 _VERB_AFTER_RE = re.compile(r"^\s*,?\s*(?:\w+ly\s+)?(?P<verb>[a-z][\w'’]*)")
 _VERB_BEFORE_RE = re.compile(r"(?P<verb>[a-z]+)\s+$")
 # Verbs that show a subject doing something, beyond the lists: any regular past tense.
+# "were", "are" and "have" for a group: "The officers were satisfied. They sat…"
 _ACTING_VERBS = (
     PERSON_VERBS
     | SPEECH_VERBS
     | frozenset(
-        """was had is has did could would should might will shall can may must went came took
-    made got gave put kept
+        """was were had is are has have did could would should might will shall can may must
+    went came took made got gave put kept
     left sat stood ran began rose fell held threw knew thought felt heard saw""".split()
     )
 )
