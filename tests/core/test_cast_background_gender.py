@@ -49,3 +49,36 @@ def test_a_first_name_is_labelled_as_the_text_says_it_most():
 def test_a_titled_surname_keeps_its_title():
     text = "Mr. White lit his pipe. Mr. White smiled. White was happy."
     assert [c.name for c in extract_cast(split_passages(text)).characters] == ["Mr. White"]
+
+
+def test_a_he_after_her_husband_is_the_husband_s():
+    text = HER_STORY + (
+        '\n\n"I am tired," said Mathilde.\n\nMathilde learned the heavy housework. Her '
+        "husband worked evenings, and late at night he copied manuscript."
+    )
+    assert {c.name: c.gender for c in extract_cast(split_passages(text)).characters}[
+        "Mathilde"
+    ] == "f"
+
+
+def test_m_before_and_madame_is_monsieur_of_the_couple():
+    text = (
+        "The card asked for the company of M. and Madame Lebrun at the Ministry.\n\n"
+        "Madame Lebrun was the prettiest woman there, and she danced all night.\n\n"
+        "Lebrun went over the whole route. He returned at seven and found nothing."
+    )
+    cast = {c.name: c for c in extract_cast(split_passages(text)).characters}
+    assert set(cast) == {"Madame Lebrun", "M. Lebrun"}
+    assert cast["M. Lebrun"].gender == "m" and "Lebrun" in cast["M. Lebrun"].aliases
+    assert "M" not in [p.name for p in extract_cast(split_passages(text)).places]
+
+
+def test_the_husband_parted_from_madame_joins_his_own_titled_name():
+    text = (
+        "She read the card: \"The Minister requests the honor of M. and Madame Lebrun's "
+        'company at the Ministry."\n\n'
+        "Madame Lebrun was the prettiest woman there, and she danced all night.\n\n"
+        "Lebrun went over the whole route. He returned at seven and found nothing."
+    )
+    cast = {c.name: c.aliases for c in extract_cast(split_passages(text)).characters}
+    assert cast == {"Madame Lebrun": ("Madame Lebrun",), "M. Lebrun": ("M. Lebrun", "Lebrun")}

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.core.characters.gendered_phrases import GENDERED_PHRASE_RES
 from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     WORD_RE,
@@ -101,7 +102,13 @@ def gender_votes(
 
 
 def _other_gender_after(paragraph: Paragraph, start: int, end: int, background: str) -> str | None:
-    """A subject or possessive pronoun not of the `background` gender in text[start:end]."""
+    """A subject or possessive pronoun not of the `background` gender in text[start:end],
+    before any phrase that brings in someone of that gender ("Mathilde learned the
+    housework. Her husband worked evenings, and he copied…": the he is the husband)."""
+    for gender, phrases in GENDERED_PHRASE_RES.items():
+        if gender != background:
+            brought_in = phrases.search(paragraph.text, start, end)
+            end = brought_in.start() if brought_in else end
     for match in paragraph.pronouns(start, end):
         gender = PRONOUN_GENDER[match.group().lower()]
         if gender == background or paragraph.quoted(match.start()):
@@ -312,12 +319,22 @@ def _part_spouses(
         votes = majority(gender_votes(bare, paragraphs))
         if not bare or votes is None or votes == gender:
             continue
-        other = Group(id=len(groups), words=group.words, gender=votes, spouse=True)
+        # "M. and Madame Loisel … Loisel went out … He": the husband's own titled form
+        # takes him in, if the text has one.
+        other = next(
+            (
+                g
+                for g in groups.values()
+                if g.words == group.words and len(g.titles) == 1 and g.gender == votes
+            ),
+            None,
+        ) or Group(id=len(groups), words=group.words, gender=votes, spouse=True)
         groups[other.id] = other
         for mention in bare:
             mention.group = other.id
             other.mentions.append(mention)
         group.mentions = [m for m in group.mentions if m.title is not None]
+        other.mentions.sort(key=lambda m: (m.passage, m.start))
 
 
 def _longer_form(words: tuple[str, ...], by_words: dict[tuple[str, ...], Group]) -> Group | None:

@@ -9,22 +9,10 @@ old woman") comes between them.
 
 from __future__ import annotations
 
-import re
-
 from bot.core.characters.analysis import Analysis
-from bot.core.lexicon import FEMALE_NOUNS, MALE_NOUNS, PRONOUN_GENDER
+from bot.core.characters.gendered_phrases import UNNAMED_PHRASE_RES
+from bot.core.lexicon import PRONOUN_GENDER
 
-# A spouse ("her husband", "his wife") is most often the named partner of the one the
-# pronoun means ("Mrs. White … her husband"): not someone unnamed.
-_SPOUSES = frozenset(["husband", "wife"])
-_NOUNS = {"f": FEMALE_NOUNS - _SPOUSES, "m": MALE_NOUNS - _SPOUSES}
-_UNNAMED_RES = {
-    gender: re.compile(
-        r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur|[Tt]he|[Aa]n?)\s+(?:old\s+|young\s+)?"
-        rf"(?:{'|'.join(sorted(nouns))})\b"
-    )
-    for gender, nouns in _NOUNS.items()
-}
 # How far back a he/she is read: the paragraph and the two before it, as resolve_pronoun.
 _PARAGRAPHS_BACK = 3
 
@@ -49,7 +37,7 @@ def said_by_someone_unnamed(analysis: Analysis, passage: int, position: int, pro
         taken = [(m.start, m.end) for m in analysis.person_mentions(number)]
         described = [
             match.start()
-            for match in _UNNAMED_RES[gender].finditer(paragraph.text, 0, end)
+            for match in UNNAMED_PHRASE_RES[gender].finditer(paragraph.text, 0, end)
             if not paragraph.quoted(match.start())
             and not any(start <= match.start() < stop for start, stop in taken)
             # "the old woman" again, where the cast has her under that epithet already
