@@ -262,6 +262,8 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
         group.kind = "none"
     if group.kind == "place" and _emphasised_common_noun(group, evidence, vocabulary):
         group.kind = "none"
+    if group.kind != "none" and _of_an_institution(group, paragraphs):
+        group.kind = "none"
     if group.kind == "person" and _never_someone(group, evidence, paragraphs):
         group.kind = "none"
     always_the = evidence.after_the == len(group.mentions)
@@ -277,6 +279,21 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
 
 # Person evidence an office needs to be someone: a line said ("said the Colonel").
 _OFFICE_ACTS = 2
+
+
+def _of_an_institution(group: Group, paragraphs: dict[int, Paragraph]) -> bool:
+    """ "a clerk of the Ministry of Public Instruction": what a ministry, a department or
+    a bureau is of is its field, part of its name; no one, and nowhere."""
+    for mention in group.mentions:
+        text = paragraphs[mention.passage].text
+        before = previous_words(text[max(0, mention.start - 40) : mention.start], 2)
+        if len(before) < 2 or before[1] != "of" or before[0] not in _FIELD_HEADS:
+            return False
+    return True
+
+
+# Institutions named for what they are "of": their field, not a place or a person.
+_FIELD_HEADS = frozenset("ministry minister department bureau office board".split())
 
 
 def _emphasised_common_noun(group: Group, evidence: _Evidence, vocabulary: Vocabulary) -> bool:
