@@ -88,8 +88,8 @@ def test_a_common_word_capitalised_as_a_place_the_text_goes_into_stays_one():
 
 def test_what_a_ministry_is_of_is_part_of_its_name_not_a_place():
     text = (
-        "He was a little clerk of the Ministry of Public Instruction. Loisel went to the "
-        "Ministry every day. The Minister of Public Instruction gave a ball. Loisel danced."
+        "He was a clerk of the Ministry of Public Instruction. Loisel went to the Ministry "
+        "of Public Instruction every day. Loisel danced."
     )
     places = [p.name for p in extract_cast(split_passages(text)).places]
     assert "Public Instruction" not in places
