@@ -82,3 +82,26 @@ def test_the_husband_parted_from_madame_joins_his_own_titled_name():
     )
     cast = {c.name: c.aliases for c in extract_cast(split_passages(text)).characters}
     assert cast == {"Madame Lebrun": ("Madame Lebrun",), "M. Lebrun": ("M. Lebrun", "Lebrun")}
+
+
+def test_madame_opening_a_sentence_stays_a_title_where_talk_says_madame():
+    text = (
+        '"But, madame, I do not know you." Madame Duval stopped. Madame Duval wept.\n\n'
+        "Madame Duval took her hands, and she smiled."
+    )
+    (duval,) = extract_cast(split_passages(text)).characters
+    assert duval.aliases == ("Madame Duval",)
+
+
+def test_madame_with_one_woman_of_the_name_in_full_is_her_and_the_bare_name_him():
+    text = (
+        'The card read: "M. and Madame Lebrun are invited to the Ministry."\n\n'
+        "Madame Lebrun was the prettiest woman there, and she danced all night.\n\n"
+        "Lebrun went over the whole route. He returned at seven and found nothing.\n\n"
+        "Mathilde Lebrun paid for ten years; she grew old. Mathilde wept."
+    )
+    cast = {c.name: set(c.aliases) for c in extract_cast(split_passages(text)).characters}
+    assert cast == {
+        "Mathilde Lebrun": {"Madame Lebrun", "Mathilde Lebrun", "Mathilde"},
+        "M. Lebrun": {"M. Lebrun", "Lebrun"},
+    }

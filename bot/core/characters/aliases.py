@@ -309,31 +309,36 @@ def _part_spouses(
     groups: dict[int, Group], paragraphs: dict[int, Paragraph], mentions: Sequence[Mention]
 ) -> None:
     """ "the Lady Fortunato" once, "Fortunato … he" a dozen times: the bare name is her
-    husband, not her. A one-word name whose untitled mentions are followed by the other
-    gender's pronouns leaves its titled form and becomes its own person."""
+    husband, not her. A surname whose untitled mentions are followed by the other gender's
+    pronouns leaves its titled form (and the full name with it: "Mathilde Loisel",
+    "Madame Loisel") and becomes its own person, or joins his own titled form."""
     for group in list(groups.values()):
         gender = TITLES.get(next(iter(group.titles))) if len(group.titles) == 1 else None
-        if gender is None or len(group.words) != 1:
+        if gender is None:
             continue
-        bare = [m for m in group.mentions if m.title is None]
+        surname = (group.words[-1],)
+        bare = [m for m in group.mentions if m.title is None and m.words == surname]
         votes = majority(gender_votes(bare, paragraphs))
         if not bare or votes is None or votes == gender:
             continue
         # "M. and Madame Loisel … Loisel went out … He": the husband's own titled form
         # takes him in, if the text has one.
-        other = next(
-            (
-                g
-                for g in groups.values()
-                if g.words == group.words and len(g.titles) == 1 and g.gender == votes
-            ),
-            None,
-        ) or Group(id=len(groups), words=group.words, gender=votes, spouse=True)
+        spouses = [
+            g
+            for g in groups.values()
+            if g.words[-1] == surname[0] and g.titles and g.gender == votes and g is not group
+        ]
+        other = (
+            spouses[0]
+            if len(spouses) == 1
+            else Group(id=len(groups), words=surname, gender=votes, spouse=True)
+        )
         groups[other.id] = other
+        moved = {id(m) for m in bare}
         for mention in bare:
             mention.group = other.id
             other.mentions.append(mention)
-        group.mentions = [m for m in group.mentions if m.title is not None]
+        group.mentions = [m for m in group.mentions if id(m) not in moved]
         other.mentions.sort(key=lambda m: (m.passage, m.start))
 
 
@@ -402,7 +407,15 @@ def _single_word_group(
         # "Mr. White" is "Herbert White" only where no other White has a title: with a
         # Mrs. White in the story, Mr. White is her husband, Herbert their son.
         family = index.titled_otherwise(word, mention.title)
-        matches = exact or [g for g in matches if len(g.words) > 1 and not g.titles and not family]
+        full = [g for g in matches if len(g.words) > 1 and not g.titles and g.words[-1] == word]
+        if family and mention.title in _WIVES_TITLES:
+            # But a married woman's title is no daughter's ("Miss"): with one woman of the
+            # name in full, "Madame Loisel" is "Mathilde Loisel", M. Loisel her husband.
+            women = [g for g in full if g.gender == "f"]
+            full = women if len(women) == 1 else []
+        elif family:
+            full = []
+        matches = exact or full
         matches = [g for g in matches if g.words[-1] == word]
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
@@ -431,6 +444,9 @@ def _single_word_group(
     if len(matches) <= 1:
         return (matches[0] if matches else None), False
     return _nearest_before(mention, matches, index), False
+
+
+_WIVES_TITLES = frozenset(["mrs", "madame", "señora", "signora", "frau"])
 
 
 def _named_in_narration(group: Group) -> bool:

@@ -152,8 +152,9 @@ def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
 
 
 def _is_sentence_opener(word: str, vocabulary: Vocabulary) -> bool:
-    """A sentence-initial word that is an ordinary word: "Determined", "Slowly"."""
-    if word in vocabulary.licensed:
+    """A sentence-initial word that is an ordinary word: "Determined", "Slowly". Never a
+    title before a name ("Madame Duval stopped.", in a story whose talk says "madame")."""
+    if word in vocabulary.licensed or title_key(word) is not None:
         return False
     if never_a_name(word) or word.lower() in vocabulary.lower:
         return True
