@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from bot.core.introductions import People, introductions
 from bot.core.naming import StorySentence, opening_pronoun
 from bot.core.ranking import STEM_LENGTH
+from bot.core.referents import opens_on_them
 from bot.core.sentences import quotes_balanced
 
 # What a short retelling wants from a sentence besides centrality: narration over talk
@@ -143,6 +144,9 @@ def choose_plot(
             for i in stretch
             if quotes_balanced(sentences[i].text)
             and not introduces_what_follows(sentences[i].text)
+            # Alone, "They bought another brooch…" is dropped (of whom?): its stretch
+            # would tell nothing.
+            and (not opens_on_them(sentences[i].text) or i - 1 in chosen)
             and used + measure(sentences[i].text) + 1 <= budget
         ]
         if not usable:

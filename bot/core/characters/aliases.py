@@ -8,16 +8,19 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.characters.gendered_phrases import GENDERED_PHRASE_RES
+from bot.core.characters.gender_cues import (
+    called_in_narration,
+    other_gender_after,
+    possessive_her,
+    signed_as,
+)
 from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     WORD_RE,
 )
 from bot.core.characters.scan import Mention
-from bot.core.letters import SIGN_OFF_RE
 from bot.core.lexicon import (
     FEMALE_NOUNS,
-    FUNCTION_WORDS,
     GENDERED_NOUNS,
     KIN_NAMES,
     MALE_NOUNS,
@@ -81,7 +84,7 @@ def gender_votes(
         paragraph = paragraphs[mention.passage]
         if mention.possessive and _person_noun_after(paragraph.text, mention.after):
             continue  # "Mangan's sister came out. She …": the she is the sister
-        if _called_in_narration(paragraph.text, mention):
+        if called_in_narration(paragraph.text, mention):
             continue  # "I am going to marry him, Clara. Tell Henry before he…": not her
         limit = min(len(paragraph.text), mention.after + 250)
         starts = stops.get(mention.passage, [])
@@ -96,59 +99,9 @@ def gender_votes(
         elif gender != background:
             votes += [gender, gender]
         else:
-            other = _other_gender_after(paragraph, mention.after, limit, background)
+            other = other_gender_after(paragraph, mention.after, limit, background)
             votes.append(other or gender)
     return votes
-
-
-def _other_gender_after(paragraph: Paragraph, start: int, end: int, background: str) -> str | None:
-    """A subject or possessive pronoun not of the `background` gender in text[start:end],
-    before any phrase that brings in someone of that gender ("Mathilde learned the
-    housework. Her husband worked evenings, and he copied…": the he is the husband)."""
-    for gender, phrases in GENDERED_PHRASE_RES.items():
-        if gender != background:
-            brought_in = phrases.search(paragraph.text, start, end)
-            end = brought_in.start() if brought_in else end
-    for match in paragraph.pronouns(start, end):
-        gender = PRONOUN_GENDER[match.group().lower()]
-        if gender == background or paragraph.quoted(match.start()):
-            continue
-        pronoun = match.group().lower()
-        if pronoun in ("he", "his", "she") or (
-            pronoun == "her" and _possessive_her(paragraph.text, match.end())
-        ):
-            return gender
-    return None
-
-
-def narration_gender(paragraphs: dict[int, Paragraph]) -> str | None:
-    """The gender of most of the narration's he/she pronouns, when it is most by far."""
-    counts: Counter[str] = Counter()
-    for paragraph in paragraphs.values():
-        for match in paragraph.pronouns():
-            if not paragraph.quoted(match.start()):
-                counts[PRONOUN_GENDER[match.group().lower()]] += 1
-    if not counts:
-        return None
-    (top, top_count), *rest = counts.most_common()
-    other = rest[0][1] if rest else 0
-    return (
-        top if top_count >= _BACKGROUND_LEAST and top_count >= _BACKGROUND_RATIO * other else None
-    )
-
-
-# A story is told of "her" when she has this many of its pronouns, and this many times
-# the other gender's.
-_BACKGROUND_LEAST = 10
-_BACKGROUND_RATIO = 2
-
-
-def _called_in_narration(text: str, mention: Mention) -> bool:
-    """A name the narration calls to, as a letter does ("…marry him, Clara."): whoever
-    the next he or she is, it is not the one spoken to."""
-    return text[mention.start - 2 : mention.start] == ", " and text[
-        mention.after : mention.after + 1
-    ] in (".", "!", "?")
 
 
 def _person_noun_after(text: str, after: int) -> bool:
@@ -163,16 +116,10 @@ def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | N
         pronoun = match.group().lower()
         if paragraph.quoted(match.start()) or pronoun == "him":
             continue  # "laughed at him": someone else
-        if pronoun == "her" and not _possessive_her(text, match.end()):
+        if pronoun == "her" and not possessive_her(text, match.end()):
             continue  # "smiled at her", "gave her the key"; not "shook her head"
         return PRONOUN_GENDER[pronoun]
     return None
-
-
-def _possessive_her(text: str, end: int) -> bool:
-    following = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
-    word = following.group() if following else ""
-    return word[:1].islower() and word not in FUNCTION_WORDS
 
 
 def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) -> list[str]:
@@ -183,7 +130,7 @@ def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) ->
         text = paragraphs[mention.passage].text
         previous = previous_words(text[max(0, mention.start - 20) : mention.start], 1)
         if not previous:
-            previous = _signed_as(text[: mention.start])
+            previous = signed_as(text[: mention.start])
         if not previous:
             continue
         if previous[0] in FEMALE_NOUNS:
@@ -191,13 +138,6 @@ def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) ->
         elif previous[0] in MALE_NOUNS:
             votes += ["m"] * 3
     return votes
-
-
-def _signed_as(before: str) -> list[str]:
-    """A letter signed "Your loving sister,\nMargaret": the noun of the sign-off."""
-    if not SIGN_OFF_RE.fullmatch(before):
-        return []
-    return [word for word in before.lower().replace(",", " ").split() if word in GENDERED_NOUNS][:1]
 
 
 def majority(votes: Iterable[str]) -> str | None:

@@ -12,7 +12,6 @@ from bot.core.characters.aliases import (
     gender_votes,
     group_mentions,
     majority,
-    narration_gender,
     noun_votes,
 )
 from bot.core.characters.evidence import (
@@ -21,6 +20,7 @@ from bot.core.characters.evidence import (
     collect_places,
     people_by_surname,
 )
+from bot.core.characters.gender_cues import narration_gender
 from bot.core.characters.letters import sign_letters
 from bot.core.characters.paragraph import Paragraph, quote_spans
 from bot.core.characters.scan import Mention, build_vocabulary, mentions_in

@@ -1,0 +1,77 @@
+"""Cues to a person's gender beyond the pronoun after their name: the gender the
+narration is told in (a story of "her"), a name the narration calls to (not the next he
+or she), a letter's sign-off ("Your loving sister,")."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.core.characters.gendered_phrases import GENDERED_PHRASE_RES
+from bot.core.characters.paragraph import Paragraph
+from bot.core.characters.patterns import WORD_RE
+from bot.core.characters.scan import Mention
+from bot.core.letters import SIGN_OFF_RE
+from bot.core.lexicon import FUNCTION_WORDS, GENDERED_NOUNS, PRONOUN_GENDER
+
+
+def other_gender_after(paragraph: Paragraph, start: int, end: int, background: str) -> str | None:
+    """A subject or possessive pronoun not of the `background` gender in text[start:end],
+    before any phrase that brings in someone of that gender ("Mathilde learned the
+    housework. Her husband worked evenings, and he copied…": the he is the husband)."""
+    for gender, phrases in GENDERED_PHRASE_RES.items():
+        if gender != background:
+            brought_in = phrases.search(paragraph.text, start, end)
+            end = brought_in.start() if brought_in else end
+    for match in paragraph.pronouns(start, end):
+        gender = PRONOUN_GENDER[match.group().lower()]
+        if gender == background or paragraph.quoted(match.start()):
+            continue
+        pronoun = match.group().lower()
+        if pronoun in ("he", "his", "she") or (
+            pronoun == "her" and possessive_her(paragraph.text, match.end())
+        ):
+            return gender
+    return None
+
+
+def narration_gender(paragraphs: dict[int, Paragraph]) -> str | None:
+    """The gender of most of the narration's he/she pronouns, when it is most by far."""
+    counts: Counter[str] = Counter()
+    for paragraph in paragraphs.values():
+        for match in paragraph.pronouns():
+            if not paragraph.quoted(match.start()):
+                counts[PRONOUN_GENDER[match.group().lower()]] += 1
+    if not counts:
+        return None
+    (top, top_count), *rest = counts.most_common()
+    other = rest[0][1] if rest else 0
+    return (
+        top if top_count >= _BACKGROUND_LEAST and top_count >= _BACKGROUND_RATIO * other else None
+    )
+
+
+# A story is told of "her" when she has this many of its pronouns, and this many times
+# the other gender's.
+_BACKGROUND_LEAST = 10
+_BACKGROUND_RATIO = 2
+
+
+def called_in_narration(text: str, mention: Mention) -> bool:
+    """A name the narration calls to, as a letter does ("…marry him, Clara."): whoever
+    the next he or she is, it is not the one spoken to."""
+    return text[mention.start - 2 : mention.start] == ", " and text[
+        mention.after : mention.after + 1
+    ] in (".", "!", "?")
+
+
+def signed_as(before: str) -> list[str]:
+    """A letter signed "Your loving sister,\nMargaret": the noun of the sign-off."""
+    if not SIGN_OFF_RE.fullmatch(before):
+        return []
+    return [word for word in before.lower().replace(",", " ").split() if word in GENDERED_NOUNS][:1]
+
+
+def possessive_her(text: str, end: int) -> bool:
+    following = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
+    word = following.group() if following else ""
+    return word[:1].islower() and word not in FUNCTION_WORDS
