@@ -129,6 +129,10 @@ NEVER_PEOPLE = frozenset(
     """god gods goddess heaven heavens providence christ jesus satan devil almighty
     christmas xmas easter whitsun whitsuntide michaelmas lent advent hallowe'en halloween
     thanksgiving sabbath""".split()
+    # Illnesses and fates a story personifies ("a cold, unseen stranger, whom the doctors
+    # called Pneumonia … Mr. Pneumonia was not a chivalric old gentleman").
+    + """pneumonia fever consumption cholera typhus typhoid influenza plague smallpox
+    measles diphtheria tuberculosis malaria death fate destiny""".split()
 )
 # Adverbs that open sentences and glue onto the name after them: "Thereafter Madame
 # Loisel" is Madame Loisel.

@@ -65,6 +65,7 @@ def gender_votes(
     paragraphs: dict[int, Paragraph],
     stops: dict[int, list[int]] | None = None,
     background: str | None = None,
+    rivals: dict[int, list[tuple[int, str]]] | None = None,
 ) -> list[str]:
     """The first he/she-type pronoun after each mention, before anyone else is named
     (a name in `stops`, by default `mentions`). "him" and an object "her" ("smiled at
@@ -74,7 +75,11 @@ def gender_votes(
     "she" of its heroine on every line). A pronoun of that gender after a name may be
     hers, so it weighs half of one of the other gender; and when the other gender's
     he or his follows it ("Owen was kind. She was to go away with him to be his wife"),
-    that is the name's."""
+    that is the name's.
+
+    `rivals`: where others whose gender a title gives are named, per paragraph. A
+    pronoun of their gender after one of them is more likely theirs ("Sue found Mr.
+    Behrman's door … in his den" says nothing of Sue)."""
     if stops is None:
         stops = _name_starts(mentions)
     votes: list[str] = []
@@ -94,6 +99,8 @@ def gender_votes(
         gender = _first_pronoun_gender(paragraph, mention.after, limit)
         if gender is None:
             continue
+        if rivals and _rival_between(rivals, mention, paragraph, limit, gender):
+            continue
         if background is None:
             votes.append(gender)
         elif gender != background:
@@ -102,6 +109,30 @@ def gender_votes(
             other = other_gender_after(paragraph, mention.after, limit, background)
             votes.append(other or gender)
     return votes
+
+
+def _rival_between(
+    rivals: dict[int, list[tuple[int, str]]],
+    mention: Mention,
+    paragraph: Paragraph,
+    limit: int,
+    gender: str,
+) -> bool:
+    """Whether someone of `gender` by their title is named between the mention and the
+    first pronoun after it."""
+    found = _first_pronoun_gender(paragraph, mention.after, limit)
+    at = next(
+        (
+            m.start()
+            for m in paragraph.pronouns(mention.after, limit)
+            if PRONOUN_GENDER[m.group().lower()] == found
+        ),
+        limit,
+    )
+    return any(
+        mention.after <= start < at and rival == gender
+        for start, rival in rivals.get(mention.passage, ())
+    )
 
 
 def _person_noun_after(text: str, after: int) -> bool:

@@ -4,6 +4,7 @@ collected; what the facts, the cast and the arc are read from."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -75,9 +76,16 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
     evidence = {g.id: classify(g, paragraphs, vocabulary) for g in groups.values()}
     people_by_surname(groups.values(), vocabulary)
     background = narration_gender(paragraphs)
+    # Where people whose title gives their gender are named: a pronoun of that gender
+    # after one of them is more likely theirs than an earlier name's.
+    titled: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for group in groups.values():
+        if group.kind == "person" and group.gender is not None and group.titles:
+            for mention in group.mentions:
+                titled[mention.passage].append((mention.start, group.gender))
     for person in [g for g in groups.values() if g.kind == "person"]:
         person.gender = person.gender or majority(
-            gender_votes(person.mentions, paragraphs, background=background)
+            gender_votes(person.mentions, paragraphs, None, background, titled)
             + noun_votes(person.mentions, paragraphs)
         )
     add_unnamed_people(paragraphs, mentions, groups)

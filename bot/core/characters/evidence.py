@@ -329,6 +329,11 @@ def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Para
         return False
     if lowered[-1] in INSTITUTION_HEADS or lowered[-1] in PEOPLE_PLURALS:
         return True
+    if _always_after(group, paragraphs, _NOT_BEFORE_A_NAME):
+        # "the hem of his Mistress's robe" (Art), "a Michael Angelo's Moses beard" (a
+        # kind of beard): no one is "his X" or "a X" by name, but a thing made large or a
+        # type is.
+        return True
     once = len(group.mentions) == 1 and len(group.words) == 1
     first = group.mentions[0]
     if not (once and first.initial and first.quoted and evidence.person < _NAMED_EVIDENCE):
@@ -336,6 +341,17 @@ def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Para
     return not gender_votes(group.mentions, paragraphs)
 
 
+def _always_after(group: Group, paragraphs: dict[int, Paragraph], words: frozenset[str]) -> bool:
+    for mention in group.mentions:
+        text = paragraphs[mention.passage].text
+        before = previous_words(text[max(0, mention.start - 12) : mention.start], 1)
+        if not before or before[0] not in words:
+            return False
+    return True
+
+
+# What no one's name comes right after, though a common noun does.
+_NOT_BEFORE_A_NAME = frozenset("his her my their our your its a an".split())
 # "named X", "I'm X", "his sister X" weigh 3 or more: a name, even said once.
 _NAMED_EVIDENCE = 3
 

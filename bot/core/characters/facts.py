@@ -43,7 +43,7 @@ from bot.core.characters.patterns import (
 )
 from bot.core.characters.scan import Mention
 from bot.core.characters.tokens import matches_at
-from bot.core.characters.unnamed_speakers import said_by_someone_unnamed
+from bot.core.characters.unnamed_speakers import described_speaker
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     MALE_NOUNS,
@@ -338,8 +338,9 @@ def _speaker_after(
     if pronoun and pronoun.group(2).lower() in SPEECH_VERBS:
         at = close + 1 + pronoun.start(1)
         number = paragraph.passage.number
-        if said_by_someone_unnamed(analysis, number, at, pronoun.group(1)):
-            return None
+        described, person = described_speaker(analysis, number, at, pronoun.group(1))
+        if described:
+            return person  # "the busy doctor … he said": the doctor's, or no one's known
         return resolve_pronoun(analysis, number, at, pronoun.group(1))
     return None
 
@@ -387,7 +388,9 @@ def _said_by_a_described_person(analysis: Analysis, paragraph: Paragraph, close:
     if pronoun is None or pronoun.group(2).lower() not in SPEECH_VERBS:
         return False
     at = close + 1 + pronoun.start(1)
-    return said_by_someone_unnamed(analysis, paragraph.passage.number, at, pronoun.group(1))
+    number = paragraph.passage.number
+    described, person = described_speaker(analysis, number, at, pronoun.group(1))
+    return described and person is None
 
 
 def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, set[int]]:

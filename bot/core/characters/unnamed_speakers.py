@@ -1,28 +1,45 @@
-"""Whether a "he said" after a quotation belongs to someone the story never names.
+"""Whom a "he said" after a quotation means when the nearest person is one the story
+describes rather than names.
 
 "Of course, her father had found out the affair and had forbidden her to see him." /
 "I know these sailor chaps," he said. The latest man *named* is the sailor, but the
-latest man is her father: the line is his, and he is no one in the cast. A he/she is
-given to a named person only when no unnamed person of that gender ("her father", "the
-old woman") comes between them.
+latest man is her father: the line is his, and he is no one in the cast. "One morning
+the busy doctor invited Sue into the hallway." / "She has one chance," he said: the
+doctor's, whom the cast has as "the doctor". A he/she is given to a named person only
+when no described person of that gender (either, for "the doctor") comes between them.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
+
+from bot.core.characters.aliases import Group
 from bot.core.characters.analysis import Analysis
 from bot.core.characters.gendered_phrases import UNNAMED_PHRASE_RES
-from bot.core.lexicon import PRONOUN_GENDER
+from bot.core.characters.unnamed import DESCRIBED_NOUNS
+from bot.core.lexicon import FEMALE_NOUNS, MALE_NOUNS, PRONOUN_GENDER
 
 # How far back a he/she is read: the paragraph and the two before it, as resolve_pronoun.
 _PARAGRAPHS_BACK = 3
+# Someone described by what they do, of either gender: "the busy doctor", "a clerk".
+_ROLE_RE = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?(?P<noun>"
+    + "|".join(sorted(DESCRIBED_NOUNS - FEMALE_NOUNS - MALE_NOUNS))
+    + r")\b"
+)
+_NOUN_RE = re.compile(r"(?P<noun>[a-z]+)$")
 
 
-def said_by_someone_unnamed(analysis: Analysis, passage: int, position: int, pronoun: str) -> bool:
+def described_speaker(
+    analysis: Analysis, passage: int, position: int, pronoun: str
+) -> tuple[bool, Group | None]:
     """Whether the nearest person of the pronoun's gender before `position` is one the
-    text only describes ("her father"), not one it names."""
+    text only describes ("her father", "the busy doctor"), and if so, the cast's person
+    under that description ("the doctor"), when there is exactly one."""
     gender = PRONOUN_GENDER.get(pronoun.lower())
     if gender is None:
-        return False
+        return False, None
     known = {m.surface.lower() for m in analysis.mentions if m.group >= 0}
     for number in range(passage, passage - _PARAGRAPHS_BACK, -1):
         paragraph = analysis.paragraphs.get(number)
@@ -30,23 +47,60 @@ def said_by_someone_unnamed(analysis: Analysis, passage: int, position: int, pro
             continue
         end = position if number == passage else len(paragraph.text)
         named = [
-            m
+            m.start
             for m in analysis.person_mentions(number)
             if m.start < end and not m.quoted and analysis.groups[m.group].gender in (None, gender)
         ]
         taken = [(m.start, m.end) for m in analysis.person_mentions(number)]
         described = [
-            match.start()
-            for match in UNNAMED_PHRASE_RES[gender].finditer(paragraph.text, 0, end)
+            match
+            for pattern in (UNNAMED_PHRASE_RES[gender], _ROLE_RE)
+            for match in pattern.finditer(paragraph.text, 0, end)
             if not paragraph.quoted(match.start())
             and not any(start <= match.start() < stop for start, stop in taken)
             # "the old woman" again, where the cast has her under that epithet already
             and match.group().lower() not in known
         ]
-        latest_named = max((m.start for m in named), default=-1)
-        latest_described = max(described, default=-1)
-        if latest_described > latest_named:
-            return True
-        if latest_named >= 0:
-            return False
-    return False
+        latest = max(described, key=lambda match: match.start(), default=None)
+        last_named = max(named, default=-1)
+        if latest is not None and latest.start() > last_named:
+            return True, _under(analysis, latest.group())
+        if named:
+            # "the busy doctor invited Sue into the hallway": the sentence's subject, the
+            # doctor, is whom the next paragraph's "he said" means.
+            subject = _subject_described(paragraph.sentence_starts, described, last_named)
+            if number < passage and subject is not None:
+                return True, _under(analysis, subject.group())
+            return False, None
+    return False, None
+
+
+def _under(analysis: Analysis, phrase: str) -> Group | None:
+    """The one person of the cast called "the <noun>" of the phrase's noun, if any."""
+    noun = _NOUN_RE.search(phrase)
+    if noun is None:
+        return None
+    words = ("the", noun["noun"])
+    found = [g for g in analysis.people if g.words == words]
+    return found[0] if len(found) == 1 else None
+
+
+def _subject_described(
+    starts: list[int], described: list[re.Match[str]], named: int
+) -> re.Match[str] | None:
+    """A described person opening the sentence of the last name, before it."""
+    sentence = bisect.bisect_right(starts, named)
+    opening = starts[sentence - 1] if sentence else 0
+    for match in described:
+        if (
+            opening <= match.start() < named
+            and bisect.bisect_right(starts, match.start()) == sentence
+        ):
+            lead = match.start() - opening
+            if lead <= _SUBJECT_LEAD:
+                return match
+    return None
+
+
+# How far into its sentence a subject may start: "One morning the busy doctor…".
+_SUBJECT_LEAD = 20
