@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from bot.core.characters.gender_cues import (
     called_in_narration,
+    first_pronoun_gender,
     other_gender_after,
-    possessive_her,
+    rival_between,
     signed_as,
 )
 from bot.core.characters.paragraph import Paragraph, previous_words
@@ -24,7 +25,6 @@ from bot.core.lexicon import (
     GENDERED_NOUNS,
     KIN_NAMES,
     MALE_NOUNS,
-    PRONOUN_GENDER,
     TITLES,
 )
 
@@ -96,10 +96,10 @@ def gender_votes(
         following = bisect.bisect_right(starts, mention.after)
         if following < len(starts):
             limit = min(limit, starts[following])
-        gender = _first_pronoun_gender(paragraph, mention.after, limit)
+        gender = first_pronoun_gender(paragraph, mention.after, limit)
         if gender is None:
             continue
-        if rivals and _rival_between(rivals, mention, paragraph, limit, gender):
+        if rivals and rival_between(rivals, mention, paragraph, limit, gender):
             continue
         if background is None:
             votes.append(gender)
@@ -111,46 +111,9 @@ def gender_votes(
     return votes
 
 
-def _rival_between(
-    rivals: dict[int, list[tuple[int, str]]],
-    mention: Mention,
-    paragraph: Paragraph,
-    limit: int,
-    gender: str,
-) -> bool:
-    """Whether someone of `gender` by their title is named between the mention and the
-    first pronoun after it."""
-    found = _first_pronoun_gender(paragraph, mention.after, limit)
-    at = next(
-        (
-            m.start()
-            for m in paragraph.pronouns(mention.after, limit)
-            if PRONOUN_GENDER[m.group().lower()] == found
-        ),
-        limit,
-    )
-    return any(
-        mention.after <= start < at and rival == gender
-        for start, rival in rivals.get(mention.passage, ())
-    )
-
-
 def _person_noun_after(text: str, after: int) -> bool:
     following = WORD_RE.match(text, after + 1) if text[after : after + 1] == " " else None
     return following is not None and following.group().lower() in GENDERED_NOUNS
-
-
-def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:
-    """The gender of the first subject or possessive he/she pronoun in text[start:end]."""
-    text = paragraph.text
-    for match in paragraph.pronouns(start, end):
-        pronoun = match.group().lower()
-        if paragraph.quoted(match.start()) or pronoun == "him":
-            continue  # "laughed at him": someone else
-        if pronoun == "her" and not possessive_her(text, match.end()):
-            continue  # "smiled at her", "gave her the key"; not "shook her head"
-        return PRONOUN_GENDER[pronoun]
-    return None
 
 
 def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) -> list[str]:
@@ -444,14 +407,14 @@ def _pronoun_after(mention: Mention, paragraph: Paragraph, index: _Index) -> str
     position = bisect.bisect_right(starts, mention.start)
     sentence_end = starts[position] if position < len(starts) else len(text)
     end = index.first_start_between(mention.passage, mention.after, sentence_end)
-    found = _first_pronoun_gender(paragraph, mention.after, end)
+    found = first_pronoun_gender(paragraph, mention.after, end)
     if found is not None or end < sentence_end:
         return found
     # "Bellamy said, kneading. He did not look up": the next sentence, if no one else
     # is named before its pronoun.
     following = starts[position + 1] if position + 1 < len(starts) else len(text)
     following = index.first_start_between(mention.passage, end - 1, following)
-    return _first_pronoun_gender(paragraph, end, following)
+    return first_pronoun_gender(paragraph, end, following)
 
 
 def _nearest_before(mention: Mention, choices: Sequence[Group], index: _Index) -> Group:

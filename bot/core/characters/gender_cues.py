@@ -75,3 +75,40 @@ def possessive_her(text: str, end: int) -> bool:
     following = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
     word = following.group() if following else ""
     return word[:1].islower() and word not in FUNCTION_WORDS
+
+
+def first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:
+    """The gender of the first subject or possessive he/she pronoun in text[start:end]."""
+    text = paragraph.text
+    for match in paragraph.pronouns(start, end):
+        pronoun = match.group().lower()
+        if paragraph.quoted(match.start()) or pronoun == "him":
+            continue  # "laughed at him": someone else
+        if pronoun == "her" and not possessive_her(text, match.end()):
+            continue  # "smiled at her", "gave her the key"; not "shook her head"
+        return PRONOUN_GENDER[pronoun]
+    return None
+
+
+def rival_between(
+    rivals: dict[int, list[tuple[int, str]]],
+    mention: Mention,
+    paragraph: Paragraph,
+    limit: int,
+    gender: str,
+) -> bool:
+    """Whether someone of `gender` by their title is named between the mention and the
+    first pronoun after it."""
+    found = first_pronoun_gender(paragraph, mention.after, limit)
+    at = next(
+        (
+            m.start()
+            for m in paragraph.pronouns(mention.after, limit)
+            if PRONOUN_GENDER[m.group().lower()] == found
+        ),
+        limit,
+    )
+    return any(
+        mention.after <= start < at and rival == gender
+        for start, rival in rivals.get(mention.passage, ())
+    )
