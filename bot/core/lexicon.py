@@ -240,7 +240,8 @@ PERSON_VERBS = frozenset(
     slept woke ate drank sipped chatted talked told tells invited offered gave showed pointed
     paused hesitated agreed approached entered climbed lived grew prepared answered thanked
     leaned reached picked glared beamed teased joked admitted promised studied practised
-    practiced traced packed boarded arrived moved""".split()
+    practiced traced packed boarded arrived moved awoke awakened dreamed dreamt shuddered
+    trembled sobbed fainted knelt prayed""".split()
 )
 SPEECH_VERBS = frozenset(
     """said says asked asks replied answered whispered whispers murmured shouted called cried
