@@ -52,3 +52,35 @@ def test_a_described_doctor_s_he_said_is_the_doctor_s():
     }
     assert cast.get("the doctor") == ["She has one chance in ten"]
     assert "She has one chance in ten" not in cast.get("Sue", [])
+
+
+DESIREE = LEAF.with_name("desiree.txt")
+
+
+def _lines_of(path: Path) -> dict[str, list[str]]:
+    cast = extract_cast(parse_story(path.read_bytes(), path.name).passages)
+    return {c.name: [line.text for line in c.lines] for c in cast.characters}
+
+
+def test_she_exclaimed_after_she_kissed_her_is_the_subject_s():
+    # "Madame Valmondé bent her portly figure over Hélène and kissed her." /
+    # "This is not the baby!" she exclaimed.
+    lines = _lines_of(DESIREE)
+    assert "This is not the baby!" in lines["Madame Valmondé"]
+    assert "This is not the baby!" not in lines["Hélène"]
+
+
+def test_a_letter_to_someone_is_not_in_their_mouth():
+    # "She wrote to Madame Valmondé." / "My mother, they tell me I am not white."
+    lines = _lines_of(DESIREE)
+    assert not any(line.startswith("My mother") for line in lines["Madame Valmondé"])
+    # "…not from Hélène; … an old letter from his mother": not Hélène's words either.
+    assert not any("night and day" in line for line in lines["Hélène"])
+
+
+def test_her_gender_survives_a_he_after_another_name_and_an_object_place():
+    genders = {
+        c.name: c.gender
+        for c in extract_cast(parse_story(DESIREE.read_bytes(), DESIREE.name).passages).characters
+    }
+    assert genders["Hélène"] == "f"

@@ -382,6 +382,11 @@ HARD_CASES = {
         {"Eye", "the Eye", "True", "Villains", "Listen", "Object", "Passion", "Madmen"},
         set(),
     ),
+    "desiree": (
+        {"Hélène", "Armand Aubigny", "Madame Valmondé", "Monsieur Valmondé"},
+        {"Dada", "God", "Monsieur", "L'Abri"},
+        {"L'Abri"},
+    ),
 }  # fmt: skip
 
 # The protagonist each of those has: the one a careful reader would name.
@@ -391,6 +396,7 @@ HARD_PROTAGONISTS = {
     "quay": "Nora",
     "heart": "the narrator",
     "bellamy": "Mrs. Bellamy",
+    "desiree": "Hélène",
 }
 
 

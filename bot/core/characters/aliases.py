@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.characters.gender_cues import (
+    after_preposition,
     called_in_narration,
     first_pronoun_gender,
     other_gender_after,
@@ -104,7 +105,9 @@ def gender_votes(
         if background is None:
             votes.append(gender)
         elif gender != background:
-            votes += [gender, gender]
+            # Twice, but not for a name in an object's place ("not from Hélène; it was
+            # part of a letter from his mother"): whose the he is, it says little.
+            votes += [gender] if after_preposition(paragraph.text, mention.start) else [gender] * 2
         else:
             other = other_gender_after(paragraph, mention.after, limit, background)
             votes.append(other or gender)

@@ -99,6 +99,14 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
 
 def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: str) -> Group | None:
     """The person a he/she refers to: the latest named before it, of a fitting gender."""
+    mention = pronoun_antecedent(analysis, passage, position, pronoun)
+    return None if mention is None else analysis.groups[mention.group]
+
+
+def pronoun_antecedent(
+    analysis: Analysis, passage: int, position: int, pronoun: str
+) -> Mention | None:
+    """The mention resolve_pronoun reads the person from."""
     gender = PRONOUN_GENDER.get(pronoun.lower())
     for number in (passage, passage - 1, passage - 2):
         earlier = [
@@ -112,5 +120,5 @@ def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: st
         for mention in sorted(earlier, key=lambda m: -m.start):
             group = analysis.groups[mention.group]
             if gender is None or group.gender in (None, gender):
-                return group
+                return mention
     return None

@@ -15,6 +15,7 @@ from bot.core.characters.analysis import (
     Analysis,
     resolve_pronoun,
 )
+from bot.core.characters.gender_cues import after_preposition
 from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
@@ -43,7 +44,7 @@ from bot.core.characters.patterns import (
 )
 from bot.core.characters.scan import Mention
 from bot.core.characters.tokens import matches_at
-from bot.core.characters.unnamed_speakers import described_speaker
+from bot.core.characters.unnamed_speakers import described_speaker, said_by
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     MALE_NOUNS,
@@ -341,7 +342,7 @@ def _speaker_after(
         described, person = described_speaker(analysis, number, at, pronoun.group(1))
         if described:
             return person  # "the busy doctor … he said": the doctor's, or no one's known
-        return resolve_pronoun(analysis, number, at, pronoun.group(1))
+        return said_by(analysis, number, at, pronoun.group(1))
     return None
 
 
@@ -399,6 +400,14 @@ def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, 
     for number, paragraph in analysis.paragraphs.items():
         people = sorted(analysis.person_mentions(number), key=lambda m: m.start)
         narrators = {m.group for m in people if not m.quoted}
+        # The one person the paragraph's narration names speaks its unattributed lines,
+        # unless named only as someone written or spoken to, or from ("She wrote to
+        # Madame Valmondé." / "My mother, they tell me…"; "not from Hélène").
+        addressed = narrators - {
+            m.group
+            for m in people
+            if not m.quoted and not after_preposition(paragraph.text, m.start)
+        }
         previous: Group | None = None
         for open_, close in paragraph.quotes:
             if not _is_speech(paragraph, open_, close):
@@ -417,7 +426,7 @@ def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, 
                 or _speaker_before(analysis, paragraph, open_, unquoted)
                 or previous
             )
-            if speaker is None and len(narrators) == 1:
+            if speaker is None and len(narrators) == 1 and not addressed:
                 speaker = analysis.groups[next(iter(narrators))]
             if speaker is None:
                 continue

@@ -4,10 +4,11 @@ or she), a letter's sign-off ("Your loving sister,")."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from bot.core.characters.gendered_phrases import GENDERED_PHRASE_RES
-from bot.core.characters.paragraph import Paragraph
+from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import WORD_RE
 from bot.core.characters.scan import Mention
 from bot.core.letters import SIGN_OFF_RE
@@ -22,6 +23,11 @@ def other_gender_after(paragraph: Paragraph, start: int, end: int, background: s
         if gender != background:
             brought_in = phrases.search(paragraph.text, start, end)
             end = brought_in.start() if brought_in else end
+    # Or anyone named ("…menacing her peace. Armand's manner had changed. He avoided her").
+    for word in _CAPITALISED_RE.finditer(paragraph.text, start, end):
+        if word.group().lower().rstrip("'’s") not in FUNCTION_WORDS:
+            end = word.start()
+            break
     for match in paragraph.pronouns(start, end):
         gender = PRONOUN_GENDER[match.group().lower()]
         if gender == background or paragraph.quoted(match.start()):
@@ -32,6 +38,9 @@ def other_gender_after(paragraph: Paragraph, start: int, end: int, background: s
         ):
             return gender
     return None
+
+
+_CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
 
 
 def narration_gender(paragraphs: dict[int, Paragraph]) -> str | None:
@@ -112,3 +121,12 @@ def rival_between(
         mention.after <= start < at and rival == gender
         for start, rival in rivals.get(mention.passage, ())
     )
+
+
+def after_preposition(text: str, start: int) -> bool:
+    """Whether the word before `start` is a preposition: a name in an object's place."""
+    before = previous_words(text[max(0, start - 12) : start], 1)
+    return bool(before) and before[0] in _OBJECT_PREPOSITIONS
+
+
+_OBJECT_PREPOSITIONS = frozenset("to from of with for at by about".split())

@@ -15,7 +15,7 @@ import bisect
 import re
 
 from bot.core.characters.aliases import Group
-from bot.core.characters.analysis import Analysis
+from bot.core.characters.analysis import Analysis, pronoun_antecedent
 from bot.core.characters.gendered_phrases import UNNAMED_PHRASE_RES
 from bot.core.characters.unnamed import DESCRIBED_NOUNS
 from bot.core.lexicon import FEMALE_NOUNS, MALE_NOUNS, PRONOUN_GENDER
@@ -104,3 +104,33 @@ def _subject_described(
 
 # How far into its sentence a subject may start: "One morning the busy doctor…".
 _SUBJECT_LEAD = 20
+
+
+def said_by(analysis: Analysis, passage: int, position: int, pronoun: str) -> Group | None:
+    """Whom a "she said" means among the people named: the latest of a fitting gender,
+    unless she is the object of a sentence whose subject also fits ("Madame Valmondé
+    bent over Hélène and kissed her." / "This is not the baby!" she exclaimed: Madame
+    Valmondé's)."""
+    latest = pronoun_antecedent(analysis, passage, position, pronoun)
+    if latest is None:
+        return None
+    paragraph = analysis.paragraphs[latest.passage]
+    starts = paragraph.sentence_starts
+    sentence = bisect.bisect_right(starts, latest.start)
+    opening = starts[sentence - 1] if sentence else 0
+    if latest.start - opening <= _SUBJECT_LEAD:
+        return analysis.groups[latest.group]  # the sentence's subject itself
+    gender = PRONOUN_GENDER.get(pronoun.lower())
+    subject = next(
+        (
+            m
+            for m in analysis.person_mentions(latest.passage)
+            if opening <= m.start - 0 <= opening + _SUBJECT_LEAD
+            and m.start < latest.start
+            and not m.quoted
+            and m.group != latest.group
+            and analysis.groups[m.group].gender == gender
+        ),
+        None,
+    )
+    return analysis.groups[(subject or latest).group]
