@@ -311,3 +311,13 @@ def test_a_stretch_is_not_told_by_a_they_that_would_be_dropped() -> None:
     texts = [sentence.text for sentence in retold.sentences]
     assert len(texts) >= target_sentence_count(len(story_sentences(passages)), "short")
     assert any("ten years" in text for text in texts)
+
+
+def test_a_short_tag_brings_the_line_it_tags() -> None:
+    # '"Six," said Johnsy, in almost a whisper.' alone tells nothing; the line after it
+    # ("When the last one falls I must go, too.") is the plot.
+    path = ROOT / "tests" / "data" / "characters" / "leaf.txt"
+    passages = parse_story(path.read_bytes(), path.name).passages
+    texts = [s.text for s in retell(passages, length="short", protagonist="Johnsy").sentences]
+    tags = [i for i, text in enumerate(texts) if text.startswith('"Six," said Johnsy')]
+    assert tags and "When the last one falls" in texts[tags[0] + 1]
