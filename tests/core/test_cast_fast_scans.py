@@ -30,11 +30,10 @@ from bot.core.characters.patterns import (
     coordinated_starts,
     next_word_may_be,
 )
-from bot.core.characters.tokens import literal_starts, matches_at
+from bot.core.characters.tokens import matches_at
 from bot.core.characters.unnamed import (
     _DESCRIBED_RE,
     _KIN_RE,
-    _OWNED_LITERALS,
     described_matches,
     kin_matches,
 )
@@ -105,12 +104,8 @@ def test_kin_matches_are_the_pattern_matches_in_each_paragraph():
         "",
         *TEXTS,
     ]
-    paragraphs = {
-        number: Paragraph(Passage(number, text, 0, len(text)), quote_spans(text))
-        for number, text in enumerate(texts, 1)
-    }
     expected = [[(m.span(), m.groups()) for m in _KIN_RE.finditer(t)] for t in texts]
-    found = kin_matches(paragraphs, literal_starts(texts, _OWNED_LITERALS))
+    found = kin_matches(texts)
     assert [[(m.span(), m.groups()) for m in ms] for ms in found] == expected
 
 

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 
 from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.coreference import epithet_owner, join, title_holders
+from bot.core.characters.described import DeterminerScan, matches_in
 from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
 from bot.core.characters.scan import Mention
-from bot.core.characters.tokens import literal_starts, matches_at, word_trie
+from bot.core.characters.tokens import word_trie
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
@@ -97,10 +98,12 @@ def add_unnamed_people(
     taken = _taken(mentions)
     narrator = _narrator(paragraphs, groups, mentions)
     texts = [p.text for p in paragraphs.values()]
-    # "my", "'s": where a description or a relative's noun may start, found once for both.
-    owned = literal_starts(texts, _OWNED_LITERALS)
-    described, apposed = _described(paragraphs, groups, taken, described_matches(texts, owned))
-    kin = _kin_names(paragraphs, groups, owned)
+    # Where a description and where a relative's noun can start, found once for both.
+    described_starts, kin_starts = _SCAN.starts(texts)
+    described, apposed = _described(
+        paragraphs, groups, taken, described_matches(texts, described_starts)
+    )
+    kin = _kin_names(groups, kin_matches(texts, kin_starts))
     titled = title_holders(paragraphs, (g for g in groups.values() if g.kind == "person"))
     for words, found, gender in [*narrator, *described]:
         named = None
@@ -147,17 +150,17 @@ _KIN_RE = re.compile(
     r"|M(?<!\w.)y|m(?<!\w.)y|'s|’s)\s+(?:[a-z]+\s+)?"
     rf"(?P<noun>{_NOUNS}),?\s+(?P<name>[A-Z][\w'’-]+)"
 )
+# Where either pattern can start, both read from the same nouns.
+_SCAN = DeterminerScan(_NOUNS)
 
 
-def _kin_names(
-    paragraphs: dict[int, Paragraph], groups: dict[int, Group], owned: list[set[int]]
-) -> dict[str, Group]:
+def _kin_names(groups: dict[int, Group], found: list[list[re.Match[str]]]) -> dict[str, Group]:
     """Relatives the text names once ("their son Herbert", "his wife, Mary"): the noun
     then stands for that person, when it names only one."""
     people = {g.words[0]: g for g in groups.values() if g.kind == "person" and g.mentions}
     people.update({g.words[-1]: g for g in groups.values() if g.kind == "person" and g.mentions})
     named: dict[str, set[int]] = defaultdict(set)
-    for matches in kin_matches(paragraphs, owned):
+    for matches in found:
         for match in matches:
             group = people.get(match["name"])
             if group is not None and match["noun"] in DESCRIBED_NOUNS:
@@ -165,40 +168,14 @@ def _kin_names(
     return {noun: groups[next(iter(ids))] for noun, ids in named.items() if len(ids) == 1}
 
 
-# Where _KIN_RE's determiners can start: "my", "'s" (shared with the descriptions),
-# "their", and "his" / "her", which the paragraph's pronouns give.
-_OWNED_LITERALS = ("my", "My", "'s", "’s")
-_THEIR_LITERALS = ("their", "Their")
-
-
 def kin_matches(
-    paragraphs: dict[int, Paragraph], owned: list[set[int]]
+    texts: Sequence[str], starts: list[set[int]] | None = None
 ) -> list[list[re.Match[str]]]:
-    """What _KIN_RE.finditer finds in each paragraph, tried only where a determiner starts
-    (a pattern opening with "h", "t" or "m" would be tried at a tenth of the text)."""
-    texts = [p.text for p in paragraphs.values()]
-    their = literal_starts(texts, _THEIR_LITERALS)
-    return [
-        matches_at(_KIN_RE, text, {*mine, *theirs, *_his_her_starts(paragraph)})
-        for paragraph, text, mine, theirs in zip(
-            paragraphs.values(), texts, owned, their, strict=True
-        )
-    ]
-
-
-_HIS_HER = ("his", "His", "her", "Her")
-
-
-def _his_her_starts(paragraph: Paragraph) -> list[int]:
-    """The pronouns where _KIN_RE can start: "his" or "her" as it spells them, then a
-    space ("he", "she", "HIS" and "her," never start one)."""
-    text = paragraph.text
-    return [
-        start
-        for match in paragraph.pronouns()
-        if text.startswith(_HIS_HER, start := match.start())
-        and text[start + 3 : start + 4].isspace()
-    ]
+    """What _KIN_RE.finditer finds in each text, tried only where it can start (`starts`,
+    from _SCAN.starts, if already found)."""
+    if starts is None:
+        starts = _SCAN.starts(texts)[1]
+    return matches_in(_KIN_RE, texts, starts)
 
 
 def _taken(mentions: Sequence[Mention]) -> dict[int, list[Mention]]:
@@ -345,29 +322,13 @@ def _described(
 
 
 def described_matches(
-    texts: Sequence[str], owned: list[set[int]] | None = None
+    texts: Sequence[str], starts: list[set[int]] | None = None
 ) -> list[list[re.Match[str]]]:
-    """What _DESCRIBED_RE.finditer finds in each text, tried only where a match can
-    start: a determiner ("the", "my", "our"), or a capitalised owner before an "'s".
-    `owned`: where _OWNED_LITERALS start in each text, if already found."""
-    matches: list[list[re.Match[str]]] = []
-    if owned is None:
-        owned = literal_starts(texts, _OWNED_LITERALS)
-    found = literal_starts(texts, ("the", "The", "our", "Our"))
-    for text, starts, mine in zip(texts, found, owned, strict=True):
-        starts |= mine
-        for at in [at for at in starts if text[at] in "'’"]:
-            starts.discard(at)
-            # An owner is [A-Z] after a word boundary, anywhere in the run of [\w'’-]
-            # before the "'s": "O'Brien's", "x-Tom's".
-            before = at - 1
-            while before >= 0 and (text[before].isalnum() or text[before] in "_'’-"):
-                previous = text[before - 1] if before else " "
-                if "A" <= text[before] <= "Z" and not (previous.isalnum() or previous == "_"):
-                    starts.add(before)
-                before -= 1
-        matches.append(matches_at(_DESCRIBED_RE, text, starts))
-    return matches
+    """What _DESCRIBED_RE.finditer finds in each text, tried only where it can start
+    (`starts`, from _SCAN.starts, if already found)."""
+    if starts is None:
+        starts = _SCAN.starts(texts)[0]
+    return matches_in(_DESCRIBED_RE, texts, starts)
 
 
 def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[str, ...] | None:
