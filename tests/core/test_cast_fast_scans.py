@@ -9,7 +9,12 @@ from __future__ import annotations
 import random
 
 from bot.core.characters.evidence import _DISTRICT_INITIALS
-from bot.core.characters.facts import _COMMA_SHE_HE_RE, _may_end_born_in
+from bot.core.characters.facts import (
+    _COMMA_SHE_HE_RE,
+    _may_end_born_in,
+    ends_born_in,
+    ends_leaving,
+)
 from bot.core.characters.paragraph import (
     Paragraph,
     fast_sentence_ends,
@@ -23,6 +28,7 @@ from bot.core.characters.patterns import (
     DISTRICT_AFTER_RE,
     IS_A_RE,
     IS_A_WORDS,
+    LEAVE_RE,
     PLAIN_WORD_RE,
     PRONOUN_IS_A_RE,
     PRONOUN_RE,
@@ -173,6 +179,35 @@ def test_born_in_is_searched_only_where_the_text_before_may_end_with_it():
                 found += 1
                 assert _may_end_born_in(before), before
     assert found  # the random text does say "born in" somewhere
+
+
+def _ending_texts() -> list[str]:
+    """Every word of BORN_RE and LEAVE_RE in three cases (and with "ſ", "İ", "K"), after
+    and before every kind of space and the words that may stand between them."""
+    words = """born in grew up grown raised native of came comes come hailed hails emigrated
+    immigrated originally from the leave left leaving fled flee fleeing escaped escaping
+    her his their home""".split()
+    spellings = [*words, *(w.upper() for w in words), *(w.title() for w in words)]
+    spellings += ["ſcaped", "İn", "nİn", "hiſ", "reborn", "Kame"]
+    chance = random.Random(5)
+    texts = []
+    for _ in range(20000):
+        pieces = [chance.choice(spellings) for _ in range(chance.randint(1, 4))]
+        gaps = [chance.choice([" ", "  ", "\t", "\n", "\u00a0", "", ",", "x"]) for _ in pieces]
+        texts.append("".join(p + g for p, g in zip(pieces, gaps, strict=True)))
+    return texts
+
+
+def test_born_in_and_leaving_read_backwards_are_the_patterns():
+    found = 0
+    for text in [*_ending_texts(), *TEXTS[:800], *_random_texts(3000, 6)]:
+        for end in range(max(0, len(text) - 40), len(text) + 1):
+            before = text[max(0, end - 40) : end]
+            born, leaving = bool(BORN_RE.search(before)), bool(LEAVE_RE.search(before))
+            assert ends_born_in(before) == born, before
+            assert ends_leaving(before) == leaving, before
+            found += born + leaving
+    assert found > 1000
 
 
 def test_she_was_a_is_found_from_the_paragraphs_pronouns():

@@ -21,13 +21,11 @@ from bot.core.characters.patterns import (
     APPOSITION_PERSON_NOUNS,
     AS_A_PRONOUN_RE,
     AS_A_RE,
-    BORN_RE,
     CLAUSE_NP_BEFORE_RE,
     IS_A_RE,
     IS_A_WORDS,
     JOINED_COMMA,
     LABEL_BEFORE_RE,
-    LEAVE_RE,
     LIST_AFTER_RE,
     NAMED_RE,
     PRONOUN_IS_A_RE,
@@ -286,11 +284,37 @@ def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, 
         if place is None:
             continue
         before = paragraph.text[max(0, mention.start - 40) : mention.start]
-        if (_may_end_born_in(before) and BORN_RE.search(before)) or (
-            place.kind == "country" and may_end_leave(before) and LEAVE_RE.search(before)
+        if (_may_end_born_in(before) and ends_born_in(before)) or (
+            place.kind == "country" and may_end_leave(before) and ends_leaving(before)
         ):
             origins.append((mention.start, place.name))
     return origins
+
+
+# BORN_RE and LEAVE_RE end where the text before a name does ("born in ", "to leave her
+# native "): spelled backwards and matched at the start of that text reversed, each is
+# tried once, not at every offset of it. tests/core/test_cast_fast_scans.py holds each to
+# the pattern it stands for.
+_BORN_REVERSED_RE = re.compile(
+    r"(?:\s+eht)?\s+(?:ni\s+(?:nrob|pu\s+(?:werg|nworg)|desiar)|fo\s+evitan|evitan"
+    r"|morf\s+(?:emac|semoc|emoc|deliah|sliah|detargime|detargimmi|yllanigiro))\b",
+    re.IGNORECASE,
+)
+_LEAVE_REVERSED_RE = re.compile(
+    r"(?:\s+(?:evitan|emoh))?(?:\s+(?:reh|sih|rieht))?"
+    r"\s+(?:evael|tfel|gnivael|delf|eelf|gnieelf|depacse|gnipacse)\b",
+    re.IGNORECASE,
+)
+
+
+def ends_born_in(before: str) -> bool:
+    """Whether BORN_RE.search(before) finds anything."""
+    return _BORN_REVERSED_RE.match(before[::-1]) is not None
+
+
+def ends_leaving(before: str) -> bool:
+    """Whether LEAVE_RE.search(before) finds anything."""
+    return _LEAVE_REVERSED_RE.match(before[::-1]) is not None
 
 
 def _may_end_born_in(before: str) -> bool:
