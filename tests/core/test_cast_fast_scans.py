@@ -12,6 +12,7 @@ from bot.core.characters.evidence import _DISTRICT_INITIALS
 from bot.core.characters.facts import (
     _COMMA_SHE_HE_RE,
     _may_end_born_in,
+    as_a_before_comma,
     ends_born_in,
     ends_leaving,
 )
@@ -23,6 +24,7 @@ from bot.core.characters.paragraph import (
 )
 from bot.core.characters.patterns import (
     AS_A_PRONOUN_RE,
+    AS_A_RE,
     BORN_RE,
     COORDINATED_START_RE,
     DISTRICT_AFTER_RE,
@@ -220,3 +222,38 @@ def test_she_was_a_is_found_from_the_paragraphs_pronouns():
         assert [(m.span(), m.groups()) for m in found] == [
             (m.span(), m.groups()) for m in expected
         ], text
+
+
+def test_as_a_is_searched_from_the_last_mark_before_the_comma():
+    """The text before a name that ends with ", ", cut from every kind of text: the
+    shortened search finds what AS_A_RE.search finds, span and group."""
+    texts = [
+        "As a brilliant mathematician, ",
+        "as an  old man (and a fool), ",
+        "Was a x, as a\tpainter, ",
+        "“As a child”, as a boy: As a rule, ",
+        "alias a b, ",
+        "As a—, ",
+        *TEXTS[:1500],
+        *_random_texts(4000, 7),
+        *_as_a_texts(),
+    ]
+    found = 0
+    for text in texts:
+        for end in range(len(text) + 1):
+            before = text[max(0, end - 160) : end]
+            if not before.endswith(", "):
+                continue
+            expected = AS_A_RE.search(before)
+            got = as_a_before_comma(before)
+            assert (got and (got.span(), got.groups())) == (
+                expected and (expected.span(), expected.groups())
+            ), before
+            found += expected is not None
+    assert found >= 200
+
+
+def _as_a_texts() -> list[str]:
+    pieces = ["As ", "as ", "a ", "an ", "A ", "old ", "man", ", ", ";", "(", ")", "—", "\t", "was"]
+    chance = random.Random(8)
+    return ["".join(chance.choices(pieces, k=chance.randint(3, 12))) + ", " for _ in range(6000)]

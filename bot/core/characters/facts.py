@@ -121,7 +121,7 @@ def _descriptions_before(mention: Mention, before: str, after: str, found: FactS
     offset = mention.start - len(before)
     previous = previous_words(before, 1)
     after_comma = before.endswith(", ")
-    if after_comma and (as_a := AS_A_RE.search(before)):
+    if after_comma and (as_a := as_a_before_comma(before)):
         found.add(mention.passage, offset + as_a.start(1), as_a.group(1))
     if previous in (["named"], ["called"]) and (named := NAMED_RE.search(before)):
         found.add(mention.passage, offset + named.start(1), _lower_article(named.group(1)))
@@ -132,6 +132,27 @@ def _descriptions_before(mention: Mention, before: str, after: str, found: FactS
         clause = CLAUSE_NP_BEFORE_RE.search(before)
         if clause and _usable_np(clause.group(1)):
             found.add(mention.passage, offset + clause.start(1), _lower_article(clause.group(1)))
+
+
+# What AS_A_RE's noun phrase never holds: a match runs from its "as" to the final comma
+# with none of these in between.
+_NP_BREAKS = ',.;:!?"“”()–—'
+
+
+def as_a_before_comma(before: str) -> re.Match[str] | None:
+    """AS_A_RE.search(before), for a `before` ending with ", ": searched only from the
+    last mark before that comma that a match cannot hold, and only when an "as" or "As"
+    stands there (the pattern opens with a word boundary, so it is tried at every offset
+    of the 160 characters before a name)."""
+    end = len(before) - 2
+    start = 0
+    for mark in _NP_BREAKS:
+        found = before.rfind(mark, 0, end)
+        if found >= start:
+            start = found + 1
+    if before.find("as", start, end) < 0 and before.find("As", start, end) < 0:
+        return None
+    return AS_A_RE.search(before, start)
 
 
 def _descriptions_after(mention: Mention, before: str, after: str, found: FactSet) -> None:
