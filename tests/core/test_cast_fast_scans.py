@@ -99,7 +99,7 @@ def test_described_matches_are_the_pattern_matches_in_each_text():
         *TEXTS,
     ]
     expected = [[(m.span(), m.groups()) for m in _DESCRIBED_RE.finditer(t)] for t in texts]
-    found = [[(m.span(), m.groups()) for m in ms] for ms in described_matches(texts)]
+    found = [[(m.span(), m.groups()) for m in ms] for ms in described_matches(_read(texts))]
     assert found == expected
 
 
@@ -113,7 +113,7 @@ def test_kin_matches_are_the_pattern_matches_in_each_paragraph():
         *TEXTS,
     ]
     expected = [[(m.span(), m.groups()) for m in _KIN_RE.finditer(t)] for t in texts]
-    found = kin_matches(texts)
+    found = kin_matches(_read(texts))
     assert [[(m.span(), m.groups()) for m in ms] for ms in found] == expected
 
 
@@ -257,3 +257,7 @@ def _as_a_texts() -> list[str]:
     pieces = ["As ", "as ", "a ", "an ", "A ", "old ", "man", ", ", ";", "(", ")", "—", "\t", "was"]
     chance = random.Random(8)
     return ["".join(chance.choices(pieces, k=chance.randint(3, 12))) + ", " for _ in range(6000)]
+
+
+def _read(texts: list[str]) -> list[Paragraph]:
+    return [Paragraph(Passage(n, t, 0, len(t)), quote_spans(t)) for n, t in enumerate(texts, 1)]

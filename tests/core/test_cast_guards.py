@@ -176,6 +176,10 @@ def test_kin_is_tried_at_every_spelling_of_his_and_her_it_reads() -> None:
         for space in (" ", "  ", "\t", "\n", "\u00a0", "\u2028", ",", "")
     ]
     expected = [[(m.span(), m.groups()) for m in _KIN_RE.finditer(t)] for t in texts]
-    found = kin_matches(texts)
+    found = kin_matches(_read(texts))
     assert [[(m.span(), m.groups()) for m in ms] for ms in found] == expected
     assert sum(map(len, expected)) >= 8  # "his son Al", "Her old aunt, May", …
+
+
+def _read(texts: list[str]) -> list[Paragraph]:
+    return [Paragraph(Passage(n, t, 0, len(t)), quote_spans(t)) for n, t in enumerate(texts, 1)]

@@ -7,7 +7,8 @@ cost a call each, and nearly every try fails ("the platform", "her eyes"). Here 
 determiner is one literal the engine skips to in C over the story's joined text, and a
 lookahead asks for the rest of the pattern there, so only the places where a match can
 start come back (a few dozen in a story of 5,000 words); the patterns themselves are then
-tried at those only. tests/core/test_cast_fast_scans.py holds both to `finditer`.
+tried at those places only. tests/core/test_cast_fast_scans.py and test_cast_guards.py
+hold both to `finditer`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.tokens import matches_at
 
 # What follows the determiner in each pattern, as a lookahead: the same words, without
@@ -25,61 +27,84 @@ from bot.core.characters.tokens import matches_at
 _DESCRIBED_AFTER = r"\s++(?:[a-z][\w-]*+\s++){{0,2}}(?:{nouns})s?\b"
 _KIN_AFTER = r"\s++(?:[a-z]++\s++)?(?:{nouns}),?\s++[A-Z][\w'’-]"
 
-# The determiners each pattern opens with; the ones in both are searched for once.
-_DESCRIBED_ONLY = ("the", "The", "our", "Our")
-_BOTH = ("my", "My")
-_KIN_ONLY = ("his", "His", "her", "Her", "their", "Their")
+# The determiners searched for, each with what may follow it: a description, a relative,
+# either. "the" and "their" share a pass ("the" then "ir"), as do "The" and "Their".
+_SEARCHED = (
+    ("the", "D", "K"),
+    ("The", "D", "K"),
+    ("our", "D", ""),
+    ("Our", "D", ""),
+    ("my", "DK", ""),
+    ("My", "DK", ""),
+    ("his", "K", ""),
+    ("His", "K", ""),
+    ("her", "K", ""),
+    ("Her", "K", ""),
+)
 
 
 class DeterminerScan:
     """The lookahead patterns for one noun alternation, compiled once."""
 
-    __slots__ = ("both", "described_only", "kin_only", "owned")
+    __slots__ = ("owned", "searched")
+
+    searched: list[tuple[re.Pattern[str], str, bool]]
+    owned: list[re.Pattern[str]]
 
     def __init__(self, nouns: str) -> None:
-        described = _DESCRIBED_AFTER.format(nouns=nouns)
-        kin = _KIN_AFTER.format(nouns=nouns)
-        self.described_only = [_opening(word, described) for word in _DESCRIBED_ONLY]
-        self.both = [_opening(word, f"{described}|{kin}") for word in _BOTH]
-        self.kin_only = [_opening(word, kin) for word in _KIN_ONLY]
+        after = {
+            "D": _DESCRIBED_AFTER.format(nouns=nouns),
+            "K": _KIN_AFTER.format(nouns=nouns),
+        }
+        after["DK"] = f"{after['D']}|{after['K']}"
+        # A match of "the" alone is a description's, one with the "ir" a relative's.
+        self.searched = [
+            (_opening(word, after[alone], after[joined] if joined else None), alone, bool(joined))
+            for word, alone, joined in _SEARCHED
+        ]
         # "'s": no word boundary before it ("Tom's"); the owner is found by walking back.
         # One literal per apostrophe: a set of two would be tested at every character.
-        self.owned = [re.compile(rf"{mark}s(?={described}|{kin})") for mark in "'’"]
+        self.owned = [re.compile(rf"{mark}s(?={after['DK']})") for mark in "'’"]
 
-    def starts(self, texts: Sequence[str]) -> tuple[list[set[int]], list[set[int]]]:
-        """Per text, where the description pattern and where the kin pattern can start."""
+    def starts(self, paragraphs: Sequence[Paragraph]) -> tuple[list[set[int]], list[set[int]]]:
+        """Per paragraph, where the description pattern and where the kin pattern can
+        start."""
+        texts = [p.text for p in paragraphs]
         joined = "\n".join(texts)
         ends = list(itertools.accumulate(len(t) + 1 for t in texts))
         described: list[set[int]] = [set() for _ in texts]
         kin: list[set[int]] = [set() for _ in texts]
-        for pattern in self.described_only:
-            _place(pattern, joined, ends, described)
-        for pattern in self.both:
-            _place(pattern, joined, ends, described)
-            _place(pattern, joined, ends, kin)
-        for pattern in self.kin_only:
-            _place(pattern, joined, ends, kin)
-        owned: list[set[int]] = [set() for _ in texts]
+        for pattern, alone, longer in self.searched:
+            for found in pattern.finditer(joined):
+                index, at = _locate(ends, found.start())
+                if longer and found.group("joined") is not None:
+                    kin[index].add(at)  # "their"
+                    continue
+                if "D" in alone:
+                    described[index].add(at)
+                if "K" in alone:
+                    kin[index].add(at)
         for pattern in self.owned:
-            _place(pattern, joined, ends, owned)
-        for text, marks, found, relatives in zip(texts, owned, described, kin, strict=True):
-            for at in marks:
-                relatives.add(at)  # the kin pattern opens with the "'s" itself
-                found.update(_owner_starts(text, at))
+            for found in pattern.finditer(joined):
+                index, at = _locate(ends, found.start())
+                kin[index].add(at)  # the kin pattern opens with the "'s" itself
+                described[index].update(_owner_starts(texts[index], at))
         return described, kin
 
 
-def _opening(word: str, after: str) -> re.Pattern[str]:
+def _locate(ends: list[int], at: int) -> tuple[int, int]:
+    """(which text, offset in it) of an offset of the texts joined by newlines."""
+    index = bisect.bisect_right(ends, at)
+    return index, at - (ends[index - 1] if index else 0)
+
+
+def _opening(word: str, alone: str, joined: str | None) -> re.Pattern[str]:
     # The literal first, so the engine skips to it; then a word boundary before it (no
-    # word character right before its first letter), then the rest as a lookahead.
-    return re.compile(rf"{word}(?<!\w{'.' * len(word)})(?={after})")
-
-
-def _place(pattern: re.Pattern[str], joined: str, ends: list[int], into: list[set[int]]) -> None:
-    for found in pattern.finditer(joined):
-        at = found.start()
-        index = bisect.bisect_right(ends, at)
-        into[index].add(at - (ends[index - 1] if index else 0))
+    # word character right before its first letter), then the rest as a lookahead: what
+    # follows the word alone, or "ir" and what follows "their".
+    boundary = rf"(?<!\w{'.' * len(word)})"
+    longer = rf"|(?P<joined>ir)(?={joined})" if joined else ""
+    return re.compile(rf"{word}{boundary}(?:(?={alone}){longer})")
 
 
 def _owner_starts(text: str, at: int) -> list[int]:

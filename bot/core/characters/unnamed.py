@@ -97,13 +97,13 @@ def add_unnamed_people(
     description the text ties to someone already in the cast joins them instead."""
     taken = _taken(mentions)
     narrator = _narrator(paragraphs, groups, mentions)
-    texts = [p.text for p in paragraphs.values()]
     # Where a description and where a relative's noun can start, found once for both.
-    described_starts, kin_starts = _SCAN.starts(texts)
+    read = list(paragraphs.values())
+    described_starts, kin_starts = _SCAN.starts(read)
     described, apposed = _described(
-        paragraphs, groups, taken, described_matches(texts, described_starts)
+        paragraphs, groups, taken, described_matches(read, described_starts)
     )
-    kin = _kin_names(groups, kin_matches(texts, kin_starts))
+    kin = _kin_names(groups, kin_matches(read, kin_starts))
     titled = title_holders(paragraphs, (g for g in groups.values() if g.kind == "person"))
     for words, found, gender in [*narrator, *described]:
         named = None
@@ -169,13 +169,13 @@ def _kin_names(groups: dict[int, Group], found: list[list[re.Match[str]]]) -> di
 
 
 def kin_matches(
-    texts: Sequence[str], starts: list[set[int]] | None = None
+    paragraphs: Sequence[Paragraph], starts: list[set[int]] | None = None
 ) -> list[list[re.Match[str]]]:
-    """What _KIN_RE.finditer finds in each text, tried only where it can start (`starts`,
-    from _SCAN.starts, if already found)."""
+    """What _KIN_RE.finditer finds in each paragraph, tried only where it can start
+    (`starts`, from _SCAN.starts, if already found)."""
     if starts is None:
-        starts = _SCAN.starts(texts)[1]
-    return matches_in(_KIN_RE, texts, starts)
+        starts = _SCAN.starts(paragraphs)[1]
+    return matches_in(_KIN_RE, [p.text for p in paragraphs], starts)
 
 
 def _taken(mentions: Sequence[Mention]) -> dict[int, list[Mention]]:
@@ -322,13 +322,13 @@ def _described(
 
 
 def described_matches(
-    texts: Sequence[str], starts: list[set[int]] | None = None
+    paragraphs: Sequence[Paragraph], starts: list[set[int]] | None = None
 ) -> list[list[re.Match[str]]]:
-    """What _DESCRIBED_RE.finditer finds in each text, tried only where it can start
+    """What _DESCRIBED_RE.finditer finds in each paragraph, tried only where it can start
     (`starts`, from _SCAN.starts, if already found)."""
     if starts is None:
-        starts = _SCAN.starts(texts)[0]
-    return matches_in(_DESCRIBED_RE, texts, starts)
+        starts = _SCAN.starts(paragraphs)[0]
+    return matches_in(_DESCRIBED_RE, [p.text for p in paragraphs], starts)
 
 
 def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[str, ...] | None:
