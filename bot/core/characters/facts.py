@@ -155,6 +155,10 @@ def as_a_before_comma(before: str) -> re.Match[str] | None:
     return AS_A_RE.search(before, start)
 
 
+_LIST_COMMA_RE = re.compile(r",\s*")
+_LEADING_AND_OR_RE = re.compile(r"^(?:and|or)\s+")
+
+
 def _descriptions_after(mention: Mention, before: str, after: str, found: FactSet) -> None:
     """ "X, a Swiss photographer,", "she was X, artist, dreamer, and ...", "X was a painter"."""
     if after.startswith(","):
@@ -163,8 +167,8 @@ def _descriptions_after(mention: Mention, before: str, after: str, found: FactSe
             found.add(mention.passage, mention.end, appositive.group(1))
         listed = LIST_AFTER_RE.match(after)
         if listed and previous_words(before, 1) in (["was"], ["is"], ["became"], ["remained"]):
-            for index, item in enumerate(re.split(r",\s*", listed.group(1))):
-                item = re.sub(r"^(?:and|or)\s+", "", item.strip())
+            for index, item in enumerate(_LIST_COMMA_RE.split(listed.group(1))):
+                item = _LEADING_AND_OR_RE.sub("", item.strip())
                 if item and item[0].islower() and len(item.split()) <= 8:
                     found.add(mention.passage, mention.end + index, item)
     elif (
@@ -280,15 +284,18 @@ def _nationality_origins(
         # "a Russian ballerina", not "a little Irish" (a language, said at the end) nor
         # "a Japanese napkin" (a thing's origin, not a person's).
         in_description = (
-            re.search(r"\ban?\s+(?:\w+\s+)?$", before)
-            and bool(following)
+            bool(following)
             and following[0] in APPOSITION_PERSON_NOUNS
+            and _ARTICLE_BEFORE_RE.search(before) is not None
         )
         by_birth = following[:2] == ["by", "birth"]
         said_to_be = previous_words(before, 1) in (["was"], ["is"])
         if ORIGIN_NOUNS.intersection(following[:2]) or in_description or by_birth or said_to_be:
             origins.append((match.start(), word))
     return origins
+
+
+_ARTICLE_BEFORE_RE = re.compile(r"\ban?\s+(?:\w+\s+)?$")
 
 
 def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, str]]:

@@ -51,7 +51,8 @@ _EPITHETS = frozenset("friend friends companion companions".split())
 _ADJECTIVES = COMMON_ADJECTIVES | frozenset(
     "little poor strange elder married young old fat lean".split()
 )
-_NOUNS = word_trie(DESCRIBED_NOUNS | _GENERIC_NOUNS)
+_ANY_NOUN = DESCRIBED_NOUNS | _GENERIC_NOUNS
+_NOUNS = word_trie(_ANY_NOUN)
 # The nouns are spelled out so that "the young lady" is tried as "young" + "lady" too.
 _DESCRIBED_RE = re.compile(
     r"\b(?P<det>[Tt]he|[Mm]y|[Oo]ur|(?P<owner>[A-Z][\w'’-]*)['’]s)\s+"
@@ -334,7 +335,7 @@ def described_matches(
 def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[str, ...] | None:
     noun = match["noun"]
     plural = noun.endswith("s") and noun[:-1] in DESCRIBED_NOUNS  # "the guests" act together
-    if noun in _EPITHETS or (not plural and noun not in DESCRIBED_NOUNS | _GENERIC_NOUNS):
+    if noun in _EPITHETS or (not plural and noun not in _ANY_NOUN):
         return None
     adjectives = match["adjectives"].split()
     if any(word not in _ADJECTIVES for word in adjectives):
