@@ -42,6 +42,7 @@ from bot.core.characters.tokens import matches_at
 from bot.core.characters.unnamed import (
     _DESCRIBED_RE,
     _KIN_RE,
+    _most_words,
     described_matches,
     kin_matches,
 )
@@ -261,3 +262,12 @@ def _as_a_texts() -> list[str]:
 
 def _read(texts: list[str]) -> list[Paragraph]:
     return [Paragraph(Passage(n, t, 0, len(t)), quote_spans(t)) for n, t in enumerate(texts, 1)]
+
+
+def test_the_words_a_paragraph_can_hold_are_never_fewer_than_it_has():
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    chance = random.Random(9)
+    texts = [*TEXTS, *_random_texts(3000, 10), "", " ", "a", "a b", " a  b ", "\u00a0a\u2003b"]
+    texts += ["".join(chance.choice(["ab", "c", *spaces]) for _ in range(12)) for _ in range(3000)]
+    for text in texts:
+        assert _most_words(text) >= len(text.split()), text

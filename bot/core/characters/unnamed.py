@@ -197,12 +197,16 @@ def _narrator(
                 narrated.append((number, match.start(), match.end()))
     if len(narrated) < _SHORTEST_NARRATOR_I:
         return []
-    narration_words = sum(len(p.text.split()) for p in paragraphs.values())
-    if len(narrated) * _WORDS_PER_I < narration_words:
-        return []
-    # A page-long story says "I" a few times where a long one says it dozens.
-    if len(narrated) < min(_MIN_NARRATOR_I, narration_words // _WORDS_PER_I + 1):
-        return []
+    # Counting the words splits every paragraph; a story that says "I" often enough for as
+    # many words as it can hold passes both tests below whatever the count.
+    most_words = sum(_most_words(p.text) for p in paragraphs.values())
+    if len(narrated) < _MIN_NARRATOR_I or len(narrated) * _WORDS_PER_I < most_words:
+        narration_words = sum(len(p.text.split()) for p in paragraphs.values())
+        if len(narrated) * _WORDS_PER_I < narration_words:
+            return []
+        # A page-long story says "I" a few times where a long one says it dozens.
+        if len(narrated) < min(_MIN_NARRATOR_I, narration_words // _WORDS_PER_I + 1):
+            return []
     found = [
         _mention(number, start, end, NARRATING_I, paragraphs[number])
         for number, start, end in narrated
@@ -217,6 +221,15 @@ def _narrator(
     return [((name,), [*named, *found], None)]
 
 
+def _most_words(text: str) -> int:
+    """At least len(text.split()): one word more than spaces where the only whitespace is
+    the space (isprintable says so: every other whitespace character is unprintable), else
+    one word for every two characters."""
+    if text.isprintable():
+        return text.count(" ") + 1
+    return (len(text) + 1) // 2
+
+
 def _narrator_name(
     paragraphs: dict[int, Paragraph], groups: dict[int, Group], mentions: Sequence[Mention]
 ) -> str | None:
@@ -226,6 +239,7 @@ def _narrator_name(
     narrated = {m.words for m in mentions if not m.quoted}
     calls: Counter[str] = Counter()
     in_talk: set[str] = set()
+    speaks: dict[int, bool] = {}  # whether the narrator speaks in a paragraph, read once
     for number, paragraph in paragraphs.items():
         for start, end in paragraph.quotes:
             speech = paragraph.text[start + 1 : end]
@@ -234,7 +248,9 @@ def _narrator_name(
                 ordinary = name.lower() in FUNCTION_WORDS or name.lower() in GREETINGS
                 if (name,) not in narrated and not ordinary:
                     calls[name] += 1
-                    if name not in in_talk and _in_talk_with_the_narrator(paragraphs, number):
+                    if name not in in_talk and _in_talk_with_the_narrator(
+                        paragraphs, number, speaks
+                    ):
                         in_talk.add(name)
     if not calls:
         return None
@@ -244,13 +260,20 @@ def _narrator_name(
     return name if sure and count * 2 >= said else None
 
 
-def _in_talk_with_the_narrator(paragraphs: dict[int, Paragraph], number: int) -> bool:
-    """The narrator speaks in this paragraph or the one before or after it."""
-    return any(
-        _NARRATOR_SPEAKS_RE.search(paragraphs[n].text)
-        for n in (number - 1, number, number + 1)
-        if n in paragraphs
-    )
+def _in_talk_with_the_narrator(
+    paragraphs: dict[int, Paragraph], number: int, speaks: dict[int, bool]
+) -> bool:
+    """The narrator speaks in this paragraph or the one before or after it (`speaks`:
+    what is known already, per paragraph)."""
+    for near in (number - 1, number, number + 1):
+        if near not in paragraphs:
+            continue
+        known = speaks.get(near)
+        if known is None:
+            known = speaks[near] = _NARRATOR_SPEAKS_RE.search(paragraphs[near].text) is not None
+        if known:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- described
