@@ -219,9 +219,14 @@ def _may_be_a_verb_of_being(text: str, end: int) -> bool:
 
 def she_was_a_matches(paragraph: Paragraph) -> list[re.Match[str]]:
     """What PRONOUN_IS_A_RE.finditer(np_text) finds: "she was ..." starts where a pronoun
-    does, so it is tried there only, and only where one of its verbs may follow."""
+    does, so it is tried there only: at a "she" or "he" (the pronouns that end with an
+    "e"; "her" reads as "he" to it, then wants a space), where one of its verbs may follow."""
     text = paragraph.np_text
-    starts = [m.start() for m in paragraph.pronouns() if _may_be_a_verb_of_being(text, m.end())]
+    starts = [
+        pronoun.start()
+        for pronoun in paragraph.pronouns()
+        if text[(end := pronoun.end()) - 1] in "eE" and _may_be_a_verb_of_being(text, end)
+    ]
     return matches_at(PRONOUN_IS_A_RE, text, starts)
 
 
