@@ -42,6 +42,7 @@ from bot.core.characters.tokens import matches_at
 from bot.core.characters.unnamed import (
     _DESCRIBED_RE,
     _KIN_RE,
+    _OTHER_SPACES,
     _most_words,
     described_matches,
     kin_matches,
@@ -270,4 +271,8 @@ def test_the_words_a_paragraph_can_hold_are_never_fewer_than_it_has():
     texts = [*TEXTS, *_random_texts(3000, 10), "", " ", "a", "a b", " a  b ", "\u00a0a\u2003b"]
     texts += ["".join(chance.choice(["ab", "c", *spaces]) for _ in range(12)) for _ in range(3000)]
     for text in texts:
-        assert _most_words(text) >= len(text.split()), text
+        assert _most_words([text]) >= len(text.split()), text
+    for _ in range(2000):
+        story = chance.sample(texts, chance.randint(1, 5))
+        assert _most_words(story) >= sum(len(text.split()) for text in story), story
+    assert set(_OTHER_SPACES) == set(spaces) - {" "}

@@ -199,7 +199,7 @@ def _narrator(
         return []
     # Counting the words splits every paragraph; a story that says "I" often enough for as
     # many words as it can hold passes both tests below whatever the count.
-    most_words = sum(_most_words(p.text) for p in paragraphs.values())
+    most_words = _most_words([p.text for p in paragraphs.values()])
     if len(narrated) < _MIN_NARRATOR_I or len(narrated) * _WORDS_PER_I < most_words:
         narration_words = sum(len(p.text.split()) for p in paragraphs.values())
         if len(narrated) * _WORDS_PER_I < narration_words:
@@ -221,13 +221,20 @@ def _narrator(
     return [((name,), [*named, *found], None)]
 
 
-def _most_words(text: str) -> int:
-    """At least len(text.split()): one word more than spaces where the only whitespace is
-    the space (isprintable says so: every other whitespace character is unprintable), else
-    one word for every two characters."""
-    if text.isprintable():
-        return text.count(" ") + 1
-    return (len(text) + 1) // 2
+def _most_words(texts: list[str]) -> int:
+    """At least as many as the texts' words (len(text.split()), summed): one more than the
+    spaces where the space is the only whitespace, else one for every two characters."""
+    joined = " ".join(texts)  # the same words, none run together
+    if any(space in joined for space in _OTHER_SPACES):
+        return sum((len(text) + 1) // 2 for text in texts)
+    return joined.count(" ") + 1
+
+
+# Every whitespace character but the space (what str.split splits at).
+_OTHER_SPACES = tuple(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def _narrator_name(
