@@ -7,7 +7,6 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from bot.core.cast import Fact
 from bot.core.characters.aliases import Group
@@ -51,13 +50,17 @@ from bot.core.lexicon import (
 from bot.core.text import fold
 
 
-@dataclass(slots=True)
 class FactSet:
-    """Facts found for one person, with their offsets so they can be put in text order."""
+    """Facts found for one person, with their offsets so they can be put in text order.
+    A plain class, not a dataclass: compiled, a dataclass keeps the __init__ the
+    dataclasses module writes in Python."""
 
-    found: list[tuple[int, int, str]] = field(default_factory=list)
-    # What facts() last gave, until the next add: the cast asks for them more than once.
-    read: tuple[Fact, ...] | None = None
+    __slots__ = ("found", "read")
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, int, str]] = []
+        # What facts() last gave, until the next add: the cast asks for them more than once.
+        self.read: tuple[Fact, ...] | None = None
 
     def add(self, passage: int, position: int, text: str) -> None:
         cleaned = " ".join(text.replace(JOINED_COMMA, ",").split()).strip(" ,")
