@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.core.search.words import CONTRACTION_TAILS
+
 
 def query_words_of(
     term_weights: Mapping[str, Sequence[tuple[int, float]]],
@@ -48,3 +50,24 @@ def closest_span(words: Sequence[str], query_words: Mapping[str, tuple[int, ...]
                 have -= counts[p] == 0
             start += 1
     return shortest
+
+
+
+
+def words_held_together(words: Sequence[str], query_words: Mapping[str, tuple[int, ...]]) -> int:
+    """The most query words held by a run of consecutive `words` that are all query
+    words, in any order (`query_words` as from `query_words_of`: each query word counts
+    once in a run). What a contraction leaves ("family s sea") does not break a run."""
+    most = 0
+    run: set[int] = set()
+    for word in words:
+        held = query_words.get(word)
+        if held is None:
+            if word in CONTRACTION_TAILS:
+                continue
+            if len(run) > most:
+                most = len(run)
+            run = set()
+            continue
+        run.update(held)
+    return max(most, len(run))

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from bot.core.search.blobs import IndexDamaged
 from bot.core.search.planning import Planning, _Plan, _QueryWord
-from bot.core.search.proximity import closest_span, query_words_of
+from bot.core.search.proximity import closest_span, query_words_of, words_held_together
 from bot.core.search.refining import best_candidates
 
 # How many stage-1 candidates are re-ranked with rapidfuzz.
@@ -200,8 +200,9 @@ class Ranking(Planning):
         """
         covered = self._coverages(plan, candidates, limit)
         covered.sort(key=lambda item: (-item[0], item[1]))
-        scored: list[tuple[float, int, str]] = []  # (score, pid, folded), phrase-scored
+        scored: list[tuple[float, int, str, float]] = []  # (score, pid, folded, in order)
         best: list[float] = []  # min-heap: the `limit` best scores so far
+        query_words = query_words_of(plan.term_weights)
         for coverage, pid, folded in covered:
             ceiling = 100.0 * coverage
             if len(best) == limit and ceiling < best[0]:
@@ -213,11 +214,15 @@ class Ranking(Planning):
                 if (len(best) == limit)
                 else 0.0
             )
-            phrase = fuzz.partial_ratio(plan.text, folded, score_cutoff=max(0.0, needed))
-            # Below the cutoff the phrase is 0 and the score understated, but then it is
-            # below the `limit`-th anyway: it never reaches the top.
+            together = 100.0 * words_held_together(folded.split(), query_words) / len(plan.words)
+            in_order = fuzz.partial_ratio(
+                plan.text, folded, score_cutoff=max(0.0, needed, together)
+            )
+            # Below the cutoff the phrase is understated, but then it is below the
+            # `limit`-th anyway: it never reaches the top.
+            phrase = max(in_order, together)
             score = ceiling * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase / 100.0)
-            scored.append((score, pid, folded))
+            scored.append((score, pid, folded, in_order))
             if len(best) < limit:
                 heapq.heappush(best, score)
             elif score > best[0]:
@@ -280,13 +285,14 @@ class Ranking(Planning):
 
 
 def _ordered(
-    plan: _Plan, scored: list[tuple[float, int, str]], limit: int
+    plan: _Plan, scored: list[tuple[float, int, str, float]], limit: int
 ) -> list[tuple[float, int]]:
     """The `limit` best (score, pid), best first; passages with the same score ordered
-    by how close together they hold the query's words (proximity.py), then the oldest."""
+    by how close together they hold the query's words (proximity.py), then by how alike
+    the query as typed (in order) their best substring is, then the oldest."""
     scored.sort(key=lambda item: (-item[0], item[1]))
     if len(scored) <= 1:
-        return [(score, pid) for score, pid, _ in scored]
+        return [(score, pid) for score, pid, _, _ in scored]
     last = scored[min(limit, len(scored)) - 1][0]  # the `limit`-th best score
     ordered: list[tuple[float, int]] = []
     query_words: dict[str, tuple[int, ...]] | None = None
@@ -298,8 +304,8 @@ def _ordered(
             if query_words is None:
                 query_words = query_words_of(plan.term_weights)
             words = query_words
-            tied.sort(key=lambda item: (closest_span(item[2].split(), words), item[1]))
-        ordered += [(score, pid) for _, pid, _ in tied]
+            tied.sort(key=lambda item: (closest_span(item[2].split(), words), -item[3], item[1]))
+        ordered += [(score, pid) for _, pid, _, _ in tied]
     return ordered[:limit]
 
 
