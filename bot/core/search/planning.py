@@ -61,6 +61,9 @@ class _QueryWord:
     more_completions: bool = False
     # Expansions walked however weak (ranking.py): the completions of a rare last word.
     walk_also: frozenset[int] = frozenset()
+    # The terms a last word the library has starts (it may be half-typed): its cap.
+    started: frozenset[int] = frozenset()
+    typed_idf: float = 0.0  # the idf of the word as typed (when `started`)
     # What walking the word reads, (term id, weight, postings): set by ranking.py.
     walk: list[tuple[int, float, int]] | None = None
 
@@ -147,6 +150,7 @@ class Planning(Postings):
             same_word = frozenset(t for t in same_word if not self._terms[t].startswith(text))
         more_completions = False
         walk_also: frozenset[int] = frozenset()
+        started: frozenset[int] = frozenset()
         if not is_stop:
             self._add_typos(expansions, text, exact_df)
             if is_last and len(text) >= MIN_PREFIX_LENGTH:
@@ -168,11 +172,13 @@ class Planning(Postings):
                     if anchored and not completions and not fuzzy:
                         fuzzy = self._fuzzy_completions(text, 0)
                     completions += fuzzy
+                started = frozenset(term_id for term_id, _ in completions) if exact_df else started
                 for term_id, similarity in completions:
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
         word = _QueryWord(text, is_stop, expansions, same_word)
         word.more_completions = more_completions
         word.walk_also = walk_also
+        word.started = started
         return word
 
     def _add_known(self, expansions: dict[int, float], terms: set[str], similarity: float) -> None:
@@ -295,6 +301,9 @@ class Planning(Postings):
                 continue
             same = word.same_word
             typed = sum(document_frequency[t] for t in same) if same else word.size
+            word.typed_idf = self._idf(typed)
+            if same and word.started:
+                typed += sum(document_frequency[t] for t in word.started - same)
             word.idf = self._idf(typed)
             word.weights = {
                 term_id: similarity

@@ -52,8 +52,6 @@ def closest_span(words: Sequence[str], query_words: Mapping[str, tuple[int, ...]
     return shortest
 
 
-
-
 def words_held_together(words: Sequence[str], query_words: Mapping[str, tuple[int, ...]]) -> int:
     """The most query words held by a run of consecutive `words` that are all query
     words, in any order (`query_words` as from `query_words_of`: each query word counts

@@ -7,6 +7,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
+from math import fsum
 from operator import itemgetter
 from zlib import crc32
 
@@ -121,9 +122,23 @@ class Ranking(Planning):
         postings."""
         strong = WALKED_WEIGHT_SHARE * word.idf
         df = self._postings.df
-        walk = [(t, w, df(t)) for t, w in word.weights.items() if w >= strong]
+        items = [(t, w, df(t)) for t, w in word.weights.items()]
+        if word.started:
+            # A last word the library has, weighed as the words it may be the start of:
+            # what its walk reads stays what it read when weighed as typed (the form
+            # as typed and its rare completions; the others are re-ranking's).
+            own = WALKED_WEIGHT_SHARE * word.typed_idf
+            started, similarity, idf = word.started, word.expansions, self._idf
+            strong_ones = {
+                t
+                for t, w, size in items
+                if (similarity[t] * idf(size) >= own if t in started else w >= strong)
+            }
+        else:
+            strong_ones = {t for t, w, _ in items if w >= strong}
+        walk = [item for item in items if item[0] in strong_ones]
         also = word.walk_also
-        extra = [(t, w, df(t)) for t, w in word.weights.items() if w < strong and t in also]
+        extra = [item for item in items if item[0] not in strong_ones and item[0] in also]
         size = self._walked_size(walk)
         for item in sorted(extra, key=lambda item: (-item[2], item[0])):
             if size + item[2] > limit:
@@ -200,7 +215,7 @@ class Ranking(Planning):
         """
         covered = self._coverages(plan, candidates, limit)
         covered.sort(key=lambda item: (-item[0], item[1]))
-        scored: list[tuple[float, int, str, float]] = []  # (score, pid, folded, in order)
+        scored: list[tuple[float, int, str, bool]] = []  # (score, pid, folded, out of order)
         best: list[float] = []  # min-heap: the `limit` best scores so far
         query_words = query_words_of(plan.term_weights)
         for coverage, pid, folded in covered:
@@ -222,7 +237,7 @@ class Ranking(Planning):
             # `limit`-th anyway: it never reaches the top.
             phrase = max(in_order, together)
             score = ceiling * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase / 100.0)
-            scored.append((score, pid, folded, in_order))
+            scored.append((score, pid, folded, in_order < phrase))
             if len(best) < limit:
                 heapq.heappush(best, score)
             elif score > best[0]:
@@ -274,7 +289,9 @@ class Ranking(Planning):
                     or (sum(best.values()) + tail.bound - had) / total >= floor[0]
                 ):
                     self._add_tail(plan, tail, folded, best)
-            coverage = min(1.0, sum(best.values()) / total)
+            # fsum: exact, so the same whatever order the words were found in (set
+            # order follows the hash seed, and a rounding would split a tie by it).
+            coverage = min(1.0, fsum(best.values()) / total)
             covered.append((coverage, pid, folded))
             sure = coverage * PHRASE_FLOOR
             if len(floor) < limit:
@@ -285,7 +302,7 @@ class Ranking(Planning):
 
 
 def _ordered(
-    plan: _Plan, scored: list[tuple[float, int, str, float]], limit: int
+    plan: _Plan, scored: list[tuple[float, int, str, bool]], limit: int
 ) -> list[tuple[float, int]]:
     """The `limit` best (score, pid), best first; passages with the same score ordered
     by how close together they hold the query's words (proximity.py), then by how alike
@@ -304,7 +321,7 @@ def _ordered(
             if query_words is None:
                 query_words = query_words_of(plan.term_weights)
             words = query_words
-            tied.sort(key=lambda item: (closest_span(item[2].split(), words), -item[3], item[1]))
+            tied.sort(key=lambda item: (closest_span(item[2].split(), words), item[3], item[1]))
         ordered += [(score, pid) for _, pid, _, _ in tied]
     return ordered[:limit]
 
