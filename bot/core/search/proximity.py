@@ -57,15 +57,16 @@ def words_held_together(words: Sequence[str], query_words: Mapping[str, tuple[in
     words, in any order (`query_words` as from `query_words_of`: each query word counts
     once in a run). What a contraction leaves ("family s sea") does not break a run."""
     most = 0
-    run: set[int] = set()
-    for word in words:
-        held = query_words.get(word)
-        if held is None:
-            if word in CONTRACTION_TAILS:
-                continue
+    run: list[tuple[int, ...]] = []
+    # Hot (re-ranking calls it for most candidates it scores): a run's distinct query
+    # words are counted only when its length could beat the longest so far.
+    for word, held in zip(words, map(query_words.get, words), strict=True):
+        if held is not None:
+            run.append(held)
+        elif run and word not in CONTRACTION_TAILS:
             if len(run) > most:
-                most = len(run)
-            run = set()
-            continue
-        run.update(held)
-    return max(most, len(run))
+                most = max(most, len(set().union(*run)))
+            run = []
+    if len(run) > most:
+        most = max(most, len(set().union(*run)))
+    return most

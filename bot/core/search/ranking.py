@@ -215,10 +215,12 @@ class Ranking(Planning):
         """
         covered = self._coverages(plan, candidates, limit)
         covered.sort(key=lambda item: (-item[0], item[1]))
-        scored: list[tuple[float, int, str, bool]] = []  # (score, pid, folded, out of order)
+        # (score, pid, the passage's words, out of the query's order)
+        scored: list[tuple[float, int, list[str], bool]] = []
         best: list[float] = []  # min-heap: the `limit` best scores so far
         query_words = query_words_of(plan.term_weights)
-        for coverage, pid, folded in covered:
+        length = len(plan.words)
+        for coverage, pid, folded, words, held in covered:
             ceiling = 100.0 * coverage
             if len(best) == limit and ceiling < best[0]:
                 break  # sorted by coverage: no later candidate can enter either
@@ -229,15 +231,17 @@ class Ranking(Planning):
                 if (len(best) == limit)
                 else 0.0
             )
-            together = 100.0 * words_held_together(folded.split(), query_words) / len(plan.words)
-            in_order = fuzz.partial_ratio(
-                plan.text, folded, score_cutoff=max(0.0, needed, together)
-            )
-            # Below the cutoff the phrase is understated, but then it is below the
-            # `limit`-th anyway: it never reaches the top.
+            # The phrase: the query's letters in the order typed (rapidfuzz), or its
+            # words side by side in any order (a window the reader swapped, or with a
+            # word added), whichever is better. Below the cutoff the phrase is
+            # understated, but then it is below the `limit`-th anyway.
+            in_order = fuzz.partial_ratio(plan.text, folded, score_cutoff=max(0.0, needed))
+            together = 0.0
+            if 100.0 * held / length > max(in_order, needed):  # a run may do better
+                together = 100.0 * words_held_together(words, query_words) / length
             phrase = max(in_order, together)
             score = ceiling * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase / 100.0)
-            scored.append((score, pid, folded, in_order < phrase))
+            scored.append((score, pid, words, in_order < phrase))
             if len(best) < limit:
                 heapq.heappush(best, score)
             elif score > best[0]:
@@ -246,8 +250,9 @@ class Ranking(Planning):
 
     def _coverages(
         self, plan: _Plan, candidates: _Candidates, limit: int
-    ) -> list[tuple[float, int, str]]:
-        """(coverage 0..1, pid, folded text) of the candidates that may make the top.
+    ) -> list[tuple[float, int, str, list[str], int]]:
+        """(coverage 0..1, pid, folded text, its words, query words held) of the
+        candidates that may make the top.
 
         Taken best partial score first; stops once a candidate's partial score plus the
         stage-1 slack (an upper bound of its coverage) cannot beat the score that
@@ -277,7 +282,8 @@ class Ranking(Planning):
                 raise IndexDamaged(f"folded text of passage {pid}")
             folded = data.decode("utf-8")
             best: dict[int, float] = {}  # query word position -> best weight found
-            for term in terms.intersection(folded.split()):
+            words = folded.split()
+            for term in terms.intersection(words):
                 for position, weight in term_weights[term]:
                     if weight > best.get(position, 0.0):
                         best[position] = weight
@@ -292,7 +298,7 @@ class Ranking(Planning):
             # fsum: exact, so the same whatever order the words were found in (set
             # order follows the hash seed, and a rounding would split a tie by it).
             coverage = min(1.0, fsum(best.values()) / total)
-            covered.append((coverage, pid, folded))
+            covered.append((coverage, pid, folded, words, len(best)))
             sure = coverage * PHRASE_FLOOR
             if len(floor) < limit:
                 heapq.heappush(floor, sure)
@@ -302,11 +308,12 @@ class Ranking(Planning):
 
 
 def _ordered(
-    plan: _Plan, scored: list[tuple[float, int, str, bool]], limit: int
+    plan: _Plan, scored: list[tuple[float, int, list[str], bool]], limit: int
 ) -> list[tuple[float, int]]:
     """The `limit` best (score, pid), best first; passages with the same score ordered
-    by how close together they hold the query's words (proximity.py), then by how alike
-    the query as typed (in order) their best substring is, then the oldest."""
+    by how close together they hold the query's words (proximity.py), then those whose
+    phrase score is the query's letters in the order typed before those whose words
+    are only side by side in another order, then the oldest."""
     scored.sort(key=lambda item: (-item[0], item[1]))
     if len(scored) <= 1:
         return [(score, pid) for score, pid, _, _ in scored]
@@ -321,7 +328,7 @@ def _ordered(
             if query_words is None:
                 query_words = query_words_of(plan.term_weights)
             words = query_words
-            tied.sort(key=lambda item: (closest_span(item[2].split(), words), item[3], item[1]))
+            tied.sort(key=lambda item: (closest_span(item[2], words), item[3], item[1]))
         ordered += [(score, pid) for _, pid, _, _ in tied]
     return ordered[:limit]
 
