@@ -207,9 +207,10 @@ class Ranking(Planning):
         """The `limit` best candidates, scored 100 x coverage x (floor + rest x phrase).
 
         Coverage is the share of the query's weight found in the passage (every word's
-        best expansion); the phrase score is rapidfuzz's partial_ratio of the folded
-        query against the folded passage, which rewards the words appearing together
-        and in order. The phrase score only modulates: it cannot lift a passage that
+        best expansion); the phrase score is the better of rapidfuzz's partial_ratio of
+        the folded query against the folded passage, which rewards the query's letters
+        together and in order, and the share of the query's words held side by side in
+        any order (proximity.py). The phrase score only modulates: it cannot lift a passage that
         lacks the query's words, and so 100 x coverage bounds the final score, which
         lets most candidates be skipped. The results equal scoring every candidate.
         """
