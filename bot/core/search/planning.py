@@ -61,9 +61,10 @@ class _QueryWord:
     more_completions: bool = False
     # Expansions walked however weak (ranking.py): the completions of a rare last word.
     walk_also: frozenset[int] = frozenset()
-    # The terms a last word the library has starts (it may be half-typed): its cap.
+    # The completions of a last word the library has (it may be half-typed): its cap
+    # counts them (_weigh), what its walk reads does not (ranking.py).
     started: frozenset[int] = frozenset()
-    typed_idf: float = 0.0  # the idf of the word as typed (when `started`)
+    typed_idf: float = 0.0  # the idf of the word as typed, without `started`
     # What walking the word reads, (term id, weight, postings): set by ranking.py.
     walk: list[tuple[int, float, int]] | None = None
 
@@ -172,7 +173,10 @@ class Planning(Postings):
                     if anchored and not completions and not fuzzy:
                         fuzzy = self._fuzzy_completions(text, 0)
                     completions += fuzzy
-                started = frozenset(term_id for term_id, _ in completions) if exact_df else started
+                if exact_df:
+                    # A last word the library has may still be half-typed ("wom", a rare
+                    # word, for "woman"): it is weighed as the words it starts (_weigh).
+                    started = frozenset(term_id for term_id, _ in completions)
                 for term_id, similarity in completions:
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
         word = _QueryWord(text, is_stop, expansions, same_word)
@@ -287,7 +291,10 @@ class Planning(Postings):
 
         The cap (the word's `idf`, the most a passage can get for it) is the idf of the
         word itself (as typed, other spellings, singular/plural: all equally worth the
-        cap) when the library has it, else the idf of all its expansions together.
+        cap) when the library has it, else the idf of all its expansions together. A
+        last word the library has may be half-typed: its completions count in its cap,
+        so that a rare word as typed ("wom", 77 passages at 1M) is not most of the
+        query's weight when the reader was typing a common one ("woman").
         Typo neighbours and completions are worth their own idf, within the cap. So a
         typo that happens to match a rare unrelated term cannot outweigh the common
         word the reader meant, and a rare word typed exactly is not diluted by the

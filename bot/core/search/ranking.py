@@ -210,9 +210,10 @@ class Ranking(Planning):
         best expansion); the phrase score is the better of rapidfuzz's partial_ratio of
         the folded query against the folded passage, which rewards the query's letters
         together and in order, and the share of the query's words held side by side in
-        any order (proximity.py). The phrase score only modulates: it cannot lift a passage that
-        lacks the query's words, and so 100 x coverage bounds the final score, which
-        lets most candidates be skipped. The results equal scoring every candidate.
+        any order (proximity.py). The phrase score only modulates: it cannot lift a
+        passage that lacks the query's words, and so 100 x coverage bounds the final
+        score, which lets most candidates be skipped. The results equal scoring every
+        candidate.
         """
         covered = self._coverages(plan, candidates, limit)
         covered.sort(key=lambda item: (-item[0], item[1]))
