@@ -20,6 +20,8 @@ from bot.core.text import words
 Writer = TypeVar("Writer")
 
 MAX_SIGNATURE_WORDS = 6
+# No word of a signature is longer than this, with the space after it.
+_LONGEST_WORD = 25
 # A salutation further back than this is another letter's, or none.
 _MAX_LETTER_PARAGRAPHS = 8
 _DOUBLE_QUOTES_RE = re.compile(r"[\"“”]")
@@ -49,10 +51,12 @@ def letter_writers(
     writers: dict[int, Writer] = {}
     for position, raw in enumerate(texts):
         text = raw.strip()
-        if len(words(text)) > longest_signature or _DOUBLE_QUOTES_RE.search(text):
-            continue
+        if len(text) > longest_signature * _LONGEST_WORD or position == 0:
+            continue  # a paragraph this long is no signature: not worth reading
         writer = signer(text)
-        if writer is None or position == 0:
+        if writer is None:
+            continue
+        if len(words(text)) > longest_signature or _DOUBLE_QUOTES_RE.search(text):
             continue
         end = position
         if end > 1 and _CLOSING_RE.match(texts[end - 1]):

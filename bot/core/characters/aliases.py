@@ -140,7 +140,11 @@ def gender_votes(
         gender = first_pronoun_gender(paragraph, mention.after, limit)
         if gender is None:
             continue
-        if rivals and rival_between(rivals, mention, paragraph, limit, gender):
+        if (
+            rivals
+            and mention.passage in rivals
+            and rival_between(rivals, mention, paragraph, limit, gender)
+        ):
             continue
         if background is None:
             votes.append(gender)

@@ -454,6 +454,12 @@ def _said_by_a_described_person(analysis: Analysis, paragraph: Paragraph, close:
     return described and person is None
 
 
+def _named_as_subject(paragraph: Paragraph, people: list[Mention]) -> bool:
+    """Whether the narration names its one person somewhere other than after a
+    preposition."""
+    return any(not m.quoted and not after_preposition(paragraph.text, m.start) for m in people)
+
+
 def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, set[int]]:
     """Attribute each quotation; returns the paragraphs each person speaks in."""
     spoken_in: dict[int, set[int]] = defaultdict(set)
@@ -463,11 +469,6 @@ def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, 
         # The one person the paragraph's narration names speaks its unattributed lines,
         # unless named only as someone written or spoken to, or from ("She wrote to
         # Madame Valmondé." / "My mother, they tell me…"; "not from Hélène").
-        addressed = narrators - {
-            m.group
-            for m in people
-            if not m.quoted and not after_preposition(paragraph.text, m.start)
-        }
         previous: Group | None = None
         for open_, close in paragraph.quotes:
             if not _is_speech(paragraph, open_, close):
@@ -486,7 +487,7 @@ def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, 
                 or _speaker_before(analysis, paragraph, open_, unquoted)
                 or previous
             )
-            if speaker is None and len(narrators) == 1 and not addressed:
+            if speaker is None and len(narrators) == 1 and _named_as_subject(paragraph, people):
                 speaker = analysis.groups[next(iter(narrators))]
             if speaker is None:
                 continue

@@ -5,7 +5,6 @@ or she), a letter's sign-off ("Your loving sister,")."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from bot.core.characters.gendered_phrases import GENDERED_PHRASE_RES
 from bot.core.characters.paragraph import Paragraph, previous_words
@@ -44,19 +43,26 @@ _CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
 
 
 def narration_gender(paragraphs: dict[int, Paragraph]) -> str | None:
-    """The gender of most of the narration's he/she pronouns, when it is most by far."""
-    counts: Counter[str] = Counter()
+    """The gender of most of the narration's he/she pronouns, when it is most by far.
+    Counted by the regular-expression engine, quotations taken away: a cast asks it once
+    and reads each pronoun no further."""
+    female = male = 0
     for paragraph in paragraphs.values():
-        for match in paragraph.pronouns():
-            if not paragraph.quoted(match.start()):
-                counts[PRONOUN_GENDER[match.group().lower()]] += 1
-    if not counts:
-        return None
-    (top, top_count), *rest = counts.most_common()
-    other = rest[0][1] if rest else 0
-    return (
-        top if top_count >= _BACKGROUND_LEAST and top_count >= _BACKGROUND_RATIO * other else None
-    )
+        text = paragraph.text
+        female += len(_FEMALE_RE.findall(text))
+        male += len(_MALE_RE.findall(text))
+        for opening, closing in paragraph.quotes:
+            female -= len(_FEMALE_RE.findall(text, opening + 1, closing))
+            male -= len(_MALE_RE.findall(text, opening + 1, closing))
+    top, top_count, other = ("f", female, male) if female >= male else ("m", male, female)
+    if top_count >= _BACKGROUND_LEAST and top_count >= _BACKGROUND_RATIO * other:
+        return top
+    return None
+
+
+# PRONOUN_RE's she and her, and its he, his and him.
+_FEMALE_RE = re.compile(r"[sSſhH](?<!\w.)(?:(?<=[sSſ])[hH][eE]|(?<=[hH])[eE][rR])\b")
+_MALE_RE = re.compile(r"[hH](?<!\w.)(?:[eE]|[iIİı][sSſmM])\b")
 
 
 # A story is told of "her" when she has this many of its pronouns, and this many times

@@ -10,7 +10,7 @@ from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.scan import Mention
 from bot.core.characters.unnamed import NARRATING_I, SHORTEST_NARRATOR_I
-from bot.core.letters import SIGN_OFF_RE, letter_writers
+from bot.core.letters import SALUTATION_RE, SIGN_OFF_RE, letter_writers
 
 # A sign-off may say more than a name ("Your sister, who is not mad,"): the cast's
 # letters open with a salutation, which keeps a short paragraph of narration from
@@ -24,6 +24,9 @@ def sign_letters(
     """The narrating "I"s inside each signed letter become its writer's mentions. What is
     left to the narrator (an unsigned letter's few "I"s) is no narrator unless it is as
     many as a narrator needs."""
+    # Letters open with a salutation: a story without one has none (and most have none).
+    if not any(SALUTATION_RE.match(p.text) for p in paragraphs.values()):
+        return
     narrator = next((g for g in groups.values() if _narrates(g)), None)
     if narrator is None:
         return

@@ -40,7 +40,7 @@ def described_speaker(
     gender = PRONOUN_GENDER.get(pronoun.lower())
     if gender is None:
         return False, None
-    known = {m.surface.lower() for m in analysis.mentions if m.group >= 0}
+    known: set[str] | None = None
     for number in range(passage, passage - _PARAGRAPHS_BACK, -1):
         paragraph = analysis.paragraphs.get(number)
         if paragraph is None:
@@ -58,9 +58,12 @@ def described_speaker(
             for match in pattern.finditer(paragraph.text, 0, end)
             if not paragraph.quoted(match.start())
             and not any(start <= match.start() < stop for start, stop in taken)
-            # "the old woman" again, where the cast has her under that epithet already
-            and match.group().lower() not in known
         ]
+        if described:
+            # "the old woman" again, where the cast has her under that epithet already
+            if known is None:
+                known = {m.surface.lower() for m in analysis.mentions if m.group >= 0}
+            described = [m for m in described if m.group().lower() not in known]
         latest = max(described, key=lambda match: match.start(), default=None)
         last_named = max(named, default=-1)
         if latest is not None and latest.start() > last_named:
