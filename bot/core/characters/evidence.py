@@ -158,9 +158,13 @@ def _weigh_person_cues(
 def _in_a_letter_heading(before: str, after: str) -> bool:
     """A letter's salutation ("My dear Clara,", "Dearest Meg,") or its signature ("Your
     loving sister,\nMargaret"): whoever a letter is to or from is someone. Only where the
-    paragraph is the salutation or the sign-off, so "dear old London" in a sentence is not."""
-    if _SALUTATION_RE.fullmatch(before) and after.startswith((",", "!", ":")):
-        return len(after.split()) <= 1  # the salutation line alone, or wrapped onto the body
+    paragraph is the salutation or the sign-off, so "dear old London" in a sentence is not.
+    The cheap tests first: they fail for all but a few of a story's names."""
+    salutation = after[:1] in (",", "!", ":") and before[-5:].lower() in ("dear ", "rest ")
+    if salutation and _SALUTATION_RE.fullmatch(before):
+        return len(after.split()) <= 1  # the salutation alone, or wrapped onto the body
+    if after.lstrip()[:1] not in ("", ".") or not before.rstrip().endswith(","):
+        return False
     return SIGN_OFF_RE.fullmatch(before) is not None and after.strip() in ("", ".")
 
 

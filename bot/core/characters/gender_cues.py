@@ -17,16 +17,24 @@ from bot.core.lexicon import FUNCTION_WORDS, GENDERED_NOUNS, PRONOUN_GENDER
 def other_gender_after(paragraph: Paragraph, start: int, end: int, background: str) -> str | None:
     """A subject or possessive pronoun not of the `background` gender in text[start:end],
     before any phrase that brings in someone of that gender ("Mathilde learned the
-    housework. Her husband worked evenings, and he copied…": the he is the husband)."""
-    for gender, phrases in GENDERED_PHRASE_RES.items():
-        if gender != background:
-            brought_in = phrases.search(paragraph.text, start, end)
-            end = brought_in.start() if brought_in else end
-    # Or anyone named ("…menacing her peace. Armand's manner had changed. He avoided her").
-    for word in _CAPITALISED_RE.finditer(paragraph.text, start, end):
+    housework. Her husband worked evenings, and he copied…": the he is the husband) and
+    before anyone else is named ("…her peace. Armand's manner had changed. He…")."""
+    found = _first_other(paragraph, start, end, background)
+    if found is None:
+        return None  # most stretches: nothing to check the phrases and names against
+    at, gender = found
+    text = paragraph.text
+    if GENDERED_PHRASE_RES[gender].search(text, start, at):
+        return None
+    for word in _CAPITALISED_RE.finditer(text, start, at):
         if word.group().lower().rstrip("'’s") not in FUNCTION_WORDS:
-            end = word.start()
-            break
+            return None
+    return gender
+
+
+def _first_other(
+    paragraph: Paragraph, start: int, end: int, background: str
+) -> tuple[int, str] | None:
     for match in paragraph.pronouns(start, end):
         gender = PRONOUN_GENDER[match.group().lower()]
         if gender == background or paragraph.quoted(match.start()):
@@ -35,7 +43,7 @@ def other_gender_after(paragraph: Paragraph, start: int, end: int, background: s
         if pronoun in ("he", "his", "she") or (
             pronoun == "her" and possessive_her(paragraph.text, match.end())
         ):
-            return gender
+            return match.start(), gender
     return None
 
 
@@ -44,25 +52,22 @@ _CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
 
 def narration_gender(paragraphs: dict[int, Paragraph]) -> str | None:
     """The gender of most of the narration's he/she pronouns, when it is most by far.
-    Counted by the regular-expression engine, quotations taken away: a cast asks it once
-    and reads each pronoun no further."""
+    Read from each paragraph's pronouns, which the later stages read too (counting them
+    again with a pattern over the text costs more than the whole walk)."""
     female = male = 0
     for paragraph in paragraphs.values():
-        text = paragraph.text
-        female += len(_FEMALE_RE.findall(text))
-        male += len(_MALE_RE.findall(text))
-        for opening, closing in paragraph.quotes:
-            female -= len(_FEMALE_RE.findall(text, opening + 1, closing))
-            male -= len(_MALE_RE.findall(text, opening + 1, closing))
+        for match in paragraph.pronouns():
+            if paragraph.quoted(match.start()):
+                continue
+            word = match.group()
+            if word[0] in "sSſ" or (len(word) == 3 and word[2] in "rR"):
+                female += 1
+            else:
+                male += 1
     top, top_count, other = ("f", female, male) if female >= male else ("m", male, female)
     if top_count >= _BACKGROUND_LEAST and top_count >= _BACKGROUND_RATIO * other:
         return top
     return None
-
-
-# PRONOUN_RE's she and her, and its he, his and him.
-_FEMALE_RE = re.compile(r"[sSſhH](?<!\w.)(?:(?<=[sSſ])[hH][eE]|(?<=[hH])[eE][rR])\b")
-_MALE_RE = re.compile(r"[hH](?<!\w.)(?:[eE]|[iIİı][sSſmM])\b")
 
 
 # A story is told of "her" when she has this many of its pronouns, and this many times
