@@ -20,7 +20,7 @@ from bot.core.characters.patterns import (
     QUOTE_MARK_RE,
     coordinated_starts,
 )
-from bot.core.characters.tokens import capitalised_words
+from bot.core.characters.tokens import capitalised_words, pronoun_matches
 from bot.core.lexicon import FUNCTION_WORDS, PERSON_VERBS, SPEECH_VERBS
 from bot.core.models import Passage
 from bot.core.sentences import ABBREVIATIONS, is_abbreviation
@@ -74,7 +74,7 @@ class Paragraph:
         its matches inside the range, and one the range's end cuts out of a longer word
         ("she" of "shelter"), which only a scan that stops there finds."""
         if self._pronouns is None:
-            self._pronouns = list(PRONOUN_RE.finditer(self.text))
+            self._pronouns = pronoun_matches(self.text)
             self._pronoun_starts = [m.start() for m in self._pronouns]
         size = len(self.text)
         end = size if end is None or end > size else end

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from bot.core.characters.patterns import PRONOUN_RE
+
 _LETTER = r"[^\W\d_]"
 _TAIL = rf"{_LETTER}*(?:['’]{_LETTER}+|-{_LETTER}+)*"
 # A word starts where the previous character is no letter, and no apostrophe or hyphen
@@ -51,7 +53,6 @@ def _upper_letters(first: int, last: int) -> str:
 # (rare, but emoji are) take the general pattern.
 _BMP_UPPER = _upper_letters(0, 0x10000)
 _CAPITAL_BMP_RE = re.compile(rf"[{_BMP_UPPER}]{_NOT_INSIDE}{_TAIL}")
-_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
 @functools.cache
@@ -63,9 +64,17 @@ def _capital_any_re() -> re.Pattern[str]:
 def capitalised_words(text: str) -> list[re.Match[str]]:
     """Every word of `text` (as WORD_RE splits it) whose first letter is upper-case."""
     # isascii() is a flag CPython keeps on each string: no scan for an ASCII paragraph.
-    if not text.isascii() and _ASTRAL_RE.search(text):
+    if not text.isascii() and has_astral(text):
         return list(_capital_any_re().finditer(text))
     return list(_CAPITAL_BMP_RE.finditer(text))
+
+
+def has_astral(text: str) -> bool:
+    """Whether `text` holds a character beyond the Basic Multilingual Plane: in UTF-16
+    those take two units, the others one. Encoding copies in C what a search for such a
+    character tests character by character, at a seventh of its cost; "surrogatepass"
+    keeps a lone surrogate, which a str may hold, one unit as well."""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
 
 
 def starts_word(text: str, index: int) -> bool:
@@ -176,3 +185,48 @@ def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> li
             found.append(match)
             end = match.end()
     return found
+
+
+def pronoun_matches(text: str) -> list[re.Match[str]]:
+    """What PRONOUN_RE.finditer(text) finds, without a scan that tries the pattern at
+    every "s" and "h": each of its matches ("she", "HIS", "ſhe") holds an "h" or "H",
+    first or second, which str.find reaches in C. The pattern is tried only where that
+    letter starts a word or follows one "s" that does (every match is a whole word, so
+    none hides another)."""
+    starts: list[int] = []
+    for letter in ("h", "H"):
+        index = text.find(letter)
+        while index >= 0:
+            after = text[index + 1 : index + 2]
+            if after in _AFTER_H:
+                if _word_may_start(text, index):
+                    starts.append(index)
+                elif (
+                    index > 0
+                    and after in "eE"
+                    and text[index - 1] in "sSſ"
+                    and _word_may_start(text, index - 1)
+                ):
+                    starts.append(index - 1)
+            index = text.find(letter, index + 1)
+    if not starts:
+        return []
+    starts.sort()
+    found: list[re.Match[str]] = []
+    for start in starts:
+        match = PRONOUN_RE.match(text, start)
+        if match is not None:
+            found.append(match)
+    return found
+
+
+# What follows the "h" of a pronoun: "he", "her", "his", "him", as PRONOUN_RE spells them.
+_AFTER_H = frozenset("eEiIİı")
+
+
+def _word_may_start(text: str, index: int) -> bool:
+    """No word character before `index`: the \\b a match needs there may hold."""
+    if index == 0:
+        return True
+    before = text[index - 1]
+    return not (before.isalnum() or before == "_")

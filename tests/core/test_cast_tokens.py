@@ -1,0 +1,29 @@
+"""The paragraph's words found another way, for speed (bot/core/characters/tokens.py),
+are exactly what the plain scans find: on the seeds, the hard cases, the random text of
+test_cast_patterns and cases written for their edges."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.characters.patterns import PRONOUN_RE
+from bot.core.characters.tokens import has_astral, pronoun_matches
+from tests.core.test_cast_patterns import TEXTS
+
+PRONOUN_EDGES = [
+    "he", "She", "ſhe", "sHE", "HİM", "hıs", "x she", "xshe", "_he", "3he", "he3", "he_",
+    "h", "s", "sh", "she's", "O'her", "Anne-he", "shhe", "the he", "her his him",
+    "HE-SHE", "ſ", "she\nhe", "Heh", "hers", "himself", " s he ", "ſHe", "Ihe",
+]  # fmt: skip
+
+
+def test_pronoun_matches_are_the_pattern_matches():
+    for text in [*PRONOUN_EDGES, *TEXTS]:
+        expected = [(m.span(), m.group()) for m in PRONOUN_RE.finditer(text)]
+        assert [(m.span(), m.group()) for m in pronoun_matches(text)] == expected, text
+
+
+def test_astral_characters_are_found_as_a_search_for_them_finds_them():
+    astral = re.compile("[\U00010000-\U0010ffff]")
+    for text in ["", "a", "😀", "a😀b", "é", "\ud800", "a\udfffb", "𝐀bc", *TEXTS]:
+        assert has_astral(text) == (astral.search(text) is not None), repr(text)
