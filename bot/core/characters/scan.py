@@ -40,22 +40,81 @@ from bot.core.lexicon import (
 )
 
 
-@dataclass(slots=True)
 class Mention:
-    """One occurrence of a capitalised phrase in a paragraph."""
+    """One occurrence of a capitalised phrase in a paragraph.
 
-    passage: int
-    start: int  # offset of the phrase (title included) in the paragraph
-    end: int  # end of the name, before any possessive 's
-    after: int  # end of the occurrence, possessive included
-    words: tuple[str, ...]  # the name's words, title excluded
-    title: str | None  # normalised title ("mr", "dr") or None
-    surface: str  # as written, possessive excluded: "Dr. Amara Okafor"
-    possessive: bool
-    initial: bool  # starts a sentence (or a quotation)
-    quoted: bool  # inside quotation marks
-    place_kind: str | None = None  # set when the phrase's own words make it a place
-    group: int = -1
+    A plain class, not a dataclass: compiled by mypyc, a dataclass keeps the __init__ the
+    dataclasses module writes in Python, and calling it cost more than the rest of
+    making a mention."""
+
+    __slots__ = (
+        "after",
+        "end",
+        "group",
+        "initial",
+        "passage",
+        "place_kind",
+        "possessive",
+        "quoted",
+        "start",
+        "surface",
+        "title",
+        "words",
+    )
+
+    def __init__(
+        self,
+        passage: int,
+        start: int,  # offset of the phrase (title included) in the paragraph
+        end: int,  # end of the name, before any possessive 's
+        after: int,  # end of the occurrence, possessive included
+        words: tuple[str, ...],  # the name's words, title excluded
+        title: str | None,  # normalised title ("mr", "dr") or None
+        surface: str,  # as written, possessive excluded: "Dr. Amara Okafor"
+        possessive: bool,
+        initial: bool,  # starts a sentence (or a quotation)
+        quoted: bool,  # inside quotation marks
+        place_kind: str | None = None,  # set when the phrase's own words make it a place
+        group: int = -1,
+    ) -> None:
+        self.passage = passage
+        self.start = start
+        self.end = end
+        self.after = after
+        self.words = words
+        self.title = title
+        self.surface = surface
+        self.possessive = possessive
+        self.initial = initial
+        self.quoted = quoted
+        self.place_kind = place_kind
+        self.group = group
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.passage,
+            self.start,
+            self.end,
+            self.after,
+            self.words,
+            self.title,
+            self.surface,
+            self.possessive,
+            self.initial,
+            self.quoted,
+            self.place_kind,
+            self.group,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mention):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (group is set later), as before
+
+    def __repr__(self) -> str:
+        return f"Mention{self._fields()!r}"
 
 
 @dataclass(slots=True)
