@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from bot.core.characters.patterns import PRONOUN_RE
-from bot.core.characters.tokens import has_astral, pronoun_matches
+from bot.core.characters.patterns import PRONOUN_RE, WORD_RE
+from bot.core.characters.tokens import capitalised_words, has_astral, pronoun_matches
 from tests.core.test_cast_patterns import TEXTS
 
 PRONOUN_EDGES = [
@@ -27,3 +27,9 @@ def test_astral_characters_are_found_as_a_search_for_them_finds_them():
     astral = re.compile("[\U00010000-\U0010ffff]")
     for text in ["", "a", "😀", "a😀b", "é", "\ud800", "a\udfffb", "𝐀bc", *TEXTS]:
         assert has_astral(text) == (astral.search(text) is not None), repr(text)
+
+
+def test_capitalised_words_carry_the_text_and_offsets_of_the_words_of_word_re():
+    for text in TEXTS:
+        expected = [(m.span(), m.group()) for m in WORD_RE.finditer(text) if m.group()[0].isupper()]
+        assert [(w.span(), w.group()) for w in capitalised_words(text)] == expected, text

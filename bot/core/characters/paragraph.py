@@ -20,7 +20,7 @@ from bot.core.characters.patterns import (
     QUOTE_MARK_RE,
     coordinated_starts,
 )
-from bot.core.characters.tokens import capitalised_words, pronoun_matches
+from bot.core.characters.tokens import Word, capitalised_words, pronoun_matches, word_of
 from bot.core.lexicon import FUNCTION_WORDS, PERSON_VERBS, SPEECH_VERBS
 from bot.core.models import Passage
 from bot.core.sentences import ABBREVIATIONS, is_abbreviation
@@ -52,7 +52,8 @@ class Paragraph:
         self.text = passage.text
         self.quotes = quotes  # (opening mark index, closing mark index), in order
         self.quote_opens = [open_ for open_, _ in quotes]
-        # The words whose first letter is upper-case, as WORD_RE would split them.
+        # The words whose first letter is upper-case, as WORD_RE would split them: read
+        # once, with their offsets, by the vocabulary and the mentions.
         self.capitals = capitalised_words(passage.text)
         # The text with the commas between coordinated adjectives ("a gentle, untidy
         # man") swapped for a placeholder of the same length, so descriptions read past
@@ -60,7 +61,7 @@ class Paragraph:
         self.np_text = _join_coordinated_adjectives(passage.text)
         self._sentence_starts: list[int] | None = None
         self._opens_sentence: dict[int, bool] = {}  # _starts_sentence, asked once each
-        self._pronouns: list[re.Match[str]] | None = None  # PRONOUN_RE's, when first asked
+        self._pronouns: list[Word] | None = None  # PRONOUN_RE's, when first asked
         self._pronoun_starts: list[int] = []
 
     @property
@@ -69,7 +70,7 @@ class Paragraph:
             self._sentence_starts = paragraph_sentence_starts(self.passage.text, self.quotes)
         return self._sentence_starts
 
-    def pronouns(self, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    def pronouns(self, start: int = 0, end: int | None = None) -> list[Word]:
         """What PRONOUN_RE.finditer(text, start, end) finds, from one scan of the paragraph:
         its matches inside the range, and one the range's end cuts out of a longer word
         ("she" of "shelter"), which only a scan that stops there finds."""
@@ -87,7 +88,7 @@ class Paragraph:
             # A pronoun is 2-3 letters: a cut one starts at most 3 before the end.
             cut = PRONOUN_RE.search(self.text, max(start, end - 3), end)
             if cut is not None and cut.end() == end and not (matches and matches[-1].end() == end):
-                matches.append(cut)
+                matches.append(word_of(cut))
         return matches
 
     def quoted(self, position: int) -> bool:

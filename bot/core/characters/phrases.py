@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from bot.core.characters.patterns import WORD_RE
-from bot.core.characters.tokens import starts_word
+from bot.core.characters.tokens import Word, starts_word, word_of
 from bot.core.lexicon import (
     CONTINENTS,
     COUNTRIES,
@@ -96,14 +96,14 @@ _GAP_RE = re.compile(
 _LONGEST_GAP = len(". ") + 2 * (max(map(len, PARTICLES)) + 1)
 
 
-def _elided_words(text: str) -> list[re.Match[str]]:
-    found = []
+def _elided_words(text: str) -> list[Word]:
+    found: list[Word] = []
     for mark in _ELIDED_RE.finditer(text):
         start = mark.start() - 1
         if start >= 0 and text[start] in "dl" and starts_word(text, start):
             word = WORD_RE.match(text, start)
             if word is not None:
-                found.append(word)
+                found.append(word_of(word))
     return found
 
 
@@ -114,7 +114,7 @@ _TITLE_ABBREVIATIONS = frozenset(
 )
 
 
-def phrase_spans(text: str, capitals: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+def phrase_spans(text: str, capitals: list[Word]) -> list[list[Word]]:
     """Runs of capitalised words joined by single spaces, particles, or "Mr. ".
 
     Reads only the capitalised words of `text` (and elided particles): whatever else
@@ -124,7 +124,7 @@ def phrase_spans(text: str, capitals: list[re.Match[str]]) -> list[list[re.Match
         elided = _elided_words(text)
         if elided:
             tokens = sorted([*tokens, *elided], key=lambda m: m.start())
-    phrases: list[list[re.Match[str]]] = []
+    phrases: list[list[Word]] = []
     index = 0
     count = len(tokens)
     while index < count:
@@ -169,7 +169,7 @@ def phrase_spans(text: str, capitals: list[re.Match[str]]) -> list[list[re.Match
     return phrases
 
 
-def _joined_by(gap: re.Match[str], previous: re.Match[str], following: str) -> bool:
+def _joined_by(gap: re.Match[str], previous: Word, following: str) -> bool:
     """Whether the particles in the gap join the words around them ("de la Concorde")."""
     first, second = gap.group(2), gap.group(3)
     takes_of = first == "of" and previous.group().lower() in OF_HEADS
@@ -180,5 +180,5 @@ def _joined_by(gap: re.Match[str], previous: re.Match[str], following: str) -> b
     return is_capitalised(following)
 
 
-def _between(text: str, start: int, end: int) -> list[re.Match[str]]:
-    return list(WORD_RE.finditer(text, start, end))
+def _between(text: str, start: int, end: int) -> list[Word]:
+    return [word_of(match) for match in WORD_RE.finditer(text, start, end)]

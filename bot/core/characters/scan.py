@@ -11,6 +11,7 @@ from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     APPOSITION_PERSON_NOUNS,
     SPEECH_AFTER_VERB_RE,
+    WORD_RE,
 )
 from bot.core.characters.phrases import (
     NEVER_NAMES,
@@ -23,7 +24,7 @@ from bot.core.characters.phrases import (
     strip_possessive,
     title_key,
 )
-from bot.core.characters.tokens import LowerCaseWords
+from bot.core.characters.tokens import LowerCaseWords, Word
 from bot.core.lexicon import (
     CALENDAR_PREPOSITIONS,
     DAYS,
@@ -154,22 +155,24 @@ def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
     for paragraph in paragraphs:
         text = paragraph.text
         nationalities: list[re.Match[str]] = []
-        for match in paragraph.capitals:
-            name = match.group()
+        for word in paragraph.capitals:
+            name = word.group()
             possessive = len(name) > 3 and name.endswith(("'s", "’s"))
             if possessive:
                 name = name[:-2]
             lowered = name.lower()
             if lowered in NEVER_NAMES:
                 if not possessive and lowered in NATIONALITIES:
-                    nationalities.append(match)  # (no listed nationality has an apostrophe)
+                    # (no listed nationality has an apostrophe). As a match, which origins
+                    # read: the word WORD_RE finds there.
+                    nationalities.append(_word_match(text, word))
                 if (
                     lowered not in _NEVER_LICENSED
-                    and _used_as_a_name(text, match, name)
-                    and not paragraph.opens_sentence(match.start())
+                    and _used_as_a_name(text, word, name)
+                    and not paragraph.opens_sentence(word.start())
                 ):
                     vocabulary.licensed.add(name)
-            elif lowered.endswith(_INFLECTED) and not paragraph.opens_sentence(match.start()):
+            elif lowered.endswith(_INFLECTED) and not paragraph.opens_sentence(word.start()):
                 mid_sentence.add(name)
         if nationalities:
             vocabulary.nationalities[paragraph.passage.number] = nationalities
@@ -188,7 +191,13 @@ _PERSON_APPOSITION_RE = re.compile(
 )
 
 
-def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
+def _word_match(text: str, word: Word) -> re.Match[str]:
+    match = WORD_RE.match(text, word.start())
+    assert match is not None and match.end() == word.end()  # the same word, by its test
+    return match
+
+
+def _used_as_a_name(text: str, match: Word, word: str) -> bool:
     """A listed word capitalised mid-sentence and named, or speaking, is a name here:
     "a woman named May", ""...," Will said", ""...," said Will." (not "the French said")."""
     if not is_capitalised(word):
@@ -413,7 +422,7 @@ def _part_reading(texts: tuple[str, ...]) -> _PartReading | None:
     return tuple(words), title, possessive, None if title else place_kind_of_phrase(words)
 
 
-def _placed(reading: _PartReading, tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention:
+def _placed(reading: _PartReading, tokens: list[Word], paragraph: Paragraph) -> Mention:
     words, title, possessive, place_kind = reading
     start = tokens[0].start()
     after = tokens[-1].end()
@@ -434,7 +443,7 @@ def _placed(reading: _PartReading, tokens: list[re.Match[str]], paragraph: Parag
 
 
 def _licensed_word_used_otherwise(
-    token: re.Match[str], paragraph: Paragraph, vocabulary: Vocabulary
+    token: Word, paragraph: Paragraph, vocabulary: Vocabulary
 ) -> bool:
     """Where a name that is also a listed word is the word: "May I?", "in May"."""
     word = strip_possessive(token.group())[0]

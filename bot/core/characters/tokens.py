@@ -14,9 +14,42 @@ import itertools
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, final
 
-from bot.core.characters.patterns import PRONOUN_RE
+
+@final
+class Word:
+    """A word of a paragraph as the rules read it: where it starts and ends, and its
+    text, read once. Its methods have re.Match's names, so a rule reads a word as it
+    reads a match; compiled, they are field reads, not calls into the engine's objects
+    (each of which cost hundreds of instructions, and the rules ask thousands a story)."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self._start = start
+        self._end = end
+        self._text = text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+    def __repr__(self) -> str:
+        return f"Word({self._start}, {self._end}, {self._text!r})"
+
+
+def word_of(match: re.Match[str]) -> Word:
+    return Word(match.start(), match.end(), match.group())
+
 
 _LETTER = r"[^\W\d_]"
 _TAIL = rf"{_LETTER}*(?:['’]{_LETTER}+|-{_LETTER}+)*"
@@ -52,21 +85,33 @@ def _upper_letters(first: int, last: int) -> str:
 # set with astral characters is scanned range by range, so texts with astral characters
 # (rare, but emoji are) take the general pattern.
 _BMP_UPPER = _upper_letters(0, 0x10000)
-_CAPITAL_BMP_RE = re.compile(rf"[{_BMP_UPPER}]{_NOT_INSIDE}{_TAIL}")
+_CAPITAL_BMP_RE = re.compile(rf"([{_BMP_UPPER}]{_NOT_INSIDE}{_TAIL})")
 
 
 @functools.cache
 def _capital_any_re() -> re.Pattern[str]:
     upper = _BMP_UPPER + _upper_letters(0x10000, sys.maxunicode + 1)
-    return re.compile(rf"(?<!{_LETTER})(?<!{_LETTER}['’-])(?=[{upper}]){_LETTER}{_TAIL}")
+    return re.compile(rf"((?<!{_LETTER})(?<!{_LETTER}['’-])(?=[{upper}]){_LETTER}{_TAIL})")
 
 
-def capitalised_words(text: str) -> list[re.Match[str]]:
+def capitalised_words(text: str) -> list[Word]:
     """Every word of `text` (as WORD_RE splits it) whose first letter is upper-case."""
     # isascii() is a flag CPython keeps on each string: no scan for an ASCII paragraph.
+    pattern = _CAPITAL_BMP_RE
     if not text.isascii() and has_astral(text):
-        return list(_capital_any_re().finditer(text))
-    return list(_CAPITAL_BMP_RE.finditer(text))
+        pattern = _capital_any_re()
+    # The pattern is one group: split gives the text between the words and the words, in
+    # turn, as strings made in C; their offsets are the lengths before them.
+    pieces = pattern.split(text)
+    words: list[Word] = []
+    position = 0
+    for index in range(1, len(pieces), 2):
+        position += len(pieces[index - 1])
+        word = pieces[index]
+        end = position + len(word)
+        words.append(Word(position, end, word))
+        position = end
+    return words
 
 
 def has_astral(text: str) -> bool:
@@ -187,41 +232,56 @@ def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> li
     return found
 
 
-def pronoun_matches(text: str) -> list[re.Match[str]]:
-    """What PRONOUN_RE.finditer(text) finds, without a scan that tries the pattern at
-    every "s" and "h": each of its matches ("she", "HIS", "ſhe") holds an "h" or "H",
-    first or second, which str.find reaches in C. The pattern is tried only where that
-    letter starts a word or follows one "s" that does (every match is a whole word, so
-    none hides another)."""
-    starts: list[int] = []
+def pronoun_matches(text: str) -> list[Word]:
+    """What PRONOUN_RE.finditer(text) finds ("she", "HIS", "ſhe"), without a scan that
+    tries the pattern at every "s" and "h": each of its matches holds an "h" or "H",
+    first or second, which str.find reaches in C; the letters around it are then read as
+    the pattern reads them (a whole word, so no match hides another)."""
+    found: list[Word] = []
+    size = len(text)
+    lower_found = 0
     for letter in ("h", "H"):
         index = text.find(letter)
         while index >= 0:
             after = text[index + 1 : index + 2]
             if after in _AFTER_H:
                 if _word_may_start(text, index):
-                    starts.append(index)
+                    end = _pronoun_end(text, index, after, size)
+                    if end > 0:
+                        found.append(Word(index, end, text[index:end]))
                 elif (
                     index > 0
                     and after in "eE"
                     and text[index - 1] in "sSſ"
                     and _word_may_start(text, index - 1)
+                    and _word_ends(text, index + 2, size)
                 ):
-                    starts.append(index - 1)
+                    found.append(Word(index - 1, index + 2, text[index - 1 : index + 2]))
             index = text.find(letter, index + 1)
-    if not starts:
-        return []
-    starts.sort()
-    found: list[re.Match[str]] = []
-    for start in starts:
-        match = PRONOUN_RE.match(text, start)
-        if match is not None:
-            found.append(match)
+        if letter == "h":
+            lower_found = len(found)
+    if 0 < lower_found < len(found):
+        found.sort(key=Word.start)  # the two letters' words, merged in order
     return found
 
 
-# What follows the "h" of a pronoun: "he", "her", "his", "him", as PRONOUN_RE spells them.
+def _pronoun_end(text: str, index: int, after: str, size: int) -> int:
+    """Where "he", "her", "his" or "him" starting at `index` ends as a whole word, as
+    the pattern tries them ("he" before "her"), or -1."""
+    if after in "eE":
+        if _word_ends(text, index + 2, size):
+            return index + 2
+        if text[index + 2 : index + 3] in _R and _word_ends(text, index + 3, size):
+            return index + 3
+    elif text[index + 2 : index + 3] in _S_M and _word_ends(text, index + 3, size):
+        return index + 3
+    return -1
+
+
+# The letters PRONOUN_RE reads after the "h" of "he", "her", "his", "him", and after them.
 _AFTER_H = frozenset("eEiIİı")
+_R = frozenset("rR")
+_S_M = frozenset("sSſmM")
 
 
 def _word_may_start(text: str, index: int) -> bool:
@@ -230,3 +290,11 @@ def _word_may_start(text: str, index: int) -> bool:
         return True
     before = text[index - 1]
     return not (before.isalnum() or before == "_")
+
+
+def _word_ends(text: str, end: int, size: int) -> bool:
+    """No word character at `end`: a \\b after the letters before it."""
+    if end >= size:
+        return True
+    after = text[end]
+    return not (after.isalnum() or after == "_")
