@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Final
 
 from bot.core.characters.patterns import (
     ADJECTIVE_SUFFIXES,
@@ -27,7 +28,7 @@ from bot.core.sentences import ABBREVIATIONS, is_abbreviation
 
 # The letters PRONOUN_RE's matches end with: a pronoun the end of a range cuts out of a
 # longer word ("she" of "shelter") ends with one of them right before the end.
-_PRONOUN_LAST_LETTERS = frozenset("eErRsSſmM")
+_PRONOUN_LAST_LETTERS: Final = frozenset("eErRsSſmM")
 
 
 class Paragraph:
@@ -184,14 +185,14 @@ def paragraph_sentence_starts(text: str, quotes: list[tuple[int, int]]) -> list[
 # opens with one character set, where _TERMINAL_RE opens with two alternatives: the engine
 # then skips in C to the punctuation, instead of trying the pattern at every character
 # (five times faster on a story).
-_TERMINAL_BEFORE_SPACE_RE = re.compile(
+_TERMINAL_BEFORE_SPACE_RE: Final = re.compile(
     r"[.!?…—–](?:(?<=[.!?…])[.!?…]*|(?<=[—–])[—–]*(?=[\"”]))[\"”’')\]]*(?!\S)"
 )
 
 
 # More letters than the longest abbreviation has ("approx"): a full stop after them ends a
 # sentence.
-_PAST_ABBREVIATIONS = max(len(a) for a in ABBREVIATIONS) + 1
+_PAST_ABBREVIATIONS: Final = max(len(a) for a in ABBREVIATIONS) + 1
 
 
 def fast_sentence_ends(text: str) -> list[int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from bot.core.characters.patterns import WORD_RE
 from bot.core.characters.tokens import Word, starts_word, word_of
@@ -71,11 +72,11 @@ def place_kind_of_phrase(words: Sequence[str]) -> str | None:
     return None
 
 
-NEVER_NAMES = (
+NEVER_NAMES: Final = (
     FUNCTION_WORDS | GREETINGS | DAYS | MONTHS | NATIONALITIES | NEVER_PEOPLE | SENTENCE_ADVERBS
 )
 # One word that names a place by itself: a country, a continent, "Saint-Malo".
-PLACE_WORDS = COUNTRIES | CONTINENTS
+PLACE_WORDS: Final = COUNTRIES | CONTINENTS
 
 
 def never_a_name(word: str) -> bool:
@@ -83,17 +84,17 @@ def never_a_name(word: str) -> bool:
 
 
 # "d'Artagnan", "l'Isle": an elided particle glued to a capital continues a name.
-_ELIDED_RE = re.compile(r"['’][A-ZÀ-Þ]")
+_ELIDED_RE: Final = re.compile(r"['’][A-ZÀ-Þ]")
 # What may stand between two capitalised words of one name: a space, or ". " after a
 # title or an initial, then up to two particles ("de la") or "of" after an "of" head.
-_GAP_RE = re.compile(
+_GAP_RE: Final = re.compile(
     r"(\.?) (?:([^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*) "
     r"(?:([^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*) )?)?"
 )
 
 
 # ". de la " is the longest gap that can join two words of a name ("of" is shorter).
-_LONGEST_GAP = len(". ") + 2 * (max(map(len, PARTICLES)) + 1)
+_LONGEST_GAP: Final = len(". ") + 2 * (max(map(len, PARTICLES)) + 1)
 
 
 def _elided_words(text: str) -> list[Word]:
@@ -109,7 +110,7 @@ def _elided_words(text: str) -> list[Word]:
 
 # Titles written with a full stop: "Dr. Okoro". A title spelt out ends its sentence at
 # one: "Sixty-two percent, Captain. Better?" names no "Captain Better".
-_TITLE_ABBREVIATIONS = frozenset(
+_TITLE_ABBREVIATIONS: Final = frozenset(
     "mr mrs ms dr prof capt lt sgt col gen rev mme mlle messrs hon gov sen fr".split()
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
@@ -143,7 +144,7 @@ class Vocabulary:
         return word not in self.licensed and never_a_name(word)
 
 
-_INFLECTED = ("ly", "ed", "ing")
+_INFLECTED: Final = ("ly", "ed", "ing")
 
 
 def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
@@ -181,10 +182,10 @@ def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
 
 # Function words no use makes a name ("She", "The"; of them only "Will" can be one): what
 # _used_as_a_name says of every one of them.
-_NEVER_LICENSED = FUNCTION_WORDS - NAME_LIKE_FUNCTION_WORDS
+_NEVER_LICENSED: Final = FUNCTION_WORDS - NAME_LIKE_FUNCTION_WORDS
 
 
-_PERSON_APPOSITION_RE = re.compile(
+_PERSON_APPOSITION_RE: Final = re.compile(
     r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:"
     + "|".join(sorted(APPOSITION_PERSON_NOUNS))
     + r")\b"
@@ -297,14 +298,14 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
 # capitals in C; the same matches as r"\b[A-Z]...".)
 # "Mr. and Mrs. Arthur Penhallow": he is Arthur Penhallow; she, by the custom of the
 # day, is Mrs. Penhallow under her husband's name.
-_COUPLE_RE = re.compile(
+_COUPLE_RE: Final = re.compile(
     r"(?P<title>[A-Z](?<!\w.)[a-z]{1,11})\.?\s+and\s+(?P<second>[A-Z][a-z]{1,11})\.?\s+"
     r"(?P<name>[A-Z][\w'’-]+)(?:\s+(?P<surname>[A-Z][\w'’-]+))?"
 )
 
 
 # What every couple has in the middle, searched from its literal "and" first: cheap.
-_AND_TITLE_RE = re.compile(r"and\s+[A-Z][a-z]{1,11}\.?\s+[A-Z]")
+_AND_TITLE_RE: Final = re.compile(r"and\s+[A-Z][a-z]{1,11}\.?\s+[A-Z]")
 
 
 def _couples(paragraph: Paragraph) -> list[Mention]:
@@ -355,7 +356,7 @@ def _wife_under_his_name(mentions: list[Mention], couples: list[Mention]) -> Non
 # ((name,), possessive, licensed, place kind): a word's reading wherever it stands alone,
 # or None when it never is a mention alone.
 _WordReading = tuple[tuple[str], bool, bool, str | None] | None
-_UNSEEN: _WordReading = (("",), False, False, None)
+_UNSEEN: Final[_WordReading] = (("",), False, False, None)
 
 
 def _single_word(word: str, vocabulary: Vocabulary) -> _WordReading:

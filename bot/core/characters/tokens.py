@@ -14,7 +14,7 @@ import itertools
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, final
+from typing import Any, Final, final
 
 
 @final
@@ -51,11 +51,11 @@ def word_of(match: re.Match[str]) -> Word:
     return Word(match.start(), match.end(), match.group())
 
 
-_LETTER = r"[^\W\d_]"
-_TAIL = rf"{_LETTER}*(?:['’]{_LETTER}+|-{_LETTER}+)*"
+_LETTER: Final = r"[^\W\d_]"
+_TAIL: Final = rf"{_LETTER}*(?:['’]{_LETTER}+|-{_LETTER}+)*"
 # A word starts where the previous character is no letter, and no apostrophe or hyphen
 # right after a letter (which would have continued the previous word).
-_NOT_INSIDE = rf"(?<!{_LETTER}.)(?<!{_LETTER}['’-].)"
+_NOT_INSIDE: Final = rf"(?<!{_LETTER}.)(?<!{_LETTER}['’-].)"
 
 
 def _ranges(codes: list[int]) -> str:
@@ -84,8 +84,8 @@ def _upper_letters(first: int, last: int) -> str:
 # tests a character against it in constant time and skips to the next candidate in C. A
 # set with astral characters is scanned range by range, so texts with astral characters
 # (rare, but emoji are) take the general pattern.
-_BMP_UPPER = _upper_letters(0, 0x10000)
-_CAPITAL_BMP_RE = re.compile(rf"([{_BMP_UPPER}]{_NOT_INSIDE}{_TAIL})")
+_BMP_UPPER: Final = _upper_letters(0, 0x10000)
+_CAPITAL_BMP_RE: Final = re.compile(rf"([{_BMP_UPPER}]{_NOT_INSIDE}{_TAIL})")
 
 
 @functools.cache
@@ -217,7 +217,7 @@ def literal_starts(texts: Sequence[str], literals: Iterable[str]) -> list[set[in
     return starts
 
 
-_LITERAL_PATTERNS: dict[str, re.Pattern[str]] = {}
+_LITERAL_PATTERNS: Final[dict[str, re.Pattern[str]]] = {}
 
 
 def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
@@ -279,9 +279,9 @@ def _pronoun_end(text: str, index: int, after: str, size: int) -> int:
 
 
 # The letters PRONOUN_RE reads after the "h" of "he", "her", "his", "him", and after them.
-_AFTER_H = frozenset("eEiIİı")
-_R = frozenset("rR")
-_S_M = frozenset("sSſmM")
+_AFTER_H: Final = frozenset("eEiIİı")
+_R: Final = frozenset("rR")
+_S_M: Final = frozenset("sSſmM")
 
 
 def _word_may_start(text: str, index: int) -> bool:
