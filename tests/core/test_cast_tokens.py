@@ -4,10 +4,18 @@ test_cast_patterns and cases written for their edges."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import random
 import re
 
 from bot.core.characters.patterns import PRONOUN_RE, WORD_RE
-from bot.core.characters.tokens import capitalised_words, has_astral, pronoun_matches
+from bot.core.characters.tokens import (
+    capitalised_words,
+    has_astral,
+    literal_starts,
+    pronoun_matches,
+)
 from tests.core.test_cast_patterns import TEXTS
 
 PRONOUN_EDGES = [
@@ -33,3 +41,25 @@ def test_capitalised_words_carry_the_text_and_offsets_of_the_words_of_word_re():
     for text in TEXTS:
         expected = [(m.span(), m.group()) for m in WORD_RE.finditer(text) if m.group()[0].isupper()]
         assert [(w.span(), w.group()) for w in capitalised_words(text)] == expected, text
+
+
+def _joined_literal_starts(texts: list[str], literals: tuple[str, ...]) -> list[set[int]]:
+    """The plain form: each literal searched for, then whitespace, in the joined texts."""
+    joined = "\n".join(texts)
+    offsets = list(itertools.accumulate([0, *(len(t) + 1 for t in texts)]))
+    starts: list[set[int]] = [set() for _ in texts]
+    for literal in literals:
+        for match in re.finditer(rf"{re.escape(literal)}(?=\s)", joined):
+            number = bisect.bisect_right(offsets, match.start()) - 1
+            starts[number].add(match.start() - offsets[number])
+    return starts
+
+
+def test_literal_starts_are_those_a_search_of_the_joined_texts_finds():
+    literals = ("my", "My", "'s", "’s", "the", "The", "our", "aa", "a a")
+    edges = ["my", "my ", "my\u00a0x", "aaa a", "a a a a", "It's\n", "the", "", "mymy my"]
+    chance = random.Random(3)
+    for texts in [edges, edges[::-1], TEXTS[:300], [t for t in TEXTS if "s" in t][:300]]:
+        assert literal_starts(texts, literals) == _joined_literal_starts(texts, literals)
+        shuffled = chance.sample(texts, len(texts))
+        assert literal_starts(shuffled, literals) == _joined_literal_starts(shuffled, literals)

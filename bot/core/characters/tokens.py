@@ -10,7 +10,6 @@ what splitting the text into words with patterns.WORD_RE would: same words, same
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -193,31 +192,29 @@ def word_trie(words: Iterable[str]) -> str:
 
 
 def literal_starts(texts: Sequence[str], literals: Iterable[str]) -> list[set[int]]:
-    """Per text, where each literal starts that a whitespace character follows. They are
-    searched for once over all the texts together: a pattern that opens with a literal
-    lets the engine skip to it in C, and one call per literal costs less than one per
-    paragraph."""
-    joined = "\n".join(texts)
-    # Where each text ends in the joined text, its newline included.
-    ends = list(itertools.accumulate(len(t) + 1 for t in texts))
+    """Per text, where each literal starts that a whitespace character follows, as a
+    search of the texts joined by newlines finds them: so a literal that ends a text
+    counts, unless the text is the last. Found with str.find, which reaches each
+    occurrence in C; a pattern's finditer made a match object for each."""
     starts: list[set[int]] = [set() for _ in texts]
+    last = len(texts) - 1
     for literal in literals:
-        pattern = _LITERAL_PATTERNS.get(literal)
-        if pattern is None:
-            pattern = _LITERAL_PATTERNS[literal] = re.compile(rf"{re.escape(literal)}(?=\s)")
-        # The matches come in order: the text each is in is found by walking on, not by a
-        # bisection per match.
-        index, offset = 0, 0
-        for found in pattern.finditer(joined):
-            at = found.start()
-            while at >= ends[index]:
-                offset = ends[index]
-                index += 1
-            starts[index].add(at - offset)
+        size = len(literal)
+        for number, text in enumerate(texts):
+            found = starts[number]
+            length = len(text)
+            index = text.find(literal)
+            while index >= 0:
+                after = index + size
+                if after < length:
+                    if text[after].isspace():
+                        found.add(index)
+                        index = text.find(literal, after)
+                        continue
+                elif number < last:
+                    found.add(index)  # the newline that joined the texts follows
+                index = text.find(literal, index + 1)
     return starts
-
-
-_LITERAL_PATTERNS: Final[dict[str, re.Pattern[str]]] = {}
 
 
 def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
