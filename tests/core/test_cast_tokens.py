@@ -9,6 +9,7 @@ import itertools
 import random
 import re
 
+from bot.core.characters.paragraph import bisect_left
 from bot.core.characters.patterns import PRONOUN_RE, WORD_RE
 from bot.core.characters.tokens import (
     capitalised_words,
@@ -63,3 +64,11 @@ def test_literal_starts_are_those_a_search_of_the_joined_texts_finds():
         assert literal_starts(texts, literals) == _joined_literal_starts(texts, literals)
         shuffled = chance.sample(texts, len(texts))
         assert literal_starts(shuffled, literals) == _joined_literal_starts(shuffled, literals)
+
+
+def test_bisect_left_is_the_modules():
+    chance = random.Random(5)
+    for _ in range(2000):
+        values = sorted(chance.randint(0, 30) for _ in range(chance.randint(0, 12)))
+        target, low = chance.randint(-2, 32), chance.randint(0, len(values))
+        assert bisect_left(values, target, low) == bisect.bisect_left(values, target, low)

@@ -4,7 +4,6 @@ gentle, untidy man" is one noun phrase)."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Final
 
@@ -80,8 +79,8 @@ class Paragraph:
             self._pronoun_starts = [m.start() for m in self._pronouns]
         size = len(self.text)
         end = size if end is None or end > size else end
-        found = bisect.bisect_left(self._pronoun_starts, start)
-        inside = bisect.bisect_left(self._pronoun_starts, end, found)
+        found = bisect_left(self._pronoun_starts, start, 0)
+        inside = bisect_left(self._pronoun_starts, end, found)
         matches = self._pronouns[found:inside]
         if matches and matches[-1].end() > end:
             matches.pop()  # runs past the end: the scan that stops there reads it cut short
@@ -93,7 +92,9 @@ class Paragraph:
         return matches
 
     def quoted(self, position: int) -> bool:
-        index = bisect.bisect_left(self.quote_opens, position) - 1
+        if not self.quote_opens:
+            return False
+        index = bisect_left(self.quote_opens, position, 0) - 1
         return index >= 0 and position < self.quotes[index][1]
 
     def opens_sentence(self, position: int) -> bool:
@@ -105,8 +106,21 @@ class Paragraph:
         return known
 
     def opens_quote(self, index: int) -> bool:
-        found = bisect.bisect_left(self.quote_opens, index)
+        found = bisect_left(self.quote_opens, index, 0)
         return found < len(self.quote_opens) and self.quote_opens[found] == index
+
+
+def bisect_left(values: list[int], target: int, low: int) -> int:
+    """bisect.bisect_left(values, target, low), compiled: the module's function is a call
+    through Python's machinery that costs more than the search."""
+    high = len(values)
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle] < target:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def _adjective_like(word: str) -> bool:
