@@ -249,11 +249,21 @@ def _read_sentence_start(paragraph: Paragraph, position: int) -> bool:
 
 def previous_words(before: str, limit: int = 3) -> list[str]:
     """The lower-cased words right before a name, up to any punctuation: ["along", "the"]."""
-    if not before or not before[-1].isspace():
+    end = len(before)
+    if end == 0 or not before[end - 1].isspace():
         return []
     words: list[str] = []
-    # rsplit: only the last `limit` words are cut out of the text before the name.
-    for token in reversed(before.rsplit(None, limit)[-limit:]):
+    # The last `limit` words, walked back to from the end: only they are cut out of the
+    # text before the name (compiled, each character's test is native).
+    while len(words) < limit:
+        while end > 0 and before[end - 1].isspace():
+            end -= 1
+        if end == 0:
+            break
+        start = end - 1
+        while start > 0 and not before[start - 1].isspace():
+            start -= 1
+        token = before[start:end]
         # A word of letters only is a plain word; the pattern is read only for the others
         # that can be one: with an apostrophe, or of letters and numerals ("x²": neither
         # isalpha nor a digit, but a letter to the pattern). "said," is neither.
@@ -265,5 +275,6 @@ def previous_words(before: str, limit: int = 3) -> list[str]:
         ):
             break
         words.append(token.lower())
+        end = start
     words.reverse()
     return words
