@@ -9,13 +9,21 @@ import itertools
 import random
 import re
 
-from bot.core.characters.paragraph import bisect_left
-from bot.core.characters.patterns import PRONOUN_RE, WORD_RE
+from bot.core.characters.paragraph import bisect_left, quote_spans
+from bot.core.characters.patterns import (
+    CLOSING_QUOTES,
+    OPENING_QUOTES,
+    PRONOUN_RE,
+    QUOTE_MARK_RE,
+    WORD_RE,
+)
+from bot.core.characters.phrases import _elided_words
 from bot.core.characters.tokens import (
     capitalised_words,
     has_astral,
     literal_starts,
     pronoun_matches,
+    starts_word,
 )
 from tests.core.test_cast_patterns import TEXTS
 
@@ -72,3 +80,49 @@ def test_bisect_left_is_the_modules():
         values = sorted(chance.randint(0, 30) for _ in range(chance.randint(0, 12)))
         target, low = chance.randint(-2, 32), chance.randint(0, len(values))
         assert bisect_left(values, target, low) == bisect.bisect_left(values, target, low)
+
+
+def _plain_elided_words(text: str) -> list[tuple[tuple[int, int], str]]:
+    found = []
+    for mark in re.finditer(r"['’][A-ZÀ-Þ]", text):
+        start = mark.start() - 1
+        if start >= 0 and text[start] in "dl" and starts_word(text, start):
+            word = WORD_RE.match(text, start)
+            if word is not None:
+                found.append((word.span(), word.group()))
+    return found
+
+
+ELIDED_EDGES = [
+    "d'Artagnan", "l’Isle d'Or", "'A", "d'", "xd'A", "d’×", "d'Þ l'ß", "1d'A", "d''A", "l’A d'B",
+]  # fmt: skip
+
+
+def test_elided_words_are_those_their_pattern_finds():
+    for text in [*ELIDED_EDGES, *TEXTS]:
+        assert [(w.span(), w.group()) for w in _elided_words(text)] == _plain_elided_words(text)
+
+
+def _plain_quote_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for mark in QUOTE_MARK_RE.finditer(text):
+        char, index = mark.group(), mark.start()
+        if opened is None and (char in OPENING_QUOTES or char == '"'):
+            opened = index
+        elif opened is not None and (char in CLOSING_QUOTES or char == '"'):
+            spans.append((opened, index))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(text)))
+    return spans
+
+
+def test_quote_spans_pair_the_marks_their_pattern_finds():
+    chance = random.Random(7)
+    marks = ['"', "“", "”", "«", "»", "a", " "]
+    texts = [
+        "".join(chance.choice(marks) for _ in range(chance.randint(0, 12))) for _ in range(3000)
+    ]
+    for text in [*texts, *TEXTS]:
+        assert quote_spans(text) == _plain_quote_spans(text), text

@@ -17,7 +17,6 @@ from bot.core.characters.patterns import (
     OPENING_QUOTES,
     PLAIN_WORD_RE,
     PRONOUN_RE,
-    QUOTE_MARK_RE,
     coordinated_starts,
 )
 from bot.core.characters.tokens import Word, capitalised_words, pronoun_matches, word_of
@@ -162,6 +161,9 @@ def _continues_noun_phrase(following: re.Match[str]) -> bool:
     return following.group(2) is not None or (after is not None and after not in FUNCTION_WORDS)
 
 
+_QUOTE_MARKS: Final = ('"', "“", "”", "«", "»")
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Pairs of quotation marks; an unclosed one runs to the paragraph's end."""
     spans: list[tuple[int, int]] = []
@@ -173,9 +175,17 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         and "»" not in text
     ):
         return spans  # no mark: five searches for one character each cost less than a scan
+    # Each mark's places from str.find, in order: what QUOTE_MARK_RE.finditer finds.
+    marks: list[int] = []
+    for quote in _QUOTE_MARKS:
+        index = text.find(quote)
+        while index >= 0:
+            marks.append(index)
+            index = text.find(quote, index + 1)
+    marks.sort()
     opened: int | None = None
-    for mark in QUOTE_MARK_RE.finditer(text):
-        char, index = mark.group(), mark.start()
+    for index in marks:
+        char = text[index]
         if opened is None and (char in OPENING_QUOTES or char == '"'):
             opened = index
         elif opened is not None and (char in CLOSING_QUOTES or char == '"'):

@@ -84,7 +84,6 @@ def never_a_name(word: str) -> bool:
 
 
 # "d'Artagnan", "l'Isle": an elided particle glued to a capital continues a name.
-_ELIDED_RE: Final = re.compile(r"['’][A-ZÀ-Þ]")
 # What may stand between two capitalised words of one name: a space, or ". " after a
 # title or an initial, then up to two particles ("de la") or "of" after an "of" head.
 _GAP_RE: Final = re.compile(
@@ -98,13 +97,26 @@ _LONGEST_GAP: Final = len(". ") + 2 * (max(map(len, PARTICLES)) + 1)
 
 
 def _elided_words(text: str) -> list[Word]:
+    """The words "d" or "l" opens before an apostrophe and a capital ("d'Artagnan",
+    "l'Isle": A-Z or À-Þ), found from each apostrophe str.find reaches (a pattern
+    opening with the marks' set was tried at every character)."""
     found: list[Word] = []
-    for mark in _ELIDED_RE.finditer(text):
-        start = mark.start() - 1
-        if start >= 0 and text[start] in "dl" and starts_word(text, start):
-            word = WORD_RE.match(text, start)
-            if word is not None:
-                found.append(word_of(word))
+    straight = 0
+    for mark in ("'", "’"):
+        index = text.find(mark, 1)  # one before it is the "d" or "l"
+        while index >= 0:
+            after = text[index + 1 : index + 2]
+            if "A" <= after <= "Z" or "À" <= after <= "Þ":
+                start = index - 1
+                if text[start] in "dl" and starts_word(text, start):
+                    word = WORD_RE.match(text, start)
+                    if word is not None:
+                        found.append(word_of(word))
+            index = text.find(mark, index + 1)
+        if mark == "'":
+            straight = len(found)
+    if 0 < straight < len(found):
+        found.sort(key=Word.start)  # the two marks' words, merged in order
     return found
 
 
