@@ -126,3 +126,12 @@ def test_quote_spans_pair_the_marks_their_pattern_finds():
     ]
     for text in [*texts, *TEXTS]:
         assert quote_spans(text) == _plain_quote_spans(text), text
+
+
+def test_capitalised_words_of_ascii_text_are_those_of_word_re():
+    chance = random.Random(13)
+    pieces = [*"aAzZ'-_1.,\n\" ", "Anna", "O'Brien", "x-Ray", "AB", "d'Arc", "Mc", "'s", " - "]
+    texts = ["".join(chance.choices(pieces, k=chance.randint(0, 20))) for _ in range(5000)]
+    for text in texts:
+        expected = [(m.span(), m.group()) for m in WORD_RE.finditer(text) if m.group()[0].isupper()]
+        assert [(w.span(), w.group()) for w in capitalised_words(text)] == expected, text
