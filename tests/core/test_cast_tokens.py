@@ -135,3 +135,12 @@ def test_capitalised_words_of_ascii_text_are_those_of_word_re():
     for text in texts:
         expected = [(m.span(), m.group()) for m in WORD_RE.finditer(text) if m.group()[0].isupper()]
         assert [(w.span(), w.group()) for w in capitalised_words(text)] == expected, text
+
+
+def test_capitalised_words_of_latin1_text_are_those_of_word_re():
+    chance = random.Random(17)
+    pieces = [*"aAzZéÉßÿÞ×÷ªº²µ'-_1.,\n ", "Élan", "d'Été", "x-Ärger", "ÀB", " Ö"]
+    texts = ["".join(chance.choices(pieces, k=chance.randint(0, 20))) for _ in range(5000)]
+    for text in texts:
+        expected = [(m.span(), m.group()) for m in WORD_RE.finditer(text) if m.group()[0].isupper()]
+        assert [(w.span(), w.group()) for w in capitalised_words(text)] == expected, text

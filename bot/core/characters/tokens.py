@@ -97,7 +97,13 @@ def capitalised_words(text: str) -> list[Word]:
     """Every word of `text` (as WORD_RE splits it) whose first letter is upper-case."""
     # isascii() is a flag CPython keeps on each string: no scan to know it.
     if text.isascii():
-        return _ascii_capitalised_words(text)
+        return _latin1_capitalised_words(text, text.encode("ascii"))
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        pass  # a character beyond Latin-1 ("’", "—"): the engine reads it
+    else:
+        return _latin1_capitalised_words(text, data)
     pattern = _CAPITAL_BMP_RE
     if not text.isascii() and has_astral(text):
         pattern = _capital_any_re()
@@ -119,7 +125,7 @@ def _byte_classes() -> bytes:
     r"""A table for bytes.translate: an upper-case letter becomes "A", any other letter
     (as the patterns read letters, [^\W\d_]) "a", every other byte itself."""
     table = bytearray(range(256))
-    for code in range(128):
+    for code in range(256):
         char = chr(code)
         if _is_letter(char):
             table[code] = _UPPER if char.isupper() else _LOWER
@@ -131,11 +137,12 @@ _LOWER: Final = 97  # "a"
 _BYTE_CLASSES: Final = _byte_classes()
 
 
-def _ascii_capitalised_words(text: str) -> list[Word]:
-    """capitalised_words for an ASCII text, without the engine: its bytes, each letter
-    turned into "A" or "a" by one translate in C, then str.find-like searches for "A".
-    The engine's loop cost some fifty instructions a character; these, a few."""
-    classes = text.encode("ascii").translate(_BYTE_CLASSES)
+def _latin1_capitalised_words(text: str, data: bytes) -> list[Word]:
+    """capitalised_words for a text of Latin-1 characters, `data` its bytes, without the
+    engine: one translate in C turns each letter into "A" or "a", then bytes.find
+    reaches each capital. The engine's loop cost some fifty instructions a character;
+    these, a few. ("’", which may continue a word, is not Latin-1: only "'" and "-".)"""
+    classes = data.translate(_BYTE_CLASSES)
     size = len(classes)
     words: list[Word] = []
     index = classes.find(b"A")
