@@ -12,10 +12,12 @@ import re
 from bot.core.characters.paragraph import bisect_left, quote_spans
 from bot.core.characters.patterns import (
     CLOSING_QUOTES,
+    COORDINATED_START_RE,
     OPENING_QUOTES,
     PRONOUN_RE,
     QUOTE_MARK_RE,
     WORD_RE,
+    coordinated_starts,
 )
 from bot.core.characters.phrases import _elided_words
 from bot.core.characters.tokens import (
@@ -144,3 +146,18 @@ def test_capitalised_words_of_latin1_text_are_those_of_word_re():
     for text in texts:
         expected = [(m.span(), m.group()) for m in WORD_RE.finditer(text) if m.group()[0].isupper()]
         assert [(w.span(), w.group()) for w in capitalised_words(text)] == expected, text
+
+
+def test_coordinated_starts_are_the_pattern_matches_around_many_commas():
+    chance = random.Random(19)
+    pieces = [
+        "a", "A", "an", "AN", "An", "the", "tHe", "their", "Their", "her", "his", "HIS", "xa",
+        "old", "Old", "kind-ly", "o'er", "x’y", "_", "1", "é", ",", ", ", " ", "  ", "\t", "\n",
+    ]  # fmt: skip
+    matched = 0
+    for _ in range(20000):
+        text = "".join(chance.choices(pieces, k=chance.randint(1, 12)))
+        expected = [(m.group(1), m.end(1)) for m in COORDINATED_START_RE.finditer(text)]
+        assert coordinated_starts(text) == expected, text
+        matched += len(expected)
+    assert matched > 100  # the random text does hold such phrases

@@ -292,25 +292,48 @@ COORDINATED_NEXT_RE: Final = re.compile(
 )
 
 
-# COORDINATED_START_RE's matches, found from their commas, on the reversed text: there the
-# comma comes first (a literal, which the engine skips to in C), then the word before it
-# and the determiner. No other comma can stand inside such a match, so one scan finds
-# every comma's; a comma must also have a lower-case word after it.
-_REVERSED_COORDINATED_RE: Final = re.compile(
-    r",([\w'’-]*[a-z])\s+(?:n?[Aa]|eh[Tt]|re[Hh]|si[Hh]|rieh[Tt])(?!\w)"
-)
-_COMMA_BEFORE_LOWER_RE: Final = re.compile(r",(?=\s+[a-z])")
+# COORDINATED_START_RE's matches, read from their commas: the word before a comma (its
+# whole run of word characters, apostrophes and hyphens, lower-case first), spaces, and a
+# determiner that is a word of its own; a lower-case word after spaces must follow the
+# comma. No comma stands inside such a match, so each comma is read alone. (A pattern
+# on the reversed text did this; the engine's loop cost more than reading each comma.)
+_DETERMINERS: Final = frozenset(["a", "A", "an", "An", "the", "The", "her", "Her", "his", "His",
+                                 "their", "Their"])  # fmt: skip
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def coordinated_starts(text: str) -> list[tuple[str, int]]:
     """(word, the comma after it) for each match of COORDINATED_START_RE, in order."""
-    if "," not in text:
-        return []
-    size = len(text)
     found: list[tuple[str, int]] = []
-    for match in _REVERSED_COORDINATED_RE.finditer(text[::-1]):
-        comma = size - 1 - match.start()
-        if _COMMA_BEFORE_LOWER_RE.match(text, comma):
-            found.append((text[size - match.end(1) : comma], comma))
-    found.reverse()
+    size = len(text)
+    comma = text.find(",")
+    while comma >= 0:
+        after = comma + 1
+        while after < size and text[after].isspace():
+            after += 1
+        if after > comma + 1 and after < size and "a" <= text[after] <= "z":
+            start = comma
+            while start > 0 and (_word_char(text[start - 1]) or text[start - 1] in "'’-"):
+                start -= 1
+            if start < comma and "a" <= text[start] <= "z":
+                space = start
+                while space > 0 and text[space - 1].isspace():
+                    space -= 1
+                if space < start and _determiner_ends(text, space):
+                    found.append((text[start:comma], comma))
+        comma = text.find(",", comma + 1)
     return found
+
+
+def _determiner_ends(text: str, end: int) -> bool:
+    """Whether one of the determiners ends at `end`, as a word of its own."""
+    for length in (1, 2, 3, 5):
+        begin = end - length
+        if begin < 0:
+            return False
+        if text[begin:end] in _DETERMINERS:
+            return begin == 0 or not _word_char(text[begin - 1])
+    return False
