@@ -153,6 +153,7 @@ def test_coordinated_starts_are_the_pattern_matches_around_many_commas():
     pieces = [
         "a", "A", "an", "AN", "An", "the", "tHe", "their", "Their", "her", "his", "HIS", "xa",
         "old", "Old", "kind-ly", "o'er", "x’y", "_", "1", "é", ",", ", ", " ", "  ", "\t", "\n",
+        "the old, kind", "a tall, ", "His odd,\tslow ",
     ]  # fmt: skip
     matched = 0
     for _ in range(20000):
