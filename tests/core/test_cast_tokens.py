@@ -9,7 +9,7 @@ import itertools
 import random
 import re
 
-from bot.core.characters.paragraph import bisect_left, quote_spans
+from bot.core.characters.paragraph import _may_be_abbreviation, bisect_left, quote_spans
 from bot.core.characters.patterns import (
     CLOSING_QUOTES,
     COORDINATED_START_RE,
@@ -19,7 +19,7 @@ from bot.core.characters.patterns import (
     WORD_RE,
     coordinated_starts,
 )
-from bot.core.characters.phrases import _elided_words
+from bot.core.characters.phrases import _elided_words, is_capitalised
 from bot.core.characters.tokens import (
     capitalised_words,
     has_astral,
@@ -27,6 +27,7 @@ from bot.core.characters.tokens import (
     pronoun_matches,
     starts_word,
 )
+from bot.core.sentences import is_abbreviation
 from tests.core.test_cast_patterns import TEXTS
 
 PRONOUN_EDGES = [
@@ -162,3 +163,27 @@ def test_coordinated_starts_are_the_pattern_matches_around_many_commas():
         assert coordinated_starts(text) == expected, text
         matched += len(expected)
     assert matched > 100  # the random text does hold such phrases
+
+
+def test_a_full_stop_is_an_abbreviation_only_where_the_cheap_test_allows_it():
+    chance = random.Random(23)
+    pieces = [
+        "Mr.", "mr.", "MRS.", "e.g.", "i.e.", "approx.", "No. 5", "nos.", "St.", "J.", "x.", "é.",
+        "İ.", "ſt.", "_st.", "5st.", "a", "b", " ", ".", "Dr", "abcdefghijklmnopqrst.", "\n",
+    ]  # fmt: skip
+    texts = ["".join(chance.choices(pieces, k=chance.randint(1, 10))) for _ in range(5000)]
+    found = 0
+    for text in [*texts, *TEXTS[:2000]]:
+        for dot in (i for i, char in enumerate(text) if char == "."):
+            if is_abbreviation(text, dot):
+                found += 1
+                assert _may_be_abbreviation(text, dot), (text, dot)
+    assert found > 100
+
+
+def test_is_capitalised_is_its_plain_reading():
+    words = {w for text in TEXTS for w in WORD_RE.findall(text)} | {"A", "AB", "Ab", "aB", "ÉA"}
+    for word in words:
+        assert is_capitalised(word) == (
+            word[0].isupper() and not (len(word) > 1 and word.isupper())
+        )

@@ -237,7 +237,7 @@ def fast_sentence_ends(text: str) -> list[int]:
                 word_start -= 1
             if dot - word_start == 1 and text[word_start].isupper():
                 continue  # an initial: "J. K. Rowling"
-            if is_abbreviation(text, dot):
+            if _may_be_abbreviation(text, dot) and is_abbreviation(text, dot):
                 continue
         ends.append(end)
     return ends
@@ -254,7 +254,32 @@ def _read_sentence_start(paragraph: Paragraph, position: int) -> bool:
         return True
     if text[index] in "!?…:":
         return True
-    return text[index] == "." and not is_abbreviation(text, index)
+    return text[index] == "." and not (
+        _may_be_abbreviation(text, index) and is_abbreviation(text, index)
+    )
+
+
+# The last part of each abbreviation ("g" of "e.g"), and of "no" and "nos", which
+# sentences.is_abbreviation reads before a number.
+_ABBREVIATION_ENDS: Final = frozenset(
+    word.rsplit(".", 1)[-1] for word in (*ABBREVIATIONS, "no", "nos")
+)
+
+
+def _may_be_abbreviation(text: str, dot: int) -> bool:
+    """False where sentences.is_abbreviation(text, dot) is surely False: the ASCII
+    letters right before the full stop end no abbreviation. Its word is the letters
+    (and initials) before the stop, read by a search; this is a few comparisons."""
+    start = dot
+    while start > 0:
+        char = text[start - 1]
+        if "a" <= char <= "z" or "A" <= char <= "Z":
+            start -= 1
+        elif char < "\x80":
+            break  # an ASCII character that is no letter ends the word
+        else:
+            return True  # beyond ASCII: the search decides
+    return text[start:dot].lower() in _ABBREVIATION_ENDS
 
 
 def previous_words(before: str, limit: int = 3) -> list[str]:

@@ -330,6 +330,8 @@ def coordinated_starts(text: str) -> list[tuple[str, int]]:
 
 def _determiner_ends(text: str, end: int) -> bool:
     """Whether one of the determiners ends at `end`, as a word of its own."""
+    if end == 0 or text[end - 1] not in "aAners":
+        return False  # no determiner ends with another letter
     for length in (1, 2, 3, 5):
         begin = end - length
         if begin < 0:

@@ -39,7 +39,10 @@ def strip_possessive(word: str) -> tuple[str, bool]:
 
 def is_capitalised(word: str) -> bool:
     # Acronyms ("NASA", "OK") are left out: rarely a character, often an organisation.
-    return word[0].isupper() and not (len(word) > 1 and word.isupper())
+    first = word[0]
+    if "A" <= first <= "Z" and (len(word) == 1 or "a" <= word[1] <= "z"):
+        return True  # "Anna": what the calls to isupper below say, without them
+    return first.isupper() and not (len(word) > 1 and word.isupper())
 
 
 def title_key(word: str) -> str | None:
@@ -144,8 +147,11 @@ def phrase_spans(text: str, capitals: list[Word]) -> list[list[Word]]:
         token = tokens[index]
         index += 1
         first = token.group()
-        if (len(first) > 1 and first.isupper()) or not first[0].isupper():
-            continue  # an acronym, or an elided particle: neither starts a name
+        # An elided particle ("d", "l": every other token is capitalised) or an acronym
+        # starts no name. A lower-case ASCII second letter rules out an acronym without
+        # the call to isupper.
+        if first[0] in "dl" or (len(first) > 1 and not "a" <= first[1] <= "z" and first.isupper()):
+            continue
         phrase = [token]
         while index < count:
             previous = phrase[-1]
