@@ -19,7 +19,7 @@ from bot.core.characters.patterns import (
     WORD_RE,
     coordinated_starts,
 )
-from bot.core.characters.phrases import _elided_words, is_capitalised
+from bot.core.characters.phrases import _GAP_RE, _elided_words, is_capitalised
 from bot.core.characters.tokens import (
     capitalised_words,
     has_astral,
@@ -187,3 +187,10 @@ def test_is_capitalised_is_its_plain_reading():
         assert is_capitalised(word) == (
             word[0].isupper() and not (len(word) > 1 and word.isupper())
         )
+
+
+def test_the_gaps_phrase_spans_reads_without_its_pattern_read_as_the_pattern_reads_them():
+    # phrase_spans takes " " as no full stop and no particle, ". " as a full stop only.
+    for gap, dotted in ((" ", ""), (". ", ".")):
+        match = _GAP_RE.fullmatch(f"Ab{gap}Cd", 2, 2 + len(gap))
+        assert match is not None and match.group(1) == dotted and match.group(2) is None

@@ -272,10 +272,10 @@ def _may_be_abbreviation(text: str, dot: int) -> bool:
     (and initials) before the stop, read by a search; this is a few comparisons."""
     start = dot
     while start > 0:
-        char = text[start - 1]
-        if "a" <= char <= "z" or "A" <= char <= "Z":
+        code = ord(text[start - 1])
+        if 97 <= code <= 122 or 65 <= code <= 90:  # a-z, A-Z
             start -= 1
-        elif char < "\x80":
+        elif code < 0x80:
             break  # an ASCII character that is no letter ends the word
         else:
             return True  # beyond ASCII: the search decides

@@ -314,11 +314,11 @@ def coordinated_starts(text: str) -> list[tuple[str, int]]:
         after = comma + 1
         while after < size and text[after].isspace():
             after += 1
-        if after > comma + 1 and after < size and "a" <= text[after] <= "z":
+        if after > comma + 1 and after < size and 97 <= ord(text[after]) <= 122:  # a-z
             start = comma
             while start > 0 and (_word_char(text[start - 1]) or text[start - 1] in "'’-"):
                 start -= 1
-            if start < comma and "a" <= text[start] <= "z":
+            if start < comma and 97 <= ord(text[start]) <= 122:
                 space = start
                 while space > 0 and text[space - 1].isspace():
                     space -= 1

@@ -39,10 +39,9 @@ def strip_possessive(word: str) -> tuple[str, bool]:
 
 def is_capitalised(word: str) -> bool:
     # Acronyms ("NASA", "OK") are left out: rarely a character, often an organisation.
-    first = word[0]
-    if "A" <= first <= "Z" and (len(word) == 1 or "a" <= word[1] <= "z"):
-        return True  # "Anna": what the calls to isupper below say, without them
-    return first.isupper() and not (len(word) > 1 and word.isupper())
+    if 65 <= ord(word[0]) <= 90 and (len(word) == 1 or 97 <= ord(word[1]) <= 122):
+        return True  # "Anna" (A-Z, then a-z): what the isupper calls below say, without them
+    return word[0].isupper() and not (len(word) > 1 and word.isupper())
 
 
 def title_key(word: str) -> str | None:
@@ -108,8 +107,8 @@ def _elided_words(text: str) -> list[Word]:
     for mark in ("'", "’"):
         index = text.find(mark, 1)  # one before it is the "d" or "l"
         while index >= 0:
-            after = text[index + 1 : index + 2]
-            if "A" <= after <= "Z" or "À" <= after <= "Þ":
+            after = ord(text[index + 1]) if index + 1 < len(text) else 0
+            if 65 <= after <= 90 or 0xC0 <= after <= 0xDE:  # A-Z, À-Þ
                 start = index - 1
                 if text[start] in "dl" and starts_word(text, start):
                     word = WORD_RE.match(text, start)
@@ -150,7 +149,9 @@ def phrase_spans(text: str, capitals: list[Word]) -> list[list[Word]]:
         # An elided particle ("d", "l": every other token is capitalised) or an acronym
         # starts no name. A lower-case ASCII second letter rules out an acronym without
         # the call to isupper.
-        if first[0] in "dl" or (len(first) > 1 and not "a" <= first[1] <= "z" and first.isupper()):
+        if first[0] in "dl" or (
+            len(first) > 1 and not 97 <= ord(first[1]) <= 122 and first.isupper()
+        ):
             continue
         phrase = [token]
         while index < count:
@@ -159,20 +160,30 @@ def phrase_spans(text: str, capitals: list[Word]) -> list[list[Word]]:
             if word_before.endswith(("'s", "’s")) and len(word_before) > 3:
                 break  # a possessive ends the name: "Anna's Tom"
             following = tokens[index]
-            if following.start() - previous.end() > _LONGEST_GAP:
+            gap_start, gap_end = previous.end(), following.start()
+            if gap_end - gap_start > _LONGEST_GAP:
                 break  # too far apart for a space, a full stop and two particles
-            gap = _GAP_RE.fullmatch(text, previous.end(), following.start())
-            if gap is None:
-                break
+            # The two gaps nearly every name has, " " and ". ", read as _GAP_RE reads
+            # them (no particle); any other is read by the pattern.
+            gap: re.Match[str] | None = None
+            if gap_end - gap_start == 1 and text[gap_start] == " ":
+                dotted = False
+            elif gap_end - gap_start == 2 and text[gap_start] == "." and text[gap_end - 1] == " ":
+                dotted = True
+            else:
+                gap = _GAP_RE.fullmatch(text, gap_start, gap_end)
+                if gap is None:
+                    break
+                dotted = gap.group(1) != ""
             # "Mr. Okafor", "Ralph D. Spencer", "St. Louis": a full stop inside a name.
-            if gap.group(1) and not (
+            if dotted and not (
                 word_before.lower() in _TITLE_ABBREVIATIONS
                 or (len(word_before) == 1 and word_before.isupper() and len(phrase) > 1)
                 or word_before.lower() in ("st", "mt", "ste")
             ):
                 break
             word = following.group()
-            if gap.group(2) is None:  # nothing between: the next word continues it
+            if gap is None or gap.group(2) is None:  # nothing between: the next word goes on
                 if is_capitalised(word) or (word[0] in "dl" and not word[0].isupper()):
                     phrase.append(following)
                     index += 1
