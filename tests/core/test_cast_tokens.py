@@ -25,7 +25,9 @@ from bot.core.characters.tokens import (
     has_astral,
     literal_starts,
     pronoun_matches,
+    space_at,
     starts_word,
+    word_char_at,
 )
 from bot.core.sentences import is_abbreviation
 from tests.core.test_cast_patterns import TEXTS
@@ -194,3 +196,11 @@ def test_the_gaps_phrase_spans_reads_without_its_pattern_read_as_the_pattern_rea
     for gap, dotted in ((" ", ""), (". ", ".")):
         match = _GAP_RE.fullmatch(f"Ab{gap}Cd", 2, 2 + len(gap))
         assert match is not None and match.group(1) == dotted and match.group(2) is None
+
+
+def test_space_and_word_characters_read_from_codes_are_isspace_and_the_patterns_w():
+    word = re.compile(r"\w")
+    for code in [*range(0x3100), 0xFEFF, 0x1D400, 0x1F600]:
+        text = f"a{chr(code)}"
+        assert space_at(text, 1) == chr(code).isspace(), code
+        assert word_char_at(text, 1) == (word.match(text, 1) is not None), code

@@ -19,7 +19,13 @@ from bot.core.characters.patterns import (
     PRONOUN_RE,
     coordinated_starts,
 )
-from bot.core.characters.tokens import Word, capitalised_words, pronoun_matches, word_of
+from bot.core.characters.tokens import (
+    Word,
+    capitalised_words,
+    pronoun_matches,
+    space_at,
+    word_of,
+)
 from bot.core.lexicon import FUNCTION_WORDS, PERSON_VERBS, SPEECH_VERBS
 from bot.core.models import Passage
 from bot.core.sentences import ABBREVIATIONS, is_abbreviation
@@ -285,18 +291,18 @@ def _may_be_abbreviation(text: str, dot: int) -> bool:
 def previous_words(before: str, limit: int = 3) -> list[str]:
     """The lower-cased words right before a name, up to any punctuation: ["along", "the"]."""
     end = len(before)
-    if end == 0 or not before[end - 1].isspace():
+    if end == 0 or not space_at(before, end - 1):
         return []
     words: list[str] = []
     # The last `limit` words, walked back to from the end: only they are cut out of the
     # text before the name (compiled, each character's test is native).
     while len(words) < limit:
-        while end > 0 and before[end - 1].isspace():
+        while end > 0 and space_at(before, end - 1):
             end -= 1
         if end == 0:
             break
         start = end - 1
-        while start > 0 and not before[start - 1].isspace():
+        while start > 0 and not space_at(before, start - 1):
             start -= 1
         token = before[start:end]
         # A word of letters only is a plain word; the pattern is read only for the others

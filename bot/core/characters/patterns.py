@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bot.core.characters.tokens import space_at, word_char_at
 from bot.core.lexicon import (
     FUNCTION_WORDS,
     PERSON_NOUNS,
@@ -76,10 +77,10 @@ def next_word_may_be(after: str, starts: str | tuple[str, ...]) -> bool:
     """Whether spaces open `after` and what follows them starts with one of `starts`: a
     test in C that spares a pattern wanting that, which most texts after a name fail."""
     size = len(after)
-    if size == 0 or not after[0].isspace():
+    if size == 0 or not space_at(after, 0):
         return False
     index = 1
-    while index < size and after[index].isspace():
+    while index < size and space_at(after, index):
         index += 1  # compiled, a native test per space: no stripped copy, no method call
     rest = after[index:]
     # Narrowed, so that compiled each is the native startswith of its argument's type.
@@ -301,10 +302,6 @@ _DETERMINERS: Final = frozenset(["a", "A", "an", "An", "the", "The", "her", "Her
                                  "their", "Their"])  # fmt: skip
 
 
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
 def coordinated_starts(text: str) -> list[tuple[str, int]]:
     """(word, the comma after it) for each match of COORDINATED_START_RE, in order."""
     found: list[tuple[str, int]] = []
@@ -312,15 +309,15 @@ def coordinated_starts(text: str) -> list[tuple[str, int]]:
     comma = text.find(",")
     while comma >= 0:
         after = comma + 1
-        while after < size and text[after].isspace():
+        while after < size and space_at(text, after):
             after += 1
         if after > comma + 1 and after < size and 97 <= ord(text[after]) <= 122:  # a-z
             start = comma
-            while start > 0 and (_word_char(text[start - 1]) or text[start - 1] in "'’-"):
+            while start > 0 and (word_char_at(text, start - 1) or text[start - 1] in "'’-"):
                 start -= 1
             if start < comma and 97 <= ord(text[start]) <= 122:
                 space = start
-                while space > 0 and text[space - 1].isspace():
+                while space > 0 and space_at(text, space - 1):
                     space -= 1
                 if space < start and _determiner_ends(text, space):
                     found.append((text[start:comma], comma))
@@ -337,5 +334,5 @@ def _determiner_ends(text: str, end: int) -> bool:
         if begin < 0:
             return False
         if text[begin:end] in _DETERMINERS:
-            return begin == 0 or not _word_char(text[begin - 1])
+            return begin == 0 or not word_char_at(text, begin - 1)
     return False

@@ -46,6 +46,24 @@ class Word:
         return f"Word({self._start}, {self._end}, {self._text!r})"
 
 
+def space_at(text: str, index: int) -> bool:
+    """text[index].isspace(), from the character's code: compiled, ord(text[i]) makes
+    no one-character string, and an ASCII code is compared natively."""
+    code = ord(text[index])
+    if code < 128:
+        return code == 32 or 9 <= code <= 13 or 28 <= code <= 31
+    return text[index].isspace()
+
+
+def word_char_at(text: str, index: int) -> bool:
+    """Whether text[index] is what the patterns' \\w matches (alphanumeric, or "_"), from
+    its code as space_at reads it."""
+    code = ord(text[index])
+    if code < 128:
+        return 97 <= code <= 122 or 65 <= code <= 90 or 48 <= code <= 57 or code == 95
+    return text[index].isalnum()
+
+
 def word_of(match: re.Match[str]) -> Word:
     return Word(match.start(), match.end(), match.group())
 
@@ -271,7 +289,7 @@ def literal_starts(texts: Sequence[str], literals: Iterable[str]) -> list[set[in
             while index >= 0:
                 after = index + size
                 if after < length:
-                    if text[after].isspace():
+                    if space_at(text, after):
                         found.add(index)
                         index = text.find(literal, after)
                         continue
@@ -347,15 +365,9 @@ _S_M: Final = frozenset("sSſmM")
 
 def _word_may_start(text: str, index: int) -> bool:
     """No word character before `index`: the \\b a match needs there may hold."""
-    if index == 0:
-        return True
-    before = text[index - 1]
-    return not (before.isalnum() or before == "_")
+    return index == 0 or not word_char_at(text, index - 1)
 
 
 def _word_ends(text: str, end: int, size: int) -> bool:
     """No word character at `end`: a \\b after the letters before it."""
-    if end >= size:
-        return True
-    after = text[end]
-    return not (after.isalnum() or after == "_")
+    return end >= size or not word_char_at(text, end)
