@@ -315,23 +315,23 @@ def pronoun_matches(text: str) -> list[Word]:
     """What PRONOUN_RE.finditer(text) finds ("she", "HIS", "ſhe"), without a scan that
     tries the pattern at every "s" and "h": each of its matches holds an "h" or "H",
     first or second, which str.find reaches in C; the letters around it are then read as
-    the pattern reads them (a whole word, so no match hides another)."""
+    the pattern reads them (a whole word, so no match hides another), by their codes."""
     found: list[Word] = []
     size = len(text)
     lower_found = 0
     for letter in ("h", "H"):
         index = text.find(letter)
         while index >= 0:
-            after = text[index + 1 : index + 2]
-            if after in _AFTER_H:
+            after = _code(text, index + 1, size)
+            if _is_e(after) or after in _I_CODES:
                 if _word_may_start(text, index):
                     end = _pronoun_end(text, index, after, size)
                     if end > 0:
                         found.append(Word(index, end, text[index:end]))
                 elif (
                     index > 0
-                    and after in "eE"
-                    and text[index - 1] in "sSſ"
+                    and _is_e(after)
+                    and ord(text[index - 1]) in _S_CODES
                     and _word_may_start(text, index - 1)
                     and _word_ends(text, index + 2, size)
                 ):
@@ -344,23 +344,33 @@ def pronoun_matches(text: str) -> list[Word]:
     return found
 
 
-def _pronoun_end(text: str, index: int, after: str, size: int) -> int:
+def _pronoun_end(text: str, index: int, after: int, size: int) -> int:
     """Where "he", "her", "his" or "him" starting at `index` ends as a whole word, as
     the pattern tries them ("he" before "her"), or -1."""
-    if after in "eE":
+    third = _code(text, index + 2, size)
+    if _is_e(after):
         if _word_ends(text, index + 2, size):
             return index + 2
-        if text[index + 2 : index + 3] in _R and _word_ends(text, index + 3, size):
+        if (third == 114 or third == 82) and _word_ends(text, index + 3, size):  # r, R
             return index + 3
-    elif text[index + 2 : index + 3] in _S_M and _word_ends(text, index + 3, size):
+    elif (third in _S_CODES or third == 109 or third == 77) and _word_ends(  # m, M
+        text, index + 3, size
+    ):
         return index + 3
     return -1
 
 
-# The letters PRONOUN_RE reads after the "h" of "he", "her", "his", "him", and after them.
-_AFTER_H: Final = frozenset("eEiIİı")
-_R: Final = frozenset("rR")
-_S_M: Final = frozenset("sSſmM")
+def _code(text: str, index: int, size: int) -> int:
+    return ord(text[index]) if index < size else 0
+
+
+def _is_e(code: int) -> bool:
+    return code == 101 or code == 69
+
+
+# The letters PRONOUN_RE spells as "i" and "s" (as re.IGNORECASE reads them), by code.
+_I_CODES: Final = frozenset([ord(c) for c in "iIİı"])
+_S_CODES: Final = frozenset([ord(c) for c in "sSſ"])
 
 
 def _word_may_start(text: str, index: int) -> bool:
