@@ -204,3 +204,12 @@ def test_space_and_word_characters_read_from_codes_are_isspace_and_the_patterns_
         text = f"a{chr(code)}"
         assert space_at(text, 1) == chr(code).isspace(), code
         assert word_char_at(text, 1) == (word.match(text, 1) is not None), code
+
+
+def test_capitalised_words_of_text_beyond_latin1_are_those_of_word_re():
+    chance = random.Random(29)
+    pieces = [*"aAéÉ'’‘—“”?-_1 Łœ٣Ⅳ😀𝐀\ud800", "O’Brien", "x’Y", "A—B", "d’Arc", "Ärger’s"]
+    texts = ["".join(chance.choices(pieces, k=chance.randint(0, 16))) for _ in range(8000)]
+    for text in texts:
+        expected = [(m.span(), m.group()) for m in WORD_RE.finditer(text) if m.group()[0].isupper()]
+        assert [(w.span(), w.group()) for w in capitalised_words(text)] == expected, text

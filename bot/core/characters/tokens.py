@@ -115,15 +115,13 @@ def capitalised_words(text: str) -> list[Word]:
     """Every word of `text` (as WORD_RE splits it) whose first letter is upper-case."""
     # isascii() is a flag CPython keeps on each string: no scan to know it.
     if text.isascii():
-        return _latin1_capitalised_words(text, text.encode("ascii"))
-    try:
-        data = text.encode("latin-1")
-    except UnicodeEncodeError:
-        pass  # a character beyond Latin-1 ("’", "—"): the engine reads it
-    else:
-        return _latin1_capitalised_words(text, data)
+        return _capitals_of_classes(text, text.encode("ascii").translate(_BYTE_CLASSES))
+    classes = _latin1_classes(text)
+    if classes is not None:
+        return _capitals_of_classes(text, classes)
+    # A letter or a digit beyond Latin-1 ("Ł", "œ", "٣"): the engine reads the text.
     pattern = _CAPITAL_BMP_RE
-    if not text.isascii() and has_astral(text):
+    if has_astral(text):
         pattern = _capital_any_re()
     # The pattern is one group: split gives the text between the words and the words, in
     # turn, as strings made in C; their offsets are the lengths before them.
@@ -155,12 +153,33 @@ _LOWER: Final = 97  # "a"
 _BYTE_CLASSES: Final = _byte_classes()
 
 
-def _latin1_capitalised_words(text: str, data: bytes) -> list[Word]:
-    """capitalised_words for a text of Latin-1 characters, `data` its bytes, without the
-    engine: one translate in C turns each letter into "A" or "a", then bytes.find
-    reaches each capital. The engine's loop cost some fifty instructions a character;
-    these, a few. ("’", which may continue a word, is not Latin-1: only "'" and "-".)"""
-    classes = data.translate(_BYTE_CLASSES)
+def _latin1_classes(text: str) -> bytes | None:
+    """The class of each character of `text` as _BYTE_CLASSES gives it, one byte each,
+    or None when a character beyond Latin-1 is a letter or a digit. Encoding replaces
+    each character beyond Latin-1 by one "?", so offsets stay; those are read one by one
+    ("—", "“" are no word's; "’" may continue one, as "'" does)."""
+    data = text.encode("latin-1", "replace")
+    replaced = data.count(b"?") - text.count("?")
+    if replaced == 0:
+        return data.translate(_BYTE_CLASSES)
+    classes = bytearray(data.translate(_BYTE_CLASSES))
+    index = data.find(b"?")
+    while index >= 0 and replaced > 0:
+        if text[index] != "?":
+            replaced -= 1
+            if text[index] == "’":
+                classes[index] = 39  # read as "'"
+            elif word_char_at(text, index):
+                return None
+        index = data.find(b"?", index + 1)
+    return bytes(classes)
+
+
+def _capitals_of_classes(text: str, classes: bytes) -> list[Word]:
+    """capitalised_words read from the classes of the text's characters (upper-case
+    letters "A", other letters "a", "'" for both apostrophes), without the engine:
+    bytes.find reaches each capital. The engine's loop cost some fifty instructions a
+    character; the translate and the searches, a few."""
     size = len(classes)
     words: list[Word] = []
     index = classes.find(b"A")
