@@ -8,8 +8,15 @@ import bisect
 import itertools
 import random
 import re
+from pathlib import Path
 
-from bot.core.characters.paragraph import _may_be_abbreviation, bisect_left, quote_spans
+from bot.core.characters import scan
+from bot.core.characters.paragraph import (
+    Paragraph,
+    _may_be_abbreviation,
+    bisect_left,
+    quote_spans,
+)
 from bot.core.characters.patterns import (
     CLOSING_QUOTES,
     COORDINATED_START_RE,
@@ -19,7 +26,7 @@ from bot.core.characters.patterns import (
     WORD_RE,
     coordinated_starts,
 )
-from bot.core.characters.phrases import _GAP_RE, _elided_words, is_capitalised
+from bot.core.characters.phrases import _GAP_RE, NEVER_NAMES, _elided_words, is_capitalised
 from bot.core.characters.tokens import (
     capitalised_words,
     has_astral,
@@ -29,6 +36,9 @@ from bot.core.characters.tokens import (
     starts_word,
     word_char_at,
 )
+from bot.core.lexicon import NATIONALITIES
+from bot.core.models import Passage
+from bot.core.parsing import parse_story
 from bot.core.sentences import is_abbreviation
 from tests.core.test_cast_patterns import TEXTS
 
@@ -213,3 +223,51 @@ def test_capitalised_words_of_text_beyond_latin1_are_those_of_word_re():
     for text in texts:
         expected = [(m.span(), m.group()) for m in WORD_RE.finditer(text) if m.group()[0].isupper()]
         assert [(w.span(), w.group()) for w in capitalised_words(text)] == expected, text
+
+
+def _plain_vocabulary(paragraphs: list[Paragraph]) -> tuple[set[str], set[str], list[object]]:
+    """build_vocabulary's sets as every occurrence read in full gives them."""
+    licensed: set[str] = set()
+    inflected: set[str] = set()
+    nationalities: list[object] = []
+    for paragraph in paragraphs:
+        for word in paragraph.capitals:
+            name = word.group()
+            possessive = len(name) > 3 and name.endswith(("'s", "’s"))
+            name = name[:-2] if possessive else name
+            lowered = name.lower()
+            if lowered in NEVER_NAMES:
+                if not possessive and lowered in NATIONALITIES:
+                    nationalities.append((paragraph.passage.number, word.span()))
+                if (
+                    lowered not in scan._NEVER_LICENSED
+                    and scan._used_as_a_name(paragraph.text, word, name)
+                    and not paragraph.opens_sentence(word.start())
+                ):
+                    licensed.add(name)
+            elif lowered.endswith(("ly", "ed", "ing")) and not paragraph.opens_sentence(
+                word.start()
+            ):
+                inflected.add(name)
+    return licensed, inflected, nationalities
+
+
+def test_the_vocabulary_read_once_per_spelling_is_the_one_read_at_every_word():
+    for texts in [TEXTS[:1500], TEXTS[1500:4000], *_story_texts()]:
+        paragraphs = [
+            Paragraph(Passage(n, t, 0, len(t)), quote_spans(t)) for n, t in enumerate(texts, 1)
+        ]
+        vocabulary = scan.build_vocabulary(paragraphs)
+        found = [
+            (number, match.span())
+            for number, matches in vocabulary.nationalities.items()
+            for match in matches
+        ]
+        plain = _plain_vocabulary(paragraphs)
+        assert (vocabulary.licensed, vocabulary.mid_sentence_inflected, found) == plain
+
+
+def _story_texts() -> list[list[str]]:
+    root = Path(__file__).resolve().parents[2]
+    files = sorted((root / "tests" / "data" / "characters").glob("*.txt"))
+    return [[p.text for p in parse_story(f.read_bytes(), f.name).passages] for f in files]

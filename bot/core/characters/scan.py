@@ -153,31 +153,63 @@ def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
     # (the slow question) is asked only of the few the answer matters for: a listed word
     # that may be used as a name, and a word that looks inflected.
     mid_sentence = vocabulary.mid_sentence_inflected
+    # What each spelling says by itself, read once per story: most capitals recur.
+    readings: dict[str, tuple[int, str]] = {}
     for paragraph in paragraphs:
         text = paragraph.text
         nationalities: list[re.Match[str]] = []
         for word in paragraph.capitals:
-            name = word.group()
-            possessive = len(name) > 3 and name.endswith(("'s", "’s"))
-            if possessive:
-                name = name[:-2]
-            lowered = name.lower()
-            if lowered in NEVER_NAMES:
-                if not possessive and lowered in NATIONALITIES:
-                    # (no listed nationality has an apostrophe). As a match, which origins
-                    # read: the word WORD_RE finds there.
-                    nationalities.append(_word_match(text, word))
-                if (
-                    lowered not in _NEVER_LICENSED
-                    and _used_as_a_name(text, word, name)
-                    and not paragraph.opens_sentence(word.start())
-                ):
-                    vocabulary.licensed.add(name)
-            elif lowered.endswith(_INFLECTED) and not paragraph.opens_sentence(word.start()):
-                mid_sentence.add(name)
+            spelling = word.group()
+            reading = readings.get(spelling)
+            if reading is None:
+                reading = readings[spelling] = _vocabulary_reading(spelling)
+            kind, name = reading
+            if kind == _ORDINARY:
+                continue
+            if kind == _INFLECTED_WORD:
+                if not paragraph.opens_sentence(word.start()):
+                    mid_sentence.add(name)
+                continue
+            if kind & _NATIONALITY:
+                # (no listed nationality has an apostrophe). As a match, which origins
+                # read: the word WORD_RE finds there.
+                nationalities.append(_word_match(text, word))
+            if (
+                kind & _LICENSABLE
+                and _used_as_a_name(text, word, name)
+                and not paragraph.opens_sentence(word.start())
+            ):
+                vocabulary.licensed.add(name)
         if nationalities:
             vocabulary.nationalities[paragraph.passage.number] = nationalities
     return vocabulary
+
+
+# What a capitalised spelling is to the vocabulary (_vocabulary_reading): nothing; a word
+# that looks inflected; or a listed word (NEVER_NAMES), a nationality, or one use may
+# make a name, or both.
+_ORDINARY: Final = 0
+_INFLECTED_WORD: Final = 1
+_LISTED: Final = 2
+_NATIONALITY: Final = 4
+_LICENSABLE: Final = 8
+
+
+def _vocabulary_reading(spelling: str) -> tuple[int, str]:
+    """(kind, the name without a possessive) for a capitalised word."""
+    possessive = len(spelling) > 3 and spelling.endswith(("'s", "’s"))
+    name = spelling[:-2] if possessive else spelling
+    lowered = name.lower()
+    if lowered in NEVER_NAMES:
+        kind = _LISTED
+        if not possessive and lowered in NATIONALITIES:
+            kind |= _NATIONALITY
+        if lowered not in _NEVER_LICENSED:
+            kind |= _LICENSABLE
+        return kind, name
+    if lowered.endswith(_INFLECTED):
+        return _INFLECTED_WORD, name
+    return _ORDINARY, name
 
 
 # Function words no use makes a name ("She", "The"; of them only "Will" can be one): what
