@@ -175,42 +175,44 @@ def _latin1_classes(text: str) -> bytes | None:
     return bytes(classes)
 
 
-def _capitals_of_classes(text: str, classes: bytes) -> list[Word]:
+def _capitals_of_classes(text: str, class_bytes: bytes) -> list[Word]:
     """capitalised_words read from the classes of the text's characters (upper-case
     letters "A", other letters "a", "'" for both apostrophes), without the engine:
-    bytes.find reaches each capital. The engine's loop cost some fifty instructions a
-    character; the translate and the searches, a few."""
+    str.find reaches each capital. The engine's loop cost some fifty instructions a
+    character; the translate and the searches, a few. (As a str, decoded from Latin-1
+    in C: compiled, str.find and ord(classes[i]) are native, bytes.find is a call.)"""
+    classes = class_bytes.decode("latin-1")
     size = len(classes)
     words: list[Word] = []
-    index = classes.find(b"A")
+    index = classes.find("A")
     while index >= 0:
         end = index + 1
         # A word starts here unless a letter, or a letter and an apostrophe or a hyphen,
         # comes right before (which would have continued that word).
-        before = classes[index - 1] if index > 0 else 32
+        before = ord(classes[index - 1]) if index > 0 else 32
         if not (
             before == _UPPER
             or before == _LOWER
             or (
                 (before == 39 or before == 45)  # ' or -
                 and index > 1
-                and (classes[index - 2] == _UPPER or classes[index - 2] == _LOWER)
+                and (ord(classes[index - 2]) == _UPPER or ord(classes[index - 2]) == _LOWER)
             )
         ):
             # The tail: letters, and an apostrophe or a hyphen followed by more letters.
             while True:
-                while end < size and (classes[end] == _UPPER or classes[end] == _LOWER):
+                while end < size and (ord(classes[end]) == _UPPER or ord(classes[end]) == _LOWER):
                     end += 1
                 if (
                     end + 1 < size
-                    and (classes[end] == 39 or classes[end] == 45)
-                    and (classes[end + 1] == _UPPER or classes[end + 1] == _LOWER)
+                    and (ord(classes[end]) == 39 or ord(classes[end]) == 45)
+                    and (ord(classes[end + 1]) == _UPPER or ord(classes[end + 1]) == _LOWER)
                 ):
                     end += 2
                     continue
                 break
             words.append(Word(index, end, text[index:end]))
-        index = classes.find(b"A", end)
+        index = classes.find("A", end)
     return words
 
 
