@@ -271,3 +271,18 @@ def _story_texts() -> list[list[str]]:
     root = Path(__file__).resolve().parents[2]
     files = sorted((root / "tests" / "data" / "characters").glob("*.txt"))
     return [[p.text for p in parse_story(f.read_bytes(), f.name).passages] for f in files]
+
+
+def test_and_title_is_found_where_its_pattern_finds_it():
+    chance = random.Random(31)
+    pieces = [
+        "and", "band", " ", "  ", "\t", "\u00a0", "Mr", "Mrs", ".", "A", "É", "b", "x", "Z",
+        "Abcdefghijkl", "Abcdefghijk", "and Mr. White", "1",
+    ]  # fmt: skip
+    texts = ["".join(chance.choices(pieces, k=chance.randint(1, 12))) for _ in range(20000)]
+    found = 0
+    for text in [*texts, *TEXTS]:
+        expected = scan._AND_TITLE_RE.search(text) is not None
+        assert scan._has_and_title(text) == expected, text
+        found += expected
+    assert found > 500

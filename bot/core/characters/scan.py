@@ -25,7 +25,7 @@ from bot.core.characters.phrases import (
     strip_possessive,
     title_key,
 )
-from bot.core.characters.tokens import LowerCaseWords, Word
+from bot.core.characters.tokens import LowerCaseWords, Word, space_at
 from bot.core.lexicon import (
     CALENDAR_PREPOSITIONS,
     DAYS,
@@ -340,9 +340,35 @@ _COUPLE_RE: Final = re.compile(
 _AND_TITLE_RE: Final = re.compile(r"and\s+[A-Z][a-z]{1,11}\.?\s+[A-Z]")
 
 
+def _has_and_title(text: str) -> bool:
+    """Whether _AND_TITLE_RE finds a match: each "and" str.find reaches is read on by
+    character codes (the pattern's search stepped through the paragraph in the engine)."""
+    size = len(text)
+    index = text.find("and")
+    while index >= 0:
+        # \s+[A-Z][a-z]{1,11}\.?\s+[A-Z]: the run of a-z is whole, or [A-Z] cannot follow.
+        at = index + 3
+        while at < size and space_at(text, at):
+            at += 1
+        if at > index + 3 and at < size and 65 <= ord(text[at]) <= 90:
+            run = at + 1
+            while run < size and 97 <= ord(text[run]) <= 122:
+                run += 1
+            if 1 <= run - at - 1 <= 11:
+                if run < size and text[run] == ".":
+                    run += 1
+                spaces = run
+                while spaces < size and space_at(text, spaces):
+                    spaces += 1
+                if spaces > run and spaces < size and 65 <= ord(text[spaces]) <= 90:
+                    return True
+        index = text.find("and", index + 1)
+    return False
+
+
 def _couples(paragraph: Paragraph) -> list[Mention]:
     found: list[Mention] = []
-    if " and " not in paragraph.text or not _AND_TITLE_RE.search(paragraph.text):
+    if " and " not in paragraph.text or not _has_and_title(paragraph.text):
         return found
     for match in _COUPLE_RE.finditer(paragraph.text):
         title = title_key(match["title"])
