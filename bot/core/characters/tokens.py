@@ -1,10 +1,18 @@
 """The words the character rules look at, found without reading every word in Python.
 
-Most of a story's words are lower-case and never a name, so the scan asks the regular
-expression engine for the capitalised words only (a character set first lets it skip
-everything else in C), and answers "does the story use this word in lower case?" by
-searching for that word, not by collecting every word of the story. Both give exactly
-what splitting the text into words with patterns.WORD_RE would: same words, same offsets.
+Most of a story's words are lower-case and never a name, so only the capitalised words
+are read: from the paragraph's bytes with each letter turned into "A" or "a" (one
+translate in C, then str.find from capital to capital), or, where a letter lies beyond
+Latin-1, by the regular expression engine. "Does the story use this word in lower
+case?" is answered by searching for that word, not by collecting every word of the
+story. Both give exactly what splitting the text into words with patterns.WORD_RE
+would: same words, same offsets. The pronouns are read from each "h" str.find reaches.
+
+Each word read is a Word: offsets and text as plain fields, with re.Match's method
+names, so that every stage reads it as it read a match, but compiled without calls into
+the engine's objects. Compiled, a loop over ord(text[i]) is native and str.find runs in
+C, where the engine's own loop costs some fifty instructions a character: hence the
+loops here (pure Python, they are slower than the patterns they replace).
 """
 
 from __future__ import annotations
