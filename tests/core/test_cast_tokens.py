@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from bot.core.characters import scan
+from bot.core.characters import vocabulary as vocabulary_module
 from bot.core.characters.paragraph import (
     Paragraph,
     _may_be_abbreviation,
@@ -240,8 +241,8 @@ def _plain_vocabulary(paragraphs: list[Paragraph]) -> tuple[set[str], set[str], 
                 if not possessive and lowered in NATIONALITIES:
                     nationalities.append((paragraph.passage.number, word.span()))
                 if (
-                    lowered not in scan._NEVER_LICENSED
-                    and scan._used_as_a_name(paragraph.text, word, name)
+                    lowered not in vocabulary_module._NEVER_LICENSED
+                    and vocabulary_module._used_as_a_name(paragraph.text, word, name)
                     and not paragraph.opens_sentence(word.start())
                 ):
                     licensed.add(name)
