@@ -302,8 +302,13 @@ def previous_words(before: str, limit: int = 3) -> list[str]:
         if end == 0:
             break
         start = end - 1
-        while start > 0 and not space_at(before, start - 1):
-            start -= 1
+        while start > 0:
+            code = ord(before[start - 1])
+            # Printable ASCII past the space is never whitespace: one comparison for most.
+            if (32 < code < 128) or not space_at(before, start - 1):
+                start -= 1
+            else:
+                break
         token = before[start:end]
         # A word of letters only is a plain word; the pattern is read only for the others
         # that can be one: with an apostrophe, or of letters and numerals ("x²": neither
