@@ -304,7 +304,10 @@ def _of_an_institution(group: Group, paragraphs: dict[int, Paragraph]) -> bool:
     a bureau is of is its field, part of its name; no one, and nowhere."""
     for mention in group.mentions:
         text = paragraphs[mention.passage].text
-        before = previous_words(text[max(0, mention.start - 40) : mention.start], 2)
+        start = mention.start
+        if start < 4 or text[start - 1] != " " or text[start - 3 : start - 1] != "of":
+            return False  # read the words before only after an "of "
+        before = previous_words(text[max(0, start - 40) : start], 2)
         if len(before) < 2 or before[1] != "of" or before[0] not in _FIELD_HEADS:
             return False
     return True

@@ -79,9 +79,14 @@ _BACKGROUND_RATIO = 2
 def called_in_narration(text: str, mention: Mention) -> bool:
     """A name the narration calls to, as a letter does ("…marry him, Clara."): whoever
     the next he or she is, it is not the one spoken to."""
-    return text[mention.start - 2 : mention.start] == ", " and text[
-        mention.after : mention.after + 1
-    ] in (".", "!", "?")
+    start, after = mention.start, mention.after
+    return (
+        start >= 2
+        and after < len(text)
+        and text[start - 1] == " "
+        and text[start - 2] == ","
+        and text[after] in ".!?"
+    )
 
 
 def signed_as(before: str) -> list[str]:
