@@ -54,6 +54,21 @@ QUESTIONS: dict[str, list[tuple[str, str | None]]] = {
         ("What did Ellen tie round Arthur's wrist?", "a length of blue ribbon"),
         ("Where did they go in March?", "In March they went to Falmouth"),
     ],
+    # Written by the answers3 engineer before any of that session's rules: a first-person
+    # narrator, mostly dialogue, a letter signed with initials; most questions in words
+    # the text does not use.
+    "letter.txt": [
+        ("What did Mr. Hollis do for a living?", "he repaired clocks"),
+        ("How much rent did the narrator charge?", "nine shillings a week"),
+        ("Why didn't Tom trust the lodger?", "has something to hide"),
+        ("What illness did Mr. Hollis have?", "It was a fever that came and went"),
+        ("Why did Hollis mend the kitchen clock?", "a hard house to live in"),
+        ("Where did the lodger go in the end?", "I have gone south"),
+        ("When did the kitchen clock stop?", "It had stopped the night my mother died"),
+        ("What did Hollis leave under the clock?", "Under the clock were three sovereigns"),
+        ("How long did the narrator run the boarding-house?", "for eleven years"),
+        ("What was the lodger's first name?", None),
+    ],
 }
 
 
