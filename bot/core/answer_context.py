@@ -54,7 +54,15 @@ def with_context(
     options = neighbours(best, units)
     neighbour = max(options, key=lambda i: coverage[i]) if options else None
     lacking = feature is not None and not feature(units[best])
-    if neighbour is not None and coverage[neighbour] >= coverage[best]:
+    # A neighbour that only echoes the question, when this piece holds what is asked
+    # (the sum, the time …) and it does not, would be read first and answers nothing.
+    echo_only = (
+        neighbour is not None
+        and feature is not None
+        and not lacking
+        and not feature(units[neighbour])
+    )
+    if neighbour is not None and coverage[neighbour] >= coverage[best] and not echo_only:
         chosen.append(neighbour)  # the piece the question echoes, then its answer
     elif person and lacking and feature is not None:
         chosen += [i for i in sorted(options) if feature(units[i])][:1]

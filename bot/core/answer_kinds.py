@@ -60,6 +60,12 @@ _CLOCK_RE = re.compile(
     r"|\b\d{1,2}[.:]\d{2}\b",
     re.I,
 )
+# Where someone went by its direction: "I have gone south", "sailed west", "went abroad".
+_DIRECTION_RE = re.compile(
+    r"\b(?:gone|went|go|goes|going|sailed|moved|travel(?:l)?ed|headed|set\s+off|left)\s+"
+    r"(?:north|south|east|west|abroad|overseas|inland)(?:wards?)?\b",
+    re.I,
+)
 # A place by its name: "in Elmore", "at the Golden Lion", "from Paris".
 _PLACE_NAMED_RE = re.compile(r"\b(?:in|at|from|to|near|into)\s+(?:the\s+)?([A-Z][\w-]+)(?![\w'’-])")
 # How something is done: "by telling him", "by a second telegram".
@@ -123,7 +129,7 @@ ILLNESS_RE = re.compile(
 )
 _SPEECH_MARK_RE = re.compile(r"[\"“”]|:\s*\S")
 _KIND_FEATURES = {
-    "where": _PLACE_RE,
+    "where": re.compile(f"{_PLACE_RE.pattern}|(?i:{_DIRECTION_RE.pattern})"),
     "when": _TIME_RE,
     "number": _NUMBER_RE,
     "how": _MANNER_RE,
@@ -206,7 +212,9 @@ def kind_feature(
     if shape.kind == "where" and places:
         named = places_re(places)
         return lambda unit: (
-            named.search(unit.text) is not None or _PLACE_RE.search(unit.text) is not None
+            named.search(unit.text) is not None
+            or _PLACE_RE.search(unit.text) is not None
+            or _DIRECTION_RE.search(unit.text) is not None
         )
     if shape.kind == "who":
         # A name the question does not already hold ("Amontillado" in "Who will he consult
@@ -291,7 +299,7 @@ def scene(
     cast's places missed counts too: a capitalised word after in/at/to that is nobody's
     name ("remained in Harlow")."""
     named = places_re(places)
-    if any(named.search(units[i].text) for i in chosen):
+    if any(named.search(units[i].text) or _DIRECTION_RE.search(units[i].text) for i in chosen):
         return []
     # "Where does he lead him?" answered by setting out ("bowed him through several suites
     # of rooms"): the place he arrives at is told next, in the same paragraph.

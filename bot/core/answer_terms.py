@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token
+from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token, reader_aliases
 from bot.core.cast import Character
 from bot.core.lexicon import FEMALE_NOUNS, MALE_NOUNS
 from bot.core.question_shape import Shape
@@ -75,6 +75,7 @@ def terms_of_question(shape: Shape, characters: Sequence[Character]) -> Terms:
     if subject is not None:
         # Only the subject's own words are looked at: the verb of saying adds nothing.
         main = [term for term in main if term not in optional]
+    optional |= {term_of(word) for word in shape.kind_words}
     pronouns = {}
     rivals = {}
     for index, character in enumerate(characters):
@@ -107,8 +108,8 @@ def words_of(text: str, characters: Sequence[Character]) -> tuple[list[frozenset
     Mangan)."""
     folded = fold(text)
     spans: list[tuple[int, int, int]] = []
-    for index, character in enumerate(characters):
-        for alias in character.aliases:
+    for index, aliases in enumerate(reader_aliases(characters)):
+        for alias in aliases:
             spans += [(m.start(), m.end(), index) for m in _mentions(folded, fold(alias))]
     taken: list[tuple[int, int, int]] = []
     for start, end, index in sorted(spans, key=lambda span: span[0] - span[1]):

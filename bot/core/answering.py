@@ -364,8 +364,10 @@ def _someone_else_there(
             for alias in character.aliases
         )
 
+    # Someone whose own words are there (a line, a letter they signed) is there too.
+    speaks = any(terms.subject in units[i].speakers for i in eligible)
     rivals = [c for i, c in enumerate(characters) if i != index and c.gender == subject.gender]
-    return not named(subject) and any(named(rival) for rival in rivals)
+    return not (speaks or named(subject)) and any(named(rival) for rival in rivals)
 
 
 def _in_part(eligible: Sequence[int], units: Sequence[Unit], position: str) -> list[int]:

@@ -44,7 +44,17 @@ _EXACT_RE = re.compile(
     re.I,
 )
 _AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b|\bwhat\s+is\s+(?:the|his|her)\s+age\b", re.I)
-_MONEY_RE = re.compile(r"^\s*how\s+much\s+(?:money|cash|does\s+\w+\s+(?:pay|cost|spend))", re.I)
+# A sum by what it is for: "how much rent", "how much was the fare".
+_SUM_NOUNS = r"(?:money|cash|rent|price|cost|fee|fees|fare|wages?|salary|pay|ransom|reward)"
+# What is done with a sum: "how much did the room cost?", "how much did she charge?".
+_SUM_VERBS = r"(?:pay|paid|pays|cost|costs|spend|spent|spends|charge|charged|charges|earn|"
+_SUM_VERBS += r"earned|earns|owe|owed|owes|lend|lent|borrow|borrowed)"
+_MONEY_RE = re.compile(
+    rf"^\s*how\s+much\s+(?:{_SUM_NOUNS}\b|(?:is|was|were|are)\s+(?:the|his|her|their|my)\s+"
+    rf"(?:[\w'’-]+\s+){{0,2}}{_SUM_NOUNS}\b|(?:do|does|did|will|would)\s+[^?]*?\b{_SUM_VERBS}\b)",
+    re.I,
+)
+_SUM_VERBS_RE = re.compile(rf"\b{_SUM_VERBS}\b", re.I)
 _DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
 # A clause that places the question in time: what follows it is where to look, not what
 # to answer. "when" alone at the start is the question's kind, not a clause.
@@ -123,6 +133,9 @@ class Shape:
     # Framton was chased?"); "" when the question does not say.
     sayer: str = ""
     illness: bool = False  # "what illness …": a piece that names or diagnoses one
+    # Words the kind already says, which weigh nothing when the story never uses them:
+    # "How much did the room cost?" is answered by "The room is nine shillings a week."
+    kind_words: tuple[str, ...] = ()
 
 
 def question_kind(question: str) -> str:
@@ -147,7 +160,10 @@ def shape_of(question: str) -> Shape:
     if money:
         # "How much money did he bet?": that the answer is a sum is given; the sentence
         # must be about the betting ("I stake two millions"), not about "money".
-        asked = re.sub(r"^\s*(?:money|cash)\b", " ", asked, flags=re.I)
+        without = re.sub(rf"\b{_SUM_NOUNS}\b", " ", asked, flags=re.I)
+        # "How much was the rent?": the sum's name is all the question is about.
+        if re.search(r"\w", re.sub(r"\b(?:is|was|were|are|the|his|her|their|my)\b", "", without)):
+            asked = without
     if _AGE_RE.match(question) is not None:
         # "What is the age of the niece?": that an age is asked is the question's kind.
         asked = re.sub(r"\bage\b", " ", asked, flags=re.I)
@@ -197,5 +213,8 @@ def shape_of(question: str) -> Shape:
         sayer=said["sayer"] if said is not None else "",
         speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))
         if speech
+        else (),
+        kind_words=tuple(m.group().casefold() for m in _SUM_VERBS_RE.finditer(asked))
+        if money
         else (),
     )

@@ -1,0 +1,83 @@
+"""/story ask on shapes of text and question the development stories do not have: a
+reader who drops the title ("Hollis" for "Mr. Hollis"), a letter quoted in the text and
+signed with an initial in capitals, a question whose asker the next sentence names, a sum
+asked by what it is for, a direction for an answer. Each rule on a short invented story,
+the question, and the sentence that must (or must not) be quoted."""
+
+from __future__ import annotations
+
+from tests.core.answer_helpers import answers, person
+
+_LETTER = "\n\n".join(
+    [
+        "Mr. Okafor rented the attic from the widow for a whole winter.",
+        "Mr. Okafor walked to the harbour every morning, and the widow's son Piet followed him.",
+        "Piet left his cap with the baker one morning and never got it back.",
+        "In the spring the attic was empty. Piet found a letter on the stairs.",
+        "It read:",
+        '"Dear Mrs. Vos,',
+        "I have gone north to my brother. I left the key with the baker.",
+        'Yours truly,\nK. OKAFOR."',
+        "Piet read it twice and took it to his mother.",
+    ]
+)
+
+
+def test_a_quoted_letter_signed_with_an_initial_is_its_writers_words() -> None:
+    okafor = person("Mr. Okafor", gender="m")
+    piet = person("Piet", gender="m")
+    widow = person("Mrs. Vos", "the widow", gender="f")
+    cast = (okafor, piet, widow)
+    # The surname alone, as a reader types it, is Mr. Okafor.
+    found = answers(_LETTER, "What did Okafor leave with the baker?", cast)
+    assert found and found[0] == "I left the key with the baker."
+    # At the end Piet is named and Okafor is not, but the letter is his: its "I" went.
+    found = answers(_LETTER, "Where did Mr. Okafor go in the end?", cast)
+    assert found and found[0].startswith("I have gone north to my brother.")
+
+
+def test_a_direction_is_where_someone_went() -> None:
+    lena = person("Lena", gender="f")
+    text = "\n\n".join(
+        [
+            "Lena kept bees behind the mill at Harlow, in a row of white hives.",
+            "The miller's wife sold the honey at the market in the town square.",
+            "When the mill closed, Lena sold the hives and went south with her cousin.",
+        ]
+    )
+    # Not the scene's town: "went south" says where she went.
+    found = answers(text, "Where did Lena go when the mill closed?", (lena,), ("Harlow",))
+    assert found == ["When the mill closed, Lena sold the hives and went south with her cousin."]
+
+
+def test_who_asked_a_question_is_told_in_the_next_sentence() -> None:
+    # The splitter ends '"How long …?"' at its mark; "I asked him." says who asked, and
+    # the unattributed reply two turns on is the same speaker's: the narrator's price.
+    narrator = person("the narrator", gender=None)
+    guest = person("Mr. Brandt", gender="m")
+    text = "\n\n".join(
+        [
+            "I kept the inn at the crossroads, and Mr. Brandt came on a Tuesday.",
+            '"How long will you be staying?" I asked him.',
+            '"A week," he said. "Perhaps two."',
+            '"The room is four shillings a night."',
+            '"Then here are twenty shillings," said Mr. Brandt, and he laid them down.',
+        ]
+    )
+    found = answers(text, "How much rent did the narrator charge?", (narrator, guest))
+    assert found and found[0] == '"The room is four shillings a night."'
+
+
+def test_a_sum_asked_by_what_it_is_for_or_what_is_done_with_it() -> None:
+    # "cost" and "fare" are words the story never uses: the kind says them already.
+    tova = person("Tova", gender="f")
+    text = "\n\n".join(
+        [
+            "Tova took the coach to the city once a year, in the autumn.",
+            "The seat on the coach was three shillings, and she paid it from her egg money.",
+            "She came home with a bolt of cloth and a new thimble.",
+        ]
+    )
+    for question in ("How much did the seat on the coach cost?", "How much was the coach fare?"):
+        found = answers(text, question, (tova,))
+        assert found and found[0].startswith("The seat on the coach was three shillings"), question
