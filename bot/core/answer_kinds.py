@@ -73,7 +73,9 @@ _MANNER_RE = re.compile(r"\bby\s+(?:\w+ing|a|an|the|his|her|their|my|means)\b", 
 _DURATION_RE = re.compile(rf"\b{_NUMBER_WORDS}\s+{_TIME_UNITS}\b", re.I)
 _REASON_RE = re.compile(
     r"\b(?:because|since|so that|in order|that is why|reason|owing to|on account of|"
-    r"for fear|lest|wanted to|meant to|hoped to|escape|purpose)\b",
+    r"for fear|lest|wanted to|meant to|hoped to|escape|purpose|"
+    # A reason as a participle: "Knowing that she had a weak heart, they …".
+    r"(?:knowing|believing|seeing|realising|realizing)\s+that)\b",
     re.I,
 )
 # A purpose is a reason: "I sold it at Christmas, to pay the doctor". An infinitive set off

@@ -98,6 +98,7 @@ _DOES_SAY_RE = re.compile(
     re.I,
 )
 _WHAT_RE = re.compile(r"^\s*what\b", re.I)
+_SAY_RE = re.compile(r"\b(?:say|says|said)\b", re.I)
 # "What illness did she have?": that an illness is asked is the question's kind; the text
 # names it without the word ("the doctor called it a weakness of the chest").
 _ILLNESS_NOUNS = r"(?:illness|disease|sickness|ailment|malady|complaint|infirmity)"
@@ -190,6 +191,10 @@ def shape_of(question: str) -> Shape:
     exact = _EXACT_RE.match(question)
     # "What does he promise?", "Who does he say he will consult?": the words someone says.
     said = _DOES_SAY_RE.search(asked)
+    if said is not None and kind == "why" and not _SAY_RE.search(said.group()):
+        # "Why did she tell her sister so carefully?" asks about the telling, not for
+        # the words told; "why does he say he made the bet?" asks for what he says.
+        said = None
     speech = said is not None or (
         _WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None
     )

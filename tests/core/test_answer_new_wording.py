@@ -126,3 +126,36 @@ def test_a_word_the_story_uses_is_not_widened_to_its_synonyms() -> None:
     )
     found = answers(text, "When did Kit sell the mare?", (kit,))
     assert found and found[0] == "Kit sold the mare to the carter in June."
+
+
+def test_why_someone_told_it_carefully_is_the_reason_not_their_words() -> None:
+    # "Why did Ines tell …" asks about the telling: the reason is in the narration, not in
+    # what Ines says; "carefully" is the text's "care"; "knowing that" gives the reason.
+    ines = person("Ines", gender="f")
+    marta = person("Marta", gender="f")
+    text = "\n\n".join(
+        [
+            "The letter from the shipping office came to Ines in the morning.",
+            "Knowing that Marta had a weak heart, Ines took great care to break the news slowly.",
+            '"Sit down, Marta," Ines said. "There is a letter from the office."',
+            "Marta sat down by the window and folded her hands.",
+        ]
+    )
+    found = answers(text, "Why did Ines tell her sister so carefully?", (ines, marta))
+    assert found == [
+        "Knowing that Marta had a weak heart, Ines took great care to break the news slowly."
+    ]
+
+
+def test_a_participle_of_knowing_or_seeing_gives_a_reason() -> None:
+    piet = person("Piet", gender="m")
+    text = "\n\n".join(
+        [
+            "Piet moved the sheep to the high field in the old days, with his father.",
+            "The rain came down for a week and the road to the village was closed.",
+            "The miller's boy brought bread across the fields in a sack.",
+            "Seeing that the river was rising, Piet moved the sheep to the high field.",
+        ]
+    )
+    found = answers(text, "Why did Piet move the sheep to the high field?", (piet,))
+    assert found and found[0].startswith("Seeing that the river was rising")
