@@ -257,3 +257,21 @@ def reason_before(best: int, chosen: Sequence[int], units: Sequence[Unit]) -> li
         return []
     before = best - 1
     return [before] if before in neighbours(best, units) and before not in chosen else []
+
+
+def own_reason_after(
+    best: int,
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    feature: Callable[[Unit], bool] | None,
+    subject: str | None,
+) -> list[int]:
+    """A why-answer that tells the act and no reason ("Tom did not like him.") is
+    completed by what the one asked about says right after it, their own account of why
+    ('"A man who pays before he is asked has something to hide," Tom said.'): the next
+    piece, in the same paragraph or the next, when they speak it."""
+    if feature is None or subject is None or any(feature(units[i]) for i in chosen):
+        return []
+    after = max(chosen) + 1
+    near = after < len(units) and after in neighbours(max(chosen), units)
+    return [after] if near and subject in units[after].speakers else []

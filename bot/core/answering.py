@@ -36,6 +36,7 @@ from bot.core.answer_context import (
     introduced_person,
     introduction,
     later_turn,
+    own_reason_after,
     reason_before,
     subject_next_door,
     with_context,
@@ -223,6 +224,7 @@ def find_answer(
         chosen += later_turn(index, chosen, units, feature)
         if shape.kind == "why":
             chosen += reason_before(index, chosen, units)
+            chosen += own_reason_after(index, chosen, units, feature, terms.subject)
         if shape.kind == "who":
             # "'I sold it …'" answers who sold it only with who says it.
             said_by = None if _someone_says_i_did(units[index], terms) else feature

@@ -159,3 +159,21 @@ def test_a_participle_of_knowing_or_seeing_gives_a_reason() -> None:
     )
     found = answers(text, "Why did Piet move the sheep to the high field?", (piet,))
     assert found and found[0].startswith("Seeing that the river was rising")
+
+
+def test_why_is_answered_by_what_they_say_right_after_the_act() -> None:
+    # No because, no purpose: Greet's own words after the act are her reason.
+    greet = person("Greet", gender="f")
+    text = "\n\n".join(
+        [
+            "The pedlar came up the lane with his pack on a Monday.",
+            'Greet would not let him into the yard. "A man who smiles at dogs is no honest man,"'
+            " Greet said.",
+            "The pedlar went on to the next farm and sold a kettle there.",
+        ]
+    )
+    found = answers(text, "Why didn't Greet let the pedlar in?", (greet,))
+    assert found[:2] == [
+        "Greet would not let him into the yard.",
+        '"A man who smiles at dogs is no honest man," Greet said.',
+    ]
