@@ -122,13 +122,19 @@ _REPORTED_RE = re.compile(
 )
 # An illness as a story tells one: what the doctor "called it", what someone died of or
 # suffered from, or a word for being ill.
-ILLNESS_RE = re.compile(
+_ILLNESS_NAMED = (
     r"\b(?:called|named|pronounced|diagnosed|declared)\s+it\b"
     r"|\b(?:died|dying|die|dies|ill|sick|suffer(?:s|ed|ing)?|laid\s+up)\s+(?:of|from|with)\b"
-    r"|\b(?:illness|disease|sickness|fever|ailment|malady|consumption|infirmit(?:y|ies))\b"
-    r"|\b(?:was|were|is|are|fell|been)\s+(?:\w+\s+)?(?:ill|sick)\b",
-    re.I,
+    r"|\b(?:illness|disease|sickness|fever|ailment|malady|consumption|infirmit(?:y|ies)|"
+    r"typhoid|typhus|cholera|influenza|pneumonia|smallpox|plague|measles|diphtheria|"
+    r"tuberculosis|pleurisy|apoplexy|palsy|dropsy|gout|cancer|stroke)\b"
 )
+ILLNESS_RE = re.compile(
+    _ILLNESS_NAMED + r"|\b(?:was|were|is|are|fell|been)\s+(?:\w+\s+)?(?:ill|sick)\b", re.I
+)
+# What names the illness, not only that someone was ill ("In February he fell ill." /
+# "It was a fever that came and went …").
+_ILLNESS_NAMED_RE = re.compile(_ILLNESS_NAMED, re.I)
 _SPEECH_MARK_RE = re.compile(r"[\"“”]|:\s*\S")
 _KIND_FEATURES = {
     "where": re.compile(f"{_PLACE_RE.pattern}|(?i:{_DIRECTION_RE.pattern})"),
@@ -196,7 +202,11 @@ def eligible_pieces(shape: Shape, units: Sequence[Unit], subject: str | None) ->
         wanted = _NUMBER_RE
     if wanted is None:
         return list(range(len(units)))
-    return [i for i, unit in enumerate(units) if wanted.search(unit.text)]
+    found = [i for i, unit in enumerate(units) if wanted.search(unit.text)]
+    if shape.illness:
+        named = [i for i in found if _ILLNESS_NAMED_RE.search(units[i].text)]
+        return named or found
+    return found
 
 
 def kind_feature(

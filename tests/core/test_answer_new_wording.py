@@ -177,3 +177,18 @@ def test_why_is_answered_by_what_they_say_right_after_the_act() -> None:
         "Greet would not let him into the yard.",
         '"A man who smiles at dogs is no honest man," Greet said.',
     ]
+
+
+def test_the_illness_is_what_names_it_not_that_someone_fell_ill() -> None:
+    oswin = person("Oswin", gender="m")
+    text = "\n\n".join(
+        [
+            "Oswin mended nets on the quay all through the autumn.",
+            "In January Oswin fell ill. It was a fever that came at night, and the nurse sat up"
+            " with him.",
+            "By March Oswin was mending nets again.",
+        ]
+    )
+    found = answers(text, "What illness did Oswin have?", (oswin,))
+    assert "It was a fever that came at night, and the nurse sat up with him." in found
+    assert "Oswin mended nets on the quay all through the autumn." not in found
