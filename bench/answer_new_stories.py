@@ -69,6 +69,20 @@ QUESTIONS: dict[str, list[tuple[str, str | None]]] = {
         ("How long did the narrator run the boarding-house?", "for eleven years"),
         ("What was the lodger's first name?", None),
     ],
+    # Written by the same engineer midway, after the rules for "letter.txt" and before any
+    # rule was made from it: dialogue, a child, a grandfather, an offer refused.
+    "ferry.txt": [
+        ("How long had Bram run the ferry?", "for thirty years"),
+        ("Why did Lotte live with her grandfather?", "because her mother was in service"),
+        ("Why did the rider need to cross the river?", "My wife is lying-in at Ossendrecht"),
+        ("What did the rider offer Bram?", "I will pay you a guinea"),
+        ("How did Lotte change her grandfather's mind?", "the river is kind to those who have"),
+        ("How long did the crossing take?", "They crossed in forty minutes"),
+        ("Who got the guinea in the end?", "pressed a guinea into Lotte's hand"),
+        ("What was the baby named?", "he was to be called Bram"),
+        ("How old was Lotte?", "who was ten"),
+        ("What was the rider's name?", None),
+    ],
 }
 
 
