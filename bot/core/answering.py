@@ -42,6 +42,7 @@ from bot.core.answer_context import (
     with_context,
 )
 from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
+from bot.core.answer_people import described_people
 from bot.core.answer_roles import (
     asked_doer,
     doer_contradicts,
@@ -123,6 +124,8 @@ def find_answer(
 ) -> list[Found]:
     """The sentence(s) of `sources` (story title, passages) that answer `question`, or []
     when none does. `places` are the names of the stories' places."""
+    # "the rider" the cast does not know is someone for this question all the same.
+    characters = (*characters, *described_people(question, sources, characters))
     units = story_units(sources, characters)
     shape = shape_of(question)
     terms = terms_of_question(shape, characters)

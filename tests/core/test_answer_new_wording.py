@@ -192,3 +192,20 @@ def test_the_illness_is_what_names_it_not_that_someone_fell_ill() -> None:
     found = answers(text, "What illness did Oswin have?", (oswin,))
     assert "It was a fever that came at night, and the nurse sat up with him." in found
     assert "Oswin mended nets on the quay all through the autumn." not in found
+
+
+def test_someone_the_cast_does_not_know_is_who_the_question_describes() -> None:
+    # The carter is never named, so the cast has only Nils; "he said" after the carter
+    # comes in is the carter's line, not the miller's.
+    nils = person("Nils", gender="m", mentions=6)
+    text = "\n\n".join(
+        [
+            "Old Nils kept the mill at Berg and lived there alone.",
+            "One night a carter came to the door in the rain. His cart had lost a wheel.",
+            '"I need a bed for the night," he said.',
+            '"There is straw in the loft," said Nils.',
+            "The carter slept in the loft and left before dawn.",
+        ]
+    )
+    found = answers(text, "What did the carter ask Nils for?", (nils,))
+    assert found and found[0] == '"I need a bed for the night," he said.'
