@@ -16,7 +16,14 @@ import re
 from collections.abc import Sequence
 
 from bot.core.cast import SUPPORTING, Character
-from bot.core.lexicon import FEMALE_NOUNS, MALE_NOUNS, PERSON_VERBS, SPEECH_VERBS
+from bot.core.lexicon import (
+    FEMALE_NOUNS,
+    MALE_NOUNS,
+    PERSON_ROLE_NOUNS,
+    PERSON_VERBS,
+    SPEECH_VERBS,
+    TIME_WORDS,
+)
 from bot.core.models import Passage
 from bot.core.text import fold
 
@@ -39,7 +46,7 @@ def described_people(
     found: list[Character] = []
     for match in _DESCRIBED_RE.finditer(fold(question)):
         for noun in (match["first"], match["second"]):
-            if noun is None or noun in known or len(noun) < 3:
+            if noun is None or noun in known or len(noun) < 3 or noun in TIME_WORDS:
                 continue
             if noun.endswith("s") and not noun.endswith("ss"):
                 continue  # "the kidnappers": more than one person
@@ -77,6 +84,9 @@ def _described(noun: str, sources: Sequence[tuple[str, Sequence[Passage]]]) -> C
         pronoun = _PRONOUN_RE.search(text[end : end + _GENDER_REACH])
         if pronoun is not None:
             gender = "m" if pronoun["m"] else "f"
+    # A thing can be "agreed" or "passed" too: a person is a he or she, or a word for one.
+    if gender is None and noun not in PERSON_ROLE_NOUNS:
+        return None
     name = f"the {noun}"
     return Character(
         name=name,
