@@ -25,7 +25,7 @@ _ARRIVAL_REACH = 3
 
 # A sentence that gives a name: "a girl named May", "his name was Tom" (not "her name was
 # like a summons").
-_NAMING_RE = re.compile(r"\b(?:named|called|name\s+(?:is|was))\s+[\"“‘]?[A-Z]")
+_NAMING_RE = re.compile(r"\b(?:named|called|name\s+(?:is|was))\s+[\"“‘]?(?P<name>[A-Z][\w'’-]*)")
 _NEW_NAME_RE = re.compile(
     r"\b(?:named|called|calls|christened|dubbed|nicknamed|registered\s+as|known\s+as)\s+"
     r"(?:\w+\s+)?[\"“‘]?[A-Z]"
@@ -109,7 +109,7 @@ _AGE_RE = re.compile(
     rf"|\baged\s+{_AGE_NUMBER}\b|\bage\s+of\s+{_AGE_NUMBER}\b"
     rf"|\b{_AGE_NUMBER}\s+last\s+birthday\b"
     # "because I was nine": a bare number someone is, with no unit after it.
-    rf"|\b(?:I|he|she)\s+(?:was|is|am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?"
+    rf"|\b(?:I|he|she|who)\s+(?:was|is|am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?"
     rf"{_AGE_NUMBER}\b(?![- ](?:of|o['’]clock|minutes?|hours?|days?|weeks?|months?|times?"
     rf"|feet|foot|miles?|yards?|inches|pounds?|dollars?|shillings?|pence|cents?|percent)\b)",
     re.I,
@@ -356,3 +356,30 @@ def located_re(places: Collection[str], characters: Sequence[Character] = ()) ->
     return re.compile(
         rf"\b(?:in|at|to|into|reached|entered|near)\s+(?:the\s+)?(?P<place>{names})(?!\w)"
     )
+
+
+def own_names(
+    eligible: Sequence[int],
+    units: Sequence[Unit],
+    characters: Sequence[Character],
+    subject: str | None,
+) -> list[int]:
+    """For "What was the rider's name?": the pieces that give a name which is not another
+    character's ("a son … was to be called Bram" names the grandson after Bram, and says
+    nothing of the rider's name)."""
+    if subject is None:
+        return list(eligible)
+    asked = int(subject.removeprefix("@"))
+    others = {
+        word
+        for index, character in enumerate(characters)
+        if index != asked
+        for alias in character.aliases
+        for word in alias.split()
+        if word[:1].isupper()
+    }
+    return [
+        i
+        for i in eligible
+        if any(match["name"] not in others for match in _NAMING_RE.finditer(units[i].text))
+    ]

@@ -41,7 +41,13 @@ from bot.core.answer_context import (
     subject_next_door,
     with_context,
 )
-from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
+from bot.core.answer_kinds import (
+    eligible_pieces,
+    kind_feature,
+    naming_a_place,
+    own_names,
+    scene,
+)
 from bot.core.answer_people import described_people
 from bot.core.answer_roles import (
     asked_doer,
@@ -161,6 +167,8 @@ def find_answer(
     eligible = [i for i in eligible if roles[i] >= 0]
     if shape.place_name:
         eligible = naming_a_place(eligible, units, characters, places)
+    if shape.naming:
+        eligible = own_names(eligible, units, characters, terms.subject)
     feature = kind_feature(shape, places, question, units, characters)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}

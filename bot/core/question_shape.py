@@ -33,7 +33,12 @@ _NAME_QUESTION_RE = re.compile(
 )
 # "What name does the boy give him?", "what does she call him?": a sentence that gives
 # someone a name answers.
-_NEW_NAME_RE = re.compile(r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b", re.I)
+_NEW_NAME_RE = re.compile(
+    r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b"
+    # "What was the baby named?", "What is the dog called?"
+    r"|^\s*what\s+(?:was|is|were|are)\s+[^?]*\b(?:named|called)\s*\??\s*$",
+    re.I,
+)
 _CLOCK_QUESTION_RE = re.compile(r"^\s*(?:at\s+)?what\s+(?:time|hour)\b", re.I)
 _PLACE_NOUNS = r"(?:town|city|village|country|county|state|street|port|island)"
 _PLACE_NAME_QUESTION_RE = re.compile(rf"\b(?:what|which)\s+{_PLACE_NOUNS}\b(?:\s+or\s+\w+)?", re.I)
@@ -171,7 +176,7 @@ def shape_of(question: str) -> Shape:
     if not naming and _NEW_NAME_RE.search(question):
         # "What does the boy call Sam?": that a name is given is the question's kind, not
         # a word the answer holds ("called Summit" is no name for Sam).
-        asked = re.sub(r"\b(?:(?:nick)?name|call)\b", " ", asked, flags=re.I)
+        asked = re.sub(r"\b(?:(?:nick)?name[ds]?|call(?:ed)?)\b", " ", asked, flags=re.I)
     illness = _ILLNESS_QUESTION_RE.match(question) is not None
     if illness:
         # "suffer from" says no more than the kind does.

@@ -185,6 +185,24 @@ PHRASES = {
 }
 
 
+# One way only: a general word a reader asks with, and the more particular words a story
+# tells it by ("What was the baby named?" / "a son had been born"). Never the reverse: a
+# question about the son is not about any baby.
+_KINDS = """
+baby infant child son daughter newborn
+weapon gun pistol revolver rifle knife dagger sword
+gun pistol revolver rifle musket
+animal dog cat horse cow pig sheep goat bird
+dog hound spaniel terrier puppy
+horse mare stallion pony colt
+boat ship vessel skiff punt canoe ferry
+money coins coin sovereign sovereigns guinea guineas shilling shillings pounds dollars
+drink wine beer ale brandy whisky tea coffee
+relative mother father brother sister aunt uncle cousin grandmother grandfather
+parent mother father
+""".strip().splitlines()
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[str, frozenset[str]]:
     table: dict[str, set[str]] = {}
@@ -192,6 +210,9 @@ def _table() -> dict[str, frozenset[str]]:
         forms = {base_form(word) for word in line.split()}
         for form in forms:
             table.setdefault(form, set()).update(forms - {form})
+    for line in _KINDS:
+        general, *kinds = (base_form(word) for word in line.split())
+        table.setdefault(general, set()).update(kinds)
     return {form: frozenset(others) for form, others in table.items()}
 
 

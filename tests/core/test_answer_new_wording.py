@@ -209,3 +209,32 @@ def test_someone_the_cast_does_not_know_is_who_the_question_describes() -> None:
     )
     found = answers(text, "What did the carter ask Nils for?", (nils,))
     assert found and found[0] == '"I need a bed for the night," he said.'
+
+
+def test_an_age_in_a_who_clause_answers_how_old() -> None:
+    rosa = person("Rosa", gender="f")
+    text = "\n\n".join(
+        [
+            "The farm at Elst belonged to Rosa's uncle, who kept a herd of cows.",
+            "He sent for his niece Rosa, who was twelve and could milk.",
+        ]
+    )
+    found = answers(text, "How old was Rosa?", (rosa,))
+    assert found == ["He sent for his niece Rosa, who was twelve and could milk."]
+
+
+def test_a_name_given_to_a_child_answers_what_the_baby_was_named_not_anyone_s_name() -> None:
+    # "baby" is nowhere in the text: a son is a kind of baby, not the other way round.
+    # "Hugo" is the grandfather's name: given to the child, it is not the rider's name.
+    hugo = person("Hugo", gender="m", mentions=5)
+    rider = person("the rider", gender="m")
+    text = "\n\n".join(
+        [
+            "Hugo kept the ferry, and one night the rider came down to the water.",
+            "The rider crossed with Hugo and rode away to the town.",
+            "A month later a letter came. A son had been born, and he was to be called Hugo.",
+        ]
+    )
+    found = answers(text, "What was the baby named?", (hugo, rider))
+    assert found and "he was to be called Hugo" in found[0]
+    assert answers(text, "What was the rider's name?", (hugo, rider)) == []
