@@ -135,6 +135,18 @@ ILLNESS_RE = re.compile(
 # What names the illness, not only that someone was ill ("In February he fell ill." /
 # "It was a fever that came and went …").
 _ILLNESS_NAMED_RE = re.compile(_ILLNESS_NAMED, re.I)
+# What someone does for a living, as a story says it: "was a clockmaker", "worked as a
+# clerk", "a tailor by trade", "kept the inn", "he repaired clocks", "sold ribbon".
+TRADE_RE = re.compile(
+    r"\b(?:was|is|am|became|worked\s+as|works\s+as|employed\s+as)\s+(?:a|an)\s+(?:[\w-]+\s+)?"
+    r"[\w-]*(?:er|or|ist|ian|man|woman|maker|smith|wright|keeper|monger|ant|ent)\b"
+    r"|\bby\s+(?:trade|profession)\b|\b(?:earned|earns|made|makes)\s+(?:his|her|their|a)\s+living\b"
+    r"|\b(?:repair|mend|make|sell|teach|build|shoe|tailor)(?:s|ed|ing)?\s+[a-z]+s\b"
+    r"|\b(?:repaired|mended|made|sold|taught|built)\s+[a-z]+s\b"
+    r"|\b(?:kept|keeps|ran|runs)\s+(?:a|an|the)\s+[\w-]*(?:shop|inn|store|farm|mill|school|"
+    r"house|tavern|hotel|bakery|forge|ferry|bank|office)\b",
+    re.I,
+)
 _SPEECH_MARK_RE = re.compile(r"[\"“”]|:\s*\S")
 _KIND_FEATURES = {
     "where": re.compile(f"{_PLACE_RE.pattern}|(?i:{_DIRECTION_RE.pattern})"),
@@ -253,6 +265,8 @@ def kind_feature(
             or _PERSON_NOUN_RE.search(unit.text) is not None
             or (described is not None and described.search(unit.text) is not None)
         )
+    if shape.trade:
+        return lambda unit: TRADE_RE.search(unit.text) is not None
     if shape.kind == "why":
         return lambda unit: (
             _REASON_RE.search(unit.text) is not None or _PURPOSE_RE.search(unit.text) is not None

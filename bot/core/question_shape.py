@@ -115,6 +115,16 @@ _ILLNESS_QUESTION_RE = re.compile(
 )
 
 
+# "What did he do for a living?", "What was her job?": what someone is by trade is the
+# question's kind; the text says it without the word ("he repaired clocks").
+_TRADE_WORDS = r"(?:job|trade|occupation|profession|calling|employment|line\s+of\s+work)"
+_TRADE_QUESTION_RE = re.compile(
+    r"^\s*what\s+(?:did|does|do)\s+[^?]*?\bdo\s+(?:for\s+a\s+living|for\s+work)\b"
+    rf"|^\s*what\s+(?:was|is|were|are)\s+[^?]*?\b{_TRADE_WORDS}\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Shape:
     kind: str  # who | where | when | why | number | how | what
@@ -139,6 +149,7 @@ class Shape:
     # Framton was chased?"); "" when the question does not say.
     sayer: str = ""
     illness: bool = False  # "what illness …": a piece that names or diagnoses one
+    trade: bool = False  # "what did he do for a living": a piece that says what work
     # Words the kind already says, which weigh nothing when the story never uses them:
     # "How much did the room cost?" is answered by "The room is nine shillings a week."
     kind_words: tuple[str, ...] = ()
@@ -181,6 +192,11 @@ def shape_of(question: str) -> Shape:
     if illness:
         # "suffer from" says no more than the kind does.
         asked = re.sub(rf"\b{_ILLNESS_NOUNS}\b|\bsuffer\w*\s+from\b", " ", asked, flags=re.I)
+    trade = _TRADE_QUESTION_RE.match(question) is not None
+    if trade:
+        asked = re.sub(
+            rf"\bdo\s+for\s+(?:a\s+living|work)\b|\b{_TRADE_WORDS}\b", " ", asked, flags=re.I
+        )
     position = ""
     for where, pattern in _POSITION_RES.items():
         if pattern.search(asked):
@@ -219,6 +235,7 @@ def shape_of(question: str) -> Shape:
         happened=_HAPPENED_RE.match(question) is not None,
         position=position,
         illness=illness,
+        trade=trade,
         speech=speech,
         sayer=said["sayer"] if said is not None else "",
         speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))

@@ -238,3 +238,21 @@ def test_a_name_given_to_a_child_answers_what_the_baby_was_named_not_anyone_s_na
     found = answers(text, "What was the baby named?", (hugo, rider))
     assert found and "he was to be called Hugo" in found[0]
     assert answers(text, "What was the rider's name?", (hugo, rider)) == []
+
+
+def test_what_someone_did_for_a_living_is_the_work_the_text_says_they_did() -> None:
+    # Neither "living" nor "job" is in the text: "he mended boots" is the answer, not the
+    # sentence that shares the most words with the question.
+    ivo = person("Mr. Brenner", "Brenner", gender="m")
+    text = "\n\n".join(
+        [
+            "Mr. Brenner did not say much about himself, and he lived alone above the bakery.",
+            "The children knew only that he mended boots, and that he whistled while he did.",
+            "On Sundays Mr. Brenner did nothing at all but sit in the sun.",
+        ]
+    )
+    for question in ("What did Mr. Brenner do for a living?", "What was Brenner's job?"):
+        found = answers(text, question, (ivo,))
+        assert found and found[0].startswith("The children knew only that he mended boots"), (
+            question
+        )
