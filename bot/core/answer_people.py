@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.core.cast import SUPPORTING, Character
 from bot.core.lexicon import (
@@ -34,6 +35,8 @@ _ACTS = PERSON_VERBS | SPEECH_VERBS | frozenset("came went rode drove pressed pu
 # A he or she soon after the first "a rider" is the rider's gender.
 _PRONOUN_RE = re.compile(r"\b(?P<m>he|him|his)\b|\b(?P<f>she|her|hers)\b", re.I)
 _GENDER_REACH = 200
+_AFTER_ARTICLE_RE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+([\w-]+)")
+_CACHED_STORIES = 8
 _MIN_MENTIONS = 2
 
 
@@ -58,7 +61,20 @@ def described_people(
     return tuple(found)
 
 
+@lru_cache(maxsize=_CACHED_STORIES)
+def _article_nouns(passages: tuple[Passage, ...]) -> frozenset[str]:
+    """Every word a story writes after a/an/the (worked out once for the questions a
+    reader asks about one story): a noun not among them describes no one there."""
+    return frozenset(
+        match.group(1).casefold()
+        for passage in passages
+        for match in _AFTER_ARTICLE_RE.finditer(passage.text)
+    )
+
+
 def _described(noun: str, sources: Sequence[tuple[str, Sequence[Passage]]]) -> Character | None:
+    if all(noun not in _article_nouns(tuple(passages)) for _title, passages in sources):
+        return None
     mention = re.compile(rf"\b(?:[Tt]he|[Aa]n?)\s+{re.escape(noun)}\b")
     acts = re.compile(
         rf"\b(?:[Tt]he|[Aa]n?)\s+{re.escape(noun)}\s+(?:\w+ly\s+)?(?P<verb>[a-z]+)\b"
