@@ -83,6 +83,21 @@ QUESTIONS: dict[str, list[tuple[str, str | None]]] = {
         ("How old was Lotte?", "who was ten"),
         ("What was the rider's name?", None),
     ],
+    # Written by the same engineer at the end of the session, after every rule, and asked
+    # once: the nearest this bench has to stories nobody tuned to.
+    "organ.txt": [
+        ("How much was the narrator paid for pumping the bellows?", "for sixpence a week"),
+        ("Where was the church?", "The church stood at the top of Mill Hill"),
+        ("Why did the vicar want a new organ?", "The old one wheezed"),
+        ("How much would a new organ cost?", "A new organ would cost four hundred pounds"),
+        ("What did the father do when he was angry?", "played for an hour without stopping"),
+        ("How old was Agnes?", "who was sixteen"),
+        ("How much money was in the box by Easter?", "by Easter there was ninety pounds"),
+        ("Who wanted Agnes to study in London?", "a gentleman from London heard Agnes"),
+        ("Why did the father refuse to let Agnes go?", "She is needed here"),
+        ("Who really paid for the new organ?", "half of it had come in a letter"),
+        ("What was the narrator's mother's name?", None),
+    ],
 }
 
 
