@@ -267,6 +267,9 @@ def kind_feature(
         )
     if shape.trade:
         return lambda unit: TRADE_RE.search(unit.text) is not None
+    if shape.money:
+        # A sum, not any number: "one of six" is no price.
+        return lambda unit: _MONEY_RE.search(unit.text) is not None
     if shape.kind == "why":
         return lambda unit: (
             _REASON_RE.search(unit.text) is not None or _PURPOSE_RE.search(unit.text) is not None

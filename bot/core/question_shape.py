@@ -56,7 +56,7 @@ _SUM_VERBS = r"(?:pay|paid|pays|cost|costs|spend|spent|spends|charge|charged|cha
 _SUM_VERBS += r"earned|earns|owe|owed|owes|lend|lent|borrow|borrowed)"
 _MONEY_RE = re.compile(
     rf"^\s*how\s+much\s+(?:{_SUM_NOUNS}\b|(?:is|was|were|are)\s+(?:the|his|her|their|my)\s+"
-    rf"(?:[\w'’-]+\s+){{0,2}}{_SUM_NOUNS}\b|(?:do|does|did|will|would)\s+[^?]*?\b{_SUM_VERBS}\b)",
+    rf"(?:[\w'’-]+\s+){{0,2}}{_SUM_NOUNS}\b|(?:is|was|were|are)\s+[^?]*?\b{_SUM_VERBS}\b|(?:do|does|did|will|would)\s+[^?]*?\b{_SUM_VERBS}\b)",
     re.I,
 )
 _SUM_VERBS_RE = re.compile(rf"\b{_SUM_VERBS}\b", re.I)

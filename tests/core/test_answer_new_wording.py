@@ -74,11 +74,16 @@ def test_a_sum_asked_by_what_it_is_for_or_what_is_done_with_it() -> None:
     text = "\n\n".join(
         [
             "Tova took the coach to the city once a year, in the autumn.",
+            "Her seat on the coach was one of six, by the window, facing back.",
             "The seat on the coach was three shillings, and she paid it from her egg money.",
             "She came home with a bolt of cloth and a new thimble.",
         ]
     )
-    for question in ("How much did the seat on the coach cost?", "How much was the coach fare?"):
+    for question in (
+        "How much did the seat on the coach cost?",
+        "How much was the coach fare?",
+        "How much was Tova charged for the seat on the coach?",
+    ):
         found = answers(text, question, (tova,))
         assert found and found[0].startswith("The seat on the coach was three shillings"), question
 
