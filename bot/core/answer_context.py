@@ -189,12 +189,15 @@ def introduced_person(
     units: Sequence[Unit],
     characters: Sequence[Character],
     asked: frozenset[str],
+    quoted: Sequence[int] = (),
 ) -> list[int]:
     """For a who-question whose answer calls someone by a short name ("… about a monkey's
     paw or something, Morris?"): the earlier piece where the story first named them, when
     it names them more fully there ("'Sergeant-Major Morris,' he said, introducing him."),
     which tells the reader who they are. A fuller form that is someone else's name ("Mr.
-    White" for "White") is not theirs."""
+    White" for "White") is not theirs. `chosen` is the piece that answers: a neighbour
+    quoted with it ("'I sold the shop,' said Arthur." before "'Dunstan bought it'") names
+    no one asked for; `quoted` are the pieces already in the answer."""
     title = units[chosen[0]].title
     before = [i for i in range(min(chosen)) if units[i].title == title]
     everyone = {alias for character in characters for alias in character.aliases}
@@ -206,7 +209,7 @@ def introduced_person(
                 if not alias[:1].isupper() or not _names(alias).search(units[index].text):
                     continue
                 first = next((i for i in before if _names(alias).search(units[i].text)), None)
-                if first is None or first in chosen:
+                if first is None or first in chosen or first in quoted:
                     break
                 # A title or a first name before it: "Sergeant-Major Morris", not "She's
                 # Annabel" or "There the warden".

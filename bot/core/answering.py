@@ -240,7 +240,7 @@ def find_answer(
             # "'I sold it …'" answers who sold it only with who says it.
             said_by = None if _someone_says_i_did(units[index], terms) else feature
             chosen += attribution(index, chosen, units, said_by)
-            chosen += introduced_person(chosen, units, characters, terms.people)
+            chosen += introduced_person([index], units, characters, terms.people, chosen)
         if (
             shape.happened
             and index + 1 < len(units)

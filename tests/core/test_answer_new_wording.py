@@ -261,3 +261,20 @@ def test_what_someone_did_for_a_living_is_the_work_the_text_says_they_did() -> N
         assert found and found[0].startswith("The children knew only that he mended boots"), (
             question
         )
+
+
+def test_who_is_introduced_from_the_piece_that_answers_not_from_its_neighbour() -> None:
+    # "Pieter" is in the neighbour, not in what answers who bought the boat: where the
+    # story first named Pieter in full is no part of the answer.
+    pieter = person("Pieter Kroon", "Pieter", gender="m")
+    hals = person("Hals", gender="m")
+    text = "\n\n".join(
+        [
+            "Captain Pieter Kroon and his wife lived on the quay above the boat-house.",
+            "The winter was long and the boat lay on the shingle under a sail.",
+            '"I sold the boat," said Pieter. "Hals bought it for his son."',
+        ]
+    )
+    found = answers(text, "Who bought the boat?", (pieter, hals))
+    assert "Captain Pieter Kroon and his wife lived on the quay above the boat-house." not in found
+    assert any("Hals bought it for his son." in line for line in found)
