@@ -59,9 +59,12 @@ _DIALOGUE_RE = re.compile(r"^\s*[\"“]")
 # A short sentence that only says who spoke: "I asked him.", "Tom cried.", "said she."
 _SAYING = r"(?:said|asked|cried|replied|answered|called|shouted|whispered|murmured|exclaimed)"
 _ATTRIBUTION_RE = re.compile(
-    rf"^\s*(?:(?:[Hh]e|[Ss]he|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,2}})\s+{_SAYING}"
-    rf"|{_SAYING}\s+\w+)"
-    r"(?:\s+\w+)?\s*[.!]\s*$"
+    rf"^\s*(?:(?:[Hh]e|[Ss]he|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,2}}"
+    rf"|(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y)\s+(?:[a-z-]+\s+){{0,2}}[a-z-]+)\s+{_SAYING}"
+    rf"|{_SAYING}\s+(?:the\s+(?:[a-z-]+\s+){{0,2}})?\w+)"
+    # what may follow: "him", "quietly", ", smiling", ", without looking up"; not "said
+    # nothing more", which is no line said
+    r"(?!\s+(?:nothing|no|not|never)\b)[^.!?\"“”]{0,40}[.!]\s*$"
 )
 _MAX_LETTER_PARAGRAPHS = 8
 _CLOSING_RE = re.compile(r"^\s*(?:\S+\s+){0,4}\S+,\s*$")

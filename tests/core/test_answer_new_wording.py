@@ -278,3 +278,21 @@ def test_who_is_introduced_from_the_piece_that_answers_not_from_its_neighbour() 
     found = answers(text, "Who bought the boat?", (pieter, hals))
     assert "Captain Pieter Kroon and his wife lived on the quay above the boat-house." not in found
     assert any("Hals bought it for his son." in line for line in found)
+
+
+def test_a_line_whose_speaker_the_next_sentence_names_starts_the_turns() -> None:
+    # '"Have you any lamp oil?" The old man asked.': the splitter ends the line at its
+    # question mark, and the old man's next turn, two lines on, names no one.
+    old_man = person("the old man", gender="m")
+    rosa = person("Rosa", gender="f")
+    text = "\n\n".join(
+        [
+            "The old man came into the shop at noon, out of the rain.",
+            '"Have you any lamp oil?" The old man asked, shaking his hat.',
+            '"Only a little," said Rosa.',
+            '"Then I will take a pint of it."',
+            "Rosa filled the can and took his pennies. She would take a pint home herself.",
+        ]
+    )
+    found = answers(text, "What does the old man say he will take?", (old_man, rosa))
+    assert found and found[0] == '"Then I will take a pint of it."'
