@@ -104,6 +104,11 @@ _STATE_PARAGRAPHS = 4
 # What a he or she holds of a character of that gender the piece does not name.
 _PRONOUN_SHARE = 0.5
 _MAX_QUOTE_CHARS = 600
+# An offer, a promise, a threat is said in the first person and the future tense.
+_COMMITMENTS = frozenset(
+    "offer offers offered promise promises promised threaten threatens threatened".split()
+)
+_COMMITS_RE = re.compile(r"\b(?:I\s+(?:will|shall|would|can)|I['’]ll|I['’]d)\b")
 # A second answer, from elsewhere in the text, is quoted when it scores this close to the
 # first: two readings of the question, the reader judges.
 _MAX_ANSWERS = 2
@@ -182,6 +187,7 @@ def find_answer(
         else None
     )
     negated = frozenset({NEGATION}) in terms.main
+    committing = not _COMMITMENTS.isdisjoint(shape.speech_words)
     asked_verb = who_verb(question) if shape.kind == "who" else None
     for index in eligible:
         contexts[index] = context = max(
@@ -199,6 +205,8 @@ def find_answer(
             score += _KIND_BONUS  # "Who told her?": a person the question does not name
         if shape.speech and terms.subject in units[index].speakers:
             score += _KIND_BONUS  # "What does he promise?": what he says
+            if committing and _COMMITS_RE.search(units[index].text):
+                score += _KIND_BONUS  # "What does he offer?": "I will pay you a guinea."
         elif _says_he_does(units[index], terms):
             score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
         if state_of is not None and state_of in units[index].forms:

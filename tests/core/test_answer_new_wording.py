@@ -296,3 +296,19 @@ def test_a_line_whose_speaker_the_next_sentence_names_starts_the_turns() -> None
     )
     found = answers(text, "What does the old man say he will take?", (old_man, rosa))
     assert found and found[0] == '"Then I will take a pint of it."'
+
+
+def test_an_offer_is_the_line_that_commits_the_speaker() -> None:
+    # All three lines are the drover's; the offer is the one that says what he will do.
+    drover = person("the drover", gender="m")
+    anna = person("Anna", gender="f")
+    text = "\n\n".join(
+        [
+            "The drover came to the gate with forty sheep behind him and rain on his hat.",
+            '"My flock must cross your meadow tonight," said the drover. "The bridge is down."',
+            '"Not through my meadow," said Anna.',
+            '"I will mend your wall where it fell last spring."',
+        ]
+    )
+    found = answers(text, "What did the drover offer?", (drover, anna))
+    assert found and found[0] == '"I will mend your wall where it fell last spring."'
