@@ -98,6 +98,20 @@ QUESTIONS: dict[str, list[tuple[str, str | None]]] = {
         ("Who really paid for the new organ?", "half of it had come in a letter"),
         ("What was the narrator's mother's name?", None),
     ],
+    # Written at the very end of the session, after every rule, and asked once.
+    "will.txt": [
+        ("How old was Harriet Coyle when she died?", "at the age of eighty-one"),
+        ("Why had the sisters stopped speaking?", "They had quarrelled over a brooch"),
+        ("Who read the will?", "The lawyer, Mr. Fenn, read the will"),
+        ("What did Constance inherit?", "I leave my house on Orchard Row"),
+        ("What did Lydia have to do to get the money?", "she walks him twice a day"),
+        ("Why did the aunt make that condition?", "She means us to meet every day"),
+        ("What did the dog do in the second month?", "Brutus stopped at the gate"),
+        ("Why did they have tea in the kitchen?", "because the drawing-room still smelled"),
+        ("Where was the brooch found?", "at the back of a drawer"),
+        ("What was written on the note?", "For whichever of you gives it to the other"),
+        ("What was Constance's husband's name?", None),
+    ],
 }
 
 
