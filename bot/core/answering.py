@@ -104,6 +104,12 @@ _STATE_PARAGRAPHS = 4
 # What a he or she holds of a character of that gender the piece does not name.
 _PRONOUN_SHARE = 0.5
 _MAX_QUOTE_CHARS = 600
+# "at the back of a drawer", "under the floor": a spot the piece itself says, which the
+# town the scene is in would only push down.
+_AT_A_SPOT_RE = re.compile(
+    r"\b(?:at|in|on|under|behind|beneath|inside)\s+the\s+(?:back|bottom|top|side|corner|"
+    r"foot|end|middle|floor|bed|ground)\s+of\b|\b(?:under|beneath|behind|inside)\s+(?:the|a|an)\b"
+)
 # An offer, a promise, a threat is said in the first person and the future tense.
 _COMMITMENTS = frozenset(
     "offer offers offered promise promises promised threaten threatens threatened".split()
@@ -255,7 +261,7 @@ def find_answer(
             and units[index + 1].passage == units[index].passage
         ):
             chosen.append(index + 1)  # "What happened to them?": what the next sentence says
-        if shape.kind == "where" and places:
+        if shape.kind == "where" and places and not _AT_A_SPOT_RE.search(units[index].text):
             chosen += scene(chosen, units, places, terms.people, characters)
         if shape.kind == "where":
             chosen += introduction(chosen, units)

@@ -312,3 +312,16 @@ def test_an_offer_is_the_line_that_commits_the_speaker() -> None:
     )
     found = answers(text, "What did the drover offer?", (drover, anna))
     assert found and found[0] == '"I will mend your wall where it fell last spring."'
+
+
+def test_a_spot_the_answer_names_is_not_pushed_down_by_the_scene_s_town() -> None:
+    mara = person("Mara", gender="f")
+    text = "\n\n".join(
+        [
+            "Mara lived in Delft with her brother and kept his books.",
+            "Her ring went missing in the winter, and the maid was blamed.",
+            "The ring was found in the spring, under the floor of the pantry.",
+        ]
+    )
+    found = answers(text, "Where was Mara's ring found?", (mara,), ("Delft",))
+    assert found and found[0] == "The ring was found in the spring, under the floor of the pantry."
