@@ -200,6 +200,7 @@ money coins coin sovereign sovereigns guinea guineas shilling shillings pounds d
 drink wine beer ale brandy whisky tea coffee
 relative mother father brother sister aunt uncle cousin grandmother grandfather
 parent mother father
+inherit bequeath leave
 """.strip().splitlines()
 
 

@@ -325,3 +325,19 @@ def test_a_spot_the_answer_names_is_not_pushed_down_by_the_scene_s_town() -> Non
     )
     found = answers(text, "Where was Mara's ring found?", (mara,), ("Delft",))
     assert found and found[0] == "The ring was found in the spring, under the floor of the pantry."
+
+
+def test_what_someone_inherits_is_what_the_will_leaves_them() -> None:
+    olga = person("Olga", gender="f")
+    text = "\n\n".join(
+        [
+            "Olga came from Utrecht when the old miller of Grebbe died in March.",
+            "His will was read in the kitchen, with the doors shut against the wind.",
+            '"To my niece Olga," the notary read, "I leave the mill and the two grey horses."',
+            "Olga sold the horses in May and kept the mill.",
+        ]
+    )
+    found = answers(text, "What did Olga inherit?", (olga,))
+    assert found and "I leave the mill and the two grey horses" in found[0]
+    # Only pieces about what was left her: not any piece that names Olga.
+    assert "Olga came from Utrecht when the old miller of Grebbe died in March." not in found
