@@ -35,6 +35,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import fsum
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +54,11 @@ from bot.core.search.planning import (  # noqa: E402
     _Plan,
 )
 from bot.core.search.prefixes import starts_within_one_typo  # noqa: E402
-from bot.core.search.proximity import closest_span, query_words_of  # noqa: E402
+from bot.core.search.proximity import (  # noqa: E402
+    closest_span,
+    query_words_of,
+    words_held_together,
+)
 from bot.core.search.ranking import (  # noqa: E402
     _MAX_CREATING_FLOOR,
     _MAX_CREATING_SHARE,
@@ -112,9 +117,15 @@ def full_score(
     if plan.tail is not None:  # the last word's completions not searched
         weight, _ = plan.tail.best(folded)
         best[plan.tail.position] = max(best.get(plan.tail.position, 0.0), weight)
-    coverage = min(1.0, sum(best.values()) / (plan.total_weight or 1.0))
-    phrase = fuzz.partial_ratio(plan.text, folded)
+    coverage = min(1.0, fsum(best.values()) / (plan.total_weight or 1.0))
+    phrase = phrase_score(plan, folded)
     return 100.0 * coverage * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase / 100.0)
+
+
+def phrase_score(plan: _Plan, folded: str) -> float:
+    """As stage 2 has it: the query's letters in order, or its words in a run."""
+    held = words_held_together(folded.split(), query_words_of(plan.term_weights))
+    return max(fuzz.partial_ratio(plan.text, folded), 100.0 * held / len(plan.words))
 
 
 @dataclass
@@ -227,11 +238,14 @@ def diagnose(
     candidates = index._candidates(plan, mask)
     scores = candidates.scores
     top150 = candidates.top
-    # As re-ranking orders them: score, then the query's words closest together, then age.
+    # As re-ranking orders them: score, then the query's words closest together, then
+    # the query's order, then age.
     query_words = query_words_of(plan.term_weights)
 
-    def rank_key(p: int, text: str) -> tuple[float, int, int]:
-        return full_score(plan, text), -closest_span(text.split(), query_words), -p
+    def rank_key(p: int, text: str) -> tuple[float, int, bool, int]:
+        span = closest_span(text.split(), query_words)
+        in_order = fuzz.partial_ratio(plan.text, text) >= phrase_score(plan, text)
+        return full_score(plan, text), -span, in_order, -p
 
     scored = sorted((rank_key(p, index._folded_passage(p)) for p in top150), reverse=True)
     tenth = scored[TOP - 1][0] if len(scored) >= TOP else 0.0

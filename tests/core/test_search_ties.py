@@ -87,16 +87,17 @@ def test_the_closest_span_holds_every_query_word_found() -> None:
 
 
 def test_passages_with_the_same_score_come_closest_words_first() -> None:
-    # Every passage holds "becai", "of" and "paintings" once, and rapidfuzz's phrase
-    # score aligns the query on "of paintings by" in each: all 41 tie. The one holding
-    # the words side by side (in another order than typed: the reader swapped them)
-    # came after the 40 older ones, beyond the first ten. Now it is first.
+    # Every passage holds "becai", "of" and "paintings" once, "of paintings" side by
+    # side, and rapidfuzz's phrase score aligns the query on "of paintings by" in
+    # each: all 41 tie. The one holding "becai" closest to the others came after the
+    # 40 older ones, beyond the first ten. Now it is first. (Had it held the three
+    # side by side, in any order, its phrase would be better: test_search_runs.py.)
     index = SearchIndex()
     stories = [
         story(n, f"The becai {n} stood near a wall of paintings by the river.")
         for n in range(1, 41)
     ]
-    stories.append(story(41, "In the hall the becai of paintings by the river stood."))
+    stories.append(story(41, "In the hall the becai stood there, of paintings by the river."))
     index.add_stories(stories)
     hits = index.search("of paintings becai", limit=10)
     assert len({hit.score for hit in hits}) == 1  # a tie, not a better score

@@ -11,10 +11,11 @@ Two stages (design, trade-offs and measured numbers: docs/search.md):
    cannot lift a new passage into the top, and very common words never create candidates
    once rarer words have.
 2. Re-ranking. The best candidates get their exact coverage of the query (the share of
-   its idf found in the passage) and rapidfuzz's `partial_ratio` of the folded query
-   against the folded passage, which rewards the words appearing together and in order:
-   score = 100 x coverage x (0.7 + 0.3 x phrase). Bounds on both let most candidates be
-   skipped without changing the results.
+   its idf found in the passage) and a phrase score: the better of rapidfuzz's
+   `partial_ratio` of the folded query against the folded passage (the words together
+   and in order) and the share of the query's words the passage holds side by side, in
+   any order: score = 100 x coverage x (0.7 + 0.3 x phrase). Bounds on both let most
+   candidates be skipped without changing the results.
 
 Memory: no Python object per passage or story, flat arrays instead. The posting lists
 and the texts (folded for re-ranking, original zlib-compressed per story for hits) are

@@ -61,6 +61,10 @@ class _QueryWord:
     more_completions: bool = False
     # Expansions walked however weak (ranking.py): the completions of a rare last word.
     walk_also: frozenset[int] = frozenset()
+    # The completions of a last word the library has (it may be half-typed): its cap
+    # counts them (_weigh), what its walk reads does not (ranking.py).
+    started: frozenset[int] = frozenset()
+    typed_idf: float = 0.0  # the idf of the word as typed, without `started`
     # What walking the word reads, (term id, weight, postings): set by ranking.py.
     walk: list[tuple[int, float, int]] | None = None
 
@@ -147,6 +151,7 @@ class Planning(Postings):
             same_word = frozenset(t for t in same_word if not self._terms[t].startswith(text))
         more_completions = False
         walk_also: frozenset[int] = frozenset()
+        started: frozenset[int] = frozenset()
         if not is_stop:
             self._add_typos(expansions, text, exact_df)
             if is_last and len(text) >= MIN_PREFIX_LENGTH:
@@ -168,11 +173,16 @@ class Planning(Postings):
                     if anchored and not completions and not fuzzy:
                         fuzzy = self._fuzzy_completions(text, 0)
                     completions += fuzzy
+                if exact_df:
+                    # A last word the library has may still be half-typed ("wom", a rare
+                    # word, for "woman"): it is weighed as the words it starts (_weigh).
+                    started = frozenset(term_id for term_id, _ in completions)
                 for term_id, similarity in completions:
                     expansions[term_id] = max(expansions.get(term_id, 0.0), similarity)
         word = _QueryWord(text, is_stop, expansions, same_word)
         word.more_completions = more_completions
         word.walk_also = walk_also
+        word.started = started
         return word
 
     def _add_known(self, expansions: dict[int, float], terms: set[str], similarity: float) -> None:
@@ -281,7 +291,10 @@ class Planning(Postings):
 
         The cap (the word's `idf`, the most a passage can get for it) is the idf of the
         word itself (as typed, other spellings, singular/plural: all equally worth the
-        cap) when the library has it, else the idf of all its expansions together.
+        cap) when the library has it, else the idf of all its expansions together. A
+        last word the library has may be half-typed: its completions count in its cap,
+        so that a rare word as typed ("wom", 77 passages at 1M) is not most of the
+        query's weight when the reader was typing a common one ("woman").
         Typo neighbours and completions are worth their own idf, within the cap. So a
         typo that happens to match a rare unrelated term cannot outweigh the common
         word the reader meant, and a rare word typed exactly is not diluted by the
@@ -295,6 +308,9 @@ class Planning(Postings):
                 continue
             same = word.same_word
             typed = sum(document_frequency[t] for t in same) if same else word.size
+            word.typed_idf = self._idf(typed)
+            if same and word.started:
+                typed += sum(document_frequency[t] for t in word.started - same)
             word.idf = self._idf(typed)
             word.weights = {
                 term_id: similarity

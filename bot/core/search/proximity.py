@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.core.search.words import CONTRACTION_TAILS
+
 
 def query_words_of(
     term_weights: Mapping[str, Sequence[tuple[int, float]]],
@@ -48,3 +50,23 @@ def closest_span(words: Sequence[str], query_words: Mapping[str, tuple[int, ...]
                 have -= counts[p] == 0
             start += 1
     return shortest
+
+
+def words_held_together(words: Sequence[str], query_words: Mapping[str, tuple[int, ...]]) -> int:
+    """The most query words held by a run of consecutive `words` that are all query
+    words, in any order (`query_words` as from `query_words_of`: each query word counts
+    once in a run). What a contraction leaves ("family s sea") does not break a run."""
+    most = 0
+    run: list[tuple[int, ...]] = []
+    # Hot (re-ranking calls it for most candidates it scores): a run's distinct query
+    # words are counted only when its length could beat the longest so far.
+    for word, held in zip(words, map(query_words.get, words), strict=True):
+        if held is not None:
+            run.append(held)
+        elif run and word not in CONTRACTION_TAILS:
+            if len(run) > most:
+                most = max(most, len(set().union(*run)))
+            run = []
+    if len(run) > most:
+        most = max(most, len(set().union(*run)))
+    return most

@@ -7,6 +7,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
+from math import fsum
 from operator import itemgetter
 from zlib import crc32
 
@@ -14,7 +15,7 @@ from rapidfuzz import fuzz
 
 from bot.core.search.blobs import IndexDamaged
 from bot.core.search.planning import Planning, _Plan, _QueryWord
-from bot.core.search.proximity import closest_span, query_words_of
+from bot.core.search.proximity import closest_span, query_words_of, words_held_together
 from bot.core.search.refining import best_candidates
 
 # How many stage-1 candidates are re-ranked with rapidfuzz.
@@ -121,9 +122,23 @@ class Ranking(Planning):
         postings."""
         strong = WALKED_WEIGHT_SHARE * word.idf
         df = self._postings.df
-        walk = [(t, w, df(t)) for t, w in word.weights.items() if w >= strong]
+        items = [(t, w, df(t)) for t, w in word.weights.items()]
+        if word.started:
+            # A last word the library has, weighed as the words it may be the start of:
+            # what its walk reads stays what it read when weighed as typed (the form
+            # as typed and its rare completions; the others are re-ranking's).
+            own = WALKED_WEIGHT_SHARE * word.typed_idf
+            started, similarity, idf = word.started, word.expansions, self._idf
+            strong_ones = {
+                t
+                for t, w, size in items
+                if (similarity[t] * idf(size) >= own if t in started else w >= strong)
+            }
+        else:
+            strong_ones = {t for t, w, _ in items if w >= strong}
+        walk = [item for item in items if item[0] in strong_ones]
         also = word.walk_also
-        extra = [(t, w, df(t)) for t, w in word.weights.items() if w < strong and t in also]
+        extra = [item for item in items if item[0] not in strong_ones and item[0] in also]
         size = self._walked_size(walk)
         for item in sorted(extra, key=lambda item: (-item[2], item[0])):
             if size + item[2] > limit:
@@ -192,17 +207,22 @@ class Ranking(Planning):
         """The `limit` best candidates, scored 100 x coverage x (floor + rest x phrase).
 
         Coverage is the share of the query's weight found in the passage (every word's
-        best expansion); the phrase score is rapidfuzz's partial_ratio of the folded
-        query against the folded passage, which rewards the words appearing together
-        and in order. The phrase score only modulates: it cannot lift a passage that
-        lacks the query's words, and so 100 x coverage bounds the final score, which
-        lets most candidates be skipped. The results equal scoring every candidate.
+        best expansion); the phrase score is the better of rapidfuzz's partial_ratio of
+        the folded query against the folded passage, which rewards the query's letters
+        together and in order, and the share of the query's words held side by side in
+        any order (proximity.py). The phrase score only modulates: it cannot lift a
+        passage that lacks the query's words, and so 100 x coverage bounds the final
+        score, which lets most candidates be skipped. The results equal scoring every
+        candidate.
         """
         covered = self._coverages(plan, candidates, limit)
         covered.sort(key=lambda item: (-item[0], item[1]))
-        scored: list[tuple[float, int, str]] = []  # (score, pid, folded), phrase-scored
+        # (score, pid, the passage's words, out of the query's order)
+        scored: list[tuple[float, int, list[str], bool]] = []
         best: list[float] = []  # min-heap: the `limit` best scores so far
-        for coverage, pid, folded in covered:
+        query_words = query_words_of(plan.term_weights)
+        length = len(plan.words)
+        for coverage, pid, folded, words, held in covered:
             ceiling = 100.0 * coverage
             if len(best) == limit and ceiling < best[0]:
                 break  # sorted by coverage: no later candidate can enter either
@@ -213,11 +233,17 @@ class Ranking(Planning):
                 if (len(best) == limit)
                 else 0.0
             )
-            phrase = fuzz.partial_ratio(plan.text, folded, score_cutoff=max(0.0, needed))
-            # Below the cutoff the phrase is 0 and the score understated, but then it is
-            # below the `limit`-th anyway: it never reaches the top.
+            # The phrase: the query's letters in the order typed (rapidfuzz), or its
+            # words side by side in any order (a window the reader swapped, or with a
+            # word added), whichever is better. Below the cutoff the phrase is
+            # understated, but then it is below the `limit`-th anyway.
+            in_order = fuzz.partial_ratio(plan.text, folded, score_cutoff=max(0.0, needed))
+            together = 0.0
+            if 100.0 * held / length > max(in_order, needed):  # a run may do better
+                together = 100.0 * words_held_together(words, query_words) / length
+            phrase = max(in_order, together)
             score = ceiling * (PHRASE_FLOOR + (1 - PHRASE_FLOOR) * phrase / 100.0)
-            scored.append((score, pid, folded))
+            scored.append((score, pid, words, in_order < phrase))
             if len(best) < limit:
                 heapq.heappush(best, score)
             elif score > best[0]:
@@ -226,8 +252,9 @@ class Ranking(Planning):
 
     def _coverages(
         self, plan: _Plan, candidates: _Candidates, limit: int
-    ) -> list[tuple[float, int, str]]:
-        """(coverage 0..1, pid, folded text) of the candidates that may make the top.
+    ) -> list[tuple[float, int, str, list[str], int]]:
+        """(coverage 0..1, pid, folded text, its words, query words held) of the
+        candidates that may make the top.
 
         Taken best partial score first; stops once a candidate's partial score plus the
         stage-1 slack (an upper bound of its coverage) cannot beat the score that
@@ -257,7 +284,8 @@ class Ranking(Planning):
                 raise IndexDamaged(f"folded text of passage {pid}")
             folded = data.decode("utf-8")
             best: dict[int, float] = {}  # query word position -> best weight found
-            for term in terms.intersection(folded.split()):
+            words = folded.split()
+            for term in terms.intersection(words):
                 for position, weight in term_weights[term]:
                     if weight > best.get(position, 0.0):
                         best[position] = weight
@@ -269,8 +297,10 @@ class Ranking(Planning):
                     or (sum(best.values()) + tail.bound - had) / total >= floor[0]
                 ):
                     self._add_tail(plan, tail, folded, best)
-            coverage = min(1.0, sum(best.values()) / total)
-            covered.append((coverage, pid, folded))
+            # fsum: exact, so the same whatever order the words were found in (set
+            # order follows the hash seed, and a rounding would split a tie by it).
+            coverage = min(1.0, fsum(best.values()) / total)
+            covered.append((coverage, pid, folded, words, len(best)))
             sure = coverage * PHRASE_FLOOR
             if len(floor) < limit:
                 heapq.heappush(floor, sure)
@@ -280,13 +310,15 @@ class Ranking(Planning):
 
 
 def _ordered(
-    plan: _Plan, scored: list[tuple[float, int, str]], limit: int
+    plan: _Plan, scored: list[tuple[float, int, list[str], bool]], limit: int
 ) -> list[tuple[float, int]]:
     """The `limit` best (score, pid), best first; passages with the same score ordered
-    by how close together they hold the query's words (proximity.py), then the oldest."""
+    by how close together they hold the query's words (proximity.py), then those whose
+    phrase score is the query's letters in the order typed before those whose words
+    are only side by side in another order, then the oldest."""
     scored.sort(key=lambda item: (-item[0], item[1]))
     if len(scored) <= 1:
-        return [(score, pid) for score, pid, _ in scored]
+        return [(score, pid) for score, pid, _, _ in scored]
     last = scored[min(limit, len(scored)) - 1][0]  # the `limit`-th best score
     ordered: list[tuple[float, int]] = []
     query_words: dict[str, tuple[int, ...]] | None = None
@@ -298,8 +330,8 @@ def _ordered(
             if query_words is None:
                 query_words = query_words_of(plan.term_weights)
             words = query_words
-            tied.sort(key=lambda item: (closest_span(item[2].split(), words), item[1]))
-        ordered += [(score, pid) for _, pid, _ in tied]
+            tied.sort(key=lambda item: (closest_span(item[2], words), item[3], item[1]))
+        ordered += [(score, pid) for _, pid, _, _ in tied]
     return ordered[:limit]
 
 

@@ -21,15 +21,22 @@ _SPAN_RE = re.compile(
 _SPAN_SPLIT_RE = re.compile(f"({_SPAN_RE.pattern})")
 _TOKEN_RE = re.compile(r"[^\W_]+")
 
+# What a contraction leaves after its apostrophe once folded ("family's" is "family s",
+# "couldn't" "couldn t"): a piece of the word before, not a word of its own.
+CONTRACTION_TAILS = frozenset("s t d ll m re ve".split())
+
 # Small words: never typo-expanded (`the` is not a typo of `she`), never alone a reason to
 # return a passage when the query has other words, highlighted only inside a phrase.
-STOP_WORDS = frozenset(
-    """a an the and or but nor of in on at to for with by from as is are was were be been
+STOP_WORDS = (
+    frozenset(
+        """a an the and or but nor of in on at to for with by from as is are was were be been
     being am it its this that these those there here then than so not no yes if into
     onto over under up down out off about after before again all any some such what which
     who whom whose when where why how had has have having do does did done i me my mine we
     us our ours you your yours he him his she her hers they them their theirs himself
-    herself itself themselves myself yourself ourselves s t d ll m re ve""".split()
+    herself itself themselves myself yourself ourselves""".split()
+    )
+    | CONTRACTION_TAILS
 )
 
 # British/American spellings: (one spelling's fragment, the other's), tried both ways
