@@ -9,7 +9,13 @@ from __future__ import annotations
 import random
 
 from bot.core.characters.evidence import _DISTRICT_INITIALS
-from bot.core.characters.facts import _COMMA_SHE_HE_RE, _may_end_born_in
+from bot.core.characters.facts import (
+    _COMMA_SHE_HE_RE,
+    _may_end_born_in,
+    as_a_before_comma,
+    ends_born_in,
+    ends_leaving,
+)
 from bot.core.characters.paragraph import (
     Paragraph,
     fast_sentence_ends,
@@ -18,11 +24,13 @@ from bot.core.characters.paragraph import (
 )
 from bot.core.characters.patterns import (
     AS_A_PRONOUN_RE,
+    AS_A_RE,
     BORN_RE,
     COORDINATED_START_RE,
     DISTRICT_AFTER_RE,
     IS_A_RE,
     IS_A_WORDS,
+    LEAVE_RE,
     PLAIN_WORD_RE,
     PRONOUN_IS_A_RE,
     PRONOUN_RE,
@@ -30,11 +38,12 @@ from bot.core.characters.patterns import (
     coordinated_starts,
     next_word_may_be,
 )
-from bot.core.characters.tokens import literal_starts, matches_at
+from bot.core.characters.tokens import matches_at
 from bot.core.characters.unnamed import (
     _DESCRIBED_RE,
     _KIN_RE,
-    _OWNED_LITERALS,
+    _OTHER_SPACES,
+    _most_words,
     described_matches,
     kin_matches,
 )
@@ -92,7 +101,7 @@ def test_described_matches_are_the_pattern_matches_in_each_text():
         *TEXTS,
     ]
     expected = [[(m.span(), m.groups()) for m in _DESCRIBED_RE.finditer(t)] for t in texts]
-    found = [[(m.span(), m.groups()) for m in ms] for ms in described_matches(texts)]
+    found = [[(m.span(), m.groups()) for m in ms] for ms in described_matches(_read(texts))]
     assert found == expected
 
 
@@ -105,12 +114,8 @@ def test_kin_matches_are_the_pattern_matches_in_each_paragraph():
         "",
         *TEXTS,
     ]
-    paragraphs = {
-        number: Paragraph(Passage(number, text, 0, len(text)), quote_spans(text))
-        for number, text in enumerate(texts, 1)
-    }
     expected = [[(m.span(), m.groups()) for m in _KIN_RE.finditer(t)] for t in texts]
-    found = kin_matches(paragraphs, literal_starts(texts, _OWNED_LITERALS))
+    found = kin_matches(_read(texts))
     assert [[(m.span(), m.groups()) for m in ms] for ms in found] == expected
 
 
@@ -180,6 +185,35 @@ def test_born_in_is_searched_only_where_the_text_before_may_end_with_it():
     assert found  # the random text does say "born in" somewhere
 
 
+def _ending_texts() -> list[str]:
+    """Every word of BORN_RE and LEAVE_RE in three cases (and with "ſ", "İ", "K"), after
+    and before every kind of space and the words that may stand between them."""
+    words = """born in grew up grown raised native of came comes come hailed hails emigrated
+    immigrated originally from the leave left leaving fled flee fleeing escaped escaping
+    her his their home""".split()
+    spellings = [*words, *(w.upper() for w in words), *(w.title() for w in words)]
+    spellings += ["ſcaped", "İn", "nİn", "hiſ", "reborn", "Kame"]
+    chance = random.Random(5)
+    texts = []
+    for _ in range(20000):
+        pieces = [chance.choice(spellings) for _ in range(chance.randint(1, 4))]
+        gaps = [chance.choice([" ", "  ", "\t", "\n", "\u00a0", "", ",", "x"]) for _ in pieces]
+        texts.append("".join(p + g for p, g in zip(pieces, gaps, strict=True)))
+    return texts
+
+
+def test_born_in_and_leaving_read_backwards_are_the_patterns():
+    found = 0
+    for text in [*_ending_texts(), *TEXTS[:800], *_random_texts(3000, 6)]:
+        for end in range(max(0, len(text) - 40), len(text) + 1):
+            before = text[max(0, end - 40) : end]
+            born, leaving = bool(BORN_RE.search(before)), bool(LEAVE_RE.search(before))
+            assert ends_born_in(before) == born, before
+            assert ends_leaving(before) == leaving, before
+            found += born + leaving
+    assert found > 1000
+
+
 def test_she_was_a_is_found_from_the_paragraphs_pronouns():
     texts = [*EDGES, "She was a painter. he is an old man, and ſhe became a nurse", *TEXTS]
     for text in texts:
@@ -190,3 +224,55 @@ def test_she_was_a_is_found_from_the_paragraphs_pronouns():
         assert [(m.span(), m.groups()) for m in found] == [
             (m.span(), m.groups()) for m in expected
         ], text
+
+
+def test_as_a_is_searched_from_the_last_mark_before_the_comma():
+    """The text before a name that ends with ", ", cut from every kind of text: the
+    shortened search finds what AS_A_RE.search finds, span and group."""
+    texts = [
+        "As a brilliant mathematician, ",
+        "as an  old man (and a fool), ",
+        "Was a x, as a\tpainter, ",
+        "“As a child”, as a boy: As a rule, ",
+        "alias a b, ",
+        "As a—, ",
+        *TEXTS[:1500],
+        *_random_texts(4000, 7),
+        *_as_a_texts(),
+    ]
+    found = 0
+    for text in texts:
+        for end in range(len(text) + 1):
+            before = text[max(0, end - 160) : end]
+            if not before.endswith(", "):
+                continue
+            expected = AS_A_RE.search(before)
+            got = as_a_before_comma(before)
+            assert (got and (got.span(), got.groups())) == (
+                expected and (expected.span(), expected.groups())
+            ), before
+            found += expected is not None
+    assert found >= 200
+
+
+def _as_a_texts() -> list[str]:
+    pieces = ["As ", "as ", "a ", "an ", "A ", "old ", "man", ", ", ";", "(", ")", "—", "\t", "was"]
+    chance = random.Random(8)
+    return ["".join(chance.choices(pieces, k=chance.randint(3, 12))) + ", " for _ in range(6000)]
+
+
+def _read(texts: list[str]) -> list[Paragraph]:
+    return [Paragraph(Passage(n, t, 0, len(t)), quote_spans(t)) for n, t in enumerate(texts, 1)]
+
+
+def test_the_words_a_paragraph_can_hold_are_never_fewer_than_it_has():
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    chance = random.Random(9)
+    texts = [*TEXTS, *_random_texts(3000, 10), "", " ", "a", "a b", " a  b ", "\u00a0a\u2003b"]
+    texts += ["".join(chance.choice(["ab", "c", *spaces]) for _ in range(12)) for _ in range(3000)]
+    for text in texts:
+        assert _most_words([text]) >= len(text.split()), text
+    for _ in range(2000):
+        story = chance.sample(texts, chance.randint(1, 5))
+        assert _most_words(story) >= sum(len(text.split()) for text in story), story
+    assert set(_OTHER_SPACES) == set(spaces) - {" "}

@@ -21,8 +21,7 @@ from bot.core.characters.patterns import (
     may_end_label,
     may_end_leave,
 )
-from bot.core.characters.tokens import literal_starts
-from bot.core.characters.unnamed import _KIN_RE, _OWNED_LITERALS, kin_matches
+from bot.core.characters.unnamed import _KIN_RE, kin_matches
 from bot.core.models import Passage
 from tests.core.test_cast_fast_scans import _plain_previous_words
 from tests.core.test_cast_patterns import TEXTS
@@ -176,11 +175,11 @@ def test_kin_is_tried_at_every_spelling_of_his_and_her_it_reads() -> None:
         for spelling in sorted(spellings)
         for space in (" ", "  ", "\t", "\n", "\u00a0", "\u2028", ",", "")
     ]
-    paragraphs = {
-        number: Paragraph(Passage(number, text, 0, len(text)), quote_spans(text))
-        for number, text in enumerate(texts, 1)
-    }
     expected = [[(m.span(), m.groups()) for m in _KIN_RE.finditer(t)] for t in texts]
-    found = kin_matches(paragraphs, literal_starts(texts, _OWNED_LITERALS))
+    found = kin_matches(_read(texts))
     assert [[(m.span(), m.groups()) for m in ms] for ms in found] == expected
     assert sum(map(len, expected)) >= 8  # "his son Al", "Her old aunt, May", …
+
+
+def _read(texts: list[str]) -> list[Paragraph]:
+    return [Paragraph(Passage(n, t, 0, len(t)), quote_spans(t)) for n, t in enumerate(texts, 1)]

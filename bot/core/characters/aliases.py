@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
@@ -24,20 +23,61 @@ from bot.core.lexicon import (
 )
 
 
-@dataclass(slots=True)
 class Group:
-    """Mentions of one name (and its shorter forms): a person, a place, or neither."""
+    """Mentions of one name (and its shorter forms): a person, a place, or neither.
 
-    id: int
-    words: tuple[str, ...]
-    titles: set[str] = field(default_factory=set)
-    mentions: list[Mention] = field(default_factory=list)
-    kind: str = "none"  # "person" | "place" | "none"
-    gender: str | None = None
-    # Parted from a titled spouse ("Fortunato" from "the Lady Fortunato"): a person.
-    spouse: bool = False
-    # The name to show when no mention spells it: a narrator others call "Sam".
-    label: str | None = None
+    A plain class, not a dataclass (as scan.Mention): compiled, a dataclass keeps the
+    __init__ the dataclasses module writes in Python. Same fields, equality and repr."""
+
+    __slots__ = ("gender", "id", "kind", "label", "mentions", "spouse", "titles", "words")
+
+    def __init__(
+        self,
+        id: int,
+        words: tuple[str, ...],
+        titles: set[str] | None = None,
+        mentions: list[Mention] | None = None,
+        kind: str = "none",  # "person" | "place" | "none"
+        gender: str | None = None,
+        # Parted from a titled spouse ("Fortunato" from "the Lady Fortunato"): a person.
+        spouse: bool = False,
+        # The name to show when no mention spells it: a narrator others call "Sam".
+        label: str | None = None,
+    ) -> None:
+        self.id = id
+        self.words = words
+        self.titles: set[str] = set() if titles is None else titles
+        self.mentions: list[Mention] = [] if mentions is None else mentions
+        self.kind = kind
+        self.gender = gender
+        self.spouse = spouse
+        self.label = label
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.id,
+            self.words,
+            self.titles,
+            self.mentions,
+            self.kind,
+            self.gender,
+            self.spouse,
+            self.label,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Group):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return (
+            f"Group(id={self.id!r}, words={self.words!r}, titles={self.titles!r}, "
+            f"mentions={self.mentions!r}, kind={self.kind!r}, gender={self.gender!r}, "
+            f"spouse={self.spouse!r}, label={self.label!r})"
+        )
 
     @property
     def first(self) -> Mention:

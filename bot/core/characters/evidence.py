@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from bot.core.characters.aliases import Group, gender_votes
 from bot.core.characters.paragraph import Paragraph, previous_words
@@ -52,17 +51,32 @@ from bot.core.lexicon import (
 from bot.core.text import fold
 
 
-@dataclass(slots=True)
 class _Evidence:
-    person: float = 0.0
-    place: float = 0.0
-    strong_person: bool = False  # a title, "named X", or a verb only people do
-    city: int = 0
-    country: int = 0
-    district: int = 0
-    river: int = 0
-    with_the: int = 0
-    after_the: int = 0  # place cue or not: "like the Arabian Nights" counts here
+    """What a group's occurrences say, summed. A plain class, not a dataclass: compiled,
+    a dataclass keeps the __init__ the dataclasses module writes in Python."""
+
+    __slots__ = (
+        "after_the",
+        "city",
+        "country",
+        "district",
+        "person",
+        "place",
+        "river",
+        "strong_person",
+        "with_the",
+    )
+
+    def __init__(self) -> None:
+        self.person = 0.0
+        self.place = 0.0
+        self.strong_person = False  # a title, "named X", or a verb only people do
+        self.city = 0
+        self.country = 0
+        self.district = 0
+        self.river = 0
+        self.with_the = 0
+        self.after_the = 0  # place cue or not: "like the Arabian Nights" counts here
 
 
 def _weigh(mention: Mention, text: str, evidence: _Evidence) -> None:
@@ -330,11 +344,26 @@ def _is_demonym_like(words: tuple[str, ...]) -> bool:
     return len(words) == 1 and words[0].lower().endswith(("ian", "ese", "ish"))
 
 
-@dataclass(slots=True)
 class PlaceInfo:
-    name: str
-    kind: str
-    mentions: list[Mention] = field(default_factory=list)
+    """A place and its mentions. A plain class (see _Evidence); the dataclass's equality
+    and repr."""
+
+    __slots__ = ("kind", "mentions", "name")
+
+    def __init__(self, name: str, kind: str, mentions: list[Mention] | None = None) -> None:
+        self.name = name
+        self.kind = kind
+        self.mentions: list[Mention] = [] if mentions is None else mentions
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PlaceInfo):
+            return NotImplemented
+        return (self.name, self.kind, self.mentions) == (other.name, other.kind, other.mentions)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return f"PlaceInfo(name={self.name!r}, kind={self.kind!r}, mentions={self.mentions!r})"
 
 
 def _place_kind_from(evidence: _Evidence) -> str:

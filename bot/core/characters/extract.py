@@ -200,26 +200,34 @@ def _pronoun_references(analysis: Analysis) -> Counter[int]:
     of that gender, however far back (a story's "she" stays its heroine for pages)."""
     counts: Counter[int] = Counter()
     last: dict[str, int] = {}
+    groups = analysis.groups
     for number, paragraph in analysis.paragraphs.items():
-        events: list[tuple[int, str | None, int]] = [
-            (m.start, analysis.groups[m.group].gender, m.group)
+        # The names and the pronouns in text order, a pronoun before a name at the same
+        # place; names at one place by group (two mentions can start at one place).
+        named = sorted(
+            (m.start, m.group)
             for m in analysis.person_mentions(number)
             if not m.quoted and not _introduced_as_kin(paragraph.text, m.start)
-        ]
-        events += [
-            (match.start(), PRONOUN_GENDER.get(match.group().lower()), -1)
-            for match in paragraph.pronouns()
-            if not paragraph.quoted(match.start())
-        ]
-        # By position only: two mentions can start at one place, and a gender may be None.
-        for _, gender, group in sorted(events, key=lambda event: (event[0], event[2])):
-            if gender is None:
+        )
+        index = 0
+        for match in paragraph.pronouns():
+            start = match.start()
+            while index < len(named) and named[index][0] < start:
+                _named_here(groups[named[index][1]], last)
+                index += 1
+            if paragraph.quoted(start):
                 continue
-            if group >= 0:
-                last[gender] = group
-            elif gender in last:
+            gender = PRONOUN_GENDER.get(match.group().lower())
+            if gender is not None and gender in last:
                 counts[last[gender]] += 1
+        for _, group_id in named[index:]:
+            _named_here(groups[group_id], last)
     return counts
+
+
+def _named_here(group: Group, last: dict[str, int]) -> None:
+    if group.gender is not None:
+        last[group.gender] = group.id
 
 
 def _introduced_as_kin(text: str, start: int) -> bool:

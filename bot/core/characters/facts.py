@@ -7,7 +7,6 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from bot.core.cast import Fact
 from bot.core.characters.aliases import Group
@@ -21,13 +20,11 @@ from bot.core.characters.patterns import (
     APPOSITION_PERSON_NOUNS,
     AS_A_PRONOUN_RE,
     AS_A_RE,
-    BORN_RE,
     CLAUSE_NP_BEFORE_RE,
     IS_A_RE,
     IS_A_WORDS,
     JOINED_COMMA,
     LABEL_BEFORE_RE,
-    LEAVE_RE,
     LIST_AFTER_RE,
     NAMED_RE,
     PRONOUN_IS_A_RE,
@@ -53,13 +50,17 @@ from bot.core.lexicon import (
 from bot.core.text import fold
 
 
-@dataclass(slots=True)
 class FactSet:
-    """Facts found for one person, with their offsets so they can be put in text order."""
+    """Facts found for one person, with their offsets so they can be put in text order.
+    A plain class, not a dataclass: compiled, a dataclass keeps the __init__ the
+    dataclasses module writes in Python."""
 
-    found: list[tuple[int, int, str]] = field(default_factory=list)
-    # What facts() last gave, until the next add: the cast asks for them more than once.
-    read: tuple[Fact, ...] | None = None
+    __slots__ = ("found", "read")
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, int, str]] = []
+        # What facts() last gave, until the next add: the cast asks for them more than once.
+        self.read: tuple[Fact, ...] | None = None
 
     def add(self, passage: int, position: int, text: str) -> None:
         cleaned = " ".join(text.replace(JOINED_COMMA, ",").split()).strip(" ,")
@@ -123,7 +124,7 @@ def _descriptions_before(mention: Mention, before: str, after: str, found: FactS
     offset = mention.start - len(before)
     previous = previous_words(before, 1)
     after_comma = before.endswith(", ")
-    if after_comma and (as_a := AS_A_RE.search(before)):
+    if after_comma and (as_a := as_a_before_comma(before)):
         found.add(mention.passage, offset + as_a.start(1), as_a.group(1))
     if previous in (["named"], ["called"]) and (named := NAMED_RE.search(before)):
         found.add(mention.passage, offset + named.start(1), _lower_article(named.group(1)))
@@ -136,6 +137,31 @@ def _descriptions_before(mention: Mention, before: str, after: str, found: FactS
             found.add(mention.passage, offset + clause.start(1), _lower_article(clause.group(1)))
 
 
+# What AS_A_RE's noun phrase never holds: a match runs from its "as" to the final comma
+# with none of these in between.
+_NP_BREAKS = ',.;:!?"“”()–—'
+
+
+def as_a_before_comma(before: str) -> re.Match[str] | None:
+    """AS_A_RE.search(before), for a `before` ending with ", ": searched only from the
+    last mark before that comma that a match cannot hold, and only when an "as" or "As"
+    stands there (the pattern opens with a word boundary, so it is tried at every offset
+    of the 160 characters before a name)."""
+    end = len(before) - 2
+    start = 0
+    for mark in _NP_BREAKS:
+        found = before.rfind(mark, 0, end)
+        if found >= start:
+            start = found + 1
+    if before.find("as", start, end) < 0 and before.find("As", start, end) < 0:
+        return None
+    return AS_A_RE.search(before, start)
+
+
+_LIST_COMMA_RE = re.compile(r",\s*")
+_LEADING_AND_OR_RE = re.compile(r"^(?:and|or)\s+")
+
+
 def _descriptions_after(mention: Mention, before: str, after: str, found: FactSet) -> None:
     """ "X, a Swiss photographer,", "she was X, artist, dreamer, and ...", "X was a painter"."""
     if after.startswith(","):
@@ -144,8 +170,8 @@ def _descriptions_after(mention: Mention, before: str, after: str, found: FactSe
             found.add(mention.passage, mention.end, appositive.group(1))
         listed = LIST_AFTER_RE.match(after)
         if listed and previous_words(before, 1) in (["was"], ["is"], ["became"], ["remained"]):
-            for index, item in enumerate(re.split(r",\s*", listed.group(1))):
-                item = re.sub(r"^(?:and|or)\s+", "", item.strip())
+            for index, item in enumerate(_LIST_COMMA_RE.split(listed.group(1))):
+                item = _LEADING_AND_OR_RE.sub("", item.strip())
                 if item and item[0].islower() and len(item.split()) <= 8:
                     found.add(mention.passage, mention.end + index, item)
     elif (
@@ -196,9 +222,14 @@ def _may_be_a_verb_of_being(text: str, end: int) -> bool:
 
 def she_was_a_matches(paragraph: Paragraph) -> list[re.Match[str]]:
     """What PRONOUN_IS_A_RE.finditer(np_text) finds: "she was ..." starts where a pronoun
-    does, so it is tried there only, and only where one of its verbs may follow."""
+    does, so it is tried there only: at a "she" or "he" (the pronouns that end with an
+    "e"; "her" reads as "he" to it, then wants a space), where one of its verbs may follow."""
     text = paragraph.np_text
-    starts = [m.start() for m in paragraph.pronouns() if _may_be_a_verb_of_being(text, m.end())]
+    starts = [
+        pronoun.start()
+        for pronoun in paragraph.pronouns()
+        if text[(end := pronoun.end()) - 1] in "eE" and _may_be_a_verb_of_being(text, end)
+    ]
     return matches_at(PRONOUN_IS_A_RE, text, starts)
 
 
@@ -261,15 +292,18 @@ def _nationality_origins(
         # "a Russian ballerina", not "a little Irish" (a language, said at the end) nor
         # "a Japanese napkin" (a thing's origin, not a person's).
         in_description = (
-            re.search(r"\ban?\s+(?:\w+\s+)?$", before)
-            and bool(following)
+            bool(following)
             and following[0] in APPOSITION_PERSON_NOUNS
+            and _ARTICLE_BEFORE_RE.search(before) is not None
         )
         by_birth = following[:2] == ["by", "birth"]
         said_to_be = previous_words(before, 1) in (["was"], ["is"])
         if ORIGIN_NOUNS.intersection(following[:2]) or in_description or by_birth or said_to_be:
             origins.append((match.start(), word))
     return origins
+
+
+_ARTICLE_BEFORE_RE = re.compile(r"\ban?\s+(?:\w+\s+)?$")
 
 
 def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, str]]:
@@ -286,11 +320,37 @@ def _place_origins(analysis: Analysis, paragraph: Paragraph) -> list[tuple[int, 
         if place is None:
             continue
         before = paragraph.text[max(0, mention.start - 40) : mention.start]
-        if (_may_end_born_in(before) and BORN_RE.search(before)) or (
-            place.kind == "country" and may_end_leave(before) and LEAVE_RE.search(before)
+        if (_may_end_born_in(before) and ends_born_in(before)) or (
+            place.kind == "country" and may_end_leave(before) and ends_leaving(before)
         ):
             origins.append((mention.start, place.name))
     return origins
+
+
+# BORN_RE and LEAVE_RE end where the text before a name does ("born in ", "to leave her
+# native "): spelled backwards and matched at the start of that text reversed, each is
+# tried once, not at every offset of it. tests/core/test_cast_fast_scans.py holds each to
+# the pattern it stands for.
+_BORN_REVERSED_RE = re.compile(
+    r"(?:\s+eht)?\s+(?:ni\s+(?:nrob|pu\s+(?:werg|nworg)|desiar)|fo\s+evitan|evitan"
+    r"|morf\s+(?:emac|semoc|emoc|deliah|sliah|detargime|detargimmi|yllanigiro))\b",
+    re.IGNORECASE,
+)
+_LEAVE_REVERSED_RE = re.compile(
+    r"(?:\s+(?:evitan|emoh))?(?:\s+(?:reh|sih|rieht))?"
+    r"\s+(?:evael|tfel|gnivael|delf|eelf|gnieelf|depacse|gnipacse)\b",
+    re.IGNORECASE,
+)
+
+
+def ends_born_in(before: str) -> bool:
+    """Whether BORN_RE.search(before) finds anything."""
+    return _BORN_REVERSED_RE.match(before[::-1]) is not None
+
+
+def ends_leaving(before: str) -> bool:
+    """Whether LEAVE_RE.search(before) finds anything."""
+    return _LEAVE_REVERSED_RE.match(before[::-1]) is not None
 
 
 def _may_end_born_in(before: str) -> bool:

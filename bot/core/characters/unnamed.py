@@ -18,10 +18,11 @@ from collections.abc import Sequence
 
 from bot.core.characters.aliases import Group, gender_votes, majority
 from bot.core.characters.coreference import epithet_owner, join, title_holders
+from bot.core.characters.described import DeterminerScan, matches_in
 from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import COMMON_ADJECTIVES, RELATION_NOUNS
 from bot.core.characters.scan import Mention
-from bot.core.characters.tokens import literal_starts, matches_at, word_trie
+from bot.core.characters.tokens import word_trie
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
@@ -50,7 +51,8 @@ _EPITHETS = frozenset("friend friends companion companions".split())
 _ADJECTIVES = COMMON_ADJECTIVES | frozenset(
     "little poor strange elder married young old fat lean".split()
 )
-_NOUNS = word_trie(DESCRIBED_NOUNS | _GENERIC_NOUNS)
+_ANY_NOUN = DESCRIBED_NOUNS | _GENERIC_NOUNS
+_NOUNS = word_trie(_ANY_NOUN)
 # The nouns are spelled out so that "the young lady" is tried as "young" + "lady" too.
 _DESCRIBED_RE = re.compile(
     r"\b(?P<det>[Tt]he|[Mm]y|[Oo]ur|(?P<owner>[A-Z][\w'’-]*)['’]s)\s+"
@@ -96,11 +98,13 @@ def add_unnamed_people(
     description the text ties to someone already in the cast joins them instead."""
     taken = _taken(mentions)
     narrator = _narrator(paragraphs, groups, mentions)
-    texts = [p.text for p in paragraphs.values()]
-    # "my", "'s": where a description or a relative's noun may start, found once for both.
-    owned = literal_starts(texts, _OWNED_LITERALS)
-    described, apposed = _described(paragraphs, groups, taken, described_matches(texts, owned))
-    kin = _kin_names(paragraphs, groups, owned)
+    # Where a description and where a relative's noun can start, found once for both.
+    read = list(paragraphs.values())
+    described_starts, kin_starts = _SCAN.starts(read)
+    described, apposed = _described(
+        paragraphs, groups, taken, described_matches(read, described_starts)
+    )
+    kin = _kin_names(groups, kin_matches(read, kin_starts))
     titled = title_holders(paragraphs, (g for g in groups.values() if g.kind == "person"))
     for words, found, gender in [*narrator, *described]:
         named = None
@@ -147,17 +151,17 @@ _KIN_RE = re.compile(
     r"|M(?<!\w.)y|m(?<!\w.)y|'s|’s)\s+(?:[a-z]+\s+)?"
     rf"(?P<noun>{_NOUNS}),?\s+(?P<name>[A-Z][\w'’-]+)"
 )
+# Where either pattern can start, both read from the same nouns.
+_SCAN = DeterminerScan(_NOUNS)
 
 
-def _kin_names(
-    paragraphs: dict[int, Paragraph], groups: dict[int, Group], owned: list[set[int]]
-) -> dict[str, Group]:
+def _kin_names(groups: dict[int, Group], found: list[list[re.Match[str]]]) -> dict[str, Group]:
     """Relatives the text names once ("their son Herbert", "his wife, Mary"): the noun
     then stands for that person, when it names only one."""
     people = {g.words[0]: g for g in groups.values() if g.kind == "person" and g.mentions}
     people.update({g.words[-1]: g for g in groups.values() if g.kind == "person" and g.mentions})
     named: dict[str, set[int]] = defaultdict(set)
-    for matches in kin_matches(paragraphs, owned):
+    for matches in found:
         for match in matches:
             group = people.get(match["name"])
             if group is not None and match["noun"] in DESCRIBED_NOUNS:
@@ -165,40 +169,14 @@ def _kin_names(
     return {noun: groups[next(iter(ids))] for noun, ids in named.items() if len(ids) == 1}
 
 
-# Where _KIN_RE's determiners can start: "my", "'s" (shared with the descriptions),
-# "their", and "his" / "her", which the paragraph's pronouns give.
-_OWNED_LITERALS = ("my", "My", "'s", "’s")
-_THEIR_LITERALS = ("their", "Their")
-
-
 def kin_matches(
-    paragraphs: dict[int, Paragraph], owned: list[set[int]]
+    paragraphs: Sequence[Paragraph], starts: list[set[int]] | None = None
 ) -> list[list[re.Match[str]]]:
-    """What _KIN_RE.finditer finds in each paragraph, tried only where a determiner starts
-    (a pattern opening with "h", "t" or "m" would be tried at a tenth of the text)."""
-    texts = [p.text for p in paragraphs.values()]
-    their = literal_starts(texts, _THEIR_LITERALS)
-    return [
-        matches_at(_KIN_RE, text, {*mine, *theirs, *_his_her_starts(paragraph)})
-        for paragraph, text, mine, theirs in zip(
-            paragraphs.values(), texts, owned, their, strict=True
-        )
-    ]
-
-
-_HIS_HER = ("his", "His", "her", "Her")
-
-
-def _his_her_starts(paragraph: Paragraph) -> list[int]:
-    """The pronouns where _KIN_RE can start: "his" or "her" as it spells them, then a
-    space ("he", "she", "HIS" and "her," never start one)."""
-    text = paragraph.text
-    return [
-        start
-        for match in paragraph.pronouns()
-        if text.startswith(_HIS_HER, start := match.start())
-        and text[start + 3 : start + 4].isspace()
-    ]
+    """What _KIN_RE.finditer finds in each paragraph, tried only where it can start
+    (`starts`, from _SCAN.starts, if already found)."""
+    if starts is None:
+        starts = _SCAN.starts(paragraphs)[1]
+    return matches_in(_KIN_RE, [p.text for p in paragraphs], starts)
 
 
 def _taken(mentions: Sequence[Mention]) -> dict[int, list[Mention]]:
@@ -219,12 +197,16 @@ def _narrator(
                 narrated.append((number, match.start(), match.end()))
     if len(narrated) < _SHORTEST_NARRATOR_I:
         return []
-    narration_words = sum(len(p.text.split()) for p in paragraphs.values())
-    if len(narrated) * _WORDS_PER_I < narration_words:
-        return []
-    # A page-long story says "I" a few times where a long one says it dozens.
-    if len(narrated) < min(_MIN_NARRATOR_I, narration_words // _WORDS_PER_I + 1):
-        return []
+    # Counting the words splits every paragraph; a story that says "I" often enough for as
+    # many words as it can hold passes both tests below whatever the count.
+    most_words = _most_words([p.text for p in paragraphs.values()])
+    if len(narrated) < _MIN_NARRATOR_I or len(narrated) * _WORDS_PER_I < most_words:
+        narration_words = sum(len(p.text.split()) for p in paragraphs.values())
+        if len(narrated) * _WORDS_PER_I < narration_words:
+            return []
+        # A page-long story says "I" a few times where a long one says it dozens.
+        if len(narrated) < min(_MIN_NARRATOR_I, narration_words // _WORDS_PER_I + 1):
+            return []
     found = [
         _mention(number, start, end, NARRATING_I, paragraphs[number])
         for number, start, end in narrated
@@ -239,6 +221,22 @@ def _narrator(
     return [((name,), [*named, *found], None)]
 
 
+def _most_words(texts: list[str]) -> int:
+    """At least as many as the texts' words (len(text.split()), summed): one more than the
+    spaces where the space is the only whitespace, else one for every two characters."""
+    joined = " ".join(texts)  # the same words, none run together
+    if any(space in joined for space in _OTHER_SPACES):
+        return sum((len(text) + 1) // 2 for text in texts)
+    return joined.count(" ") + 1
+
+
+# Every whitespace character but the space (what str.split splits at).
+_OTHER_SPACES = tuple(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
 def _narrator_name(
     paragraphs: dict[int, Paragraph], groups: dict[int, Group], mentions: Sequence[Mention]
 ) -> str | None:
@@ -248,6 +246,7 @@ def _narrator_name(
     narrated = {m.words for m in mentions if not m.quoted}
     calls: Counter[str] = Counter()
     in_talk: set[str] = set()
+    speaks: dict[int, bool] = {}  # whether the narrator speaks in a paragraph, read once
     for number, paragraph in paragraphs.items():
         for start, end in paragraph.quotes:
             speech = paragraph.text[start + 1 : end]
@@ -256,7 +255,9 @@ def _narrator_name(
                 ordinary = name.lower() in FUNCTION_WORDS or name.lower() in GREETINGS
                 if (name,) not in narrated and not ordinary:
                     calls[name] += 1
-                    if name not in in_talk and _in_talk_with_the_narrator(paragraphs, number):
+                    if name not in in_talk and _in_talk_with_the_narrator(
+                        paragraphs, number, speaks
+                    ):
                         in_talk.add(name)
     if not calls:
         return None
@@ -266,13 +267,20 @@ def _narrator_name(
     return name if sure and count * 2 >= said else None
 
 
-def _in_talk_with_the_narrator(paragraphs: dict[int, Paragraph], number: int) -> bool:
-    """The narrator speaks in this paragraph or the one before or after it."""
-    return any(
-        _NARRATOR_SPEAKS_RE.search(paragraphs[n].text)
-        for n in (number - 1, number, number + 1)
-        if n in paragraphs
-    )
+def _in_talk_with_the_narrator(
+    paragraphs: dict[int, Paragraph], number: int, speaks: dict[int, bool]
+) -> bool:
+    """The narrator speaks in this paragraph or the one before or after it (`speaks`:
+    what is known already, per paragraph)."""
+    for near in (number - 1, number, number + 1):
+        if near not in paragraphs:
+            continue
+        known = speaks.get(near)
+        if known is None:
+            known = speaks[near] = _NARRATOR_SPEAKS_RE.search(paragraphs[near].text) is not None
+        if known:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- described
@@ -345,35 +353,19 @@ def _described(
 
 
 def described_matches(
-    texts: Sequence[str], owned: list[set[int]] | None = None
+    paragraphs: Sequence[Paragraph], starts: list[set[int]] | None = None
 ) -> list[list[re.Match[str]]]:
-    """What _DESCRIBED_RE.finditer finds in each text, tried only where a match can
-    start: a determiner ("the", "my", "our"), or a capitalised owner before an "'s".
-    `owned`: where _OWNED_LITERALS start in each text, if already found."""
-    matches: list[list[re.Match[str]]] = []
-    if owned is None:
-        owned = literal_starts(texts, _OWNED_LITERALS)
-    found = literal_starts(texts, ("the", "The", "our", "Our"))
-    for text, starts, mine in zip(texts, found, owned, strict=True):
-        starts |= mine
-        for at in [at for at in starts if text[at] in "'’"]:
-            starts.discard(at)
-            # An owner is [A-Z] after a word boundary, anywhere in the run of [\w'’-]
-            # before the "'s": "O'Brien's", "x-Tom's".
-            before = at - 1
-            while before >= 0 and (text[before].isalnum() or text[before] in "_'’-"):
-                previous = text[before - 1] if before else " "
-                if "A" <= text[before] <= "Z" and not (previous.isalnum() or previous == "_"):
-                    starts.add(before)
-                before -= 1
-        matches.append(matches_at(_DESCRIBED_RE, text, starts))
-    return matches
+    """What _DESCRIBED_RE.finditer finds in each paragraph, tried only where it can start
+    (`starts`, from _SCAN.starts, if already found)."""
+    if starts is None:
+        starts = _SCAN.starts(paragraphs)[0]
+    return matches_in(_DESCRIBED_RE, [p.text for p in paragraphs], starts)
 
 
 def _key(match: re.Match[str], owners: set[str], paragraph: Paragraph) -> tuple[str, ...] | None:
     noun = match["noun"]
     plural = noun.endswith("s") and noun[:-1] in DESCRIBED_NOUNS  # "the guests" act together
-    if noun in _EPITHETS or (not plural and noun not in DESCRIBED_NOUNS | _GENERIC_NOUNS):
+    if noun in _EPITHETS or (not plural and noun not in _ANY_NOUN):
         return None
     adjectives = match["adjectives"].split()
     if any(word not in _ADJECTIVES for word in adjectives):
