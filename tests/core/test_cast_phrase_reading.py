@@ -4,7 +4,6 @@ where it stands gives, on the seeds, the hard cases and the random text."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bot.core.characters import scan
@@ -19,6 +18,7 @@ from bot.core.characters.phrases import (
     title_key,
 )
 from bot.core.characters.scan import Mention, Vocabulary, build_vocabulary, mentions_in
+from bot.core.characters.tokens import Word
 from bot.core.lexicon import TIME_WORDS
 from bot.core.models import Passage
 from bot.core.parsing import parse_story
@@ -29,8 +29,8 @@ SEEDS = Path(__file__).resolve().parents[2] / "data" / "stories"
 
 
 def _split_phrase(
-    phrase: list[re.Match[str]], paragraph: Paragraph, vocabulary: Vocabulary
-) -> list[list[re.Match[str]]]:
+    phrase: list[Word], paragraph: Paragraph, vocabulary: Vocabulary
+) -> list[list[Word]]:
     """The plain form: every phrase read where it stands."""
     words = [strip_possessive(t.group())[0] for t in phrase]
     if place_kind_of_phrase(words) is not None and not never_a_name(words[0]):
@@ -43,7 +43,7 @@ def _split_phrase(
         and scan._is_sentence_opener(words[0], vocabulary)
     ):
         phrase = phrase[1:]
-    parts: list[list[re.Match[str]]] = [[]]
+    parts: list[list[Word]] = [[]]
     after_split = False
     for token in phrase:
         word = strip_possessive(token.group())[0]
@@ -62,7 +62,7 @@ def _split_phrase(
     ]
 
 
-def _mention_from(tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention | None:
+def _mention_from(tokens: list[Word], paragraph: Paragraph) -> Mention | None:
     text = paragraph.text
     words = [t.group() for t in tokens]
     last, possessive = strip_possessive(words[-1])

@@ -15,6 +15,7 @@ The package, in the order a story goes through it:
 - tokens.py     the capitalised words and the lower-case vocabulary, found fast
 - paragraph.py  a paragraph as the rules read it: quotations, sentence starts, pronouns
 - phrases.py    which capitalised words run together into one name
+- vocabulary.py how the whole story uses each word: in lower case, as a name
 - scan.py       capitalised phrases in each paragraph become mentions
 - evidence.py   what the words around each mention say; person, place or neither
 - aliases.py    one person's forms merged; gender from titles, nouns and pronouns

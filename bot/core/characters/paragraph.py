@@ -4,8 +4,8 @@ gentle, untidy man" is one noun phrase)."""
 
 from __future__ import annotations
 
-import bisect
 import re
+from typing import Final
 
 from bot.core.characters.patterns import (
     ADJECTIVE_SUFFIXES,
@@ -17,17 +17,22 @@ from bot.core.characters.patterns import (
     OPENING_QUOTES,
     PLAIN_WORD_RE,
     PRONOUN_RE,
-    QUOTE_MARK_RE,
     coordinated_starts,
 )
-from bot.core.characters.tokens import capitalised_words
+from bot.core.characters.tokens import (
+    Word,
+    capitalised_words,
+    pronoun_matches,
+    space_at,
+    word_of,
+)
 from bot.core.lexicon import FUNCTION_WORDS, PERSON_VERBS, SPEECH_VERBS
 from bot.core.models import Passage
 from bot.core.sentences import ABBREVIATIONS, is_abbreviation
 
 # The letters PRONOUN_RE's matches end with: a pronoun the end of a range cuts out of a
 # longer word ("she" of "shelter") ends with one of them right before the end.
-_PRONOUN_LAST_LETTERS = frozenset("eErRsSſmM")
+_PRONOUN_LAST_LETTERS: Final = frozenset("eErRsSſmM")
 
 
 class Paragraph:
@@ -52,7 +57,8 @@ class Paragraph:
         self.text = passage.text
         self.quotes = quotes  # (opening mark index, closing mark index), in order
         self.quote_opens = [open_ for open_, _ in quotes]
-        # The words whose first letter is upper-case, as WORD_RE would split them.
+        # The words whose first letter is upper-case, as WORD_RE would split them: read
+        # once, with their offsets, by the vocabulary and the mentions.
         self.capitals = capitalised_words(passage.text)
         # The text with the commas between coordinated adjectives ("a gentle, untidy
         # man") swapped for a placeholder of the same length, so descriptions read past
@@ -60,7 +66,7 @@ class Paragraph:
         self.np_text = _join_coordinated_adjectives(passage.text)
         self._sentence_starts: list[int] | None = None
         self._opens_sentence: dict[int, bool] = {}  # _starts_sentence, asked once each
-        self._pronouns: list[re.Match[str]] | None = None  # PRONOUN_RE's, when first asked
+        self._pronouns: list[Word] | None = None  # PRONOUN_RE's, when first asked
         self._pronoun_starts: list[int] = []
 
     @property
@@ -69,17 +75,17 @@ class Paragraph:
             self._sentence_starts = paragraph_sentence_starts(self.passage.text, self.quotes)
         return self._sentence_starts
 
-    def pronouns(self, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    def pronouns(self, start: int = 0, end: int | None = None) -> list[Word]:
         """What PRONOUN_RE.finditer(text, start, end) finds, from one scan of the paragraph:
         its matches inside the range, and one the range's end cuts out of a longer word
         ("she" of "shelter"), which only a scan that stops there finds."""
         if self._pronouns is None:
-            self._pronouns = list(PRONOUN_RE.finditer(self.text))
+            self._pronouns = pronoun_matches(self.text)
             self._pronoun_starts = [m.start() for m in self._pronouns]
         size = len(self.text)
         end = size if end is None or end > size else end
-        found = bisect.bisect_left(self._pronoun_starts, start)
-        inside = bisect.bisect_left(self._pronoun_starts, end, found)
+        found = bisect_left(self._pronoun_starts, start, 0)
+        inside = bisect_left(self._pronoun_starts, end, found)
         matches = self._pronouns[found:inside]
         if matches and matches[-1].end() > end:
             matches.pop()  # runs past the end: the scan that stops there reads it cut short
@@ -87,11 +93,13 @@ class Paragraph:
             # A pronoun is 2-3 letters: a cut one starts at most 3 before the end.
             cut = PRONOUN_RE.search(self.text, max(start, end - 3), end)
             if cut is not None and cut.end() == end and not (matches and matches[-1].end() == end):
-                matches.append(cut)
+                matches.append(word_of(cut))
         return matches
 
     def quoted(self, position: int) -> bool:
-        index = bisect.bisect_left(self.quote_opens, position) - 1
+        if not self.quote_opens:
+            return False
+        index = bisect_left(self.quote_opens, position, 0) - 1
         return index >= 0 and position < self.quotes[index][1]
 
     def opens_sentence(self, position: int) -> bool:
@@ -103,8 +111,21 @@ class Paragraph:
         return known
 
     def opens_quote(self, index: int) -> bool:
-        found = bisect.bisect_left(self.quote_opens, index)
+        found = bisect_left(self.quote_opens, index, 0)
         return found < len(self.quote_opens) and self.quote_opens[found] == index
+
+
+def bisect_left(values: list[int], target: int, low: int) -> int:
+    """bisect.bisect_left(values, target, low), compiled: the module's function is a call
+    through Python's machinery that costs more than the search."""
+    high = len(values)
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle] < target:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def _adjective_like(word: str) -> bool:
@@ -146,6 +167,9 @@ def _continues_noun_phrase(following: re.Match[str]) -> bool:
     return following.group(2) is not None or (after is not None and after not in FUNCTION_WORDS)
 
 
+_QUOTE_MARKS: Final = ('"', "“", "”", "«", "»")
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Pairs of quotation marks; an unclosed one runs to the paragraph's end."""
     spans: list[tuple[int, int]] = []
@@ -157,9 +181,17 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         and "»" not in text
     ):
         return spans  # no mark: five searches for one character each cost less than a scan
+    # Each mark's places from str.find, in order: what QUOTE_MARK_RE.finditer finds.
+    marks: list[int] = []
+    for quote in _QUOTE_MARKS:
+        index = text.find(quote)
+        while index >= 0:
+            marks.append(index)
+            index = text.find(quote, index + 1)
+    marks.sort()
     opened: int | None = None
-    for mark in QUOTE_MARK_RE.finditer(text):
-        char, index = mark.group(), mark.start()
+    for index in marks:
+        char = text[index]
         if opened is None and (char in OPENING_QUOTES or char == '"'):
             opened = index
         elif opened is not None and (char in CLOSING_QUOTES or char == '"'):
@@ -183,14 +215,14 @@ def paragraph_sentence_starts(text: str, quotes: list[tuple[int, int]]) -> list[
 # opens with one character set, where _TERMINAL_RE opens with two alternatives: the engine
 # then skips in C to the punctuation, instead of trying the pattern at every character
 # (five times faster on a story).
-_TERMINAL_BEFORE_SPACE_RE = re.compile(
+_TERMINAL_BEFORE_SPACE_RE: Final = re.compile(
     r"[.!?…—–](?:(?<=[.!?…])[.!?…]*|(?<=[—–])[—–]*(?=[\"”]))[\"”’')\]]*(?!\S)"
 )
 
 
 # More letters than the longest abbreviation has ("approx"): a full stop after them ends a
 # sentence.
-_PAST_ABBREVIATIONS = max(len(a) for a in ABBREVIATIONS) + 1
+_PAST_ABBREVIATIONS: Final = max(len(a) for a in ABBREVIATIONS) + 1
 
 
 def fast_sentence_ends(text: str) -> list[int]:
@@ -211,7 +243,7 @@ def fast_sentence_ends(text: str) -> list[int]:
                 word_start -= 1
             if dot - word_start == 1 and text[word_start].isupper():
                 continue  # an initial: "J. K. Rowling"
-            if is_abbreviation(text, dot):
+            if _may_be_abbreviation(text, dot) and is_abbreviation(text, dot):
                 continue
         ends.append(end)
     return ends
@@ -228,16 +260,56 @@ def _read_sentence_start(paragraph: Paragraph, position: int) -> bool:
         return True
     if text[index] in "!?…:":
         return True
-    return text[index] == "." and not is_abbreviation(text, index)
+    return text[index] == "." and not (
+        _may_be_abbreviation(text, index) and is_abbreviation(text, index)
+    )
+
+
+# The last part of each abbreviation ("g" of "e.g"), and of "no" and "nos", which
+# sentences.is_abbreviation reads before a number.
+_ABBREVIATION_ENDS: Final = frozenset(
+    word.rsplit(".", 1)[-1] for word in (*ABBREVIATIONS, "no", "nos")
+)
+
+
+def _may_be_abbreviation(text: str, dot: int) -> bool:
+    """False where sentences.is_abbreviation(text, dot) is surely False: the ASCII
+    letters right before the full stop end no abbreviation. Its word is the letters
+    (and initials) before the stop, read by a search; this is a few comparisons."""
+    start = dot
+    while start > 0:
+        code = ord(text[start - 1])
+        if 97 <= code <= 122 or 65 <= code <= 90:  # a-z, A-Z
+            start -= 1
+        elif code < 0x80:
+            break  # an ASCII character that is no letter ends the word
+        else:
+            return True  # beyond ASCII: the search decides
+    return text[start:dot].lower() in _ABBREVIATION_ENDS
 
 
 def previous_words(before: str, limit: int = 3) -> list[str]:
     """The lower-cased words right before a name, up to any punctuation: ["along", "the"]."""
-    if not before or not before[-1].isspace():
+    end = len(before)
+    if end == 0 or not space_at(before, end - 1):
         return []
     words: list[str] = []
-    # rsplit: only the last `limit` words are cut out of the text before the name.
-    for token in reversed(before.rsplit(None, limit)[-limit:]):
+    # The last `limit` words, walked back to from the end: only they are cut out of the
+    # text before the name (compiled, each character's test is native).
+    while len(words) < limit:
+        while end > 0 and space_at(before, end - 1):
+            end -= 1
+        if end == 0:
+            break
+        start = end - 1
+        while start > 0:
+            code = ord(before[start - 1])
+            # Printable ASCII past the space is never whitespace: one comparison for most.
+            if (32 < code < 128) or not space_at(before, start - 1):
+                start -= 1
+            else:
+                break
+        token = before[start:end]
         # A word of letters only is a plain word; the pattern is read only for the others
         # that can be one: with an apostrophe, or of letters and numerals ("x²": neither
         # isalpha nor a digit, but a letter to the pattern). "said," is neither.
@@ -249,5 +321,6 @@ def previous_words(before: str, limit: int = 3) -> list[str]:
         ):
             break
         words.append(token.lower())
+        end = start
     words.reverse()
     return words

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import Final
 
 from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
-    APPOSITION_PERSON_NOUNS,
     SPEECH_AFTER_VERB_RE,
 )
 from bot.core.characters.phrases import (
@@ -23,132 +21,102 @@ from bot.core.characters.phrases import (
     strip_possessive,
     title_key,
 )
-from bot.core.characters.tokens import LowerCaseWords
+from bot.core.characters.tokens import Word, space_at
+from bot.core.characters.vocabulary import (
+    Vocabulary,
+    _PartReading,
+    _WordReading,
+    build_vocabulary,
+)
 from bot.core.lexicon import (
     CALENDAR_PREPOSITIONS,
     DAYS,
-    FUNCTION_WORDS,
-    GREETINGS,
     MONTHS,
-    NAME_LIKE_FUNCTION_WORDS,
-    NATIONALITIES,
     PERSON_VERBS,
     PLACE_HYPHEN_PREFIXES,
-    SPEECH_VERBS,
     TIME_WORDS,
     TITLES,
 )
 
+# The vocabulary is built in vocabulary.py; the mentions are read with it here.
+__all__ = ["Mention", "Vocabulary", "build_vocabulary", "mentions_in"]
 
-@dataclass(slots=True)
+
 class Mention:
-    """One occurrence of a capitalised phrase in a paragraph."""
+    """One occurrence of a capitalised phrase in a paragraph.
 
-    passage: int
-    start: int  # offset of the phrase (title included) in the paragraph
-    end: int  # end of the name, before any possessive 's
-    after: int  # end of the occurrence, possessive included
-    words: tuple[str, ...]  # the name's words, title excluded
-    title: str | None  # normalised title ("mr", "dr") or None
-    surface: str  # as written, possessive excluded: "Dr. Amara Okafor"
-    possessive: bool
-    initial: bool  # starts a sentence (or a quotation)
-    quoted: bool  # inside quotation marks
-    place_kind: str | None = None  # set when the phrase's own words make it a place
-    group: int = -1
+    A plain class, not a dataclass: compiled by mypyc, a dataclass keeps the __init__ the
+    dataclasses module writes in Python, and calling it cost more than the rest of
+    making a mention."""
 
-
-@dataclass(slots=True)
-class Vocabulary:
-    """Words as the whole story uses them, for telling names from ordinary words."""
-
-    lower: LowerCaseWords  # "is this word seen in lower case?"
-    # Capitalised mid-sentence somewhere: asked only of words that look inflected
-    # ("Determined", "Slowly"), so only those are collected.
-    mid_sentence_inflected: set[str] = field(default_factory=set)
-    # Listed words the text uses as names: "a woman named May", ""...," Will said".
-    licensed: set[str] = field(default_factory=set)
-    # What each word, standing alone, reads as in this story (see _single_word).
-    words: dict[str, _WordReading] = field(default_factory=dict)
-    # How each phrase of several words splits into mentions (see mentions_in), by its
-    # words and whether it opens a sentence.
-    phrases: dict[tuple[tuple[str, ...], bool], list[tuple[int, int, _PartReading | None]]] = field(
-        default_factory=dict
+    __slots__ = (
+        "after",
+        "end",
+        "group",
+        "initial",
+        "passage",
+        "place_kind",
+        "possessive",
+        "quoted",
+        "start",
+        "surface",
+        "title",
+        "words",
     )
-    # Per paragraph, its capitalised nationalities ("Russian"), which origins read: found
-    # here, where every capitalised word is looked up anyway.
-    nationalities: dict[int, list[re.Match[str]]] = field(default_factory=dict)
 
-    def never_a_name(self, word: str) -> bool:
-        return word not in self.licensed and never_a_name(word)
+    def __init__(
+        self,
+        passage: int,
+        start: int,  # offset of the phrase (title included) in the paragraph
+        end: int,  # end of the name, before any possessive 's
+        after: int,  # end of the occurrence, possessive included
+        words: tuple[str, ...],  # the name's words, title excluded
+        title: str | None,  # normalised title ("mr", "dr") or None
+        surface: str,  # as written, possessive excluded: "Dr. Amara Okafor"
+        possessive: bool,
+        initial: bool,  # starts a sentence (or a quotation)
+        quoted: bool,  # inside quotation marks
+        place_kind: str | None = None,  # set when the phrase's own words make it a place
+        group: int = -1,
+    ) -> None:
+        self.passage = passage
+        self.start = start
+        self.end = end
+        self.after = after
+        self.words = words
+        self.title = title
+        self.surface = surface
+        self.possessive = possessive
+        self.initial = initial
+        self.quoted = quoted
+        self.place_kind = place_kind
+        self.group = group
 
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.passage,
+            self.start,
+            self.end,
+            self.after,
+            self.words,
+            self.title,
+            self.surface,
+            self.possessive,
+            self.initial,
+            self.quoted,
+            self.place_kind,
+            self.group,
+        )
 
-_INFLECTED = ("ly", "ed", "ing")
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mention):
+            return NotImplemented
+        return self._fields() == other._fields()
 
+    __hash__ = None  # type: ignore[assignment]  # mutable (group is set later), as before
 
-def build_vocabulary(paragraphs: Sequence[Paragraph]) -> Vocabulary:
-    vocabulary = Vocabulary(LowerCaseWords("\n".join(p.text for p in paragraphs)))
-    # Every capitalised word of the story passes here, so where a word opens a sentence
-    # (the slow question) is asked only of the few the answer matters for: a listed word
-    # that may be used as a name, and a word that looks inflected.
-    mid_sentence = vocabulary.mid_sentence_inflected
-    for paragraph in paragraphs:
-        text = paragraph.text
-        nationalities: list[re.Match[str]] = []
-        for match in paragraph.capitals:
-            name = match.group()
-            possessive = len(name) > 3 and name.endswith(("'s", "’s"))
-            if possessive:
-                name = name[:-2]
-            lowered = name.lower()
-            if lowered in NEVER_NAMES:
-                if not possessive and lowered in NATIONALITIES:
-                    nationalities.append(match)  # (no listed nationality has an apostrophe)
-                if (
-                    lowered not in _NEVER_LICENSED
-                    and _used_as_a_name(text, match, name)
-                    and not paragraph.opens_sentence(match.start())
-                ):
-                    vocabulary.licensed.add(name)
-            elif lowered.endswith(_INFLECTED) and not paragraph.opens_sentence(match.start()):
-                mid_sentence.add(name)
-        if nationalities:
-            vocabulary.nationalities[paragraph.passage.number] = nationalities
-    return vocabulary
-
-
-# Function words no use makes a name ("She", "The"; of them only "Will" can be one): what
-# _used_as_a_name says of every one of them.
-_NEVER_LICENSED = FUNCTION_WORDS - NAME_LIKE_FUNCTION_WORDS
-
-
-_PERSON_APPOSITION_RE = re.compile(
-    r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:"
-    + "|".join(sorted(APPOSITION_PERSON_NOUNS))
-    + r")\b"
-)
-
-
-def _used_as_a_name(text: str, match: re.Match[str], word: str) -> bool:
-    """A listed word capitalised mid-sentence and named, or speaking, is a name here:
-    "a woman named May", ""...," Will said", ""...," said Will." (not "the French said")."""
-    if not is_capitalised(word):
-        return False
-    lowered = word.lower()
-    previous = previous_words(text[max(0, match.start() - 30) : match.start()], 1)
-    if previous in (["named"], ["called"]):
-        return lowered not in FUNCTION_WORDS or lowered in NAME_LIKE_FUNCTION_WORDS
-    if lowered in NATIONALITIES or lowered in GREETINGS:
-        return False
-    if lowered in FUNCTION_WORDS and lowered not in NAME_LIKE_FUNCTION_WORDS:
-        return False
-    verb = SPEECH_AFTER_VERB_RE.match(text[match.end() : match.end() + 30])
-    if verb and verb.group(1).lower() in SPEECH_VERBS:
-        return True
-    if _PERSON_APPOSITION_RE.match(text, match.end()):
-        return True  # "May, the nine-year-old girl, had shut Agatha in the vault"
-    said_before = bool(previous) and previous[0] in SPEECH_VERBS
-    return said_before and re.match(r"[.,!?;]", text[match.end() : match.end() + 1]) is not None
+    def __repr__(self) -> str:
+        return f"Mention{self._fields()!r}"
 
 
 def _is_sentence_opener(word: str, vocabulary: Vocabulary) -> bool:
@@ -229,19 +197,45 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
 # capitals in C; the same matches as r"\b[A-Z]...".)
 # "Mr. and Mrs. Arthur Penhallow": he is Arthur Penhallow; she, by the custom of the
 # day, is Mrs. Penhallow under her husband's name.
-_COUPLE_RE = re.compile(
+_COUPLE_RE: Final = re.compile(
     r"(?P<title>[A-Z](?<!\w.)[a-z]{1,11})\.?\s+and\s+(?P<second>[A-Z][a-z]{1,11})\.?\s+"
     r"(?P<name>[A-Z][\w'’-]+)(?:\s+(?P<surname>[A-Z][\w'’-]+))?"
 )
 
 
 # What every couple has in the middle, searched from its literal "and" first: cheap.
-_AND_TITLE_RE = re.compile(r"and\s+[A-Z][a-z]{1,11}\.?\s+[A-Z]")
+_AND_TITLE_RE: Final = re.compile(r"and\s+[A-Z][a-z]{1,11}\.?\s+[A-Z]")
+
+
+def _has_and_title(text: str) -> bool:
+    """Whether _AND_TITLE_RE finds a match: each "and" str.find reaches is read on by
+    character codes (the pattern's search stepped through the paragraph in the engine)."""
+    size = len(text)
+    index = text.find("and")
+    while index >= 0:
+        # \s+[A-Z][a-z]{1,11}\.?\s+[A-Z]: the run of a-z is whole, or [A-Z] cannot follow.
+        at = index + 3
+        while at < size and space_at(text, at):
+            at += 1
+        if at > index + 3 and at < size and 65 <= ord(text[at]) <= 90:
+            run = at + 1
+            while run < size and 97 <= ord(text[run]) <= 122:
+                run += 1
+            if 1 <= run - at - 1 <= 11:
+                if run < size and text[run] == ".":
+                    run += 1
+                spaces = run
+                while spaces < size and space_at(text, spaces):
+                    spaces += 1
+                if spaces > run and spaces < size and 65 <= ord(text[spaces]) <= 90:
+                    return True
+        index = text.find("and", index + 1)
+    return False
 
 
 def _couples(paragraph: Paragraph) -> list[Mention]:
     found: list[Mention] = []
-    if " and " not in paragraph.text or not _AND_TITLE_RE.search(paragraph.text):
+    if " and " not in paragraph.text or not _has_and_title(paragraph.text):
         return found
     for match in _COUPLE_RE.finditer(paragraph.text):
         title = title_key(match["title"])
@@ -284,10 +278,7 @@ def _wife_under_his_name(mentions: list[Mention], couples: list[Mention]) -> Non
                 break
 
 
-# ((name,), possessive, licensed, place kind): a word's reading wherever it stands alone,
-# or None when it never is a mention alone.
-_WordReading = tuple[tuple[str], bool, bool, str | None] | None
-_UNSEEN: _WordReading = (("",), False, False, None)
+_UNSEEN: Final[_WordReading] = (("",), False, False, None)
 
 
 def _single_word(word: str, vocabulary: Vocabulary) -> _WordReading:
@@ -338,11 +329,6 @@ def _phrase_parts(
     return [(first, last) for first, last in parts if last > first and is_capitalised(texts[first])]
 
 
-# What a part of a phrase names, wherever it stands: (words without the title, title,
-# possessive, place kind); None for a title alone ("Madame!") or titles only ("Dr. Dr.").
-_PartReading = tuple[tuple[str, ...], str | None, bool, str | None]
-
-
 def _part_reading(texts: tuple[str, ...]) -> _PartReading | None:
     words = list(texts)
     words[-1], possessive = strip_possessive(words[-1])
@@ -354,7 +340,7 @@ def _part_reading(texts: tuple[str, ...]) -> _PartReading | None:
     return tuple(words), title, possessive, None if title else place_kind_of_phrase(words)
 
 
-def _placed(reading: _PartReading, tokens: list[re.Match[str]], paragraph: Paragraph) -> Mention:
+def _placed(reading: _PartReading, tokens: list[Word], paragraph: Paragraph) -> Mention:
     words, title, possessive, place_kind = reading
     start = tokens[0].start()
     after = tokens[-1].end()
@@ -375,7 +361,7 @@ def _placed(reading: _PartReading, tokens: list[re.Match[str]], paragraph: Parag
 
 
 def _licensed_word_used_otherwise(
-    token: re.Match[str], paragraph: Paragraph, vocabulary: Vocabulary
+    token: Word, paragraph: Paragraph, vocabulary: Vocabulary
 ) -> bool:
     """Where a name that is also a listed word is the word: "May I?", "in May"."""
     word = strip_possessive(token.group())[0]
