@@ -54,6 +54,64 @@ QUESTIONS: dict[str, list[tuple[str, str | None]]] = {
         ("What did Ellen tie round Arthur's wrist?", "a length of blue ribbon"),
         ("Where did they go in March?", "In March they went to Falmouth"),
     ],
+    # Written by the answers3 engineer before any of that session's rules: a first-person
+    # narrator, mostly dialogue, a letter signed with initials; most questions in words
+    # the text does not use.
+    "letter.txt": [
+        ("What did Mr. Hollis do for a living?", "he repaired clocks"),
+        ("How much rent did the narrator charge?", "nine shillings a week"),
+        ("Why didn't Tom trust the lodger?", "has something to hide"),
+        ("What illness did Mr. Hollis have?", "It was a fever that came and went"),
+        ("Why did Hollis mend the kitchen clock?", "a hard house to live in"),
+        ("Where did the lodger go in the end?", "I have gone south"),
+        ("When did the kitchen clock stop?", "It had stopped the night my mother died"),
+        ("What did Hollis leave under the clock?", "Under the clock were three sovereigns"),
+        ("How long did the narrator run the boarding-house?", "for eleven years"),
+        ("What was the lodger's first name?", None),
+    ],
+    # Written by the same engineer midway, after the rules for "letter.txt" and before any
+    # rule was made from it: dialogue, a child, a grandfather, an offer refused.
+    "ferry.txt": [
+        ("How long had Bram run the ferry?", "for thirty years"),
+        ("Why did Lotte live with her grandfather?", "because her mother was in service"),
+        ("Why did the rider need to cross the river?", "My wife is lying-in at Ossendrecht"),
+        ("What did the rider offer Bram?", "I will pay you a guinea"),
+        ("How did Lotte change her grandfather's mind?", "the river is kind to those who have"),
+        ("How long did the crossing take?", "They crossed in forty minutes"),
+        ("Who got the guinea in the end?", "pressed a guinea into Lotte's hand"),
+        ("What was the baby named?", "he was to be called Bram"),
+        ("How old was Lotte?", "who was ten"),
+        ("What was the rider's name?", None),
+    ],
+    # Written by the same engineer at the end of the session, after every rule, and asked
+    # once: the nearest this bench has to stories nobody tuned to.
+    "organ.txt": [
+        ("How much was the narrator paid for pumping the bellows?", "for sixpence a week"),
+        ("Where was the church?", "The church stood at the top of Mill Hill"),
+        ("Why did the vicar want a new organ?", "The old one wheezed"),
+        ("How much would a new organ cost?", "A new organ would cost four hundred pounds"),
+        ("What did the father do when he was angry?", "played for an hour without stopping"),
+        ("How old was Agnes?", "who was sixteen"),
+        ("How much money was in the box by Easter?", "by Easter there was ninety pounds"),
+        ("Who wanted Agnes to study in London?", "a gentleman from London heard Agnes"),
+        ("Why did the father refuse to let Agnes go?", "She is needed here"),
+        ("Who really paid for the new organ?", "half of it had come in a letter"),
+        ("What was the narrator's mother's name?", None),
+    ],
+    # Written at the very end of the session, after every rule, and asked once.
+    "will.txt": [
+        ("How old was Harriet Coyle when she died?", "at the age of eighty-one"),
+        ("Why had the sisters stopped speaking?", "They had quarrelled over a brooch"),
+        ("Who read the will?", "The lawyer, Mr. Fenn, read the will"),
+        ("What did Constance inherit?", "I leave my house on Orchard Row"),
+        ("What did Lydia have to do to get the money?", "she walks him twice a day"),
+        ("Why did the aunt make that condition?", "She means us to meet every day"),
+        ("What did the dog do in the second month?", "Brutus stopped at the gate"),
+        ("Why did they have tea in the kitchen?", "because the drawing-room still smelled"),
+        ("Where was the brooch found?", "at the back of a drawer"),
+        ("What was written on the note?", "For whichever of you gives it to the other"),
+        ("What was Constance's husband's name?", None),
+    ],
 }
 
 

@@ -54,7 +54,15 @@ def with_context(
     options = neighbours(best, units)
     neighbour = max(options, key=lambda i: coverage[i]) if options else None
     lacking = feature is not None and not feature(units[best])
-    if neighbour is not None and coverage[neighbour] >= coverage[best]:
+    # A neighbour that only echoes the question, when this piece holds what is asked
+    # (the sum, the time …) and it does not, would be read first and answers nothing.
+    echo_only = (
+        neighbour is not None
+        and feature is not None
+        and not lacking
+        and not feature(units[neighbour])
+    )
+    if neighbour is not None and coverage[neighbour] >= coverage[best] and not echo_only:
         chosen.append(neighbour)  # the piece the question echoes, then its answer
     elif person and lacking and feature is not None:
         chosen += [i for i in sorted(options) if feature(units[i])][:1]
@@ -181,12 +189,15 @@ def introduced_person(
     units: Sequence[Unit],
     characters: Sequence[Character],
     asked: frozenset[str],
+    quoted: Sequence[int] = (),
 ) -> list[int]:
     """For a who-question whose answer calls someone by a short name ("… about a monkey's
     paw or something, Morris?"): the earlier piece where the story first named them, when
     it names them more fully there ("'Sergeant-Major Morris,' he said, introducing him."),
     which tells the reader who they are. A fuller form that is someone else's name ("Mr.
-    White" for "White") is not theirs."""
+    White" for "White") is not theirs. `chosen` is the piece that answers: a neighbour
+    quoted with it ("'I sold the shop,' said Arthur." before "'Dunstan bought it'") names
+    no one asked for; `quoted` are the pieces already in the answer."""
     title = units[chosen[0]].title
     before = [i for i in range(min(chosen)) if units[i].title == title]
     everyone = {alias for character in characters for alias in character.aliases}
@@ -198,7 +209,7 @@ def introduced_person(
                 if not alias[:1].isupper() or not _names(alias).search(units[index].text):
                     continue
                 first = next((i for i in before if _names(alias).search(units[i].text)), None)
-                if first is None or first in chosen:
+                if first is None or first in chosen or first in quoted:
                     break
                 # A title or a first name before it: "Sergeant-Major Morris", not "She's
                 # Annabel" or "There the warden".
@@ -249,3 +260,21 @@ def reason_before(best: int, chosen: Sequence[int], units: Sequence[Unit]) -> li
         return []
     before = best - 1
     return [before] if before in neighbours(best, units) and before not in chosen else []
+
+
+def own_reason_after(
+    best: int,
+    chosen: Sequence[int],
+    units: Sequence[Unit],
+    feature: Callable[[Unit], bool] | None,
+    subject: str | None,
+) -> list[int]:
+    """A why-answer that tells the act and no reason ("Tom did not like him.") is
+    completed by what the one asked about says right after it, their own account of why
+    ('"A man who pays before he is asked has something to hide," Tom said.'): the next
+    piece, in the same paragraph or the next, when they speak it."""
+    if feature is None or subject is None or any(feature(units[i]) for i in chosen):
+        return []
+    after = max(chosen) + 1
+    near = after < len(units) and after in neighbours(max(chosen), units)
+    return [after] if near and subject in units[after].speakers else []

@@ -25,7 +25,7 @@ _ARRIVAL_REACH = 3
 
 # A sentence that gives a name: "a girl named May", "his name was Tom" (not "her name was
 # like a summons").
-_NAMING_RE = re.compile(r"\b(?:named|called|name\s+(?:is|was))\s+[\"“‘]?[A-Z]")
+_NAMING_RE = re.compile(r"\b(?:named|called|name\s+(?:is|was))\s+[\"“‘]?(?P<name>[A-Z][\w'’-]*)")
 _NEW_NAME_RE = re.compile(
     r"\b(?:named|called|calls|christened|dubbed|nicknamed|registered\s+as|known\s+as)\s+"
     r"(?:\w+\s+)?[\"“‘]?[A-Z]"
@@ -60,6 +60,12 @@ _CLOCK_RE = re.compile(
     r"|\b\d{1,2}[.:]\d{2}\b",
     re.I,
 )
+# Where someone went by its direction: "I have gone south", "sailed west", "went abroad".
+_DIRECTION_RE = re.compile(
+    r"\b(?:gone|went|go|goes|going|sailed|moved|travel(?:l)?ed|headed|set\s+off|left)\s+"
+    r"(?:north|south|east|west|abroad|overseas|inland)(?:wards?)?\b",
+    re.I,
+)
 # A place by its name: "in Elmore", "at the Golden Lion", "from Paris".
 _PLACE_NAMED_RE = re.compile(r"\b(?:in|at|from|to|near|into)\s+(?:the\s+)?([A-Z][\w-]+)(?![\w'’-])")
 # How something is done: "by telling him", "by a second telegram".
@@ -67,7 +73,9 @@ _MANNER_RE = re.compile(r"\bby\s+(?:\w+ing|a|an|the|his|her|their|my|means)\b", 
 _DURATION_RE = re.compile(rf"\b{_NUMBER_WORDS}\s+{_TIME_UNITS}\b", re.I)
 _REASON_RE = re.compile(
     r"\b(?:because|since|so that|in order|that is why|reason|owing to|on account of|"
-    r"for fear|lest|wanted to|meant to|hoped to|escape|purpose)\b",
+    r"for fear|lest|wanted to|meant to|hoped to|escape|purpose|"
+    # A reason as a participle: "Knowing that she had a weak heart, they …".
+    r"(?:knowing|believing|seeing|realising|realizing)\s+that)\b",
     re.I,
 )
 # A purpose is a reason: "I sold it at Christmas, to pay the doctor". An infinitive set off
@@ -101,7 +109,7 @@ _AGE_RE = re.compile(
     rf"|\baged\s+{_AGE_NUMBER}\b|\bage\s+of\s+{_AGE_NUMBER}\b"
     rf"|\b{_AGE_NUMBER}\s+last\s+birthday\b"
     # "because I was nine": a bare number someone is, with no unit after it.
-    rf"|\b(?:I|he|she)\s+(?:was|is|am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?"
+    rf"|\b(?:I|he|she|who)\s+(?:was|is|am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?"
     rf"{_AGE_NUMBER}\b(?![- ](?:of|o['’]clock|minutes?|hours?|days?|weeks?|months?|times?"
     rf"|feet|foot|miles?|yards?|inches|pounds?|dollars?|shillings?|pence|cents?|percent)\b)",
     re.I,
@@ -114,16 +122,34 @@ _REPORTED_RE = re.compile(
 )
 # An illness as a story tells one: what the doctor "called it", what someone died of or
 # suffered from, or a word for being ill.
-ILLNESS_RE = re.compile(
+_ILLNESS_NAMED = (
     r"\b(?:called|named|pronounced|diagnosed|declared)\s+it\b"
     r"|\b(?:died|dying|die|dies|ill|sick|suffer(?:s|ed|ing)?|laid\s+up)\s+(?:of|from|with)\b"
-    r"|\b(?:illness|disease|sickness|fever|ailment|malady|consumption|infirmit(?:y|ies))\b"
-    r"|\b(?:was|were|is|are|fell|been)\s+(?:\w+\s+)?(?:ill|sick)\b",
+    r"|\b(?:illness|disease|sickness|fever|ailment|malady|consumption|infirmit(?:y|ies)|"
+    r"typhoid|typhus|cholera|influenza|pneumonia|smallpox|plague|measles|diphtheria|"
+    r"tuberculosis|pleurisy|apoplexy|palsy|dropsy|gout|cancer|stroke)\b"
+)
+ILLNESS_RE = re.compile(
+    _ILLNESS_NAMED + r"|\b(?:was|were|is|are|fell|been)\s+(?:\w+\s+)?(?:ill|sick)\b", re.I
+)
+# What names the illness, not only that someone was ill ("In February he fell ill." /
+# "It was a fever that came and went …").
+_ILLNESS_NAMED_RE = re.compile(_ILLNESS_NAMED, re.I)
+# What someone does for a living, as a story says it: "was a clockmaker", "worked as a
+# clerk", "a tailor by trade", "kept the inn", "he repaired clocks", "sold ribbon".
+TRADE_RE = re.compile(
+    r"\b(?:was|is|am|became|worked\s+as|works\s+as|employed\s+as)\s+(?:a|an)\s+(?:[\w-]+\s+)?"
+    r"[\w-]*(?:er|or|ist|ian|man|woman|maker|smith|wright|keeper|monger|ant|ent)\b"
+    r"|\bby\s+(?:trade|profession)\b|\b(?:earned|earns|made|makes)\s+(?:his|her|their|a)\s+living\b"
+    r"|\b(?:repair|mend|make|sell|teach|build|shoe|tailor)(?:s|ed|ing)?\s+[a-z]+s\b"
+    r"|\b(?:repaired|mended|made|sold|taught|built)\s+[a-z]+s\b"
+    r"|\b(?:kept|keeps|ran|runs)\s+(?:a|an|the)\s+[\w-]*(?:shop|inn|store|farm|mill|school|"
+    r"house|tavern|hotel|bakery|forge|ferry|bank|office)\b",
     re.I,
 )
 _SPEECH_MARK_RE = re.compile(r"[\"“”]|:\s*\S")
 _KIND_FEATURES = {
-    "where": _PLACE_RE,
+    "where": re.compile(f"{_PLACE_RE.pattern}|(?i:{_DIRECTION_RE.pattern})"),
     "when": _TIME_RE,
     "number": _NUMBER_RE,
     "how": _MANNER_RE,
@@ -188,7 +214,11 @@ def eligible_pieces(shape: Shape, units: Sequence[Unit], subject: str | None) ->
         wanted = _NUMBER_RE
     if wanted is None:
         return list(range(len(units)))
-    return [i for i, unit in enumerate(units) if wanted.search(unit.text)]
+    found = [i for i, unit in enumerate(units) if wanted.search(unit.text)]
+    if shape.illness:
+        named = [i for i in found if _ILLNESS_NAMED_RE.search(units[i].text)]
+        return named or found
+    return found
 
 
 def kind_feature(
@@ -206,7 +236,9 @@ def kind_feature(
     if shape.kind == "where" and places:
         named = places_re(places)
         return lambda unit: (
-            named.search(unit.text) is not None or _PLACE_RE.search(unit.text) is not None
+            named.search(unit.text) is not None
+            or _PLACE_RE.search(unit.text) is not None
+            or _DIRECTION_RE.search(unit.text) is not None
         )
     if shape.kind == "who":
         # A name the question does not already hold ("Amontillado" in "Who will he consult
@@ -233,6 +265,11 @@ def kind_feature(
             or _PERSON_NOUN_RE.search(unit.text) is not None
             or (described is not None and described.search(unit.text) is not None)
         )
+    if shape.trade:
+        return lambda unit: TRADE_RE.search(unit.text) is not None
+    if shape.money:
+        # A sum, not any number: "one of six" is no price.
+        return lambda unit: _MONEY_RE.search(unit.text) is not None
     if shape.kind == "why":
         return lambda unit: (
             _REASON_RE.search(unit.text) is not None or _PURPOSE_RE.search(unit.text) is not None
@@ -291,7 +328,7 @@ def scene(
     cast's places missed counts too: a capitalised word after in/at/to that is nobody's
     name ("remained in Harlow")."""
     named = places_re(places)
-    if any(named.search(units[i].text) for i in chosen):
+    if any(named.search(units[i].text) or _DIRECTION_RE.search(units[i].text) for i in chosen):
         return []
     # "Where does he lead him?" answered by setting out ("bowed him through several suites
     # of rooms"): the place he arrives at is told next, in the same paragraph.
@@ -336,3 +373,30 @@ def located_re(places: Collection[str], characters: Sequence[Character] = ()) ->
     return re.compile(
         rf"\b(?:in|at|to|into|reached|entered|near)\s+(?:the\s+)?(?P<place>{names})(?!\w)"
     )
+
+
+def own_names(
+    eligible: Sequence[int],
+    units: Sequence[Unit],
+    characters: Sequence[Character],
+    subject: str | None,
+) -> list[int]:
+    """For "What was the rider's name?": the pieces that give a name which is not another
+    character's ("a son … was to be called Bram" names the grandson after Bram, and says
+    nothing of the rider's name)."""
+    if subject is None:
+        return list(eligible)
+    asked = int(subject.removeprefix("@"))
+    others = {
+        word
+        for index, character in enumerate(characters)
+        if index != asked
+        for alias in character.aliases
+        for word in alias.split()
+        if word[:1].isupper()
+    }
+    return [
+        i
+        for i in eligible
+        if any(match["name"] not in others for match in _NAMING_RE.finditer(units[i].text))
+    ]

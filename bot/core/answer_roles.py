@@ -214,7 +214,9 @@ def doers_in(
         elif word.group() == "I":
             opened = text[: word.start()]
             inside = opened.count("“") > opened.count("”") or opened.count('"') % 2 == 1
-            if inside and len(unit.speakers) == 1:
+            # A piece with a speaker and no quote mark is a letter: its "I" is the writer.
+            letter = not ("“" in text or '"' in text)
+            if (inside or letter) and len(unit.speakers) == 1:
                 person = int(next(iter(unit.speakers)).removeprefix("@"))
             elif not inside:
                 person = narrator

@@ -12,12 +12,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token
+from bot.core.answer_units import NEGATION, PRONOUN_TOKENS, Unit, person_token, reader_aliases
 from bot.core.cast import Character
 from bot.core.lexicon import FEMALE_NOUNS, MALE_NOUNS
 from bot.core.question_shape import Shape
 from bot.core.search import STOP_WORDS
 from bot.core.search.words import spelling_variants
+from bot.core.synonyms import PHRASES, synonym_forms
 from bot.core.text import fold, words
 from bot.core.wordforms import base_form, word_root
 
@@ -61,8 +62,10 @@ class Terms:
 def terms_of_question(shape: Shape, characters: Sequence[Character]) -> Terms:
     """Each word the question is about, as the set of forms that count as it; a character
     it names is one term, held by any piece about them."""
-    main, main_people = words_of(_ordered(_ORDER_RE.sub("", shape.main), characters), characters)
-    clause, clause_people = words_of(shape.clause, characters)
+    main, main_people = words_of(
+        _ordered(_ORDER_RE.sub("", _one_word(shape.main)), characters), characters
+    )
+    clause, clause_people = words_of(_one_word(shape.clause), characters)
     said = {next(iter(term)) for term in main if len(term) == 1}
     clause = [term for term in clause if not (len(term) == 1 and next(iter(term)) in said)]
     subject = main_people[0] if main_people else (clause_people[0] if clause_people else None)
@@ -75,6 +78,7 @@ def terms_of_question(shape: Shape, characters: Sequence[Character]) -> Terms:
     if subject is not None:
         # Only the subject's own words are looked at: the verb of saying adds nothing.
         main = [term for term in main if term not in optional]
+    optional |= {term_of(word) for word in shape.kind_words}
     pronouns = {}
     rivals = {}
     for index, character in enumerate(characters):
@@ -88,6 +92,16 @@ def terms_of_question(shape: Shape, characters: Sequence[Character]) -> Terms:
             )
     people = frozenset(main_people + clause_people)
     return Terms(main, clause, people, subject, optional, pronouns, rivals)
+
+
+_PHRASES_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(phrase) for phrase in PHRASES) + r")\b", re.IGNORECASE
+)
+
+
+def _one_word(text: str) -> str:
+    """ "Where was he laid to rest?": a phrase for one word is that word ("buried")."""
+    return _PHRASES_RE.sub(lambda match: PHRASES[match.group().casefold()], text)
 
 
 def _ordered(text: str, characters: Sequence[Character]) -> str:
@@ -107,8 +121,8 @@ def words_of(text: str, characters: Sequence[Character]) -> tuple[list[frozenset
     Mangan)."""
     folded = fold(text)
     spans: list[tuple[int, int, int]] = []
-    for index, character in enumerate(characters):
-        for alias in character.aliases:
+    for index, aliases in enumerate(reader_aliases(characters)):
+        for alias in aliases:
             spans += [(m.start(), m.end(), index) for m in _mentions(folded, fold(alias))]
     taken: list[tuple[int, int, int]] = []
     for start, end, index in sorted(spans, key=lambda span: span[0] - span[1]):
@@ -168,7 +182,8 @@ def someone_unnamed(terms: Terms, units: Sequence[Unit]) -> Terms:
 
 def as_the_story_spells(terms: Terms, units: Sequence[Unit]) -> Terms:
     """A question word the story never uses, in the story's spelling when it has one: the
-    reader's "color", "gray", "traveled" are the text's "colour", "grey", "travelled"."""
+    reader's "color", "gray", "traveled" are the text's "colour", "grey", "travelled"; or
+    else in the story's words for it (`synonyms`): "vengeance" is the text's "revenge"."""
     used: set[str] = set()
     for unit in units:
         used.update(unit.forms)
@@ -183,6 +198,8 @@ def as_the_story_spells(terms: Terms, units: Sequence[Unit]) -> Terms:
             for form in (base_form(variant), word_root(base_form(variant)))
             if form in used
         }
+        if not found:
+            found = {form for word in term for form in synonym_forms(word) if form in used}
         return term | found
 
     return replace(

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from bot.core.cast import Character
 from bot.core.letters import is_salutation, letter_writers
+from bot.core.lexicon import TITLES
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
 from bot.core.sentences import split_sentences
@@ -55,6 +56,16 @@ SPLIT_ABOVE = 200
 _MIN_PIECE_WORDS = 4
 _CACHED_STORIES = 8
 _DIALOGUE_RE = re.compile(r"^\s*[\"“]")
+# A short sentence that only says who spoke: "I asked him.", "Tom cried.", "said she."
+_SAYING = r"(?:said|asked|cried|replied|answered|called|shouted|whispered|murmured|exclaimed)"
+_ATTRIBUTION_RE = re.compile(
+    rf"^\s*(?:(?:[Hh]e|[Ss]he|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,2}}"
+    rf"|(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y)\s+(?:[a-z-]+\s+){{0,2}}[a-z-]+)\s+{_SAYING}"
+    rf"|{_SAYING}\s+(?:the\s+(?:[a-z-]+\s+){{0,2}})?\w+)"
+    # what may follow: "him", "quietly", ", smiling", ", without looking up"; not "said
+    # nothing more", which is no line said
+    r"(?!\s+(?:nothing|no|not|never)\b)[^.!?\"“”]{0,40}[.!]\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +143,17 @@ def _story_units(
             # In a letter, "I" is its writer, and all of it is what the writer says.
             first_person = narrator if writer is None else writer
             told: list[tuple[str, list[str], frozenset[str]]] = []
-            for sentence in split_sentences(passage.text):
+            sentences = split_sentences(passage.text)
+            for number, sentence in enumerate(sentences):
                 people, said_by = _people(sentence, names, characters, first_person, last, main)
                 quoted = _QUOTED_RE.search(sentence) is not None
+                after = sentences[number + 1] if number + 1 < len(sentences) else ""
+                if quoted and not said_by and _ATTRIBUTION_RE.match(after):
+                    # '"How long will you stay?" I asked him.': the splitter ends the
+                    # question at its mark; the next sentence says who asked it.
+                    said_by = _people(
+                        f"{sentence} {after}", names, characters, first_person, dict(last), main
+                    )[1]
                 if writer is not None:
                     people = [*people, person_token(writer)]
                     said_by, quoted = [person_token(writer)], True
@@ -276,16 +295,42 @@ def _open_quote(masked: str, original: str) -> str:
     return '"' if original.count('"') % 2 else ""
 
 
+def reader_aliases(characters: Sequence[Character]) -> list[tuple[str, ...]]:
+    """Each character's aliases and the surname of a titled one ("Hollis" for "Mr.
+    Hollis"), which a reader types and a signature gives ("J. HOLLIS.") though the text
+    always writes the title; never a surname two people share ("Mr. and Mrs. White") or
+    another's word."""
+    surnames: dict[str, set[int]] = {}
+    for index, character in enumerate(characters):
+        for alias in character.aliases:
+            title, _, rest = alias.partition(" ")
+            if rest and title.rstrip(".").casefold() in TITLES and rest[:1].isupper():
+                surnames.setdefault(rest, set()).add(index)
+    extra: dict[int, list[str]] = {}
+    for surname, owners in surnames.items():
+        owner = next(iter(owners))
+        # A word of anyone's name as written ("Hollis" in "Tom Hollis") is theirs already.
+        if len(owners) == 1 and not any(
+            surname.casefold() in (word.casefold() for word in alias.split())
+            for other, character in enumerate(characters)
+            for alias in character.aliases
+            if other != owner or alias.casefold() == surname.casefold()
+        ):
+            extra.setdefault(owner, []).append(surname)
+    return [(*c.aliases, *extra.get(i, ())) for i, c in enumerate(characters)]
+
+
 class Names:
     """Every alias of a cast in one pattern, so a sentence is searched once, not once a
     character: any alias, as written (so "White" the name is not "white" the colour);
-    "the lawyer" also as "a lawyer", before the text knows him."""
+    "the lawyer" also as "a lawyer", before the text knows him; a titled name's surname
+    alone (`reader_aliases`)."""
 
     def __init__(self, characters: Sequence[Character]) -> None:
         self._owners: dict[str, list[int]] = {}
         alternatives: dict[str, str] = {}
-        for index, character in enumerate(characters):
-            for alias in character.aliases:
+        for index, aliases in enumerate(reader_aliases(characters)):
+            for alias in aliases:
                 if alias == NARRATOR:
                     continue  # named only as the narrator: never by a word
                 self._owners.setdefault(_key(alias), []).append(index)

@@ -36,11 +36,19 @@ from bot.core.answer_context import (
     introduced_person,
     introduction,
     later_turn,
+    own_reason_after,
     reason_before,
     subject_next_door,
     with_context,
 )
-from bot.core.answer_kinds import eligible_pieces, kind_feature, naming_a_place, scene
+from bot.core.answer_kinds import (
+    eligible_pieces,
+    kind_feature,
+    naming_a_place,
+    own_names,
+    scene,
+)
+from bot.core.answer_people import described_people
 from bot.core.answer_roles import (
     asked_doer,
     doer_contradicts,
@@ -96,6 +104,17 @@ _STATE_PARAGRAPHS = 4
 # What a he or she holds of a character of that gender the piece does not name.
 _PRONOUN_SHARE = 0.5
 _MAX_QUOTE_CHARS = 600
+# "at the back of a drawer", "under the floor": a spot the piece itself says, which the
+# town the scene is in would only push down.
+_AT_A_SPOT_RE = re.compile(
+    r"\b(?:at|in|on|under|behind|beneath|inside)\s+the\s+(?:back|bottom|top|side|corner|"
+    r"foot|end|middle|floor|bed|ground)\s+of\b|\b(?:under|beneath|behind|inside)\s+(?:the|a|an)\b"
+)
+# An offer, a promise, a threat is said in the first person and the future tense.
+_COMMITMENTS = frozenset(
+    "offer offers offered promise promises promised threaten threatens threatened".split()
+)
+_COMMITS_RE = re.compile(r"\b(?:I\s+(?:will|shall|would|can)|I['’]ll|I['’]d)\b")
 # A second answer, from elsewhere in the text, is quoted when it scores this close to the
 # first: two readings of the question, the reader judges.
 _MAX_ANSWERS = 2
@@ -122,6 +141,8 @@ def find_answer(
 ) -> list[Found]:
     """The sentence(s) of `sources` (story title, passages) that answer `question`, or []
     when none does. `places` are the names of the stories' places."""
+    # "the rider" the cast does not know is someone for this question all the same.
+    characters = (*characters, *described_people(question, sources, characters))
     units = story_units(sources, characters)
     shape = shape_of(question)
     terms = terms_of_question(shape, characters)
@@ -157,6 +178,8 @@ def find_answer(
     eligible = [i for i in eligible if roles[i] >= 0]
     if shape.place_name:
         eligible = naming_a_place(eligible, units, characters, places)
+    if shape.naming:
+        eligible = own_names(eligible, units, characters, terms.subject)
     feature = kind_feature(shape, places, question, units, characters)
     scores: dict[int, float] = {}
     contexts: dict[int, float] = {}
@@ -170,6 +193,7 @@ def find_answer(
         else None
     )
     negated = frozenset({NEGATION}) in terms.main
+    committing = not _COMMITMENTS.isdisjoint(shape.speech_words)
     asked_verb = who_verb(question) if shape.kind == "who" else None
     for index in eligible:
         contexts[index] = context = max(
@@ -187,6 +211,8 @@ def find_answer(
             score += _KIND_BONUS  # "Who told her?": a person the question does not name
         if shape.speech and terms.subject in units[index].speakers:
             score += _KIND_BONUS  # "What does he promise?": what he says
+            if committing and _COMMITS_RE.search(units[index].text):
+                score += _KIND_BONUS  # "What does he offer?": "I will pay you a guinea."
         elif _says_he_does(units[index], terms):
             score += _KIND_BONUS  # "What does he wish for?": "I wish for …," he said
         if state_of is not None and state_of in units[index].forms:
@@ -223,18 +249,19 @@ def find_answer(
         chosen += later_turn(index, chosen, units, feature)
         if shape.kind == "why":
             chosen += reason_before(index, chosen, units)
+            chosen += own_reason_after(index, chosen, units, feature, terms.subject)
         if shape.kind == "who":
             # "'I sold it …'" answers who sold it only with who says it.
             said_by = None if _someone_says_i_did(units[index], terms) else feature
             chosen += attribution(index, chosen, units, said_by)
-            chosen += introduced_person(chosen, units, characters, terms.people)
+            chosen += introduced_person([index], units, characters, terms.people, chosen)
         if (
             shape.happened
             and index + 1 < len(units)
             and units[index + 1].passage == units[index].passage
         ):
             chosen.append(index + 1)  # "What happened to them?": what the next sentence says
-        if shape.kind == "where" and places:
+        if shape.kind == "where" and places and not _AT_A_SPOT_RE.search(units[index].text):
             chosen += scene(chosen, units, places, terms.people, characters)
         if shape.kind == "where":
             chosen += introduction(chosen, units)
@@ -364,8 +391,10 @@ def _someone_else_there(
             for alias in character.aliases
         )
 
+    # Someone whose own words are there (a line, a letter they signed) is there too.
+    speaks = any(terms.subject in units[i].speakers for i in eligible)
     rivals = [c for i, c in enumerate(characters) if i != index and c.gender == subject.gender]
-    return not named(subject) and any(named(rival) for rival in rivals)
+    return not (speaks or named(subject)) and any(named(rival) for rival in rivals)
 
 
 def _in_part(eligible: Sequence[int], units: Sequence[Unit], position: str) -> list[int]:

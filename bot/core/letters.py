@@ -50,7 +50,9 @@ def letter_writers(
     the search: a letter quoted in dialogue is not the narration's."""
     writers: dict[int, Writer] = {}
     for position, raw in enumerate(texts):
-        text = raw.strip()
+        # A letter the text quotes ("It read: / “Dear Miss Pryce, …” / Your lodger, J.
+        # HOLLIS.”") closes its quotation after the signature.
+        text = raw.strip().rstrip('"”').strip()
         if len(text) > longest_signature * _LONGEST_WORD or position == 0:
             continue  # a paragraph this long is no signature: not worth reading
         writer = signer(text)
@@ -63,9 +65,11 @@ def letter_writers(
             end -= 1  # "Your old friend," is the signature's, not the letter's
         body = [] if salutation_needed else [end - 1]
         for earlier in range(end - 1, max(-1, end - 1 - _MAX_LETTER_PARAGRAPHS), -1):
-            if _DOUBLE_QUOTES_RE.search(texts[earlier]):
+            # Each paragraph of a quoted letter opens its quotation and none closes it.
+            line = texts[earlier].strip().lstrip('"“')
+            if _DOUBLE_QUOTES_RE.search(line):
                 break
-            if SALUTATION_RE.match(texts[earlier]):
+            if SALUTATION_RE.match(line):
                 body = list(range(earlier, position))
                 break
         writers.update(dict.fromkeys(body, writer))

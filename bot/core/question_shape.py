@@ -33,7 +33,12 @@ _NAME_QUESTION_RE = re.compile(
 )
 # "What name does the boy give him?", "what does she call him?": a sentence that gives
 # someone a name answers.
-_NEW_NAME_RE = re.compile(r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b", re.I)
+_NEW_NAME_RE = re.compile(
+    r"^\s*(?:what|which)\s+(?:name|nickname|title)\b|\bcall\b"
+    # "What was the baby named?", "What is the dog called?"
+    r"|^\s*what\s+(?:was|is|were|are)\s+[^?]*\b(?:named|called)\s*\??\s*$",
+    re.I,
+)
 _CLOCK_QUESTION_RE = re.compile(r"^\s*(?:at\s+)?what\s+(?:time|hour)\b", re.I)
 _PLACE_NOUNS = r"(?:town|city|village|country|county|state|street|port|island)"
 _PLACE_NAME_QUESTION_RE = re.compile(rf"\b(?:what|which)\s+{_PLACE_NOUNS}\b(?:\s+or\s+\w+)?", re.I)
@@ -44,7 +49,17 @@ _EXACT_RE = re.compile(
     re.I,
 )
 _AGE_RE = re.compile(r"^\s*(?:how\s+old|what\s+age)\b|\bwhat\s+is\s+(?:the|his|her)\s+age\b", re.I)
-_MONEY_RE = re.compile(r"^\s*how\s+much\s+(?:money|cash|does\s+\w+\s+(?:pay|cost|spend))", re.I)
+# A sum by what it is for: "how much rent", "how much was the fare".
+_SUM_NOUNS = r"(?:money|cash|rent|price|cost|fee|fees|fare|wages?|salary|pay|ransom|reward)"
+# What is done with a sum: "how much did the room cost?", "how much did she charge?".
+_SUM_VERBS = r"(?:pay|paid|pays|cost|costs|spend|spent|spends|charge|charged|charges|earn|"
+_SUM_VERBS += r"earned|earns|owe|owed|owes|lend|lent|borrow|borrowed)"
+_MONEY_RE = re.compile(
+    rf"^\s*how\s+much\s+(?:{_SUM_NOUNS}\b|(?:is|was|were|are)\s+(?:the|his|her|their|my)\s+"
+    rf"(?:[\w'’-]+\s+){{0,2}}{_SUM_NOUNS}\b|(?:is|was|were|are)\s+[^?]*?\b{_SUM_VERBS}\b|(?:do|does|did|will|would)\s+[^?]*?\b{_SUM_VERBS}\b)",
+    re.I,
+)
+_SUM_VERBS_RE = re.compile(rf"\b{_SUM_VERBS}\b", re.I)
 _DURATION_RE = re.compile(r"^\s*how\s+long\b", re.I)
 # A clause that places the question in time: what follows it is where to look, not what
 # to answer. "when" alone at the start is the question's kind, not a clause.
@@ -88,6 +103,7 @@ _DOES_SAY_RE = re.compile(
     re.I,
 )
 _WHAT_RE = re.compile(r"^\s*what\b", re.I)
+_SAY_RE = re.compile(r"\b(?:say|says|said)\b", re.I)
 # "What illness did she have?": that an illness is asked is the question's kind; the text
 # names it without the word ("the doctor called it a weakness of the chest").
 _ILLNESS_NOUNS = r"(?:illness|disease|sickness|ailment|malady|complaint|infirmity)"
@@ -95,6 +111,16 @@ _ILLNESS_QUESTION_RE = re.compile(
     rf"^\s*(?:what|which)\s+(?:kind\s+of\s+|sort\s+of\s+)?{_ILLNESS_NOUNS}\b"
     rf"|^\s*what\s+(?:was|is)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w.’' -]+?(?:'s|’s)\s+)?"
     rf"{_ILLNESS_NOUNS}\b",
+    re.I,
+)
+
+
+# "What did he do for a living?", "What was her job?": what someone is by trade is the
+# question's kind; the text says it without the word ("he repaired clocks").
+_TRADE_WORDS = r"(?:job|trade|occupation|profession|calling|employment|line\s+of\s+work)"
+_TRADE_QUESTION_RE = re.compile(
+    r"^\s*what\s+(?:did|does|do)\s+[^?]*?\bdo\s+(?:for\s+a\s+living|for\s+work)\b"
+    rf"|^\s*what\s+(?:was|is|were|are)\s+[^?]*?\b{_TRADE_WORDS}\b",
     re.I,
 )
 
@@ -123,6 +149,10 @@ class Shape:
     # Framton was chased?"); "" when the question does not say.
     sayer: str = ""
     illness: bool = False  # "what illness …": a piece that names or diagnoses one
+    trade: bool = False  # "what did he do for a living": a piece that says what work
+    # Words the kind already says, which weigh nothing when the story never uses them:
+    # "How much did the room cost?" is answered by "The room is nine shillings a week."
+    kind_words: tuple[str, ...] = ()
 
 
 def question_kind(question: str) -> str:
@@ -147,18 +177,26 @@ def shape_of(question: str) -> Shape:
     if money:
         # "How much money did he bet?": that the answer is a sum is given; the sentence
         # must be about the betting ("I stake two millions"), not about "money".
-        asked = re.sub(r"^\s*(?:money|cash)\b", " ", asked, flags=re.I)
+        without = re.sub(rf"\b{_SUM_NOUNS}\b", " ", asked, flags=re.I)
+        # "How much was the rent?": the sum's name is all the question is about.
+        if re.search(r"\w", re.sub(r"\b(?:is|was|were|are|the|his|her|their|my)\b", "", without)):
+            asked = without
     if _AGE_RE.match(question) is not None:
         # "What is the age of the niece?": that an age is asked is the question's kind.
         asked = re.sub(r"\bage\b", " ", asked, flags=re.I)
     if not naming and _NEW_NAME_RE.search(question):
         # "What does the boy call Sam?": that a name is given is the question's kind, not
         # a word the answer holds ("called Summit" is no name for Sam).
-        asked = re.sub(r"\b(?:(?:nick)?name|call)\b", " ", asked, flags=re.I)
+        asked = re.sub(r"\b(?:(?:nick)?name[ds]?|call(?:ed)?)\b", " ", asked, flags=re.I)
     illness = _ILLNESS_QUESTION_RE.match(question) is not None
     if illness:
         # "suffer from" says no more than the kind does.
         asked = re.sub(rf"\b{_ILLNESS_NOUNS}\b|\bsuffer\w*\s+from\b", " ", asked, flags=re.I)
+    trade = _TRADE_QUESTION_RE.match(question) is not None
+    if trade:
+        asked = re.sub(
+            rf"\bdo\s+for\s+(?:a\s+living|work)\b|\b{_TRADE_WORDS}\b", " ", asked, flags=re.I
+        )
     position = ""
     for where, pattern in _POSITION_RES.items():
         if pattern.search(asked):
@@ -174,6 +212,10 @@ def shape_of(question: str) -> Shape:
     exact = _EXACT_RE.match(question)
     # "What does he promise?", "Who does he say he will consult?": the words someone says.
     said = _DOES_SAY_RE.search(asked)
+    if said is not None and kind == "why" and not _SAY_RE.search(said.group()):
+        # "Why did she tell her sister so carefully?" asks about the telling, not for
+        # the words told; "why does he say he made the bet?" asks for what he says.
+        said = None
     speech = said is not None or (
         _WHAT_RE.match(question) is not None and _SPEECH_RE.search(asked) is not None
     )
@@ -193,9 +235,13 @@ def shape_of(question: str) -> Shape:
         happened=_HAPPENED_RE.match(question) is not None,
         position=position,
         illness=illness,
+        trade=trade,
         speech=speech,
         sayer=said["sayer"] if said is not None else "",
         speech_words=tuple(m.group().casefold() for m in _SPEECH_RE.finditer(asked))
         if speech
+        else (),
+        kind_words=tuple(m.group().casefold() for m in _SUM_VERBS_RE.finditer(asked))
+        if money
         else (),
     )

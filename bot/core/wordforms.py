@@ -93,5 +93,9 @@ def word_root(form: str) -> str:
             root = form[: -len(ending)]
             if len(root) > _MIN_ROOT and root[-1] == root[-2]:
                 root = root[:-1]  # "kidnapper" → "kidnap"
+            # A silent "e" goes as `base_form` takes it from the bare word: "careful" →
+            # "care" → "car", as "care" itself is "car".
+            if len(root) >= 4 and root.endswith("e") and not root.endswith("ee"):
+                return root[:-1]
             return root
     return form
