@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.cast import Character
+from bot.core.letters import is_salutation, letter_writers
 from bot.core.lexicon import TITLES
 from bot.core.models import Passage
 from bot.core.parsing import readable_passages
@@ -53,7 +54,6 @@ _NEGATIONS = frozenset("not never no nor cannot nothing nobody none neither unab
 # shorter one is quoted whole ("Agreed. You stake two millions," said the lawyer).
 SPLIT_ABOVE = 200
 _MIN_PIECE_WORDS = 4
-_MAX_SIGNATURE_WORDS = 6
 _CACHED_STORIES = 8
 _DIALOGUE_RE = re.compile(r"^\s*[\"“]")
 # A short sentence that only says who spoke: "I asked him.", "Tom cried.", "said she."
@@ -65,11 +65,6 @@ _ATTRIBUTION_RE = re.compile(
     # what may follow: "him", "quietly", ", smiling", ", without looking up"; not "said
     # nothing more", which is no line said
     r"(?!\s+(?:nothing|no|not|never)\b)[^.!?\"“”]{0,40}[.!]\s*$"
-)
-_MAX_LETTER_PARAGRAPHS = 8
-_CLOSING_RE = re.compile(r"^\s*(?:\S+\s+){0,4}\S+,\s*$")
-_SALUTATION_RE = re.compile(
-    r"^\s*(?:(?:my\s+)?dear\b|gentlemen\b|sirs?\b|madam\b)[^.!?]{0,40}[:,]", re.I
 )
 
 
@@ -141,7 +136,7 @@ def _story_units(
     for title, passages in sources:
         last: dict[str, int] = {}  # gender → the character of that gender named last
         readable = readable_passages(passages)
-        writers = _letter_writers(readable, names)
+        writers = letter_writers([p.text for p in readable], names.signer)
         turns: list[frozenset[str] | None] = []  # each paragraph's speakers; None: narration
         for position, passage in enumerate(readable):
             writer = writers.get(position)
@@ -168,6 +163,8 @@ def _story_units(
             for sentence, people, speakers in told:
                 if turn and not speakers and _QUOTED_RE.search(sentence):
                     speakers = turn  # an unattributed line of dialogue: whose turn it is
+                if is_salutation(sentence):
+                    continue  # "My dear Clara," answers nothing; the letter it opens may
                 for piece in _pieces(sentence):
                     units.append(
                         Unit(
@@ -198,37 +195,6 @@ def _turn(
     if len(turns) >= 2 and turns[-1] is not None and turns[-2]:
         return turns[-2]
     return frozenset()
-
-
-def _letter_writers(passages: Sequence[Passage], names: Names) -> dict[int, int]:
-    """The paragraphs of letters signed with a character's name, each with its writer: a
-    paragraph that is only a name ("EBENEZER DORSET.", "Your old friend, Jimmy.") signs
-    those before it, back to the salutation ("Gentlemen:", "Dear Old Pal:"), or the one
-    just before when there is none."""
-    writers: dict[int, int] = {}
-    for position, passage in enumerate(passages):
-        # A letter the text quotes ("It read: / “Dear Miss Pryce, …” / Your lodger, J.
-        # HOLLIS.”") closes its quotation after the signature.
-        text = passage.text.strip().rstrip('"”').strip()
-        if len(words(text)) > _MAX_SIGNATURE_WORDS or _DOUBLE_QUOTES_RE.search(text):
-            continue
-        signer = names.signer(text)
-        if signer is None or position == 0:
-            continue
-        end = position
-        if end > 1 and _CLOSING_RE.match(passages[end - 1].text):
-            end -= 1  # "Your old friend," is the signature's, not the letter's
-        body = [end - 1]
-        for earlier in range(end - 1, max(-1, end - 1 - _MAX_LETTER_PARAGRAPHS), -1):
-            # Each paragraph of a quoted letter opens its quotation and none closes it.
-            line = passages[earlier].text.strip().lstrip('"“')
-            if _DOUBLE_QUOTES_RE.search(line):
-                break
-            if _SALUTATION_RE.match(line):
-                body = list(range(earlier, position))
-                break
-        writers.update(dict.fromkeys(body, signer))
-    return writers
 
 
 def _people(

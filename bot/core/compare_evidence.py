@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.core.answer_units import narration
 from bot.core.cast import Character, Fact
 from bot.core.models import Passage
 from bot.core.stated import SAYS, goes_to, renamed_as, spoken_by
@@ -73,12 +74,15 @@ def near_talk(passages: Sequence[Passage], character: Character) -> bool:
 
 
 def elsewhere(passages: Sequence[Passage], character: Character, place: str) -> bool:
-    """Whether the character is named in a paragraph that names the place: then "only
-    the other goes there" would be a guess ("as fat as Bill was … out of Summit")."""
+    """Whether the character is named in a paragraph that names the place, or may be its
+    he or she: then "only the other goes there" would be a guess ("as fat as Bill was …
+    out of Summit"; "She stood among the crowd at the North Wall" in a story that calls
+    its heroine "she" far more than by her name)."""
     names = "|".join(re.escape(alias) for alias in character.aliases)
+    pronoun = {"f": "[Ss]he", "m": "[Hh]e"}.get(character.gender or "", "[Ss]?[Hh]e")
     where = re.escape(place.removeprefix("the ").removeprefix("The "))
+    them = re.compile(rf"(?<![\w'’])(?:{names}|{pronoun})(?![\w'’])")
     return any(
-        re.search(rf"\b(?:{where})\b", passage.text)
-        and re.search(rf"(?<![\w'’])(?:{names})(?![\w'’])", passage.text)
+        re.search(rf"\b(?:{where})\b", passage.text) and them.search(narration(passage.text))
         for passage in passages
     )

@@ -21,7 +21,7 @@ FUNCTION_WORDS = frozenset(
     another other others each every either neither both all any some many much more most few
     several such no not never always often sometimes still just only even also too very
     quite rather almost already soon later again perhaps maybe yes well okay ok please thanks
-    thank sorry dear let let's do does did don't didn't can can't could couldn't will won't
+    thank sorry dear dearest let let's do does did don't didn't can can't could couldn't will won't
     would wouldn't should shouldn't must might shall is are was were be been being am have
     has had having nothing everything something anything nobody everyone someone anyone""".split()
 )
@@ -129,6 +129,10 @@ NEVER_PEOPLE = frozenset(
     """god gods goddess heaven heavens providence christ jesus satan devil almighty
     christmas xmas easter whitsun whitsuntide michaelmas lent advent hallowe'en halloween
     thanksgiving sabbath""".split()
+    # Illnesses and fates a story personifies ("a cold, unseen stranger, whom the doctors
+    # called Pneumonia … Mr. Pneumonia was not a chivalric old gentleman").
+    + """pneumonia fever consumption cholera typhus typhoid influenza plague smallpox
+    measles diphtheria tuberculosis malaria death fate destiny""".split()
 )
 # Adverbs that open sentences and glue onto the name after them: "Thereafter Madame
 # Loisel" is Madame Loisel.
@@ -236,7 +240,8 @@ PERSON_VERBS = frozenset(
     slept woke ate drank sipped chatted talked told tells invited offered gave showed pointed
     paused hesitated agreed approached entered climbed lived grew prepared answered thanked
     leaned reached picked glared beamed teased joked admitted promised studied practised
-    practiced traced packed boarded arrived moved""".split()
+    practiced traced packed boarded arrived moved awoke awakened dreamed dreamt shuddered
+    trembled sobbed fainted knelt prayed""".split()
 )
 SPEECH_VERBS = frozenset(
     """said says asked asks replied answered whispered whispers murmured shouted called cried

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from bot.core.introductions import People, introductions
 from bot.core.naming import StorySentence, opening_pronoun
 from bot.core.ranking import STEM_LENGTH
+from bot.core.referents import opens_on_them
 from bot.core.sentences import quotes_balanced
 
 # What a short retelling wants from a sentence besides centrality: narration over talk
@@ -143,6 +144,9 @@ def choose_plot(
             for i in stretch
             if quotes_balanced(sentences[i].text)
             and not introduces_what_follows(sentences[i].text)
+            # Alone, "They bought another brooch…" is dropped (of whom?): its stretch
+            # would tell nothing.
+            and (not opens_on_them(sentences[i].text) or i - 1 in chosen)
             and used + measure(sentences[i].text) + 1 <= budget
         ]
         if not usable:
@@ -153,6 +157,20 @@ def choose_plot(
         )
         chosen.add(best)
         used += measure(sentences[best].text) + 1
+        line = best + 1
+        # '"Six," said Johnsy.' tags the line that tells the plot ('"When the last one
+        # falls I must go, too."'): the line comes with its tag, room allowing.
+        if (
+            line in orphans
+            and sentences[line].passage == sentences[best].passage
+            and len(sentences[best].text.split()) <= _TAG_WORDS
+            and len(chosen) < most
+            and used + measure(sentences[line].text) + 1 <= budget
+        ):
+            chosen.add(line)
+            used += measure(sentences[line].text) + 1
+            covered |= stems[line]
+            setup -= stems[line]
         covered |= stems[best]
         setup -= stems[best]
     _introduce(people, chosen, most, budget - used, measure)
@@ -182,6 +200,9 @@ def _introduce(
 _ENDING_MIN_WORDS = 15
 # Below this many sentences a story is all ending; no coda rule.
 _ENDING_MIN_SENTENCES = 12
+# A line's tag this short ('"Six," said Johnsy, in almost a whisper.') tells nothing
+# without the line that follows it.
+_TAG_WORDS = 8
 # A sentence longer than this (a page-long speech) is a wall in a short retelling.
 _TELLING_MAX_WORDS = 60
 

@@ -261,7 +261,8 @@ def _turning_point_question(story: _Story) -> str | None:
         # not met, and neither is someone there from the start: the text must tell the
         # meeting ("a woman named Sophie greeted her").
         present = met.mentions >= _PRESENT_MENTIONS or bool(met.lines)
-        if present and _meeting_told(story, met, hero) and not related(story.passages, hero, met):
+        kin = related(story.passages, hero, met, story.cast.characters)
+        if present and _meeting_told(story, met, hero) and not kin:
             return f"What changes for {story.name(hero)} after meeting {story.name(met)}?"
     turning = turning_point(story.passages)
     if turning is None:
@@ -373,7 +374,7 @@ def _relationship_question(story: _Story) -> str | None:
         # and a name the text uses once ("Buffalo Bill's show") is no one who sees.
         apart = together and not one_person(story.passages, other, hero)
         apart = apart and _named_again(story, story.name(other))
-        if apart and not related(story.passages, hero, other):
+        if apart and not related(story.passages, hero, other, story.cast.characters):
             return f"What does {story.name(other)} see in {story.name(hero)}?"
     return None
 

@@ -341,6 +341,12 @@ def _key(name: str) -> str:
     return f"the {name[4:]}" if name[:4].lower() == "the " else name
 
 
+def opens_on_them(text: str) -> bool:
+    """ "They bought another…", "Some of them thought…": whom it means, only the sentence
+    before says, so it is retold only after that sentence."""
+    return _PLURAL_LEAD_RE.match(_narration(text)) is not None
+
+
 def _narration(text: str) -> str:
     """The sentence with its quotations blanked (same length, so positions hold)."""
     return _QUOTED_RE.sub(lambda m: " " * len(m.group()), text)
@@ -367,7 +373,7 @@ def keep_referents(
     told: list[str] = []
     last = len(chosen) - 1
     for position, (index, text) in enumerate(zip(chosen, texts, strict=True)):
-        plural = 0 < position < last and _PLURAL_LEAD_RE.match(_narration(text))
+        plural = 0 < position < last and opens_on_them(text)
         if plural and (not kept or kept[-1] != index - 1):
             continue  # "Some of them thought…": of whom, the sentence before said
         found = referents.pronoun(text) if position else None

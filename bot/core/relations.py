@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.cast import Character
+from bot.core.cast import PROTAGONIST, Character
 from bot.core.lexicon import TITLES
 from bot.core.models import Passage
 
@@ -21,9 +21,17 @@ _KIN_NOUNS = (
 )
 
 
-def related(passages: Sequence[Passage], one: Character, other: Character) -> bool:
+def related(
+    passages: Sequence[Passage],
+    one: Character,
+    other: Character,
+    cast: Sequence[Character] = (),
+) -> bool:
     """Whether the text makes the two kin ("her father, Mr. Adams"; "Mr. and Mrs.
-    White"; "Annabel's father"), so that they do not "meet" in the story."""
+    White"; "Annabel's father"), so that they do not "meet" in the story. The "her" must
+    be the one named in its paragraph, or, given the `cast`, the protagonist where no one
+    else of her gender is named there ("Her brother Michael was dead now", in a story
+    that calls its heroine "she")."""
     if _spouses_by_title(one, other) or _narrators_kin(one, other) or _narrators_kin(other, one):
         return True
     for first, second in ((one, other), (other, one)):
@@ -34,12 +42,23 @@ def related(passages: Sequence[Passage], one: Character, other: Character) -> bo
             rf"\b(?:{names}),\s+(?:(?:[Hh]is|[Hh]er|[Tt]heir)|(?:{owners})['’]s)\s+(?:\w+\s+)?(?:{_KIN_NOUNS})\b",
         )
         for passage in passages:
-            if any(re.search(pattern, passage.text) for pattern in patterns) and (
+            found = next((m for p in patterns if (m := re.search(p, passage.text))), None)
+            if found is not None and (
                 _mentions(passage.text, first)
                 or re.search(rf"\b(?:{owners})['’]s", passage.text) is not None
+                or _hers_alone(passage.text[: found.start()], first, second, cast)
             ):
                 return True
     return False
+
+
+def _hers_alone(text: str, first: Character, second: Character, cast: Sequence[Character]) -> bool:
+    """Whether `first`, the protagonist, is the only one the his/her after `text` can be:
+    no one else of that gender in the cast is named before it in its paragraph."""
+    if first.role != PROTAGONIST or first.gender is None or not cast:
+        return False
+    others = [c for c in cast if c not in (first, second) and c.gender in (None, first.gender)]
+    return not any(_mentions(text, c) for c in others)
 
 
 def _spouses_by_title(one: Character, other: Character) -> bool:

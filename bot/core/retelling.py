@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from bot.core.introductions import People
@@ -96,7 +97,7 @@ class Retelling:
         source passage changes, so a long retelling keeps the story's rhythm."""
         short = self.length == "short"
         if short and len(self.sentences) < SHORT_PARAGRAPHS_FROM:
-            return " ".join(sentence.text for sentence in self.sentences)
+            return _joined([sentence.text for sentence in self.sentences])
         paragraphs: list[list[str]] = []
         previous: int | None = None
         for sentence in self.sentences:
@@ -105,7 +106,29 @@ class Retelling:
                 paragraphs.append([])
                 previous = where
             paragraphs[-1].append(sentence.text)
-        return "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
+        return "\n\n".join(_joined(paragraph) for paragraph in paragraphs)
+
+
+def _joined(texts: Sequence[str]) -> str:
+    """Sentences run on, but a heading keeps its own line: a letter's dateline or its
+    signature run into a sentence would read as one ("Thornbury, 3rd March I mean to…")."""
+    joined = texts[0] if texts else ""
+    for before, text in pairwise(texts):
+        joined += ("\n" if is_heading(before) or is_heading(text) else " ") + text
+    return joined
+
+
+def is_heading(text: str) -> bool:
+    """A dateline ("Thornbury, 3rd March"), a letter's salutation or sign-off, a chapter's
+    name: a few words with nothing to end them, as no sentence of the story is."""
+    stripped = text.rstrip()
+    if not stripped or stripped[-1] in _SENTENCE_ENDS:
+        return False
+    return len(stripped.split()) <= _HEADING_WORDS
+
+
+_SENTENCE_ENDS = frozenset(".!?…:;\"”’')]—-*_")
+_HEADING_WORDS = 8
 
 
 def story_sentences(passages: Sequence[Passage]) -> list[tuple[int, str]]:
@@ -150,7 +173,9 @@ def retell(
     name) is the pronoun's; otherwise the pronoun stays and the sentence that first names
     the protagonist is kept too.
     """
-    sentences = [StorySentence(number, text) for number, text in story_sentences(passages)]
+    sentences = _without_signature(
+        [StorySentence(number, text) for number, text in story_sentences(passages)]
+    )
     if not sentences:
         return Retelling((), length)
     target = target_sentence_count(len(sentences), length)
@@ -203,6 +228,19 @@ def retell(
         for index, text in zip(chosen, texts, strict=True)
     )
     return Retelling(retold, length)
+
+
+def _without_signature(sentences: list[StorySentence]) -> list[StorySentence]:
+    """A story that ends on a letter's signature ("Your sister, Margaret") ends, for the
+    retelling, on the sentence before it: that is the ending to keep and the turn it
+    closes, not the signature's."""
+    while (
+        len(sentences) > 1
+        and sentences[-2].passage != sentences[-1].passage
+        and is_heading(sentences[-1].text)
+    ):
+        sentences = sentences[:-1]
+    return sentences
 
 
 def _opens_on_pronoun(text: str) -> bool:

@@ -16,6 +16,7 @@ from bot.core.characters.facts import (
     ends_born_in,
     ends_leaving,
 )
+from bot.core.characters.gender_cues import narration_gender
 from bot.core.characters.paragraph import (
     Paragraph,
     fast_sentence_ends,
@@ -276,3 +277,24 @@ def test_the_words_a_paragraph_can_hold_are_never_fewer_than_it_has():
         story = chance.sample(texts, chance.randint(1, 5))
         assert _most_words(story) >= sum(len(text.split()) for text in story), story
     assert set(_OTHER_SPACES) == set(spaces) - {" "}
+
+
+def test_the_narration_s_gender_counts_what_the_pronoun_scan_finds_outside_quotes():
+    chance = random.Random(9)
+    texts = ["she shelter, He hers his him; HİM ſhe her.", '"She said," he said. She ran.']
+    texts += TEXTS[:800]
+    for text in texts:
+        quotes = quote_spans(text)
+        paragraph = Paragraph(Passage(1, text, 0, len(text)), quotes)
+        counted = {"f": 0, "m": 0}
+        for match in PRONOUN_RE.finditer(text):
+            if not paragraph.quoted(match.start()):
+                word = match.group().lower().replace("ſ", "s")
+                counted["f" if word.startswith("s") or word == "her" else "m"] += 1
+        # Stories of many paragraphs, so the counts reach the threshold both ways.
+        many = dict.fromkeys(range(chance.randint(1, 12)), paragraph)
+        expected_f, expected_m = counted["f"] * len(many), counted["m"] * len(many)
+        top, other = ("f", expected_m) if expected_f >= expected_m else ("m", expected_f)
+        most = max(expected_f, expected_m)
+        expected = top if most >= 10 and most >= 2 * other else None
+        assert narration_gender(many) == expected, text

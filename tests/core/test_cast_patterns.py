@@ -72,7 +72,7 @@ PLAIN = {
     "couple": (
         _COUPLE_RE,
         re.compile(
-            r"\b(?P<title>[A-Z][a-z]{1,11})\.?\s+and\s+(?P<second>[A-Z][a-z]{1,11})\.?\s+"
+            r"\b(?P<title>[A-Z](?:[a-z]{1,11}|(?=\.)))\.?\s+and\s+(?P<second>[A-Z][a-z]{1,11})\.?\s+"
             r"(?P<name>[A-Z][\w'’-]+)(?:\s+(?P<surname>[A-Z][\w'’-]+))?"
         ),
     ),

@@ -297,13 +297,16 @@ def test_every_fact_is_in_the_paragraph_it_cites(path):
     cast = cast_of(path)
     for person in cast.characters:
         first = paragraphs[person.first_passage]
-        assert any(fold(alias) in first for alias in person.aliases), person
+        narrates = "the narrator" in person.aliases and re.search(r"\bi\b", first)
+        assert narrates or any(fold(alias) in first for alias in person.aliases), person
         for fact in (*person.descriptions, *person.origins, *person.lines, *person.places):
             assert fold(fact.text) in paragraphs[fact.passage], (person.name, fact)
         for fact in person.meets:
             other = cast.find(fact.text)
             assert other is not None
-            assert any(fold(a) in paragraphs[fact.passage] for a in other.aliases), fact
+            there = paragraphs[fact.passage]
+            says_i = "the narrator" in other.aliases and re.search(r"\bi\b", there)
+            assert says_i or any(fold(a) in there for a in other.aliases), fact
 
 
 # --------------------------------------------------------------------------- hard cases
@@ -354,7 +357,53 @@ HARD_CASES = {
         {"Quay Street", "Christmas", "Thereafter", "Thereafter Mrs. Bellamy", "Mr. and Mrs."},
         {"Quay Street"},
     ),
+    # Shapes real uploads take (session 6): a Necklace-shaped wife under "Madame" and
+    # her first name, her husband "M." and bare; a story in letters signed by two
+    # sisters; an Eveline-shaped heroine told as "she", her sailor, her unnamed father;
+    # a Poe-shaped narrator, an old man and the officers, "the Eye" no place.
+    "brooch": (
+        {"Mathilde Lebrun", "Madame Duval", "M. Lebrun", "Madame Rampal"},
+        {"M", "Public Instruction", "Thereafter", "Thereafter Madame Lebrun", "Madame"},
+        {"the Ministry", "Champs Elysees"},
+    ),
+    "letters": (
+        {"Margaret", "Clara", "Henry", "Mr. Abernethy", "Mrs. Lowe", "Tom Pryce", "Meg",
+         "Henry's mother"},
+        {"Dearest Meg", "Thornbury", "London", "Write", "Your"},
+        {"Ludlow", "Portsmouth"},
+    ),
+    "quay": (
+        {"Nora", "Owen", "Michael", "Kitty Boland", "Mrs. Dunne"},
+        {"Home", "Allan Line", "Canada", "Cork", "Valparaiso"},
+        {"Cork", "Valparaiso", "North Wall"},
+    ),
+    "heart": (
+        {"the narrator", "the old man", "the officers"},
+        {"Eye", "the Eye", "True", "Villains", "Listen", "Object", "Passion", "Madmen"},
+        set(),
+    ),
+    "desiree": (
+        {"Hélène", "Armand Aubigny", "Madame Valmondé", "Monsieur Valmondé"},
+        {"Dada", "God", "Monsieur", "L'Abri"},
+        {"L'Abri"},
+    ),
 }  # fmt: skip
+
+# The protagonist each of those has: the one a careful reader would name.
+HARD_PROTAGONISTS = {
+    "brooch": "Mathilde Lebrun",
+    "letters": "Margaret",
+    "quay": "Nora",
+    "heart": "the narrator",
+    "bellamy": "Mrs. Bellamy",
+    "desiree": "Hélène",
+}
+
+
+@pytest.mark.parametrize("stem", sorted(HARD_PROTAGONISTS))
+def test_hard_case_protagonists(stem):
+    cast = cast_of(HARD / f"{stem}.txt")
+    assert cast.characters[0].name == HARD_PROTAGONISTS[stem]
 
 
 @pytest.mark.parametrize("stem", sorted(HARD_CASES))
@@ -925,3 +974,13 @@ def test_a_family_word_used_as_a_name_says_its_gender():
     )
     genders = {c.name: c.gender for c in extract_cast(split_passages(text)).characters}
     assert (genders["Mum"], genders["Gran"], genders["Dad"]) == ("f", "f", "m")
+
+
+def test_people_who_act_together_under_a_plural_are_one_of_the_cast():
+    text = (
+        "I narrate this, and I remember it well: I was calm. I smiled.\n\n"
+        "There entered three men, officers of the police. I bade the officers search. "
+        "The officers were satisfied. They sat and chatted, and I talked.\n\n"
+        "The officers were pleasant, and smiled. I wished them gone."
+    )
+    assert "the officers" in [c.name for c in extract_cast(split_passages(text)).characters]

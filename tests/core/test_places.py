@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.cast import Character
+from bot.core.characters import extract_cast
 from bot.core.characters.extract import place_in_sentence
 from bot.core.parsing import split_passages
 from bot.core.places import surely_a_place
@@ -70,3 +71,25 @@ def test_a_narrator_goes_where_the_narration_says_i_go_not_where_he_goes():
 )
 def test_a_place_reads_in_a_sentence_with_the_article_it_takes(name, written):
     assert place_in_sentence(name) == written
+
+
+def test_a_common_word_capitalised_once_after_the_is_no_place():
+    text = (
+        "He had the eye of a vulture. Whenever the eye fell upon me, my blood ran cold. "
+        "So I made up my mind to rid myself of the Eye for ever."
+    )
+    assert [p.name for p in extract_cast(split_passages(text)).places] == []
+
+
+def test_a_common_word_capitalised_as_a_place_the_text_goes_into_stays_one():
+    text = "The park was wet. Later Tom walked into the Park and sat down. Tom slept."
+    assert [p.name for p in extract_cast(split_passages(text)).places] == ["the Park"]
+
+
+def test_what_a_ministry_is_of_is_part_of_its_name_not_a_place():
+    text = (
+        "He was a clerk of the Ministry of Public Instruction. Loisel went to the Ministry "
+        "of Public Instruction every day. Loisel danced."
+    )
+    places = [p.name for p in extract_cast(split_passages(text)).places]
+    assert "Public Instruction" not in places

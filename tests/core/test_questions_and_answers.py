@@ -400,3 +400,18 @@ def test_kin_do_not_meet():
     assert related(passages, anna, karl)
     questions = discussion_questions(passages, cast, title="The Harbour")
     assert not any("meeting" in question for question in questions)
+
+
+def test_her_brother_in_a_story_told_of_her_is_her_kin_not_someone_she_meets() -> None:
+    nora = Character("Nora", ("Nora",), 5, 1, PROTAGONIST, gender="f")
+    michael = Character("Michael", ("Michael",), 2, 1, SUPPORTING, gender="m")
+    kitty = Character("Kitty", ("Kitty",), 2, 1, SUPPORTING, gender="f")
+    passages = split_passages(
+        "Then a man bought the field. Her brother Michael was dead now, and Kitty had gone.\n\n"
+        "Nora sat by the window."
+    )
+    assert related(passages, nora, michael, (nora, michael, kitty))
+    assert not related(passages, nora, michael)  # without the cast, the "her" is no one's
+    # Named before the "her", another woman may be whose brother he is.
+    earlier = split_passages("Kitty wept. Her brother Michael was dead now.\n\nNora sat.")
+    assert not related(earlier, nora, michael, (nora, michael, kitty))

@@ -372,3 +372,22 @@ def test_a_short_form_the_text_hardly_uses_is_not_the_name_asked_about() -> None
     )
     questions = discussion_questions(text, Cast((hero,)), title="Ransom")
     assert "How has Red Chief changed by the end of the story?" in questions
+
+
+def test_only_one_goes_somewhere_not_where_the_other_may_be_its_she() -> None:
+    owen = Character(
+        "Owen",
+        ("Owen",),
+        mentions=3,
+        first_passage=1,
+        role=SUPPORTING,
+        places=(Fact("North Wall", 2),),
+    )
+    nora = Character("Nora", ("Nora",), mentions=2, first_passage=1, role=PROTAGONIST, gender="f")
+    text = passages(
+        "Nora loved Owen, and Owen had tales of distant countries.",
+        "She stood among the crowd at the North Wall. Owen held her hand.",
+    )
+    comparison = compare_characters(Side("Q", owen, text), Side("Q", nora, text))
+    # The "she" at the North Wall is Nora, whom the paragraph never names.
+    assert not any("North Wall" in p.text for p in comparison.differences)

@@ -7,6 +7,14 @@ import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from bot.core.characters.gender_cues import (
+    after_preposition,
+    called_in_narration,
+    first_pronoun_gender,
+    other_gender_after,
+    rival_between,
+    signed_as,
+)
 from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     WORD_RE,
@@ -14,11 +22,9 @@ from bot.core.characters.patterns import (
 from bot.core.characters.scan import Mention
 from bot.core.lexicon import (
     FEMALE_NOUNS,
-    FUNCTION_WORDS,
     GENDERED_NOUNS,
     KIN_NAMES,
     MALE_NOUNS,
-    PRONOUN_GENDER,
     TITLES,
 )
 
@@ -99,10 +105,22 @@ def gender_votes(
     mentions: Sequence[Mention],
     paragraphs: dict[int, Paragraph],
     stops: dict[int, list[int]] | None = None,
+    background: str | None = None,
+    rivals: dict[int, list[tuple[int, str]]] | None = None,
 ) -> list[str]:
     """The first he/she-type pronoun after each mention, before anyone else is named
     (a name in `stops`, by default `mentions`). "him" and an object "her" ("smiled at
-    her") are someone else, so they do not count."""
+    her") are someone else, so they do not count.
+
+    `background`: the gender the narration's pronouns mostly have (a story that says
+    "she" of its heroine on every line). A pronoun of that gender after a name may be
+    hers, so it weighs half of one of the other gender; and when the other gender's
+    he or his follows it ("Owen was kind. She was to go away with him to be his wife"),
+    that is the name's.
+
+    `rivals`: where others whose gender a title gives are named, per paragraph. A
+    pronoun of their gender after one of them is more likely theirs ("Sue found Mr.
+    Behrman's door … in his den" says nothing of Sue)."""
     if stops is None:
         stops = _name_starts(mentions)
     votes: list[str] = []
@@ -112,39 +130,37 @@ def gender_votes(
         paragraph = paragraphs[mention.passage]
         if mention.possessive and _person_noun_after(paragraph.text, mention.after):
             continue  # "Mangan's sister came out. She …": the she is the sister
+        if called_in_narration(paragraph.text, mention):
+            continue  # "I am going to marry him, Clara. Tell Henry before he…": not her
         limit = min(len(paragraph.text), mention.after + 250)
         starts = stops.get(mention.passage, [])
         following = bisect.bisect_right(starts, mention.after)
         if following < len(starts):
             limit = min(limit, starts[following])
-        gender = _first_pronoun_gender(paragraph, mention.after, limit)
-        if gender is not None:
+        gender = first_pronoun_gender(paragraph, mention.after, limit)
+        if gender is None:
+            continue
+        if (
+            rivals
+            and mention.passage in rivals
+            and rival_between(rivals, mention, paragraph, limit, gender)
+        ):
+            continue
+        if background is None:
             votes.append(gender)
+        elif gender != background:
+            # Twice, but not for a name in an object's place ("not from Hélène; it was
+            # part of a letter from his mother"): whose the he is, it says little.
+            votes += [gender] if after_preposition(paragraph.text, mention.start) else [gender] * 2
+        else:
+            other = other_gender_after(paragraph, mention.after, limit, background)
+            votes.append(other or gender)
     return votes
 
 
 def _person_noun_after(text: str, after: int) -> bool:
     following = WORD_RE.match(text, after + 1) if text[after : after + 1] == " " else None
     return following is not None and following.group().lower() in GENDERED_NOUNS
-
-
-def _first_pronoun_gender(paragraph: Paragraph, start: int, end: int) -> str | None:
-    """The gender of the first subject or possessive he/she pronoun in text[start:end]."""
-    text = paragraph.text
-    for match in paragraph.pronouns(start, end):
-        pronoun = match.group().lower()
-        if paragraph.quoted(match.start()) or pronoun == "him":
-            continue  # "laughed at him": someone else
-        if pronoun == "her" and not _possessive_her(text, match.end()):
-            continue  # "smiled at her", "gave her the key"; not "shook her head"
-        return PRONOUN_GENDER[pronoun]
-    return None
-
-
-def _possessive_her(text: str, end: int) -> bool:
-    following = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
-    word = following.group() if following else ""
-    return word[:1].islower() and word not in FUNCTION_WORDS
 
 
 def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) -> list[str]:
@@ -154,6 +170,8 @@ def noun_votes(mentions: Sequence[Mention], paragraphs: dict[int, Paragraph]) ->
     for mention in mentions:
         text = paragraphs[mention.passage].text
         previous = previous_words(text[max(0, mention.start - 20) : mention.start], 1)
+        if not previous:
+            previous = signed_as(text[: mention.start])
         if not previous:
             continue
         if previous[0] in FEMALE_NOUNS:
@@ -272,22 +290,37 @@ def _part_spouses(
     groups: dict[int, Group], paragraphs: dict[int, Paragraph], mentions: Sequence[Mention]
 ) -> None:
     """ "the Lady Fortunato" once, "Fortunato … he" a dozen times: the bare name is her
-    husband, not her. A one-word name whose untitled mentions are followed by the other
-    gender's pronouns leaves its titled form and becomes its own person."""
+    husband, not her. A surname whose untitled mentions are followed by the other gender's
+    pronouns leaves its titled form (and the full name with it: "Mathilde Loisel",
+    "Madame Loisel") and becomes its own person, or joins his own titled form."""
     for group in list(groups.values()):
         gender = TITLES.get(next(iter(group.titles))) if len(group.titles) == 1 else None
-        if gender is None or len(group.words) != 1:
+        if gender is None:
             continue
-        bare = [m for m in group.mentions if m.title is None]
+        surname = (group.words[-1],)
+        bare = [m for m in group.mentions if m.title is None and m.words == surname]
         votes = majority(gender_votes(bare, paragraphs))
         if not bare or votes is None or votes == gender:
             continue
-        other = Group(id=len(groups), words=group.words, gender=votes, spouse=True)
+        # "M. and Madame Loisel … Loisel went out … He": the husband's own titled form
+        # takes him in, if the text has one.
+        spouses = [
+            g
+            for g in groups.values()
+            if g.words[-1] == surname[0] and g.titles and g.gender == votes and g is not group
+        ]
+        other = (
+            spouses[0]
+            if len(spouses) == 1
+            else Group(id=len(groups), words=surname, gender=votes, spouse=True)
+        )
         groups[other.id] = other
+        moved = {id(m) for m in bare}
         for mention in bare:
             mention.group = other.id
             other.mentions.append(mention)
-        group.mentions = [m for m in group.mentions if m.title is not None]
+        group.mentions = [m for m in group.mentions if id(m) not in moved]
+        other.mentions.sort(key=lambda m: (m.passage, m.start))
 
 
 def _longer_form(words: tuple[str, ...], by_words: dict[tuple[str, ...], Group]) -> Group | None:
@@ -355,7 +388,15 @@ def _single_word_group(
         # "Mr. White" is "Herbert White" only where no other White has a title: with a
         # Mrs. White in the story, Mr. White is her husband, Herbert their son.
         family = index.titled_otherwise(word, mention.title)
-        matches = exact or [g for g in matches if len(g.words) > 1 and not g.titles and not family]
+        full = [g for g in matches if len(g.words) > 1 and not g.titles and g.words[-1] == word]
+        if family and mention.title in _WIVES_TITLES:
+            # But a married woman's title is no daughter's ("Miss"): with one woman of the
+            # name in full, "Madame Loisel" is "Mathilde Loisel", M. Loisel her husband.
+            women = [g for g in full if g.gender == "f"]
+            full = women if len(women) == 1 else []
+        elif family:
+            full = []
+        matches = exact or full
         matches = [g for g in matches if g.words[-1] == word]
     elif len(matches) > 1:
         # Several people answer to it ("Okafor"): a full or titled name, never a bare word.
@@ -386,6 +427,9 @@ def _single_word_group(
     return _nearest_before(mention, matches, index), False
 
 
+_WIVES_TITLES = frozenset(["mrs", "madame", "señora", "signora", "frau"])
+
+
 def _named_in_narration(group: Group) -> bool:
     """Named in full or with a title ("Mr. Okafor") outside quotation marks."""
     return any((len(m.words) > 1 or m.title is not None) and not m.quoted for m in group.mentions)
@@ -410,14 +454,14 @@ def _pronoun_after(mention: Mention, paragraph: Paragraph, index: _Index) -> str
     position = bisect.bisect_right(starts, mention.start)
     sentence_end = starts[position] if position < len(starts) else len(text)
     end = index.first_start_between(mention.passage, mention.after, sentence_end)
-    found = _first_pronoun_gender(paragraph, mention.after, end)
+    found = first_pronoun_gender(paragraph, mention.after, end)
     if found is not None or end < sentence_end:
         return found
     # "Bellamy said, kneading. He did not look up": the next sentence, if no one else
     # is named before its pronoun.
     following = starts[position + 1] if position + 1 < len(starts) else len(text)
     following = index.first_start_between(mention.passage, end - 1, following)
-    return _first_pronoun_gender(paragraph, end, following)
+    return first_pronoun_gender(paragraph, end, following)
 
 
 def _nearest_before(mention: Mention, choices: Sequence[Group], index: _Index) -> Group:
@@ -428,40 +472,3 @@ def _nearest_before(mention: Mention, choices: Sequence[Group], index: _Index) -
     if earlier:
         return max(earlier, key=lambda item: item[0])[1]
     return min(choices, key=lambda g: (g.first.passage, g.first.start))
-
-
-def alias_forms(group: Group, name: str | None = None) -> tuple[str, ...]:
-    """Every form, fullest first; the display name (`name`, if worked out already) is
-    always one of them."""
-    forms: dict[str, tuple[int, int]] = {}
-    for order, mention in enumerate(group.mentions):
-        if mention.surface not in forms:
-            forms[mention.surface] = (-len(mention.surface.split()), order)
-    name = display_name(group) if name is None else name
-    forms.setdefault(name, (-len(name.split()), len(forms)))
-    return tuple(sorted(forms, key=lambda f: forms[f]))
-
-
-def display_name(group: Group) -> str:
-    """The fullest name: "Amara Okafor" (not "Dr. Amara Okafor"), or "Mr. Okafor" if that
-    is all the text gives, so first_name is a name wherever the text allows."""
-    if group.label is not None:
-        return group.label
-    counts = Counter(m.surface for m in group.mentions)
-
-    def fullness(mention: Mention) -> tuple[bool, int, bool, int, int, int]:
-        titled_single = len(mention.words) == 1 and mention.title is not None
-        return (
-            not mention.surface[:1].islower(),  # a name before a description ("the son")
-            len(mention.words),
-            titled_single,
-            counts[mention.surface],
-            -mention.passage,
-            -mention.start,
-        )
-
-    best = max(group.mentions, key=fullness)
-    if len(best.words) == 1:
-        return best.surface
-    # As written, initials' full stops kept ("Ralph D. Spencer"), the title left off.
-    return best.surface.split(None, 1)[1] if best.title is not None else best.surface

@@ -4,6 +4,7 @@ collected; what the facts, the cast and the arc are read from."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ from bot.core.characters.evidence import (
     collect_places,
     people_by_surname,
 )
+from bot.core.characters.gender_cues import narration_gender
+from bot.core.characters.letters import sign_letters
 from bot.core.characters.paragraph import Paragraph, quote_spans
 from bot.core.characters.scan import Mention, build_vocabulary, mentions_in
 from bot.core.characters.unnamed import NARRATING_I, add_unnamed_people
@@ -72,11 +75,21 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
     groups = group_mentions(mentions, paragraphs)
     evidence = {g.id: classify(g, paragraphs, vocabulary) for g in groups.values()}
     people_by_surname(groups.values(), vocabulary)
+    background = narration_gender(paragraphs)
+    # Where people whose title gives their gender are named: a pronoun of that gender
+    # after one of them is more likely theirs than an earlier name's.
+    titled: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for group in groups.values():
+        if group.kind == "person" and group.gender is not None and group.titles:
+            for mention in group.mentions:
+                titled[mention.passage].append((mention.start, group.gender))
     for person in [g for g in groups.values() if g.kind == "person"]:
         person.gender = person.gender or majority(
-            gender_votes(person.mentions, paragraphs) + noun_votes(person.mentions, paragraphs)
+            gender_votes(person.mentions, paragraphs, None, background, titled)
+            + noun_votes(person.mentions, paragraphs)
         )
     add_unnamed_people(paragraphs, mentions, groups)
+    sign_letters(paragraphs, groups, mentions)
     people = [g for g in groups.values() if g.kind == "person" and g.mentions]
     places = collect_places(mentions, groups, evidence)
     analysis = Analysis(paragraphs, mentions, groups, people, places)
@@ -86,6 +99,14 @@ def analyse(passages: Sequence[Passage]) -> Analysis:
 
 def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: str) -> Group | None:
     """The person a he/she refers to: the latest named before it, of a fitting gender."""
+    mention = pronoun_antecedent(analysis, passage, position, pronoun)
+    return None if mention is None else analysis.groups[mention.group]
+
+
+def pronoun_antecedent(
+    analysis: Analysis, passage: int, position: int, pronoun: str
+) -> Mention | None:
+    """The mention resolve_pronoun reads the person from."""
     gender = PRONOUN_GENDER.get(pronoun.lower())
     for number in (passage, passage - 1, passage - 2):
         earlier = [
@@ -99,5 +120,5 @@ def resolve_pronoun(analysis: Analysis, passage: int, position: int, pronoun: st
         for mention in sorted(earlier, key=lambda m: -m.start):
             group = analysis.groups[mention.group]
             if gender is None or group.gender in (None, gender):
-                return group
+                return mention
     return None

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from bot.core.cast import Character, Fact
 from bot.core.characters.aliases import (
     Group,
-    display_name,
 )
 from bot.core.characters.analysis import (
     Analysis,
     analyse,
     resolve_pronoun,
 )
+from bot.core.characters.labels import display_name
 from bot.core.characters.paragraph import Paragraph
 from bot.core.characters.patterns import (
     RELATION_NOUNS,

@@ -37,6 +37,7 @@ from bot.core.characters.patterns import (
 )
 from bot.core.characters.phrases import is_place_prefix
 from bot.core.characters.scan import Mention, Vocabulary
+from bot.core.letters import SIGN_OFF_RE
 from bot.core.lexicon import (
     DEMONYM_SUFFIXES,
     INSTITUTION_HEADS,
@@ -121,6 +122,9 @@ def _weigh_person_cues(
     if last in ("i'm", "i’m") or (second, last) in (("i", "am"), ("name", "is"), ("call", "me")):
         evidence.person += 3
         evidence.strong_person = True
+    if _in_a_letter_heading(before, after):
+        evidence.person += 3  # "My dear Clara," heads a letter; "Your sister, Margaret" signs it
+        evidence.strong_person = True
     if after.startswith(",") and before.endswith(", ") and CLAUSE_NP_BEFORE_RE.search(before):
         evidence.person += 3  # apposition: "the artist, Sophie,"
     if last in SPEECH_VERBS or (last == "the" and second in SPEECH_VERBS):
@@ -149,6 +153,22 @@ def _weigh_person_cues(
         appositive = APPOSITION_AFTER_RE.match(after)
         if appositive:
             _weigh_apposition(appositive, after, evidence)
+
+
+def _in_a_letter_heading(before: str, after: str) -> bool:
+    """A letter's salutation ("My dear Clara,", "Dearest Meg,") or its signature ("Your
+    loving sister,\nMargaret"): whoever a letter is to or from is someone. Only where the
+    paragraph is the salutation or the sign-off, so "dear old London" in a sentence is not.
+    The cheap tests first: they fail for all but a few of a story's names."""
+    salutation = after[:1] in (",", "!", ":") and before[-5:].lower() in ("dear ", "rest ")
+    if salutation and _SALUTATION_RE.fullmatch(before):
+        return len(after.split()) <= 1  # the salutation alone, or wrapped onto the body
+    if after.lstrip()[:1] not in ("", ".") or not before.rstrip().endswith(","):
+        return False
+    return SIGN_OFF_RE.fullmatch(before) is not None and after.strip() in ("", ".")
+
+
+_SALUTATION_RE = re.compile(r"\s*(?:my\s+)?(?:dear|dearest)\s+", re.IGNORECASE)
 
 
 _LIKENESS_WORDS = frozenset("like unlike".split())
@@ -258,6 +278,10 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
         group.kind = "place"
     if group.kind == "place" and _is_demonym_like(group.words):
         group.kind = "none"
+    if group.kind == "place" and _emphasised_common_noun(group, evidence, vocabulary):
+        group.kind = "none"
+    if group.kind != "none" and _of_an_institution(group, paragraphs):
+        group.kind = "none"
     if group.kind == "person" and _never_someone(group, evidence, paragraphs):
         group.kind = "none"
     always_the = evidence.after_the == len(group.mentions)
@@ -275,6 +299,43 @@ def classify(group: Group, paragraphs: dict[int, Paragraph], vocabulary: Vocabul
 _OFFICE_ACTS = 2
 
 
+def _of_an_institution(group: Group, paragraphs: dict[int, Paragraph]) -> bool:
+    """ "a clerk of the Ministry of Public Instruction": what a ministry, a department or
+    a bureau is of is its field, part of its name; no one, and nowhere."""
+    for mention in group.mentions:
+        text = paragraphs[mention.passage].text
+        start = mention.start
+        if start < 4 or text[start - 1] != " " or text[start - 3 : start - 1] != "of":
+            return False  # read the words before only after an "of "
+        before = previous_words(text[max(0, start - 40) : start], 2)
+        if len(before) < 2 or before[1] != "of" or before[0] not in _FIELD_HEADS:
+            return False
+    return True
+
+
+# Institutions named for what they are "of": their field, not a place or a person.
+_FIELD_HEADS = frozenset("ministry minister department bureau office board".split())
+
+
+def _emphasised_common_noun(group: Group, evidence: _Evidence, vocabulary: Vocabulary) -> bool:
+    """ "to rid myself of the Eye for ever", in a story that says "his eye" throughout: a
+    word the story otherwise writes in lower case, capitalised once after "the", is the
+    thing made large, not a place, unless something only places have says so ("in the
+    Park")."""
+    return (
+        len(group.words) == 1
+        and len(group.mentions) == 1
+        and evidence.after_the == 1
+        and evidence.place < _PLACE_SAID
+        and group.words[0].lower() in vocabulary.lower
+    )
+
+
+# Place evidence that says "a place" by itself: a strong preposition ("in", "through")
+# and "the", or more.
+_PLACE_SAID = 3
+
+
 def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Paragraph]) -> bool:
     """What reads like a person but is not one: God and holidays ("Heaven help us",
     "Christmas Day"), a firm or an institution ("the Frazzled Wheat Company"), a plural
@@ -289,6 +350,11 @@ def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Para
         return False
     if lowered[-1] in INSTITUTION_HEADS or lowered[-1] in PEOPLE_PLURALS:
         return True
+    if _always_after(group, paragraphs, _NOT_BEFORE_A_NAME):
+        # "the hem of his Mistress's robe" (Art), "a Michael Angelo's Moses beard" (a
+        # kind of beard): no one is "his X" or "a X" by name, but a thing made large or a
+        # type is.
+        return True
     once = len(group.mentions) == 1 and len(group.words) == 1
     first = group.mentions[0]
     if not (once and first.initial and first.quoted and evidence.person < _NAMED_EVIDENCE):
@@ -296,6 +362,17 @@ def _never_someone(group: Group, evidence: _Evidence, paragraphs: dict[int, Para
     return not gender_votes(group.mentions, paragraphs)
 
 
+def _always_after(group: Group, paragraphs: dict[int, Paragraph], words: frozenset[str]) -> bool:
+    for mention in group.mentions:
+        text = paragraphs[mention.passage].text
+        before = previous_words(text[max(0, mention.start - 12) : mention.start], 1)
+        if not before or before[0] not in words:
+            return False
+    return True
+
+
+# What no one's name comes right after, though a common noun does.
+_NOT_BEFORE_A_NAME = frozenset("his her my their our your its a an".split())
 # "named X", "I'm X", "his sister X" weigh 3 or more: a name, even said once.
 _NAMED_EVIDENCE = 3
 

@@ -10,8 +10,6 @@ from dataclasses import replace
 from bot.core.cast import PROTAGONIST, SUPPORTING, Cast, Character, Fact, Place
 from bot.core.characters.aliases import (
     Group,
-    alias_forms,
-    display_name,
 )
 from bot.core.characters.analysis import (
     Analysis,
@@ -25,6 +23,7 @@ from bot.core.characters.facts import (
     gender_from_descriptions,
     pronoun_descriptions,
 )
+from bot.core.characters.labels import alias_forms, display_name
 from bot.core.characters.paragraph import previous_words
 from bot.core.characters.patterns import (
     PRONOUN_RE,

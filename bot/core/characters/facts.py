@@ -14,6 +14,7 @@ from bot.core.characters.analysis import (
     Analysis,
     resolve_pronoun,
 )
+from bot.core.characters.gender_cues import after_preposition
 from bot.core.characters.paragraph import Paragraph, previous_words
 from bot.core.characters.patterns import (
     APPOSITION_AFTER_RE,
@@ -40,6 +41,7 @@ from bot.core.characters.patterns import (
 )
 from bot.core.characters.scan import Mention
 from bot.core.characters.tokens import matches_at
+from bot.core.characters.unnamed_speakers import described_speaker, said_by
 from bot.core.lexicon import (
     FEMALE_NOUNS,
     MALE_NOUNS,
@@ -395,9 +397,12 @@ def _speaker_after(
             return analysis.groups[mention.group]  # "...," said Sophie
     pronoun = _PRONOUN_SAID_RE.match(tail)
     if pronoun and pronoun.group(2).lower() in SPEECH_VERBS:
-        return resolve_pronoun(
-            analysis, paragraph.passage.number, close + 1 + pronoun.start(1), pronoun.group(1)
-        )
+        at = close + 1 + pronoun.start(1)
+        number = paragraph.passage.number
+        described, person = described_speaker(analysis, number, at, pronoun.group(1))
+        if described:
+            return person  # "the busy doctor … he said": the doctor's, or no one's known
+        return said_by(analysis, number, at, pronoun.group(1))
     return None
 
 
@@ -438,19 +443,42 @@ def _spoken_by_someone_unnamed(paragraph: Paragraph, close: int) -> bool:
     return False
 
 
+def _said_by_a_described_person(analysis: Analysis, paragraph: Paragraph, close: int) -> bool:
+    """ "...," he said, where the nearest man is "her father", whom the text never names."""
+    pronoun = _PRONOUN_SAID_RE.match(paragraph.text[close + 1 : close + 60])
+    if pronoun is None or pronoun.group(2).lower() not in SPEECH_VERBS:
+        return False
+    at = close + 1 + pronoun.start(1)
+    number = paragraph.passage.number
+    described, person = described_speaker(analysis, number, at, pronoun.group(1))
+    return described and person is None
+
+
+def _named_as_subject(paragraph: Paragraph, people: list[Mention]) -> bool:
+    """Whether the narration names its one person somewhere other than after a
+    preposition."""
+    return any(not m.quoted and not after_preposition(paragraph.text, m.start) for m in people)
+
+
 def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, set[int]]:
     """Attribute each quotation; returns the paragraphs each person speaks in."""
     spoken_in: dict[int, set[int]] = defaultdict(set)
     for number, paragraph in analysis.paragraphs.items():
         people = sorted(analysis.person_mentions(number), key=lambda m: m.start)
         narrators = {m.group for m in people if not m.quoted}
+        # The one person the paragraph's narration names speaks its unattributed lines,
+        # unless named only as someone written or spoken to, or from ("She wrote to
+        # Madame Valmondé." / "My mother, they tell me…"; "not from Hélène").
         previous: Group | None = None
         for open_, close in paragraph.quotes:
             if not _is_speech(paragraph, open_, close):
                 continue
             unquoted = [m for m in people if not m.quoted]
             after = _speaker_after(analysis, paragraph, close, unquoted)
-            if after is None and _spoken_by_someone_unnamed(paragraph, close):
+            if after is None and (
+                _spoken_by_someone_unnamed(paragraph, close)
+                or _said_by_a_described_person(analysis, paragraph, close)
+            ):
                 previous = None
                 continue
             speaker = (
@@ -459,7 +487,7 @@ def attribute_lines(analysis: Analysis, found: dict[int, FactSet]) -> dict[int, 
                 or _speaker_before(analysis, paragraph, open_, unquoted)
                 or previous
             )
-            if speaker is None and len(narrators) == 1:
+            if speaker is None and len(narrators) == 1 and _named_as_subject(paragraph, people):
                 speaker = analysis.groups[next(iter(narrators))]
             if speaker is None:
                 continue

@@ -120,8 +120,9 @@ class Mention:
 
 
 def _is_sentence_opener(word: str, vocabulary: Vocabulary) -> bool:
-    """A sentence-initial word that is an ordinary word: "Determined", "Slowly"."""
-    if word in vocabulary.licensed:
+    """A sentence-initial word that is an ordinary word: "Determined", "Slowly". Never a
+    title before a name ("Madame Duval stopped.", in a story whose talk says "madame")."""
+    if word in vocabulary.licensed or title_key(word) is not None:
         return False
     if never_a_name(word) or word.lower() in vocabulary.lower:
         return True
@@ -187,6 +188,10 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
                 mentions.append(_placed(reading, phrase[first:last], paragraph))
     couples = _couples(paragraph)
     _wife_under_his_name(mentions, couples)
+    if couples:
+        # "M." read alone before the couple was seen: the couple's title, no one's name.
+        titles = {couple.start for couple in couples}
+        mentions = [m for m in mentions if not (m.start in titles and m.surface == "M")]
     mentions.extend(couples)
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -198,7 +203,7 @@ def mentions_in(paragraph: Paragraph, vocabulary: Vocabulary) -> list[Mention]:
 # "Mr. and Mrs. Arthur Penhallow": he is Arthur Penhallow; she, by the custom of the
 # day, is Mrs. Penhallow under her husband's name.
 _COUPLE_RE: Final = re.compile(
-    r"(?P<title>[A-Z](?<!\w.)[a-z]{1,11})\.?\s+and\s+(?P<second>[A-Z][a-z]{1,11})\.?\s+"
+    r"(?P<title>[A-Z](?<!\w.)(?:[a-z]{1,11}|(?=\.)))\.?\s+and\s+(?P<second>[A-Z][a-z]{1,11})\.?\s+"
     r"(?P<name>[A-Z][\w'’-]+)(?:\s+(?P<surname>[A-Z][\w'’-]+))?"
 )
 
@@ -238,7 +243,9 @@ def _couples(paragraph: Paragraph) -> list[Mention]:
     if " and " not in paragraph.text or not _has_and_title(paragraph.text):
         return found
     for match in _COUPLE_RE.finditer(paragraph.text):
-        title = title_key(match["title"])
+        # "M. and Madame Loisel": M. is Monsieur only as the first of a couple; alone it
+        # may be anyone's initial ("J. M. Barrie").
+        title = "monsieur" if match["title"] == "M" else title_key(match["title"])
         second = title_key(match["second"])
         name, possessive = strip_possessive(match["name"])
         if title is None or second is None or title_key(name) is not None:

@@ -61,12 +61,13 @@ _DESCRIBED_RE = re.compile(
 _VERB_AFTER_RE = re.compile(r"^\s*,?\s*(?:\w+ly\s+)?(?P<verb>[a-z][\w'’]*)")
 _VERB_BEFORE_RE = re.compile(r"(?P<verb>[a-z]+)\s+$")
 # Verbs that show a subject doing something, beyond the lists: any regular past tense.
+# "were", "are" and "have" for a group: "The officers were satisfied. They sat…"
 _ACTING_VERBS = (
     PERSON_VERBS
     | SPEECH_VERBS
     | frozenset(
-        """was had is has did could would should might will shall can may must went came took
-    made got gave put kept
+        """was were had is are has have did could would should might will shall can may must
+    went came took made got gave put kept
     left sat stood ran began rose fell held threw knew thought felt heard saw""".split()
     )
 )
@@ -74,7 +75,7 @@ _ACTING_VERBS = (
 _MIN_ACTS = 2
 # First person: "I" in the narration at least this often, and once every this many words.
 _MIN_NARRATOR_I = 8
-_SHORTEST_NARRATOR_I = 3
+SHORTEST_NARRATOR_I = 3
 _WORDS_PER_I = 120
 _NARRATOR = ("the", "narrator")
 # The surface of each narrating "I" mention (its name may be another: "Montresor").
@@ -195,7 +196,7 @@ def _narrator(
         for match in _NARRATION_I_RE.finditer(paragraph.text):
             if not paragraph.quoted(match.start()):
                 narrated.append((number, match.start(), match.end()))
-    if len(narrated) < _SHORTEST_NARRATOR_I:
+    if len(narrated) < SHORTEST_NARRATOR_I:
         return []
     # Counting the words splits every paragraph; a story that says "I" often enough for as
     # many words as it can hold passes both tests below whatever the count.
