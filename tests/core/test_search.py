@@ -28,6 +28,7 @@ from bot.core.search.prefixes import (
     starts_within_one_typo,
 )
 from bot.core.search.refining import best_candidates
+from bot.core.search.scores import Scores
 from bot.core.snippets import make_snippet
 from bot.core.text import fold
 from bot.errors import InvalidInput
@@ -573,12 +574,12 @@ def test_refining_a_tie_only_counts_the_words_that_decide_it() -> None:
         return {1: rare, 2: common}[term_id]
 
     words = [(3.0, [(1, 3.0, len(rare))]), (1.0, [(2, 1.0, len(common))])]
-    refined, top = best_candidates(scores, words, postings, 150, 100_000)
+    refined, top = best_candidates(Scores.of(scores), words, postings, 150, 100_000)
     assert refined == 1
     assert set(range(980, 1_000)) <= set(top)
     assert len(top) == 150 and 2 not in read
     # Only "common" left: every contender holds it, refining would change nothing.
     scores = dict.fromkeys(range(1_000), 5.0)
-    refined, top = best_candidates(scores, words[1:], postings, 150, 100_000)
+    refined, top = best_candidates(Scores.of(scores), words[1:], postings, 150, 100_000)
     assert refined == 0
     assert top == list(range(150))  # the oldest, as without refining

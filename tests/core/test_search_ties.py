@@ -14,6 +14,7 @@ from bot.core.models import Passage
 from bot.core.search import SearchIndex
 from bot.core.search.proximity import closest_span, query_words_of
 from bot.core.search.refining import best_candidates
+from bot.core.search.scores import Scores
 
 
 def story(story_id: int, text: str) -> tuple[int, list[Passage]]:
@@ -29,7 +30,7 @@ def test_a_word_left_that_narrows_a_tie_to_hundreds_is_counted() -> None:
     # 700 of them, the newest. Counting it does not decide the cut of 150 alone (700
     # still tie), but the 150 re-ranked are then passages with both words, where the
     # oldest of the 5,000 had only "sea" (at 1M passages: "her sea feamil").
-    scores = dict.fromkeys(range(5_000), 5.3)
+    scores = Scores.of(dict.fromkeys(range(5_000), 5.3))
     family = array("I", range(4_300, 5_000))
     words = [(2.6, [(1, 1.7, len(family))])]
     refined, top = best_candidates(scores, words, postings_of({1: family}), 150, 1_000_000)
@@ -40,7 +41,7 @@ def test_a_word_left_that_narrows_a_tie_to_hundreds_is_counted() -> None:
 def test_a_word_every_contender_holds_is_not_counted() -> None:
     # The tie (1,000) is small enough to refine, but the word left would add the same
     # to every passage of it: counting it would cost its postings for nothing.
-    scores = dict.fromkeys(range(1_000), 5.0)
+    scores = Scores.of(dict.fromkeys(range(1_000), 5.0))
     common = array("I", range(1_000))
     words = [(1.0, [(2, 1.0, len(common))])]
     refined, top = best_candidates(scores, words, postings_of({2: common}), 150, 100_000)
@@ -53,7 +54,7 @@ def test_a_tie_at_the_cut_brings_up_to_spare_more_of_it() -> None:
     # 1,000 passages tie and nothing is left to count: 20 more of the tie (the oldest
     # after the 150) are re-ranked.
     scores = dict.fromkeys(range(1_000), 5.0)
-    _, top = best_candidates(scores, [], postings_of({}), 150, 1_000_000, spare=20)
+    _, top = best_candidates(Scores.of(scores), [], postings_of({}), 150, 1_000_000, spare=20)
     assert top == list(range(170))
 
 
@@ -63,13 +64,13 @@ def test_spare_never_brings_a_passage_below_the_cut() -> None:
     scores = dict.fromkeys(range(100), 9.0)
     scores.update(dict.fromkeys(range(100, 160), 5.0))
     scores.update(dict.fromkeys(range(160, 1_000), 1.0))
-    _, top = best_candidates(scores, [], postings_of({}), 150, 1_000_000, spare=150)
+    _, top = best_candidates(Scores.of(scores), [], postings_of({}), 150, 1_000_000, spare=150)
     assert sorted(top) == list(range(160))
 
 
 def test_without_a_tie_at_the_cut_spare_changes_nothing() -> None:
     scores = {pid: float(1_000 - pid) for pid in range(1_000)}
-    _, top = best_candidates(scores, [], postings_of({}), 150, 1_000_000, spare=150)
+    _, top = best_candidates(Scores.of(scores), [], postings_of({}), 150, 1_000_000, spare=150)
     assert top == list(range(150))
 
 

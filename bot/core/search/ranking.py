@@ -17,6 +17,7 @@ from bot.core.search.blobs import IndexDamaged
 from bot.core.search.planning import Planning, _Plan, _QueryWord
 from bot.core.search.proximity import closest_span, query_words_of, words_held_together
 from bot.core.search.refining import best_candidates
+from bot.core.search.scores import Scores
 
 # How many stage-1 candidates are re-ranked with rapidfuzz.
 RERANK_CANDIDATES = 150
@@ -46,13 +47,14 @@ _MAX_CREATING_SHARE = 0.05
 _MAX_CREATING_FLOOR = 10_000
 # Searches run in worker threads, and one C-level call (a dict made from 200,000
 # postings) holds the interpreter lock from start to end: the event loop would wait that
-# long. Big lists are handled this many items per call (about a millisecond each here).
-_GIL_SLICE = 16_384
+# long. Big lists are handled this many items per call (under a millisecond each here;
+# scores.py bounds the dicts they go into).
+_GIL_SLICE = 8_192
 
 
 @dataclass(slots=True)
 class _Candidates:
-    scores: dict[int, float]  # passage id -> partial score over the walked words
+    scores: Scores  # passage id -> partial score over the walked words
     top: list[int]  # the RERANK_CANDIDATES best of them (ties: the oldest)
     slack: float  # the most exact scoring can add to a partial score
 
@@ -76,7 +78,7 @@ class Ranking(Planning):
         if not content:  # a query of stop words only
             content = [word for word in plan.words if word.expansions]
         ordered = sorted(content, key=lambda word: -word.idf)
-        scores: dict[int, float] = {}
+        scores = Scores()
         remaining = sum(word.idf for word in ordered)
         walked_idf = 0.0
         threshold: float | None = None
@@ -88,7 +90,7 @@ class Ranking(Planning):
             walk = self._walked(word, too_common)
             if scores and self._walked_size(walk) > too_common:
                 break  # but the first word is walked whatever it costs
-            scores = self._merge(scores, self._word_scores(word, mask))
+            scores = scores.add(self._word_scores(word, mask))
             walked.append(word)
             remaining -= word.idf
             walked_idf += word.idf
@@ -165,38 +167,23 @@ class Ranking(Planning):
             slack += max((w for t, w in word.weights.items() if t not in read), default=0.0)
         return slack
 
-    def _word_scores(self, word: _QueryWord, mask: bytearray | None) -> dict[int, float]:
+    def _word_scores(self, word: _QueryWord, mask: bytearray | None) -> Scores:
         """Passage id -> this word's best weight, over its strong expansions.
 
         Weak expansions (a common word one typo from a rare word typed exactly) would
         create thousands of candidates for little; re-ranking still counts them.
         """
-        weights: dict[int, float] = {}
+        weights = Scores()
         # Ascending weight: a passage with several expansions keeps the best one.
         for term_id, weight, _ in sorted(word.walk or (), key=itemgetter(1)):
             for pids in _slices(self._postings.get(term_id)):
                 # A comprehension, not compress(map(mask.__getitem__, ...)): calling a
                 # bound method per posting costs three times the comparison.
-                kept = pids if mask is None else [pid for pid in pids if mask[pid]]
-                weights.update(dict.fromkeys(kept, weight))
+                weights.put(pids if mask is None else [pid for pid in pids if mask[pid]], weight)
         return weights
 
     @staticmethod
-    def _merge(scores: dict[int, float], word_scores: dict[int, float]) -> dict[int, float]:
-        """The sum of two score dicts, mutating the larger (both are throw-away)."""
-        large, small = (
-            (scores, word_scores) if len(scores) >= len(word_scores) else (word_scores, scores)
-        )
-        # One Python pass over the smaller: cheaper than a C-level intersection, a union
-        # and a pass over the passages in both (a common word shares thousands), and the
-        # thread can give the interpreter lock back between items.
-        get = large.get
-        for pid, weight in small.items():
-            large[pid] = get(pid, 0.0) + weight
-        return large
-
-    @staticmethod
-    def _threshold(scores: dict[int, float]) -> float:
+    def _threshold(scores: Scores) -> float:
         if len(scores) < PRUNING_DEPTH:
             return 0.0
         return heapq.nlargest(PRUNING_DEPTH, scores.values())[-1]

@@ -22,7 +22,9 @@ import heapq
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from operator import add, itemgetter
+from operator import itemgetter
+
+from bot.core.search.scores import Scores
 
 # Work allowed for refining one search, in postings intersected (about 35 ns each
 # here): a quarter of the library's size (a search's own work grows with it), within
@@ -53,7 +55,7 @@ Word = tuple[float, Sequence[tuple[int, float, int]]]
 
 
 def best_candidates(
-    scores: dict[int, float],
+    scores: Scores,
     words: Sequence[Word],
     postings: Callable[[int], array[int]],
     depth: int,
@@ -95,8 +97,10 @@ def best_candidates(
         bound = cut - left
         contenders = [pid for pid, score in zip(contenders, values, strict=True) if score >= bound]
     above = [pid for pid in contenders if scores[pid] > cut]
-    tied = sorted(pid for pid in contenders if scores[pid] == cut)
-    return affordable, above + tied[: depth + spare - len(above)]
+    # The oldest of the tie, without one C-level sort of all of it (tens of thousands
+    # at 1M passages: the interpreter lock held throughout).
+    tied = heapq.nsmallest(depth + spare - len(above), (p for p in contenders if scores[p] == cut))
+    return affordable, above + tied
 
 
 def _affordable(
@@ -145,7 +149,7 @@ def _affordable(
 
 
 def _add_word(
-    scores: dict[int, float],
+    scores: Scores,
     contenders: list[int],
     expansions: Sequence[tuple[int, float, int]],
     postings: Callable[[int], array[int]],
@@ -165,12 +169,9 @@ def _add_word(
             found = []
             for part in _slices(postings(term_id)):
                 found += wanted.intersection(part)
-        gains.update(dict.fromkeys(found, weight))
-    # scores[pid] += gain, at C level (a tie can hold tens of thousands of passages).
-    passages, gained = list(gains), list(gains.values())
-    for start in range(0, len(passages), _SLICE):
-        part, more = passages[start : start + _SLICE], gained[start : start + _SLICE]
-        scores.update(zip(part, map(add, map(scores.__getitem__, part), more), strict=True))
+        for part in _slices(found):
+            gains.update(dict.fromkeys(part, weight))
+    scores.increase(gains.items())
 
 
 def _slices(items: Sequence[int]) -> Iterator[Sequence[int]]:
