@@ -49,9 +49,11 @@ PREPARED_HITS = 5
 SNAPSHOT_SUFFIX = ".search-index"
 # Searches run in worker threads and hold the interpreter lock while they compute: the
 # event loop gets it back after at most this long plus the longest single C-level step
-# of a search (3.3 ms of CPU at 1M passages; big steps are sliced, see ranking.py).
-# Python's default, 5 ms, would let one search delay every other interaction by 8 ms+.
-SWITCH_INTERVAL_S = 0.001
+# of a search (under a millisecond: big steps are sliced, see ranking.py and scores.py).
+# Python's default, 5 ms, would let one search delay every other interaction by 8 ms+;
+# at 1 ms, a burst of 20 searches at 1M passages still stalled the loop 9 ms, at 0.5 ms
+# 5 ms (bench/search.py). Only threads that both want the lock switch this often.
+SWITCH_INTERVAL_S = 0.0005
 
 
 def saved_index_file(
