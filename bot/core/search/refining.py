@@ -75,10 +75,11 @@ def best_candidates(
         return 0, list(scores)
     cut = heapq.nlargest(depth, scores.values())[-1]
     left = sum(cap for cap, _ in words)
-    # Comprehensions, not compress(map(...)): cheaper here, and the interpreter lock is
-    # given back between items.
+    # (pid, score) pairs, so that no step looks a score up again. Comprehensions, not
+    # compress(map(...)): cheaper here, and the interpreter lock is given back between
+    # items.
     bound = cut - left
-    contenders = [pid for pid, score in scores.items() if score >= bound]
+    contenders = [item for item in scores.items() if item[1] >= bound]
     low, high = REFINE_BUDGET
     budget = min(high, max(low, int(REFINE_BUDGET_SHARE * passages)))
     lists: dict[int, array[int]] = {}  # read once, for the estimate and the refining
@@ -90,21 +91,27 @@ def best_candidates(
 
     affordable = _affordable(contenders, words, read, depth, budget)
     for cap, expansions in words[:affordable]:
-        _add_word(scores, contenders, expansions, read)
+        gains = _gains([pid for pid, _ in contenders], expansions, read)
+        scores.increase(gains.items())
         left -= cap
-        values = [scores[pid] for pid in contenders]
-        cut = heapq.nlargest(depth, values)[-1]
+        gained = gains.get
+        contenders = [(pid, score + gained(pid, 0.0)) for pid, score in contenders]
+        cut = heapq.nlargest(depth, [score for _, score in contenders])[-1]
         bound = cut - left
-        contenders = [pid for pid, score in zip(contenders, values, strict=True) if score >= bound]
-    above = [pid for pid in contenders if scores[pid] > cut]
-    # The oldest of the tie, without one C-level sort of all of it (tens of thousands
-    # at 1M passages: the interpreter lock held throughout).
-    tied = heapq.nsmallest(depth + spare - len(above), (p for p in contenders if scores[p] == cut))
-    return affordable, above + tied
+        contenders = [item for item in contenders if item[1] >= bound]
+    above = [pid for pid, score in contenders if score > cut]
+    tied = [pid for pid, score in contenders if score == cut]
+    wanted = depth + spare - len(above)
+    if len(tied) <= _SLICE:
+        tied.sort()
+        return affordable, above + tied[:wanted]
+    # The oldest of a big tie without one C-level sort of all of it (hundreds of
+    # thousands at 1M passages: the interpreter lock held throughout).
+    return affordable, above + heapq.nsmallest(wanted, tied)
 
 
 def _affordable(
-    contenders: list[int],
+    contenders: list[tuple[int, float]],
     words: Sequence[Word],
     read: Callable[[int], array[int]],
     depth: int,
@@ -121,7 +128,7 @@ def _affordable(
     """
     if len(contenders) <= depth:
         return 0
-    sample = contenders[:: max(1, len(contenders) // _SAMPLE)]
+    sample = [pid for pid, _ in contenders[:: max(1, len(contenders) // _SAMPLE)]]
     sampled = set(sample)
     expected = float(len(contenders))
     useful = 0  # the words up to the last one some sampled contender lacks
@@ -148,12 +155,12 @@ def _affordable(
     return 0
 
 
-def _add_word(
-    scores: Scores,
+def _gains(
     contenders: list[int],
     expansions: Sequence[tuple[int, float, int]],
     postings: Callable[[int], array[int]],
-) -> None:
+) -> dict[int, float]:
+    """Contender -> the weight of the best of `expansions` it holds (if any)."""
     gains: dict[int, float] = {}
     wanted: set[int] | None = None
     for term_id, weight, size in sorted(expansions, key=itemgetter(1)):
@@ -171,7 +178,7 @@ def _add_word(
                 found += wanted.intersection(part)
         for part in _slices(found):
             gains.update(dict.fromkeys(part, weight))
-    scores.increase(gains.items())
+    return gains
 
 
 def _slices(items: Sequence[int]) -> Iterator[Sequence[int]]:
