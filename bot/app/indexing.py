@@ -3,8 +3,8 @@
 - Saved beside the database and opened at start-up, then brought up to date; without a
   usable file, built from a read-only connection of its own (in a plain thread for a big
   library, while `/search` answers at once "the library is being indexed (n %)").
-- Searched and updated off the event loop (`asyncio.to_thread`): at a million passages
-  a search or a compaction takes long enough to delay every other interaction.
+- Searched and updated off the event loop, in one thread of its own: at a million
+  passages a search or a compaction takes long enough to delay every other interaction.
 - Kept in step with the database, including writes by another process (`conteur load`
   while the bot runs): before a search, `PRAGMA data_version` tells whether anyone else
   committed; only then are the stories' stamps compared and what changed re-indexed.
@@ -22,8 +22,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from bot.app.index_stamps import Stamps
 from bot.core.models import Passage
@@ -33,6 +35,7 @@ from bot.errors import Busy
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 IndexChange = Callable[[SearchIndex], None]
 Fingerprint = tuple[int, int, int, str]
@@ -145,6 +148,7 @@ class LiveIndex:
         self._data_version: int | None = None
         self._catching_up = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
+        self._thread: ThreadPoolExecutor | None = None  # searches and changes (_in_thread)
         # The index is saved (beside the database, or in index_dir) and opened at the
         # next start.
         self.snapshot_path = saved_index_file(store.local_file, store.path, index_dir)
@@ -358,18 +362,30 @@ class LiveIndex:
     async def search(
         self, query: str, *, story_ids: Collection[int] | None, limit: int
     ) -> list[SearchHit]:
-        """`SearchIndex.search` in a worker thread (after `ready()`, which catches up)."""
+        """`SearchIndex.search` in the index's thread (after `ready()`, which catches up)."""
         try:
-            return await asyncio.to_thread(_prepared_search, self.index, query, story_ids, limit)
+            return await self._in_thread(_prepared_search, self.index, query, story_ids, limit)
         except IndexDamaged as error:
             raise self._damaged(error) from error
 
     async def suggest(self, query: str, *, story_ids: Collection[int] | None) -> list[str]:
-        """`SearchIndex.suggest` in a worker thread (after `ready()`)."""
+        """`SearchIndex.suggest` in the index's thread (after `ready()`)."""
         try:
-            return await asyncio.to_thread(self.index.suggest, query, story_ids=story_ids)
+            return await self._in_thread(partial(self.index.suggest, story_ids=story_ids), query)
         except IndexDamaged as error:
             raise self._damaged(error) from error
+
+    def _in_thread(self, function: Callable[..., _T], *args: Any) -> asyncio.Future[_T]:
+        """`function(*args)` in the index's own thread, after the searches and changes
+        already waiting.
+
+        One thread, not asyncio's pool: the index's lock lets one search or change run
+        at a time anyway, and a burst of 20 searches made the pool start five more
+        threads, each taking the interpreter lock from the event loop as it starts.
+        """
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
+        return asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
 
     async def apply(self, change: IndexChange) -> None:
         """Apply a change made through this process, off the event loop."""
@@ -377,7 +393,7 @@ class LiveIndex:
             self._pending.append(change)
         else:
             try:
-                await asyncio.to_thread(change, self.index)
+                await self._in_thread(change, self.index)
             except IndexDamaged as error:
                 # The change is in the database: the rebuild reads it from there.
                 self._damaged(error)
