@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import heapq
-from array import array
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from math import fsum
@@ -45,11 +43,6 @@ _TIE_MARGIN = 1e-6
 # alone counts, and counting them made it "too common" to walk.
 _MAX_CREATING_SHARE = 0.05
 _MAX_CREATING_FLOOR = 10_000
-# Searches run in worker threads, and one C-level call (a dict made from 200,000
-# postings) holds the interpreter lock from start to end: the event loop would wait that
-# long. Big lists are handled this many items per call (under a millisecond each here;
-# scores.py bounds the dicts they go into).
-_GIL_SLICE = 8_192
 
 
 @dataclass(slots=True)
@@ -176,10 +169,7 @@ class Ranking(Planning):
         weights = Scores()
         # Ascending weight: a passage with several expansions keeps the best one.
         for term_id, weight, _ in sorted(word.walk or (), key=itemgetter(1)):
-            for pids in _slices(self._postings.get(term_id)):
-                # A comprehension, not compress(map(mask.__getitem__, ...)): calling a
-                # bound method per posting costs three times the comparison.
-                weights.put(pids if mask is None else [pid for pid in pids if mask[pid]], weight)
+            weights.put(self._postings.get(term_id), weight, mask)
         return weights
 
     @staticmethod
@@ -320,13 +310,3 @@ def _ordered(
             tied.sort(key=lambda item: (closest_span(item[2], words), item[3], item[1]))
         ordered += [(score, pid) for _, pid, _, _ in tied]
     return ordered[:limit]
-
-
-def _slices(pids: array[int]) -> Iterator[array[int]]:
-    """`pids` in slices of _GIL_SLICE, so no single C-level step holds the interpreter
-    lock for long (see _GIL_SLICE)."""
-    if len(pids) <= _GIL_SLICE:
-        yield pids
-        return
-    for start in range(0, len(pids), _GIL_SLICE):
-        yield pids[start : start + _GIL_SLICE]

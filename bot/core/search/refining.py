@@ -47,7 +47,7 @@ _LIST_COST = 200
 _EXPECTED_TIE = 8
 # Contenders sampled to estimate what share of them holds a word.
 _SAMPLE = 64
-_SLICE = 16_384  # items per C-level step (see ranking._GIL_SLICE)
+_SLICE = 16_384  # items per C-level step (see scores.py)
 
 # A word to refine: its cap (the most it adds to a passage) and its strong expansions,
 # (term id, weight, postings), where `postings` is how many passages hold the term.
