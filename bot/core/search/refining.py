@@ -76,9 +76,10 @@ def best_candidates(
         return 0, list(scores)
     cut = heapq.nlargest(depth, scores.values())[-1]
     left = sum(cap for cap, _ in words)
-    # The contenders and their scores as two lists, so that no step looks a score up
-    # again; not as (pid, score) pairs: tens of thousands of tuples alive at once made the
-    # garbage collector run full passes, 6 ms each with the interpreter lock held.
+    # The contenders and their scores as two lists (values() goes in the order of
+    # items()), so that no step looks a score up again; not as (pid, score) pairs: tens
+    # of thousands of tuples alive at once made the garbage collector run full passes,
+    # 6 ms each with the interpreter lock held.
     # Comprehensions, not compress(map(...)): cheaper here, and the interpreter lock is
     # given back between items.
     bound = cut - left
